@@ -1,0 +1,55 @@
+"""Command line: ``stackone-explorer [--demo] [--smoke] [--home DIR]`` and ``stackone-explorer run ...``.
+
+This module only parses arguments and hands over; Qt is imported only when a window is wanted,
+so ``run`` (the collection runner) and ``--version`` start fast and work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from explorer import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stackone-explorer",
+        description="A desktop explorer for StackOne's POST /actions/rpc endpoint.",
+        epilog="Run 'stackone-explorer run --help' for the command-line collection runner.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in demo StackOne server on a free loopback port and use it",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window, wait for the first paint, then exit 0 (for packaging checks)",
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="keep settings, history and collections in DIR "
+        "(default: $STACKONE_EXPLORER_HOME or the platform's data folder)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["run"]:
+        from explorer.runner import main as run_main
+
+        return run_main(args_list[1:])
+    args = build_parser().parse_args(args_list)
+    from explorer.ui.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

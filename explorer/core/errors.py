@@ -1,0 +1,120 @@
+"""Everything that can go wrong between "Send" and a readable response.
+
+The hierarchy (every class says what happened and what the user can do, in ``str(err)``)::
+
+    ExplorerError
+    +-- InvalidRequest          the request cannot be sent as it is (validation issues)
+    +-- CurlImportError         a curl command could not be read
+    +-- TransportError          no HTTP response came back
+    |   +-- ConnectFailed       refused / unreachable
+    |   +-- DNSFailed           the host name does not resolve
+    |   +-- TLSFailed           certificate or handshake problem
+    |   +-- TimedOut            connect or read took longer than the request's timeout
+    |   +-- ConnectionDropped   the server closed the connection mid-way
+    |   +-- Cancelled           the user pressed Cancel
+    +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
+
+HTTP error statuses are *not* raised by ``RpcClient.send``: a 4xx/5xx is a normal response that
+the user wants to read. ``RpcResponse.raise_for_error()`` turns it into ``RemoteError`` for
+scripts such as the command-line runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from explorer.core.response import RpcResponse
+
+
+class ExplorerError(Exception):
+    """Base of every error the explorer reports to a person."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation problem, tied to the field the user must fix.
+
+    ``line``/``column`` are 1-based positions inside a JSON editor when known.
+    """
+
+    field: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line}, column {self.column})" if self.line else ""
+        return f"{self.field}: {self.message}{where}"
+
+
+class InvalidRequest(ExplorerError):
+    """The request has problems that must be fixed before it can be sent."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("; ".join(str(i) for i in self.issues) or "invalid request")
+
+
+class CurlImportError(ExplorerError):
+    """A curl command could not be turned into an RPC request."""
+
+
+class TransportError(ExplorerError):
+    """No HTTP response came back. ``base_url`` names where we tried to go."""
+
+    what = "The request failed before any response arrived."
+    hint = "Check the base URL and your network, then try again."
+
+    def __init__(self, base_url: str = "", detail: str = "") -> None:
+        self.base_url = base_url
+        self.detail = detail
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = f" ({self.base_url})" if self.base_url else ""
+        text = f"{self.what}{where} {self.hint}"
+        if self.detail:
+            text += f" [{self.detail}]"
+        return text
+
+
+class ConnectFailed(TransportError):
+    what = "Could not connect to the server: the connection was refused or the host is unreachable."
+    hint = "Is the base URL right and the server running? Check proxies and firewalls."
+
+
+class DNSFailed(TransportError):
+    what = "The server's host name could not be resolved."
+    hint = "Check the spelling of the base URL's host and your DNS/network connection."
+
+
+class TLSFailed(TransportError):
+    what = "The secure (TLS) connection failed: certificate or handshake problem."
+    hint = "Check that the base URL uses the right scheme (https vs http) and that the certificate is trusted."  # noqa: E501
+
+
+class TimedOut(TransportError):
+    what = "The request timed out before the server answered."
+    hint = "The action may be slow: raise the request timeout, or retry later."
+
+
+class ConnectionDropped(TransportError):
+    what = "The server closed the connection before the response was complete."
+    hint = "Retry; if it keeps happening, the server or a proxy on the way is cutting the response."
+
+
+class Cancelled(TransportError):
+    what = "The request was cancelled."
+    hint = "Send it again when you are ready."
+
+
+class RemoteError(ExplorerError):
+    """StackOne (or the provider behind it) answered with an error status."""
+
+    def __init__(self, response: RpcResponse) -> None:
+        self.response = response
+        err = response.error
+        message = err.message if err and err.message else response.reason
+        super().__init__(f"HTTP {response.status}: {message}")

@@ -1,0 +1,241 @@
+"""The RPC request model: every field of ``ActionsRpcRequestDto`` plus what the transport needs.
+
+The model is plain data. The editor builds one with ``to_request()``, history and collections
+store it with ``to_dict()``/``from_dict()``, and ``explorer.core.wire`` turns it into the bytes
+StackOne receives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from explorer.core.errors import InvalidRequest, Issue
+
+DEFAULT_BASE_URL = "https://api.stackone.com"
+DEFAULT_TIMEOUT = 60.0
+RPC_PATH = "/actions/rpc"
+
+# The four objects an action receives, in the order the editor shows them.
+OBJECT_FIELDS = ("path", "query", "headers", "body")
+
+# RFC 9110 token characters: what an HTTP header name may contain.
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+JsonObject = dict[str, Any]
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+
+
+@dataclass
+class DefenderConfig:
+    """Per-request Defender settings; ``None`` means "use the project default"."""
+
+    enabled: bool | None = None
+    block_high_risk: bool | None = None
+    use_tier1_classification: bool | None = None
+    use_tier2_classification: bool | None = None
+
+    def is_unset(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+    def to_json(self) -> JsonObject:
+        """Only the flags that are set: an unset flag must not override the project."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    @classmethod
+    def from_json(cls, data: Any) -> DefenderConfig:
+        if not isinstance(data, dict):
+            return cls()
+        kwargs = {f.name: _tri(data.get(f.name)) for f in fields(cls)}
+        return cls(**kwargs)
+
+
+def _tri(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+@dataclass
+class RpcRequest:
+    """One call to ``POST {base_url}/actions/rpc``.
+
+    ``path``, ``query``, ``headers`` and ``body`` are ``None`` when the user left them empty, so
+    the wire body omits them. ``sync``/``debug`` are only sent when true.
+    """
+
+    action: str = ""
+    account_id: str = ""
+    connector_profile_id: str = ""
+    path: JsonObject | None = None
+    query: JsonObject | None = None
+    headers: JsonObject | None = None
+    body: JsonObject | None = None
+    defender: DefenderConfig = field(default_factory=DefenderConfig)
+    defender_enabled: bool | None = None  # deprecated by StackOne; kept for old integrations
+    sync: bool = False
+    debug: bool = False
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = DEFAULT_TIMEOUT
+
+    def copy(self, **changes: Any) -> RpcRequest:
+        """A deep-enough copy: the JSON objects are copied too, so edits don't leak."""
+        clone = replace(
+            self,
+            path=_copy_obj(self.path),
+            query=_copy_obj(self.query),
+            headers=_copy_obj(self.headers),
+            body=_copy_obj(self.body),
+            defender=replace(self.defender),
+        )
+        return replace(clone, **changes) if changes else clone
+
+    def rpc_body(self) -> JsonObject:
+        """The JSON body StackOne receives (``ActionsRpcRequestDto``), unset fields omitted."""
+        out: JsonObject = {"action": self.action}
+        for name in OBJECT_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if not self.defender.is_unset():
+            out["defender_config"] = self.defender.to_json()
+        if self.defender_enabled is not None:
+            out["defender_enabled"] = self.defender_enabled
+        return out
+
+    def url(self) -> str:
+        """The full URL including ``sync``/``debug`` when set."""
+        params = [name for name in ("sync", "debug") if getattr(self, name)]
+        query = "&".join(f"{p}=true" for p in params)
+        return self.base_url.rstrip("/") + RPC_PATH + (f"?{query}" if query else "")
+
+    # -- persistence ---------------------------------------------------------------------
+    def to_dict(self) -> JsonObject:
+        """A stable, JSON-ready form for history and collections (no secrets in it)."""
+        return {
+            "action": self.action,
+            "account_id": self.account_id,
+            "connector_profile_id": self.connector_profile_id,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body,
+            "defender_config": {f.name: getattr(self.defender, f.name) for f in fields(DefenderConfig)},
+            "defender_enabled": self.defender_enabled,
+            "sync": self.sync,
+            "debug": self.debug,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RpcRequest:
+        """Tolerant reader: unknown keys are ignored, wrong types fall back to defaults."""
+        if not isinstance(data, dict):
+            raise ValueError("a saved request must be a JSON object")
+
+        def text(key: str, default: str = "") -> str:
+            value = data.get(key, default)
+            return value if isinstance(value, str) else default
+
+        def obj(key: str) -> JsonObject | None:
+            value = data.get(key)
+            return value if isinstance(value, dict) else None
+
+        timeout = data.get("timeout", DEFAULT_TIMEOUT)
+        return cls(
+            action=text("action"),
+            account_id=text("account_id"),
+            connector_profile_id=text("connector_profile_id"),
+            path=obj("path"),
+            query=obj("query"),
+            headers=obj("headers"),
+            body=obj("body"),
+            defender=DefenderConfig.from_json(data.get("defender_config")),
+            defender_enabled=_tri(data.get("defender_enabled")),
+            sync=data.get("sync") is True,
+            debug=data.get("debug") is True,
+            base_url=text("base_url", DEFAULT_BASE_URL) or DEFAULT_BASE_URL,
+            timeout=float(timeout)
+            if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0
+            else DEFAULT_TIMEOUT,
+        )
+
+
+def _copy_obj(value: JsonObject | None) -> JsonObject | None:
+    return None if value is None else json.loads(json.dumps(value))
+
+
+# -- validation --------------------------------------------------------------------------
+
+
+def parse_json_object(text: str, field_name: str) -> JsonObject | None:
+    """Parse an editor's text: empty means "not set", anything else must be a JSON object.
+
+    Raises:
+        InvalidRequest: with one ``Issue`` carrying the line and column of the problem.
+    """
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(
+            [Issue(field_name, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)]
+        ) from None
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        kind = _JSON_KINDS.get(type(value), "something else")
+        raise InvalidRequest(
+            [Issue(field_name, f"must be a JSON object {{...}}, not {kind}", 1, 1)]
+        )
+    return value
+
+
+def validate(request: RpcRequest) -> list[Issue]:
+    """Every problem that would make StackOne reject the request, in words a person can act on."""
+    issues: list[Issue] = []
+    if not request.action.strip():
+        issues.append(Issue("action", "enter the action to run, e.g. bamboohr_list_employees"))
+    elif request.action != request.action.strip() or any(c.isspace() for c in request.action):
+        issues.append(Issue("action", "action names contain no spaces"))
+    if not request.account_id.strip():
+        issues.append(
+            Issue("account_id", "enter the linked account id (sent as the x-account-id header)")
+        )
+    for name, value in (
+        ("account_id", request.account_id),
+        ("connector_profile_id", request.connector_profile_id),
+    ):
+        if "\r" in value or "\n" in value:
+            issues.append(Issue(name, "must not contain line breaks"))
+    for name in OBJECT_FIELDS:
+        value = getattr(request, name)
+        if value is not None and not isinstance(value, dict):
+            issues.append(Issue(name, "must be a JSON object {...}"))
+    if isinstance(request.headers, dict):
+        for key, value in request.headers.items():
+            if not _TOKEN.match(key):
+                issues.append(
+                    Issue("headers", f"{key!r} is not a valid header name (letters, digits, - and _)")
+                )
+            if isinstance(value, str) and ("\r" in value or "\n" in value):
+                issues.append(Issue("headers", f"the value of {key!r} must not contain line breaks"))
+    parts = urlsplit(request.base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        issues.append(
+            Issue("base_url", "must be an http:// or https:// URL, e.g. https://api.stackone.com")
+        )
+    if not request.timeout > 0:
+        issues.append(Issue("timeout", "must be a positive number of seconds"))
+    return issues
+
+
+def check(request: RpcRequest) -> None:
+    """Raise ``InvalidRequest`` if ``validate`` finds anything."""
+    issues = validate(request)
+    if issues:
+        raise InvalidRequest(issues)

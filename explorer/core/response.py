@@ -1,0 +1,326 @@
+"""Reading what StackOne sends back: success bodies, the error envelope, files, timings.
+
+``read_response`` is pure: it takes the status, headers and body bytes and returns an
+``RpcResponse`` that the UI, history and the runner all read the same way.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote
+
+from explorer.core.errors import RemoteError
+
+Headers = list[tuple[str, str]]
+
+# What each status means for someone calling StackOne (from StackOne's documentation).
+STATUS_MEANINGS: dict[int, str] = {
+    400: "Bad request: StackOne rejected the request as malformed (e.g. a missing x-account-id "
+    "header or an action input it could not use).",
+    401: "Unauthorized: the API key is missing or wrong. Check the profile's API key.",
+    403: "Forbidden: the API key lacks a scope for this action, or the request was blocked "
+    "(for example by Defender or a missing User-Agent).",
+    404: "Not found: the account id or the resource does not exist in this project.",
+    408: "Request timeout: the action took longer than StackOne allows (60 s). Retry after the "
+    "indicated delay.",
+    409: "Conflict: the resource already exists or changed meanwhile.",
+    412: "Precondition failed: the linked account is disabled, suspended or its credentials "
+    "expired. Ask the customer to reconnect the account.",
+    422: "Unprocessable: the provider rejected the payload. See the provider errors below.",
+    429: "Too many requests: the API key hit its rate limit (1000 requests/minute). Wait for "
+    "Retry-After, then retry.",
+    500: "Internal server error at StackOne. Retry; if it persists, quote the request id to "
+    "StackOne support.",
+    501: "Not implemented: this action is not supported for this provider.",
+    502: "Bad gateway: the provider behind StackOne failed. See the provider errors below.",
+}
+
+
+def status_meaning(status: int) -> str:
+    """A sentence explaining ``status`` to a person."""
+    if status in STATUS_MEANINGS:
+        return STATUS_MEANINGS[status]
+    if 200 <= status < 300:
+        return "Success."
+    if 400 <= status < 500:
+        return "The request was rejected; read the message below."
+    if status >= 500:
+        return "The server failed; retry, and quote the request id if it persists."
+    return ""
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+@dataclass
+class ProviderError:
+    """One entry of ``provider_errors``: what the SaaS provider itself answered."""
+
+    status: int | None = None
+    url: str | None = None
+    raw: Any = None
+    headers: dict[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> ProviderError:
+        if not isinstance(data, dict):
+            return cls(raw=data)
+        status = data.get("status")
+        return cls(
+            status=int(status) if isinstance(status, int | float) else None,
+            url=data.get("url") if isinstance(data.get("url"), str) else None,
+            raw=data.get("raw"),
+            headers=data.get("headers") if isinstance(data.get("headers"), dict) else None,
+        )
+
+
+@dataclass
+class StackOneError:
+    """StackOne's error envelope: ``{statusCode, message, timestamp, data?, provider_errors?}``."""
+
+    status_code: int | None = None
+    message: str = ""
+    timestamp: str = ""
+    error_code: str | None = None
+    data: dict[str, Any] | None = None
+    provider_errors: list[ProviderError] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: Any) -> StackOneError | None:
+        """``None`` when ``data`` does not look like the envelope at all."""
+        if not isinstance(data, dict) or not ({"statusCode", "message"} & data.keys()):
+            return None
+        code = data.get("statusCode")
+        message = data.get("message")
+        if isinstance(message, list):  # NestJS validation errors come as a list of strings
+            message = "; ".join(str(m) for m in message)
+        raw_errors = data.get("provider_errors")
+        return cls(
+            status_code=int(code) if isinstance(code, int | float) else None,
+            message=message if isinstance(message, str) else "",
+            timestamp=data.get("timestamp") if isinstance(data.get("timestamp"), str) else "",
+            error_code=data.get("errorCode") if isinstance(data.get("errorCode"), str) else None,
+            data=data.get("data") if isinstance(data.get("data"), dict) else None,
+            provider_errors=[ProviderError.from_json(e) for e in raw_errors]
+            if isinstance(raw_errors, list)
+            else [],
+        )
+
+
+@dataclass
+class RpcResult:
+    """A successful JSON body: ``data`` plus its cursor, the datasync block and the rest."""
+
+    data: Any = None
+    next_cursor: str | None = None
+    datasync: dict[str, Any] | None = None
+    debug: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, body: Any) -> RpcResult:
+        if not isinstance(body, dict):
+            return cls(data=body)
+        extra = {k: v for k, v in body.items() if k not in ("data", "next", "next_cursor")}
+        cursor = body.get("next", body.get("next_cursor"))
+        datasync = body.get("datasync")
+        return cls(
+            data=body.get("data"),
+            next_cursor=str(cursor) if cursor not in (None, "") else None,
+            datasync=datasync if isinstance(datasync, dict) else None,
+            debug=body.get("debug"),
+            extra=extra,
+        )
+
+
+@dataclass
+class Timing:
+    """Milliseconds: ``ttfb_ms`` until the response headers arrived, ``total_ms`` until the end."""
+
+    total_ms: float = 0.0
+    ttfb_ms: float = 0.0
+
+
+@dataclass
+class RpcResponse:
+    """Everything about one HTTP response, already interpreted.
+
+    ``kind`` is ``"json"`` (``json`` holds the parsed body), ``"binary"`` (a file download:
+    see ``filename``), ``"text"`` (any other textual body) or ``"empty"``.
+    """
+
+    status: int
+    reason: str
+    headers: Headers
+    body: bytes
+    content_type: str = ""
+    kind: str = "empty"
+    json: Any = None
+    error: StackOneError | None = None
+    result: RpcResult | None = None
+    filename: str | None = None
+    request_id: str | None = None
+    retry_after: float | None = None
+    timing: Timing = field(default_factory=Timing)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    @property
+    def status_class(self) -> str:
+        """``"2xx"``, ``"4xx"``, ... for filtering history."""
+        return f"{self.status // 100}xx"
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return None
+
+    def text(self) -> str:
+        return self.body.decode(_charset(self.header("content-type") or ""), errors="replace")
+
+    def raise_for_error(self) -> None:
+        if not self.ok:
+            raise RemoteError(self)
+
+
+def is_json_type(content_type: str) -> bool:
+    """Only ``application/json`` and ``*+json`` are JSON (StackOne's file actions are not)."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime == "application/json" or mime.endswith("+json")
+
+
+def _is_text_type(content_type: str) -> bool:
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime.startswith("text/") or mime in (
+        "application/xml",
+        "application/javascript",
+        "application/x-www-form-urlencoded",
+    ) or mime.endswith("+xml")
+
+
+def _charset(content_type: str) -> str:
+    match = re.search(r"charset=\"?([\w.-]+)", content_type, re.I)
+    if match:
+        try:
+            "".encode(match.group(1))
+            return match.group(1)
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def filename_from_disposition(value: str | None) -> str | None:
+    """The file name of a ``Content-Disposition`` header; ``filename*=`` (RFC 5987) wins."""
+    if not value:
+        return None
+    star = re.search(r"filename\*\s*=\s*([^;]+)", value, re.I)
+    if star:
+        raw = star.group(1).strip().strip('"')
+        charset, _, rest = raw.partition("'")
+        _lang, _, encoded = rest.partition("'")
+        if encoded:
+            try:
+                return _safe_name(unquote(encoded, encoding=charset or "utf-8", errors="strict"))
+            except (LookupError, UnicodeDecodeError):
+                return _safe_name(unquote(encoded, encoding="latin-1"))
+    plain = re.search(r'filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)', value, re.I)
+    if plain:
+        name = plain.group(2) if plain.group(2) is not None else plain.group(1).strip()
+        return _safe_name(re.sub(r"\\(.)", r"\1", name))
+    return None
+
+
+def _safe_name(name: str) -> str | None:
+    """Never let a server choose a directory: keep the last path component only."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name if name not in ("", ".", "..") else None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def read_response(
+    status: int,
+    headers: Headers,
+    body: bytes,
+    *,
+    reason: str = "",
+    timing: Timing | None = None,
+    now: datetime | None = None,
+) -> RpcResponse:
+    """Interpret one HTTP response from ``/actions/rpc``."""
+    response = RpcResponse(
+        status=status,
+        reason=reason or reason_phrase(status),
+        headers=list(headers),
+        body=body,
+        timing=timing or Timing(),
+    )
+    content_type = response.header("content-type") or ""
+    response.content_type = content_type
+    response.request_id = response.header("x-request-id")
+    response.retry_after = parse_retry_after(response.header("retry-after"), now)
+    disposition = response.header("content-disposition")
+    response.filename = filename_from_disposition(disposition)
+
+    if not body:
+        response.kind = "empty"
+    elif is_json_type(content_type):
+        try:
+            response.json = json.loads(body.decode(_charset(content_type)))
+            response.kind = "json"
+        except (UnicodeDecodeError, ValueError):
+            response.kind = "text"  # claims JSON but is not: show it as it came
+    elif (disposition and "attachment" in disposition.lower()) or not _is_text_type(content_type):
+        response.kind = "binary"
+    else:
+        response.kind = "text"
+
+    if response.kind == "json":
+        if response.ok:
+            response.result = RpcResult.from_json(response.json)
+        else:
+            response.error = StackOneError.from_json(response.json)
+    if not response.ok and response.error is None:
+        # A proxy or load balancer error page: still give the user something to read.
+        snippet = response.text()[:300].strip() if response.kind == "text" else ""
+        response.error = StackOneError(
+            status_code=status, message=snippet or response.reason or f"HTTP {status}"
+        )
+    return response

@@ -1,0 +1,99 @@
+"""From ``RpcRequest`` to the exact HTTP request StackOne receives, and a redacted record of it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from explorer import __version__
+from explorer.core.request import RpcRequest, check
+
+USER_AGENT = f"stackone-explorer/{__version__}"
+REDACTED = "<redacted>"
+# Headers whose values never leave memory: shown and stored as REDACTED.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+
+
+def basic_auth(api_key: str) -> str:
+    """StackOne's scheme: the key is the Basic username, the password is empty."""
+    return "Basic " + base64.b64encode(f"{api_key}:".encode()).decode("ascii")
+
+
+def encode_body(request: RpcRequest) -> bytes:
+    return json.dumps(request.rpc_body(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:
+    headers = [
+        ("Authorization", basic_auth(api_key)),
+        ("x-account-id", request.account_id.strip()),
+    ]
+    if request.connector_profile_id.strip():
+        headers.append(("x-connector-profile-id", request.connector_profile_id.strip()))
+    headers += [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json, */*"),
+        ("User-Agent", USER_AGENT),
+    ]
+    return headers
+
+
+def build_http_request(request: RpcRequest, api_key: str) -> httpx.Request:
+    """The wire request. Raises ``InvalidRequest`` if the request fails validation."""
+    check(request)
+    return httpx.Request(
+        "POST",
+        request.url(),
+        headers=build_headers(request, api_key),
+        content=encode_body(request),
+    )
+
+
+def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers]
+
+
+@dataclass
+class SentRequest:
+    """What went on the wire, with secrets redacted: for the Request tab, history and HAR."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: str
+
+    @classmethod
+    def from_http(cls, http_request: httpx.Request) -> SentRequest:
+        return cls(
+            method=http_request.method,
+            url=str(http_request.url),
+            headers=redact_headers(list(http_request.headers.multi_items())),
+            body=http_request.content.decode("utf-8", errors="replace"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "headers": [list(h) for h in self.headers],
+            "body": self.body,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SentRequest:
+        return cls(
+            method=str(data.get("method", "POST")),
+            url=str(data.get("url", "")),
+            headers=redact_headers([(str(k), str(v)) for k, v in data.get("headers", [])]),
+            body=str(data.get("body", "")),
+        )
+
+    def text(self) -> str:
+        """A readable HTTP/1.1-style dump."""
+        lines = [f"{self.method} {self.url}"] + [f"{k}: {v}" for k, v in self.headers]
+        return "\n".join(lines) + "\n\n" + self.body
+

@@ -1,0 +1,1 @@
+"""A local StackOne-compatible server for demo mode and tests (no Qt)."""

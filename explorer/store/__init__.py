@@ -1,0 +1,1 @@
+"""Pure-Python storage (no Qt): paths, settings, profiles, credentials, history, collections."""
