@@ -1,4 +1,4 @@
-"""Command line: ``stackone-explorer [--demo] [--smoke] [--home DIR]`` and ``stackone-explorer run ...``.
+"""Command line: ``stackone-explorer [--demo] [--smoke] [--home DIR]`` and ``... run``.
 
 This module only parses arguments and hands over; Qt is imported only when a window is wanted,
 so ``run`` (the collection runner) and ``--version`` start fast and work without a display.

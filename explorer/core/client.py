@@ -12,15 +12,13 @@ import socket
 import ssl
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from explorer.core import errors
+from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
 from explorer.core.wire import SentRequest, build_http_request
@@ -61,38 +59,6 @@ class CancelToken:
 def _shutdown(sock: Any) -> None:
     with contextlib.suppress(OSError, ValueError):
         sock.shutdown(socket.SHUT_RDWR)
-
-
-@dataclass
-class Failure:
-    """A transport failure as plain data (for history): the error class name and its message."""
-
-    kind: str
-    message: str
-
-    @classmethod
-    def from_error(cls, error: errors.TransportError) -> Failure:
-        return cls(kind=type(error).__name__, message=str(error))
-
-
-@dataclass
-class Exchange:
-    """One Send: the request as the user meant it, what went on the wire, and the outcome.
-
-    Exactly one of ``response`` and ``failure`` is set once the exchange has finished.
-    """
-
-    request: RpcRequest
-    sent: SentRequest | None = None
-    response: RpcResponse | None = None
-    failure: Failure | None = None
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
-    profile: str = ""
-
-    @property
-    def status_class(self) -> str:
-        return self.response.status_class if self.response else "none"
 
 
 def map_transport_error(exc: Exception, base_url: str, cancelled: bool) -> errors.TransportError:
@@ -146,7 +112,9 @@ class RpcClient:
     One instance may be shared by threads; each call gets its own ``CancelToken``.
     """
 
-    def __init__(self, *, transport: httpx.BaseTransport | None = None, verify: bool = True) -> None:
+    def __init__(
+        self, *, transport: httpx.BaseTransport | None = None, verify: bool = True
+    ) -> None:
         # No keep-alive: every request opens its own connection, so cancel can always find
         # (and shut) the socket. Human-paced calls lose nothing by it.
         self._http = httpx.Client(
@@ -253,4 +221,3 @@ def _tracer(cancel: CancelToken) -> Callable[[str, dict[str, Any]], None]:
                 cancel.attach(stream.get_extra_info("socket"))
 
     return trace
-

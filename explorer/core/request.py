@@ -27,7 +27,13 @@ _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 JsonObject = dict[str, Any]
 
-_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+_JSON_KINDS = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+}
 
 
 @dataclass
@@ -44,7 +50,9 @@ class DefenderConfig:
 
     def to_json(self) -> JsonObject:
         """Only the flags that are set: an unset flag must not override the project."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> DefenderConfig:
@@ -122,7 +130,9 @@ class RpcRequest:
             "query": self.query,
             "headers": self.headers,
             "body": self.body,
-            "defender_config": {f.name: getattr(self.defender, f.name) for f in fields(DefenderConfig)},
+            "defender_config": {
+                f.name: getattr(self.defender, f.name) for f in fields(DefenderConfig)
+            },
             "defender_enabled": self.defender_enabled,
             "sync": self.sync,
             "debug": self.debug,
@@ -220,10 +230,14 @@ def validate(request: RpcRequest) -> list[Issue]:
         for key, value in request.headers.items():
             if not _TOKEN.match(key):
                 issues.append(
-                    Issue("headers", f"{key!r} is not a valid header name (letters, digits, - and _)")
+                    Issue(
+                        "headers", f"{key!r} is not a valid header name (letters, digits, - and _)"
+                    )
                 )
             if isinstance(value, str) and ("\r" in value or "\n" in value):
-                issues.append(Issue("headers", f"the value of {key!r} must not contain line breaks"))
+                issues.append(
+                    Issue("headers", f"the value of {key!r} must not contain line breaks")
+                )
     parts = urlsplit(request.base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         issues.append(

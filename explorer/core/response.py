@@ -108,7 +108,7 @@ class StackOneError:
         return cls(
             status_code=int(code) if isinstance(code, int | float) else None,
             message=message if isinstance(message, str) else "",
-            timestamp=data.get("timestamp") if isinstance(data.get("timestamp"), str) else "",
+            timestamp=str(data.get("timestamp") or ""),
             error_code=data.get("errorCode") if isinstance(data.get("errorCode"), str) else None,
             data=data.get("data") if isinstance(data.get("data"), dict) else None,
             provider_errors=[ProviderError.from_json(e) for e in raw_errors]
@@ -209,11 +209,16 @@ def is_json_type(content_type: str) -> bool:
 
 def _is_text_type(content_type: str) -> bool:
     mime = content_type.split(";", 1)[0].strip().lower()
-    return mime.startswith("text/") or mime in (
-        "application/xml",
-        "application/javascript",
-        "application/x-www-form-urlencoded",
-    ) or mime.endswith("+xml")
+    return (
+        mime.startswith("text/")
+        or mime
+        in (
+            "application/xml",
+            "application/javascript",
+            "application/x-www-form-urlencoded",
+        )
+        or mime.endswith("+xml")
+    )
 
 
 def _charset(content_type: str) -> str:

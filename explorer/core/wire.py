@@ -96,4 +96,3 @@ class SentRequest:
         """A readable HTTP/1.1-style dump."""
         lines = [f"{self.method} {self.url}"] + [f"{k}: {v}" for k, v in self.headers]
         return "\n".join(lines) + "\n\n" + self.body
-

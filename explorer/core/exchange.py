@@ -1,0 +1,134 @@
+"""One Send as plain data, and its JSON form (history, exports, HAR all start here)."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from explorer.core import errors
+from explorer.core.request import RpcRequest
+from explorer.core.response import RpcResponse, Timing, read_response
+from explorer.core.wire import REDACTED, SECRET_HEADERS, SentRequest
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Failure:
+    """A transport failure as plain data: the error class name and its message."""
+
+    kind: str
+    message: str
+
+    @classmethod
+    def from_error(cls, error: errors.TransportError) -> Failure:
+        return cls(kind=type(error).__name__, message=str(error))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Exchange:
+    """One Send: the request as the user meant it, what went on the wire, and the outcome.
+
+    Exactly one of ``response`` and ``failure`` is set once the exchange has finished.
+    """
+
+    request: RpcRequest
+    sent: SentRequest | None = None
+    response: RpcResponse | None = None
+    failure: Failure | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started_at: str = field(default_factory=_now)
+    profile: str = ""
+
+    @property
+    def status_class(self) -> str:
+        """``"2xx"``...``"5xx"``, or ``"none"`` when no response came back."""
+        return self.response.status_class if self.response else "none"
+
+    def to_dict(self, *, include_body: bool = True) -> dict[str, Any]:
+        """Our JSON form. Secrets are redacted; ``include_body=False`` leaves the body out
+        (the history store keeps large bodies in a file of their own)."""
+        request = self.request.to_dict()
+        if isinstance(request.get("headers"), dict):
+            request["headers"] = {
+                k: (REDACTED if k.lower() in SECRET_HEADERS else v)
+                for k, v in request["headers"].items()
+            }
+        out: dict[str, Any] = {
+            "id": self.id,
+            "started_at": self.started_at,
+            "profile": self.profile,
+            "request": request,
+            "sent": self.sent.to_dict() if self.sent else None,
+            "response": None,
+            "failure": {"kind": self.failure.kind, "message": self.failure.message}
+            if self.failure
+            else None,
+        }
+        if self.response is not None:
+            r = self.response
+            response: dict[str, Any] = {
+                "status": r.status,
+                "reason": r.reason,
+                "headers": [list(h) for h in r.headers],
+                "size": r.size,
+                "timing": {"total_ms": r.timing.total_ms, "ttfb_ms": r.timing.ttfb_ms},
+            }
+            if include_body:
+                response.update(encode_body(r.body))
+            out["response"] = response
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, body: bytes | None = None) -> Exchange:
+        """Rebuild an exchange; ``body`` overrides the one inside ``data`` (if any)."""
+        sent = data.get("sent")
+        failure = data.get("failure")
+        raw = data.get("response")
+        response = None
+        if isinstance(raw, dict):
+            timing = raw.get("timing") or {}
+            response = read_response(
+                int(raw.get("status", 0)),
+                [(str(k), str(v)) for k, v in raw.get("headers", [])],
+                body if body is not None else decode_body(raw),
+                reason=str(raw.get("reason", "")),
+                timing=Timing(
+                    total_ms=float(timing.get("total_ms", 0.0)),
+                    ttfb_ms=float(timing.get("ttfb_ms", 0.0)),
+                ),
+            )
+        return cls(
+            request=RpcRequest.from_dict(data.get("request") or {}),
+            sent=SentRequest.from_dict(sent) if isinstance(sent, dict) else None,
+            response=response,
+            failure=Failure(str(failure.get("kind", "")), str(failure.get("message", "")))
+            if isinstance(failure, dict)
+            else None,
+            id=str(data.get("id") or uuid.uuid4().hex),
+            started_at=str(data.get("started_at") or _now()),
+            profile=str(data.get("profile", "")),
+        )
+
+
+def encode_body(body: bytes) -> dict[str, str]:
+    """Text stays readable in the file; anything else is base64."""
+    try:
+        return {"body_text": body.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"body_base64": base64.b64encode(body).decode("ascii")}
+
+
+def decode_body(data: dict[str, Any]) -> bytes:
+    if isinstance(data.get("body_text"), str):
+        return str(data["body_text"]).encode("utf-8")
+    if isinstance(data.get("body_base64"), str):
+        return base64.b64decode(data["body_base64"])
+    return b""
