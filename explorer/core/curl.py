@@ -1,0 +1,674 @@
+"""curl in and out: share a request with someone who has a terminal, or paste one from the docs.
+
+``to_curl`` writes the same HTTP request ``explorer.core.wire`` sends, as a POSIX shell command
+(``sh``, ``bash``, ``zsh``). By default the key is the shell variable ``$STACKONE_API_KEY``, so
+an exported command can be pasted into a chat or a ticket without leaking anything.
+
+``from_curl`` reads the commands people actually paste: from StackOne's docs, from a browser's
+"Copy as cURL" (bash ``$'...'`` strings, or Windows ``cmd`` with ``^`` escapes), or our own
+export. It understands only what maps onto ``POST /actions/rpc``; anything else is either
+reported in ``CurlImport.warnings`` (options that change nothing the explorer sends) or refused
+with a ``CurlImportError`` naming the problem, because guessing would send a different request
+from the one the user pasted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from explorer.core.errors import CurlImportError
+from explorer.core.request import (
+    DEFAULT_TIMEOUT,
+    OBJECT_FIELDS,
+    RPC_PATH,
+    DefenderConfig,
+    RpcRequest,
+)
+from explorer.core.wire import build_headers
+
+KEY_VARIABLE = "STACKONE_API_KEY"
+
+# Headers ``wire.build_headers`` sends that the export leaves to curl:
+# - Authorization becomes ``-u``, so the key can stay a shell variable;
+# - User-Agent: curl sends its own (``curl/<version>``), which satisfies StackOne's request for
+#   one and tells the truth about which program made the call;
+# - Accept: curl's default ``*/*`` accepts everything ours does.
+_LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept"})
+
+
+@dataclass
+class CurlImport:
+    """What ``from_curl`` understood.
+
+    ``api_key`` is the key found in ``-u`` or an ``Authorization: Basic`` header (``None`` when
+    absent or a placeholder such as ``$STACKONE_API_KEY``). It is handed back separately because
+    it must never be written into a request file: the UI decides whether to offer it for the
+    keyring. ``warnings`` names every option that was read but ignored.
+    """
+
+    request: RpcRequest
+    api_key: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool = False) -> str:
+    """The request as a copy-pasteable, multi-line POSIX shell curl command.
+
+    The request is not validated: a half-finished request can still be shared, and the
+    command shows exactly what would be sent. The real key is written only when
+    ``reveal_key`` is true *and* a key is given; otherwise ``-u "$STACKONE_API_KEY:"`` lets the
+    reader's shell supply it.
+    """
+    user = shlex.quote(f"{api_key}:") if reveal_key and api_key else f'"${KEY_VARIABLE}:"'
+    parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}"]
+    for name, value in build_headers(request, api_key or ""):
+        if name.lower() not in _LEFT_TO_CURL:
+            parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
+    if request.timeout != DEFAULT_TIMEOUT:
+        # Not part of the wire request, but worth keeping: curl then gives up when we would.
+        parts.append(f"--max-time {request.timeout:g}")
+    body = json.dumps(request.rpc_body(), indent=2, ensure_ascii=False)
+    parts.append(f"--data-raw {shlex.quote(body)}")
+    return " \\\n  ".join(parts)
+
+
+# -- import: splitting the command into words ------------------------------------------------
+
+_ANSI_C_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
+
+_HEX_DIGITS = {"u": r"[0-9A-Fa-f]{1,4}", "U": r"[0-9A-Fa-f]{1,8}"}
+
+# Unquoted shell words after which the rest of the line is not part of the curl command.
+_SHELL_OPERATORS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "2>", "2>&1", "<"})
+
+
+@dataclass
+class _Word:
+    text: str
+    quoted: bool  # any part of the word was quoted or escaped: never a shell operator
+
+
+def _split_posix(command: str) -> list[_Word]:
+    """Split like a POSIX shell (no expansion), plus bash's ``$'...'`` ANSI-C strings."""
+    words: list[_Word] = []
+    buf: list[str] = []
+    in_word = False
+    quoted = False
+    i, n = 0, len(command)
+
+    def finish() -> None:
+        nonlocal buf, in_word, quoted
+        if in_word:
+            words.append(_Word("".join(buf), quoted))
+        buf, in_word, quoted = [], False, False
+
+    while i < n:
+        c = command[i]
+        if c == "\\":
+            if command.startswith("\r\n", i + 1):
+                i += 3  # line continuation (a file saved with CRLF endings)
+                continue
+            if i + 1 < n and command[i + 1] == "\n":
+                i += 2  # line continuation
+                continue
+            if i + 1 < n:
+                buf.append(command[i + 1])
+                in_word = quoted = True
+            i += 2
+        elif c in " \t\r\n":
+            finish()
+            i += 1
+        elif c == "'":
+            end = command.find("'", i + 1)
+            if end < 0:
+                raise CurlImportError("Unbalanced quotes: a ' is never closed.")
+            buf.append(command[i + 1 : end])
+            in_word = quoted = True
+            i = end + 1
+        elif c == '"':
+            i = _read_double_quoted(command, i + 1, buf)
+            in_word = quoted = True
+        elif c == "$" and command.startswith("'", i + 1):
+            i = _read_ansi_c(command, i + 2, buf)
+            in_word = quoted = True
+        elif c == "#" and not in_word:
+            end = command.find("\n", i)  # a comment runs to the end of the line
+            i = n if end < 0 else end
+        else:
+            buf.append(c)
+            in_word = True
+            i += 1
+    finish()
+    return words
+
+
+def _read_double_quoted(command: str, i: int, buf: list[str]) -> int:
+    """Read up to the closing ``"``; backslash escapes only what POSIX says it escapes."""
+    n = len(command)
+    while i < n:
+        c = command[i]
+        if c == '"':
+            return i + 1
+        if c == "\\" and i + 1 < n and command[i + 1] in '$`"\\\n':
+            if command[i + 1] != "\n":
+                buf.append(command[i + 1])
+            i += 2
+            continue
+        buf.append(c)
+        i += 1
+    raise CurlImportError('Unbalanced quotes: a " is never closed.')
+
+
+def _read_ansi_c(command: str, i: int, buf: list[str]) -> int:
+    """Read a bash ``$'...'`` string. ``\\xHH`` are bytes, so the result is decoded as UTF-8."""
+    out = bytearray()
+    n = len(command)
+    while i < n:
+        c = command[i]
+        if c == "'":
+            buf.append(out.decode("utf-8", errors="replace"))
+            return i + 1
+        if c != "\\" or i + 1 >= n:
+            out += c.encode("utf-8", errors="surrogatepass")
+            i += 1
+            continue
+        e = command[i + 1]
+        i += 2
+        if e in _ANSI_C_ESCAPES:
+            out += _ANSI_C_ESCAPES[e].encode()
+        elif e == "x":
+            digits = re.match(r"[0-9A-Fa-f]{1,2}", command[i : i + 2])
+            if digits:
+                out.append(int(digits.group(), 16))
+                i += digits.end()
+            else:
+                out += b"\\x"
+        elif e in "uU":
+            digits = re.match(_HEX_DIGITS[e], command[i:])
+            if digits:
+                out += _code_point(int(digits.group(), 16))
+                i += digits.end()
+            else:
+                out += ("\\" + e).encode()
+        elif e in "01234567":
+            digits = re.match(r"[0-7]{0,2}", command[i:])
+            assert digits is not None  # {0,2} always matches
+            out.append(int(e + digits.group(), 8) & 0xFF)
+            i += digits.end()
+        elif e == "c" and i < n:
+            out.append(ord(command[i]) & 0x1F)
+            i += 1
+        else:
+            out += ("\\" + e).encode("utf-8", errors="surrogatepass")
+    raise CurlImportError("Unbalanced quotes: a $' string is never closed.")
+
+
+def _code_point(value: int) -> bytes:
+    try:
+        return chr(value).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):  # out of range, or a lone surrogate
+        return "\ufffd".encode()
+
+
+def _split_cmd(command: str) -> list[_Word]:
+    """Split a Windows ``cmd`` command line (``^`` escapes, ``"`` quotes, backslash rules of
+    the Microsoft C runtime), as written by browsers' "Copy as cURL (cmd)"."""
+    text = re.sub(r"\^\r?\n", "", command)
+    words: list[_Word] = []
+    buf: list[str] = []
+    in_word = quoted = in_quotes = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "^" and i + 1 < n:
+            # cmd's escape: the next character is literal to cmd (the C runtime still sees it)
+            c = text[i + 1]
+            i += 1
+            if c == '"':
+                in_quotes = not in_quotes
+                in_word = quoted = True
+                i += 1
+                continue
+        if c == "\\":
+            run = len(text[i:]) - len(text[i:].lstrip("\\"))
+            after = text[i + run : i + run + 2]
+            if after.startswith('"') or after.startswith('^"'):
+                buf.append("\\" * (run // 2))
+                i += run
+                if run % 2:  # an odd run escapes the quote
+                    buf.append('"')
+                    i += 2 if after.startswith('^"') else 1
+                    in_word = quoted = True
+                continue
+            buf.append("\\" * run)
+            in_word = True
+            i += run
+            continue
+        if c == '"':
+            in_quotes = not in_quotes
+            in_word = quoted = True
+        elif c in " \t\r\n" and not in_quotes:
+            if in_word:
+                words.append(_Word("".join(buf), quoted))
+            buf, in_word, quoted = [], False, False
+        else:
+            buf.append(c)
+            in_word = True
+        i += 1
+    if in_quotes:
+        raise CurlImportError('Unbalanced quotes: a " is never closed.')
+    if in_word:
+        words.append(_Word("".join(buf), quoted))
+    return words
+
+
+def _is_cmd_syntax(command: str) -> bool:
+    """Windows commands continue lines with ``^``; POSIX ones with ``\\``."""
+    return bool(re.search(r"\^\r?\n", command)) and not re.search(r"\\\r?\n", command)
+
+
+# -- import: reading curl's options ------------------------------------------------------------
+
+# Options that change only what curl prints or how it retries: they do not change the request.
+_QUIET = {
+    "-s": "--silent",
+    "-S": "--show-error",
+    "-v": "--verbose",
+    "-i": "--include",
+    "-#": "--progress-bar",
+    "-f": "--fail",
+    "-g": "--globoff",
+    "-N": "--no-buffer",
+}
+_QUIET_LONG = frozenset(
+    {
+        *_QUIET.values(),
+        "--compressed",
+        "--no-progress-meter",
+        "--fail-with-body",
+        "--http1.1",
+        "--http2",
+        "--tr-encoding",
+        "--no-keepalive",
+    }
+)
+# Options without an argument that the explorer does not reproduce: worth a warning.
+_NOTED = {
+    "-k": ("--insecure", "certificate checks stay on in the explorer"),
+    "-L": ("--location", "the explorer does not follow redirects"),
+}
+_NOTED_LONG = {long: why for long, why in _NOTED.values()}
+# Options with an argument that change nothing StackOne receives: skipped with a warning.
+_SKIPPED_WITH_ARG = {
+    "-o": "--output",
+    "-w": "--write-out",
+    "-D": "--dump-header",
+    "-A": "--user-agent",
+    "-e": "--referer",
+    "-b": "--cookie",
+    "-c": "--cookie-jar",
+    "-x": "--proxy",
+    "-E": "--cert",
+}
+_SKIPPED_LONG_WITH_ARG = frozenset(
+    {
+        *_SKIPPED_WITH_ARG.values(),
+        "--connect-timeout",
+        "--retry",
+        "--retry-delay",
+        "--retry-max-time",
+        "--cacert",
+        "--capath",
+        "--key",
+        "--resolve",
+        "--connect-to",
+        "--limit-rate",
+        "--stderr",
+        "--trace",
+        "--trace-ascii",
+    }
+)
+# Options the explorer understands, all taking an argument.
+_UNDERSTOOD = {
+    "-X": "--request",
+    "-H": "--header",
+    "-u": "--user",
+    "-d": "--data",
+    "-m": "--max-time",
+}
+_DATA_LONG = frozenset({"--data", "--data-raw", "--data-binary", "--data-ascii", "--json"})
+_UNDERSTOOD_LONG = frozenset({*_UNDERSTOOD.values(), *_DATA_LONG, "--url"})
+# Options that make a different kind of request than a JSON POST.
+_REFUSED = {
+    "-G": ("--get", "it sends the data in the URL instead of a JSON body"),
+    "-I": ("--head", "it sends a HEAD request"),
+    "-F": ("--form", "it sends a multipart form, not a JSON body"),
+    "-T": ("--upload-file", "it uploads a file instead of a JSON body"),
+}
+_REFUSED_LONG = {long: why for long, why in _REFUSED.values()} | {
+    "--data-urlencode": "it URL-encodes the data, so the body is not JSON",
+}
+_SHORT_WITH_ARG = frozenset({*_UNDERSTOOD, *_SKIPPED_WITH_ARG, "-F", "-T"})
+
+
+def _long_name(option: str) -> str:
+    """``-d`` -> ``--data`` for every short option we know; long options unchanged."""
+    for table in (_QUIET, _UNDERSTOOD, _SKIPPED_WITH_ARG):
+        if option in table:
+            return table[option]
+    if option in _NOTED:
+        return _NOTED[option][0]
+    if option in _REFUSED:
+        return _REFUSED[option][0]
+    return option
+
+
+def _options(words: list[str]) -> list[tuple[str, str | None]]:
+    """``(long option name, argument)`` pairs; a bare URL comes back as ``("--url", url)``.
+
+    Short options may be bundled (``-sSL``) and may carry their argument attached
+    (``-XPOST``, ``-d{...}``), as curl allows.
+    """
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word.startswith("--"):
+            name = word
+            if name in _UNDERSTOOD_LONG or name in _SKIPPED_LONG_WITH_ARG:
+                if i >= len(words):
+                    raise CurlImportError(f"The option {name} needs a value after it.")
+                out.append((name, words[i]))
+                i += 1
+            elif name in _QUIET_LONG or name in _REFUSED_LONG or name in _NOTED_LONG:
+                out.append((name, None))
+            else:
+                raise CurlImportError(
+                    f"Unknown curl option {name}: the explorer cannot tell what it does to the "
+                    "request. Remove it and import again."
+                )
+        elif word.startswith("-") and len(word) > 1:
+            j = 1
+            while j < len(word):
+                short = "-" + word[j]
+                j += 1
+                if short in _SHORT_WITH_ARG:
+                    if j < len(word):
+                        value = word[j:]
+                    elif i < len(words):
+                        value = words[i]
+                        i += 1
+                    else:
+                        raise CurlImportError(f"The option {short} needs a value after it.")
+                    out.append((_long_name(short), value))
+                    break
+                if short in _QUIET or short in _NOTED or short in _REFUSED:
+                    out.append((_long_name(short), None))
+                else:
+                    raise CurlImportError(
+                        f"Unknown curl option {short}: the explorer cannot tell what it does "
+                        "to the request. Remove it and import again."
+                    )
+        else:
+            out.append(("--url", word))
+    return out
+
+
+# -- import: from options to an RpcRequest ----------------------------------------------------
+
+# ``$STACKONE_API_KEY``, ``${KEY}``, ``%KEY%`` (cmd), ``$env:KEY`` (PowerShell), ``<API_KEY>``,
+# ``{{api_key}}``, ``YOUR_API_KEY``: a reference to a key, not a key.
+_PLACEHOLDER = re.compile(
+    r"^(\$\{?\w+\}?|%\w+%|\$env:\w+|<[^<>]*>|\{\{[^{}]*\}\}|your[_-]?api[_-]?key)$", re.I
+)
+
+
+def _key_or_none(key: str) -> str | None:
+    key = key.strip()
+    return None if not key or _PLACEHOLDER.match(key) else key
+
+
+@dataclass
+class _Parsed:
+    url: str | None = None
+    method: str | None = None
+    data: list[tuple[str, str]] = field(default_factory=list)  # (option, text)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    user: str | None = None
+    max_time: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def from_curl(command: str, *, base_dir: Path | None = None) -> CurlImport:
+    """Read a curl command calling ``/actions/rpc`` into an ``RpcRequest``.
+
+    ``base_dir`` is where ``--data @file`` paths are relative to (usually the folder of the
+    file the command came from); without it only absolute ``@`` paths can be read.
+
+    Raises:
+        CurlImportError: the command is not a curl call to ``/actions/rpc`` with a JSON body
+            holding an ``action``, or uses an option the explorer cannot reproduce.
+    """
+    words = _split_cmd(command) if _is_cmd_syntax(command) else _split_posix(command)
+    while words and not words[0].quoted and words[0].text in ("$", ">", "PS>"):
+        words = words[1:]  # a copied prompt
+    if not words or not re.search(r"(^|[/\\])curl(\.exe)?$", words[0].text, re.I):
+        raise CurlImportError("This is not a curl command: it should start with curl.")
+    parsed = _Parsed()
+    args: list[str] = []
+    for position, word in enumerate(words[1:], start=1):
+        if not word.quoted and word.text in _SHELL_OPERATORS:
+            rest = " ".join(w.text for w in words[position:])
+            parsed.warnings.append(f"Ignored what follows the curl command: {rest}")
+            break
+        args.append(word.text)
+    for option, value in _options(args):
+        _apply(parsed, option, value, base_dir)
+    return _to_import(parsed)
+
+
+def _apply(parsed: _Parsed, option: str, value: str | None, base_dir: Path | None) -> None:
+    if option in _REFUSED_LONG:
+        raise CurlImportError(f"Cannot import {option}: {_REFUSED_LONG[option]}.")
+    if option in _QUIET_LONG:
+        return
+    if option in _NOTED_LONG:
+        parsed.warnings.append(f"Ignored {option}: {_NOTED_LONG[option]}.")
+        return
+    if option in _SKIPPED_LONG_WITH_ARG:
+        parsed.warnings.append(f"Ignored {option} {value}: it does not change the RPC request.")
+        return
+    assert value is not None  # every remaining option takes a value
+    if option == "--url":
+        if parsed.url is not None:
+            raise CurlImportError("The command has more than one URL; import one call at a time.")
+        parsed.url = value
+    elif option == "--request":
+        parsed.method = value
+    elif option == "--header":
+        name, sep, header_value = value.partition(":")
+        if not sep:
+            parsed.warnings.append(f"Ignored the header {value!r}: it has no 'Name: value' form.")
+            return
+        parsed.headers.append((name.strip(), header_value.strip()))
+    elif option == "--user":
+        parsed.user = value
+    elif option == "--max-time":
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise CurlImportError(f"--max-time {value!r} is not a number of seconds.") from None
+        if seconds > 0:
+            parsed.max_time = seconds
+    elif option in _DATA_LONG:
+        parsed.data.append((option, _read_data(option, value, base_dir)))
+
+
+def _read_data(option: str, value: str, base_dir: Path | None) -> str:
+    """The text of a data option, reading ``@file`` as curl does (not for ``--data-raw``)."""
+    if option == "--data-raw" or not value.startswith("@"):
+        return value
+    name = value[1:]
+    if name == "-":
+        raise CurlImportError(
+            f"{option} @- reads the body from standard input: paste the JSON body into the "
+            "command instead."
+        )
+    path = Path(name).expanduser()
+    if not path.is_absolute():
+        if base_dir is None:
+            raise CurlImportError(
+                f"The body is read from the file {name!r}, but it is not known which folder "
+                "that path is relative to. Use an absolute path or import the command from a file."
+            )
+        path = base_dir / path
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CurlImportError(f"The body file {str(path)!r} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CurlImportError(f"The body file {str(path)!r} cannot be read: {exc}.") from None
+
+
+def _to_import(parsed: _Parsed) -> CurlImport:
+    if parsed.url is None:
+        raise CurlImportError("The command has no URL.")
+    if parsed.method is not None and parsed.method.upper() != "POST":
+        raise CurlImportError(
+            f"The command uses -X {parsed.method}; StackOne's /actions/rpc only takes POST."
+        )
+    request = RpcRequest()
+    warnings = parsed.warnings
+    request.base_url, request.sync, request.debug = _read_url(parsed.url, warnings)
+    if parsed.max_time is not None:
+        request.timeout = parsed.max_time
+
+    api_key = _key_or_none(parsed.user.split(":", 1)[0]) if parsed.user is not None else None
+    if parsed.user is not None and parsed.user.partition(":")[2]:
+        warnings.append("Ignored the password in -u: StackOne keys use an empty password.")
+    for name, value in parsed.headers:
+        lower = name.lower()
+        if lower == "x-account-id":
+            request.account_id = value
+        elif lower == "x-connector-profile-id":
+            request.connector_profile_id = value
+        elif lower == "authorization":
+            # curl lets an explicit header win over -u; so do we.
+            api_key = _key_from_authorization(value, warnings)
+        elif lower == "content-type":
+            if "json" not in value.lower():
+                warnings.append(
+                    f"Ignored Content-Type {value!r}: the explorer always sends application/json."
+                )
+        elif lower not in ("user-agent", "accept"):
+            warnings.append(
+                f"Ignored the header {name!r}: /actions/rpc reads only x-account-id and "
+                "x-connector-profile-id (headers for the provider go in the body's "
+                '"headers" object).'
+            )
+    _read_body(parsed, request, warnings)
+    return CurlImport(request=request, api_key=api_key, warnings=warnings)
+
+
+def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool]:
+    """``(base_url, sync, debug)``: the base URL is everything before ``/actions/rpc``."""
+    if "://" not in url:
+        warnings.append(f"The URL {url!r} has no scheme; assumed https://.")
+        url = "https://" + url
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise CurlImportError(f"The URL {url!r} is not an http:// or https:// URL.")
+    if not path.endswith(RPC_PATH):
+        raise CurlImportError(
+            f"The URL {url!r} does not call {RPC_PATH}; the explorer only imports RPC actions."
+        )
+    base_url = f"{parts.scheme}://{parts.netloc}{path[: -len(RPC_PATH)]}"
+    flags = {"sync": False, "debug": False}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name in flags:
+            flags[name] = value.lower() in ("", "true", "1", "yes")
+        else:
+            warnings.append(f"Ignored the URL parameter {name}={value}.")
+    return base_url, flags["sync"], flags["debug"]
+
+
+def _key_from_authorization(value: str, warnings: list[str]) -> str | None:
+    scheme, _, credentials = value.strip().partition(" ")
+    if scheme.lower() != "basic":
+        warnings.append(
+            f"Ignored the Authorization header: StackOne uses Basic authentication, not {scheme}."
+        )
+        return None
+    if _PLACEHOLDER.match(credentials.strip()):
+        return None
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        warnings.append("Ignored the Authorization header: its Basic credentials are not base64.")
+        return None
+    return _key_or_none(decoded.split(":", 1)[0])
+
+
+def _read_body(parsed: _Parsed, request: RpcRequest, warnings: list[str]) -> None:
+    if not parsed.data:
+        raise CurlImportError(
+            'The command has no body: an RPC call needs a JSON body such as {"action": "..."}.'
+        )
+    if len(parsed.data) > 1:
+        raise CurlImportError(
+            "The command has more than one data option; the RPC body must be one JSON object."
+        )
+    text = parsed.data[0][1]
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CurlImportError(
+            f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    if not isinstance(body, dict):
+        raise CurlImportError("The body must be a JSON object with an action.")
+    action = body.get("action")
+    if not isinstance(action, str) or not action:
+        raise CurlImportError('The body has no "action" naming the action to run.')
+    request.action = action
+    for name in OBJECT_FIELDS:
+        value: Any = body.get(name)
+        if value is not None and not isinstance(value, dict):
+            raise CurlImportError(f'The body\'s "{name}" must be a JSON object.')
+        setattr(request, name, value)
+    defender = body.get("defender_config")
+    if defender is not None and not isinstance(defender, dict):
+        raise CurlImportError('The body\'s "defender_config" must be a JSON object.')
+    request.defender = DefenderConfig.from_json(defender)
+    enabled = body.get("defender_enabled")
+    request.defender_enabled = enabled if isinstance(enabled, bool) else None
+    known = {"action", *OBJECT_FIELDS, "defender_config", "defender_enabled"}
+    for extra in body.keys() - known:
+        warnings.append(f'Ignored the body field "{extra}": it is not part of an RPC request.')
