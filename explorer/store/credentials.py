@@ -1,0 +1,231 @@
+"""API keys, kept by the operating system's keyring and nowhere else.
+
+A small interface (``get``/``set``/``delete``/``location``) with two implementations, as
+vorta does: ``KeyringCredentials`` for the real OS keyring (Secret Service on Linux, the
+Keychain on macOS, Credential Manager on Windows) and ``MemoryCredentials`` for tests and for
+"keep the key for this run only" when no keyring is available.
+
+There is deliberately no file fallback: ``keyrings.alt`` and similar backends write keys to a
+file on disk, so they count as "no keyring" and the user is told how to get a real one.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from explorer.core.errors import ExplorerError
+
+SERVICE = "stackone-explorer"
+
+UNAVAILABLE_HELP = (
+    "No secure OS keyring is available to store the API key. On Linux, install and unlock a "
+    "Secret Service provider such as GNOME Keyring or KWallet (a desktop session usually "
+    "starts one); on macOS the Keychain and on Windows the Credential Manager are used. "
+    "Meanwhile the explorer can keep the key in memory for this run only."
+)
+
+
+class KeyringUnavailable(ExplorerError):
+    """There is no usable, secure OS keyring (none installed, locked, or file-based only).
+
+    Attributes:
+        detail: what the keyring library reported, for the curious; may be empty.
+    """
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        text = UNAVAILABLE_HELP + (f" [{detail}]" if detail else "")
+        super().__init__(text)
+
+
+class CredentialError(ExplorerError):
+    """The keyring is there but refused one operation (e.g. the write was denied)."""
+
+
+class CredentialStore(Protocol):
+    """Where API keys live, keyed by profile name."""
+
+    def get(self, profile: str) -> str | None:
+        """The key of ``profile``, or ``None`` if none is stored."""
+        ...
+
+    def set(self, profile: str, secret: str) -> None:
+        """Store (or replace) the key of ``profile``."""
+        ...
+
+    def delete(self, profile: str) -> None:
+        """Forget the key of ``profile``; no error if there is none."""
+        ...
+
+    def location(self) -> str:
+        """Where keys live, in words for the user."""
+        ...
+
+
+# Backends that hold no secret at all, or hold it in a plain/obscured file on disk.
+_UNSAFE_MODULE_PREFIXES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+
+_BACKEND_WORDS = {
+    "keyring.backends.SecretService": "Secret Service (GNOME Keyring, KWallet or compatible)",
+    "keyring.backends.libsecret": "Secret Service via libsecret (GNOME Keyring or compatible)",
+    "keyring.backends.kwallet": "KDE Wallet (KWallet)",
+    "keyring.backends.macOS": "macOS Keychain",
+    "keyring.backends.Windows": "Windows Credential Manager",
+}
+
+
+def _is_safe(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    return not module.startswith(_UNSAFE_MODULE_PREFIXES)
+
+
+def _safe_backends(backend: KeyringBackend) -> list[KeyringBackend]:
+    """The secure backends behind ``backend`` (a chainer is unpacked), best first."""
+    inner = getattr(backend, "backends", None)
+    if type(backend).__module__ == "keyring.backends.chainer" and isinstance(inner, list):
+        return [b for b in inner if isinstance(b, KeyringBackend) and _is_safe(b)]
+    return [backend] if _is_safe(backend) else []
+
+
+def describe_backend(backend: KeyringBackend) -> str:
+    """A backend's name in words, e.g. "macOS Keychain"."""
+    module = type(backend).__module__
+    for prefix, words in _BACKEND_WORDS.items():
+        if module.startswith(prefix):
+            return words
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+class KeyringCredentials:
+    """API keys in the OS keyring: service ``stackone-explorer``, user name = profile name.
+
+    Every keyring failure is turned into ``KeyringUnavailable`` (nothing secure to store in)
+    or ``CredentialError`` (one operation refused), both with a message for the user. The
+    backend is looked up on every call, so unlocking the keyring while the app runs works.
+    """
+
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+
+    @staticmethod
+    def available() -> bool:
+        """True when a secure backend is configured (not the fail, null or a file backend).
+
+        This does not prove the keyring is unlocked: the first ``get``/``set`` can still
+        raise ``KeyringUnavailable``.
+        """
+        try:
+            return bool(_safe_backends(keyring.get_keyring()))
+        except Exception:  # backend discovery itself failed: nothing usable
+            return False
+
+    def _backend(self) -> KeyringBackend:
+        try:
+            current = keyring.get_keyring()
+        except Exception as exc:
+            raise KeyringUnavailable(str(exc)) from exc
+        backends = _safe_backends(current)
+        if not backends:
+            raise KeyringUnavailable(f"backend: {describe_backend(current)}")
+        return backends[0]
+
+    def get(self, profile: str) -> str | None:
+        backend = self._backend()
+        try:
+            return backend.get_password(self.service, profile)
+        except Exception as exc:
+            raise _translate(exc, f"read the API key of profile {profile!r}") from exc
+
+    def set(self, profile: str, secret: str) -> None:
+        backend = self._backend()
+        try:
+            backend.set_password(self.service, profile, secret)
+        except Exception as exc:
+            raise _translate(exc, f"store the API key of profile {profile!r}") from exc
+
+    def delete(self, profile: str) -> None:
+        backend = self._backend()
+        try:
+            backend.delete_password(self.service, profile)
+        except keyring.errors.PasswordDeleteError as exc:
+            # Backends report "no such password" with this same error; only a key that is
+            # still there after the attempt is a real failure.
+            if self.get(profile) is not None:
+                raise _translate(exc, f"delete the API key of profile {profile!r}") from exc
+        except Exception as exc:
+            raise _translate(exc, f"delete the API key of profile {profile!r}") from exc
+
+    def location(self) -> str:
+        try:
+            backends = _safe_backends(keyring.get_keyring())
+        except Exception:
+            backends = []
+        if not backends:
+            return "no secure OS keyring available (keys can only be kept in memory)"
+        return f"{describe_backend(backends[0])}, service '{self.service}'"
+
+
+def _translate(exc: Exception, action: str) -> ExplorerError:
+    """Map the keyring library's (and its D-Bus layers') errors to ours."""
+    if isinstance(
+        exc,
+        keyring.errors.NoKeyringError | keyring.errors.KeyringLocked | keyring.errors.InitError,
+    ):
+        return KeyringUnavailable(f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, keyring.errors.KeyringError):
+        return CredentialError(
+            f"The OS keyring refused to {action}: {exc}. Check that it is unlocked and retry."
+        )
+    # secretstorage/jeepney/dbus errors (service gone, prompt dismissed, locked collection...)
+    # surface as their own types or RuntimeError: all mean "no usable keyring right now".
+    return KeyringUnavailable(f"{type(exc).__name__}: {exc}")
+
+
+class MemoryCredentials:
+    """Keys in a dict: for tests, and for "keep the key for this run only"."""
+
+    def __init__(self, initial: dict[str, str] | None = None) -> None:
+        self._secrets: dict[str, str] = dict(initial or {})
+
+    def get(self, profile: str) -> str | None:
+        return self._secrets.get(profile)
+
+    def set(self, profile: str, secret: str) -> None:
+        self._secrets[profile] = secret
+
+    def delete(self, profile: str) -> None:
+        self._secrets.pop(profile, None)
+
+    def location(self) -> str:
+        return "memory only: forgotten when the explorer closes"
+
+
+def move_secret(store: CredentialStore, old_profile: str, new_profile: str) -> None:
+    """Carry a key over when a profile is renamed (the key is stored under the name).
+
+    The new entry is written before the old one is removed, so a failure never loses the key.
+    """
+    if old_profile == new_profile:
+        return
+    secret = store.get(old_profile)
+    if secret is None:
+        return
+    store.set(new_profile, secret)
+    store.delete(old_profile)
+
+
+def mask(secret: str) -> str:
+    """Enough of a key to recognise it ("sk_l…1234"), never enough to use it.
+
+    Short keys show less (at most a third of the characters); empty stays empty.
+    """
+    if not secret:
+        return ""
+    shown = min(4, len(secret) // 6)
+    if shown == 0:
+        return "…"
+    return f"{secret[:shown]}…{secret[-shown:]}"

@@ -1,0 +1,410 @@
+"""Every Send, kept on disk so it can be found, re-opened and replayed.
+
+Layout of the history directory::
+
+    index.jsonl      one light HistoryEntry per line (what the list shows), oldest first;
+                     a line {"deleted": [ids]} removes earlier entries (a tombstone)
+    <id>.json        the full exchange (Exchange.to_dict), secrets already redacted
+    <id>.body        the response body, only when it is larger than 256 KiB
+
+Why this shape: the list must open instantly with 10,000 entries, so loading reads one
+small file and never the exchanges; big downloads must not sit in memory or bloat the index.
+Adding a Send appends one line (durably) instead of rewriting the index; deletions append a
+tombstone, and the index is rewritten atomically once dead lines outnumber live ones.
+
+Crash safety: entry files are written atomically *before* their index line, and removed
+*after* their tombstone, so the index never points at a half-written file. A torn last line
+(power cut mid-append) is skipped on read and reported in ``load_error``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from explorer.core.errors import ExplorerError
+from explorer.core.exchange import Exchange
+from explorer.store.files import NEW_FILE_MODE, StoreFileError, read_json, write_atomic
+
+INDEX_NAME = "index.jsonl"
+BODY_INLINE_LIMIT = 256 * 1024  # larger response bodies go in <id>.body
+DEFAULT_LIMIT = 1000
+
+# Entry ids become file names: only accept ids that cannot escape the directory.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class HistoryEntryMissing(ExplorerError):
+    """The entry (or its body file) is no longer on disk."""
+
+
+@dataclass
+class HistoryEntry:
+    """The light row shown in the history list: enough to filter and sort, not the bodies."""
+
+    id: str
+    started_at: str
+    profile: str = ""
+    action: str = ""
+    account_id: str = ""
+    status: int | None = None
+    status_class: str = "none"  # "2xx".."5xx", or "none" when no response came back
+    total_ms: float | None = None
+    size: int | None = None
+    request_id: str | None = None
+    failure: str | None = None  # failure kind, e.g. "ConnectFailed"
+    base_url: str = ""
+
+    @classmethod
+    def from_exchange(cls, exchange: Exchange) -> HistoryEntry:
+        response = exchange.response
+        return cls(
+            id=exchange.id,
+            started_at=exchange.started_at,
+            profile=exchange.profile,
+            action=exchange.request.action,
+            account_id=exchange.request.account_id,
+            status=response.status if response else None,
+            status_class=exchange.status_class,
+            total_ms=response.timing.total_ms if response else None,
+            size=response.size if response else None,
+            request_id=response.request_id if response else None,
+            failure=exchange.failure.kind if exchange.failure else None,
+            base_url=exchange.request.base_url,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> HistoryEntry:
+        """Read an index line, coercing types.
+
+        Raises:
+            ValueError: not an object, or without a usable ``id`` and ``started_at``.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        entry_id, started = data.get("id"), data.get("started_at")
+        if not isinstance(entry_id, str) or not _SAFE_ID.match(entry_id):
+            raise ValueError("missing or invalid id")
+        if not isinstance(started, str):
+            raise ValueError("missing started_at")
+
+        def text(key: str) -> str:
+            value = data.get(key)
+            return value if isinstance(value, str) else ""
+
+        def optional_text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) else None
+
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return None
+            return float(value)
+
+        status, size = number("status"), number("size")
+        return cls(
+            id=entry_id,
+            started_at=started,
+            profile=text("profile"),
+            action=text("action"),
+            account_id=text("account_id"),
+            status=int(status) if status is not None else None,
+            status_class=text("status_class") or "none",
+            total_ms=number("total_ms"),
+            size=int(size) if size is not None else None,
+            request_id=optional_text("request_id"),
+            failure=optional_text("failure"),
+            base_url=text("base_url"),
+        )
+
+    def matches(self, text: str) -> bool:
+        """Case-insensitive search; every word must appear in the action, account id,
+        request id, status ("404", "4xx", "ConnectFailed") or profile."""
+        words = text.casefold().split()
+        if not words:
+            return True
+        haystack = " ".join(
+            part
+            for part in (
+                self.action,
+                self.account_id,
+                self.request_id or "",
+                str(self.status) if self.status is not None else "",
+                self.status_class,
+                self.failure or "",
+                self.profile,
+            )
+            if part
+        ).casefold()
+        return all(word in haystack for word in words)
+
+
+class HistoryStore:
+    """The history of one app home, newest first, trimmed to ``limit`` entries.
+
+    Attributes:
+        directory: where the index and entry files live.
+        load_error: what was skipped while loading (damaged lines, missing files), else None.
+    """
+
+    def __init__(self, directory: Path, *, limit: int = DEFAULT_LIMIT) -> None:
+        if limit < 0:
+            raise ValueError("the history limit cannot be negative")
+        self.directory = Path(directory)
+        self.load_error: str | None = None
+        self._limit = limit
+        self._entries: list[HistoryEntry] = []  # oldest first
+        self._positions: dict[str, int] = {}
+        self._dead_lines = 0
+        self._load()
+        self._trim()
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def index_path(self) -> Path:
+        return self.directory / INDEX_NAME
+
+    def _load(self) -> None:
+        try:
+            raw = self.index_path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.load_error = (
+                f"The history index {self.index_path} could not be read "
+                f"({exc.strerror or exc}); history starts empty."
+            )
+            return
+        try:
+            names = set(os.listdir(self.directory))
+        except OSError:
+            names = set()
+        entries: dict[str, HistoryEntry] = {}  # insertion-ordered: oldest first
+        bad_lines: list[int] = []
+        dead = 0
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if isinstance(data, dict) and isinstance(data.get("deleted"), list):
+                    for entry_id in data["deleted"]:
+                        if entries.pop(str(entry_id), None) is not None:
+                            dead += 1
+                    dead += 1
+                    continue
+                entry = HistoryEntry.from_dict(data)
+            except (ValueError, UnicodeDecodeError):
+                bad_lines.append(number)
+                continue
+            if entries.pop(entry.id, None) is not None:
+                dead += 1  # the same id written again: the later line wins
+            entries[entry.id] = entry
+        missing = [e.id for e in entries.values() if f"{e.id}.json" not in names]
+        for entry_id in missing:
+            del entries[entry_id]
+        self._entries = list(entries.values())
+        self._reindex()
+        self._dead_lines = dead + len(bad_lines) + len(missing)
+        problems = []
+        if bad_lines:
+            shown = ", ".join(str(n) for n in bad_lines[:5])
+            more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
+            problems.append(
+                f"{len(bad_lines)} damaged line(s) of {self.index_path} (line {shown}{more})"
+            )
+        if missing:
+            problems.append(
+                f"{len(missing)} entr{'y' if len(missing) == 1 else 'ies'} whose file is missing"
+            )
+        if problems:
+            self.load_error = "History: skipped " + " and ".join(problems) + "."
+
+    def _reindex(self) -> None:
+        self._positions = {entry.id: index for index, entry in enumerate(self._entries)}
+
+    def entries(self) -> list[HistoryEntry]:
+        """All entries, newest first (the list is a copy; the rows are shared)."""
+        return self._entries[::-1]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._positions
+
+    def get(self, entry_id: str) -> HistoryEntry | None:
+        position = self._positions.get(entry_id)
+        return self._entries[position] if position is not None else None
+
+    def load(self, entry_id: str) -> Exchange:
+        """The full exchange of an entry, its response body read from disk.
+
+        Raises:
+            HistoryEntryMissing: the entry was deleted or trimmed, or its files vanished.
+            StoreFileError: the entry file is damaged.
+        """
+        if entry_id not in self._positions:
+            raise HistoryEntryMissing(
+                f"History entry {entry_id} is no longer in the history (it was deleted or "
+                "trimmed to the history limit)."
+            )
+        path = self.directory / f"{entry_id}.json"
+        try:
+            data = read_json(path)
+        except StoreFileError as exc:
+            if not path.exists():
+                raise HistoryEntryMissing(
+                    f"The file of history entry {entry_id} has vanished ({path}). Delete the "
+                    "entry from the history; the request can no longer be shown."
+                ) from exc
+            raise
+        if not isinstance(data, dict):
+            raise StoreFileError(path, message="is not a saved exchange (expected an object)")
+        body: bytes | None = None
+        body_file = data.get("body_file")
+        if isinstance(body_file, str):
+            body_path = self.directory / f"{entry_id}.body"
+            try:
+                body = body_path.read_bytes()
+            except OSError as exc:
+                raise HistoryEntryMissing(
+                    f"The response body of history entry {entry_id} is missing ({body_path}); "
+                    "send the request again to see it."
+                ) from exc
+        return Exchange.from_dict(data, body=body)
+
+    # -- writing -------------------------------------------------------------------------
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        if value < 0:
+            raise ValueError("the history limit cannot be negative")
+        self._limit = value
+        self._trim()
+
+    def add(self, exchange: Exchange) -> HistoryEntry:
+        """Persist one finished exchange and trim the oldest beyond ``limit``.
+
+        An exchange whose id is unsafe as a file name or already used gets a fresh id (the
+        returned entry has the id to use from now on); ``exchange`` itself is not changed.
+
+        Raises:
+            StoreFileError: the disk refused the write; the history is unchanged.
+        """
+        entry_id = exchange.id
+        if not _SAFE_ID.match(entry_id) or entry_id in self._positions:
+            entry_id = uuid.uuid4().hex
+        self.directory.mkdir(parents=True, exist_ok=True)
+        response = exchange.response
+        body_beside = response is not None and response.size > BODY_INLINE_LIMIT
+        data = exchange.to_dict(include_body=not body_beside)
+        data["id"] = entry_id
+        if response is not None and body_beside:
+            data["body_file"] = f"{entry_id}.body"
+            write_atomic(self.directory / f"{entry_id}.body", response.body)
+        write_atomic(
+            self.directory / f"{entry_id}.json",
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        )
+        entry = HistoryEntry.from_exchange(exchange)
+        entry.id = entry_id
+        try:
+            self._append_lines([entry.to_dict()])
+        except StoreFileError:
+            self._remove_files([entry_id])
+            raise
+        self._entries.append(entry)
+        self._positions[entry_id] = len(self._entries) - 1
+        self._trim()
+        return entry
+
+    def delete(self, entry_ids: Iterable[str]) -> None:
+        """Remove entries and their files; unknown ids are ignored."""
+        doomed = [i for i in dict.fromkeys(entry_ids) if i in self._positions]
+        if not doomed:
+            return
+        gone = set(doomed)
+        self._entries = [e for e in self._entries if e.id not in gone]
+        self._reindex()
+        self._dead_lines += len(doomed) + 1
+        if self._dead_lines > max(len(self._entries), 100):
+            self._rewrite_index()
+        else:
+            self._append_lines([{"deleted": doomed}])
+        self._remove_files(doomed)
+
+    def clear(self) -> None:
+        """Forget everything: an empty index, then every entry and body file removed."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._entries = []
+        self._positions = {}
+        write_atomic(self.index_path, "")
+        self._dead_lines = 0
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("json", "body") and _SAFE_ID.match(stem):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.directory / name)
+
+    def _trim(self) -> None:
+        excess = len(self._entries) - self._limit
+        if excess > 0:
+            self.delete([e.id for e in self._entries[:excess]])
+
+    def _rewrite_index(self) -> None:
+        lines = "".join(_line(e.to_dict()) for e in self._entries)
+        write_atomic(self.index_path, lines)
+        self._dead_lines = 0
+
+    def _append_lines(self, rows: list[dict[str, Any]]) -> None:
+        """Append rows durably; if the last line was torn, start on a fresh line."""
+        payload = "".join(_line(row) for row in rows).encode("utf-8")
+        try:
+            # O_APPEND: each write lands at the end even if another writer appended meanwhile.
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(self.index_path, flags, NEW_FILE_MODE)
+            with os.fdopen(fd, "rb+") as handle:
+                handle.seek(0, os.SEEK_END)
+                if handle.tell() > 0:
+                    handle.seek(-1, os.SEEK_END)
+                    if handle.read(1) != b"\n":
+                        payload = b"\n" + payload
+                handle.seek(0, os.SEEK_END)
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise StoreFileError(
+                self.index_path,
+                message=f"could not be written ({exc.strerror or exc}). "
+                "Check free disk space and that the folder is writable.",
+            ) from exc
+
+    def _remove_files(self, entry_ids: Iterable[str]) -> None:
+        for entry_id in entry_ids:
+            for suffix in (".json", ".body"):
+                with contextlib.suppress(FileNotFoundError, OSError):
+                    os.unlink(self.directory / f"{entry_id}{suffix}")
+
+
+def _line(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -1,0 +1,115 @@
+"""The app's small preferences file (window layout, last request, history size...).
+
+Never a secret: API keys live in the OS keyring (see ``credentials.py``). A damaged file must
+not stop the app from starting, so loading falls back to defaults and says why in
+``load_error``; the damaged file is kept beside as ``settings.json.corrupt`` on the next save.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from explorer.store.files import (
+    StoreFileError,
+    StoreFileMissing,
+    dump_json,
+    keep_damaged,
+    read_json,
+    write_atomic,
+)
+
+# Values used when the file has none (or a value of the wrong type).
+DEFAULTS: dict[str, Any] = {
+    "history_limit": 1000,
+    "auto_retry": False,
+}
+
+# The well-known keys and the JSON type each must have. A hand-edited file with a wrong type
+# (``"history_limit": "lots"``) reads as the default instead of crashing the UI later.
+KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
+    "history_limit": int,
+    "last_profile": str,
+    "last_request": dict,
+    "window_geometry": str,
+    "window_state": str,
+    "splitters": dict,
+    "auto_retry": bool,
+    "active_environment": str,
+}
+
+
+def _has_type(key: str, value: Any) -> bool:
+    expected = KNOWN_TYPES.get(key)
+    if expected is None:
+        return True
+    if isinstance(value, bool) and expected is not bool:
+        return False  # JSON true is not a number of entries
+    return isinstance(value, expected)
+
+
+class Settings:
+    """A JSON object of preferences, loaded once and saved explicitly.
+
+    Attributes:
+        path: the settings file.
+        load_error: why the file could not be used (defaults are in effect), else ``None``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.load_error: str | None = None
+        self._values: dict[str, Any] = {}
+        self._damaged = False
+        try:
+            data = read_json(self.path)
+        except StoreFileMissing:
+            return
+        except StoreFileError as exc:
+            self.load_error = (
+                f"The settings file could not be read, so defaults are used: {exc}. "
+                f"The damaged file will be kept as {self.path.name}.corrupt."
+            )
+            self._damaged = True
+            return
+        if not isinstance(data, dict):
+            self.load_error = (
+                f"The settings file {self.path} does not hold a JSON object, so defaults are "
+                f"used. The damaged file will be kept as {self.path.name}.corrupt."
+            )
+            self._damaged = True
+            return
+        self._values = data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The stored value, else ``default``, else the built-in default for well-known keys.
+
+        Mutable values are copies: change them and ``set()`` them back.
+        """
+        if key in self._values and _has_type(key, self._values[key]):
+            return copy.deepcopy(self._values[key])
+        if default is not None:
+            return default
+        return copy.deepcopy(DEFAULTS.get(key))
+
+    def set(self, key: str, value: Any) -> None:
+        """Change a value in memory; ``None`` removes the key. Call ``save()`` to persist."""
+        if value is None:
+            self._values.pop(key, None)
+        else:
+            self._values[key] = copy.deepcopy(value)
+
+    def save(self) -> None:
+        """Write the file atomically.
+
+        Raises:
+            TypeError/ValueError: a value cannot be written as JSON (the file is unchanged).
+            StoreFileError: the disk refused the write (the file is unchanged).
+        """
+        text = dump_json(self._values)
+        if self._damaged:
+            keep_damaged(self.path)
+            self._damaged = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, text)
