@@ -1,0 +1,479 @@
+"""The history pane: every exchange sent, newest first, to find, inspect, replay or export.
+
+The pane only translates: the ``HistoryStore`` owns the entries and the files, the models adapt
+the light index rows for the view, and a full ``Exchange`` (with its body) is read from disk
+only when the user selects, opens or exports it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer import __version__
+from explorer.core import har
+from explorer.core.errors import ExplorerError
+from explorer.store.files import dump_json, write_atomic
+from explorer.ui.history_model import Column, HistoryFilterModel, HistoryModel
+
+if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
+    from explorer.store.history import HistoryEntry, HistoryStore
+
+# (label, status class) for the status filter; None means "any".
+STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
+    ("All statuses", None),
+    ("2xx", "2xx"),
+    ("4xx", "4xx"),
+    ("5xx", "5xx"),
+    ("No response", "none"),
+)
+ALL_ACTIONS = "All actions"
+ALL_ACCOUNTS = "All accounts"
+NO_ACCOUNT = "(no account)"
+
+EMPTY_TEXT = "No history yet"
+EMPTY_HINT = "Every request you send is kept here, newest first."
+NO_MATCH_TEXT = "No entries match the filter"
+
+JSON_FILTER = "StackOne Explorer history (*.json)"
+HAR_FILTER = "HAR 1.2, opens in browser devtools (*.har)"
+
+
+class HistoryPane(QWidget):
+    """History list with filters, replay and export.
+
+    Signals:
+        selected(object): the full ``Exchange`` of the row the user selected (read from disk).
+            Not emitted for the row ``add()`` selects: the caller already has that exchange.
+        open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
+
+    Attributes:
+        open_action, delete_action, clear_action, save_action: ``QAction``s for menus and
+            toolbars; their shortcuts (Enter, Del) work while the list has focus.
+    """
+
+    selected = Signal(object)
+    open_in_editor = Signal(object)
+
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._quiet = False  # True while add() selects its own row
+
+        self.model = HistoryModel(self)
+        self.proxy = HistoryFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_actions()
+        self._build_ui()
+        self.reload()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.open_action = QAction("Open in editor", self)
+        self.open_action.setToolTip(
+            "Load the selected request into the editor to replay it (Enter)"
+        )
+        self.open_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
+        self.open_action.triggered.connect(self.open_current)
+
+        self.delete_action = QAction("Delete", self)
+        self.delete_action.setToolTip("Delete the selected entries (Del)")
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.triggered.connect(self.delete_selected)
+
+        self.clear_action = QAction("Clear history…", self)
+        self.clear_action.setToolTip("Delete every entry in the history")
+        self.clear_action.triggered.connect(self.clear_all)
+
+        self.save_action = QAction("Save history…", self)
+        self.save_action.setToolTip(
+            "Save the selected entries (or all shown) as JSON or as HAR 1.2"
+        )
+        self.save_action.triggered.connect(self.save_dialog)
+
+        for action in (self.open_action, self.delete_action):
+            # Only while the list has focus: Enter and Del mean other things in the filter box.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def _build_ui(self) -> None:
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter history")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Search action, account, status, request id and profile")
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+
+        self.status_combo = QComboBox(self)
+        self.status_combo.setToolTip("Show only responses of one status class")
+        for label, value in STATUS_FILTERS:
+            self.status_combo.addItem(label, value)
+        self.action_combo = QComboBox(self)
+        self.action_combo.setToolTip("Show only one action")
+        self.account_combo = QComboBox(self)
+        self.account_combo.setToolTip("Show only one account")
+        for combo in (self.status_combo, self.action_combo, self.account_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "QLabel { background: rgba(207, 34, 46, 0.12);"
+            " border: 1px solid rgba(207, 34, 46, 0.5); border-radius: 4px; padding: 6px; }"
+        )
+        self.error_label.hide()
+
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # No sort column until the user clicks a header: the store's order is newest first, and
+        # sorting 10,000 rows through Python callbacks is not free.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.setAccessibleName("History")
+        # Fixed row heights and no content-sized columns keep 10,000 rows instant.
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.ACTION, QHeaderView.ResizeMode.Stretch)
+        # Widths from typical contents (not measured per row); the action takes what is left.
+        metrics = self.view.fontMetrics()
+        for column, sample in (
+            (Column.TIME, "27 Nov 14:03"),
+            (Column.STATUS, "Connect failed"),
+            (Column.ACCOUNT, "acc_12345678"),
+            (Column.DURATION, "12.34 s"),
+            (Column.SIZE, "123.4 KB"),
+        ):
+            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 18)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
+        self.view.addAction(self.open_action)
+        self.view.addAction(self.delete_action)
+        self.view.doubleClicked.connect(lambda _index: self.open_current())
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setEnabled(False)  # the disabled palette gives the quiet grey
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+
+        self.count_label = QLabel(self)
+        self.count_label.setEnabled(False)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.action_combo)
+        filters.addWidget(self.account_combo)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.view)
+
+    # -- public API --------------------------------------------------------------------------
+    def add(self, exchange: Exchange) -> None:
+        """Record a finished exchange and show it selected at the top.
+
+        Selecting it does not emit ``selected``: the caller is showing that exchange already.
+        """
+        try:
+            entry = self.store.add(exchange)
+        except (ExplorerError, OSError) as exc:
+            self._show_error(f"Could not save this exchange to the history: {exc}")
+            return
+        self.reload()
+        self._quiet = True
+        try:
+            self.select_entry(entry.id)
+        finally:
+            self._quiet = False
+
+    def reload(self) -> None:
+        """Show the store's entries again (after it changed behind our back, or at start)."""
+        self.model.set_rows(self.store.entries())
+        self._refill_combos()
+        if self.store.load_error:
+            self._show_error(f"Some history could not be read: {self.store.load_error}")
+        self._on_filter_changed()
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
+        row = self.model.row_of(entry_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def selected_entries(self) -> list[HistoryEntry]:
+        """The selected entries, in the order shown."""
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [e for e in (self.proxy.entry(i) for i in rows) if e is not None]
+
+    def shown_entries(self) -> list[HistoryEntry]:
+        """Every entry the filters let through, in the order shown."""
+        out = []
+        for row in range(self.proxy.rowCount()):
+            entry = self.proxy.entry(self.proxy.index(row, 0))
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def current_entry(self) -> HistoryEntry | None:
+        return self.proxy.entry(self.view.currentIndex())
+
+    def open_current(self) -> None:
+        """Emit ``open_in_editor`` with the current entry's request."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        exchange = self._load(entry)
+        if exchange is not None:
+            self.open_in_editor.emit(exchange.request)
+
+    def delete_selected(self) -> None:
+        """Delete the selected entries; asks first when more than one would go."""
+        entries = self.selected_entries()
+        if not entries:
+            return
+        if len(entries) > 1:
+            answer = QMessageBox.question(
+                self,
+                "Delete history entries",
+                f"Delete {len(entries)} selected entries? This cannot be undone.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        # Keep the user's place: select what now sits where the first deleted row was.
+        first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
+        try:
+            self.store.delete(e.id for e in entries)
+        except (ExplorerError, OSError) as exc:
+            self._show_error(f"Could not delete: {exc}")
+        self.reload()
+        if self.proxy.rowCount():
+            index = self.proxy.index(min(first_row, self.proxy.rowCount() - 1), 0)
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def clear_all(self) -> None:
+        """Delete every entry after the user confirms."""
+        count = len(self.model.rows())
+        if not count:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Clear history",
+            f"Delete all {count} history entries? This cannot be undone.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.clear()
+        except (ExplorerError, OSError) as exc:
+            self._show_error(f"Could not clear the history: {exc}")
+        self.reload()
+
+    def save_dialog(self) -> None:
+        """Ask where and in which format, then save the selected entries (or all shown)."""
+        entries = self.selected_entries()
+        if len(entries) < 2:
+            entries = self.shown_entries()
+        if not entries:
+            QMessageBox.information(self, "Save history", "There is no history to save yet.")
+            return
+        what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            f"Save history ({what})",
+            str(Path.home() / "stackone-history.json"),
+            f"{JSON_FILTER};;{HAR_FILTER}",
+        )
+        if not path:
+            return
+        fmt = "har" if chosen == HAR_FILTER or path.lower().endswith(".har") else "json"
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(f".{fmt}")
+        try:
+            self.save_to(target, entries, fmt=fmt)
+        except (ExplorerError, OSError) as exc:
+            QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{exc}")
+
+    def save_to(self, path: Path, entries: list[HistoryEntry], *, fmt: str = "json") -> None:
+        """Write ``entries`` to ``path`` as our JSON format (``"json"``) or HAR 1.2 (``"har"``).
+
+        Raises:
+            ExplorerError: an entry could not be read back from the history.
+            OSError: the file could not be written.
+        """
+        # Oldest first, as a log reads (and as browser devtools list requests).
+        ordered = sorted(entries, key=lambda e: e.started_at)
+        exchanges = [self.store.load(e.id) for e in ordered]
+        if fmt == "har":
+            document = har.to_har(exchanges, creator_version=__version__)
+        elif fmt == "json":
+            document = har.history_export(exchanges)
+        else:
+            raise ValueError(f"unknown history format {fmt!r}")
+        write_atomic(path, dump_json(document))
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _on_filter_changed(self, *_args: object) -> None:
+        # Narrowing the list may move the current row; that is not the user choosing an entry.
+        self._quiet = True
+        try:
+            self.proxy.set_text(self.filter_edit.text())
+            self.proxy.set_status_class(self.status_combo.currentData())
+            self.proxy.set_action(self.action_combo.currentData())
+            self.proxy.set_account(self.account_combo.currentData())
+        finally:
+            self._quiet = False
+        self._refresh_state()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        if self._quiet:
+            return
+        entry = self.proxy.entry(current)
+        if entry is None:
+            return
+        exchange = self._load(entry)
+        if exchange is not None:
+            self.selected.emit(exchange)
+
+    def _load(self, entry: HistoryEntry) -> Exchange | None:
+        try:
+            exchange = self.store.load(entry.id)
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._show_error(f"Could not read this entry: {exc}")
+            return None
+        if not self.store.load_error:
+            self.error_label.hide()
+        return exchange
+
+    # -- state -------------------------------------------------------------------------------
+    def _refill_combos(self) -> None:
+        rows = self.model.rows()
+        actions = sorted({e.action for e in rows if e.action}, key=str.lower)
+        accounts = sorted({e.account_id for e in rows}, key=str.lower)
+        self._refill(self.action_combo, ALL_ACTIONS, [(a, a) for a in actions])
+        self._refill(self.account_combo, ALL_ACCOUNTS, [(a or NO_ACCOUNT, a) for a in accounts])
+
+    @staticmethod
+    def _refill(combo: QComboBox, all_label: str, items: list[tuple[str, str]]) -> None:
+        """Replace a combo's items but keep the user's choice while it still exists."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(all_label, None)
+            for label, value in items:
+                combo.addItem(label, value)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))  # back to "All" if the value vanished
+        finally:
+            combo.blockSignals(False)
+
+    def _refresh_state(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        if not total:
+            self.empty_label.setText(f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
+        elif not shown:
+            self.empty_label.setText(NO_MATCH_TEXT)
+        self.stack.setCurrentWidget(self.view if shown else self.empty_label)
+        if not total:
+            self.count_label.setText("")
+        elif shown == total:
+            self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
+        else:
+            self.count_label.setText(f"{shown} of {total}")
+        self.clear_action.setEnabled(bool(total))
+        self.save_action.setEnabled(bool(total))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_selection = self.view.selectionModel().hasSelection()
+        self.delete_action.setEnabled(has_selection)
+        self.open_action.setEnabled(self.view.currentIndex().isValid())
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def empty_text(self) -> str:
+        """What the empty state says now ("" when rows are shown): for tests and accessibility."""
+        return "" if self.stack.currentWidget() is self.view else self.empty_label.text()

@@ -1,0 +1,193 @@
+"""Light and dark appearance that follows the desktop, for widgets and for highlighted JSON.
+
+Qt's Fusion style looks the same on every platform, so the app uses it and paints it with an
+explicit light or dark palette chosen from the system colour scheme. Widgets that draw colour
+themselves (pygments highlighting, status codes in the history) ask ``is_dark()`` or take the
+colours from here, so one place decides what "dark" looks like.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+# A dynamic property on the application: "dark"/"light" when the user (or --theme) forced one.
+_OVERRIDE_PROPERTY = "stackoneThemeOverride"
+
+LIGHT_PYGMENTS_STYLE = "default"
+DARK_PYGMENTS_STYLE = "github-dark"
+
+# Status colours, readable on the matching base colour (WCAG AA for normal text or close to it).
+_STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    #        light       dark
+    "2xx": ("#1a7f37", "#3fb950"),
+    "3xx": ("#0969da", "#58a6ff"),
+    "4xx": ("#b35900", "#e3a03a"),
+    "5xx": ("#cf222e", "#f85149"),
+    "none": ("#8250df", "#bc8cff"),
+}
+
+
+def _app(app: QGuiApplication | None) -> QGuiApplication:
+    instance = app or QApplication.instance()
+    if not isinstance(instance, QGuiApplication):
+        raise RuntimeError("a QApplication must exist before the theme can be read")
+    return instance
+
+
+def _override(app: QGuiApplication) -> bool | None:
+    value = app.property(_OVERRIDE_PROPERTY)
+    if value == "dark":
+        return True
+    if value == "light":
+        return False
+    return None
+
+
+def _palette_is_dark(palette: QPalette) -> bool:
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return window.lightness() < text.lightness()
+
+
+def is_dark(app: QGuiApplication | None = None) -> bool:
+    """Whether the app is (or should be) dark.
+
+    A theme forced with ``apply_theme(app, dark=...)`` wins; then the system colour scheme
+    (``QStyleHints.colorScheme()``, Qt >= 6.5); when the platform does not say (offscreen, older
+    desktops), the palette decides: dark when the window is darker than its text.
+    """
+    app = _app(app)
+    forced = _override(app)
+    if forced is not None:
+        return forced
+    hints = app.styleHints()
+    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    return _palette_is_dark(app.palette())
+
+
+def light_palette() -> QPalette:
+    """Fusion's own light palette: the familiar default, nothing to tune."""
+    style = QStyleFactory.create("Fusion")
+    return style.standardPalette()
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette; disabled text stays legible, links and highlights keep contrast."""
+    window = QColor("#1f2125")
+    base = QColor("#16181b")
+    alternate = QColor("#1c1e22")
+    text = QColor("#e6e6e6")
+    dim = QColor("#7d8590")
+    button = QColor("#2a2d32")
+    highlight = QColor("#2f6fcf")
+
+    p = QPalette()
+    role = QPalette.ColorRole
+    p.setColor(role.Window, window)
+    p.setColor(role.WindowText, text)
+    p.setColor(role.Base, base)
+    p.setColor(role.AlternateBase, alternate)
+    p.setColor(role.ToolTipBase, button)
+    p.setColor(role.ToolTipText, text)
+    p.setColor(role.PlaceholderText, dim)
+    p.setColor(role.Text, text)
+    p.setColor(role.Button, button)
+    p.setColor(role.ButtonText, text)
+    p.setColor(role.BrightText, QColor("#ff6b6b"))
+    p.setColor(role.Link, QColor("#58a6ff"))
+    p.setColor(role.LinkVisited, QColor("#bc8cff"))
+    p.setColor(role.Highlight, highlight)
+    p.setColor(role.HighlightedText, QColor("#ffffff"))
+    p.setColor(role.Light, QColor("#3a3d43"))
+    p.setColor(role.Midlight, QColor("#30333a"))
+    p.setColor(role.Mid, QColor("#26292e"))
+    p.setColor(role.Dark, QColor("#101113"))
+    p.setColor(role.Shadow, QColor("#000000"))
+    disabled = QPalette.ColorGroup.Disabled
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(disabled, r, dim)
+    p.setColor(disabled, role.Highlight, QColor("#3a3d43"))
+    p.setColor(disabled, role.HighlightedText, dim)
+    return p
+
+
+def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
+    """Fusion style with a light or dark palette.
+
+    Args:
+        app: the application to style.
+        dark: force dark (``True``) or light (``False``), e.g. for screenshots; ``None``
+            follows the system and keeps following it when a ``ThemeWatcher`` is running.
+    """
+    app.setProperty(_OVERRIDE_PROPERTY, None if dark is None else ("dark" if dark else "light"))
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    if dark is None:
+        # Judge the system's own palette, not the one we may have installed earlier.
+        hints = app.styleHints()
+        scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+        if scheme == Qt.ColorScheme.Dark:
+            dark = True
+        elif scheme == Qt.ColorScheme.Light:
+            dark = False
+        else:
+            dark = _palette_is_dark(app.palette())
+    app.setPalette(dark_palette() if dark else light_palette())
+
+
+def pygments_style(dark: bool) -> str:
+    """The pygments style name for highlighted JSON on a light or dark background."""
+    return DARK_PYGMENTS_STYLE if dark else LIGHT_PYGMENTS_STYLE
+
+
+def status_colour(status_class: str, dark: bool) -> QColor:
+    """The colour for a status class (``"2xx"``.. ``"5xx"``, ``"none"``) on this background."""
+    light_hex, dark_hex = _STATUS_COLOURS.get(status_class, _STATUS_COLOURS["none"])
+    return QColor(dark_hex if dark else light_hex)
+
+
+class ThemeWatcher(QObject):
+    """Re-applies the theme when the desktop switches between light and dark.
+
+    The palette is updated before ``changed`` is emitted, so listeners only need to refresh what
+    the palette does not cover (for example text already highlighted by pygments). Nothing
+    happens while a theme is forced with ``apply_theme(app, dark=...)``.
+
+    Signals:
+        changed(bool): the new ``is_dark()`` value, emitted only when it actually flips.
+    """
+
+    changed = Signal(bool)
+
+    def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else app)
+        self._app = app
+        self._dark = is_dark(app)
+        hints = app.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_scheme_changed)
+
+    @property
+    def dark(self) -> bool:
+        """The last value seen (what the app shows now)."""
+        return self._dark
+
+    def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if _override(self._app) is not None:
+            return
+        if scheme == Qt.ColorScheme.Dark:
+            dark = True
+        elif scheme == Qt.ColorScheme.Light:
+            dark = False
+        else:
+            return  # "unknown" says nothing new: keep what we show
+        self._app.setPalette(dark_palette() if dark else light_palette())
+        if dark != self._dark:
+            self._dark = dark
+            self.changed.emit(dark)
