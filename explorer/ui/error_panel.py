@@ -1,0 +1,227 @@
+"""What went wrong, in words a support engineer can act on.
+
+Shown above the response tabs for every error status and every transport failure: the
+StackOne message, what the status means, the error code and request id to quote, the
+provider's own errors as a table, and for 408/429 a ``Retry-After`` countdown with a Retry
+button (automatic retry only when the user ticks the box).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.exchange import Failure
+from explorer.core.response import RpcResponse, status_meaning
+
+# A title per transport failure kind (the class names in explorer.core.errors).
+FAILURE_TITLES = {
+    "ConnectFailed": "Could not connect",
+    "DNSFailed": "Host name not found (DNS)",
+    "TLSFailed": "Secure connection (TLS) failed",
+    "TimedOut": "Timed out",
+    "ConnectionDropped": "Connection dropped",
+    "Cancelled": "Cancelled",
+    "TransportError": "No response",
+}
+RETRY_STATUSES = (408, 429)
+DEFAULT_RETRY_AFTER = 60.0  # StackOne's documented default when the header is missing
+
+
+class ErrorPanel(QFrame):
+    """Explains one error response or transport failure.
+
+    Signals:
+        retry_requested(): Retry was pressed, or the countdown ended with auto-retry on.
+        auto_retry_changed(bool): the "Retry automatically" box was toggled (to remember it).
+        manage_profiles_requested(): the user wants to check the profile's key (after a 401).
+    """
+
+    retry_requested = Signal()
+    auto_retry_changed = Signal(bool)
+    manage_profiles_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._deadline: float | None = None
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("errorTitle")
+        font = self.title_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.message_label = self._text_label()
+        self.meaning_label = self._text_label()
+        self.details_label = self._text_label()
+
+        self.provider_table = QTableWidget(0, 3)
+        self.provider_table.setHorizontalHeaderLabels(["Status", "URL", "Raw"])
+        self.provider_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.provider_table.verticalHeader().setVisible(False)
+        header = self.provider_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.provider_table.setWordWrap(False)
+        self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
+
+        self.countdown_label = QLabel()
+        self.retry_button = QPushButton("&Retry")
+        self.retry_button.setToolTip("Send the same request again")
+        self.retry_button.clicked.connect(self.retry_requested)
+        self.auto_retry_check = QCheckBox("Retry a&utomatically")
+        self.auto_retry_check.setToolTip(
+            "When the wait is over, send the request again without asking (off by default)"
+        )
+        self.auto_retry_check.toggled.connect(self.auto_retry_changed)
+        self.profiles_button = QPushButton("Check the API &key…")
+        self.profiles_button.clicked.connect(self.manage_profiles_requested)
+        actions = QHBoxLayout()
+        actions.addWidget(self.countdown_label)
+        actions.addStretch(1)
+        actions.addWidget(self.auto_retry_check)
+        actions.addWidget(self.profiles_button)
+        actions.addWidget(self.retry_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.meaning_label)
+        layout.addWidget(self.details_label)
+        layout.addWidget(self.provider_caption)
+        layout.addWidget(self.provider_table)
+        layout.addLayout(actions)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._tick)
+        self.clear()
+
+    @staticmethod
+    def _text_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    # -- public -----------------------------------------------------------------------------
+    def clear(self) -> None:
+        self._timer.stop()
+        self._deadline = None
+        for label in (self.title_label, self.message_label, self.meaning_label):
+            label.clear()
+        self.details_label.clear()
+        self.provider_table.setRowCount(0)
+        self.provider_table.hide()
+        self.provider_caption.hide()
+        self.countdown_label.clear()
+        self.retry_button.hide()
+        self.auto_retry_check.hide()
+        self.profiles_button.hide()
+
+    def set_auto_retry(self, on: bool) -> None:
+        self.auto_retry_check.setChecked(on)
+
+    def show_response(self, response: RpcResponse) -> None:
+        """Explain an error status (4xx/5xx)."""
+        self.clear()
+        error = response.error
+        self.title_label.setText(f"{response.status} {response.reason}".strip())
+        message = error.message if error and error.message else ""
+        self.message_label.setText(
+            f"<b>StackOne says:</b> {escape(message)}" if message else "StackOne sent no message."
+        )
+        self.meaning_label.setText(status_meaning(response.status))
+        details = []
+        if error and error.error_code:
+            details.append(f"Error code: <code>{escape(error.error_code)}</code>")
+        if response.request_id:
+            details.append(
+                f"Request id: <code>{escape(response.request_id)}</code> (quote it to support)"
+            )
+        if error and error.timestamp:
+            details.append(f"At: {escape(error.timestamp)}")
+        self.details_label.setText(" &nbsp;·&nbsp; ".join(details))
+        self.details_label.setVisible(bool(details))
+        if error and error.provider_errors:
+            self.provider_table.setRowCount(len(error.provider_errors))
+            for row, item in enumerate(error.provider_errors):
+                raw = item.raw if isinstance(item.raw, str) else json.dumps(item.raw)
+                cells = ("" if item.status is None else str(item.status), item.url or "", raw)
+                for column, text in enumerate(cells):
+                    cell = QTableWidgetItem(text)
+                    cell.setToolTip(text)
+                    self.provider_table.setItem(row, column, cell)
+            self.provider_table.resizeColumnToContents(1)
+            rows = min(len(error.provider_errors), 4)
+            height = self.provider_table.horizontalHeader().height() + 4
+            height += sum(self.provider_table.rowHeight(r) for r in range(rows))
+            self.provider_table.setFixedHeight(height)
+            self.provider_caption.show()
+            self.provider_table.show()
+        if response.status == 401:
+            self.profiles_button.show()
+        if response.status in RETRY_STATUSES:
+            wait = response.retry_after if response.retry_after is not None else DEFAULT_RETRY_AFTER
+            self._start_countdown(wait)
+
+    def show_failure(self, failure: Failure, base_url: str) -> None:
+        """Explain why no response arrived; the message already names the base URL."""
+        self.clear()
+        self.title_label.setText(FAILURE_TITLES.get(failure.kind, failure.kind or "No response"))
+        self.message_label.setText(escape(failure.message))
+        if base_url and base_url not in failure.message:
+            self.meaning_label.setText(f"Base URL: {escape(base_url)}")
+        if failure.kind == "Cancelled":
+            self.meaning_label.setText("Nothing was received; the request was aborted.")
+        self.retry_button.show()
+        self.retry_button.setEnabled(True)
+
+    def seconds_left(self) -> float:
+        if self._deadline is None:
+            return 0.0
+        return max(0.0, self._deadline - time.monotonic())
+
+    # -- countdown --------------------------------------------------------------------------
+    def _start_countdown(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+        self.retry_button.show()
+        self.auto_retry_check.show()
+        self._tick()
+        if self._deadline is not None:
+            self._timer.start()
+
+    def _tick(self) -> None:
+        left = self.seconds_left()
+        if left > 0:
+            self.countdown_label.setText(f"Retry-After: you can retry in {math.ceil(left)} s")
+            self.retry_button.setEnabled(False)
+            return
+        self._timer.stop()
+        self._deadline = None
+        self.countdown_label.setText("The wait is over: you can retry now.")
+        self.retry_button.setEnabled(True)
+        if self.auto_retry_check.isChecked():
+            self.countdown_label.setText("Retrying automatically…")
+            self.retry_requested.emit()

@@ -1,0 +1,591 @@
+"""The response: a status line, the error explanation, and the body in several views.
+
+Rendering must never freeze the window, even for a 10 MB body: small bodies are formatted at
+once, larger ones on the thread pool (``RenderJob``) while a "Formatting…" note shows; only
+bodies up to ``RICH_TEXT_LIMIT`` characters get colours, larger ones are shown as plain text
+in a ``QPlainTextEdit`` (which lays out lazily), and the Raw tab shows at most ``RAW_LIMIT``
+characters (Save as… writes the whole body).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.curl import to_curl
+from explorer.core.exchange import Exchange
+from explorer.core.render import HIGHLIGHT_LIMIT, highlight_html, pretty_json
+from explorer.core.response import RpcResponse
+from explorer.store.files import write_atomic
+from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
+from explorer.ui.json_editor import monospace_font
+from explorer.ui.theme import status_colour
+from explorer.ui.worker import RenderJob
+
+SYNC_RENDER_LIMIT = 64 * 1024  # bodies up to this size are formatted without a thread hop
+RICH_TEXT_LIMIT = min(HIGHLIGHT_LIMIT, 400_000)  # a QTextEdit with more colours gets sluggish
+RAW_LIMIT = 1_000_000
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def human_ms(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 10_000 else f"{ms / 1000:.1f} s"
+
+
+TextView = QTextEdit | QPlainTextEdit
+
+
+class _FindEdit(QLineEdit):
+    """Claims Esc and Shift+Enter before window shortcuts (Cancel) can take them."""
+
+    escape_pressed = Signal()
+    previous_requested = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.previous_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class FindBar(QWidget):
+    """Find in the visible text: Enter = next, Shift+Enter = previous, Esc closes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._target: TextView | None = None
+        self.edit = _FindEdit()
+        self.edit.setPlaceholderText("Find in response")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.returnPressed.connect(lambda: self.find(backward=False))
+        self.edit.previous_requested.connect(lambda: self.find(backward=True))
+        self.edit.escape_pressed.connect(self.close_bar)
+        self.edit.textChanged.connect(lambda _t: self.find(backward=False, from_start=True))
+        self.result_label = QLabel()
+        previous = QToolButton()
+        previous.setText("↑")
+        previous.setToolTip("Previous match (Shift+Enter)")
+        previous.clicked.connect(lambda: self.find(backward=True))
+        following = QToolButton()
+        following.setText("↓")
+        following.setToolTip("Next match (Enter)")
+        following.clicked.connect(lambda: self.find(backward=False))
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Close (Esc)")
+        close.clicked.connect(self.close_bar)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Find:"))
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(previous)
+        layout.addWidget(following)
+        layout.addWidget(self.result_label)
+        layout.addWidget(close)
+        self.hide()
+
+    def open_on(self, target: TextView | None) -> None:
+        self._target = target
+        self.show()
+        cursor = target.textCursor() if target is not None else None
+        if cursor is not None and cursor.hasSelection() and "\u2029" not in cursor.selectedText():
+            self.edit.setText(cursor.selectedText())
+        self.edit.selectAll()
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def set_target(self, target: TextView | None) -> None:
+        self._target = target
+
+    def close_bar(self) -> None:
+        self.hide()
+        if self._target is not None:
+            self._target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find(self, *, backward: bool, from_start: bool = False) -> bool:
+        """Select the next (or previous) match, wrapping around at the end."""
+        text = self.edit.text()
+        target = self._target
+        if target is None or not text:
+            self.result_label.setText("")
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if from_start:
+            cursor = target.textCursor()
+            cursor.setPosition(cursor.selectionStart())
+            target.setTextCursor(cursor)
+        found = target.find(text, flags)
+        if not found:  # wrap around
+            cursor = target.textCursor()
+            cursor.movePosition(
+                cursor.MoveOperation.End if backward else cursor.MoveOperation.Start
+            )
+            target.setTextCursor(cursor)
+            found = target.find(text, flags)
+        self.result_label.setText("" if found else "No matches")
+        return found
+
+
+class ResponseView(QWidget):
+    """Shows one ``Exchange``: status line, error panel, and Pretty/Raw/Headers/Request/curl.
+
+    Signals:
+        cancel_requested(): the in-flight page's Cancel button was pressed.
+        retry_requested(): forwarded from the error panel.
+        auto_retry_changed(bool): forwarded from the error panel.
+        manage_profiles_requested(): forwarded from the error panel.
+        message(str): a short note for the status bar (e.g. "Copied").
+    """
+
+    cancel_requested = Signal()
+    retry_requested = Signal()
+    auto_retry_changed = Signal(bool)
+    manage_profiles_requested = Signal()
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._dark = False
+        self._exchange: Exchange | None = None
+        self._generation = 0
+        self._jobs: dict[int, RenderJob] = {}
+        self._pretty_text = ""
+
+        # -- empty and in-flight pages ----------------------------------------------------
+        self.empty_label = QLabel("Send a request to see its response")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setEnabled(False)
+        self.in_flight_label = QLabel("Sending…")
+        self.in_flight_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cancel = QPushButton("Cancel (Esc)")
+        cancel.clicked.connect(self.cancel_requested)
+        self.in_flight_cancel = cancel
+        in_flight = QWidget()
+        flight_layout = QVBoxLayout(in_flight)
+        flight_layout.addStretch(1)
+        flight_layout.addWidget(self.in_flight_label)
+        flight_layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
+        flight_layout.addStretch(1)
+
+        # -- status line ----------------------------------------------------------------------
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statusCode")
+        font = self.status_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.status_label.setFont(font)
+        self.time_label = QLabel()
+        self.size_label = QLabel()
+        self.request_id_label = QLabel()
+        self.request_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request_id_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self.copy_id_button = QPushButton("Cop&y id")
+        self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
+        self.copy_id_button.clicked.connect(self.copy_request_id)
+        self.save_body_button = QPushButton("Save &body…")
+        self.save_body_button.setToolTip("Save the whole response body to a file")
+        self.save_body_button.clicked.connect(self.save_body_as)
+        first = QHBoxLayout()
+        first.addWidget(self.status_label)
+        first.addSpacing(12)
+        first.addWidget(self.time_label)
+        first.addSpacing(12)
+        first.addWidget(self.size_label)
+        first.addStretch(1)
+        first.addWidget(self.save_body_button)
+        second = QHBoxLayout()
+        second.addWidget(self.request_id_label, 1)
+        second.addWidget(self.copy_id_button)
+        status_line = QVBoxLayout()
+        status_line.setSpacing(2)
+        status_line.addLayout(first)
+        status_line.addLayout(second)
+
+        self.error_panel = ErrorPanel()
+        self.error_panel.retry_requested.connect(self.retry_requested)
+        self.error_panel.auto_retry_changed.connect(self.auto_retry_changed)
+        self.error_panel.manage_profiles_requested.connect(self.manage_profiles_requested)
+
+        # -- tabs -------------------------------------------------------------------------------
+        self.pretty_rich = self._text_edit()
+        self.pretty_plain = self._plain_edit()
+        self.binary_page = QWidget()
+        self.binary_label = QLabel()
+        self.binary_label.setWordWrap(True)
+        self.binary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_button = QPushButton("Save &as…")
+        self.save_button.clicked.connect(self.save_body_as)
+        binary_layout = QVBoxLayout(self.binary_page)
+        binary_layout.addWidget(self.binary_label)
+        binary_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        binary_layout.addStretch(1)
+        self.pretty_stack = QStackedWidget()
+        for widget in (self.pretty_rich, self.pretty_plain, self.binary_page):
+            self.pretty_stack.addWidget(widget)
+
+        self.raw_view = self._plain_edit()
+        self.headers_table = QTableWidget(0, 2)
+        self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
+        self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.headers_table.verticalHeader().setVisible(False)
+        self.headers_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.headers_table.horizontalHeader().setStretchLastSection(True)
+        self.request_view = self._plain_edit()
+        self.curl_view = self._plain_edit()
+        copy_curl = QPushButton("&Copy curl")
+        copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
+        copy_curl.clicked.connect(self.copy_curl)
+        self.copy_curl_button = copy_curl
+        curl_page = QWidget()
+        curl_layout = QVBoxLayout(curl_page)
+        curl_layout.setContentsMargins(0, 0, 0, 0)
+        curl_layout.addWidget(self.curl_view, 1)
+        curl_layout.addWidget(copy_curl, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.pretty_stack, "Pretty")
+        self.tabs.addTab(self.raw_view, "Raw")
+        self.tabs.addTab(self.headers_table, "Headers")
+        self.tabs.addTab(self.request_view, "Request")
+        self.tabs.addTab(curl_page, "curl")
+        self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
+        self.find_bar = FindBar()
+
+        result = QWidget()
+        result_layout = QVBoxLayout(result)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        result_layout.addLayout(status_line)
+        result_layout.addWidget(self.error_panel)
+        result_layout.addWidget(self.tabs, 1)
+        result_layout.addWidget(self.find_bar)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(in_flight)
+        self.stack.addWidget(result)
+        self._result_page = result
+        self._in_flight_page = in_flight
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    @staticmethod
+    def _text_edit() -> QTextEdit:
+        view = QTextEdit()
+        view.setReadOnly(True)
+        view.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
+        view.setFont(monospace_font())
+        view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        return view
+
+    @staticmethod
+    def _plain_edit() -> QPlainTextEdit:
+        view = QPlainTextEdit()
+        view.setReadOnly(True)
+        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        view.setFont(monospace_font())
+        view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        return view
+
+    # -- public ---------------------------------------------------------------------------------
+    @property
+    def exchange(self) -> Exchange | None:
+        return self._exchange
+
+    def clear(self) -> None:
+        self._exchange = None
+        self._generation += 1
+        self.error_panel.clear()
+        self.stack.setCurrentWidget(self.empty_label)
+
+    def show_in_flight(self, action: str = "") -> None:
+        self.set_elapsed(0.0, action)
+        self.stack.setCurrentWidget(self._in_flight_page)
+
+    def set_elapsed(self, seconds: float, action: str = "") -> None:
+        what = f" {action}" if action else ""
+        self.in_flight_label.setText(f"Sending{what}… {seconds:.1f} s")
+
+    def is_in_flight(self) -> bool:
+        return self.stack.currentWidget() is self._in_flight_page
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        if self._exchange is not None:
+            self.show_exchange(self._exchange, keep_tab=True)
+
+    def set_auto_retry(self, on: bool) -> None:
+        self.error_panel.set_auto_retry(on)
+
+    def show_exchange(self, exchange: Exchange, *, keep_tab: bool = False) -> None:
+        """Show a finished exchange (a response or a failure)."""
+        self._exchange = exchange
+        self._generation += 1
+        response = exchange.response
+        self.stack.setCurrentWidget(self._result_page)
+        if not keep_tab:
+            self.tabs.setCurrentIndex(0)
+        self._show_status(exchange)
+        self._show_error(exchange)
+        if response is not None:
+            self._show_body(response)
+            self._show_headers(response)
+        else:
+            self._pretty_text = ""
+            self.pretty_plain.setPlainText(
+                "No response body: the request failed before a response arrived."
+            )
+            self.pretty_stack.setCurrentWidget(self.pretty_plain)
+            self.raw_view.setPlainText("")
+            self.headers_table.setRowCount(0)
+        self.request_view.setPlainText(
+            exchange.sent.text() if exchange.sent else "The request was not sent."
+        )
+        self.curl_view.setPlainText(to_curl(exchange.request))
+        self.find_bar.set_target(self._find_target())
+
+    def pretty_text(self) -> str:
+        """What the Pretty tab currently shows, as plain text (for tests and copying)."""
+        widget = self.pretty_stack.currentWidget()
+        if widget is self.pretty_rich:
+            return self.pretty_rich.toPlainText()
+        if widget is self.pretty_plain:
+            return self.pretty_plain.toPlainText()
+        return self.binary_label.text()
+
+    def is_rendering(self) -> bool:
+        return bool(self._jobs)
+
+    def open_find(self) -> None:
+        if self.stack.currentWidget() is not self._result_page:
+            self.message.emit("Nothing to search yet: send a request first")
+            return
+        self.find_bar.open_on(self._find_target())
+
+    def copy_request_id(self) -> None:
+        response = self._exchange.response if self._exchange else None
+        if response is not None and response.request_id:
+            QGuiApplication.clipboard().setText(response.request_id)
+            self.message.emit(f"Copied request id {response.request_id}")
+
+    def copy_curl(self) -> None:
+        QGuiApplication.clipboard().setText(self.curl_view.toPlainText())
+        self.message.emit("Copied the curl command (the key stays $STACKONE_API_KEY)")
+
+    def save_body_as(self) -> Path | None:
+        """Ask where, then write the body atomically. Returns the path written, if any."""
+        response = self._exchange.response if self._exchange else None
+        if response is None:
+            return None
+        suggested = response.filename or _default_name(response)
+        start = Path.home() / suggested
+        path_text, _filter = QFileDialog.getSaveFileName(
+            self, "Save response body", str(start), "All files (*)"
+        )
+        if not path_text:
+            return None
+        path = Path(path_text)
+        try:
+            write_atomic(path, response.body)
+        except OSError as exc:
+            self.message.emit(f"Could not save {path}: {exc.strerror or exc}")
+            return None
+        self.message.emit(f"Saved {human_size(response.size)} to {path}")
+        return path
+
+    # -- internals --------------------------------------------------------------------------------
+    def _find_target(self) -> TextView | None:
+        widget = self.tabs.currentWidget()
+        if widget is self.pretty_stack:
+            current = self.pretty_stack.currentWidget()
+            return current if isinstance(current, QTextEdit | QPlainTextEdit) else None
+        if isinstance(widget, QTextEdit | QPlainTextEdit):
+            return widget
+        if widget is self.curl_view.parentWidget():
+            return self.curl_view
+        return None
+
+    def _show_status(self, exchange: Exchange) -> None:
+        response = exchange.response
+        if response is None:
+            kind = exchange.failure.kind if exchange.failure else ""
+            self.status_label.setText(f"No response · {FAILURE_TITLES.get(kind, kind)}")
+            colour = status_colour("none", self._dark)
+            self.time_label.setText("")
+            self.size_label.setText("")
+            self.request_id_label.setText("")
+            self.copy_id_button.hide()
+            self.save_body_button.hide()
+        else:
+            self.save_body_button.setVisible(response.size > 0)
+            self.status_label.setText(f"{response.status} {response.reason}".strip())
+            colour = status_colour(response.status_class, self._dark)
+            timing = response.timing
+            self.time_label.setText(
+                f"Time {human_ms(timing.total_ms)} (TTFB {human_ms(timing.ttfb_ms)})"
+            )
+            self.size_label.setText(f"Size {human_size(response.size)}")
+            if response.request_id:
+                self.request_id_label.setText(f"x-request-id: {response.request_id}")
+                self.copy_id_button.show()
+            else:
+                self.request_id_label.setText("no x-request-id")
+                self.copy_id_button.hide()
+        self.status_label.setStyleSheet(f"color: {colour.name()};")
+
+    def _show_error(self, exchange: Exchange) -> None:
+        response = exchange.response
+        if response is not None and not response.ok:
+            self.error_panel.show_response(response)
+            self.error_panel.show()
+        elif response is None and exchange.failure is not None:
+            self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
+            self.error_panel.show()
+        else:
+            self.error_panel.clear()
+            self.error_panel.hide()
+
+    def _show_headers(self, response: RpcResponse) -> None:
+        self.headers_table.setRowCount(len(response.headers))
+        for row, (name, value) in enumerate(response.headers):
+            self.headers_table.setItem(row, 0, QTableWidgetItem(name))
+            self.headers_table.setItem(row, 1, QTableWidgetItem(value))
+
+    def _show_body(self, response: RpcResponse) -> None:
+        if response.kind == "binary":
+            name = response.filename or "(no file name given)"
+            self.binary_label.setText(
+                f"<b>Binary response</b><br>Type: {escape(response.content_type or 'unknown')}"
+                f"<br>Size: {human_size(response.size)} ({response.size} bytes)"
+                f"<br>File name: {escape(name)}"
+            )
+            self.pretty_stack.setCurrentWidget(self.binary_page)
+            self._pretty_text = ""
+            self.raw_view.setPlainText(
+                f"{human_size(response.size)} of binary data ({response.content_type}). "
+                "Use Save as… on the Pretty tab to keep it."
+            )
+            return
+        if response.kind == "empty":
+            self._set_pretty_plain("(empty body)")
+            self.raw_view.setPlainText("")
+            return
+        # JSON or text: the raw tab first (cheap), then the pretty form.
+        raw = response.text()
+        if len(raw) > RAW_LIMIT:
+            raw = (
+                raw[:RAW_LIMIT] + f"\n\n… {human_size(response.size)} in total: the rest is not "
+                "shown here. Use Save body… to keep all of it."
+            )
+        self.raw_view.setPlainText(raw)
+        source = response.json if response.kind == "json" else None
+        text_body = response.text() if response.kind != "json" else ""
+        dark = self._dark
+        lexer = "json" if response.kind == "json" else "text"
+
+        def render() -> tuple[str, str | None]:
+            pretty = pretty_json(response.body) if source is not None else text_body
+            if len(pretty) <= RICH_TEXT_LIMIT:
+                return pretty, highlight_html(pretty, lexer=lexer, dark=dark)
+            return pretty, None
+
+        if response.size <= SYNC_RENDER_LIMIT:
+            self._apply_render(render())
+            return
+        self._set_pretty_plain(f"Formatting {human_size(response.size)}…")
+        generation = self._generation
+        job = RenderJob(generation, render)
+        job.signals.done.connect(self._on_rendered)
+        self._jobs[generation] = job
+        self._pool.start(job)
+
+    def _on_rendered(self, generation: int, result: object) -> None:
+        self._jobs.pop(generation, None)
+        if generation != self._generation:
+            return  # the user moved on to another response meanwhile
+        if isinstance(result, Exception):
+            self._set_pretty_plain(f"Could not format the body: {result}")
+            return
+        assert isinstance(result, tuple)
+        self._apply_render(result)
+        self.find_bar.set_target(self._find_target())
+
+    def _apply_render(self, result: tuple[str, str | None]) -> None:
+        pretty, html = result
+        self._pretty_text = pretty
+        if html is None:
+            self._set_pretty_plain(pretty)
+        else:
+            self.pretty_rich.setHtml(html)
+            self.pretty_stack.setCurrentWidget(self.pretty_rich)
+
+    def _set_pretty_plain(self, text: str) -> None:
+        self.pretty_plain.setPlainText(text)
+        self.pretty_stack.setCurrentWidget(self.pretty_plain)
+
+
+def _default_name(response: RpcResponse) -> str:
+    mime = response.content_type.split(";", 1)[0].strip().lower()
+    extension = {
+        "application/json": ".json",
+        "application/pdf": ".pdf",
+        "text/plain": ".txt",
+        "text/csv": ".csv",
+    }.get(mime, ".bin")
+    return "response" + extension
