@@ -1,0 +1,112 @@
+"""The exact HTTP request StackOne receives, and the redacted record the user sees of it."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from explorer import __version__
+from explorer.core.errors import InvalidRequest
+from explorer.core.request import RpcRequest
+from explorer.core.wire import (
+    REDACTED,
+    SentRequest,
+    basic_auth,
+    build_http_request,
+    redact_headers,
+)
+
+KEY = "v1.eu1.secret-key_123"
+
+
+def request(**changes: object) -> RpcRequest:
+    return RpcRequest(action="bamboohr_get_employee", account_id=" acc_1 ").copy(**changes)
+
+
+def test_posts_to_actions_rpc_without_query_by_default() -> None:
+    http = build_http_request(request(), KEY)
+    assert http.method == "POST"
+    assert str(http.url) == "https://api.stackone.com/actions/rpc"
+
+
+@pytest.mark.parametrize(
+    ("sync", "debug", "query"),
+    [(True, False, "sync=true"), (False, True, "debug=true"), (True, True, "sync=true&debug=true")],
+)
+def test_sync_and_debug_are_query_parameters(sync: bool, debug: bool, query: str) -> None:
+    http = build_http_request(request(sync=sync, debug=debug), KEY)
+    assert http.url.query.decode() == query
+
+
+def test_authorization_is_basic_with_the_key_as_username_and_empty_password() -> None:
+    header = build_http_request(request(), KEY).headers["Authorization"]
+    scheme, _, encoded = header.partition(" ")
+    assert scheme == "Basic"
+    assert base64.b64decode(encoded).decode() == KEY + ":"
+    assert basic_auth(KEY) == header
+
+
+def test_account_id_header_is_trimmed() -> None:
+    assert build_http_request(request(), KEY).headers["x-account-id"] == "acc_1"
+
+
+def test_connector_profile_header_only_when_set() -> None:
+    assert "x-connector-profile-id" not in build_http_request(request(), KEY).headers
+    with_profile = build_http_request(request(connector_profile_id="cp_7"), KEY)
+    assert with_profile.headers["x-connector-profile-id"] == "cp_7"
+
+
+def test_identifies_itself_with_a_user_agent() -> None:
+    # StackOne may block requests without a User-Agent as suspicious.
+    http = build_http_request(request(), KEY)
+    assert http.headers["User-Agent"] == f"stackone-explorer/{__version__}"
+    assert http.headers["Content-Type"] == "application/json"
+
+
+def test_body_is_the_rpc_body_in_utf8_without_escapes() -> None:
+    req = request(path={"id": "é-1"}, body={"note": "日本"})
+    http = build_http_request(req, KEY)
+    assert json.loads(http.content) == req.rpc_body()
+    assert "é-1".encode() in http.content and "日本".encode() in http.content
+    assert int(http.headers["Content-Length"]) == len(http.content)
+
+
+def test_an_invalid_request_is_never_built() -> None:
+    with pytest.raises(InvalidRequest, match="action"):
+        build_http_request(RpcRequest(account_id="acc_1"), KEY)
+
+
+def test_sent_request_redacts_the_key_everywhere() -> None:
+    sent = SentRequest.from_http(build_http_request(request(), KEY))
+    assert {k.lower(): v for k, v in sent.headers}["authorization"] == REDACTED
+    assert KEY not in sent.text()
+    assert base64.b64encode(f"{KEY}:".encode()).decode() not in json.dumps(sent.to_dict())
+    assert sent.text().startswith("POST https://api.stackone.com/actions/rpc\n")
+    assert "x-account-id: acc_1" in sent.text()
+
+
+def test_sent_request_round_trips_and_re_redacts_a_tampered_record() -> None:
+    sent = SentRequest.from_http(build_http_request(request(body={"a": 1}), KEY))
+    assert SentRequest.from_dict(json.loads(json.dumps(sent.to_dict()))) == sent
+    tampered = sent.to_dict()
+    tampered["headers"].append(["authorization", "Basic abc"])
+    assert dict(SentRequest.from_dict(tampered).headers)["authorization"] == REDACTED
+
+
+def test_every_secret_header_is_redacted_whatever_its_case() -> None:
+    headers = [
+        ("AUTHORIZATION", "Basic x"),
+        ("Proxy-Authorization", "Basic y"),
+        ("Cookie", "s=1"),
+        ("X-API-Key", "k"),
+        ("x-account-id", "acc_1"),
+    ]
+    assert redact_headers(headers) == [
+        ("AUTHORIZATION", REDACTED),
+        ("Proxy-Authorization", REDACTED),
+        ("Cookie", REDACTED),
+        ("X-API-Key", REDACTED),
+        ("x-account-id", "acc_1"),
+    ]
