@@ -107,6 +107,14 @@ def resolve(request: RpcRequest, values: Mapping[str, str]) -> RpcRequest:
     }
     if missing:
         raise UnresolvedVariables(missing)
+    return fill(request, values)
+
+
+def fill(request: RpcRequest, values: Mapping[str, str]) -> RpcRequest:
+    """Like ``resolve`` but placeholders without a value stay as they are.
+
+    For exports: fill in what may be shared and leave ``{{secret}}`` for the reader to supply.
+    """
     resolved = request.copy()
     for field in TEXT_FIELDS:
         setattr(resolved, field, substitute(getattr(resolved, field), values))

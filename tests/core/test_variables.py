@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from explorer.core.request import RpcRequest
-from explorer.core.variables import UnresolvedVariables, find_variables, resolve
+from explorer.core.variables import UnresolvedVariables, fill, find_variables, resolve
 
 
 def _templated() -> RpcRequest:
@@ -96,3 +96,10 @@ def test_request_without_placeholders_resolves_to_an_equal_copy() -> None:
     sent = resolve(request, {})
     assert sent == request
     assert sent.body is not request.body
+
+
+def test_fill_leaves_unknown_placeholders_for_the_reader() -> None:
+    request = RpcRequest(action="a", account_id="{{account}}", headers={"x-token": "{{token}}"})
+    filled = fill(request, {"account": "acct_1"})
+    assert filled.account_id == "acct_1"
+    assert filled.headers == {"x-token": "{{token}}"}

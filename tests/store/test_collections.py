@@ -1,0 +1,378 @@
+"""Collections on disk: what a tester sharing a folder through git relies on."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer.core.request import RpcRequest
+from explorer.core.variables import UnresolvedVariables, resolve
+from explorer.store.collections import (
+    COLLECTION_FILE,
+    CollectionError,
+    CollectionStore,
+    Environment,
+    SavedRequest,
+    find_collections,
+    requests_named,
+)
+from explorer.store.credentials import MemoryCredentials
+
+CANARY = "sk_CANARY_a8f3c1d9e2"
+
+
+def _store(root: Path, credentials: MemoryCredentials | None = None) -> CollectionStore:
+    store = CollectionStore.create(
+        root, "Smoke tests", description="BambooHR checks", credentials=credentials
+    )
+    store.save_request(
+        SavedRequest(
+            "List employees",
+            RpcRequest(
+                action="bamboohr_list_employees",
+                account_id="{{account_id}}",
+                query={"page_size": 25},
+            ),
+            description="First page",
+        )
+    )
+    store.create_folder("Employees")
+    store.save_request(
+        SavedRequest(
+            "Get employee",
+            RpcRequest(
+                action="bamboohr_get_employee", account_id="{{account_id}}", path={"id": "1"}
+            ),
+            folder="Employees",
+            expected_status=200,
+        )
+    )
+    store.save_request(
+        SavedRequest(
+            "Create candidate",
+            RpcRequest(
+                action="greenhouse_create_candidate",
+                account_id="acct_greenhouse_demo",
+                body={"first_name": "Ada"},
+                timeout=15.0,
+            ),
+            folder="Candidates",
+            expected_status=422,
+        )
+    )
+    store.set_environment(Environment("staging", {"account_id": "acct_bamboohr_demo"}))
+    return store
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _reloaded(root: Path, credentials: MemoryCredentials | None = None) -> CollectionStore:
+    store = CollectionStore(root, credentials=credentials)
+    store.load()
+    return store
+
+
+def test_store_does_not_import_qt() -> None:
+    code = "import sys, explorer.store.collections; sys.exit('PySide6' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_layout_is_one_readable_file_per_request(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    assert sorted(_files(root)) == [
+        "Candidates/create-candidate.request.json",
+        "Employees/get-employee.request.json",
+        COLLECTION_FILE,
+        "list-employees.request.json",
+    ]
+    text = (root / "list-employees.request.json").read_text()
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert list(data) == ["description", "expected_status", "name", "request"]
+    assert "base_url" not in data["request"]  # the profile decides
+    assert "timeout" not in data["request"]
+    assert (
+        json.loads((root / "Candidates/create-candidate.request.json").read_text())["request"][
+            "timeout"
+        ]
+        == 15.0
+    )
+
+
+def test_load_gives_back_what_was_saved_in_order(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    original = _store(root).collection
+    collection, problems = CollectionStore(root).load()
+    assert problems == []
+    assert collection.id == original.id
+    assert (collection.name, collection.description) == ("Smoke tests", "BambooHR checks")
+    assert collection.folder_names() == ["Employees", "Candidates"]
+    assert [r.label for r in collection.requests()] == [
+        "List employees",
+        "Employees/Get employee",
+        "Candidates/Create candidate",
+    ]
+    for got, want in zip(collection.requests(), original.requests(), strict=True):
+        assert got.request == want.request
+        assert got.expected_status == want.expected_status
+        assert got.description == want.description
+    assert collection.environments["staging"].variables == {"account_id": "acct_bamboohr_demo"}
+
+
+def test_load_then_save_rewrites_identical_bytes(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    before = _files(root)
+    store = _reloaded(root)
+    # force a real rewrite of every file, not the "unchanged" shortcut
+    for path in root.rglob("*.json"):
+        path.write_bytes(b"")
+    store.save()
+    assert _files(root) == before
+
+
+def test_one_field_change_is_a_one_line_diff(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    path = root / "Employees" / "get-employee.request.json"
+    before = path.read_text().splitlines()
+    store = _reloaded(root)
+    [saved] = store.collection.find("Get employee")
+    saved.request.path = {"id": "2"}
+    store.save_request(saved)
+    after = path.read_text().splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ['-      "id": "1"', '+      "id": "2"']
+
+
+def test_a_broken_file_is_reported_with_file_and_line_and_the_rest_loads(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    broken = root / "Employees" / "get-employee.request.json"
+    broken.write_text('{\n  "name": "Get employee",\n<<<<<<< HEAD\n}\n')
+    (root / "Candidates" / "not-a-request.request.json").write_text("[1, 2]\n")
+    collection, problems = CollectionStore(root).load()
+    assert [r.name for r in collection.requests()] == ["List employees", "Create candidate"]
+    by_file = {p.file: p for p in problems}
+    assert by_file[broken].line == 3
+    assert by_file[broken].column == 1
+    assert f"{broken}, line 3, column 1" in str(by_file[broken])
+    assert "JSON object" in by_file[root / "Candidates" / "not-a-request.request.json"].message
+
+
+def test_a_broken_collection_file_is_kept_aside_before_it_is_rewritten(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    (root / COLLECTION_FILE).write_text('{"name": "Smoke",,}\n')
+    store = CollectionStore(root)
+    collection, problems = store.load()
+    assert problems[0].file == root / COLLECTION_FILE
+    assert problems[0].line == 1
+    assert len(collection.requests()) == 3  # requests still load, folders found on disk
+    store.create_folder("New")
+    assert (root / (COLLECTION_FILE + ".corrupt")).read_text() == '{"name": "Smoke",,}\n'
+    assert json.loads((root / COLLECTION_FILE).read_text())["folders"][-1] == "New"
+
+
+def test_changes_on_disk_are_noticed_and_own_changes_are_not(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    store = _store(root)
+    store.load()
+    assert not store.changed_since_load()
+    [saved] = store.collection.find("List employees")
+    store.rename(saved, "All employees")
+    store.duplicate(saved)
+    assert not store.changed_since_load()
+    # a colleague's change arriving by `git pull`
+    other = _reloaded(root)
+    other.save_request(
+        SavedRequest("Workers", RpcRequest(action="workday_list_workers", account_id="a"))
+    )
+    assert store.changed_since_load()
+    store.load()
+    assert "Workers" in [r.name for r in store.collection.requests()]
+    assert not store.changed_since_load()
+
+
+def test_an_edit_with_the_same_size_is_still_noticed(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    store = _store(root)
+    path = root / "list-employees.request.json"
+    text = path.read_text()
+    path.write_text(text.replace("First page", "First PAGE"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert store.changed_since_load()
+
+
+def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    store = _store(root)
+    [listing] = store.collection.find("List employees")
+    store.rename(listing, "Employees page 1")
+    assert listing.path == root / "employees-page-1.request.json"
+    assert not (root / "list-employees.request.json").exists()
+
+    copy = store.duplicate(listing)
+    assert copy.name == "Employees page 1 copy"
+    assert [r.name for r in store.collection.folder("").requests] == [
+        "Employees page 1",
+        "Employees page 1 copy",
+    ]
+
+    store.move(copy, "Employees", 0)
+    assert copy.path == root / "Employees" / "employees-page-1-copy.request.json"
+    assert [r.name for r in store.collection.folder("Employees").requests] == [
+        "Employees page 1 copy",
+        "Get employee",
+    ]
+    assert [r.label for r in _reloaded(root).collection.requests()] == [
+        r.label for r in store.collection.requests()
+    ]
+
+    content = copy.path.read_bytes()
+    deleted = store.delete(copy)
+    assert not deleted.saved.path.exists()
+    assert "Employees page 1 copy" not in [r.name for r in _reloaded(root).collection.requests()]
+    store.restore(deleted)
+    assert copy.path.read_bytes() == content
+    assert store.collection.folder("Employees").requests[0] is copy
+
+    gone = store.delete_folder("Employees")
+    assert not (root / "Employees").exists()
+    assert _reloaded(root).collection.folder_names() == ["Candidates"]
+    store.restore_folder(gone)
+    reloaded = _reloaded(root).collection
+    assert reloaded.folder_names() == ["Employees", "Candidates"]
+    assert [r.name for r in reloaded.folder("Employees").requests] == [
+        "Employees page 1 copy",
+        "Get employee",
+    ]
+
+
+def test_same_names_get_distinct_files(tmp_path: Path) -> None:
+    store = CollectionStore.create(tmp_path / "c", "C")
+    first = store.save_request(SavedRequest("Ping!", RpcRequest(action="a")))
+    second = store.save_request(SavedRequest("ping", RpcRequest(action="b")))
+    assert (first.path.name, second.path.name) == ("ping.request.json", "ping-2.request.json")
+
+
+def test_bad_folder_names_are_refused_with_a_reason(tmp_path: Path) -> None:
+    store = CollectionStore.create(tmp_path / "c", "C")
+    for name in ("", "a/b", ".hidden", "con:1"):
+        with pytest.raises(CollectionError):
+            store.create_folder(name)
+    store.create_folder("Employees")
+    with pytest.raises(CollectionError, match="already exists"):
+        store.create_folder("employees")
+
+
+def test_an_empty_folder_survives_a_git_clone(tmp_path: Path) -> None:
+    """git does not keep empty directories: the folder list in collection.json does."""
+    root = tmp_path / "c"
+    store = CollectionStore.create(root, "C")
+    store.create_folder("Later")
+    (root / "Later").rmdir()
+    assert _reloaded(root).collection.folder_names() == ["Later"]
+
+
+def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    keyring = MemoryCredentials()
+    store = _store(root, keyring)
+    store.set_variable("staging", "tenant_token", CANARY, secret=True)
+    store.set_variable("staging", "region", "eu", secret=False)
+    store.save_request(
+        SavedRequest(
+            "With token",
+            RpcRequest(
+                action="x", account_id="a", headers={"Authorization": "Bearer {{tenant_token}}"}
+            ),
+        )
+    )
+    store.rename_environment("staging", "prod")
+    for name, content in _files(root).items():
+        assert CANARY.encode() not in content, name
+    meta = json.loads((root / COLLECTION_FILE).read_text())
+    assert meta["environments"]["prod"] == {
+        "secrets": ["tenant_token"],
+        "variables": {"account_id": "acct_bamboohr_demo", "region": "eu"},
+    }
+    collection_id = meta["id"]
+    assert keyring.get(f"collection:{collection_id}:prod:tenant_token") == CANARY
+    assert keyring.get(f"collection:{collection_id}:staging:tenant_token") is None
+
+    # a colleague's machine: same files, own keyring
+    values = _reloaded(root, keyring).environment_values("prod")
+    assert values["tenant_token"] == CANARY
+    colleague = _reloaded(root, MemoryCredentials())
+    assert colleague.missing_secrets("prod") == ["tenant_token"]
+    [saved] = colleague.collection.find("With token")
+    with pytest.raises(UnresolvedVariables, match="tenant_token"):
+        resolve(saved.request, colleague.environment_values("prod"))
+
+    store.delete_environment("prod")
+    assert keyring.get(f"collection:{collection_id}:prod:tenant_token") is None
+
+
+def test_a_literal_secret_header_is_refused(tmp_path: Path) -> None:
+    store = CollectionStore.create(tmp_path / "c", "C")
+    request = RpcRequest(action="x", headers={"authorization": f"Bearer {CANARY}"})
+    with pytest.raises(CollectionError, match="secret variable"):
+        store.save_request(SavedRequest("Leaky", request))
+    assert CANARY.encode() not in b"".join(_files(tmp_path).values())
+
+
+def test_resolving_with_an_environment(tmp_path: Path) -> None:
+    store = _store(tmp_path / "smoke")
+    [saved] = store.collection.find("employees/get employee")
+    sent = resolve(saved.request, store.environment_values("staging"))
+    assert sent.account_id == "acct_bamboohr_demo"
+
+
+def test_unknown_keys_in_files_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    _store(root)
+    path = root / "list-employees.request.json"
+    data = json.loads(path.read_text())
+    data["x-owner"] = "qa-team"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    store = _reloaded(root)
+    [saved] = store.collection.find("List employees")
+    saved.description = "changed"
+    store.save_request(saved)
+    assert json.loads(path.read_text())["x-owner"] == "qa-team"
+
+
+def test_selecting_requests_by_name(tmp_path: Path) -> None:
+    collection = _store(tmp_path / "smoke").collection
+    chosen = requests_named(collection, ["create candidate", "List employees"])
+    assert [r.name for r in chosen] == ["List employees", "Create candidate"]
+    with pytest.raises(CollectionError, match="Available: 'List employees'"):
+        requests_named(collection, ["Nope"])
+
+
+def test_find_collections_lists_only_collection_folders(tmp_path: Path) -> None:
+    CollectionStore.create(tmp_path / "b", "B")
+    CollectionStore.create(tmp_path / "a", "A")
+    (tmp_path / "not-one").mkdir()
+    assert find_collections(tmp_path) == [tmp_path / "a", tmp_path / "b"]
