@@ -123,7 +123,12 @@ class KeyringCredentials:
         except Exception:  # backend discovery itself failed: nothing usable
             return False
 
-    def _backend(self) -> KeyringBackend:
+    def backend(self) -> KeyringBackend:
+        """The backend keys go to (the first secure one of a chain).
+
+        Raises:
+            KeyringUnavailable: there is none.
+        """
         try:
             current = keyring.get_keyring()
         except Exception as exc:
@@ -134,21 +139,21 @@ class KeyringCredentials:
         return backends[0]
 
     def get(self, profile: str) -> str | None:
-        backend = self._backend()
+        backend = self.backend()
         try:
             return backend.get_password(self.service, profile)
         except Exception as exc:
             raise _translate(exc, f"read the API key of profile {profile!r}") from exc
 
     def set(self, profile: str, secret: str) -> None:
-        backend = self._backend()
+        backend = self.backend()
         try:
             backend.set_password(self.service, profile, secret)
         except Exception as exc:
             raise _translate(exc, f"store the API key of profile {profile!r}") from exc
 
     def delete(self, profile: str) -> None:
-        backend = self._backend()
+        backend = self.backend()
         try:
             backend.delete_password(self.service, profile)
         except keyring.errors.PasswordDeleteError as exc:

@@ -1,0 +1,116 @@
+"""Credentials without a real keyring: clear refusals, no silent file fallback, masking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import keyring
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from explorer.store.credentials import (
+    KeyringCredentials,
+    KeyringUnavailable,
+    MemoryCredentials,
+    mask,
+    move_secret,
+)
+
+
+@pytest.fixture
+def use_backend() -> Iterator[Callable[[KeyringBackend], None]]:
+    """``use_backend(b)`` installs keyring backend ``b`` for the test; the old one comes back."""
+    previous = keyring.get_keyring()
+    yield keyring.set_keyring
+    keyring.set_keyring(previous)
+
+
+class LockedKeyring(KeyringBackend):
+    """A keyring whose collection stays locked (the user dismissed the unlock prompt)."""
+
+    priority = 1  # type: ignore[assignment]
+    viable = False  # keep keyring's auto-discovery (which sees every subclass) away from it
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+
+class PlaintextFileKeyring(LockedKeyring):
+    """Stands in for keyrings.alt's file backend (not installed here): judged by its module."""
+
+    __module__ = "keyrings.alt.file"
+
+
+def test_no_keyring_raises_helpful_error(use_backend: Callable[[KeyringBackend], None]) -> None:
+    use_backend(fail.Keyring())
+    creds = KeyringCredentials()
+    assert KeyringCredentials.available() is False
+    for call in (
+        lambda: creds.get("prod"),
+        lambda: creds.set("prod", "k"),
+        lambda: creds.delete("prod"),
+    ):
+        with pytest.raises(KeyringUnavailable) as info:
+            call()
+        message = str(info.value)
+        assert "GNOME Keyring" in message and "KWallet" in message
+        assert "Keychain" in message and "Credential Manager" in message
+        assert "in memory for this run" in message
+    assert "no secure OS keyring" in creds.location()
+
+
+def test_locked_keyring_is_unavailable(use_backend: Callable[[KeyringBackend], None]) -> None:
+    use_backend(LockedKeyring())
+    creds = KeyringCredentials()
+    with pytest.raises(KeyringUnavailable, match="KeyringLocked"):
+        creds.set("prod", "sk_live_1")
+
+
+def test_file_backend_is_never_used(use_backend: Callable[[KeyringBackend], None]) -> None:
+    use_backend(PlaintextFileKeyring())
+    assert KeyringCredentials.available() is False
+    with pytest.raises(KeyringUnavailable):
+        KeyringCredentials().set("prod", "sk_live_1")
+
+
+def test_memory_credentials() -> None:
+    creds = MemoryCredentials()
+    assert creds.get("prod") is None
+    creds.set("prod", "sk_live_1")
+    assert creds.get("prod") == "sk_live_1"
+    creds.delete("prod")
+    creds.delete("prod")  # absent: no error
+    assert creds.get("prod") is None
+    assert "memory" in creds.location()
+
+
+def test_move_secret_follows_a_rename() -> None:
+    creds = MemoryCredentials({"prod": "sk_live_1"})
+    move_secret(creds, "prod", "production")
+    assert creds.get("production") == "sk_live_1"
+    assert creds.get("prod") is None
+    move_secret(creds, "absent", "other")
+    assert creds.get("other") is None
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        ("v1.eu1.AbCdEfGhIjKlMnOpQrStUvWx1234", "v1.e…1234"),
+        ("sk_live_0123456789", "sk_…789"),
+        ("short", "…"),
+        ("", ""),
+    ],
+)
+def test_mask_never_shows_the_key(secret: str, expected: str) -> None:
+    assert mask(secret) == expected
+    if secret:
+        assert secret not in mask(secret)
