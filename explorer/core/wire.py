@@ -57,6 +57,24 @@ def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers]
 
 
+def redact_body(body: str) -> str:
+    """Redact secret headers the action passes to the provider (the RPC body's ``headers``).
+
+    A body without such headers is returned unchanged, byte for byte.
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    headers = data.get("headers") if isinstance(data, dict) else None
+    if not isinstance(headers, dict) or not any(k.lower() in SECRET_HEADERS for k in headers):
+        return body
+    data["headers"] = {
+        k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass
 class SentRequest:
     """What went on the wire, with secrets redacted: for the Request tab, history and HAR."""
@@ -72,7 +90,7 @@ class SentRequest:
             method=http_request.method,
             url=str(http_request.url),
             headers=redact_headers(list(http_request.headers.multi_items())),
-            body=http_request.content.decode("utf-8", errors="replace"),
+            body=redact_body(http_request.content.decode("utf-8", errors="replace")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,7 +107,7 @@ class SentRequest:
             method=str(data.get("method", "POST")),
             url=str(data.get("url", "")),
             headers=redact_headers([(str(k), str(v)) for k, v in data.get("headers", [])]),
-            body=str(data.get("body", "")),
+            body=redact_body(str(data.get("body", ""))),
         )
 
     def text(self) -> str:

@@ -110,3 +110,17 @@ def test_every_secret_header_is_redacted_whatever_its_case() -> None:
         ("X-API-Key", REDACTED),
         ("x-account-id", "acc_1"),
     ]
+
+
+def test_provider_secrets_in_the_rpc_headers_object_are_redacted_in_the_record() -> None:
+    req = request(headers={"authorization": "Bearer provider-token", "X-Trace": "t1"})
+    http = build_http_request(req, KEY)
+    assert b"provider-token" in http.content  # StackOne must receive it...
+    sent = SentRequest.from_http(http)
+    assert "provider-token" not in sent.text()  # ...but the record never shows it
+    assert json.loads(sent.body)["headers"] == {"authorization": REDACTED, "X-Trace": "t1"}
+
+
+def test_a_body_without_secrets_is_recorded_exactly_as_sent() -> None:
+    http = build_http_request(request(headers={"X-Trace": "t1"}, body={"n": "é"}), KEY)
+    assert SentRequest.from_http(http).body == http.content.decode()
