@@ -1,0 +1,160 @@
+"""Start the window: build the stores from the data folder, apply the theme, run Qt.
+
+``run(args)`` is what ``stackone-explorer`` calls. ``--demo`` starts the embedded demo server
+on a free loopback port and points a "Demo" profile at it, its key kept in memory for this run
+only (never in the OS keyring or a file). ``--smoke`` exits 0 right after the first paint, so
+packaging checks prove the window really draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from explorer import __version__
+from explorer.core.request import RpcRequest
+from explorer.store.credentials import KeyringCredentials, MemoryCredentials
+from explorer.store.history import HistoryStore
+from explorer.store.paths import resolve_paths
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
+from explorer.ui.main_window import APP_TITLE, MainWindow
+from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
+
+DEMO_PROFILE = "Demo"
+SMOKE_TIMEOUT_MS = 30_000
+
+
+def resources_dir() -> Path:
+    """``resources/`` beside the package (a checkout) or inside it (a wheel or bundle)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "resources", here.parent / "resources"):
+        if candidate.is_dir():
+            return candidate
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return here.parent / "resources"
+
+
+def app_icon() -> QIcon | None:
+    icons = resources_dir() / "icons"
+    for name in ("stackone-explorer.svg", "stackone-explorer.png", "icon.svg", "icon.png"):
+        if (icons / name).is_file():
+            return QIcon(str(icons / name))
+    return None
+
+
+class _FirstPaint(QObject):
+    """Quits the event loop once the window has painted (for ``--smoke``)."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self._app = app
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self._app.quit)
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the explorer window and run until it closes; returns the exit code."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName("StackOne")
+    app.setApplicationName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("stackone-explorer")
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    apply_theme(app)
+
+    paths = resolve_paths(getattr(args, "home", None)).ensure()
+    settings = Settings(paths.settings_file)
+    profiles = ProfileStore(paths.profiles_file)
+    limit = settings.get("history_limit")
+    history = HistoryStore(paths.history_dir, limit=limit if isinstance(limit, int) else 1000)
+    credentials = KeyringCredentials()
+    session_keys = MemoryCredentials()
+    problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
+
+    server = None
+    known_actions: list[str] = []
+    catalogue = ""
+    example: RpcRequest | None = None
+    if getattr(args, "demo", False):
+        import explorer.demo as demo
+
+        server = demo.DemoServer(port=0).start()
+        existing_profile = profiles.get(DEMO_PROFILE)
+        profiles.upsert(
+            Profile(DEMO_PROFILE, base_url=server.url, account_id=demo.DEMO_ACCOUNT_ID),
+            old_name=DEMO_PROFILE if existing_profile else None,
+        )
+        try:
+            profiles.save()
+        except Exception as exc:  # the demo still works for this run
+            problems.append(f"The Demo profile could not be saved: {exc}")
+        session_keys.set(DEMO_PROFILE, server.api_key)
+        settings.set("last_profile", DEMO_PROFILE)
+        known_actions = [name for name, _description in demo.DEMO_ACTIONS]
+        catalogue = demo.__doc__ or ""
+        example = RpcRequest.from_dict({**demo.EXAMPLE_REQUEST, "base_url": server.url})
+        print(f"Demo server on {server.url} (key kept in memory for this run)", file=sys.stderr)
+    else:
+        try:
+            from explorer.demo import DEMO_ACTIONS
+
+            known_actions = [name for name, _description in DEMO_ACTIONS]
+        except ImportError:  # pragma: no cover - the demo ships with the app
+            known_actions = []
+
+    window = MainWindow(
+        settings=settings,
+        profiles=profiles,
+        credentials=credentials,
+        session_keys=session_keys,
+        history=history,
+        known_actions=known_actions,
+        catalogue=catalogue,
+        startup_problems=problems,
+        dark=is_dark(app),
+    )
+    if server is not None:
+        window.setWindowTitle(f"{APP_TITLE} — demo server {server.url}")
+        window.select_profile(DEMO_PROFILE)
+        if example is not None:
+            window.editor.load_request(example)
+            window.editor.set_base_url(server.url)
+    watcher = ThemeWatcher(app)
+    watcher.changed.connect(window.set_dark)
+
+    smoke = _FirstPaint(app) if getattr(args, "smoke", False) else None
+    if smoke is not None:
+        app.installEventFilter(smoke)
+        # A platform that never paints must not hang a packaging check forever.
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, app.quit)
+    window.show()
+    try:
+        code = app.exec()
+    finally:
+        window.close()
+        watcher.deleteLater()
+        if server is not None:
+            server.stop()
+    if smoke is not None:
+        app.removeEventFilter(smoke)
+        if not smoke.painted:
+            print("stackone-explorer: --smoke: the window never painted", file=sys.stderr)
+            return 1
+    window.deleteLater()
+    return int(code)

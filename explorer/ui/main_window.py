@@ -1,0 +1,700 @@
+"""The explorer window: history on the left, the request editor, the response.
+
+The window wires parts together and translates user intent into calls; it holds no HTTP or
+storage logic of its own. Sending is defined as: **one request in flight at a time**. While
+one runs, the Send button turns into Cancel, Esc cancels, and Ctrl+Enter is ignored with a
+status-bar note, so a response on screen always belongs to the request the user last sent.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer import __version__
+from explorer.core.client import RpcClient
+from explorer.core.curl import from_curl, to_curl
+from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
+from explorer.core.exchange import Exchange
+from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
+from explorer.core.wire import REDACTED, SECRET_HEADERS
+from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
+from explorer.store.history import HistoryStore
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
+from explorer.ui.history_pane import HistoryPane
+from explorer.ui.profiles_dialog import ProfilesDialog
+from explorer.ui.request_editor import RequestEditor, describe_issue
+from explorer.ui.response_view import ResponseView, human_ms
+from explorer.ui.worker import RequestRunner
+
+APP_TITLE = "StackOne RPC Explorer"
+
+
+class Banner(QFrame):
+    """A non-blocking notice above the panes, with an optional action button.
+
+    Used for problems the user must know about but that must not stop them (a damaged
+    settings file, a missing API key): a modal dialog would block keyboard flow and tests.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setStyleSheet(
+            "#banner { background: rgba(191, 135, 0, 0.16); border: 1px solid "
+            "rgba(191, 135, 0, 0.6); border-radius: 4px; }"
+        )
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action_button = QPushButton()
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button)
+        layout.addWidget(self.close_button)
+        self._callback: Callable[[], None] | None = None
+        self.action_button.clicked.connect(self._run_action)
+        self.hide()
+
+    def show_message(
+        self, text: str, action: str | None = None, callback: Callable[[], None] | None = None
+    ) -> None:
+        self.label.setText(text)
+        self._callback = callback
+        self.action_button.setVisible(bool(action and callback))
+        self.action_button.setText(action or "")
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+    def _run_action(self) -> None:
+        callback = self._callback
+        self.hide()
+        if callback is not None:
+            callback()
+
+
+class CurlDialog(QDialog):
+    """Paste a curl command; the window does the parsing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import curl")
+        self.edit = QPlainTextEdit()
+        self.edit.setPlaceholderText(
+            'curl -X POST https://api.stackone.com/actions/rpc -u "$STACKONE_API_KEY:" '
+            "-H 'x-account-id: ...' --data-raw '{\"action\": \"...\"}'"
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Paste a curl command for POST /actions/rpc:"))
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+
+
+class MainWindow(QMainWindow):
+    """The one window of the app. Everything it needs is injected, so tests use ``tmp_path``."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        profiles: ProfileStore,
+        credentials: CredentialStore,
+        session_keys: MemoryCredentials,
+        history: HistoryStore,
+        client: RpcClient | None = None,
+        known_actions: Iterable[str] = (),
+        catalogue: str = "",
+        startup_problems: Iterable[str] = (),
+        dark: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.profiles = profiles
+        self.credentials = credentials
+        self.session_keys = session_keys
+        self.history = history
+        self._own_client = client is None
+        self.client = client or RpcClient()
+        self._catalogue = catalogue
+        self._dark = dark
+        self.setWindowTitle(APP_TITLE)
+
+        self.runner = RequestRunner(self.client, parent=self)
+        self.editor = RequestEditor()
+        self.response_view = ResponseView(pool=self.runner.pool)
+        self.history_pane = HistoryPane(history)
+        self.banner = Banner()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.history_pane, "&History")
+
+        self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.inner_splitter.setObjectName("innerSplitter")
+        self.inner_splitter.addWidget(self.editor)
+        self.inner_splitter.addWidget(self.response_view)
+        self.inner_splitter.setChildrenCollapsible(False)
+        self.outer_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.outer_splitter.setObjectName("outerSplitter")
+        self.outer_splitter.addWidget(self.side_tabs)
+        self.outer_splitter.addWidget(self.inner_splitter)
+        self.outer_splitter.setStretchFactor(0, 0)
+        self.outer_splitter.setStretchFactor(1, 1)
+        self.outer_splitter.setSizes([300, 1100])
+        self.inner_splitter.setSizes([520, 580])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.outer_splitter, 1)
+        self.setCentralWidget(central)
+
+        self.elapsed_label = QLabel()
+        self.statusBar().addPermanentWidget(self.elapsed_label)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._connect()
+        self.editor.set_known_actions(
+            [*known_actions, *(e.action for e in history.entries() if e.action)]
+        )
+        self.editor.set_dark(dark)
+        self.response_view.set_dark(dark)
+        self.reload_profiles(select=self.settings.get("last_profile"))
+        self._restore()
+        self.setTabOrder(self.profile_combo, self.editor.action_edit)
+        problems = [p for p in startup_problems if p]
+        if problems:
+            self.banner.show_message(" ".join(problems))
+        self.statusBar().showMessage("Ready", 3000)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str] = (),
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        keys = [QKeySequence(s) for s in shortcuts]
+        if keys:
+            action.setShortcuts(keys)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.send_action = self._action(
+            "&Send",
+            self.send,
+            ["Ctrl+Return", "Ctrl+Enter"],
+            "Send the request (Ctrl+Enter)",
+        )
+        self.cancel_action = self._action(
+            "&Cancel", self.cancel, [QKeySequence(Qt.Key.Key_Escape)], "Abort the request (Esc)"
+        )
+        self.cancel_action.setEnabled(False)
+        self.retry_action = self._action("&Retry", self.retry, [], "Send the last request again")
+        self.format_action = self._action(
+            "&Format JSON", self.editor.format_current, ["Ctrl+Shift+F"], "Re-indent the JSON"
+        )
+        self.new_action = self._action(
+            "&New request", self.new_request, [QKeySequence.StandardKey.New], "Start afresh"
+        )
+        self.import_curl_action = self._action(
+            "&Import curl…", self.import_curl, ["Ctrl+I"], "Paste a curl command"
+        )
+        self.copy_curl_action = self._action(
+            "Copy as c&url",
+            self.copy_as_curl,
+            ["Ctrl+Shift+C"],
+            "Copy the request as a curl command (the key stays $STACKONE_API_KEY)",
+        )
+        self.save_history_action = self._action(
+            "&Save history…", self.history_pane.save_action.trigger, [], "Export history"
+        )
+        self.quit_action = self._action(
+            "&Quit", self.close, [QKeySequence("Ctrl+Q")], "Close the explorer"
+        )
+        self.profiles_action = self._action(
+            "&Manage profiles…", self.manage_profiles, [], "Profiles and API keys"
+        )
+        self.find_action = self._action(
+            "&Find in response…", self.response_view.open_find, [QKeySequence.StandardKey.Find]
+        )
+        self.focus_history_action = self._action(
+            "Go to &history", lambda: self.history_pane.setFocus(), ["Ctrl+1"]
+        )
+        self.focus_editor_action = self._action(
+            "Go to the &editor", lambda: self.editor.action_edit.setFocus(), ["Ctrl+2"]
+        )
+        self.focus_response_action = self._action(
+            "Go to the &response", lambda: self.response_view.tabs.setFocus(), ["Ctrl+3"]
+        )
+        self.stack_action = self._action(
+            "Response &below the editor", self._toggle_stacking, [], "Switch the layout"
+        )
+        self.stack_action.setCheckable(True)
+        self.catalogue_action = self._action(
+            "&Demo catalogue", self.show_catalogue, [], "Demo accounts and actions"
+        )
+        self.about_action = self._action("&About", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.import_curl_action, self.copy_curl_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_history_action)
+        file_menu.addAction(self.history_pane.clear_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        request_menu = bar.addMenu("&Request")
+        for action in (
+            self.send_action,
+            self.cancel_action,
+            self.retry_action,
+            self.format_action,
+            self.new_action,
+        ):
+            request_menu.addAction(action)
+        request_menu.addSeparator()
+        request_menu.addAction(self.profiles_action)
+        view_menu = bar.addMenu("&View")
+        for action in (
+            self.find_action,
+            self.focus_history_action,
+            self.focus_editor_action,
+            self.focus_response_action,
+            self.stack_action,
+        ):
+            view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.catalogue_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Profile")
+        toolbar.setObjectName("profileToolbar")
+        toolbar.setMovable(False)
+        self.profile_combo = QComboBox()
+        self.profile_combo.setMinimumContentsLength(16)
+        self.profile_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile_combo.setToolTip("The profile gives the base URL and the API key")
+        label = QLabel("&Profile: ")
+        label.setBuddy(self.profile_combo)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.profiles_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.send_action)
+        toolbar.addAction(self.cancel_action)
+        toolbar.addAction(self.import_curl_action)
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        self.editor.send_requested.connect(self.send)
+        self.editor.cancel_requested.connect(self.cancel)
+        self.editor.validity_changed.connect(self._on_validity_changed)
+        self.runner.started.connect(self._on_started)
+        self.runner.elapsed.connect(self._on_elapsed)
+        self.runner.finished.connect(self._on_finished)
+        self.response_view.cancel_requested.connect(self.cancel)
+        self.response_view.retry_requested.connect(self.retry)
+        self.response_view.auto_retry_changed.connect(self._on_auto_retry_changed)
+        self.response_view.manage_profiles_requested.connect(self.manage_profiles)
+        self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.history_pane.selected.connect(self._on_history_selected)
+        self.history_pane.open_in_editor.connect(self.open_in_editor)
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        self._on_validity_changed(self.editor.issues())
+
+    # -- profiles and keys ----------------------------------------------------------------------
+    def current_profile(self) -> Profile | None:
+        name = self.profile_combo.currentData()
+        return self.profiles.get(name) if isinstance(name, str) else None
+
+    def reload_profiles(self, select: str | None = None) -> None:
+        """Refill the selector, keeping (or choosing) the selected profile."""
+        keep = select or self.profile_combo.currentData()
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for profile in self.profiles.list():
+            self.profile_combo.addItem(profile.name, profile.name)
+        index = self.profile_combo.findData(keep) if keep else -1
+        self.profile_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.profile_combo.blockSignals(False)
+        self._on_profile_changed()
+
+    def select_profile(self, name: str) -> bool:
+        index = self.profile_combo.findData(name)
+        if index < 0:
+            return False
+        self.profile_combo.setCurrentIndex(index)
+        self._on_profile_changed()
+        return True
+
+    def _on_profile_changed(self, _index: int = -1) -> None:
+        profile = self.current_profile()
+        self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
+        if profile is not None:
+            self.settings.set("last_profile", profile.name)
+            if not self.editor.account_edit.text().strip() and profile.account_id:
+                self.editor.account_edit.setText(profile.account_id)
+            self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)
+
+    def api_key_for(self, profile: str) -> str | None:
+        """The key for ``profile``: this run's memory first, then the OS keyring.
+
+        Tells the user plainly (banner) when there is none or the keyring cannot be read.
+        """
+        key = self.session_keys.get(profile)
+        if key:
+            return key
+        try:
+            key = self.credentials.get(profile)
+        except KeyringUnavailable as exc:
+            self.banner.show_message(
+                f"The OS keyring is not available, so the API key of profile '{profile}' "
+                f"cannot be read: {exc} You can keep a key in memory for this run in "
+                "Manage profiles.",
+                "Manage profiles…",
+                self.manage_profiles,
+            )
+            return None
+        except ExplorerError as exc:
+            self.banner.show_message(f"Could not read the API key: {exc}")
+            return None
+        if not key:
+            self.banner.show_message(
+                f"Profile '{profile}' has no API key yet. Set one in Manage profiles "
+                "(it goes to the OS keyring, or into memory for this run only).",
+                "Manage profiles…",
+                self.manage_profiles,
+            )
+            return None
+        return key
+
+    def manage_profiles(self) -> None:
+        dialog = ProfilesDialog(self.profiles, self.credentials, self.session_keys, self)
+        dialog.profiles_changed.connect(lambda: self.reload_profiles())
+        current = self.current_profile()
+        if current is not None:
+            dialog.select_profile(current.name)
+        dialog.exec()
+        self.reload_profiles()
+
+    # -- sending ------------------------------------------------------------------------------
+    def send(self) -> bool:
+        """Send the editor's request. Returns False (saying why) if nothing was sent."""
+        if self.runner.in_flight:
+            self.statusBar().showMessage(
+                "A request is already in flight: wait for it, or press Esc to cancel it.", 5000
+            )
+            return False
+        try:
+            request = self.editor.to_request()
+        except InvalidRequest as exc:
+            self.statusBar().showMessage("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
+            return False
+        profile = self.current_profile()
+        if profile is None:
+            self.banner.show_message(
+                "Add a profile (name, base URL and API key) before sending.",
+                "Manage profiles…",
+                self.manage_profiles,
+            )
+            return False
+        return self._send(request, profile.name)
+
+    def retry(self) -> bool:
+        """Send the request of the exchange on screen again, exactly as it was."""
+        exchange = self.response_view.exchange
+        if exchange is None:
+            return self.send()
+        if self.runner.in_flight:
+            self.statusBar().showMessage("A request is already in flight.", 5000)
+            return False
+        profile = exchange.profile or (self.current_profile() or Profile("")).name
+        return self._send(exchange.request.copy(), profile)
+
+    def _send(self, request: RpcRequest, profile: str) -> bool:
+        key = self.api_key_for(profile)
+        if key is None:
+            return False
+        return self.runner.start(request, key, profile)
+
+    def cancel(self) -> None:
+        if self.runner.cancel():
+            self.statusBar().showMessage("Cancelling…", 3000)
+
+    def _on_started(self, request: RpcRequest) -> None:
+        self.editor.set_in_flight(True)
+        self.cancel_action.setEnabled(True)
+        self.send_action.setEnabled(False)
+        self.response_view.show_in_flight(request.action)
+        self.elapsed_label.setText("0.0 s")
+
+    def _on_elapsed(self, seconds: float) -> None:
+        self.elapsed_label.setText(f"{seconds:.1f} s")
+        self.response_view.set_elapsed(seconds, self.editor.action_edit.text())
+
+    def _on_finished(self, exchange: Exchange) -> None:
+        self.editor.set_in_flight(False)
+        self.cancel_action.setEnabled(False)
+        self._on_validity_changed(self.editor.issues())
+        self.elapsed_label.setText("")
+        self.response_view.show_exchange(exchange)
+        try:
+            self.history_pane.add(exchange)
+        except (OSError, ExplorerError) as exc:
+            self.banner.show_message(f"The exchange could not be saved in the history: {exc}")
+        if exchange.response is not None:
+            r = exchange.response
+            self.statusBar().showMessage(
+                f"{r.status} {r.reason} in {human_ms(r.timing.total_ms)}", 8000
+            )
+        elif exchange.failure is not None:
+            self.statusBar().showMessage(exchange.failure.message, 8000)
+
+    def _on_validity_changed(self, issues: list[Any]) -> None:
+        self.send_action.setEnabled(not issues and not self.runner.in_flight)
+        self.send_action.setToolTip(
+            "Send the request (Ctrl+Enter)" if not issues else describe_issue(issues[0])
+        )
+
+    def _on_auto_retry_changed(self, on: bool) -> None:
+        self.settings.set("auto_retry", bool(on))
+
+    # -- editor commands ------------------------------------------------------------------------
+    def new_request(self) -> None:
+        self.editor.clear()
+        self.editor.action_edit.setFocus()
+
+    def open_in_editor(self, request: RpcRequest) -> None:
+        """Replay from history: the request's fields, the current profile's base URL."""
+        profile = self.current_profile()
+        self.editor.load_request(request)
+        self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        self.editor.action_edit.setFocus()
+        self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
+
+    def _on_history_selected(self, exchange: Exchange) -> None:
+        if not self.runner.in_flight:
+            self.response_view.show_exchange(exchange)
+
+    def copy_as_curl(self) -> None:
+        QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
+        self.statusBar().showMessage(
+            "Copied as curl; the key stays $STACKONE_API_KEY in the command", 5000
+        )
+
+    def import_curl(self) -> None:
+        dialog = CurlDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.import_curl_text(dialog.edit.toPlainText())
+
+    def import_curl_text(self, command: str) -> bool:
+        """Load a pasted curl command. A key found in it is never stored in a file."""
+        try:
+            imported = from_curl(command)
+        except CurlImportError as exc:
+            self.banner.show_message(f"That curl command could not be imported: {exc}")
+            return False
+        profile = self.current_profile()
+        self.editor.load_request(imported.request)
+        if profile is not None:
+            self.editor.set_base_url(profile.base_url)
+        notes = list(imported.warnings)
+        if profile is not None and imported.request.base_url.rstrip("/") != profile.base_url.rstrip(
+            "/"
+        ):
+            notes.append(
+                f"The command targets {imported.request.base_url}; the profile "
+                f"'{profile.name}' sends to {profile.base_url}."
+            )
+        key = imported.api_key
+        if key and profile is not None:
+            name = profile.name
+
+            def use_key() -> None:
+                self.session_keys.set(name, key)
+                self.statusBar().showMessage(f"Using that key for '{name}' until you quit", 5000)
+
+            self.banner.show_message(
+                "The command contained an API key. It was not saved anywhere. " + " ".join(notes),
+                f"Use it for '{name}' this run",
+                use_key,
+            )
+        elif notes:
+            self.banner.show_message("Imported. " + " ".join(notes))
+        self.statusBar().showMessage("Imported the curl command", 5000)
+        return True
+
+    # -- help -------------------------------------------------------------------------------
+    def show_catalogue(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Demo catalogue")
+        browser = QTextBrowser()
+        browser.setPlainText(self._catalogue or "Start with --demo to use the demo server.")
+        browser.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
+        from explorer.ui.json_editor import monospace_font
+
+        browser.setFont(monospace_font())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.resize(860, 600)
+        dialog.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_TITLE}",
+            f"<b>{APP_TITLE}</b> {__version__}<br>Call StackOne's POST /actions/rpc by hand, "
+            "read every error, keep a history and replay it.<br><br>"
+            f"API keys: {self.credentials.location()}",
+        )
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        self.editor.set_dark(dark)
+        self.response_view.set_dark(dark)
+
+    # -- persistence ----------------------------------------------------------------------------
+    def _toggle_stacking(self) -> None:
+        below = self.stack_action.isChecked()
+        self.inner_splitter.setOrientation(
+            Qt.Orientation.Vertical if below else Qt.Orientation.Horizontal
+        )
+
+    def _restore(self) -> None:
+        geometry = _decode(self.settings.get("window_geometry"))
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = _decode(self.settings.get("window_state"))
+        if state is not None:
+            self.restoreState(state)
+        splitters = self.settings.get("splitters") or {}
+        if isinstance(splitters, dict):
+            if splitters.get("below") is True:
+                self.stack_action.setChecked(True)
+                self._toggle_stacking()
+            for key, splitter in (("outer", self.outer_splitter), ("inner", self.inner_splitter)):
+                sizes = splitters.get(key)
+                if isinstance(sizes, list) and all(isinstance(s, int) for s in sizes):
+                    splitter.setSizes(sizes)
+        auto = self.settings.get("auto_retry")
+        self.response_view.set_auto_retry(auto is True)
+        last = self.settings.get("last_request")
+        if isinstance(last, dict):
+            try:
+                request = RpcRequest.from_dict(last)
+            except ValueError:
+                request = None
+            if request is not None:
+                profile = self.current_profile()
+                self.editor.load_request(request)
+                self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        drafts = self.settings.get("last_request_drafts")
+        if isinstance(drafts, dict):
+            self.editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})
+
+    def save_state(self) -> None:
+        """Remember geometry, splitters and the request being edited (never a key)."""
+        self.settings.set("window_geometry", _encode(self.saveGeometry()))
+        self.settings.set("window_state", _encode(self.saveState()))
+        self.settings.set(
+            "splitters",
+            {
+                "outer": self.outer_splitter.sizes(),
+                "inner": self.inner_splitter.sizes(),
+                "below": self.stack_action.isChecked(),
+            },
+        )
+        self.settings.set("last_request", _without_secrets(self.editor.draft_request().to_dict()))
+        drafts = {k: v for k, v in self.editor.draft_texts().items() if k in OBJECT_FIELDS}
+        drafts.pop("headers", None)  # headers may hold a token: only the parsed, redacted form
+        self.settings.set("last_request_drafts", drafts or None)
+        self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.shutdown()
+        try:
+            self.save_state()
+        except (OSError, ExplorerError, TypeError, ValueError) as exc:
+            # Losing the layout is not worth refusing to quit; say so on stderr.
+            import sys
+
+            print(f"stackone-explorer: could not save settings: {exc}", file=sys.stderr)
+        if self._own_client:
+            self.client.close()
+        event.accept()
+
+
+def _encode(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _decode(text: Any) -> QByteArray | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return QByteArray(base64.b64decode(text))
+    except ValueError:
+        return None
+
+
+def _without_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    headers = data.get("headers")
+    if isinstance(headers, dict):
+        data["headers"] = {
+            k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()
+        }
+    return data
