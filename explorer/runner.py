@@ -1,0 +1,526 @@
+"""``stackone-explorer run COLLECTION``: run a saved collection from a terminal or CI.
+
+A smoke test of a linked account: each saved request runs in order against the chosen
+profile's server and account, and must meet its expectation (its ``expected_status``, or any
+2xx). Progress goes to stderr, the results table and summary to stdout, and optional JUnit XML
+and JSON reports to files that CI can keep. The API key comes from ``STACKONE_API_KEY`` or the
+profile's entry in the OS keyring and is never written anywhere.
+
+Exit status: 0 every request met its expectation; 1 at least one did not (or a request file
+could not be loaded); 2 the run could not start (bad arguments, no key, unknown collection,
+profile or environment).
+
+No Qt here: the runner must work on a CI machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from explorer import __version__
+from explorer.core.client import RpcClient
+from explorer.core.errors import ExplorerError, InvalidRequest
+from explorer.core.request import DEFAULT_BASE_URL
+from explorer.core.variables import UnresolvedVariables, resolve
+from explorer.store.collections import (
+    Collection,
+    CollectionError,
+    CollectionStore,
+    LoadProblem,
+    SavedRequest,
+    find_collections,
+    is_collection,
+    requests_named,
+)
+from explorer.store.credentials import KeyringCredentials
+from explorer.store.files import write_atomic
+from explorer.store.paths import resolve_paths
+from explorer.store.profiles import Profile, ProfileStore
+
+KEY_ENV = "STACKONE_API_KEY"
+REPORT_FORMAT = "stackone-explorer-run"
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_SETUP = 2
+
+
+class SetupError(ExplorerError):
+    """The run cannot start; the message says what to fix (exit status 2)."""
+
+
+@dataclass
+class RunResult:
+    """The outcome of one saved request.
+
+    ``outcome`` is ``"passed"``, ``"failed"`` (a response that missed the expectation) or
+    ``"error"`` (nothing to judge: unresolved variables, invalid request, no response).
+    """
+
+    name: str
+    folder: str
+    action: str
+    expected: str
+    outcome: str
+    status: int | None = None
+    time_ms: float | None = None
+    request_id: str | None = None
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "folder": self.folder,
+            "action": self.action,
+            "expected_status": self.expected,
+            "outcome": self.outcome,
+            "passed": self.passed,
+            "status": self.status,
+            "time_ms": None if self.time_ms is None else round(self.time_ms, 1),
+            "request_id": self.request_id,
+            "message": self.message,
+        }
+
+
+def run_requests(
+    requests: Sequence[SavedRequest],
+    *,
+    client: RpcClient,
+    api_key: str,
+    values: Mapping[str, str],
+    profile: Profile | None = None,
+    base_url: str | None = None,
+    progress: Callable[[int, SavedRequest, RunResult | None], None] | None = None,
+) -> list[RunResult]:
+    """Send each request in order and judge it. Never raises for a single request's problem.
+
+    Args:
+        values: the environment's variables (secrets included) for ``{{name}}`` placeholders.
+        profile: supplies the base URL and account id where a request leaves them unset.
+        base_url: overrides every request's base URL (``--base-url``).
+        progress: called before (result ``None``) and after each request.
+    """
+    results = []
+    for index, saved in enumerate(requests):
+        if progress is not None:
+            progress(index, saved, None)
+        result = _run_one(saved, client, api_key, values, profile, base_url)
+        results.append(result)
+        if progress is not None:
+            progress(index, saved, result)
+    return results
+
+
+def _run_one(
+    saved: SavedRequest,
+    client: RpcClient,
+    api_key: str,
+    values: Mapping[str, str],
+    profile: Profile | None,
+    base_url: str | None,
+) -> RunResult:
+    result = RunResult(
+        name=saved.name,
+        folder=saved.folder,
+        action=saved.request.action,
+        expected=saved.expectation(),
+        outcome="error",
+    )
+    try:
+        request = resolve(saved.request, values)
+    except UnresolvedVariables as exc:
+        result.message = str(exc)
+        return result
+    result.action = request.action
+    if base_url:
+        request.base_url = base_url
+    elif profile is not None and request.base_url == DEFAULT_BASE_URL:
+        request.base_url = profile.base_url
+    if not request.account_id.strip() and profile is not None:
+        request.account_id = profile.account_id
+    if not request.account_id.strip():
+        result.message = (
+            "not sent: no account id. Set it in the request (or a {{variable}}), or run with "
+            "a --profile that has a default account."
+        )
+        return result
+    try:
+        exchange = client.exchange(request, api_key, profile=profile.name if profile else "")
+    except InvalidRequest as exc:
+        result.message = f"not sent: {exc}"
+        return result
+    if exchange.failure is not None or exchange.response is None:
+        result.message = exchange.failure.message if exchange.failure else "no response"
+        return result
+    response = exchange.response
+    result.status = response.status
+    result.time_ms = response.timing.total_ms
+    result.request_id = response.request_id
+    if saved.expects(response.status):
+        result.outcome = "passed"
+    else:
+        result.outcome = "failed"
+        detail = response.error.message if response.error and response.error.message else ""
+        result.message = f"expected HTTP {result.expected}, got {response.status}" + (
+            f": {detail}" if detail else ""
+        )
+    return result
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stackone-explorer run",
+        description="Run a saved collection's requests in order and check each one's expected "
+        "status (default: any 2xx). Exit status: 0 all passed, 1 some failed, 2 setup error.",
+        epilog=f"The API key is read from ${KEY_ENV}, else from the profile's entry in the OS "
+        "keyring. It is never written to any output.",
+    )
+    parser.add_argument(
+        "collection",
+        metavar="COLLECTION",
+        help="the collection folder, or the name of a folder in the data directory's collections",
+    )
+    parser.add_argument("--env", metavar="NAME", help="the collection environment to use")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="the profile giving base URL, default account and key (default: the first one)",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        nargs="+",
+        action="extend",
+        help="run only these requests (by name, or Folder/Name); keeps collection order",
+    )
+    parser.add_argument("--junit", metavar="FILE", type=Path, help="write a JUnit XML report")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="write a JSON report")
+    parser.add_argument(
+        "--base-url", metavar="URL", help="send every request to this server instead"
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="the explorer's data directory (profiles, collections); default: "
+        "$STACKONE_EXPLORER_HOME or the platform's data folder",
+    )
+    return parser
+
+
+@dataclass
+class _Plan:
+    store: CollectionStore
+    collection: Collection
+    problems: list[LoadProblem]
+    requests: list[SavedRequest]
+    profile: Profile | None
+    api_key: str
+    values: dict[str, str]
+    environment: str | None
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Entry point of ``stackone-explorer run``. Returns the exit status."""
+    env = os.environ if environ is None else environ
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_SETUP
+    try:
+        plan = _plan(args, env, err)
+    except (SetupError, CollectionError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_SETUP
+    except ExplorerError as exc:  # e.g. KeyringUnavailable
+        print(f"error: {exc}\nOr set {KEY_ENV} in the environment.", file=err)
+        return EXIT_SETUP
+
+    for problem in plan.problems:
+        print(f"warning: could not load {problem}", file=err)
+    total = len(plan.requests)
+    where = args.base_url or (plan.profile.base_url if plan.profile else "the requests' URLs")
+    print(
+        f"Running {total} request(s) of '{plan.collection.name}' against {where}"
+        + (f", environment '{plan.environment}'" if plan.environment else ""),
+        file=err,
+    )
+
+    def progress(index: int, saved: SavedRequest, result: RunResult | None) -> None:
+        if result is None:
+            print(f"[{index + 1}/{total}] {saved.label} ...", end="", file=err, flush=True)
+            return
+        if result.status is not None:
+            timing = f" ({result.time_ms:.0f} ms)" if result.time_ms is not None else ""
+            word = "ok" if result.passed else f"FAILED, expected {result.expected}"
+            print(f" {result.status}{timing} {word}", file=err)
+        else:
+            print(f" ERROR: {result.message}", file=err)
+
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    with RpcClient() as client:
+        results = run_requests(
+            plan.requests,
+            client=client,
+            api_key=plan.api_key,
+            values=plan.values,
+            profile=plan.profile,
+            base_url=args.base_url,
+            progress=progress,
+        )
+    elapsed = time.perf_counter() - clock
+
+    print(format_table(results), file=out)
+    print(summary(results, plan.problems, elapsed), file=out)
+    context = {
+        "collection": plan.collection.name,
+        "collection_path": str(plan.collection.root),
+        "environment": plan.environment,
+        "profile": plan.profile.name if plan.profile else None,
+        "base_url": args.base_url or (plan.profile.base_url if plan.profile else None),
+        "started_at": started.isoformat(timespec="seconds"),
+        "time_s": round(elapsed, 3),
+    }
+    try:
+        if args.junit:
+            write_atomic(args.junit, junit_xml(results, plan.problems, context))
+        if args.json:
+            write_atomic(args.json, json_report(results, plan.problems, context))
+    except ExplorerError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_SETUP
+    failed = plan.problems or any(not r.passed for r in results)
+    return EXIT_FAILED if failed else EXIT_PASSED
+
+
+def _plan(args: argparse.Namespace, env: Mapping[str, str], err: TextIO) -> _Plan:
+    paths = resolve_paths(args.home, environ=env)
+    root = _find_collection(args.collection, paths.collections_dir)
+
+    profiles = ProfileStore(paths.profiles_file)
+    if profiles.load_error:
+        print(f"warning: {profiles.load_error}", file=err)
+    profile: Profile | None
+    if args.profile:
+        profile = profiles.get(args.profile)
+        if profile is None:
+            known = ", ".join(profiles.names()) or "none yet"
+            raise SetupError(f"There is no profile called {args.profile!r} (profiles: {known}).")
+    else:
+        listed = profiles.list()
+        profile = listed[0] if listed else None
+
+    api_key = env.get(KEY_ENV, "").strip()
+    credentials = None
+    if not api_key or args.env:
+        credentials = KeyringCredentials()
+    if not api_key:
+        if profile is None:
+            raise SetupError(
+                f"No API key: set {KEY_ENV}, or create a profile with a key in the explorer "
+                "window and pass --profile NAME."
+            )
+        assert credentials is not None
+        api_key = credentials.get(profile.name) or ""
+        if not api_key:
+            raise SetupError(
+                f"Profile {profile.name!r} has no API key in the OS keyring. Save one in the "
+                f"explorer window, or set {KEY_ENV}."
+            )
+
+    store = CollectionStore(root, credentials=credentials)
+    collection, problems = store.load()
+    requests = requests_named(collection, args.only) if args.only else list(collection.requests())
+    if not requests:
+        raise SetupError(f"The collection {collection.name!r} has no saved requests to run.")
+
+    values: dict[str, str] = {}
+    if args.env:
+        if args.env not in collection.environments:
+            known = ", ".join(sorted(collection.environments)) or "none defined"
+            raise SetupError(
+                f"The collection has no environment called {args.env!r} (environments: {known})."
+            )
+        try:
+            values = store.environment_values(args.env)
+        except ExplorerError as exc:
+            # Without a keyring only the secret variables are missing; the requests that
+            # need them report it, the others still run.
+            print(f"warning: secret variables unavailable: {exc}", file=err)
+            values = dict(collection.environments[args.env].variables)
+    elif collection.environments:
+        names = ", ".join(sorted(collection.environments))
+        print(f"note: no --env given; the collection defines: {names}", file=err)
+    return _Plan(store, collection, problems, requests, profile, api_key, values, args.env)
+
+
+def _find_collection(name: str, collections_dir: Path) -> Path:
+    candidate = Path(name).expanduser()
+    if is_collection(candidate):
+        return candidate
+    if not candidate.is_absolute() and is_collection(collections_dir / name):
+        return collections_dir / name
+    known = ", ".join(p.name for p in find_collections(collections_dir)) or "none"
+    raise SetupError(
+        f"{name!r} is not a collection: no collection.json in {candidate} or in "
+        f"{collections_dir / name}. Collections in {collections_dir}: {known}."
+    )
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+def format_table(results: Sequence[RunResult]) -> str:
+    """A plain-text table: name, action, status, time, request id."""
+    header = ("NAME", "ACTION", "STATUS", "TIME MS", "REQUEST ID")
+    rows = [header]
+    for r in results:
+        if r.status is None:
+            status = "ERROR"
+        elif r.passed:
+            status = str(r.status)
+        else:
+            status = f"{r.status} (expected {r.expected})"
+        rows.append(
+            (
+                f"{r.folder}/{r.name}" if r.folder else r.name,
+                r.action,
+                status,
+                "" if r.time_ms is None else f"{r.time_ms:.0f}",
+                r.request_id or "",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    right = {3}  # numbers line up on the right
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def summary(results: Sequence[RunResult], problems: Sequence[LoadProblem], elapsed: float) -> str:
+    passed = sum(r.outcome == "passed" for r in results)
+    failed = sum(r.outcome == "failed" for r in results)
+    errors = sum(r.outcome == "error" for r in results)
+    parts = [f"{passed} passed", f"{failed} failed", f"{errors} errors"]
+    if problems:
+        parts.append(f"{len(problems)} file(s) not loaded")
+    return ", ".join(parts) + f" ({len(results)} requests in {elapsed:.2f} s)"
+
+
+def junit_xml(
+    results: Sequence[RunResult], problems: Sequence[LoadProblem], context: Mapping[str, Any]
+) -> str:
+    """JUnit XML as CI servers read it: one testsuite, one testcase per request.
+
+    Unexpected statuses are ``<failure>``; requests that could not be judged (and files that
+    could not be loaded) are ``<error>``. The request id goes to ``<system-out>`` so a failure
+    can be quoted to StackOne support.
+    """
+    suite_name = str(context["collection"])
+    failures = sum(r.outcome == "failed" for r in results)
+    errors = sum(r.outcome == "error" for r in results) + len(problems)
+    total_time = sum((r.time_ms or 0.0) for r in results) / 1000
+    attrs = {
+        "name": suite_name,
+        "tests": str(len(results) + len(problems)),
+        "failures": str(failures),
+        "errors": str(errors),
+        "skipped": "0",
+        "time": f"{total_time:.3f}",
+        "timestamp": str(context["started_at"]),
+    }
+    suites = ET.Element("testsuites", attrs)
+    suite = ET.SubElement(suites, "testsuite", attrs)
+    props = ET.SubElement(suite, "properties")
+    for key in ("environment", "profile", "base_url", "collection_path"):
+        if context.get(key):
+            ET.SubElement(props, "property", {"name": key, "value": str(context[key])})
+    for r in results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": f"{suite_name}.{r.folder}" if r.folder else suite_name,
+                "name": r.name,
+                "time": f"{(r.time_ms or 0.0) / 1000:.3f}",
+            },
+        )
+        if r.outcome == "failed":
+            node = ET.SubElement(
+                case, "failure", {"message": r.message, "type": "UnexpectedStatus"}
+            )
+            node.text = r.message
+        elif r.outcome == "error":
+            node = ET.SubElement(case, "error", {"message": r.message, "type": "NotJudged"})
+            node.text = r.message
+        out = ET.SubElement(case, "system-out")
+        out.text = (
+            f"action: {r.action}\nexpected status: {r.expected}\n"
+            f"status: {r.status if r.status is not None else 'none'}\n"
+            f"request id: {r.request_id or 'none'}\n"
+        )
+    for problem in problems:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": suite_name, "name": f"load {problem.file.name}", "time": "0.000"},
+        )
+        node = ET.SubElement(case, "error", {"message": str(problem), "type": "LoadProblem"})
+        node.text = str(problem)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def json_report(
+    results: Sequence[RunResult], problems: Sequence[LoadProblem], context: Mapping[str, Any]
+) -> str:
+    report = {
+        "format": REPORT_FORMAT,
+        "version": 1,
+        "explorer_version": __version__,
+        **context,
+        "summary": {
+            "total": len(results),
+            "passed": sum(r.outcome == "passed" for r in results),
+            "failed": sum(r.outcome == "failed" for r in results),
+            "errors": sum(r.outcome == "error" for r in results),
+            "not_loaded": len(problems),
+        },
+        "results": [r.to_dict() for r in results],
+        "problems": [str(p) for p in problems],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
