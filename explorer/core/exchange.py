@@ -11,7 +11,7 @@ from typing import Any
 from explorer.core import errors
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
-from explorer.core.wire import REDACTED, SECRET_HEADERS, SentRequest
+from explorer.core.wire import REDACTED, SECRET_HEADERS, SentRequest, redact_headers
 
 FORMAT_VERSION = 1
 
@@ -77,7 +77,7 @@ class Exchange:
             response: dict[str, Any] = {
                 "status": r.status,
                 "reason": r.reason,
-                "headers": [list(h) for h in r.headers],
+                "headers": [list(h) for h in redact_headers(r.headers)],
                 "size": r.size,
                 "timing": {"total_ms": r.timing.total_ms, "ttfb_ms": r.timing.ttfb_ms},
             }

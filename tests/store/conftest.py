@@ -41,6 +41,12 @@ def stackone(status: int = 200, body: bytes | None = None, **headers: str) -> ht
 
 
 @pytest.fixture
+def canary_key() -> str:
+    """The API key every ``make_exchange`` request is sent with."""
+    return CANARY_KEY
+
+
+@pytest.fixture
 def make_exchange() -> MakeExchange:
     """``make_exchange(action=..., status=..., body=..., fail=...)`` -> a finished Exchange."""
 

@@ -1,0 +1,261 @@
+"""History: every Send is kept, found, re-opened, trimmed and deleted, and never leaks a key."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from explorer.core.errors import ExplorerError
+from explorer.core.exchange import Exchange
+from explorer.store.history import (
+    BODY_INLINE_LIMIT,
+    INDEX_NAME,
+    HistoryEntry,
+    HistoryEntryMissing,
+    HistoryStore,
+)
+
+MakeExchange = Callable[..., Exchange]  # the conftest fixture
+
+
+def test_add_then_reload_and_load(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path)
+    ok = store.add(make_exchange("bamboohr_list_employees", account_id="acc_1"))
+    failed = store.add(make_exchange("greenhouse_list_jobs", fail=True))
+
+    reopened = HistoryStore(tmp_path)
+    assert reopened.load_error is None
+    rows = reopened.entries()
+    assert [r.id for r in rows] == [failed.id, ok.id]  # newest first
+    assert rows[1].status == 200 and rows[1].status_class == "2xx"
+    assert rows[1].request_id == "req-123" and rows[1].profile == "prod"
+    assert rows[1].size is not None and rows[1].size > 0 and rows[1].total_ms is not None
+    assert rows[0].status is None and rows[0].status_class == "none"
+    assert rows[0].failure == "ConnectFailed"
+    assert rows[0].base_url == "https://api.stackone.test"
+
+    exchange = reopened.load(ok.id)
+    assert exchange.request.action == "bamboohr_list_employees"
+    assert exchange.response is not None and exchange.response.json == {
+        "data": [{"id": "e1"}],
+        "next": None,
+    }
+    assert exchange.sent is not None and exchange.sent.url.endswith("/actions/rpc")
+    failure = reopened.load(failed.id).failure
+    assert failure is not None and failure.kind == "ConnectFailed"
+
+
+def test_trim_to_limit_removes_oldest_and_their_files(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    store = HistoryStore(tmp_path, limit=3)
+    added = [store.add(make_exchange(f"action_{n}")) for n in range(5)]
+    assert [e.action for e in store.entries()] == ["action_4", "action_3", "action_2"]
+    for old in added[:2]:
+        assert not (tmp_path / f"{old.id}.json").exists()
+        with pytest.raises(HistoryEntryMissing):
+            store.load(old.id)
+    assert [e.action for e in HistoryStore(tmp_path, limit=3).entries()] == [
+        "action_4",
+        "action_3",
+        "action_2",
+    ]
+
+    store.limit = 1  # the user lowers the limit in the settings
+    assert [e.action for e in store.entries()] == ["action_4"]
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"{added[4].id}.json"]
+    with pytest.raises(ValueError):
+        store.limit = -1
+
+
+def test_delete_and_clear(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path)
+    a, b, c = (store.add(make_exchange(f"action_{n}")) for n in range(3))
+    store.delete([a.id, "unknown-id"])
+    assert [e.id for e in store.entries()] == [c.id, b.id]
+    assert not (tmp_path / f"{a.id}.json").exists()
+    assert [e.id for e in HistoryStore(tmp_path).entries()] == [c.id, b.id]
+
+    store.clear()
+    assert store.entries() == []
+    assert HistoryStore(tmp_path).entries() == []
+    assert os.listdir(tmp_path) == [INDEX_NAME]
+
+
+def test_many_deletes_compact_the_index(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path, limit=5)
+    for n in range(120):
+        store.add(make_exchange(f"action_{n}"))
+    lines = (tmp_path / INDEX_NAME).read_text().splitlines()
+    assert len(lines) < 120  # rewritten, not grown forever
+    assert [e.action for e in HistoryStore(tmp_path, limit=5).entries()] == [
+        f"action_{n}" for n in range(119, 114, -1)
+    ]
+
+
+def test_big_body_is_stored_beside(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    big = os.urandom(BODY_INLINE_LIMIT + 1)
+    small = b"%PDF-1.7 small file"
+    store = HistoryStore(tmp_path)
+    big_entry = store.add(make_exchange("documents_download_file", body=big))
+    small_entry = store.add(make_exchange("documents_download_file", body=small))
+
+    beside = tmp_path / f"{big_entry.id}.body"
+    assert beside.read_bytes() == big
+    assert (tmp_path / f"{big_entry.id}.json").stat().st_size < 10_000
+    assert not (tmp_path / f"{small_entry.id}.body").exists()
+
+    reopened = HistoryStore(tmp_path)
+    big_response = reopened.load(big_entry.id).response
+    small_response = reopened.load(small_entry.id).response
+    assert big_response is not None and big_response.body == big
+    assert small_response is not None and small_response.body == small
+
+    beside.unlink()
+    with pytest.raises(HistoryEntryMissing, match="response body"):
+        reopened.load(big_entry.id)
+
+
+def test_corrupt_lines_and_missing_files_are_skipped(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    store = HistoryStore(tmp_path)
+    first, second, third = (store.add(make_exchange(f"action_{n}")) for n in range(3))
+    index = tmp_path / INDEX_NAME
+    lines = index.read_text().splitlines()
+    lines.insert(1, "{this is not json")
+    # A power cut in the middle of an append leaves a torn last line.
+    index.write_text("\n".join(lines) + "\n" + lines[-1][:25])
+    (tmp_path / f"{second.id}.json").unlink()
+
+    reopened = HistoryStore(tmp_path)
+    assert [e.id for e in reopened.entries()] == [third.id, first.id]
+    assert reopened.load_error is not None
+    assert "2 damaged line(s)" in reopened.load_error and "line 2" in reopened.load_error
+    assert "1 entry whose file is missing" in reopened.load_error
+
+    # Adding after a torn line starts a fresh line, so the new entry is readable.
+    fourth = reopened.add(make_exchange("action_4"))
+    assert HistoryStore(tmp_path).entries()[0].id == fourth.id
+    with pytest.raises(HistoryEntryMissing):
+        reopened.load(second.id)
+
+
+def test_vanished_entry_file_raises_clear_error(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    store = HistoryStore(tmp_path)
+    entry = store.add(make_exchange())
+    (tmp_path / f"{entry.id}.json").unlink()  # e.g. another window cleared the history
+    with pytest.raises(HistoryEntryMissing) as info:
+        store.load(entry.id)
+    assert isinstance(info.value, ExplorerError)
+    assert entry.id in str(info.value)
+
+
+def test_unsafe_or_repeated_ids_get_fresh_ones(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path)
+    exchange = make_exchange()
+    exchange.id = "../../escape"
+    entry = store.add(exchange)
+    assert entry.id != exchange.id and (tmp_path / f"{entry.id}.json").exists()
+    again = store.add(make_exchange())
+    duplicate = make_exchange()
+    duplicate.id = again.id
+    assert store.add(duplicate).id != again.id
+    assert len(store.entries()) == 3
+    assert not (tmp_path.parent / "escape.json").exists()
+
+
+def test_ten_thousand_entries_reload(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path, limit=10_000)
+    template = store.add(make_exchange("hibob_search_employees"))
+    entry_file = (tmp_path / f"{template.id}.json").read_text()
+    index_line = (tmp_path / INDEX_NAME).read_text()
+    # Grow the store on disk directly (10,000 durable adds would only test the disk).
+    ids = [uuid.uuid4().hex for _ in range(9_999)]
+    with open(tmp_path / INDEX_NAME, "a") as index:
+        for new_id in ids:
+            (tmp_path / f"{new_id}.json").write_text(entry_file.replace(template.id, new_id))
+            index.write(index_line.replace(template.id, new_id))
+
+    reopened = HistoryStore(tmp_path, limit=10_000)
+    assert reopened.load_error is None
+    rows = reopened.entries()
+    assert len(rows) == 10_000
+    assert rows[0].id == ids[-1] and rows[-1].id == template.id
+    assert reopened.load(ids[5000]).request.action == "hibob_search_employees"
+    assert sum(1 for r in rows if r.matches("HIBOB 2xx")) == 10_000
+
+    fewer = HistoryStore(tmp_path, limit=100)  # a lower limit trims on open
+    assert len(fewer.entries()) == 100
+    assert len(list(tmp_path.glob("*.json"))) == 100
+
+
+def test_no_api_key_in_any_file(
+    tmp_path: Path, make_exchange: MakeExchange, canary_key: str
+) -> None:
+    store = HistoryStore(tmp_path)
+    store.add(
+        make_exchange(
+            headers={"Authorization": f"Bearer {canary_key}", "X-Trace": "visible"},
+        )
+    )
+    store.add(make_exchange(fail=True, headers={"authorization": canary_key}))
+    store.add(make_exchange(body=os.urandom(BODY_INLINE_LIMIT + 10)))
+    forms = [
+        canary_key.encode(),
+        base64.b64encode(f"{canary_key}:".encode()),  # the Basic header as sent
+    ]
+    written = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert len(written) == 5  # index, 3 entries, 1 body
+    for path in written:
+        content = path.read_bytes()
+        for form in forms:
+            assert form not in content, f"API key leaked into {path.name}"
+    # The key is replaced, not dropped: the user still sees that a header was sent.
+    saved = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    with_header = next(
+        s for s in saved if s["request"]["headers"] and "X-Trace" in s["request"]["headers"]
+    )
+    assert with_header["request"]["headers"] == {
+        "Authorization": "<redacted>",
+        "X-Trace": "visible",
+    }
+    assert ["authorization", "<redacted>"] in with_header["sent"]["headers"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("", True),
+        ("bamboo", True),
+        ("BAMBOOHR_LIST", True),
+        ("acc_42", True),
+        ("req-9", True),
+        ("404", True),
+        ("4xx", True),
+        ("staging", True),
+        ("bamboo 4xx", True),
+        ("bamboo 2xx", False),
+        ("greenhouse", False),
+    ],
+)
+def test_entry_matches(query: str, found: bool) -> None:
+    entry = HistoryEntry(
+        id="a1",
+        started_at="2026-01-01T00:00:00.000+00:00",
+        profile="staging",
+        action="bamboohr_list_employees",
+        account_id="acc_42",
+        status=404,
+        status_class="4xx",
+        request_id="req-9",
+    )
+    assert entry.matches(query) is found
