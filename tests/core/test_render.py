@@ -1,0 +1,121 @@
+"""Pretty JSON and highlighted HTML: readable, faithful to what the server sent, and safe on
+huge bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from explorer.core.render import (
+    HIGHLIGHT_LIMIT,
+    highlight_html,
+    pretty_json,
+    style_colors,
+    style_css,
+)
+
+
+def test_pretty_json_indents_by_two_and_keeps_unicode_readable() -> None:
+    assert pretty_json('{"name":"Zo\\u00eb","tags":["a",{"b":null}],"e":{},"l":[]}') == (
+        "{\n"
+        '  "name": "Zoë",\n'
+        '  "tags": [\n'
+        '    "a",\n'
+        "    {\n"
+        '      "b": null\n'
+        "    }\n"
+        "  ],\n"
+        '  "e": {},\n'
+        '  "l": []\n'
+        "}"
+    )
+
+
+def test_pretty_json_matches_the_standard_layout() -> None:
+    value = {"data": [{"id": i, "ok": i % 2 == 0, "score": i / 4, "n": None} for i in range(5)]}
+    assert pretty_json(json.dumps(value)) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_pretty_json_never_rewrites_the_servers_numbers_or_keys() -> None:
+    text = '{"price": 1.10, "big": 1e400, "id": 12345678901234567890123, "k": 1, "k": 2}'
+    pretty = pretty_json(text)
+    assert '"price": 1.10' in pretty
+    assert '"big": 1e400' in pretty  # not Infinity
+    assert '"id": 12345678901234567890123' in pretty
+    assert pretty.index('"k": 1') < pretty.index('"k": 2')  # duplicates kept, in order
+
+
+def test_pretty_json_accepts_parsed_values_and_bytes() -> None:
+    assert pretty_json({"a": [1, 2.5, True, None]}) == (
+        '{\n  "a": [\n    1,\n    2.5,\n    true,\n    null\n  ]\n}'
+    )
+    assert pretty_json(b'{"a":"\xc3\xa9"}') == '{\n  "a": "é"\n}'
+    assert pretty_json([]) == "[]"
+    assert pretty_json("3") == "3"
+
+
+@pytest.mark.parametrize("text", ["<html>502</html>", "{broken", "", "id,name\n1,Ada\n"])
+def test_text_that_is_not_json_comes_back_untouched(text: str) -> None:
+    assert pretty_json(text) == text
+
+
+def test_deeply_nested_json_does_not_crash() -> None:
+    text = "[" * 100_000 + "]" * 100_000
+    assert pretty_json(text) == text
+
+
+def test_highlight_colours_keys_and_values_with_inline_styles() -> None:
+    html = highlight_html('{"name": "Ada", "age": 36}')
+    assert 'class="highlight"' in html and "<pre" in html
+    assert "<style" not in html  # inline styles: a QTextEdit needs no stylesheet
+    spans = re.findall(r'<span style="([^"]+)">([^<]*)</span>', html)
+    key_style = next(style for style, text in spans if text == '"name"')
+    value_style = next(style for style, text in spans if text == '"Ada"')
+    assert "color" in key_style and key_style != value_style
+
+
+def test_highlight_escapes_markup_in_the_body() -> None:
+    html = highlight_html('{"x": "<script>alert(1)</script>"}')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_dark_and_light_look_different() -> None:
+    text = '{"name": "Ada"}'
+    light, dark = highlight_html(text), highlight_html(text, dark=True)
+    assert light != dark
+    assert style_colors(True) != style_colors(False)
+    background, _ = style_colors(True)
+    assert f"background: {background}" in dark
+    assert style_css(True) != style_css(False) and ".highlight" in style_css(True)
+
+
+def test_other_lexers_and_unknown_ones() -> None:
+    assert "<span" in highlight_html("<a href='x'>y</a>", lexer="html")
+    plain = highlight_html("just <text>", lexer="no-such-lexer")
+    assert "just &lt;text&gt;" in plain
+
+
+def test_text_keeps_its_lines() -> None:
+    html = highlight_html('{\n  "a": 1\n}\n\n', lexer="json")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert text.startswith('{\n  "a": 1\n}\n\n')
+
+
+def test_huge_input_falls_back_to_escaped_plain_text() -> None:
+    big = '{"data": "' + "<&>" * (HIGHLIGHT_LIMIT // 3) + '"}'
+    assert len(big) > HIGHLIGHT_LIMIT
+    html = highlight_html(big, dark=True)
+    assert "<span" not in html
+    assert html.count("&lt;&amp;&gt;") == HIGHLIGHT_LIMIT // 3
+    assert f"background: {style_colors(True)[0]}" in html
+
+
+def test_ten_megabytes_of_json_pretty_print_correctly() -> None:
+    rows = [{"id": i, "name": f"Employee {i}", "salary": 1000.5 + i} for i in range(180_000)]
+    text = json.dumps({"data": rows})
+    assert len(text) > 10_000_000
+    pretty = pretty_json(text)
+    assert json.loads(pretty) == {"data": rows}
+    assert pretty.startswith('{\n  "data": [\n    {\n      "id": 0,')
