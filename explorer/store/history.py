@@ -229,7 +229,9 @@ class HistoryStore:
                 f"{len(missing)} entr{'y' if len(missing) == 1 else 'ies'} whose file is missing"
             )
         if problems:
-            self.load_error = "History: skipped " + " and ".join(problems) + "."
+            self.load_error = (
+                "History: skipped " + " and ".join(problems) + "; the other entries are intact."
+            )
 
     def _reindex(self) -> None:
         self._positions = {entry.id: index for index, entry in enumerate(self._entries)}
@@ -237,9 +239,6 @@ class HistoryStore:
     def entries(self) -> list[HistoryEntry]:
         """All entries, newest first (the list is a copy; the rows are shared)."""
         return self._entries[::-1]
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._positions
@@ -283,7 +282,10 @@ class HistoryStore:
                     f"The response body of history entry {entry_id} is missing ({body_path}); "
                     "send the request again to see it."
                 ) from exc
-        return Exchange.from_dict(data, body=body)
+        try:
+            return Exchange.from_dict(data, body=body)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise StoreFileError(path, message=f"is not a readable saved exchange ({exc})") from exc
 
     # -- writing -------------------------------------------------------------------------
     @property
@@ -309,6 +311,10 @@ class HistoryStore:
         entry_id = exchange.id
         if not _SAFE_ID.match(entry_id) or entry_id in self._positions:
             entry_id = uuid.uuid4().hex
+        entry = HistoryEntry.from_exchange(exchange)
+        entry.id = entry_id
+        if self._limit == 0:
+            return entry  # the user keeps no history: nothing touches the disk
         self.directory.mkdir(parents=True, exist_ok=True)
         response = exchange.response
         body_beside = response is not None and response.size > BODY_INLINE_LIMIT
@@ -321,8 +327,6 @@ class HistoryStore:
             self.directory / f"{entry_id}.json",
             json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         )
-        entry = HistoryEntry.from_exchange(exchange)
-        entry.id = entry_id
         try:
             self._append_lines([entry.to_dict()])
         except StoreFileError:

@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # The well-known keys and the JSON type each must have. A hand-edited file with a wrong type
-# (``"history_limit": "lots"``) reads as the default instead of crashing the UI later.
+# (``"history_limit": "lots"`` or ``-5``) reads as the default instead of crashing the UI later.
 KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "history_limit": int,
     "last_profile": str,
@@ -40,12 +40,14 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def _has_type(key: str, value: Any) -> bool:
+def _is_valid(key: str, value: Any) -> bool:
     expected = KNOWN_TYPES.get(key)
     if expected is None:
         return True
     if isinstance(value, bool) and expected is not bool:
         return False  # JSON true is not a number of entries
+    if key == "history_limit":
+        return isinstance(value, int) and value >= 0
     return isinstance(value, expected)
 
 
@@ -87,7 +89,7 @@ class Settings:
 
         Mutable values are copies: change them and ``set()`` them back.
         """
-        if key in self._values and _has_type(key, self._values[key]):
+        if key in self._values and _is_valid(key, self._values[key]):
             return copy.deepcopy(self._values[key])
         if default is not None:
             return default

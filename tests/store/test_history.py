@@ -13,6 +13,7 @@ import pytest
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.store.files import StoreFileError
 from explorer.store.history import (
     BODY_INLINE_LIMIT,
     INDEX_NAME,
@@ -259,3 +260,20 @@ def test_entry_matches(query: str, found: bool) -> None:
         request_id="req-9",
     )
     assert entry.matches(query) is found
+
+
+def test_limit_zero_keeps_nothing_on_disk(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path / "history", limit=0)
+    entry = store.add(make_exchange())
+    assert entry.action == "bamboohr_list_employees"
+    assert store.entries() == []
+    assert not (tmp_path / "history").exists()
+
+
+def test_damaged_entry_file_names_the_file(tmp_path: Path, make_exchange: MakeExchange) -> None:
+    store = HistoryStore(tmp_path)
+    entry = store.add(make_exchange())
+    (tmp_path / f"{entry.id}.json").write_text('{"request": {"action": "x"},\n  oops}')
+    with pytest.raises(StoreFileError) as info:
+        store.load(entry.id)
+    assert f"{entry.id}.json" in str(info.value) and info.value.line == 2

@@ -70,3 +70,8 @@ def test_not_an_object_and_wrong_types(tmp_path: Path) -> None:
     assert settings.get("history_limit") == 1000  # a hand-edit gone wrong reads as the default
     assert settings.get("auto_retry") is False
     assert settings.get("other") == "kept"
+
+    path.write_text(json.dumps({"history_limit": -5}))
+    assert Settings(path).get("history_limit") == 1000
+    path.write_text(json.dumps({"history_limit": 0}))  # "keep no history" is a choice
+    assert Settings(path).get("history_limit") == 0
