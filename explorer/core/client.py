@@ -78,9 +78,11 @@ def map_transport_error(exc: Exception, base_url: str, cancelled: bool) -> error
         return errors.ConnectFailed(base_url, detail)
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return errors.ConnectionDropped(base_url, detail)
-    if isinstance(exc, httpx.TransportError):
-        return errors.TransportError(base_url, detail)
-    raise exc
+    if isinstance(exc, httpx.DecodingError):
+        return errors.BadResponse(base_url, detail)
+    # Anything else httpx may raise still becomes one of ours, so callers that catch
+    # TransportError (exchange(), the UI worker) never see a raw httpx exception.
+    return errors.TransportError(base_url, detail)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -11,6 +11,7 @@ The hierarchy (every class says what happened and what the user can do, in ``str
     |   +-- TLSFailed           certificate or handshake problem
     |   +-- TimedOut            connect or read took longer than the request's timeout
     |   +-- ConnectionDropped   the server closed the connection mid-way
+    |   +-- BadResponse         a response came but its body cannot be decoded (e.g. bad gzip)
     |   +-- Cancelled           the user pressed Cancel
     +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
 
@@ -103,6 +104,11 @@ class TimedOut(TransportError):
 class ConnectionDropped(TransportError):
     what = "The server closed the connection before the response was complete."
     hint = "Retry; if it keeps happening, the server or a proxy on the way is cutting the response."
+
+
+class BadResponse(TransportError):
+    what = "The server's response could not be read: its body is corrupt or wrongly encoded."
+    hint = "Retry; if it keeps happening, the server or a proxy on the way is mangling responses."
 
 
 class Cancelled(TransportError):

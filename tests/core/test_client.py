@@ -270,3 +270,20 @@ def test_cancel_from_another_thread_stops_a_waiting_request(raw_server) -> None:
     assert "cancelled" in str(result)
     # Cancel must not wait for the server: it returned in a small fraction of its delay.
     assert elapsed < server_delay / 4
+
+
+def test_a_corrupt_compressed_body_is_a_failure_not_a_crash(raw_server) -> None:  # type: ignore[no-untyped-def]
+    def corrupt(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+        server.read_request(conn)
+        body = b"this is not gzip"
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+
+    server = raw_server(corrupt)
+    with RpcClient() as client:
+        record = client.exchange(rpc(server.url, timeout=5), KEY)
+    assert record.failure is not None and record.failure.kind == "BadResponse"
+    assert "could not be read" in record.failure.message
