@@ -107,6 +107,9 @@ _HEX_DIGITS = {"u": r"[0-9A-Fa-f]{1,4}", "U": r"[0-9A-Fa-f]{1,8}"}
 _SHELL_OPERATORS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "2>", "2>&1", "<"})
 
 
+_CONTINUATION = re.compile(r"[\\`][ \t]*\r?\n")
+
+
 @dataclass
 class _Word:
     text: str
@@ -129,13 +132,16 @@ def _split_posix(command: str) -> list[_Word]:
 
     while i < n:
         c = command[i]
+        continuation = _CONTINUATION.match(command, i) if c in "\\`" else None
+        if continuation:
+            # ``\`` (or PowerShell's backtick) at the end of a line, forgiving the CRLF
+            # endings and stray trailing spaces that copying from web pages leaves behind.
+            # Only an exact backslash-newline joins words, as in a POSIX shell.
+            if continuation.group() not in ("\\\n", "\\\r\n"):
+                finish()
+            i = continuation.end()
+            continue
         if c == "\\":
-            if command.startswith("\r\n", i + 1):
-                i += 3  # line continuation (a file saved with CRLF endings)
-                continue
-            if i + 1 < n and command[i + 1] == "\n":
-                i += 2  # line continuation
-                continue
             if i + 1 < n:
                 buf.append(command[i + 1])
                 in_word = quoted = True

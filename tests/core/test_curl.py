@@ -166,6 +166,18 @@ def test_backslash_line_continuations_including_crlf() -> None:
     assert imported.request.action == "bamboohr_list_employees"
 
 
+def test_stray_spaces_after_a_continuation_and_powershell_backticks() -> None:
+    command = f"curl.exe -X POST {RPC} \\  \n  -H 'x-account-id: a1' `\r\n  -d '{BODY}'"
+    imported = from_curl(command)
+    assert imported.request.account_id == "a1"
+    assert imported.request.action == "bamboohr_list_employees"
+
+
+def test_a_continuation_inside_a_word_joins_it_as_a_shell_does() -> None:
+    command = f"curl https://api.stackone.com/actions\\\n/rpc -d '{BODY}'"
+    assert from_curl(command).request.base_url == "https://api.stackone.com"
+
+
 def test_windows_cmd_with_caret_continuations() -> None:
     command = (
         f'curl -X POST "{RPC}" ^\n'
