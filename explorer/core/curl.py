@@ -77,7 +77,8 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
             parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
     if request.timeout != DEFAULT_TIMEOUT:
         # Not part of the wire request, but worth keeping: curl then gives up when we would.
-        parts.append(f"--max-time {request.timeout:g}")
+        seconds = float(request.timeout)
+        parts.append(f"--max-time {int(seconds) if seconds.is_integer() else seconds!r}")
     body = json.dumps(request.rpc_body(), indent=2, ensure_ascii=False)
     parts.append(f"--data-raw {shlex.quote(body)}")
     return " \\\n  ".join(parts)
