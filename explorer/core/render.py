@@ -50,7 +50,7 @@ def pretty_json(value_or_text: Any) -> str:
     not JSON is returned as it is (bytes decoded), so callers can pass any body.
     """
     if isinstance(value_or_text, bytes | bytearray):
-        value_or_text = bytes(value_or_text).decode("utf-8", errors="replace")
+        value_or_text = bytes(value_or_text).decode("utf-8-sig", errors="replace")
     if isinstance(value_or_text, str):
         try:
             value = json.loads(

@@ -24,7 +24,16 @@ def basic_auth(api_key: str) -> str:
 
 
 def encode_body(request: RpcRequest) -> bytes:
-    return json.dumps(request.rpc_body(), ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON; ``\\u`` escapes only if the text holds a lone surrogate.
+
+    A user can type ``"\\ud800"`` in an editor; that is valid JSON but not encodable UTF-8,
+    and escaping it sends exactly what they typed instead of failing.
+    """
+    body = request.rpc_body()
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:

@@ -119,3 +119,7 @@ def test_ten_megabytes_of_json_pretty_print_correctly() -> None:
     pretty = pretty_json(text)
     assert json.loads(pretty) == {"data": rows}
     assert pretty.startswith('{\n  "data": [\n    {\n      "id": 0,')
+
+
+def test_a_utf8_bom_does_not_hide_json() -> None:
+    assert pretty_json(b'\xef\xbb\xbf{"a":1}') == '{\n  "a": 1\n}'

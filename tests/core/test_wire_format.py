@@ -9,7 +9,7 @@ import pytest
 
 from explorer import __version__
 from explorer.core.errors import InvalidRequest
-from explorer.core.request import RpcRequest
+from explorer.core.request import RpcRequest, parse_json_object
 from explorer.core.wire import (
     REDACTED,
     SentRequest,
@@ -124,3 +124,10 @@ def test_provider_secrets_in_the_rpc_headers_object_are_redacted_in_the_record()
 def test_a_body_without_secrets_is_recorded_exactly_as_sent() -> None:
     http = build_http_request(request(headers={"X-Trace": "t1"}, body={"n": "é"}), KEY)
     assert SentRequest.from_http(http).body == http.content.decode()
+
+
+def test_a_lone_surrogate_typed_as_an_escape_is_sent_escaped() -> None:
+    body = parse_json_object('{"name": "\\ud800 é"}', "body")
+    http = build_http_request(request(body=body), KEY)
+    assert json.loads(http.content)["body"]["name"] == "\ud800 é"
+    assert b"\\ud800" in http.content
