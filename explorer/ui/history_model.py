@@ -120,14 +120,51 @@ class HistoryModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[HistoryEntry] = []
+        self._given: list[HistoryEntry] = []  # as the store ordered them: newest first
+        self._rows: list[HistoryEntry] = []  # as shown: sorted by the user's column, if any
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     # -- plain data in and out ---------------------------------------------------------------
     def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
-        """Replace every row (the store already trimmed and ordered them)."""
+        """Replace every row (the store already trimmed and ordered them, newest first)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._given = list(rows)
+        self._rows = self._sorted()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (``-1``: the store's order), keeping selections on their entries.
+
+        Sorting here, with one Python ``list.sort``, is what keeps 10,000 rows instant: a
+        ``QSortFilterProxyModel`` would call back into Python for every comparison.
+        """
+        self._sort_column = column if 0 <= column < len(Column) else -1
+        self._sort_order = order
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [
+            self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in persistent
+        ]
+        self._rows = self._sorted()
+        rows = {entry.id: row for row, entry in enumerate(self._rows)}
+        moved = [
+            self.index(rows[entry_id], i.column()) if entry_id in rows else QModelIndex()
+            for i, entry_id in zip(persistent, ids, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _sorted(self) -> list[HistoryEntry]:
+        if self._sort_column < 0:
+            return list(self._given)
+        column = Column(self._sort_column)
+        # Python's sort is stable, also reversed: equal keys keep the newest first.
+        return sorted(
+            self._given,
+            key=lambda e: self._sort_key(e, column),
+            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
 
     def rows(self) -> list[HistoryEntry]:
         return list(self._rows)
@@ -256,7 +293,14 @@ class HistoryFilterModel(QSortFilterProxyModel):
         self._action: str | None = None
         self._account: str | None = None
         self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Let a ``HistoryModel`` sort itself (fast); the proxy then keeps its order."""
+        model = self.sourceModel()
+        if isinstance(model, HistoryModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
     @property
     def text(self) -> str:

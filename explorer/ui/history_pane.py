@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -160,9 +160,8 @@ class HistoryPane(QWidget):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        # No sort column until the user clicks a header: the store's order is newest first, and
-        # sorting 10,000 rows through Python callbacks is not free.
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        # Newest first, like the store; a click on another header sorts by that column.
+        self.view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.setAccessibleName("History")
@@ -189,7 +188,7 @@ class HistoryPane(QWidget):
         header.setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
         self.view.addAction(self.open_action)
         self.view.addAction(self.delete_action)
-        self.view.doubleClicked.connect(lambda _index: self.open_current())
+        self.view.doubleClicked.connect(lambda index: self._open(self.proxy.entry(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
@@ -197,14 +196,15 @@ class HistoryPane(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_label.setEnabled(False)  # the disabled palette gives the quiet grey
+        # A quiet grey that follows the palette when the theme flips.
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
 
         self.count_label = QLabel(self)
-        self.count_label.setEnabled(False)
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
@@ -293,7 +293,9 @@ class HistoryPane(QWidget):
 
     def open_current(self) -> None:
         """Emit ``open_in_editor`` with the current entry's request."""
-        entry = self.current_entry()
+        self._open(self.current_entry())
+
+    def _open(self, entry: HistoryEntry | None) -> None:
         if entry is None:
             return
         exchange = self._load(entry)
@@ -352,7 +354,8 @@ class HistoryPane(QWidget):
         if len(entries) < 2:
             entries = self.shown_entries()
         if not entries:
-            QMessageBox.information(self, "Save history", "There is no history to save yet.")
+            text = NO_MATCH_TEXT + "." if self.model.rowCount() else "There is no history yet."
+            QMessageBox.information(self, "Save history", text)
             return
         what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
         path, chosen = QFileDialog.getSaveFileName(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.store.credentials import KeyringUnavailable, mask, move_secret
 from explorer.store.profiles import Profile
+from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore, MemoryCredentials
@@ -40,7 +42,6 @@ _NOTICE_STYLE = (
     "QLabel { background: rgba(191, 135, 0, 0.14); border: 1px solid rgba(191, 135, 0, 0.55);"
     " border-radius: 4px; padding: 6px; }"
 )
-_ERROR_STYLE = "QLabel { color: #cf222e; }"
 
 
 class ProfilesDialog(QDialog):
@@ -120,7 +121,6 @@ class ProfilesDialog(QDialog):
             edit.textChanged.connect(self._on_form_changed)
         self.validation_label = QLabel(self)
         self.validation_label.setWordWrap(True)
-        self.validation_label.setStyleSheet(_ERROR_STYLE)
         self.validation_label.hide()
 
         form = QFormLayout()
@@ -128,7 +128,7 @@ class ProfilesDialog(QDialog):
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Base URL:", self.base_url_edit)
         form.addRow("Default &account id:", self.account_edit)
-        form.addRow("", self.validation_label)
+        form.addRow(self.validation_label)
 
         self.key_group = QGroupBox("API key", self)
         self.key_status = QLabel(self.key_group)
@@ -153,7 +153,7 @@ class ProfilesDialog(QDialog):
 
         self.location_label = QLabel(self.key_group)
         self.location_label.setWordWrap(True)
-        self.location_label.setEnabled(False)
+        self.location_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.location_label.setText(f"Stored in: {self.credentials.location()}")
 
         self.keyring_notice = QLabel(self.key_group)
@@ -340,13 +340,10 @@ class ProfilesDialog(QDialog):
             self.profiles.save()
         except (ExplorerError, OSError) as exc:
             QMessageBox.warning(self, "Profiles", f"Could not save the profiles file:\n{exc}")
-        self._current = None
-        self._fill_list()
         remaining = self.profiles.list()
-        if remaining:
-            self.select_profile(remaining[0].name)
-        else:
-            self._show_profile(None)
+        following = remaining[0] if remaining else None
+        self._fill_list(select=following.name if following else None)
+        self._show_profile(following)
         if note:
             self._show_notice(note, offer_memory=False)
         self.profiles_changed.emit()
@@ -503,6 +500,9 @@ class ProfilesDialog(QDialog):
         return problems
 
     def _show_problems(self, problems: list[str]) -> None:
+        # Picked when shown, so the red suits the current light or dark background.
+        red = status_colour("5xx", is_dark()).name()
+        self.validation_label.setStyleSheet(f"QLabel {{ color: {red}; }}")
         self.validation_label.setText("\n".join(problems))
         self.validation_label.setVisible(bool(problems))
 

@@ -29,11 +29,9 @@ _STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
-def _app(app: QGuiApplication | None) -> QGuiApplication:
+def _app(app: QGuiApplication | None) -> QGuiApplication | None:
     instance = app or QApplication.instance()
-    if not isinstance(instance, QGuiApplication):
-        raise RuntimeError("a QApplication must exist before the theme can be read")
-    return instance
+    return instance if isinstance(instance, QGuiApplication) else None
 
 
 def _override(app: QGuiApplication) -> bool | None:
@@ -56,9 +54,12 @@ def is_dark(app: QGuiApplication | None = None) -> bool:
 
     A theme forced with ``apply_theme(app, dark=...)`` wins; then the system colour scheme
     (``QStyleHints.colorScheme()``, Qt >= 6.5); when the platform does not say (offscreen, older
-    desktops), the palette decides: dark when the window is darker than its text.
+    desktops), the palette decides: dark when the window is darker than its text. Without an
+    application nothing is drawn yet: light.
     """
     app = _app(app)
+    if app is None:
+        return False
     forced = _override(app)
     if forced is not None:
         return forced
