@@ -186,6 +186,11 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(raw_server) -> None:  # t
     def plain_http(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
         conn.recv(65536)  # the TLS ClientHello, which a plain HTTP server cannot read
         server.reply(conn, 400, b"<h1>Bad Request</h1>", "text/html")
+        # Wait for the client to hang up, so closing never resets the connection before the
+        # client has read the reply (that would look like a refused connection instead).
+        conn.settimeout(5)
+        while conn.recv(65536):
+            pass
 
     server = raw_server(plain_http)
     https_url = server.url.replace("http://", "https://")
