@@ -1,0 +1,67 @@
+"""``python -m explorer.demo``: run the demo server in the foreground until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from explorer.demo.accounts import ACCOUNTS
+from explorer.demo.server import DemoServer
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m explorer.demo",
+        description="A local StackOne-compatible server for trying the RPC Explorer offline.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    server = DemoServer(args.host, args.port, log=None if args.quiet else log)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if not server.is_loopback:
+        print(
+            f"Warning: listening on {args.host}, so other machines can reach the demo server, "
+            "and its API key is public. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    print(f"StackOne demo server on {server.url}")
+    print(f"API key: {server.api_key}")
+    print("Accounts:")
+    for account in ACCOUNTS.values():
+        print(f"  {account.id:<22} {account.provider:<13} {account.status}")
+    print("Press Ctrl+C to stop.", flush=True)
+
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    while not done.wait(0.5):
+        pass
+    server.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

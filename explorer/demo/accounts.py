@@ -1,0 +1,153 @@
+"""The demo project: its connectors, connector profiles and linked accounts.
+
+Plain data, so the server, the action catalogue and the ``GET /accounts`` listing all read the
+same facts. Account items have exactly the shape StackOne's ``GET /accounts`` returns; the
+connector profile of each account stays server-side, as it does at StackOne.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Connector:
+    """One provider integration, as ``GET /actions`` describes it (``ConnectorMeta``)."""
+
+    key: str
+    name: str
+    description: str
+    categories: tuple[str, ...]
+    version: str = "1.0.0"
+    release_stage: str = "ga"
+
+    def icon(self) -> str:
+        return f"https://stackone-logos.com/api/{self.key}/filled/png"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A linked account; ``profile_id`` is the connector profile it was connected with."""
+
+    id: str
+    provider: str
+    label: str
+    status: str
+    profile_id: str
+    origin_username: str
+    origin_owner_id: str = "org_acme_demo"
+    origin_owner_name: str = "Acme Demo Ltd"
+    type: str = "PRODUCTION"
+    created_at: str = "2026-01-12T09:30:00.000Z"
+    updated_at: str = "2026-02-03T14:05:00.000Z"
+    status_reasons: tuple[tuple[str, str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The account item of ``GET /accounts`` (no connector profile: StackOne omits it)."""
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "provider_name": CONNECTORS[self.provider].name,
+            "origin_owner_id": self.origin_owner_id,
+            "origin_owner_name": self.origin_owner_name,
+            "origin_username": self.origin_username,
+            "label": self.label,
+            "status": self.status,
+            "status_reasons": [
+                {"code": code, "description": description, "timestamp": timestamp}
+                for code, description, timestamp in self.status_reasons
+            ],
+            "type": self.type,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+CONNECTORS: dict[str, Connector] = {
+    c.key: c
+    for c in (
+        Connector(
+            "bamboohr", "BambooHR", "HR system of record for small and medium teams.", ("hris",)
+        ),
+        Connector("greenhouse", "Greenhouse", "Applicant tracking and hiring.", ("ats",)),
+        Connector("hibob", "HiBob", "People platform for modern, mid-sized companies.", ("hris",)),
+        Connector(
+            "google_drive", "Google Drive", "Files and folders in Google Drive.", ("documents",)
+        ),
+        Connector("workday", "Workday", "Enterprise HCM.", ("hris",), release_stage="beta"),
+    )
+}
+
+# Connector profile id -> connector key. ``x-connector-profile-id`` must name one of these,
+# and it must belong to the account's connector.
+CONNECTOR_PROFILES: dict[str, str] = {
+    "cp_bamboohr_default": "bamboohr",
+    "cp_bamboohr_sandbox": "bamboohr",
+    "cp_greenhouse_default": "greenhouse",
+    "cp_hibob_default": "hibob",
+    "cp_google_drive_default": "google_drive",
+    "cp_workday_default": "workday",
+}
+
+ACCOUNTS: dict[str, Account] = {
+    a.id: a
+    for a in (
+        Account(
+            "acct_bamboohr_demo",
+            "bamboohr",
+            "Acme - BambooHR",
+            "active",
+            "cp_bamboohr_default",
+            origin_username="people-ops@acme.example",
+        ),
+        Account(
+            "acct_greenhouse_demo",
+            "greenhouse",
+            "Acme - Greenhouse",
+            "active",
+            "cp_greenhouse_default",
+            origin_username="recruiting@acme.example",
+        ),
+        Account(
+            "acct_hibob_demo",
+            "hibob",
+            "Acme - HiBob",
+            "active",
+            "cp_hibob_default",
+            origin_username="people-ops@acme.example",
+        ),
+        Account(
+            "acct_drive_demo",
+            "google_drive",
+            "Acme - Shared Drive",
+            "active",
+            "cp_google_drive_default",
+            origin_username="it@acme.example",
+        ),
+        Account(
+            "acct_workday_demo",
+            "workday",
+            "Acme - Workday (implementation tenant)",
+            "active",
+            "cp_workday_default",
+            origin_username="isu_stackone@acme.example",
+            type="TEST",
+        ),
+        Account(
+            "acct_suspended",
+            "bamboohr",
+            "Old subsidiary - BambooHR",
+            "suspended",
+            "cp_bamboohr_default",
+            origin_username="admin@old-subsidiary.example",
+            status_reasons=(
+                (
+                    "credentials_revoked",
+                    "The API key was revoked in BambooHR; reconnect the account.",
+                    "2026-02-01T08:00:00.000Z",
+                ),
+            ),
+        ),
+    )
+}

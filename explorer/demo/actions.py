@@ -1,0 +1,681 @@
+"""The demo's action catalogue and what each action does.
+
+``ACTIONS`` is the one table of actions: adding an action is one ``ActionSpec`` entry plus its
+handler. ``GET /actions``, ``DEMO_ACTIONS`` and ``POST /actions/rpc`` all read that table.
+
+A handler receives a ``Call`` (the validated RPC request and its account) and returns a
+``Reply``, or raises ``ApiError`` for a StackOne error response. ``run`` wraps every handler
+with what StackOne adds around any action: Defender screening, the ``sync=true`` datasync
+block and the ``debug=true`` block.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from explorer.demo.accounts import ACCOUNTS, Account
+from explorer.demo.defender import DefenderSettings, scan
+from explorer.demo.records import (
+    DRIVE_FILES,
+    EMPLOYEE_NOTES,
+    EMPLOYEES,
+    EMPLOYEES_BY_ID,
+    DemoFile,
+    hibob_person,
+)
+
+JsonObject = dict[str, Any]
+
+MAX_PAGE_SIZE = 100
+MAX_REPORT_SECONDS = 120.0
+BAMBOOHR_API = "https://api.bamboohr.com/api/gateway.php/acmedemo/v1"
+GREENHOUSE_API = "https://harvest.greenhouse.io/v1"
+DRIVE_API = "https://www.googleapis.com/drive/v3"
+WORKDAY_API = "https://wd2-impl-services1.workday.com/ccx/api/v1/acme_demo"
+
+
+class ApiError(Exception):
+    """An error response in StackOne's envelope (``statusCode``, ``message``, ``timestamp``)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        provider_errors: list[JsonObject] | None = None,
+        data: JsonObject | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.provider_errors = provider_errors
+        self.data = data
+        self.headers = headers or {}
+
+
+class RequestAborted(Exception):
+    """The server is stopping or the client went away: send nothing, close the connection."""
+
+
+class Runtime(Protocol):
+    """What a handler may ask of the server for the request it is serving."""
+
+    slow_seconds: float
+    action_timeout: float
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, raising ``RequestAborted`` early if the server stops or the client leaves."""
+
+    def next_candidate_id(self) -> int:
+        """A fresh id for a created record (unique per server)."""
+
+    def hibob_wait(self) -> int | None:
+        """Seconds the caller must still wait under HiBob's demo rate limit, or ``None``."""
+
+
+@dataclass
+class Call:
+    """One validated RPC call, as a handler sees it."""
+
+    action: str
+    account: Account
+    runtime: Runtime
+    path: JsonObject = field(default_factory=dict)
+    query: JsonObject = field(default_factory=dict)
+    headers: JsonObject = field(default_factory=dict)
+    body: JsonObject = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    """A handler's success: JSON ``data`` (+ ``next`` cursor for lists) or a file."""
+
+    data: Any = None
+    next: str | None = None
+    file: DemoFile | None = None
+    provider_url: str = ""
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of the catalogue.
+
+    ``lists`` marks actions that return a collection: only those accept ``sync=true``.
+    ``input_schema`` is the JSON Schema of the RPC body's ``path``/``query``/``body`` parts,
+    served by ``GET /actions?include=action_details``.
+    """
+
+    name: str
+    connector: str
+    label: str
+    description: str
+    handler: Handler
+    provider_method: str
+    provider_url: str
+    input_schema: JsonObject
+    lists: bool = False
+    tags: tuple[str, ...] = ()
+    required_scopes: tuple[str, ...] = ()
+    provider_ms: int = 120
+
+    def to_json(self, *, details: bool) -> JsonObject:
+        """The action item of ``GET /actions``; ``id`` is the name ``/actions/rpc`` takes."""
+        item: JsonObject = {
+            "id": self.name,
+            "label": self.label,
+            "description": self.description,
+            "schema_type": "native",
+            "tags": list(self.tags),
+            "required_scopes": list(self.required_scopes),
+        }
+        if details:
+            item["action_details"] = {
+                "method": self.provider_method,
+                "input_schema": self.input_schema,
+            }
+        return item
+
+
+# -- input helpers ------------------------------------------------------------------------
+
+
+def _obj(properties: JsonObject, required: list[str] | None = None) -> JsonObject:
+    schema: JsonObject = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+_PAGING = {
+    "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 10},
+    "next": {"type": ["string", "null"], "description": "The `next` cursor of the last page."},
+}
+
+
+def _page_size(call: Call, default: int = 10) -> int:
+    value = call.query.get("page_size", default)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise ApiError(
+            400, f"query.page_size must be an integer between 1 and {MAX_PAGE_SIZE}, got {value!r}"
+        )
+    return value
+
+
+def encode_cursor(offset: int) -> str:
+    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: Any, total: int) -> int:
+    bad = ApiError(
+        400,
+        f"Invalid cursor {cursor!r} in query.next: pass the `next` value of the previous page "
+        "unchanged, or leave it out for the first page",
+    )
+    if not isinstance(cursor, str) or not cursor:
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["offset"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise bad from None
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= total:
+        raise bad
+    return offset
+
+
+def _page(call: Call, records: list[Any], provider_url: str) -> Reply:
+    size = _page_size(call)
+    cursor = call.query.get("next")
+    start = 0 if cursor is None else _decode_cursor(cursor, len(records))
+    end = start + size
+    return Reply(
+        data=records[start:end],
+        next=encode_cursor(end) if end < len(records) else None,
+        provider_url=provider_url,
+    )
+
+
+def _required_path_id(call: Call) -> str:
+    value = call.path.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(
+            400,
+            f'path.id is required for {call.action}: send it as "path": {{"id": "..."}}',
+        )
+    return value.strip()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# -- handlers -------------------------------------------------------------------------------
+
+
+def _list_employees(call: Call) -> Reply:
+    return _page(call, EMPLOYEES, f"{BAMBOOHR_API}/employees/directory")
+
+
+def _get_employee(call: Call) -> Reply:
+    employee_id = _required_path_id(call)
+    url = f"{BAMBOOHR_API}/employees/{employee_id}"
+    employee = EMPLOYEES_BY_ID.get(employee_id)
+    if employee is None:
+        raise ApiError(
+            404,
+            f"Employee {employee_id} not found in BambooHR",
+            provider_errors=[
+                {
+                    "status": 404,
+                    "url": url,
+                    "raw": {"error": "Not Found", "message": f"Employee {employee_id} not found"},
+                    "headers": {"content-type": "application/json"},
+                }
+            ],
+        )
+    return Reply(data=employee, provider_url=url)
+
+
+def _list_employee_notes(call: Call) -> Reply:
+    return _page(call, EMPLOYEE_NOTES, f"{BAMBOOHR_API}/employees/notes")
+
+
+def _generate_report(call: Call) -> Reply:
+    seconds = call.body.get("seconds", call.runtime.slow_seconds)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise ApiError(400, f"body.seconds must be a number of seconds >= 0, got {seconds!r}")
+    seconds = min(float(seconds), MAX_REPORT_SECONDS)
+    timeout = call.runtime.action_timeout
+    if seconds > timeout:
+        call.runtime.sleep(timeout)
+        raise ApiError(
+            408,
+            f"Request timed out: {call.action} took longer than {timeout:g} s. Retry later.",
+            headers={"Retry-After": str(max(1, math.ceil(timeout)))},
+        )
+    call.runtime.sleep(seconds)
+    return Reply(
+        data={
+            "report_id": "rpt_headcount_by_department",
+            "title": "Headcount by department",
+            "status": "complete",
+            "generated_in_seconds": seconds,
+            "rows": [
+                {"department": dept, "headcount": sum(e["department"] == dept for e in EMPLOYEES)}
+                for dept in sorted({e["department"] for e in EMPLOYEES})
+            ],
+        },
+        provider_url=f"{BAMBOOHR_API}/reports/custom?format=JSON",
+    )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_TYPES = ("personal", "work", "other")
+
+
+def _candidate_problems(body: JsonObject) -> list[tuple[str, str]]:
+    problems = []
+    for name in ("first_name", "last_name"):
+        value = body.get(name)
+        if value is None:
+            problems.append((name, f"{name} is required"))
+        elif not isinstance(value, str) or not value.strip():
+            problems.append((name, f"{name} must be a non-empty string"))
+    emails = body.get("emails")
+    if emails is not None:
+        if not isinstance(emails, list):
+            problems.append(("emails", "emails must be a list of {value, type} objects"))
+        else:
+            for i, email in enumerate(emails):
+                where = f"emails[{i}]"
+                if not isinstance(email, dict):
+                    problems.append((where, f"{where} must be an object {{value, type}}"))
+                    continue
+                value = email.get("value")
+                if not isinstance(value, str) or not _EMAIL.match(value):
+                    problems.append((f"{where}.value", f"{where}.value must be an email address"))
+                if email.get("type") not in _EMAIL_TYPES:
+                    problems.append(
+                        (f"{where}.type", f"{where}.type must be one of {', '.join(_EMAIL_TYPES)}")
+                    )
+    return problems
+
+
+def _create_candidate(call: Call) -> Reply:
+    url = f"{GREENHOUSE_API}/candidates"
+    problems = _candidate_problems(call.body)
+    if problems:
+        raise ApiError(
+            422,
+            f"Greenhouse rejected the candidate: {'; '.join(m for _, m in problems)}",
+            provider_errors=[
+                {
+                    "status": 422,
+                    "url": url,
+                    "raw": {"message": "Validation error", "field": name, "error": message},
+                    "headers": {"content-type": "application/json"},
+                }
+                for name, message in problems
+            ],
+        )
+    now = _now()
+    candidate = {
+        "id": str(call.runtime.next_candidate_id()),
+        "first_name": call.body["first_name"].strip(),
+        "last_name": call.body["last_name"].strip(),
+        "emails": call.body.get("emails") or [],
+        "created_at": now,
+        "updated_at": now,
+    }
+    return Reply(data=candidate, provider_url=url)
+
+
+def _search_employees(call: Call) -> Reply:
+    url = "https://api.hibob.com/v1/people/search"
+    wait = call.runtime.hibob_wait()
+    if wait is not None:
+        raise ApiError(
+            429,
+            f"Too many requests: HiBob is rate limiting this account. Retry after {wait} s.",
+            headers={"Retry-After": str(wait)},
+            provider_errors=[
+                {
+                    "status": 429,
+                    "url": url,
+                    "raw": {"error": "Too Many Requests"},
+                    "headers": {"retry-after": str(wait)},
+                }
+            ],
+        )
+    term = call.body.get("query")
+    if term is not None and not isinstance(term, str):
+        raise ApiError(400, "body.query must be a string (a name, title or department)")
+    people = [hibob_person(e) for e in EMPLOYEES]
+    if term:
+        needle = term.casefold()
+        people = [
+            p
+            for p in people
+            if needle in p["displayName"].casefold()
+            or needle in p["work"]["title"].casefold()
+            or needle in p["work"]["department"].casefold()
+        ]
+    return Reply(data=people, provider_url=url)
+
+
+def _list_files(call: Call) -> Reply:
+    return _page(call, [f.to_json() for f in DRIVE_FILES.values()], f"{DRIVE_API}/files")
+
+
+def _download_file(call: Call) -> Reply:
+    file_id = _required_path_id(call)
+    url = f"{DRIVE_API}/files/{file_id}?alt=media"
+    demo_file = DRIVE_FILES.get(file_id)
+    if demo_file is None:
+        raise ApiError(
+            404,
+            f"File {file_id} not found in Google Drive",
+            provider_errors=[
+                {
+                    "status": 404,
+                    "url": url,
+                    "raw": {"error": {"code": 404, "message": f"File not found: {file_id}."}},
+                }
+            ],
+        )
+    return Reply(file=demo_file, provider_url=url)
+
+
+def _list_workers(call: Call) -> Reply:
+    raise ApiError(
+        502,
+        "Workday returned an error: Service Unavailable. The provider failed; retry later.",
+        provider_errors=[
+            {
+                "status": 503,
+                "url": f"{WORKDAY_API}/workers?limit=20",
+                "raw": {
+                    "error": "Service Unavailable",
+                    "message": "The tenant acme_demo is unavailable during scheduled maintenance.",
+                },
+                "headers": {"content-type": "application/json", "retry-after": "120"},
+            }
+        ],
+    )
+
+
+# -- the catalogue ----------------------------------------------------------------------------
+
+_PATH_ID = {"path": _obj({"id": {"type": "string"}}, ["id"])}
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in (
+        ActionSpec(
+            "bamboohr_list_employees",
+            "bamboohr",
+            "List Employees",
+            "List the 23 demo employees, a page at a time (query.page_size, query.next).",
+            _list_employees,
+            "GET",
+            f"{BAMBOOHR_API}/employees/directory",
+            _obj({"query": _obj(_PAGING)}),
+            lists=True,
+            tags=("employees", "read"),
+            required_scopes=("hris.employees:read",),
+        ),
+        ActionSpec(
+            "bamboohr_get_employee",
+            "bamboohr",
+            "Get Employee",
+            "One employee by path.id (40001-40023); an unknown id gives 404 with provider errors.",
+            _get_employee,
+            "GET",
+            f"{BAMBOOHR_API}/employees/{{id}}",
+            _obj(_PATH_ID, ["path"]),
+            tags=("employees", "read"),
+            required_scopes=("hris.employees:read",),
+        ),
+        ActionSpec(
+            "bamboohr_list_employee_notes",
+            "bamboohr",
+            "List Employee Notes",
+            "Employee notes; one holds a prompt injection that Defender flags (or blocks).",
+            _list_employee_notes,
+            "GET",
+            f"{BAMBOOHR_API}/employees/notes",
+            _obj({"query": _obj(_PAGING)}),
+            lists=True,
+            tags=("employees", "notes", "read"),
+            required_scopes=("hris.employees:read",),
+        ),
+        ActionSpec(
+            "bamboohr_generate_report",
+            "bamboohr",
+            "Generate Report",
+            "A slow report: answers after body.seconds (default 10 s) to try Cancel and timeouts.",
+            _generate_report,
+            "POST",
+            f"{BAMBOOHR_API}/reports/custom",
+            _obj(
+                {
+                    "body": _obj(
+                        {"seconds": {"type": "number", "minimum": 0, "maximum": MAX_REPORT_SECONDS}}
+                    )
+                }
+            ),
+            tags=("reports",),
+            required_scopes=("hris.reports:read",),
+            provider_ms=10_000,
+        ),
+        ActionSpec(
+            "greenhouse_create_candidate",
+            "greenhouse",
+            "Create Candidate",
+            "Create a candidate from body {first_name, last_name, emails}; bad input gives 422.",
+            _create_candidate,
+            "POST",
+            f"{GREENHOUSE_API}/candidates",
+            _obj(
+                {
+                    "body": _obj(
+                        {
+                            "first_name": {"type": "string", "minLength": 1},
+                            "last_name": {"type": "string", "minLength": 1},
+                            "emails": {
+                                "type": "array",
+                                "items": _obj(
+                                    {
+                                        "value": {"type": "string", "format": "email"},
+                                        "type": {"enum": list(_EMAIL_TYPES)},
+                                    },
+                                    ["value", "type"],
+                                ),
+                            },
+                        },
+                        ["first_name", "last_name"],
+                    )
+                },
+                ["body"],
+            ),
+            tags=("candidates", "write"),
+            required_scopes=("ats.candidates:write",),
+        ),
+        ActionSpec(
+            "hibob_search_employees",
+            "hibob",
+            "Search Employees",
+            "Search people by body.query; the first call of each cycle is rate limited (429).",
+            _search_employees,
+            "POST",
+            "https://api.hibob.com/v1/people/search",
+            _obj({"body": _obj({"query": {"type": "string"}})}),
+            lists=True,
+            tags=("employees", "read"),
+            required_scopes=("hris.employees:read",),
+        ),
+        ActionSpec(
+            "google_drive_list_files",
+            "google_drive",
+            "List Files",
+            "The files of the demo drive, with the ids documents_download_file takes.",
+            _list_files,
+            "GET",
+            f"{DRIVE_API}/files",
+            _obj({"query": _obj(_PAGING)}),
+            lists=True,
+            tags=("files", "read"),
+            required_scopes=("documents.files:read",),
+        ),
+        ActionSpec(
+            "documents_download_file",
+            "google_drive",
+            "Download File",
+            "Download a file by path.id (e.g. file_q1_overview): raw bytes, not JSON.",
+            _download_file,
+            "GET",
+            f"{DRIVE_API}/files/{{id}}?alt=media",
+            _obj(_PATH_ID, ["path"]),
+            tags=("files", "download"),
+            required_scopes=("documents.files:read",),
+        ),
+        ActionSpec(
+            "workday_list_workers",
+            "workday",
+            "List Workers",
+            "Always fails upstream: 502 with Workday's 503 in provider_errors.",
+            _list_workers,
+            "GET",
+            f"{WORKDAY_API}/workers",
+            _obj({"query": _obj(_PAGING)}),
+            lists=True,
+            tags=("employees", "read"),
+            required_scopes=("hris.employees:read",),
+        ),
+    )
+}
+
+
+# -- what StackOne adds around every action -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """The per-request switches outside the action's own input."""
+
+    sync: bool = False
+    debug: bool = False
+    run_id: str | None = None
+    defender: DefenderSettings = field(default_factory=DefenderSettings)
+    request_id: str = ""
+
+
+@dataclass
+class Outcome:
+    """What the server sends for a successful call: a JSON body or a file."""
+
+    json: JsonObject | None = None
+    file: DemoFile | None = None
+
+
+def _datasync(call: Call, options: Options) -> JsonObject:
+    """Deterministic datasync metadata: the same scope always hashes the same way."""
+    scope = {k: v for k, v in call.query.items() if k not in ("page_size", "next")}
+    canonical = json.dumps(
+        {"action": call.action, "account": call.account.id, "query": scope, "path": call.path},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    params_hash = hashlib.sha256(canonical.encode()).hexdigest()
+    full_run = "run_" + hashlib.sha256(f"full:{call.account.id}".encode()).hexdigest()[:20]
+    return {
+        "last_full_run_id": full_run,
+        "last_run_id": options.run_id or full_run,
+        "request_id": options.request_id,
+        "synced_at": "2026-02-24T06:00:00.000Z",
+        "sync_expires_at": "2026-02-25T06:00:00.000Z",
+        "params_hash": params_hash,
+    }
+
+
+def run(spec: ActionSpec, call: Call, options: Options) -> Outcome:
+    """Run ``spec``'s handler and add Defender, datasync and debug blocks as StackOne does.
+
+    Raises:
+        ApiError: the action failed, or Defender blocked a high-risk result (403).
+        RequestAborted: the server stopped or the client left while the action was running.
+    """
+    if options.sync and not spec.lists:
+        raise ApiError(
+            400,
+            f"sync=true is only supported by list actions; {spec.name} does not return a list",
+        )
+    reply = spec.handler(call)
+    if reply.file is not None:
+        return Outcome(file=reply.file)
+    body: JsonObject = {"data": reply.data}
+    if spec.lists:
+        body["next"] = reply.next
+    finding = scan(reply.data, options.defender)
+    if finding is not None:
+        if finding.blocks:
+            raise ApiError(
+                403,
+                f"Blocked by Defender: the result of {spec.name} has a {finding.describe()}. "
+                "Send block_high_risk: false to receive it flagged instead.",
+            )
+        body["metadata"] = {"defender": finding.to_json()}
+    if options.sync:
+        body["datasync"] = _datasync(call, options)
+    if options.debug:
+        body["debug"] = {
+            "action": spec.name,
+            "connector": spec.connector,
+            "account_id": call.account.id,
+            "request_id": options.request_id,
+            "provider_requests": [
+                {
+                    "method": spec.provider_method,
+                    "url": reply.provider_url or spec.provider_url,
+                    "status": 200,
+                    "duration_ms": spec.provider_ms,
+                }
+            ],
+            "defender": "off" if not options.defender.active else "on",
+            "duration_ms": spec.provider_ms + 14,
+        }
+    return Outcome(json=body)
+
+
+def actions_for(connector: str) -> list[ActionSpec]:
+    return [spec for spec in ACTIONS.values() if spec.connector == connector]
+
+
+# The demo account to run each action against: what the UI pre-fills when one is picked.
+DEMO_ACTION_ACCOUNTS: dict[str, str] = {
+    spec.name: next(
+        a.id for a in ACCOUNTS.values() if a.provider == spec.connector and a.status == "active"
+    )
+    for spec in ACTIONS.values()
+}
+
+# (name, one-line description) of every demo action, for the UI's action picker.
+DEMO_ACTIONS: list[tuple[str, str]] = [(s.name, s.description) for s in ACTIONS.values()]
