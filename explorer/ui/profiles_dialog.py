@@ -91,10 +91,10 @@ class ProfilesDialog(QDialog):
         else:
             self.file_error.hide()
 
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Profiles")
-        self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 22)
-        self.list.currentItemChanged.connect(self._on_current_item_changed)
+        self.profile_list = QListWidget(self)
+        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 22)
+        self.profile_list.currentItemChanged.connect(self._on_current_item_changed)
         self.new_button = QPushButton("New", self)
         self.new_button.setToolTip("Add a profile")
         self.new_button.clicked.connect(self.start_new)
@@ -105,7 +105,7 @@ class ProfilesDialog(QDialog):
         list_buttons.addWidget(self.new_button)
         list_buttons.addWidget(self.delete_button)
         left = QVBoxLayout()
-        left.addWidget(self.list, 1)
+        left.addWidget(self.profile_list, 1)
         left.addLayout(list_buttons)
 
         self.name_edit = QLineEdit(self)
@@ -216,10 +216,10 @@ class ProfilesDialog(QDialog):
 
     def select_profile(self, name: str) -> bool:
         """Show one profile in the form; ``False`` if there is no such profile."""
-        for row in range(self.list.count()):
-            item = self.list.item(row)
+        for row in range(self.profile_list.count()):
+            item = self.profile_list.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == name:
-                self.list.setCurrentItem(item)
+                self.profile_list.setCurrentItem(item)
                 return True
         return False
 
@@ -229,7 +229,7 @@ class ProfilesDialog(QDialog):
             return
         self._loading = True
         try:
-            self.list.setCurrentRow(-1)
+            self.profile_list.setCurrentRow(-1)
         finally:
             self._loading = False
         self._show_profile(None)
@@ -395,12 +395,12 @@ class ProfilesDialog(QDialog):
     def _fill_list(self, select: str | None = None) -> None:
         self._loading = True
         try:
-            self.list.clear()
+            self.profile_list.clear()
             for profile in self.profiles.list():
                 item = QListWidgetItem(profile.name)
                 item.setData(Qt.ItemDataRole.UserRole, profile.name)
                 item.setToolTip(profile.base_url)
-                self.list.addItem(item)
+                self.profile_list.addItem(item)
         finally:
             self._loading = False
         if select is not None:
@@ -422,7 +422,7 @@ class ProfilesDialog(QDialog):
             # Stay where the user was.
             self._loading = True
             try:
-                self.list.setCurrentRow(self.list.row(previous) if previous else -1)
+                self.profile_list.setCurrentRow(self.profile_list.row(previous) if previous else -1)
             finally:
                 self._loading = False
             return

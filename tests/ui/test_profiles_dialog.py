@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import SecretService, fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -18,7 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.request import DEFAULT_BASE_URL
-from explorer.store.credentials import KeyringUnavailable, MemoryCredentials, mask
+from explorer.store.credentials import (
+    KeyringCredentials,
+    KeyringUnavailable,
+    MemoryCredentials,
+    mask,
+)
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.profiles_dialog import ProfilesDialog
 
@@ -145,7 +154,7 @@ def test_add_a_profile_writes_the_profiles_file(qtbot, make_dialog, profiles_fil
         }
     ]
     assert dialog.current_name() == "Production EU"
-    assert dialog.list.currentItem().text() == "Production EU"
+    assert dialog.profile_list.currentItem().text() == "Production EU"
     assert dialog.save_button.text() == "Save changes"
     assert not dialog.save_button.isEnabled()  # nothing left to save
 
@@ -328,3 +337,57 @@ def test_a_damaged_profiles_file_is_reported(make_dialog, profiles_file: Path, q
     qtbot.addWidget(dialog)
     assert not dialog.file_error.isHidden()
     assert "profiles.json" in dialog.file_error.text()
+
+
+@pytest.fixture
+def keyring_backend() -> Iterator[Callable[[object], None]]:
+    """Install a keyring backend for one test; the previous one comes back afterwards."""
+    previous = keyring.get_keyring()
+    yield keyring.set_keyring
+    keyring.set_keyring(previous)
+
+
+def test_the_keyring_library_without_a_backend_is_handled(
+    qtbot, make_dialog, keyring_backend, profiles: ProfileStore, session_keys: MemoryCredentials
+) -> None:
+    keyring_backend(fail.Keyring())  # what a machine without Secret Service gets
+    profiles.upsert(Profile("Demo"))
+    dialog = make_dialog(KeyringCredentials(service=f"stackone-explorer-test-{uuid.uuid4().hex}"))
+    assert "no secure OS keyring" in dialog.location_label.text()
+    type_key(qtbot, dialog, KEY)
+    dialog.set_key_button.click()
+    assert not dialog.keyring_notice.isHidden()
+    dialog.memory_button.click()
+    assert session_keys.get("Demo") == KEY
+    assert_key_not_shown(dialog, KEY)
+
+
+@pytest.mark.keyring
+def test_keys_go_into_the_real_secret_service(
+    qtbot, make_dialog, answer: list[str], profiles: ProfileStore
+) -> None:
+    service = f"stackone-explorer-test-{uuid.uuid4().hex[:8]}"
+    credentials = KeyringCredentials(service=service)
+    backend = keyring.get_keyring()
+    if not isinstance(backend, SecretService.Keyring):
+        reason = f"no Secret Service keyring ({backend!r}); run through scripts/with-keyring"
+        if os.environ.get("STACKONE_REQUIRE_KEYRING") == "1":
+            pytest.fail(reason + " [STACKONE_REQUIRE_KEYRING=1]")
+        pytest.skip(reason)
+    profiles.upsert(Profile("Real"))
+    try:
+        dialog = make_dialog(credentials)
+        assert "Secret Service" in dialog.location_label.text()
+        type_key(qtbot, dialog, KEY)
+        dialog.set_key_button.click()
+        assert keyring.get_password(service, "Real") == KEY  # any keyring client sees it
+        dialog.name_edit.setText("Renamed")
+        dialog.save_button.click()
+        assert keyring.get_password(service, "Renamed") == KEY
+        assert keyring.get_password(service, "Real") is None
+        dialog.delete_key_button.click()
+        assert keyring.get_password(service, "Renamed") is None
+        assert_key_not_shown(dialog, KEY)
+    finally:
+        for name in ("Real", "Renamed"):
+            credentials.delete(name)
