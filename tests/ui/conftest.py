@@ -1,0 +1,90 @@
+"""Fixtures for the window tests: a private demo server, a home in ``tmp_path``, a window factory.
+
+Every window gets its stores from ``tmp_path`` and its keys from ``MemoryCredentials``; the only
+thing ever faked is a file dialog. Each test gets its own ``DemoServer`` (it starts in
+milliseconds) so rate-limit cycles and slow actions never leak between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from explorer.demo import DemoServer
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.history import HistoryStore
+from explorer.store.paths import AppPaths
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
+from explorer.ui.main_window import MainWindow
+
+PROFILE = "Demo"
+# Long enough that a test finishing early proves the cancel, short enough to stop promptly.
+SLOW_SECONDS = 30.0
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoServer]:
+    with DemoServer(rate_limit_retry_after=1, slow_seconds=SLOW_SECONDS) as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> AppPaths:
+    return AppPaths(tmp_path / "home").ensure()
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[WindowFactory]:
+    """Build a window over ``home``; a "Demo" profile points at the test's demo server.
+
+    Keyword arguments: ``key`` (the API key kept for this run; default the demo's key),
+    ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores.
+    """
+    windows: list[MainWindow] = []
+
+    def factory(
+        *,
+        key: str | None = None,
+        base_url: str | None = None,
+        credentials: MemoryCredentials | None = None,
+        session_keys: MemoryCredentials | None = None,
+    ) -> MainWindow:
+        profiles = ProfileStore(home.profiles_file)
+        if profiles.get(PROFILE) is None or base_url is not None:
+            existing = profiles.get(PROFILE) is not None
+            profiles.upsert(
+                Profile(PROFILE, base_url=base_url or demo.url, account_id="acct_bamboohr_demo"),
+                old_name=PROFILE if existing else None,
+            )
+            profiles.save()
+        session = session_keys if session_keys is not None else MemoryCredentials()
+        if session.get(PROFILE) is None:
+            session.set(PROFILE, key if key is not None else demo.api_key)
+        settings = Settings(home.settings_file)
+        window = MainWindow(
+            settings=settings,
+            profiles=profiles,
+            credentials=credentials if credentials is not None else MemoryCredentials(),
+            session_keys=session,
+            history=HistoryStore(home.history_dir),
+        )
+        qtbot.addWidget(window)
+        with qtbot.waitExposed(window):
+            window.show()
+        # Shortcuts (Ctrl+Enter, Esc) only reach the active window, as on a desktop.
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        window.runner.shutdown()
+        window.close()
