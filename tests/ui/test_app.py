@@ -1,0 +1,138 @@
+"""Starting the app: ``--smoke``, ``--demo``, damaged files, and no key left on disk."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from explorer.__main__ import main
+from explorer.core.request import RpcRequest
+from explorer.demo import DEMO_ACCOUNT_ID, EXAMPLE_REQUEST, DemoServer
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.history import HistoryStore
+from explorer.store.paths import AppPaths
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
+from explorer.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+CANARY = "canary-secret-XYZ"
+
+
+def test_smoke_exits_zero_after_first_paint(qapp: QApplication, tmp_path: Path) -> None:
+    assert main(["--smoke", "--home", str(tmp_path)]) == 0
+    assert (tmp_path / "config" / "settings.json").is_file()
+
+
+def test_demo_smoke_starts_the_demo_profile(qapp: QApplication, tmp_path: Path) -> None:
+    assert main(["--demo", "--smoke", "--home", str(tmp_path)]) == 0
+    profiles = ProfileStore(tmp_path / "config" / "profiles.json")
+    demo = profiles.get("Demo")
+    assert demo is not None and demo.base_url.startswith("http://127.0.0.1:")
+    assert demo.account_id == DEMO_ACCOUNT_ID
+    settings = json.loads((tmp_path / "config" / "settings.json").read_text())
+    assert settings["last_profile"] == "Demo"
+    assert settings["last_request"]["action"] == EXAMPLE_REQUEST["action"]
+    # The demo key lives in memory only.
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"demo_live_key" not in path.read_bytes()
+
+
+def test_demo_window_sends_the_example(qapp: QApplication, tmp_path: Path) -> None:
+    """The README's run command: the example request is ready and gets a 200."""
+    seen: list[int] = []
+
+    def drive() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+
+        def done(exchange: object) -> None:
+            response = getattr(exchange, "response", None)
+            seen.append(response.status if response is not None else -1)
+            window.close()
+
+        window.runner.finished.connect(done)
+        assert window.send()
+
+    QTimer.singleShot(0, drive)
+    assert main(["--demo", "--home", str(tmp_path)]) == 0
+    assert seen == [200]
+    assert HistoryStore(tmp_path / "data" / "history").entries()[0].status == 200
+
+
+def test_damaged_files_are_reported_not_fatal(qapp: QApplication, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text('{"history_limit": 5,,}')
+    (config / "profiles.json").write_text("not json at all")
+    messages: list[str] = []
+
+    def look() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        messages.append(window.banner.text())
+        window.close()
+
+    QTimer.singleShot(0, look)
+    assert main(["--home", str(tmp_path)]) == 0
+    assert "settings.json" in messages[0] and "profiles.json" in messages[0]
+
+
+def test_no_file_contains_the_api_key_after_a_journey(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = AppPaths(tmp_path / "home").ensure()
+    with DemoServer(api_key=CANARY, rate_limit_retry_after=1) as server:
+        profiles = ProfileStore(home.profiles_file)
+        profiles.upsert(Profile("Canary", base_url=server.url, account_id=DEMO_ACCOUNT_ID))
+        profiles.save()
+        session = MemoryCredentials()
+        session.set("Canary", CANARY)
+        window = MainWindow(
+            settings=Settings(home.settings_file),
+            profiles=profiles,
+            credentials=MemoryCredentials(),
+            session_keys=session,
+            history=HistoryStore(home.history_dir),
+        )
+        qtbot.addWidget(window)
+        window.show()
+
+        def send(**fields: object) -> None:
+            request = RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields})
+            window.editor.load_request(request)
+            window.editor.set_base_url(server.url)
+            with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+                assert window.send()
+
+        send()
+        send(action="greenhouse_create_candidate", account_id="acct_greenhouse_demo", body={})
+        send(
+            action="documents_download_file",
+            account_id="acct_drive_demo",
+            path={"id": "file_onboarding"},
+        )
+        # The user even types the key into the request headers: it is stored redacted.
+        send(headers={"Authorization": f"Basic {CANARY}"})
+        window.import_curl_text(
+            f"curl -X POST {server.url}/actions/rpc -u '{CANARY}:' -H 'x-account-id: a' "
+            '--data-raw \'{"action": "bamboohr_list_employees"}\''
+        )
+        entries = window.history.entries()
+        window.history_pane.save_to(home.data_dir / "export.json", entries, fmt="json")
+        window.history_pane.save_to(home.data_dir / "export.har", entries, fmt="har")
+        window.close()
+
+    encoded = base64.b64encode(f"{CANARY}:".encode())
+    files = [p for p in home.home.rglob("*") if p.is_file()]
+    assert len(files) >= 6  # settings, profiles, history index and entries, exports
+    for path in files:
+        data = path.read_bytes()
+        assert CANARY.encode() not in data, path
+        assert encoded not in data, path
