@@ -93,8 +93,8 @@ def to_postman(
     Args:
         folders: folder order; folders not listed follow in order of first use.
         variables: the environment to carry along as collection variables.
-        secrets: names among ``variables`` whose values must not leave the machine: they are
-            exported with an empty value for the recipient to fill in.
+        secrets: names of variables whose values must not leave the machine (whether or not
+            they are in ``variables``): exported with an empty value for the recipient to set.
     """
     secret_names = set(secrets)
     items: list[dict[str, Any]] = []
@@ -120,6 +120,8 @@ def to_postman(
     ]
     values = dict(variables or {})
     values.setdefault(BASE_URL_VARIABLE, DEFAULT_BASE_URL)
+    for secret in secret_names:
+        values.setdefault(secret, "")  # listed so the recipient sees what to set
     for key in sorted(values):
         if key == API_KEY_VARIABLE:
             continue

@@ -1,0 +1,1323 @@
+"""The collections pane: saved requests in folders, environments, import and export.
+
+The pane translates user intent into ``CollectionStore`` calls and rebuilds its tree from the
+stores afterwards; the files are the truth. Deletes, renames, duplicates and moves go on a
+``QUndoStack`` (Ctrl+Z), so nothing asks "are you sure?". Every couple of seconds the pane
+checks the folders' modification times and reloads a collection that changed on disk (a
+``git pull``, an editor), keeping the open request when it still exists.
+
+Which collections are shown: every collection folder inside the data directory's
+``collections`` folder, plus folders the user opened elsewhere (remembered in the settings
+under ``collection_folders``; never a secret there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.errors import ExplorerError
+from explorer.core.postman import PostmanRequest, from_postman, to_postman
+from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
+from explorer.core.variables import resolve
+from explorer.store.collections import (
+    ROOT_FOLDER,
+    CollectionStore,
+    Environment,
+    SavedRequest,
+    curl_script,
+    find_collections,
+    is_collection,
+    slugify,
+)
+from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
+from explorer.ui.collections_model import CollectionsModel, Target
+
+if TYPE_CHECKING:
+    from explorer.store.credentials import CredentialStore
+    from explorer.store.settings import Settings
+
+NO_ENVIRONMENT = "No environment"
+DEFAULT_COLLECTION = "My requests"
+FOLDERS_SETTING = "collection_folders"
+ENVIRONMENT_SETTING = "active_environment"
+POLL_MS = 2000
+TOP_LEVEL = "(top level)"
+POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
+SHELL_FILTER = "Shell script (*.sh)"
+
+
+class _Command(QUndoCommand):
+    """An already-done change, undoable. The pane does the change first (so an error is
+    shown, not pushed); ``redo`` runs only when the user redoes it after an undo."""
+
+    def __init__(
+        self, text: str, redo: Callable[[], None], undo: Callable[[], None], pane: CollectionsPane
+    ) -> None:
+        super().__init__(text)
+        self._redo = redo
+        self._undo = undo
+        self._pane = pane
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._pane._guard(self._redo)
+
+    def undo(self) -> None:
+        self._pane._guard(self._undo)
+
+
+class SaveRequestDialog(QDialog):
+    """Name, description, collection, folder and expected status of a request being saved."""
+
+    def __init__(
+        self,
+        stores: list[CollectionStore],
+        *,
+        name: str,
+        description: str = "",
+        expected_status: int | None = None,
+        store: CollectionStore | None = None,
+        folder: str = ROOT_FOLDER,
+        base_url: str = DEFAULT_BASE_URL,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save request")
+        self.stores = stores
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. List employees")
+        self.description_edit = QPlainTextEdit(description)
+        self.description_edit.setPlaceholderText("What this call checks (optional)")
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
+        self.collection_combo = QComboBox()
+        for candidate in stores:
+            self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
+        if not stores:
+            self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
+        self.folder_combo = QComboBox()
+        self.folder_combo.setEditable(True)
+        self.folder_combo.setToolTip("Pick a folder or type a new folder name")
+        self.status_spin = QSpinBox()
+        self.status_spin.setRange(99, 599)
+        self.status_spin.setSpecialValueText("any 2xx")
+        self.status_spin.setValue(expected_status if expected_status is not None else 99)
+        self.status_spin.setToolTip("The status the runner expects (default: any 2xx)")
+        self.pin_check = QCheckBox(f"Always send to {base_url}")
+        self.pin_check.setToolTip(
+            "Unticked, the request goes wherever the active profile points, so colleagues "
+            "can run it against their own server."
+        )
+        self.pin_check.setVisible(base_url.rstrip("/") != DEFAULT_BASE_URL)
+
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Description:", self.description_edit)
+        form.addRow("&Collection:", self.collection_combo)
+        form.addRow("&Folder:", self.folder_combo)
+        form.addRow("&Expected status:", self.status_spin)
+        form.addRow("", self.pin_check)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.collection_combo.currentIndexChanged.connect(self._fill_folders)
+        self.name_edit.textChanged.connect(self._update_ok)
+        if store is not None and store in stores:
+            self.collection_combo.setCurrentIndex(stores.index(store))
+        self._fill_folders()
+        self.folder_combo.setCurrentText(folder or TOP_LEVEL)
+        self._update_ok()
+        self.resize(460, self.sizeHint().height())
+
+    def _fill_folders(self) -> None:
+        self.folder_combo.clear()
+        self.folder_combo.addItem(TOP_LEVEL)
+        store = self.chosen_store()
+        if store is not None:
+            self.folder_combo.addItems(store.collection.folder_names())
+
+    def _update_ok(self) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        button.setEnabled(bool(self.name_edit.text().strip()))
+
+    def chosen_store(self) -> CollectionStore | None:
+        index = self.collection_combo.currentIndex()
+        return self.stores[index] if 0 <= index < len(self.stores) else None
+
+    def folder(self) -> str:
+        text = self.folder_combo.currentText().strip()
+        return ROOT_FOLDER if text in ("", TOP_LEVEL) else text
+
+    def expected_status(self) -> int | None:
+        value = self.status_spin.value()
+        return None if value < 100 else value
+
+
+class EnvironmentsDialog(QDialog):
+    """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
+
+    A secret's value is never shown; leaving its cell empty keeps the stored value.
+    """
+
+    def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(f"Environments of {store.collection.name}")
+        self.env_combo = QComboBox()
+        self.add_env = QPushButton("Add…")
+        self.rename_env = QPushButton("Rename…")
+        self.delete_env = QPushButton("Delete")
+        top = QHBoxLayout()
+        env_label = QLabel("&Environment:")
+        env_label.setBuddy(self.env_combo)
+        top.addWidget(env_label)
+        top.addWidget(self.env_combo, 1)
+        for button in (self.add_env, self.rename_env, self.delete_env):
+            top.addWidget(button)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.add_var = QPushButton("Add variable")
+        self.remove_var = QPushButton("Remove variable")
+        self.note = QLabel(
+            "Secret values go to the OS keyring, never into the collection's files; "
+            "each colleague sets their own."
+        )
+        self.note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #cf222e")
+        row = QHBoxLayout()
+        row.addWidget(self.add_var)
+        row.addWidget(self.remove_var)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
+        )
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.clicked.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 380)
+
+        self.env_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.add_env.clicked.connect(self._add_environment)
+        self.rename_env.clicked.connect(self._rename_environment)
+        self.delete_env.clicked.connect(self._delete_environment)
+        self.add_var.clicked.connect(lambda: self.add_row("", "", secret=False))
+        self.remove_var.clicked.connect(self._remove_row)
+        self._removed: list[str] = []
+        self._refill_envs()
+
+    def current(self) -> str | None:
+        name = self.env_combo.currentText()
+        return name if name in self.store.collection.environments else None
+
+    def _refill_envs(self, select: str | None = None) -> None:
+        keep = select or self.env_combo.currentText()
+        self.env_combo.blockSignals(True)
+        self.env_combo.clear()
+        self.env_combo.addItems(sorted(self.store.collection.environments))
+        index = self.env_combo.findText(keep)
+        self.env_combo.setCurrentIndex(max(index, 0))
+        self.env_combo.blockSignals(False)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(0)
+        self._removed = []
+        name = self.current()
+        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
+            widget.setEnabled(name is not None)
+        self.apply_button.setEnabled(name is not None)
+        if name is None:
+            return
+        env = self.store.collection.environments[name]
+        for key in sorted(env.variables):
+            self.add_row(key, env.variables[key], secret=False)
+        for key in sorted(env.secrets):
+            self.add_row(key, "", secret=True)
+
+    def add_row(self, name: str, value: str, *, secret: bool) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        value_item = QTableWidgetItem(value)
+        if secret:
+            value_item.setToolTip("Stored in the OS keyring; type a new value to replace it")
+        self.table.setItem(row, 1, value_item)
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        check.setCheckState(Qt.CheckState.Checked if secret else Qt.CheckState.Unchecked)
+        check.setData(Qt.ItemDataRole.UserRole, name if secret else None)
+        self.table.setItem(row, 2, check)
+        return row
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            item = self.table.item(row, 0)
+            if item is not None and item.text().strip():
+                self._removed.append(item.text().strip())
+            self.table.removeRow(row)
+
+    def apply(self) -> bool:
+        """Write the table to the collection (and secret values to the keyring)."""
+        name = self.current()
+        if name is None:
+            return False
+        self.error.clear()
+        try:
+            for removed in self._removed:
+                self.store.delete_variable(name, removed)
+            self._removed = []
+            env = self.store.collection.environments[name]
+            for row in range(self.table.rowCount()):
+                key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
+                value = (self.table.item(row, 1) or QTableWidgetItem()).text()
+                check = self.table.item(row, 2)
+                secret = check is not None and check.checkState() == Qt.CheckState.Checked
+                if not key:
+                    continue
+                if secret and not value and key in env.secrets:
+                    continue  # empty secret cell: keep the stored value
+                self.store.set_variable(name, key, value, secret=secret)
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._fill()
+        return True
+
+    def _add_environment(self) -> None:
+        name, ok = QInputDialog.getText(self, "New environment", "Name (e.g. staging):")
+        if ok and name.strip():
+            self._try(lambda: self.store.set_environment(Environment(name.strip())))
+            self._refill_envs(select=name.strip())
+
+    def _rename_environment(self) -> None:
+        old = self.current()
+        if old is None:
+            return
+        new, ok = QInputDialog.getText(self, "Rename environment", "New name:", text=old)
+        if ok and new.strip() and new.strip() != old:
+            self._try(lambda: self.store.rename_environment(old, new.strip()))
+            self._refill_envs(select=new.strip())
+
+    def _delete_environment(self) -> None:
+        name = self.current()
+        if name is not None:
+            self._try(lambda: self.store.delete_environment(name))
+            self._refill_envs()
+
+    def _try(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+
+
+class CollectionsPane(QWidget):
+    """Collections tree, environment choice, import/export; the store does all file work.
+
+    Signals:
+        open_request(object): a ``SavedRequest`` to load into the editor.
+        environment_changed(str): the active environment's name ("" for none).
+        message(str): a short status-bar text for the window.
+
+    Methods the window calls: ``save_current(request, save_as=...)`` (Ctrl+S / Ctrl+Shift+S),
+    ``mark_dirty(bool)`` when the editor changes, ``active_environment()`` /
+    ``resolve(request)`` before sending, ``set_profile_base_url(url)`` for exports.
+    """
+
+    open_request = Signal(object)
+    environment_changed = Signal(str)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        collections_dir: Path,
+        *,
+        credentials: CredentialStore,
+        settings: Settings | None = None,
+        poll_ms: int = POLL_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.collections_dir = Path(collections_dir)
+        self.credentials = credentials
+        self.settings = settings
+        self.stores: list[CollectionStore] = []
+        self.open_store: CollectionStore | None = None
+        self.open_saved: SavedRequest | None = None
+        self.dirty = False
+        self.profile_base_url: str | None = None
+        self.undo_stack = QUndoStack(self)
+        self.model = CollectionsModel(self)
+        self.model.rename_requested.connect(self._on_rename_requested)
+        self.model.move_requested.connect(self._on_move_requested)
+        self._build_actions()
+        self._build_ui()
+        self.reload()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self.check_disk)
+        if poll_ms > 0:
+            self.poll_timer.start()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _act(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_action = self._act("Open in editor", self.open_current)
+        self.rename_action = self._act("Rename…", self.rename_current, "F2")
+        self.duplicate_action = self._act("Duplicate", self.duplicate_current, "Ctrl+D")
+        self.delete_action = self._act(
+            "Delete", self.delete_current, QKeySequence.StandardKey.Delete
+        )
+        self.new_folder_action = self._act("New folder…", self.new_folder_dialog)
+        self.new_collection_action = self._act("New collection…", self.new_collection_dialog)
+        self.open_folder_action = self._act("Open collection folder…", self.open_folder_dialog)
+        self.import_postman_action = self._act("Import Postman…", self.import_postman_dialog)
+        self.export_postman_action = self._act("Export Postman…", self.export_postman_dialog)
+        self.export_curl_action = self._act("Export as curl…", self.export_curl_dialog)
+        self.environments_action = self._act("Environments…", self.environments_dialog)
+        self.reload_action = self._act("Reload from disk", self.reload)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    def _build_ui(self) -> None:
+        self.env_combo = QComboBox()
+        self.env_combo.setToolTip("Values for {{variables}} in the requests of this collection")
+        self.env_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.env_combo.setMinimumContentsLength(8)
+        self.env_combo.currentIndexChanged.connect(self._on_env_changed)
+        env_label = QLabel("&Env:")
+        env_label.setBuddy(self.env_combo)
+        self.env_button = QToolButton()
+        self.env_button.setDefaultAction(self.environments_action)
+        self.menu_button = QToolButton()
+        self.menu_button.setText("⋯")
+        self.menu_button.setToolTip("Collections: new, open, import, export")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.menu_button)
+        for action in (
+            self.new_collection_action,
+            self.open_folder_action,
+            self.new_folder_action,
+            None,
+            self.import_postman_action,
+            self.export_postman_action,
+            self.export_curl_action,
+            None,
+            self.undo_action,
+            self.redo_action,
+            self.reload_action,
+        ):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        self.menu_button.setMenu(menu)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(env_label)
+        bar.addWidget(self.env_combo, 1)
+        bar.addWidget(self.env_button)
+        bar.addWidget(self.menu_button)
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setStyleSheet(
+            "QLabel { background: rgba(191, 135, 0, 0.14); border: 1px solid "
+            "rgba(191, 135, 0, 0.55); border-radius: 4px; padding: 6px; }"
+        )
+        self.notice.hide()
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setStyleSheet(
+            "QLabel { background: rgba(207, 34, 46, 0.12); border: 1px solid "
+            "rgba(207, 34, 46, 0.5); border-radius: 4px; padding: 6px; }"
+        )
+        self.problems_label.hide()
+
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setHeaderHidden(True)
+        self.view.setAccessibleName("Collections")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(self._on_activated)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._on_current_changed())
+
+        self.empty_label = QLabel(
+            "No collections yet. Save a request (Ctrl+S) to start one, or open a collection "
+            "folder from ⋯."
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def folders(self) -> list[Path]:
+        """The collection folders to show: the default place, then ones opened elsewhere."""
+        found = find_collections(self.collections_dir)
+        extra = self.settings.get(FOLDERS_SETTING, []) if self.settings else []
+        for entry in extra if isinstance(extra, list) else []:
+            path = Path(str(entry))
+            if path not in found and is_collection(path):
+                found.append(path)
+        return found
+
+    def reload(self) -> None:
+        """Re-read every collection from disk and rebuild the tree."""
+        stores = []
+        for folder in self.folders():
+            store = CollectionStore(folder, credentials=self.credentials)
+            try:
+                store.load()
+            except ExplorerError as exc:
+                self.show_notice(f"Could not open the collection {folder}: {exc}")
+                continue
+            stores.append(store)
+        open_path = self.open_saved.path if self.open_saved else None
+        self.stores = stores
+        self.open_store, self.open_saved = self._find_path(open_path)
+        self.undo_stack.clear()  # its commands hold objects of the previous load
+        self._rebuild()
+
+    def check_disk(self) -> bool:
+        """Reload when any collection changed on disk; True if it did."""
+        known = {store.root for store in self.stores}
+        current = set(self.folders())
+        changed = known != current or any(store.changed_since_load() for store in self.stores)
+        if changed:
+            had_open = self.open_saved is not None
+            self.reload()
+            if had_open and self.open_saved is None:
+                self.show_notice(
+                    "The open request was removed or renamed on disk; the editor keeps its "
+                    "content. Save it again (Ctrl+Shift+S) to keep it."
+                )
+            self.message.emit("Collections reloaded: files changed on disk")
+        return changed
+
+    def _find_path(self, path: Path | None) -> tuple[CollectionStore | None, SavedRequest | None]:
+        if path is None:
+            return None, None
+        for store in self.stores:
+            for saved in store.collection.requests():
+                if saved.path == path:
+                    return store, saved
+        return None, None
+
+    def _rebuild(self, select: Path | None = None) -> None:
+        expanded = self._expanded_keys()
+        current = select
+        if current is None:
+            target = self.current_target()
+            if target is not None and target.saved is not None:
+                current = target.saved.path
+        self.model.set_collections(
+            self.stores,
+            open_path=self.open_saved.path if self.open_saved else None,
+            dirty=self.dirty,
+        )
+        for row in range(self.model.rowCount()):
+            top = self.model.index(row, 0)
+            store = self.stores[row]
+            if (str(store.root), "") in expanded or not expanded:
+                self.view.expand(top)
+            for child_row in range(self.model.rowCount(top)):
+                child = self.model.index(child_row, 0, top)
+                target = self.model.target(child)
+                if (
+                    target is not None
+                    and target.kind == "folder"
+                    and (str(store.root), target.folder) in expanded
+                ):
+                    self.view.expand(child)
+        if current is not None:
+            index = self.model.index_of_path(current)
+            if index.isValid():
+                self.view.setCurrentIndex(index)
+        self.empty_label.setVisible(not self.stores)
+        self._show_problems()
+        self._refill_environments()
+        self._update_actions()
+
+    def _expanded_keys(self) -> set[tuple[str, str]]:
+        keys: set[tuple[str, str]] = set()
+        for row in range(self.model.rowCount()):
+            top = self.model.index(row, 0)
+            target = self.model.target(top)
+            if target is None or not self.view.isExpanded(top):
+                continue
+            keys.add((str(target.store.root), ""))
+            for child_row in range(self.model.rowCount(top)):
+                child = self.model.index(child_row, 0, top)
+                if self.view.isExpanded(child):
+                    keys.add((str(target.store.root), str(child.data(Qt.ItemDataRole.DisplayRole))))
+        return keys
+
+    def _show_problems(self) -> None:
+        lines = [f"{problem}" for store in self.stores for problem in store.problems]
+        self.problems_label.setText(
+            "Some files could not be loaded (the rest is shown):\n" + "\n".join(lines)
+        )
+        self.problems_label.setVisible(bool(lines))
+
+    def problems(self) -> list[str]:
+        return [str(p) for store in self.stores for p in store.problems]
+
+    # -- selection and opening -----------------------------------------------------------------
+
+    def current_target(self) -> Target | None:
+        return self.model.target(self.view.currentIndex())
+
+    def current_store(self) -> CollectionStore | None:
+        """The collection of the selection, else of the open request, else the only one."""
+        target = self.current_target()
+        if target is not None:
+            return target.store
+        if self.open_store is not None:
+            return self.open_store
+        return self.stores[0] if len(self.stores) == 1 else None
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        target = self.model.target(index)
+        if target is not None and target.saved is not None:
+            self.open(target.store, target.saved)
+
+    def open_current(self) -> None:
+        target = self.current_target()
+        if target is not None and target.saved is not None:
+            self.open(target.store, target.saved)
+
+    def open(self, store: CollectionStore, saved: SavedRequest) -> None:
+        """Make ``saved`` the open request and ask the window to load it."""
+        self.open_store, self.open_saved = store, saved
+        self.dirty = False
+        self._rebuild(select=saved.path)
+        self.open_request.emit(saved)
+
+    def mark_dirty(self, dirty: bool) -> None:
+        """The editor's content differs (or not) from the open saved request."""
+        if self.open_saved is None or dirty == self.dirty:
+            self.dirty = dirty and self.open_saved is not None
+            return
+        self.dirty = dirty
+        self._rebuild()
+
+    def _on_current_changed(self) -> None:
+        self._update_actions()
+        self._refill_environments()
+
+    def _update_actions(self) -> None:
+        target = self.current_target()
+        is_request = target is not None and target.saved is not None
+        is_item = target is not None and target.kind in ("request", "folder")
+        self.open_action.setEnabled(is_request)
+        self.rename_action.setEnabled(is_item)
+        self.duplicate_action.setEnabled(is_request)
+        self.delete_action.setEnabled(is_item)
+        has_store = self.current_store() is not None
+        for action in (
+            self.new_folder_action,
+            self.export_postman_action,
+            self.export_curl_action,
+            self.environments_action,
+        ):
+            action.setEnabled(has_store)
+
+    # -- environments ----------------------------------------------------------------------
+
+    def _refill_environments(self) -> None:
+        store = self.current_store()
+        names = sorted(store.collection.environments) if store else []
+        wanted = self.env_combo.currentText()
+        if wanted == NO_ENVIRONMENT and self.settings is not None:
+            remembered = self.settings.get(ENVIRONMENT_SETTING)
+            wanted = remembered if isinstance(remembered, str) else wanted
+        self.env_combo.blockSignals(True)
+        self.env_combo.clear()
+        self.env_combo.addItem(NO_ENVIRONMENT, "")
+        for name in names:
+            self.env_combo.addItem(name, name)
+        index = self.env_combo.findData(wanted) if wanted else 0
+        self.env_combo.setCurrentIndex(max(index, 0))
+        self.env_combo.setEnabled(bool(names))
+        self.env_combo.blockSignals(False)
+
+    def _on_env_changed(self, _index: int) -> None:
+        name = self.active_environment_name()
+        if self.settings is not None:
+            self.settings.set(ENVIRONMENT_SETTING, name)
+        self.environment_changed.emit(name)
+
+    def active_environment_name(self) -> str:
+        data = self.env_combo.currentData()
+        return data if isinstance(data, str) else ""
+
+    def set_active_environment(self, name: str) -> bool:
+        index = self.env_combo.findData(name)
+        if index < 0:
+            return False
+        self.env_combo.setCurrentIndex(index)
+        return True
+
+    def active_environment(self) -> dict[str, str]:
+        """The active environment's values, secrets read from the keyring ({} for none).
+
+        A keyring failure is shown in the pane and only the plain variables are returned, so
+        requests that need a secret report it as unresolved instead of failing obscurely.
+        """
+        store = self.current_store()
+        name = self.active_environment_name()
+        if store is None or not name or name not in store.collection.environments:
+            return {}
+        try:
+            return store.environment_values(name)
+        except ExplorerError as exc:
+            self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
+            return dict(store.collection.environments[name].variables)
+
+    def resolve(self, request: RpcRequest) -> RpcRequest:
+        """``request`` with the active environment filled in, as it will be sent.
+
+        Raises:
+            UnresolvedVariables: naming every placeholder without a value.
+        """
+        return resolve(request, self.active_environment())
+
+    def set_profile_base_url(self, url: str | None) -> None:
+        """The active profile's base URL: curl exports of profile-relative requests use it."""
+        self.profile_base_url = url
+
+    def environments_dialog(self) -> None:
+        store = self.current_store()
+        if store is None:
+            return
+        dialog = EnvironmentsDialog(store, self)
+        dialog.exec()
+        self._rebuild()
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save_current(self, request: RpcRequest, *, save_as: bool = False) -> SavedRequest | None:
+        """Ctrl+S / Ctrl+Shift+S. Overwrites the open saved request, or asks for a name,
+        description and folder. Returns what was saved, ``None`` if cancelled or refused."""
+        if not save_as and self.open_store is not None and self.open_saved is not None:
+            saved = self.open_saved
+            saved.request = self._for_file(request, saved.request.base_url)
+            if not self._guard(lambda: self.open_store.save_request(saved)):  # type: ignore[union-attr]
+                return None
+            self.dirty = False
+            self._rebuild(select=saved.path)
+            self.message.emit(f"Saved '{saved.name}'")
+            return saved
+        source = self.open_saved
+        dialog = SaveRequestDialog(
+            self.stores,
+            name=(f"{source.name} copy" if source and save_as else request.action) or "",
+            description=source.description if source else "",
+            expected_status=source.expected_status if source else None,
+            store=self.current_store(),
+            folder=self._current_folder(),
+            base_url=request.base_url,
+            parent=self,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.save_new(
+            request,
+            name=dialog.name_edit.text(),
+            description=dialog.description_edit.toPlainText(),
+            store=dialog.chosen_store(),
+            folder=dialog.folder(),
+            expected_status=dialog.expected_status(),
+            keep_base_url=dialog.pin_check.isVisible() and dialog.pin_check.isChecked(),
+        )
+
+    def save_new(
+        self,
+        request: RpcRequest,
+        *,
+        name: str,
+        description: str = "",
+        store: CollectionStore | None = None,
+        folder: str = ROOT_FOLDER,
+        expected_status: int | None = None,
+        keep_base_url: bool = False,
+    ) -> SavedRequest | None:
+        """Save ``request`` as a new saved request (the dialog's work, callable directly).
+
+        Without ``store`` the default collection ("My requests") is used, created if needed.
+        Unless ``keep_base_url``, the base URL is left to the profile that runs it.
+        """
+        if store is None:
+            store = self._default_store()
+            if store is None:
+                return None
+        saved = SavedRequest(
+            name=name,
+            request=self._for_file(request, request.base_url if keep_base_url else None),
+            description=description.strip(),
+            expected_status=expected_status,
+            folder=folder,
+        )
+        target = store
+        if not self._guard(lambda: target.save_request(saved)):
+            return None
+        self.open_store, self.open_saved = store, saved
+        self.dirty = False
+        self._rebuild(select=saved.path)
+        self.message.emit(f"Saved '{saved.name}' in {store.collection.name}")
+        return saved
+
+    @staticmethod
+    def _for_file(request: RpcRequest, base_url: str | None) -> RpcRequest:
+        """The request as a collection stores it: base URL only when pinned."""
+        return request.copy(base_url=base_url or DEFAULT_BASE_URL)
+
+    def _current_folder(self) -> str:
+        target = self.current_target()
+        if target is None:
+            return self.open_saved.folder if self.open_saved else ROOT_FOLDER
+        return target.folder
+
+    def _default_store(self) -> CollectionStore | None:
+        root = self.collections_dir / slugify(DEFAULT_COLLECTION)
+        for store in self.stores:
+            if store.root == root:
+                return store
+        try:
+            if is_collection(root):
+                store = CollectionStore(root, credentials=self.credentials)
+                store.load()
+            else:
+                store = CollectionStore.create(
+                    root, DEFAULT_COLLECTION, credentials=self.credentials
+                )
+        except ExplorerError as exc:
+            self.show_notice(str(exc))
+            return None
+        self.stores.append(store)
+        return store
+
+    # -- tree commands ---------------------------------------------------------------------
+
+    def rename_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.view.edit(index)
+
+    def _on_rename_requested(self, target: Target, new_name: str) -> None:
+        # Deferred: the view is still inside its editor's commit when the model asks.
+        QTimer.singleShot(0, lambda: self.rename(target, new_name))
+
+    def rename(self, target: Target, new_name: str) -> bool:
+        """Rename a request (its file follows) or a folder; undoable."""
+        store = target.store
+        if target.saved is not None:
+            saved = target.saved
+            old = saved.name
+            if not self._guard(lambda: store.rename(saved, new_name)):
+                return False
+            self._push(
+                f"Rename '{old}'",
+                lambda: store.rename(saved, new_name),
+                lambda: store.rename(saved, old),
+            )
+            self._rebuild(select=saved.path)
+            return True
+        if target.kind == "folder":
+            old_folder = target.folder
+            done = self._guard(lambda: store.rename_folder(old_folder, new_name))
+            if not done:
+                return False
+            clean = new_name.strip()
+            self._push(
+                f"Rename folder '{old_folder}'",
+                lambda: store.rename_folder(old_folder, clean),
+                lambda: store.rename_folder(clean, old_folder),
+            )
+            self._rebuild()
+            return True
+        return False
+
+    def duplicate_current(self) -> SavedRequest | None:
+        target = self.current_target()
+        if target is None or target.saved is None:
+            return None
+        store, original = target.store, target.saved
+        copies: list[SavedRequest] = []
+        if not self._guard(lambda: copies.append(store.duplicate(original))):
+            return None
+        copy = copies[0]
+        holder: dict[str, object] = {}
+
+        def undo() -> None:
+            holder["deleted"] = store.delete(copy)
+
+        def redo() -> None:
+            deleted = holder.get("deleted")
+            if deleted is not None:
+                store.restore(deleted)  # type: ignore[arg-type]
+
+        self._push(f"Duplicate '{original.name}'", redo, undo)
+        self._rebuild(select=copy.path)
+        return copy
+
+    def delete_current(self) -> bool:
+        target = self.current_target()
+        if target is None:
+            return False
+        store = target.store
+        if target.saved is not None:
+            saved = target.saved
+            holder: dict[str, object] = {}
+
+            def do() -> None:
+                holder["deleted"] = store.delete(saved)
+
+            if not self._guard(do):
+                return False
+            if saved is self.open_saved:
+                self.open_store, self.open_saved = None, None
+            self._push(
+                f"Delete '{saved.name}'",
+                do,
+                lambda: store.restore(holder["deleted"]),  # type: ignore[arg-type]
+            )
+            self._rebuild()
+            self.message.emit(f"Deleted '{saved.name}' (Ctrl+Z to undo)")
+            return True
+        if target.kind == "folder":
+            name = target.folder
+            folder_holder: dict[str, object] = {}
+
+            def do_folder() -> None:
+                folder_holder["deleted"] = store.delete_folder(name)
+
+            if not self._guard(do_folder):
+                return False
+            if self.open_saved is not None and self.open_saved.folder == name:
+                self.open_store, self.open_saved = None, None
+            self._push(
+                f"Delete folder '{name}'",
+                do_folder,
+                lambda: store.restore_folder(folder_holder["deleted"]),  # type: ignore[arg-type]
+            )
+            self._rebuild()
+            self.message.emit(f"Deleted folder '{name}' (Ctrl+Z to undo)")
+            return True
+        return False
+
+    def new_folder_dialog(self) -> None:
+        store = self.current_store()
+        if store is None:
+            return
+        name, ok = QInputDialog.getText(self, "New folder", "Folder name:")
+        if ok:
+            self.new_folder(store, name)
+
+    def new_folder(self, store: CollectionStore, name: str) -> bool:
+        clean = name.strip()
+        if not self._guard(lambda: store.create_folder(clean)):
+            return False
+        self._push(
+            f"New folder '{clean}'",
+            lambda: store.create_folder(clean),
+            lambda: store.delete_folder(clean),
+        )
+        self._rebuild()
+        return True
+
+    def _on_move_requested(
+        self, source: Target, store: CollectionStore, folder: str, row: int
+    ) -> None:
+        QTimer.singleShot(
+            0, lambda: self.move_request(source, store, folder, None if row < 0 else row)
+        )
+
+    def move_request(
+        self, source: Target, store: CollectionStore, folder: str, row: int | None = None
+    ) -> bool:
+        """Move a request to ``folder`` (of the same or another collection), undoable within
+        one collection."""
+        saved = source.saved
+        if saved is None:
+            return False
+        if store is not source.store:
+            return self._move_between(source.store, saved, store, folder)
+        old_folder = saved.folder
+        old_folder_obj = store.collection.folder(old_folder)
+        old_row = old_folder_obj.requests.index(saved) if old_folder_obj else None
+        if not self._guard(lambda: store.move(saved, folder, row)):
+            return False
+        self._push(
+            f"Move '{saved.name}'",
+            lambda: store.move(saved, folder, row),
+            lambda: store.move(saved, old_folder, old_row),
+        )
+        self._rebuild(select=saved.path)
+        return True
+
+    def _move_between(
+        self, source: CollectionStore, saved: SavedRequest, store: CollectionStore, folder: str
+    ) -> bool:
+        copy = SavedRequest(
+            saved.name,
+            saved.request.copy(),
+            saved.description,
+            saved.expected_status,
+            folder,
+            extra=dict(saved.extra),
+        )
+        if not self._guard(lambda: store.save_request(copy)):
+            return False
+        self._guard(lambda: source.delete(saved))
+        if saved is self.open_saved:
+            self.open_store, self.open_saved = store, copy
+        self.undo_stack.clear()  # spans two collections: not undoable
+        self._rebuild(select=copy.path)
+        self.message.emit(f"Moved '{saved.name}' to {store.collection.name}")
+        return True
+
+    def _mover(self, target: Target, folder: str) -> Callable[[], None]:
+        def move() -> None:
+            self.move_request(target, target.store, folder)
+
+        return move
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+        target = self.model.target(index)
+        menu = QMenu(self)
+        if target is not None and target.saved is not None:
+            for action in (self.open_action, self.rename_action, self.duplicate_action):
+                menu.addAction(action)
+            move_menu = menu.addMenu("Move to")
+            for name in [ROOT_FOLDER, *target.store.collection.folder_names()]:
+                if name != target.saved.folder:
+                    move_menu.addAction(name or TOP_LEVEL, self._mover(target, name))
+            menu.addAction(self.delete_action)
+            menu.addSeparator()
+            menu.addAction(self.export_curl_action)
+        elif target is not None and target.kind == "folder":
+            for action in (self.rename_action, self.delete_action, self.new_folder_action):
+                menu.addAction(action)
+        else:
+            for action in (self.new_folder_action, self.environments_action):
+                menu.addAction(action)
+            menu.addSeparator()
+            for action in (self.export_postman_action, self.export_curl_action):
+                menu.addAction(action)
+            menu.addSeparator()
+            for action in (self.new_collection_action, self.open_folder_action):
+                menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- collections -----------------------------------------------------------------------
+
+    def new_collection_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, "New collection", "Collection name:")
+        if ok and name.strip():
+            self.new_collection(name)
+
+    def new_collection(self, name: str, root: Path | None = None) -> CollectionStore | None:
+        """Create a collection, by default in the data directory's collections folder."""
+        folder = root or self._free_dir(slugify(name))
+        try:
+            CollectionStore.create(folder, name, credentials=self.credentials)
+        except ExplorerError as exc:
+            self.show_notice(str(exc))
+            return None
+        self._remember_folder(folder)
+        self.reload()
+        return self._store_at(folder)
+
+    def open_folder_dialog(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Open collection folder")
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def open_folder(self, folder: Path) -> CollectionStore | None:
+        """Show the collection in ``folder``; an empty folder becomes a new collection."""
+        folder = Path(folder)
+        if not is_collection(folder):
+            if (
+                folder.is_dir()
+                and any(folder.iterdir())
+                and not any(folder.glob("**/*.request.json"))
+            ):
+                self.show_notice(
+                    f"{folder} holds no collection (no collection.json). Choose the folder "
+                    "that contains collection.json, or an empty folder for a new collection."
+                )
+                return None
+            return self.new_collection(folder.name, folder)
+        self._remember_folder(folder)
+        self.reload()
+        return self._store_at(folder)
+
+    def _remember_folder(self, folder: Path) -> None:
+        if self.settings is None or folder.parent == self.collections_dir:
+            return
+        folders = self.settings.get(FOLDERS_SETTING, [])
+        folders = [str(f) for f in folders] if isinstance(folders, list) else []
+        if str(folder) not in folders:
+            folders.append(str(folder))
+            self.settings.set(FOLDERS_SETTING, folders)
+            self._guard(self.settings.save)
+
+    def _store_at(self, folder: Path) -> CollectionStore | None:
+        for store in self.stores:
+            if store.root == folder:
+                return store
+        return None
+
+    def _free_dir(self, slug: str) -> Path:
+        candidate, n = self.collections_dir / slug, 1
+        while candidate.exists():
+            n += 1
+            candidate = self.collections_dir / f"{slug}-{n}"
+        return candidate
+
+    # -- import and export -----------------------------------------------------------------
+
+    def import_postman_dialog(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import Postman collection", "", POSTMAN_FILTER
+        )
+        if chosen:
+            self.import_postman(Path(chosen))
+
+    def import_postman(self, path: Path) -> CollectionStore | None:
+        """Make a new collection from a Postman v2.1 file; report everything not imported."""
+        try:
+            imported = from_postman(read_json(path))
+        except (StoreFileError, ExplorerError) as exc:
+            self.show_notice(f"Could not import {path.name}: {exc}")
+            return None
+        store = self.new_collection(imported.name)
+        if store is None:
+            return None
+
+        def fill() -> None:
+            store.set_info(imported.name, imported.description)
+            for item in imported.requests:
+                store.save_request(
+                    SavedRequest(
+                        item.name,
+                        item.request,
+                        item.description,
+                        item.expected_status,
+                        item.folder,
+                    )
+                )
+            if imported.variables:
+                store.set_environment(Environment("Postman", dict(imported.variables)))
+
+        self._guard(fill)
+        self._rebuild()
+        report = [f"Imported {len(imported.requests)} request(s) into '{imported.name}'."]
+        if imported.skipped:
+            report.append(f"Not imported ({len(imported.skipped)}):")
+            report += [f"• {item}" for item in imported.skipped]
+        report += [f"• {warning}" for warning in imported.warnings]
+        if imported.skipped or imported.warnings:
+            self.show_notice("\n".join(report))
+        self.message.emit(report[0])
+        return store
+
+    def export_postman_dialog(self) -> None:
+        store = self.current_store()
+        if store is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export as Postman collection",
+            str(Path.home() / f"{slugify(store.collection.name)}.postman_collection.json"),
+            POSTMAN_FILTER,
+        )
+        if chosen:
+            self.export_postman(store, Path(chosen))
+
+    def export_postman(self, store: CollectionStore, path: Path) -> bool:
+        """Write ``store`` as Postman v2.1, the active environment's plain values included
+        and its secrets blanked."""
+        collection = store.collection
+        env_name = self.active_environment_name()
+        env = collection.environments.get(env_name)
+        data = to_postman(
+            collection.name,
+            [
+                PostmanRequest(r.name, r.request, r.description, r.folder, r.expected_status)
+                for r in collection.requests()
+            ],
+            description=collection.description,
+            folders=collection.folder_names(),
+            variables=env.variables if env else {},
+            secrets=env.secrets if env else (),
+            collection_id=_uuid_form(collection.id),
+        )
+        if not self._guard(lambda: write_atomic(path, dump_json(data))):
+            return False
+        self.message.emit(f"Exported {len(collection.requests())} request(s) to {path}")
+        return True
+
+    def export_curl_dialog(self) -> None:
+        requests = self._selected_requests()
+        if not requests:
+            return
+        store = self.current_store()
+        stem = slugify(store.collection.name) if store else "requests"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export as curl", str(Path.home() / f"{stem}.sh"), SHELL_FILTER
+        )
+        if chosen:
+            self.export_curl(requests, Path(chosen))
+
+    def export_curl(self, requests: Iterable[SavedRequest], path: Path) -> bool:
+        """A shell script of curl commands; plain variables filled, secrets left as {{name}}."""
+        store = self.current_store()
+        env = store.collection.environments.get(self.active_environment_name()) if store else None
+        script = curl_script(
+            requests, values=env.variables if env else {}, base_url=self.profile_base_url
+        )
+        if not self._guard(lambda: write_atomic(path, script)):
+            return False
+        self.message.emit(f"Exported as curl to {path}")
+        return True
+
+    def _selected_requests(self) -> list[SavedRequest]:
+        target = self.current_target()
+        if target is None:
+            store = self.current_store()
+            return store.collection.requests() if store else []
+        if target.saved is not None:
+            return [target.saved]
+        if target.kind == "folder":
+            folder = target.store.collection.folder(target.folder)
+            return list(folder.requests) if folder else []
+        return target.store.collection.requests()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _guard(self, action: Callable[[], object]) -> bool:
+        """Run a store call; show its error in the pane instead of raising."""
+        try:
+            action()
+        except (ExplorerError, OSError) as exc:
+            self.show_notice(str(exc))
+            return False
+        self.show_notice("")
+        return True
+
+    def _push(self, text: str, redo: Callable[[], object], undo: Callable[[], object]) -> None:
+        def do_redo() -> None:
+            redo()
+            self._rebuild()
+
+        def do_undo() -> None:
+            undo()
+            self._rebuild()
+
+        self.undo_stack.push(_Command(text, do_redo, do_undo, self))
+
+
+def _uuid_form(text: str) -> str:
+    """Postman ids look like UUIDs; ours are 32 hex digits."""
+    if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
