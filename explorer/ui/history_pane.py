@@ -172,14 +172,15 @@ class HistoryPane(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.ACTION, QHeaderView.ResizeMode.Stretch)
-        # Widths from typical contents (not measured per row); the action takes what is left.
+        # Widths from typical contents, never measured per row. The action, what people scan
+        # for, gets room for a typical name; in a narrow pane the numbers scroll, not the action.
         metrics = self.view.fontMetrics()
         for column, sample in (
             (Column.TIME, "27 Nov 14:03"),
             (Column.STATUS, "Connect failed"),
+            (Column.ACTION, "greenhouse_create_candidate"),
             (Column.ACCOUNT, "acc_12345678"),
             (Column.DURATION, "12.34 s"),
             (Column.SIZE, "123.4 KB"),

@@ -80,12 +80,14 @@ def light_palette() -> QPalette:
 
 def dark_palette() -> QPalette:
     """A calm dark palette; disabled text stays legible, links and highlights keep contrast."""
-    window = QColor("#1f2125")
-    base = QColor("#16181b")
-    alternate = QColor("#1c1e22")
+    # Fusion derives frame and check-box outlines from Window (darker) and Button (lighter):
+    # a window a step above the text fields keeps those outlines visible.
+    window = QColor("#2d2f34")
+    base = QColor("#1d1f23")
+    alternate = QColor("#24262b")
     text = QColor("#e6e6e6")
-    dim = QColor("#7d8590")
-    button = QColor("#2a2d32")
+    dim = QColor("#8b929b")
+    button = QColor("#3a3d44")
     highlight = QColor("#2f6fcf")
 
     p = QPalette()
@@ -105,15 +107,15 @@ def dark_palette() -> QPalette:
     p.setColor(role.LinkVisited, QColor("#bc8cff"))
     p.setColor(role.Highlight, highlight)
     p.setColor(role.HighlightedText, QColor("#ffffff"))
-    p.setColor(role.Light, QColor("#3a3d43"))
-    p.setColor(role.Midlight, QColor("#30333a"))
-    p.setColor(role.Mid, QColor("#26292e"))
-    p.setColor(role.Dark, QColor("#101113"))
+    p.setColor(role.Light, QColor("#4a4e56"))
+    p.setColor(role.Midlight, QColor("#3f434a"))
+    p.setColor(role.Mid, QColor("#2a2c31"))
+    p.setColor(role.Dark, QColor("#15161a"))
     p.setColor(role.Shadow, QColor("#000000"))
     disabled = QPalette.ColorGroup.Disabled
     for r in (role.WindowText, role.Text, role.ButtonText):
         p.setColor(disabled, r, dim)
-    p.setColor(disabled, role.Highlight, QColor("#3a3d43"))
+    p.setColor(disabled, role.Highlight, QColor("#3a3d44"))
     p.setColor(disabled, role.HighlightedText, dim)
     return p
 
