@@ -34,6 +34,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(IntEnum):
+    """The table's columns, in display order."""
+
     TIME = 0
     STATUS = 1
     ACTION = 2
@@ -318,9 +320,6 @@ class HistoryFilterModel(QSortFilterProxyModel):
     def account(self) -> str | None:
         return self._account
 
-    def is_filtering(self) -> bool:
-        return bool(self._text or self._status_class or self._action or self._account is not None)
-
     def set_text(self, text: str) -> None:
         self._set("_text", text.strip())
 
@@ -349,8 +348,8 @@ class HistoryFilterModel(QSortFilterProxyModel):
         """The entry behind a proxy index (any column)."""
         if not index.isValid():
             return None
-        value = index.data(ENTRY_ROLE)
-        return value if value is not None else None
+        entry: HistoryEntry | None = index.data(ENTRY_ROLE)
+        return entry
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()

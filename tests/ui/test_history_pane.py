@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,11 @@ def test_labels_read_like_words() -> None:
     assert failure_label("TimedOut") == "Timed out"
     assert failure_label("Cancelled") == "Cancelled"
     assert short_time("not a date") == "not a date"
+    now = datetime(2026, 11, 28, 15, 0).astimezone()
+    at = datetime(2026, 11, 28, 9, 5, 7).astimezone()
+    assert short_time(at.isoformat(), today=now) == "09:05:07"
+    assert short_time(at.replace(month=3, day=4).isoformat(), today=now) == "4 Mar 09:05"
+    assert short_time(at.replace(year=2025).isoformat(), today=now) == "2025-11-28"
 
 
 def test_empty_history_says_so(pane: HistoryPane) -> None:
