@@ -29,6 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    # Ctrl+C and SIGTERM both mean "stop cleanly and exit 0", even during start-up.
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
     server = DemoServer(args.host, args.port, log=None if args.quiet else log)
     try:
         server.start()
@@ -49,13 +58,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {account.id:<22} {account.provider:<13} {account.status}")
     print("Press Ctrl+C to stop.", flush=True)
 
-    done = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     while not done.wait(0.5):
         pass
     server.stop()

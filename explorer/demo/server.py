@@ -22,7 +22,7 @@ import json
 import math
 import re
 import secrets
-import select
+import selectors
 import socket
 import threading
 import time
@@ -179,29 +179,38 @@ class _RequestRuntime:
         self._api_key = api_key
 
     def sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        watch_socket: bool | None = True
-        while (remaining := deadline - time.monotonic()) > 0:
-            step = min(0.1, remaining)
-            if watch_socket:
-                watch_socket = self._peer_state(step)
-                if watch_socket is None:
-                    raise RequestAborted
-            elif self._demo._stopping.wait(step):
-                raise RequestAborted
-            if self._demo.stopping:
-                raise RequestAborted
+        """Wait ``seconds``, ending early (``RequestAborted``) on ``stop()`` or a hang-up.
 
-    def _peer_state(self, timeout: float) -> bool | None:
-        """Wait up to ``timeout`` for the client: ``None`` if it hung up, ``False`` if it sent
-        more data (stop watching the socket), ``True`` otherwise."""
+        The client's socket is watched while waiting: an HTTP client that gives up (Cancel, a
+        timeout) closes it, and there is no point finishing work nobody will read.
+        """
+        deadline = time.monotonic() + seconds
+        with selectors.DefaultSelector() as selector:
+            try:
+                selector.register(self._sock, selectors.EVENT_READ)
+            except (OSError, ValueError):
+                raise RequestAborted from None
+            watching = True
+            while (remaining := deadline - time.monotonic()) > 0:
+                step = min(0.1, remaining)
+                if watching and selector.select(step):
+                    if self._client_hung_up():
+                        raise RequestAborted
+                    # The client sent more bytes (a pipelined request): stop watching.
+                    selector.unregister(self._sock)
+                    watching = False
+                elif not watching:
+                    self._demo.wait_for_stop(step)
+                if self._demo.stopping:
+                    raise RequestAborted
+
+    def _client_hung_up(self) -> bool:
         try:
-            readable, _, _ = select.select([self._sock], [], [], timeout)
-            if not readable:
-                return True
-            return None if self._sock.recv(1, socket.MSG_PEEK) == b"" else False
-        except (OSError, ValueError):
-            return None
+            return self._sock.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
 
     def next_candidate_id(self) -> int:
         return self._demo._next_candidate_id()
@@ -292,6 +301,10 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Protocol-level errors (bad request line, oversized headers...) in StackOne's envelope."""
         self.close_connection = True
+        # An unreadable request line leaves the stdlib assuming HTTP/0.9, which would send the
+        # body without a status line or headers; every client today speaks HTTP/1.x.
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
         if not hasattr(self, "_request_id"):
             self._request_id = secrets.token_hex(16)
         text = message or HTTPStatus(code).phrase
@@ -744,6 +757,10 @@ class DemoServer:
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
+
+    def wait_for_stop(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; ``True`` as soon as ``stop()`` has begun."""
+        return self._stopping.wait(timeout)
 
     @property
     def active_requests(self) -> int:

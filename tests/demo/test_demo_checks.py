@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import socket
 
 import httpx
 import pytest
@@ -199,3 +201,28 @@ def test_chunked_request_body_is_read(client: httpx.Client) -> None:
     )
     assert response.status_code == 200
     assert response.json()["data"]["first_name"] == "Lukas"
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"FROB /actions/rpc HTTP/1.1\r\nHost: x\r\n\r\n", 501),  # a method HTTP has not got
+        (b"POST /actions/rpc HTTP/7.0\r\nHost: x\r\n\r\n", 505),
+        (b"POST  HTTP/1.1 extra words\r\n\r\n", 400),
+    ],
+)
+def test_protocol_errors_also_use_the_json_envelope(
+    demo_server: DemoServer, request_bytes: bytes, status: int
+) -> None:
+    host, port = demo_server.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode())
+    assert b"\r\nx-request-id: " in head
+    envelope = json.loads(body)
+    assert envelope["statusCode"] == status
+    assert envelope["message"]
