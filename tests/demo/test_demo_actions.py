@@ -9,7 +9,7 @@ import pytest
 
 from explorer.demo import EXAMPLE_REQUEST, DemoServer
 from explorer.demo.records import DRIVE_FILES
-from tests.demo.conftest import Rpc, client_for, make_rpc
+from tests.demo.rpc_calls import Rpc, client_for, make_rpc
 
 # -- bamboohr_list_employees -------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from explorer.demo import DEMO_API_KEY, DemoServer
-from tests.demo.conftest import Rpc, client_for, is_json, make_rpc
+from tests.demo.rpc_calls import Rpc, client_for, is_json, make_rpc
 from tests.spec_schema import validate_response
 
 LIST = {"action": "bamboohr_list_employees"}

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from explorer.demo import DEMO_ACTION_ACCOUNTS, DEMO_ACTIONS, EXAMPLE_REQUEST
-from tests.demo.conftest import Rpc
+from tests.demo.rpc_calls import Rpc
 
 ACCOUNT_KEYS = {
     "id",

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from explorer.demo import DEMO_API_KEY, DemoServer
-from tests.demo.conftest import client_for
+from tests.demo.rpc_calls import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generous bounds that only stop a broken test from hanging; they are not performance claims.
