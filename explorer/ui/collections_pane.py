@@ -14,6 +14,7 @@ under ``collection_folders``; never a secret there).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.curl import from_curl
 from explorer.core.errors import ExplorerError
 from explorer.core.postman import PostmanRequest, from_postman, to_postman
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
@@ -210,6 +212,7 @@ class EnvironmentsDialog(QDialog):
         top.addWidget(env_label)
         top.addWidget(self.env_combo, 1)
         for button in (self.add_env, self.rename_env, self.delete_env):
+            button.setAutoDefault(False)  # Enter in the table must not add an environment
             top.addWidget(button)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
@@ -234,6 +237,9 @@ class EnvironmentsDialog(QDialog):
         )
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.clicked.connect(self.apply)
+        self.apply_button.setDefault(True)
+        for button in (self.add_var, self.remove_var):
+            button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -279,8 +285,16 @@ class EnvironmentsDialog(QDialog):
         env = self.store.collection.environments[name]
         for key in sorted(env.variables):
             self.add_row(key, env.variables[key], secret=False)
+        try:
+            missing = set(self.store.missing_secrets(name))
+        except ExplorerError as exc:
+            missing = set(env.secrets)
+            self.error.setText(f"Secret values cannot be read: {exc}")
         for key in sorted(env.secrets):
-            self.add_row(key, "", secret=True)
+            row = self.add_row(key, "", secret=True)
+            check = self.table.item(row, 2)
+            if check is not None:
+                check.setText("not set here" if key in missing else "in keyring")
 
     def add_row(self, name: str, value: str, *, secret: bool) -> int:
         row = self.table.rowCount()
@@ -434,6 +448,7 @@ class CollectionsPane(QWidget):
         self.new_folder_action = self._act("New folder…", self.new_folder_dialog)
         self.new_collection_action = self._act("New collection…", self.new_collection_dialog)
         self.open_folder_action = self._act("Open collection folder…", self.open_folder_dialog)
+        self.import_curl_action = self._act("New request from curl…", self.import_curl_dialog)
         self.import_postman_action = self._act("Import Postman…", self.import_postman_dialog)
         self.export_postman_action = self._act("Export Postman…", self.export_postman_dialog)
         self.export_curl_action = self._act("Export as curl…", self.export_curl_dialog)
@@ -469,6 +484,7 @@ class CollectionsPane(QWidget):
             self.open_folder_action,
             self.new_folder_action,
             None,
+            self.import_curl_action,
             self.import_postman_action,
             self.export_postman_action,
             self.export_curl_action,
@@ -1170,6 +1186,75 @@ class CollectionsPane(QWidget):
         return candidate
 
     # -- import and export -----------------------------------------------------------------
+
+    def import_curl_dialog(self) -> None:
+        command, ok = QInputDialog.getMultiLineText(
+            self, "New request from curl", "Paste a curl command for POST /actions/rpc:"
+        )
+        if ok and command.strip():
+            self.import_curl(command)
+
+    def import_curl(
+        self, command: str, *, name: str | None = None, folder: str | None = None
+    ) -> SavedRequest | None:
+        """Save a pasted curl command as a new request in the current collection and folder.
+
+        A key found in the command is dropped (collections never hold secrets) and the user is
+        told so; the base URL is left to the profile unless it is not StackOne's.
+        """
+        try:
+            imported = from_curl(command)
+        except ExplorerError as exc:
+            self.show_notice(f"That curl command could not be imported: {exc}")
+            return None
+        request = imported.request
+        saved = self.save_new(
+            request,
+            name=name or request.action or "Imported from curl",
+            store=self.current_store(),
+            folder=self._current_folder() if folder is None else folder,
+            keep_base_url=request.base_url.rstrip("/") != DEFAULT_BASE_URL,
+        )
+        if saved is None:
+            return None
+        notes = list(imported.warnings)
+        if imported.api_key:
+            notes.insert(
+                0,
+                "The command contained an API key; it was not saved. Keep keys in a profile "
+                "(Manage profiles).",
+            )
+        self.show_notice("\n".join(notes))
+        return saved
+
+    def save_requests(
+        self,
+        requests: Iterable[RpcRequest],
+        *,
+        store: CollectionStore | None = None,
+        folder: str = ROOT_FOLDER,
+    ) -> list[SavedRequest]:
+        """Save several requests at once (e.g. history entries), each named after its action.
+
+        The base URL is left to the profile, as for every saved request.
+        """
+        target = store or self.current_store() or self._default_store()
+        if target is None:
+            return []
+        saved: list[SavedRequest] = []
+        for request in requests:
+            item = SavedRequest(
+                request.action or "Request",
+                self._for_file(request, None),
+                folder=folder,
+            )
+            if not self._guard(partial(target.save_request, item)):
+                break
+            saved.append(item)
+        self._rebuild()
+        if saved:
+            self.message.emit(f"Saved {len(saved)} request(s) in {target.collection.name}")
+        return saved
 
     def import_postman_dialog(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(

@@ -398,3 +398,44 @@ def test_save_dialog_requires_a_name(qtbot, pane: CollectionsPane) -> None:
     assert dialog.expected_status() is None
     dialog.status_spin.setValue(404)
     assert dialog.expected_status() == 404
+
+
+def test_pasted_curl_becomes_a_saved_request_without_the_key(
+    pane: CollectionsPane, collections_dir: Path
+) -> None:
+    _select(pane, "Employees")
+    command = (
+        "curl https://api.stackone.com/actions/rpc \\\n"
+        f"  -u {CANARY}: \\\n"
+        "  -H 'x-account-id: acct_bamboohr_demo' \\\n"
+        '  --data-raw \'{"action":"bamboohr_get_employee","path":{"id":"40002"}}\''
+    )
+    saved = pane.import_curl(command, name="Second employee")
+    assert saved is not None
+    assert saved.folder == "Employees"
+    assert _texts(pane.model)[-1] == "    Second employee"
+    data = json.loads(saved.path.read_text())
+    assert data["request"]["path"] == {"id": "40002"}
+    assert "base_url" not in data["request"]
+    assert "API key; it was not saved" in pane.notice.text()
+    assert CANARY.encode() not in b"".join(_files(collections_dir).values())
+
+
+def test_history_requests_can_be_saved_into_a_collection(
+    pane: CollectionsPane, collections_dir: Path
+) -> None:
+    sent = [
+        RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo",
+                   base_url="http://127.0.0.1:1"),
+        RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo"),
+    ]  # fmt: skip
+    saved = pane.save_requests(sent, store=pane.stores[0], folder="From history")
+    assert [s.path.name for s in saved] == [
+        "hibob-search-employees.request.json",
+        "hibob-search-employees-2.request.json",
+    ]
+    assert _texts(pane.model)[-3:] == [
+        "  From history",
+        "    hibob_search_employees",
+        "    hibob_search_employees",
+    ]
