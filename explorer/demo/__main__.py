@@ -23,6 +23,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def exposure_warning(server: DemoServer) -> str | None:
+    """A warning when other machines can reach the server: its API key is no secret."""
+    if server.is_loopback:
+        return None
+    return (
+        f"Warning: listening on {server.host}, so other machines can reach the demo server, "
+        "and its API key is public. Use --host 127.0.0.1 unless you mean it."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
 
@@ -44,13 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    if not server.is_loopback:
-        print(
-            f"Warning: listening on {args.host}, so other machines can reach the demo server, "
-            "and its API key is public. Use --host 127.0.0.1 unless you mean it.",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = exposure_warning(server)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"StackOne demo server on {server.url}")
     print(f"API key: {server.api_key}")
     print("Accounts:")

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from explorer.demo import DEMO_API_KEY, DemoServer
+from explorer.demo.__main__ import exposure_warning
 from tests.demo.rpc_calls import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,10 +97,13 @@ def test_server_misuse_is_reported() -> None:
     server.stop()  # a second stop is harmless
 
 
-def test_only_loopback_counts_as_private() -> None:
-    assert DemoServer().is_loopback
-    assert DemoServer("localhost").is_loopback
-    assert not DemoServer("0.0.0.0").is_loopback  # never started: binds nothing
+def test_only_loopback_is_quiet_anything_else_is_warned_about() -> None:
+    # Never started: nothing binds to a public address during the test.
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert exposure_warning(DemoServer(host)) is None, host
+    for host in ("0.0.0.0", "192.168.1.20", "::", "myhost.example"):
+        warning = exposure_warning(DemoServer(host))
+        assert warning and host in warning and "API key is public" in warning
 
 
 def test_importing_the_demo_loads_no_qt_and_no_client_code() -> None:
