@@ -5,6 +5,7 @@
 #   packaging/build.sh                  (what `make bundle` runs)
 #   DIST=/tmp/out packaging/build.sh    build somewhere else (WORK= sets the scratch folder,
 #                                       PYTHON= another interpreter than .venv's)
+#   ARCHIVE=1 packaging/build.sh        also pack the folder as a .tar.gz to hand out
 #
 # Needs the dev environment (scripts/bootstrap --dev, or `pip install -e ".[dev]"` in .venv).
 # Runs on Linux, macOS and on Windows in Git Bash; see packaging/README.md.
@@ -33,6 +34,11 @@ echo "build: stackone-explorer $version -> $dist/stackone-explorer/"
 "$py" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$dist" --workpath "$work" packaging/stackone-explorer.spec
 
+if [ "$(uname -s)" = Linux ]; then
+  # The per-user installer (menu entry, icons, launcher) travels inside the folder.
+  cp packaging/linux/install.sh "$dist/stackone-explorer/install.sh"
+fi
+
 # The console executable (on Windows the -cli twin; the windowed one has no stdout).
 exe="$dist/stackone-explorer/$cli_name$exe_suffix"
 got=$("$exe" --version)
@@ -41,3 +47,11 @@ if [ "$got" != "stackone-explorer $version" ]; then
   exit 1
 fi
 echo "build: ok: $got ($(du -sh "$dist/stackone-explorer" | cut -f1))"
+
+if [ "${ARCHIVE:-0}" = 1 ]; then
+  # One file to hand out: unpack anywhere, then run ./install.sh (Linux) or the executable.
+  os=$(uname -s | tr '[:upper:]' '[:lower:]'); arch=$(uname -m)
+  archive="$dist/stackone-explorer-$version-$os-$arch.tar.gz"
+  tar -C "$dist" -czf "$archive" stackone-explorer
+  echo "build: archive: $archive ($(du -sh "$archive" | cut -f1))"
+fi
