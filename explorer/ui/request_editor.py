@@ -294,6 +294,11 @@ class RequestEditor(QWidget):
             self.timeout_spin.setValue(request.timeout)
             if request.defender_enabled is not None or request.timeout != DEFAULT_TIMEOUT:
                 self.advanced_toggle.setChecked(True)
+            # Show the first object that has content: that is what the user wants to see.
+            for index, name in enumerate(OBJECT_FIELDS):
+                if getattr(request, name) is not None:
+                    self.tabs.setCurrentIndex(index)
+                    break
         finally:
             self._loading = False
         self.set_base_url(request.base_url)
@@ -435,6 +440,9 @@ class RequestEditor(QWidget):
             found = by_field.get(name)
             label = self._json_errors[name]
             editor = self.json_editors[name]
+            # A dot marks tabs that hold something, so nothing hides behind another tab.
+            has_text = bool(editor.toPlainText().strip())
+            self.tabs.setTabText(index, _TAB_TITLES[name] + (" •" if has_text else ""))
             if found:
                 first = found[0]
                 if first.line:
