@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     app.setOrganizationName("StackOne")
     app.setApplicationName(APP_TITLE)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("stackone-explorer")
+    app.setDesktopFileName("com.stackone.Explorer")  # matches resources/linux
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)

@@ -101,19 +101,19 @@ class FindBar(QWidget):
         self.edit = _FindEdit()
         self.edit.setPlaceholderText("Find in response")
         self.edit.setClearButtonEnabled(True)
-        self.edit.returnPressed.connect(lambda: self.find(backward=False))
-        self.edit.previous_requested.connect(lambda: self.find(backward=True))
+        self.edit.returnPressed.connect(lambda: self.find_next(backward=False))
+        self.edit.previous_requested.connect(lambda: self.find_next(backward=True))
         self.edit.escape_pressed.connect(self.close_bar)
-        self.edit.textChanged.connect(lambda _t: self.find(backward=False, from_start=True))
+        self.edit.textChanged.connect(lambda _t: self.find_next(backward=False, from_start=True))
         self.result_label = QLabel()
         previous = QToolButton()
         previous.setText("↑")
         previous.setToolTip("Previous match (Shift+Enter)")
-        previous.clicked.connect(lambda: self.find(backward=True))
+        previous.clicked.connect(lambda: self.find_next(backward=True))
         following = QToolButton()
         following.setText("↓")
         following.setToolTip("Next match (Enter)")
-        following.clicked.connect(lambda: self.find(backward=False))
+        following.clicked.connect(lambda: self.find_next(backward=False))
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close (Esc)")
@@ -145,7 +145,7 @@ class FindBar(QWidget):
         if self._target is not None:
             self._target.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def find(self, *, backward: bool, from_start: bool = False) -> bool:
+    def find_next(self, *, backward: bool, from_start: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around at the end."""
         text = self.edit.text()
         target = self._target
@@ -298,8 +298,8 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.request_view, "Request")
         self.tabs.addTab(curl_page, "curl")
-        self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
         self.find_bar = FindBar()
+        self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
 
         result = QWidget()
         result_layout = QVBoxLayout(result)
