@@ -292,6 +292,41 @@ def test_bundle_carries_the_resources_where_resource_path_looks(bundle: Path) ->
     assert (internal / "explorer" / "resources" / "spec" / "actions-rpc.openapi.yaml").is_file()
 
 
+def _bundled_modules(bundle: Path) -> set[str]:
+    """Names of the Python modules inside the executable's archive (PyInstaller's PYZ)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    exe = bundle / (f"{LAUNCHER}.exe" if IS_WINDOWS else LAUNCHER)
+    return set(CArchiveReader(str(exe)).open_embedded_archive("PYZ.pyz").toc)
+
+
+@pytest.mark.slow
+def test_bundle_has_the_modules_loaded_by_name_at_run_time(bundle: Path) -> None:
+    """keyring backends and pygments styles are found by name, invisible to PyInstaller."""
+    from pygments.styles import STYLE_MAP
+
+    from explorer.ui.theme import DARK_PYGMENTS_STYLE, LIGHT_PYGMENTS_STYLE
+
+    modules = _bundled_modules(bundle)
+    keyring_backend = {
+        "linux": "keyring.backends.SecretService",
+        "win32": "keyring.backends.Windows",
+        "darwin": "keyring.backends.macOS",
+    }[sys.platform if sys.platform in ("win32", "darwin") else "linux"]
+    expected = {keyring_backend, "explorer.ui.app", "explorer.demo.server", "explorer.resources"}
+    expected |= {"pygments.lexers.data", "pygments.lexers.special", "pygments.lexers.textfmts"}
+    for style in (LIGHT_PYGMENTS_STYLE, DARK_PYGMENTS_STYLE):
+        expected.add("pygments.styles." + STYLE_MAP[style].split("::")[0])
+    if sys.platform.startswith("linux"):
+        expected |= {"secretstorage", "jeepney.io.blocking"}
+    assert expected <= modules, f"missing from the bundle: {sorted(expected - modules)}"
+    # keyring discovers its backends through its entry points: the metadata must travel too.
+    internal = bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
+    assert list(internal.glob("keyring-*.dist-info/entry_points.txt"))
+    # Kept small: no unused Qt module, no Pillow.
+    assert not {"PySide6.QtNetwork", "PySide6.QtQml", "PIL"} & modules
+
+
 # Libraries a bundle may take from the system: glibc, the GPU driver stack (must match the
 # machine's driver), libxcb (follows the X server) and Wayland's client libraries. The README
 # lists the Debian packages that provide them.
