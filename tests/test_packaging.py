@@ -163,6 +163,27 @@ def test_windows_and_macos_icons_hold_every_size() -> None:
         assert {(512, 512, 2), (16, 16, 2)} <= set(icns.info["sizes"])
 
 
+@pytest.mark.gui
+@pytest.mark.usefixtures("qapp")
+@pytest.mark.parametrize("size", [16, 256])
+def test_committed_icons_match_the_svg_source(size: int) -> None:
+    """Someone who edits the SVG must rerun packaging/make_icons.py (and commit the result)."""
+    import importlib.util
+
+    from PIL import Image, ImageChops, ImageStat
+
+    spec = importlib.util.spec_from_file_location("make_icons", REPO / "packaging/make_icons.py")
+    assert spec is not None and spec.loader is not None
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+
+    fresh = make_icons.render(ICON_DIR / "stackone-explorer.svg", size)
+    with Image.open(ICON_DIR / f"stackone-explorer-{size}.png") as committed:
+        difference = ImageChops.difference(fresh, committed.convert("RGBA"))
+    # Tolerates anti-aliasing differences between Qt versions, not a changed drawing.
+    assert max(ImageStat.Stat(difference).mean) < 2.0, "run packaging/make_icons.py"
+
+
 def _desktop_entry() -> configparser.SectionProxy:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
