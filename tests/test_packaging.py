@@ -9,6 +9,7 @@ Python: with an empty ``PATH``, a fresh home and no inherited environment.
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import os
 import re
 import shutil
@@ -58,29 +59,19 @@ def test_missing_resources_folder_says_where_it_looked(
 # --- the wheel -----------------------------------------------------------------------------
 
 
+def _pip(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run pip offline: these tests must never reach a package index."""
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args]
+    return subprocess.run([*command, "--no-index"], capture_output=True, text=True, check=False)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel offline with the venv's hatchling (no build isolation, no index)."""
+    """Build the wheel with the environment's hatchling (no build isolation, so no download)."""
+    if importlib.util.find_spec("hatchling") is None:
+        pytest.fail("hatchling is missing: install the dev extra (pip install -e '.[dev]')")
     out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "--disable-pip-version-check",
-            "-q",
-            "-w",
-            str(out),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO))
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("stackone_explorer-*.whl")
     return built
@@ -104,38 +95,27 @@ def test_wheel_installs_the_launcher_and_the_resources(wheel: Path) -> None:
         assert expected in names
 
 
-def test_installed_wheel_finds_its_own_resources(wheel: Path, tmp_path: Path) -> None:
-    """After ``pip install``, resource_path points into site-packages, not at a checkout."""
+def test_installed_wheel_has_a_working_launcher_and_finds_its_resources(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """After ``pip install``: the launcher runs, and resources come from the install."""
     site = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "--no-index",
-            "-q",
-            "--disable-pip-version-check",
-            "--target",
-            str(site),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    installed = _pip("install", "--no-deps", "--target", str(site), str(wheel))
+    assert installed.returncode == 0, installed.stdout + installed.stderr
     env = {**os.environ, "PYTHONPATH": str(site)}
+
+    (launcher,) = (site / "bin").glob(f"{LAUNCHER}*")
+    version = subprocess.run(
+        [str(launcher), "--version"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert version.stdout.strip() == f"{LAUNCHER} {explorer.__version__}", version.stderr
+
     code = "from explorer.resources import resource_path; print(resource_path('icons', 'x.svg'))"
     found = subprocess.run(
-        [sys.executable, "-s", "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert Path(found) == site / "explorer" / "resources" / "icons" / "x.svg"
-    assert (Path(found).parent / "stackone-explorer.svg").is_file()
+        [sys.executable, "-s", "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert Path(found.stdout.strip()) == site / "explorer" / "resources" / "icons" / "x.svg"
+    assert (site / "explorer" / "resources" / "icons" / "stackone-explorer.svg").is_file()
 
 
 # --- icons and desktop metadata ------------------------------------------------------------
@@ -168,8 +148,6 @@ def test_windows_and_macos_icons_hold_every_size() -> None:
 @pytest.mark.parametrize("size", [16, 256])
 def test_committed_icons_match_the_svg_source(size: int) -> None:
     """Someone who edits the SVG must rerun packaging/make_icons.py (and commit the result)."""
-    import importlib.util
-
     from PIL import Image, ImageChops, ImageStat
 
     spec = importlib.util.spec_from_file_location("make_icons", REPO / "packaging/make_icons.py")
