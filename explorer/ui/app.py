@@ -127,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         known_actions=known_actions,
         catalogue=catalogue,
         startup_problems=problems,
+        collections_dir=paths.collections_dir,
         dark=is_dark(app),
     )
     if server is not None:

@@ -87,7 +87,7 @@ class ErrorPanel(QFrame):
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
 
         self.countdown_label = QLabel()
-        self.retry_button = QPushButton("&Retry")
+        self.retry_button = QPushButton("Re&try")
         self.retry_button.setToolTip("Send the same request again")
         self.retry_button.clicked.connect(self.retry_requested)
         self.auto_retry_check = QCheckBox("Retry a&utomatically")

@@ -9,7 +9,9 @@ status-bar note, so a response on screen always belongs to the request the user 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
@@ -39,11 +41,13 @@ from explorer.core.curl import from_curl, to_curl
 from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
+from explorer.core.variables import UnresolvedVariables
 from explorer.core.wire import REDACTED, SECRET_HEADERS
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
+from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.history_pane import HistoryPane
 from explorer.ui.profiles_dialog import ProfilesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         known_actions: Iterable[str] = (),
         catalogue: str = "",
         startup_problems: Iterable[str] = (),
+        collections_dir: Path | None = None,
         dark: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -160,7 +165,16 @@ class MainWindow(QMainWindow):
         self.history_pane = HistoryPane(history)
         self.banner = Banner()
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.history_pane, "&History")
+        self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
+        self.collections_pane: CollectionsPane | None = None
+        if collections_dir is not None:
+            self.collections_pane = CollectionsPane(
+                collections_dir, credentials=credentials, settings=settings
+            )
+            self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
+        self._pending_secrets: list[str] = []
+        self._loading_saved = False
+        self._last_sent: Exchange | None = None
 
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
@@ -267,6 +281,19 @@ class MainWindow(QMainWindow):
         self.focus_editor_action = self._action(
             "Go to the &editor", lambda: self.editor.action_edit.setFocus(), ["Ctrl+2"]
         )
+        self.focus_collections_action = self._action(
+            "Go to &collections", self._focus_collections, ["Ctrl+4"]
+        )
+        self.save_action = self._action(
+            "&Save to collection", lambda: self.save_to_collection(save_as=False), ["Ctrl+S"]
+        )
+        self.save_as_action = self._action(
+            "Save to collection &as…",
+            lambda: self.save_to_collection(save_as=True),
+            ["Ctrl+Shift+S"],
+        )
+        for action in (self.save_action, self.save_as_action, self.focus_collections_action):
+            action.setEnabled(self.collections_pane is not None)
         self.focus_response_action = self._action(
             "Go to the &response", lambda: self.response_view.tabs.setFocus(), ["Ctrl+3"]
         )
@@ -284,6 +311,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.import_curl_action, self.copy_curl_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_history_action)
         file_menu.addAction(self.history_pane.clear_action)
@@ -306,6 +336,7 @@ class MainWindow(QMainWindow):
             self.focus_history_action,
             self.focus_editor_action,
             self.focus_response_action,
+            self.focus_collections_action,
             self.stack_action,
         ):
             view_menu.addAction(action)
@@ -323,7 +354,7 @@ class MainWindow(QMainWindow):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.profile_combo.setToolTip("The profile gives the base URL and the API key")
-        label = QLabel("&Profile: ")
+        label = QLabel("Profi&le: ")
         label.setBuddy(self.profile_combo)
         toolbar.addWidget(label)
         toolbar.addWidget(self.profile_combo)
@@ -349,6 +380,11 @@ class MainWindow(QMainWindow):
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        if self.collections_pane is not None:
+            pane = self.collections_pane
+            pane.open_request.connect(self.open_saved_request)
+            pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            self.editor.changed.connect(self._on_editor_changed)
         self._on_validity_changed(self.editor.issues())
 
     # -- profiles and keys ----------------------------------------------------------------------
@@ -379,6 +415,8 @@ class MainWindow(QMainWindow):
     def _on_profile_changed(self, _index: int = -1) -> None:
         profile = self.current_profile()
         self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
+        if self.collections_pane is not None:
+            self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
         if profile is not None:
             self.settings.set("last_profile", profile.name)
             if not self.editor.account_edit.text().strip() and profile.account_id:
@@ -439,6 +477,11 @@ class MainWindow(QMainWindow):
         except InvalidRequest as exc:
             self.statusBar().showMessage("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
             return False
+        try:
+            request, self._pending_secrets = self._resolve_variables(request)
+        except UnresolvedVariables as exc:
+            self.banner.show_message(f"Not sent: {exc}")
+            return False
         profile = self.current_profile()
         if profile is None:
             self.banner.show_message(
@@ -458,13 +501,36 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("A request is already in flight.", 5000)
             return False
         profile = exchange.profile or (self.current_profile() or Profile("")).name
-        return self._send(exchange.request.copy(), profile)
+        request = exchange.request.copy()
+        stored = self.profiles.get(profile)
+        if stored is not None and exchange is not self._last_sent:
+            # Replaying from history: use the profile's current address (the demo's port and
+            # a profile's URL may have changed since).
+            request = request.copy(base_url=stored.base_url)
+        return self._send(request, profile)
 
     def _send(self, request: RpcRequest, profile: str) -> bool:
         key = self.api_key_for(profile)
         if key is None:
             return False
         return self.runner.start(request, key, profile)
+
+    def _resolve_variables(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+        """Fill ``{{variables}}`` from the collection's active environment.
+
+        Returns the request to send and the secret values that went into it, so they can be
+        scrubbed before the exchange is written to the history.
+        """
+        pane = self.collections_pane
+        if pane is None:
+            return request, []
+        resolved = pane.resolve(request)
+        store = pane.current_store()
+        env = store.collection.environments.get(pane.active_environment_name()) if store else None
+        if env is None or not env.secrets:
+            return resolved, []
+        values = pane.active_environment()
+        return resolved, [values[name] for name in env.secrets if values.get(name)]
 
     def cancel(self) -> None:
         if self.runner.cancel():
@@ -487,8 +553,9 @@ class MainWindow(QMainWindow):
         self._on_validity_changed(self.editor.issues())
         self.elapsed_label.setText("")
         self.response_view.show_exchange(exchange)
+        self._last_sent = exchange
         try:
-            self.history_pane.add(exchange)
+            self.history_pane.add(_scrub(exchange, self._pending_secrets))
         except (OSError, ExplorerError) as exc:
             self.banner.show_message(f"The exchange could not be saved in the history: {exc}")
         if exchange.response is not None:
@@ -522,8 +589,42 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
 
     def _on_history_selected(self, exchange: Exchange) -> None:
-        if not self.runner.in_flight:
-            self.response_view.show_exchange(exchange)
+        # Reading an old exchange while a request runs is fine: its result replaces this view
+        # when it arrives, and the elapsed time stays in the status bar meanwhile.
+        self.response_view.show_exchange(exchange)
+
+    # -- collections ------------------------------------------------------------------------
+    def open_saved_request(self, saved: object) -> None:
+        """Load a saved request; its base URL is the profile's unless the file pins one."""
+        request = getattr(saved, "request", None)
+        if not isinstance(request, RpcRequest):
+            return
+        profile = self.current_profile()
+        self._loading_saved = True
+        try:
+            self.editor.load_request(request)
+            if request.base_url == DEFAULT_BASE_URL and profile is not None:
+                self.editor.set_base_url(profile.base_url)
+        finally:
+            self._loading_saved = False
+        if self.collections_pane is not None:
+            self.collections_pane.mark_dirty(False)
+        name = getattr(saved, "name", "")
+        self.statusBar().showMessage(f"Opened '{name}': Ctrl+Enter sends, Ctrl+S saves", 5000)
+
+    def save_to_collection(self, *, save_as: bool) -> None:
+        if self.collections_pane is None:
+            return
+        self.collections_pane.save_current(self.editor.draft_request(), save_as=save_as)
+
+    def _on_editor_changed(self) -> None:
+        if self.collections_pane is not None and not self._loading_saved:
+            self.collections_pane.mark_dirty(True)
+
+    def _focus_collections(self) -> None:
+        if self.collections_pane is not None:
+            self.side_tabs.setCurrentWidget(self.collections_pane)
+            self.collections_pane.setFocus()
 
     def copy_as_curl(self) -> None:
         QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
@@ -689,6 +790,18 @@ def _decode(text: Any) -> QByteArray | None:
         return QByteArray(base64.b64decode(text))
     except ValueError:
         return None
+
+
+def _scrub(exchange: Exchange, secrets: list[str]) -> Exchange:
+    """A copy of ``exchange`` with secret variable values replaced, for the history file."""
+    secrets = sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True)
+    if not secrets:
+        return exchange
+    text = json.dumps(exchange.to_dict())
+    for secret in secrets:
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            text = text.replace(form, "<secret>")
+    return Exchange.from_dict(json.loads(text))
 
 
 def _without_secrets(data: dict[str, Any]) -> dict[str, Any]:

@@ -215,7 +215,7 @@ class RequestEditor(QWidget):
         grid.setColumnStretch(3, 1)
 
         self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText("Advanced op&tions")
+        self.advanced_toggle.setText("Advan&ced options")
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -421,9 +421,7 @@ class RequestEditor(QWidget):
             base_url=self._base_url,
             timeout=float(self.timeout_spin.value()),
         )
-        # The editor strips the identity fields, so check what the user typed for spaces.
-        typed = request.copy(action=self.action_edit.text().strip())
-        issues.extend(validate(typed))
+        issues.extend(validate(request))
         return request, issues
 
     def _show_issues(self, issues: list[Issue]) -> None:

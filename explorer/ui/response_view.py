@@ -226,10 +226,10 @@ class ResponseView(QWidget):
         self.request_id_label.setSizePolicy(
             QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
         )
-        self.copy_id_button = QPushButton("Cop&y id")
+        self.copy_id_button = QPushButton("Copy &id")
         self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
         self.copy_id_button.clicked.connect(self.copy_request_id)
-        self.save_body_button = QPushButton("Save &body…")
+        self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
         first = QHBoxLayout()
@@ -260,7 +260,7 @@ class ResponseView(QWidget):
         self.binary_label = QLabel()
         self.binary_label.setWordWrap(True)
         self.binary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("Save &as…")
+        self.save_button = QPushButton("Save as…")
         self.save_button.clicked.connect(self.save_body_as)
         binary_layout = QVBoxLayout(self.binary_page)
         binary_layout.addWidget(self.binary_label)
@@ -281,7 +281,7 @@ class ResponseView(QWidget):
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.request_view = self._plain_edit()
         self.curl_view = self._plain_edit()
-        copy_curl = QPushButton("&Copy curl")
+        copy_curl = QPushButton("Copy curl")
         copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
         copy_curl.clicked.connect(self.copy_curl)
         self.copy_curl_button = copy_curl

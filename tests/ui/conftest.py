@@ -74,6 +74,7 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
             credentials=credentials if credentials is not None else MemoryCredentials(),
             session_keys=session,
             history=HistoryStore(home.history_dir),
+            collections_dir=home.collections_dir,
         )
         qtbot.addWidget(window)
         with qtbot.waitExposed(window):
