@@ -211,7 +211,6 @@ class MainWindow(QMainWindow):
         self.response_view.set_dark(dark)
         self.reload_profiles(select=self.settings.get("last_profile"))
         self._restore()
-        self.setTabOrder(self.profile_combo, self.editor.action_edit)
         problems = [p for p in startup_problems if p]
         if problems:
             self.banner.show_message(" ".join(problems))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from itertools import pairwise
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QIcon
@@ -264,8 +265,29 @@ class RequestEditor(QWidget):
             combo.currentIndexChanged.connect(self._on_edited)
         self.timeout_spin.valueChanged.connect(self._on_edited)
 
+        self._set_tab_order()
         self._update_url()
         self.revalidate()
+
+    def _set_tab_order(self) -> None:
+        """Reading order for keyboard users: identity, JSON, options, Defender, Send."""
+        chain: list[QWidget] = [
+            self.action_edit,
+            self.account_edit,
+            self.connector_profile_edit,
+            self.tabs.tabBar(),
+            *self.json_editors.values(),
+            self.format_button,
+            self.sync_check,
+            self.debug_check,
+            *self.defender_combos.values(),
+            self.advanced_toggle,
+            self.defender_enabled_combo,
+            self.timeout_spin,
+            self.send_button,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     @staticmethod
     def _error_label() -> QLabel:

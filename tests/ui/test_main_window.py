@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.demo import EXAMPLE_REQUEST, DemoServer
 from explorer.demo.records import EMPLOYEES
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.credentials import KeyringUnavailable, MemoryCredentials
 from explorer.store.paths import AppPaths
+from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -355,3 +356,80 @@ def test_curl_import_loads_request_and_never_stores_the_key(
     for path in home.home.rglob("*"):
         if path.is_file():
             assert b"sk_pasted_key_123" not in path.read_bytes(), path
+
+
+class _LockedKeyring(MemoryCredentials):
+    """A keyring whose daemon is gone: every read fails the way KeyringCredentials does."""
+
+    def get(self, profile: str) -> str | None:
+        raise KeyringUnavailable("no Secret Service is running")
+
+
+def test_a_profile_without_a_key_says_so(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(key="")
+    load(window)
+    with qtbot.assertNotEmitted(window.runner.started):
+        assert window.send() is False
+    assert "has no API key" in window.banner.text()
+    assert window.banner.action_button.text() == "Manage profiles…"
+
+
+def test_an_unavailable_keyring_is_explained(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(key="", credentials=_LockedKeyring())
+    load(window)
+    assert window.send() is False
+    text = window.banner.text()
+    assert "keyring is not available" in text and "no Secret Service" in text
+    assert "memory for this run" in text
+
+
+def test_switching_profile_changes_the_target(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    profiles = ProfileStore(home.profiles_file)
+    profiles.upsert(Profile("EU", base_url="https://api.eu1.stackone.com", account_id="acct_eu"))
+    profiles.save()
+    window = make_window()
+    window.editor.clear()
+    window.editor.account_edit.clear()
+    assert window.select_profile("EU")
+    assert window.editor.url_label.text() == "https://api.eu1.stackone.com/actions/rpc"
+    assert window.editor.account_edit.text() == "acct_eu"  # the profile's default account
+    assert window.select_profile("Demo")
+    assert window.editor.base_url() == window.current_profile().base_url  # type: ignore[union-attr]
+
+
+def test_selecting_history_shows_that_exchange(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    load(window, query={"page_size": 1})
+    first = send_and_wait(qtbot, window)
+    load(window, account_id="acct_suspended")
+    second = send_and_wait(qtbot, window)
+    assert second.response is not None and second.response.status == 412
+
+    with qtbot.waitSignal(window.history_pane.selected, timeout=WAIT_MS):
+        assert window.history_pane.select_entry(first.id)
+    assert window.response_view.exchange is not None
+    assert window.response_view.exchange.id == first.id
+    assert window.response_view.status_label.text().startswith("200")
+
+
+def test_keyboard_only_tab_order_through_the_editor(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    editor = window.editor
+    editor.action_edit.setFocus()
+    order = [editor.action_edit]
+    for _ in range(5):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order[1] is editor.account_edit
+    assert order[2] is editor.connector_profile_edit
+    assert order[3] is editor.tabs.tabBar()
+    assert order[4] is editor.current_json_editor()
+    # The JSON editors hand Tab on instead of typing it.
+    assert order[5] is editor.format_button
+    # Alt+letter mnemonics reach the fields too.
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is editor.account_edit
