@@ -10,5 +10,8 @@ test:           ## set up and run lint, types and all tests (as CI does)
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
+bundle:         ## build dist/stackone-explorer/ for this OS (ARCHIVE=1 also packs a .tar.gz)
+	packaging/build.sh
+
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
