@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    apply_theme(app)
+    # ``dark`` is not a command-line option: screenshots force a palette through it.
+    apply_theme(app, dark=getattr(args, "dark", None))
 
     paths = resolve_paths(getattr(args, "home", None)).ensure()
     settings = Settings(paths.settings_file)
