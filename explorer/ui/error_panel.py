@@ -49,12 +49,14 @@ class ErrorPanel(QFrame):
     """Explains one error response or transport failure.
 
     Signals:
-        retry_requested(): Retry was pressed, or the countdown ended with auto-retry on.
+        retry_requested(): the user pressed Retry.
+        auto_retry_requested(): the countdown ended with "Retry automatically" ticked.
         auto_retry_changed(bool): the "Retry automatically" box was toggled (to remember it).
         manage_profiles_requested(): the user wants to check the profile's key (after a 401).
     """
 
     retry_requested = Signal()
+    auto_retry_requested = Signal()
     auto_retry_changed = Signal(bool)
     manage_profiles_requested = Signal()
 
@@ -224,4 +226,4 @@ class ErrorPanel(QFrame):
         self.retry_button.setEnabled(True)
         if self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
-            self.retry_requested.emit()
+            self.auto_retry_requested.emit()

@@ -55,6 +55,9 @@ from explorer.ui.response_view import ResponseView, human_ms
 from explorer.ui.worker import RequestRunner
 
 APP_TITLE = "StackOne RPC Explorer"
+# Automatic retries in a row before the window stops and leaves it to the user (StackOne's
+# SDKs also give up after a few attempts).
+MAX_AUTO_RETRIES = 3
 
 
 class Banner(QFrame):
@@ -175,6 +178,7 @@ class MainWindow(QMainWindow):
         self._pending_secrets: list[str] = []
         self._loading_saved = False
         self._last_sent: Exchange | None = None
+        self._auto_retries = 0
 
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
@@ -373,6 +377,7 @@ class MainWindow(QMainWindow):
         self.runner.finished.connect(self._on_finished)
         self.response_view.cancel_requested.connect(self.cancel)
         self.response_view.retry_requested.connect(self.retry)
+        self.response_view.auto_retry_requested.connect(self.auto_retry)
         self.response_view.auto_retry_changed.connect(self._on_auto_retry_changed)
         self.response_view.manage_profiles_requested.connect(self.manage_profiles)
         self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -471,6 +476,7 @@ class MainWindow(QMainWindow):
                 "A request is already in flight: wait for it, or press Esc to cancel it.", 5000
             )
             return False
+        self._auto_retries = 0
         try:
             request = self.editor.to_request()
         except InvalidRequest as exc:
@@ -491,8 +497,24 @@ class MainWindow(QMainWindow):
             return False
         return self._send(request, profile.name)
 
+    def auto_retry(self) -> bool:
+        """The Retry-After wait ended with automatic retry on: retry, a few times at most."""
+        if self._auto_retries >= MAX_AUTO_RETRIES:
+            self.statusBar().showMessage(
+                f"Stopped retrying automatically after {MAX_AUTO_RETRIES} attempts; "
+                "press Retry to try again.",
+                10_000,
+            )
+            return False
+        self._auto_retries += 1
+        return self._retry()
+
     def retry(self) -> bool:
         """Send the request of the exchange on screen again, exactly as it was."""
+        self._auto_retries = 0
+        return self._retry()
+
+    def _retry(self) -> bool:
         exchange = self.response_view.exchange
         if exchange is None:
             return self.send()

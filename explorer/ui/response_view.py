@@ -175,6 +175,7 @@ class ResponseView(QWidget):
     Signals:
         cancel_requested(): the in-flight page's Cancel button was pressed.
         retry_requested(): forwarded from the error panel.
+        auto_retry_requested(): forwarded from the error panel.
         auto_retry_changed(bool): forwarded from the error panel.
         manage_profiles_requested(): forwarded from the error panel.
         message(str): a short note for the status bar (e.g. "Copied").
@@ -182,6 +183,7 @@ class ResponseView(QWidget):
 
     cancel_requested = Signal()
     retry_requested = Signal()
+    auto_retry_requested = Signal()
     auto_retry_changed = Signal(bool)
     manage_profiles_requested = Signal()
     message = Signal(str)
@@ -250,6 +252,7 @@ class ResponseView(QWidget):
 
         self.error_panel = ErrorPanel()
         self.error_panel.retry_requested.connect(self.retry_requested)
+        self.error_panel.auto_retry_requested.connect(self.auto_retry_requested)
         self.error_panel.auto_retry_changed.connect(self.auto_retry_changed)
         self.error_panel.manage_profiles_requested.connect(self.manage_profiles_requested)
 

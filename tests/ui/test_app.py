@@ -72,6 +72,9 @@ def test_damaged_files_are_reported_not_fatal(qapp: QApplication, tmp_path: Path
     config.mkdir(parents=True)
     (config / "settings.json").write_text('{"history_limit": 5,,}')
     (config / "profiles.json").write_text("not json at all")
+    history = tmp_path / "data" / "history"
+    history.mkdir(parents=True)
+    (history / "index.jsonl").write_text("{broken line\n")
     messages: list[str] = []
 
     def look() -> None:
@@ -82,6 +85,7 @@ def test_damaged_files_are_reported_not_fatal(qapp: QApplication, tmp_path: Path
     QTimer.singleShot(0, look)
     assert main(["--home", str(tmp_path)]) == 0
     assert "settings.json" in messages[0] and "profiles.json" in messages[0]
+    assert "History" in messages[0]
 
 
 def test_no_file_contains_the_api_key_after_a_journey(
