@@ -70,7 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile = window.current_profile()
             if profile is not None:
                 window.editor.set_base_url(profile.base_url)
-            _then(window, lambda: (grab(window, "error-response"), window.close()))
+
+            def last_step() -> None:
+                grab(window, "error-response")
+                window.close()
+
+            _then(window, last_step)
             window.send()
 
         _then(window, error_step)
