@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -194,7 +194,7 @@ class ResponseView(QWidget):
         self._dark = False
         self._exchange: Exchange | None = None
         self._generation = 0
-        self._jobs: dict[int, RenderJob] = {}
+        self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
         self._pretty_text = ""
 
         # -- empty and in-flight pages ----------------------------------------------------
@@ -555,7 +555,7 @@ class ResponseView(QWidget):
         generation = self._generation
         job = RenderJob(generation, render)
         job.signals.done.connect(self._on_rendered)
-        self._jobs[generation] = job
+        self._jobs[generation] = job.signals
         self._pool.start(job)
 
     def _on_rendered(self, generation: int, result: object) -> None:

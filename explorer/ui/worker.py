@@ -81,7 +81,9 @@ class RequestRunner(QObject):
         self._client = client
         self._pool = pool or QThreadPool(self)
         self._token: CancelToken | None = None
-        self._job: SendJob | None = None
+        # The pool deletes a job after ``run``; its signals object must outlive it until the
+        # queued ``finished`` has been delivered here, so the runner keeps it.
+        self._signals: _JobSignals | None = None
         self._started_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(100)
@@ -102,7 +104,7 @@ class RequestRunner(QObject):
         self._token = CancelToken()
         job = SendJob(self._client, request, api_key, self._token, profile)
         job.signals.finished.connect(self._on_finished)
-        self._job = job  # keep the signals object alive until the result is delivered
+        self._signals = job.signals
         self._started_at = time.monotonic()
         self._timer.start()
         self.started.emit(request)
@@ -130,7 +132,7 @@ class RequestRunner(QObject):
     def _on_finished(self, exchange: Exchange) -> None:
         self._timer.stop()
         self._token = None
-        self._job = None
+        self._signals = None
         self.finished.emit(exchange)
 
 
@@ -141,7 +143,8 @@ class _RenderSignals(QObject):
 class RenderJob(QRunnable):
     """Runs a pure function (pretty-printing, highlighting) on a pool thread.
 
-    ``generation`` lets the receiver drop results for a response it no longer shows.
+    ``generation`` lets the receiver drop results for a response it no longer shows. The
+    receiver keeps ``signals`` until ``done`` arrives: the pool deletes the job itself.
     """
 
     def __init__(self, generation: int, func: Callable[[], Any]) -> None:
