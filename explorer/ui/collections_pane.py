@@ -16,29 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -53,6 +41,7 @@ from explorer.core.variables import resolve
 from explorer.store.collections import (
     ROOT_FOLDER,
     CollectionStore,
+    DeletedRequest,
     Environment,
     SavedRequest,
     curl_script,
@@ -61,20 +50,34 @@ from explorer.store.collections import (
     slugify,
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
+from explorer.ui.collection_dialogs import (
+    DEFAULT_COLLECTION,
+    POSTMAN_FILTER,
+    SHELL_FILTER,
+    TOP_LEVEL,
+    EnvironmentsDialog,
+    SaveRequestDialog,
+    ask_curl_command,
+    ask_name,
+    choose_file_to_open,
+    choose_file_to_save,
+    choose_folder,
+)
 from explorer.ui.collections_model import CollectionsModel, Target
 
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore
     from explorer.store.settings import Settings
 
+_Deleted = TypeVar("_Deleted")
+
 NO_ENVIRONMENT = "No environment"
-DEFAULT_COLLECTION = "My requests"
 FOLDERS_SETTING = "collection_folders"
 ENVIRONMENT_SETTING = "active_environment"
 POLL_MS = 2000
-TOP_LEVEL = "(top level)"
-POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
-SHELL_FILTER = "Shell script (*.sh)"
+# Warning banners above the tree: amber for notices, red for files that could not be loaded.
+NOTICE_RGB = "191, 135, 0"
+PROBLEM_RGB = "207, 34, 46"
 
 
 class _Command(QUndoCommand):
@@ -98,280 +101,6 @@ class _Command(QUndoCommand):
 
     def undo(self) -> None:
         self._pane._guard(self._undo)
-
-
-class SaveRequestDialog(QDialog):
-    """Name, description, collection, folder and expected status of a request being saved."""
-
-    def __init__(
-        self,
-        stores: list[CollectionStore],
-        *,
-        name: str,
-        description: str = "",
-        expected_status: int | None = None,
-        store: CollectionStore | None = None,
-        folder: str = ROOT_FOLDER,
-        base_url: str = DEFAULT_BASE_URL,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Save request")
-        self.stores = stores
-        self.name_edit = QLineEdit(name)
-        self.name_edit.setPlaceholderText("e.g. List employees")
-        self.description_edit = QPlainTextEdit(description)
-        self.description_edit.setPlaceholderText("What this call checks (optional)")
-        self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
-        self.collection_combo = QComboBox()
-        for candidate in stores:
-            self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
-        if not stores:
-            self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
-        self.folder_combo = QComboBox()
-        self.folder_combo.setEditable(True)
-        self.folder_combo.setToolTip("Pick a folder or type a new folder name")
-        self.status_spin = QSpinBox()
-        self.status_spin.setRange(99, 599)
-        self.status_spin.setSpecialValueText("any 2xx")
-        self.status_spin.setValue(expected_status if expected_status is not None else 99)
-        self.status_spin.setToolTip("The status the runner expects (default: any 2xx)")
-        self.pin_check = QCheckBox(f"Always send to {base_url}")
-        self.pin_check.setToolTip(
-            "Unticked, the request goes wherever the active profile points, so colleagues "
-            "can run it against their own server."
-        )
-        self.pin_check.setVisible(base_url.rstrip("/") != DEFAULT_BASE_URL)
-
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("&Description:", self.description_edit)
-        form.addRow("&Collection:", self.collection_combo)
-        form.addRow("&Folder:", self.folder_combo)
-        form.addRow("&Expected status:", self.status_spin)
-        form.addRow("", self.pin_check)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-
-        self.collection_combo.currentIndexChanged.connect(self._fill_folders)
-        self.name_edit.textChanged.connect(self._update_ok)
-        if store is not None and store in stores:
-            self.collection_combo.setCurrentIndex(stores.index(store))
-        self._fill_folders()
-        self.folder_combo.setCurrentText(folder or TOP_LEVEL)
-        self._update_ok()
-        self.resize(460, self.sizeHint().height())
-
-    def _fill_folders(self) -> None:
-        self.folder_combo.clear()
-        self.folder_combo.addItem(TOP_LEVEL)
-        store = self.chosen_store()
-        if store is not None:
-            self.folder_combo.addItems(store.collection.folder_names())
-
-    def _update_ok(self) -> None:
-        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        button.setEnabled(bool(self.name_edit.text().strip()))
-
-    def chosen_store(self) -> CollectionStore | None:
-        index = self.collection_combo.currentIndex()
-        return self.stores[index] if 0 <= index < len(self.stores) else None
-
-    def folder(self) -> str:
-        text = self.folder_combo.currentText().strip()
-        return ROOT_FOLDER if text in ("", TOP_LEVEL) else text
-
-    def expected_status(self) -> int | None:
-        value = self.status_spin.value()
-        return None if value < 100 else value
-
-
-class EnvironmentsDialog(QDialog):
-    """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
-
-    A secret's value is never shown; leaving its cell empty keeps the stored value.
-    """
-
-    def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.setWindowTitle(f"Environments of {store.collection.name}")
-        self.env_combo = QComboBox()
-        self.add_env = QPushButton("Add…")
-        self.rename_env = QPushButton("Rename…")
-        self.delete_env = QPushButton("Delete")
-        top = QHBoxLayout()
-        env_label = QLabel("&Environment:")
-        env_label.setBuddy(self.env_combo)
-        top.addWidget(env_label)
-        top.addWidget(self.env_combo, 1)
-        for button in (self.add_env, self.rename_env, self.delete_env):
-            button.setAutoDefault(False)  # Enter in the table must not add an environment
-            top.addWidget(button)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.add_var = QPushButton("Add variable")
-        self.remove_var = QPushButton("Remove variable")
-        self.note = QLabel(
-            "Secret values go to the OS keyring, never into the collection's files; "
-            "each colleague sets their own."
-        )
-        self.note.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #cf222e")
-        row = QHBoxLayout()
-        row.addWidget(self.add_var)
-        row.addWidget(self.remove_var)
-        row.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
-        )
-        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
-        self.apply_button.clicked.connect(self.apply)
-        self.apply_button.setDefault(True)
-        for button in (self.add_var, self.remove_var):
-            button.setAutoDefault(False)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.note)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(560, 380)
-
-        self.env_combo.currentIndexChanged.connect(lambda _i: self._fill())
-        self.add_env.clicked.connect(self._add_environment)
-        self.rename_env.clicked.connect(self._rename_environment)
-        self.delete_env.clicked.connect(self._delete_environment)
-        self.add_var.clicked.connect(lambda: self.add_row("", "", secret=False))
-        self.remove_var.clicked.connect(self._remove_row)
-        self._removed: list[str] = []
-        self._refill_envs()
-
-    def current(self) -> str | None:
-        name = self.env_combo.currentText()
-        return name if name in self.store.collection.environments else None
-
-    def _refill_envs(self, select: str | None = None) -> None:
-        keep = select or self.env_combo.currentText()
-        self.env_combo.blockSignals(True)
-        self.env_combo.clear()
-        self.env_combo.addItems(sorted(self.store.collection.environments))
-        index = self.env_combo.findText(keep)
-        self.env_combo.setCurrentIndex(max(index, 0))
-        self.env_combo.blockSignals(False)
-        self._fill()
-
-    def _fill(self) -> None:
-        self.table.setRowCount(0)
-        self._removed = []
-        name = self.current()
-        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
-            widget.setEnabled(name is not None)
-        self.apply_button.setEnabled(name is not None)
-        if name is None:
-            return
-        env = self.store.collection.environments[name]
-        for key in sorted(env.variables):
-            self.add_row(key, env.variables[key], secret=False)
-        try:
-            missing = set(self.store.missing_secrets(name))
-        except ExplorerError as exc:
-            missing = set(env.secrets)
-            self.error.setText(f"Secret values cannot be read: {exc}")
-        for key in sorted(env.secrets):
-            row = self.add_row(key, "", secret=True)
-            check = self.table.item(row, 2)
-            if check is not None:
-                check.setText("not set here" if key in missing else "in keyring")
-
-    def add_row(self, name: str, value: str, *, secret: bool) -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(name))
-        value_item = QTableWidgetItem(value)
-        if secret:
-            value_item.setToolTip("Stored in the OS keyring; type a new value to replace it")
-        self.table.setItem(row, 1, value_item)
-        check = QTableWidgetItem()
-        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-        check.setCheckState(Qt.CheckState.Checked if secret else Qt.CheckState.Unchecked)
-        check.setData(Qt.ItemDataRole.UserRole, name if secret else None)
-        self.table.setItem(row, 2, check)
-        return row
-
-    def _remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            item = self.table.item(row, 0)
-            if item is not None and item.text().strip():
-                self._removed.append(item.text().strip())
-            self.table.removeRow(row)
-
-    def apply(self) -> bool:
-        """Write the table to the collection (and secret values to the keyring)."""
-        name = self.current()
-        if name is None:
-            return False
-        self.error.clear()
-        try:
-            for removed in self._removed:
-                self.store.delete_variable(name, removed)
-            self._removed = []
-            env = self.store.collection.environments[name]
-            for row in range(self.table.rowCount()):
-                key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
-                value = (self.table.item(row, 1) or QTableWidgetItem()).text()
-                check = self.table.item(row, 2)
-                secret = check is not None and check.checkState() == Qt.CheckState.Checked
-                if not key:
-                    continue
-                if secret and not value and key in env.secrets:
-                    continue  # empty secret cell: keep the stored value
-                self.store.set_variable(name, key, value, secret=secret)
-        except ExplorerError as exc:
-            self.error.setText(str(exc))
-            return False
-        self._fill()
-        return True
-
-    def _add_environment(self) -> None:
-        name, ok = QInputDialog.getText(self, "New environment", "Name (e.g. staging):")
-        if ok and name.strip():
-            self._try(lambda: self.store.set_environment(Environment(name.strip())))
-            self._refill_envs(select=name.strip())
-
-    def _rename_environment(self) -> None:
-        old = self.current()
-        if old is None:
-            return
-        new, ok = QInputDialog.getText(self, "Rename environment", "New name:", text=old)
-        if ok and new.strip() and new.strip() != old:
-            self._try(lambda: self.store.rename_environment(old, new.strip()))
-            self._refill_envs(select=new.strip())
-
-    def _delete_environment(self) -> None:
-        name = self.current()
-        if name is not None:
-            self._try(lambda: self.store.delete_environment(name))
-            self._refill_envs()
-
-    def _try(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except ExplorerError as exc:
-            self.error.setText(str(exc))
 
 
 class CollectionsPane(QWidget):
@@ -479,7 +208,8 @@ class CollectionsPane(QWidget):
         self.menu_button.setToolTip("Collections: new, open, import, export")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.menu_button)
-        for action in (
+        _add_actions(
+            menu,
             self.new_collection_action,
             self.open_folder_action,
             self.new_folder_action,
@@ -492,11 +222,7 @@ class CollectionsPane(QWidget):
             self.undo_action,
             self.redo_action,
             self.reload_action,
-        ):
-            if action is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(action)
+        )
         self.menu_button.setMenu(menu)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -505,22 +231,8 @@ class CollectionsPane(QWidget):
         bar.addWidget(self.env_button)
         bar.addWidget(self.menu_button)
 
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.setStyleSheet(
-            "QLabel { background: rgba(191, 135, 0, 0.14); border: 1px solid "
-            "rgba(191, 135, 0, 0.55); border-radius: 4px; padding: 6px; }"
-        )
-        self.notice.hide()
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems_label.setStyleSheet(
-            "QLabel { background: rgba(207, 34, 46, 0.12); border: 1px solid "
-            "rgba(207, 34, 46, 0.5); border-radius: 4px; padding: 6px; }"
-        )
-        self.problems_label.hide()
+        self.notice = _banner(NOTICE_RGB)
+        self.problems_label = _banner(PROBLEM_RGB)
 
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -806,7 +518,7 @@ class CollectionsPane(QWidget):
         if not save_as and self.open_store is not None and self.open_saved is not None:
             saved = self.open_saved
             saved.request = self._for_file(request, saved.request.base_url)
-            if not self._guard(lambda: self.open_store.save_request(saved)):  # type: ignore[union-attr]
+            if not self._guard(partial(self.open_store.save_request, saved)):
                 return None
             self.dirty = False
             self._rebuild(select=saved.path)
@@ -862,8 +574,7 @@ class CollectionsPane(QWidget):
             expected_status=expected_status,
             folder=folder,
         )
-        target = store
-        if not self._guard(lambda: target.save_request(saved)):
+        if not self._guard(partial(store.save_request, saved)):
             return None
         self.open_store, self.open_saved = store, saved
         self.dirty = False
@@ -951,15 +662,14 @@ class CollectionsPane(QWidget):
         if not self._guard(lambda: copies.append(store.duplicate(original))):
             return None
         copy = copies[0]
-        holder: dict[str, object] = {}
+        deleted: list[DeletedRequest] = []
 
         def undo() -> None:
-            holder["deleted"] = store.delete(copy)
+            deleted[:] = [store.delete(copy)]
 
         def redo() -> None:
-            deleted = holder.get("deleted")
-            if deleted is not None:
-                store.restore(deleted)  # type: ignore[arg-type]
+            if deleted:
+                store.restore(deleted[0])
 
         self._push(f"Duplicate '{original.name}'", redo, undo)
         self._rebuild(select=copy.path)
@@ -972,51 +682,52 @@ class CollectionsPane(QWidget):
         store = target.store
         if target.saved is not None:
             saved = target.saved
-            holder: dict[str, object] = {}
-
-            def do() -> None:
-                holder["deleted"] = store.delete(saved)
-
-            if not self._guard(do):
+            if not self._undoable_delete(
+                f"Delete '{saved.name}'", partial(store.delete, saved), store.restore
+            ):
                 return False
             if saved is self.open_saved:
                 self.open_store, self.open_saved = None, None
-            self._push(
-                f"Delete '{saved.name}'",
-                do,
-                lambda: store.restore(holder["deleted"]),  # type: ignore[arg-type]
-            )
-            self._rebuild()
-            self.message.emit(f"Deleted '{saved.name}' (Ctrl+Z to undo)")
-            return True
-        if target.kind == "folder":
+            what = f"'{saved.name}'"
+        elif target.kind == "folder":
             name = target.folder
-            folder_holder: dict[str, object] = {}
-
-            def do_folder() -> None:
-                folder_holder["deleted"] = store.delete_folder(name)
-
-            if not self._guard(do_folder):
+            if not self._undoable_delete(
+                f"Delete folder '{name}'",
+                partial(store.delete_folder, name),
+                store.restore_folder,
+            ):
                 return False
             if self.open_saved is not None and self.open_saved.folder == name:
                 self.open_store, self.open_saved = None, None
-            self._push(
-                f"Delete folder '{name}'",
-                do_folder,
-                lambda: store.restore_folder(folder_holder["deleted"]),  # type: ignore[arg-type]
-            )
-            self._rebuild()
-            self.message.emit(f"Deleted folder '{name}' (Ctrl+Z to undo)")
-            return True
-        return False
+            what = f"folder '{name}'"
+        else:
+            return False
+        self._rebuild()
+        self.message.emit(f"Deleted {what} (Ctrl+Z to undo)")
+        return True
+
+    def _undoable_delete(
+        self, text: str, delete: Callable[[], _Deleted], restore: Callable[[_Deleted], object]
+    ) -> bool:
+        """Delete now (an error is shown and nothing pushed); undo restores what the latest
+        delete returned, redo deletes again."""
+        deleted: list[_Deleted] = []
+
+        def do() -> None:
+            deleted[:] = [delete()]
+
+        if not self._guard(do):
+            return False
+        self._push(text, do, lambda: restore(deleted[0]))
+        return True
 
     def new_folder_dialog(self) -> None:
         store = self.current_store()
         if store is None:
             return
-        name, ok = QInputDialog.getText(self, "New folder", "Folder name:")
-        if ok:
-            self.new_folder(store, name)
+        name = ask_name(self, "New folder", "Folder name:")
+        if name is not None:
+            self.new_folder(store, name)  # an empty name gets the store's explanation
 
     def new_folder(self, store: CollectionStore, name: str) -> bool:
         clean = name.strip()
@@ -1094,36 +805,34 @@ class CollectionsPane(QWidget):
         target = self.model.target(index)
         menu = QMenu(self)
         if target is not None and target.saved is not None:
-            for action in (self.open_action, self.rename_action, self.duplicate_action):
-                menu.addAction(action)
+            _add_actions(menu, self.open_action, self.rename_action, self.duplicate_action)
             move_menu = menu.addMenu("Move to")
             for name in [ROOT_FOLDER, *target.store.collection.folder_names()]:
                 if name != target.saved.folder:
                     move_menu.addAction(name or TOP_LEVEL, self._mover(target, name))
-            menu.addAction(self.delete_action)
-            menu.addSeparator()
-            menu.addAction(self.export_curl_action)
+            _add_actions(menu, self.delete_action, None, self.export_curl_action)
         elif target is not None and target.kind == "folder":
-            for action in (self.rename_action, self.delete_action, self.new_folder_action):
-                menu.addAction(action)
+            _add_actions(menu, self.rename_action, self.delete_action, self.new_folder_action)
         else:
-            for action in (self.new_folder_action, self.environments_action):
-                menu.addAction(action)
-            menu.addSeparator()
-            for action in (self.export_postman_action, self.export_curl_action):
-                menu.addAction(action)
-            menu.addSeparator()
-            for action in (self.new_collection_action, self.open_folder_action):
-                menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.undo_action)
+            _add_actions(
+                menu,
+                self.new_folder_action,
+                self.environments_action,
+                None,
+                self.export_postman_action,
+                self.export_curl_action,
+                None,
+                self.new_collection_action,
+                self.open_folder_action,
+            )
+        _add_actions(menu, None, self.undo_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- collections -----------------------------------------------------------------------
 
     def new_collection_dialog(self) -> None:
-        name, ok = QInputDialog.getText(self, "New collection", "Collection name:")
-        if ok and name.strip():
+        name = ask_name(self, "New collection", "Collection name:")
+        if name:
             self.new_collection(name)
 
     def new_collection(self, name: str, root: Path | None = None) -> CollectionStore | None:
@@ -1139,9 +848,9 @@ class CollectionsPane(QWidget):
         return self._store_at(folder)
 
     def open_folder_dialog(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Open collection folder")
-        if chosen:
-            self.open_folder(Path(chosen))
+        chosen = choose_folder(self, "Open collection folder")
+        if chosen is not None:
+            self.open_folder(chosen)
 
     def open_folder(self, folder: Path) -> CollectionStore | None:
         """Show the collection in ``folder``; an empty folder becomes a new collection."""
@@ -1188,10 +897,8 @@ class CollectionsPane(QWidget):
     # -- import and export -----------------------------------------------------------------
 
     def import_curl_dialog(self) -> None:
-        command, ok = QInputDialog.getMultiLineText(
-            self, "New request from curl", "Paste a curl command for POST /actions/rpc:"
-        )
-        if ok and command.strip():
+        command = ask_curl_command(self)
+        if command is not None:
             self.import_curl(command)
 
     def import_curl(
@@ -1257,11 +964,9 @@ class CollectionsPane(QWidget):
         return saved
 
     def import_postman_dialog(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Import Postman collection", "", POSTMAN_FILTER
-        )
-        if chosen:
-            self.import_postman(Path(chosen))
+        chosen = choose_file_to_open(self, "Import Postman collection", POSTMAN_FILTER)
+        if chosen is not None:
+            self.import_postman(chosen)
 
     def import_postman(self, path: Path) -> CollectionStore | None:
         """Make a new collection from a Postman v2.1 file; report everything not imported."""
@@ -1305,14 +1010,14 @@ class CollectionsPane(QWidget):
         store = self.current_store()
         if store is None:
             return
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = choose_file_to_save(
             self,
             "Export as Postman collection",
-            str(Path.home() / f"{slugify(store.collection.name)}.postman_collection.json"),
+            Path.home() / f"{slugify(store.collection.name)}.postman_collection.json",
             POSTMAN_FILTER,
         )
-        if chosen:
-            self.export_postman(store, Path(chosen))
+        if chosen is not None:
+            self.export_postman(store, chosen)
 
     def export_postman(self, store: CollectionStore, path: Path) -> bool:
         """Write ``store`` as Postman v2.1, the active environment's plain values included
@@ -1343,11 +1048,11 @@ class CollectionsPane(QWidget):
             return
         store = self.current_store()
         stem = slugify(store.collection.name) if store else "requests"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export as curl", str(Path.home() / f"{stem}.sh"), SHELL_FILTER
+        chosen = choose_file_to_save(
+            self, "Export as curl", Path.home() / f"{stem}.sh", SHELL_FILTER
         )
-        if chosen:
-            self.export_curl(requests, Path(chosen))
+        if chosen is not None:
+            self.export_curl(requests, chosen)
 
     def export_curl(self, requests: Iterable[SavedRequest], path: Path) -> bool:
         """A shell script of curl commands; plain variables filled, secrets left as {{name}}."""
@@ -1406,3 +1111,25 @@ def _uuid_form(text: str) -> str:
     if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
     return text
+
+
+def _banner(rgb: str) -> QLabel:
+    """A hidden, selectable, word-wrapped message box tinted with ``rgb`` ("r, g, b")."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet(
+        f"QLabel {{ background: rgba({rgb}, 0.14); border: 1px solid rgba({rgb}, 0.55); "
+        "border-radius: 4px; padding: 6px; }"
+    )
+    label.hide()
+    return label
+
+
+def _add_actions(menu: QMenu, *actions: QAction | None) -> None:
+    """Add ``actions`` to ``menu`` in order; ``None`` is a separator."""
+    for action in actions:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)

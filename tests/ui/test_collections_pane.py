@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from explorer.core.postman import SCHEMA_URL
 from explorer.core.request import RpcRequest
@@ -15,13 +15,9 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.settings import Settings
+from explorer.ui.collection_dialogs import EnvironmentsDialog, SaveRequestDialog
 from explorer.ui.collections_model import DIRTY_MARK, CollectionsModel
-from explorer.ui.collections_pane import (
-    NO_ENVIRONMENT,
-    CollectionsPane,
-    EnvironmentsDialog,
-    SaveRequestDialog,
-)
+from explorer.ui.collections_pane import NO_ENVIRONMENT, CollectionsPane
 
 pytestmark = pytest.mark.gui
 
@@ -439,3 +435,19 @@ def test_history_requests_can_be_saved_into_a_collection(
         "    hibob_search_employees",
         "    hibob_search_employees",
     ]
+
+
+def test_environments_can_be_added_and_renamed_from_the_dialog(
+    qtbot, monkeypatch, pane: CollectionsPane, collections_dir: Path
+) -> None:
+    answers = iter([("  customer X prod ", True), ("customer-x", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    store = pane.stores[0]
+    dialog = EnvironmentsDialog(store, pane)
+    qtbot.addWidget(dialog)
+    dialog.add_env.click()
+    assert dialog.current() == "customer X prod"
+    dialog.rename_env.click()
+    assert sorted(store.collection.environments) == ["customer-x", "staging"]
+    meta = json.loads((collections_dir / "smoke" / "collection.json").read_text())
+    assert sorted(meta["environments"]) == ["customer-x", "staging"]

@@ -1,0 +1,353 @@
+"""Dialogs of the collections pane: save a request, edit environments, and the small prompts.
+
+They live apart from the pane so the pane is only the tree and its commands. The save dialog
+and the prompts only collect answers (the pane does the saving); the environments dialog edits
+one collection's environments directly, because each Apply is a store call of its own and
+secret values must go straight to the keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.errors import ExplorerError
+from explorer.core.request import DEFAULT_BASE_URL
+from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
+
+DEFAULT_COLLECTION = "My requests"
+TOP_LEVEL = "(top level)"
+POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
+SHELL_FILTER = "Shell script (*.sh)"
+
+
+class SaveRequestDialog(QDialog):
+    """Name, description, collection, folder and expected status of a request being saved."""
+
+    def __init__(
+        self,
+        stores: list[CollectionStore],
+        *,
+        name: str,
+        description: str = "",
+        expected_status: int | None = None,
+        store: CollectionStore | None = None,
+        folder: str = ROOT_FOLDER,
+        base_url: str = DEFAULT_BASE_URL,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save request")
+        self.stores = stores
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. List employees")
+        self.description_edit = QPlainTextEdit(description)
+        self.description_edit.setPlaceholderText("What this call checks (optional)")
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
+        self.collection_combo = QComboBox()
+        for candidate in stores:
+            self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
+        if not stores:
+            self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
+        self.folder_combo = QComboBox()
+        self.folder_combo.setEditable(True)
+        self.folder_combo.setToolTip("Pick a folder or type a new folder name")
+        self.status_spin = QSpinBox()
+        self.status_spin.setRange(99, 599)
+        self.status_spin.setSpecialValueText("any 2xx")
+        self.status_spin.setValue(expected_status if expected_status is not None else 99)
+        self.status_spin.setToolTip("The status the runner expects (default: any 2xx)")
+        self.pin_check = QCheckBox(f"Always send to {base_url}")
+        self.pin_check.setToolTip(
+            "Unticked, the request goes wherever the active profile points, so colleagues "
+            "can run it against their own server."
+        )
+        self.pin_check.setVisible(base_url.rstrip("/") != DEFAULT_BASE_URL)
+
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Description:", self.description_edit)
+        form.addRow("&Collection:", self.collection_combo)
+        form.addRow("&Folder:", self.folder_combo)
+        form.addRow("&Expected status:", self.status_spin)
+        form.addRow("", self.pin_check)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.collection_combo.currentIndexChanged.connect(self._fill_folders)
+        self.name_edit.textChanged.connect(self._update_ok)
+        if store is not None and store in stores:
+            self.collection_combo.setCurrentIndex(stores.index(store))
+        self._fill_folders()
+        self.folder_combo.setCurrentText(folder or TOP_LEVEL)
+        self._update_ok()
+        self.resize(460, self.sizeHint().height())
+
+    def _fill_folders(self) -> None:
+        self.folder_combo.clear()
+        self.folder_combo.addItem(TOP_LEVEL)
+        store = self.chosen_store()
+        if store is not None:
+            self.folder_combo.addItems(store.collection.folder_names())
+
+    def _update_ok(self) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        button.setEnabled(bool(self.name_edit.text().strip()))
+
+    def chosen_store(self) -> CollectionStore | None:
+        index = self.collection_combo.currentIndex()
+        return self.stores[index] if 0 <= index < len(self.stores) else None
+
+    def folder(self) -> str:
+        text = self.folder_combo.currentText().strip()
+        return ROOT_FOLDER if text in ("", TOP_LEVEL) else text
+
+    def expected_status(self) -> int | None:
+        value = self.status_spin.value()
+        return None if value < 100 else value
+
+
+class EnvironmentsDialog(QDialog):
+    """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
+
+    A secret's value is never shown; leaving its cell empty keeps the stored value.
+    """
+
+    def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(f"Environments of {store.collection.name}")
+        self.env_combo = QComboBox()
+        self.add_env = QPushButton("Add…")
+        self.rename_env = QPushButton("Rename…")
+        self.delete_env = QPushButton("Delete")
+        top = QHBoxLayout()
+        env_label = QLabel("&Environment:")
+        env_label.setBuddy(self.env_combo)
+        top.addWidget(env_label)
+        top.addWidget(self.env_combo, 1)
+        for button in (self.add_env, self.rename_env, self.delete_env):
+            button.setAutoDefault(False)  # Enter in the table must not add an environment
+            top.addWidget(button)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.add_var = QPushButton("Add variable")
+        self.remove_var = QPushButton("Remove variable")
+        self.note = QLabel(
+            "Secret values go to the OS keyring, never into the collection's files; "
+            "each colleague sets their own."
+        )
+        self.note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #cf222e")
+        row = QHBoxLayout()
+        row.addWidget(self.add_var)
+        row.addWidget(self.remove_var)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
+        )
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.clicked.connect(self.apply)
+        self.apply_button.setDefault(True)
+        for button in (self.add_var, self.remove_var):
+            button.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 380)
+
+        self.env_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.add_env.clicked.connect(self._add_environment)
+        self.rename_env.clicked.connect(self._rename_environment)
+        self.delete_env.clicked.connect(self._delete_environment)
+        self.add_var.clicked.connect(lambda: self.add_row("", "", secret=False))
+        self.remove_var.clicked.connect(self._remove_row)
+        self._removed: list[str] = []
+        self._refill_envs()
+
+    def current(self) -> str | None:
+        name = self.env_combo.currentText()
+        return name if name in self.store.collection.environments else None
+
+    def _refill_envs(self, select: str | None = None) -> None:
+        keep = select or self.env_combo.currentText()
+        self.env_combo.blockSignals(True)
+        self.env_combo.clear()
+        self.env_combo.addItems(sorted(self.store.collection.environments))
+        index = self.env_combo.findText(keep)
+        self.env_combo.setCurrentIndex(max(index, 0))
+        self.env_combo.blockSignals(False)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(0)
+        self._removed = []
+        name = self.current()
+        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
+            widget.setEnabled(name is not None)
+        self.apply_button.setEnabled(name is not None)
+        if name is None:
+            return
+        env = self.store.collection.environments[name]
+        for key in sorted(env.variables):
+            self.add_row(key, env.variables[key], secret=False)
+        try:
+            missing = set(self.store.missing_secrets(name))
+        except ExplorerError as exc:
+            missing = set(env.secrets)
+            self.error.setText(f"Secret values cannot be read: {exc}")
+        for key in sorted(env.secrets):
+            row = self.add_row(key, "", secret=True)
+            check = self.table.item(row, 2)
+            if check is not None:
+                check.setText("not set here" if key in missing else "in keyring")
+
+    def add_row(self, name: str, value: str, *, secret: bool) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        value_item = QTableWidgetItem(value)
+        if secret:
+            value_item.setToolTip("Stored in the OS keyring; type a new value to replace it")
+        self.table.setItem(row, 1, value_item)
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        check.setCheckState(Qt.CheckState.Checked if secret else Qt.CheckState.Unchecked)
+        check.setData(Qt.ItemDataRole.UserRole, name if secret else None)
+        self.table.setItem(row, 2, check)
+        return row
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            item = self.table.item(row, 0)
+            if item is not None and item.text().strip():
+                self._removed.append(item.text().strip())
+            self.table.removeRow(row)
+
+    def apply(self) -> bool:
+        """Write the table to the collection (and secret values to the keyring)."""
+        name = self.current()
+        if name is None:
+            return False
+        self.error.clear()
+        try:
+            for removed in self._removed:
+                self.store.delete_variable(name, removed)
+            self._removed = []
+            env = self.store.collection.environments[name]
+            for row in range(self.table.rowCount()):
+                key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
+                value = (self.table.item(row, 1) or QTableWidgetItem()).text()
+                check = self.table.item(row, 2)
+                secret = check is not None and check.checkState() == Qt.CheckState.Checked
+                if not key:
+                    continue
+                if secret and not value and key in env.secrets:
+                    continue  # empty secret cell: keep the stored value
+                self.store.set_variable(name, key, value, secret=secret)
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._fill()
+        return True
+
+    def _add_environment(self) -> None:
+        name = ask_name(self, "New environment", "Name (e.g. staging):")
+        if name:
+            self._try(lambda: self.store.set_environment(Environment(name)))
+            self._refill_envs(select=name)
+
+    def _rename_environment(self) -> None:
+        old = self.current()
+        if old is None:
+            return
+        new = ask_name(self, "Rename environment", "New name:", text=old)
+        if new and new != old:
+            self._try(lambda: self.store.rename_environment(old, new))
+            self._refill_envs(select=new)
+
+    def _delete_environment(self) -> None:
+        name = self.current()
+        if name is not None:
+            self._try(lambda: self.store.delete_environment(name))
+            self._refill_envs()
+
+    def _try(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+
+
+# -- prompts -------------------------------------------------------------------------------
+# Thin wrappers over Qt's static dialogs, so the pane reads as intent ("ask for a name") and
+# every "cancelled" comes back as ``None``. Tests fake the Qt statics, which these call.
+
+
+def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """A one-line name, stripped; ``None`` when cancelled (an empty answer is ``""``)."""
+    name, ok = QInputDialog.getText(parent, title, label, text=text)
+    return name.strip() if ok else None
+
+
+def ask_curl_command(parent: QWidget) -> str | None:
+    """A pasted curl command; ``None`` when cancelled or left empty."""
+    command, ok = QInputDialog.getMultiLineText(
+        parent, "New request from curl", "Paste a curl command for POST /actions/rpc:"
+    )
+    return command if ok and command.strip() else None
+
+
+def choose_folder(parent: QWidget, title: str) -> Path | None:
+    chosen = QFileDialog.getExistingDirectory(parent, title)
+    return Path(chosen) if chosen else None
+
+
+def choose_file_to_open(parent: QWidget, title: str, file_filter: str) -> Path | None:
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(chosen) if chosen else None
+
+
+def choose_file_to_save(
+    parent: QWidget, title: str, suggested: Path, file_filter: str
+) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    return Path(chosen) if chosen else None
