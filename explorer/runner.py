@@ -6,6 +6,11 @@ profile's server and account, and must meet its expectation (its ``expected_stat
 and JSON reports to files that CI can keep. The API key comes from ``STACKONE_API_KEY`` or the
 profile's entry in the OS keyring and is never written anywhere.
 
+Variables: the ``--env`` environment's values (secrets from the OS keyring), overridden by
+``STACKONE_VAR_<NAME>`` environment variables, overridden by ``--var NAME=VALUE``. The last two
+are how a CI machine without a keyring gets secret values; every value given that way, and
+every keyring secret, is masked (``***``) in the table, progress and reports.
+
 Exit status: 0 every request met its expectation; 1 at least one did not (or a request file
 could not be loaded); 2 the run could not start (bad arguments, no key, unknown collection,
 profile or environment).
@@ -18,10 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +37,7 @@ from explorer import __version__
 from explorer.core.client import RpcClient
 from explorer.core.errors import ExplorerError, InvalidRequest
 from explorer.core.request import DEFAULT_BASE_URL
-from explorer.core.variables import UnresolvedVariables, resolve
+from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
 from explorer.store.collections import (
     Collection,
     CollectionError,
@@ -42,13 +48,18 @@ from explorer.store.collections import (
     is_collection,
     requests_named,
 )
-from explorer.store.credentials import KeyringCredentials
+from explorer.store.credentials import CredentialStore, KeyringCredentials
 from explorer.store.files import write_atomic
 from explorer.store.paths import resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 
 KEY_ENV = "STACKONE_API_KEY"
+VAR_ENV_PREFIX = "STACKONE_VAR_"
 REPORT_FORMAT = "stackone-explorer-run"
+MASK = "***"
+# Shorter values are not masked: hiding every "1" would garble statuses and messages, and a
+# value that short protects nothing.
+MIN_MASKED_LENGTH = 4
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -104,6 +115,7 @@ def run_requests(
     values: Mapping[str, str],
     profile: Profile | None = None,
     base_url: str | None = None,
+    masked: Iterable[str] = (),
     progress: Callable[[int, SavedRequest, RunResult | None], None] | None = None,
 ) -> list[RunResult]:
     """Send each request in order and judge it. Never raises for a single request's problem.
@@ -112,17 +124,58 @@ def run_requests(
         values: the environment's variables (secrets included) for ``{{name}}`` placeholders.
         profile: supplies the base URL and account id where a request leaves them unset.
         base_url: overrides every request's base URL (``--base-url``).
+        masked: secret values; a server message or action that echoes one shows ``***``
+            instead, so results can be printed and written anywhere.
         progress: called before (result ``None``) and after each request.
     """
+    hide = _masker(masked)
     results = []
     for index, saved in enumerate(requests):
         if progress is not None:
             progress(index, saved, None)
         result = _run_one(saved, client, api_key, values, profile, base_url)
+        # The only places a resolved value can come back: the action and free-text messages.
+        result.action, result.message = hide(result.action), hide(result.message)
         results.append(result)
         if progress is not None:
             progress(index, saved, result)
     return results
+
+
+def _masker(values: Iterable[str]) -> Callable[[str], str]:
+    """A function replacing each of ``values`` (longest first) with ``***`` in a text."""
+    secrets = sorted({v for v in values if len(v) >= MIN_MASKED_LENGTH}, key=len, reverse=True)
+    if not secrets:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(v) for v in secrets))
+    return lambda text: pattern.sub(MASK, text)
+
+
+def variable_env_name(name: str) -> str:
+    """The environment variable that sets ``{{name}}``: ``STACKONE_VAR_`` + the name
+    upper-cased, each character other than A-Z and 0-9 made ``_`` (``api-key`` ->
+    ``STACKONE_VAR_API_KEY``)."""
+    return VAR_ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+def parse_vars(items: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` arguments as a dict (a later NAME wins).
+
+    Raises:
+        SetupError: an item is not ``NAME=VALUE``; the message never repeats the item, which
+            may be a secret typed without its name.
+    """
+    values: dict[str, str] = {}
+    for number, item in enumerate(items, start=1):
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not PLACEHOLDER.fullmatch("{{" + name + "}}"):
+            raise SetupError(
+                f"--var number {number} is not NAME=VALUE (a variable name without spaces or "
+                "braces, then '='). Its text is not shown in case it is a secret."
+            )
+        values[name] = value
+    return values
 
 
 def _run_one(
@@ -187,10 +240,30 @@ def _run_one(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stackone-explorer run",
-        description="Run a saved collection's requests in order and check each one's expected "
-        "status (default: any 2xx). Exit status: 0 all passed, 1 some failed, 2 setup error.",
-        epilog=f"The API key is read from ${KEY_ENV}, else from the profile's entry in the OS "
-        "keyring. It is never written to any output.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run a saved collection's requests in order and check each one's expected\n"
+        "status (default: any 2xx).",
+        epilog=f"""\
+API key:
+  Read from ${KEY_ENV}, else from the profile's entry in the OS keyring.
+  It is never written to any output.
+
+Variables ({{{{name}}}} in the requests), later sources winning:
+  1. the --env environment of the collection (secret values from the OS keyring)
+  2. environment variables {VAR_ENV_PREFIX}<NAME>: the name upper-cased, every
+     character other than A-Z and 0-9 made "_" ({{{{api-key}}}} -> {VAR_ENV_PREFIX}API_KEY)
+  3. --var NAME=VALUE
+  Without a keyring (CI), give secret values with 2 or 3; prefer 2, as command
+  lines are visible to other users of the machine. Values given with 2 or 3 and
+  keyring secrets are shown as {MASK} in the table, progress and reports (values
+  shorter than {MIN_MASKED_LENGTH} characters are not masked).
+
+Exit status:
+  0  every request met its expected status
+  1  at least one did not, could not be sent, or a request file did not load
+  2  the run could not start (usage, no key, unknown collection, profile or
+     environment)
+""",
     )
     parser.add_argument(
         "collection",
@@ -198,6 +271,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the collection folder, or the name of a folder in the data directory's collections",
     )
     parser.add_argument("--env", metavar="NAME", help="the collection environment to use")
+    parser.add_argument(
+        "--var",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help=f"set {{{{NAME}}}}, over the environment and {VAR_ENV_PREFIX}<NAME> (repeatable)",
+    )
     parser.add_argument(
         "--profile",
         metavar="NAME",
@@ -234,6 +314,8 @@ class _Plan:
     api_key: str
     values: dict[str, str]
     environment: str | None
+    given: list[str]  # names set by --var or STACKONE_VAR_*
+    masked: set[str]  # values never to print
 
 
 def main(
@@ -242,8 +324,12 @@ def main(
     environ: Mapping[str, str] | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    credentials: CredentialStore | None = None,
 ) -> int:
-    """Entry point of ``stackone-explorer run``. Returns the exit status."""
+    """Entry point of ``stackone-explorer run``. Returns the exit status.
+
+    ``environ``, the streams and ``credentials`` (default: the OS keyring) are for tests.
+    """
     env = os.environ if environ is None else environ
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -252,7 +338,7 @@ def main(
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else EXIT_SETUP
     try:
-        plan = _plan(args, env, err)
+        plan = _plan(args, env, err, credentials)
     except (SetupError, CollectionError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_SETUP
@@ -266,7 +352,8 @@ def main(
     where = args.base_url or (plan.profile.base_url if plan.profile else "the requests' URLs")
     print(
         f"Running {total} request(s) of '{plan.collection.name}' against {where}"
-        + (f", environment '{plan.environment}'" if plan.environment else ""),
+        + (f", environment '{plan.environment}'" if plan.environment else "")
+        + (f", variables given: {', '.join(plan.given)}" if plan.given else ""),
         file=err,
     )
 
@@ -291,6 +378,7 @@ def main(
             values=plan.values,
             profile=plan.profile,
             base_url=args.base_url,
+            masked=plan.masked,
             progress=progress,
         )
     elapsed = time.perf_counter() - clock
@@ -301,6 +389,7 @@ def main(
         "collection": plan.collection.name,
         "collection_path": str(plan.collection.root),
         "environment": plan.environment,
+        "variables_given": plan.given,
         "profile": plan.profile.name if plan.profile else None,
         "base_url": args.base_url or (plan.profile.base_url if plan.profile else None),
         "started_at": started.isoformat(timespec="seconds"),
@@ -318,7 +407,13 @@ def main(
     return EXIT_FAILED if failed else EXIT_PASSED
 
 
-def _plan(args: argparse.Namespace, env: Mapping[str, str], err: TextIO) -> _Plan:
+def _plan(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    err: TextIO,
+    keyring: CredentialStore | None,
+) -> _Plan:
+    given_on_command_line = parse_vars(args.var)
     paths = resolve_paths(args.home, environ=env)
     root = _find_collection(args.collection, paths.collections_dir)
 
@@ -338,7 +433,7 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], err: TextIO) -> _Pla
     api_key = env.get(KEY_ENV, "").strip()
     credentials = None
     if not api_key or args.env:
-        credentials = KeyringCredentials()
+        credentials = keyring if keyring is not None else KeyringCredentials()
     if not api_key:
         if profile is None:
             raise SetupError(
@@ -359,24 +454,74 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], err: TextIO) -> _Pla
     if not requests:
         raise SetupError(f"The collection {collection.name!r} has no saved requests to run.")
 
+    names = _variable_names(collection)
+    given = _variables_from_environ(names, env, err)
+    given.update(given_on_command_line)
+    for name in sorted(set(given_on_command_line) - names):
+        print(f"note: --var {name} matches no variable of the collection; ignored", file=err)
     values: dict[str, str] = {}
+    masked = set(given.values())
     if args.env:
         if args.env not in collection.environments:
             known = ", ".join(sorted(collection.environments)) or "none defined"
             raise SetupError(
                 f"The collection has no environment called {args.env!r} (environments: {known})."
             )
+        environment = collection.environments[args.env]
         try:
-            values = store.environment_values(args.env)
+            values = store.environment_values(args.env, skip=given)
         except ExplorerError as exc:
             # Without a keyring only the secret variables are missing; the requests that
             # need them report it, the others still run.
-            print(f"warning: secret variables unavailable: {exc}", file=err)
-            values = dict(collection.environments[args.env].variables)
+            missing = ", ".join(s for s in environment.secrets if s not in given)
+            print(
+                f"warning: secret variables unavailable ({missing}): {exc}\n"
+                f"Give their values with {VAR_ENV_PREFIX}<NAME> or --var NAME=VALUE.",
+                file=err,
+            )
+            values = dict(environment.variables)
+        masked.update(values[s] for s in environment.secrets if s in values)
     elif collection.environments:
-        names = ", ".join(sorted(collection.environments))
-        print(f"note: no --env given; the collection defines: {names}", file=err)
-    return _Plan(store, collection, problems, requests, profile, api_key, values, args.env)
+        defined = ", ".join(sorted(collection.environments))
+        print(f"note: no --env given; the collection defines: {defined}", file=err)
+    values.update(given)
+    return _Plan(
+        store,
+        collection,
+        problems,
+        requests,
+        profile,
+        api_key,
+        values,
+        args.env,
+        sorted(given),
+        masked,
+    )
+
+
+def _variable_names(collection: Collection) -> set[str]:
+    """Every variable name the collection knows: used in a request or defined in an
+    environment."""
+    names: set[str] = set()
+    for saved in collection.requests():
+        names |= find_variables(saved.request)
+    for environment in collection.environments.values():
+        names |= set(environment.variables) | set(environment.secrets)
+    return names
+
+
+def _variables_from_environ(
+    names: Iterable[str], env: Mapping[str, str], err: TextIO
+) -> dict[str, str]:
+    """Values of ``STACKONE_VAR_<NAME>`` for each of ``names``. One matching none of them is
+    probably a typo: say so (by name only, never the value)."""
+    values = {
+        name: env[variable_env_name(name)] for name in names if variable_env_name(name) in env
+    }
+    used = {variable_env_name(name) for name in values}
+    for key in sorted(k for k in env if k.startswith(VAR_ENV_PREFIX) and k not in used):
+        print(f"note: {key} matches no variable of the collection; ignored", file=err)
+    return values
 
 
 def _find_collection(name: str, collections_dir: Path) -> Path:

@@ -15,8 +15,9 @@ import pytest
 
 from explorer.core.request import RpcRequest
 from explorer.demo.server import DemoServer
-from explorer.runner import main
+from explorer.runner import main, variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
+from explorer.store.credentials import MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
@@ -81,7 +82,11 @@ def _collection(root: Path, *, failing: bool = False) -> Path:
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "STACKONE_API_KEY"}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "STACKONE_API_KEY" and not k.startswith("STACKONE_VAR_")
+    }
     environ.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "explorer", "run", *map(str, args)],
@@ -174,9 +179,19 @@ def test_a_request_missing_its_expectation_fails_the_run(tmp_path: Path, home: P
     _no_key_in(tmp_path)
 
 
-def _main(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def _main(
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    credentials: MemoryCredentials | None = None,
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in args], environ=env or {}, stdout=out, stderr=err)
+    code = main(
+        [str(a) for a in args],
+        environ=env or {},
+        stdout=out,
+        stderr=err,
+        credentials=credentials,
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -259,3 +274,141 @@ def test_not_a_collection_is_a_setup_error(tmp_path: Path) -> None:
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     code, _, _ = _main("--no-such-option")
     assert code == 2
+
+
+# -- variables given on the command line or in STACKONE_VAR_* (CI without a keyring) ---------
+
+SECRET = "acct_SECRET_CANARY_77f3"  # the demo answers "Account <id> not found": an echo
+EMPLOYEE = "EMPLOYEE_CANARY_0c41"  # and "Employee <id> not found in BambooHR"
+
+
+def _secret_collection(root: Path) -> Path:
+    """One request whose account id is a secret variable and whose employee id is plain."""
+    store = CollectionStore.create(root, "Secrets")
+    store.set_environment(Environment("ci", {"employee": "40001"}, ["account"]))
+    store.save_request(
+        SavedRequest(
+            "Get employee",
+            RpcRequest(
+                action="bamboohr_get_employee",
+                account_id="{{account}}",
+                path={"id": "{{employee}}"},
+            ),
+        )
+    )
+    return root
+
+
+def _outputs(out: str, err: str, *reports: Path) -> str:
+    return "\n".join([out, err, *(r.read_text() for r in reports)])
+
+
+def test_variable_env_names() -> None:
+    assert variable_env_name("account") == "STACKONE_VAR_ACCOUNT"
+    assert variable_env_name("api-key") == "STACKONE_VAR_API_KEY"
+    assert variable_env_name("tenant.id2") == "STACKONE_VAR_TENANT_ID2"
+
+
+def test_secrets_from_environment_variables_run_without_a_keyring(
+    tmp_path: Path, home: Path
+) -> None:
+    """A CI machine: no keyring backend at all, the secret given as STACKONE_VAR_ACCOUNT."""
+    collection = _secret_collection(tmp_path / "secrets")
+    done = _run(
+        collection, "--env", "ci", "--home", home,
+        env={
+            "STACKONE_API_KEY": KEY,
+            "STACKONE_VAR_ACCOUNT": "acct_bamboohr_demo",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        },
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "variables given: account" in done.stderr
+    assert "warning" not in done.stderr  # the keyring was never needed
+    assert done.stdout.splitlines()[-1].startswith("1 passed, 0 failed, 0 errors")
+
+
+def test_given_values_override_the_environment_and_never_reach_outputs(
+    tmp_path: Path, home: Path
+) -> None:
+    collection = _secret_collection(tmp_path / "secrets")
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
+    code, out, err = _main(
+        collection, "--env", "ci", "--home", home, "--junit", junit, "--json", report,
+        "--var", f"employee={EMPLOYEE}",  # over the environment's 40001 and the env variable
+        env={
+            "STACKONE_API_KEY": KEY,
+            "STACKONE_VAR_ACCOUNT": "acct_bamboohr_demo",
+            "STACKONE_VAR_EMPLOYEE": "40002",
+        },
+        credentials=MemoryCredentials(),
+    )  # fmt: skip
+    assert code == 1  # the canary employee does not exist: 404
+    assert "404 (expected 2xx)" in out
+    data = json.loads(report.read_text())
+    assert data["variables_given"] == ["account", "employee"]
+    assert "Employee *** not found" in data["results"][0]["message"]
+    assert EMPLOYEE not in _outputs(out, err, junit, report)
+
+    # Without --var the environment variable wins over the collection's value.
+    code, out, err = _main(
+        collection, "--env", "ci", "--home", home, "--junit", junit,
+        env={
+            "STACKONE_API_KEY": KEY,
+            "STACKONE_VAR_ACCOUNT": SECRET,
+            "STACKONE_VAR_EMPLOYEE": "40002",
+        },
+        credentials=MemoryCredentials(),
+    )  # fmt: skip
+    assert code == 1
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and "Account *** not found" in failure.attrib["message"]
+    assert SECRET not in _outputs(out, err, junit)
+
+
+def test_keyring_secrets_are_masked_too(tmp_path: Path, home: Path) -> None:
+    collection = _secret_collection(tmp_path / "secrets")
+    keyring = MemoryCredentials()
+    store = CollectionStore(collection, credentials=keyring)
+    store.load()
+    store.set_variable("ci", "account", SECRET, secret=True)
+    report = tmp_path / "report.json"
+    code, out, err = _main(
+        collection, "--env", "ci", "--home", home, "--json", report,
+        env={"STACKONE_API_KEY": KEY}, credentials=keyring,
+    )  # fmt: skip
+    assert code == 1
+    assert "Account *** not found" in json.loads(report.read_text())["results"][0]["message"]
+    assert SECRET not in _outputs(out, err, report)
+
+
+def test_a_secret_without_a_value_names_the_ways_to_give_it(tmp_path: Path, home: Path) -> None:
+    collection = _secret_collection(tmp_path / "secrets")
+    code, out, err = _main(
+        collection, "--env", "ci", "--home", home,
+        env={"STACKONE_API_KEY": KEY, "STACKONE_VAR_ACOUNT": "typo"},
+        credentials=MemoryCredentials(),
+    )  # fmt: skip
+    assert code == 1
+    assert "note: STACKONE_VAR_ACOUNT matches no variable of the collection" in err
+    assert "1 variable has no value: {{account}}" in err
+    assert out.splitlines()[-1].startswith("0 passed, 0 failed, 1 errors")
+
+
+def test_a_malformed_var_is_a_setup_error_that_does_not_echo_it(tmp_path: Path) -> None:
+    collection = _secret_collection(tmp_path / "secrets")
+    code, out, err = _main(
+        collection, "--var", "employee=1", "--var", SECRET, env={"STACKONE_API_KEY": KEY}
+    )
+    assert code == 2
+    assert "--var number 2 is not NAME=VALUE" in err
+    assert SECRET not in out + err
+
+
+def test_help_documents_variables_and_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _main("--help")
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "--var NAME=VALUE" in text
+    assert "STACKONE_VAR_<NAME>" in text
+    assert "2  the run could not start" in text

@@ -34,7 +34,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -730,19 +730,26 @@ class CollectionStore:
             self._secrets().delete(self.secret_key(environment, name))
         self._write_meta()
 
-    def environment_values(self, name: str) -> dict[str, str]:
+    def environment_values(self, name: str, *, skip: Container[str] = ()) -> dict[str, str]:
         """Every value of environment ``name``, secrets read from the keyring.
 
         A secret with no value in this machine's keyring is left out, so resolving a request
         that uses it reports it as unresolved (a colleague must set their own).
 
+        Args:
+            skip: secret names not to read, because the caller has their values from
+                elsewhere (the runner's ``--var``); with every secret skipped the keyring is
+                never asked, so a CI machine without one is fine.
+
         Raises:
             CollectionError: no such environment.
-            KeyringUnavailable: the environment has secrets but there is no keyring.
+            KeyringUnavailable: the environment has secrets to read but there is no keyring.
         """
         env = self._environment(name)
         values = dict(env.variables)
         for secret in env.secrets:
+            if secret in skip:
+                continue
             value = self._secrets().get(self.secret_key(name, secret))
             if value is not None:
                 values[secret] = value

@@ -334,6 +334,18 @@ def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> No
     assert keyring.get(f"collection:{collection_id}:prod:tenant_token") is None
 
 
+def test_secrets_given_elsewhere_need_no_keyring(tmp_path: Path) -> None:
+    """The runner on CI: every secret comes from --var, so the keyring is never asked."""
+    root = tmp_path / "smoke"
+    _store(root, MemoryCredentials()).set_variable("staging", "token", CANARY, secret=True)
+    without_keyring = CollectionStore(root)
+    without_keyring.load()
+    with pytest.raises(CollectionError, match="keyring"):
+        without_keyring.environment_values("staging")
+    values = without_keyring.environment_values("staging", skip={"token"})
+    assert values == {"account_id": "acct_bamboohr_demo"}
+
+
 def test_a_literal_secret_header_is_refused(tmp_path: Path) -> None:
     store = CollectionStore.create(tmp_path / "c", "C")
     request = RpcRequest(action="x", headers={"authorization": f"Bearer {CANARY}"})
