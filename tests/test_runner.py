@@ -26,7 +26,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    demo = DemoServer(port=0, api_key=KEY).start()
+    """This module's own demo server, not the session ``demo_server``: its own key and so its
+    own per-key rate-limit budget, which nothing else spends. The whole module sends about
+    twenty requests (no ``hibob_search_employees``, whose 429 cycle is per key); the limit is
+    set explicitly so a change to the demo's default cannot make these tests flaky."""
+    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
     yield demo
     demo.stop()
 
