@@ -153,12 +153,32 @@ class RpcClient:
         http_request = build_http_request(request, api_key)
         if on_sent is not None:
             on_sent(SentRequest.from_http(http_request))
+        return self.send_http(
+            http_request, base_url=request.base_url, timeout=request.timeout, cancel=cancel
+        )
+
+    def send_http(
+        self,
+        http_request: httpx.Request,
+        *,
+        base_url: str,
+        timeout: float,
+        cancel: CancelToken | None = None,
+    ) -> RpcResponse:
+        """Send any prepared request (e.g. ``GET /accounts``) the way ``send`` sends an RPC call.
+
+        Shared so every StackOne endpoint gets the same cancellation, error mapping and reading.
+
+        Raises:
+            TransportError: a subclass saying why no complete response arrived.
+        """
+        cancel = cancel or CancelToken()
         http_request.extensions = {
-            "timeout": httpx.Timeout(request.timeout).as_dict(),
+            "timeout": httpx.Timeout(timeout).as_dict(),
             "trace": _tracer(cancel),
         }
         if cancel.cancelled:
-            raise errors.Cancelled(request.base_url)
+            raise errors.Cancelled(base_url)
         start = time.perf_counter()
         try:
             http_response = self._http.send(http_request, stream=True)
@@ -170,15 +190,15 @@ class RpcClient:
                 chunks = []
                 for chunk in http_response.iter_bytes(_CHUNK):
                     if cancel.cancelled:
-                        raise errors.Cancelled(request.base_url)
+                        raise errors.Cancelled(base_url)
                     chunks.append(chunk)
             finally:
                 http_response.close()
         except httpx.HTTPError as exc:
-            raise map_transport_error(exc, request.base_url, cancel.cancelled) from exc
+            raise map_transport_error(exc, base_url, cancel.cancelled) from exc
         total = time.perf_counter() - start
         if cancel.cancelled:
-            raise errors.Cancelled(request.base_url)
+            raise errors.Cancelled(base_url)
         body = b"".join(chunks)
         return read_response(
             http_response.status_code,
