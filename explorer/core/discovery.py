@@ -145,7 +145,9 @@ class Account:
         if self.type and self.type.upper() != "PRODUCTION":
             facts.append(self.type.lower())
         inside = ", ".join(f for f in facts if f)
-        return f"{self.title()}{f' ({inside})' if inside else ''} {self.id}"
+        title = self.title()
+        line = f"{title} ({inside})" if inside else title
+        return line if title == self.id else f"{line} {self.id}"
 
 
 @dataclass
