@@ -225,6 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
     server_version = "StackOne-Demo/1.0"
     sys_version = ""
+
+    def version_string(self) -> str:
+        # The base class joins server_version and sys_version with a space; send no stray one.
+        return self.server_version
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_SECONDS
 
