@@ -28,14 +28,15 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from explorer import __version__
-from explorer.core.client import RpcClient
+from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import ExplorerError, InvalidRequest
+from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
 from explorer.store.collections import (
@@ -87,6 +88,9 @@ class RunResult:
     time_ms: float | None = None
     request_id: str | None = None
     message: str = ""
+    # What was sent and received, for the window's history; never in a report (it holds the
+    # resolved variables, secrets included).
+    exchange: Exchange | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -117,6 +121,7 @@ def run_requests(
     base_url: str | None = None,
     masked: Iterable[str] = (),
     progress: Callable[[int, SavedRequest, RunResult | None], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> list[RunResult]:
     """Send each request in order and judge it. Never raises for a single request's problem.
 
@@ -126,14 +131,19 @@ def run_requests(
         base_url: overrides every request's base URL (``--base-url``).
         masked: secret values; a server message or action that echoes one shows ``***``
             instead, so results can be printed and written anywhere.
-        progress: called before (result ``None``) and after each request.
+        progress: called before (result ``None``) and after each request, on the calling
+            thread (the window runs this on a worker and forwards it by signal).
+        cancel: ``cancel()`` from another thread aborts the request in flight (it ends as an
+            error, "Cancelled") and runs no further request; the results so far are returned.
     """
     hide = _masker(masked)
-    results = []
+    results: list[RunResult] = []
     for index, saved in enumerate(requests):
+        if cancel is not None and cancel.cancelled:
+            break
         if progress is not None:
             progress(index, saved, None)
-        result = _run_one(saved, client, api_key, values, profile, base_url)
+        result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
         # The only places a resolved value can come back: the action and free-text messages.
         result.action, result.message = hide(result.action), hide(result.message)
         results.append(result)
@@ -185,6 +195,7 @@ def _run_one(
     values: Mapping[str, str],
     profile: Profile | None,
     base_url: str | None,
+    cancel: CancelToken | None = None,
 ) -> RunResult:
     result = RunResult(
         name=saved.name,
@@ -212,10 +223,13 @@ def _run_one(
         )
         return result
     try:
-        exchange = client.exchange(request, api_key, profile=profile.name if profile else "")
+        exchange = client.exchange(
+            request, api_key, cancel=cancel, profile=profile.name if profile else ""
+        )
     except InvalidRequest as exc:
         result.message = f"not sent: {exc}"
         return result
+    result.exchange = exchange
     if exchange.failure is not None or exchange.response is None:
         result.message = exchange.failure.message if exchange.failure else "no response"
         return result
