@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +28,9 @@ OBJECT_FIELDS = ("path", "query", "headers", "body")
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 JsonObject = dict[str, Any]
+
+# The HTTP headers the two ids travel in, named in messages so the user knows why they matter.
+_ID_HEADERS = {"account_id": "x-account-id", "connector_profile_id": "x-connector-profile-id"}
 
 _JSON_KINDS = {
     list: "an array",
@@ -216,12 +221,19 @@ def validate(request: RpcRequest) -> list[Issue]:
         issues.append(
             Issue("account_id", "enter the linked account id (sent as the x-account-id header)")
         )
-    for name, value in (
-        ("account_id", request.account_id),
-        ("connector_profile_id", request.connector_profile_id),
-    ):
+    for name, header in _ID_HEADERS.items():
+        value = getattr(request, name)
         if "\r" in value or "\n" in value:
             issues.append(Issue(name, "must not contain line breaks"))
+        elif problem := _first_bad_character(value.strip(), _is_id_character):
+            offset = len(value) - len(value.lstrip())  # the wire value is trimmed; count as typed
+            issues.append(
+                Issue(
+                    name,
+                    f"{_describe(problem, offset)}; ids are plain ASCII (sent in the {header} "
+                    "header), so retype the id rather than pasting it",
+                )
+            )
     for name in OBJECT_FIELDS:
         value = getattr(request, name)
         if value is not None and not isinstance(value, dict):
@@ -234,9 +246,19 @@ def validate(request: RpcRequest) -> list[Issue]:
                         "headers", f"{key!r} is not a valid header name (letters, digits, - and _)"
                     )
                 )
-            if isinstance(value, str) and ("\r" in value or "\n" in value):
+            if not isinstance(value, str):
+                continue
+            if "\r" in value or "\n" in value:
                 issues.append(
                     Issue("headers", f"the value of {key!r} must not contain line breaks")
+                )
+            elif problem := _first_bad_character(value, _is_header_value_character):
+                issues.append(
+                    Issue(
+                        "headers",
+                        f"the value of {key!r} {_describe(problem)}, which an HTTP header "
+                        "cannot carry (Latin-1 text only); retype or remove it",
+                    )
                 )
     parts = urlsplit(request.base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -246,6 +268,47 @@ def validate(request: RpcRequest) -> list[Issue]:
     if not request.timeout > 0:
         issues.append(Issue("timeout", "must be a positive number of seconds"))
     return issues
+
+
+def _is_id_character(char: str) -> bool:
+    """Printable ASCII: what an id can be, and all httpx can encode in a header value."""
+    return " " <= char <= "~"
+
+
+def _is_header_value_character(char: str) -> bool:
+    """What an HTTP field value may hold (RFC 9110): tab, visible ASCII, space and Latin-1.
+
+    StackOne passes these headers on to the provider, so a character beyond Latin-1 (or a
+    control character) would fail there, far from the editor where it can be fixed.
+    """
+    return char == "\t" or " " <= char <= "~" or "\xa0" <= char <= "\xff"
+
+
+def _first_bad_character(text: str, allowed: Callable[[str], bool]) -> tuple[int, str] | None:
+    """``(index, character)`` of the first character ``allowed`` refuses, if any."""
+    for index, char in enumerate(text):
+        if not allowed(char):
+            return index, char
+    return None
+
+
+def _describe(problem: tuple[int, str], offset: int = 0) -> str:
+    """E.g. ``has an invisible character U+200B (ZERO WIDTH SPACE) at position 3``.
+
+    The position is 1-based because a person counts that way; the code point is named
+    because the character itself may not show on screen.
+    """
+    index, char = problem
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    category = unicodedata.category(char)
+    if category == "Cc":
+        what = f"a control character {code}"
+    elif category in ("Cf", "Zs", "Zl", "Zp") or char.isspace():
+        what = f"an invisible character {code}" + (f" ({name})" if name else "")
+    else:
+        what = f"the character {char!r} ({code})"
+    return f"has {what} at position {index + offset + 1}"
 
 
 def check(request: RpcRequest) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from explorer import __version__
+from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import RpcRequest, check
 
 USER_AGENT = f"stackone-explorer/{__version__}"
@@ -52,13 +53,42 @@ def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:
 
 
 def build_http_request(request: RpcRequest, api_key: str) -> httpx.Request:
-    """The wire request. Raises ``InvalidRequest`` if the request fails validation."""
+    """The wire request.
+
+    Raises:
+        InvalidRequest: the request fails validation, or httpx refuses something validation
+            let through (e.g. a host name that is not valid IDNA); never a bare httpx or
+            Unicode error, which the UI would not know how to show.
+    """
     check(request)
-    return httpx.Request(
-        "POST",
-        request.url(),
-        headers=build_headers(request, api_key),
-        content=encode_body(request),
+    headers = build_headers(request, api_key)
+    content = encode_body(request)
+    try:
+        return httpx.Request("POST", request.url(), headers=headers, content=content)
+    except httpx.InvalidURL as exc:
+        issue = Issue("base_url", f"cannot be used ({exc}); check the host name")
+    except UnicodeEncodeError as exc:
+        issue = _unencodable_header(request, exc)
+    except ValueError as exc:
+        issue = Issue("headers", f"cannot be sent as HTTP ({exc}); check the header values")
+    raise InvalidRequest([issue])
+
+
+def _unencodable_header(request: RpcRequest, exc: UnicodeEncodeError) -> Issue:
+    """Name the field whose header value httpx could not encode, and the character."""
+    name = next(
+        (
+            field
+            for field in ("account_id", "connector_profile_id")
+            if getattr(request, field).strip() == exc.object
+        ),
+        "headers",
+    )
+    char = exc.object[exc.start : exc.start + 1]
+    return Issue(
+        name,
+        f"holds {char!r} (U+{ord(char):04X}) at position {exc.start + 1}, which an HTTP "
+        "header cannot carry; retype it",
     )
 
 

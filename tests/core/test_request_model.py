@@ -56,6 +56,63 @@ def test_line_breaks_in_header_fields_are_refused(field: str, value: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("field", "header"),
+    [("account_id", "x-account-id"), ("connector_profile_id", "x-connector-profile-id")],
+)
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # A zero-width space pasted from a web page or chat: invisible, so say so.
+        (
+            "acc_123456789012345\u200b",
+            "has an invisible character U+200B (ZERO WIDTH SPACE) at position 20",
+        ),
+        ("accü_1", "has the character 'ü' (U+00FC) at position 4"),
+        ("acc\x001", "has a control character U+0000 at position 4"),
+        ("acc_1\x7f", "has a control character U+007F at position 6"),
+        # Positions count what the user typed, including leading spaces that are trimmed.
+        ("  acc\u00a01", "has an invisible character U+00A0 (NO-BREAK SPACE) at position 6"),
+    ],
+)
+def test_ids_outside_printable_ascii_are_refused_naming_the_character(
+    field: str, header: str, value: str, expected: str
+) -> None:
+    # Headers are ASCII: httpx cannot encode these, and the id would not match anyway.
+    found = messages(valid(**{field: value}))[field]
+    assert len(found) == 1
+    assert found[0].startswith(expected + "; ")
+    assert "retype the id" in found[0] and header in found[0]
+
+
+@pytest.mark.parametrize("field", ["account_id", "connector_profile_id"])
+def test_ids_with_spaces_around_them_are_fine_because_they_are_trimmed(field: str) -> None:
+    assert validate(valid(**{field: " \tacc-1_x.y:z \t"})) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("caf\u20ac", "has the character '€' (U+20AC) at position 4"),
+        ("t\u200bk", "has an invisible character U+200B (ZERO WIDTH SPACE) at position 2"),
+        ("a\x00b", "has a control character U+0000 at position 2"),
+        ("a\x85b", "has a control character U+0085 at position 2"),
+    ],
+)
+def test_provider_header_values_a_header_cannot_carry_are_refused(
+    value: str, expected: str
+) -> None:
+    found = messages(valid(headers={"X-Name": value}))["headers"]
+    assert len(found) == 1
+    assert found[0].startswith(f"the value of 'X-Name' {expected}")
+
+
+def test_provider_header_values_in_latin_1_with_tabs_and_non_strings_are_fine() -> None:
+    # HTTP field values may carry Latin-1 (RFC 9110 obs-text) and tabs; numbers are JSON's.
+    headers = {"X-Name": "Müller\tÅse ©", "X-Count": 3, "X-Flag": True, "X-Empty": ""}
+    assert validate(valid(headers=headers)) == []
+
+
+@pytest.mark.parametrize(
     ("text", "line", "column"),
     [
         ('{\n  "id": 1,\n}', 3, 1),

@@ -78,6 +78,21 @@ def test_an_invalid_request_is_never_built() -> None:
         build_http_request(RpcRequest(account_id="acc_1"), KEY)
 
 
+@pytest.mark.parametrize("account_id", ["acc\u200b1", "accü", "acc\x00"])
+def test_an_id_httpx_cannot_encode_is_an_invalid_request_not_a_crash(account_id: str) -> None:
+    with pytest.raises(InvalidRequest, match="account_id: has"):
+        build_http_request(request(account_id=account_id), KEY)
+
+
+def test_a_url_httpx_refuses_after_validation_is_an_invalid_request() -> None:
+    # Validation does not check IDNA rules; httpx does, and its refusal must not escape.
+    with pytest.raises(InvalidRequest) as caught:
+        build_http_request(request(base_url="https://\u2603.example"), KEY)
+    (issue,) = caught.value.issues
+    assert issue.field == "base_url"
+    assert "IDNA" in issue.message and "check the host name" in issue.message
+
+
 def test_sent_request_redacts_the_key_everywhere() -> None:
     sent = SentRequest.from_http(build_http_request(request(), KEY))
     assert {k.lower(): v for k, v in sent.headers}["authorization"] == REDACTED
