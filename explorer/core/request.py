@@ -122,7 +122,7 @@ class RpcRequest:
         """The full URL including ``sync``/``debug`` when set."""
         params = [name for name in ("sync", "debug") if getattr(self, name)]
         query = "&".join(f"{p}=true" for p in params)
-        return self.base_url.rstrip("/") + RPC_PATH + (f"?{query}" if query else "")
+        return self.base_url.strip().rstrip("/") + RPC_PATH + (f"?{query}" if query else "")
 
     # -- persistence ---------------------------------------------------------------------
     def to_dict(self) -> JsonObject:
@@ -260,14 +260,61 @@ def validate(request: RpcRequest) -> list[Issue]:
                         "cannot carry (Latin-1 text only); retype or remove it",
                     )
                 )
-    parts = urlsplit(request.base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        issues.append(
-            Issue("base_url", "must be an http:// or https:// URL, e.g. https://api.stackone.com")
-        )
+    if base_url_message := base_url_problem(request.base_url):
+        issues.append(Issue("base_url", base_url_message))
     if not request.timeout > 0:
         issues.append(Issue("timeout", "must be a positive number of seconds"))
     return issues
+
+
+_ONLY_THE_HOST = "enter only the host, e.g. https://api.stackone.com"
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """What is wrong with a base URL, or ``None``: it must be ``http(s)://host[:port][/prefix]``.
+
+    Only the first problem is named, in the order that helps most: a URL pasted whole from
+    the docs (``.../actions/rpc?sync=true``) is told to drop the RPC path, not the query.
+    Credentials are refused outright because the base URL is saved in history and
+    collections, where a password must never go.
+    """
+    url = base_url.strip()
+    offset = len(base_url) - len(base_url.lstrip())
+    bad = _first_bad_character(url, _is_url_character)
+    if bad:
+        return f"{_describe(bad, offset)}, which a URL cannot hold; {_ONLY_THE_HOST}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        detail = str(exc)
+        if "port" in detail.lower():
+            detail = "the port must be a number from 1 to 65535"
+        return f"is not a valid URL ({detail}); {_ONLY_THE_HOST}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL, e.g. https://api.stackone.com"
+    if port == 0:
+        return f"is not a valid URL (the port must be a number from 1 to 65535); {_ONLY_THE_HOST}"
+    if "@" in parts.netloc:
+        return (
+            "must not include a user name or password: they would be saved in history with "
+            "the URL; the API key belongs in the profile"
+        )
+    if parts.path.rstrip("/").lower().endswith(RPC_PATH):
+        return f"ends with {RPC_PATH}, which the explorer adds itself; {_ONLY_THE_HOST}"
+    if "?" in url or "#" in url:
+        return (
+            "must not include a query (?...) or fragment (#...); use the Sync and Debug "
+            f"options for those, and {_ONLY_THE_HOST}"
+        )
+    return None
+
+
+def _is_url_character(char: str) -> bool:
+    """Visible ASCII, or visible non-ASCII (an international host or path is fine)."""
+    if char <= "~":
+        return char > " "
+    return unicodedata.category(char) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _is_id_character(char: str) -> bool:
@@ -302,7 +349,9 @@ def _describe(problem: tuple[int, str], offset: int = 0) -> str:
     code = f"U+{ord(char):04X}"
     name = unicodedata.name(char, "")
     category = unicodedata.category(char)
-    if category == "Cc":
+    if char == " ":
+        what = "a space"
+    elif category == "Cc":
         what = f"a control character {code}"
     elif category in ("Cf", "Zs", "Zl", "Zp") or char.isspace():
         what = f"an invisible character {code}" + (f" ({name})" if name else "")

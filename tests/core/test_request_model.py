@@ -184,9 +184,88 @@ def test_base_url_must_be_http_or_https(base_url: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080", "https://api.eu1.stackone.com/"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:8080",
+        "https://api.eu1.stackone.com/",
+        "http://[::1]:8080",
+        "https://gateway.example/stackone",  # a proxy that serves StackOne under a prefix
+        "https://bücher.example",
+    ],
+)
 def test_local_and_regional_base_urls_are_accepted(base_url: str) -> None:
     assert validate(valid(base_url=base_url)) == []
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (
+            "https://api.stackone.com/actions/rpc",
+            "ends with /actions/rpc, which the explorer adds itself; "
+            "enter only the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com/actions/rpc/?sync=true",
+            "ends with /actions/rpc, which the explorer adds itself; "
+            "enter only the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com?debug=true",
+            "must not include a query (?...) or fragment (#...); use the Sync and Debug options "
+            "for those, and enter only the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com/#docs",
+            "must not include a query (?...) or fragment (#...); use the Sync and Debug options "
+            "for those, and enter only the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://me:s3cret@api.stackone.com",
+            "must not include a user name or password: they would be saved in history with "
+            "the URL; the API key belongs in the profile",
+        ),
+        (
+            "https://[::1",
+            "is not a valid URL (Invalid IPv6 URL); enter only the host, "
+            "e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com:44x3",
+            "is not a valid URL (the port must be a number from 1 to 65535); enter only the "
+            "host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stack one.com",
+            "has a space at position 18, which a URL cannot hold; enter only the host, "
+            "e.g. https://api.stackone.com",
+        ),
+        (
+            " https://api.stackone.com\u200b",
+            "has an invisible character U+200B (ZERO WIDTH SPACE) at position 26, which a URL "
+            "cannot hold; enter only the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com\x00",
+            "has a control character U+0000 at position 25, which a URL cannot hold; enter only "
+            "the host, e.g. https://api.stackone.com",
+        ),
+        (
+            "https://api.stackone.com:0",
+            "is not a valid URL (the port must be a number from 1 to 65535); enter only the "
+            "host, e.g. https://api.stackone.com",
+        ),
+    ],
+)
+def test_base_url_is_only_scheme_host_and_optional_path(base_url: str, expected: str) -> None:
+    assert messages(valid(base_url=base_url))["base_url"] == [expected]
+
+
+def test_base_url_with_spaces_around_it_is_accepted_and_trimmed_in_the_url() -> None:
+    request = valid(base_url="  https://api.stackone.com/ \t")
+    assert validate(request) == []
+    assert request.url() == "https://api.stackone.com/actions/rpc"
 
 
 @pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])
