@@ -23,25 +23,38 @@ base URL then comes from the profile that runs the request, which is what lets a
 the same collection against their own account and server.
 
 Files a person broke by hand (or a bad ``git merge``) are reported as ``LoadProblem`` with the
-file and line, and skipped; the rest of the collection loads. ``snapshot()`` is a cheap mtime
-listing so the UI can notice a ``git pull`` and reload.
+file and line, and skipped; the rest of the collection loads. Request files are read strictly:
+a field of the wrong type (``"sync": "yes"``, ``"query": [1]``) is such a problem too, naming
+the field and the line of its key, rather than loading as a default that the next save would
+write over what the person typed. A file that did not load is never rewritten and keeps its
+place in the run order. Unknown keys, at the top level or inside ``"request"``, are kept.
+``snapshot()`` is a cheap mtime listing so the UI can notice a ``git pull`` and reload.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy as copying
+import json
+import math
 import os
 import re
 import unicodedata
 import uuid
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.curl import to_curl
 from explorer.core.errors import ExplorerError
-from explorer.core.request import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RpcRequest
+from explorer.core.request import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    OBJECT_FIELDS,
+    DefenderConfig,
+    RpcRequest,
+)
 from explorer.core.variables import fill
 from explorer.core.wire import SECRET_HEADERS
 from explorer.store.files import (
@@ -72,6 +85,23 @@ class CollectionError(ExplorerError):
     """A collection operation was refused; the message says why and what to do."""
 
 
+KeyPath = tuple[str, ...]
+
+
+class RequestFileError(ValueError):
+    """A request file is valid JSON but some fields have the wrong type or value.
+
+    Attributes:
+        problems: ``(key path, what is wrong)`` for each field, e.g.
+            ``(("request", "sync"), "must be true or false, not a string")``; the store
+            finds each key's line in the file's text.
+    """
+
+    def __init__(self, problems: list[tuple[KeyPath, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{_field_label(k)}: {m}" for k, m in problems))
+
+
 @dataclass(frozen=True)
 class LoadProblem:
     """A file that could not be loaded (it is skipped; everything else still loads)."""
@@ -95,6 +125,7 @@ class SavedRequest:
         folder: the folder name, ``""`` for the collection's top level.
         extra: unknown keys found in the file, written back unchanged (newer versions,
             hand-added notes).
+        request_extra: the same for unknown keys inside the file's ``"request"`` object.
     """
 
     name: str
@@ -104,6 +135,19 @@ class SavedRequest:
     folder: str = ROOT_FOLDER
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    request_extra: dict[str, Any] = field(default_factory=dict)
+
+    def copy(self, **changes: Any) -> SavedRequest:
+        """An unsaved copy (``path`` ``None`` unless given) carrying every kept unknown key,
+        for duplicating or moving a request to another collection."""
+        clone = replace(
+            self,
+            request=self.request.copy(),
+            path=None,
+            extra=copying.deepcopy(self.extra),
+            request_extra=copying.deepcopy(self.request_extra),
+        )
+        return replace(clone, **changes) if changes else clone
 
     @property
     def slug(self) -> str:
@@ -130,7 +174,8 @@ class SavedRequest:
 
     def to_file_dict(self) -> dict[str, Any]:
         """The file content. Defaults the profile decides (base URL, timeout) are left out."""
-        request = self.request.to_dict()
+        request = dict(self.request_extra)
+        request.update(self.request.to_dict())
         if request.get("base_url") == DEFAULT_BASE_URL:
             del request["base_url"]
         if request.get("timeout") == DEFAULT_TIMEOUT:
@@ -148,34 +193,203 @@ class SavedRequest:
 
     @classmethod
     def from_file_dict(cls, data: Any, *, folder: str, path: Path) -> SavedRequest:
-        """Read a request file's JSON.
+        """Read a request file's JSON, strictly: a wrong field is an error, never a default
+        (a default would be written back over the person's value by the next save).
 
         Raises:
-            ValueError: the JSON is not a saved request (message says what is wrong).
+            RequestFileError: fields have wrong types or values (each one named).
+            ValueError: the JSON is not a saved request at all.
         """
         if not isinstance(data, dict):
             raise ValueError("not a saved request: the file must hold a JSON object")
-        if not isinstance(data.get("request"), dict):
+        if "request" not in data:
             raise ValueError('not a saved request: it has no "request" object')
+        problems: list[tuple[KeyPath, str]] = []
         status = data.get("expected_status")
         if status is not None and (
             not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599
         ):
-            raise ValueError(
-                f'"expected_status" must be an HTTP status such as 200 or null, not {status!r}'
-            )
+            problems.append((("expected_status",), "must be an HTTP status such as 200, or null"))
+            status = None
         name = data.get("name")
+        if name is not None and not isinstance(name, str):
+            problems.append((("name",), f"must be a string, not {_kind(name)}"))
         description = data.get("description")
+        if description is not None and not isinstance(description, str):
+            problems.append((("description",), f"must be a string, not {_kind(description)}"))
+        raw = data["request"]
+        if not isinstance(raw, dict):
+            problems.append((("request",), f"must be a JSON object {{...}}, not {_kind(raw)}"))
+            raw = {}
+        request, request_extra = _read_rpc_request(raw, problems)
+        if problems:
+            raise RequestFileError(problems)
         known = {"name", "description", "expected_status", "request"}
         return cls(
             name=name if isinstance(name, str) and name else path.name[: -len(REQUEST_SUFFIX)],
             description=description if isinstance(description, str) else "",
             expected_status=status,
-            request=RpcRequest.from_dict(data["request"]),
+            request=request,
             folder=folder,
             path=path,
             extra={k: v for k, v in data.items() if k not in known},
+            request_extra=request_extra,
         )
+
+
+# The keys ``RpcRequest.to_dict`` writes; any other key inside "request" is kept as it is.
+_REQUEST_KEYS = frozenset(RpcRequest().to_dict())
+_DEFENDER_FLAGS = tuple(f.name for f in fields(DefenderConfig))
+
+
+def _read_rpc_request(
+    raw: dict[str, Any], problems: list[tuple[KeyPath, str]]
+) -> tuple[RpcRequest, dict[str, Any]]:
+    """The ``"request"`` object as an ``RpcRequest`` plus its unknown keys. Each wrong field is
+    added to ``problems``; a missing field takes its default (files leave defaults out)."""
+    request = RpcRequest()
+
+    def bad(key: str, message: str) -> None:
+        problems.append((("request", key), message))
+
+    for key in ("action", "account_id", "connector_profile_id"):
+        value = raw.get(key, "")
+        if isinstance(value, str):
+            setattr(request, key, value)
+        else:
+            bad(key, f"must be a string, not {_kind(value)}")
+    for key in OBJECT_FIELDS:
+        value = raw.get(key)
+        if value is None or isinstance(value, dict):
+            setattr(request, key, value)
+        else:
+            bad(key, f"must be a JSON object {{...}} or null, not {_kind(value)}")
+    defender = raw.get("defender_config")
+    if isinstance(defender, dict):
+        for flag, value in defender.items():
+            where = ("request", "defender_config", flag)
+            if flag not in _DEFENDER_FLAGS:
+                problems.append(
+                    (where, f"is not a Defender setting ({', '.join(_DEFENDER_FLAGS)})")
+                )
+            elif value is not None and not isinstance(value, bool):
+                problems.append((where, f"must be true, false or null, not {_kind(value)}"))
+            else:
+                setattr(request.defender, flag, value)
+    elif defender is not None:
+        bad("defender_config", f"must be a JSON object {{...}} or null, not {_kind(defender)}")
+    enabled = raw.get("defender_enabled")
+    if enabled is None or isinstance(enabled, bool):
+        request.defender_enabled = enabled
+    else:
+        bad("defender_enabled", f"must be true, false or null, not {_kind(enabled)}")
+    for key in ("sync", "debug"):
+        value = raw.get(key, False)
+        if isinstance(value, bool):
+            setattr(request, key, value)
+        else:
+            bad(key, f"must be true or false, not {_kind(value)}")
+    base_url = raw.get("base_url", DEFAULT_BASE_URL)
+    if isinstance(base_url, str):
+        request.base_url = base_url or DEFAULT_BASE_URL
+    else:
+        bad(
+            "base_url",
+            f"must be a URL string such as {DEFAULT_BASE_URL}, not {_kind(base_url)} "
+            "(leave it out to use the profile's)",
+        )
+    timeout = raw.get("timeout", DEFAULT_TIMEOUT)
+    number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+    if number and math.isfinite(timeout) and timeout > 0:
+        request.timeout = float(timeout)
+    else:
+        shown = str(timeout) if number else _kind(timeout)
+        bad("timeout", f"must be a positive number of seconds, not {shown}")
+    extra = {k: v for k, v in raw.items() if k not in _REQUEST_KEYS}
+    return request, extra
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in words (the value itself is not shown: it may be private)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _field_label(key: KeyPath) -> str:
+    return '"' + ".".join(key) + '"'
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def key_places(text: str) -> dict[KeyPath, tuple[int, int]]:
+    """The 1-based (line, column) of every object key in a valid JSON text, by its key path.
+
+    Keys inside arrays are listed under a ``"[]"`` step, so they never shadow a path of
+    objects only. For a duplicated key the last wins, as it does for ``json.loads``.
+    """
+    places: dict[KeyPath, tuple[int, int]] = {}
+    containers: list[tuple[str, KeyPath]] = []  # ("{" or "[", path) of each open container
+    last_key: KeyPath = ()
+    expect_key = False
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == '"':
+            match = _JSON_STRING.match(text, position)
+            end = match.end() if match else len(text)
+            if expect_key and containers and containers[-1][0] == "{":
+                last_key = (*containers[-1][1], json.loads(text[position:end]))
+                line = text.count("\n", 0, position) + 1
+                places[last_key] = (line, position - text.rfind("\n", 0, position))
+                expect_key = False
+            position = end
+            continue
+        if char in "{[":
+            if not containers:
+                path: KeyPath = ()
+            elif containers[-1][0] == "{":
+                path = last_key
+            else:
+                path = (*containers[-1][1], "[]")
+            containers.append((char, path))
+            expect_key = char == "{"
+        elif char in "}]":
+            if containers:
+                containers.pop()
+            expect_key = False
+        elif char == ",":
+            expect_key = bool(containers) and containers[-1][0] == "{"
+        position += 1
+    return places
+
+
+def _located(path: Path, error: RequestFileError) -> LoadProblem:
+    """One problem for the file: the first wrong field's line, every field named."""
+    try:
+        places = key_places(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        places = {}
+    found = sorted(
+        ((places.get(key), key, message) for key, message in error.problems),
+        key=lambda item: item[0] or (math.inf, 0),
+    )
+    (first_place, first_key, first_message), *others = found
+    parts = [f"{_field_label(first_key)}: {first_message}"]
+    for place, key, message in others:
+        where = f" (line {place[0]})" if place else ""
+        parts.append(f"{_field_label(key)}{where}: {message}")
+    line, column = first_place or (None, None)
+    return LoadProblem(path, line, column, "; ".join(parts))
 
 
 @dataclass
@@ -338,6 +552,9 @@ class CollectionStore:
         self.problems: list[LoadProblem] = []
         self._meta_damaged = False
         self._snapshot: Snapshot = {}
+        # Files that did not load, by folder: (place in the run order, slug). They keep their
+        # place in collection.json so that fixing the file puts it back where it was.
+        self._unloaded: dict[str, list[tuple[int, str]]] = {}
 
     # -- creating and loading ------------------------------------------------------------
 
@@ -433,6 +650,7 @@ class CollectionStore:
         )
         names = list(dict.fromkeys([*listed, *on_disk]))
         collection.folders = [Folder(ROOT_FOLDER)] + [Folder(n) for n in names]
+        self._unloaded = {}
         for folder in collection.folders:
             wanted = order.get(folder.name)
             folder.requests = self._load_folder(
@@ -455,13 +673,17 @@ class CollectionStore:
         rank = {str(slug): i for i, slug in enumerate(order)}
         files.sort(key=lambda p: (rank.get(p.name[: -len(REQUEST_SUFFIX)], len(rank)), p.name))
         loaded = []
-        for path in files:
+        for place, path in enumerate(files):
             try:
                 loaded.append(SavedRequest.from_file_dict(read_json(path), folder=name, path=path))
+                continue
             except StoreFileError as exc:
                 problems.append(_problem(exc))
+            except RequestFileError as exc:
+                problems.append(_located(path, exc))
             except ValueError as exc:
                 problems.append(LoadProblem(path, None, None, str(exc)))
+            self._unloaded.setdefault(name, []).append((place, path.name[: -len(REQUEST_SUFFIX)]))
         return loaded
 
     # -- noticing changes on disk ----------------------------------------------------------
@@ -538,14 +760,7 @@ class CollectionStore:
     def duplicate(self, saved: SavedRequest) -> SavedRequest:
         """A copy named "<name> copy", placed right after the original."""
         folder, index = self._locate(saved)
-        copy = SavedRequest(
-            name=f"{saved.name} copy",
-            request=saved.request.copy(),
-            description=saved.description,
-            expected_status=saved.expected_status,
-            folder=saved.folder,
-            extra=dict(saved.extra),
-        )
+        copy = saved.copy(name=f"{saved.name} copy")
         copy.path = self._free_path(folder.name, slugify(copy.name))
         self._write_request(copy)
         folder.requests.insert(index + 1, copy)
@@ -627,6 +842,8 @@ class CollectionStore:
         if self._dir(old).exists():
             os.replace(self._dir(old), self._dir(clean))
         folder.name = clean
+        if old in self._unloaded:
+            self._unloaded[clean] = self._unloaded.pop(old)
         for saved in folder.requests:
             saved.folder = clean
             if saved.path is not None:
@@ -834,11 +1051,20 @@ class CollectionStore:
                 "name": c.name,
                 "description": c.description,
                 "folders": c.folder_names(),
-                "order": {f.name: [r.slug for r in f.requests] for f in c.folders},
+                "order": {f.name: self._order(f) for f in c.folders},
                 "environments": {n: e.to_dict() for n, e in c.environments.items()},
             }
         )
         return data
+
+    def _order(self, folder: Folder) -> list[str]:
+        """The folder's run order for collection.json, files that did not load included."""
+        slugs = [r.slug for r in folder.requests]
+        for place, slug in self._unloaded.get(folder.name, []):
+            on_disk = (self._dir(folder.name) / (slug + REQUEST_SUFFIX)).exists()
+            if on_disk and slug not in slugs:
+                slugs.insert(min(place, len(slugs)), slug)
+        return slugs
 
     def _write_meta(self) -> None:
         path = self.root / COLLECTION_FILE
