@@ -1,0 +1,367 @@
+"""A 10 MB JSON response through the real window: time to see it, and the longest UI stall.
+
+A stdlib HTTP server on a loopback port (in this process, on its own thread) answers
+``POST /actions/rpc`` with ~10 MB of employee records, compact as real APIs send them. The
+real ``MainWindow`` (stores in a temporary home, the key in ``MemoryCredentials``, as the UI
+tests build it) sends through its real path: ``send()`` -> worker thread -> ``_on_finished``
+-> response view + history. A 5 ms heartbeat on the UI thread measures every stall.
+
+Phases, each measured on a fresh window per run:
+
+* ``send -> Pretty visible``: from ``send()`` to the first paint of the Pretty tab showing
+  the formatted body; stalls counted until 500 ms after that (things settled).
+* ``scroll Pretty to end``, ``switch to Raw``, ``find (last record)``, ``find (no match)``:
+  one user action each, measured until its paint plus a short settle.
+* ``reopen from history``: selecting the entry in the history list (read back from disk).
+
+``--profile`` instead runs one send under pyinstrument (UI thread only) and prints where the
+UI thread spent its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QTextEdit
+
+from benchmarks.measure import (
+    STALL_TARGET_MS,
+    Heartbeat,
+    Metric,
+    PaintStamps,
+    application,
+    now_ms,
+    run_loop_until,
+    settle,
+    table,
+)
+
+if TYPE_CHECKING:
+    from explorer.ui.main_window import MainWindow
+
+TARGET_BYTES = 10 * 1024 * 1024
+NEEDLE = "Needle Lastperson"  # only in the last record: the worst case for Find
+PROFILE = "Bench"
+ACTION = "bamboohr_list_employees"
+
+
+def build_payload(size: int = TARGET_BYTES) -> bytes:
+    """About ``size`` bytes of a StackOne-style list response (``{"data": [...]}``)."""
+    departments = ["Engineering", "Sales", "Support", "Finance", "People", "Légal"]
+    records: list[dict[str, object]] = []
+    total = 20
+    number = 0
+    while total < size:
+        record: dict[str, object] = {
+            "id": f"emp_{number:07d}",
+            "remote_id": str(100000 + number),
+            "first_name": f"First{number}",
+            "last_name": f"Last{number}",
+            "display_name": f"First{number} Last{number}",
+            "work_email": f"first{number}.last{number}@example.com",
+            "job_title": "Senior Software Engineer" if number % 3 else "Account Executive",
+            "department": departments[number % len(departments)],
+            "employment_status": {"value": "active", "source_value": "Active"},
+            "start_date": f"20{10 + number % 15}-0{1 + number % 9}-1{number % 10}T00:00:00Z",
+            "salary": {"amount": 50000 + number % 70000, "currency": "EUR", "period": "year"},
+            "manager": {"id": f"emp_{number // 10:07d}", "name": f"Manager {number // 10}"},
+            "work_location": {"name": "HQ", "city": "Berlin", "country": "DE"},
+            "custom_fields": [
+                {"name": "shirt_size", "value": "M"},
+                {"name": "team", "value": f"team-{number % 40}"},
+            ],
+            "tags": ["full-time", "remote" if number % 2 else "office"],
+        }
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        records.append(record)
+        total += len(text.encode()) + 1
+        number += 1
+    records[-1]["display_name"] = NEEDLE
+    document = {"data": records, "next": None}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class PayloadServer:
+    """``POST /actions/rpc`` -> the payload, on a free loopback port (stdlib only)."""
+
+    def __init__(self, payload: bytes) -> None:
+        body = payload
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.send_header("x-request-id", "req_bench")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # keep the benchmark's output a table
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> PayloadServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def build_window(home: Path, base_url: str) -> MainWindow:
+    """A real ``MainWindow`` over ``home``, as ``tests/ui/conftest.py`` builds one."""
+    from explorer.core.request import RpcRequest
+    from explorer.store.credentials import MemoryCredentials
+    from explorer.store.history import HistoryStore
+    from explorer.store.paths import AppPaths
+    from explorer.store.profiles import Profile, ProfileStore
+    from explorer.store.settings import Settings
+    from explorer.ui.main_window import MainWindow
+
+    paths = AppPaths(home).ensure()
+    profiles = ProfileStore(paths.profiles_file)
+    profiles.upsert(Profile(PROFILE, base_url=base_url, account_id="acct_bench"))
+    profiles.save()
+    session = MemoryCredentials()
+    session.set(PROFILE, "bench-key")
+    window = MainWindow(
+        settings=Settings(paths.settings_file),
+        profiles=profiles,
+        credentials=MemoryCredentials(),
+        session_keys=session,
+        history=HistoryStore(paths.history_dir),
+        collections_dir=paths.collections_dir,
+    )
+    window.select_profile(PROFILE)
+    window.editor.load_request(
+        RpcRequest(action=ACTION, account_id="acct_bench", query={"page_size": 10000})
+    )
+    window.editor.set_base_url(base_url)
+    return window
+
+
+def _showing_big(widget: QPlainTextEdit | QTextEdit, stack: QStackedWidget) -> Callable[[], bool]:
+    """At paint time: is ``widget`` the visible page and does it hold the formatted body?"""
+    return lambda: stack.currentWidget() is widget and widget.document().characterCount() > 100_000
+
+
+class Phase:
+    """One user action: run ``action`` from the event loop, wait for ``painted``, settle."""
+
+    def __init__(self, heartbeat: Heartbeat, settle_ms: float = 300.0) -> None:
+        self.heartbeat = heartbeat
+        self.settle_ms = settle_ms
+
+    def run(
+        self, action: Callable[[], object], painted: Callable[[float], float | None]
+    ) -> tuple[float, float]:
+        """``(ms until painted, longest UI gap)`` for one action."""
+        from PySide6.QtCore import QTimer
+
+        start: list[float] = []
+
+        def go() -> None:
+            start.append(now_ms())
+            action()
+
+        QTimer.singleShot(0, go)
+        if not run_loop_until(
+            self.heartbeat, lambda: bool(start) and painted(start[0]) is not None
+        ):
+            raise RuntimeError("the action never painted")
+        shown = painted(start[0])
+        assert shown is not None
+        settle(self.heartbeat, self.settle_ms)
+        return shown - start[0], self.heartbeat.longest(start[0], now_ms())
+
+
+def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[str]) -> None:
+    app = application()
+    heartbeat = Heartbeat()
+    window = build_window(home, base_url)
+    view = window.response_view
+    pretty_plain = PaintStamps(
+        view.pretty_plain.viewport(), _showing_big(view.pretty_plain, view.pretty_stack)
+    )
+    pretty_rich = PaintStamps(
+        view.pretty_rich.viewport(), _showing_big(view.pretty_rich, view.pretty_stack)
+    )
+    raw = PaintStamps(view.raw_view.viewport())
+    window.show()
+    heartbeat.start()
+    handle = window.windowHandle()
+    run_loop_until(heartbeat, lambda: handle is not None and handle.isExposed())
+    settle(heartbeat, 200)
+
+    # -- send until the Pretty tab shows the formatted body ----------------------------------
+    arrived: list[float] = []
+    window.runner.finished.connect(lambda _exchange: arrived.append(now_ms()))
+    send_at = now_ms()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.send)
+
+    def visible() -> float | None:
+        stamps = [s for s in (pretty_plain.first_showing, pretty_rich.first_showing) if s]
+        return min(stamps) if stamps else None
+
+    if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
+        raise RuntimeError("the response never showed")
+    shown = visible()
+    assert shown is not None
+    settle(heartbeat, 500)
+    metrics["visible"].add(shown - send_at)
+    metrics["arrived"].add(arrived[0] - send_at)
+    metrics["send_stall"].add(heartbeat.longest(send_at, now_ms()))
+    for when, length in heartbeat.gaps(send_at, now_ms()):
+        if length > STALL_TARGET_MS:
+            stalls.append(f"send: {length:.0f} ms stall ending {when - send_at:.0f} ms after send")
+
+    phase = Phase(heartbeat)
+    # -- scroll the Pretty tab to its end ----------------------------------------------------
+    target = view.pretty_stack.currentWidget()
+    assert isinstance(target, QPlainTextEdit | QTextEdit)
+    bar = target.verticalScrollBar()
+    stamps = pretty_plain if target is view.pretty_plain else pretty_rich
+    took, stall = phase.run(lambda: bar.setValue(bar.maximum()), stamps.first_after)
+    metrics["scroll"].add(took)
+    metrics["scroll_stall"].add(stall)
+
+    # -- switch to the Raw tab ---------------------------------------------------------------
+    took, stall = phase.run(lambda: view.tabs.setCurrentIndex(1), raw.first_after)
+    metrics["raw"].add(took)
+    metrics["raw_stall"].add(stall)
+    view.tabs.setCurrentIndex(0)
+    settle(heartbeat, 200)
+
+    # -- Find in Pretty: a match in the last record, then a word that is nowhere --------------
+    bar.setValue(0)
+    settle(heartbeat, 100)
+    view.open_find()
+    settle(heartbeat, 100)
+    took, stall = phase.run(lambda: view.find_bar.edit.setText(NEEDLE), stamps.first_after)
+    metrics["find"].add(took)
+    metrics["find_stall"].add(stall)
+    if view.find_bar.result_label.text():
+        stalls.append(f"find: did not find the needle ({view.find_bar.result_label.text()})")
+    took, stall = phase.run(
+        lambda: view.find_bar.edit.setText("zz-not-in-the-body"), stamps.first_after
+    )
+    metrics["find_none"].add(took)
+    metrics["find_none_stall"].add(stall)
+    view.find_bar.close_bar()
+    settle(heartbeat, 100)
+
+    # -- reopen the exchange from the history list -------------------------------------------
+    pane = window.history_pane
+    entry_id = window.history.entries()[0].id
+    pane.view.selectionModel().clear()
+    settle(heartbeat, 100)
+    pretty_plain.reset()
+    pretty_rich.reset()
+    reopen_at: list[float] = []
+
+    def reopen() -> None:
+        reopen_at.append(now_ms())
+        pane.select_entry(entry_id)
+
+    QTimer.singleShot(0, reopen)
+    if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
+        raise RuntimeError("the history entry never showed")
+    shown = visible()
+    assert shown is not None
+    settle(heartbeat, 500)
+    metrics["reopen"].add(shown - reopen_at[0])
+    metrics["reopen_stall"].add(heartbeat.longest(reopen_at[0], now_ms()))
+
+    heartbeat.stop()
+    window.runner.shutdown()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def new_metrics() -> dict[str, Metric]:
+    t = STALL_TARGET_MS
+    return {
+        "arrived": Metric("send -> response handled (_on_finished done)"),
+        "visible": Metric("send -> Pretty visible"),
+        "send_stall": Metric("  longest UI stall, send..settled", target=t),
+        "scroll": Metric("scroll Pretty to end -> painted"),
+        "scroll_stall": Metric("  longest UI stall", target=t),
+        "raw": Metric("switch to Raw -> painted"),
+        "raw_stall": Metric("  longest UI stall", target=t),
+        "find": Metric("find (match in last record) -> painted"),
+        "find_stall": Metric("  longest UI stall", target=t),
+        "find_none": Metric("find (no match) -> painted"),
+        "find_none_stall": Metric("  longest UI stall", target=t),
+        "reopen": Metric("reopen from history -> Pretty visible"),
+        "reopen_stall": Metric("  longest UI stall", target=t),
+    }
+
+
+def measure(runs: int, size: int) -> tuple[list[Metric], list[str], int]:
+    payload = build_payload(size)
+    metrics = new_metrics()
+    stalls: list[str] = []
+    with PayloadServer(payload) as server, tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
+        for number in range(runs):
+            one_run(server.url, Path(tmp) / f"home{number}", metrics, stalls)
+    return list(metrics.values()), stalls, len(payload)
+
+
+def profile(size: int) -> None:
+    """One send under pyinstrument, UI thread only: where the stalls come from."""
+    from pyinstrument import Profiler
+
+    payload = build_payload(size)
+    with PayloadServer(payload) as server, tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
+        one_run(server.url, Path(tmp) / "warm", new_metrics(), [])  # imports, caches
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+        one_run(server.url, Path(tmp) / "profiled", new_metrics(), [])
+        profiler.stop()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.big_response", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="measured runs (default 5)")
+    parser.add_argument("--mb", type=float, default=10.0, help="response size in MB (default 10)")
+    parser.add_argument("--profile", action="store_true", help="profile one run instead")
+    args = parser.parse_args(argv)
+    size = int(args.mb * 1024 * 1024)
+    application()
+    if args.profile:
+        profile(size)
+        return 0
+    metrics, stalls, length = measure(args.runs, size)
+    print(table(f"big_response ({length / 1024 / 1024:.1f} MB JSON; offscreen)", metrics))
+    for line in stalls:
+        print(f"  note: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""What every benchmark shares: statistics, a UI-thread heartbeat, paint stamps, the table.
+
+The heartbeat is how "no UI-thread stall over 50 ms" is measured: a 5 ms ``QTimer`` on the UI
+thread records when it actually fired. Any gap much longer than 5 ms is time the event loop
+could not run - it was inside a slot, a layout, a paint, or waiting for the GIL - which is
+exactly what a user feels as a frozen window. The timer callback is Python, so GIL contention
+from worker threads counts too, as it does for every Python slot of the app.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+HEARTBEAT_MS = 5
+STALL_TARGET_MS = 50.0
+
+
+def now_ms() -> float:
+    """Milliseconds on the monotonic clock shared by every process on the machine."""
+    return time.monotonic() * 1000.0
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile: with few runs, p95 is simply the slowest run, honestly."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Metric:
+    """One measured quantity over several runs (milliseconds unless ``unit`` says otherwise)."""
+
+    name: str
+    values: list[float] = field(default_factory=list)
+    unit: str = "ms"
+    target: float | None = None  # an upper bound to compare the median and p95 with
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else math.nan
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.values, 0.95)
+
+    def verdict(self) -> str:
+        if self.target is None or not self.values:
+            return ""
+        return "ok" if self.p95 <= self.target else f"MISSED (target {self.target:g} {self.unit})"
+
+
+def table(title: str, metrics: Sequence[Metric]) -> str:
+    """A plain-text table: one row per metric with median, p95, runs and the verdict."""
+    width = max([len(m.name) for m in metrics] + [6])
+    lines = [
+        title,
+        f"  {'metric':<{width}}  {'median':>10}  {'p95':>10}  {'runs':>4}  verdict",
+    ]
+    for m in metrics:
+        lines.append(
+            f"  {m.name:<{width}}  {_fmt(m.median, m.unit):>10}  {_fmt(m.p95, m.unit):>10}"
+            f"  {len(m.values):>4}  {m.verdict()}"
+        )
+    return "\n".join(lines)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.0f} {unit}" if unit == "ms" else f"{value:g} {unit}"
+
+
+class Heartbeat(QObject):
+    """Records when a 5 ms timer on the UI thread really fires; the gaps are the stalls."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(HEARTBEAT_MS)
+        self._timer.timeout.connect(self._tick)
+        self.ticks: list[float] = []
+        self.on_tick: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        self.ticks = [now_ms()]
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.ticks.append(now_ms())  # a stall still running when we stop counts too
+
+    def _tick(self) -> None:
+        self.ticks.append(now_ms())
+        if self.on_tick is not None:
+            self.on_tick()
+
+    def gaps(self, start: float = -math.inf, end: float = math.inf) -> list[tuple[float, float]]:
+        """``(when, length)`` of every gap that ends inside ``[start, end]``."""
+        return [
+            (b, b - a)
+            for a, b in zip(self.ticks, self.ticks[1:], strict=False)
+            if start <= b <= end
+        ]
+
+    def longest(self, start: float = -math.inf, end: float = math.inf) -> float:
+        return max((length for _when, length in self.gaps(start, end)), default=0.0)
+
+    def stalls(self, over: float = STALL_TARGET_MS) -> list[tuple[float, float]]:
+        return [(when, length) for when, length in self.gaps() if length > over]
+
+
+class PaintStamps(QObject):
+    """Remembers when a widget painted, and (optionally) whether it showed what we wait for.
+
+    ``shows`` is called at paint time; the first paint where it returns True is the moment
+    the user could see the content.
+    """
+
+    def __init__(self, widget: QWidget, shows: Callable[[], bool] | None = None) -> None:
+        super().__init__(widget)
+        self._shows = shows
+        self.paints: list[float] = []
+        self.first_showing: float | None = None
+        widget.installEventFilter(self)
+
+    def reset(self) -> None:
+        self.paints = []
+        self.first_showing = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            stamp = now_ms()
+            self.paints.append(stamp)
+            if self.first_showing is None and (self._shows is None or self._shows()):
+                self.first_showing = stamp
+        return False
+
+    def first_after(self, moment: float) -> float | None:
+        return next((p for p in self.paints if p >= moment), None)
+
+
+def run_loop_until(
+    heartbeat: Heartbeat, done: Callable[[], bool], timeout_ms: float = 60_000
+) -> bool:
+    """Run the event loop (heartbeat ticking) until ``done()`` or the timeout; True if done."""
+    loop = QEventLoop()
+    deadline = now_ms() + timeout_ms
+    finished = False
+
+    def check() -> None:
+        nonlocal finished
+        if done():
+            finished = True
+            loop.quit()
+        elif now_ms() > deadline:
+            loop.quit()
+
+    heartbeat.on_tick = check
+    QTimer.singleShot(0, check)
+    loop.exec()
+    heartbeat.on_tick = None
+    return finished
+
+
+def settle(heartbeat: Heartbeat, ms: float) -> None:
+    """Keep the loop (and heartbeat) running for ``ms`` so late work shows up as gaps."""
+    end = now_ms() + ms
+    run_loop_until(heartbeat, lambda: now_ms() >= end, timeout_ms=ms + 60_000)
+
+
+def application() -> QApplication:
+    existing = QApplication.instance()
+    return existing if isinstance(existing, QApplication) else QApplication(["benchmark"])

@@ -1,0 +1,58 @@
+"""The benchmarks still run against today's window (they measure; these tests only run them).
+
+Each benchmark is run once with tiny inputs in a fresh interpreter, as ``benchmarks/run`` would,
+so a renamed widget or changed constructor breaks here rather than on the day someone wants
+numbers. Nothing here asserts a time: speed is judged from the benchmarks' tables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+def _run(*args: str) -> str:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_startup_benchmark_reports_the_window_and_the_bare_baseline() -> None:
+    out = _run("benchmarks.startup", "--runs", "1")
+    assert "bare QMainWindow: first paint" in out
+    assert "explorer, empty home: first paint" in out
+    assert "import keyring" in out  # the piece-by-piece table
+
+
+def test_big_response_benchmark_sends_through_the_window() -> None:
+    out = _run("benchmarks.big_response", "--runs", "1", "--mb", "0.5")
+    for row in (
+        "send -> Pretty visible",
+        "switch to Raw",
+        "find (no match)",
+        "reopen from history",
+    ):
+        assert row in out
+    assert "did not find the needle" not in out
+
+
+def test_history_benchmark_runs_every_step() -> None:
+    out = _run("benchmarks.history", "--runs", "1", "--entries", "300")
+    for row in ("open HistoryStore (300 entries)", "filter 'greenhouse 400'", "add one entry"):
+        assert row in out
