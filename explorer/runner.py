@@ -21,6 +21,7 @@ No Qt here: the runner must work on a CI machine without a display.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from explorer import __version__
 from explorer.core.client import CancelToken, RpcClient
@@ -61,6 +63,8 @@ MASK = "***"
 # Shorter values are not masked: hiding every "1" would garble statuses and messages, and a
 # value that short protects nothing.
 MIN_MASKED_LENGTH = 4
+# The window's demo mode keeps a profile of this name pointing at its loopback server.
+DEMO_PROFILE = "Demo"
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -295,7 +299,8 @@ Exit status:
     parser.add_argument(
         "--profile",
         metavar="NAME",
-        help="the profile giving base URL, default account and key (default: the first one)",
+        help="the profile giving base URL, default account and key (default: the only "
+        f"profile, not counting the {DEMO_PROFILE!r} one on loopback)",
     )
     parser.add_argument(
         "--only",
@@ -363,7 +368,11 @@ def main(
     for problem in plan.problems:
         print(f"warning: could not load {problem}", file=err)
     total = len(plan.requests)
-    where = args.base_url or (plan.profile.base_url if plan.profile else "the requests' URLs")
+    where = args.base_url or (
+        f"{plan.profile.base_url} (profile {plan.profile.name!r})"
+        if plan.profile
+        else "the requests' URLs"
+    )
     print(
         f"Running {total} request(s) of '{plan.collection.name}' against {where}"
         + (f", environment '{plan.environment}'" if plan.environment else "")
@@ -441,8 +450,7 @@ def _plan(
             known = ", ".join(profiles.names()) or "none yet"
             raise SetupError(f"There is no profile called {args.profile!r} (profiles: {known}).")
     else:
-        listed = profiles.list()
-        profile = listed[0] if listed else None
+        profile = _default_profile(profiles.list(), args.base_url, err)
 
     api_key = env.get(KEY_ENV, "").strip()
     credentials = None
@@ -511,6 +519,56 @@ def _plan(
         sorted(given),
         masked,
     )
+
+
+def is_demo_profile(profile: Profile) -> bool:
+    """Whether ``profile`` is the window's demo profile: named "Demo" and on loopback.
+
+    Such a leftover points at a random local port that any program could be listening on, so
+    a real key must never go there unless the profile is chosen by name.
+    """
+    if profile.name.casefold() != DEMO_PROFILE.casefold():
+        return False
+    host = urlsplit(profile.base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _default_profile(
+    listed: Sequence[Profile], base_url: str | None, err: TextIO
+) -> Profile | None:
+    """The profile to use without ``--profile``: only one that cannot be a wrong guess.
+
+    Exactly one profile besides the demo one is used. Otherwise there is no profile: with
+    ``--base-url`` the requests go there, and with no real profile at all they go to their
+    own base URLs (a CI machine has no profiles); several profiles need ``--profile``.
+
+    Raises:
+        SetupError: several profiles and no ``--base-url``.
+    """
+    real = [p for p in listed if not is_demo_profile(p)]
+    demo = [p.name for p in listed if is_demo_profile(p)]
+    if len(real) == 1:
+        return real[0]
+    if base_url:
+        return None
+    if len(real) > 1:
+        names = ", ".join(repr(p.name) for p in sorted(listed, key=lambda p: p.name.casefold()))
+        raise SetupError(
+            f"There are several profiles ({names}): choose one with --profile NAME, or send "
+            "every request to one server with --base-url URL."
+        )
+    if demo:
+        print(
+            f"note: the profile {demo[0]!r} (the demo server on loopback) is only used when "
+            f"chosen: --profile {demo[0]}",
+            file=err,
+        )
+    return None
 
 
 def _variable_names(collection: Collection) -> set[str]:

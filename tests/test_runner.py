@@ -37,10 +37,11 @@ def server() -> Iterator[DemoServer]:
 
 @pytest.fixture
 def home(tmp_path: Path, server: DemoServer) -> Path:
-    """An explorer home with one profile pointing at the demo server."""
+    """An explorer home with one profile pointing at the demo server (not named "Demo": that
+    name on loopback is the window's demo profile, which the runner never picks by itself)."""
     home = tmp_path / "home"
     profiles = ProfileStore(home / "config" / "profiles.json")
-    profiles.upsert(Profile("demo", base_url=server.url, account_id="acct_bamboohr_demo"))
+    profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))
     profiles.save()
     return home
 
@@ -157,7 +158,7 @@ def test_a_good_collection_passes_with_reports(tmp_path: Path, home: Path) -> No
     data = json.loads(report.read_text())
     assert data["summary"] == {"total": 3, "passed": 3, "failed": 0, "errors": 0, "not_loaded": 0}
     assert data["environment"] == "demo"
-    assert data["profile"] == "demo"
+    assert data["profile"] == "local"
     assert [r["status"] for r in data["results"]] == [200, 200, 422]
     assert all(r["request_id"] for r in data["results"])
     _no_key_in(tmp_path)
@@ -248,7 +249,7 @@ def test_a_broken_request_file_fails_the_run_but_the_rest_runs(tmp_path: Path, h
     ("args", "message"),
     [
         (["--env", "prod"], "no environment called 'prod' (environments: demo)"),
-        (["--profile", "nope"], "no profile called 'nope' (profiles: demo)"),
+        (["--profile", "nope"], "no profile called 'nope' (profiles: local)"),
         (["--only", "Nope"], "No saved request is called 'Nope'"),
     ],
 )
@@ -416,3 +417,86 @@ def test_help_documents_variables_and_exit_status(capsys: pytest.CaptureFixture[
     assert "--var NAME=VALUE" in text
     assert "STACKONE_VAR_<NAME>" in text
     assert "2  the run could not start" in text
+
+
+# -- which profile runs without --profile -----------------------------------------------------
+
+
+def _home_with(tmp_path: Path, *profiles: Profile) -> Path:
+    home = tmp_path / "home"
+    store = ProfileStore(home / "config" / "profiles.json")
+    for profile in profiles:
+        store.upsert(profile)
+    store.save()
+    return home
+
+
+def _demo(server: DemoServer) -> Profile:
+    """The window's leftover demo profile: loopback, listed first."""
+    return Profile("Demo", base_url=server.url, account_id="acct_bamboohr_demo")
+
+
+def test_the_one_real_profile_is_used_and_a_leftover_demo_profile_never(
+    tmp_path: Path, server: DemoServer
+) -> None:
+    home = _home_with(
+        tmp_path, _demo(server), Profile("Customer", server.url, "acct_bamboohr_demo")
+    )
+    report = tmp_path / "report.json"
+    code, _, err = _main(
+        _collection(tmp_path / "smoke"), "--env", "demo", "--home", home, "--json", report,
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(report.read_text())["profile"] == "Customer"
+    assert "profile 'Customer'" in err
+
+
+def test_several_profiles_need_a_choice_before_anything_is_sent(
+    tmp_path: Path, server: DemoServer
+) -> None:
+    home = _home_with(
+        tmp_path,
+        _demo(server),
+        Profile("Customer X", server.url, "acct_bamboohr_demo"),
+        Profile("Customer Y", server.url, "acct_bamboohr_demo"),
+    )
+    code, out, err = _main(
+        _collection(tmp_path / "smoke"), "--env", "demo", "--home", home,
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 2
+    assert out == "" and "[1/" not in err
+    assert "'Customer X', 'Customer Y', 'Demo'" in err
+    assert "--profile NAME" in err
+
+    # --base-url is a choice too: no profile then, the account ids come from the requests.
+    report = tmp_path / "report.json"
+    code, out, err = _main(
+        _collection(tmp_path / "other"), "--env", "demo", "--home", home, "--json", report,
+        "--base-url", server.url, "--only", "Reject bad candidate",
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(report.read_text())["profile"] is None
+
+
+def test_a_demo_profile_alone_is_not_used_unless_chosen(tmp_path: Path, server: DemoServer) -> None:
+    home = _home_with(tmp_path, _demo(server))
+    collection = _collection(tmp_path / "smoke")
+    # "List employees" has no account id of its own: without a profile it is not sent at all.
+    code, _, err = _main(
+        collection, "--env", "demo", "--home", home, "--only", "List employees",
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 1
+    assert "ERROR: not sent: no account id" in err
+    assert "--profile Demo" in err  # says how to use it
+
+    code, _, err = _main(
+        collection, "--env", "demo", "--home", home, "--only", "List employees",
+        "--profile", "demo",
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"against {server.url}" in err
