@@ -31,6 +31,7 @@ from explorer.core.request import (
     RPC_PATH,
     DefenderConfig,
     RpcRequest,
+    parse_json,
 )
 from explorer.core.wire import build_headers
 
@@ -654,7 +655,7 @@ def _read_body(parsed: _Parsed, request: RpcRequest, warnings: list[str]) -> Non
         )
     text = parsed.data[0][1]
     try:
-        body = json.loads(text)
+        body = parse_json(text)
     except json.JSONDecodeError as exc:
         raise CurlImportError(
             f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."

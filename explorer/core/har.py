@@ -16,9 +16,11 @@ HAR notes (http://www.softwareishard.com/blog/har-12-spec/):
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from explorer.core.errors import InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse
@@ -79,12 +81,12 @@ def _entry(exchange: Exchange) -> dict[str, Any]:
 def _unsent(request: RpcRequest) -> SentRequest:
     """What would have gone on the wire, for an exchange recorded without it."""
     headers = redact_headers(build_headers(request, api_key=""))
-    return SentRequest(
-        method="POST",
-        url=request.url(),
-        headers=headers,
-        body=encode_body(request).decode("utf-8"),
-    )
+    try:
+        body = encode_body(request).decode("utf-8")
+    except InvalidRequest:
+        # NaN or Infinity in a request that was never sent: record it as the user wrote it.
+        body = json.dumps(request.rpc_body(), ensure_ascii=False, separators=(",", ":"))
+    return SentRequest(method="POST", url=request.url(), headers=headers, body=body)
 
 
 def _headers(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ StackOne receives.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -186,6 +187,55 @@ def _copy_obj(value: JsonObject | None) -> JsonObject | None:
 # -- validation --------------------------------------------------------------------------
 
 
+class _NonFiniteConstant(Exception):
+    def __init__(self, constant: str) -> None:
+        super().__init__(constant)
+        self.constant = constant
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads``, but ``NaN``, ``Infinity`` and ``-Infinity`` are errors, as in JSON.
+
+    Python reads those tokens by default, and ``json.dumps`` would then write them back into
+    a body that StackOne's JSON parser refuses. Refusing them here puts the error in the
+    editor, at its line and column.
+
+    Raises:
+        json.JSONDecodeError: for any invalid JSON, these tokens included.
+    """
+
+    def refuse(constant: str) -> Any:
+        raise _NonFiniteConstant(constant)
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except _NonFiniteConstant as exc:
+        constant = exc.constant
+        raise json.JSONDecodeError(
+            f'{constant} is not a JSON number; use null or a string such as "{constant}"',
+            text,
+            _position_outside_strings(text, constant),
+        ) from None
+
+
+def _position_outside_strings(text: str, token: str) -> int:
+    """Index of the first ``token`` that is not inside a JSON string (0 if none)."""
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith(token, index):
+            return index
+    return 0
+
+
 def parse_json_object(text: str, field_name: str) -> JsonObject | None:
     """Parse an editor's text: empty means "not set", anything else must be a JSON object.
 
@@ -195,7 +245,7 @@ def parse_json_object(text: str, field_name: str) -> JsonObject | None:
     if not text.strip():
         return None
     try:
-        value = json.loads(text)
+        value = parse_json(text)
     except json.JSONDecodeError as exc:
         raise InvalidRequest(
             [Issue(field_name, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)]
@@ -238,6 +288,8 @@ def validate(request: RpcRequest) -> list[Issue]:
         value = getattr(request, name)
         if value is not None and not isinstance(value, dict):
             issues.append(Issue(name, "must be a JSON object {...}"))
+        elif value is not None and (issue := non_finite_issue(name, value)):
+            issues.append(issue)
     if isinstance(request.headers, dict):
         for key, value in request.headers.items():
             if not _TOKEN.match(key):
@@ -265,6 +317,37 @@ def validate(request: RpcRequest) -> list[Issue]:
     if not request.timeout > 0:
         issues.append(Issue("timeout", "must be a positive number of seconds"))
     return issues
+
+
+def non_finite_issue(field_name: str, value: Any) -> Issue | None:
+    """The first NaN or infinity inside ``value``, with its place (``pay.rates[1]``), if any.
+
+    An editor cannot produce one (``parse_json`` refuses them), but a request built in code
+    or read from a hand-edited file can, and JSON has no way to send it.
+    """
+    where = _non_finite_place(value)
+    if where is None:
+        return None
+    return Issue(field_name, f"{where}, which JSON cannot carry; use null or a string")
+
+
+def _non_finite_place(value: Any, place: str = "") -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        name = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return f"{place or 'the value'} is {name}"
+    if isinstance(value, dict):
+        items: list[tuple[str, Any]] = [
+            (f"{place}.{key}" if place else str(key), item) for key, item in value.items()
+        ]
+    elif isinstance(value, list):
+        items = [(f"{place}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        return None
+    for item_place, item in items:
+        found = _non_finite_place(item, item_place)
+        if found:
+            return found
+    return None
 
 
 _ONLY_THE_HOST = "enter only the host, e.g. https://api.stackone.com"

@@ -11,7 +11,7 @@ import httpx
 
 from explorer import __version__
 from explorer.core.errors import InvalidRequest, Issue
-from explorer.core.request import RpcRequest, check
+from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
 
 USER_AGENT = f"stackone-explorer/{__version__}"
 REDACTED = "<redacted>"
@@ -29,12 +29,21 @@ def encode_body(request: RpcRequest) -> bytes:
 
     A user can type ``"\\ud800"`` in an editor; that is valid JSON but not encodable UTF-8,
     and escaping it sends exactly what they typed instead of failing.
+
+    Raises:
+        InvalidRequest: an object holds NaN or an infinity; Python would write them as
+            ``NaN``/``Infinity``, which is not JSON, so nothing is encoded at all.
     """
     body = request.rpc_body()
     try:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    except UnicodeEncodeError:
-        return json.dumps(body, separators=(",", ":")).encode()
+        try:
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            return text.encode()
+        except UnicodeEncodeError:
+            return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+    except ValueError:
+        issues = [non_finite_issue(name, getattr(request, name)) for name in OBJECT_FIELDS]
+        raise InvalidRequest([issue for issue in issues if issue is not None]) from None
 
 
 def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:

@@ -400,6 +400,11 @@ def test_unknown_body_fields_are_reported() -> None:
             f"curl {RPC} -d '{{\"action\": }}'",
             "not valid JSON: Expecting value (line 1, column 12)",
         ),
+        (
+            f'curl {RPC} -d \'{{"action": "x", "body": {{"n": NaN}}}}\'',
+            "not valid JSON: NaN is not a JSON number; use null or a string such as "
+            '"NaN" (line 1, column 31)',
+        ),
         (f"curl {RPC} -d '[1]'", "must be a JSON object with an action"),
         (f"curl {RPC} -d '{{\"path\": {{}}}}'", 'no "action"'),
         (f"curl {RPC} -d '{{\"action\": 3}}'", 'no "action"'),

@@ -187,6 +187,18 @@ def test_har_failure_is_an_entry_with_error() -> None:
     assert entry["request"]["url"].endswith("/actions/rpc?sync=true&debug=true")
 
 
+def test_har_of_an_unsent_request_holding_nan_still_exports() -> None:
+    # Such a request can never be sent (encoding refuses NaN), but a hand-edited history
+    # may hold one: the export records it rather than failing.
+    exchange = Exchange(
+        request=RpcRequest(action="a_b", account_id="acc_9", body={"rate": float("nan")}),
+        failure=Failure("Cancelled", "The request was cancelled."),
+    )
+    entry = to_har([exchange], creator_version="0")["log"]["entries"][0]
+    check_entry(entry)
+    assert '"rate":NaN' in entry["request"]["postData"]["text"]
+
+
 def test_har_without_sent_request_rebuilds_it_redacted() -> None:
     """An exchange recorded before sending (e.g. imported) still exports its request."""
     exchange = Exchange(

@@ -140,6 +140,43 @@ def test_json_that_is_not_an_object_names_what_it_is(text: str, kind: str) -> No
     assert str(caught.value) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "constant", "line", "column"),
+    [
+        ('{"rate": NaN}', "NaN", 1, 10),
+        ('{\n  "note": "NaN is fine in a string",\n  "max": Infinity\n}', "Infinity", 3, 10),
+        ('{"min": [1, -Infinity]}', "-Infinity", 1, 13),
+    ],
+)
+def test_nan_and_infinity_are_not_json_and_say_where_they_are(
+    text: str, constant: str, line: int, column: int
+) -> None:
+    # Python's json reads them, but StackOne's parser would refuse the body they produce.
+    with pytest.raises(InvalidRequest) as caught:
+        parse_json_object(text, "body")
+    (issue,) = caught.value.issues
+    assert (issue.field, issue.line, issue.column) == ("body", line, column)
+    assert issue.message == (
+        f'invalid JSON: {constant} is not a JSON number; use null or a string such as "{constant}"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("body", {"pay": {"rates": [1.0, float("inf")]}}, "pay.rates[1] is Infinity"),
+        ("query", {"min": float("-inf")}, "min is -Infinity"),
+        ("path", {"id": float("nan")}, "id is NaN"),
+    ],
+)
+def test_non_finite_numbers_set_in_code_are_refused_with_their_place(
+    field: str, value: dict[str, object], where: str
+) -> None:
+    assert messages(valid(**{field: value}))[field] == [
+        f"{where}, which JSON cannot carry; use null or a string"
+    ]
+
+
 def test_true_is_described_as_a_boolean() -> None:
     with pytest.raises(InvalidRequest, match="not true/false"):
         parse_json_object("true", "body")

@@ -15,6 +15,7 @@ from explorer.core.wire import (
     SentRequest,
     basic_auth,
     build_http_request,
+    encode_body,
     redact_headers,
 )
 
@@ -91,6 +92,15 @@ def test_a_url_httpx_refuses_after_validation_is_an_invalid_request() -> None:
     (issue,) = caught.value.issues
     assert issue.field == "base_url"
     assert "IDNA" in issue.message and "check the host name" in issue.message
+
+
+def test_encoding_a_body_with_nan_refuses_instead_of_sending_invalid_json() -> None:
+    # ``encode_body`` is also used without validation (HAR of an unsent request): it must
+    # never produce the non-JSON ``NaN`` token.
+    with pytest.raises(InvalidRequest) as caught:
+        encode_body(request(body={"rate": float("nan")}))
+    assert [issue.field for issue in caught.value.issues] == ["body"]
+    assert "NaN" in str(caught.value)
 
 
 def test_sent_request_redacts_the_key_everywhere() -> None:
