@@ -45,6 +45,10 @@ KEY_VARIABLE = "STACKONE_API_KEY"
 _LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept"})
 
 
+# The headers /actions/rpc reads, and the request fields they fill.
+_ID_FIELDS = {"x-account-id": "account_id", "x-connector-profile-id": "connector_profile_id"}
+
+
 @dataclass
 class CurlImport:
     """What ``from_curl`` understood.
@@ -580,12 +584,20 @@ def _to_import(parsed: _Parsed) -> CurlImport:
     api_key = _key_or_none(parsed.user.split(":", 1)[0]) if parsed.user is not None else None
     if parsed.user is not None and parsed.user.partition(":")[2]:
         warnings.append("Ignored the password in -u: StackOne keys use an empty password.")
+    ids: dict[str, str] = {}  # header name -> the value last given
     for name, value in parsed.headers:
         lower = name.lower()
-        if lower == "x-account-id":
-            request.account_id = value
-        elif lower == "x-connector-profile-id":
-            request.connector_profile_id = value
+        if lower in _ID_FIELDS:
+            # curl would send every copy; which one StackOne reads decides whose data the
+            # call touches, so a silent choice is not good enough.
+            earlier = ids.get(lower)
+            if earlier is not None and earlier != value:
+                warnings.append(
+                    f"The header {lower} is given twice, {earlier!r} and then {value!r}; the "
+                    f"explorer uses the last one, {value!r}: check it is the one you meant."
+                )
+            ids[lower] = value
+            setattr(request, _ID_FIELDS[lower], value)
         elif lower == "authorization":
             # curl lets an explicit header win over -u; so do we.
             api_key = _key_from_authorization(value, warnings)

@@ -365,6 +365,27 @@ def test_options_the_explorer_does_not_reproduce_are_reported() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("x-account-id", "account_id"), ("X-Connector-Profile-Id", "connector_profile_id")],
+)
+def test_an_id_header_given_twice_keeps_the_last_and_names_both(header: str, field: str) -> None:
+    # curl would send both headers; which one StackOne reads is not something to guess
+    # silently, since it decides whose data the call touches.
+    command = f"curl {RPC} -H '{header}: acc_old' -H '{header.upper()}: acc_new' -d '{BODY}'"
+    imported = from_curl(command)
+    assert getattr(imported.request, field) == "acc_new"
+    assert imported.warnings == [
+        f"The header {header.lower()} is given twice, 'acc_old' and then 'acc_new'; "
+        "the explorer uses the last one, 'acc_new': check it is the one you meant."
+    ]
+
+
+def test_an_id_header_repeated_with_the_same_value_is_not_worth_a_warning() -> None:
+    command = f"curl {RPC} -H 'x-account-id: acc_1' -H 'x-account-id: acc_1' -d '{BODY}'"
+    assert from_curl(command).warnings == []
+
+
 def test_max_time_becomes_the_request_timeout() -> None:
     assert from_curl(f"curl -m 7 {RPC} -d '{BODY}'").request.timeout == 7.0
     assert from_curl(f"curl --max-time 2.5 {RPC} -d '{BODY}'").request.timeout == 2.5
