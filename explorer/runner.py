@@ -13,7 +13,8 @@ every keyring secret, is masked (``***``) in the table, progress and reports.
 
 Exit status: 0 every request met its expectation; 1 at least one did not (or a request file
 could not be loaded); 2 the run could not start (bad arguments, no key, unknown collection,
-profile or environment).
+profile or environment, no profile chosen among several, an unwritable report path), or a
+report could not be written at the end.
 
 No Qt here: the runner must work on a CI machine without a display.
 """
@@ -280,7 +281,8 @@ Exit status:
   0  every request met its expected status
   1  at least one did not, could not be sent, or a request file did not load
   2  the run could not start (usage, no key, unknown collection, profile or
-     environment)
+     environment, several profiles and no --profile, a report path that cannot
+     be written); nothing was sent
 """,
     )
     parser.add_argument(
@@ -507,6 +509,10 @@ def _plan(
         defined = ", ".join(sorted(collection.environments))
         print(f"note: no --env given; the collection defines: {defined}", file=err)
     values.update(given)
+    # Last, so a run that cannot start leaves no new folders behind; before any request is
+    # sent, so a typo in a report path does not cost a whole run.
+    _prepare_report_path("--junit", args.junit)
+    _prepare_report_path("--json", args.json)
     return _Plan(
         store,
         collection,
@@ -519,6 +525,27 @@ def _plan(
         sorted(given),
         masked,
     )
+
+
+def _prepare_report_path(option: str, path: Path | None) -> None:
+    """Create the report's folder if needed and check that the report can be written there.
+
+    Raises:
+        SetupError: the path is a folder, or its folder cannot be created or written to.
+    """
+    if path is None:
+        return
+    if path.is_dir():
+        raise SetupError(f"{option} {path}: that is a folder; give a file name in it.")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SetupError(
+            f"{option} {path}: cannot create the folder {folder} ({exc.strerror or exc})."
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SetupError(f"{option} {path}: the folder {folder} is not writable.")
 
 
 def is_demo_profile(profile: Profile) -> bool:

@@ -500,3 +500,39 @@ def test_a_demo_profile_alone_is_not_used_unless_chosen(tmp_path: Path, server: 
     )  # fmt: skip
     assert code == 0, err
     assert f"against {server.url}" in err
+
+
+# -- report files are checked before anything runs --------------------------------------------
+
+
+def test_report_folders_are_created_before_the_run(tmp_path: Path, home: Path) -> None:
+    junit = tmp_path / "reports" / "ci" / "junit.xml"
+    report = tmp_path / "reports" / "json" / "report.json"
+    code, _, err = _main(
+        _collection(tmp_path / "smoke"), "--env", "demo", "--home", home,
+        "--junit", junit, "--json", report, "--only", "List employees",
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 0, err
+    assert ET.parse(junit).getroot().tag == "testsuites"
+    assert json.loads(report.read_text())["summary"]["passed"] == 1
+
+
+@pytest.mark.parametrize("option", ["--junit", "--json"])
+def test_a_report_path_that_cannot_be_written_stops_the_run_before_it_starts(
+    tmp_path: Path, home: Path, option: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    for target, words in [
+        (blocker / "report.out", "cannot create the folder"),
+        (tmp_path, "is a folder"),
+    ]:
+        code, out, err = _main(
+            _collection(tmp_path / f"smoke-{len(words)}"), "--env", "demo", "--home", home,
+            option, target,
+            env={"STACKONE_API_KEY": KEY},
+        )  # fmt: skip
+        assert code == 2
+        assert out == "" and "[1/" not in err  # nothing was sent
+        assert f"{option} {target}" in err and words in err
