@@ -307,9 +307,10 @@ Exit status:
     parser.add_argument(
         "--only",
         metavar="NAME",
-        nargs="+",
-        action="extend",
-        help="run only these requests (by name, or Folder/Name); keeps collection order",
+        action="append",
+        default=[],
+        help="run only this request (by name, or Folder/Name; several separated by commas); "
+        "repeatable; the collection's order is kept",
     )
     parser.add_argument("--junit", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write a JSON report")
@@ -474,7 +475,11 @@ def _plan(
 
     store = CollectionStore(root, credentials=credentials)
     collection, problems = store.load()
-    requests = requests_named(collection, args.only) if args.only else list(collection.requests())
+    requests = (
+        requests_named(collection, _only_names(args.only, collection))
+        if args.only
+        else list(collection.requests())
+    )
     if not requests:
         raise SetupError(f"The collection {collection.name!r} has no saved requests to run.")
 
@@ -525,6 +530,18 @@ def _plan(
         sorted(given),
         masked,
     )
+
+
+def _only_names(values: Sequence[str], collection: Collection) -> list[str]:
+    """The request names of the ``--only`` values: each value is one name when a request has
+    it (names may contain commas), else a comma-separated list of names."""
+    names: list[str] = []
+    for value in values:
+        if collection.find(value):
+            names.append(value)
+        else:
+            names += [name.strip() for name in value.split(",") if name.strip()]
+    return names
 
 
 def _prepare_report_path(option: str, path: Path | None) -> None:

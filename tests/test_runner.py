@@ -204,12 +204,46 @@ def test_only_runs_the_named_requests_in_collection_order(tmp_path: Path, home: 
     collection = _collection(tmp_path / "smoke", failing=True)
     code, out, _ = _main(
         collection, "--env", "demo", "--home", home,
-        "--only", "Reject bad candidate", "employees/get employee",
+        "--only", "Reject bad candidate", "--only", "employees/get employee",
         env={"STACKONE_API_KEY": KEY},
     )  # fmt: skip
     assert code == 0
     names = [line.split("  ")[0] for line in out.splitlines()[1:-1]]
     assert names == ["Employees/Get employee", "Candidates/Reject bad candidate"]
+
+
+def test_only_before_the_collection_leaves_the_collection_alone(tmp_path: Path, home: Path) -> None:
+    """``--only`` takes one value (repeat it, or separate names by commas), so the collection
+    after it is still the COLLECTION argument."""
+    collection = _collection(tmp_path / "smoke")
+    store = CollectionStore(collection)
+    store.load()
+    store.save_request(
+        SavedRequest(
+            "Reject, again",  # a comma in a name: the whole name still matches
+            RpcRequest(
+                action="greenhouse_create_candidate",
+                account_id="acct_greenhouse_demo",
+                body={"first_name": ""},
+            ),
+            expected_status=422,
+        )
+    )
+    code, out, err = _main(
+        "--only", "List employees,Employees/Get employee", "--only", "Reject, again",
+        collection, "--env", "demo", "--home", home,
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 0, err
+    names = [line.split("  ")[0] for line in out.splitlines()[1:-1]]
+    assert names == ["List employees", "Reject, again", "Employees/Get employee"]
+
+
+def test_help_shows_only_as_repeatable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main("--help")[0] == 0
+    text = capsys.readouterr().out
+    assert "--only NAME " in text and "NAME ..." not in text
+    assert "repeatable" in text.split("\n  --only NAME", 1)[1].split("--junit", 1)[0]
 
 
 def test_base_url_option_and_collection_by_name(tmp_path: Path, server: DemoServer) -> None:
