@@ -11,7 +11,7 @@ from typing import Any
 from explorer.core import errors
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
-from explorer.core.wire import REDACTED, SECRET_HEADERS, SentRequest, redact_headers
+from explorer.core.wire import SentRequest, redact_header_object, redact_headers
 
 FORMAT_VERSION = 1
 
@@ -57,10 +57,7 @@ class Exchange:
         (the history store keeps large bodies in a file of their own)."""
         request = self.request.to_dict()
         if isinstance(request.get("headers"), dict):
-            request["headers"] = {
-                k: (REDACTED if k.lower() in SECRET_HEADERS else v)
-                for k, v in request["headers"].items()
-            }
+            request["headers"] = redact_header_object(request["headers"])
         out: dict[str, Any] = {
             "id": self.id,
             "started_at": self.started_at,

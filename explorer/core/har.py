@@ -1,8 +1,8 @@
 """Exports of exchanges: HAR 1.2 (for browsers' and proxies' tools) and our own JSON format.
 
 Both are pure functions of ``Exchange`` objects, so the history window, the command-line
-runner and the tests share them. Secrets never appear: headers named in ``SECRET_HEADERS``
-(``Authorization`` first of all) are redacted here again, whatever the exchange holds.
+runner and the tests share them. Secrets never appear: every header ``is_secret_header``
+names (``Authorization`` first of all) is redacted here again, whatever the exchange holds.
 
 HAR notes (http://www.softwareishard.com/blog/har-12-spec/):
 - ``time`` is the sum of the non-negative ``timings``; we know the time to first byte

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,31 @@ from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_i
 
 USER_AGENT = f"stackone-explorer/{__version__}"
 REDACTED = "<redacted>"
-# Headers whose values never leave memory: shown and stored as REDACTED.
+# The names every rule agrees on. Code outside this module should ask ``is_secret_header``,
+# which also catches the many ways providers name their keys.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+
+# Anywhere in a name: ``X-Auth-Token``, ``x-csrftoken``, ``client-secret``, ``set-cookie``.
+_SECRET_PARTS = ("authorization", "cookie", "token", "secret", "passw", "apikey", "credential")
+# Only as a whole word, because as parts they occur in harmless names (``keep-alive``,
+# ``www-authenticate``): ``api-key``, ``Ocp-Apim-Subscription-Key``, ``X-Auth``.
+_SECRET_WORDS = frozenset({"key", "auth", "pwd"})
+# A key that is not a credential and that a user needs to see when debugging duplicates.
+_PUBLIC_KEY_WORDS = frozenset({"idempotency"})
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value must never be shown or stored: the one rule for all of them.
+
+    Used for the headers we send, the provider headers in the RPC body, response headers
+    (``Set-Cookie``) and the headers a collection may hold. It errs towards hiding: a
+    redacted harmless value costs a glance at the live request; a stored key costs a leak.
+    """
+    lower = name.strip().lower()
+    if lower in SECRET_HEADERS or any(part in lower for part in _SECRET_PARTS):
+        return True
+    words = set(re.split(r"[-_.\s]+", lower))
+    return bool(words & _SECRET_WORDS) and not words & _PUBLIC_KEY_WORDS
 
 
 def basic_auth(api_key: str) -> str:
@@ -102,7 +126,7 @@ def _unencodable_header(request: RpcRequest, exc: UnicodeEncodeError) -> Issue:
 
 
 def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers]
+    return [(k, REDACTED if is_secret_header(k) else v) for k, v in headers]
 
 
 def redact_body(body: str) -> str:
@@ -115,12 +139,15 @@ def redact_body(body: str) -> str:
     except ValueError:
         return body
     headers = data.get("headers") if isinstance(data, dict) else None
-    if not isinstance(headers, dict) or not any(k.lower() in SECRET_HEADERS for k in headers):
+    if not isinstance(headers, dict) or not any(is_secret_header(k) for k in headers):
         return body
-    data["headers"] = {
-        k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()
-    }
+    data["headers"] = redact_header_object(headers)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def redact_header_object(headers: dict[str, Any]) -> dict[str, Any]:
+    """The RPC ``headers`` object (name -> value) with every secret value replaced."""
+    return {k: REDACTED if is_secret_header(k) else v for k, v in headers.items()}
 
 
 @dataclass

@@ -110,6 +110,27 @@ def test_the_key_is_nowhere_in_the_stored_record() -> None:
     assert record.request.headers == {"Authorization": "Bearer provider-token", "X-Trace": "t1"}
 
 
+def test_provider_tokens_and_cookies_are_nowhere_in_the_stored_record() -> None:
+    request = RpcRequest(
+        action="bamboohr_list_employees",
+        account_id="acc_1",
+        headers={"X-Auth-Token": "provider-token", "token": "bare-token", "X-Trace": "t1"},
+    )
+    record = run(
+        lambda r: httpx.Response(200, json={"data": []}, headers={"Set-Cookie": "sid=cookie-1"}),
+        request,
+    )
+    text = json.dumps(record.to_dict())
+    assert "provider-token" not in text and "bare-token" not in text
+    assert "cookie-1" not in text
+    stored = json.loads(text)
+    assert stored["request"]["headers"] == {
+        "X-Auth-Token": REDACTED,
+        "token": REDACTED,
+        "X-Trace": "t1",
+    }
+
+
 def test_a_sparse_or_old_record_still_loads() -> None:
     loaded = Exchange.from_dict({"request": {"action": "x_list"}, "failure": {"kind": "TimedOut"}})
     assert loaded.request.action == "x_list"

@@ -225,6 +225,23 @@ def test_compressed_body_size_is_unknown() -> None:
     assert response["content"]["size"] == len(b'{"data": []}')
 
 
+def test_no_provider_token_or_cookie_in_any_export() -> None:
+    def set_cookie(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"ok": True}, headers={"Set-Cookie": "sid=cookie-1"})
+
+    exchange = exchange_with(
+        set_cookie,
+        RpcRequest(
+            action="slack_send_message",
+            account_id="acc_1",
+            headers={"x-api-token": "provider-token", "X-Webhook-Secret": "whsec-1"},
+        ),
+    )
+    for document in (to_har([exchange], creator_version="0"), history_export([exchange])):
+        text = json.dumps(document)
+        assert "provider-token" not in text and "whsec-1" not in text and "cookie-1" not in text
+
+
 def test_no_secret_in_any_export() -> None:
     def echo_auth_header_name(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"ok": True}, headers={"Authorization": "Basic xyz"})

@@ -16,6 +16,7 @@ from explorer.core.wire import (
     basic_auth,
     build_http_request,
     encode_body,
+    is_secret_header,
     redact_headers,
 )
 
@@ -134,6 +135,65 @@ def test_every_secret_header_is_redacted_whatever_its_case() -> None:
         ("Cookie", REDACTED),
         ("X-API-Key", REDACTED),
         ("x-account-id", "acc_1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Authorization",
+        "proxy-authorization",
+        "Cookie",
+        "Set-Cookie",
+        "X-API-Key",
+        "api-key",
+        "api_key",
+        "apikey",
+        "X-Auth-Token",
+        "x-api-token",
+        "token",
+        "x-access-token",
+        "client-secret",
+        "X-Webhook-Secret",
+        "x-password",
+        "Ocp-Apim-Subscription-Key",  # Azure API Management
+        "x-functions-key",
+        "x-amz-security-token",
+        "X-Auth",
+    ],
+)
+def test_headers_that_look_secret_are_secret(name: str) -> None:
+    assert is_secret_header(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x-account-id",
+        "x-connector-profile-id",
+        "Content-Type",
+        "Accept",
+        "User-Agent",
+        "X-Trace",
+        "x-request-id",
+        "WWW-Authenticate",  # a challenge, not a credential
+        "Keep-Alive",
+        "Idempotency-Key",  # needed to debug duplicates, and useless to a thief
+        "X-RateLimit-Remaining",
+    ],
+)
+def test_ordinary_headers_stay_readable(name: str) -> None:
+    assert not is_secret_header(name)
+
+
+def test_provider_secrets_beyond_authorization_are_redacted_in_the_record() -> None:
+    provider = {"X-Auth-Token": "tok-1", "api-key": "key-2", "x-client-secret": "sec-3"}
+    sent = SentRequest.from_http(build_http_request(request(headers=provider), KEY))
+    assert json.loads(sent.body)["headers"] == dict.fromkeys(provider, REDACTED)
+    assert not any(value in sent.text() for value in provider.values())
+    assert redact_headers([("Set-Cookie", "sid=1"), ("x-api-token", "t")]) == [
+        ("Set-Cookie", REDACTED),
+        ("x-api-token", REDACTED),
     ]
 
 
