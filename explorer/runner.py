@@ -40,7 +40,7 @@ from explorer import __version__
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
-from explorer.core.request import DEFAULT_BASE_URL
+from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
 from explorer.store.collections import (
     Collection,
@@ -440,6 +440,8 @@ def _plan(
     keyring: CredentialStore | None,
 ) -> _Plan:
     given_on_command_line = parse_vars(args.var)
+    if args.base_url is not None:
+        args.base_url = _checked_base_url(args.base_url)
     paths = resolve_paths(args.home, environ=env)
     root = _find_collection(args.collection, paths.collections_dir)
 
@@ -530,6 +532,20 @@ def _plan(
         sorted(given),
         masked,
     )
+
+
+def _checked_base_url(url: str) -> str:
+    """``--base-url`` trimmed, if the request editor would accept it as a base URL.
+
+    Raises:
+        SetupError: it is not one (checked before anything is sent).
+    """
+    clean = url.strip()
+    probe = RpcRequest(action="check", account_id="check", base_url=clean)
+    problems = [issue.message for issue in validate(probe) if issue.field == "base_url"]
+    if problems:
+        raise SetupError(f"--base-url {url!r}: {'; '.join(problems)}.")
+    return clean
 
 
 def _only_names(values: Sequence[str], collection: Collection) -> list[str]:

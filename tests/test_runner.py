@@ -297,6 +297,19 @@ def test_setup_errors_exit_2_with_a_clear_message(
     assert out == ""
 
 
+@pytest.mark.parametrize("url", ["notaurl", "ftp://example.com", "https://", "api.stackone.com"])
+def test_a_base_url_that_is_not_a_url_stops_the_run_before_it_starts(
+    tmp_path: Path, home: Path, url: str
+) -> None:
+    code, out, err = _main(
+        _collection(tmp_path / "smoke"), "--env", "demo", "--home", home, "--base-url", url,
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
+    assert code == 2
+    assert out == "" and "[1/" not in err
+    assert f"--base-url {url!r}" in err and "http:// or https://" in err
+
+
 def test_no_key_anywhere_is_a_setup_error(tmp_path: Path) -> None:
     collection = _collection(tmp_path / "smoke")
     code, _, err = _main(collection, "--home", tmp_path / "empty-home")
