@@ -1,10 +1,15 @@
 """Everything that can go wrong between "Send" and a readable response.
 
-The hierarchy (every class says what happened and what the user can do, in ``str(err)``)::
+The hierarchy: every class says what happened and what the user can do, in ``str(err)``, so a
+caller that catches ``ExplorerError`` can show any of them as it is. Classes raised by one
+module live in it (in brackets, relative to ``explorer/``), so that ``core`` never imports
+``store`` or the runner::
 
     ExplorerError
     +-- InvalidRequest          the request cannot be sent as it is (validation issues)
     +-- CurlImportError         a curl command could not be read
+    +-- PostmanImportError      the file is not a Postman collection    [core/postman.py]
+    +-- UnresolvedVariables     {{names}} with no value; nothing sent   [core/variables.py]
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
@@ -14,6 +19,13 @@ The hierarchy (every class says what happened and what the user can do, in ``str
     |   +-- BadResponse         a response came but its body cannot be decoded (e.g. bad gzip)
     |   +-- Cancelled           the user pressed Cancel
     +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
+    +-- StoreFileError          a store file cannot be read or written  [store/files.py]
+    |   +-- StoreFileMissing    it does not exist (often: nothing saved) [store/files.py]
+    +-- HistoryEntryMissing     the entry or its body file is gone      [store/history.py]
+    +-- CollectionError         a collection operation was refused      [store/collections.py]
+    +-- KeyringUnavailable      no usable, secure OS keyring            [store/credentials.py]
+    +-- CredentialError         the keyring refused one operation       [store/credentials.py]
+    +-- SetupError              a command-line run cannot start         [runner.py]
 
 HTTP error statuses are *not* raised by ``RpcClient.send``: a 4xx/5xx is a normal response that
 the user wants to read. ``RpcResponse.raise_for_error()`` turns it into ``RemoteError`` for
