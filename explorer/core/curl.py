@@ -365,6 +365,9 @@ _SKIPPED_LONG_WITH_ARG = frozenset(
         "--trace-ascii",
     }
 )
+# Skipped options whose value can be a credential (a session cookie, proxy user:password, a
+# certificate's passphrase): the warning names the option only.
+_MAY_HOLD_SECRETS = frozenset({"--cookie", "--proxy", "--cert", "--key"})
 # Options the explorer understands, all taking an argument.
 _UNDERSTOOD = {
     "-X": "--request",
@@ -514,7 +517,8 @@ def _apply(parsed: _Parsed, option: str, value: str | None, base_dir: Path | Non
         parsed.warnings.append(f"Ignored {option}: {_NOTED_LONG[option]}.")
         return
     if option in _SKIPPED_LONG_WITH_ARG:
-        parsed.warnings.append(f"Ignored {option} {value}: it does not change the RPC request.")
+        shown = "(value hidden)" if option in _MAY_HOLD_SECRETS else value
+        parsed.warnings.append(f"Ignored {option} {shown}: it does not change the RPC request.")
         return
     assert value is not None  # every remaining option takes a value
     if option == "--url":

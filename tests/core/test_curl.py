@@ -386,6 +386,24 @@ def test_an_id_header_repeated_with_the_same_value_is_not_worth_a_warning() -> N
     assert from_curl(command).warnings == []
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("-b", "session=s3cret-cookie"),
+        ("--cookie", "session=s3cret-cookie"),
+        ("-x", "http://me:s3cret@proxy.example:3128"),
+        ("-E", "client.pem:s3cret-passphrase"),
+    ],
+)
+def test_ignored_options_that_may_hold_a_secret_are_reported_without_it(
+    option: str, value: str
+) -> None:
+    # Warnings are shown and may be copied into a ticket: they must not carry credentials.
+    warnings = from_curl(f"curl {option} '{value}' {RPC} -d '{BODY}'").warnings
+    assert len(warnings) == 1 and "s3cret" not in warnings[0]
+    assert "it does not change the RPC request" in warnings[0]
+
+
 def test_max_time_becomes_the_request_timeout() -> None:
     assert from_curl(f"curl -m 7 {RPC} -d '{BODY}'").request.timeout == 7.0
     assert from_curl(f"curl --max-time 2.5 {RPC} -d '{BODY}'").request.timeout == 2.5
