@@ -499,12 +499,18 @@ def _plan(
                 f"The collection has no environment called {args.env!r} (environments: {known})."
             )
         environment = collection.environments[args.env]
+        # Only the secrets the chosen requests use are read: with --only skipping the rest,
+        # a machine without a keyring has nothing to warn about.
+        used = set().union(*(find_variables(saved.request) for saved in requests))
+        unused = {s for s in environment.secrets if s not in used}
         try:
-            values = store.environment_values(args.env, skip=given)
+            values = store.environment_values(args.env, skip=given.keys() | unused)
         except ExplorerError as exc:
             # Without a keyring only the secret variables are missing; the requests that
             # need them report it, the others still run.
-            missing = ", ".join(s for s in environment.secrets if s not in given)
+            missing = ", ".join(
+                s for s in environment.secrets if s not in given and s not in unused
+            )
             print(
                 f"warning: secret variables unavailable ({missing}): {exc}\n"
                 f"Give their values with {VAR_ENV_PREFIX}<NAME> or --var NAME=VALUE.",

@@ -11,13 +11,15 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from explorer.core.request import RpcRequest
 from explorer.demo.server import DemoServer
 from explorer.runner import main, variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.credentials import CredentialStore, KeyringCredentials, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
@@ -187,7 +189,7 @@ def test_a_request_missing_its_expectation_fails_the_run(tmp_path: Path, home: P
 def _main(
     *args: str | Path,
     env: dict[str, str] | None = None,
-    credentials: MemoryCredentials | None = None,
+    credentials: CredentialStore | None = None,
 ) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(
@@ -445,6 +447,48 @@ def test_a_secret_without_a_value_names_the_ways_to_give_it(tmp_path: Path, home
     assert "note: STACKONE_VAR_ACOUNT matches no variable of the collection" in err
     assert "1 variable has no value: {{account}}" in err
     assert out.splitlines()[-1].startswith("0 passed, 0 failed, 1 errors")
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[KeyringCredentials]:
+    """The real keyring layer with keyring's "fail" backend: a machine without a keyring."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield KeyringCredentials()
+    keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_the_warning_is_about_secret_variables_and_only_when_needed(
+    tmp_path: Path, home: Path, no_keyring: KeyringCredentials
+) -> None:
+    collection = _secret_collection(tmp_path / "secrets")
+    store = CollectionStore(collection)
+    store.load()
+    store.save_request(
+        SavedRequest(
+            "Reject candidate",
+            RpcRequest(
+                action="greenhouse_create_candidate",
+                account_id="acct_greenhouse_demo",
+                body={"first_name": ""},
+            ),
+            expected_status=422,
+        )
+    )
+    code, _, err = _main(
+        collection, "--env", "ci", "--home", home,
+        env={"STACKONE_API_KEY": KEY}, credentials=no_keyring,
+    )  # fmt: skip
+    assert code == 1  # "Get employee" needs {{account}}, which has no value
+    assert "warning: secret variables unavailable (account)" in err
+    assert "to store secret variable values" in err and "API key" not in err
+
+    code, _, err = _main(
+        collection, "--env", "ci", "--home", home, "--only", "Reject candidate",
+        env={"STACKONE_API_KEY": KEY}, credentials=no_keyring,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "warning" not in err
 
 
 def test_a_malformed_var_is_a_setup_error_that_does_not_echo_it(tmp_path: Path) -> None:

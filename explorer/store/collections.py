@@ -884,7 +884,11 @@ class CollectionStore:
         self._write_meta()
 
     def secret_key(self, environment: str, variable: str) -> str:
-        """The keyring entry holding a secret variable's value."""
+        """The keyring entry holding a secret variable's value.
+
+        The ``collection:`` prefix is how the keyring layer tells these entries from profile
+        API keys in its messages (``credentials.VARIABLE_ENTRY_PREFIX``).
+        """
         return f"collection:{self.collection.id}:{environment}:{variable}"
 
     def set_environment(self, env: Environment) -> None:

@@ -1,5 +1,8 @@
 """API keys, kept by the operating system's keyring and nowhere else.
 
+The same keyring also holds the values of collection secret variables, under entries named
+``collection:<id>:<environment>:<variable>``; messages say which of the two was concerned.
+
 A small interface (``get``/``set``/``delete``/``location``) with two implementations, as
 vorta does: ``KeyringCredentials`` for the real OS keyring (Secret Service on Linux, the
 Keychain on macOS, Credential Manager on Windows) and ``MemoryCredentials`` for tests and for
@@ -21,12 +24,29 @@ from explorer.core.errors import ExplorerError
 
 SERVICE = "stackone-explorer"
 
-UNAVAILABLE_HELP = (
-    "No secure OS keyring is available to store the API key. On Linux, install and unlock a "
-    "Secret Service provider such as GNOME Keyring or KWallet (a desktop session usually "
-    "starts one); on macOS the Keychain and on Windows the Credential Manager are used. "
-    "Meanwhile the explorer can keep the key in memory for this run only."
-)
+# Entries for collection secret variables (``CollectionStore.secret_key``) start with this;
+# every other entry is a profile's API key.
+VARIABLE_ENTRY_PREFIX = "collection:"
+
+API_KEY = "the API key"
+SECRET_VARIABLES = "secret variable values"
+
+
+def unavailable_help(what: str = API_KEY) -> str:
+    """Why there is no keyring and how to get one, for storing ``what`` (``API_KEY`` or
+    ``SECRET_VARIABLES``). Only an API key can be kept in memory instead: the window offers
+    that; a secret variable has no such fallback."""
+    text = (
+        f"No secure OS keyring is available to store {what}. On Linux, install and unlock a "
+        "Secret Service provider such as GNOME Keyring or KWallet (a desktop session usually "
+        "starts one); on macOS the Keychain and on Windows the Credential Manager are used."
+    )
+    if what == API_KEY:
+        text += " Meanwhile the explorer can keep the key in memory for this run only."
+    return text
+
+
+UNAVAILABLE_HELP = unavailable_help(API_KEY)
 
 
 class KeyringUnavailable(ExplorerError):
@@ -34,11 +54,13 @@ class KeyringUnavailable(ExplorerError):
 
     Attributes:
         detail: what the keyring library reported, for the curious; may be empty.
+        what: what was to be stored: ``API_KEY`` or ``SECRET_VARIABLES``.
     """
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", *, what: str = API_KEY) -> None:
         self.detail = detail
-        text = UNAVAILABLE_HELP + (f" [{detail}]" if detail else "")
+        self.what = what
+        text = unavailable_help(what) + (f" [{detail}]" if detail else "")
         super().__init__(text)
 
 
@@ -123,8 +145,11 @@ class KeyringCredentials:
         except Exception:  # backend discovery itself failed: nothing usable
             return False
 
-    def backend(self) -> KeyringBackend:
+    def backend(self, what: str = API_KEY) -> KeyringBackend:
         """The backend keys go to (the first secure one of a chain).
+
+        Args:
+            what: what is to be stored, for the message if there is no backend.
 
         Raises:
             KeyringUnavailable: there is none.
@@ -132,37 +157,38 @@ class KeyringCredentials:
         try:
             current = keyring.get_keyring()
         except Exception as exc:
-            raise KeyringUnavailable(str(exc)) from exc
+            raise KeyringUnavailable(str(exc), what=what) from exc
         backends = _safe_backends(current)
         if not backends:
-            raise KeyringUnavailable(f"backend: {describe_backend(current)}")
+            raise KeyringUnavailable(f"backend: {describe_backend(current)}", what=what)
         return backends[0]
 
     def get(self, profile: str) -> str | None:
-        backend = self.backend()
+        backend = self.backend(_what(profile))
         try:
             return backend.get_password(self.service, profile)
         except Exception as exc:
-            raise _translate(exc, f"read the API key of profile {profile!r}") from exc
+            raise _translate(exc, f"read {_entry_words(profile)}", _what(profile)) from exc
 
     def set(self, profile: str, secret: str) -> None:
-        backend = self.backend()
+        backend = self.backend(_what(profile))
         try:
             backend.set_password(self.service, profile, secret)
         except Exception as exc:
-            raise _translate(exc, f"store the API key of profile {profile!r}") from exc
+            raise _translate(exc, f"store {_entry_words(profile)}", _what(profile)) from exc
 
     def delete(self, profile: str) -> None:
-        backend = self.backend()
+        backend = self.backend(_what(profile))
+        action = f"delete {_entry_words(profile)}"
         try:
             backend.delete_password(self.service, profile)
         except keyring.errors.PasswordDeleteError as exc:
             # Backends report "no such password" with this same error; only a key that is
             # still there after the attempt is a real failure.
             if self.get(profile) is not None:
-                raise _translate(exc, f"delete the API key of profile {profile!r}") from exc
+                raise _translate(exc, action, _what(profile)) from exc
         except Exception as exc:
-            raise _translate(exc, f"delete the API key of profile {profile!r}") from exc
+            raise _translate(exc, action, _what(profile)) from exc
 
     def location(self) -> str:
         try:
@@ -174,20 +200,35 @@ class KeyringCredentials:
         return f"{describe_backend(backends[0])}, service '{self.service}'"
 
 
-def _translate(exc: Exception, action: str) -> ExplorerError:
+def _what(entry: str) -> str:
+    return SECRET_VARIABLES if entry.startswith(VARIABLE_ENTRY_PREFIX) else API_KEY
+
+
+def _entry_words(entry: str) -> str:
+    """An entry in words: "the API key of profile 'prod'" or "the secret variable 'token' of
+    environment 'ci'"."""
+    if entry.startswith(VARIABLE_ENTRY_PREFIX):
+        # collection:<id>:<environment>:<variable>; the environment name may hold colons.
+        _, _, rest = entry[len(VARIABLE_ENTRY_PREFIX) :].partition(":")
+        environment, _, variable = rest.rpartition(":")
+        return f"the secret variable {variable!r} of environment {environment!r}"
+    return f"the API key of profile {entry!r}"
+
+
+def _translate(exc: Exception, action: str, what: str = API_KEY) -> ExplorerError:
     """Map the keyring library's (and its D-Bus layers') errors to ours."""
     if isinstance(
         exc,
         keyring.errors.NoKeyringError | keyring.errors.KeyringLocked | keyring.errors.InitError,
     ):
-        return KeyringUnavailable(f"{type(exc).__name__}: {exc}")
+        return KeyringUnavailable(f"{type(exc).__name__}: {exc}", what=what)
     if isinstance(exc, keyring.errors.KeyringError):
         return CredentialError(
             f"The OS keyring refused to {action}: {exc}. Check that it is unlocked and retry."
         )
     # secretstorage/jeepney/dbus errors (service gone, prompt dismissed, locked collection...)
     # surface as their own types or RuntimeError: all mean "no usable keyring right now".
-    return KeyringUnavailable(f"{type(exc).__name__}: {exc}")
+    return KeyringUnavailable(f"{type(exc).__name__}: {exc}", what=what)
 
 
 class MemoryCredentials:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import keyring
 import keyring.errors
@@ -10,6 +11,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
+from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import (
     KeyringCredentials,
     KeyringUnavailable,
@@ -65,6 +67,27 @@ def test_no_keyring_raises_helpful_error(use_backend: Callable[[KeyringBackend],
         assert "Keychain" in message and "Credential Manager" in message
         assert "in memory for this run" in message
     assert "no secure OS keyring" in creds.location()
+
+
+def test_the_message_names_what_was_to_be_stored(
+    use_backend: Callable[[KeyringBackend], None], tmp_path: Path
+) -> None:
+    """The same keyring holds profile keys and collection secret variables: a refusal says
+    which, so a secret-variable warning does not talk about "the API key"."""
+    use_backend(fail.Keyring())
+    creds = KeyringCredentials()
+    with pytest.raises(KeyringUnavailable) as key_error:
+        creds.get("prod")
+    assert "to store the API key" in str(key_error.value)
+
+    store = CollectionStore.create(tmp_path / "c", "C", credentials=creds)
+    store.set_environment(Environment("ci", secrets=["account"]))
+    with pytest.raises(KeyringUnavailable) as variable_error:
+        store.environment_values("ci")
+    message = str(variable_error.value)
+    assert "to store secret variable values" in message
+    assert "API key" not in message and "in memory for this run" not in message
+    assert "GNOME Keyring" in message  # the same advice on getting a keyring
 
 
 def test_locked_keyring_is_unavailable(use_backend: Callable[[KeyringBackend], None]) -> None:
