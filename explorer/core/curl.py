@@ -22,7 +22,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from explorer.core.errors import CurlImportError
 from explorer.core.request import (
@@ -581,7 +581,9 @@ def _to_import(parsed: _Parsed) -> CurlImport:
         )
     request = RpcRequest()
     warnings = parsed.warnings
-    request.base_url, request.sync, request.debug = _read_url(parsed.url, warnings)
+    request.base_url, request.sync, request.debug, url_user = _read_url(parsed.url, warnings)
+    if parsed.user is None:
+        parsed.user = url_user  # curl reads URL credentials as if given with -u
     if parsed.max_time is not None:
         request.timeout = parsed.max_time
 
@@ -620,8 +622,12 @@ def _to_import(parsed: _Parsed) -> CurlImport:
     return CurlImport(request=request, api_key=api_key, warnings=warnings)
 
 
-def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool]:
-    """``(base_url, sync, debug)``: the base URL is everything before ``/actions/rpc``."""
+def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool, str | None]:
+    """``(base_url, sync, debug, user)``: the base URL is everything before ``/actions/rpc``.
+
+    ``user`` is the URL's ``user:password`` (percent-decoded), if any: taken out of the base
+    URL, which is saved in history, and handed back to be read as ``-u`` is.
+    """
     if "://" not in url:
         warnings.append(f"The URL {url!r} has no scheme; assumed https://.")
         url = "https://" + url
@@ -633,14 +639,15 @@ def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool]:
         raise CurlImportError(
             f"The URL {url!r} does not call {RPC_PATH}; the explorer only imports RPC actions."
         )
-    base_url = f"{parts.scheme}://{parts.netloc}{path[: -len(RPC_PATH)]}"
+    userinfo, _, host = parts.netloc.rpartition("@")
+    base_url = f"{parts.scheme}://{host}{path[: -len(RPC_PATH)]}"
     flags = {"sync": False, "debug": False}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         if name in flags:
             flags[name] = value.lower() in ("", "true", "1", "yes")
         else:
             warnings.append(f"Ignored the URL parameter {name}={value}.")
-    return base_url, flags["sync"], flags["debug"]
+    return base_url, flags["sync"], flags["debug"], unquote(userinfo) if userinfo else None
 
 
 def _key_from_authorization(value: str, warnings: list[str]) -> str | None:

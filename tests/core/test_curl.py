@@ -263,6 +263,23 @@ def test_key_placeholders_mean_no_key(user: str) -> None:
     assert imported.api_key is None
 
 
+def test_a_key_in_the_url_is_read_like_user_and_kept_out_of_the_base_url() -> None:
+    # curl takes ``https://user:password@host`` as credentials; the base URL is saved in
+    # history, so they must not stay in it.
+    imported = from_curl(f"curl https://{KEY}:@api.stackone.com/actions/rpc -d '{BODY}'")
+    assert imported.api_key == KEY
+    assert imported.request.base_url == "https://api.stackone.com"
+    assert KEY not in json.dumps(imported.request.to_dict())
+    assert KEY not in " ".join(imported.warnings)
+
+
+def test_user_wins_over_credentials_in_the_url() -> None:
+    url = "https://other%3Akey:@127.0.0.1:8080/actions/rpc"
+    imported = from_curl(f"curl -u '{KEY}:' {url} -d '{BODY}'")
+    assert imported.api_key == KEY
+    assert imported.request.base_url == "https://127.0.0.1:8080"
+
+
 def test_a_password_in_user_is_ignored_with_a_warning() -> None:
     imported = from_curl(f"curl {RPC} -u '{KEY}:pw' -H 'x-account-id: a' -d '{BODY}'")
     assert imported.api_key == KEY
