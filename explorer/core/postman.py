@@ -7,7 +7,10 @@ format is plain data here (no collection store, no files): the store adapts its 
 Export writes every request as ``POST {{base_url}}/actions/rpc`` (or the request's own base URL
 when it has one) with the ``x-account-id`` header and the RPC body as raw JSON. Authentication is
 collection-level Basic with the username ``{{STACKONE_API_KEY}}``: a reference, never a key.
-An expected status becomes a ``pm.test`` script, which import reads back.
+An expected status becomes a ``pm.test`` script, which import reads back. Postman has no
+per-request timeout and drops fields it does not know, so a timeout other than the default
+becomes the last line of the request's description ("Timeout: 15 s (StackOne RPC Explorer)"),
+which Postman keeps and import reads back (and takes out of the description).
 
 Import keeps what is an RPC call (a POST to ``.../actions/rpc`` whose raw JSON body names an
 ``action``) and lists everything else in ``skipped`` with the reason: nothing is dropped silently.
@@ -16,6 +19,7 @@ Import keeps what is an RPC call (a POST to ``.../actions/rpc`` whose raw JSON b
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from explorer.core.errors import ExplorerError
-from explorer.core.request import DEFAULT_BASE_URL, RPC_PATH, RpcRequest
+from explorer.core.request import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RPC_PATH, RpcRequest
 
 SCHEMA_URL = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 API_KEY_VARIABLE = "STACKONE_API_KEY"
@@ -35,6 +39,8 @@ _RPC_BODY_KEYS = frozenset(
     {"action", "path", "query", "headers", "body", "defender_config", "defender_enabled"}
 )
 _EXPECT = re.compile(r"pm\.response\.to\.have\.status\(\s*(\d{3})\s*\)")
+_TIMEOUT_LINE = "Timeout: {} s (StackOne RPC Explorer)"
+_TIMEOUT = re.compile(r"(?:\A|\n)[ \t]*Timeout: (\S+) s \(StackOne RPC Explorer\)[ \t]*\s*\Z")
 
 
 class PostmanImportError(ExplorerError):
@@ -169,8 +175,13 @@ def _export_item(saved: PostmanRequest) -> dict[str, Any]:
         "body": {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}},
         "url": _export_url(request),
     }
-    if saved.description:
-        http["description"] = saved.description
+    description = saved.description
+    if request.timeout != DEFAULT_TIMEOUT:
+        seconds = request.timeout
+        line = _TIMEOUT_LINE.format(int(seconds) if seconds.is_integer() else seconds)
+        description = f"{description.rstrip()}\n\n{line}" if description.strip() else line
+    if description:
+        http["description"] = description
     item: dict[str, Any] = {"name": saved.name, "request": http, "response": []}
     if saved.expected_status is not None:
         status = saved.expected_status
@@ -348,6 +359,20 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
     fields["base_url"] = base
 
     description = _text(http.get("description")) or _text(item.get("description"))
+    match = _TIMEOUT.search(description)
+    if match:
+        try:
+            seconds = float(match.group(1))
+        except ValueError:
+            seconds = math.nan
+        if math.isfinite(seconds) and seconds > 0:
+            fields["timeout"] = seconds
+            description = description[: match.start()].rstrip()
+        else:
+            warnings.append(
+                f"{where}: the timeout in the description is not a positive number of "
+                f"seconds; the default ({DEFAULT_TIMEOUT:g} s) is used"
+            )
     return PostmanRequest(
         name=name,
         request=RpcRequest.from_dict(fields),

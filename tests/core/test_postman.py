@@ -172,6 +172,7 @@ def _saved() -> list[PostmanRequest]:
                 debug=True,
                 defender=DefenderConfig(enabled=True, block_high_risk=False),
                 base_url="http://127.0.0.1:8123",
+                timeout=15.0,
             ),
         ),
         PostmanRequest(
@@ -266,6 +267,39 @@ def test_round_trip_keeps_every_request_field_folder_and_expectation() -> None:
         "tenant_token": "",
         "base_url": DEFAULT_BASE_URL,
     }
+
+
+def test_a_per_request_timeout_travels_in_the_description() -> None:
+    """Postman has no per-request timeout, and it drops fields it does not know; the
+    description survives Postman, so the timeout goes there, readable by a person too."""
+    saved = [
+        PostmanRequest("Slow", RpcRequest(action="a_slow", timeout=2.5), description="Big page"),
+        PostmanRequest("Quiet", RpcRequest(action="a_quiet", timeout=120.0)),
+        PostmanRequest("Default", RpcRequest(action="a_default")),
+    ]
+    exported = json.loads(json.dumps(to_postman("T", saved)))
+    requests = [item["request"] for item in exported["item"]]
+    assert requests[0]["description"] == "Big page\n\nTimeout: 2.5 s (StackOne RPC Explorer)"
+    assert requests[1]["description"] == "Timeout: 120 s (StackOne RPC Explorer)"
+    assert "description" not in requests[2]
+
+    imported = from_postman(exported)
+    assert [r.request.timeout for r in imported.requests] == [2.5, 120.0, 60.0]
+    assert [r.description for r in imported.requests] == ["Big page", "", ""]
+    assert imported.warnings == []
+
+    # Changed in Postman by hand: the new value is read; a value that is no timeout is
+    # reported and left in the description for the person to see.
+    requests[0]["description"] = "Big page\n\nTimeout: 30 s (StackOne RPC Explorer)\n"
+    requests[1]["description"] = {"content": "Timeout: soon s (StackOne RPC Explorer)"}
+    imported = from_postman(exported)
+    assert [r.request.timeout for r in imported.requests] == [30.0, 60.0, 60.0]
+    assert imported.requests[0].description == "Big page"
+    assert imported.requests[1].description == "Timeout: soon s (StackOne RPC Explorer)"
+    assert imported.warnings == [
+        "'Quiet': the timeout in the description is not a positive number of seconds; "
+        "the default (60 s) is used"
+    ]
 
 
 def _postman_file(*items: dict[str, Any]) -> dict[str, Any]:
