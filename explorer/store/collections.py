@@ -56,7 +56,7 @@ from explorer.core.request import (
     RpcRequest,
 )
 from explorer.core.variables import fill
-from explorer.core.wire import SECRET_HEADERS
+from explorer.core.wire import is_secret_header
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -520,7 +520,7 @@ def literal_secrets(request: RpcRequest) -> list[str]:
     return [
         key
         for key, value in headers.items()
-        if key.lower() in SECRET_HEADERS and not (isinstance(value, str) and "{{" in value)
+        if is_secret_header(key) and not (isinstance(value, str) and "{{" in value)
     ]
 
 
