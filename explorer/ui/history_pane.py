@@ -2,11 +2,15 @@
 
 The pane only translates: the ``HistoryStore`` owns the entries and the files, the models adapt
 the light index rows for the view, and a full ``Exchange`` (with its body) is read from disk
-only when the user selects, opens or exports it.
+only when the user selects, opens or exports it. New exchanges are written by a
+``HistoryWriter`` on a background thread (a big body must not freeze the window); the row
+appears when the write is done, in the order the exchanges finished.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +38,7 @@ from explorer.core import har
 from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
 from explorer.ui.history_model import Column, HistoryFilterModel, HistoryModel
+from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -66,19 +71,26 @@ class HistoryPane(QWidget):
         selected(object): the full ``Exchange`` of the row the user selected (read from disk).
             Not emitted for the row ``add()`` selects: the caller already has that exchange.
         open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
+        added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
+            disk and in the list.
 
     Attributes:
         open_action, delete_action, clear_action, save_action: ``QAction``s for menus and
             toolbars; their shortcuts (Enter, Del) work while the list has focus.
+        writer: the background writer of new entries.
     """
 
     selected = Signal(object)
     open_in_editor = Signal(object)
+    added = Signal(object)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._quiet = False  # True while add() selects its own row
+        self.writer = HistoryWriter(store, self)
+        self.writer.written.connect(self._on_written)
+        self._select_after_write: deque[bool] = deque()
 
         self.model = HistoryModel(self)
         self.proxy = HistoryFilterModel(self)
@@ -234,22 +246,65 @@ class HistoryPane(QWidget):
         self.setFocusProxy(self.view)
 
     # -- public API --------------------------------------------------------------------------
-    def add(self, exchange: Exchange) -> None:
-        """Record a finished exchange and show it selected at the top.
+    def add(self, exchange: Exchange, secrets: Iterable[str] = (), *, select: bool = True) -> None:
+        """Record a finished exchange; it appears at the top once written (``added``).
 
-        Selecting it does not emit ``selected``: the caller is showing that exchange already.
+        The write happens on the writer thread, so a 10 MB body costs the UI nothing;
+        ``flush()`` waits for it. ``secrets`` (values of secret variables that went into the
+        request) are replaced by ``<secret>`` before anything is written. With ``select`` the
+        new row is selected, without emitting ``selected``: the caller is showing that
+        exchange already. A collection run passes ``False`` so the user's selection stays.
         """
+        self._select_after_write.append(select)
+        self.writer.add(exchange, secrets)
+
+    def flush(self) -> None:
+        """Finish every pending write and show its row now."""
+        self.writer.flush()
+
+    def set_limit(self, limit: int) -> None:
+        """Keep at most ``limit`` entries from now on (the oldest beyond it go at once)."""
+        self.flush()
         try:
-            entry = self.store.add(exchange)
-        except (ExplorerError, OSError) as exc:
-            self._show_error(f"Could not save this exchange to the history: {exc}")
-            return
+            self.store.limit = limit
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._show_error(f"Could not trim the history: {exc}")
         self.reload()
+
+    def _on_written(self, entry: HistoryEntry | None, error: Exception | None) -> None:
+        select = self._select_after_write.popleft() if self._select_after_write else True
+        if entry is None:
+            self._show_error(f"Could not save this exchange to the history: {error}")
+            return
+        kept = [e.id for e in self.selected_entries()]
+        current = self.current_entry()
+        self.reload()  # resets the model, and with it the selection
         self._quiet = True
         try:
-            self.select_entry(entry.id)
+            if select:
+                self.select_entry(entry.id)
+            else:
+                self._reselect(kept, current.id if current else None)
         finally:
             self._quiet = False
+        self.added.emit(entry)
+
+    def _reselect(self, entry_ids: list[str], current_id: str | None) -> None:
+        """Select ``entry_ids`` again (those still shown), ``current_id`` as the current row."""
+        selection = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for entry_id in entry_ids:
+            row = self.model.row_of(entry_id)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, flags)
+        row = self.model.row_of(current_id) if current_id else None
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def reload(self) -> None:
         """Show the store's entries again (after it changed behind our back, or at start)."""
@@ -305,6 +360,7 @@ class HistoryPane(QWidget):
 
     def delete_selected(self) -> None:
         """Delete the selected entries; asks first when more than one would go."""
+        self.flush()
         entries = self.selected_entries()
         if not entries:
             return
@@ -333,6 +389,7 @@ class HistoryPane(QWidget):
 
     def clear_all(self) -> None:
         """Delete every entry after the user confirms."""
+        self.flush()
         count = len(self.model.rows())
         if not count:
             return

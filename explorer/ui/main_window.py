@@ -9,7 +9,6 @@ status-bar note, so a response on screen always belongs to the request the user 
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -575,10 +574,8 @@ class MainWindow(QMainWindow):
         self.elapsed_label.setText("")
         self.response_view.show_exchange(exchange)
         self._last_sent = exchange
-        try:
-            self.history_pane.add(_scrub(exchange, self._pending_secrets))
-        except (OSError, ExplorerError) as exc:
-            self.banner.show_message(f"The exchange could not be saved in the history: {exc}")
+        # Written on the history's own thread (a big body must not freeze the window).
+        self.history_pane.add(exchange, self._pending_secrets)
         if exchange.response is not None:
             r = exchange.response
             self.statusBar().showMessage(
@@ -788,6 +785,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.shutdown()
+        self.history_pane.flush()  # every exchange on disk before the app may exit
         try:
             self.save_state()
         except (OSError, ExplorerError, TypeError, ValueError) as exc:
@@ -811,18 +809,6 @@ def _decode(text: Any) -> QByteArray | None:
         return QByteArray(base64.b64decode(text))
     except ValueError:
         return None
-
-
-def _scrub(exchange: Exchange, secrets: list[str]) -> Exchange:
-    """A copy of ``exchange`` with secret variable values replaced, for the history file."""
-    secrets = sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True)
-    if not secrets:
-        return exchange
-    text = json.dumps(exchange.to_dict())
-    for secret in secrets:
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            text = text.replace(form, "<secret>")
-    return Exchange.from_dict(json.loads(text))
 
 
 def _without_secrets(data: dict[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,8 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
     """Build a window over ``home``; a "Demo" profile points at the test's demo server.
 
     Keyword arguments: ``key`` (the API key kept for this run; default the demo's key),
-    ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores.
+    ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores,
+    ``history`` (default a ``HistoryStore`` over ``home``).
     """
     windows: list[MainWindow] = []
 
@@ -55,6 +56,7 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
         base_url: str | None = None,
         credentials: MemoryCredentials | None = None,
         session_keys: MemoryCredentials | None = None,
+        history: HistoryStore | None = None,
     ) -> MainWindow:
         profiles = ProfileStore(home.profiles_file)
         if profiles.get(PROFILE) is None or base_url is not None:
@@ -73,7 +75,7 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
             profiles=profiles,
             credentials=credentials if credentials is not None else MemoryCredentials(),
             session_keys=session,
-            history=HistoryStore(home.history_dir),
+            history=history if history is not None else HistoryStore(home.history_dir),
             collections_dir=home.collections_dir,
         )
         qtbot.addWidget(window)

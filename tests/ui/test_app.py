@@ -115,6 +115,8 @@ def test_no_file_contains_the_api_key_after_a_journey(
             with qtbot.waitSignal(window.runner.finished, timeout=15_000):
                 assert window.send()
 
+            window.history_pane.flush()  # the history is written off the UI thread
+
         send()
         send(action="greenhouse_create_candidate", account_id="acct_greenhouse_demo", body={})
         send(

@@ -63,6 +63,12 @@ def make_exchange(
     return Exchange(request=request, sent=sent, response=response, **extra)
 
 
+def record(pane: HistoryPane, exchange: Exchange) -> None:
+    """Add and wait for the background write, so the row is there to assert on."""
+    pane.add(exchange)
+    pane.flush()
+
+
 @pytest.fixture
 def history_dir(tmp_path: Path) -> Path:
     return tmp_path / "history"
@@ -84,11 +90,11 @@ def pane(qtbot, store: HistoryStore) -> HistoryPane:
 @pytest.fixture
 def filled(pane: HistoryPane) -> HistoryPane:
     """Five exchanges across actions, accounts and status classes (oldest added first)."""
-    pane.add(make_exchange("bamboohr_list_employees", "acc_1", 200))
-    pane.add(make_exchange("bamboohr_get_employee", "acc_1", 404))
-    pane.add(make_exchange("greenhouse_create_candidate", "acc_2", 500))
-    pane.add(make_exchange("hibob_search_employees", "acc_2", None))
-    pane.add(make_exchange("bamboohr_list_employees", "acc_3", 201))
+    record(pane, make_exchange("bamboohr_list_employees", "acc_1", 200))
+    record(pane, make_exchange("bamboohr_get_employee", "acc_1", 404))
+    record(pane, make_exchange("greenhouse_create_candidate", "acc_2", 500))
+    record(pane, make_exchange("hibob_search_employees", "acc_2", None))
+    record(pane, make_exchange("bamboohr_list_employees", "acc_3", 201))
     return pane
 
 
@@ -151,9 +157,9 @@ def test_empty_history_says_so(pane: HistoryPane) -> None:
 
 
 def test_add_puts_newest_on_top_selected_without_reemitting(qtbot, pane: HistoryPane) -> None:
-    pane.add(make_exchange("first_action"))
+    record(pane, make_exchange("first_action"))
     with qtbot.assertNotEmitted(pane.selected):
-        pane.add(make_exchange("second_action"))
+        record(pane, make_exchange("second_action"))
     assert shown_actions(pane) == ["second_action", "first_action"]
     current = pane.current_entry()
     assert current is not None and current.action == "second_action"
@@ -388,7 +394,7 @@ def test_exports_and_history_never_hold_the_api_key(
 ) -> None:
     exchange = make_exchange()
     exchange.request.headers = {"Authorization": f"Basic {CANARY_KEY}"}
-    pane.add(exchange)
+    record(pane, exchange)
     _save(monkeypatch, pane, tmp_path / "h.json", JSON_FILTER)
     _save(monkeypatch, pane, tmp_path / "h.har", HAR_FILTER)
     written = [*history_dir.iterdir(), tmp_path / "h.json", tmp_path / "h.har"]

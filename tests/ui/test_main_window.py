@@ -37,6 +37,7 @@ def load(window: MainWindow, **fields: object) -> None:
 def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         assert window.send()
+    window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert isinstance(exchange, Exchange)
     return exchange
@@ -50,6 +51,7 @@ def test_sending_a_list_action_shows_its_data(qtbot: QtBot, make_window: WindowF
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
         qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
 
+    window.history_pane.flush()  # the history is written off the UI thread
     view = window.response_view
     assert view.status_label.text().startswith("200")
     assert view.error_panel.isHidden()
@@ -75,6 +77,7 @@ def test_ctrl_enter_sends(qtbot: QtBot, make_window: WindowFactory) -> None:
             Qt.Key.Key_Return,
             Qt.KeyboardModifier.ControlModifier,
         )
+    window.history_pane.flush()  # the history is written off the UI thread
     assert window.response_view.status_label.text().startswith("200")
     # The shortcut sent the request; it did not type a newline into the editor.
     assert window.editor.to_request().query == {"page_size": 5}
@@ -150,6 +153,7 @@ def test_rate_limit_shows_countdown_and_retry_succeeds(
     assert "retry now" in panel.countdown_label.text()
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    window.history_pane.flush()  # the history is written off the UI thread
     retried = blocker.args[0]
     assert retried.response is not None and retried.response.status == 200
     assert retried.request.action == "hibob_search_employees"
@@ -166,6 +170,7 @@ def test_auto_retry_is_remembered_and_retries_by_itself(
     panel.auto_retry_check.setChecked(True)
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         pass  # the countdown ends and the panel retries without a click
+    window.history_pane.flush()  # the history is written off the UI thread
     assert blocker.args[0].response.status == 200
     window.close()
     assert json.loads(home.settings_file.read_text())["auto_retry"] is True
@@ -185,6 +190,7 @@ def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowF
     started = time.monotonic()
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Escape)
+    window.history_pane.flush()  # the history is written off the UI thread
     took = time.monotonic() - started
 
     exchange = blocker.args[0]
@@ -213,6 +219,7 @@ def test_second_send_while_in_flight_is_ignored(qtbot: QtBot, make_window: Windo
 
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
         window.cancel()
+    window.history_pane.flush()  # the history is written off the UI thread
     assert len(window.history.entries()) == 1
     assert window.send_action.isEnabled()
 

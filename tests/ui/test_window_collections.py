@@ -59,6 +59,7 @@ def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables
     assert pane is not None and pane.set_active_environment("dev")
     with qtbot.waitSignal(window.runner.finished, timeout=15_000) as blocker:
         assert window.send()
+    window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert exchange.response is not None and exchange.response.status == 200
     assert exchange.request.account_id == "acct_bamboohr_demo"
