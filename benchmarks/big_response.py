@@ -275,7 +275,10 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
 
     # -- reopen the exchange from the history list -------------------------------------------
     pane = window.history_pane
-    entry_id = window.history.entries()[0].id
+    # The entry may be written on a thread: wait until it is in the list.
+    if not run_loop_until(heartbeat, lambda: bool(pane.model.rows())):
+        raise RuntimeError("the exchange never reached the history")
+    entry_id = pane.model.rows()[0].id
     pane.view.selectionModel().clear()
     settle(heartbeat, 100)
     pretty_plain.reset()
