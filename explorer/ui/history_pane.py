@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QStackedWidget,
@@ -42,6 +43,7 @@ from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
+    from explorer.core.request import RpcRequest
     from explorer.store.history import HistoryEntry, HistoryStore
 
 # (label, status class) for the status filter; None means "any".
@@ -71,17 +73,21 @@ class HistoryPane(QWidget):
         selected(object): the full ``Exchange`` of the row the user selected (read from disk).
             Not emitted for the row ``add()`` selects: the caller already has that exchange.
         open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
+        save_to_collection(object): a list of ``RpcRequest``s (as sent, secrets scrubbed) of
+            the selected entries, oldest first, to save into a collection.
         added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
             disk and in the list.
 
     Attributes:
-        open_action, delete_action, clear_action, save_action: ``QAction``s for menus and
-            toolbars; their shortcuts (Enter, Del) work while the list has focus.
+        open_action, delete_action, clear_action, save_action, save_to_collection_action:
+            ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work while the
+            list has focus.
         writer: the background writer of new entries.
     """
 
     selected = Signal(object)
     open_in_editor = Signal(object)
+    save_to_collection = Signal(object)
     added = Signal(object)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
@@ -125,6 +131,12 @@ class HistoryPane(QWidget):
             "Save the selected entries (or all shown) as JSON or as HAR 1.2"
         )
         self.save_action.triggered.connect(self.save_dialog)
+
+        self.save_to_collection_action = QAction("Save to collection…", self)
+        self.save_to_collection_action.setToolTip(
+            "Save the selected requests, as they were sent, into a collection"
+        )
+        self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
 
         for action in (self.open_action, self.delete_action):
             # Only while the list has focus: Enter and Del mean other things in the filter box.
@@ -200,6 +212,7 @@ class HistoryPane(QWidget):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 18)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
         self.view.addAction(self.open_action)
+        self.view.addAction(self.save_to_collection_action)
         self.view.addAction(self.delete_action)
         self.view.doubleClicked.connect(lambda index: self._open(self.proxy.entry(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
@@ -226,6 +239,13 @@ class HistoryPane(QWidget):
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.addWidget(button)
+        # "Save history…" also offers saving the selection into a collection, from its arrow.
+        save_menu = QMenu(self)
+        save_menu.addAction(self.save_action)
+        save_menu.addAction(self.save_to_collection_action)
+        self.save_button = button
+        self.save_button.setMenu(save_menu)
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
 
@@ -357,6 +377,24 @@ class HistoryPane(QWidget):
         exchange = self._load(entry)
         if exchange is not None:
             self.open_in_editor.emit(exchange.request)
+
+    def selected_requests(self) -> list[RpcRequest]:
+        """The requests of the selected entries as they were sent, oldest first.
+
+        Entries that can no longer be read are skipped (the error is shown in the pane).
+        """
+        requests = []
+        for entry in sorted(self.selected_entries(), key=lambda e: e.started_at):
+            exchange = self._load(entry)
+            if exchange is not None:
+                requests.append(exchange.request)
+        return requests
+
+    def save_selected_to_collection(self) -> None:
+        """Emit ``save_to_collection`` with the selected requests (nothing when none)."""
+        requests = self.selected_requests()
+        if requests:
+            self.save_to_collection.emit(requests)
 
     def delete_selected(self) -> None:
         """Delete the selected entries; asks first when more than one would go."""
@@ -529,6 +567,7 @@ class HistoryPane(QWidget):
     def _update_actions(self) -> None:
         has_selection = self.view.selectionModel().hasSelection()
         self.delete_action.setEnabled(has_selection)
+        self.save_to_collection_action.setEnabled(has_selection)
         self.open_action.setEnabled(self.view.currentIndex().isValid())
 
     def _show_error(self, text: str) -> None:

@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
         self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
+        self.history_pane.save_to_collection.connect(self.save_history_to_collection)
+        self.history_pane.save_to_collection_action.setVisible(self.collections_pane is not None)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
         if self.collections_pane is not None:
             pane = self.collections_pane
@@ -638,6 +640,15 @@ class MainWindow(QMainWindow):
     def _on_editor_changed(self) -> None:
         if self.collections_pane is not None and not self._loading_saved:
             self.collections_pane.mark_dirty(True)
+
+    def save_history_to_collection(self, requests: list[RpcRequest]) -> None:
+        """History entries into the current collection (or "My requests"), as they were
+        sent: secret variable values are already scrubbed in the history."""
+        if self.collections_pane is None or not requests:
+            return
+        saved = self.collections_pane.save_requests(requests)
+        if saved:
+            self._focus_collections()
 
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:

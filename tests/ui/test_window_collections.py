@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from explorer.core.request import RpcRequest
+from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
+from explorer.core.wire import REDACTED
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
@@ -79,3 +80,53 @@ def test_unresolved_variable_is_not_sent(qtbot: QtBot, make_window: WindowFactor
     with qtbot.assertNotEmitted(window.runner.started):
         assert window.send() is False
     assert "nowhere" in window.banner.text()
+
+
+def test_history_entries_are_saved_into_a_collection_as_sent(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    credentials = MemoryCredentials()
+    store = team_collection(home, credentials)
+    window = make_window(credentials=credentials)
+    open_saved(window, store)
+    pane = window.collections_pane
+    assert pane is not None and pane.set_active_environment("dev")
+    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+        assert window.send()
+    window.editor.load_request(
+        RpcRequest(action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": 7})
+    )
+    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+        assert window.send()
+    window.history_pane.flush()
+
+    history = window.history_pane
+    history.view.clearSelection()
+    assert not history.save_to_collection_action.isEnabled()
+    history.view.selectAll()
+    assert history.save_to_collection_action.isEnabled()
+    # Offered in the list's context menu and under the Save button's arrow.
+    assert history.save_to_collection_action in history.view.actions()
+    menu = history.save_button.menu()
+    assert menu is not None and history.save_to_collection_action in menu.actions()
+
+    before = len(store.collection.requests())
+    history.save_to_collection_action.trigger()
+    assert window.side_tabs.currentWidget() is pane
+
+    store.load()
+    saved = store.collection.requests()[before:]
+    # Oldest first, named after their actions, the variables resolved as they were sent,
+    # the secret one scrubbed, and the base URL left to the profile.
+    assert [s.name for s in saved] == ["bamboohr_list_employees", "bamboohr_get_employee"]
+    first = saved[0].request
+    assert first.account_id == "acct_bamboohr_demo"
+    # The header carried the secret variable: scrubbed (or redacted: its name says token).
+    assert first.headers is not None
+    assert first.headers["x-provider-token"] in ("<secret>", REDACTED)
+    assert saved[1].request.path == {"id": 7}
+    assert all(s.request.base_url == DEFAULT_BASE_URL for s in saved)
+    for path in store.root.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
