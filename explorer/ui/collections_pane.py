@@ -13,6 +13,7 @@ under ``collection_folders``; never a secret there).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -47,6 +48,7 @@ from explorer.store.collections import (
     curl_script,
     find_collections,
     is_collection,
+    literal_secrets,
     slugify,
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
@@ -943,13 +945,18 @@ class CollectionsPane(QWidget):
     ) -> list[SavedRequest]:
         """Save several requests at once (e.g. history entries), each named after its action.
 
-        The base URL is left to the profile, as for every saved request.
+        The base URL is left to the profile, as for every saved request. A secret-bearing
+        header (its value redacted in the history) becomes a ``{{variable}}`` named after the
+        header, to be given a secret value in an environment; a notice says which.
         """
         target = store or self.current_store() or self._default_store()
         if target is None:
             return []
         saved: list[SavedRequest] = []
+        variables: set[str] = set()
         for request in requests:
+            request, names = _secret_headers_as_variables(request)
+            variables.update(names)
             item = SavedRequest(
                 request.action or "Request",
                 self._for_file(request, None),
@@ -959,6 +966,12 @@ class CollectionsPane(QWidget):
                 break
             saved.append(item)
         self._rebuild()
+        if saved and variables:
+            listed = ", ".join("{{" + name + "}}" for name in sorted(variables))
+            self.show_notice(
+                f"Secret headers were saved as variables: {listed}. Give them a value in an "
+                "environment (Environments…) and mark it secret, so it stays in the keyring."
+            )
         if saved:
             self.message.emit(f"Saved {len(saved)} request(s) in {target.collection.name}")
         return saved
@@ -1104,6 +1117,21 @@ class CollectionsPane(QWidget):
             self._rebuild()
 
         self.undo_stack.push(_Command(text, do_redo, do_undo, self))
+
+
+def _secret_headers_as_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+    """``request`` with each literal secret-bearing header value (``<redacted>`` when it
+    comes from the history) replaced by ``{{header-name}}``; and those variable names."""
+    names = literal_secrets(request)
+    if not names or not isinstance(request.headers, dict):
+        return request, []
+    headers = dict(request.headers)
+    variables = []
+    for header in names:
+        variable = re.sub(r"[^A-Za-z0-9_.-]", "_", header.strip().lower()) or "secret"
+        headers[header] = "{{" + variable + "}}"
+        variables.append(variable)
+    return request.copy(headers=headers), variables
 
 
 def _uuid_form(text: str) -> str:
