@@ -66,6 +66,7 @@ from explorer.ui.collection_dialogs import (
     choose_folder,
 )
 from explorer.ui.collections_model import CollectionsModel, Target
+from explorer.ui.run_dialog import RunPlan
 
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore
@@ -112,6 +113,8 @@ class CollectionsPane(QWidget):
         open_request(object): a ``SavedRequest`` to load into the editor.
         environment_changed(str): the active environment's name ("" for none).
         message(str): a short status-bar text for the window.
+        run_requested(object): a ``RunPlan`` (a collection or folder with the active
+            environment's values) for the window to run with the current profile.
 
     Methods the window calls: ``save_current(request, save_as=...)`` (Ctrl+S / Ctrl+Shift+S),
     ``mark_dirty(bool)`` when the editor changes, ``active_environment()`` /
@@ -121,6 +124,7 @@ class CollectionsPane(QWidget):
     open_request = Signal(object)
     environment_changed = Signal(str)
     message = Signal(str)
+    run_requested = Signal(object)
 
     def __init__(
         self,
@@ -185,6 +189,13 @@ class CollectionsPane(QWidget):
         self.export_curl_action = self._act("Export as curl…", self.export_curl_dialog)
         self.environments_action = self._act("Environments…", self.environments_dialog)
         self.reload_action = self._act("Reload from disk", self.reload)
+        self.run_collection_action = self._act("Run collection", self.run_collection)
+        self.run_collection_action.setToolTip(
+            "Send every saved request in order with the profile's key and the active "
+            "environment, and check each one's expected status"
+        )
+        self.run_folder_action = self._act("Run folder", self.run_folder)
+        self.run_folder_action.setToolTip("Run the requests of the selected folder, in order")
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
@@ -212,6 +223,9 @@ class CollectionsPane(QWidget):
         menu = QMenu(self.menu_button)
         _add_actions(
             menu,
+            self.run_collection_action,
+            self.run_folder_action,
+            None,
             self.new_collection_action,
             self.open_folder_action,
             self.new_folder_action,
@@ -432,7 +446,9 @@ class CollectionsPane(QWidget):
         self.duplicate_action.setEnabled(is_request)
         self.delete_action.setEnabled(is_item)
         has_store = self.current_store() is not None
+        self.run_folder_action.setEnabled(target is not None and target.kind == "folder")
         for action in (
+            self.run_collection_action,
             self.new_folder_action,
             self.export_postman_action,
             self.export_curl_action,
@@ -499,6 +515,61 @@ class CollectionsPane(QWidget):
             UnresolvedVariables: naming every placeholder without a value.
         """
         return resolve(request, self.active_environment())
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run_collection(self) -> RunPlan | None:
+        """Ask the window to run the current collection; returns the plan (None: nothing)."""
+        store = self.current_store()
+        return self._request_run(store, None) if store is not None else None
+
+    def run_folder(self) -> RunPlan | None:
+        """Ask the window to run the selected folder's requests."""
+        target = self.current_target()
+        if target is None or target.kind != "folder":
+            return None
+        return self._request_run(target.store, target.folder)
+
+    def run_plan(self, store: CollectionStore, folder: str | None = None) -> RunPlan | None:
+        """What a run of ``store`` (or of one ``folder``) would send, with the values of the
+        active environment when the collection defines it. ``None`` (and a notice) when
+        there is nothing to run."""
+        collection = store.collection
+        if folder is None:
+            requests, title = collection.requests(), collection.name
+        else:
+            found = collection.folder(folder)
+            requests = list(found.requests) if found else []
+            title = f"{collection.name} / {folder or TOP_LEVEL}"
+        if not requests:
+            self.show_notice(f"'{title}' has no saved requests to run.")
+            return None
+        name = self.active_environment_name()
+        env = collection.environments.get(name)
+        values: dict[str, str] = {}
+        if env is not None:
+            try:
+                values = store.environment_values(name)
+            except ExplorerError as exc:
+                # As on the command line: the requests needing a secret report it unresolved.
+                self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
+                values = dict(env.variables)
+        secrets = [values[s] for s in env.secrets if values.get(s)] if env else []
+        return RunPlan(
+            title=title,
+            store=store,
+            requests=list(requests),
+            environment=name if env is not None else "",
+            values=values,
+            secrets=secrets,
+            problems=list(store.problems) if folder is None else [],
+        )
+
+    def _request_run(self, store: CollectionStore, folder: str | None) -> RunPlan | None:
+        plan = self.run_plan(store, folder)
+        if plan is not None:
+            self.run_requested.emit(plan)
+        return plan
 
     def set_profile_base_url(self, url: str | None) -> None:
         """The active profile's base URL: curl exports of profile-relative requests use it."""
@@ -814,10 +885,19 @@ class CollectionsPane(QWidget):
                     move_menu.addAction(name or TOP_LEVEL, self._mover(target, name))
             _add_actions(menu, self.delete_action, None, self.export_curl_action)
         elif target is not None and target.kind == "folder":
-            _add_actions(menu, self.rename_action, self.delete_action, self.new_folder_action)
+            _add_actions(
+                menu,
+                self.run_folder_action,
+                None,
+                self.rename_action,
+                self.delete_action,
+                self.new_folder_action,
+            )
         else:
             _add_actions(
                 menu,
+                self.run_collection_action,
+                None,
                 self.new_folder_action,
                 self.environments_action,
                 None,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,13 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import __version__
-from explorer.core.client import RpcClient
+from explorer.core.client import CancelToken, RpcClient
 from explorer.core.curl import from_curl, to_curl
 from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.variables import UnresolvedVariables
 from explorer.core.wire import REDACTED, SECRET_HEADERS
+from explorer.runner import RunResult, summary
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
@@ -51,7 +52,8 @@ from explorer.ui.history_pane import HistoryPane
 from explorer.ui.profiles_dialog import ProfilesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
 from explorer.ui.response_view import ResponseView, human_ms
-from explorer.ui.worker import RequestRunner
+from explorer.ui.run_dialog import RunDialog, RunPlan
+from explorer.ui.worker import CollectionRunJob, RequestRunner
 
 APP_TITLE = "StackOne RPC Explorer"
 # Automatic retries in a row before the window stops and leaves it to the user (StackOne's
@@ -178,6 +180,10 @@ class MainWindow(QMainWindow):
         self._loading_saved = False
         self._last_sent: Exchange | None = None
         self._auto_retries = 0
+        # Collection runs: one at a time, on their own thread, beside a single Send.
+        self.run_pool = QThreadPool(self)
+        self.run_pool.setMaxThreadCount(1)
+        self.run_dialog: RunDialog | None = None
 
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
@@ -389,6 +395,7 @@ class MainWindow(QMainWindow):
             pane = self.collections_pane
             pane.open_request.connect(self.open_saved_request)
             pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            pane.run_requested.connect(self.run_collection)
             self.editor.changed.connect(self._on_editor_changed)
         self._on_validity_changed(self.editor.issues())
 
@@ -650,6 +657,60 @@ class MainWindow(QMainWindow):
         if saved:
             self._focus_collections()
 
+    def run_collection(self, plan: RunPlan) -> RunDialog | None:
+        """Run a collection or folder with the current profile's key on a worker thread,
+        results live in a ``RunDialog``; each exchange also goes into the history."""
+        if self.run_dialog is not None and self.run_dialog.running:
+            self.statusBar().showMessage(
+                "A collection run is in progress: cancel it or wait for it to end.", 5000
+            )
+            self.run_dialog.raise_()
+            self.run_dialog.activateWindow()
+            return None
+        profile = self.current_profile()
+        if profile is None:
+            self.banner.show_message(
+                "Add a profile (name, base URL and API key) before running a collection.",
+                "Manage profiles…",
+                self.manage_profiles,
+            )
+            return None
+        key = self.api_key_for(profile.name)
+        if key is None:
+            return None
+        token = CancelToken()
+        dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self)
+        job = CollectionRunJob(
+            self.client,
+            plan.requests,
+            api_key=key,
+            values=plan.values,
+            profile=profile,
+            masked=plan.secrets,
+            token=token,
+        )
+        dialog.keep_signals(job.signals)
+        job.signals.progress.connect(dialog.on_progress)
+        job.signals.finished.connect(dialog.on_finished)
+
+        def to_history(_index: int, result: RunResult | None) -> None:
+            if result is not None and result.exchange is not None:
+                self.history_pane.add(result.exchange, plan.secrets, select=False)
+
+        def finished(results: list[RunResult]) -> None:
+            self.statusBar().showMessage(
+                f"Ran {plan.title}: {summary(results, plan.problems, 0).split(' (')[0]}", 10_000
+            )
+
+        job.signals.progress.connect(to_history)
+        job.signals.finished.connect(finished)
+        if self.run_dialog is not None:
+            self.run_dialog.deleteLater()
+        self.run_dialog = dialog
+        dialog.show()
+        self.run_pool.start(job)
+        return dialog
+
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:
             self.side_tabs.setCurrentWidget(self.collections_pane)
@@ -796,6 +857,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.shutdown()
+        if self.run_dialog is not None:
+            self.run_dialog.cancel()
+        self.run_pool.waitForDone(3000)
         self.history_pane.flush()  # every exchange on disk before the app may exit
         try:
             self.save_state()
