@@ -24,6 +24,7 @@ from explorer.store.paths import resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.main_window import APP_TITLE, MainWindow
+from explorer.ui.preferences_dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
 
 DEMO_PROFILE = "Demo"
@@ -65,6 +66,14 @@ class _FirstPaint(QObject):
         return False
 
 
+def apply_start_theme(
+    app: QApplication, preferences: Preferences, *, forced: bool | None = None
+) -> None:
+    """The palette at start: ``forced`` (screenshots) if given, else the Preferences'
+    appearance (the system's, or light or dark as the user chose)."""
+    apply_theme(app, dark=preferences.forced_dark() if forced is None else forced)
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the explorer window and run until it closes; returns the exit code."""
     existing = QApplication.instance()
@@ -76,14 +85,14 @@ def run(args: argparse.Namespace) -> int:
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    # ``dark`` is not a command-line option: screenshots force a palette through it.
-    apply_theme(app, dark=getattr(args, "dark", None))
-
     paths = resolve_paths(getattr(args, "home", None)).ensure()
     settings = Settings(paths.settings_file)
+    preferences = Preferences.from_settings(settings)
+    # ``dark`` is not a command-line option: screenshots force a palette through it.
+    apply_start_theme(app, preferences, forced=getattr(args, "dark", None))
+
     profiles = ProfileStore(paths.profiles_file)
-    limit = settings.get("history_limit")
-    history = HistoryStore(paths.history_dir, limit=limit if isinstance(limit, int) else 1000)
+    history = HistoryStore(paths.history_dir, limit=preferences.history_limit)
     credentials = KeyringCredentials()
     session_keys = MemoryCredentials()
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -49,10 +50,12 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.history_pane import HistoryPane
+from explorer.ui.preferences_dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles_dialog import ProfilesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
 from explorer.ui.response_view import ResponseView, human_ms
 from explorer.ui.run_dialog import RunDialog, RunPlan
+from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.worker import CollectionRunJob, RequestRunner
 
 APP_TITLE = "StackOne RPC Explorer"
@@ -277,6 +280,13 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(
             "&Quit", self.close, [QKeySequence("Ctrl+Q")], "Close the explorer"
         )
+        self.preferences_action = self._action(
+            "&Preferences…",
+            self.show_preferences,
+            ["Ctrl+,"],
+            "History size, default timeout, automatic retry, appearance",
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.profiles_action = self._action(
             "&Manage profiles…", self.manage_profiles, [], "Profiles and API keys"
         )
@@ -325,6 +335,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.save_history_action)
         file_menu.addAction(self.history_pane.clear_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         request_menu = bar.addMenu("&Request")
@@ -711,6 +723,33 @@ class MainWindow(QMainWindow):
         self.run_pool.start(job)
         return dialog
 
+    # -- preferences -----------------------------------------------------------------------
+    def preferences(self) -> Preferences:
+        return Preferences.from_settings(self.settings)
+
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.preferences(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_preferences(dialog.preferences())
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Take effect now and persist: history trimmed, new-request timeout, automatic
+        retry, light or dark."""
+        prefs.store(self.settings)
+        self.history_pane.set_limit(prefs.history_limit)
+        self.editor.set_default_timeout(prefs.default_timeout)
+        self.response_view.set_auto_retry(prefs.auto_retry)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, dark=prefs.forced_dark())
+            self.set_dark(is_dark(app))
+        try:
+            self.settings.save()
+        except (OSError, ExplorerError, TypeError, ValueError) as exc:
+            self.banner.show_message(f"The preferences could not be saved: {exc}")
+            return
+        self.statusBar().showMessage("Preferences saved", 4000)
+
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:
             self.side_tabs.setCurrentWidget(self.collections_pane)
@@ -821,18 +860,24 @@ class MainWindow(QMainWindow):
                 sizes = splitters.get(key)
                 if isinstance(sizes, list) and all(isinstance(s, int) for s in sizes):
                     splitter.setSizes(sizes)
-        auto = self.settings.get("auto_retry")
-        self.response_view.set_auto_retry(auto is True)
+        prefs = self.preferences()
+        if self.history.limit != prefs.history_limit:
+            self.history_pane.set_limit(prefs.history_limit)
+        self.response_view.set_auto_retry(prefs.auto_retry)
+        self.editor.set_default_timeout(prefs.default_timeout)
         last = self.settings.get("last_request")
+        request = None
         if isinstance(last, dict):
             try:
                 request = RpcRequest.from_dict(last)
             except ValueError:
                 request = None
-            if request is not None:
-                profile = self.current_profile()
-                self.editor.load_request(request)
-                self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        if request is not None:
+            profile = self.current_profile()
+            self.editor.load_request(request)
+            self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        else:
+            self.editor.timeout_spin.setValue(prefs.default_timeout)
         drafts = self.settings.get("last_request_drafts")
         if isinstance(drafts, dict):
             self.editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})

@@ -116,6 +116,7 @@ class RequestEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._base_url = DEFAULT_BASE_URL
+        self._default_timeout = DEFAULT_TIMEOUT  # for new requests (Preferences)
         self._issues: list[Issue] = []
         self._in_flight = False
         self._loading = False
@@ -314,7 +315,10 @@ class RequestEditor(QWidget):
                 combo.set_value(getattr(request.defender, flag))
             self.defender_enabled_combo.set_value(request.defender_enabled)
             self.timeout_spin.setValue(request.timeout)
-            if request.defender_enabled is not None or request.timeout != DEFAULT_TIMEOUT:
+            if request.defender_enabled is not None or request.timeout not in (
+                DEFAULT_TIMEOUT,
+                self._default_timeout,
+            ):
                 self.advanced_toggle.setChecked(True)
             # Show the first object that has content: that is what the user wants to see.
             for index, name in enumerate(OBJECT_FIELDS):
@@ -336,7 +340,13 @@ class RequestEditor(QWidget):
     def clear(self) -> None:
         """A new, empty request for the same target (the account id is kept: it rarely changes)."""
         account = self.account_edit.text()
-        self.load_request(RpcRequest(account_id=account, base_url=self._base_url))
+        self.load_request(
+            RpcRequest(account_id=account, base_url=self._base_url, timeout=self._default_timeout)
+        )
+
+    def set_default_timeout(self, seconds: float) -> None:
+        """The timeout each new request (``clear()``) starts with; loaded ones keep theirs."""
+        self._default_timeout = seconds
 
     def to_request(self) -> RpcRequest:
         """The request as typed.

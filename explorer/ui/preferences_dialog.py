@@ -1,0 +1,151 @@
+"""Preferences: history size, default request timeout, automatic retry, light or dark.
+
+The dialog only edits a ``Preferences`` value; the window applies it (trims the history,
+re-themes, ...) and saves the settings file, so the same code path serves the dialog and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.request import DEFAULT_TIMEOUT
+from explorer.store.history import DEFAULT_LIMIT
+from explorer.store.settings import Settings
+
+# Settings keys (the file is ``settings.json`` in the config folder; never a secret).
+HISTORY_LIMIT = "history_limit"
+DEFAULT_TIMEOUT_KEY = "default_timeout"
+AUTO_RETRY = "auto_retry"
+THEME = "theme"
+
+THEMES: tuple[tuple[str, str], ...] = (
+    ("system", "Follow the system"),
+    ("light", "Light"),
+    ("dark", "Dark"),
+)
+MAX_HISTORY = 100_000
+MIN_TIMEOUT, MAX_TIMEOUT = 1.0, 600.0
+
+
+@dataclass
+class Preferences:
+    """The user's choices, validated: a hand-edited settings file cannot break the window."""
+
+    history_limit: int = DEFAULT_LIMIT
+    default_timeout: float = DEFAULT_TIMEOUT
+    auto_retry: bool = False
+    theme: str = "system"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Preferences:
+        limit = settings.get(HISTORY_LIMIT)
+        timeout = settings.get(DEFAULT_TIMEOUT_KEY)
+        theme = settings.get(THEME)
+        return cls(
+            history_limit=limit
+            if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0
+            else DEFAULT_LIMIT,
+            default_timeout=float(timeout)
+            if isinstance(timeout, int | float)
+            and not isinstance(timeout, bool)
+            and MIN_TIMEOUT <= timeout <= MAX_TIMEOUT
+            else DEFAULT_TIMEOUT,
+            auto_retry=settings.get(AUTO_RETRY) is True,
+            theme=theme if theme in {key for key, _label in THEMES} else "system",
+        )
+
+    def store(self, settings: Settings) -> None:
+        """Put the values into ``settings`` (the caller saves)."""
+        settings.set(HISTORY_LIMIT, self.history_limit)
+        settings.set(DEFAULT_TIMEOUT_KEY, self.default_timeout)
+        settings.set(AUTO_RETRY, self.auto_retry)
+        settings.set(THEME, self.theme)
+
+    def forced_dark(self) -> bool | None:
+        """``apply_theme``'s ``dark`` argument: ``None`` follows the system."""
+        return {"light": False, "dark": True}.get(self.theme)
+
+
+class PreferencesDialog(QDialog):
+    """Edits a copy of the preferences; ``preferences()`` reads the result after OK."""
+
+    def __init__(self, current: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+
+        self.history_spin = QSpinBox()
+        self.history_spin.setRange(0, MAX_HISTORY)
+        self.history_spin.setSingleStep(100)
+        self.history_spin.setSuffix(" entries")
+        self.history_spin.setSpecialValueText("Keep no history")
+        self.history_spin.setValue(current.history_limit)
+        self.history_spin.setToolTip(
+            "The oldest entries beyond this are deleted, at once when you lower it"
+        )
+
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(MIN_TIMEOUT, MAX_TIMEOUT)
+        self.timeout_spin.setDecimals(1)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setValue(current.default_timeout)
+        self.timeout_spin.setToolTip(
+            "The timeout a new request starts with; saved requests keep their own"
+        )
+
+        self.auto_retry_check = QCheckBox("Retry automatically when the Retry-After wait ends")
+        self.auto_retry_check.setToolTip(
+            "After a 429 or 408 with Retry-After, send again when the countdown ends "
+            "(at most 3 times in a row)"
+        )
+        self.auto_retry_check.setChecked(current.auto_retry)
+
+        self.theme_combo = QComboBox()
+        for key, text in THEMES:
+            self.theme_combo.addItem(text, key)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(current.theme)))
+
+        form = QFormLayout()
+        form.addRow("&History size:", self.history_spin)
+        form.addRow("Default request &timeout:", self.timeout_spin)
+        form.addRow("", self.auto_retry_check)
+        form.addRow("&Appearance:", self.theme_combo)
+        for editor in (self.history_spin, self.timeout_spin, self.theme_combo):
+            label = form.labelForField(editor)
+            if isinstance(label, QLabel):
+                label.setBuddy(editor)
+
+        note = QLabel("Saved in the settings file; API keys are never stored there.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def preferences(self) -> Preferences:
+        theme = self.theme_combo.currentData()
+        return Preferences(
+            history_limit=self.history_spin.value(),
+            default_timeout=float(self.timeout_spin.value()),
+            auto_retry=self.auto_retry_check.isChecked(),
+            theme=theme if isinstance(theme, str) else "system",
+        )
