@@ -217,10 +217,8 @@ class RunDialog(QDialog):
         self.setModal(False)
 
         env = f", environment '{plan.environment}'" if plan.environment else ""
-        self.header_label = QLabel(
-            f"Running {len(plan.requests)} request(s) of <b>{_html(plan.title)}</b> "
-            f"against {_html(where)}{_html(env)}"
-        )
+        self._target = f"of <b>{_html(plan.title)}</b> against {_html(where)}{_html(env)}"
+        self.header_label = QLabel(f"Running {len(plan.requests)} request(s) {self._target}")
         self.header_label.setWordWrap(True)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, max(1, len(plan.requests)))
@@ -237,7 +235,11 @@ class RunDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
@@ -247,12 +249,15 @@ class RunDialog(QDialog):
             (RunColumn.ACTION, "greenhouse_create_candidate"),
             (RunColumn.STATUS, "no response"),
             (RunColumn.TIME, "12.34 s"),
-            (RunColumn.REQUEST_ID, "req_0123456789abcdef"),
+            (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
         ):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
         self.summary_label = QLabel("")
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -277,7 +282,7 @@ class RunDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.buttons)
-        self.resize(980, 420)
+        self.resize(1120, 420)
 
     def keep_signals(self, signals: QObject) -> None:
         """Keep the job's signals object as long as the dialog: the pool deletes the job
@@ -303,6 +308,8 @@ class RunDialog(QDialog):
         if self.cancelled:
             self.model.mark_not_run()
         self.summary_label.setText(self._summary())
+        verb = "Cancelled the run of" if self.cancelled else "Ran"
+        self.header_label.setText(f"{verb} {len(self.plan.requests)} request(s) {self._target}")
         self.cancel_button.setVisible(False)
         self.close_button.setVisible(True)
         self.close_button.setDefault(True)

@@ -160,6 +160,7 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
     )
     assert all(cell(dialog, row, RunColumn.REQUEST_ID) for row in range(4))
     assert dialog.summary_label.text().startswith("3 passed, 1 failed, 0 errors")
+    assert dialog.header_label.text().startswith("Ran 4 request(s) of <b>Smoke</b>")
     assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
     assert "3 passed, 1 failed" in window.statusBar().currentMessage()
 
@@ -232,6 +233,7 @@ def test_cancel_stops_the_request_in_flight_and_runs_no_more(
     assert cell(dialog, 1, RunColumn.RESULT) == CANCELLED
     assert cell(dialog, 2, RunColumn.RESULT) == NOT_RUN
     assert dialog.summary_label.text().startswith("Cancelled, 1 not run.")
+    assert dialog.header_label.text().startswith("Cancelled the run of 3 request(s)")
     window.history_pane.flush()
     assert [e.failure for e in window.history.entries()] == ["Cancelled", None]
 
