@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,7 @@ class HistoryPane(QWidget):
             the selected entries, oldest first, to save into a collection.
         added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
             disk and in the list.
+        message(str): a short status-bar text (an export finished).
 
     Attributes:
         open_action, delete_action, clear_action, save_action, save_to_collection_action:
@@ -89,6 +91,7 @@ class HistoryPane(QWidget):
     open_in_editor = Signal(object)
     save_to_collection = Signal(object)
     added = Signal(object)
+    message = Signal(str)
 
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -466,10 +469,19 @@ class HistoryPane(QWidget):
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(f".{fmt}")
-        try:
-            self.save_to(target, entries, fmt=fmt)
-        except (ExplorerError, OSError) as exc:
-            QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{exc}")
+        # Reading every body back and writing one file can take seconds with big bodies:
+        # on the writer's thread, after the entries still being written.
+        self.save_action.setEnabled(False)
+        self.message.emit(f"Saving {what} to {target}…")
+
+        def done(_result: object, error: Exception | None) -> None:
+            self._refresh_state()
+            if error is not None:
+                QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{error}")
+            else:
+                self.message.emit(f"Saved {what} to {target}")
+
+        self.writer.run(partial(self.save_to, target, entries, fmt=fmt), done)
 
     def save_to(self, path: Path, entries: list[HistoryEntry], *, fmt: str = "json") -> None:
         """Write ``entries`` to ``path`` as our JSON format (``"json"``) or HAR 1.2 (``"har"``).

@@ -1,11 +1,13 @@
-"""Writing finished exchanges into the history off the UI thread, in the order they finished.
+"""Writing the history off the UI thread: new exchanges in the order they finished, and exports.
 
 ``HistoryStore.add`` writes the entry file, the body file (a 10 MB download is 10 MB written
 and fsynced) and an index line. Done on the UI thread that would freeze the window for as
 long as the disk takes, so the window hands each exchange to a ``HistoryWriter``: one
 background thread that runs the adds strictly one after another (the index stays in the
 order the user sent), scrubbing secret variable values first (a JSON round trip of the
-whole exchange, also too slow for the UI thread with a big body).
+whole exchange, also too slow for the UI thread with a big body). Exports ("Save history…",
+which read every body back and write one JSON or HAR file) run on the same thread, after the
+adds queued before them, so an export holds everything sent until then.
 
 Sharing the store between threads: only the writer thread calls ``add``; the UI thread calls
 ``flush()`` before anything else that changes the store (delete, clear, a new limit), so two
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
-from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history import HistoryStore
 
 SECRET_PLACEHOLDER = "<secret>"
 # Shorter values are left alone: replacing every "1" would garble the exchange.
@@ -54,22 +57,23 @@ class _WriterSignals(QObject):
     ready = Signal()
 
 
-class _AddJob(QRunnable):
-    def __init__(self, writer: HistoryWriter, ticket: int, exchange: Exchange, secrets: list[str]):
+class _Job(QRunnable):
+    """Runs one piece of the writer's work and hands its result (or error) back."""
+
+    def __init__(self, writer: HistoryWriter, ticket: int, work: Callable[[], Any]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._writer = writer
         self._ticket = ticket
-        self._exchange = exchange
-        self._secrets = secrets
+        self._work = work
 
     def run(self) -> None:
-        result: HistoryEntry | Exception
+        outcome: tuple[Any, Exception | None]
         try:
-            result = self._writer.store.add(scrub_secrets(self._exchange, self._secrets))
+            outcome = (self._work(), None)
         except (ExplorerError, OSError, ValueError, TypeError) as exc:
-            result = exc
-        self._writer._done(self._ticket, result)
+            outcome = (None, exc)
+        self._writer._done(self._ticket, outcome)
 
 
 class HistoryWriter(QObject):
@@ -91,7 +95,8 @@ class HistoryWriter(QObject):
         self._signals = _WriterSignals(self)
         self._signals.ready.connect(self._deliver)
         self._lock = threading.Lock()
-        self._results: dict[int, HistoryEntry | Exception] = {}
+        self._results: dict[int, tuple[Any, Exception | None]] = {}
+        self._callbacks: dict[int, Callable[[Any, Exception | None], None]] = {}
         self._next_ticket = 0
         self._next_delivery = 0
 
@@ -102,9 +107,20 @@ class HistoryWriter(QObject):
 
     def add(self, exchange: Exchange, secrets: Iterable[str] = ()) -> None:
         """Queue ``exchange`` (scrubbed of ``secrets``) for the history; returns at once."""
+        values = list(secrets)
+        self.run(
+            lambda: self.store.add(scrub_secrets(exchange, values)),
+            lambda entry, error: self.written.emit(entry, error),
+        )
+
+    def run(self, work: Callable[[], Any], done: Callable[[Any, Exception | None], None]) -> None:
+        """Queue ``work`` after everything queued before; ``done(result, error)`` follows on
+        the UI thread. ``work`` may read the store but must not change it except by
+        ``add`` (the store is not shared with another writer)."""
         ticket = self._next_ticket
         self._next_ticket += 1
-        self._pool.start(_AddJob(self, ticket, exchange, list(secrets)))
+        self._callbacks[ticket] = done
+        self._pool.start(_Job(self, ticket, work))
 
     def flush(self) -> None:
         """Wait for every queued add and deliver its ``written`` now (before a delete, a
@@ -112,20 +128,18 @@ class HistoryWriter(QObject):
         self._pool.waitForDone(-1)
         self._deliver()
 
-    def _done(self, ticket: int, result: HistoryEntry | Exception) -> None:
+    def _done(self, ticket: int, outcome: tuple[Any, Exception | None]) -> None:
         """Called on the writer thread."""
         with self._lock:
-            self._results[ticket] = result
+            self._results[ticket] = outcome
         self._signals.ready.emit()
 
     def _deliver(self) -> None:
         while True:
             with self._lock:
-                result = self._results.pop(self._next_delivery, None)
-            if result is None:
+                outcome = self._results.pop(self._next_delivery, None)
+            if outcome is None:
                 return
+            done = self._callbacks.pop(self._next_delivery)
             self._next_delivery += 1
-            if isinstance(result, Exception):
-                self.written.emit(None, result)
-            else:
-                self.written.emit(result, None)
+            done(*outcome)

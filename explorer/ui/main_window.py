@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
         self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
+        self.history_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
         self.history_pane.save_to_collection_action.setVisible(self.collections_pane is not None)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -19,6 +20,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.store.history import BODY_INLINE_LIMIT, HistoryEntry, HistoryStore
 from explorer.store.paths import AppPaths
+from explorer.ui.history_pane import HAR_FILTER
 from explorer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -62,10 +64,15 @@ class ThreadRecordingHistory(HistoryStore):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.add_threads: list[int] = []
+        self.load_threads: list[int] = []
 
     def add(self, exchange: Exchange) -> HistoryEntry:
         self.add_threads.append(threading.get_ident())
         return super().add(exchange)
+
+    def load(self, entry_id: str) -> Exchange:
+        self.load_threads.append(threading.get_ident())
+        return super().load(entry_id)
 
 
 def test_a_10_mb_response_is_shown_and_kept_without_blocking_the_ui_thread(
@@ -122,3 +129,37 @@ def test_writes_keep_the_order_the_exchanges_finished_in(
         "small_second",
         "big_first",
     ]
+
+
+def test_saving_a_big_history_as_har_happens_off_the_ui_thread(
+    qtbot: QtBot, monkeypatch, make_window: WindowFactory, home: AppPaths, tmp_path
+) -> None:
+    history = ThreadRecordingHistory(home.history_dir)
+    window = make_window(history=history)
+    pane = window.history_pane
+    pane.add(
+        Exchange(
+            request=RpcRequest(action="big_one"),
+            response=read_response(
+                200,
+                [("content-type", "application/json")],
+                BIG_BODY,
+                timing=Timing(total_ms=1.0, ttfb_ms=1.0),
+            ),
+        )
+    )
+    pane.flush()
+    target = tmp_path / "big.har"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), HAR_FILTER))
+    history.load_threads.clear()
+    with qtbot.waitSignal(
+        pane.message, timeout=WAIT_MS, check_params_cb=lambda text: text.startswith("Saved")
+    ):
+        pane.save_action.trigger()
+        # Until the file is written, a second export cannot start.
+        assert not pane.save_action.isEnabled()
+    assert pane.save_action.isEnabled()
+    assert history.load_threads
+    assert threading.main_thread().ident not in history.load_threads
+    entries = json.loads(target.read_text(encoding="utf-8"))["log"]["entries"]
+    assert [e["response"]["content"]["size"] for e in entries] == [len(BIG_BODY)]

@@ -311,6 +311,7 @@ def _save(monkeypatch, pane: HistoryPane, target: Path, chosen_filter: str) -> N
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), chosen_filter)
     )
     pane.save_action.trigger()
+    pane.flush()  # the export is written on the history's own thread
 
 
 def test_save_history_as_json(monkeypatch, tmp_path: Path, filled: HistoryPane) -> None:
