@@ -297,3 +297,20 @@ def test_the_results_model_passes_qt_checks(qtmodeltester) -> None:
     )
     qtmodeltester.check(model)
     assert model.index(0, 0, QModelIndex()).data() == "A"
+
+
+def test_escape_cancels_first_and_closes_second(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "esc", "Esc")
+    store.save_request(SavedRequest("Report", RpcRequest(action="bamboohr_generate_report")))
+    window = make_window()
+    select_collection(window, "Esc")
+    dialog = run_from_menu(qtbot, window, "run_collection_action")
+    qtbot.waitUntil(lambda: cell(dialog, 0, RunColumn.RESULT) == RUNNING, timeout=WAIT_MS)
+    with qtbot.waitSignal(dialog.run_finished, timeout=WAIT_MS):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # the first Esc only stopped the run
+    assert cell(dialog, 0, RunColumn.RESULT) == CANCELLED
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
