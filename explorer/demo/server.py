@@ -229,6 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         # The base class joins server_version and sys_version with a space; send no stray one.
         return self.server_version
+
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_SECONDS
 
