@@ -234,9 +234,12 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     metrics["visible"].add(shown - send_at)
     metrics["arrived"].add(arrived[0] - send_at)
     metrics["send_stall"].add(heartbeat.longest(send_at, now_ms()))
-    for when, length in heartbeat.gaps(send_at, now_ms()):
-        if length > STALL_TARGET_MS:
-            stalls.append(f"send: {length:.0f} ms stall ending {when - send_at:.0f} ms after send")
+    over = [
+        f"{length:.0f} ms ending at {when - send_at:.0f} ms"
+        for when, length in heartbeat.gaps(send_at, now_ms())
+        if length > STALL_TARGET_MS
+    ]
+    stalls.append("stalls after send: " + ("; ".join(over) or "none"))
 
     phase = Phase(heartbeat)
     # -- scroll the Pretty tab to its end ----------------------------------------------------
