@@ -847,14 +847,8 @@ class CollectionsPane(QWidget):
     def _move_between(
         self, source: CollectionStore, saved: SavedRequest, store: CollectionStore, folder: str
     ) -> bool:
-        copy = SavedRequest(
-            saved.name,
-            saved.request.copy(),
-            saved.description,
-            saved.expected_status,
-            folder,
-            extra=dict(saved.extra),
-        )
+        # ``copy`` keeps every unknown key (also inside ``"request"``) a newer app wrote.
+        copy = saved.copy(folder=folder)
         if not self._guard(lambda: store.save_request(copy)):
             return False
         self._guard(lambda: source.delete(saved))

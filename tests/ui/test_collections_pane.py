@@ -16,7 +16,7 @@ from explorer.store.collections import CollectionStore, Environment, SavedReques
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.settings import Settings
 from explorer.ui.collection_dialogs import EnvironmentsDialog, SaveRequestDialog
-from explorer.ui.collections_model import DIRTY_MARK, CollectionsModel
+from explorer.ui.collections_model import DIRTY_MARK, CollectionsModel, Target
 from explorer.ui.collections_pane import NO_ENVIRONMENT, CollectionsPane
 
 pytestmark = pytest.mark.gui
@@ -451,3 +451,24 @@ def test_environments_can_be_added_and_renamed_from_the_dialog(
     assert sorted(store.collection.environments) == ["customer-x", "staging"]
     meta = json.loads((collections_dir / "smoke" / "collection.json").read_text())
     assert sorted(meta["environments"]) == ["customer-x", "staging"]
+
+
+def test_moving_to_another_collection_keeps_unknown_request_keys(
+    qtbot, pane: CollectionsPane, collections_dir: Path, keyring: MemoryCredentials
+) -> None:
+    """A newer app's keys inside ``"request"`` survive a move, as they survive a save."""
+    path = collections_dir / "smoke" / "list-employees.request.json"
+    data = json.loads(path.read_text())
+    data["request"]["future_field"] = {"kept": True}
+    path.write_text(json.dumps(data))
+    CollectionStore.create(collections_dir / "other", "Other", credentials=keyring)
+    pane.reload()
+    source = next(s for s in pane.stores if s.collection.name == "Smoke")
+    other = next(s for s in pane.stores if s.collection.name == "Other")
+    saved = next(r for r in source.collection.requests() if r.name == "List employees")
+    assert saved.request_extra == {"future_field": {"kept": True}}
+
+    assert pane.move_request(Target("request", source, saved.folder, saved), other, "")
+    moved = json.loads((collections_dir / "other" / "list-employees.request.json").read_text())
+    assert moved["request"]["future_field"] == {"kept": True}
+    assert not path.exists()
