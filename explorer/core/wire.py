@@ -16,10 +16,6 @@ from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_i
 
 USER_AGENT = f"stackone-explorer/{__version__}"
 REDACTED = "<redacted>"
-# The names every rule agrees on. Code outside this module should ask ``is_secret_header``,
-# which also catches the many ways providers name their keys.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
-
 # Anywhere in a name: ``X-Auth-Token``, ``x-csrftoken``, ``client-secret``, ``set-cookie``.
 _SECRET_PARTS = ("authorization", "cookie", "token", "secret", "passw", "apikey", "credential")
 # Only as a whole word, because as parts they occur in harmless names (``keep-alive``,
@@ -37,7 +33,7 @@ def is_secret_header(name: str) -> bool:
     redacted harmless value costs a glance at the live request; a stored key costs a leak.
     """
     lower = name.strip().lower()
-    if lower in SECRET_HEADERS or any(part in lower for part in _SECRET_PARTS):
+    if any(part in lower for part in _SECRET_PARTS):
         return True
     words = set(re.split(r"[-_.\s]+", lower))
     return bool(words & _SECRET_WORDS) and not words & _PUBLIC_KEY_WORDS

@@ -42,7 +42,7 @@ from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.variables import UnresolvedVariables
-from explorer.core.wire import REDACTED, SECRET_HEADERS
+from explorer.core.wire import redact_header_object
 from explorer.runner import RunResult, summary
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryStore
@@ -933,9 +933,9 @@ def _decode(text: Any) -> QByteArray | None:
 
 
 def _without_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """The draft for settings.json with secret header values redacted by the one shared rule
+    (``is_secret_header``), so a provider key named ``X-Api-Token`` is hidden too."""
     headers = data.get("headers")
     if isinstance(headers, dict):
-        data["headers"] = {
-            k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()
-        }
+        data["headers"] = redact_header_object(headers)
     return data

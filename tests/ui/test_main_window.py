@@ -440,3 +440,17 @@ def test_keyboard_only_tab_order_through_the_editor(
     # Alt+letter mnemonics reach the fields too.
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is editor.account_edit
+
+
+def test_the_remembered_draft_hides_every_secret_looking_header(
+    make_window: WindowFactory, home: AppPaths
+) -> None:
+    """Provider keys come in many names (``X-Api-Token``): none is written to settings.json."""
+    window = make_window()
+    load(window, headers={"X-Api-Token": "tok_CANARY_77", "Accept-Language": "en"})
+    window.close()
+
+    text = home.settings_file.read_text()
+    assert "tok_CANARY_77" not in text
+    saved = json.loads(text)["last_request"]["headers"]
+    assert saved == {"X-Api-Token": "<redacted>", "Accept-Language": "en"}
