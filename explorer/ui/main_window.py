@@ -49,6 +49,7 @@ from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.collections_pane import CollectionsPane
+from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history_pane import HistoryPane
 from explorer.ui.preferences_dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles_dialog import ProfilesDialog
@@ -168,6 +169,14 @@ class MainWindow(QMainWindow):
 
         self.runner = RequestRunner(self.client, parent=self)
         self.editor = RequestEditor()
+        # Accounts and actions of the selected profile, listed off the UI thread.
+        self.discovery = DiscoveryService(
+            self.client, quiet_key_lookup(session_keys, credentials), parent=self
+        )
+        self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
+        self.discovery_controls.message.connect(
+            lambda text: self.statusBar().showMessage(text, 5000)
+        )
         self.response_view = ResponseView(pool=self.runner.pool)
         self.history_pane = HistoryPane(history)
         self.banner = Banner()
@@ -322,6 +331,18 @@ class MainWindow(QMainWindow):
         self.catalogue_action = self._action(
             "&Demo catalogue", self.show_catalogue, [], "Demo accounts and actions"
         )
+        self.fill_schema_action = self._action(
+            "Fill inputs from sc&hema",
+            self.discovery_controls.fill_from_schema,
+            ["Ctrl+Shift+K"],
+            "Replace Path, Query, Headers and Body with the action's input skeleton",
+        )
+        self.reload_discovery_action = self._action(
+            "Re&load accounts and actions",
+            self.discovery_controls.refresh,
+            [],
+            "List this profile's linked accounts and action catalogue again",
+        )
         self.about_action = self._action("&About", self.show_about)
 
     def _build_menus(self) -> None:
@@ -348,6 +369,9 @@ class MainWindow(QMainWindow):
             self.new_action,
         ):
             request_menu.addAction(action)
+        request_menu.addSeparator()
+        request_menu.addAction(self.fill_schema_action)
+        request_menu.addAction(self.reload_discovery_action)
         request_menu.addSeparator()
         request_menu.addAction(self.profiles_action)
         view_menu = bar.addMenu("&View")
@@ -447,6 +471,9 @@ class MainWindow(QMainWindow):
             if not self.editor.account_edit.text().strip() and profile.account_id:
                 self.editor.account_edit.setText(profile.account_id)
             self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)
+        self.discovery_controls.set_profile(
+            profile.name if profile else None, profile.base_url if profile else None
+        )
 
     def api_key_for(self, profile: str) -> str | None:
         """The key for ``profile``: this run's memory first, then the OS keyring.
@@ -903,6 +930,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.shutdown()
+        self.discovery.shutdown()
         if self.run_dialog is not None:
             self.run_dialog.cancel()
         self.run_pool.waitForDone(3000)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from itertools import pairwise
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -143,6 +143,7 @@ class RequestEditor(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.action_edit.setCompleter(completer)
+        self.action_completer = completer
         self.account_edit = QLineEdit()
         self.account_edit.setPlaceholderText("linked account id, sent as x-account-id")
         self.account_edit.setClearButtonEnabled(True)
@@ -155,6 +156,9 @@ class RequestEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Rows and columns are public so add-ons (discovery's "Pick…") can sit beside a field.
+        self.field_rows: dict[str, QHBoxLayout] = {}
+        self.field_columns: dict[str, QVBoxLayout] = {}
         for text, edit, name in (
             ("&Action", self.action_edit, "action"),
             ("Acc&ount id", self.account_edit, "account_id"),
@@ -164,9 +168,14 @@ class RequestEditor(QWidget):
             label.setBuddy(edit)
             column = QVBoxLayout()
             column.setSpacing(1)
-            column.addWidget(edit)
+            row = QHBoxLayout()
+            row.setSpacing(4)
+            row.addWidget(edit, 1)
+            column.addLayout(row)
             column.addWidget(self._field_errors[name])
             form.addRow(label, column)
+            self.field_rows[name] = row
+            self.field_columns[name] = column
 
         # -- the four JSON editors ----------------------------------------------------------
         self.tabs = QTabWidget()
@@ -391,6 +400,13 @@ class RequestEditor(QWidget):
     def set_known_actions(self, actions: Iterable[str]) -> None:
         """Offer these action names as completions."""
         self._actions_model.setStringList(sorted(set(actions)))
+
+    def use_action_model(self, model: QAbstractItemModel | None) -> None:
+        """Complete actions from ``model`` (e.g. a fetched catalogue); ``None`` goes back to
+        the known names, so completion still works offline."""
+        wanted = model if model is not None else self._actions_model
+        if self.action_completer.model() is not wanted:
+            self.action_completer.setModel(wanted)
 
     def set_in_flight(self, in_flight: bool) -> None:
         """While a request runs the Send button becomes Cancel; editing stays possible."""

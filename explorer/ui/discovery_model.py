@@ -1,0 +1,147 @@
+"""Qt models over what discovery found: the linked accounts and the action catalogue.
+
+Both are thin adapters over plain lists (``set_rows()``), so the picker and the completer stay
+views; the data itself is ``explorer.core.discovery``'s ``Account`` and ``ActionInfo``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from explorer.core.discovery import Account, ActionInfo
+
+_Index = QModelIndex | QPersistentModelIndex
+
+# What a picker filters on: every word of the account a person might type.
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+# The value to put in the field (the account id, the action name).
+VALUE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _muted() -> QBrush:
+    """The palette's placeholder colour: readable in light and dark themes, yet clearly "off"."""
+    app = QApplication.instance()
+    palette = app.palette() if isinstance(app, QApplication) else QPalette()
+    return QBrush(palette.color(QPalette.ColorRole.PlaceholderText))
+
+
+def account_tooltip(account: Account) -> str:
+    """Everything the picker row leaves out, including why an account is not usable."""
+    lines = [account.title(), f"id: {account.id}"]
+    if account.provider_name or account.provider:
+        lines.append(f"provider: {account.provider_name or account.provider}")
+    if account.origin_username:
+        lines.append(f"connected by: {account.origin_username}")
+    if account.status:
+        lines.append(f"status: {account.status}")
+    for reason in account.status_reasons:
+        lines.append(f"  {reason.code}: {reason.description}".rstrip(": "))
+    if not account.usable:
+        lines.append("Actions on this account answer 412 until it is reconnected.")
+    return "\n".join(lines)
+
+
+class AccountsModel(QAbstractListModel):
+    """Linked accounts, usable ones first (each group in the server's order).
+
+    An inactive or suspended account stays listed, greyed and marked, because its id is still
+    what the user may need to paste, e.g. to see the 412 it answers.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Account] = []
+
+    def set_rows(self, accounts: Iterable[Account]) -> None:
+        items = list(accounts)
+        self.beginResetModel()
+        # ``sorted`` is stable: the server's order survives inside each group.
+        self._rows = sorted(items, key=lambda a: not a.usable)
+        self.endResetModel()
+
+    def rows(self) -> list[Account]:
+        return list(self._rows)
+
+    def account(self, row: int) -> Account | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        account = self.account(index.row()) if index.isValid() else None
+        if account is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = account.describe()
+            return text if account.usable else f"⚠ {text}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return account_tooltip(account)
+        if role == Qt.ItemDataRole.ForegroundRole and not account.usable:
+            return _muted()
+        if role == VALUE_ROLE:
+            return account.id
+        if role == SEARCH_ROLE:
+            return " ".join(
+                (account.describe(), account.origin_username, account.provider, account.status)
+            )
+        return None
+
+
+class ActionsModel(QAbstractListModel):
+    """Action names for the action field's completer, with label and description as tooltip.
+
+    Holds either the catalogue of the chosen account or, offline, bare fallback names (the demo
+    actions and the history's), so completion never goes empty just because the network did.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ActionInfo] = []
+        self._from_catalogue = False
+
+    def set_rows(self, actions: Iterable[ActionInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(actions)
+        self._from_catalogue = True
+        self.endResetModel()
+
+    def set_names(self, names: Iterable[str]) -> None:
+        """Fallback: names only, sorted, no tooltip."""
+        self.beginResetModel()
+        self._rows = [ActionInfo(name=n) for n in sorted(set(names)) if n]
+        self._from_catalogue = False
+        self.endResetModel()
+
+    @property
+    def from_catalogue(self) -> bool:
+        return self._from_catalogue
+
+    def names(self) -> list[str]:
+        return [a.name for a in self._rows]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        action = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, VALUE_ROLE):
+            return action.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [p for p in (action.label, action.description) if p]
+            if action.connector_name:
+                parts.append(f"connector: {action.connector_name}")
+            return "\n".join(parts) or None
+        return None
+
+
+def muted_colour() -> QColor:
+    """The colour of secondary text, for labels outside a model."""
+    return _muted().color()
