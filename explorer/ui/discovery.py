@@ -54,7 +54,7 @@ from explorer.ui.discovery_model import (
     VALUE_ROLE,
     AccountsModel,
     ActionsModel,
-    muted_colour,
+    muted_css,
 )
 from explorer.ui.json_editor import JsonEditor
 from explorer.ui.request_editor import RequestEditor
@@ -256,12 +256,11 @@ class DiscoveryService(QObject):
         prefix = self._target_key()
         if not name or prefix is None:
             return None
-        listings = [self.actions()] + [
-            v for k, v in self._cache.items() if k[0] == "actions" and k[1:4] == prefix
-        ]
+        listings: list[Listing[ActionInfo] | None] = [self.actions()]
+        listings += [v for k, v in self._cache.items() if k[0] == "actions" and k[1:4] == prefix]
         for listing in listings:
             for action in listing or ():
-                if action.name == name:
+                if isinstance(action, ActionInfo) and action.name == name:
                     return action
         return None
 
@@ -365,6 +364,8 @@ class AccountPopup(QFrame):
         self.setObjectName("accountPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._model = model
+        self._anchor: QWidget | None = None
+        model.modelReset.connect(lambda: self._fit() if self.isVisible() else None)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setFilterRole(SEARCH_ROLE)
@@ -383,7 +384,7 @@ class AccountPopup(QFrame):
         self.view.activated.connect(self._choose)
         self.view.clicked.connect(self._choose)
         self.status_label = QLabel()
-        self.status_label.setStyleSheet(f"color: {muted_colour().name()};")
+        self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.setWordWrap(True)
         self.reload_button = QToolButton()
         self.reload_button.setText("Reload")
@@ -408,13 +409,27 @@ class AccountPopup(QFrame):
         """Show under ``anchor`` with an empty filter and ``current`` selected if listed."""
         self.filter_edit.clear()
         self._select(current)
-        width = max(anchor.width(), 460)
-        rows = min(max(self.proxy.rowCount(), 3), 10)
-        height = rows * max(self.view.sizeHintForRow(0), 20) + 80
-        self.resize(width, height)
+        self._anchor = anchor
+        self._fit()
         self.move(anchor.mapToGlobal(anchor.rect().bottomLeft()))
         self.show()
         self.filter_edit.setFocus()
+
+    def _fit(self) -> None:
+        """Size to the accounts; with none (failed, loading) only the filter and status show."""
+        anchor = self._anchor
+        if anchor is None:
+            return
+        self.view.setVisible(self._model.rowCount() > 0)
+        # Wide enough for the longest line (up to a limit), tall enough for up to ten rows.
+        frame = 2 * self.view.frameWidth()
+        margins = self.layout().contentsMargins()
+        text_width = self.view.sizeHintForColumn(0) + frame + margins.left() + margins.right()
+        width = min(max(anchor.width(), 460, text_width + 8), 820)
+        rows = min(max(self.proxy.rowCount(), 3), 10)
+        self.view.setFixedHeight(rows * max(self.view.sizeHintForRow(0), 18) + frame)
+        self.layout().activate()
+        self.resize(width, self.sizeHint().height())
 
     def visible_ids(self) -> list[str]:
         """The ids the filter leaves, top to bottom (for tests and keyboard users alike)."""
@@ -509,10 +524,18 @@ class DiscoveryControls(QObject):
         self.status_label = QLabel()
         self.status_label.setObjectName("discoveryStatus")
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet(f"color: {muted_colour().name()};")
+        self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.linkActivated.connect(self._on_link)
         self.status_label.setVisible(False)
+        # What the last fill did, under the action it came from, with Undo when it replaced text.
+        self.fill_label = QLabel()
+        self.fill_label.setObjectName("fillNote")
+        self.fill_label.setWordWrap(True)
+        self.fill_label.setStyleSheet(f"color: {muted_css()};")
+        self.fill_label.linkActivated.connect(self._on_link)
+        self.fill_label.setVisible(False)
         editor.field_rows["action"].addWidget(self.fill_button)
+        editor.field_columns["action"].addWidget(self.fill_label)
         editor.field_rows["account_id"].addWidget(self.pick_button)
         editor.field_columns["account_id"].addWidget(self.status_label)
         QWidget.setTabOrder(editor.action_edit, self.fill_button)
@@ -529,7 +552,7 @@ class DiscoveryControls(QObject):
             lambda: self.service.set_account(self.editor.account_edit.text())
         )
         editor.account_edit.textChanged.connect(lambda _text: self._settle.start())
-        editor.action_edit.textChanged.connect(lambda _text: self._update_fill_button())
+        editor.action_edit.textChanged.connect(self._on_action_edited)
 
         service.accounts_loaded.connect(self._on_accounts)
         service.actions_loaded.connect(self._on_actions)
@@ -585,7 +608,7 @@ class DiscoveryControls(QObject):
                 why = f"No schema for '{name}' yet: the action list is not loaded."
             else:
                 why = f"No input schema known for '{name}' in this account's catalogue."
-            self._show_status(why)
+            self._show_fill_note(why)
             self.message.emit(why)
             return False
         skeleton = skeleton_from_schema(info.input_schema)
@@ -602,7 +625,7 @@ class DiscoveryControls(QObject):
         self._undo = before if held_text else None
         filled = ", ".join(n for n in OBJECT_FIELDS if n in skeleton) or "nothing (no inputs)"
         text = f"Filled {filled} from the schema of {name}."
-        self._show_status(text + (' <a href="undo">Undo</a>' if held_text else ""))
+        self._show_fill_note(text + (' <a href="undo">Undo</a>' if held_text else ""))
         self.message.emit(text)
         return True
 
@@ -613,8 +636,14 @@ class DiscoveryControls(QObject):
         for field_name, text in self._undo.items():
             _replace_text(self.editor.json_editors[field_name], text)
         self._undo = None
-        self._show_status("Restored the inputs from before the fill.")
+        self._show_fill_note("")
+        self.message.emit("Restored the inputs from before the fill.")
         return True
+
+    def _on_action_edited(self, _text: str) -> None:
+        self._update_fill_button()
+        if self._undo is None:
+            self._show_fill_note("")
 
     # -- service results ------------------------------------------------------------------------
     def _on_loading(self, kind: str) -> None:
@@ -645,8 +674,12 @@ class DiscoveryControls(QObject):
         self._update_fill_button()
 
     # -- presentation ---------------------------------------------------------------------------
-    def _show_status(self, note: str = "") -> None:
-        """One quiet line: a failure (with Retry) wins over a note; nothing to say hides it."""
+    def _show_fill_note(self, note: str) -> None:
+        self.fill_label.setText(note)
+        self.fill_label.setVisible(bool(note))
+
+    def _show_status(self) -> None:
+        """One quiet line while a listing fails (with Retry); hidden when all is well."""
         failures = list(self._failures.values())
         if failures:
             # Accounts and actions usually fail for the same reason: say it once.
@@ -665,8 +698,8 @@ class DiscoveryControls(QObject):
             return
         self.pick_button.setToolTip("Choose one of this profile's linked accounts")
         self.status_label.setToolTip("")
-        self.status_label.setText(note)
-        self.status_label.setVisible(bool(note))
+        self.status_label.setText("")
+        self.status_label.setVisible(False)
 
     def _update_popup_status(self) -> None:
         failure = self._failures.get("accounts")

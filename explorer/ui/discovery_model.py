@@ -142,6 +142,7 @@ class ActionsModel(QAbstractListModel):
         return None
 
 
-def muted_colour() -> QColor:
-    """The colour of secondary text, for labels outside a model."""
-    return _muted().color()
+def muted_css() -> str:
+    """The colour of secondary text as a style-sheet value (keeping the palette's alpha)."""
+    colour: QColor = _muted().color()
+    return f"rgba({colour.red()}, {colour.green()}, {colour.blue()}, {colour.alpha()})"

@@ -1,0 +1,201 @@
+"""Account and action discovery in the window, against a real demo server over loopback."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from explorer.core.discovery import Account, ActionInfo
+from explorer.core.exchange import Exchange
+from explorer.demo import DemoServer
+from explorer.ui.discovery_model import VALUE_ROLE, AccountsModel, ActionsModel
+from explorer.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 15_000
+WindowFactory = Callable[..., MainWindow]
+
+
+def loaded_window(qtbot: QtBot, make_window: WindowFactory, **kwargs: object) -> MainWindow:
+    """A window whose accounts and actions have arrived (they load when the profile is set)."""
+    window = make_window(**kwargs)
+    qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.discovery.actions() is not None, timeout=WAIT_MS)
+    return window
+
+
+def completions(window: MainWindow) -> list[str]:
+    model = window.editor.action_completer.model()
+    return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+
+
+def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+        assert window.send()
+    window.history_pane.flush()
+    exchange = blocker.args[0]
+    assert isinstance(exchange, Exchange)
+    return exchange
+
+
+def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = loaded_window(qtbot, make_window)
+    controls = window.discovery_controls
+    controls.pick_button.click()
+    popup = controls.popup
+    assert popup.isVisible()
+    assert "acct_greenhouse_demo" in popup.visible_ids()
+    assert popup.status_label.text().startswith("6 accounts")
+
+    qtbot.keyClicks(popup.filter_edit, "greenhouse")
+    assert popup.visible_ids() == ["acct_greenhouse_demo"]
+    qtbot.keyClick(popup.filter_edit, Qt.Key.Key_Return)
+
+    assert not popup.isVisible()
+    assert window.editor.account_edit.text() == "acct_greenhouse_demo"
+    # The field stays free text: typing over a pick is fine.
+    window.editor.account_edit.setText("acct_typed_by_hand")
+    assert window.editor.draft_request().account_id == "acct_typed_by_hand"
+
+
+def test_a_suspended_account_is_marked_and_listed_last(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    model = window.discovery_controls.accounts_model
+    ids = [model.index(row, 0).data(VALUE_ROLE) for row in range(model.rowCount())]
+    assert ids[-1] == "acct_suspended"
+    last = model.index(model.rowCount() - 1, 0)
+    assert "suspended" in last.data(Qt.ItemDataRole.DisplayRole)
+    assert last.data(Qt.ItemDataRole.DisplayRole).startswith("⚠")
+    assert "credentials_revoked" in last.data(Qt.ItemDataRole.ToolTipRole)
+    assert last.data(Qt.ItemDataRole.ForegroundRole) is not None
+    first = model.index(0, 0)
+    assert "suspended" not in first.data(Qt.ItemDataRole.DisplayRole)
+
+
+def test_actions_follow_the_chosen_account(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = loaded_window(qtbot, make_window)
+    assert "bamboohr_list_employees" in completions(window)  # the profile's bamboohr account
+
+    with qtbot.waitSignal(window.discovery.actions_loaded, timeout=WAIT_MS):
+        window.discovery_controls.choose_account("acct_greenhouse_demo")
+
+    names = completions(window)
+    assert "greenhouse_create_candidate" in names
+    assert not [n for n in names if n.startswith("bamboohr_")]
+    model = window.editor.action_completer.model()
+    row = names.index("greenhouse_create_candidate")
+    assert "Create Candidate" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_fill_from_schema_then_send_names_the_empty_fields(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    editor = window.editor
+    editor.json_editors["query"].setPlainText('{"page_size": 5}')
+    with qtbot.waitSignal(window.discovery.actions_loaded, timeout=WAIT_MS):
+        window.discovery_controls.choose_account("acct_greenhouse_demo")
+    editor.action_edit.setText("greenhouse_create_candidate")
+    assert window.discovery_controls.fill_button.isEnabled()
+
+    window.fill_schema_action.trigger()  # Request > Fill inputs from schema (Ctrl+Shift+K)
+
+    request = editor.to_request()
+    assert request.body == {"first_name": "", "last_name": "", "emails": []}
+    assert request.query is None  # nothing of the previous action leaks into this one
+    assert editor.tabs.currentIndex() == 3  # the Body tab
+    assert "Undo" in window.discovery_controls.fill_label.text()
+
+    exchange = send_and_wait(qtbot, window)
+    assert exchange.response is not None
+    assert exchange.response.status == 422
+    text = exchange.response.text() + window.response_view.pretty_text()
+    assert "first_name must be a non-empty string" in text
+    assert "last_name must be a non-empty string" in text
+
+    # The replaced text can be brought back.
+    window.discovery_controls.undo_fill()
+    assert editor.to_request().query == {"page_size": 5}
+
+
+def test_fill_without_a_catalogue_says_why(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = loaded_window(qtbot, make_window)
+    window.editor.action_edit.setText("no_such_action")
+    assert not window.discovery_controls.fill_button.isEnabled()
+    assert not window.discovery_controls.fill_from_schema()
+    assert "No input schema known" in window.discovery_controls.fill_label.text()
+
+
+def test_a_wrong_key_shows_a_hint_and_send_still_works(
+    qtbot: QtBot, make_window: WindowFactory, demo: DemoServer
+) -> None:
+    window = make_window(key="wrong_key")
+    controls = window.discovery_controls
+    qtbot.waitUntil(lambda: controls.status_label.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.discovery.busy(), timeout=WAIT_MS)
+    text = controls.status_label.text()
+    assert "401" in text and "check the API key" in text
+    assert window.banner.text() == ""  # quiet: no banner, no dialog
+    # Completion falls back to the known names; the fields and Send are untouched.
+    assert window.editor.action_completer.model() is not controls.actions_model
+    window.editor.action_edit.setText("bamboohr_list_employees")
+    assert window.editor.send_button.isEnabled()
+
+    exchange = send_and_wait(qtbot, window)
+    assert exchange.response is not None
+    assert exchange.response.status == 401  # the RPC went out and got StackOne's answer
+
+    # Correcting the key and retrying clears the line.
+    window.session_keys.set("Demo", demo.api_key)
+    window.reload_profiles()
+    qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
+    assert not controls.status_label.isVisible()
+
+
+def test_listing_happens_off_the_ui_thread(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.discovery.accounts_loaded, timeout=WAIT_MS):
+        window.discovery_controls.refresh()
+    worker = window.discovery.last_worker_thread
+    assert worker is not None
+    assert worker != threading.get_ident()
+
+
+def test_listings_are_cached_per_profile(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = loaded_window(qtbot, make_window)
+    first = window.discovery.accounts()
+    # Re-selecting the profile emits the cached listing at once, without a fetch.
+    with qtbot.waitSignal(window.discovery.accounts_loaded, timeout=1000) as blocker:
+        window.reload_profiles()
+    assert blocker.args[0] is first
+    assert not window.discovery.busy()
+
+
+def test_models_pass_the_model_tester(qtmodeltester: object) -> None:
+    accounts = AccountsModel()
+    accounts.set_rows(
+        [Account("a2", status="suspended", label="Old"), Account("a1", status="active")]
+    )
+    assert [accounts.index(r, 0).data(VALUE_ROLE) for r in range(2)] == ["a1", "a2"]
+    actions = ActionsModel()
+    actions.set_rows([ActionInfo("x_list", label="List", description="Lists x")])
+    for model in (accounts, actions):
+        qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_screenshot_of_the_open_picker(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    window.discovery_controls.open_picker()
+    qtbot.waitExposed(window.discovery_controls.popup)
+    assert not window.discovery_controls.popup.grab().isNull()
+    assert window.discovery_controls.popup.grab().save(str(tmp_path / "picker.png"))
