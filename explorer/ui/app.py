@@ -150,14 +150,20 @@ def run(args: argparse.Namespace) -> int:
     watcher.changed.connect(window.set_dark)
 
     smoke = _FirstPaint(app) if getattr(args, "smoke", False) else None
+    # A platform that never paints must not hang a packaging check forever. A timer object,
+    # not ``QTimer.singleShot``: it is stopped when this run ends, so a caller that keeps the
+    # QApplication (a test) never gets a stray ``quit`` into a later event loop.
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(app.quit)
     if smoke is not None:
         app.installEventFilter(smoke)
-        # A platform that never paints must not hang a packaging check forever.
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, app.quit)
+        deadline.start(SMOKE_TIMEOUT_MS)
     window.show()
     try:
         code = app.exec()
     finally:
+        deadline.stop()
         window.close()
         watcher.deleteLater()
         if server is not None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,20 +29,40 @@ pytestmark = pytest.mark.gui
 CANARY = "canary-secret-XYZ"
 
 
-def test_smoke_exits_zero_after_first_paint(qapp: QApplication, tmp_path: Path) -> None:
-    assert main(["--smoke", "--home", str(tmp_path)]) == 0
+def start_app(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m explorer`` as the packaging checks do, in its own process.
+
+    ``--smoke`` runs a whole QApplication life (exec, quit on first paint); in this process
+    that would share the test session's QApplication with every later test.
+    """
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_smoke_exits_zero_after_first_paint(tmp_path: Path) -> None:
+    done = start_app("--smoke", "--home", str(tmp_path))
+    assert done.returncode == 0, done.stderr
     assert (tmp_path / "config" / "settings.json").is_file()
 
 
-def test_demo_smoke_starts_the_demo_profile(qapp: QApplication, tmp_path: Path) -> None:
-    assert main(["--demo", "--smoke", "--home", str(tmp_path)]) == 0
+def test_demo_smoke_starts_the_demo_profile(tmp_path: Path) -> None:
+    done = start_app("--demo", "--smoke", "--home", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "Demo server on http://127.0.0.1:" in done.stderr
     profiles = ProfileStore(tmp_path / "config" / "profiles.json")
     demo = profiles.get("Demo")
     assert demo is not None and demo.base_url.startswith("http://127.0.0.1:")
-    assert demo.account_id == DEMO_ACCOUNT_ID
     settings = json.loads((tmp_path / "config" / "settings.json").read_text())
     assert settings["last_profile"] == "Demo"
     assert settings["last_request"]["action"] == EXAMPLE_REQUEST["action"]
+    assert settings["last_request"]["account_id"] == DEMO_ACCOUNT_ID
     # The demo key lives in memory only.
     for path in tmp_path.rglob("*"):
         if path.is_file():
