@@ -72,12 +72,17 @@ class ProfileStore:
     Attributes:
         path: the profiles file.
         load_error: why (part of) the file could not be used, else ``None``.
+
+    Transient profiles (``add_transient``) are listed and found like the others but never
+    written: ``--demo`` points one at a server that only lives for this run, and a saved copy
+    would be a dead profile at the next start.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.load_error: str | None = None
         self._profiles: list[Profile] = []
+        self._transient: list[Profile] = []
         self._damaged = False
         try:
             data = read_json(self.path)
@@ -116,19 +121,42 @@ class ProfileStore:
         )
 
     def list(self) -> builtins.list[Profile]:
-        """Copies of the profiles, in insertion order (edit, then ``upsert``)."""
-        return [Profile(**p.to_dict()) for p in self._profiles]
+        """Copies of the profiles, in insertion order, transient ones last (edit, then
+        ``upsert``)."""
+        return [Profile(**p.to_dict()) for p in (*self._profiles, *self._transient)]
 
     def names(self) -> builtins.list[str]:
-        return [p.name for p in self._profiles]
+        return [p.name for p in (*self._profiles, *self._transient)]
 
     def get(self, name: str) -> Profile | None:
         """The profile called ``name`` (ignoring case and surrounding spaces), or ``None``."""
         key = _key(name)
-        for profile in self._profiles:
+        for profile in (*self._profiles, *self._transient):
             if _key(profile.name) == key:
                 return Profile(**profile.to_dict())
         return None
+
+    def add_transient(self, profile: Profile) -> Profile:
+        """Add a profile for this run only: listed, never saved, never replacing a user's.
+
+        If the name is taken (by a saved or another transient profile), `` 2``, `` 3``...
+        is appended, so a user's own profile of that name stays as it is.
+
+        Returns:
+            A copy of the profile as added, with the name it really got.
+        """
+        base = profile.name.strip() or "Profile"
+        name, number = base, 1
+        while self.get(name) is not None:
+            number += 1
+            name = f"{base} {number}"
+        stored = Profile(name, profile.base_url.strip() or DEFAULT_BASE_URL, profile.account_id)
+        self._transient.append(stored)
+        return Profile(**stored.to_dict())
+
+    def is_transient(self, name: str) -> bool:
+        """Whether ``name`` is a profile that lives for this run only (``add_transient``)."""
+        return any(_key(p.name) == _key(name) for p in self._transient)
 
     def _index(self, name: str) -> int | None:
         key = _key(name)
@@ -147,6 +175,9 @@ class ProfileStore:
         name = profile.name.strip()
         if not name:
             raise ValueError("Enter a name for the profile.")
+        for taken in (name, old_name):
+            if taken is not None and self.is_transient(taken):
+                raise ValueError(f"The profile {taken!r} is built in for this run only.")
         stored = Profile(
             name=name, base_url=profile.base_url.strip(), account_id=profile.account_id.strip()
         )
@@ -164,12 +195,14 @@ class ProfileStore:
 
     def delete(self, name: str) -> None:
         """Remove the profile; no error if there is none by that name."""
+        self._transient = [p for p in self._transient if _key(p.name) != _key(name)]
         index = self._index(name)
         if index is not None:
             del self._profiles[index]
 
     def save(self) -> None:
-        """Write ``profiles.json`` atomically (keeping a damaged original aside first).
+        """Write ``profiles.json`` atomically (keeping a damaged original aside first),
+        without the transient profiles.
 
         Raises:
             StoreFileError: the disk refused the write (the file is unchanged).

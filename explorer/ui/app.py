@@ -1,9 +1,10 @@
 """Start the window: build the stores from the data folder, apply the theme, run Qt.
 
 ``run(args)`` is what ``stackone-explorer`` calls. ``--demo`` starts the embedded demo server
-on a free loopback port and points a "Demo" profile at it, its key kept in memory for this run
-only (never in the OS keyring or a file). ``--smoke`` exits 0 right after the first paint, so
-packaging checks prove the window really draws.
+on a free loopback port and points a "Demo (built-in server)" profile at it. That profile and
+its key are kept in memory for this run only: never in profiles.json, the OS keyring or
+``last_profile``, because the server's port dies with the run. ``--smoke`` exits 0 right
+after the first paint, so packaging checks prove the window really draws.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from explorer.ui.main_window import APP_TITLE, MainWindow
 from explorer.ui.preferences_dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
 
-DEMO_PROFILE = "Demo"
+# Not plain "Demo": a user may have a profile of that name, which the demo must not replace.
+DEMO_PROFILE = "Demo (built-in server)"
 SMOKE_TIMEOUT_MS = 30_000
 
 
@@ -98,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
 
     server = None
+    demo_profile = ""
     known_actions: list[str] = []
     catalogue = ""
     example: RpcRequest | None = None
@@ -105,17 +108,10 @@ def run(args: argparse.Namespace) -> int:
         import explorer.demo as demo
 
         server = demo.DemoServer(port=0).start()
-        existing_profile = profiles.get(DEMO_PROFILE)
-        profiles.upsert(
-            Profile(DEMO_PROFILE, base_url=server.url, account_id=demo.DEMO_ACCOUNT_ID),
-            old_name=DEMO_PROFILE if existing_profile else None,
-        )
-        try:
-            profiles.save()
-        except Exception as exc:  # the demo still works for this run
-            problems.append(f"The Demo profile could not be saved: {exc}")
-        session_keys.set(DEMO_PROFILE, server.api_key)
-        settings.set("last_profile", DEMO_PROFILE)
+        demo_profile = profiles.add_transient(
+            Profile(DEMO_PROFILE, base_url=server.url, account_id=demo.DEMO_ACCOUNT_ID)
+        ).name
+        session_keys.set(demo_profile, server.api_key)
         known_actions = [name for name, _description in demo.DEMO_ACTIONS]
         catalogue = demo.__doc__ or ""
         example = RpcRequest.from_dict({**demo.EXAMPLE_REQUEST, "base_url": server.url})
@@ -142,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if server is not None:
         window.setWindowTitle(f"{APP_TITLE} — demo server {server.url}")
-        window.select_profile(DEMO_PROFILE)
+        window.select_profile(demo_profile)
         if example is not None:
             window.editor.load_request(example)
             window.editor.set_base_url(server.url)

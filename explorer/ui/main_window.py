@@ -467,7 +467,9 @@ class MainWindow(QMainWindow):
         if self.collections_pane is not None:
             self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
         if profile is not None:
-            self.settings.set("last_profile", profile.name)
+            # A profile of this run only (``--demo``) is not the one to reopen next time.
+            if not self.profiles.is_transient(profile.name):
+                self.settings.set("last_profile", profile.name)
             if not self.editor.account_edit.text().strip() and profile.account_id:
                 self.editor.account_edit.setText(profile.account_id)
             self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)

@@ -95,3 +95,24 @@ def test_bad_items_are_skipped_and_reported(tmp_path: Path) -> None:
     assert [p.name for p in store.list()] == ["ok"]
     assert store.load_error is not None
     assert "#2" in store.load_error and "#3" in store.load_error and "#4" in store.load_error
+
+
+def test_a_transient_profile_is_listed_but_never_saved(tmp_path: Path) -> None:
+    """``--demo``'s profile points at a server of this run: saving it leaves a dead profile."""
+    path = tmp_path / "profiles.json"
+    store = ProfileStore(path)
+    store.upsert(Profile("Demo", base_url="https://my.demo.example", account_id="mine"))
+    added = store.add_transient(Profile("Demo", base_url="http://127.0.0.1:5555"))
+    assert added.name == "Demo 2"  # the user's own "Demo" is untouched
+    assert store.names() == ["Demo", "Demo 2"]
+    assert store.get("demo 2") == Profile("Demo 2", "http://127.0.0.1:5555", "")
+    assert store.is_transient("Demo 2") and not store.is_transient("Demo")
+    with pytest.raises(ValueError):
+        store.upsert(Profile("Demo 2"))  # it cannot be saved by editing it either
+    store.save()
+
+    loaded = ProfileStore(path)
+    assert loaded.list() == [Profile("Demo", "https://my.demo.example", "mine")]
+    assert "127.0.0.1" not in path.read_text()
+    store.delete("Demo 2")
+    assert store.names() == ["Demo"]

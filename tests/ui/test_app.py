@@ -56,17 +56,68 @@ def test_demo_smoke_starts_the_demo_profile(tmp_path: Path) -> None:
     done = start_app("--demo", "--smoke", "--home", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "Demo server on http://127.0.0.1:" in done.stderr
-    profiles = ProfileStore(tmp_path / "config" / "profiles.json")
-    demo = profiles.get("Demo")
-    assert demo is not None and demo.base_url.startswith("http://127.0.0.1:")
     settings = json.loads((tmp_path / "config" / "settings.json").read_text())
-    assert settings["last_profile"] == "Demo"
     assert settings["last_request"]["action"] == EXAMPLE_REQUEST["action"]
     assert settings["last_request"]["account_id"] == DEMO_ACCOUNT_ID
     # The demo key lives in memory only.
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert b"demo_live_key" not in path.read_bytes()
+
+
+def test_the_demo_profile_lives_for_the_demo_run_only(qapp: QApplication, tmp_path: Path) -> None:
+    """``--demo`` neither saves its loopback profile, nor replaces the user's own "Demo",
+    nor becomes the profile a normal start opens with."""
+    config = tmp_path / "config"
+    profiles = ProfileStore(config / "profiles.json")
+    profiles.upsert(Profile("Work", base_url="https://api.stackone.com", account_id="acct_w"))
+    profiles.upsert(Profile("Demo", base_url="https://demo.example.com", account_id="mine"))
+    profiles.save()
+    Settings(config / "settings.json").set("last_profile", "Work")
+    before = (config / "profiles.json").read_text()
+
+    demo_run = start_app("--demo", "--smoke", "--home", str(tmp_path))
+    assert demo_run.returncode == 0, demo_run.stderr
+    assert (config / "profiles.json").read_text() == before
+    assert json.loads((config / "settings.json").read_text())["last_profile"] == "Work"
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def look() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        names = [window.profile_combo.itemText(i) for i in range(window.profile_combo.count())]
+        seen.append((window.current_profile().name, names))  # type: ignore[union-attr]
+        window.close()
+
+    QTimer.singleShot(0, look)
+    assert main(["--home", str(tmp_path)]) == 0
+    assert seen == [("Work", ["Work", "Demo"])]
+
+
+def test_demo_window_shows_the_built_in_profile_beside_the_users_demo(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    profiles = ProfileStore(tmp_path / "config" / "profiles.json")
+    profiles.upsert(Profile("Demo", base_url="https://demo.example.com", account_id="mine"))
+    profiles.save()
+    seen: list[tuple[str, str, list[str]]] = []
+
+    def look() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        combo = window.profile_combo
+        current = window.current_profile()
+        assert current is not None
+        seen.append(
+            (current.name, current.base_url, [combo.itemText(i) for i in range(combo.count())])
+        )
+        window.close()
+
+    QTimer.singleShot(0, look)
+    assert main(["--demo", "--home", str(tmp_path)]) == 0
+    name, url, names = seen[0]
+    assert name == "Demo (built-in server)" and url.startswith("http://127.0.0.1:")
+    assert names == ["Demo", "Demo (built-in server)"]
+    assert ProfileStore(tmp_path / "config" / "profiles.json").names() == ["Demo"]
 
 
 def test_demo_window_sends_the_example(qapp: QApplication, tmp_path: Path) -> None:
