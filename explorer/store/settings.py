@@ -8,9 +8,11 @@ not stop the app from starting, so loading falls back to defaults and says why i
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 from typing import Any
 
+from explorer.core.request import DEFAULT_TIMEOUT
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -24,7 +26,11 @@ from explorer.store.files import (
 DEFAULTS: dict[str, Any] = {
     "history_limit": 1000,
     "auto_retry": False,
+    "default_timeout": DEFAULT_TIMEOUT,
+    "theme": "system",
 }
+# The appearances the Preferences offer: follow the desktop, or force one palette.
+THEMES = frozenset({"system", "light", "dark"})
 
 # The well-known keys and the JSON type each must have. A hand-edited file with a wrong type
 # (``"history_limit": "lots"`` or ``-5``) reads as the default instead of crashing the UI later.
@@ -37,6 +43,8 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "splitters": dict,
     "auto_retry": bool,
     "active_environment": str,
+    "default_timeout": (int, float),  # seconds, > 0
+    "theme": str,  # one of THEMES
 }
 
 
@@ -48,6 +56,11 @@ def _is_valid(key: str, value: Any) -> bool:
         return False  # JSON true is not a number of entries
     if key == "history_limit":
         return isinstance(value, int) and value >= 0
+    if key == "default_timeout":
+        # JSON has no infinity, but Python's reader accepts ``Infinity``/``NaN`` by hand.
+        return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+    if key == "theme":
+        return value in THEMES
     return isinstance(value, expected)
 
 

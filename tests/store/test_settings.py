@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from explorer.core.request import RpcRequest
+import pytest
+
+from explorer.core.request import DEFAULT_TIMEOUT, RpcRequest
 from explorer.store.settings import Settings
 
 
@@ -75,3 +77,26 @@ def test_not_an_object_and_wrong_types(tmp_path: Path) -> None:
     assert Settings(path).get("history_limit") == 1000
     path.write_text(json.dumps({"history_limit": 0}))  # "keep no history" is a choice
     assert Settings(path).get("history_limit") == 0
+
+
+@pytest.mark.parametrize("timeout", [0, -3, "30", True, None, [30]])
+def test_a_broken_default_timeout_reads_as_the_default(tmp_path: Path, timeout: object) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"default_timeout": timeout}))
+    assert Settings(path).get("default_timeout") == DEFAULT_TIMEOUT
+    path.write_text('{"default_timeout": NaN}')  # Python's JSON reader takes it; it is no time
+    assert Settings(path).get("default_timeout") == DEFAULT_TIMEOUT
+    path.write_text(json.dumps({"default_timeout": 12.5}))
+    assert Settings(path).get("default_timeout") == 12.5
+    path.write_text(json.dumps({"default_timeout": 90}))
+    assert Settings(path).get("default_timeout") == 90
+
+
+@pytest.mark.parametrize("theme", ["Dark", "solarized", 1, ""])
+def test_an_unknown_theme_reads_as_the_system_theme(tmp_path: Path, theme: object) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"theme": theme}))
+    assert Settings(path).get("theme") == "system"
+    for good in ("system", "light", "dark"):
+        path.write_text(json.dumps({"theme": good}))
+        assert Settings(path).get("theme") == good
