@@ -59,6 +59,7 @@ from explorer.ui.discovery_model import (
 from explorer.ui.json_editor import JsonEditor
 from explorer.ui.request_editor import RequestEditor
 
+_PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 # Wait this long after the last keystroke in the account field before listing its actions.
 ACCOUNT_SETTLE_MS = 400
 
@@ -511,7 +512,7 @@ class DiscoveryControls(QObject):
         self.pick_button = QToolButton()
         self.pick_button.setText("Pick…")
         self.pick_button.setObjectName("pickAccount")
-        self.pick_button.setToolTip("Choose one of this profile's linked accounts")
+        self.pick_button.setToolTip(_PICK_TIP)
         self.pick_button.clicked.connect(self.open_picker)
         self.fill_button = QToolButton()
         self.fill_button.setText("Fill from schema")
@@ -538,8 +539,11 @@ class DiscoveryControls(QObject):
         editor.field_columns["action"].addWidget(self.fill_label)
         editor.field_rows["account_id"].addWidget(self.pick_button)
         editor.field_columns["account_id"].addWidget(self.status_label)
-        QWidget.setTabOrder(editor.action_edit, self.fill_button)
-        QWidget.setTabOrder(editor.account_edit, self.pick_button)
+        # Tab keeps walking the fields; the keyboard reaches these through Alt+Down (or F4)
+        # in the account field, as in a combo box, and Ctrl+Shift+K.
+        self.pick_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fill_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        editor.account_edit.installEventFilter(self)
 
         self.popup = AccountPopup(self.accounts_model, editor)
         self.popup.chosen.connect(self.choose_account)
@@ -559,6 +563,23 @@ class DiscoveryControls(QObject):
         service.failed.connect(self._on_failed)
         service.loading.connect(self._on_loading)
         self._update_fill_button()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.editor.account_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and (
+                event.key() == Qt.Key.Key_F4
+                or (
+                    event.key() == Qt.Key.Key_Down
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
+                )
+            )
+        ):
+            self.open_picker()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- commands -------------------------------------------------------------------------------
     def set_profile(self, profile: str | None, base_url: str | None) -> None:
@@ -658,7 +679,9 @@ class DiscoveryControls(QObject):
     def _on_actions(self, actions: Listing[ActionInfo]) -> None:
         self._failures.pop("actions", None)
         self.actions_model.set_rows(actions)
-        self.editor.use_action_model(self.actions_model)
+        # An id the catalogue knows nothing about lists no actions: keep completing the known
+        # names rather than offering nothing.
+        self.editor.use_action_model(self.actions_model if actions else None)
         self._update_fill_button()
         self._show_status()
 
@@ -696,7 +719,7 @@ class DiscoveryControls(QObject):
             self.pick_button.setToolTip(tip)
             self.status_label.setVisible(True)
             return
-        self.pick_button.setToolTip("Choose one of this profile's linked accounts")
+        self.pick_button.setToolTip(_PICK_TIP)
         self.status_label.setToolTip("")
         self.status_label.setText("")
         self.status_label.setVisible(False)

@@ -47,7 +47,8 @@ def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
 def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = loaded_window(qtbot, make_window)
     controls = window.discovery_controls
-    controls.pick_button.click()
+    window.editor.account_edit.setFocus()
+    qtbot.keyClick(window.editor.account_edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     popup = controls.popup
     assert popup.isVisible()
     assert "acct_greenhouse_demo" in popup.visible_ids()
@@ -59,9 +60,16 @@ def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFac
 
     assert not popup.isVisible()
     assert window.editor.account_edit.text() == "acct_greenhouse_demo"
-    # The field stays free text: typing over a pick is fine.
+    controls.pick_button.click()  # the mouse way
+    assert popup.isVisible()
+    qtbot.keyClick(popup.filter_edit, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    # The field stays free text: typing over a pick is fine, and an id the catalogue does
+    # not know still completes the known action names.
     window.editor.account_edit.setText("acct_typed_by_hand")
     assert window.editor.draft_request().account_id == "acct_typed_by_hand"
+    qtbot.waitUntil(lambda: window.discovery.actions("acct_typed_by_hand") is not None)
+    assert window.editor.action_completer.model() is not controls.actions_model
 
 
 def test_a_suspended_account_is_marked_and_listed_last(
