@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import re
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -156,6 +157,11 @@ class HistoryStore:
     Attributes:
         directory: where the index and entry files live.
         load_error: what was skipped while loading (damaged lines, missing files), else None.
+
+    Thread-safe: the window reads while a background thread adds. One re-entrant lock guards
+    the in-memory list and the index file, so a reader never sees the list half-trimmed. The
+    slow part of ``add`` (writing the entry file, maybe megabytes, fsynced) runs outside the
+    lock, so reading the list never waits for a big body to reach the disk.
     """
 
     def __init__(self, directory: Path, *, limit: int = DEFAULT_LIMIT) -> None:
@@ -167,6 +173,8 @@ class HistoryStore:
         self._entries: list[HistoryEntry] = []  # oldest first
         self._positions: dict[str, int] = {}
         self._dead_lines = 0
+        self._lock = threading.RLock()
+        self._pending: set[str] = set()  # ids whose files ``add`` is writing outside the lock
         self._load()
         self._trim()
 
@@ -238,14 +246,17 @@ class HistoryStore:
 
     def entries(self) -> list[HistoryEntry]:
         """All entries, newest first (the list is a copy; the rows are shared)."""
-        return self._entries[::-1]
+        with self._lock:
+            return self._entries[::-1]
 
     def __contains__(self, entry_id: object) -> bool:
-        return entry_id in self._positions
+        with self._lock:
+            return entry_id in self._positions
 
     def get(self, entry_id: str) -> HistoryEntry | None:
-        position = self._positions.get(entry_id)
-        return self._entries[position] if position is not None else None
+        with self._lock:
+            position = self._positions.get(entry_id)
+            return self._entries[position] if position is not None else None
 
     def load(self, entry_id: str) -> Exchange:
         """The full exchange of an entry, its response body read from disk.
@@ -254,7 +265,7 @@ class HistoryStore:
             HistoryEntryMissing: the entry was deleted or trimmed, or its files vanished.
             StoreFileError: the entry file is damaged.
         """
-        if entry_id not in self._positions:
+        if entry_id not in self:
             raise HistoryEntryMissing(
                 f"History entry {entry_id} is no longer in the history (it was deleted or "
                 "trimmed to the history limit)."
@@ -296,8 +307,9 @@ class HistoryStore:
     def limit(self, value: int) -> None:
         if value < 0:
             raise ValueError("the history limit cannot be negative")
-        self._limit = value
-        self._trim()
+        with self._lock:
+            self._limit = value
+            self._trim()
 
     def add(self, exchange: Exchange) -> HistoryEntry:
         """Persist one finished exchange and trim the oldest beyond ``limit``.
@@ -308,13 +320,34 @@ class HistoryStore:
         Raises:
             StoreFileError: the disk refused the write; the history is unchanged.
         """
-        entry_id = exchange.id
-        if not _SAFE_ID.match(entry_id) or entry_id in self._positions:
-            entry_id = uuid.uuid4().hex
-        entry = HistoryEntry.from_exchange(exchange)
-        entry.id = entry_id
-        if self._limit == 0:
-            return entry  # the user keeps no history: nothing touches the disk
+        with self._lock:
+            entry_id = exchange.id
+            taken = entry_id in self._positions or entry_id in self._pending
+            if not _SAFE_ID.match(entry_id) or taken:
+                entry_id = uuid.uuid4().hex
+            entry = HistoryEntry.from_exchange(exchange)
+            entry.id = entry_id
+            if self._limit == 0:
+                return entry  # the user keeps no history: nothing touches the disk
+            self._pending.add(entry_id)
+        try:
+            self._write_entry(exchange, entry_id)
+            with self._lock:
+                try:
+                    self._append_lines([entry.to_dict()])
+                except StoreFileError:
+                    self._remove_files([entry_id])
+                    raise
+                self._entries.append(entry)
+                self._positions[entry_id] = len(self._entries) - 1
+                self._trim()
+        finally:
+            with self._lock:
+                self._pending.discard(entry_id)
+        return entry
+
+    def _write_entry(self, exchange: Exchange, entry_id: str) -> None:
+        """The entry's files, written atomically before its index line (see the module)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         response = exchange.response
         body_beside = response is not None and response.size > BODY_INLINE_LIMIT
@@ -327,47 +360,45 @@ class HistoryStore:
             self.directory / f"{entry_id}.json",
             json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         )
-        try:
-            self._append_lines([entry.to_dict()])
-        except StoreFileError:
-            self._remove_files([entry_id])
-            raise
-        self._entries.append(entry)
-        self._positions[entry_id] = len(self._entries) - 1
-        self._trim()
-        return entry
 
     def delete(self, entry_ids: Iterable[str]) -> None:
         """Remove entries and their files; unknown ids are ignored."""
-        doomed = [i for i in dict.fromkeys(entry_ids) if i in self._positions]
-        if not doomed:
-            return
-        gone = set(doomed)
-        self._entries = [e for e in self._entries if e.id not in gone]
-        self._reindex()
-        self._dead_lines += len(doomed) + 1
-        if self._dead_lines > max(len(self._entries), 100):
-            self._rewrite_index()
-        else:
-            self._append_lines([{"deleted": doomed}])
-        self._remove_files(doomed)
+        with self._lock:
+            doomed = [i for i in dict.fromkeys(entry_ids) if i in self._positions]
+            if not doomed:
+                return
+            gone = set(doomed)
+            self._entries = [e for e in self._entries if e.id not in gone]
+            self._reindex()
+            self._dead_lines += len(doomed) + 1
+            if self._dead_lines > max(len(self._entries), 100):
+                self._rewrite_index()
+            else:
+                self._append_lines([{"deleted": doomed}])
+            self._remove_files(doomed)
 
     def clear(self) -> None:
-        """Forget everything: an empty index, then every entry and body file removed."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._entries = []
-        self._positions = {}
-        write_atomic(self.index_path, "")
-        self._dead_lines = 0
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return
-        for name in names:
-            stem, dot, suffix = name.rpartition(".")
-            if dot and suffix in ("json", "body") and _SAFE_ID.match(stem):
-                with contextlib.suppress(OSError):
-                    os.unlink(self.directory / name)
+        """Forget everything: an empty index, then every entry and body file removed.
+
+        Files of an ``add`` still being written are left: its index line follows.
+        """
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._entries = []
+            self._positions = {}
+            write_atomic(self.index_path, "")
+            self._dead_lines = 0
+            try:
+                names = os.listdir(self.directory)
+            except OSError:
+                return
+            for name in names:
+                stem, dot, suffix = name.rpartition(".")
+                if dot and suffix in ("json", "body") and _SAFE_ID.match(stem):
+                    if stem in self._pending:
+                        continue
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.directory / name)
 
     def _trim(self) -> None:
         excess = len(self._entries) - self._limit

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -277,3 +279,49 @@ def test_damaged_entry_file_names_the_file(tmp_path: Path, make_exchange: MakeEx
     with pytest.raises(StoreFileError) as info:
         store.load(entry.id)
     assert f"{entry.id}.json" in str(info.value) and info.value.line == 2
+
+
+def test_reading_while_another_thread_adds_and_trims(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    """The window reads the list while the history thread adds (and trims to the limit):
+    every read sees a consistent list, never an entry under another's id or a crash."""
+    store = HistoryStore(tmp_path / "history", limit=5)
+    exchanges = [make_exchange(status=200 + i % 5) for i in range(150)]
+    problems: list[str] = []
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for exchange in exchanges:
+                store.add(exchange)
+        finally:
+            done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                for entry in store.entries():
+                    found = store.get(entry.id)
+                    if found is not None and found.id != entry.id:
+                        problems.append(f"get({entry.id}) gave {found.id}")
+                    if len(store.entries()) > 5:
+                        problems.append("more entries than the limit")
+            except Exception as exc:
+                problems.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible to provoke a race
+    try:
+        threads = [threading.Thread(target=write), threading.Thread(target=read)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert problems == []
+    assert [e.id for e in store.entries()] == [e.id for e in exchanges[:-6:-1]]
+    assert [e.id for e in HistoryStore(tmp_path / "history").entries()] == [
+        e.id for e in exchanges[:-6:-1]
+    ]
