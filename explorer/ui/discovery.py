@@ -398,6 +398,7 @@ class AccountPopup(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
+        self._layout = layout
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view, 1)
         layout.addLayout(footer)
@@ -424,12 +425,12 @@ class AccountPopup(QFrame):
         self.view.setVisible(self._model.rowCount() > 0)
         # Wide enough for the longest line (up to a limit), tall enough for up to ten rows.
         frame = 2 * self.view.frameWidth()
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         text_width = self.view.sizeHintForColumn(0) + frame + margins.left() + margins.right()
         width = min(max(anchor.width(), 460, text_width + 8), 820)
         rows = min(max(self.proxy.rowCount(), 3), 10)
         self.view.setFixedHeight(rows * max(self.view.sizeHintForRow(0), 18) + frame)
-        self.layout().activate()
+        self._layout.activate()
         self.resize(width, self.sizeHint().height())
 
     def visible_ids(self) -> list[str]:
