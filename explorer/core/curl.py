@@ -1,7 +1,8 @@
 """curl in and out: share a request with someone who has a terminal, or paste one from the docs.
 
 ``to_curl`` writes the same HTTP request ``explorer.core.wire`` sends, as a POSIX shell command
-(``sh``, ``bash``, ``zsh``). By default the key is the shell variable ``$STACKONE_API_KEY``, so
+(``sh``, ``bash``, ``zsh``). By default the key is the shell variable ``$STACKONE_API_KEY``
+and provider credentials in the body's ``headers`` (``X-Api-Token``...) read ``<redacted>``, so
 an exported command can be pasted into a chat or a ticket without leaking anything.
 
 ``from_curl`` reads the commands people actually paste: from StackOne's docs, from a browser's
@@ -33,7 +34,8 @@ from explorer.core.request import (
     RpcRequest,
     parse_json,
 )
-from explorer.core.wire import build_headers
+from explorer.core.variables import PLACEHOLDER
+from explorer.core.wire import REDACTED, build_headers, is_secret_header
 
 KEY_VARIABLE = "STACKONE_API_KEY"
 
@@ -73,8 +75,19 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
     The request is not validated: a half-finished request can still be shared, and the
     command shows exactly what would be sent. The real key is written only when
     ``reveal_key`` is true *and* a key is given; otherwise ``-u "$STACKONE_API_KEY:"`` lets the
-    reader's shell supply it.
+    reader's shell supply it. Likewise the values of secret-looking provider headers in the
+    body (``wire.is_secret_header``) are written only with ``reveal_key``; otherwise they read
+    ``<redacted>`` and a ``#`` comment line above the command says which to fill in. A value
+    that is only a collection variable (``{{token}}``) is a name, not a secret, and is kept.
     """
+    hidden = [] if reveal_key else _secret_headers(request)
+    comment = ""
+    if hidden:
+        request = request.copy(
+            headers={k: REDACTED if k in hidden else v for k, v in (request.headers or {}).items()}
+        )
+        names = ", ".join(hidden)
+        comment = f"# {names} in the body's headers: {REDACTED}, put the real value in first\n"
     user = shlex.quote(f"{api_key}:") if reveal_key and api_key else f'"${KEY_VARIABLE}:"'
     parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}"]
     for name, value in build_headers(request, api_key or ""):
@@ -86,7 +99,19 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
         parts.append(f"--max-time {int(seconds) if seconds.is_integer() else seconds!r}")
     body = json.dumps(request.rpc_body(), indent=2, ensure_ascii=False)
     parts.append(f"--data-raw {shlex.quote(body)}")
-    return " \\\n  ".join(parts)
+    return comment + " \\\n  ".join(parts)
+
+
+def _secret_headers(request: RpcRequest) -> list[str]:
+    """Names of the body's provider headers whose value ``to_curl`` hides by default."""
+    headers = request.headers if isinstance(request.headers, dict) else {}
+    return [
+        name
+        for name, value in headers.items()
+        if is_secret_header(name)
+        and value != REDACTED
+        and not (isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()))
+    ]
 
 
 # -- import: splitting the command into words ------------------------------------------------

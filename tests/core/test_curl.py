@@ -500,3 +500,27 @@ def test_a_relative_body_file_without_base_dir_is_explained() -> None:
 def test_a_missing_body_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CurlImportError, match=r"body file .*missing\.json.* does not exist"):
         from_curl(f"curl {RPC} --data @missing.json", base_dir=tmp_path)
+
+
+def test_provider_credentials_in_the_body_are_redacted_unless_revealed() -> None:
+    """A BambooHR token passed through in ``headers`` must not leak with a shared command."""
+    request = RpcRequest(
+        action="bamboohr_list_employees",
+        account_id="acc_1",
+        headers={"X-Api-Token": "bhr_SECRET_1", "X-Trace": "t1", "X-Auth": "{{token}}"},
+    )
+    hidden = to_curl(request, KEY)
+    assert "bhr_SECRET_1" not in hidden
+    comment, command = hidden.split("\n", 1)
+    assert comment.startswith("# ") and "X-Api-Token" in comment and "<redacted>" in comment
+    assert command.startswith("curl ")
+    imported = from_curl(hidden).request
+    # Harmless values and variable names stay; only the credential is replaced.
+    assert imported.headers == {"X-Api-Token": "<redacted>", "X-Trace": "t1", "X-Auth": "{{token}}"}
+
+    revealed = to_curl(request, KEY, reveal_key=True)
+    assert revealed.startswith("curl ") and from_curl(revealed).request == request
+
+
+def test_no_comment_when_nothing_is_hidden() -> None:
+    assert to_curl(FULL).startswith("curl -X POST ")
