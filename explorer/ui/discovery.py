@@ -130,6 +130,7 @@ class _Outcome:
     result: Any = None
     error: BaseException | None = None
     thread: int = 0
+    token: CancelToken | None = None
 
 
 class _FetchSignals(QObject):
@@ -153,7 +154,7 @@ class FetchJob(QRunnable):
         self._fetch = fetch
 
     def run(self) -> None:
-        outcome = _Outcome(self._key, self._kind, thread=threading.get_ident())
+        outcome = _Outcome(self._key, self._kind, thread=threading.get_ident(), token=self.token)
         try:
             outcome.result = self._fetch(self.token)
         except Exception as exc:  # every failure is shown, none may leave the UI waiting
@@ -200,7 +201,8 @@ class DiscoveryService(QObject):
         self._api_key: str | None = None
         self._cache: dict[tuple[Hashable, ...], Any] = {}
         self._running: dict[tuple[Hashable, ...], FetchJob] = {}
-        self._signals: dict[tuple[Hashable, ...], _FetchSignals] = {}
+        # The pool deletes a job after ``run``; its signals must live until ``done`` lands here.
+        self._signals: dict[int, _FetchSignals] = {}
         self.last_worker_thread: int | None = None
 
     # -- what is selected ----------------------------------------------------------------------
@@ -320,18 +322,21 @@ class DiscoveryService(QObject):
         job = FetchJob(key, kind, fetch)
         job.signals.done.connect(self._on_done)
         self._running[key] = job
-        # The pool deletes the job after ``run``; its signals must live until ``done`` lands.
-        self._signals[key] = job.signals
+        self._signals[id(job.token)] = job.signals
         self.loading.emit(kind)
         self._pool.start(job)
 
     def _cancel_all(self) -> None:
+        """Cancel every listing; forgetting them at once lets the same one start afresh."""
         for job in self._running.values():
             job.token.cancel()
+        self._running.clear()
 
     def _on_done(self, outcome: _Outcome) -> None:
-        self._running.pop(outcome.key, None)
-        self._signals.pop(outcome.key, None)
+        self._signals.pop(id(outcome.token), None)
+        running = self._running.get(outcome.key)
+        if running is not None and running.token is outcome.token:
+            del self._running[outcome.key]
         self.last_worker_thread = outcome.thread
         current = self._key(outcome.kind, self._account_id if outcome.kind == "actions" else "")
         if outcome.error is None:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from explorer.core.discovery import Account, ActionInfo
 from explorer.core.exchange import Exchange
 from explorer.demo import DemoServer
+from explorer.store.profiles import Profile
 from explorer.ui.discovery_model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.main_window import MainWindow
 
@@ -207,3 +208,22 @@ def test_screenshot_of_the_open_picker(
     qtbot.waitExposed(window.discovery_controls.popup)
     assert not window.discovery_controls.popup.grab().isNull()
     assert window.discovery_controls.popup.grab().save(str(tmp_path / "picker.png"))
+
+
+def test_switching_profiles_shows_each_ones_accounts(
+    qtbot: QtBot, make_window: WindowFactory, demo: DemoServer
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    controls = window.discovery_controls
+    window.profiles.upsert(Profile("Other", base_url=demo.url))
+    window.profiles.save()
+    window.session_keys.set("Other", "another_projects_key")
+    window.reload_profiles()
+
+    assert window.select_profile("Other")
+    assert controls.accounts_model.rowCount() == 0  # never the previous profile's accounts
+    qtbot.waitUntil(lambda: "401" in controls.status_label.text(), timeout=WAIT_MS)
+
+    assert window.select_profile("Demo")  # cached for the session: back at once
+    assert controls.accounts_model.rowCount() == 6
+    assert not controls.status_label.isVisible()
