@@ -195,6 +195,9 @@ class ResponseView(QWidget):
         self._exchange: Exchange | None = None
         self._generation = 0
         self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
+        # Save number -> (its job's signals, the file, the size), until the write is done.
+        self._saves: dict[int, tuple[QObject, Path, int]] = {}
+        self._save_count = 0
         self._pretty_text = ""
 
         # -- empty and in-flight pages ----------------------------------------------------
@@ -432,7 +435,15 @@ class ResponseView(QWidget):
         self.message.emit("Copied the curl command (the key stays $STACKONE_API_KEY)")
 
     def save_body_as(self) -> Path | None:
-        """Ask where, then write the body atomically. Returns the path written, if any."""
+        """Ask where, then write the body atomically on the thread pool.
+
+        A download can be hundreds of megabytes on a slow disk: written here, it would freeze
+        the window. ``message`` says when the file is written, or why it could not be.
+
+        Returns:
+            The file chosen (being written), or ``None`` if there is nothing to save or the
+            user cancelled.
+        """
         response = self._exchange.response if self._exchange else None
         if response is None:
             return None
@@ -444,13 +455,19 @@ class ResponseView(QWidget):
         if not path_text:
             return None
         path = Path(path_text)
-        try:
-            write_atomic(path, response.body)
-        except OSError as exc:
-            self.message.emit(f"Could not save {path}: {exc.strerror or exc}")
-            return None
-        self.message.emit(f"Saved {human_size(response.size)} to {path}")
+        body = response.body
+        self._save_count += 1
+        number = self._save_count
+        job = RenderJob(number, lambda: write_atomic(path, body))
+        job.signals.done.connect(self._on_saved)
+        self._saves[number] = (job.signals, path, response.size)
+        self.message.emit(f"Saving {human_size(response.size)} to {path}…")
+        self._pool.start(job)
         return path
+
+    def is_saving(self) -> bool:
+        """Whether a Save as… is still writing its file."""
+        return bool(self._saves)
 
     # -- internals --------------------------------------------------------------------------------
     def _find_target(self) -> TextView | None:
@@ -568,6 +585,18 @@ class ResponseView(QWidget):
         assert isinstance(result, tuple)
         self._apply_render(result)
         self.find_bar.set_target(self._find_target())
+
+    def _on_saved(self, number: int, result: object) -> None:
+        """The write of save ``number`` ended: ``result`` is ``None`` or the exception."""
+        entry = self._saves.pop(number, None)
+        if entry is None:
+            return
+        _signals, path, size = entry
+        if isinstance(result, Exception):
+            reason = result.strerror if isinstance(result, OSError) and result.strerror else result
+            self.message.emit(f"Could not save {path}: {reason}")
+        else:
+            self.message.emit(f"Saved {human_size(size)} to {path}")
 
     def _apply_render(self, result: tuple[str, str | None]) -> None:
         pretty, html = result

@@ -253,9 +253,10 @@ def test_binary_response_is_saved_with_save_as(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
 
+    # The file is written off the UI thread; the status bar says when it is done.
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
     assert target.read_bytes() == response.body
     assert offered[0].endswith(response.filename)
-    assert "Saved" in window.statusBar().currentMessage()
 
 
 def test_transport_failure_names_the_base_url(qtbot: QtBot, make_window: WindowFactory) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRunnable, Qt, QThreadPool
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange, Failure
@@ -110,3 +113,57 @@ def test_find_wraps_around_and_says_when_nothing_matches(qtbot: QtBot, view: Res
     assert view.pretty_rich.textCursor().selectionStart() == second
     bar.edit.setText("absent")
     assert bar.result_label.text() == "No matches"
+
+
+class _Blocker(QRunnable):
+    """Holds the pool's only thread until released, to see what waits for the pool."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def run(self) -> None:
+        self.release.wait(30)
+
+
+def test_save_body_writes_the_file_off_the_ui_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    view = ResponseView(pool=pool)
+    qtbot.addWidget(view)
+    body = b'{"data": "' + b"x" * 100_000 + b'"}'
+    view.show_exchange(exchange(200, body))
+    target = tmp_path / "body.json"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_args: (str(target), ""))
+    )
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    blocker = _Blocker()
+    pool.start(blocker)
+    try:
+        assert view.save_body_as() == target
+        # Returned while the pool was busy: the write did not happen on this (the UI) thread.
+        assert not target.exists() and view.is_saving()
+        assert len(messages) == 1 and messages[0].startswith("Saving")
+    finally:
+        blocker.release.set()
+    qtbot.waitUntil(lambda: not view.is_saving(), timeout=30_000)
+    assert target.read_bytes() == body
+    assert messages[-1].startswith("Saved ") and str(target) in messages[-1]
+    pool.waitForDone(5000)
+
+
+def test_a_failed_save_says_why_in_the_status_bar(
+    qtbot: QtBot, view: ResponseView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view.show_exchange(exchange(200, b'{"data": 1}'))
+    target = tmp_path / "no such folder" / "body.json"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_args: (str(target), ""))
+    )
+    with qtbot.waitSignal(view.message, timeout=30_000, check_params_cb=lambda t: "Could" in t):
+        view.save_body_as()
+    assert not target.exists()
