@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from explorer import __version__
 from explorer.core.request import RpcRequest
+from explorer.resources import resource_path
 from explorer.store.credentials import KeyringCredentials, MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.paths import resolve_paths
@@ -33,20 +33,12 @@ DEMO_PROFILE = "Demo (built-in server)"
 SMOKE_TIMEOUT_MS = 30_000
 
 
-def resources_dir() -> Path:
-    """``resources/`` beside the package (a checkout) or inside it (a wheel or bundle)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "resources", here.parent / "resources"):
-        if candidate.is_dir():
-            return candidate
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return here.parent / "resources"
-
-
 def app_icon() -> QIcon | None:
-    icons = resources_dir() / "icons"
+    """The window icon from the bundled resources, or ``None`` if the install lacks it."""
+    try:
+        icons = resource_path("icons")
+    except FileNotFoundError:  # a broken install still opens, just without an icon
+        return None
     for name in ("stackone-explorer.svg", "stackone-explorer.png", "icon.svg", "icon.png"):
         if (icons / name).is_file():
             return QIcon(str(icons / name))

@@ -134,7 +134,11 @@ class _Outcome:
 
 
 class _FetchSignals(QObject):
-    """Lives on the UI thread (kept by the service); the job emits through it."""
+    """Lives on the UI thread (kept by the service); the job emits through it.
+
+    Signals:
+        done(object): the ``_Outcome`` of the fetch: its result, or the error it raised.
+    """
 
     done = Signal(object)
 

@@ -11,9 +11,9 @@ adds queued before them, so an export holds everything sent until then.
 
 Sharing the store between threads: only the writer thread calls ``add``; the UI thread calls
 ``flush()`` before anything else that changes the store (delete, clear, a new limit), so two
-writers never overlap. The UI thread may read while an add runs: the store writes an entry's
-files before its index line and publishes the entry last, so a reader sees either the old
-state or the whole new entry.
+writers never overlap. The UI thread may read while an add runs: the store guards its list
+with a lock and writes an entry's files before its index line, publishing the entry last, so
+a reader sees either the old state or the whole new entry.
 """
 
 from __future__ import annotations
@@ -52,7 +52,11 @@ def scrub_secrets(exchange: Exchange, secrets: Iterable[str]) -> Exchange:
 
 
 class _WriterSignals(QObject):
-    """Lives on the UI thread for the writer's whole life; jobs emit through it (queued)."""
+    """Lives on the UI thread for the writer's whole life; jobs emit through it (queued).
+
+    Signals:
+        ready(): a job finished; the writer then delivers finished results in ticket order.
+    """
 
     ready = Signal()
 

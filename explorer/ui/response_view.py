@@ -65,7 +65,12 @@ TextView = QTextEdit | QPlainTextEdit
 
 
 class _FindEdit(QLineEdit):
-    """Claims Esc and Shift+Enter before window shortcuts (Cancel) can take them."""
+    """Claims Esc and Shift+Enter before window shortcuts (Cancel) can take them.
+
+    Signals:
+        escape_pressed(): Esc, to close the find bar.
+        previous_requested(): Shift+Enter, to find the previous match.
+    """
 
     escape_pressed = Signal()
     previous_requested = Signal()

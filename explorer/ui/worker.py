@@ -24,7 +24,13 @@ from explorer.store.profiles import Profile
 
 
 class _JobSignals(QObject):
-    """Lives on the UI thread; the runnable emits through it (queued across threads)."""
+    """Lives on the UI thread; the runnable emits through it (queued across threads).
+
+    A ``QRunnable`` is no ``QObject`` and cannot have signals of its own.
+
+    Signals:
+        finished(object): the ``Exchange`` of the send (a response or a ``Failure``).
+    """
 
     finished = Signal(object)
 
@@ -140,6 +146,13 @@ class RequestRunner(QObject):
 
 
 class _RenderSignals(QObject):
+    """Lives on the UI thread (kept by the receiver); the render job emits through it.
+
+    Signals:
+        done(int, object): the job's generation and what its function returned, or the
+            exception it raised.
+    """
+
     done = Signal(int, object)
 
 
@@ -166,7 +179,13 @@ class RenderJob(QRunnable):
 
 
 class _RunSignals(QObject):
-    """Lives on the UI thread (kept by the receiver); the run job emits through it."""
+    """Lives on the UI thread (kept by the receiver); the run job emits through it.
+
+    Signals:
+        progress(int, object): the index of a saved request and its ``RunResult``, or
+            ``None`` just before it is sent.
+        finished(object): the list of ``RunResult`` (the results so far after a cancel).
+    """
 
     progress = Signal(int, object)
     finished = Signal(object)
