@@ -304,7 +304,8 @@ class DiscoveryService(QObject):
                 DiscoveryFailure(
                     kind,
                     LookupError(profile),
-                    f"Couldn't load {kind}: profile '{profile}' has no API key yet",
+                    f"Couldn't load {kind}: profile '{profile}' has no API key yet "
+                    "(Manage profiles)",
                 )
             )
             return
@@ -692,6 +693,7 @@ class DiscoveryControls(QObject):
         # An id the catalogue knows nothing about lists no actions: keep completing the known
         # names rather than offering nothing.
         self.editor.use_action_model(self.actions_model if actions else None)
+        self._fit_completer()
         self._update_fill_button()
         self._show_status()
 
@@ -704,7 +706,22 @@ class DiscoveryControls(QObject):
 
     def _use_fallback_actions(self) -> None:
         self.editor.use_action_model(None)
+        self._fit_completer()
         self._update_fill_button()
+
+    def _fit_completer(self) -> None:
+        """Let the suggestions be wider than the field, so each label is read in full."""
+        popup = self.editor.action_completer.popup()
+        model = self.editor.action_completer.model()
+        metrics = popup.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(str(model.index(r, 0).data()))
+                for r in range(model.rowCount())
+            ),
+            default=0,
+        )
+        popup.setMinimumWidth(min(widest + 40, 720))
 
     # -- presentation ---------------------------------------------------------------------------
     def _show_fill_note(self, note: str) -> None:

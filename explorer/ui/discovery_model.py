@@ -94,7 +94,8 @@ class AccountsModel(QAbstractListModel):
 
 
 class ActionsModel(QAbstractListModel):
-    """Action names for the action field's completer, with label and description as tooltip.
+    """Action names for the action field's completer, with the label beside each name and the
+    description as tooltip.
 
     Holds either the catalogue of the chosen account or, offline, bare fallback names (the demo
     actions and the history's), so completion never goes empty just because the network did.
@@ -132,7 +133,11 @@ class ActionsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         action = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, VALUE_ROLE):
+        if role == Qt.ItemDataRole.DisplayRole:
+            # The completer matches and inserts the EditRole (the bare name); the popup shows
+            # this, so the label reads like a second column.
+            return f"{action.name}  ·  {action.label}" if action.label else action.name
+        if role in (Qt.ItemDataRole.EditRole, VALUE_ROLE):
             return action.name
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [p for p in (action.label, action.description) if p]

@@ -33,7 +33,8 @@ def loaded_window(qtbot: QtBot, make_window: WindowFactory, **kwargs: object) ->
 
 def completions(window: MainWindow) -> list[str]:
     model = window.editor.action_completer.model()
-    return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
+    role = Qt.ItemDataRole.EditRole  # what the completer matches and inserts
+    return [str(model.index(row, 0).data(role)) for row in range(model.rowCount())]
 
 
 def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
@@ -101,7 +102,18 @@ def test_actions_follow_the_chosen_account(qtbot: QtBot, make_window: WindowFact
     assert not [n for n in names if n.startswith("bamboohr_")]
     model = window.editor.action_completer.model()
     row = names.index("greenhouse_create_candidate")
-    assert "Create Candidate" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Create Candidate" in model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
+    assert "bad input gives 422" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+    # Typing part of a name and taking the suggestion inserts the bare action name.
+    edit = window.editor.action_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "candidate")
+    popup = window.editor.action_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT_MS)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert edit.text() == "greenhouse_create_candidate"
 
 
 def test_fill_from_schema_then_send_names_the_empty_fields(
