@@ -713,6 +713,8 @@ class DiscoveryControls(QObject):
         """Let the suggestions be wider than the field, so each label is read in full."""
         popup = self.editor.action_completer.popup()
         model = self.editor.action_completer.model()
+        if popup is None or model is None:
+            return
         metrics = popup.fontMetrics()
         widest = max(
             (
