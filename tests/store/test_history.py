@@ -150,6 +150,21 @@ def test_corrupt_lines_and_missing_files_are_skipped(
         reopened.load(second.id)
 
 
+def test_two_damaged_lines_that_would_join_into_json_are_both_skipped(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    """The index is parsed in one go for speed; lines that are not JSON on their own must
+    still count as damaged even when, joined by a comma, they happen to form valid JSON."""
+    store = HistoryStore(tmp_path)
+    kept = store.add(make_exchange("kept_action"))
+    with (tmp_path / INDEX_NAME).open("a", encoding="utf-8") as index:
+        index.write(f'{{"id":"{kept.id}","started_at":"x","action":"a\n')
+        index.write('b"}\n')
+    reopened = HistoryStore(tmp_path)
+    assert [e.action for e in reopened.entries()] == ["kept_action"]
+    assert reopened.load_error is not None and "2 damaged line(s)" in reopened.load_error
+
+
 def test_vanished_entry_file_raises_clear_error(
     tmp_path: Path, make_exchange: MakeExchange
 ) -> None:
