@@ -15,7 +15,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,10 +45,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import __version__
-from explorer.core import har
 from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
-from explorer.ui.history_model import Column, HistoryFilterModel, HistoryModel
+from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
 from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
@@ -67,12 +76,48 @@ JSON_FILTER = "StackOne Explorer history (*.json)"
 HAR_FILTER = "HAR 1.2, opens in browser devtools (*.har)"
 
 
+class _LoadSignals(QObject):
+    """Carries a background read back to the UI thread (queued).
+
+    Signals:
+        loaded(int, object, object): the selection generation, the ``Exchange`` (or None) and
+            the error (or None).
+    """
+
+    loaded = Signal(int, object, object)
+
+
+class _LoadJob(QRunnable):
+    """Reads one entry's full exchange (maybe megabytes of body) off the UI thread."""
+
+    def __init__(
+        self, store: HistoryStore, entry_id: str, generation: int, signals: _LoadSignals
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._store = store
+        self._entry_id = entry_id
+        self._generation = generation
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            exchange = self._store.load(self._entry_id)
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._signals.loaded.emit(self._generation, None, exc)
+            return
+        self._signals.loaded.emit(self._generation, exchange, None)
+
+
 class HistoryPane(QWidget):
     """History list with filters, replay and export.
 
     Signals:
         selected(object): the full ``Exchange`` of the row the user selected (read from disk).
             Not emitted for the row ``add()`` selects: the caller already has that exchange.
+            A big entry is read on a thread: ``loading`` comes first, ``selected`` when it is
+            read, and only if no other row was selected meanwhile (the newest choice wins).
+        loading(object): the ``HistoryEntry`` whose exchange is being read in the background.
         open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
         save_to_collection(object): a list of ``RpcRequest``s (as sent, secrets scrubbed) of
             the selected entries, oldest first, to save into a collection.
@@ -88,6 +133,7 @@ class HistoryPane(QWidget):
     """
 
     selected = Signal(object)
+    loading = Signal(object)
     open_in_editor = Signal(object)
     save_to_collection = Signal(object)
     added = Signal(object)
@@ -101,9 +147,15 @@ class HistoryPane(QWidget):
         self.writer.written.connect(self._on_written)
         self._select_after_write: deque[bool] = deque()
 
+        # Reading a big entry back (megabytes of body, parsed) off the UI thread. The pool is
+        # created before the signals object, so it is destroyed (waiting for its loads) first.
+        self._load_pool = QThreadPool(self)
+        self._load_pool.setMaxThreadCount(2)
+        self._load_signals = _LoadSignals(self)
+        self._load_signals.loaded.connect(self._on_loaded)
+        self._load_generation = 0  # the newest selection; older loads are dropped
+
         self.model = HistoryModel(self)
-        self.proxy = HistoryFilterModel(self)
-        self.proxy.setSourceModel(self.model)
 
         self._build_actions()
         self._build_ui()
@@ -178,7 +230,7 @@ class HistoryPane(QWidget):
         self.error_label.hide()
 
         self.view = QTableView(self)
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -217,7 +269,7 @@ class HistoryPane(QWidget):
         self.view.addAction(self.open_action)
         self.view.addAction(self.save_to_collection_action)
         self.view.addAction(self.delete_action)
-        self.view.doubleClicked.connect(lambda index: self._open(self.proxy.entry(index)))
+        self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
@@ -299,35 +351,45 @@ class HistoryPane(QWidget):
         if entry is None:
             self._show_error(f"Could not save this exchange to the history: {error}")
             return
-        kept = [e.id for e in self.selected_entries()]
-        current = self.current_entry()
-        self.reload()  # resets the model, and with it the selection
-        self._quiet = True
-        try:
-            if select:
-                self.select_entry(entry.id)
-            else:
-                self._reselect(kept, current.id if current else None)
-        finally:
-            self._quiet = False
+        if entry.id in self.store:  # not with a history limit of 0
+            self._quiet = True
+            try:
+                # One inserted row (no reset): the selection and scroll position stay put.
+                self.model.add_entry(entry)
+                self._forget_trimmed()
+                if select:
+                    self._load_generation += 1  # the caller shows this exchange already
+                    self.select_entry(entry.id)
+            finally:
+                self._quiet = False
+            self._refill_combos()
+            self._refresh_state()
         self.added.emit(entry)
+
+    def _forget_trimmed(self) -> None:
+        """Drop the rows of entries the store trimmed to its limit: the oldest, at the end."""
+        given = self.model.all_rows()
+        gone = []
+        for entry in reversed(given):
+            if entry.id in self.store:
+                break
+            gone.append(entry.id)
+        self.model.remove_ids(gone)
 
     def _reselect(self, entry_ids: list[str], current_id: str | None) -> None:
         """Select ``entry_ids`` again (those still shown), ``current_id`` as the current row."""
         selection = self.view.selectionModel()
+        rows = self.model.rows_of([*entry_ids, *([current_id] if current_id else [])])
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for entry_id in entry_ids:
-            row = self.model.row_of(entry_id)
-            if row is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                selection.select(index, flags)
-        row = self.model.row_of(current_id) if current_id else None
-        if row is not None:
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        chosen = QItemSelection()
+        for row in sorted(rows[i] for i in entry_ids if i in rows):
+            index = self.model.index(row, 0)
+            chosen.select(index, index)
+        if not chosen.isEmpty():
+            selection.select(chosen, flags)
+        if current_id in rows:
+            index = self.model.index(rows[current_id], 0)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def reload(self) -> None:
         """Show the store's entries again (after it changed behind our back, or at start)."""
@@ -342,9 +404,7 @@ class HistoryPane(QWidget):
         row = self.model.row_of(entry_id)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
+        index = self.model.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -356,19 +416,14 @@ class HistoryPane(QWidget):
     def selected_entries(self) -> list[HistoryEntry]:
         """The selected entries, in the order shown."""
         rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
-        return [e for e in (self.proxy.entry(i) for i in rows) if e is not None]
+        return [e for e in (self.model.entry_at(i) for i in rows) if e is not None]
 
     def shown_entries(self) -> list[HistoryEntry]:
         """Every entry the filters let through, in the order shown."""
-        out = []
-        for row in range(self.proxy.rowCount()):
-            entry = self.proxy.entry(self.proxy.index(row, 0))
-            if entry is not None:
-                out.append(entry)
-        return out
+        return self.model.rows()
 
     def current_entry(self) -> HistoryEntry | None:
-        return self.proxy.entry(self.view.currentIndex())
+        return self.model.entry_at(self.view.currentIndex())
 
     def open_current(self) -> None:
         """Emit ``open_in_editor`` with the current entry's request."""
@@ -420,8 +475,8 @@ class HistoryPane(QWidget):
         except (ExplorerError, OSError) as exc:
             self._show_error(f"Could not delete: {exc}")
         self.reload()
-        if self.proxy.rowCount():
-            index = self.proxy.index(min(first_row, self.proxy.rowCount() - 1), 0)
+        if self.model.rowCount():
+            index = self.model.index(min(first_row, self.model.rowCount() - 1), 0)
             self.view.selectionModel().setCurrentIndex(
                 index,
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -431,7 +486,7 @@ class HistoryPane(QWidget):
     def clear_all(self) -> None:
         """Delete every entry after the user confirms."""
         self.flush()
-        count = len(self.model.rows())
+        count = self.model.total()
         if not count:
             return
         answer = QMessageBox.question(
@@ -453,7 +508,7 @@ class HistoryPane(QWidget):
         if len(entries) < 2:
             entries = self.shown_entries()
         if not entries:
-            text = NO_MATCH_TEXT + "." if self.model.rowCount() else "There is no history yet."
+            text = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
             QMessageBox.information(self, "Save history", text)
             return
         what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
@@ -490,6 +545,8 @@ class HistoryPane(QWidget):
             ExplorerError: an entry could not be read back from the history.
             OSError: the file could not be written.
         """
+        from explorer.core import har  # only an export needs it: not imported at start-up
+
         # Oldest first, as a log reads (and as browser devtools list requests).
         ordered = sorted(entries, key=lambda e: e.started_at)
         exchanges = [self.store.load(e.id) for e in ordered]
@@ -504,12 +561,19 @@ class HistoryPane(QWidget):
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
         # Narrowing the list may move the current row; that is not the user choosing an entry.
+        history_filter = HistoryFilter(
+            text=self.filter_edit.text().strip(),
+            status_class=self.status_combo.currentData() or None,
+            action=self.action_combo.currentData() or None,
+            # An empty account id is a real value (sent without one): only None is "any".
+            account=self.account_combo.currentData(),
+        )
+        kept = [e.id for e in self.selected_entries()]
+        current = self.current_entry()
         self._quiet = True
         try:
-            self.proxy.set_text(self.filter_edit.text())
-            self.proxy.set_status_class(self.status_combo.currentData())
-            self.proxy.set_action(self.action_combo.currentData())
-            self.proxy.set_account(self.account_combo.currentData())
+            if self.model.set_filter(history_filter):
+                self._reselect(kept, current.id if current else None)
         finally:
             self._quiet = False
         self._refresh_state()
@@ -518,12 +582,33 @@ class HistoryPane(QWidget):
         self._update_actions()
         if self._quiet:
             return
-        entry = self.proxy.entry(current)
+        entry = self.model.entry_at(current)
         if entry is None:
+            return
+        self._load_generation += 1
+        if entry.size is not None and entry.size > BODY_INLINE_LIMIT:
+            # Megabytes to read and parse: on the pool, so the list stays responsive.
+            self.loading.emit(entry)
+            job = _LoadJob(self.store, entry.id, self._load_generation, self._load_signals)
+            self._load_pool.start(job)
             return
         exchange = self._load(entry)
         if exchange is not None:
             self.selected.emit(exchange)
+
+    def _on_loaded(self, generation: int, exchange: object, error: object) -> None:
+        if generation != self._load_generation:
+            return  # the user has selected another entry since: this one is stale
+        if isinstance(error, Exception):
+            self._show_error(f"Could not read this entry: {error}")
+            return
+        if not self.store.load_error:
+            self.error_label.hide()
+        self.selected.emit(exchange)
+
+    def wait_for_loads(self) -> None:
+        """Wait for entries being read in the background (for tests and closing)."""
+        self._load_pool.waitForDone(-1)
 
     def _load(self, entry: HistoryEntry) -> Exchange | None:
         try:
@@ -537,7 +622,7 @@ class HistoryPane(QWidget):
 
     # -- state -------------------------------------------------------------------------------
     def _refill_combos(self) -> None:
-        rows = self.model.rows()
+        rows = self.model.all_rows()
         actions = sorted({e.action for e in rows if e.action}, key=str.lower)
         accounts = sorted({e.account_id for e in rows}, key=str.lower)
         self._refill(self.action_combo, ALL_ACTIONS, [(a, a) for a in actions])
@@ -559,8 +644,8 @@ class HistoryPane(QWidget):
             combo.blockSignals(False)
 
     def _refresh_state(self) -> None:
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
+        total = self.model.total()
+        shown = self.model.rowCount()
         if not total:
             self.empty_label.setText(f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
         elif not shown:
