@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
 
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import InvalidRequest, Issue
+from explorer.core.request import base_url_problem
 from explorer.core.response import RpcResponse
 from explorer.core.wire import USER_AGENT, basic_auth
 
@@ -266,11 +266,14 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
 
 
 def _check_base_url(base_url: str) -> str:
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidRequest(
-            [Issue("base_url", "must be an http:// or https:// URL, e.g. https://api.stackone.com")]
-        )
+    """The root to list from, held to the same rules as the base URL of an RPC call.
+
+    Sharing ``base_url_problem`` keeps the two paths from disagreeing: a URL the request
+    editor refuses (credentials in it, the RPC path pasted whole) is refused here too,
+    before the API key is sent anywhere.
+    """
+    if problem := base_url_problem(base_url):
+        raise InvalidRequest([Issue("base_url", problem)])
     return base_url.strip().rstrip("/")
 
 

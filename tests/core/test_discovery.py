@@ -174,6 +174,19 @@ def test_a_bad_base_url_sends_nothing() -> None:
     assert sent == []
 
 
+def test_a_base_url_with_credentials_is_refused_as_the_rpc_editor_refuses_it() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=[])
+
+    with mock(handler) as client, pytest.raises(errors.InvalidRequest) as caught:
+        client.list_accounts("https://user:secret@api.stackone.com", KEY)
+    assert "user name or password" in caught.value.issues[0].message
+    assert sent == []
+
+
 def test_cancel_aborts_a_listing_in_flight(raw_server: Any) -> None:
     def never_answer(conn: socket.socket, server: Any) -> None:
         server.read_request(conn)
