@@ -452,3 +452,129 @@ def test_clicking_a_header_sorts_and_keeps_the_selected_entry(qtbot, filled: His
         "acc_1",
         "acc_1",
     ]
+
+
+def _many_entries(count: int) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            id=f"e{i:05d}",
+            started_at=f"2026-11-28T10:{i % 60:02d}:{i % 59:02d}.000+00:00",
+            action=("hibob_list_employees", "greenhouse_list_jobs", "bamboohr_get_employee")[i % 3],
+            account_id=f"acc_{i % 4}",
+            status=(200, 400, 404, 500)[i % 4],
+            status_class=("2xx", "4xx", "4xx", "5xx")[i % 4],
+            total_ms=float(i),
+            size=i,
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryEntry]]:
+    """A pane over 10,000 entries (set straight into its model: no files needed to filter)."""
+    widget = HistoryPane(store)
+    qtbot.addWidget(widget)
+    rows = _many_entries(10_000)
+    widget.model.set_rows(rows)
+    widget._refill_combos()
+    widget._on_filter_changed()
+    return widget, rows
+
+
+def test_filtering_ten_thousand_entries_shows_the_right_rows(big_pane) -> None:
+    pane, rows = big_pane
+
+    def newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+        return sorted(entries, key=lambda e: e.started_at, reverse=True)
+
+    pane.filter_edit.setText("greenhouse 400")
+    expected = [r for r in rows if r.action.startswith("greenhouse") and r.status == 400]
+    assert pane.shown_entries() == newest_first(expected)
+    assert pane.count_label.text() == f"{len(expected)} of 10000"
+
+    pane.filter_edit.setText("GREENHOUSE")
+    pane.status_combo.setCurrentIndex(pane.status_combo.findText("5xx"))
+    pane.account_combo.setCurrentIndex(pane.account_combo.findText("acc_3"))
+    expected = [
+        r
+        for r in rows
+        if r.action.startswith("greenhouse") and r.status_class == "5xx" and r.account_id == "acc_3"
+    ]
+    assert expected and pane.shown_entries() == newest_first(expected)
+
+
+def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
+    qtbot, big_pane
+) -> None:
+    pane, _rows = big_pane
+    pane.view.setCurrentIndex(pane.model.index(3, 0))
+    chosen = pane.current_entry()
+    assert chosen is not None
+    show_active(qtbot, pane)
+    pane.filter_edit.setFocus()
+    with qtbot.assertNotEmitted(pane.selected):
+        qtbot.keyClicks(pane.filter_edit, chosen.action[:6])
+        assert pane.current_entry() == chosen  # still shown, still selected
+        qtbot.keyClicks(pane.filter_edit, " zzz")
+        assert pane.empty_text() == NO_MATCH_TEXT
+        pane.filter_edit.clear()
+    assert len(pane.shown_entries()) == 10_000
+    assert pane.count_label.text() == "10000 entries"
+
+
+def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: HistoryPane) -> None:
+    filled.view.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    filled.filter_edit.setText("bamboohr")
+    filled.view.setCurrentIndex(filled.model.index(0, 0))
+    kept = filled.current_entry()
+    assert [e.status for e in filled.shown_entries()] == [200, 201, 404]
+    with (
+        qtbot.waitSignal(filled.model.rowsInserted),
+        qtbot.assertNotEmitted(filled.model.modelReset),
+    ):
+        filled.add(make_exchange("bamboohr_list_employees", "acc_9", 204), select=False)
+        filled.flush()
+    assert [e.status for e in filled.shown_entries()] == [200, 201, 204, 404]
+    assert filled.current_entry() == kept  # the user's selection stays
+    # Hidden by the filter: counted, not shown.
+    record(filled, make_exchange("greenhouse_list_jobs", "acc_9", 202))
+    assert [e.status for e in filled.shown_entries()] == [200, 201, 204, 404]
+    assert filled.count_label.text() == "4 of 7"
+    filled.filter_edit.clear()
+    assert [e.status for e in filled.shown_entries()] == [None, 200, 201, 202, 204, 404, 500]
+
+
+def test_at_the_limit_a_new_entry_pushes_out_the_oldest_row(qtbot, history_dir: Path) -> None:
+    pane = HistoryPane(HistoryStore(history_dir, limit=3))
+    qtbot.addWidget(pane)
+    for n in range(4):
+        record(pane, make_exchange(f"action_{n}"))
+    assert shown_actions(pane) == ["action_3", "action_2", "action_1"]
+    assert [pane.action_combo.itemText(i) for i in range(pane.action_combo.count())] == [
+        "All actions",
+        "action_1",
+        "action_2",
+        "action_3",
+    ]
+
+
+def test_reopening_an_old_big_entry_then_a_newer_one_shows_the_newer(
+    qtbot, pane: HistoryPane
+) -> None:
+    big = json.dumps({"data": ["x" * 1000] * 600}).encode()  # over the inline limit: a thread
+    record(pane, make_exchange("old_big_action", body=big))
+    record(pane, make_exchange("newer_action"))
+    record(pane, make_exchange("newest_big_action", body=big))
+    shown: list[str] = []
+    pane.selected.connect(lambda exchange: shown.append(exchange.request.action))
+    with qtbot.waitSignal(pane.loading) as loading:
+        pane.view.setCurrentIndex(pane.model.index(2, 0))  # the old big one: read on a thread
+    assert loading.args[0].action == "old_big_action"
+    pane.view.setCurrentIndex(pane.model.index(1, 0))  # the user moves on before it is read
+    pane.wait_for_loads()
+    qtbot.wait(50)  # let a stale result arrive, if it were to be shown
+    assert shown == ["newer_action"]
+
+    pane.view.setCurrentIndex(pane.model.index(0, 0))
+    qtbot.waitUntil(lambda: shown[-1:] == ["newest_big_action"])
