@@ -28,7 +28,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from explorer.core.errors import ExplorerError
-from explorer.core.request import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RPC_PATH, RpcRequest
+from explorer.core.request import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    RPC_PATH,
+    RpcRequest,
+    parse_json,
+)
 
 SCHEMA_URL = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 API_KEY_VARIABLE = "STACKONE_API_KEY"
@@ -320,7 +326,7 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
         mode = body.get("mode") if isinstance(body, dict) else None
         raise _NotRpc(f"the body is {mode or 'missing'}, not raw JSON with an 'action'")
     try:
-        rpc = json.loads(str(body.get("raw") or ""))
+        rpc = parse_json(str(body.get("raw") or ""))
     except json.JSONDecodeError as exc:
         raise _NotRpc(
             f"the body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

@@ -331,6 +331,7 @@ def test_import_reports_every_non_rpc_item_as_skipped_with_a_reason() -> None:
         _rpc_item("Form post", body={"mode": "formdata", "formdata": []}),
         _rpc_item("No action", body={"mode": "raw", "raw": '{"path": {}}'}),
         _rpc_item("Broken JSON", body={"mode": "raw", "raw": '{\n  "action": x\n}'}),
+        _rpc_item("NaN", body={"mode": "raw", "raw": '{"action": "a", "body": {"n": NaN}}'}),
         {"name": "Folder", "item": [{"name": "Just a URL", "request": "https://example.com"}]},
         {"name": "Nothing"},
     )
@@ -343,6 +344,7 @@ def test_import_reports_every_non_rpc_item_as_skipped_with_a_reason() -> None:
         "Form post",
         "No action",
         "Broken JSON",
+        "NaN",
         "Folder / Just a URL",
         "Nothing",
     }
@@ -352,6 +354,7 @@ def test_import_reports_every_non_rpc_item_as_skipped_with_a_reason() -> None:
     assert "formdata" in skipped["Form post"]
     assert "no 'action'" in skipped["No action"]
     assert "line 2, column 13" in skipped["Broken JSON"]
+    assert "NaN is not a JSON number" in skipped["NaN"]  # it could not be sent on as JSON
     assert "sk_live" not in json.dumps(imported.variables)
     assert any("never imported" in w for w in imported.warnings)
 
