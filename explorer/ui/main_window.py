@@ -45,7 +45,7 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.core.wire import redact_header_object
 from explorer.runner import RunResult, summary
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
-from explorer.store.history import HistoryStore
+from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.collections_pane import CollectionsPane
@@ -423,6 +423,7 @@ class MainWindow(QMainWindow):
         self.response_view.manage_profiles_requested.connect(self.manage_profiles)
         self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.selected.connect(self._on_history_selected)
+        self.history_pane.loading.connect(self._on_history_loading)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
         self.history_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
@@ -612,6 +613,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(True)
         self.send_action.setEnabled(False)
         self.response_view.show_in_flight(request.action)
+        self.response_view.in_flight_cancel.show()  # hidden while a history entry loaded
         self.elapsed_label.setText("0.0 s")
 
     def _on_elapsed(self, seconds: float) -> None:
@@ -661,6 +663,15 @@ class MainWindow(QMainWindow):
         # Reading an old exchange while a request runs is fine: its result replaces this view
         # when it arrives, and the elapsed time stays in the status bar meanwhile.
         self.response_view.show_exchange(exchange)
+
+    def _on_history_loading(self, entry: HistoryEntry) -> None:
+        """A big entry is being read back on a thread: say so where it will appear."""
+        # The in-flight page, worded for a read: nothing to cancel (the next selection wins).
+        self.response_view.show_in_flight(entry.action)
+        self.response_view.in_flight_label.setText(
+            f"Loading {entry.action or 'the exchange'} from the history…"
+        )
+        self.response_view.in_flight_cancel.hide()
 
     # -- collections ------------------------------------------------------------------------
     def open_saved_request(self, saved: object) -> None:

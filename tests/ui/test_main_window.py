@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
+from explorer.core.response import Timing, read_response
 from explorer.demo import EXAMPLE_REQUEST, DemoServer
 from explorer.demo.records import EMPLOYEES
 from explorer.store.credentials import KeyringUnavailable, MemoryCredentials
@@ -455,3 +456,39 @@ def test_the_remembered_draft_hides_every_secret_looking_header(
     assert "tok_CANARY_77" not in text
     saved = json.loads(text)["last_request"]["headers"]
     assert saved == {"X-Api-Token": "<redacted>", "Accept-Language": "en"}
+
+
+def _saved_exchange(action: str, body: bytes) -> Exchange:
+    request = RpcRequest(action=action, account_id="acc_1", base_url="http://127.0.0.1:9")
+    response = read_response(
+        200, [("content-type", "application/json")], body, timing=Timing(total_ms=5.0)
+    )
+    return Exchange(request=request, response=response)
+
+
+def test_reopening_a_big_old_entry_then_a_newer_one_shows_the_newer(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    pane = window.history_pane
+    big = json.dumps({"data": ["old" * 400] * 400}).encode()  # read back on a thread
+    pane.add(_saved_exchange("old_big_action", big), select=False)
+    pane.add(_saved_exchange("newer_action", b'{"data": ["newer"]}'), select=False)
+    pane.flush()
+
+    pane.view.setCurrentIndex(pane.model.index(1, 0))  # the old, big one
+    assert window.response_view.is_in_flight()
+    assert "Loading old_big_action" in window.response_view.in_flight_label.text()
+    pane.view.setCurrentIndex(pane.model.index(0, 0))  # the newer one, before the old is read
+    pane.wait_for_loads()
+    qtbot.wait(50)  # a stale result would arrive now
+    shown = window.response_view.exchange
+    assert shown is not None and shown.request.action == "newer_action"
+
+    def shown_action() -> str | None:
+        exchange = window.response_view.exchange
+        return exchange.request.action if exchange is not None else None
+
+    pane.view.setCurrentIndex(pane.model.index(1, 0))
+    qtbot.waitUntil(lambda: shown_action() == "old_big_action", timeout=WAIT_MS)
+    assert not window.response_view.is_in_flight()
