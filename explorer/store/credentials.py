@@ -14,13 +14,15 @@ file on disk, so they count as "no keyring" and the user is told how to get a re
 
 from __future__ import annotations
 
-from typing import Protocol
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING, Protocol
 
 from explorer.core.errors import ExplorerError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# ``keyring`` itself is imported inside the methods that talk to it: importing it pulls in
+# importlib_metadata, email and jaraco (~60 ms), and no key is needed before the first Send.
 
 SERVICE = "stackone-explorer"
 
@@ -107,6 +109,8 @@ def _is_safe(backend: KeyringBackend) -> bool:
 
 def _safe_backends(backend: KeyringBackend) -> list[KeyringBackend]:
     """The secure backends behind ``backend`` (a chainer is unpacked), best first."""
+    from keyring.backend import KeyringBackend
+
     inner = getattr(backend, "backends", None)
     if type(backend).__module__ == "keyring.backends.chainer" and isinstance(inner, list):
         return [b for b in inner if isinstance(b, KeyringBackend) and _is_safe(b)]
@@ -141,6 +145,8 @@ class KeyringCredentials:
         raise ``KeyringUnavailable``.
         """
         try:
+            import keyring
+
             return bool(_safe_backends(keyring.get_keyring()))
         except Exception:  # backend discovery itself failed: nothing usable
             return False
@@ -155,6 +161,8 @@ class KeyringCredentials:
             KeyringUnavailable: there is none.
         """
         try:
+            import keyring
+
             current = keyring.get_keyring()
         except Exception as exc:
             raise KeyringUnavailable(str(exc), what=what) from exc
@@ -178,6 +186,8 @@ class KeyringCredentials:
             raise _translate(exc, f"store {_entry_words(profile)}", _what(profile)) from exc
 
     def delete(self, profile: str) -> None:
+        import keyring.errors
+
         backend = self.backend(_what(profile))
         action = f"delete {_entry_words(profile)}"
         try:
@@ -192,6 +202,8 @@ class KeyringCredentials:
 
     def location(self) -> str:
         try:
+            import keyring
+
             backends = _safe_backends(keyring.get_keyring())
         except Exception:
             backends = []
@@ -217,6 +229,8 @@ def _entry_words(entry: str) -> str:
 
 def _translate(exc: Exception, action: str, what: str = API_KEY) -> ExplorerError:
     """Map the keyring library's (and its D-Bus layers') errors to ours."""
+    import keyring.errors
+
     if isinstance(
         exc,
         keyring.errors.NoKeyringError | keyring.errors.KeyringLocked | keyring.errors.InitError,

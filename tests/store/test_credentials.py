@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -137,3 +139,12 @@ def test_mask_never_shows_the_key(secret: str, expected: str) -> None:
     assert mask(secret) == expected
     if secret:
         assert secret not in mask(secret)
+
+
+def test_importing_the_store_leaves_keyring_for_the_first_use() -> None:
+    """Start-up must not pay for the keyring library (~60 ms) before a key is needed."""
+    code = "import sys, explorer.store.credentials; print('keyring' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"
