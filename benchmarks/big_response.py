@@ -37,11 +37,15 @@ from benchmarks.measure import (
     Heartbeat,
     Metric,
     PaintStamps,
+    Timing,
     application,
     now_ms,
+    profile_second_run,
+    record,
     run_loop_until,
     settle,
     table,
+    time_action,
 )
 
 if TYPE_CHECKING:
@@ -166,36 +170,6 @@ def _showing_big(widget: QPlainTextEdit | QTextEdit, stack: QStackedWidget) -> C
     return lambda: stack.currentWidget() is widget and widget.document().characterCount() > 100_000
 
 
-class Phase:
-    """One user action: run ``action`` from the event loop, wait for ``painted``, settle."""
-
-    def __init__(self, heartbeat: Heartbeat, settle_ms: float = 300.0) -> None:
-        self.heartbeat = heartbeat
-        self.settle_ms = settle_ms
-
-    def run(
-        self, action: Callable[[], object], painted: Callable[[float], float | None]
-    ) -> tuple[float, float]:
-        """``(ms until painted, longest UI gap)`` for one action."""
-        from PySide6.QtCore import QTimer
-
-        start: list[float] = []
-
-        def go() -> None:
-            start.append(now_ms())
-            action()
-
-        QTimer.singleShot(0, go)
-        if not run_loop_until(
-            self.heartbeat, lambda: bool(start) and painted(start[0]) is not None
-        ):
-            raise RuntimeError("the action never painted")
-        shown = painted(start[0])
-        assert shown is not None
-        settle(self.heartbeat, self.settle_ms)
-        return shown - start[0], self.heartbeat.longest(start[0], now_ms())
-
-
 def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[str]) -> None:
     app = application()
     heartbeat = Heartbeat()
@@ -241,20 +215,18 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     ]
     stalls.append("stalls after send: " + ("; ".join(over) or "none"))
 
-    phase = Phase(heartbeat)
+    def phase(action: Callable[[], object], painted: Callable[[float], float | None]) -> Timing:
+        return time_action(heartbeat, action, lambda started, _: painted(started), settle_ms=300)
+
     # -- scroll the Pretty tab to its end ----------------------------------------------------
     target = view.pretty_stack.currentWidget()
     assert isinstance(target, QPlainTextEdit | QTextEdit)
     bar = target.verticalScrollBar()
     stamps = pretty_plain if target is view.pretty_plain else pretty_rich
-    took, stall = phase.run(lambda: bar.setValue(bar.maximum()), stamps.first_after)
-    metrics["scroll"].add(took)
-    metrics["scroll_stall"].add(stall)
+    record(metrics, "scroll", phase(lambda: bar.setValue(bar.maximum()), stamps.first_after))
 
     # -- switch to the Raw tab ---------------------------------------------------------------
-    took, stall = phase.run(lambda: view.tabs.setCurrentIndex(1), raw.first_after)
-    metrics["raw"].add(took)
-    metrics["raw_stall"].add(stall)
+    record(metrics, "raw", phase(lambda: view.tabs.setCurrentIndex(1), raw.first_after))
     view.tabs.setCurrentIndex(0)
     settle(heartbeat, 200)
 
@@ -263,16 +235,11 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     settle(heartbeat, 100)
     view.open_find()
     settle(heartbeat, 100)
-    took, stall = phase.run(lambda: view.find_bar.edit.setText(NEEDLE), stamps.first_after)
-    metrics["find"].add(took)
-    metrics["find_stall"].add(stall)
+    record(metrics, "find", phase(lambda: view.find_bar.edit.setText(NEEDLE), stamps.first_after))
     if view.find_bar.result_label.text():
         stalls.append(f"find: did not find the needle ({view.find_bar.result_label.text()})")
-    took, stall = phase.run(
-        lambda: view.find_bar.edit.setText("zz-not-in-the-body"), stamps.first_after
-    )
-    metrics["find_none"].add(took)
-    metrics["find_none_stall"].add(stall)
+    nowhere = phase(lambda: view.find_bar.edit.setText("zz-not-in-the-body"), stamps.first_after)
+    record(metrics, "find_none", nowhere)
     view.find_bar.close_bar()
     settle(heartbeat, 100)
 
@@ -286,20 +253,13 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     settle(heartbeat, 100)
     pretty_plain.reset()
     pretty_rich.reset()
-    reopen_at: list[float] = []
-
-    def reopen() -> None:
-        reopen_at.append(now_ms())
-        pane.select_entry(entry_id)
-
-    QTimer.singleShot(0, reopen)
-    if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
-        raise RuntimeError("the history entry never showed")
-    shown = visible()
-    assert shown is not None
-    settle(heartbeat, 500)
-    metrics["reopen"].add(shown - reopen_at[0])
-    metrics["reopen_stall"].add(heartbeat.longest(reopen_at[0], now_ms()))
+    reopened = time_action(
+        heartbeat,
+        lambda: pane.select_entry(entry_id),
+        lambda *_: None if view.is_rendering() else visible(),
+        settle_ms=500,
+    )
+    record(metrics, "reopen", reopened)
 
     heartbeat.stop()
     window.runner.shutdown()
@@ -339,16 +299,13 @@ def measure(runs: int, size: int) -> tuple[list[Metric], list[str], int]:
 
 def profile(size: int) -> None:
     """One send under pyinstrument, UI thread only: where the stalls come from."""
-    from pyinstrument import Profiler
-
     payload = build_payload(size)
     with PayloadServer(payload) as server, tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
-        one_run(server.url, Path(tmp) / "warm", new_metrics(), [])  # imports, caches
-        profiler = Profiler(interval=0.001)
-        profiler.start()
-        one_run(server.url, Path(tmp) / "profiled", new_metrics(), [])
-        profiler.stop()
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(
+            profile_second_run(
+                lambda number: one_run(server.url, Path(tmp) / f"run{number}", new_metrics(), [])
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

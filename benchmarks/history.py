@@ -23,11 +23,15 @@ from benchmarks.measure import (
     Heartbeat,
     Metric,
     PaintStamps,
+    Timing,
     application,
     now_ms,
+    profile_second_run,
+    record,
     run_loop_until,
     settle,
     table,
+    time_action,
 )
 
 ENTRIES = 10_000
@@ -43,7 +47,7 @@ def _step(
     *,
     repaints: bool = True,
     ready: Callable[[], float | None] | None = None,
-) -> tuple[float, float]:
+) -> Timing:
     """``(ms until the list painted, longest UI gap)`` for one action run from the loop.
 
     ``ready`` gives the moment the result existed, or None yet (for work finished later, e.g.
@@ -51,34 +55,14 @@ def _step(
     ``repaints=False`` (a change Qt may not repaint for, such as a filter keeping the same top
     rows) the first number is the time until the action returned.
     """
-    started: list[float] = []
-    returned: list[float] = []
-    seen: list[float] = []
 
-    def go() -> None:
-        started.append(now_ms())
-        action()
-        returned.append(now_ms())
-
-    def done() -> bool:
-        if not returned:
-            return False
+    def painted(started: float, returned: float) -> float | None:
         if not repaints:
-            return True
-        if not seen:
-            moment = started[0] if ready is None else ready()
-            if moment is None:
-                return False
-            seen.append(moment)
-        return stamps.first_after(seen[0]) is not None
+            return returned
+        moment = started if ready is None else ready()
+        return None if moment is None else stamps.first_after(moment)
 
-    QTimer.singleShot(0, go)
-    if not run_loop_until(heartbeat, done):
-        raise RuntimeError("the history list never repainted")
-    finished = stamps.first_after(seen[0]) if repaints else returned[0]
-    assert finished is not None
-    settle(heartbeat, 200)
-    return finished - started[0], heartbeat.longest(started[0], now_ms())
+    return time_action(heartbeat, action, painted, settle_ms=200)
 
 
 def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: int) -> None:
@@ -125,14 +109,11 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     stamps = built["stamps"]
     assert isinstance(pane, HistoryPane) and isinstance(stamps, PaintStamps)
 
-    took, stall = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
+    filtered = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
     if pane.proxy.rowCount() == 0:
         raise RuntimeError("the filter matched nothing")
-    metrics["filter"].add(took)
-    metrics["filter_stall"].add(stall)
-    took, stall = _step(heartbeat, stamps, pane.filter_edit.clear)
-    metrics["unfilter"].add(took)
-    metrics["unfilter_stall"].add(stall)
+    record(metrics, "filter", filtered)
+    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filter_edit.clear))
 
     # One keystroke at a time, as a user types: each one refilters the whole list.
     worst_key = 0.0
@@ -148,11 +129,10 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     _step(heartbeat, stamps, pane.filter_edit.clear)
 
     header = pane.view.horizontalHeader()
-    took, stall = _step(
+    sorted_ = _step(
         heartbeat, stamps, lambda: header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)
     )
-    metrics["sort"].add(took)
-    metrics["sort_stall"].add(stall)
+    record(metrics, "sort", sorted_)
     _step(heartbeat, stamps, lambda: header.setSortIndicator(0, Qt.SortOrder.DescendingOrder))
 
     exchange = example_exchange(entries + number, datetime.now(UTC))
@@ -167,7 +147,7 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     pane.model.modelReset.connect(check_listed)
     pane.model.rowsInserted.connect(check_listed)
     pane.model.layoutChanged.connect(check_listed)
-    took, stall = _step(
+    added = _step(
         heartbeat,
         stamps,
         lambda: pane.add(exchange),
@@ -175,13 +155,10 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     )
     if pane.current_entry() is None or pane.current_entry().id != exchange.id:  # type: ignore[union-attr]
         raise RuntimeError("the added entry is not the selected one")
-    metrics["add"].add(took)
-    metrics["add_stall"].add(stall)
+    record(metrics, "add", added)
 
     bar = pane.view.verticalScrollBar()
-    took, stall = _step(heartbeat, stamps, lambda: bar.setValue(bar.maximum()))
-    metrics["scroll"].add(took)
-    metrics["scroll_stall"].add(stall)
+    record(metrics, "scroll", _step(heartbeat, stamps, lambda: bar.setValue(bar.maximum())))
 
     heartbeat.stop()
     pane.close()
@@ -224,19 +201,16 @@ def measure(runs: int, entries: int = ENTRIES) -> list[Metric]:
 
 def profile(entries: int = ENTRIES) -> None:
     """One run under pyinstrument (UI thread): where the time goes."""
-    from pyinstrument import Profiler
-
     from benchmarks.history_data import write_history
 
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
         directory = Path(tmp) / "history"
         write_history(directory, entries)
-        one_run(directory, 0, new_metrics(entries), entries)
-        profiler = Profiler(interval=0.001)
-        profiler.start()
-        one_run(directory, 1, new_metrics(entries), entries)
-        profiler.stop()
-    print(profiler.output_text(unicode=True, color=False))
+        print(
+            profile_second_run(
+                lambda number: one_run(directory, number, new_metrics(entries), entries)
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

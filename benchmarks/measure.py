@@ -21,6 +21,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 HEARTBEAT_MS = 5
 STALL_TARGET_MS = 50.0
 
+Timing = tuple[float, float]
+"""One user action's ``(ms until its result showed, longest UI-thread gap meanwhile)``."""
+
 
 def now_ms() -> float:
     """Milliseconds on the monotonic clock shared by every process on the machine."""
@@ -185,3 +188,61 @@ def settle(heartbeat: Heartbeat, ms: float) -> None:
 def application() -> QApplication:
     existing = QApplication.instance()
     return existing if isinstance(existing, QApplication) else QApplication(["benchmark"])
+
+
+def time_action(
+    heartbeat: Heartbeat,
+    action: Callable[[], object],
+    finished: Callable[[float, float], float | None],
+    *,
+    settle_ms: float,
+) -> Timing:
+    """``(ms until finished, longest UI gap)`` for one user action run from the event loop.
+
+    The action is queued rather than called so that it runs as a user's click would: from the
+    loop, with the heartbeat able to see the stall it causes. ``finished(started, returned)``
+    is asked after the action returned and gives the moment the result counts as seen (a
+    paint, usually), or None while it is not yet; the loop then settles for ``settle_ms`` so
+    late work still shows up in the longest gap.
+    """
+    started: list[float] = []
+    returned: list[float] = []
+
+    def go() -> None:
+        started.append(now_ms())
+        action()
+        returned.append(now_ms())
+
+    def moment() -> float | None:
+        return finished(started[0], returned[0]) if returned else None
+
+    QTimer.singleShot(0, go)
+    if not run_loop_until(heartbeat, lambda: moment() is not None):
+        raise RuntimeError("the action never finished (no paint showed its result)")
+    done = moment()
+    assert done is not None
+    settle(heartbeat, settle_ms)
+    return done - started[0], heartbeat.longest(started[0], now_ms())
+
+
+def record(metrics: dict[str, Metric], key: str, timing: Timing) -> None:
+    """File one ``time_action`` result under ``key`` and its stall under ``key_stall``."""
+    took, stall = timing
+    metrics[key].add(took)
+    metrics[f"{key}_stall"].add(stall)
+
+
+def profile_second_run(run: Callable[[int], object]) -> str:
+    """Where the UI thread spends run 1, after run 0 has warmed imports, fonts and caches.
+
+    Needs pyinstrument (not a project dependency: install it to profile).
+    """
+    from pyinstrument import Profiler
+
+    run(0)
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    run(1)
+    profiler.stop()
+    text: str = profiler.output_text(unicode=True, color=False)
+    return text
