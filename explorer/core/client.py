@@ -117,17 +117,31 @@ class RpcClient:
     def __init__(
         self, *, transport: httpx.BaseTransport | None = None, verify: bool = True
     ) -> None:
-        # No keep-alive: every request opens its own connection, so cancel can always find
-        # (and shut) the socket. Human-paced calls lose nothing by it.
-        self._http = httpx.Client(
-            transport=transport,
-            verify=verify,
-            limits=httpx.Limits(max_keepalive_connections=0),
-            follow_redirects=False,
-        )
+        self._transport = transport
+        self._verify = verify
+        self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The ``httpx.Client``, built on first use (on a worker thread): its SSL context
+        loads the CA bundle (~45 ms), which the window's start-up should not pay."""
+        with self._client_lock:
+            if self._client is None:
+                # No keep-alive: every request opens its own connection, so cancel can always
+                # find (and shut) the socket. Human-paced calls lose nothing by it.
+                self._client = httpx.Client(
+                    transport=self._transport,
+                    verify=self._verify,
+                    limits=httpx.Limits(max_keepalive_connections=0),
+                    follow_redirects=False,
+                )
+            return self._client
 
     def close(self) -> None:
-        self._http.close()
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
 
     def __enter__(self) -> RpcClient:
         return self
