@@ -21,6 +21,7 @@ from explorer.runner import main, variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import CredentialStore, KeyringCredentials, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
+from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
 REPO = Path(__file__).resolve().parents[1]
@@ -49,34 +50,7 @@ def home(tmp_path: Path, server: DemoServer) -> Path:
 
 
 def _collection(root: Path, *, failing: bool = False) -> Path:
-    store = CollectionStore.create(root, "Smoke")
-    store.set_environment(Environment("demo", {"employee": "40001", "page_size": "3"}))
-    store.save_request(
-        SavedRequest(
-            "List employees",
-            RpcRequest(action="bamboohr_list_employees", query={"page_size": "{{page_size}}"}),
-        )
-    )
-    store.save_request(
-        SavedRequest(
-            "Get employee",
-            RpcRequest(action="bamboohr_get_employee", path={"id": "{{employee}}"}),
-            folder="Employees",
-            expected_status=200,
-        )
-    )
-    store.save_request(
-        SavedRequest(
-            "Reject bad candidate",
-            RpcRequest(
-                action="greenhouse_create_candidate",
-                account_id="acct_greenhouse_demo",
-                body={"first_name": ""},
-            ),
-            folder="Candidates",
-            expected_status=422,
-        )
-    )
+    store = create_smoke_collection(root)
     if failing:
         store.save_request(
             SavedRequest(

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from explorer import runner
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
-from explorer.store.collections import CollectionStore, Environment, SavedRequest
+from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.main_window import MainWindow
@@ -30,6 +30,7 @@ from explorer.ui.run_dialog import (
     RunDialog,
     RunResultsModel,
 )
+from tests.smoke_collection import create_smoke_collection
 
 pytestmark = pytest.mark.gui
 
@@ -40,45 +41,18 @@ WindowFactory = Callable[..., MainWindow]
 
 def smoke_collection(home: AppPaths, credentials: MemoryCredentials) -> CollectionStore:
     """Four requests: three meet their expectation, one (an unknown employee) does not."""
-    store = CollectionStore.create(home.collections_dir / "smoke", "Smoke", credentials=credentials)
-    store.set_environment(Environment("demo", {"employee": "40001", "page_size": "3"}))
+    store = create_smoke_collection(
+        home.collections_dir / "smoke",
+        credentials=credentials,
+        list_headers={"x-provider-token": "{{token}}"},
+    )
     store.set_variable("demo", "token", SECRET, secret=True)
-    store.save_request(
-        SavedRequest(
-            "List employees",
-            RpcRequest(
-                action="bamboohr_list_employees",
-                query={"page_size": "{{page_size}}"},
-                headers={"x-provider-token": "{{token}}"},
-            ),
-        )
-    )
-    store.save_request(
-        SavedRequest(
-            "Get employee",
-            RpcRequest(action="bamboohr_get_employee", path={"id": "{{employee}}"}),
-            folder="Employees",
-            expected_status=200,
-        )
-    )
     store.save_request(
         SavedRequest(
             "Missing employee",
             RpcRequest(action="bamboohr_get_employee", path={"id": "99999"}),
             folder="Employees",
             expected_status=200,
-        )
-    )
-    store.save_request(
-        SavedRequest(
-            "Reject bad candidate",
-            RpcRequest(
-                action="greenhouse_create_candidate",
-                account_id="acct_greenhouse_demo",
-                body={"first_name": ""},
-            ),
-            folder="Candidates",
-            expected_status=422,
         )
     )
     return store
