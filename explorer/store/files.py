@@ -156,3 +156,20 @@ def keep_damaged(path: Path) -> Path | None:
     backup = path.with_name(path.name + ".corrupt")
     write_atomic(backup, content)
     return backup
+
+
+def save_store_file(path: Path, text: str, *, damaged: bool) -> None:
+    """Replace a store's own file (``profiles.json``, ``settings.json``) with ``text``.
+
+    ``damaged`` says the file on disk failed to load: it is kept as ``<name>.corrupt`` first
+    (``keep_damaged``), because this save is about to overwrite what the user may want back.
+    The folder is created on the first save, so a new home needs no set-up step.
+
+    Raises:
+        StoreFileError: the disk refused the write (the file is unchanged).
+    """
+    path = Path(path)
+    if damaged:
+        keep_damaged(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)

@@ -17,9 +17,8 @@ from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
     dump_json,
-    keep_damaged,
     read_json,
-    write_atomic,
+    save_store_file,
 )
 
 FORMAT = "stackone-explorer-profiles"
@@ -214,8 +213,5 @@ class ProfileStore:
                 "profiles": [p.to_dict() for p in self._profiles],
             }
         )
-        if self._damaged:
-            keep_damaged(self.path)
-            self._damaged = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, text)
+        save_store_file(self.path, text, damaged=self._damaged)
+        self._damaged = False

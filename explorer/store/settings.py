@@ -17,9 +17,8 @@ from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
     dump_json,
-    keep_damaged,
     read_json,
-    write_atomic,
+    save_store_file,
 )
 
 # Values used when the file has none (or a value of the wrong type).
@@ -123,8 +122,5 @@ class Settings:
             StoreFileError: the disk refused the write (the file is unchanged).
         """
         text = dump_json(self._values)
-        if self._damaged:
-            keep_damaged(self.path)
-            self._damaged = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, text)
+        save_store_file(self.path, text, damaged=self._damaged)
+        self._damaged = False
