@@ -60,6 +60,14 @@ class _FirstPaint(QObject):
         return False
 
 
+def _demo_action_names() -> list[str]:
+    try:
+        from explorer.demo import DEMO_ACTIONS
+    except ImportError:  # pragma: no cover - the demo ships with the app
+        return []
+    return [name for name, _description in DEMO_ACTIONS]
+
+
 def apply_start_theme(
     app: QApplication, preferences: Preferences, *, forced: bool | None = None
 ) -> None:
@@ -108,13 +116,6 @@ def run(args: argparse.Namespace) -> int:
         catalogue = demo.__doc__ or ""
         example = RpcRequest.from_dict({**demo.EXAMPLE_REQUEST, "base_url": server.url})
         print(f"Demo server on {server.url} (key kept in memory for this run)", file=sys.stderr)
-    else:
-        try:
-            from explorer.demo import DEMO_ACTIONS
-
-            known_actions = [name for name, _description in DEMO_ACTIONS]
-        except ImportError:  # pragma: no cover - the demo ships with the app
-            known_actions = []
 
     window = MainWindow(
         settings=settings,
@@ -134,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
         if example is not None:
             window.editor.load_request(example)
             window.editor.set_base_url(server.url)
+    if server is None:
+        # The demo's action names as suggestions, once the window is up: importing the demo
+        # package (its HTTP server and records) would cost ~45 ms of start-up.
+        QTimer.singleShot(0, window, lambda: window.set_known_actions(_demo_action_names()))
     watcher = ThemeWatcher(app)
     watcher.changed.connect(window.set_dark)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -43,7 +43,6 @@ from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.variables import UnresolvedVariables
 from explorer.core.wire import redact_header_object
-from explorer.runner import RunResult, summary
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
@@ -52,12 +51,15 @@ from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history_pane import HistoryPane
 from explorer.ui.preferences_dialog import Preferences, PreferencesDialog
-from explorer.ui.profiles_dialog import ProfilesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
 from explorer.ui.response_view import ResponseView, human_ms
-from explorer.ui.run_dialog import RunDialog, RunPlan
 from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.worker import CollectionRunJob, RequestRunner
+
+if TYPE_CHECKING:
+    # Dialogs and the collection runner are imported when first used, not at start-up.
+    from explorer.runner import RunResult
+    from explorer.ui.run_dialog import RunDialog, RunPlan
 
 APP_TITLE = "StackOne RPC Explorer"
 # Automatic retries in a row before the window stops and leaves it to the user (StackOne's
@@ -225,9 +227,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
-        self.editor.set_known_actions(
-            [*known_actions, *(e.action for e in history.entries() if e.action)]
-        )
+        self.set_known_actions(known_actions)
         self.editor.set_dark(dark)
         self.response_view.set_dark(dark)
         self.reload_profiles(select=self.settings.get("last_profile"))
@@ -511,6 +511,8 @@ class MainWindow(QMainWindow):
         return key
 
     def manage_profiles(self) -> None:
+        from explorer.ui.profiles_dialog import ProfilesDialog
+
         dialog = ProfilesDialog(self.profiles, self.credentials, self.session_keys, self)
         dialog.profiles_changed.connect(lambda: self.reload_profiles())
         current = self.current_profile()
@@ -647,6 +649,16 @@ class MainWindow(QMainWindow):
         self.settings.set("auto_retry", bool(on))
 
     # -- editor commands ------------------------------------------------------------------------
+    def set_known_actions(self, names: Iterable[str]) -> None:
+        """Offer ``names`` (and every action in the history) as the action field's suggestions.
+
+        Also callable after start-up: the app adds the demo's action names once the window has
+        painted, so their module is not imported before the first paint.
+        """
+        self.editor.set_known_actions(
+            [*names, *(e.action for e in self.history.entries() if e.action)]
+        )
+
     def new_request(self) -> None:
         self.editor.clear()
         self.editor.action_edit.setFocus()
@@ -731,6 +743,9 @@ class MainWindow(QMainWindow):
         key = self.api_key_for(profile.name)
         if key is None:
             return None
+        from explorer.runner import summary
+        from explorer.ui.run_dialog import RunDialog
+
         token = CancelToken()
         dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self)
         job = CollectionRunJob(

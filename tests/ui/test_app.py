@@ -216,3 +216,24 @@ def test_no_file_contains_the_api_key_after_a_journey(
         data = path.read_bytes()
         assert CANARY.encode() not in data, path
         assert encoded not in data, path
+
+
+def test_a_normal_start_suggests_the_demo_actions_once_the_window_is_up(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """The demo's action names are offered without ``--demo`` too (added after start-up)."""
+    seen: list[bool] = []
+
+    def look(tries: int = 200) -> None:
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        model = window.editor.action_completer.model()
+        known = [model.index(row, 0).data() for row in range(model.rowCount())]
+        if "bamboohr_list_employees" not in known and tries:
+            QTimer.singleShot(10, lambda: look(tries - 1))
+            return
+        seen.append("bamboohr_list_employees" in known)
+        window.close()
+
+    QTimer.singleShot(0, look)
+    assert main(["--home", str(tmp_path)]) == 0
+    assert seen == [True]
