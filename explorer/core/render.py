@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import json
+from bisect import bisect_right
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -21,6 +23,8 @@ from pygments.styles import get_style_by_name
 from pygments.token import Text
 from pygments.util import ClassNotFound
 
+from explorer.core.json_scanner import loads_in_steps
+
 # Above this many characters callers should show plain text: highlighting a few megabytes
 # takes seconds and the resulting rich-text document makes a text view sluggish.
 HIGHLIGHT_LIMIT = 2_000_000
@@ -29,6 +33,13 @@ LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
 
 _INDENT = "  "
+
+# Display lines of a virtual text view are cut at this many characters: drawing or laying out
+# a line of a megabyte (compact JSON is one line) takes Qt a quarter of a second.
+DISPLAY_WIDTH = 2000
+# Long strings are lowered and split this many characters at a time: one call on 17 MB holds
+# the GIL (and so the UI thread) for 70-130 ms.
+_STEP = 1 << 20
 
 
 class _Number(str):
@@ -43,6 +54,18 @@ class _Pairs(list[tuple[str, Any]]):
     __slots__ = ()
 
 
+class _Formatted(str):
+    """A value already written out (at its depth's indentation): copied as it is."""
+
+    __slots__ = ()
+
+
+def _format_leaf(value: Any, depth: int) -> _Formatted:
+    out: list[str] = []
+    _write(value, out, "\n" + _INDENT * depth)
+    return _Formatted("".join(out))
+
+
 def pretty_json(value_or_text: Any) -> str:
     """Indent JSON by two spaces, non-ASCII characters left readable (not ``\\u`` escaped).
 
@@ -52,13 +75,16 @@ def pretty_json(value_or_text: Any) -> str:
     if isinstance(value_or_text, bytes | bytearray):
         value_or_text = bytes(value_or_text).decode("utf-8-sig", errors="replace")
     if isinstance(value_or_text, str):
+        # Each record is written out as soon as it is parsed (see ``loads_in_steps``): the
+        # formatting of a 10 MB body then never blocks other threads for long.
         try:
-            value = json.loads(
+            value = loads_in_steps(
                 value_or_text,
                 parse_float=_Number,
                 parse_int=_Number,
                 parse_constant=_Number,
                 object_pairs_hook=_Pairs,
+                leaf=_format_leaf,
             )
         except (ValueError, RecursionError):
             return value_or_text
@@ -117,7 +143,7 @@ def _write(value: Any, out: list[str], newline: str) -> None:
 def _scalar(value: Any) -> str | None:
     """The JSON text of a non-container value; ``None`` for objects and arrays."""
     kind = type(value)
-    if kind is _Number:
+    if kind is _Number or kind is _Formatted:
         return str.__str__(value)
     if kind is str:
         return str(encode_basestring(value))
@@ -178,3 +204,87 @@ def _lexer(name: str) -> Lexer:
 
 def _formatter(dark: bool) -> HtmlFormatter[str]:
     return HtmlFormatter(style=style_name(dark), noclasses=True, nobackground=False)
+
+
+@dataclass(frozen=True)
+class TextLines:
+    """A long text cut into display lines for a virtual view, prepared off the UI thread.
+
+    Row ``i`` shows ``rows[i]``, which starts at ``starts[i]`` in ``text``. Lines longer than
+    the display width are cut into several rows; that is display only: ``text`` is unchanged
+    and copying takes from it. ``folded`` is ``text`` in lower case for case-insensitive
+    find, or ``None`` when lowering changed the length (then find is case-sensitive).
+    """
+
+    text: str
+    rows: list[str]
+    starts: list[int]
+    longest: int
+    folded: str | None
+
+    def row_of(self, offset: int) -> int:
+        """The row showing character ``offset`` of ``text``."""
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def span(self, first_row: int, last_row: int) -> str:
+        """The text of rows ``first_row`` to ``last_row`` (inclusive), as in ``text``."""
+        return self.text[self.starts[first_row] : self.starts[last_row] + len(self.rows[last_row])]
+
+    def find(self, needle: str, start: int, *, backward: bool = False) -> int:
+        """The offset of the next match from ``start`` (or the previous one ending before
+        it), ignoring case and wrapping around at the end; -1 if ``needle`` is nowhere."""
+        if not needle:
+            return -1
+        haystack, wanted = self.text, needle
+        folded = needle.lower()
+        if self.folded is not None and len(folded) == len(needle):
+            haystack, wanted = self.folded, folded
+        if backward:
+            found = haystack.rfind(wanted, 0, max(0, start))
+            return found if found >= 0 else haystack.rfind(wanted)
+        found = haystack.find(wanted, start)
+        return found if found >= 0 else haystack.find(wanted)
+
+
+def display_lines(text: str, width: int = DISPLAY_WIDTH) -> TextLines:
+    """Cut ``text`` into rows of at most ``width`` characters, for ``TextLines``.
+
+    Costs a few hundred milliseconds for 17 MB, in steps that let other threads run: call it
+    on a worker thread.
+    """
+    rows: list[str] = []
+    starts: list[int] = []
+    longest = 0
+    position = 0
+    for line in _split_lines(text):
+        size = len(line)
+        if size <= width:
+            rows.append(line)
+            starts.append(position)
+            if size > longest:
+                longest = size
+        else:
+            for cut in range(0, size, width):
+                rows.append(line[cut : cut + width])
+                starts.append(position + cut)
+            longest = max(longest, width)
+        position += size + 1
+    return TextLines(text, rows, starts, longest, _fold(text))
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text.split("\n")``, a megabyte at a time."""
+    lines: list[str] = []
+    start = 0
+    while True:
+        cut = text.find("\n", start + _STEP) if start + _STEP < len(text) else -1
+        if cut < 0:
+            lines.extend(text[start:].split("\n"))
+            return lines
+        lines.extend(text[start:cut].split("\n"))
+        start = cut + 1
+
+
+def _fold(text: str) -> str | None:
+    folded = "".join(text[i : i + _STEP].lower() for i in range(0, len(text), _STEP))
+    return folded if len(folded) == len(text) else None

@@ -16,8 +16,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from explorer.core.errors import RemoteError
+from explorer.core.json_scanner import is_json, loads_in_steps
 
 Headers = list[tuple[str, str]]
+
+# Success bodies above this many bytes are only checked to be JSON when they arrive; ``json``
+# and ``result`` are parsed when first read. ``json.loads`` of 10 MB holds the GIL (freezing
+# the window) for 0.2 s, and the tree of a million objects slows every garbage collection
+# after - while the response view, history and exports only need the bytes.
+LAZY_JSON_SIZE = 1_000_000
 
 # What each status means for someone calling StackOne (from StackOne's documentation).
 STATUS_MEANINGS: dict[int, str] = {
@@ -187,11 +194,7 @@ class RpcResponse:
         return f"{self.status // 100}xx"
 
     def header(self, name: str) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
+        return _header(self.headers, name)
 
     def text(self) -> str:
         return self.body.decode(_charset(self.header("content-type") or ""), errors="replace")
@@ -199,6 +202,57 @@ class RpcResponse:
     def raise_for_error(self) -> None:
         if not self.ok:
             raise RemoteError(self)
+
+
+class _LazyJsonResponse(RpcResponse):
+    """An ``RpcResponse`` whose big success body is parsed on the first read of ``json`` or
+    ``result``, by whichever thread reads it; the values are those an eager parse gives.
+
+    Built by ``read_response`` only after ``is_json`` confirmed the body parses, so ``kind``
+    is exact from the start.
+    """
+
+    _pending = False  # a class default: the dataclass ``__init__`` assigns json/result first
+    _json_value: Any = None
+    _result_value: RpcResult | None = None
+
+    def defer(self) -> None:
+        self._pending = True
+
+    def _load(self) -> None:
+        if self._pending:
+            value = loads_in_steps(self.body.decode(_charset(self.content_type)))
+            self._json_value = value
+            self._result_value = RpcResult.from_json(value)
+            self._pending = False
+
+    @property
+    def json(self) -> Any:
+        self._load()
+        return self._json_value
+
+    @json.setter
+    def json(self, value: Any) -> None:
+        self._load()
+        self._json_value = value
+
+    @property
+    def result(self) -> RpcResult | None:
+        self._load()
+        return self._result_value
+
+    @result.setter
+    def result(self, value: RpcResult | None) -> None:
+        self._load()
+        self._result_value = value
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
 
 
 def is_json_type(content_type: str) -> bool:
@@ -289,15 +343,20 @@ def read_response(
     timing: Timing | None = None,
     now: datetime | None = None,
 ) -> RpcResponse:
-    """Interpret one HTTP response from ``/actions/rpc``."""
-    response = RpcResponse(
+    """Interpret one HTTP response from ``/actions/rpc``.
+
+    A success JSON body over ``LAZY_JSON_SIZE`` bytes is checked in steps (other threads keep
+    running) and parsed only when ``json`` or ``result`` is first read.
+    """
+    content_type = _header(headers, "content-type") or ""
+    lazy = 200 <= status < 300 and len(body) > LAZY_JSON_SIZE and is_json_type(content_type)
+    response = (_LazyJsonResponse if lazy else RpcResponse)(
         status=status,
         reason=reason or reason_phrase(status),
         headers=list(headers),
         body=body,
         timing=timing or Timing(),
     )
-    content_type = response.header("content-type") or ""
     response.content_type = content_type
     response.request_id = response.header("x-request-id")
     response.retry_after = parse_retry_after(response.header("retry-after"), now)
@@ -306,6 +365,16 @@ def read_response(
 
     if not body:
         response.kind = "empty"
+    elif isinstance(response, _LazyJsonResponse):
+        try:
+            text = body.decode(_charset(content_type))
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and is_json(text):
+            response.kind = "json"
+            response.defer()
+            return response
+        response.kind = "text"  # claims JSON but is not: show it as it came
     elif is_json_type(content_type):
         try:
             response.json = json.loads(body.decode(_charset(content_type)))

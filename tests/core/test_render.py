@@ -8,8 +8,10 @@ import re
 
 import pytest
 
+from explorer.core.json_scanner import is_json, loads_in_steps
 from explorer.core.render import (
     HIGHLIGHT_LIMIT,
+    display_lines,
     highlight_html,
     pretty_json,
     style_colors,
@@ -123,3 +125,74 @@ def test_ten_megabytes_of_json_pretty_print_correctly() -> None:
 
 def test_a_utf8_bom_does_not_hide_json() -> None:
     assert pretty_json(b'\xef\xbb\xbf{"a":1}') == '{\n  "a": 1\n}'
+
+
+# -- big bodies: formatted in steps, cut into display lines ---------------------------------
+
+DOCUMENTS = [
+    '{"data": [{"id": 1, "n": 1.10, "d": {"a": [1, {"b": NaN}]}}, [], {}], "next": null}',
+    '  [ 1 , "two" , {"k": "v", "k": "w"} , [ [ ] ] , -0.0, 1e400 ]  ',
+    '"just a string"',
+    "12",
+    '{"a": {"b": {"c": {"d": [1, 2, 3]}}}}',
+    '{"\\u00e9t\\u00e9": "\\ud83d\\ude00", "x": "a\\"b"}',
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_stepwise_parsing_gives_what_json_loads_gives(text: str) -> None:
+    assert loads_in_steps(text) == json.loads(text)
+    pairs = loads_in_steps(text, object_pairs_hook=list, parse_float=str)
+    assert pairs == json.loads(text, object_pairs_hook=list, parse_float=str)
+    assert is_json(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1,}', "[1 2]", '{"a" 1}', "{'a': 1}", "[1] x", "", "[", '{"a": [1, }', "\ufeff[]"],
+)
+def test_stepwise_parsing_rejects_what_json_loads_rejects(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        loads_in_steps(text)
+    assert not is_json(text)
+
+
+def test_a_big_body_is_pretty_printed_record_by_record_with_the_same_text() -> None:
+    records = [
+        {"id": i, "salary": "1.10", "n": 1.10, "tags": ["a", {"b": None}]} for i in range(500)
+    ]
+    compact = json.dumps({"data": records, "next": None}, separators=(",", ":"))
+    compact = compact.replace('"n":1.1', '"n":1.10')
+    pretty = pretty_json(compact)
+    assert pretty == json.dumps({"data": records, "next": None}, indent=2).replace(
+        '"n": 1.1', '"n": 1.10'
+    )
+    assert pretty.count('"n": 1.10') == 500
+
+
+def test_display_lines_cut_long_lines_but_keep_the_text() -> None:
+    text = "short\n" + "x" * 25 + "\n\nend"
+    lines = display_lines(text, width=10)
+    assert lines.rows == ["short", "x" * 10, "x" * 10, "x" * 5, "", "end"]
+    assert lines.longest == 10
+    assert [
+        text[s : s + len(r)] for s, r in zip(lines.starts, lines.rows, strict=True)
+    ] == lines.rows
+    assert lines.span(0, 3) == "short\n" + "x" * 25
+    assert lines.row_of(text.index("end")) == 5
+    assert display_lines("").rows == [""]
+    assert display_lines("a\n").rows == ["a", ""]
+
+
+def test_find_in_display_lines_ignores_case_and_wraps_around() -> None:
+    text = "Needle one\nhay\nneedle two"
+    lines = display_lines(text)
+    first, second = 0, text.index("needle two")
+    assert lines.find("NEEDLE", 0) == first
+    assert lines.find("needle", first + 1) == second
+    assert lines.find("needle", second + 1) == first  # wraps to the start
+    assert lines.find("needle", first, backward=True) == second  # wraps to the end
+    assert lines.find("needle", second, backward=True) == first
+    assert lines.find("absent", 0) == -1

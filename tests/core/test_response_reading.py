@@ -10,6 +10,7 @@ import pytest
 
 from explorer.core.errors import RemoteError
 from explorer.core.response import (
+    LAZY_JSON_SIZE,
     filename_from_disposition,
     parse_retry_after,
     read_response,
@@ -262,3 +263,40 @@ def test_header_lookup_is_case_insensitive() -> None:
     assert response.request_id == "abc"
     assert response.header("x-REQUEST-id") == "abc"
     assert response.header("missing") is None
+
+
+# -- big success bodies: checked on arrival, parsed on first use ------------------------------
+
+
+def test_a_big_success_body_reads_like_a_small_one() -> None:
+    body = {
+        "data": [{"id": f"e{i}", "pay": 1.5} for i in range(LAZY_JSON_SIZE // 20)],
+        "next": "c2",
+    }
+    raw = json.dumps(body).encode()
+    assert len(raw) > LAZY_JSON_SIZE
+    response = read_response(200, JSON, raw)
+    assert response.kind == "json" and response.ok and response.error is None
+    assert response.result is not None
+    assert response.result.next_cursor == "c2"
+    assert response.result.data[-1] == body["data"][-1]
+    assert response.json == body
+    assert response == read_response(200, JSON, raw)  # same values, however it was read
+
+
+def test_a_big_body_that_claims_json_but_is_not_is_text() -> None:
+    raw = b'{"data": "' + b"x" * LAZY_JSON_SIZE + b'"'  # cut short
+    response = read_response(200, JSON, raw)
+    assert response.kind == "text"
+    assert response.json is None and response.result is None
+
+
+def test_a_big_error_body_is_still_read_as_the_error_envelope() -> None:
+    body = {
+        "statusCode": 502,
+        "message": "Provider failed",
+        "provider_errors": [{"raw": "y" * LAZY_JSON_SIZE}],
+    }
+    response = read_json(502, body)
+    assert response.error is not None and response.error.message == "Provider failed"
+    assert response.json == body
