@@ -44,13 +44,20 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m <args>`` from the repository root, in the benchmark's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, env=_env(), cwd=ROOT
+    )
+
+
 def probe(which: str, home: Path | None) -> tuple[float, float, float]:
     """``(imports done, first paint, exit)`` in ms after the spawn, for one fresh process."""
-    command = [sys.executable, "-m", "benchmarks.startup_probe", which]
+    command = ["benchmarks.startup_probe", which]
     if home is not None:
         command += ["--home", str(home)]
     start = now_ms()
-    done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=ROOT)
+    done = _python(*command)
     end = now_ms()
     match = _LINE.search(done.stdout)
     if done.returncode != 0 or match is None or float(match.group(2)) < 0:
@@ -60,13 +67,7 @@ def probe(which: str, home: Path | None) -> tuple[float, float, float]:
 
 def parts(home: Path) -> list[tuple[str, float]]:
     """The probe's ``parts`` mode: how long each big piece of start-up took, in order."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.startup_probe", "parts", "--home", str(home)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    done = _python("benchmarks.startup_probe", "parts", "--home", str(home))
     line = next((x for x in done.stdout.splitlines() if x.startswith("PARTS ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"parts probe failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -80,13 +81,7 @@ def parts(home: Path) -> list[tuple[str, float]]:
 def smoke_wall(home: Path) -> float:
     """Wall time of ``python -m explorer --smoke --home DIR``, spawn to exit."""
     start = now_ms()
-    done = subprocess.run(
-        [sys.executable, "-m", "explorer", "--smoke", "--home", str(home)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    done = _python("explorer", "--smoke", "--home", str(home))
     if done.returncode != 0:
         raise RuntimeError(f"--smoke failed ({done.returncode}): {done.stderr[-2000:]}")
     return now_ms() - start
