@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -58,6 +59,29 @@ class _FirstPaint(QObject):
             self.painted = True
             QTimer.singleShot(0, self._app.quit)
         return False
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``callback`` once, on the event loop's next turn after the first paint: for work
+    the window can do without while it first appears."""
+
+    def __init__(self, app: QApplication, callback: Callable[[], object]) -> None:
+        super().__init__(app)
+        self._app = app
+        self._callback = callback
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        try:
+            self._callback()
+        finally:
+            self.deleteLater()
 
 
 def _demo_action_names() -> list[str]:
@@ -138,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     if server is None:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
-        QTimer.singleShot(0, window, lambda: window.set_known_actions(_demo_action_names()))
+        _AfterFirstPaint(app, lambda: window.set_known_actions(_demo_action_names()))
     watcher = ThemeWatcher(app)
     watcher.changed.connect(window.set_dark)
 
