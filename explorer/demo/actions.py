@@ -1,7 +1,8 @@
 """The demo's action catalogue and what each action does.
 
 ``ACTIONS`` is the one table of actions: adding an action is one ``ActionSpec`` entry plus its
-handler. ``GET /actions``, ``DEMO_ACTIONS`` and ``POST /actions/rpc`` all read that table.
+handler (a plain paged list is one ``_paged_list`` entry, with no handler of its own).
+``GET /actions``, ``DEMO_ACTIONS`` and ``POST /actions/rpc`` all read that table.
 
 A handler receives a ``Call`` (the validated RPC request and its account) and returns a
 ``Reply``, or raises ``ApiError`` for a StackOne error response. ``run`` wraps every handler
@@ -211,6 +212,37 @@ def _page(call: Call, records: list[Any], provider_url: str) -> Reply:
     )
 
 
+def _paged_list(
+    name: str,
+    connector: str,
+    label: str,
+    description: str,
+    records: Callable[[], list[Any]],
+    provider_url: str,
+    *,
+    tags: tuple[str, ...],
+    required_scopes: tuple[str, ...],
+) -> ActionSpec:
+    """A read-only list action: ``records()`` a page at a time, fetched as ``GET provider_url``.
+
+    Every such action takes the same input (``query.page_size`` and ``query.next``) and pages
+    the same way, so only what differs is written in the catalogue.
+    """
+    return ActionSpec(
+        name,
+        connector,
+        label,
+        description,
+        lambda call: _page(call, records(), provider_url),
+        "GET",
+        provider_url,
+        _obj({"query": _obj(_PAGING)}),
+        lists=True,
+        tags=tags,
+        required_scopes=required_scopes,
+    )
+
+
 def _required_path_id(call: Call) -> str:
     value = call.path.get("id")
     if isinstance(value, int) and not isinstance(value, bool):
@@ -228,10 +260,6 @@ def _now() -> str:
 
 
 # -- handlers -------------------------------------------------------------------------------
-
-
-def _list_employees(call: Call) -> Reply:
-    return _page(call, EMPLOYEES, f"{BAMBOOHR_API}/employees/directory")
 
 
 def _get_employee(call: Call) -> Reply:
@@ -252,10 +280,6 @@ def _get_employee(call: Call) -> Reply:
             ],
         )
     return Reply(data=employee, provider_url=url)
-
-
-def _list_employee_notes(call: Call) -> Reply:
-    return _page(call, EMPLOYEE_NOTES, f"{BAMBOOHR_API}/employees/notes")
 
 
 def _generate_report(call: Call) -> Reply:
@@ -381,10 +405,6 @@ def _search_employees(call: Call) -> Reply:
     return Reply(data=people, provider_url=url)
 
 
-def _list_files(call: Call) -> Reply:
-    return _page(call, [f.to_json() for f in DRIVE_FILES.values()], f"{DRIVE_API}/files")
-
-
 def _download_file(call: Call) -> Reply:
     file_id = _required_path_id(call)
     url = f"{DRIVE_API}/files/{file_id}?alt=media"
@@ -429,16 +449,13 @@ _PATH_ID = {"path": _obj({"id": {"type": "string"}}, ["id"])}
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in (
-        ActionSpec(
+        _paged_list(
             "bamboohr_list_employees",
             "bamboohr",
             "List Employees",
             "List the 23 demo employees, a page at a time (query.page_size, query.next).",
-            _list_employees,
-            "GET",
+            lambda: EMPLOYEES,
             f"{BAMBOOHR_API}/employees/directory",
-            _obj({"query": _obj(_PAGING)}),
-            lists=True,
             tags=("employees", "read"),
             required_scopes=("hris.employees:read",),
         ),
@@ -454,16 +471,13 @@ ACTIONS: dict[str, ActionSpec] = {
             tags=("employees", "read"),
             required_scopes=("hris.employees:read",),
         ),
-        ActionSpec(
+        _paged_list(
             "bamboohr_list_employee_notes",
             "bamboohr",
             "List Employee Notes",
             "Employee notes; one holds a prompt injection that Defender flags (or blocks).",
-            _list_employee_notes,
-            "GET",
+            lambda: EMPLOYEE_NOTES,
             f"{BAMBOOHR_API}/employees/notes",
-            _obj({"query": _obj(_PAGING)}),
-            lists=True,
             tags=("employees", "notes", "read"),
             required_scopes=("hris.employees:read",),
         ),
@@ -532,16 +546,13 @@ ACTIONS: dict[str, ActionSpec] = {
             tags=("employees", "read"),
             required_scopes=("hris.employees:read",),
         ),
-        ActionSpec(
+        _paged_list(
             "google_drive_list_files",
             "google_drive",
             "List Files",
             "The files of the demo drive, with the ids documents_download_file takes.",
-            _list_files,
-            "GET",
+            lambda: [f.to_json() for f in DRIVE_FILES.values()],
             f"{DRIVE_API}/files",
-            _obj({"query": _obj(_PAGING)}),
-            lists=True,
             tags=("files", "read"),
             required_scopes=("documents.files:read",),
         ),
