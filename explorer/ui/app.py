@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer import __version__
 from explorer.core.request import RpcRequest
@@ -62,26 +62,29 @@ class _FirstPaint(QObject):
 
 
 class _AfterFirstPaint(QObject):
-    """Runs ``callback`` once, on the event loop's next turn after the first paint: for work
-    the window can do without while it first appears."""
+    """Runs ``callback`` once, on the event loop's next turn after ``window`` first paints:
+    for work the window can do without while it first appears.
 
-    def __init__(self, app: QApplication, callback: Callable[[], object]) -> None:
-        super().__init__(app)
+    A child of the window: if the window goes before painting, so does this filter (Qt
+    removes a deleted object's event filter), and the callback never runs.
+    """
+
+    def __init__(self, app: QApplication, window: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(window)
         self._app = app
+        self._window = window
         self._callback = callback
         app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
             self._app.removeEventFilter(self)
-            QTimer.singleShot(0, self._run)
+            QTimer.singleShot(0, self, self._callback)
         return False
-
-    def _run(self) -> None:
-        try:
-            self._callback()
-        finally:
-            self.deleteLater()
 
 
 def _demo_action_names() -> list[str]:
@@ -162,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     if server is None:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
-        _AfterFirstPaint(app, lambda: window.set_known_actions(_demo_action_names()))
+        _AfterFirstPaint(app, window, lambda: window.set_known_actions(_demo_action_names()))
     watcher = ThemeWatcher(app)
     watcher.changed.connect(window.set_dark)
 
