@@ -1,10 +1,12 @@
 """The response: a status line, the error explanation, and the body in several views.
 
-Rendering must never freeze the window, even for a 10 MB body: small bodies are formatted at
-once, larger ones on the thread pool (``RenderJob``) while a "Formatting…" note shows; only
-bodies up to ``RICH_TEXT_LIMIT`` characters get colours, larger ones are shown as plain text
-in a ``QPlainTextEdit`` (which lays out lazily), and the Raw tab shows at most ``RAW_LIMIT``
-characters (Save as… writes the whole body).
+Rendering must never freeze the window, even for a 10 MB body. Small bodies are formatted at
+once and shown highlighted. Larger ones are formatted on the thread pool (``RenderJob``, in
+steps that leave the GIL to the UI thread) while a "Formatting…" note shows; the job also cuts
+the text into display lines, so that Pretty text over ``RICH_TEXT_LIMIT`` characters, and Raw
+over ``PLAIN_TEXT_LIMIT``, show in a ``LinesView`` (rows drawn only when on screen; long lines
+cut every ``DISPLAY_WIDTH`` characters for display only). Find searches the Python string there.
+Copy and Save body… always take the exact body.
 """
 
 from __future__ import annotations
@@ -36,17 +38,26 @@ from PySide6.QtWidgets import (
 
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
-from explorer.core.render import HIGHLIGHT_LIMIT, highlight_html, pretty_json
+from explorer.core.render import (
+    HIGHLIGHT_LIMIT,
+    TextLines,
+    display_lines,
+    highlight_html,
+    pretty_json,
+)
 from explorer.core.response import RpcResponse
 from explorer.store.files import write_atomic
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.json_editor import monospace_font
+from explorer.ui.lines_view import LinesView
 from explorer.ui.theme import status_colour
 from explorer.ui.worker import RenderJob
 
 SYNC_RENDER_LIMIT = 64 * 1024  # bodies up to this size are formatted without a thread hop
-RICH_TEXT_LIMIT = min(HIGHLIGHT_LIMIT, 400_000)  # a QTextEdit with more colours gets sluggish
-RAW_LIMIT = 1_000_000
+# Up to this many characters Pretty is highlighted in a QTextEdit; ``setHtml`` costs the UI
+# thread about 1 ms per 10 KB of text (a QPlainTextEdit about half that).
+RICH_TEXT_LIMIT = min(HIGHLIGHT_LIMIT, 100_000)
+PLAIN_TEXT_LIMIT = SYNC_RENDER_LIMIT  # Raw over this many characters goes to a LinesView
 
 
 def human_size(size: int) -> str:
@@ -62,6 +73,24 @@ def human_ms(ms: float) -> str:
 
 
 TextView = QTextEdit | QPlainTextEdit
+FindTarget = TextView | LinesView
+
+
+class _Rendered:
+    """What ``RenderJob`` prepares for one body: the Pretty text with its HTML (small) or its
+    display lines (big), and Raw's display lines when Raw is too big for a text edit."""
+
+    def __init__(
+        self,
+        pretty: str,
+        html: str | None = None,
+        pretty_lines: TextLines | None = None,
+        raw_lines: TextLines | None = None,
+    ) -> None:
+        self.pretty = pretty
+        self.html = html
+        self.pretty_lines = pretty_lines
+        self.raw_lines = raw_lines
 
 
 class _FindEdit(QLineEdit):
@@ -102,7 +131,7 @@ class FindBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._target: TextView | None = None
+        self._target: FindTarget | None = None
         self.edit = _FindEdit()
         self.edit.setPlaceholderText("Find in response")
         self.edit.setClearButtonEnabled(True)
@@ -133,16 +162,18 @@ class FindBar(QWidget):
         layout.addWidget(close)
         self.hide()
 
-    def open_on(self, target: TextView | None) -> None:
+    def open_on(self, target: FindTarget | None) -> None:
         self._target = target
         self.show()
-        cursor = target.textCursor() if target is not None else None
+        cursor = target.textCursor() if isinstance(target, QTextEdit | QPlainTextEdit) else None
         if cursor is not None and cursor.hasSelection() and "\u2029" not in cursor.selectedText():
             self.edit.setText(cursor.selectedText())
         self.edit.selectAll()
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def set_target(self, target: TextView | None) -> None:
+    def set_target(self, target: FindTarget | None) -> None:
+        if self._target is not target and isinstance(self._target, LinesView):
+            self._target.clear_match()
         self._target = target
 
     def close_bar(self) -> None:
@@ -157,6 +188,10 @@ class FindBar(QWidget):
         if target is None or not text:
             self.result_label.setText("")
             return False
+        if isinstance(target, LinesView):
+            found = target.find_text(text, backward=backward, from_start=from_start)
+            self.result_label.setText("" if found else "No matches")
+            return found
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         if from_start:
             cursor = target.textCursor()
@@ -267,6 +302,7 @@ class ResponseView(QWidget):
         # -- tabs -------------------------------------------------------------------------------
         self.pretty_rich = self._text_edit()
         self.pretty_plain = self._plain_edit()
+        self.pretty_lines = LinesView()
         self.binary_page = QWidget()
         self.binary_label = QLabel()
         self.binary_label.setWordWrap(True)
@@ -278,10 +314,14 @@ class ResponseView(QWidget):
         binary_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
         binary_layout.addStretch(1)
         self.pretty_stack = QStackedWidget()
-        for widget in (self.pretty_rich, self.pretty_plain, self.binary_page):
+        for widget in (self.pretty_rich, self.pretty_plain, self.pretty_lines, self.binary_page):
             self.pretty_stack.addWidget(widget)
 
         self.raw_view = self._plain_edit()
+        self.raw_lines = LinesView()
+        self.raw_stack = QStackedWidget()
+        self.raw_stack.addWidget(self.raw_view)
+        self.raw_stack.addWidget(self.raw_lines)
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -305,7 +345,7 @@ class ResponseView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.pretty_stack, "Pretty")
-        self.tabs.addTab(self.raw_view, "Raw")
+        self.tabs.addTab(self.raw_stack, "Raw")
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.request_view, "Request")
         self.tabs.addTab(curl_page, "curl")
@@ -403,7 +443,7 @@ class ResponseView(QWidget):
                 "No response body: the request failed before a response arrived."
             )
             self.pretty_stack.setCurrentWidget(self.pretty_plain)
-            self.raw_view.setPlainText("")
+            self._set_raw_plain("")
             self.headers_table.setRowCount(0)
         self.request_view.setPlainText(
             exchange.sent.text() if exchange.sent else "The request was not sent."
@@ -418,7 +458,15 @@ class ResponseView(QWidget):
             return self.pretty_rich.toPlainText()
         if widget is self.pretty_plain:
             return self.pretty_plain.toPlainText()
+        if widget is self.pretty_lines:
+            return self.pretty_lines.text()
         return self.binary_label.text()
+
+    def raw_text(self) -> str:
+        """What the Raw tab currently shows, as plain text."""
+        if self.raw_stack.currentWidget() is self.raw_lines:
+            return self.raw_lines.text()
+        return self.raw_view.toPlainText()
 
     def is_rendering(self) -> bool:
         return bool(self._jobs)
@@ -475,11 +523,11 @@ class ResponseView(QWidget):
         return bool(self._saves)
 
     # -- internals --------------------------------------------------------------------------------
-    def _find_target(self) -> TextView | None:
+    def _find_target(self) -> FindTarget | None:
         widget = self.tabs.currentWidget()
-        if widget is self.pretty_stack:
-            current = self.pretty_stack.currentWidget()
-            return current if isinstance(current, QTextEdit | QPlainTextEdit) else None
+        if widget is self.pretty_stack or widget is self.raw_stack:
+            current = widget.currentWidget()
+            return current if isinstance(current, QTextEdit | QPlainTextEdit | LinesView) else None
         if isinstance(widget, QTextEdit | QPlainTextEdit):
             return widget
         if widget is self.curl_view.parentWidget():
@@ -542,38 +590,37 @@ class ResponseView(QWidget):
             )
             self.pretty_stack.setCurrentWidget(self.binary_page)
             self._pretty_text = ""
-            self.raw_view.setPlainText(
+            self._set_raw_plain(
                 f"{human_size(response.size)} of binary data ({response.content_type}). "
                 "Use Save as… on the Pretty tab to keep it."
             )
             return
         if response.kind == "empty":
             self._set_pretty_plain("(empty body)")
-            self.raw_view.setPlainText("")
+            self._set_raw_plain("")
             return
-        # JSON or text: the raw tab first (cheap), then the pretty form.
-        raw = response.text()
-        if len(raw) > RAW_LIMIT:
-            raw = (
-                raw[:RAW_LIMIT] + f"\n\n… {human_size(response.size)} in total: the rest is not "
-                "shown here. Use Save body… to keep all of it."
-            )
-        self.raw_view.setPlainText(raw)
-        source = response.json if response.kind == "json" else None
-        text_body = response.text() if response.kind != "json" else ""
+        body = response.body
+        is_json = response.kind == "json"
+        # The body is decoded on the worker too: 10 MB take the UI thread ~10 ms.
+        decode = response.text
         dark = self._dark
-        lexer = "json" if response.kind == "json" else "text"
+        lexer = "json" if is_json else "text"
 
-        def render() -> tuple[str, str | None]:
-            pretty = pretty_json(response.body) if source is not None else text_body
+        def render() -> _Rendered:
+            raw = decode()
+            pretty = pretty_json(body) if is_json else raw
+            raw_lines = display_lines(raw) if len(raw) > PLAIN_TEXT_LIMIT else None
             if len(pretty) <= RICH_TEXT_LIMIT:
-                return pretty, highlight_html(pretty, lexer=lexer, dark=dark)
-            return pretty, None
+                html = highlight_html(pretty, lexer=lexer, dark=dark)
+                return _Rendered(pretty, html=html, raw_lines=raw_lines)
+            return _Rendered(pretty, pretty_lines=display_lines(pretty), raw_lines=raw_lines)
 
         if response.size <= SYNC_RENDER_LIMIT:
-            self._apply_render(render())
+            self._apply_render(render(), raw=response.text())
             return
-        self._set_pretty_plain(f"Formatting {human_size(response.size)}…")
+        note = f"Formatting {human_size(response.size)}…"
+        self._set_pretty_plain(note)
+        self._set_raw_plain(note)
         generation = self._generation
         job = RenderJob(generation, render)
         job.signals.done.connect(self._on_rendered)
@@ -586,8 +633,9 @@ class ResponseView(QWidget):
             return  # the user moved on to another response meanwhile
         if isinstance(result, Exception):
             self._set_pretty_plain(f"Could not format the body: {result}")
+            self._set_raw_plain(f"Could not show the body: {result}. Save body… keeps it.")
             return
-        assert isinstance(result, tuple)
+        assert isinstance(result, _Rendered)
         self._apply_render(result)
         self.find_bar.set_target(self._find_target())
 
@@ -603,18 +651,30 @@ class ResponseView(QWidget):
         else:
             self.message.emit(f"Saved {human_size(size)} to {path}")
 
-    def _apply_render(self, result: tuple[str, str | None]) -> None:
-        pretty, html = result
-        self._pretty_text = pretty
-        if html is None:
-            self._set_pretty_plain(pretty)
-        else:
-            self.pretty_rich.setHtml(html)
+    def _apply_render(self, result: _Rendered, *, raw: str | None = None) -> None:
+        """Show a render; ``raw`` is Raw's text when it needs no display lines."""
+        self._pretty_text = result.pretty
+        if result.html is not None:
+            self.pretty_rich.setHtml(result.html)
             self.pretty_stack.setCurrentWidget(self.pretty_rich)
+        elif result.pretty_lines is not None:
+            self.pretty_lines.set_lines(result.pretty_lines)
+            self.pretty_stack.setCurrentWidget(self.pretty_lines)
+        else:
+            self._set_pretty_plain(result.pretty)
+        if result.raw_lines is not None:
+            self.raw_lines.set_lines(result.raw_lines)
+            self.raw_stack.setCurrentWidget(self.raw_lines)
+        else:
+            self._set_raw_plain(raw if raw is not None else result.pretty)
 
     def _set_pretty_plain(self, text: str) -> None:
         self.pretty_plain.setPlainText(text)
         self.pretty_stack.setCurrentWidget(self.pretty_plain)
+
+    def _set_raw_plain(self, text: str) -> None:
+        self.raw_view.setPlainText(text)
+        self.raw_stack.setCurrentWidget(self.raw_view)
 
 
 def _default_name(response: RpcResponse) -> str:

@@ -7,14 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRunnable, Qt, QThreadPool
+from PySide6.QtCore import QPoint, QRunnable, Qt, QThreadPool
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
-from explorer.ui.response_view import RAW_LIMIT, RICH_TEXT_LIMIT, ResponseView
+from explorer.ui.response_view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
 
 pytestmark = pytest.mark.gui
 
@@ -54,7 +55,7 @@ def test_status_line_shows_code_time_size_and_request_id(view: ResponseView) -> 
 def test_a_big_body_is_formatted_off_the_ui_thread(qtbot: QtBot, view: ResponseView) -> None:
     rows = [{"id": i, "name": f"Employee {i}", "note": "x" * 40} for i in range(60_000)]
     body = json.dumps({"data": rows}).encode()
-    assert len(body) > RICH_TEXT_LIMIT and len(body) > RAW_LIMIT
+    assert len(body) > RICH_TEXT_LIMIT and len(body) > PLAIN_TEXT_LIMIT
 
     view.show_exchange(exchange(200, body))
     # show_exchange returned before the formatting was done: the window stayed responsive.
@@ -62,10 +63,9 @@ def test_a_big_body_is_formatted_off_the_ui_thread(qtbot: QtBot, view: ResponseV
     assert view.pretty_text().startswith("Formatting")
 
     qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    assert view.pretty_stack.currentWidget() is view.pretty_plain  # too big for colours
+    assert view.pretty_stack.currentWidget() is view.pretty_lines  # too big for colours
     assert '"name": "Employee 59999"' in view.pretty_text()
-    raw = view.raw_view.toPlainText()
-    assert "the rest is not shown here" in raw and len(raw) < RAW_LIMIT + 500
+    assert view.raw_text() == body.decode()  # all of it, not a truncated preview
 
 
 def test_a_stale_render_does_not_overwrite_a_newer_response(
@@ -167,3 +167,101 @@ def test_a_failed_save_says_why_in_the_status_bar(
     with qtbot.waitSignal(view.message, timeout=30_000, check_params_cb=lambda t: "Could" in t):
         view.save_body_as()
     assert not target.exists()
+
+
+TEN_MB = 10 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def ten_mb_body() -> bytes:
+    """About 10 MB of compact JSON, as a list action sends it; a needle in the last record."""
+    rows = [
+        {"id": f"emp_{i:06d}", "name": f"Employee {i}", "team": f"team-{i % 40}", "pad": "x" * 60}
+        for i in range(TEN_MB // 120)
+    ]
+    rows[-1]["name"] = "Needle Lastperson"
+    body = json.dumps({"data": rows, "next": None}, separators=(",", ":")).encode()
+    assert len(body) > TEN_MB * 0.9
+    return body
+
+
+def shown(view: ResponseView) -> ResponseView:
+    view.tabs.setCurrentIndex(0)
+    return view
+
+
+def test_a_10_mb_body_shows_its_first_and_last_lines(
+    qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
+) -> None:
+    view.show_exchange(exchange(200, ten_mb_body))
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
+    lines = view.pretty_lines
+    assert view.pretty_stack.currentWidget() is lines
+    model = lines.model()
+    assert model.index(0, 0).data() == "{"
+    assert model.index(1, 0).data() == '  "data": ['
+    assert model.index(model.rowCount() - 1, 0).data() == "}"
+    assert model.index(model.rowCount() - 2, 0).data() == '  "next": null'
+    # Scrolled to the end, the last lines are what the view draws.
+    lines.scrollToBottom()
+    bottom = lines.indexAt(lines.viewport().rect().bottomLeft() - QPoint(0, 5))
+    assert bottom.row() >= model.rowCount() - 3
+    assert json.loads(view.pretty_text()) == json.loads(ten_mb_body)
+
+
+def test_find_in_a_10_mb_body_reaches_the_last_record_and_wraps(
+    qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
+) -> None:
+    view.show_exchange(exchange(200, ten_mb_body))
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
+    view.open_find()
+    bar = view.find_bar
+    qtbot.keyClicks(bar.edit, "needle lastPERSON")  # case does not matter, as in small bodies
+    assert bar.result_label.text() == ""
+    lines = view.pretty_lines
+    row = lines.currentIndex().row()
+    assert "Needle Lastperson" in lines.model().index(row, 0).data()
+    assert row > lines.model().rowCount() - 20
+    # The match is on screen: the view scrolled there.
+    assert lines.viewport().rect().contains(lines.visualRect(lines.currentIndex()))
+    assert lines.match_in_row(row) is not None
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)  # the only match: wraps onto itself
+    assert lines.currentIndex().row() == row
+    bar.edit.setText("zz-not-in-the-body")
+    assert bar.result_label.text() == "No matches"
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert bar.isHidden()
+
+
+def test_raw_shows_a_10_mb_single_line_in_display_rows(
+    qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
+) -> None:
+    view.show_exchange(exchange(200, ten_mb_body))
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
+    view.tabs.setCurrentIndex(1)
+    raw = view.raw_lines
+    assert view.raw_stack.currentWidget() is raw
+    assert view.raw_text() == ten_mb_body.decode()
+    rows = raw.model().lines.rows
+    assert len(rows) > 1000 and max(map(len, rows)) <= 2000  # cut for display only
+    assert "".join(rows) == ten_mb_body.decode()
+    # Find works on the Raw tab too, and copying takes the exact body.
+    view.open_find()
+    view.find_bar.edit.setText("Needle Lastperson")
+    assert view.find_bar.result_label.text() == ""
+    raw.selectAll()
+    raw.copy_selection()
+    assert QGuiApplication.clipboard().text() == ten_mb_body.decode()
+
+
+def test_copying_lines_of_a_big_body_copies_the_text(qtbot: QtBot, view: ResponseView) -> None:
+    rows = [{"id": i, "name": f"Employee {i}"} for i in range(5000)]
+    view.show_exchange(exchange(200, json.dumps({"data": rows}).encode()))
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
+    lines = view.pretty_lines
+    assert view.pretty_stack.currentWidget() is lines
+    lines.setFocus()
+    lines.selectRow(2)
+    qtbot.keyClick(lines, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(lines, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == '    {\n      "id": 0,'

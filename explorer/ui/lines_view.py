@@ -1,0 +1,226 @@
+"""A read-only view of a very long text that shows instantly: one row per display line.
+
+``QPlainTextEdit.setPlainText`` of a 10 MB response (17 MB, 726,000 lines once pretty-printed)
+blocks the UI thread for 2.5 s while it builds its document. ``LinesView`` is a table over
+a one-column model of the lines, prepared off the UI thread as ``TextLines``: Qt asks only
+for the rows on screen, so showing, scrolling and finding take milliseconds at any size.
+
+Selection and copy work on whole lines (Ctrl+C, Ctrl+A, the context menu); copying takes the
+exact text, also where a long line is shown cut into several rows. ``find`` searches the
+Python string and scrolls to the match, which is painted highlighted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from explorer.core.render import TextLines, display_lines
+from explorer.ui.json_editor import monospace_font
+
+_Index = QModelIndex | QPersistentModelIndex
+MATCH_COLOUR = QColor(255, 200, 0, 130)  # over the text, readable in light and dark themes
+
+
+class LinesModel(QAbstractTableModel):
+    """One column: row ``i`` is ``lines.rows[i]``. A thin adapter over ``TextLines``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines = display_lines("")
+
+    @property
+    def lines(self) -> TextLines:
+        return self._lines
+
+    def set_lines(self, lines: TextLines) -> None:
+        self.beginResetModel()
+        self._lines = lines
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._lines.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
+            return self._lines.rows[index.row()]
+        return None
+
+
+class _LineDelegate(QStyledItemDelegate):
+    """Paints a row as the style does, plus the find match over its characters."""
+
+    def __init__(self, view: LinesView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().paint(painter, option, index)
+        match = self._view.match_in_row(index.row())
+        if match is None:
+            return
+        column, length = match
+        text = self._view.model().lines.rows[index.row()]
+        metrics = option.fontMetrics
+        style = self._view.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._view) + 1
+        rect = option.rect
+        left = rect.left() + margin + metrics.horizontalAdvance(text[:column])
+        width = metrics.horizontalAdvance(text[column : column + length])
+        painter.fillRect(left, rect.top(), max(width, 2), rect.height(), MATCH_COLOUR)
+
+
+class LinesView(QTableView):
+    """Shows ``TextLines``; whole-line selection and copy; ``find`` with a painted match."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = LinesModel()
+        self.setModel(self._model)
+        self._match: tuple[int, int] | None = None  # (offset in the text, length)
+        self.setFont(monospace_font())
+        self.setItemDelegate(_LineDelegate(self))
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTabKeyNavigation(False)
+        self.horizontalHeader().hide()
+        rows = self.verticalHeader()
+        rows.hide()
+        # Fixed heights: the view never asks 726,000 rows for their size.
+        rows.setMinimumSectionSize(1)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 2)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        copy = QAction("Copy", self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selection)
+        select_all = QAction("Select all", self)
+        select_all.setShortcut(QKeySequence.StandardKey.SelectAll)
+        select_all.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        select_all.triggered.connect(self.selectAll)
+        self.addActions([copy, select_all])
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    # -- content ---------------------------------------------------------------------------------
+    def model(self) -> LinesModel:
+        return self._model
+
+    def set_lines(self, lines: TextLines) -> None:
+        """Show ``lines`` (built with ``display_lines`` off the UI thread), from the top."""
+        self._match = None
+        self._model.set_lines(lines)
+        metrics = self.fontMetrics()
+        # From the longest row, never by measuring rows (that would visit all of them).
+        width = metrics.horizontalAdvance("M") * (lines.longest + 2) + 12
+        self.setColumnWidth(0, max(width, self.viewport().width()))
+        self.scrollToTop()
+
+    def set_text(self, text: str) -> None:
+        """Show a short text (cut into lines here, on the calling thread)."""
+        self.set_lines(display_lines(text))
+
+    def text(self) -> str:
+        return self._model.lines.text
+
+    def selected_text(self) -> str:
+        """The selected lines as in the text (rows of one long line are not split)."""
+        selection = self.selectionModel().selection()
+        ranges = sorted(
+            (part.top(), part.bottom())
+            for part in (selection.at(i) for i in range(selection.count()))
+            if part.isValid()
+        )
+        merged: list[list[int]] = []
+        for top, bottom in ranges:  # whole rows: ranges, never one index per row
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], bottom)
+            else:
+                merged.append([top, bottom])
+        lines = self._model.lines
+        return "\n".join(lines.span(top, bottom) for top, bottom in merged)
+
+    def copy_selection(self) -> None:
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    # -- find ------------------------------------------------------------------------------------
+    def find_text(self, needle: str, *, backward: bool = False, from_start: bool = False) -> bool:
+        """Move the match to the next (previous) occurrence of ``needle``, ignoring case and
+        wrapping around; ``from_start`` searches from the current match's start (so typing
+        more letters keeps a match in place). Returns whether there is one."""
+        lines = self._model.lines
+        if self._match is not None:
+            start, length = self._match
+            origin = start if (backward or from_start) else start + max(length, 1)
+        else:
+            current = self.currentIndex()
+            origin = lines.starts[current.row()] if current.isValid() else 0
+        found = lines.find(needle, origin, backward=backward)
+        if found < 0:
+            self._match = None
+            self.viewport().update()
+            return False
+        self._match = (found, len(needle))
+        row = lines.row_of(found)
+        index = self._model.index(row, 0)
+        self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._show_column(row, found - lines.starts[row], len(needle))
+        self.viewport().update()
+        return True
+
+    def match_in_row(self, row: int) -> tuple[int, int] | None:
+        """``(column, length)`` of the find match within ``row``, if it is there."""
+        if self._match is None:
+            return None
+        lines = self._model.lines
+        start, length = self._match
+        row_start = lines.starts[row]
+        row_end = row_start + len(lines.rows[row])
+        if start + length <= row_start or start >= row_end:
+            return None
+        column = max(0, start - row_start)
+        return column, min(start + length, row_end) - row_start - column
+
+    def clear_match(self) -> None:
+        self._match = None
+        self.viewport().update()
+
+    def _show_column(self, row: int, column: int, length: int) -> None:
+        """Scroll sideways so that the match in a long line is in view."""
+        metrics = self.fontMetrics()
+        text = self._model.lines.rows[row]
+        left = metrics.horizontalAdvance(text[:column])
+        right = left + metrics.horizontalAdvance(text[column : column + length]) + 16
+        bar = self.horizontalScrollBar()
+        visible = self.viewport().width()
+        if left < bar.value() or right > bar.value() + visible:
+            bar.setValue(max(0, left - visible // 3))
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, 300)
