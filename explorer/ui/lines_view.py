@@ -16,10 +16,18 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRectF,
     QSize,
     Qt,
 )
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFontMetricsF,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -35,6 +43,7 @@ from explorer.ui.json_editor import monospace_font
 
 _Index = QModelIndex | QPersistentModelIndex
 MATCH_COLOUR = QColor(255, 200, 0, 130)  # over the text, readable in light and dark themes
+TEXT_MARGIN = 4  # pixels left of the text
 
 
 class LinesModel(QAbstractTableModel):
@@ -66,26 +75,44 @@ class LinesModel(QAbstractTableModel):
 
 
 class _LineDelegate(QStyledItemDelegate):
-    """Paints a row as the style does, plus the find match over its characters."""
+    """Paints a row's visible characters only, and the find match over them.
+
+    The style's own painting lays out the whole row: 1 ms for a 2,000-character row of Raw,
+    40 ms for a screenful. The font is monospaced, so the characters in view follow from the
+    horizontal scroll position.
+    """
 
     def __init__(self, view: LinesView) -> None:
         super().__init__(view)
         self._view = view
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        super().paint(painter, option, index)
-        match = self._view.match_in_row(index.row())
-        if match is None:
-            return
-        column, length = match
-        text = self._view.model().lines.rows[index.row()]
-        metrics = option.fontMetrics
-        style = self._view.style()
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._view) + 1
+        view = self._view
         rect = option.rect
-        left = rect.left() + margin + metrics.horizontalAdvance(text[:column])
-        width = metrics.horizontalAdvance(text[column : column + length])
-        painter.fillRect(left, rect.top(), max(width, 2), rect.height(), MATCH_COLOUR)
+        palette = option.palette
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, palette.highlight())
+            pen = palette.highlightedText().color()
+        else:
+            pen = palette.text().color()
+        text = view.model().lines.rows[index.row()]
+        advance = view.char_width()
+        left = rect.left() + TEXT_MARGIN
+        first = max(0, int(-left / advance))  # the first character in view (x >= 0)
+        count = int(view.viewport().width() / advance) + 2
+        match = view.match_in_row(index.row())
+        if match is not None:
+            column, length = match
+            painter.fillRect(
+                QRectF(left + column * advance, rect.top(), length * advance, rect.height()),
+                MATCH_COLOUR,
+            )
+        painter.setPen(pen)
+        painter.drawText(
+            QRectF(left + first * advance, rect.top(), (count + 1) * advance, rect.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text[first : first + count],
+        )
 
 
 class LinesView(QTableView):
@@ -133,9 +160,8 @@ class LinesView(QTableView):
         """Show ``lines`` (built with ``display_lines`` off the UI thread), from the top."""
         self._match = None
         self._model.set_lines(lines)
-        metrics = self.fontMetrics()
         # From the longest row, never by measuring rows (that would visit all of them).
-        width = metrics.horizontalAdvance("M") * (lines.longest + 2) + 12
+        width = int(self.char_width() * (lines.longest + 2)) + 2 * TEXT_MARGIN
         self.setColumnWidth(0, max(width, self.viewport().width()))
         self.scrollToTop()
 
@@ -145,6 +171,10 @@ class LinesView(QTableView):
 
     def text(self) -> str:
         return self._model.lines.text
+
+    def char_width(self) -> float:
+        """The advance of one character of the (monospaced) font, in pixels."""
+        return max(1.0, QFontMetricsF(self.font()).horizontalAdvance("M"))
 
     def selected_text(self) -> str:
         """The selected lines as in the text (rows of one long line are not split)."""
@@ -190,7 +220,7 @@ class LinesView(QTableView):
         index = self._model.index(row, 0)
         self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
         self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self._show_column(row, found - lines.starts[row], len(needle))
+        self._show_column(found - lines.starts[row], len(needle))
         self.viewport().update()
         return True
 
@@ -211,12 +241,10 @@ class LinesView(QTableView):
         self._match = None
         self.viewport().update()
 
-    def _show_column(self, row: int, column: int, length: int) -> None:
+    def _show_column(self, column: int, length: int) -> None:
         """Scroll sideways so that the match in a long line is in view."""
-        metrics = self.fontMetrics()
-        text = self._model.lines.rows[row]
-        left = metrics.horizontalAdvance(text[:column])
-        right = left + metrics.horizontalAdvance(text[column : column + length]) + 16
+        left = int(column * self.char_width())
+        right = left + int(length * self.char_width()) + 16
         bar = self.horizontalScrollBar()
         visible = self.viewport().width()
         if left < bar.value() or right > bar.value() + visible:
