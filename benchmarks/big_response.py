@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QTextEdit
+from PySide6.QtWidgets import QAbstractScrollArea, QPlainTextEdit, QStackedWidget, QTextEdit
 
 from benchmarks.measure import (
     STALL_TARGET_MS,
@@ -49,6 +49,7 @@ from benchmarks.measure import (
 )
 
 if TYPE_CHECKING:
+    from explorer.ui.lines_view import LinesView
     from explorer.ui.main_window import MainWindow
 
 TARGET_BYTES = 10 * 1024 * 1024
@@ -165,8 +166,14 @@ def build_window(home: Path, base_url: str) -> MainWindow:
     return window
 
 
-def _showing_big(widget: QPlainTextEdit | QTextEdit, stack: QStackedWidget) -> Callable[[], bool]:
+def _showing_big(
+    widget: QPlainTextEdit | QTextEdit | LinesView, stack: QStackedWidget
+) -> Callable[[], bool]:
     """At paint time: is ``widget`` the visible page and does it hold the formatted body?"""
+    from explorer.ui.lines_view import LinesView
+
+    if isinstance(widget, LinesView):
+        return lambda: stack.currentWidget() is widget and len(widget.text()) > 100_000
     return lambda: stack.currentWidget() is widget and widget.document().characterCount() > 100_000
 
 
@@ -181,7 +188,11 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     pretty_rich = PaintStamps(
         view.pretty_rich.viewport(), _showing_big(view.pretty_rich, view.pretty_stack)
     )
-    raw = PaintStamps(view.raw_view.viewport())
+    pretty_lines = PaintStamps(
+        view.pretty_lines.viewport(), _showing_big(view.pretty_lines, view.pretty_stack)
+    )
+    pretty_all = (pretty_plain, pretty_rich, pretty_lines)
+    raw = PaintStamps(view.raw_lines.viewport())  # a big body's Raw is a LinesView
     window.show()
     heartbeat.start()
     handle = window.windowHandle()
@@ -197,7 +208,7 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     QTimer.singleShot(0, window.send)
 
     def visible() -> float | None:
-        stamps = [s for s in (pretty_plain.first_showing, pretty_rich.first_showing) if s]
+        stamps = [s.first_showing for s in pretty_all if s.first_showing]
         return min(stamps) if stamps else None
 
     if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
@@ -220,9 +231,9 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
 
     # -- scroll the Pretty tab to its end ----------------------------------------------------
     target = view.pretty_stack.currentWidget()
-    assert isinstance(target, QPlainTextEdit | QTextEdit)
+    assert isinstance(target, QAbstractScrollArea)
     bar = target.verticalScrollBar()
-    stamps = pretty_plain if target is view.pretty_plain else pretty_rich
+    stamps = next(s for s in pretty_all if s.parent() is target.viewport())
     record(metrics, "scroll", phase(lambda: bar.setValue(bar.maximum()), stamps.first_after))
 
     # -- switch to the Raw tab ---------------------------------------------------------------
@@ -251,8 +262,8 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     entry_id = pane.model.rows()[0].id
     pane.view.selectionModel().clear()
     settle(heartbeat, 100)
-    pretty_plain.reset()
-    pretty_rich.reset()
+    for paints in pretty_all:
+        paints.reset()
     reopened = time_action(
         heartbeat,
         lambda: pane.select_entry(entry_id),
