@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import threading
@@ -99,21 +100,26 @@ class HistoryEntry:
             raise ValueError("missing or invalid id")
         if not isinstance(started, str):
             raise ValueError("missing started_at")
+        # Inline type checks rather than a helper call per field: this runs 10,000 times when
+        # the app opens, and the calls were most of the cost.
         get = data.get
-        status, size = _number(get("status")), _number(get("size"))
+        profile, action, account_id = get("profile"), get("action"), get("account_id")
+        status, status_class, size = get("status"), get("status_class"), get("size")
+        total_ms, request_id, failure = get("total_ms"), get("request_id"), get("failure")
+        base_url = get("base_url")
         return cls(
             id=entry_id,
             started_at=started,
-            profile=_text(get("profile")),
-            action=_text(get("action")),
-            account_id=_text(get("account_id")),
-            status=int(status) if status is not None else None,
-            status_class=_text(get("status_class")) or "none",
-            total_ms=_number(get("total_ms")),
-            size=int(size) if size is not None else None,
-            request_id=_optional_text(get("request_id")),
-            failure=_optional_text(get("failure")),
-            base_url=_text(get("base_url")),
+            profile=profile if type(profile) is str else "",
+            action=action if type(action) is str else "",
+            account_id=account_id if type(account_id) is str else "",
+            status=status if type(status) is int else _whole(status),
+            status_class=status_class if type(status_class) is str and status_class else "none",
+            total_ms=float(total_ms) if type(total_ms) is int or type(total_ms) is float else None,
+            size=size if type(size) is int else _whole(size),
+            request_id=request_id if type(request_id) is str else None,
+            failure=failure if type(failure) is str else None,
+            base_url=base_url if type(base_url) is str else "",
         )
 
     @cached_property
@@ -144,18 +150,12 @@ class HistoryEntry:
         return all(word in haystack for word in text.casefold().split())
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _optional_text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def _whole(value: object) -> int | None:
+    """A JSON number written as a float (``200.0``) as an int; anything else (``true``, text,
+    infinity) as missing."""
+    if type(value) is float and math.isfinite(value):
+        return int(value)
+    return None
 
 
 class HistoryStore:

@@ -340,3 +340,19 @@ def test_reading_while_another_thread_adds_and_trims(
     assert [e.id for e in HistoryStore(tmp_path / "history").entries()] == [
         e.id for e in exchanges[:-6:-1]
     ]
+
+
+def test_an_index_line_edited_by_hand_is_read_with_sane_types(tmp_path: Path) -> None:
+    """Numbers written as floats are whole again; a wrong type reads as missing, never as a
+    crash or a bogus value (``true`` is not a size, ``Infinity`` not a status)."""
+    (tmp_path / "a1.json").write_text("{}")
+    (tmp_path / "a2.json").write_text("{}")
+    (tmp_path / INDEX_NAME).write_text(
+        '{"id":"a1","started_at":"2026-01-01T00:00:00Z","status":404.0,"size":true,'
+        '"total_ms":12,"action":7,"status_class":"","request_id":["x"]}\n'
+        '{"id":"a2","started_at":"2026-01-01T00:00:01Z","status":Infinity,"size":2048.0}\n'
+    )
+    second, first = HistoryStore(tmp_path).entries()
+    assert (first.status, first.size, first.total_ms) == (404, None, 12.0)
+    assert (first.action, first.status_class, first.request_id) == ("", "none", None)
+    assert (second.status, second.size) == (None, 2048)
