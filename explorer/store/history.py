@@ -34,6 +34,7 @@ from typing import Any
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.core.request import RpcRequest
 from explorer.store.files import NEW_FILE_MODE, StoreFileError, read_json, write_atomic
 
 INDEX_NAME = "index.jsonl"
@@ -272,6 +273,42 @@ class HistoryStore:
             HistoryEntryMissing: the entry was deleted or trimmed, or its files vanished.
             StoreFileError: the entry file is damaged.
         """
+        path, data = self._read_entry(entry_id)
+        body: bytes | None = None
+        body_file = data.get("body_file")
+        if isinstance(body_file, str):
+            body_path = self.directory / f"{entry_id}.body"
+            try:
+                body = body_path.read_bytes()
+            except OSError as exc:
+                raise HistoryEntryMissing(
+                    f"The response body of history entry {entry_id} is missing ({body_path}); "
+                    "send the request again to see it."
+                ) from exc
+        try:
+            return Exchange.from_dict(data, body=body)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise StoreFileError(path, message=f"is not a readable saved exchange ({exc})") from exc
+
+    def load_request(self, entry_id: str) -> RpcRequest:
+        """Only the request of an entry, as it was sent: what a replay needs.
+
+        Cheaper than ``load`` for a big download: the response body is neither read nor
+        parsed (and a lost body file does not stop the request from being replayed).
+
+        Raises:
+            HistoryEntryMissing: the entry was deleted or trimmed, or its file vanished.
+            StoreFileError: the entry file is damaged.
+        """
+        path, data = self._read_entry(entry_id)
+        request = data.get("request")
+        try:
+            return RpcRequest.from_dict(request if isinstance(request, dict) else {})
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise StoreFileError(path, message=f"is not a readable saved request ({exc})") from exc
+
+    def _read_entry(self, entry_id: str) -> tuple[Path, dict[str, Any]]:
+        """The entry file's path and its JSON object."""
         if entry_id not in self:
             raise HistoryEntryMissing(
                 f"History entry {entry_id} is no longer in the history (it was deleted or "
@@ -289,21 +326,7 @@ class HistoryStore:
             raise
         if not isinstance(data, dict):
             raise StoreFileError(path, message="is not a saved exchange (expected an object)")
-        body: bytes | None = None
-        body_file = data.get("body_file")
-        if isinstance(body_file, str):
-            body_path = self.directory / f"{entry_id}.body"
-            try:
-                body = body_path.read_bytes()
-            except OSError as exc:
-                raise HistoryEntryMissing(
-                    f"The response body of history entry {entry_id} is missing ({body_path}); "
-                    "send the request again to see it."
-                ) from exc
-        try:
-            return Exchange.from_dict(data, body=body)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise StoreFileError(path, message=f"is not a readable saved exchange ({exc})") from exc
+        return path, data
 
     # -- writing -------------------------------------------------------------------------
     @property

@@ -432,9 +432,9 @@ class HistoryPane(QWidget):
     def _open(self, entry: HistoryEntry | None) -> None:
         if entry is None:
             return
-        exchange = self._load(entry)
-        if exchange is not None:
-            self.open_in_editor.emit(exchange.request)
+        request = self._load_request(entry)
+        if request is not None:
+            self.open_in_editor.emit(request)
 
     def selected_requests(self) -> list[RpcRequest]:
         """The requests of the selected entries as they were sent, oldest first.
@@ -443,9 +443,9 @@ class HistoryPane(QWidget):
         """
         requests = []
         for entry in sorted(self.selected_entries(), key=lambda e: e.started_at):
-            exchange = self._load(entry)
-            if exchange is not None:
-                requests.append(exchange.request)
+            request = self._load_request(entry)
+            if request is not None:
+                requests.append(request)
         return requests
 
     def save_selected_to_collection(self) -> None:
@@ -609,6 +609,14 @@ class HistoryPane(QWidget):
     def wait_for_loads(self) -> None:
         """Wait for entries being read in the background (for tests and closing)."""
         self._load_pool.waitForDone(-1)
+
+    def _load_request(self, entry: HistoryEntry) -> RpcRequest | None:
+        """Only the request (no response body to read or parse: quick even for 10 MB)."""
+        try:
+            return self.store.load_request(entry.id)
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._show_error(f"Could not read this entry: {exc}")
+            return None
 
     def _load(self, entry: HistoryEntry) -> Exchange | None:
         try:

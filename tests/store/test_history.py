@@ -356,3 +356,19 @@ def test_an_index_line_edited_by_hand_is_read_with_sane_types(tmp_path: Path) ->
     assert (first.status, first.size, first.total_ms) == (404, None, 12.0)
     assert (first.action, first.status_class, first.request_id) == ("", "none", None)
     assert (second.status, second.size) == (None, 2048)
+
+
+def test_the_request_of_a_big_entry_is_read_without_its_body(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    """Replaying needs the request only: it is read even when the body file is gone."""
+    store = HistoryStore(tmp_path)
+    entry = store.add(make_exchange("big_download", body=os.urandom(BODY_INLINE_LIMIT + 10)))
+    (tmp_path / f"{entry.id}.body").unlink()
+    request = store.load_request(entry.id)
+    assert request.action == "big_download"
+    with pytest.raises(HistoryEntryMissing):
+        store.load(entry.id)
+    store.delete([entry.id])
+    with pytest.raises(HistoryEntryMissing):
+        store.load_request(entry.id)
