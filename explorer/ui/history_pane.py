@@ -143,6 +143,9 @@ class HistoryPane(QWidget):
         super().__init__(parent)
         self.store = store
         self._quiet = False  # True while add() selects its own row
+        # The selection as the user made it, kept while a filter hides some of it: clearing
+        # the filter brings it back. (selected ids, current id)
+        self._held: tuple[list[str], str | None] = ([], None)
         self.writer = HistoryWriter(store, self)
         self.writer.written.connect(self._on_written)
         self._select_after_write: deque[bool] = deque()
@@ -271,7 +274,7 @@ class HistoryPane(QWidget):
         self.view.addAction(self.delete_action)
         self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -359,7 +362,8 @@ class HistoryPane(QWidget):
                 self._forget_trimmed()
                 if select:
                     self._load_generation += 1  # the caller shows this exchange already
-                    self.select_entry(entry.id)
+                    if self.select_entry(entry.id):
+                        self._held = ([entry.id], entry.id)
             finally:
                 self._quiet = False
             self._refill_combos()
@@ -568,20 +572,28 @@ class HistoryPane(QWidget):
             # An empty account id is a real value (sent without one): only None is "any".
             account=self.account_combo.currentData(),
         )
-        kept = [e.id for e in self.selected_entries()]
-        current = self.current_entry()
         self._quiet = True
         try:
             if self.model.set_filter(history_filter):
-                self._reselect(kept, current.id if current else None)
+                self._reselect(*self._held)
         finally:
             self._quiet = False
         self._refresh_state()
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+        if not self._quiet:
+            self._hold_selection()
+
+    def _hold_selection(self) -> None:
+        current = self.current_entry()
+        self._held = ([e.id for e in self.selected_entries()], current.id if current else None)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._update_actions()
         if self._quiet:
             return
+        self._hold_selection()
         entry = self.model.entry_at(current)
         if entry is None:
             return

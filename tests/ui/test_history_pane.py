@@ -521,6 +521,8 @@ def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
         pane.filter_edit.clear()
     assert len(pane.shown_entries()) == 10_000
     assert pane.count_label.text() == "10000 entries"
+    assert pane.current_entry() == chosen  # hidden by the filter for a while, selected again
+    assert pane.selected_entries() == [chosen]
 
 
 def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: HistoryPane) -> None:
