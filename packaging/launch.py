@@ -6,6 +6,7 @@ needs: the few libraries it takes from the system (see ``packaging/README.md``) 
 a bare Linux, and a traceback about ``libGL.so.1`` would not tell the user what to install.
 """
 
+import multiprocessing
 import sys
 
 from explorer.__main__ import main
@@ -28,6 +29,10 @@ def _missing_system_library(error: ImportError) -> str | None:
 
 
 if __name__ == "__main__":
+    # The response view formats big bodies in a helper process (spawned: this executable
+    # again, with multiprocessing's arguments). In the bundle this call runs that helper
+    # and exits instead of opening a second window; elsewhere it does nothing.
+    multiprocessing.freeze_support()
     try:
         sys.exit(main())
     except ImportError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -207,28 +208,58 @@ def _formatter(dark: bool) -> HtmlFormatter[str]:
 
 
 @dataclass(frozen=True)
-class TextLines:
-    """A long text cut into display lines for a virtual view, prepared off the UI thread.
+class LineIndex:
+    """Where each display row of a text starts and ends (``text[starts[i]:ends[i]]``).
 
-    Row ``i`` shows ``rows[i]``, which starts at ``starts[i]`` in ``text``. Lines longer than
-    the display width are cut into several rows; that is display only: ``text`` is unchanged
-    and copying takes from it. ``folded`` is ``text`` in lower case for case-insensitive
-    find, or ``None`` when lowering changed the length (then find is case-sensitive).
+    Two arrays rather than a list of row strings: they cross from a helper process in
+    milliseconds, where unpickling 726,000 strings would hold the GIL for a tenth of a second.
+    """
+
+    starts: array[int]
+    ends: array[int]
+    longest: int  # the longest row, in characters
+
+
+@dataclass(frozen=True)
+class TextLines:
+    """A long text cut into display rows for a virtual view, prepared off the UI thread.
+
+    Lines longer than the display width are cut into several rows; that is display only:
+    ``text`` is unchanged and copying takes from it. ``folded`` is ``text`` in lower case for
+    case-insensitive find, or ``None`` when lowering changed the length (then find is
+    case-sensitive).
     """
 
     text: str
-    rows: list[str]
-    starts: list[int]
-    longest: int
+    index: LineIndex
     folded: str | None
+
+    @classmethod
+    def build(cls, text: str, index: LineIndex | None = None) -> TextLines:
+        """``text`` with its ``index`` (made here if not given) and its folded copy."""
+        return cls(text, index if index is not None else index_lines(text), fold_case(text))
+
+    @property
+    def row_count(self) -> int:
+        return len(self.index.starts)
+
+    @property
+    def longest(self) -> int:
+        return self.index.longest
+
+    def row(self, number: int) -> str:
+        return self.text[self.index.starts[number] : self.index.ends[number]]
+
+    def row_start(self, number: int) -> int:
+        return self.index.starts[number]
 
     def row_of(self, offset: int) -> int:
         """The row showing character ``offset`` of ``text``."""
-        return max(0, bisect_right(self.starts, offset) - 1)
+        return max(0, bisect_right(self.index.starts, offset) - 1)
 
     def span(self, first_row: int, last_row: int) -> str:
         """The text of rows ``first_row`` to ``last_row`` (inclusive), as in ``text``."""
-        return self.text[self.starts[first_row] : self.starts[last_row] + len(self.rows[last_row])]
+        return self.text[self.index.starts[first_row] : self.index.ends[last_row]]
 
     def find(self, needle: str, start: int, *, backward: bool = False) -> int:
         """The offset of the next match from ``start`` (or the previous one ending before
@@ -247,33 +278,38 @@ class TextLines:
 
 
 def display_lines(text: str, width: int = DISPLAY_WIDTH) -> TextLines:
-    """Cut ``text`` into rows of at most ``width`` characters, for ``TextLines``.
+    """``text`` cut into rows of at most ``width`` characters (see ``TextLines``).
 
     Costs a few hundred milliseconds for 17 MB, in steps that let other threads run: call it
-    on a worker thread.
+    off the UI thread for big texts.
     """
-    rows: list[str] = []
-    starts: list[int] = []
+    return TextLines.build(text, index_lines(text, width))
+
+
+def index_lines(text: str, width: int = DISPLAY_WIDTH) -> LineIndex:
+    """Where the rows of ``text`` start and end, lines cut every ``width`` characters."""
+    starts = array("q")
+    ends = array("q")
     longest = 0
     position = 0
     for line in _split_lines(text):
         size = len(line)
         if size <= width:
-            rows.append(line)
             starts.append(position)
+            ends.append(position + size)
             if size > longest:
                 longest = size
         else:
             for cut in range(0, size, width):
-                rows.append(line[cut : cut + width])
                 starts.append(position + cut)
+                ends.append(position + min(size, cut + width))
             longest = max(longest, width)
         position += size + 1
-    return TextLines(text, rows, starts, longest, _fold(text))
+    return LineIndex(starts, ends, longest)
 
 
 def _split_lines(text: str) -> list[str]:
-    """``text.split("\n")``, a megabyte at a time."""
+    """``text.split("\\n")``, a megabyte at a time."""
     lines: list[str] = []
     start = 0
     while True:
@@ -285,6 +321,46 @@ def _split_lines(text: str) -> list[str]:
         start = cut + 1
 
 
-def _fold(text: str) -> str | None:
+def fold_case(text: str) -> str | None:
+    """``text.lower()``, a megabyte at a time; ``None`` if that changes the length."""
     folded = "".join(text[i : i + _STEP].lower() for i in range(0, len(text), _STEP))
     return folded if len(folded) == len(text) else None
+
+
+@dataclass(frozen=True)
+class BodyLayout:
+    """What the response view shows of a body, prepared by ``layout_body``.
+
+    ``pretty`` is ``None`` when it is the raw text itself (a body that is not JSON). Either
+    ``html`` (highlighted, small) or ``pretty_index`` (display rows, big) is set; ``raw_index``
+    is set when the raw text is too long for a text edit.
+    """
+
+    pretty: str | None
+    html: str | None
+    pretty_index: LineIndex | None
+    raw_index: LineIndex | None
+
+
+def layout_body(
+    body: bytes,
+    encoding: str,
+    *,
+    is_json: bool,
+    dark: bool,
+    rich_limit: int,
+    plain_limit: int,
+) -> BodyLayout:
+    """Format ``body`` for display: all the heavy work of showing a response, in one call.
+
+    A pure function of picklable values, so that it can run in a helper process: there it
+    shares no GIL with the window, however long it takes.
+    """
+    raw = body.decode(encoding, errors="replace")
+    pretty = pretty_json(body) if is_json else raw
+    raw_index = index_lines(raw) if len(raw) > plain_limit else None
+    if len(pretty) <= rich_limit:
+        html = highlight_html(pretty, lexer="json" if is_json else "text", dark=dark)
+        return BodyLayout(pretty if is_json else None, html, None, raw_index)
+    pretty_index = raw_index if not is_json and raw_index is not None else index_lines(pretty)
+    return BodyLayout(pretty if is_json else None, None, pretty_index, raw_index)

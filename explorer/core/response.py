@@ -196,8 +196,13 @@ class RpcResponse:
     def header(self, name: str) -> str | None:
         return _header(self.headers, name)
 
+    @property
+    def encoding(self) -> str:
+        """The body's character set (from ``Content-Type``; UTF-8 when none is given)."""
+        return _charset(self.header("content-type") or "")
+
     def text(self) -> str:
-        return self.body.decode(_charset(self.header("content-type") or ""), errors="replace")
+        return self.body.decode(self.encoding, errors="replace")
 
     def raise_for_error(self) -> None:
         if not self.ok:

@@ -63,14 +63,14 @@ class LinesModel(QAbstractTableModel):
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._lines.rows)
+        return 0 if parent.isValid() else self._lines.row_count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 1
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and index.isValid():
-            return self._lines.rows[index.row()]
+            return self._lines.row(index.row())
         return None
 
 
@@ -95,7 +95,7 @@ class _LineDelegate(QStyledItemDelegate):
             pen = palette.highlightedText().color()
         else:
             pen = palette.text().color()
-        text = view.model().lines.rows[index.row()]
+        text = view.model().lines.row(index.row())
         advance = view.char_width()
         left = rect.left() + TEXT_MARGIN
         first = max(0, int(-left / advance))  # the first character in view (x >= 0)
@@ -209,7 +209,7 @@ class LinesView(QTableView):
             origin = start if (backward or from_start) else start + max(length, 1)
         else:
             current = self.currentIndex()
-            origin = lines.starts[current.row()] if current.isValid() else 0
+            origin = lines.row_start(current.row()) if current.isValid() else 0
         found = lines.find(needle, origin, backward=backward)
         if found < 0:
             self._match = None
@@ -220,7 +220,7 @@ class LinesView(QTableView):
         index = self._model.index(row, 0)
         self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
         self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self._show_column(found - lines.starts[row], len(needle))
+        self._show_column(found - lines.row_start(row), len(needle))
         self.viewport().update()
         return True
 
@@ -230,8 +230,8 @@ class LinesView(QTableView):
             return None
         lines = self._model.lines
         start, length = self._match
-        row_start = lines.starts[row]
-        row_end = row_start + len(lines.rows[row])
+        row_start = lines.row_start(row)
+        row_end = row_start + len(lines.row(row))
         if start + length <= row_start or start >= row_end:
             return None
         column = max(0, start - row_start)

@@ -11,6 +11,7 @@ Copy and Save body… always take the exact body.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -38,20 +39,14 @@ from PySide6.QtWidgets import (
 
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
-from explorer.core.render import (
-    HIGHLIGHT_LIMIT,
-    TextLines,
-    display_lines,
-    highlight_html,
-    pretty_json,
-)
+from explorer.core.render import HIGHLIGHT_LIMIT, BodyLayout, TextLines, layout_body
 from explorer.core.response import RpcResponse
 from explorer.store.files import write_atomic
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.json_editor import monospace_font
 from explorer.ui.lines_view import LinesView
 from explorer.ui.theme import status_colour
-from explorer.ui.worker import RenderJob
+from explorer.ui.worker import RenderJob, run_in_process
 
 SYNC_RENDER_LIMIT = 64 * 1024  # bodies up to this size are formatted without a thread hop
 # Up to this many characters Pretty is highlighted in a QTextEdit; ``setHtml`` costs the UI
@@ -77,20 +72,17 @@ FindTarget = TextView | LinesView
 
 
 class _Rendered:
-    """What ``RenderJob`` prepares for one body: the Pretty text with its HTML (small) or its
-    display lines (big), and Raw's display lines when Raw is too big for a text edit."""
+    """What the view shows of one body: Raw's text, the Pretty text with its HTML (small) or
+    its display lines (big), and Raw's display lines when Raw is too big for a text edit."""
 
-    def __init__(
-        self,
-        pretty: str,
-        html: str | None = None,
-        pretty_lines: TextLines | None = None,
-        raw_lines: TextLines | None = None,
-    ) -> None:
-        self.pretty = pretty
-        self.html = html
-        self.pretty_lines = pretty_lines
-        self.raw_lines = raw_lines
+    def __init__(self, layout: BodyLayout, raw: str) -> None:
+        self.raw = raw
+        self.pretty = layout.pretty if layout.pretty is not None else raw
+        self.html = layout.html
+        self.pretty_lines = (
+            TextLines.build(self.pretty, layout.pretty_index) if layout.pretty_index else None
+        )
+        self.raw_lines = TextLines.build(raw, layout.raw_index) if layout.raw_index else None
 
 
 class _FindEdit(QLineEdit):
@@ -599,24 +591,25 @@ class ResponseView(QWidget):
             self._set_pretty_plain("(empty body)")
             self._set_raw_plain("")
             return
-        body = response.body
-        is_json = response.kind == "json"
-        # The body is decoded on the worker too: 10 MB take the UI thread ~10 ms.
         decode = response.text
-        dark = self._dark
-        lexer = "json" if is_json else "text"
+        prepare = partial(  # picklable: it may run in the helper process
+            layout_body,
+            response.body,
+            response.encoding,
+            is_json=response.kind == "json",
+            dark=self._dark,
+            rich_limit=RICH_TEXT_LIMIT,
+            plain_limit=PLAIN_TEXT_LIMIT,
+        )
 
         def render() -> _Rendered:
-            raw = decode()
-            pretty = pretty_json(body) if is_json else raw
-            raw_lines = display_lines(raw) if len(raw) > PLAIN_TEXT_LIMIT else None
-            if len(pretty) <= RICH_TEXT_LIMIT:
-                html = highlight_html(pretty, lexer=lexer, dark=dark)
-                return _Rendered(pretty, html=html, raw_lines=raw_lines)
-            return _Rendered(pretty, pretty_lines=display_lines(pretty), raw_lines=raw_lines)
+            # The formatting in the helper process, which shares no GIL with the window;
+            # decoding and case folding here, on the pool thread (in short C calls).
+            layout = run_in_process(prepare)
+            return _Rendered(layout, decode())
 
         if response.size <= SYNC_RENDER_LIMIT:
-            self._apply_render(render(), raw=response.text())
+            self._apply_render(_Rendered(prepare(), decode()))
             return
         note = f"Formatting {human_size(response.size)}…"
         self._set_pretty_plain(note)
@@ -651,8 +644,7 @@ class ResponseView(QWidget):
         else:
             self.message.emit(f"Saved {human_size(size)} to {path}")
 
-    def _apply_render(self, result: _Rendered, *, raw: str | None = None) -> None:
-        """Show a render; ``raw`` is Raw's text when it needs no display lines."""
+    def _apply_render(self, result: _Rendered) -> None:
         self._pretty_text = result.pretty
         if result.html is not None:
             self.pretty_rich.setHtml(result.html)
@@ -666,7 +658,7 @@ class ResponseView(QWidget):
             self.raw_lines.set_lines(result.raw_lines)
             self.raw_stack.setCurrentWidget(self.raw_lines)
         else:
-            self._set_raw_plain(raw if raw is not None else result.pretty)
+            self._set_raw_plain(result.raw)
 
     def _set_pretty_plain(self, text: str) -> None:
         self.pretty_plain.setPlainText(text)

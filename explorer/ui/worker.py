@@ -9,9 +9,13 @@ down, so the worker returns at once instead of waiting for the server.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -21,6 +25,8 @@ from explorer.core.request import RpcRequest
 from explorer.runner import RunResult, run_requests
 from explorer.store.collections import SavedRequest
 from explorer.store.profiles import Profile
+
+_T = TypeVar("_T")
 
 
 class _JobSignals(QObject):
@@ -176,6 +182,49 @@ class RenderJob(QRunnable):
         except Exception as exc:  # show *something* rather than a spinner forever
             result = exc
         self.signals.done.emit(self._generation, result)
+
+
+_process_lock = threading.Lock()
+_process_pool: ProcessPoolExecutor | None = None
+
+
+def run_in_process(func: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+    """``func(*args, **kwargs)`` in the app's helper process; blocks the calling thread.
+
+    Threads share the GIL: pure-Python work on a pool thread (formatting a 10 MB body) makes
+    every Python call of the UI thread wait its turn, and the window stutters. A process
+    shares nothing. Call this from a pool thread (``RenderJob``), never the UI thread; ``func``
+    and its arguments must be picklable (a module-level function of plain values).
+
+    The process is started on first use (spawn: no forked Qt state; the bundle's entry point
+    calls ``multiprocessing.freeze_support()`` for it) and ends with the app. If no process
+    can be started, ``func`` runs on the calling thread: slower for the window, but it works.
+    """
+    global _process_pool
+    with _process_lock:
+        if _process_pool is None:
+            _process_pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        pool = _process_pool
+    try:
+        future = pool.submit(func, *args, **kwargs)
+    except (BrokenProcessPool, OSError, RuntimeError):  # cannot start, or the app is quitting
+        return _without_process(pool, func, *args, **kwargs)
+    try:
+        return future.result()
+    except BrokenProcessPool:  # the process died (func's own errors are re-raised as they are)
+        return _without_process(pool, func, *args, **kwargs)
+
+
+def _without_process(
+    pool: ProcessPoolExecutor, func: Callable[..., _T], /, *args: Any, **kwargs: Any
+) -> _T:
+    global _process_pool
+    with _process_lock:
+        if _process_pool is pool:
+            _process_pool = None  # the next call tries a new process
+    return func(*args, **kwargs)
 
 
 class _RunSignals(QObject):

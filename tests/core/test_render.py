@@ -11,8 +11,10 @@ import pytest
 from explorer.core.json_scanner import is_json, loads_in_steps
 from explorer.core.render import (
     HIGHLIGHT_LIMIT,
+    TextLines,
     display_lines,
     highlight_html,
+    layout_body,
     pretty_json,
     style_colors,
     style_css,
@@ -172,18 +174,36 @@ def test_a_big_body_is_pretty_printed_record_by_record_with_the_same_text() -> N
     assert pretty.count('"n": 1.10') == 500
 
 
+def rows(lines: TextLines) -> list[str]:
+    return [lines.row(i) for i in range(lines.row_count)]
+
+
 def test_display_lines_cut_long_lines_but_keep_the_text() -> None:
     text = "short\n" + "x" * 25 + "\n\nend"
     lines = display_lines(text, width=10)
-    assert lines.rows == ["short", "x" * 10, "x" * 10, "x" * 5, "", "end"]
+    assert rows(lines) == ["short", "x" * 10, "x" * 10, "x" * 5, "", "end"]
     assert lines.longest == 10
-    assert [
-        text[s : s + len(r)] for s, r in zip(lines.starts, lines.rows, strict=True)
-    ] == lines.rows
     assert lines.span(0, 3) == "short\n" + "x" * 25
     assert lines.row_of(text.index("end")) == 5
-    assert display_lines("").rows == [""]
-    assert display_lines("a\n").rows == ["a", ""]
+    assert rows(display_lines("")) == [""]
+    assert rows(display_lines("a\n")) == ["a", ""]
+
+
+def test_layout_body_formats_small_bodies_with_colours_and_big_ones_as_rows() -> None:
+    small = layout_body(
+        b'{"a":1}', "utf-8", is_json=True, dark=False, rich_limit=100, plain_limit=10
+    )
+    assert small.pretty == '{\n  "a": 1\n}' and small.html and small.pretty_index is None
+    assert small.raw_index is None  # 7 characters: a text edit shows them
+    body = json.dumps({"data": [{"n": i} for i in range(100)]}).encode()
+    big = layout_body(body, "utf-8", is_json=True, dark=False, rich_limit=100, plain_limit=10)
+    assert big.html is None and big.pretty is not None and big.pretty_index and big.raw_index
+    pretty = TextLines.build(big.pretty, big.pretty_index)
+    assert rows(pretty)[:3] == ["{", '  "data": [', "    {"] and rows(pretty)[-1] == "}"
+    text = layout_body(
+        b"a\nb" * 50, "latin-1", is_json=False, dark=True, rich_limit=10, plain_limit=10
+    )
+    assert text.pretty is None and text.pretty_index == text.raw_index  # Pretty is Raw
 
 
 def test_find_in_display_lines_ignores_case_and_wraps_around() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.ui.response_view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
+from explorer.ui.worker import run_in_process
 
 pytestmark = pytest.mark.gui
 
@@ -242,7 +244,8 @@ def test_raw_shows_a_10_mb_single_line_in_display_rows(
     raw = view.raw_lines
     assert view.raw_stack.currentWidget() is raw
     assert view.raw_text() == ten_mb_body.decode()
-    rows = raw.model().lines.rows
+    lines = raw.model().lines
+    rows = [lines.row(i) for i in range(lines.row_count)]
     assert len(rows) > 1000 and max(map(len, rows)) <= 2000  # cut for display only
     assert "".join(rows) == ten_mb_body.decode()
     # Find works on the Raw tab too, and copying takes the exact body.
@@ -265,3 +268,10 @@ def test_copying_lines_of_a_big_body_copies_the_text(qtbot: QtBot, view: Respons
     qtbot.keyClick(lines, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(lines, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == '    {\n      "id": 0,'
+
+
+def test_the_formatting_helper_is_another_process_and_its_errors_come_back() -> None:
+    # Another process shares no GIL with the window (see run_in_process).
+    assert run_in_process(os.getpid) != os.getpid()
+    with pytest.raises(json.JSONDecodeError):
+        run_in_process(json.loads, "{not json")
