@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -55,6 +56,18 @@ HEADERS = {
 }
 
 _NUMERIC = (Column.STATUS, Column.DURATION, Column.SIZE)
+
+# A value that sorts naturally, per column; missing numbers sort before every real one, in
+# either direction consistently. One small function per column (no dispatch per call): a
+# sort calls it 10,000 times.
+SORT_KEYS: dict[Column, Callable[[HistoryEntry], Any]] = {
+    Column.TIME: attrgetter("started_at"),
+    Column.STATUS: lambda e: -1 if e.status is None else e.status,
+    Column.ACTION: lambda e: e.action.lower(),
+    Column.ACCOUNT: lambda e: e.account_id.lower(),
+    Column.DURATION: lambda e: -1.0 if e.total_ms is None else e.total_ms,
+    Column.SIZE: lambda e: -1 if e.size is None else e.size,
+}
 
 
 # English month names whatever the C locale says, so the column width is predictable.
@@ -243,12 +256,11 @@ class HistoryModel(QAbstractTableModel):
         if self._sort_column < 0:
             return 0
         column = Column(self._sort_column)
-        key = self._sort_key(entry, column)
+        sort_key = SORT_KEYS[column]
+        key = sort_key(entry)
         if self._sort_order == Qt.SortOrder.DescendingOrder:
-            return bisect_left(
-                rows, _Descending(key), key=lambda e: _Descending(self._sort_key(e, column))
-            )
-        return bisect_left(rows, key, key=lambda e: self._sort_key(e, column))
+            return bisect_left(rows, _Descending(key), key=lambda e: _Descending(sort_key(e)))
+        return bisect_left(rows, key, key=sort_key)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column (``-1``: the store's order), keeping selections on their entries."""
@@ -276,7 +288,7 @@ class HistoryModel(QAbstractTableModel):
         # Python's sort is stable, also reversed: equal keys keep the newest first.
         return sorted(
             self._given,
-            key=lambda e: self._sort_key(e, column),
+            key=SORT_KEYS[column],
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
 
@@ -352,7 +364,7 @@ class HistoryModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:
-            return self._sort_key(entry, column)
+            return SORT_KEYS[column](entry)
         if role == ENTRY_ROLE:
             return entry
         return None
@@ -398,18 +410,3 @@ class HistoryModel(QAbstractTableModel):
         if column in (Column.ACTION, Column.ACCOUNT):
             return entry.action if column == Column.ACTION else entry.account_id
         return None
-
-    @staticmethod
-    def _sort_key(entry: HistoryEntry, column: Column) -> Any:
-        # Missing numbers sort before every real one, in either direction consistently.
-        if column == Column.TIME:
-            return entry.started_at
-        if column == Column.STATUS:
-            return entry.status if entry.status is not None else -1
-        if column == Column.ACTION:
-            return entry.action.lower()
-        if column == Column.ACCOUNT:
-            return entry.account_id.lower()
-        if column == Column.DURATION:
-            return entry.total_ms if entry.total_ms is not None else -1.0
-        return entry.size if entry.size is not None else -1
