@@ -602,10 +602,12 @@ class ResponseView(QWidget):
             plain_limit=PLAIN_TEXT_LIMIT,
         )
 
+        generation = self._generation
+
         def render() -> _Rendered:
             # The formatting in the helper process, which shares no GIL with the window;
             # decoding and case folding here, on the pool thread (in short C calls).
-            layout = run_in_process(prepare)
+            layout = run_in_process(prepare, abandoned=lambda: generation != self._generation)
             return _Rendered(layout, decode())
 
         if response.size <= SYNC_RENDER_LIMIT:
@@ -614,7 +616,6 @@ class ResponseView(QWidget):
         note = f"Formatting {human_size(response.size)}…"
         self._set_pretty_plain(note)
         self._set_raw_plain(note)
-        generation = self._generation
         job = RenderJob(generation, render)
         job.signals.done.connect(self._on_rendered)
         self._jobs[generation] = job.signals

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.ui.response_view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
-from explorer.ui.worker import run_in_process
+from explorer.ui.worker import Abandoned, run_in_process
 
 pytestmark = pytest.mark.gui
 
@@ -274,4 +276,15 @@ def test_the_formatting_helper_is_another_process_and_its_errors_come_back() -> 
     # Another process shares no GIL with the window (see run_in_process).
     assert run_in_process(os.getpid) != os.getpid()
     with pytest.raises(json.JSONDecodeError):
-        run_in_process(json.loads, "{not json")
+        run_in_process(partial(json.loads, "{not json"))
+
+
+def test_a_formatting_no_longer_wanted_is_dropped_before_it_starts() -> None:
+    busy = threading.Thread(target=run_in_process, args=(partial(time.sleep, 0.5),))
+    busy.start()
+    time.sleep(0.1)  # the helper is busy with the sleep: the next call has to wait its turn
+    try:
+        with pytest.raises(Abandoned):
+            run_in_process(partial(os.getpid), abandoned=lambda: True)
+    finally:
+        busy.join()
