@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.styles import get_style_by_name
-from pygments.token import Text
+from pygments.token import Keyword, Name, Number, String, Text, _TokenType
 from pygments.util import ClassNotFound
 
 from explorer.core.json_scanner import loads_in_steps
@@ -364,3 +365,44 @@ def layout_body(
         return BodyLayout(pretty if is_json else None, html, None, raw_index)
     pretty_index = raw_index if not is_json and raw_index is not None else index_lines(pretty)
     return BodyLayout(pretty if is_json else None, None, pretty_index, raw_index)
+
+
+# One line of pretty JSON, for colouring only the lines on screen: strings (keys when a colon
+# follows), numbers and constants. A line may be any slice of a document, so this is a
+# tokenizer, not a parser.
+_JSON_TOKEN = re.compile(
+    r'(?P<string>"(?:[^"\\]|\\.)*")(?P<key>\s*:)?'
+    r"|(?P<number>-?\d[\d.eE+-]*)"
+    r"|\b(?P<constant>true|false|null|NaN|Infinity)\b"
+)
+_TOKEN_KINDS: dict[str, _TokenType] = {
+    "key": Name.Tag,  # what pygments' JSON lexer calls a key, so both views match
+    "string": String.Double,
+    "number": Number,
+    "constant": Keyword.Constant,
+}
+
+
+def json_line_spans(line: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of each token of one line of JSON worth a colour."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _JSON_TOKEN.finditer(line):
+        if match.group("string") is not None:
+            kind = "key" if match.group("key") else "string"
+            spans.append((match.start(), match.end("string"), kind))
+        elif match.group("number") is not None:
+            spans.append((match.start(), match.end(), "number"))
+        else:
+            spans.append((match.start(), match.end(), "constant"))
+    return spans
+
+
+def json_colours(dark: bool) -> dict[str, str]:
+    """``kind -> "#rrggbb"`` for ``json_line_spans``, from the same style as the HTML."""
+    style = get_style_by_name(style_name(dark))
+    _background, foreground = style_colors(dark)
+    colours = {}
+    for kind, token in _TOKEN_KINDS.items():
+        colour = style.style_for_token(token).get("color")
+        colours[kind] = f"#{colour}" if colour else foreground
+    return colours

@@ -38,12 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.render import TextLines, display_lines
+from explorer.core.render import TextLines, display_lines, json_line_spans
 from explorer.ui.json_editor import monospace_font
 
 _Index = QModelIndex | QPersistentModelIndex
 MATCH_COLOUR = QColor(255, 200, 0, 130)  # over the text, readable in light and dark themes
 TEXT_MARGIN = 4  # pixels left of the text
+COLOUR_LIMIT = 500  # longer rows (cut from a long string) are drawn in one colour
 
 
 class LinesModel(QAbstractTableModel):
@@ -90,11 +91,10 @@ class _LineDelegate(QStyledItemDelegate):
         view = self._view
         rect = option.rect
         palette = option.palette
-        if option.state & QStyle.StateFlag.State_Selected:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
             painter.fillRect(rect, palette.highlight())
-            pen = palette.highlightedText().color()
-        else:
-            pen = palette.text().color()
+        pen = palette.highlightedText().color() if selected else palette.text().color()
         text = view.model().lines.row(index.row())
         advance = view.char_width()
         left = rect.left() + TEXT_MARGIN
@@ -107,12 +107,29 @@ class _LineDelegate(QStyledItemDelegate):
                 QRectF(left + column * advance, rect.top(), length * advance, rect.height()),
                 MATCH_COLOUR,
             )
-        painter.setPen(pen)
-        painter.drawText(
-            QRectF(left + first * advance, rect.top(), (count + 1) * advance, rect.height()),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            text[first : first + count],
-        )
+        end = first + count
+        pieces: list[tuple[int, int, QColor]] = []  # (start, end, colour), left to right
+        colours = view.colours()
+        if colours and not selected and len(text) <= COLOUR_LIMIT:
+            done = first
+            for start, stop, kind in json_line_spans(text):
+                if stop <= first or start >= end:
+                    continue
+                start, stop = max(start, first), min(stop, end)
+                if start > done:
+                    pieces.append((done, start, pen))
+                pieces.append((start, stop, colours[kind]))
+                done = stop
+            if done < end:
+                pieces.append((done, end, pen))
+        else:
+            pieces.append((first, end, pen))
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        for start, stop, colour in pieces:
+            painter.setPen(colour)
+            width = (stop - start + 1) * advance
+            box = QRectF(left + start * advance, rect.top(), width, rect.height())
+            painter.drawText(box, flags, text[start:stop])
 
 
 class LinesView(QTableView):
@@ -123,6 +140,7 @@ class LinesView(QTableView):
         self._model = LinesModel()
         self.setModel(self._model)
         self._match: tuple[int, int] | None = None  # (offset in the text, length)
+        self._colours: dict[str, QColor] = {}
         self.setFont(monospace_font())
         self.setItemDelegate(_LineDelegate(self))
         self.setShowGrid(False)
@@ -156,9 +174,13 @@ class LinesView(QTableView):
     def model(self) -> LinesModel:
         return self._model
 
-    def set_lines(self, lines: TextLines) -> None:
-        """Show ``lines`` (built with ``display_lines`` off the UI thread), from the top."""
+    def set_lines(self, lines: TextLines, colours: dict[str, str] | None = None) -> None:
+        """Show ``lines`` (built off the UI thread for big texts), from the top.
+
+        ``colours`` (``render.json_colours``) colours the JSON tokens of the rows on screen.
+        """
         self._match = None
+        self._colours = {kind: QColor(name) for kind, name in (colours or {}).items()}
         self._model.set_lines(lines)
         # From the longest row, never by measuring rows (that would visit all of them).
         width = int(self.char_width() * (lines.longest + 2)) + 2 * TEXT_MARGIN
@@ -171,6 +193,10 @@ class LinesView(QTableView):
 
     def text(self) -> str:
         return self._model.lines.text
+
+    def colours(self) -> dict[str, QColor]:
+        """The JSON token colours in use (empty: one colour)."""
+        return self._colours
 
     def char_width(self) -> float:
         """The advance of one character of the (monospaced) font, in pixels."""

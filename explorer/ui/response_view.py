@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
-from explorer.core.render import HIGHLIGHT_LIMIT, BodyLayout, TextLines, layout_body
+from explorer.core.render import (
+    HIGHLIGHT_LIMIT,
+    BodyLayout,
+    TextLines,
+    json_colours,
+    layout_body,
+)
 from explorer.core.response import RpcResponse
 from explorer.store.files import write_atomic
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
@@ -75,7 +81,7 @@ class _Rendered:
     """What the view shows of one body: Raw's text, the Pretty text with its HTML (small) or
     its display lines (big), and Raw's display lines when Raw is too big for a text edit."""
 
-    def __init__(self, layout: BodyLayout, raw: str) -> None:
+    def __init__(self, layout: BodyLayout, raw: str, *, is_json: bool, dark: bool) -> None:
         self.raw = raw
         self.pretty = layout.pretty if layout.pretty is not None else raw
         self.html = layout.html
@@ -83,6 +89,7 @@ class _Rendered:
             TextLines.build(self.pretty, layout.pretty_index) if layout.pretty_index else None
         )
         self.raw_lines = TextLines.build(raw, layout.raw_index) if layout.raw_index else None
+        self.colours = json_colours(dark) if is_json else None
 
 
 class _FindEdit(QLineEdit):
@@ -591,13 +598,13 @@ class ResponseView(QWidget):
             self._set_pretty_plain("(empty body)")
             self._set_raw_plain("")
             return
-        decode = response.text
+        decode, is_json, dark = response.text, response.kind == "json", self._dark
         prepare = partial(  # picklable: it may run in the helper process
             layout_body,
             response.body,
             response.encoding,
-            is_json=response.kind == "json",
-            dark=self._dark,
+            is_json=is_json,
+            dark=dark,
             rich_limit=RICH_TEXT_LIMIT,
             plain_limit=PLAIN_TEXT_LIMIT,
         )
@@ -608,10 +615,10 @@ class ResponseView(QWidget):
             # The formatting in the helper process, which shares no GIL with the window;
             # decoding and case folding here, on the pool thread (in short C calls).
             layout = run_in_process(prepare, abandoned=lambda: generation != self._generation)
-            return _Rendered(layout, decode())
+            return _Rendered(layout, decode(), is_json=is_json, dark=dark)
 
         if response.size <= SYNC_RENDER_LIMIT:
-            self._apply_render(_Rendered(prepare(), decode()))
+            self._apply_render(_Rendered(prepare(), decode(), is_json=is_json, dark=dark))
             return
         note = f"Formatting {human_size(response.size)}…"
         self._set_pretty_plain(note)
@@ -651,7 +658,7 @@ class ResponseView(QWidget):
             self.pretty_rich.setHtml(result.html)
             self.pretty_stack.setCurrentWidget(self.pretty_rich)
         elif result.pretty_lines is not None:
-            self.pretty_lines.set_lines(result.pretty_lines)
+            self.pretty_lines.set_lines(result.pretty_lines, result.colours)
             self.pretty_stack.setCurrentWidget(self.pretty_lines)
         else:
             self._set_pretty_plain(result.pretty)

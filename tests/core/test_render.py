@@ -14,6 +14,8 @@ from explorer.core.render import (
     TextLines,
     display_lines,
     highlight_html,
+    json_colours,
+    json_line_spans,
     layout_body,
     pretty_json,
     style_colors,
@@ -216,3 +218,21 @@ def test_find_in_display_lines_ignores_case_and_wraps_around() -> None:
     assert lines.find("needle", first, backward=True) == second  # wraps to the end
     assert lines.find("needle", second, backward=True) == first
     assert lines.find("absent", 0) == -1
+
+
+def test_a_line_of_json_is_split_into_coloured_tokens() -> None:
+    line = '    "name": "Zo\\"e", "n": -1.5e3, "ok": true, "x": null,'
+    kinds = [(line[start:end], kind) for start, end, kind in json_line_spans(line)]
+    assert kinds == [
+        ('"name"', "key"),
+        ('"Zo\\"e"', "string"),
+        ('"n"', "key"),
+        ("-1.5e3", "number"),
+        ('"ok"', "key"),
+        ("true", "constant"),
+        ('"x"', "key"),
+        ("null", "constant"),
+    ]
+    light, dark = json_colours(dark=False), json_colours(dark=True)
+    assert set(light) == set(dark) == {"key", "string", "number", "constant"}
+    assert light["key"] != dark["key"]  # each theme its own palette

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRunnable, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange, Failure
+from explorer.core.render import json_colours
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.ui.response_view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
@@ -288,3 +289,25 @@ def test_a_formatting_no_longer_wanted_is_dropped_before_it_starts() -> None:
             run_in_process(partial(os.getpid), abandoned=lambda: True)
     finally:
         busy.join()
+
+
+def colours_in(widget: QWidget) -> set[str]:
+    image = widget.grab().toImage()
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 1)
+        for y in range(0, min(image.height(), 120))
+    }
+
+
+def test_big_bodies_are_coloured_like_small_ones(qtbot: QtBot, view: ResponseView) -> None:
+    rows = [{"id": i, "name": f"Employee {i}", "active": True} for i in range(5000)]
+    view.show_exchange(exchange(200, json.dumps({"data": rows}).encode()))
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
+    assert view.pretty_stack.currentWidget() is view.pretty_lines
+    seen = colours_in(view.pretty_lines.viewport())
+    colours = json_colours(dark=False)
+    assert {colours["key"].lower(), colours["string"].lower()} <= seen
+    view.set_dark(True)
+    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
+    assert json_colours(dark=True)["key"].lower() in colours_in(view.pretty_lines.viewport())
