@@ -1,11 +1,12 @@
 """The response: a status line, the error explanation, and the body in several views.
 
 Rendering must never freeze the window, even for a 10 MB body. Small bodies are formatted at
-once and shown highlighted. Larger ones are formatted on the thread pool (``RenderJob``, in
-steps that leave the GIL to the UI thread) while a "Formatting…" note shows; the job also cuts
-the text into display lines, so that Pretty text over ``RICH_TEXT_LIMIT`` characters, and Raw
-over ``PLAIN_TEXT_LIMIT``, show in a ``LinesView`` (rows drawn only when on screen; long lines
-cut every ``DISPLAY_WIDTH`` characters for display only). Find searches the Python string there.
+once. Larger ones are formatted in the helper process (``run_in_process``, driven by a
+``RenderJob`` on the thread pool: a process shares no GIL with the window) while a
+"Formatting…" note shows. Pretty text up to ``RICH_TEXT_LIMIT`` characters is highlighted in
+a ``QTextEdit``; beyond that, and Raw beyond ``PLAIN_TEXT_LIMIT``, the text shows in a
+``LinesView`` (rows drawn and coloured only when on screen; long lines cut every
+``DISPLAY_WIDTH`` characters for display only), where Find searches the Python string.
 Copy and Save body… always take the exact body.
 """
 
