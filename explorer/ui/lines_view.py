@@ -76,7 +76,8 @@ class LinesModel(QAbstractTableModel):
 
 
 class _LineDelegate(QStyledItemDelegate):
-    """Paints a row's visible characters only, and the find match over them.
+    """Paints a row's visible characters only (JSON tokens coloured when the view has
+    colours; a selected row in the selection colour), over the find match.
 
     The style's own painting lays out the whole row: 1 ms for a 2,000-character row of Raw,
     40 ms for a screenful. The font is monospaced, so the characters in view follow from the
