@@ -63,6 +63,8 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)})
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
 # either direction consistently. One small function per column (no dispatch per call): a
@@ -353,8 +355,8 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
+        if role not in _ROLES or not index.isValid() or index.parent().isValid():
+            return None  # most of a view's questions (font, icon, background...) end here
         row, col = index.row(), index.column()
         if not (0 <= row < len(self._rows) and 0 <= col < len(Column)):
             return None
@@ -376,13 +378,7 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # -- presentation ----------------------------------------------------------------------
     @staticmethod
