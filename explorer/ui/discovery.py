@@ -2,7 +2,9 @@
 
 ``DiscoveryService`` lists a profile's linked accounts and its action catalogue with
 ``explorer.core.discovery`` on a ``QThreadPool`` (never the UI thread) and caches what it got
-for the session, per profile, base URL and key, so switching back and forth costs nothing.
+for the session, per profile, base URL and key, so switching back and forth fetches nothing.
+The profile's key is read on the pool too: the OS keyring means importing ``keyring`` and a
+D-Bus round trip, which must never hold up the window (at start-up least of all).
 ``DiscoveryControls`` puts it into a ``RequestEditor``: a "Pick…" button beside the account id
 (a filterable popup), catalogue completion for the action field, and "Fill from schema".
 
@@ -63,12 +65,17 @@ _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the accou
 # Wait this long after the last keystroke in the account field before listing its actions.
 ACCOUNT_SETTLE_MS = 400
 
+# Reads a profile's key. ``DiscoveryService`` calls it on a pool thread, never the UI thread.
 KeyLookup = Callable[[str], "str | None"]
 
 
 def quiet_key_lookup(session_keys: CredentialStore, credentials: CredentialStore) -> KeyLookup:
     """The profile's key like the window finds it (this run's memory, then the keyring), but
-    silent: a missing key is a discovery failure to show in a line, not a banner."""
+    silent: a missing key is a discovery failure to show in a line, not a banner.
+
+    The lookup runs on a discovery pool thread; both stores must allow that (the keyring
+    opens its own D-Bus connection per call; ``MemoryCredentials`` only reads a dict).
+    """
 
     def lookup(profile: str) -> str | None:
         try:
@@ -174,6 +181,10 @@ class DiscoveryService(QObject):
     account that is no longer selected are cached but not emitted, so the UI never shows one
     profile's accounts under another.
 
+    Selecting a profile (``set_target``, ``refresh``) first reads its key with ``keys`` on the
+    pool; the listings start (or come from the cache) when the key arrives. Until then the
+    service is ``busy()`` and load requests wait for the key rather than fail.
+
     Signals:
         accounts_loaded(object): the ``Listing[Account]`` of the selected profile.
         actions_loaded(object): the ``Listing[ActionInfo]`` for the selected account.
@@ -201,8 +212,10 @@ class DiscoveryService(QObject):
         self._profile: str | None = None
         self._base_url: str | None = None
         self._account_id = ""
-        # Looked up when the target is set, not per keystroke: a keyring read may be slow.
+        # Read on the pool when the target is set, not per keystroke: a keyring read is slow.
         self._api_key: str | None = None
+        # The key read in progress for the selected profile (a newer one makes it stale).
+        self._key_job: FetchJob | None = None
         self._cache: dict[tuple[Hashable, ...], Any] = {}
         self._running: dict[tuple[Hashable, ...], FetchJob] = {}
         # The pool deletes a job after ``run``; its signals must live until ``done`` lands here.
@@ -224,10 +237,8 @@ class DiscoveryService(QObject):
         if target != (self._profile, (self._base_url or "").rstrip("/")):
             self._cancel_all()
         self._profile, self._base_url = profile, base_url
-        self._api_key = self._keys(profile) if profile else None
         self._account_id = account_id.strip()
-        self.load_accounts()
-        self.load_actions(self._account_id)
+        self._read_key()
 
     def set_account(self, account_id: str) -> None:
         """The account id changed: its catalogue (the connectors it links) is what to offer."""
@@ -237,14 +248,12 @@ class DiscoveryService(QObject):
             self.load_actions(account_id)
 
     def refresh(self) -> None:
-        """Forget this profile's cached listings and fetch them again."""
-        self._api_key = self._keys(self._profile) if self._profile else None
-        prefix = self._target_key()
-        if prefix is not None:
-            for key in [k for k in self._cache if k[1:4] == prefix]:
+        """Forget this profile's cached listings and fetch them again (reading its key anew)."""
+        if self._profile and self._base_url:
+            target = (self._base_url.rstrip("/"), self._profile)
+            for key in [k for k in self._cache if k[1:3] == target]:
                 del self._cache[key]
-        self.load_accounts()
-        self.load_actions(self._account_id)
+        self._read_key()
 
     # -- cached data ------------------------------------------------------------------------
     def accounts(self) -> Listing[Account] | None:
@@ -272,7 +281,8 @@ class DiscoveryService(QObject):
         return None
 
     def busy(self) -> bool:
-        return bool(self._running)
+        """True while the key is being read or a listing is being fetched."""
+        return self._key_job is not None or bool(self._running)
 
     # -- fetching -----------------------------------------------------------------------------
     def load_accounts(self) -> None:
@@ -284,7 +294,24 @@ class DiscoveryService(QObject):
     def shutdown(self, wait_ms: int = 3000) -> None:
         """Cancel every listing and wait for the pool (on window close)."""
         self._cancel_all()
+        self._key_job = None
         self._pool.waitForDone(wait_ms)
+
+    def _read_key(self) -> None:
+        """Read the selected profile's key on the pool; ``_on_key`` then starts the listings.
+
+        A read still running for an earlier selection is left to finish and then ignored: a
+        keyring call cannot be interrupted, and the newest selection is the one that counts.
+        """
+        self._api_key = None
+        profile = self._profile
+        if not profile:
+            self._key_job = None
+            return
+        keys = self._keys
+        job = FetchJob(("key", profile), "key", lambda _token: keys(profile))
+        self._key_job = job
+        self._start(job)
 
     def _target_key(self) -> tuple[Hashable, ...] | None:
         if not self._profile or not self._base_url or not self._api_key:
@@ -297,8 +324,8 @@ class DiscoveryService(QObject):
 
     def _load(self, kind: str, account_id: str) -> None:
         profile, base_url, api_key = self._profile, self._base_url, self._api_key
-        if not profile or not base_url:
-            return
+        if not profile or not base_url or self._key_job is not None:
+            return  # nothing selected, or the key is still being read (it loads both then)
         if not api_key:
             self.failed.emit(
                 DiscoveryFailure(
@@ -325,10 +352,13 @@ class DiscoveryService(QObject):
             )
 
         job = FetchJob(key, kind, fetch)
-        job.signals.done.connect(self._on_done)
         self._running[key] = job
-        self._signals[id(job.token)] = job.signals
         self.loading.emit(kind)
+        self._start(job)
+
+    def _start(self, job: FetchJob) -> None:
+        job.signals.done.connect(self._on_done)
+        self._signals[id(job.token)] = job.signals
         self._pool.start(job)
 
     def _cancel_all(self) -> None:
@@ -339,10 +369,13 @@ class DiscoveryService(QObject):
 
     def _on_done(self, outcome: _Outcome) -> None:
         self._signals.pop(id(outcome.token), None)
+        self.last_worker_thread = outcome.thread
+        if outcome.kind == "key":
+            self._on_key(outcome)
+            return
         running = self._running.get(outcome.key)
         if running is not None and running.token is outcome.token:
             del self._running[outcome.key]
-        self.last_worker_thread = outcome.thread
         current = self._key(outcome.kind, self._account_id if outcome.kind == "actions" else "")
         if outcome.error is None:
             self._cache[outcome.key] = outcome.result
@@ -350,6 +383,21 @@ class DiscoveryService(QObject):
                 self._emit_loaded(outcome.kind, outcome.result)
         elif outcome.key == current and not isinstance(outcome.error, Cancelled):
             self.failed.emit(describe_failure(outcome.kind, outcome.error, self._profile or ""))
+
+    def _on_key(self, outcome: _Outcome) -> None:
+        job = self._key_job
+        if job is None or outcome.token is not job.token:
+            return  # read for a profile that is no longer selected
+        self._key_job = None
+        if outcome.error is not None:
+            # ``quiet_key_lookup`` turns keyring trouble into "no key"; anything else is a bug
+            # that is shown, never left as a picker stuck on "Loading".
+            for kind in ("accounts", "actions"):
+                self.failed.emit(describe_failure(kind, outcome.error, self._profile or ""))
+            return
+        self._api_key = outcome.result if isinstance(outcome.result, str) else None
+        self.load_accounts()
+        self.load_actions(self._account_id)
 
     def _emit_loaded(self, kind: str, listing: Any) -> None:
         (self.accounts_loaded if kind == "accounts" else self.actions_loaded).emit(listing)

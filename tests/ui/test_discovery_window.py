@@ -10,10 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from explorer.core.client import RpcClient
 from explorer.core.discovery import Account, ActionInfo
 from explorer.core.exchange import Exchange
 from explorer.demo import DemoServer
+from explorer.store.credentials import MemoryCredentials
 from explorer.store.profiles import Profile
+from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
 from explorer.ui.discovery_model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.main_window import MainWindow
 
@@ -236,6 +239,51 @@ def test_switching_profiles_shows_each_ones_accounts(
     assert controls.accounts_model.rowCount() == 0  # never the previous profile's accounts
     qtbot.waitUntil(lambda: "401" in controls.status_label.text(), timeout=WAIT_MS)
 
-    assert window.select_profile("Demo")  # cached for the session: back at once
-    assert controls.accounts_model.rowCount() == 6
+    assert window.select_profile("Demo")  # cached for the session: back with no fetch
+    qtbot.waitUntil(lambda: controls.accounts_model.rowCount() == 6, timeout=WAIT_MS)
     assert not controls.status_label.isVisible()
+
+
+class ThreadRecordingCredentials(MemoryCredentials):
+    """A key store like the keyring, noting which thread asked for each key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reader_threads: list[int] = []
+
+    def get(self, profile: str) -> str | None:
+        self.reader_threads.append(threading.get_ident())
+        return super().get(profile)
+
+
+def test_the_key_is_read_off_the_ui_thread(qtbot: QtBot, demo: DemoServer) -> None:
+    keyring = ThreadRecordingCredentials()
+    keyring.set("Demo", demo.api_key)
+    client = RpcClient()
+    service = DiscoveryService(client, quiet_key_lookup(MemoryCredentials(), keyring))
+    try:
+        with qtbot.waitSignal(service.accounts_loaded, timeout=WAIT_MS) as blocker:
+            service.set_target("Demo", demo.url)
+            # The UI thread went on at once: the key is still being read, nothing failed.
+            assert service.busy() and service.accounts() is None
+        assert "acct_bamboohr_demo" in [a.id for a in blocker.args[0]]  # the keyring's key
+        with qtbot.waitSignal(service.accounts_loaded, timeout=WAIT_MS):
+            service.refresh()  # reads the key again, still on the pool
+    finally:
+        service.shutdown()
+        client.close()
+    assert len(keyring.reader_threads) == 2
+    assert threading.get_ident() not in keyring.reader_threads
+
+
+def test_a_missing_key_is_one_quiet_line(qtbot: QtBot, demo: DemoServer) -> None:
+    client = RpcClient()
+    service = DiscoveryService(client, quiet_key_lookup(MemoryCredentials(), MemoryCredentials()))
+    try:
+        with qtbot.waitSignal(service.failed, timeout=WAIT_MS) as blocker:
+            service.set_target("Demo", demo.url)
+        assert "has no API key yet" in blocker.args[0].text
+        assert not service.busy()
+    finally:
+        service.shutdown()
+        client.close()
