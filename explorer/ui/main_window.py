@@ -615,7 +615,6 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(True)
         self.send_action.setEnabled(False)
         self.response_view.show_in_flight(request.action)
-        self.response_view.in_flight_cancel.show()  # hidden while a history entry loaded
         self.elapsed_label.setText("0.0 s")
 
     def _on_elapsed(self, seconds: float) -> None:
@@ -678,12 +677,10 @@ class MainWindow(QMainWindow):
 
     def _on_history_loading(self, entry: HistoryEntry) -> None:
         """A big entry is being read back on a thread: say so where it will appear."""
-        # The in-flight page, worded for a read: nothing to cancel (the next selection wins).
-        self.response_view.show_in_flight(entry.action)
-        self.response_view.in_flight_label.setText(
+        # Nothing to cancel: the next selection (or a response arriving) replaces it.
+        self.response_view.show_loading(
             f"Loading {entry.action or 'the exchange'} from the history…"
         )
-        self.response_view.in_flight_cancel.hide()
 
     # -- collections ------------------------------------------------------------------------
     def open_saved_request(self, saved: object) -> None:

@@ -250,6 +250,7 @@ class ResponseView(QWidget):
         cancel = QPushButton("Cancel (Esc)")
         cancel.clicked.connect(self.cancel_requested)
         self.in_flight_cancel = cancel
+        self._loading = False  # the page says "Loading…" (no Cancel), not "Sending…"
         in_flight = QWidget()
         flight_layout = QVBoxLayout(in_flight)
         flight_layout.addStretch(1)
@@ -406,10 +407,26 @@ class ResponseView(QWidget):
         self.stack.setCurrentWidget(self.empty_label)
 
     def show_in_flight(self, action: str = "") -> None:
+        """A request is on its way: the elapsed time and a Cancel button."""
+        self._loading = False
         self.set_elapsed(0.0, action)
+        self.in_flight_cancel.show()
+        self.stack.setCurrentWidget(self._in_flight_page)
+
+    def show_loading(self, text: str) -> None:
+        """Something is being read back (e.g. a big history entry): ``text``, no Cancel.
+
+        There is nothing to cancel: whatever is shown next replaces this page. Elapsed ticks
+        of a request still running meanwhile leave the text alone.
+        """
+        self._loading = True
+        self.in_flight_label.setText(text)
+        self.in_flight_cancel.hide()
         self.stack.setCurrentWidget(self._in_flight_page)
 
     def set_elapsed(self, seconds: float, action: str = "") -> None:
+        if self._loading:
+            return
         what = f" {action}" if action else ""
         self.in_flight_label.setText(f"Sending{what}… {seconds:.1f} s")
 

@@ -48,6 +48,18 @@ def test_empty_state_until_something_is_sent(view: ResponseView) -> None:
     assert view.is_in_flight() and "bamboohr_list_employees" in view.in_flight_label.text()
 
 
+def test_loading_says_so_and_offers_no_cancel(view: ResponseView) -> None:
+    view.show_loading("Loading old_action from the history…")
+    assert view.is_in_flight() and not view.in_flight_cancel.isVisible()
+    view.set_elapsed(2.5, "running_action")  # a send still running keeps ticking meanwhile
+    assert view.in_flight_label.text() == "Loading old_action from the history…"
+
+    view.show_in_flight("running_action")  # a new send: its time and Cancel are back
+    assert view.in_flight_cancel.isVisible()
+    view.set_elapsed(1.5, "running_action")
+    assert view.in_flight_label.text() == "Sending running_action… 1.5 s"
+
+
 def test_status_line_shows_code_time_size_and_request_id(view: ResponseView) -> None:
     view.show_exchange(exchange(200, b'{"data": [{"name": "Ada"}]}'))
     assert view.status_label.text() == "200 OK"
