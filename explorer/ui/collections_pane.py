@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from explorer.core.curl import from_curl
 from explorer.core.errors import ExplorerError
-from explorer.core.postman import PostmanRequest, from_postman, to_postman
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.core.variables import resolve
 from explorer.store.collections import (
@@ -52,25 +51,15 @@ from explorer.store.collections import (
     slugify,
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
-from explorer.ui.collection_dialogs import (
-    DEFAULT_COLLECTION,
-    POSTMAN_FILTER,
-    SHELL_FILTER,
-    TOP_LEVEL,
-    EnvironmentsDialog,
-    SaveRequestDialog,
-    ask_curl_command,
-    ask_name,
-    choose_file_to_open,
-    choose_file_to_save,
-    choose_folder,
-)
 from explorer.ui.collections_model import CollectionsModel, Target
-from explorer.ui.run_dialog import RunPlan
 
+# The dialogs, Postman and the run dialog (which brings the collection runner) are imported
+# where they are used, not at start-up: the pane is built before the window's first paint and
+# needs none of them until the user asks for one.
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore
     from explorer.store.settings import Settings
+    from explorer.ui.run_dialog import RunPlan
 
 _Deleted = TypeVar("_Deleted")
 
@@ -534,6 +523,9 @@ class CollectionsPane(QWidget):
         """What a run of ``store`` (or of one ``folder``) would send, with the values of the
         active environment when the collection defines it. ``None`` (and a notice) when
         there is nothing to run."""
+        from explorer.ui.collection_dialogs import TOP_LEVEL
+        from explorer.ui.run_dialog import RunPlan
+
         collection = store.collection
         if folder is None:
             requests, title = collection.requests(), collection.name
@@ -576,6 +568,8 @@ class CollectionsPane(QWidget):
         self.profile_base_url = url
 
     def environments_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import EnvironmentsDialog
+
         store = self.current_store()
         if store is None:
             return
@@ -597,6 +591,8 @@ class CollectionsPane(QWidget):
             self._rebuild(select=saved.path)
             self.message.emit(f"Saved '{saved.name}'")
             return saved
+        from explorer.ui.collection_dialogs import SaveRequestDialog
+
         source = self.open_saved
         dialog = SaveRequestDialog(
             self.stores,
@@ -667,6 +663,8 @@ class CollectionsPane(QWidget):
         return target.folder
 
     def _default_store(self) -> CollectionStore | None:
+        from explorer.ui.collection_dialogs import DEFAULT_COLLECTION
+
         root = self.collections_dir / slugify(DEFAULT_COLLECTION)
         for store in self.stores:
             if store.root == root:
@@ -795,6 +793,8 @@ class CollectionsPane(QWidget):
         return True
 
     def new_folder_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import ask_name
+
         store = self.current_store()
         if store is None:
             return
@@ -866,6 +866,8 @@ class CollectionsPane(QWidget):
         return move
 
     def _context_menu(self, pos: QPoint) -> None:
+        from explorer.ui.collection_dialogs import TOP_LEVEL
+
         index = self.view.indexAt(pos)
         if index.isValid():
             self.view.setCurrentIndex(index)
@@ -907,6 +909,8 @@ class CollectionsPane(QWidget):
     # -- collections -----------------------------------------------------------------------
 
     def new_collection_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import ask_name
+
         name = ask_name(self, "New collection", "Collection name:")
         if name:
             self.new_collection(name)
@@ -924,6 +928,8 @@ class CollectionsPane(QWidget):
         return self._store_at(folder)
 
     def open_folder_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import choose_folder
+
         chosen = choose_folder(self, "Open collection folder")
         if chosen is not None:
             self.open_folder(chosen)
@@ -973,6 +979,8 @@ class CollectionsPane(QWidget):
     # -- import and export -----------------------------------------------------------------
 
     def import_curl_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import ask_curl_command
+
         command = ask_curl_command(self)
         if command is not None:
             self.import_curl(command)
@@ -1051,12 +1059,16 @@ class CollectionsPane(QWidget):
         return saved
 
     def import_postman_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import POSTMAN_FILTER, choose_file_to_open
+
         chosen = choose_file_to_open(self, "Import Postman collection", POSTMAN_FILTER)
         if chosen is not None:
             self.import_postman(chosen)
 
     def import_postman(self, path: Path) -> CollectionStore | None:
         """Make a new collection from a Postman v2.1 file; report everything not imported."""
+        from explorer.core.postman import from_postman
+
         try:
             imported = from_postman(read_json(path))
         except (StoreFileError, ExplorerError) as exc:
@@ -1094,6 +1106,8 @@ class CollectionsPane(QWidget):
         return store
 
     def export_postman_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import POSTMAN_FILTER, choose_file_to_save
+
         store = self.current_store()
         if store is None:
             return
@@ -1109,6 +1123,8 @@ class CollectionsPane(QWidget):
     def export_postman(self, store: CollectionStore, path: Path) -> bool:
         """Write ``store`` as Postman v2.1, the active environment's plain values included
         and its secrets blanked."""
+        from explorer.core.postman import PostmanRequest, to_postman
+
         collection = store.collection
         env_name = self.active_environment_name()
         env = collection.environments.get(env_name)
@@ -1130,6 +1146,8 @@ class CollectionsPane(QWidget):
         return True
 
     def export_curl_dialog(self) -> None:
+        from explorer.ui.collection_dialogs import SHELL_FILTER, choose_file_to_save
+
         requests = self._selected_requests()
         if not requests:
             return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -472,3 +474,18 @@ def test_moving_to_another_collection_keeps_unknown_request_keys(
     moved = json.loads((collections_dir / "other" / "list-employees.request.json").read_text())
     assert moved["request"]["future_field"] == {"kept": True}
     assert not path.exists()
+
+
+def test_building_the_window_leaves_dialogs_postman_and_runs_for_first_use() -> None:
+    """The pane is built before the window's first paint; its dialogs, Postman conversion
+    and the run dialog cost start-up time and are needed only when the user asks."""
+    code = (
+        "import sys, explorer.ui.main_window\n"
+        "lazy = ('explorer.ui.collection_dialogs', 'explorer.core.postman',"
+        " 'explorer.ui.run_dialog')\n"
+        "print(sorted(m for m in lazy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
