@@ -13,15 +13,19 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from explorer.core import errors
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
 from explorer.core.wire import SentRequest, build_http_request
+
+# httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
+# that build or send a request, not at start-up: the window imports this module but sends
+# nothing before the first paint. Annotations only need the names.
+if TYPE_CHECKING:
+    import httpx
 
 _CHUNK = 64 * 1024
 
@@ -63,6 +67,8 @@ def _shutdown(sock: Any) -> None:
 
 def map_transport_error(exc: Exception, base_url: str, cancelled: bool) -> errors.TransportError:
     """Translate an httpx failure into the explorer's hierarchy."""
+    import httpx
+
     detail = str(exc) or type(exc).__name__
     if cancelled:
         return errors.Cancelled(base_url)
@@ -126,6 +132,8 @@ class RpcClient:
     def _http(self) -> httpx.Client:
         """The ``httpx.Client``, built on first use (on a worker thread): its SSL context
         loads the CA bundle (~45 ms), which the window's start-up should not pay."""
+        import httpx
+
         with self._client_lock:
             if self._client is None:
                 # No keep-alive: every request opens its own connection, so cancel can always
@@ -186,6 +194,8 @@ class RpcClient:
         Raises:
             TransportError: a subclass saying why no complete response arrived.
         """
+        import httpx
+
         cancel = cancel or CancelToken()
         http_request.extensions = {
             "timeout": httpx.Timeout(timeout).as_dict(),

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
@@ -25,6 +23,9 @@ from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import base_url_problem
 from explorer.core.response import RpcResponse
 from explorer.core.wire import USER_AGENT, basic_auth
+
+if TYPE_CHECKING:
+    import httpx  # imported where a request is built: see explorer.core.client
 
 JsonObject = dict[str, Any]
 
@@ -450,6 +451,8 @@ class DiscoveryClient:
         cancel: CancelToken | None,
     ) -> Any:
         """GET one page and return its parsed JSON body."""
+        import httpx
+
         request = httpx.Request(
             "GET",
             root + path,

@@ -6,13 +6,17 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
+
+# httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
+# that build or send a request, not at start-up: the window imports this module but sends
+# nothing before the first paint. Annotations only need the names.
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = f"stackone-explorer/{__version__}"
 REDACTED = "<redacted>"
@@ -89,6 +93,8 @@ def build_http_request(request: RpcRequest, api_key: str) -> httpx.Request:
             let through (e.g. a host name that is not valid IDNA); never a bare httpx or
             Unicode error, which the UI would not know how to show.
     """
+    import httpx
+
     check(request)
     headers = build_headers(request, api_key)
     content = encode_body(request)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -292,3 +294,21 @@ def test_a_corrupt_compressed_body_is_a_failure_not_a_crash(raw_server) -> None:
         record = client.exchange(rpc(server.url, timeout=5), KEY)
     assert record.failure is not None and record.failure.kind == "BadResponse"
     assert "could not be read" in record.failure.message
+
+
+def test_importing_the_send_pipeline_leaves_httpx_for_the_first_request() -> None:
+    """The window imports the client, wire format and discovery before its first paint but
+    sends nothing then: httpx (~20-40 ms with what it loads) waits for the first request."""
+    code = (
+        "import sys\n"
+        "import explorer.core.client, explorer.core.discovery, explorer.core.wire\n"
+        "client = explorer.core.client.RpcClient()\n"
+        "before = 'httpx' in sys.modules\n"
+        "explorer.core.wire.build_http_request(\n"
+        "    explorer.core.request.RpcRequest(action='a_b', account_id='acc'), 'key')\n"
+        "print(before, 'httpx' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False True"
