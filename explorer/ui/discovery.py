@@ -185,6 +185,10 @@ class DiscoveryService(QObject):
     pool; the listings start (or come from the cache) when the key arrives. Until then the
     service is ``busy()`` and load requests wait for the key rather than fail.
 
+    ``held=True`` keeps key reads queued until ``release()``: the window releases them after
+    its first paint, because importing ``keyring`` on the pool still competes with the UI
+    thread for the GIL (~40-60 ms of first paint with a saved profile, measured).
+
     Signals:
         accounts_loaded(object): the ``Listing[Account]`` of the selected profile.
         actions_loaded(object): the ``Listing[ActionInfo]`` for the selected account.
@@ -203,9 +207,11 @@ class DiscoveryService(QObject):
         keys: KeyLookup,
         *,
         pool: QThreadPool | None = None,
+        held: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._held = held
         self._discovery = DiscoveryClient(client)
         self._keys = keys
         self._pool = pool or QThreadPool(self)
@@ -291,6 +297,13 @@ class DiscoveryService(QObject):
     def load_actions(self, account_id: str) -> None:
         self._load("actions", account_id.strip())
 
+    def release(self) -> None:
+        """Start the key read that ``held=True`` kept queued (if any); later reads start at once."""
+        if self._held:
+            self._held = False
+            if self._key_job is not None:
+                self._start(self._key_job)
+
     def shutdown(self, wait_ms: int = 3000) -> None:
         """Cancel every listing and wait for the pool (on window close)."""
         self._cancel_all()
@@ -311,7 +324,8 @@ class DiscoveryService(QObject):
         keys = self._keys
         job = FetchJob(("key", profile), "key", lambda _token: keys(profile))
         self._key_job = job
-        self._start(job)
+        if not self._held:
+            self._start(job)
 
     def _target_key(self) -> tuple[Hashable, ...] | None:
         if not self._profile or not self._base_url or not self._api_key:

@@ -13,8 +13,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QThreadPool, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -62,6 +69,9 @@ if TYPE_CHECKING:
     from explorer.ui.run_dialog import RunDialog, RunPlan
 
 APP_TITLE = "StackOne RPC Explorer"
+# Discovery reads the profile's key after the window's first paint, or this long after it is
+# shown if the window itself is never painted.
+FIRST_PAINT_BACKSTOP_MS = 1000
 # Automatic retries in a row before the window stops and leaves it to the user (StackOne's
 # SDKs also give up after a few attempts).
 MAX_AUTO_RETRIES = 3
@@ -172,9 +182,11 @@ class MainWindow(QMainWindow):
         self.runner = RequestRunner(self.client, parent=self)
         self.editor = RequestEditor()
         # Accounts and actions of the selected profile, listed off the UI thread.
+        # Its first key read waits for the first paint (see ``paintEvent``).
         self.discovery = DiscoveryService(
-            self.client, quiet_key_lookup(session_keys, credentials), parent=self
+            self.client, quiet_key_lookup(session_keys, credentials), held=True, parent=self
         )
+        self._painted = False
         self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
         self.discovery_controls.message.connect(
             lambda text: self.statusBar().showMessage(text, 5000)
@@ -952,6 +964,19 @@ class MainWindow(QMainWindow):
         drafts.pop("headers", None)  # headers may hold a token: only the parsed, redacted form
         self.settings.set("last_request_drafts", drafts or None)
         self.settings.save()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A backstop in case a platform never paints the window itself (only its children).
+        QTimer.singleShot(FIRST_PAINT_BACKSTOP_MS, self, self.discovery.release)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            # Reading the profile's key imports ``keyring`` on a pool thread, which still holds
+            # the GIL for much of ~60 ms: let the window appear first.
+            self._painted = True
+            QTimer.singleShot(0, self, self.discovery.release)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.shutdown()

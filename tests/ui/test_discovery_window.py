@@ -15,7 +15,10 @@ from explorer.core.discovery import Account, ActionInfo
 from explorer.core.exchange import Exchange
 from explorer.demo import DemoServer
 from explorer.store.credentials import MemoryCredentials
-from explorer.store.profiles import Profile
+from explorer.store.history import HistoryStore
+from explorer.store.paths import AppPaths
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
 from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
 from explorer.ui.discovery_model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.main_window import MainWindow
@@ -287,3 +290,36 @@ def test_a_missing_key_is_one_quiet_line(qtbot: QtBot, demo: DemoServer) -> None
     finally:
         service.shutdown()
         client.close()
+
+
+def test_the_window_appears_before_the_key_is_read(
+    qtbot: QtBot, demo: DemoServer, home: AppPaths
+) -> None:
+    """Reading the key imports the keyring library, whose Python code competes with the UI
+    thread even on a pool thread: the window paints first, then discovery reads the key."""
+    keyring = ThreadRecordingCredentials()
+    keyring.set("Demo", demo.api_key)
+    session = ThreadRecordingCredentials()  # this run's memory: empty, so the keyring is asked
+    window = MainWindow(
+        settings=Settings(home.settings_file),
+        profiles=_demo_profiles(home, demo),
+        credentials=keyring,
+        session_keys=session,
+        history=HistoryStore(home.history_dir),
+    )
+    qtbot.addWidget(window)
+    qtbot.wait(50)
+    assert keyring.reader_threads == [] and window.discovery.busy()  # not shown: not read
+
+    with qtbot.waitSignal(window.discovery.accounts_loaded, timeout=WAIT_MS):
+        window.show()
+    assert keyring.reader_threads and threading.get_ident() not in keyring.reader_threads
+    window.discovery.shutdown()
+    window.runner.shutdown()
+
+
+def _demo_profiles(home: AppPaths, demo: DemoServer) -> ProfileStore:
+    profiles = ProfileStore(home.profiles_file)
+    profiles.upsert(Profile("Demo", base_url=demo.url, account_id="acct_bamboohr_demo"))
+    profiles.save()
+    return profiles
