@@ -15,16 +15,18 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
-from explorer.runner import RunResult, run_requests
 from explorer.store.collections import SavedRequest
 from explorer.store.profiles import Profile
+
+if TYPE_CHECKING:
+    from explorer.runner import RunResult
 
 _T = TypeVar("_T")
 
@@ -291,6 +293,9 @@ class CollectionRunJob(QRunnable):
         self._token = token
 
     def run(self) -> None:
+        # The runner (argparse, reports) is only needed once a run starts: not at start-up.
+        from explorer.runner import RunResult, run_requests
+
         done: list[RunResult] = []  # what progress reported, should run_requests fail
 
         def progress(index: int, _saved: SavedRequest, result: RunResult | None) -> None:
