@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.errors import ExplorerError
+from explorer.core.request import parse_json
 
 # New store files are private: history and collections hold customer data from HR/ATS systems.
 NEW_FILE_MODE = 0o600
@@ -124,7 +125,8 @@ def read_json(path: Path) -> Any:
             path, message=f"is not UTF-8 text (bad byte at offset {exc.start})"
         ) from exc
     try:
-        return json.loads(text)
+        # NaN/Infinity would load here and then fail on the next save (dump_json refuses them).
+        return parse_json(text)
     except json.JSONDecodeError as exc:
         raise StoreFileError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from exc
 

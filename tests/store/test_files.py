@@ -82,6 +82,15 @@ def test_read_json_names_file_line_and_column(tmp_path: Path) -> None:
     assert str(path) in str(error) and "line 3, column 8" in str(error)
 
 
+def test_read_json_refuses_nan_that_could_never_be_saved_back(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{\n  "history_limit": NaN\n}\n')
+    with pytest.raises(StoreFileError) as info:
+        read_json(path)
+    assert (info.value.line, info.value.column) == (2, 20)
+    assert "NaN is not a JSON number" in str(info.value)
+
+
 def test_read_json_missing_and_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(StoreFileMissing):
         read_json(tmp_path / "nope.json")
