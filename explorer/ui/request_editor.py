@@ -312,9 +312,13 @@ class RequestEditor(QWidget):
         """Show ``request`` in the editor. Its base URL is kept as the current target."""
         self._loading = True
         try:
-            self.action_edit.setText(request.action)
-            self.account_edit.setText(request.account_id)
-            self.connector_profile_edit.setText(request.connector_profile_id)
+            for edit, text in (
+                (self.action_edit, request.action),
+                (self.account_edit, request.account_id),
+                (self.connector_profile_edit, request.connector_profile_id),
+            ):
+                edit.setText(text)
+                edit.setCursorPosition(0)  # a loaded id reads from its start, not its end
             for name, editor in self.json_editors.items():
                 value = getattr(request, name)
                 editor.setPlainText("" if value is None else _pretty(value))
