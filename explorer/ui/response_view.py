@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import partial
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextDocument
@@ -374,26 +375,14 @@ class ResponseView(QWidget):
     @staticmethod
     def _text_edit() -> QTextEdit:
         view = QTextEdit()
-        view.setReadOnly(True)
         view.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
-        view.setFont(monospace_font())
-        view.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        return view
+        return _read_only(view)
 
     @staticmethod
     def _plain_edit() -> QPlainTextEdit:
         view = QPlainTextEdit()
-        view.setReadOnly(True)
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        view.setFont(monospace_font())
-        view.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        return view
+        return _read_only(view)
 
     # -- public ---------------------------------------------------------------------------------
     @property
@@ -704,3 +693,17 @@ def _default_name(response: RpcResponse) -> str:
         "text/csv": ".csv",
     }.get(mime, ".bin")
     return "response" + extension
+
+
+_View = TypeVar("_View", QTextEdit, QPlainTextEdit)
+
+
+def _read_only(view: _View) -> _View:
+    """A monospace, selectable, read-only text view: how every response tab shows text."""
+    view.setReadOnly(True)
+    view.setFont(monospace_font())
+    view.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return view
