@@ -1,0 +1,206 @@
+"""Keyboard focus in the window: Ctrl+digit lands in a visible, useful widget, and Tab walks
+every visible control once, top to bottom, and comes back to where it started (no trap).
+
+All keys are real key events on the focused widget, as a keyboard user presses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from pytestqt.qtbot import QtBot
+
+from explorer.core.request import RpcRequest
+from explorer.demo import EXAMPLE_REQUEST
+from explorer.store.collections import CollectionStore, SavedRequest
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.paths import AppPaths
+from explorer.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 15_000
+WindowFactory = Callable[..., MainWindow]
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has keyboard focus"
+    return widget
+
+
+def press(
+    qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> QWidget:
+    """One key on whatever has focus (as the keyboard delivers it); returns the new focus."""
+    qtbot.keyClick(focused(), key, modifier)
+    return focused()
+
+
+def tab_stops(window: MainWindow) -> list[QWidget]:
+    """Every control a keyboard user can see and Tab to: visible, enabled, taking Tab focus
+    itself (not through another widget), in this window (not a popup)."""
+    stops = []
+    for widget in window.findChildren(QWidget):
+        policy = widget.focusPolicy()
+        if (
+            widget.window() is window
+            and widget.isVisible()
+            and widget.isEnabled()
+            and policy & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+        ):
+            stops.append(widget)
+    return stops
+
+
+def describe(widget: QWidget) -> str:
+    name = widget.accessibleName() or widget.objectName() or getattr(widget, "text", str)()
+    return f"{type(widget).__name__}({name!r})"
+
+
+def tab_cycle(qtbot: QtBot, *, backward: bool = False, limit: int = 120) -> list[QWidget]:
+    """Press Tab (or Shift+Tab) from the current focus until it comes back; the widgets
+    focused in turn, ending with the start again (or after ``limit`` presses: a trap)."""
+    start = focused()
+    key = Qt.Key.Key_Backtab if backward else Qt.Key.Key_Tab
+    modifier = Qt.KeyboardModifier.ShiftModifier if backward else Qt.KeyboardModifier.NoModifier
+    visited = []
+    for _ in range(limit):
+        widget = press(qtbot, key, modifier)
+        visited.append(widget)
+        if widget is start:
+            break
+    return visited
+
+
+def assert_full_cycle(qtbot: QtBot, window: MainWindow) -> list[QWidget]:
+    """Tab visits every visible control exactly once and returns to the start."""
+    start = focused()
+    visited = tab_cycle(qtbot)
+    names = [describe(w) for w in visited]
+    assert visited[-1] is start, f"Tab never came back to {describe(start)}: {names}"
+    stops = visited[:-1] if len(visited) > 1 else visited
+    repeated = {describe(w) for w in stops if stops.count(w) > 1}
+    assert not repeated, f"visited more than once: {repeated}"
+    missed = [describe(w) for w in tab_stops(window) if w not in visited]
+    assert not missed, f"never reached by Tab: {missed}"
+    hidden = [describe(w) for w in visited if not w.isVisible()]
+    assert not hidden, f"Tab put focus on hidden widgets: {hidden}"
+    return visited
+
+
+def saved_collection(home: AppPaths, credentials: MemoryCredentials) -> CollectionStore:
+    store = CollectionStore.create(home.collections_dir / "team", "Team", credentials=credentials)
+    for name, action in (("List employees", "bamboohr_list_employees"), ("Get one", "x_get")):
+        store.save_request(
+            SavedRequest(name=name, request=RpcRequest(action=action, account_id="acct_1"))
+        )
+    return store
+
+
+def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
+    window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
+    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    window.history_pane.flush()
+
+
+def test_ctrl_4_puts_focus_in_the_collections_tree_where_arrows_and_menu_work(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    credentials = MemoryCredentials()
+    saved_collection(home, credentials)
+    window = make_window(credentials=credentials)
+    pane = window.collections_pane
+    assert pane is not None
+
+    widget = press(qtbot, Qt.Key.Key_4, CTRL)
+    assert widget is pane.view
+    assert pane.view.isVisible()
+    assert pane.view.currentIndex().isValid(), "arrows need a current item to move from"
+    before = pane.view.currentIndex()
+    press(qtbot, Qt.Key.Key_Down)
+    assert pane.view.currentIndex() != before
+
+    # The Menu key opens the item's context menu, as a right click does.
+    seen: list[QMenu] = []
+
+    def close_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            seen.append(menu)
+            menu.close()
+
+    QTimer.singleShot(200, close_menu)
+    press(qtbot, Qt.Key.Key_Menu)
+    assert seen and seen[0].actions(), "the Menu key opened no menu in the tree"
+
+
+def test_ctrl_1_from_collections_shows_history_and_focuses_something_visible(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    press(qtbot, Qt.Key.Key_4, CTRL)
+    assert window.side_tabs.currentWidget() is window.collections_pane
+
+    widget = press(qtbot, Qt.Key.Key_1, CTRL)
+    assert window.side_tabs.currentWidget() is window.history_pane
+    assert widget.isVisible(), f"focus went to the hidden {describe(widget)}"
+    # No history yet: the filter field is the one useful place.
+    assert widget is window.history_pane.filter_edit
+
+    send(qtbot, window)
+    press(qtbot, Qt.Key.Key_4, CTRL)
+    widget = press(qtbot, Qt.Key.Key_1, CTRL)
+    assert widget is window.history_pane.view and widget.isVisible()
+
+
+def test_every_ctrl_digit_focuses_a_visible_widget(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    for sent in (False, True):
+        if sent:
+            send(qtbot, window)
+        for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_1):
+            widget = press(qtbot, key, CTRL)
+            assert widget.isVisible(), f"Ctrl+{key.name[-1]} focused the hidden {describe(widget)}"
+    # After a send Ctrl+3 lands in the response itself, ready for arrows and Ctrl+F.
+    assert press(qtbot, Qt.Key.Key_3, CTRL) is window.response_view.pretty_stack.currentWidget()
+
+
+def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    editor = window.editor
+    visited = assert_full_cycle(qtbot, window)
+    # The editor's fields come in the order they are on screen, top to bottom.
+    fields = [
+        editor.action_edit,
+        editor.account_edit,
+        editor.connector_profile_edit,
+        editor.tabs.tabBar(),
+        editor.sync_check,
+        editor.debug_check,
+        *editor.defender_combos.values(),
+        editor.advanced_toggle,
+    ]
+    positions = [visited.index(field) for field in fields]
+    assert positions == sorted(positions)
+    # The other panes are in the walk too: the profile, the history, the response.
+    assert window.profile_combo in visited
+    assert window.history_pane.filter_edit in visited
+
+    # The same after a send, when the history has a row and the response has its views.
+    send(qtbot, window)
+    press(qtbot, Qt.Key.Key_2, CTRL)
+    visited = assert_full_cycle(qtbot, window)
+    assert window.history_pane.view in visited
+    assert window.response_view.tabs.tabBar() in visited
