@@ -65,6 +65,7 @@ class SaveRequestDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. List employees")
         self.description_edit = QPlainTextEdit(description)
         self.description_edit.setPlaceholderText("What this call checks (optional)")
+        self.description_edit.setTabChangesFocus(True)  # Tab leaves the box, as in a form
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.collection_combo = QComboBox()
         for candidate in stores:
@@ -161,6 +162,8 @@ class EnvironmentsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        self.table.setAccessibleName("Variables")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.add_var = QPushButton("Add variable")
         self.remove_var = QPushButton("Remove variable")
         self.note = QLabel(
@@ -330,9 +333,15 @@ def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 
 def ask_curl_command(parent: QWidget) -> str | None:
     """A pasted curl command; ``None`` when cancelled or left empty."""
-    command, ok = QInputDialog.getMultiLineText(
-        parent, "New request from curl", "Paste a curl command for POST /actions/rpc:"
-    )
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("New request from curl")
+    dialog.setLabelText("Paste a curl command for POST /actions/rpc:")
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    for edit in dialog.findChildren(QPlainTextEdit):
+        edit.setTabChangesFocus(True)  # else Tab types a tab and never reaches OK
+        edit.setAccessibleName("curl command")  # Qt's label here is not the box's buddy
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    command = dialog.textValue()
     return command if ok and command.strip() else None
 
 

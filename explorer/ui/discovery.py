@@ -51,6 +51,7 @@ from explorer.core.errors import Cancelled, ExplorerError, RemoteError, Transpor
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
 from explorer.store.credentials import CredentialStore
+from explorer.ui.accessibility import name_clear_button
 from explorer.ui.discovery_model import (
     SEARCH_ROLE,
     VALUE_ROLE,
@@ -59,7 +60,7 @@ from explorer.ui.discovery_model import (
     muted_css,
 )
 from explorer.ui.json_editor import JsonEditor
-from explorer.ui.request_editor import RequestEditor
+from explorer.ui.request_editor import LINKS_BY_KEYBOARD, RequestEditor
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 # Wait this long after the last keystroke in the account field before listing its actions.
@@ -445,10 +446,16 @@ class AccountPopup(QFrame):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter accounts: name, provider, id…")
+        self.filter_edit.setAccessibleName("Filter accounts")
+        self.filter_edit.setAccessibleDescription(
+            "Type to filter; Up and Down choose, Enter picks, Esc closes"
+        )
         self.filter_edit.setClearButtonEnabled(True)
+        name_clear_button(self.filter_edit, "Clear the account filter")
         self.filter_edit.textChanged.connect(self._on_filter)
         self.filter_edit.installEventFilter(self)
         self.view = QListView()
+        self.view.setAccessibleName("Linked accounts")
         self.view.setModel(self.proxy)
         self.view.setUniformItemSizes(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -612,10 +619,10 @@ class DiscoveryControls(QObject):
         editor.field_columns["action"].addWidget(self.fill_label)
         editor.field_rows["account_id"].addWidget(self.pick_button)
         editor.field_columns["account_id"].addWidget(self.status_label)
-        # Tab keeps walking the fields; the keyboard reaches these through Alt+Down (or F4)
-        # in the account field, as in a combo box, and Ctrl+Shift+K.
-        self.pick_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.fill_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab stops beside their field; Alt+Down (or F4) in the account field and
+        # Ctrl+Shift+K reach them too. Retry and Undo are links Tab reaches, Enter follows.
+        for label in (self.status_label, self.fill_label):
+            label.setTextInteractionFlags(LINKS_BY_KEYBOARD)
         editor.account_edit.installEventFilter(self)
 
         self.popup = AccountPopup(self.accounts_model, editor)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.exchange import Failure
 from explorer.core.response import RpcResponse, status_meaning
+from explorer.ui.accessibility import announce
 
 # A title per transport failure kind (the class names in explorer.core.errors).
 FAILURE_TITLES = {
@@ -86,6 +87,11 @@ class ErrorPanel(QFrame):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.provider_table.setWordWrap(False)
+        self.provider_table.setAccessibleName("Provider errors")
+        self.provider_table.setAccessibleDescription(
+            "What the provider itself answered: status, URL and raw error, one row each"
+        )
+        self.provider_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
 
         self.countdown_label = QLabel()
@@ -126,6 +132,10 @@ class ErrorPanel(QFrame):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
+
+    def tab_chain(self) -> list[QWidget]:
+        """The panel's controls in reading order, for Tab."""
+        return [self.provider_table, self.auto_retry_check, self.profiles_button, self.retry_button]
 
     # -- public -----------------------------------------------------------------------------
     def clear(self) -> None:
@@ -213,6 +223,7 @@ class ErrorPanel(QFrame):
         self._tick()
         if self._deadline is not None:
             self._timer.start()
+            announce(self, self.countdown_label.text())
 
     def _tick(self) -> None:
         left = self.seconds_left()
@@ -224,6 +235,7 @@ class ErrorPanel(QFrame):
         self._deadline = None
         self.countdown_label.setText("The wait is over: you can retry now.")
         self.retry_button.setEnabled(True)
+        announce(self, self.countdown_label.text())
         if self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
             self.auto_retry_requested.emit()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from itertools import pairwise
 
 from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
 from PySide6.QtGui import QIcon
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -45,6 +45,7 @@ from explorer.core.request import (
     parse_json_object,
     validate,
 )
+from explorer.ui.accessibility import name_clear_button, tab_chain
 from explorer.ui.json_editor import JsonEditor
 
 # How each field is named to the user in messages.
@@ -67,6 +68,10 @@ _PLACEHOLDERS = {
     "headers": 'Extra provider headers, e.g. {"x-custom": "1"}',
     "body": 'Request body, e.g. {"first_name": "Ada"}',
 }
+# Links in a message (go to the error, Retry, Undo) are Tab stops that Enter follows.
+LINKS_BY_KEYBOARD = (
+    Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+)
 _DEFENDER_FLAGS = (
     ("enabled", "Defender"),
     ("block_high_risk", "Block high risk"),
@@ -129,6 +134,7 @@ class RequestEditor(QWidget):
         self.send_button.setDefault(False)
         self.send_button.setMinimumWidth(96)
         self.send_button.clicked.connect(self._on_send_clicked)
+        self.send_button.setAccessibleDescription("Send the request (Ctrl+Enter)")
         self.reason_label = QLabel()
         self.reason_label.setObjectName("sendBlockedReason")
         self.reason_label.setWordWrap(True)
@@ -150,6 +156,12 @@ class RequestEditor(QWidget):
         self.connector_profile_edit = QLineEdit()
         self.connector_profile_edit.setPlaceholderText("optional: x-connector-profile-id")
         self.connector_profile_edit.setClearButtonEnabled(True)
+        for edit, what in (
+            (self.action_edit, "action"),
+            (self.account_edit, "account id"),
+            (self.connector_profile_edit, "connector profile id"),
+        ):
+            name_clear_button(edit, f"Clear the {what}")
         self._field_errors = {
             name: self._error_label() for name in ("action", "account_id", "connector_profile_id")
         }
@@ -188,8 +200,11 @@ class RequestEditor(QWidget):
             layout.setContentsMargins(0, 4, 0, 0)
             layout.setSpacing(2)
             editor = JsonEditor(placeholder=_PLACEHOLDERS[name])
-            editor.setAccessibleName(f"{name} JSON")
+            editor.setAccessibleName(f"{FIELD_LABELS[name]} (JSON)")
+            editor.setAccessibleDescription(_PLACEHOLDERS[name])
             error = self._error_label()
+            # "Line 3, column 5" is a link to the error: Tab reaches it, Enter follows it.
+            error.setTextInteractionFlags(LINKS_BY_KEYBOARD)
             error.linkActivated.connect(lambda _link, n=name: self._go_to_error(n))
             layout.addWidget(editor)
             layout.addWidget(error)
@@ -280,24 +295,27 @@ class RequestEditor(QWidget):
         self.revalidate()
 
     def _set_tab_order(self) -> None:
-        """Reading order for keyboard users: identity, JSON, options, Defender, Send."""
-        chain: list[QWidget] = [
-            self.action_edit,
-            self.account_edit,
-            self.connector_profile_edit,
-            self.tabs.tabBar(),
-            *self.json_editors.values(),
-            self.format_button,
+        tab_chain(self.tab_chain())
+
+    def tab_chain(self) -> list[QWidget]:
+        """The editor's controls in reading order, for Tab: Send on the target line, each
+        field with what sits beside and under it (discovery's "Pick…", a Retry link), the
+        JSON tabs with Format and the editors, the options, Defender, the advanced ones."""
+        chain: list[QWidget] = [self.send_button]
+        for name in ("action", "account_id", "connector_profile_id"):
+            chain += _layout_widgets(self.field_columns[name])
+        chain += [self.tabs.tabBar(), self.format_button]
+        for name, editor in self.json_editors.items():
+            chain += [editor, self._json_errors[name]]
+        chain += [
             self.sync_check,
             self.debug_check,
             *self.defender_combos.values(),
             self.advanced_toggle,
             self.defender_enabled_combo,
             self.timeout_spin,
-            self.send_button,
         ]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        return chain
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -556,6 +574,21 @@ class RequestEditor(QWidget):
                 self.tabs.setCurrentIndex(OBJECT_FIELDS.index(name))
                 self.json_editors[name].go_to(issue.line, issue.column or 1)
                 return
+
+
+def _layout_widgets(layout: QLayout) -> list[QWidget]:
+    """The widgets of ``layout`` and its nested layouts, in the order they were added."""
+    widgets: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widgets.append(widget)
+        elif inner is not None:
+            widgets += _layout_widgets(inner)
+    return widgets
 
 
 def _pretty(value: object) -> str:
