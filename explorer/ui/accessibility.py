@@ -13,9 +13,18 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from PySide6 import QtGui
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAccessible, QAction
-from PySide6.QtWidgets import QLineEdit, QTabBar, QTabWidget, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAccessible, QAction, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QLineEdit,
+    QTabBar,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 # Qt's name for the clear action of ``QLineEdit.setClearButtonEnabled``.
 _CLEAR_ACTION = "_q_qlineeditclearaction"
@@ -83,3 +92,71 @@ def announce(source: QObject, text: str, *, assertive: bool = False) -> None:
     if assertive:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     QAccessible.updateAccessibility(event)
+
+
+class FocusRing(QWidget):
+    """A ring in the highlight colour over the edge of the focused list, table or text view.
+
+    Fusion marks focus on fields, buttons and tabs, but not on these: with the keyboard in
+    the response body or the history, only a caret (or nothing) said where it was. The ring
+    is a child of the view's parent laid over the view's edge, lets the mouse through, and
+    follows focus among the views of ``window``.
+    """
+
+    WIDTH = 2
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._target: QAbstractScrollArea | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow)
+
+    def target(self) -> QAbstractScrollArea | None:
+        """The view the ring is drawn around (``None`` while focus is elsewhere)."""
+        return self._target if self.isVisible() else None
+
+    def _follow(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._target is not None:
+            self._target.removeEventFilter(self)
+        target = new if isinstance(new, QAbstractScrollArea) else None
+        if target is None or target.window() is not self._window:
+            self._target = None
+            self.hide()
+            return
+        self._target = target
+        target.installEventFilter(self)
+        parent = target.parentWidget()
+        if parent is not None and self.parentWidget() is not parent:
+            self.setParent(parent)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._target and event.type() in _GEOMETRY_EVENTS:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        target = self._target
+        if target is None or not target.isVisible():
+            self.hide()
+            return
+        self.setGeometry(target.geometry())
+        self.show()
+        self.raise_()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        half = self.WIDTH // 2
+        painter.drawRect(self.rect().adjusted(half, half, -half, -half))
+        painter.end()
+
+
+_GEOMETRY_EVENTS = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)

@@ -54,7 +54,7 @@ from explorer.store.credentials import CredentialStore, KeyringUnavailable, Memo
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.accessibility import announce, name_toolbar_extension, tab_chain
+from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extension, tab_chain
 from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history_pane import HistoryPane
@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
         if problems:
             self.banner.show_message(" ".join(problems))
         self._set_tab_order()
+        self.focus_ring = FocusRing(self)
         # The status bar draws its messages; a screen reader hears them only as announcements.
         self.statusBar().messageChanged.connect(lambda text: announce(self, text))
         self.statusBar().showMessage("Ready", 3000)

@@ -146,3 +146,19 @@ def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
     visited = assert_full_cycle(qtbot, window)
     assert window.history_pane.view in visited
     assert window.response_view.tabs.tabBar() in visited
+
+
+def test_a_ring_shows_which_list_or_view_has_focus(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Fields and buttons show focus themselves; lists and text views get a ring around them."""
+    window = make_window()
+    send(qtbot, window)
+    ring = window.focus_ring
+    body = press(qtbot, Qt.Key.Key_3, CTRL)
+    assert ring.target() is body
+    assert ring.geometry() == body.geometry() and ring.parentWidget() is body.parentWidget()
+    history = press(qtbot, Qt.Key.Key_1, CTRL)
+    assert ring.target() is history is window.history_pane.view
+    press(qtbot, Qt.Key.Key_2, CTRL)
+    assert ring.target() is None and not ring.isVisible()
