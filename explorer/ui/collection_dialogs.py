@@ -74,6 +74,7 @@ class SaveRequestDialog(QDialog):
             self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
         self.folder_combo = QComboBox()
         self.folder_combo.setEditable(True)
+        self.folder_combo.lineEdit().setAccessibleName("Folder")  # what a reader says in it
         self.folder_combo.setToolTip("Pick a folder or type a new folder name")
         self.status_spin = QSpinBox()
         self.status_spin.setRange(99, 599)

@@ -223,7 +223,9 @@ class ErrorPanel(QFrame):
         self._tick()
         if self._deadline is not None:
             self._timer.start()
-            announce(self, self.countdown_label.text())
+            # After the status line is announced ("429 Too Many Requests"), not before it.
+            text = self.countdown_label.text()
+            QTimer.singleShot(0, self, lambda: announce(self, text))
 
     def _tick(self) -> None:
         left = self.seconds_left()

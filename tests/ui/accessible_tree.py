@@ -13,7 +13,7 @@ Qt's AT-SPI bridge (what Orca reads on Linux) is a thin adaptor over these same
 - hidden objects count (a response view before the first Send, a banner's button): they are
   in the tree and become visible without the tree being read again;
 - items inside views (rows, cells) and a combo box's own drop-down list are named by their
-  text or their owner, and are not checked.
+  text or their owner, and are not checked; the text field of an editable combo box is.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ INTERACTIVE = {
     Role.Link,
 }
 # Their children are rows, cells and items, named by their own text.
-CONTAINERS = {Role.Table, Role.Tree, Role.List, Role.ComboBox}
+CONTAINERS = {Role.Table, Role.Tree, Role.List}
 NEEDS_LABEL = {Role.ComboBox}
 
 
@@ -90,7 +90,7 @@ def _walk(iface: QAccessibleInterface, path: str) -> Iterator[Node]:
         return
     for index in range(iface.childCount()):
         child = iface.child(index)
-        if child is not None:
+        if child is not None and not (role == Role.ComboBox and child.role() == Role.List):
             owner = child.object()
             tag = type(owner).__name__ if owner is not None else "item"
             yield from _walk(child, f"{path}/{tag}")

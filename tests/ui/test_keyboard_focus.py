@@ -162,3 +162,61 @@ def test_a_ring_shows_which_list_or_view_has_focus(
     assert ring.target() is history is window.history_pane.view
     press(qtbot, Qt.Key.Key_2, CTRL)
     assert ring.target() is None and not ring.isVisible()
+
+
+def test_tab_walk_covers_every_pane_when_all_is_showing(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """Collections shown, advanced options open, a 429 with provider errors and its retry
+    controls, the find bar, a notice with its button: still one walk over everything."""
+    credentials = MemoryCredentials()
+    saved_collection(home, credentials)
+    window = make_window(credentials=credentials)
+    send(qtbot, window, action="hibob_search_employees", account_id="acct_hibob_demo")
+    press(qtbot, Qt.Key.Key_4, CTRL)
+    window.editor.advanced_toggle.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert window.editor.timeout_spin.isVisible()
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Escape)  # closes the find bar again
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    window.banner.show_message("A notice", "Do it", lambda: None)
+    panel = window.response_view.error_panel
+    assert panel.provider_table.isVisible() and panel.auto_retry_check.isVisible()
+    # Retry is enabled when the Retry-After wait (1 s here) ends: walk after that, not across.
+    qtbot.waitUntil(panel.retry_button.isEnabled, timeout=WAIT_MS)
+
+    press(qtbot, Qt.Key.Key_2, CTRL)
+    visited = assert_full_cycle(qtbot, window)
+    pane = window.collections_pane
+    assert pane is not None
+    for widget in (
+        window.banner.action_button,
+        window.banner.close_button,
+        pane.env_button,
+        pane.view,
+        window.editor.timeout_spin,
+        panel.provider_table,
+        panel.auto_retry_check,
+        panel.retry_button,
+        window.response_view.find_bar.edit,
+    ):
+        assert widget in visited, describe(widget)
+    # Reading order across the window: notice, side pane, editor, response.
+    order = visited[-1:] + visited[:-1]
+    spots = [
+        order.index(w)
+        for w in (
+            window.editor.action_edit,
+            window.editor.timeout_spin,
+            panel.provider_table,
+            window.response_view.tabs.tabBar(),
+            window.response_view.find_bar.edit,
+            window.profile_combo,
+            window.banner.action_button,
+            window.side_tabs.tabBar(),
+            pane.view,
+            window.editor.send_button,
+        )
+    ]
+    assert spots == sorted(spots), [describe(w) for w in order]
