@@ -74,7 +74,9 @@ class SaveRequestDialog(QDialog):
             self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
         self.folder_combo = QComboBox()
         self.folder_combo.setEditable(True)
-        self.folder_combo.lineEdit().setAccessibleName("Folder")  # what a reader says in it
+        folder_edit = self.folder_combo.lineEdit()
+        if folder_edit is not None:
+            folder_edit.setAccessibleName("Folder")  # what a screen reader says inside it
         self.folder_combo.setToolTip("Pick a folder or type a new folder name")
         self.status_spin = QSpinBox()
         self.status_spin.setRange(99, 599)
