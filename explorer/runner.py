@@ -14,7 +14,8 @@ profile's entry in the OS keyring and is never written anywhere.
 Variables: the ``--env`` environment's values (secrets from the OS keyring), overridden by
 ``STACKONE_VAR_<NAME>`` environment variables, overridden by ``--var NAME=VALUE``. The last two
 are how a CI machine without a keyring gets secret values; every value given that way, and
-every keyring secret, is masked (``***``) in the table, progress and reports.
+every keyring secret, and the API key, is hidden by ``core.secrets`` in the table, progress
+and reports.
 
 Exit status: 0 every request met its expectation; 1 at least one did not (or a request file
 could not be loaded); 2 the run could not start (bad arguments, no key, unknown collection,
@@ -46,6 +47,7 @@ from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
+from explorer.core.secrets import MIN_TEXT_LENGTH, REDACTED, Redactor
 from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
 from explorer.store.collections import (
     Collection,
@@ -65,10 +67,6 @@ from explorer.store.profiles import Profile, ProfileStore
 KEY_ENV = "STACKONE_API_KEY"
 VAR_ENV_PREFIX = "STACKONE_VAR_"
 REPORT_FORMAT = "stackone-explorer-run"
-MASK = "***"
-# Shorter values are not masked: hiding every "1" would garble statuses and messages, and a
-# value that short protects nothing.
-MIN_MASKED_LENGTH = 4
 # The window's demo mode keeps a profile of this name pointing at its loopback server.
 DEMO_PROFILE = "Demo"
 
@@ -139,14 +137,14 @@ def run_requests(
         values: the environment's variables (secrets included) for ``{{name}}`` placeholders.
         profile: supplies the base URL and account id where a request leaves them unset.
         base_url: overrides every request's base URL (``--base-url``).
-        masked: secret values; a server message or action that echoes one shows ``***``
-            instead, so results can be printed and written anywhere.
+        masked: secret values; a server message or action that echoes one (or the API key)
+            shows ``REDACTED`` instead, so results can be printed and written anywhere.
         progress: called before (result ``None``) and after each request, on the calling
             thread (the window runs this on a worker and forwards it by signal).
         cancel: ``cancel()`` from another thread aborts the request in flight (it ends as an
             error, "Cancelled") and runs no further request; the results so far are returned.
     """
-    hide = _masker(masked)
+    hide = Redactor([*masked, api_key])
     results: list[RunResult] = []
     for index, saved in enumerate(requests):
         if cancel is not None and cancel.cancelled:
@@ -155,20 +153,11 @@ def run_requests(
             progress(index, saved, None)
         result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
         # The only places a resolved value can come back: the action and free-text messages.
-        result.action, result.message = hide(result.action), hide(result.message)
+        result.action, result.message = hide.field(result.action), hide.field(result.message)
         results.append(result)
         if progress is not None:
             progress(index, saved, result)
     return results
-
-
-def _masker(values: Iterable[str]) -> Callable[[str], str]:
-    """A function replacing each of ``values`` (longest first) with ``***`` in a text."""
-    secrets = sorted({v for v in values if len(v) >= MIN_MASKED_LENGTH}, key=len, reverse=True)
-    if not secrets:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(v) for v in secrets))
-    return lambda text: pattern.sub(MASK, text)
 
 
 def variable_env_name(name: str) -> str:
@@ -279,8 +268,8 @@ Variables ({{{{name}}}} in the requests), later sources winning:
   3. --var NAME=VALUE
   Without a keyring (CI), give secret values with 2 or 3; prefer 2, as command
   lines are visible to other users of the machine. Values given with 2 or 3 and
-  keyring secrets are shown as {MASK} in the table, progress and reports (values
-  shorter than {MIN_MASKED_LENGTH} characters are not masked).
+  keyring secrets are shown as {REDACTED} in the table, progress and reports (inside
+  a message only when {MIN_TEXT_LENGTH} or more characters long).
 
 Exit status:
   0  every request met its expected status

@@ -375,7 +375,7 @@ def test_given_values_override_the_environment_and_never_reach_outputs(
     assert "404 (expected 2xx)" in out
     data = json.loads(report.read_text())
     assert data["variables_given"] == ["account", "employee"]
-    assert "Employee *** not found" in data["results"][0]["message"]
+    assert "Employee <redacted> not found" in data["results"][0]["message"]
     assert EMPLOYEE not in _outputs(out, err, junit, report)
 
     # Without --var the environment variable wins over the collection's value.
@@ -390,7 +390,7 @@ def test_given_values_override_the_environment_and_never_reach_outputs(
     )  # fmt: skip
     assert code == 1
     failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
-    assert failure is not None and "Account *** not found" in failure.attrib["message"]
+    assert failure is not None and "Account <redacted> not found" in failure.attrib["message"]
     assert SECRET not in _outputs(out, err, junit)
 
 
@@ -406,7 +406,7 @@ def test_keyring_secrets_are_masked_too(tmp_path: Path, home: Path) -> None:
         env={"STACKONE_API_KEY": KEY}, credentials=keyring,
     )  # fmt: skip
     assert code == 1
-    assert "Account *** not found" in json.loads(report.read_text())["results"][0]["message"]
+    assert "Account <redacted> not found" in json.loads(report.read_text())["results"][0]["message"]
     assert SECRET not in _outputs(out, err, report)
 
 

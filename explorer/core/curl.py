@@ -34,8 +34,8 @@ from explorer.core.request import (
     RpcRequest,
     parse_json,
 )
-from explorer.core.variables import PLACEHOLDER
-from explorer.core.wire import REDACTED, build_headers, is_secret_header
+from explorer.core.secrets import REDACTED, is_secret_header, is_template
+from explorer.core.wire import build_headers
 
 KEY_VARIABLE = "STACKONE_API_KEY"
 
@@ -76,9 +76,9 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
     command shows exactly what would be sent. The real key is written only when
     ``reveal_key`` is true *and* a key is given; otherwise ``-u "$STACKONE_API_KEY:"`` lets the
     reader's shell supply it. Likewise the values of secret-looking provider headers in the
-    body (``wire.is_secret_header``) are written only with ``reveal_key``; otherwise they read
+    body (``secrets.is_secret_header``) are written only with ``reveal_key``; otherwise they read
     ``<redacted>`` and a ``#`` comment line above the command says which to fill in. A value
-    that is only a collection variable (``{{token}}``) is a name, not a secret, and is kept.
+    that only refers to variables (``{{token}}``, ``Bearer $TOKEN``) is not a secret, and is kept.
     """
     hidden = [] if reveal_key else _secret_headers(request)
     comment = ""
@@ -108,9 +108,7 @@ def _secret_headers(request: RpcRequest) -> list[str]:
     return [
         name
         for name, value in headers.items()
-        if is_secret_header(name)
-        and value != REDACTED
-        and not (isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()))
+        if is_secret_header(name) and value != REDACTED and not is_template(value)
     ]
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from explorer.core import errors
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
-from explorer.core.wire import SentRequest, redact_header_object, redact_headers
+from explorer.core.secrets import redact_header_object, redact_headers
+from explorer.core.wire import SentRequest
 
 FORMAT_VERSION = 1
 

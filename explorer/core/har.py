@@ -24,7 +24,8 @@ from explorer.core.errors import InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse
-from explorer.core.wire import SentRequest, build_headers, encode_body, redact_headers
+from explorer.core.secrets import redact_headers
+from explorer.core.wire import SentRequest, build_headers, encode_body
 
 HAR_VERSION = "1.2"
 CREATOR_NAME = "StackOne RPC Explorer"

@@ -1,16 +1,17 @@
-"""From ``RpcRequest`` to the exact HTTP request StackOne receives, and a redacted record of it."""
+"""From ``RpcRequest`` to the exact HTTP request StackOne receives, and a redacted record of it
+(by the rules of ``explorer.core.secrets``)."""
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
+from explorer.core.secrets import is_secret_header, redact_header_object, redact_headers
 
 # httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
 # that build or send a request, not at start-up: the window imports this module but sends
@@ -19,28 +20,6 @@ if TYPE_CHECKING:
     import httpx
 
 USER_AGENT = f"stackone-explorer/{__version__}"
-REDACTED = "<redacted>"
-# Anywhere in a name: ``X-Auth-Token``, ``x-csrftoken``, ``client-secret``, ``set-cookie``.
-_SECRET_PARTS = ("authorization", "cookie", "token", "secret", "passw", "apikey", "credential")
-# Only as a whole word, because as parts they occur in harmless names (``keep-alive``,
-# ``www-authenticate``): ``api-key``, ``Ocp-Apim-Subscription-Key``, ``X-Auth``.
-_SECRET_WORDS = frozenset({"key", "auth", "pwd"})
-# A key that is not a credential and that a user needs to see when debugging duplicates.
-_PUBLIC_KEY_WORDS = frozenset({"idempotency"})
-
-
-def is_secret_header(name: str) -> bool:
-    """Whether a header's value must never be shown or stored: the one rule for all of them.
-
-    Used for the headers we send, the provider headers in the RPC body, response headers
-    (``Set-Cookie``) and the headers a collection may hold. It errs towards hiding: a
-    redacted harmless value costs a glance at the live request; a stored key costs a leak.
-    """
-    lower = name.strip().lower()
-    if any(part in lower for part in _SECRET_PARTS):
-        return True
-    words = set(re.split(r"[-_.\s]+", lower))
-    return bool(words & _SECRET_WORDS) and not words & _PUBLIC_KEY_WORDS
 
 
 def basic_auth(api_key: str) -> str:
@@ -127,10 +106,6 @@ def _unencodable_header(request: RpcRequest, exc: UnicodeEncodeError) -> Issue:
     )
 
 
-def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, REDACTED if is_secret_header(k) else v) for k, v in headers]
-
-
 def redact_body(body: str) -> str:
     """Redact secret headers the action passes to the provider (the RPC body's ``headers``).
 
@@ -143,13 +118,11 @@ def redact_body(body: str) -> str:
     headers = data.get("headers") if isinstance(data, dict) else None
     if not isinstance(headers, dict) or not any(is_secret_header(k) for k in headers):
         return body
-    data["headers"] = redact_header_object(headers)
+    redacted = redact_header_object(headers)
+    if redacted == headers:  # only templates: nothing to hide
+        return body
+    data["headers"] = redacted
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def redact_header_object(headers: dict[str, Any]) -> dict[str, Any]:
-    """The RPC ``headers`` object (name -> value) with every secret value replaced."""
-    return {k: REDACTED if is_secret_header(k) else v for k, v in headers.items()}
 
 
 @dataclass

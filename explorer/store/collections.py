@@ -55,8 +55,8 @@ from explorer.core.request import (
     DefenderConfig,
     RpcRequest,
 )
+from explorer.core.secrets import is_secret_header, is_template
 from explorer.core.variables import fill
-from explorer.core.wire import is_secret_header
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -520,7 +520,7 @@ def literal_secrets(request: RpcRequest) -> list[str]:
     return [
         key
         for key, value in headers.items()
-        if is_secret_header(key) and not (isinstance(value, str) and "{{" in value)
+        if is_secret_header(key) and not is_template(value)
     ]
 
 

@@ -277,15 +277,3 @@ def move_secret(store: CredentialStore, old_profile: str, new_profile: str) -> N
     store.set(new_profile, secret)
     store.delete(old_profile)
 
-
-def mask(secret: str) -> str:
-    """Enough of a key to recognise it ("sk_l…1234"), never enough to use it.
-
-    Short keys show less (at most a third of the characters); empty stays empty.
-    """
-    if not secret:
-        return ""
-    shown = min(4, len(secret) // 6)
-    if shown == 0:
-        return "…"
-    return f"{secret[:shown]}…{secret[-shown:]}"

@@ -366,7 +366,7 @@ class HistoryPane(QWidget):
 
         The write happens on the writer thread, so a 10 MB body costs the UI nothing;
         ``flush()`` waits for it. ``secrets`` (values of secret variables that went into the
-        request) are replaced by ``<secret>`` before anything is written. With ``select`` the
+        request) are hidden (``core.secrets``) before anything is written. With ``select`` the
         new row is selected, without emitting ``selected``: the caller is showing that
         exchange already. A collection run passes ``False`` so the user's selection stays.
         """

@@ -4,8 +4,8 @@
 and fsynced) and an index line. Done on the UI thread that would freeze the window for as
 long as the disk takes, so the window hands each exchange to a ``HistoryWriter``: one
 background thread that runs the adds strictly one after another (the index stays in the
-order the user sent), scrubbing secret variable values first (a JSON round trip of the
-whole exchange, also too slow for the UI thread with a big body). Exports ("Save history…",
+order the user sent), hiding secret variable values first (``core.secrets``: a JSON round trip
+of the whole exchange, also too slow for the UI thread with a big body). Exports ("Save history…",
 which read every body back and write one JSON or HAR file) run on the same thread, after the
 adds queued before them, so an export holds everything sent until then.
 
@@ -18,7 +18,6 @@ a reader sees either the old state or the whole new entry.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -27,28 +26,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.core.secrets import redact_exchange
 from explorer.store.history import HistoryStore
-
-SECRET_PLACEHOLDER = "<secret>"
-# Shorter values are left alone: replacing every "1" would garble the exchange.
-MIN_SECRET_LENGTH = 3
-
-
-def scrub_secrets(exchange: Exchange, secrets: Iterable[str]) -> Exchange:
-    """A copy of ``exchange`` with each secret value replaced by ``<secret>``.
-
-    Secret values come from a collection environment (resolved into the request before it was
-    sent); the history must keep the request as sent, but never a secret.
-    """
-    values = sorted({s for s in secrets if len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
-    if not values:
-        return exchange
-    text = json.dumps(exchange.to_dict())
-    for secret in values:
-        # The raw value and its JSON-escaped form (a quote or backslash inside the secret).
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            text = text.replace(form, SECRET_PLACEHOLDER)
-    return Exchange.from_dict(json.loads(text))
 
 
 class _WriterSignals(QObject):
@@ -110,10 +89,10 @@ class HistoryWriter(QObject):
         return self._next_ticket - self._next_delivery
 
     def add(self, exchange: Exchange, secrets: Iterable[str] = ()) -> None:
-        """Queue ``exchange`` (scrubbed of ``secrets``) for the history; returns at once."""
+        """Queue ``exchange`` (``secrets`` hidden) for the history; returns at once."""
         values = list(secrets)
         self.run(
-            lambda: self.store.add(scrub_secrets(exchange, values)),
+            lambda: self.store.add(redact_exchange(exchange, values)),
             lambda entry, error: self.written.emit(entry, error),
         )
 

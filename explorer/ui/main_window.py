@@ -48,8 +48,8 @@ from explorer.core.curl import from_curl, to_curl
 from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
+from explorer.core.secrets import redact_header_object
 from explorer.core.variables import UnresolvedVariables
-from explorer.core.wire import redact_header_object
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore

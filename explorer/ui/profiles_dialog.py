@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
-from explorer.store.credentials import KeyringUnavailable, mask, move_secret
+from explorer.core.secrets import key_hint
+from explorer.store.credentials import KeyringUnavailable, move_secret
 from explorer.store.profiles import Profile
 from explorer.ui.theme import is_dark, status_colour
 
@@ -529,7 +530,7 @@ class ProfilesDialog(QDialog):
         if name is None:
             text = "Enter the key now; it is stored when the profile is added."
         elif (session := self.session_keys.get(name)) is not None:
-            text = f"Key {mask(session)}, kept in memory for this run only"
+            text = f"Key {key_hint(session)}, kept in memory for this run only"
             has_key = True
         elif not check_keyring:
             text = "Not stored: the keyring is unavailable"
@@ -545,7 +546,7 @@ class ProfilesDialog(QDialog):
                 stored = None
                 text = "The key could not be read"
             else:
-                text = f"Key {mask(stored)}" if stored else "No key stored"
+                text = f"Key {key_hint(stored)}" if stored else "No key stored"
             has_key = stored is not None
         self.key_status.setText(text)
         self.delete_key_button.setEnabled(has_key)

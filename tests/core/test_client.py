@@ -17,7 +17,8 @@ import pytest
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.request import RpcRequest
-from explorer.core.wire import REDACTED, SentRequest
+from explorer.core.secrets import REDACTED
+from explorer.core.wire import SentRequest
 
 KEY = "sk_test_123"
 

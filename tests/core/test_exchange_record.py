@@ -9,7 +9,7 @@ import httpx
 from explorer.core.client import RpcClient
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
-from explorer.core.wire import REDACTED
+from explorer.core.secrets import REDACTED
 
 KEY = "sk_live_do_not_store"
 

@@ -10,15 +10,8 @@ import pytest
 from explorer import __version__
 from explorer.core.errors import InvalidRequest
 from explorer.core.request import RpcRequest, parse_json_object
-from explorer.core.wire import (
-    REDACTED,
-    SentRequest,
-    basic_auth,
-    build_http_request,
-    encode_body,
-    is_secret_header,
-    redact_headers,
-)
+from explorer.core.secrets import REDACTED, is_secret_header, redact_headers
+from explorer.core.wire import SentRequest, basic_auth, build_http_request, encode_body
 
 KEY = "v1.eu1.secret-key_123"
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.request import DEFAULT_BASE_URL
+from explorer.core.secrets import key_hint as mask
 from explorer.store.credentials import (
     KeyringCredentials,
     KeyringUnavailable,
     MemoryCredentials,
-    mask,
 )
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.profiles_dialog import ProfilesDialog
