@@ -326,6 +326,17 @@ def test_bundle_has_the_modules_loaded_by_name_at_run_time(bundle: Path) -> None
     assert not {"PySide6.QtNetwork", "PySide6.QtQml", "PIL"} & modules
 
 
+@pytest.mark.slow
+def test_bundle_carries_the_filter_engines(bundle: Path) -> None:
+    """The response filter's JSONPath (pure Python) and jq (an extension module) are imported
+    only when a filter runs: both must be in the bundle all the same."""
+    assert {"explorer.core.filters", "jsonpath", "jsonpath.env"} <= _bundled_modules(bundle)
+    internal = bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
+    assert [
+        p for p in internal.iterdir() if p.name.startswith("jq.") and p.suffix in (".so", ".pyd")
+    ]
+
+
 # Libraries a bundle may take from the system: glibc, the GPU driver stack (must match the
 # machine's driver), libxcb (follows the X server) and Wayland's client libraries. The README
 # lists the Debian packages that provide them.

@@ -166,8 +166,10 @@ def test_runner_table_progress_and_reports_hold_no_secret(
     reports = tmp_path / "reports"
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        [str(store.root), "--env", "ci", "--home", str(home)]
-        + ["--junit", str(reports / "junit.xml"), "--json", str(reports / "report.json")],
+        [
+            *(str(store.root), "--env", "ci", "--home", str(home)),
+            *("--junit", str(reports / "junit.xml"), "--json", str(reports / "report.json")),
+        ],
         environ={"STACKONE_API_KEY": KEY},
         stdout=out,
         stderr=err,

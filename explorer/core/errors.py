@@ -10,6 +10,11 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- CurlImportError         a curl command could not be read
     +-- PostmanImportError      the file is not a Postman collection    [core/postman.py]
     +-- UnresolvedVariables     {{names}} with no value; nothing sent   [core/variables.py]
+    +-- FilterError             a JSONPath/jq filter could not run      [core/filters.py]
+    |   +-- FilterSyntaxError   not valid in its language (with position)
+    |   +-- FilterEvaluationError  valid, but failed on this document
+    |   +-- FilterInputError    the body is not JSON
+    |   +-- FilterUnavailable   the language's engine is not installed
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve

@@ -518,9 +518,7 @@ def literal_secrets(request: RpcRequest) -> list[str]:
     """Names of secret-bearing headers in the RPC ``headers`` whose value is not a variable."""
     headers = request.headers if isinstance(request.headers, dict) else {}
     return [
-        key
-        for key, value in headers.items()
-        if is_secret_header(key) and not is_template(value)
+        key for key, value in headers.items() if is_secret_header(key) and not is_template(value)
     ]
 
 

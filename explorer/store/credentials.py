@@ -276,4 +276,3 @@ def move_secret(store: CredentialStore, old_profile: str, new_profile: str) -> N
         return
     store.set(new_profile, secret)
     store.delete(old_profile)
-
