@@ -56,3 +56,9 @@ def test_history_benchmark_runs_every_step() -> None:
     out = _run("benchmarks.history", "--runs", "1", "--entries", "300")
     for row in ("open HistoryStore (300 entries)", "filter 'greenhouse 400'", "add one entry"):
         assert row in out
+
+
+def test_analysis_benchmark_compares_and_filters() -> None:
+    out = _run("benchmarks.analysis", "--runs", "1", "--mb", "0.3")
+    for row in ("compare two", "ignore $..updated_at", "filter JSONPath", "filter jq"):
+        assert row in out

@@ -142,6 +142,19 @@ class JsonPath:
         except (JSONPathError, RecursionError) as exc:
             raise _jsonpath_error(exc, self.expression, None, FilterEvaluationError) from None
 
+    def locations(self, data: Any) -> list[tuple[str | int, ...]]:
+        """Where each selected node is: its keys and indexes from the root.
+
+        Raises:
+            FilterEvaluationError: as ``find``.
+        """
+        from jsonpath.exceptions import JSONPathError
+
+        try:
+            return [tuple(m.parts) for m in self._path.finditer(data)]
+        except (JSONPathError, RecursionError) as exc:
+            raise _jsonpath_error(exc, self.expression, None, FilterEvaluationError) from None
+
     def first(self, data: Any) -> Any:
         """The first selected value, or ``None`` when nothing matches."""
         found = self.find(data)

@@ -53,6 +53,11 @@ class AppPaths:
     def collections_dir(self) -> Path:
         return self.data_dir / "collections"
 
+    @property
+    def baselines_dir(self) -> Path:
+        """Pinned responses and per-action ignore rules (``store.baselines``)."""
+        return self.data_dir / "baselines"
+
     def ensure(self) -> AppPaths:
         """Create every directory (private to the user: history holds customer data).
 

@@ -1,0 +1,107 @@
+"""Compare and filter on big bodies: the work the window hands to a helper process.
+
+Two 10 MB list responses (records with nested objects, matched by ``id``) that differ in a
+changed field, a removed and an inserted record, a new cursor, and a volatile ``updated_at``
+in every record. Each row times one call in this process, parsing included where the window
+would parse:
+
+* ``compare``: ``compare_exchanges`` with no ignore rules (every ``updated_at`` reported);
+* ``compare, ignore $.data[*].updated_at`` / ``$..updated_at``: the ignore list evaluated on
+  both sides (a descendant query walks the whole document in pure Python);
+* ``filter JSONPath`` / ``filter jq``: one record picked out of a 10 MB body.
+
+No target: these run off the UI thread with progress; the numbers say how long the progress
+bar shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+from typing import Any
+
+from benchmarks.measure import Metric, now_ms, table
+from explorer.core.compare import IgnoreRules, compare_exchanges
+from explorer.core.exchange import Exchange
+from explorer.core.filters import JQ, JSONPATH, run_filter
+from explorer.core.request import RpcRequest
+from explorer.core.response import read_response
+
+
+def _records(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"emp_{i:06d}",
+            "first_name": f"First{i}",
+            "work_email": f"person{i}@example.com",
+            "salary": 40_000 + (i * 37) % 90_000,
+            "tags": [f"t{i % 7}", f"t{i % 5}"],
+            "home_location": {"city": ("Berlin", "London")[i % 2], "zip": f"{i % 99999:05d}"},
+            "updated_at": "2025-01-01T00:00:00Z",
+        }
+        for i in range(count)
+    ]
+
+
+def _documents(mb: float) -> tuple[bytes, bytes]:
+    per_record = len(json.dumps(_records(1)[0])) + 2
+    left = {"data": _records(int(mb * 1024 * 1024) // per_record + 1), "next": "c1"}
+    right = copy.deepcopy(left)
+    right["data"][500]["salary"] = -1
+    right["data"].pop(1000)
+    right["data"].insert(len(right["data"]) // 2, {"id": "emp_new"})
+    for record in right["data"]:
+        record["updated_at"] = "2026-01-01T00:00:00Z"
+    right["next"] = "c2"
+    return json.dumps(left).encode(), json.dumps(right).encode()
+
+
+def _exchange(body: bytes) -> Exchange:
+    response = read_response(200, [("content-type", "application/json")], body, reason="OK")
+    return Exchange(request=RpcRequest(action="a", account_id="b"), response=response)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--mb", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    left_body, right_body = _documents(args.mb)
+    left, right = _exchange(left_body), _exchange(right_body)
+    size = f"{len(left_body) / 1e6:.1f} MB"
+    cases = {
+        f"compare two {size} bodies": IgnoreRules(),
+        "compare, ignore $.data[*].updated_at": IgnoreRules(body=["$.data[*].updated_at"]),
+        "compare, ignore $..updated_at": IgnoreRules(body=["$..updated_at"]),
+    }
+    metrics = {name: Metric(name) for name in cases}
+    filters = {
+        f"filter JSONPath over {size} (parse included)": (
+            JSONPATH,
+            "$.data[?@.id == 'emp_000777'].work_email",
+        ),
+        f"filter jq over {size} (parse included)": (
+            JQ,
+            '.data[] | select(.id == "emp_000777") | .work_email',
+        ),
+    }
+    metrics |= {name: Metric(name) for name in filters}
+    for _ in range(args.runs):
+        for name, rules in cases.items():
+            start = now_ms()
+            result = compare_exchanges(left, right, ignore=rules)
+            metrics[name].add(now_ms() - start)
+            if not result.body:
+                raise SystemExit(f"{name}: found no change")
+        for name, (language, expression) in filters.items():
+            start = now_ms()
+            found = run_filter(language, expression, left_body)
+            metrics[name].add(now_ms() - start)
+            if found.values != ["person777@example.com"]:
+                raise SystemExit(f"{name}: wrong result {found.values[:3]}")
+    print(table(f"Compare and filter ({args.runs} runs)", list(metrics.values())))
+
+
+if __name__ == "__main__":
+    main()
