@@ -26,7 +26,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from explorer.core.filters import JsonPath
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -248,3 +251,333 @@ def _bytes_pattern(alternatives: list[str]) -> re.Pattern[bytes] | None:
 def redact_exchange(exchange: Exchange, secrets: Iterable[str]) -> Exchange:
     """``exchange`` with ``secrets`` (the values that went into it) hidden: for the history."""
     return Redactor(secrets).exchange(exchange)
+
+
+# -- personal data -------------------------------------------------------------------------
+#
+# Not secret to the user, only to the people a case is shared with. Found in two ways: values
+# of well-known fields (first_name, phone_numbers, home_address, ...; any key spelling:
+# ``firstName``, ``first-name``) and custom field paths (JSONPath), and patterns in any text
+# (email addresses, international phone numbers). Each value found gets one numbered
+# placeholder (the same email, the same ``<email 1>``, in every exchange of a case), which then
+# replaces it everywhere: as a whole field, and inside text as a word or words (names in a
+# note's text), by the same length rule as secrets.
+
+EMAIL, PHONE, NAME, ADDRESS, FIELD = "email", "phone", "name", "address", "field"
+PERSONAL_KINDS = (EMAIL, PHONE, NAME, ADDRESS)
+
+_EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# In free text only numbers written internationally: local digit runs are ids and dates.
+_PHONE_PATTERN = re.compile(r"(?<![\w+])\+\d[\d ().-]{6,}\d(?!\w)")
+_NAME_SUFFIXES = (
+    "firstname",
+    "lastname",
+    "surname",
+    "middlename",
+    "fullname",
+    "displayname",
+    "givenname",
+    "familyname",
+    "preferredname",
+    "maidenname",
+    "nickname",
+    "legalname",
+)
+_NAME_KEYS = frozenset({"author", "owner", "assignee", "reporter"})
+_PHONE_PARTS = ("phone", "mobile", "telephone", "fax")
+_ADDRESS_PARTS = ("address", "street", "postalcode", "postcode", "zipcode")
+_ADDRESS_KEYS = frozenset({"zip", "homelocation", "residence"})
+_WORD = re.compile(r"\w+")
+_MAX_PLACES = 5  # places listed per value in the preview; the count says how many in all
+
+
+def _key_kind(key: str) -> str | None:
+    """The personal-data kind a JSON key holds, by its name in any spelling."""
+    folded = re.sub(r"[^a-z0-9]", "", key.lower())
+    if folded.endswith(_NAME_SUFFIXES) or folded in _NAME_KEYS:
+        return NAME
+    if any(part in folded for part in _PHONE_PARTS) or folded == "tel":
+        return PHONE
+    if any(part in folded for part in _ADDRESS_PARTS) or folded in _ADDRESS_KEYS:
+        return ADDRESS
+    if "email" in folded:
+        return EMAIL
+    return None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One value the scrub replaces: for the preview, before anything is written."""
+
+    kind: str
+    value: str
+    placeholder: str
+    places: tuple[str, ...]  # the first few places it occurs ("response body $['data'][0]...")
+    count: int  # how many places in all
+
+
+class _Finder:
+    """Collects personal values (with where they are) while walking an exchange's parts."""
+
+    def __init__(self, kinds: Iterable[str], fields: list[JsonPath]) -> None:
+        self.kinds = frozenset(kinds)
+        self.fields = fields
+        self.found: dict[str, str] = {}  # value -> kind, in order of discovery
+
+    def add(self, kind: str, value: str) -> None:
+        if value.strip() and (kind == FIELD or kind in self.kinds):
+            self.found.setdefault(value, kind)
+
+    def text(self, text: str) -> None:
+        if EMAIL in self.kinds and "@" in text:
+            for match in _EMAIL_PATTERN.finditer(text):
+                self.add(EMAIL, match.group(0))
+        if PHONE in self.kinds and "+" in text:
+            for match in _PHONE_PATTERN.finditer(text):
+                self.add(PHONE, match.group(0))
+
+    def data(self, value: Any, kind: str | None = None) -> None:
+        if isinstance(value, str):
+            if kind is not None:
+                self.add(kind, value)
+            self.text(value)
+        elif isinstance(value, dict):
+            # "name" is a person's only beside other personal fields (not a department's).
+            personal = any(_key_kind(str(k)) in (NAME, EMAIL, PHONE) for k in value)
+            for key, item in value.items():
+                own = _key_kind(str(key)) or (NAME if personal and key == "name" else None)
+                self.data(item, own or _inherited(kind, str(key)))
+        elif isinstance(value, list):
+            for item in value:
+                self.data(item, kind)
+        elif kind in (PHONE, FIELD) and _is_number(value):
+            self.add(kind, str(value))  # a phone number written as a JSON number
+
+    def custom(self, data: Any) -> None:
+        for query in self.fields:
+            for match in query.find(data):
+                self._leaves(match.value)
+
+    def _leaves(self, value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                self._leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                self._leaves(item)
+        elif isinstance(value, str) or _is_number(value):
+            self.add(FIELD, str(value))
+
+
+# Inside {"type": "mobile", "value": "+44..."} or an address object, which keys hold the value.
+_LABEL_KEYS = frozenset({"id", "type", "label", "kind", "primary", "isprimary", "country"})
+_VALUE_KEYS = frozenset({"value", "number", "text", "formatted"})
+
+
+def _inherited(kind: str | None, key: str) -> str | None:
+    """The kind a key inside a personal container holds: every part of an address, only the
+    value of a phone, email or name entry, never its labels."""
+    folded = re.sub(r"[^a-z0-9]", "", key.lower())
+    if kind is None or folded in _LABEL_KEYS:
+        return None
+    return kind if kind == ADDRESS or folded in _VALUE_KEYS else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class ScrubPlan:
+    """What a personal-data scrub replaces, and the function that does it.
+
+    Made by ``PersonalData.plan`` from the exchanges of a case; the window shows
+    ``replacements`` (the preview), the user may drop some (``without``), and the same plan
+    then scrubs every exchange, so each value has one placeholder across the whole case.
+    """
+
+    def __init__(self, mapping: dict[str, tuple[str, str]]) -> None:
+        self._mapping = mapping  # value -> (kind, placeholder)
+        self._whole = {value.strip(): value for value in mapping}  # as a whole field
+        # Inside text, each value is looked for where its first word is: (value, offset of
+        # that word in the value), longest value first.
+        self._by_word: dict[str, list[tuple[str, int]]] = {}
+        for value in sorted(mapping, key=len, reverse=True):
+            word = _WORD.search(value)
+            if len(value) >= MIN_TEXT_LENGTH and word is not None:
+                self._by_word.setdefault(word.group(0), []).append((value, word.start()))
+        self.replacements: list[Replacement] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._mapping)
+
+    def without(self, values: Iterable[str]) -> ScrubPlan:
+        """The plan less some values (unticked in the preview); placeholders are kept."""
+        dropped = set(values)
+        plan = ScrubPlan({v: m for v, m in self._mapping.items() if v not in dropped})
+        plan.replacements = [r for r in self.replacements if r.value not in dropped]
+        return plan
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where the plan's values occur in ``text`` as whole words, left to right."""
+        spans: list[tuple[int, int, str]] = []
+        taken = 0
+        for word in _WORD.finditer(text):
+            for value, offset in self._by_word.get(word.group(0), ()):
+                start = word.start() - offset
+                end = start + len(value)
+                if (
+                    start >= taken
+                    and text.startswith(value, start)
+                    and not (start > 0 and value[0].isalnum() and text[start - 1].isalnum())
+                    and not (end < len(text) and value[-1].isalnum() and text[end].isalnum())
+                ):
+                    spans.append((start, end, value))
+                    taken = end
+                    break
+        return spans
+
+    def text(self, text: str) -> str:
+        """Free text: every occurrence (as whole words) of a value of 3 or more characters."""
+        spans = self._spans(text) if self._mapping else []
+        if not spans:
+            return text
+        out, at = [], 0
+        for start, end, value in spans:
+            out += [text[at:start], self._mapping[value][1]]
+            at = end
+        return "".join(out) + text[at:]
+
+    def field(self, value: str) -> str:
+        whole = self._whole.get(value.strip())
+        return self._mapping[whole][1] if whole is not None else self.text(value)
+
+    def data(self, value: Any) -> Any:
+        """JSON data: string values as fields, numbers that are planned values (phones, custom
+        fields) replaced; keys kept."""
+        if isinstance(value, str):
+            return self.field(value)
+        if isinstance(value, dict):
+            return {key: self.data(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        if _is_number(value):
+            whole = self._whole.get(str(value))
+            return value if whole is None else self._mapping[whole][1]
+        return value
+
+    def json_text(self, text: str) -> str:
+        """JSON text scrubbed structurally (re-written compactly); other text as text."""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return self.text(text)
+        return json.dumps(self.data(data), ensure_ascii=False, separators=(",", ":"))
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        """``exchange`` scrubbed. A binary body (a downloaded file) cannot be scrubbed and is
+        left out (empty); ``Exchange.response.size`` still tells its size."""
+        if not self:
+            return exchange
+        data = self.data(exchange.to_dict(include_body=False))
+        sent = data.get("sent")
+        if isinstance(sent, dict) and exchange.sent is not None:
+            sent["body"] = self.json_text(exchange.sent.body)
+        body: bytes | None = None
+        response = exchange.response
+        if response is not None:
+            if response.kind == "json":
+                body = json.dumps(self.data(response.json), ensure_ascii=False).encode()
+            elif response.kind == "binary":
+                body = b""
+            else:
+                body = self.text(response.body.decode("utf-8", "replace")).encode()
+        return type(exchange).from_dict(data, body=body)
+
+
+class PersonalData:
+    """Finds personal data in exchanges and plans its consistent scrub.
+
+    Args:
+        kinds: which of ``PERSONAL_KINDS`` to look for (all by default).
+        fields: custom field paths (RFC 9535 JSONPath) whose values are scrubbed too, e.g.
+            ``$..national_identity_number``.
+
+    Raises:
+        FilterError: a custom field path is not valid JSONPath.
+    """
+
+    def __init__(self, *, kinds: Iterable[str] = PERSONAL_KINDS, fields: Iterable[str] = ()):
+        self.kinds = tuple(kinds)
+        self.fields = [JsonPath(query) for query in fields]
+
+    def plan(self, exchanges: Iterable[Exchange]) -> ScrubPlan:
+        """Find every personal value in ``exchanges`` and number its placeholder."""
+        exchanges = list(exchanges)
+        finder = _Finder(self.kinds, self.fields)
+        for exchange in exchanges:
+            for _, data in _parts(exchange):
+                finder.custom(data)
+                finder.data(data)
+        numbers: dict[str, int] = {}
+        mapping: dict[str, tuple[str, str]] = {}
+        for value, kind in finder.found.items():
+            numbers[kind] = numbers.get(kind, 0) + 1
+            mapping[value] = (kind, f"<{kind} {numbers[kind]}>")
+        plan = ScrubPlan(mapping)
+        plan.replacements = _preview(plan, mapping, exchanges)
+        return plan
+
+
+def _parts(exchange: Exchange) -> list[tuple[str, Any]]:
+    """The places personal data can be in, as (name, JSON data or text)."""
+    request = exchange.request
+    parts: list[tuple[str, Any]] = [
+        (f"request {name}", getattr(request, name)) for name in ("path", "query", "headers", "body")
+    ]
+    response = exchange.response
+    if response is not None:
+        parts.append(("response headers", dict(response.headers)))
+        if response.kind == "json":
+            parts.append(("response body", response.json))
+        elif response.kind != "binary" and response.body:
+            parts.append(("response body", response.body.decode("utf-8", "replace")))
+    if exchange.failure is not None:
+        parts.append(("failure message", exchange.failure.message))
+    return parts
+
+
+def _preview(
+    plan: ScrubPlan, mapping: dict[str, tuple[str, str]], exchanges: list[Exchange]
+) -> list[Replacement]:
+    """Where each planned value occurs, found with the very matcher the scrub uses."""
+    places: dict[str, list[str]] = {value: [] for value in mapping}
+
+    def visit(where: str, value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(where, item, f"{path}[{json.dumps(str(key), ensure_ascii=False)}]")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(where, item, f"{path}[{index}]")
+        elif isinstance(value, str) or _is_number(value):
+            text = str(value)
+            whole = plan._whole.get(text.strip())
+            if whole is not None:
+                hits = [whole]
+            elif isinstance(value, str):
+                hits = list(dict.fromkeys(found for _, _, found in plan._spans(text)))
+            else:
+                hits = []
+            for hit in hits:
+                places[hit].append(where if path == "$" else f"{where} {path}")
+
+    for number, exchange in enumerate(exchanges, start=1):
+        label = f"exchange {number}: " if len(exchanges) > 1 else ""
+        for where, data in _parts(exchange):
+            visit(label + where, data, "$")
+    return [
+        Replacement(
+            kind, value, placeholder, tuple(places[value][:_MAX_PLACES]), len(places[value])
+        )
+        for value, (kind, placeholder) in mapping.items()
+    ]
