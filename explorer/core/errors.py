@@ -11,10 +11,10 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- PostmanImportError      the file is not a Postman collection    [core/postman.py]
     +-- UnresolvedVariables     {{names}} with no value; nothing sent   [core/variables.py]
     +-- FilterError             a JSONPath/jq filter could not run      [core/filters.py]
-    |   +-- FilterSyntaxError   not valid in its language (with position)
-    |   +-- FilterEvaluationError  valid, but failed on this document
-    |   +-- FilterInputError    the body is not JSON
-    |   +-- FilterUnavailable   the language's engine is not installed
+    |   +-- FilterSyntaxError   not valid in its language (position)    [core/filters.py]
+    |   +-- FilterEvaluationError  valid, failed on this document       [core/filters.py]
+    |   +-- FilterInputError    the body is not JSON                    [core/filters.py]
+    |   +-- FilterUnavailable   the language's engine is not installed  [core/filters.py]
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
