@@ -3,7 +3,8 @@
 A 3-character and a 40-character secret variable value go into real requests to the demo
 server, which echoes both (``Account <id> not found``, ``Employee <id> not found``); the API key
 is a canary too. Each test first checks that the canary really reached the data the output is
-made from, so it cannot pass by never seeing a secret.
+made from, so it cannot pass by never seeing a secret. The case export is checked the same way,
+with personal data too, in ``tests/test_case_export.py``.
 """
 
 from __future__ import annotations
