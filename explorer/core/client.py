@@ -19,6 +19,7 @@ from explorer.core import errors
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
+from explorer.core.secrets import redact_exchange
 from explorer.core.wire import SentRequest, build_http_request
 
 # httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
@@ -242,6 +243,8 @@ class RpcClient:
     ) -> Exchange:
         """Like ``send`` but never raises for transport failures: they become ``failure``.
 
+        The record never holds ``api_key``: a server that echoes it shows ``<redacted>``.
+
         Raises:
             InvalidRequest: the request fails validation (nothing is sent).
         """
@@ -254,7 +257,8 @@ class RpcClient:
             record.response = self.send(request, api_key, cancel=cancel, on_sent=remember)
         except errors.TransportError as exc:
             record.failure = Failure.from_error(exc)
-        return record
+        # The key never comes back out, even where a server echoes it (the secrets policy).
+        return redact_exchange(record, [api_key])
 
 
 def _tracer(cancel: CancelToken) -> Callable[[str, dict[str, Any]], None]:

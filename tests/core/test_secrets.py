@@ -219,3 +219,28 @@ def test_one_placeholder_and_one_rule_in_the_whole_package() -> None:
             if marker in text:
                 offenders.append(f"{path.relative_to(root)}: {marker}")
     assert offenders == []
+
+
+def test_the_api_key_never_comes_back_out_of_the_client(raw_server) -> None:  # type: ignore[no-untyped-def]
+    """A server (or a proxy) that echoes the Authorization header: the exchange the window
+    shows and the history keeps has the key hidden."""
+    import base64
+
+    from explorer.core.client import RpcClient
+    from tests.core.conftest import RawServer, read_http_request
+
+    key = LONG
+
+    def echo(conn, server: RawServer) -> None:  # type: ignore[no-untyped-def]
+        request = read_http_request(conn).decode()
+        auth = next(line for line in request.split("\r\n") if line.lower().startswith("authoriz"))
+        token = auth.split()[-1]
+        sent_key = base64.b64decode(token).decode().rstrip(":")
+        server.reply(conn, 401, json.dumps({"message": f"bad key {sent_key}"}).encode())
+
+    server = raw_server(echo)
+    with RpcClient() as client:
+        exchange = client.exchange(RpcRequest(action="a", account_id="b", base_url=server.url), key)
+    assert exchange.response is not None and exchange.response.status == 401
+    assert exchange.response.json == {"message": f"bad key {REDACTED}"}
+    assert key not in json.dumps(exchange.to_dict())
