@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -186,13 +186,7 @@ class Redactor:
 
     def data(self, value: Any) -> Any:
         """JSON data: every string value as a field; keys and other types unchanged."""
-        if isinstance(value, str):
-            return self.field(value)
-        if isinstance(value, dict):
-            return {key: self.data(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
-        return value
+        return _map_values(value, self.field, lambda number: number)
 
     def exchange(self, exchange: Exchange) -> Exchange:
         """A copy of ``exchange`` with every secret hidden (``exchange`` itself if none was
@@ -216,6 +210,21 @@ class Redactor:
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
         hits = [s for s in self.values if any(f in text for f in _forms(s))]
         return sorted(s for s in hits if len(s) >= MIN_TEXT_LENGTH or text.strip() == s.strip())
+
+
+def _map_values(
+    value: Any, string: Callable[[str], Any], number: Callable[[int | float], Any]
+) -> Any:
+    """JSON data with each string and number value mapped; keys, booleans and null kept."""
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, dict):
+        return {key: _map_values(item, string, number) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_values(item, string, number) for item in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return value
 
 
 def _replace_str(match: re.Match[str]) -> str:
@@ -454,16 +463,12 @@ class ScrubPlan:
     def data(self, value: Any) -> Any:
         """JSON data: string values as fields, numbers that are planned values (phones, custom
         fields) replaced; keys kept."""
-        if isinstance(value, str):
-            return self.field(value)
-        if isinstance(value, dict):
-            return {key: self.data(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
-        if _is_number(value):
-            whole = self._whole.get(str(value))
-            return value if whole is None else self._mapping[whole][1]
-        return value
+
+        def number(found: int | float) -> Any:
+            whole = self._whole.get(str(found))
+            return found if whole is None else self._mapping[whole][1]
+
+        return _map_values(value, self.field, number)
 
     def json_text(self, text: str) -> str:
         """JSON text scrubbed structurally (re-written compactly); other text as text."""
