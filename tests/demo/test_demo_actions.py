@@ -255,13 +255,21 @@ def test_defender_is_on_by_default_and_flags_the_injection(rpc: Rpc) -> None:
     assert response.status_code == 200
     body = response.json()
     assert any("Ignore all previous instructions" in n["content"] for n in body["data"])
+    # StackOne's own Defender library decided, and the report uses its field names.
     finding = body["metadata"]["defender"]
+    assert finding["available"] is True
+    assert finding["allowed"] is True  # flagged, not blocked: blocking is off by default
     assert finding["risk_level"] == "high"
-    assert finding["blocked"] is False
-    assert finding["tier1"]["matched"] is True
-    assert "instruction_override" in finding["tier1"]["rules"]
-    assert finding["tier2"]["score"] == pytest.approx(0.97)
-    assert finding["locations"] == ["data[2].content"]
+    assert finding["detections"] == ["ignore_previous"]
+    assert finding["patterns_by_field"] == {"[2].content": ["ignore_previous"]}
+    # The dev/CI install carries the library's ONNX extra, so tier 2 really ran.
+    assert finding["tier2_available"] is True
+    assert finding["tier2_score"] >= 0.5
+    assert finding["config"] == {
+        "use_tier1_classification": True,
+        "use_tier2_classification": True,
+        "block_high_risk": False,
+    }
 
 
 def test_defender_blocks_high_risk_when_asked(rpc: Rpc) -> None:
@@ -303,9 +311,29 @@ def test_defender_config_wins_over_the_deprecated_flag(rpc: Rpc) -> None:
 def test_tier2_alone_still_finds_high_risk(rpc: Rpc) -> None:
     body = rpc({**NOTES, "defender_config": {"use_tier1_classification": False}}).json()
     finding = body["metadata"]["defender"]
-    assert finding["tier1"] == {"enabled": False, "matched": False, "rules": []}
-    assert finding["tier2"]["score"] == pytest.approx(0.97)
+    assert finding["detections"] == []  # no pattern rules ran
+    assert finding["tier2_score"] >= 0.5
     assert finding["risk_level"] == "high"
+
+
+def test_tier1_alone_finds_the_pattern_without_a_score(rpc: Rpc) -> None:
+    body = rpc({**NOTES, "defender_config": {"use_tier2_classification": False}}).json()
+    finding = body["metadata"]["defender"]
+    assert finding["detections"] == ["ignore_previous"]
+    assert finding["tier2_score"] is None
+    assert finding["tier2_available"] is None  # not asked for
+    assert finding["risk_level"] == "high"
+
+
+def test_tier2_alone_also_blocks_when_asked(rpc: Rpc) -> None:
+    response = rpc(
+        {
+            **NOTES,
+            "defender_config": {"use_tier1_classification": False, "block_high_risk": True},
+        }
+    )
+    assert response.status_code == 403
+    assert "tier 2 score" in response.json()["message"]
 
 
 def test_clean_data_carries_no_defender_block(rpc: Rpc) -> None:
