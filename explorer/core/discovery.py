@@ -283,7 +283,7 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
-def _check_base_url(base_url: str) -> str:
+def check_base_url(base_url: str) -> str:
     """The root to list from, held to the same rules as the base URL of an RPC call.
 
     Sharing ``base_url_problem`` keeps the two paths from disagreeing: a URL the request
@@ -360,7 +360,7 @@ class DiscoveryClient:
             TransportError: no complete response arrived (including ``Cancelled``).
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
-        root = _check_base_url(base_url)
+        root = check_base_url(base_url)
         page_size = max(1, page_size)
         params: list[tuple[str, str]] = [("providers", p) for p in _names(providers)]
         params += [("status", s) for s in _names(status)]
@@ -414,7 +414,7 @@ class DiscoveryClient:
             TransportError: no complete response arrived (including ``Cancelled``).
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
-        root = _check_base_url(base_url)
+        root = check_base_url(base_url)
         params: list[tuple[str, str]] = []
         if names := _names(connectors):
             params.append(("filter[connectors]", ",".join(names)))
@@ -509,23 +509,40 @@ class DiscoveryClient:
         cancel: CancelToken | None,
     ) -> Any:
         """GET one page and return its parsed JSON body."""
-        import httpx
+        return get_json(self._client, root, path, params, api_key, cancel, self.timeout)
 
-        request = httpx.Request(
-            "GET",
-            root + path,
-            params=[(name, value) for name, value in params],  # widened for httpx's types
-            headers=[
-                ("Authorization", basic_auth(api_key)),
-                ("Accept", "application/json"),
-                ("User-Agent", USER_AGENT),
-            ],
-        )
-        response = self._client.send_http(
-            request, base_url=root, timeout=self.timeout, cancel=cancel
-        )
-        response.raise_for_error()
-        return _json_body(response, root, path)
+
+def get_json(
+    client: RpcClient,
+    root: str,
+    path: str,
+    params: list[tuple[str, str]],
+    api_key: str,
+    cancel: CancelToken | None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Any:
+    """GET ``root + path`` with StackOne's auth and return the parsed JSON body.
+
+    Raises:
+        TransportError: no complete response arrived (including ``Cancelled``).
+        RemoteError: StackOne answered an error status; ``.response`` holds it.
+        BadResponse: the answer is not JSON.
+    """
+    import httpx
+
+    request = httpx.Request(
+        "GET",
+        root + path,
+        params=[(name, value) for name, value in params],  # widened for httpx's types
+        headers=[
+            ("Authorization", basic_auth(api_key)),
+            ("Accept", "application/json"),
+            ("User-Agent", USER_AGENT),
+        ],
+    )
+    response = client.send_http(request, base_url=root, timeout=timeout, cancel=cancel)
+    response.raise_for_error()
+    return _json_body(response, root, path)
 
 
 def _json_body(response: RpcResponse, root: str, path: str) -> Any:

@@ -120,11 +120,14 @@ def _words(text: str) -> set[str]:
 
 
 def _score(query: set[str], spec: ActionSpec) -> float:
-    haystack = _words(" ".join((spec.name.replace("_", " "), spec.label, spec.description)))
-    haystack |= _words(" ".join(spec.tags))
+    """Mostly how much of the query the action covers, a little how much of its name the
+    query covers (so "list employees" ranks list_employees above list_employee_notes)."""
     if not query:
         return 0.0
-    return round(len(query & haystack) / len(query), 4)
+    name = _words(spec.name.replace("_", " "))
+    haystack = name | _words(" ".join((spec.label, spec.description, " ".join(spec.tags))))
+    recall = len(query & haystack) / len(query)
+    return round(0.85 * recall + 0.15 * len(query & name) / len(name), 4)
 
 
 def search_actions(request: DemoRequest) -> Answer:

@@ -14,9 +14,9 @@ import json
 import re
 import socket
 from collections.abc import Callable
-from email.message import Message
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import Message
 from typing import TYPE_CHECKING, Any
 
 from explorer.demo.actions import ApiError

@@ -45,22 +45,24 @@ _FILTERS = (
 )
 
 
-def _matches(entry: dict[str, Any], params: dict[str, list[str]]) -> bool:
-    for name, key in _FILTERS:
-        wanted = filter_param(params, name)
-        if wanted and str(entry.get(key) or "") not in wanted:
-            return False
-    statuses = filter_param(params, "status_codes")
-    if statuses and str(entry.get("status")) not in statuses:
-        return False
+def _criteria(params: dict[str, list[str]]) -> Callable[[dict[str, Any]], bool]:
+    """The filters of the query as one test, each checked before any log is read."""
+    wanted = [(key, filter_param(params, name)) for name, key in _FILTERS]
+    wanted.append(("status", filter_param(params, "status_codes")))
     success = filter_param(params, "success")
+    flag: bool | None = None
     if success:
-        flag = success[-1].lower()
-        if flag not in ("true", "false"):
+        if success[-1].lower() not in ("true", "false"):
             raise ApiError(400, f"success must be true or false, got {success[-1]!r}")
-        if bool(entry.get("success")) != (flag == "true"):
-            return False
-    return True
+        flag = success[-1].lower() == "true"
+
+    def matches(entry: dict[str, Any]) -> bool:
+        for key, values in wanted:
+            if values and str(entry.get(key) or "") not in values:
+                return False
+        return flag is None or bool(entry.get("success")) == flag
+
+    return matches
 
 
 def _ordered(entries: list[dict[str, Any]], params: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -97,7 +99,8 @@ def list_logs(request: DemoRequest) -> Answer:
     """``GET /requests/logs``: newest first unless ordered otherwise."""
     request.demo.check_rate(request.api_key)
     with_steps = _include(request)
-    entries = [e for e in request.demo.logs.all() if _matches(e, request.params)]
+    matches = _criteria(request.params)
+    entries = [e for e in request.demo.logs.all() if matches(e)]
     items = []
     for entry in _ordered(entries, request.params):
         item = partial(entry)
@@ -110,7 +113,8 @@ def list_logs(request: DemoRequest) -> Answer:
 def list_steps(request: DemoRequest) -> Answer:
     """``GET /requests/logs/steps``: every provider call, without bodies."""
     request.demo.check_rate(request.api_key)
-    steps = [s for s in request.demo.logs.steps() if _matches(s, request.params)]
+    matches = _criteria(request.params)
+    steps = [s for s in request.demo.logs.steps() if matches(s)]
     return _page(request, [partial(step) for step in _ordered(steps, request.params)])
 
 
