@@ -23,7 +23,8 @@ from explorer.core.request import OBJECT_FIELDS, JsonObject, RpcRequest
 from explorer.core.wire import REDACTED
 
 _FLAT_KEY = re.compile(r"^(path|query|headers|body)_(.+)$")
-# What stackone-ai 2.10.1 sends besides the envelope (its executor's headers, httpx defaults).
+# What stackone-ai 2.10.1 sends besides the envelope (its executor's headers, httpx's default
+# encodings, to which httpx adds br/zstd when their decoders are installed).
 AGENT_USER_AGENT = "stackone-python/1.0.0"
 AGENT_ACCEPT_ENCODING = "gzip, deflate"
 
