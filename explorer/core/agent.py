@@ -81,6 +81,42 @@ def request_from_arguments(
     )
 
 
+def envelope_schema(schema: JsonObject) -> JsonObject:
+    """A ``flat_prefixed`` tool schema turned back into the nested envelope schema.
+
+    ``path_id`` becomes ``path.properties.id`` and so on (other keys are body fields); a
+    location is required when one of its fields is. A schema that is already nested (it
+    has ``path``/``query``/``headers``/``body`` objects) is returned as it is.
+    """
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return {"type": "object", "properties": {}}
+    if any(
+        key in OBJECT_FIELDS and isinstance(value, dict) and value.get("type") == "object"
+        for key, value in properties.items()
+    ):
+        return schema
+    required = {str(name) for name in schema.get("required") or () if isinstance(name, str)}
+    parts: dict[str, JsonObject] = {}
+    needed: dict[str, list[str]] = {}
+    for key, field_schema in properties.items():
+        match = _FLAT_KEY.match(str(key))
+        location, name = (match.group(1), match.group(2)) if match else ("body", str(key))
+        part = parts.setdefault(location, {"type": "object", "properties": {}})
+        part["properties"][name] = field_schema if isinstance(field_schema, dict) else {}
+        if key in required:
+            needed.setdefault(location, []).append(name)
+    for location, names in needed.items():
+        parts[location]["required"] = names
+    nested: JsonObject = {
+        "type": "object",
+        "properties": {loc: parts[loc] for loc in OBJECT_FIELDS if loc in parts},
+    }
+    if needed:
+        nested["required"] = [loc for loc in OBJECT_FIELDS if loc in needed]
+    return nested
+
+
 def agent_envelope(request: RpcRequest) -> JsonObject:
     """The ``/actions/rpc`` body ``stackone-ai`` sends for the same call."""
     headers: JsonObject = {}

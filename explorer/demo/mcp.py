@@ -41,7 +41,7 @@ METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 
 
-class McpError(Exception):
+class JsonRpcError(Exception):
     """A JSON-RPC error response to one request."""
 
     def __init__(self, code: int, message: str) -> None:
@@ -129,7 +129,7 @@ def tools_page(connector: str, param_style: str, cursor: Any) -> dict[str, Any]:
     start = 0
     if cursor is not None:
         if not isinstance(cursor, str) or not cursor.isdigit() or int(cursor) > len(specs):
-            raise McpError(INVALID_PARAMS, f"Invalid cursor {cursor!r}")
+            raise JsonRpcError(INVALID_PARAMS, f"Invalid cursor {cursor!r}")
         start = int(cursor)
     end = start + TOOLS_PAGE_SIZE
     result: dict[str, Any] = {"tools": [tool(s, param_style) for s in specs[start:end]]}

@@ -85,3 +85,37 @@ def test_differences_are_said_in_words() -> None:
     minimal = "\n".join(differences(RpcRequest(action="a_list_b", account_id="acct")))
     assert "body is always sent" in minimal
     assert "Defender" not in minimal
+
+
+def test_a_flat_tool_schema_becomes_the_envelope_schema_again() -> None:
+    from explorer.core.agent import envelope_schema
+    from explorer.demo.actions import ACTIONS
+    from explorer.demo.mcp import flat_schema
+
+    for spec in ACTIONS.values():
+        nested = envelope_schema(flat_schema(spec.input_schema))
+        # Same locations, fields and required lists as the action's own schema.
+        original = spec.input_schema
+        assert set(nested["properties"]) == set(original["properties"])
+        for location, part in original["properties"].items():
+            assert nested["properties"][location]["properties"].keys() == part["properties"].keys()
+        wanted = {
+            loc
+            for loc in original.get("required", [])
+            if original["properties"][loc].get("required")
+        }
+        assert set(nested.get("required", [])) == wanted
+    # Keys without a location prefix are body fields; nested schemas pass through.
+    assert envelope_schema({"properties": {"note": {"type": "string"}}, "required": ["note"]}) == {
+        "type": "object",
+        "properties": {
+            "body": {
+                "type": "object",
+                "properties": {"note": {"type": "string"}},
+                "required": ["note"],
+            }
+        },
+        "required": ["body"],
+    }
+    already = {"type": "object", "properties": {"path": {"type": "object", "properties": {}}}}
+    assert envelope_schema(already) is already

@@ -16,7 +16,7 @@ from typing import Any
 from explorer.demo import mcp
 from explorer.demo.accounts import ACCOUNTS, Account
 from explorer.demo.actions import ApiError
-from explorer.demo.mcp import McpError
+from explorer.demo.mcp import JsonRpcError
 from explorer.demo.routes.context import Answer, DemoRequest, error_body, text_param
 from explorer.demo.routes.rpc import ActionCall, execute
 
@@ -29,7 +29,7 @@ def _reply(
     return Answer.json(200, {"jsonrpc": "2.0", "id": message_id, "result": result}, headers)
 
 
-def _error(message_id: Any, error: McpError, status: int = 200) -> Answer:
+def _error(message_id: Any, error: JsonRpcError, status: int = 200) -> Answer:
     body = {
         "jsonrpc": "2.0",
         "id": message_id,
@@ -64,10 +64,10 @@ def post(request: DemoRequest) -> Answer:
     try:
         message = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
-        return _error(None, McpError(mcp.PARSE_ERROR, f"Parse error: {exc}"), 400)
+        return _error(None, JsonRpcError(mcp.PARSE_ERROR, f"Parse error: {exc}"), 400)
     if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
         what = "batches are not supported" if isinstance(message, list) else "not JSON-RPC 2.0"
-        return _error(None, McpError(mcp.INVALID_REQUEST, f"Invalid request: {what}"), 400)
+        return _error(None, JsonRpcError(mcp.INVALID_REQUEST, f"Invalid request: {what}"), 400)
     method = message.get("method")
     message_id = message.get("id")
     if not isinstance(method, str):
@@ -87,15 +87,15 @@ def post(request: DemoRequest) -> Answer:
         return _reply(message_id, result, {SESSION_HEADER: session})
     session_id = request.header(SESSION_HEADER)
     if not session_id:
-        return _error(message_id, McpError(mcp.INVALID_REQUEST, "Missing Mcp-Session-Id"), 400)
+        return _error(message_id, JsonRpcError(mcp.INVALID_REQUEST, "Missing Mcp-Session-Id"), 400)
     if request.demo.mcp_sessions.get(session_id) is None:
         # 404 tells the client to start a new session.
-        return _error(message_id, McpError(mcp.INVALID_REQUEST, "Unknown MCP session"), 404)
+        return _error(message_id, JsonRpcError(mcp.INVALID_REQUEST, "Unknown MCP session"), 404)
     if "id" not in message:
         return Answer(202, b"", "")  # a notification, e.g. notifications/initialized
     try:
         result = _call(request, account, style, method, message.get("params") or {})
-    except McpError as error:
+    except JsonRpcError as error:
         return _error(message_id, error)
     return _reply(message_id, result)
 
@@ -104,14 +104,14 @@ def _call(
     request: DemoRequest, account: Account, style: str, method: str, params: Any
 ) -> dict[str, Any]:
     if not isinstance(params, dict):
-        raise McpError(mcp.INVALID_PARAMS, "params must be an object")
+        raise JsonRpcError(mcp.INVALID_PARAMS, "params must be an object")
     if method == "ping":
         return {}
     if method == "tools/list":
         return mcp.tools_page(account.provider, style, params.get("cursor"))
     if method == "tools/call":
         return _tool_call(request, account, style, params)
-    raise McpError(mcp.METHOD_NOT_FOUND, f"Method not found: {method}")
+    raise JsonRpcError(mcp.METHOD_NOT_FOUND, f"Method not found: {method}")
 
 
 def _tool_call(
@@ -120,9 +120,9 @@ def _tool_call(
     name = params.get("name")
     arguments = params.get("arguments") or {}
     if not isinstance(name, str) or not name:
-        raise McpError(mcp.INVALID_PARAMS, "tools/call needs a tool name")
+        raise JsonRpcError(mcp.INVALID_PARAMS, "tools/call needs a tool name")
     if not isinstance(arguments, dict):
-        raise McpError(mcp.INVALID_PARAMS, "arguments must be an object")
+        raise JsonRpcError(mcp.INVALID_PARAMS, "arguments must be an object")
     parts = mcp.envelope(arguments, style)
     rpc_envelope: dict[str, Any] = {"action": name}
     rpc_envelope.update({location: value for location, value in parts.items() if value})
