@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.demo.accounts import ACCOUNTS, CONNECTOR_PROFILES, Account
-from explorer.demo.actions import ACTIONS, ApiError, Call, Options, Outcome, actions_for, run
+from explorer.demo.actions import ACTIONS, ApiError, Call, actions_for
 from explorer.demo.defender import DefenderSettings
+from explorer.demo.execution import Options, Outcome, run
 from explorer.demo.logs import LoggedRequest
 from explorer.demo.records import content_disposition
 from explorer.demo.routes.context import (
