@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from urllib.parse import unquote
 
@@ -404,3 +407,29 @@ def test_debug_adds_the_provider_request(rpc: Rpc) -> None:
 def test_debug_in_the_rpc_query_object_counts_too(rpc: Rpc) -> None:
     body = rpc({"action": "bamboohr_list_employees", "query": {"debug": True}}).json()
     assert body["debug"]["connector"] == "bamboohr"
+
+
+def test_without_the_defender_library_the_demo_says_defender_is_unavailable() -> None:
+    """A plain install (no ``[defender]`` extra): the answer says nothing was screened."""
+    probe = (
+        "import json, sys\n"
+        "sys.modules['stackone_defender'] = None  # as if the extra were not installed\n"
+        "import httpx\n"
+        "from explorer.demo import DemoServer\n"
+        "with DemoServer() as server:\n"
+        "    response = httpx.post(server.url + '/actions/rpc', auth=(server.api_key, ''),\n"
+        "        headers={'x-account-id': 'acct_bamboohr_demo'},\n"
+        "        json={'action': 'bamboohr_list_employee_notes',\n"
+        "              'defender_config': {'block_high_risk': True}})\n"
+        "    print(json.dumps([response.status_code, response.json()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    status, body = json.loads(done.stdout.strip().splitlines()[-1])
+    # Not blocked: nothing screened it, and the response says so instead of pretending.
+    assert status == 200
+    defender = body["metadata"]["defender"]
+    assert defender["available"] is False
+    assert "stackone-explorer[defender]" in defender["message"]
