@@ -45,7 +45,7 @@ class AccountPopup(QFrame):
         self.proxy.setFilterRole(SEARCH_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter accounts: name, provider, id…")
+        self.filter_edit.setPlaceholderText("Filter accounts: name, customer, provider, id…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._on_filter)
         self.filter_edit.installEventFilter(self)
