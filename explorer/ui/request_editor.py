@@ -225,6 +225,7 @@ class RequestEditor(QWidget):
         options.addWidget(self.sync_check)
         options.addWidget(self.debug_check)
         options.addStretch(1)
+        self.options_row = options  # add-ons (discovery's agent view) sit at its right end
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
         grid = QGridLayout(self.defender_box)
