@@ -176,3 +176,32 @@ def test_the_case_rules_clean_one_exchange_for_a_shared_baseline(
     plan = PersonalData().plan(exchanges)
     cleaned = clean_exchange(exchanges[0], [KEY], plan)
     assert leaks(json.dumps(cleaned.to_dict()).encode(), PERSONAL) == []
+
+
+def test_a_trace_from_stackones_request_logs_goes_in_without_credentials(
+    server: DemoServer, exchanges: list[Exchange], tmp_path: Path
+) -> None:
+    from explorer.core.case import trace_summary
+    from explorer.core.request_logs import RequestLog, StepLog, fetch_log
+    from explorer.demo.provider_calls import BAMBOOHR_AUTH
+
+    failing = exchanges[3]  # the employee that does not exist: one failed provider call
+    assert failing.response is not None and failing.response.request_id
+    with RpcClient() as client:
+        log = fetch_log(client, server.url, KEY, failing.response.request_id)
+    assert log.steps and any(
+        BAMBOOHR_AUTH in json.dumps(s.request.headers) for s in log.steps if s.request
+    )
+    trace = trace_summary(log)
+    assert f"Request {log.request_id}: bamboohr_get_employee" in trace
+    assert "-> 404" in trace and "FAILED" in trace
+    # A provider URL with a token in its query string reads <redacted> there.
+    token_step = StepLog(http_method="GET", url="https://p.example/v1?access_token=abc123&page=2")
+    assert "access_token=<redacted>&page=2" in trace_summary(
+        RequestLog(request_id="r1", steps=[token_step])
+    )
+    case = _case(exchanges)
+    case.items = [CaseItem(failing, trace=trace)]
+    target = write_case(case, tmp_path / "case")
+    assert "### Trace (StackOne request logs)" in (target / REPORT_FILE).read_text()
+    assert_no_canary(target, (SHORT, LONG, KEY, BAMBOOHR_AUTH.split()[-1]))

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from explorer.core.request import OBJECT_FIELDS, JsonObject, RpcRequest
-from explorer.core.wire import REDACTED
+from explorer.core.secrets import REDACTED
 
 _FLAT_KEY = re.compile(r"^(path|query|headers|body)_(.+)$")
 # What stackone-ai 2.10.1 sends besides the envelope (its executor's headers, httpx's default
