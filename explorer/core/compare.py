@@ -12,7 +12,7 @@ Why not ``deepdiff``: on two 7.5 MB bodies of 30,000 records it took 45 s with r
 by id (its ``iterable_compare_func`` pairs candidates) and 12 s positionally, where one
 inserted record then shows as every following record changed. This differ skips equal
 subtrees with Python's C-level ``==`` and only walks what differs: about a second for two
-10 MB bodies (``benchmarks/compare.py``). ``difflib`` (standard library) does the array
+10 MB bodies (``benchmarks/analysis.py``). ``difflib`` (standard library) does the array
 alignment and the text diff of non-JSON bodies.
 
 Pure data in, pure data out (picklable), with a ``progress(fraction, stage)`` callback, so the

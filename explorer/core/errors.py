@@ -15,6 +15,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- FilterEvaluationError  valid, failed on this document       [core/filters.py]
     |   +-- FilterInputError    the body is not JSON                    [core/filters.py]
     |   +-- FilterUnavailable   the language's engine is not installed  [core/filters.py]
+    +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
