@@ -16,6 +16,8 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- FilterInputError    the body is not JSON                    [core/filters.py]
     |   +-- FilterUnavailable   the language's engine is not installed  [core/filters.py]
     +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
+    +-- DefenderError           a Defender check could not run          [core/defender.py]
+    |   +-- DefenderUnavailable stackone-defender is not installed      [core/defender.py]
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve

@@ -8,8 +8,8 @@ import sys
 import threading
 from types import FrameType
 
+from explorer.core.defender import INSTALL_HINT, library_available, tier2_available
 from explorer.demo.accounts import ACCOUNTS
-from explorer.demo.defender import INSTALL_HINT, library_available, tier2_available
 from explorer.demo.server import DemoServer
 
 

@@ -11,8 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from explorer.core.defender import DefenderSettings
 from explorer.demo.actions import ActionSpec, ApiError, Call, JsonObject, Reply
-from explorer.demo.defender import DefenderSettings, blocked_message, scan
+from explorer.demo.defender import blocked_message, scan
 from explorer.demo.provider_calls import ProviderCall, derive
 from explorer.demo.records import DemoFile
 

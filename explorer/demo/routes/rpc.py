@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from explorer.core.defender import DefenderSettings
 from explorer.demo.accounts import ACCOUNTS, CONNECTOR_PROFILES, Account
 from explorer.demo.actions import ACTIONS, ApiError, Call, actions_for
-from explorer.demo.defender import DefenderSettings
 from explorer.demo.execution import Options, Outcome, run
 from explorer.demo.logs import LoggedRequest
 from explorer.demo.records import content_disposition
