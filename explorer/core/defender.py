@@ -312,6 +312,11 @@ def _rule_descriptions() -> dict[str, str]:
 _DEFENSES = _Defenses()
 
 
+def describe_rule(rule: str) -> str:
+    """The library's own words for a tier-1 rule id; empty without the library."""
+    return _rule_descriptions().get(rule, "") if library_available() else ""
+
+
 def screen(data: Any, settings: DefenderSettings, tool_name: str = "") -> Screening:
     """Run Defender over an action's result ``data`` as StackOne would for ``tool_name``.
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +160,14 @@ class JsonPath:
         """The first selected value, or ``None`` when nothing matches."""
         found = self.find(data)
         return found[0].value if found else None
+
+
+def normalized_path(parts: Sequence[str | int]) -> str:
+    """The RFC 9535 normalized path of a node from its keys and indexes, in the very form
+    ``Match.path`` has: ``("data", 2, "content")`` -> ``$['data'][2]['content']``."""
+    from jsonpath.serialize import canonical_string
+
+    return "$" + "".join(f"[{canonical_string(p) if isinstance(p, str) else p}]" for p in parts)
 
 
 def _jsonpath_error(
