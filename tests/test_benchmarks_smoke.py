@@ -62,3 +62,9 @@ def test_analysis_benchmark_compares_and_filters() -> None:
     out = _run("benchmarks.analysis", "--runs", "1", "--mb", "0.3")
     for row in ("compare two", "ignore $..updated_at", "filter JSONPath", "filter jq"):
         assert row in out
+
+
+def test_defender_benchmark_checks_a_body_with_both_tiers() -> None:
+    out = _run("benchmarks.defender", "--runs", "1", "--mb", "0.01")
+    for row in ("first check in a new helper process", "tier 1", "tiers 1 and 2"):
+        assert row in out

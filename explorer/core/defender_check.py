@@ -11,9 +11,11 @@ disagree. Re-checking with other settings is another ``check_response`` on the s
 nothing is re-sent.
 
 StackOne screens an action's result, so for a success envelope (``{"data": ...}``) only
-``data`` is screened, as the server does, and paths lead from the body's root; any other body
-is screened whole. The library only reports its own paths (``[2].content``); they are mapped
-onto the body, so a key holding a dot cannot be mistaken for nesting.
+``data`` is screened, as the server does, and paths lead from the body's root; StackOne's error
+envelope is not screened (it holds StackOne's words, not the provider's data), and any other
+body (a JSON array, plain text) is screened whole. The library only reports its own paths
+(``[2].content``); they are mapped onto the body, so a key holding a dot cannot be mistaken
+for nesting.
 
 The server side reads ``metadata.defender`` with the library's field names (where the demo
 reports them; StackOne does not document where it puts its findings) and a 403 whose message

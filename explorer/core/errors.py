@@ -18,6 +18,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
     +-- DefenderError           a Defender check could not run          [core/defender.py]
     |   +-- DefenderUnavailable stackone-defender is not installed      [core/defender.py]
+    |   +-- DefenderInputError  the body is empty or binary: no text    [core/defender_check.py]
     +-- TransportError          no HTTP response came back
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
