@@ -130,12 +130,12 @@ class DefenderVerdict:
     """
 
     source: str
-    tiers_ran: tuple[int, ...]
-    risk_level: str | None
-    tier2_score: float | None
-    detections: tuple[Detection, ...]
-    would_block: bool
     settings: DefenderSettings
+    tiers_ran: tuple[int, ...] = ()
+    risk_level: str | None = None
+    tier2_score: float | None = None
+    detections: tuple[Detection, ...] = ()
+    would_block: bool = False
     rules: tuple[str, ...] = ()
     blocked: bool = False
     scope: str = "$"
@@ -215,11 +215,6 @@ def check_response(
         # them would only flag the server's message about the finding.
         return DefenderVerdict(
             source=LOCAL,
-            tiers_ran=(),
-            risk_level=None,
-            tier2_score=None,
-            detections=(),
-            would_block=False,
             settings=settings,
             error_body=True,
             notes=(
@@ -528,11 +523,6 @@ def server_verdict(exchange: Exchange) -> DefenderVerdict | None:
     if not asked.active and response.ok:
         return DefenderVerdict(
             source=SERVER,
-            tiers_ran=(),
-            risk_level=None,
-            tier2_score=None,
-            detections=(),
-            would_block=False,
             settings=asked,
             notes=("The request turned Defender off (defender_config / defender_enabled).",),
         )
@@ -544,11 +534,6 @@ def _from_report(report: dict[str, Any], document: Any, asked: DefenderSettings)
     if report.get("available") is False:
         return DefenderVerdict(
             source=SERVER,
-            tiers_ran=(),
-            risk_level=None,
-            tier2_score=None,
-            detections=(),
-            would_block=False,
             settings=asked,
             available=False,
             message=str(report.get("message") or "Defender is unavailable on the server."),
@@ -561,13 +546,6 @@ def _from_report(report: dict[str, Any], document: Any, asked: DefenderSettings)
     risk = report.get("risk_level") if report.get("risk_level") in RISK_LEVELS else None
     data, scope, _ = _screened_part(document)
     detections = _reported_detections(report.get("patterns_by_field"), data, scope)
-    sentence = report.get("max_sentence")
-    if isinstance(sentence, str) and sentence and score is not None:
-        parts = _find_text(data, sentence)
-        if parts is not None:
-            detections.append(
-                Detection(normalized_path(scope + parts), 2, None, TIER2_RULE, _excerpt(sentence))
-            )
     rules = report.get("detections")
     blocked = report.get("allowed") is False
     return DefenderVerdict(
