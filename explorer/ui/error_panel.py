@@ -65,6 +65,7 @@ class ErrorPanel(QFrame):
         self.setObjectName("errorPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._deadline: float | None = None
+        self._live = False  # the exchange shown was just sent (see ``show_response``)
 
         self.title_label = QLabel()
         self.title_label.setObjectName("errorTitle")
@@ -131,6 +132,7 @@ class ErrorPanel(QFrame):
     def clear(self) -> None:
         self._timer.stop()
         self._deadline = None
+        self._live = False
         for label in (self.title_label, self.message_label, self.meaning_label):
             label.clear()
         self.details_label.clear()
@@ -145,9 +147,20 @@ class ErrorPanel(QFrame):
     def set_auto_retry(self, on: bool) -> None:
         self.auto_retry_check.setChecked(on)
 
-    def show_response(self, response: RpcResponse) -> None:
-        """Explain an error status (4xx/5xx)."""
+    def show_response(
+        self, response: RpcResponse, *, live: bool = True, waited: float = 0.0
+    ) -> None:
+        """Explain an error status (4xx/5xx).
+
+        Args:
+            response: the error response.
+            live: the user just sent it and it is on screen: only then may the end of a
+                ``Retry-After`` wait retry by itself. An exchange re-opened from the history
+                never sends on its own; its Retry button stays the user's choice.
+            waited: seconds since the response arrived, taken off its ``Retry-After`` wait.
+        """
         self.clear()
+        self._live = live
         error = response.error
         self.title_label.setText(f"{response.status} {response.reason}".strip())
         message = error.message if error and error.message else ""
@@ -186,7 +199,7 @@ class ErrorPanel(QFrame):
             self.profiles_button.show()
         if response.status in RETRY_STATUSES:
             wait = response.retry_after if response.retry_after is not None else DEFAULT_RETRY_AFTER
-            self._start_countdown(wait)
+            self._start_countdown(max(0.0, wait - max(0.0, waited)))
 
     def show_failure(self, failure: Failure, base_url: str) -> None:
         """Explain why no response arrived; the message already names the base URL."""
@@ -209,7 +222,7 @@ class ErrorPanel(QFrame):
     def _start_countdown(self, seconds: float) -> None:
         self._deadline = time.monotonic() + seconds
         self.retry_button.show()
-        self.auto_retry_check.show()
+        self.auto_retry_check.setVisible(self._live)
         self._tick()
         if self._deadline is not None:
             self._timer.start()
@@ -224,6 +237,6 @@ class ErrorPanel(QFrame):
         self._deadline = None
         self.countdown_label.setText("The wait is over: you can retry now.")
         self.retry_button.setEnabled(True)
-        if self.auto_retry_check.isChecked():
+        if self._live and self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
             self.auto_retry_requested.emit()

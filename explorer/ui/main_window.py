@@ -563,7 +563,12 @@ class MainWindow(QMainWindow):
         return self._send(request, profile.name)
 
     def auto_retry(self) -> bool:
-        """The Retry-After wait ended with automatic retry on: retry, a few times at most."""
+        """The Retry-After wait ended with automatic retry on: retry, a few times at most.
+
+        Only the exchange just sent, while it is on screen: browsing the history never sends.
+        """
+        if self.response_view.exchange is not self._last_sent or self._last_sent is None:
+            return False
         if self._auto_retries >= MAX_AUTO_RETRIES:
             self.statusBar().showMessage(
                 f"Stopped retrying automatically after {MAX_AUTO_RETRIES} attempts; "
@@ -638,7 +643,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self._on_validity_changed(self.editor.issues())
         self.elapsed_label.setText("")
-        self.response_view.show_exchange(exchange)
+        self.response_view.show_exchange(exchange, live=True)
         self._last_sent = exchange
         # Written on the history's own thread (a big body must not freeze the window).
         self.history_pane.add(exchange, self._pending_secrets)

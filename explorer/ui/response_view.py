@@ -12,6 +12,7 @@ Copy and Save body… always take the exact body.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -234,6 +235,7 @@ class ResponseView(QWidget):
         self._pool = pool or QThreadPool.globalInstance()
         self._dark = False
         self._exchange: Exchange | None = None
+        self._live = False  # the exchange shown is the one just sent (``show_exchange``)
         self._generation = 0
         self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
         # Save number -> (its job's signals, the file, the size), until the write is done.
@@ -425,14 +427,22 @@ class ResponseView(QWidget):
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
         if self._exchange is not None:
-            self.show_exchange(self._exchange, keep_tab=True)
+            self.show_exchange(self._exchange, keep_tab=True, live=self._live)
 
     def set_auto_retry(self, on: bool) -> None:
         self.error_panel.set_auto_retry(on)
 
-    def show_exchange(self, exchange: Exchange, *, keep_tab: bool = False) -> None:
-        """Show a finished exchange (a response or a failure)."""
+    def show_exchange(
+        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+    ) -> None:
+        """Show a finished exchange (a response or a failure).
+
+        ``live`` is for the exchange the user just sent: only that one may be retried
+        automatically when its ``Retry-After`` wait ends. Anything else shown here (a history
+        entry) is only read; nothing is sent unless the user presses Retry.
+        """
         self._exchange = exchange
+        self._live = live
         self._generation += 1
         response = exchange.response
         self.stack.setCurrentWidget(self._result_page)
@@ -571,7 +581,7 @@ class ResponseView(QWidget):
     def _show_error(self, exchange: Exchange) -> None:
         response = exchange.response
         if response is not None and not response.ok:
-            self.error_panel.show_response(response)
+            self.error_panel.show_response(response, live=self._live, waited=_waited(exchange))
             self.error_panel.show()
         elif response is None and exchange.failure is not None:
             self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
@@ -682,6 +692,18 @@ class ResponseView(QWidget):
     def _set_raw_plain(self, text: str) -> None:
         self.raw_view.setPlainText(text)
         self.raw_stack.setCurrentWidget(self.raw_view)
+
+
+def _waited(exchange: Exchange) -> float:
+    """Seconds since ``exchange``'s response arrived (0 if its start time is unreadable)."""
+    try:
+        started = datetime.fromisoformat(exchange.started_at)
+    except ValueError:
+        return 0.0
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    took = exchange.response.timing.total_ms / 1000 if exchange.response else 0.0
+    return max(0.0, (datetime.now(UTC) - started).total_seconds() - took)
 
 
 def _default_name(response: RpcResponse) -> str:
