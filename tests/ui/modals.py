@@ -68,7 +68,8 @@ def answering(answer: Callable[[QWidget], None] = ENTER) -> Iterator[list[Seen]]
     Yields the list of ``Seen`` dialogs, filled as they appear.
     """
     seen: list[Seen] = []
-    handled: list[QWidget] = []
+    already = QApplication.activeModalWidget()  # e.g. a modal dialog under test: not an answer
+    handled: list[QWidget] = [already] if already is not None else []
     timer = QTimer()
     timer.setInterval(POLL_MS)
 
