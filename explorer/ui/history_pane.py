@@ -48,6 +48,7 @@ from explorer import __version__
 from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
 from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
 from explorer.ui.history_writer import HistoryWriter
 
@@ -464,14 +465,12 @@ class HistoryPane(QWidget):
         entries = self.selected_entries()
         if not entries:
             return
-        if len(entries) > 1:
-            answer = QMessageBox.question(
-                self,
-                "Delete history entries",
-                f"Delete {len(entries)} selected entries? This cannot be undone.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if len(entries) > 1 and not confirm_destructive(
+            self,
+            "Delete history entries",
+            f"Delete {len(entries)} selected entries? This cannot be undone.",
+        ):
+            return
         # Keep the user's place: select what now sits where the first deleted row was.
         first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
         try:
@@ -493,12 +492,11 @@ class HistoryPane(QWidget):
         count = self.model.total()
         if not count:
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Clear history",
             f"Delete all {count} history entries? This cannot be undone.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.store.clear()

@@ -32,6 +32,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.store.credentials import KeyringUnavailable, mask, move_secret
 from explorer.store.profiles import Profile
+from explorer.ui.confirm import confirm_destructive
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class ProfilesDialog(QDialog):
         self.key_edit.setPlaceholderText("Paste the API key")
         self.key_edit.setAccessibleName("API key")
         self.key_edit.textChanged.connect(self._on_form_changed)
-        self.key_edit.returnPressed.connect(self.set_key)
+        # Enter here, as in every field, is the dialog's default button: Save (key included).
         self.set_key_button = QPushButton("Set key", self.key_group)
         self.set_key_button.clicked.connect(self.set_key)
         entry_row = QHBoxLayout()
@@ -179,9 +180,13 @@ class ProfilesDialog(QDialog):
         key_layout.addLayout(memory_row)
 
         self.save_button = QPushButton("Save changes", self)
-        self.save_button.setDefault(False)
-        self.save_button.setAutoDefault(False)
+        # Enter in any field saves (the profile and a typed key) and the dialog stays open.
+        # Without a default of its own, Qt would make the first button in the focus chain the
+        # default, and Enter would press "Delete key…" or "New".
+        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_current)
+        for button in (self.delete_button, self.delete_key_button, self.memory_button):
+            button.setAutoDefault(False)  # Enter never destroys; Space still presses them
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
@@ -298,13 +303,12 @@ class ProfilesDialog(QDialog):
         name = self._current
         if name is None:
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Delete API key",
             f"Delete the API key of profile '{name}'? Requests with this profile will need a"
             " key again.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self.session_keys.delete(name)
         try:
@@ -322,12 +326,11 @@ class ProfilesDialog(QDialog):
         if name is None:
             self.start_new()
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Delete profile",
             f"Delete profile '{name}' and its API key? This cannot be undone.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         note = ""
         self.session_keys.delete(name)
