@@ -414,6 +414,16 @@ class CollectionsPane(QWidget):
         self._rebuild(select=saved.path)
         self.open_request.emit(saved)
 
+    def detach(self) -> None:
+        """The editor holds something else now (a new request, a history entry, a pasted
+        curl): no saved request is open, so Ctrl+S asks where to save instead of
+        overwriting the one opened before."""
+        if self.open_saved is None and not self.dirty:
+            return
+        self.open_store, self.open_saved = None, None
+        self.dirty = False
+        self._rebuild()
+
     def mark_dirty(self, dirty: bool) -> None:
         """The editor's content differs (or not) from the open saved request."""
         if self.open_saved is None or dirty == self.dirty:

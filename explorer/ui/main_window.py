@@ -676,14 +676,21 @@ class MainWindow(QMainWindow):
         )
 
     def new_request(self) -> None:
+        """A new, unsaved request: tied to no saved one, so Ctrl+S asks where to save it."""
         self.editor.clear()
+        self._detach_saved()
         self.editor.action_edit.setFocus()
+
+    def _detach_saved(self) -> None:
+        if self.collections_pane is not None:
+            self.collections_pane.detach()
 
     def open_in_editor(self, request: RpcRequest) -> None:
         """Replay from history: the request's fields, the current profile's base URL."""
         profile = self.current_profile()
         self.editor.load_request(request)
         self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        self._detach_saved()
         self.editor.action_edit.setFocus()
         self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
 
@@ -847,6 +854,7 @@ class MainWindow(QMainWindow):
         self.editor.load_request(imported.request)
         if profile is not None:
             self.editor.set_base_url(profile.base_url)
+        self._detach_saved()
         notes = list(imported.warnings)
         if profile is not None and imported.request.base_url.rstrip("/") != profile.base_url.rstrip(
             "/"
