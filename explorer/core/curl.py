@@ -34,8 +34,7 @@ from explorer.core.request import (
     RpcRequest,
     parse_json,
 )
-from explorer.core.variables import PLACEHOLDER
-from explorer.core.wire import REDACTED, build_headers, is_secret_header
+from explorer.core.wire import REDACTED, build_headers, is_secret_header, is_template
 
 KEY_VARIABLE = "STACKONE_API_KEY"
 
@@ -108,9 +107,7 @@ def _secret_headers(request: RpcRequest) -> list[str]:
     return [
         name
         for name, value in headers.items()
-        if is_secret_header(name)
-        and value != REDACTED
-        and not (isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()))
+        if is_secret_header(name) and value != REDACTED and not is_template(value)
     ]
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from explorer import __version__
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
+from explorer.core.request import REDACTED as REDACTED  # re-exported for its users
+from explorer.core.variables import PLACEHOLDER
 
 # httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
 # that build or send a request, not at start-up: the window imports this module but sends
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     import httpx
 
 USER_AGENT = f"stackone-explorer/{__version__}"
-REDACTED = "<redacted>"
 # Anywhere in a name: ``X-Auth-Token``, ``x-csrftoken``, ``client-secret``, ``set-cookie``.
 _SECRET_PARTS = ("authorization", "cookie", "token", "secret", "passw", "apikey", "credential")
 # Only as a whole word, because as parts they occur in harmless names (``keep-alive``,
@@ -41,6 +42,21 @@ def is_secret_header(name: str) -> bool:
         return True
     words = set(re.split(r"[-_.\s]+", lower))
     return bool(words & _SECRET_WORDS) and not words & _PUBLIC_KEY_WORDS
+
+
+# A value written only with ``{{variables}}``, optionally after an auth scheme word:
+# ``{{token}}``, ``Bearer {{token}}``, ``{{user}}:{{password}}`` is not (the colon is literal).
+_TEMPLATE = re.compile(r"\s*(?:[A-Za-z][A-Za-z-]*\s+)?(?:" + PLACEHOLDER.pattern + r"\s*)+")
+
+
+def is_template(value: Any) -> bool:
+    """Whether a header value is only a reference to variables, not a secret itself.
+
+    ``{"x-tenant-token": "{{tenant_token}}"}`` names where the secret comes from; it is kept
+    as written wherever secret values are redacted, so a restart or an export does not turn it
+    into ``<redacted>``.
+    """
+    return isinstance(value, str) and _TEMPLATE.fullmatch(value) is not None
 
 
 def basic_auth(api_key: str) -> str:
@@ -148,8 +164,11 @@ def redact_body(body: str) -> str:
 
 
 def redact_header_object(headers: dict[str, Any]) -> dict[str, Any]:
-    """The RPC ``headers`` object (name -> value) with every secret value replaced."""
-    return {k: REDACTED if is_secret_header(k) else v for k, v in headers.items()}
+    """The RPC ``headers`` object (name -> value) with every secret value replaced; a value
+    that only names variables (``{{token}}``) is not a secret and stays as written."""
+    return {
+        k: REDACTED if is_secret_header(k) and not is_template(v) else v for k, v in headers.items()
+    }
 
 
 @dataclass
