@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
+from explorer.ui.confirm import confirm_destructive
 
 DEFAULT_COLLECTION = "My requests"
 TOP_LEVEL = "(top level)"
@@ -138,7 +140,9 @@ class SaveRequestDialog(QDialog):
 class EnvironmentsDialog(QDialog):
     """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
 
-    A secret's value is never shown; leaving its cell empty keeps the stored value.
+    A secret's value is never shown; leaving its cell empty keeps the stored value. Enter
+    (outside a cell being edited) applies; closing, or switching to another environment, with
+    values typed but not applied asks first, so typing is never lost silently.
     """
 
     def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
@@ -180,9 +184,9 @@ class EnvironmentsDialog(QDialog):
         )
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.clicked.connect(self.apply)
-        self.apply_button.setDefault(True)
-        for button in (self.add_var, self.remove_var):
-            button.setAutoDefault(False)
+        close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        for button in (self.add_var, self.remove_var, close_button):
+            button.setAutoDefault(False)  # Enter after a cell edit applies, never closes
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -191,15 +195,21 @@ class EnvironmentsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Only once the button is inside the dialog does Qt record it as the dialog's default.
+        self.apply_button.setDefault(True)
         self.resize(560, 380)
 
-        self.env_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.env_combo.currentIndexChanged.connect(self._on_env_chosen)
         self.add_env.clicked.connect(self._add_environment)
         self.rename_env.clicked.connect(self._rename_environment)
         self.delete_env.clicked.connect(self._delete_environment)
-        self.add_var.clicked.connect(lambda: self.add_row("", "", secret=False))
+        self.add_var.clicked.connect(self._add_variable)
         self.remove_var.clicked.connect(self._remove_row)
+        self.table.itemChanged.connect(self._on_item_changed)
         self._removed: list[str] = []
+        self._shown: str | None = None  # the environment the table holds
+        self._filling = False
+        self._dirty = False  # typed (or removed) but not applied
         self._refill_envs()
 
     def current(self) -> str | None:
@@ -216,10 +226,23 @@ class EnvironmentsDialog(QDialog):
         self.env_combo.blockSignals(False)
         self._fill()
 
+    def has_changes(self) -> bool:
+        """Whether the table holds values typed (or rows removed) and not applied yet."""
+        return self._dirty
+
     def _fill(self) -> None:
+        self._filling = True
+        try:
+            self._fill_table()
+        finally:
+            self._filling = False
+        self._dirty = False
+
+    def _fill_table(self) -> None:
         self.table.setRowCount(0)
         self._removed = []
         name = self.current()
+        self._shown = name
         for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
             widget.setEnabled(name is not None)
         self.apply_button.setEnabled(name is not None)
@@ -254,6 +277,14 @@ class EnvironmentsDialog(QDialog):
         self.table.setItem(row, 2, check)
         return row
 
+    def _add_variable(self) -> None:
+        self.add_row("", "", secret=False)
+        self._dirty = True
+
+    def _on_item_changed(self, _item: QTableWidgetItem) -> None:
+        if not self._filling:
+            self._dirty = True
+
     def _remove_row(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
@@ -261,11 +292,12 @@ class EnvironmentsDialog(QDialog):
             if item is not None and item.text().strip():
                 self._removed.append(item.text().strip())
             self.table.removeRow(row)
+            self._dirty = True
 
     def apply(self) -> bool:
         """Write the table to the collection (and secret values to the keyring)."""
-        name = self.current()
-        if name is None:
+        name = self._shown
+        if name is None or name not in self.store.collection.environments:
             return False
         self.error.clear()
         try:
@@ -289,7 +321,42 @@ class EnvironmentsDialog(QDialog):
         self._fill()
         return True
 
+    def _settle(self) -> bool:
+        """Before the table is refilled or the dialog closes: offer to apply typed values.
+        ``False`` means stay (the user cancelled, or applying failed)."""
+        if not self._dirty or self._shown is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unapplied changes",
+            f"Apply the changes to the environment '{self._shown}'?",
+            QMessageBox.StandardButton.Apply
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Apply,
+        )
+        if answer == QMessageBox.StandardButton.Apply:
+            return self.apply()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _on_env_chosen(self, _index: int) -> None:
+        if self.env_combo.currentText() == self._shown:
+            return
+        if not self._settle():
+            self.env_combo.blockSignals(True)
+            self.env_combo.setCurrentIndex(max(self.env_combo.findText(self._shown or ""), 0))
+            self.env_combo.blockSignals(False)
+            return
+        self._fill()
+
+    def reject(self) -> None:
+        """Close (Esc, Close, the window's X), offering to apply typed values first."""
+        if self._settle():
+            super().reject()
+
     def _add_environment(self) -> None:
+        if not self._settle():
+            return
         name = ask_name(self, "New environment", "Name (e.g. staging):")
         if name:
             self._try(lambda: self.store.set_environment(Environment(name)))
@@ -297,7 +364,7 @@ class EnvironmentsDialog(QDialog):
 
     def _rename_environment(self) -> None:
         old = self.current()
-        if old is None:
+        if old is None or not self._settle():
             return
         new = ask_name(self, "Rename environment", "New name:", text=old)
         if new and new != old:
@@ -306,7 +373,12 @@ class EnvironmentsDialog(QDialog):
 
     def _delete_environment(self) -> None:
         name = self.current()
-        if name is not None:
+        if name is not None and confirm_destructive(
+            self,
+            "Delete environment",
+            f"Delete the environment '{name}' with its variables, and its secret values from "
+            "this machine's keyring? This cannot be undone.",
+        ):
             self._try(lambda: self.store.delete_environment(name))
             self._refill_envs()
 

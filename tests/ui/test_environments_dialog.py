@@ -90,3 +90,28 @@ def test_closing_without_edits_asks_nothing(qtbot: QtBot, store: CollectionStore
         qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     assert seen == []
     assert not dialog.isVisible()
+
+
+def test_switching_environment_with_typed_values_asks_first(
+    qtbot: QtBot, store: CollectionStore
+) -> None:
+    store.set_environment(Environment("prod", variables={"account": "acct_prod"}))
+    dialog = open_dialog(qtbot, store)
+    dialog.env_combo.setCurrentIndex(dialog.env_combo.findText("dev"))
+    edit_cell(qtbot, dialog, 0, 1, "acct_switch")
+    with answering() as seen:
+        dialog.env_combo.setCurrentIndex(dialog.env_combo.findText("prod"))
+    assert [s.default for s in seen] == ["Apply"]
+    assert value_in(store, "account") == "acct_switch"
+    assert dialog.table.item(0, 1).text() == "acct_prod"  # type: ignore[union-attr]
+
+
+def test_deleting_an_environment_asks_with_no_as_the_default(
+    qtbot: QtBot, store: CollectionStore
+) -> None:
+    dialog = open_dialog(qtbot, store)
+    with answering() as seen:
+        qtbot.mouseClick(dialog.delete_env, Qt.MouseButton.LeftButton)
+    assert [s.default for s in seen] == ["&No"]
+    store.load()
+    assert "dev" in store.collection.environments
