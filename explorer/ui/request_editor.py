@@ -104,12 +104,15 @@ class RequestEditor(QWidget):
     Signals:
         validity_changed(list): the current ``Issue`` list whenever it changes (empty = valid).
         changed(): any field was edited (collections use it to mark the request dirty).
+        loaded(): a whole request was loaded (``load_request``): edits of the previous one,
+            and anything that would undo them, no longer apply.
         send_requested(): the user pressed Send (only emitted while valid and idle).
         cancel_requested(): the user pressed the button while a request was in flight.
     """
 
     validity_changed = Signal(list)
     changed = Signal()
+    loaded = Signal()
     send_requested = Signal()
     cancel_requested = Signal()
 
@@ -342,6 +345,7 @@ class RequestEditor(QWidget):
             self._loading = False
         self.set_base_url(request.base_url)
         self.revalidate()
+        self.loaded.emit()
         self.changed.emit()
 
     def load_drafts(self, drafts: dict[str, str]) -> None:
