@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.exchange import Failure
 from explorer.core.response import RpcResponse, status_meaning
+from explorer.ui.flow_layout import FlowLayout
 
 # A title per transport failure kind (the class names in explorer.core.errors).
 FAILURE_TITLES = {
@@ -74,6 +75,7 @@ class ErrorPanel(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title_label.setFont(font)
         self.title_label.setWordWrap(True)
+        _shrinkable(self.title_label)
         self.message_label = self._text_label()
         self.meaning_label = self._text_label()
         self.details_label = self._text_label()
@@ -88,6 +90,8 @@ class ErrorPanel(QFrame):
         header.setStretchLastSection(True)
         self.provider_table.setWordWrap(False)
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
+        self.provider_caption.setWordWrap(True)
+        _shrinkable(self.provider_caption)
 
         self.countdown_label = QLabel()
         self.retry_button = QPushButton("Re&try")
@@ -100,9 +104,8 @@ class ErrorPanel(QFrame):
         self.auto_retry_check.toggled.connect(self.auto_retry_changed)
         self.profiles_button = QPushButton("Check the API &key…")
         self.profiles_button.clicked.connect(self.manage_profiles_requested)
-        actions = QHBoxLayout()
+        actions = FlowLayout(align_right=True)  # wraps rather than widening the window
         actions.addWidget(self.countdown_label)
-        actions.addStretch(1)
         actions.addWidget(self.auto_retry_check)
         actions.addWidget(self.profiles_button)
         actions.addWidget(self.retry_button)
@@ -125,8 +128,9 @@ class ErrorPanel(QFrame):
     def _text_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)  # a word longer than the line still wraps
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
+        return _shrinkable(label)
 
     # -- public -----------------------------------------------------------------------------
     def clear(self) -> None:
@@ -177,7 +181,7 @@ class ErrorPanel(QFrame):
             )
         if error and error.timestamp:
             details.append(f"At: {escape(error.timestamp)}")
-        self.details_label.setText(" &nbsp;·&nbsp; ".join(details))
+        self.details_label.setText(" · ".join(details))
         self.details_label.setVisible(bool(details))
         if error and error.provider_errors:
             self.provider_table.setRowCount(len(error.provider_errors))
@@ -192,6 +196,9 @@ class ErrorPanel(QFrame):
             rows = min(len(error.provider_errors), 4)
             height = self.provider_table.horizontalHeader().height() + 4
             height += sum(self.provider_table.rowHeight(r) for r in range(rows))
+            # Room for the scroll bar a long URL brings in a narrow pane, so it never covers
+            # the only row.
+            height += self.provider_table.horizontalScrollBar().sizeHint().height()
             self.provider_table.setFixedHeight(height)
             self.provider_caption.show()
             self.provider_table.show()
@@ -240,3 +247,12 @@ class ErrorPanel(QFrame):
         if self._live and self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
             self.auto_retry_requested.emit()
+
+
+def _shrinkable(label: QLabel) -> QLabel:
+    """Let a word-wrapped label take any width: a long message or URL wraps inside the panel
+    instead of setting the window's minimum width (its height still follows its width)."""
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    label.setSizePolicy(policy)
+    return label

@@ -49,6 +49,7 @@ from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
 from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.confirm import confirm_destructive
+from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
 from explorer.ui.history_writer import HistoryWriter
 
@@ -291,7 +292,7 @@ class HistoryPane(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
         buttons.setSpacing(4)
         for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
             button = QToolButton(self)
@@ -305,7 +306,6 @@ class HistoryPane(QWidget):
         self.save_button = button
         self.save_button.setMenu(save_menu)
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        buttons.addStretch(1)
         buttons.addWidget(self.count_label)
 
         filters = QHBoxLayout()

@@ -52,6 +52,7 @@ from explorer.core.render import (
 from explorer.core.response import RpcResponse
 from explorer.store.files import write_atomic
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
+from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.json_editor import monospace_font
 from explorer.ui.lines_view import LinesView
 from explorer.ui.theme import status_colour
@@ -246,10 +247,12 @@ class ResponseView(QWidget):
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setEnabled(False)
         self.in_flight_label = QLabel("Sending…")
         self.in_flight_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.in_flight_label.setWordWrap(True)
         cancel = QPushButton("Cancel (Esc)")
         cancel.clicked.connect(self.cancel_requested)
         self.in_flight_cancel = cancel
@@ -281,13 +284,11 @@ class ResponseView(QWidget):
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
-        first = QHBoxLayout()
-        first.addWidget(self.status_label)
-        first.addSpacing(12)
-        first.addWidget(self.time_label)
-        first.addSpacing(12)
-        first.addWidget(self.size_label)
-        first.addStretch(1)
+        # Wraps instead of widening the pane (and with it the window) when narrow.
+        first = FlowLayout()
+        first.setSpacing(12)
+        for label in (self.status_label, self.time_label, self.size_label):
+            first.addWidget(label)
         first.addWidget(self.save_body_button)
         second = QHBoxLayout()
         second.addWidget(self.request_id_label, 1)
