@@ -66,6 +66,9 @@ _Deleted = TypeVar("_Deleted")
 NO_ENVIRONMENT = "No environment"
 FOLDERS_SETTING = "collection_folders"
 ENVIRONMENT_SETTING = "active_environment"
+# The collection that environment belongs to (its folder), so a restart with several
+# collections and nothing selected still knows where the active environment comes from.
+ENVIRONMENT_COLLECTION_SETTING = "active_environment_collection"
 POLL_MS = 2000
 # Warning banners above the tree: amber for notices, red for files that could not be loaded.
 NOTICE_RGB = "191, 135, 0"
@@ -395,6 +398,10 @@ class CollectionsPane(QWidget):
             return target.store
         if self.open_store is not None:
             return self.open_store
+        remembered = self.settings.get(ENVIRONMENT_COLLECTION_SETTING) if self.settings else None
+        for store in self.stores:
+            if isinstance(remembered, str) and str(store.root) == remembered:
+                return store
         return self.stores[0] if len(self.stores) == 1 else None
 
     def _on_activated(self, index: QModelIndex) -> None:
@@ -461,7 +468,7 @@ class CollectionsPane(QWidget):
         store = self.current_store()
         names = sorted(store.collection.environments) if store else []
         wanted = self.env_combo.currentText()
-        if wanted == NO_ENVIRONMENT and self.settings is not None:
+        if wanted in ("", NO_ENVIRONMENT) and self.settings is not None:  # "": at start-up
             remembered = self.settings.get(ENVIRONMENT_SETTING)
             wanted = remembered if isinstance(remembered, str) else wanted
         self.env_combo.blockSignals(True)
@@ -478,6 +485,8 @@ class CollectionsPane(QWidget):
         name = self.active_environment_name()
         if self.settings is not None:
             self.settings.set(ENVIRONMENT_SETTING, name)
+            store = self.current_store()
+            self.settings.set(ENVIRONMENT_COLLECTION_SETTING, str(store.root) if store else None)
         self.environment_changed.emit(name)
 
     def active_environment_name(self) -> str:
