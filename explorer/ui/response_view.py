@@ -336,6 +336,8 @@ class ResponseView(QWidget):
         )
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.request_view = self._plain_edit()
+        # What was sent is one compact JSON line: wrapped, all of it can be read.
+        self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.curl_view = self._plain_edit()
         copy_curl = QPushButton("Copy curl")
         copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
