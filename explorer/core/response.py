@@ -266,7 +266,8 @@ def is_json_type(content_type: str) -> bool:
     return mime == "application/json" or mime.endswith("+json")
 
 
-def _is_text_type(content_type: str) -> bool:
+def is_text_type(content_type: str) -> bool:
+    """Whether a body of this type is text a person can read (``text/*``, XML...)."""
     mime = content_type.split(";", 1)[0].strip().lower()
     return (
         mime.startswith("text/")
@@ -386,7 +387,7 @@ def read_response(
             response.kind = "json"
         except (UnicodeDecodeError, ValueError):
             response.kind = "text"  # claims JSON but is not: show it as it came
-    elif (disposition and "attachment" in disposition.lower()) or not _is_text_type(content_type):
+    elif (disposition and "attachment" in disposition.lower()) or not is_text_type(content_type):
         response.kind = "binary"
     else:
         response.kind = "text"

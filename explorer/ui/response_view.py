@@ -49,7 +49,7 @@ from explorer.core.render import (
     json_colours,
     layout_body,
 )
-from explorer.core.response import RpcResponse
+from explorer.core.response import RpcResponse, is_text_type
 from explorer.store.files import write_atomic
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.flow_layout import FlowLayout
@@ -601,18 +601,26 @@ class ResponseView(QWidget):
 
     def _show_body(self, response: RpcResponse) -> None:
         if response.kind == "binary":
+            # A download (or a body that is not text): what it is, and Save as…. A text file
+            # (text/plain, CSV...) is readable in Raw; anything else is described there.
+            textual = is_text_type(response.content_type)
             name = response.filename or "(no file name given)"
+            what = "Text file" if textual else "File" if response.filename else "Binary response"
             self.binary_label.setText(
-                f"<b>Binary response</b><br>Type: {escape(response.content_type or 'unknown')}"
+                f"<b>{what}</b><br>Type: {escape(response.content_type or 'unknown')}"
                 f"<br>Size: {human_size(response.size)} ({response.size} bytes)"
                 f"<br>File name: {escape(name)}"
             )
             self.pretty_stack.setCurrentWidget(self.binary_page)
             self._pretty_text = ""
-            self._set_raw_plain(
-                f"{human_size(response.size)} of binary data ({response.content_type}). "
-                "Use Save as… on the Pretty tab to keep it."
-            )
+            if textual and response.size <= PLAIN_TEXT_LIMIT:
+                self._set_raw_plain(response.text())
+            else:
+                kind = "text" if textual else "binary data"
+                self._set_raw_plain(
+                    f"{human_size(response.size)} of {kind} ({response.content_type}). "
+                    "Use Save as… on the Pretty tab to keep it."
+                )
             return
         if response.kind == "empty":
             self._set_pretty_plain("(empty body)")
