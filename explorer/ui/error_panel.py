@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.exchange import Failure
-from explorer.core.response import RpcResponse, status_meaning
+from explorer.core.response import RpcResponse, explain_status
 from explorer.ui.flow_layout import FlowLayout
 
 # A title per transport failure kind (the class names in explorer.core.errors).
@@ -171,7 +171,7 @@ class ErrorPanel(QFrame):
         self.message_label.setText(
             f"<b>StackOne says:</b> {escape(message)}" if message else "StackOne sent no message."
         )
-        self.meaning_label.setText(status_meaning(response.status))
+        self.meaning_label.setText(escape(explain_status(response), quote=False))
         details = []
         if error and error.error_code:
             details.append(f"Error code: <code>{escape(error.error_code)}</code>")

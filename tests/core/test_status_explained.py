@@ -1,0 +1,26 @@
+"""A status is explained from what the response says, not only from its number."""
+
+from __future__ import annotations
+
+import json
+
+from explorer.core.response import explain_status, read_response, status_meaning
+
+JSON = [("content-type", "application/json")]
+
+
+def test_a_429_with_provider_errors_is_the_provider_limiting_the_account() -> None:
+    body = {
+        "statusCode": 429,
+        "message": "Too many requests",
+        "provider_errors": [{"status": 429, "url": "https://api.hibob.com/v1/people/search"}],
+    }
+    text = explain_status(read_response(429, JSON, json.dumps(body).encode()))
+    assert "api.hibob.com" in text and "account" in text
+    assert "1000" not in text
+
+
+def test_stackones_own_429_and_other_statuses_keep_their_meaning() -> None:
+    own = read_response(429, JSON, b'{"statusCode": 429, "message": "Too many requests"}')
+    assert explain_status(own) == status_meaning(429)
+    assert explain_status(read_response(502, JSON, b'{"statusCode": 502}')) == status_meaning(502)
