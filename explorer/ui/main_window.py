@@ -630,7 +630,8 @@ class MainWindow(QMainWindow):
     def _on_started(self, request: RpcRequest) -> None:
         self.editor.set_in_flight(True)
         self.cancel_action.setEnabled(True)
-        self.send_action.setEnabled(False)
+        # Send stays enabled: Ctrl+Enter (or Send) now only says why nothing more is sent.
+        self.send_action.setToolTip("A request is in flight: Esc cancels it")
         self.response_view.show_in_flight(request.action)
         self.elapsed_label.setText("0.0 s")
 
@@ -656,7 +657,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exchange.failure.message, 8000)
 
     def _on_validity_changed(self, issues: list[Any]) -> None:
-        self.send_action.setEnabled(not issues and not self.runner.in_flight)
+        # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
+        self.send_action.setEnabled(not issues)
+        if self.runner.in_flight and not issues:
+            self.send_action.setToolTip("A request is in flight: Esc cancels it")
+            return
         self.send_action.setToolTip(
             "Send the request (Ctrl+Enter)" if not issues else describe_issue(issues[0])
         )
