@@ -529,10 +529,15 @@ class ProfilesDialog(QDialog):
         """Show whether a key exists (masked), and where it lives."""
         name = self._current
         has_key = False
+        self.location_label.setText(f"Stored in: {self.credentials.location()}")
         if name is None:
             text = "Enter the key now; it is stored when the profile is added."
         elif (session := self.session_keys.get(name)) is not None:
             text = f"Key {mask(session)}, kept in memory for this run only"
+            # Where this key is, not where keys usually go: it is in no keyring.
+            self.location_label.setText(
+                "Kept in memory for this run only: never written to disk or to the keyring."
+            )
             has_key = True
         elif not check_keyring:
             text = "Not stored: the keyring is unavailable"
