@@ -46,7 +46,11 @@ SHELL_FILTER = "Shell script (*.sh)"
 
 
 class SaveRequestDialog(QDialog):
-    """Name, description, collection, folder and expected status of a request being saved."""
+    """Name, description, collection, folder and expected status of a request being saved.
+
+    The collection box is editable: a name that is no collection yet is a new collection,
+    created when the request is saved (``new_collection_name``); a note says so.
+    """
 
     def __init__(
         self,
@@ -69,10 +73,19 @@ class SaveRequestDialog(QDialog):
         self.description_edit.setPlaceholderText("What this call checks (optional)")
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.collection_combo = QComboBox()
+        self.collection_combo.setEditable(True)
+        self.collection_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.collection_combo.setToolTip("Pick a collection or type a name for a new one")
         for candidate in stores:
             self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
         if not stores:
-            self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
+            self.collection_combo.setEditText(DEFAULT_COLLECTION)
+        completer = self.collection_combo.completer()
+        if completer is not None:
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.new_note = QLabel()
+        self.new_note.setWordWrap(True)
+        self.new_note.setEnabled(False)  # a quiet note, not a warning
         self.folder_combo = QComboBox()
         self.folder_combo.setEditable(True)
         self.folder_combo.setToolTip("Pick a folder or type a new folder name")
@@ -92,6 +105,7 @@ class SaveRequestDialog(QDialog):
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Description:", self.description_edit)
         form.addRow("&Collection:", self.collection_combo)
+        form.addRow("", self.new_note)
         form.addRow("&Folder:", self.folder_combo)
         form.addRow("&Expected status:", self.status_spin)
         form.addRow("", self.pin_check)
@@ -104,29 +118,52 @@ class SaveRequestDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        self.collection_combo.currentIndexChanged.connect(self._fill_folders)
+        self.collection_combo.currentTextChanged.connect(self._on_collection_text)
         self.name_edit.textChanged.connect(self._update_ok)
         if store is not None and store in stores:
             self.collection_combo.setCurrentIndex(stores.index(store))
+        self._shown_store: CollectionStore | None = None
+        self._on_collection_text()
         self._fill_folders()
         self.folder_combo.setCurrentText(folder or TOP_LEVEL)
         self._update_ok()
         self.resize(460, self.sizeHint().height())
 
+    def _on_collection_text(self, _text: str = "") -> None:
+        new = self.new_collection_name()
+        self.new_note.setText(f"A new collection '{new}' will be created." if new else "")
+        self.new_note.setVisible(bool(new))
+        if self.chosen_store() is not self._shown_store:
+            self._fill_folders()
+        self._update_ok()
+
     def _fill_folders(self) -> None:
+        keep = self.folder_combo.currentText()
+        store = self.chosen_store()
+        self._shown_store = store
         self.folder_combo.clear()
         self.folder_combo.addItem(TOP_LEVEL)
-        store = self.chosen_store()
         if store is not None:
             self.folder_combo.addItems(store.collection.folder_names())
+        self.folder_combo.setCurrentText(keep or TOP_LEVEL)
 
     def _update_ok(self) -> None:
         button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        button.setEnabled(bool(self.name_edit.text().strip()))
+        button.setEnabled(
+            bool(self.name_edit.text().strip())
+            and bool(self.collection_combo.currentText().strip())
+        )
 
     def chosen_store(self) -> CollectionStore | None:
-        index = self.collection_combo.currentIndex()
-        return self.stores[index] if 0 <= index < len(self.stores) else None
+        """The existing collection named in the box (any case), or ``None`` for a new one."""
+        wanted = self.collection_combo.currentText().strip().casefold()
+        return next((s for s in self.stores if s.collection.name.casefold() == wanted), None)
+
+    def new_collection_name(self) -> str:
+        """The collection to create for this request: ``""`` when the box names one that
+        exists."""
+        text = self.collection_combo.currentText().strip()
+        return "" if not text or self.chosen_store() is not None else text
 
     def folder(self) -> str:
         text = self.folder_combo.currentText().strip()

@@ -625,11 +625,16 @@ class CollectionsPane(QWidget):
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        store = dialog.chosen_store()
+        if dialog.new_collection_name():
+            store = self.new_collection(dialog.new_collection_name())
+            if store is None:
+                return None  # the notice says why it could not be created
         return self.save_new(
             request,
             name=dialog.name_edit.text(),
             description=dialog.description_edit.toPlainText(),
-            store=dialog.chosen_store(),
+            store=store,
             folder=dialog.folder(),
             expected_status=dialog.expected_status(),
             keep_base_url=dialog.pin_check.isVisible() and dialog.pin_check.isChecked(),
