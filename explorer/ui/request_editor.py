@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +45,7 @@ from explorer.core.request import (
     parse_json_object,
     validate,
 )
+from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.json_editor import JsonEditor
 
 # How each field is named to the user in messages.
@@ -132,9 +133,9 @@ class RequestEditor(QWidget):
         self.send_button.setDefault(False)
         self.send_button.setMinimumWidth(96)
         self.send_button.clicked.connect(self._on_send_clicked)
-        self.reason_label = QLabel()
+        # One line, kept while hidden: a message appearing must not move the form.
+        self.reason_label = ElidedLabel()
         self.reason_label.setObjectName("sendBlockedReason")
-        self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: #d1242f;")
 
         # -- identity fields ------------------------------------------------------------
@@ -153,9 +154,18 @@ class RequestEditor(QWidget):
         self.connector_profile_edit = QLineEdit()
         self.connector_profile_edit.setPlaceholderText("optional: x-connector-profile-id")
         self.connector_profile_edit.setClearButtonEnabled(True)
-        self._field_errors = {
-            name: self._error_label() for name in ("action", "account_id", "connector_profile_id")
-        }
+        # A problem with a field shows as a warning sign inside it (its tooltip says what),
+        # not as a line under it that would push the fields below down.
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.field_warnings: dict[str, QAction] = {}
+        for name, edit in (
+            ("action", self.action_edit),
+            ("account_id", self.account_edit),
+            ("connector_profile_id", self.connector_profile_edit),
+        ):
+            sign = edit.addAction(warning, QLineEdit.ActionPosition.TrailingPosition)
+            sign.setVisible(False)
+            self.field_warnings[name] = sign
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -175,7 +185,6 @@ class RequestEditor(QWidget):
             row.setSpacing(4)
             row.addWidget(edit, 1)
             column.addLayout(row)
-            column.addWidget(self._field_errors[name])
             form.addRow(label, column)
             self.field_rows[name] = row
             self.field_columns[name] = column
@@ -484,11 +493,11 @@ class RequestEditor(QWidget):
         by_field: dict[str, list[Issue]] = {}
         for issue in issues:
             by_field.setdefault(issue.field, []).append(issue)
-        for name, label in self._field_errors.items():
+        for name, sign in self.field_warnings.items():
             found = by_field.get(name)
-            # An empty field the user has not touched yet still blocks Send, but is not shouted.
-            label.setText("; ".join(i.message for i in found) if found else "")
-            label.setVisible(bool(found))
+            text = "; ".join(i.message for i in found) if found else ""
+            sign.setToolTip(f"{FIELD_LABELS[name]}: {text}" if found else "")
+            sign.setVisible(bool(found))
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for index, name in enumerate(OBJECT_FIELDS):
             found = by_field.get(name)
