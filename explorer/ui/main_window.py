@@ -247,6 +247,15 @@ class MainWindow(QMainWindow):
         problems = [p for p in startup_problems if p]
         if problems:
             self.banner.show_message(" ".join(problems))
+        elif not self.profiles.list():
+            self.banner.show_message(
+                "Welcome! To call your StackOne project, add a profile: a name, the base URL "
+                "and an API key (kept in the OS keyring). To try the explorer first without "
+                "one, start it with --demo: a built-in demo server answers, nothing leaves "
+                "this machine.",
+                "Add a profile…",
+                self.manage_profiles,
+            )
         self.statusBar().showMessage("Ready", 3000)
 
     # -- construction ---------------------------------------------------------------------------

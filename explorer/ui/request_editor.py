@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QIcon, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +47,7 @@ from explorer.core.request import (
 )
 from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.json_editor import JsonEditor
+from explorer.ui.theme import is_dark, status_colour
 
 # How each field is named to the user in messages.
 FIELD_LABELS = {
@@ -74,6 +75,10 @@ _DEFENDER_FLAGS = (
     ("use_tier1_classification", "Tier 1 rules"),
     ("use_tier2_classification", "Tier 2 classifier"),
 )
+
+
+# The fields a request cannot go without, and the line edit of each.
+_REQUIRED = {"action": "action_edit", "account_id": "account_edit"}
 
 
 def describe_issue(issue: Issue) -> str:
@@ -124,6 +129,7 @@ class RequestEditor(QWidget):
         self._issues: list[Issue] = []
         self._in_flight = False
         self._loading = False
+        self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
 
         # -- the target line: where this goes, and the Send button ------------------------
         self.url_label = QLabel()
@@ -136,7 +142,6 @@ class RequestEditor(QWidget):
         # One line, kept while hidden: a message appearing must not move the form.
         self.reason_label = ElidedLabel()
         self.reason_label.setObjectName("sendBlockedReason")
-        self.reason_label.setStyleSheet("color: #d1242f;")
 
         # -- identity fields ------------------------------------------------------------
         self.action_edit = QLineEdit()
@@ -279,6 +284,10 @@ class RequestEditor(QWidget):
 
         for edit in (self.action_edit, self.account_edit, self.connector_profile_edit):
             edit.textChanged.connect(self._on_edited)
+        for name, attribute in _REQUIRED.items():
+            getattr(self, attribute).textEdited.connect(
+                lambda _text, n=name: self._touch(n)  # typed, not set by code
+            )
         for editor in self.json_editors.values():
             editor.textChanged.connect(self._on_edited)
         for check in (self.sync_check, self.debug_check):
@@ -323,6 +332,7 @@ class RequestEditor(QWidget):
     def load_request(self, request: RpcRequest) -> None:
         """Show ``request`` in the editor. Its base URL is kept as the current target."""
         self._loading = True
+        self._touched.clear()  # a request just loaded has not been typed in
         try:
             for edit, text in (
                 (self.action_edit, request.action),
@@ -489,10 +499,26 @@ class RequestEditor(QWidget):
         issues.extend(validate(request))
         return request, issues
 
+    def _touch(self, name: str) -> None:
+        if name not in self._touched:
+            self._touched.add(name)
+            self.revalidate()
+
+    def _quiet(self, issue: Issue) -> bool:
+        """A required field the user has not typed in yet: Send is blocked, but an empty form
+        (a first start, a new request) is not shouted at."""
+        edit = _REQUIRED.get(issue.field)
+        return (
+            edit is not None
+            and issue.field not in self._touched
+            and not getattr(self, edit).text().strip()
+        )
+
     def _show_issues(self, issues: list[Issue]) -> None:
         by_field: dict[str, list[Issue]] = {}
         for issue in issues:
-            by_field.setdefault(issue.field, []).append(issue)
+            if not self._quiet(issue):
+                by_field.setdefault(issue.field, []).append(issue)
         for name, sign in self.field_warnings.items():
             found = by_field.get(name)
             text = "; ".join(i.message for i in found) if found else ""
@@ -522,8 +548,18 @@ class RequestEditor(QWidget):
                 editor.mark_error(None)
                 self.tabs.setTabIcon(index, QIcon())
                 self.tabs.setTabToolTip(index, "")
-        if issues:
-            self.reason_label.setText("Can't send yet. " + describe_issue(issues[0]))
+        loud = [issue for issue in issues if not self._quiet(issue)]
+        if loud:
+            self.reason_label.setText("Can't send yet. " + describe_issue(loud[0]))
+            palette = QPalette(self.palette())
+            palette.setColor(QPalette.ColorRole.WindowText, status_colour("5xx", is_dark()))
+            self.reason_label.setPalette(palette)
+            self.reason_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        elif issues:
+            # Only empty required fields nobody typed in yet: say what is needed, quietly.
+            self.reason_label.setText("To send: " + "; ".join(describe_issue(i) for i in issues))
+            self.reason_label.setPalette(self.palette())
+            self.reason_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         else:
             self.reason_label.setText("")
         self.reason_label.setVisible(bool(issues))
