@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,6 +40,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
 from explorer.ui.confirm import confirm_destructive
+from explorer.ui.secret_entry import MASK, mask_secret_entry
 
 DEFAULT_COLLECTION = "My requests"
 TOP_LEVEL = "(top level)"
@@ -174,6 +177,37 @@ class SaveRequestDialog(QDialog):
         return None if value < 100 else value
 
 
+class _ValueDelegate(QStyledItemDelegate):
+    """The Value column: a secret row's value is typed masked (with a show toggle) and reads
+    as a mask once entered; a plain value edits and reads as it is."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def _secret(self, row: int) -> bool:
+        check = self._table.item(row, 2)
+        return check is not None and check.checkState() == Qt.CheckState.Checked
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit) and self._secret(index.row()):
+            mask_secret_entry(editor)
+        return editor
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if option.text and self._secret(index.row()):
+            option.text = MASK
+
+
 class EnvironmentsDialog(QDialog):
     """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
 
@@ -202,6 +236,7 @@ class EnvironmentsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(1, _ValueDelegate(self.table))
         self.add_var = QPushButton("Add variable")
         self.remove_var = QPushButton("Remove variable")
         self.note = QLabel(
@@ -318,7 +353,9 @@ class EnvironmentsDialog(QDialog):
         self.add_row("", "", secret=False)
         self._dirty = True
 
-    def _on_item_changed(self, _item: QTableWidgetItem) -> None:
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 2:
+            self.table.viewport().update()  # the value masks (or unmasks) with the box
         if not self._filling:
             self._dirty = True
 

@@ -33,6 +33,7 @@ from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.store.credentials import KeyringUnavailable, mask, move_secret
 from explorer.store.profiles import Profile
 from explorer.ui.confirm import confirm_destructive
+from explorer.ui.secret_entry import mask_secret_entry
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class ProfilesDialog(QDialog):
         status_row.addWidget(self.delete_key_button)
 
         self.key_edit = QLineEdit(self.key_group)
-        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_reveal = mask_secret_entry(self.key_edit)  # masked, with a show toggle
         self.key_edit.setPlaceholderText("Paste the API key")
         self.key_edit.setAccessibleName("API key")
         self.key_edit.textChanged.connect(self._on_form_changed)
@@ -393,6 +394,7 @@ class ProfilesDialog(QDialog):
     def _clear_key_field(self) -> None:
         # setText (unlike typing) also drops the undo history, so the key is gone for good.
         self.key_edit.setText("")
+        self.key_reveal.setChecked(False)  # the next key is typed masked again
 
     # -- form state --------------------------------------------------------------------------
     def _fill_list(self, select: str | None = None) -> None:
