@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +42,7 @@ from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.secret_entry import MASK, mask_secret_entry
+from explorer.ui.theme import is_dark
 
 DEFAULT_COLLECTION = "My requests"
 TOP_LEVEL = "(top level)"
@@ -208,6 +210,25 @@ class _ValueDelegate(QStyledItemDelegate):
             option.text = MASK
 
 
+class _SecretBoxDelegate(QStyledItemDelegate):
+    """The Secret column's check box, outlined so it shows on a dark table too.
+
+    Fusion outlines an item view's check box in a shade of the palette's Window colour; on the
+    dark theme that shade is the table's own colour, and an unchecked box disappears.
+    """
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if is_dark():
+            palette = option.palette
+            palette.setColor(
+                QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.PlaceholderText)
+            )
+            option.palette = palette
+
+
 class EnvironmentsDialog(QDialog):
     """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
 
@@ -237,6 +258,7 @@ class EnvironmentsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(1, _ValueDelegate(self.table))
+        self.table.setItemDelegateForColumn(2, _SecretBoxDelegate(self.table))
         self.add_var = QPushButton("Add variable")
         self.remove_var = QPushButton("Remove variable")
         self.note = QLabel(
