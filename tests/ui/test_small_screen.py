@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -28,9 +28,10 @@ MIN_RESPONSE_WIDTH = 300
 
 
 def reads_whole(edit: QLineEdit) -> bool:
-    """Whether the field shows its whole text (room left for the clear button)."""
-    text_width = edit.fontMetrics().horizontalAdvance(edit.text())
-    return edit.width() >= text_width + 2 * edit.height()
+    """Whether the field shows its whole text: with the cursor at its end, the first
+    character is still at the left edge (a field too narrow scrolls its start away)."""
+    edit.end(False)
+    return edit.cursorPositionAt(QPoint(4, edit.height() // 2)) == 0
 
 
 def combo_reads_whole(combo: QComboBox) -> bool:
