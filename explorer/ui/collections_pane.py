@@ -202,7 +202,7 @@ class CollectionsPane(QWidget):
         self.env_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.env_combo.setMinimumContentsLength(8)
+        self.env_combo.setMinimumContentsLength(4)  # a narrow pane cuts the name, not the window
         self.env_combo.currentIndexChanged.connect(self._on_env_changed)
         env_label = QLabel("&Env:")
         env_label.setBuddy(self.env_combo)

@@ -220,8 +220,12 @@ class MainWindow(QMainWindow):
         self.outer_splitter.setObjectName("outerSplitter")
         self.outer_splitter.addWidget(self.side_tabs)
         self.outer_splitter.addWidget(self.inner_splitter)
-        self.outer_splitter.setStretchFactor(0, 0)
-        self.outer_splitter.setStretchFactor(1, 1)
+        # A smaller window (or a layout saved on a bigger screen) shrinks the history too, not
+        # only the response: the editor keeps its width and the response stays readable.
+        self.outer_splitter.setStretchFactor(0, 1)
+        self.outer_splitter.setStretchFactor(1, 4)
+        self.inner_splitter.setStretchFactor(0, 1)
+        self.inner_splitter.setStretchFactor(1, 1)
         self.outer_splitter.setSizes([300, 1100])
         self.inner_splitter.setSizes([520, 580])
 
@@ -939,7 +943,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self._first_size()
         state = _decode(self.settings.get("window_state"))
         if state is not None:
             self.restoreState(state)
@@ -973,6 +977,19 @@ class MainWindow(QMainWindow):
         drafts = self.settings.get("last_request_drafts")
         if isinstance(drafts, dict):
             self.editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})
+
+    def _first_size(self) -> None:
+        """1400x860, or the screen's free area if smaller (a 1024x700 laptop), with the
+        panes in proportion: history a fifth, editor and response sharing the rest."""
+        width, height = 1400, 860
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+        side = max(220, min(320, round(width * 0.215)))
+        self.outer_splitter.setSizes([side, width - side])
+        self.inner_splitter.setSizes([(width - side) // 2, (width - side) // 2])
 
     def save_state(self) -> None:
         """Remember geometry, splitters and the request being edited (never a key)."""

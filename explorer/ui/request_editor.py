@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable
 from itertools import pairwise
 
-from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QPalette
+from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -76,6 +76,9 @@ _DEFENDER_FLAGS = (
     ("use_tier2_classification", "Tier 2 classifier"),
 )
 
+
+# A field narrower than this text puts the form's labels above the fields (so it reads whole).
+TYPICAL_VALUE = "greenhouse_create_candidate"
 
 # The fields a request cannot go without, and the line edit of each.
 _REQUIRED = {"action": "action_edit", "account_id": "account_edit"}
@@ -174,6 +177,7 @@ class RequestEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form  # its labels go above the fields when the editor is narrow
         # Rows and columns are public so add-ons (discovery's "Pick…") can sit beside a field.
         self.field_rows: dict[str, QHBoxLayout] = {}
         self.field_columns: dict[str, QVBoxLayout] = {}
@@ -229,18 +233,23 @@ class RequestEditor(QWidget):
         options.addStretch(1)
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
-        grid = QGridLayout(self.defender_box)
+        self.defender_grid = QGridLayout(self.defender_box)
         self.defender_combos: dict[str, TriStateCombo] = {}
-        for index, (flag, text) in enumerate(_DEFENDER_FLAGS):
+        self._defender_pairs: list[tuple[QLabel, TriStateCombo]] = []
+        for flag, text in _DEFENDER_FLAGS:
             combo = TriStateCombo()
             combo.setAccessibleName(text)
             label = QLabel(text)
             label.setBuddy(combo)
-            grid.addWidget(label, index // 2, (index % 2) * 2)
-            grid.addWidget(combo, index // 2, (index % 2) * 2 + 1)
             self.defender_combos[flag] = combo
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+            self._defender_pairs.append((label, combo))
+        # Two label/choice pairs a row; in a narrow editor each label goes above its choice,
+        # so "Project default" still reads whole. The box's minimum is the narrow one.
+        self._defender_narrow: bool | None = None
+        self._arrange_defender(narrow=True)
+        self.defender_box.setMinimumWidth(self.defender_box.minimumSizeHint().width())
+        self._arrange_defender(narrow=False)
+        self._defender_wide_width = self.defender_box.minimumSizeHint().width()
 
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setText("Advan&ced options")
@@ -299,6 +308,55 @@ class RequestEditor(QWidget):
         self._set_tab_order()
         self._update_url()
         self.revalidate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (a small screen, a wide response pane): labels go above their fields and
+        Defender choices, so an id, an action name or "Project default" still reads whole
+        instead of being cut after a few letters."""
+        super().resizeEvent(event)
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        wrap = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if room < self._form_width_beside()
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if self.form.rowWrapPolicy() != wrap:
+            self.form.setRowWrapPolicy(wrap)
+        self._arrange_defender(narrow=room < self._defender_wide_width)
+
+    def _form_width_beside(self) -> int:
+        """The width the form needs with labels beside fields that show ``TYPICAL_VALUE``."""
+        labels = [self.form.labelForField(column) for column in self.field_columns.values()]
+        label_width = max((w.sizeHint().width() for w in labels if w is not None), default=0)
+        extras = 0
+        for row in self.field_rows.values():  # the buttons beside a field ("Pick…")
+            items = [row.itemAt(i) for i in range(1, row.count())]
+            widgets = [item.widget() for item in items if item is not None]
+            extras = max(extras, sum(w.sizeHint().width() for w in widgets if w is not None))
+        field = self.fontMetrics().horizontalAdvance(TYPICAL_VALUE) + 3 * self.action_edit.height()
+        spacing = 3 * max(self.form.horizontalSpacing(), 6)
+        return label_width + extras + field + spacing
+
+    def _arrange_defender(self, *, narrow: bool) -> None:
+        if narrow == self._defender_narrow:
+            return
+        self._defender_narrow = narrow
+        grid = self.defender_grid
+        for index, (label, combo) in enumerate(self._defender_pairs):
+            grid.removeWidget(label)
+            grid.removeWidget(combo)
+            row, column = divmod(index, 2)
+            if narrow:  # the label above its choice, two choices a row
+                grid.addWidget(label, row * 2, column)
+                grid.addWidget(combo, row * 2 + 1, column)
+            else:  # label, choice, label, choice
+                grid.addWidget(label, row, column * 2)
+                grid.addWidget(combo, row, column * 2 + 1)
+        for column in range(4):
+            stretch = (column < 2) if narrow else (column % 2 == 1)
+            grid.setColumnStretch(column, int(stretch))
 
     def _set_tab_order(self) -> None:
         """Reading order for keyboard users: identity, JSON, options, Defender, Send."""
