@@ -89,6 +89,7 @@ class ErrorPanel(QFrame):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.provider_table.setWordWrap(False)
+        self.provider_table.horizontalScrollBar().rangeChanged.connect(self._fit_provider_table)
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
         self.provider_caption.setWordWrap(True)
         _shrinkable(self.provider_caption)
@@ -193,13 +194,7 @@ class ErrorPanel(QFrame):
                     cell.setToolTip(text)
                     self.provider_table.setItem(row, column, cell)
             self.provider_table.resizeColumnToContents(1)
-            rows = min(len(error.provider_errors), 4)
-            height = self.provider_table.horizontalHeader().height() + 4
-            height += sum(self.provider_table.rowHeight(r) for r in range(rows))
-            # Room for the scroll bar a long URL brings in a narrow pane, so it never covers
-            # the only row.
-            height += self.provider_table.horizontalScrollBar().sizeHint().height()
-            self.provider_table.setFixedHeight(height)
+            self._fit_provider_table()
             self.provider_caption.show()
             self.provider_table.show()
         if response.status == 401:
@@ -207,6 +202,19 @@ class ErrorPanel(QFrame):
         if response.status in RETRY_STATUSES:
             wait = response.retry_after if response.retry_after is not None else DEFAULT_RETRY_AFTER
             self._start_countdown(max(0.0, wait - max(0.0, waited)))
+
+    def _fit_provider_table(self, *_range: int) -> None:
+        """Up to four rows tall, plus the horizontal scroll bar while one is needed (a long
+        URL in a narrow pane), so the bar never covers the only row."""
+        table = self.provider_table
+        rows = min(table.rowCount(), 4)
+        height = table.horizontalHeader().height() + 4
+        height += sum(table.rowHeight(r) for r in range(rows))
+        bar = table.horizontalScrollBar()
+        if bar.maximum() > 0:
+            height += bar.sizeHint().height()
+        if table.height() != height:
+            table.setFixedHeight(height)
 
     def show_failure(self, failure: Failure, base_url: str) -> None:
         """Explain why no response arrived; the message already names the base URL."""
