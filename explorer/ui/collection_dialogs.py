@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
-from explorer.ui.confirm import confirm_destructive
+from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.secret_entry import MASK, mask_secret_entry
 from explorer.ui.theme import is_dark
 
@@ -422,18 +422,13 @@ class EnvironmentsDialog(QDialog):
         ``False`` means stay (the user cancelled, or applying failed)."""
         if not self._dirty or self._shown is None:
             return True
-        answer = QMessageBox.question(
+        return settle_changes(
             self,
             "Unapplied changes",
             f"Apply the changes to the environment '{self._shown}'?",
-            QMessageBox.StandardButton.Apply
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Apply,
+            self.apply,
+            keep_button=QMessageBox.StandardButton.Apply,
         )
-        if answer == QMessageBox.StandardButton.Apply:
-            return self.apply()
-        return answer == QMessageBox.StandardButton.Discard
 
     def _on_env_chosen(self, _index: int) -> None:
         if self.env_combo.currentText() == self._shown:

@@ -32,7 +32,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.store.credentials import KeyringUnavailable, mask, move_secret
 from explorer.store.profiles import Profile
-from explorer.ui.confirm import confirm_destructive
+from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.secret_entry import mask_secret_entry
 from explorer.ui.theme import is_dark, status_colour
 
@@ -475,18 +475,9 @@ class ProfilesDialog(QDialog):
             return True
         if self._current is None and not any(self._form_values()[::2]) and not self.key_edit.text():
             return True  # an untouched new form
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "Save the changes to this profile first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
+        return settle_changes(
+            self, "Unsaved changes", "Save the changes to this profile first?", self.save_current
         )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_current()
-        return answer == QMessageBox.StandardButton.Discard
 
     def _problems(self) -> list[str]:
         name, base_url, account_id = self._form_values()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import open_history_entry, send
 
 pytestmark = pytest.mark.gui
 
@@ -54,9 +55,7 @@ def test_opening_a_history_entry_drops_the_undo_of_an_earlier_fill(
         editor.json_editors["body"],
         '{"first_name": "Ada", "last_name": "Lovelace", "emails": []}',
     )
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
-        qtbot.keyClick(editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    window.history_pane.flush()
+    send(qtbot, window)
 
     # Path and headers typed by hand, then replaced from the schema (Ctrl+Shift+K).
     replace_text(qtbot, editor.json_editors["path"], '{"id": "40001"}')
@@ -70,15 +69,7 @@ def test_opening_a_history_entry_drops_the_undo_of_an_earlier_fill(
     assert "Undo" in controls.fill_label.text() and controls.fill_label.isVisible()
 
     # Replay the sent candidate from the history (click the row, Enter).
-    history = window.history_pane
-    index = history.model.index(0, 0)
-    qtbot.mouseClick(
-        history.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=history.view.visualRect(index).center(),
-    )
-    with qtbot.waitSignal(history.open_in_editor):
-        qtbot.keyClick(history.view, Qt.Key.Key_Return)
+    open_history_entry(qtbot, window)
     replayed = editor.to_request()
     assert replayed.body == {"first_name": "Ada", "last_name": "Lovelace", "emails": []}
 

@@ -7,6 +7,8 @@ it (the dirty mark stayed) and Ctrl+S wrote the new request over the saved one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -60,20 +62,41 @@ def ctrl(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     qtbot.keyClick(window.editor.action_edit, key, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_ctrl_n_then_ctrl_s_asks_where_and_keeps_the_saved_request(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
-) -> None:
+@dataclass
+class Opened:
+    """A window whose editor holds "Get employee", opened from the collections tree."""
+
+    window: MainWindow
+    pane: CollectionsPane
+    saved_path: Path
+    on_disk: bytes
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, make_window: WindowFactory, home: AppPaths) -> Opened:
     store = saved_get_employee(home)
     saved_path = store.collection.requests()[0].path
     assert saved_path is not None
-    on_disk = saved_path.read_bytes()
     window = make_window()
     pane = window.collections_pane
     assert pane is not None
     window.side_tabs.setCurrentWidget(pane)
     open_from_tree(qtbot, pane, "Get employee")
     assert window.editor.action_edit.text() == "bamboohr_get_employee"
+    return Opened(window, pane, saved_path, saved_path.read_bytes())
 
+
+def ctrl_s_asks_where(qtbot: QtBot, opened: Opened) -> None:
+    with answering(press(Qt.Key.Key_Escape)) as seen:  # where to save? Cancel
+        ctrl(qtbot, opened.window, Qt.Key.Key_S)
+    assert [s.kind for s in seen] == ["SaveRequestDialog"]
+    assert opened.saved_path.read_bytes() == opened.on_disk
+
+
+def test_ctrl_n_then_ctrl_s_asks_where_and_keeps_the_saved_request(
+    qtbot: QtBot, opened: Opened
+) -> None:
+    window, pane = opened.window, opened.pane
     # An edit marks it dirty...
     window.editor.action_edit.setFocus()
     qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_End)
@@ -86,29 +109,12 @@ def test_ctrl_n_then_ctrl_s_asks_where_and_keeps_the_saved_request(
     assert not pane.dirty
     assert pane.open_saved is None
     qtbot.keyClicks(window.editor.action_edit, "bamboohr_list_employees")
-
-    with answering(press(Qt.Key.Key_Escape)) as seen:  # where to save? Cancel
-        ctrl(qtbot, window, Qt.Key.Key_S)
-    assert [s.kind for s in seen] == ["SaveRequestDialog"]
-    assert saved_path.read_bytes() == on_disk
+    ctrl_s_asks_where(qtbot, opened)
 
 
-def test_a_history_entry_opened_in_the_editor_is_untied_too(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
-) -> None:
-    store = saved_get_employee(home)
-    saved_path = store.collection.requests()[0].path
-    assert saved_path is not None
-    on_disk = saved_path.read_bytes()
-    window = make_window()
-    pane = window.collections_pane
-    assert pane is not None
-    window.side_tabs.setCurrentWidget(pane)
-    open_from_tree(qtbot, pane, "Get employee")
-
-    window.open_in_editor(RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo"))
-    assert pane.open_saved is None and not pane.dirty
-    with answering(press(Qt.Key.Key_Escape)) as seen:
-        ctrl(qtbot, window, Qt.Key.Key_S)
-    assert [s.kind for s in seen] == ["SaveRequestDialog"]
-    assert saved_path.read_bytes() == on_disk
+def test_a_history_entry_opened_in_the_editor_is_untied_too(qtbot: QtBot, opened: Opened) -> None:
+    opened.window.open_in_editor(
+        RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo")
+    )
+    assert opened.pane.open_saved is None and not opened.pane.dirty
+    ctrl_s_asks_where(qtbot, opened)

@@ -9,32 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import send
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
 
 
-def send(qtbot: QtBot, window: MainWindow, action: str, account: str) -> None:
-    window.editor.load_request(RpcRequest(action=action, account_id=account))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-        qtbot.keyClick(
-            window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
+def send_action(qtbot: QtBot, window: MainWindow, action: str, account: str) -> None:
+    send(qtbot, window, RpcRequest(action=action, account_id=account))
 
 
 def test_a_providers_429_names_the_provider_not_the_api_key(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    send(qtbot, window, "hibob_search_employees", "acct_hibob_demo")
+    send_action(qtbot, window, "hibob_search_employees", "acct_hibob_demo")
     panel = window.response_view.error_panel
     assert panel.title_label.text().startswith("429")
     meaning = panel.meaning_label.text()
@@ -53,8 +48,8 @@ def test_stackones_own_429_is_the_api_keys_limit(
     qtbot: QtBot, make_window: WindowFactory, strict_demo: DemoServer
 ) -> None:
     window = make_window(base_url=strict_demo.url, key=strict_demo.api_key)
-    send(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
-    send(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
+    send_action(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
+    send_action(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
     panel = window.response_view.error_panel
     assert panel.title_label.text().startswith("429")
     assert "API key" in panel.meaning_label.text()

@@ -14,19 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import send
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
-
-
-def send(qtbot: QtBot, window: MainWindow, request: RpcRequest) -> None:
-    window.editor.load_request(request)
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-        qtbot.keyClick(
-            window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
 
 
 def click_tab(qtbot: QtBot, window: MainWindow, title: str) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from explorer.demo import DemoServer
 from explorer.store.paths import AppPaths
 from explorer.store.settings import Settings
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import click_row, send
 
 pytestmark = pytest.mark.gui
 
@@ -37,21 +37,6 @@ def type_request(qtbot: QtBot, window: MainWindow, action: str, account: str) ->
         json_editor.clear()
 
 
-def send_with_ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
-        qtbot.keyClick(
-            window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
-    window.history_pane.flush()  # the history is written off the UI thread
-
-
-def click_row(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
-    view.scrollTo(index)
-    qtbot.mouseClick(
-        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
-    )
-
-
 def test_reselecting_a_429_in_the_history_never_sends(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths, demo: DemoServer
 ) -> None:
@@ -62,9 +47,9 @@ def test_reselecting_a_429_in_the_history_never_sends(
     assert window.response_view.error_panel.auto_retry_check.isChecked()
 
     type_request(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
-    send_with_ctrl_enter(qtbot, window)
+    send(qtbot, window)
     type_request(qtbot, window, "hibob_search_employees", "acct_hibob_demo")
-    send_with_ctrl_enter(qtbot, window)
+    send(qtbot, window)
     assert window.response_view.status_label.text().startswith("429")
 
     history = window.history_pane
@@ -94,7 +79,7 @@ def test_the_429_just_sent_still_retries_by_itself_while_on_screen(
     settings.save()
     window = make_window()
     type_request(qtbot, window, "hibob_search_employees", "acct_hibob_demo")
-    send_with_ctrl_enter(qtbot, window)
+    send(qtbot, window)
     assert window.response_view.status_label.text().startswith("429")
 
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:

@@ -14,17 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import ctrl_enter
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
 SLOW_SECONDS = 30.0  # the window fixture's slow action; see conftest.py
-
-
-def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(
-        window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-    )
 
 
 def test_ctrl_enter_in_flight_notes_it_and_sends_nothing(

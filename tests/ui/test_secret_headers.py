@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from explorer.core.wire import REDACTED
 from explorer.store.paths import AppPaths
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import ctrl_enter, open_history_entry
 
 pytestmark = pytest.mark.gui
 
@@ -45,12 +46,6 @@ def type_request(qtbot: QtBot, window: MainWindow) -> None:
         edit.setFocus()
         edit.selectAll()
         qtbot.keyClicks(edit, text)
-
-
-def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(
-        window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-    )
 
 
 def test_a_variable_in_a_secret_header_is_kept_as_written_over_a_restart(
@@ -106,15 +101,7 @@ def test_a_history_entry_with_a_scrubbed_secret_cannot_be_sent_as_is(
         ctrl_enter(qtbot, window)
     window.history_pane.flush()
 
-    history = window.history_pane
-    index = history.model.index(0, 0)
-    qtbot.mouseClick(
-        history.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=history.view.visualRect(index).center(),
-    )
-    with qtbot.waitSignal(history.open_in_editor):
-        qtbot.keyClick(history.view, Qt.Key.Key_Return)  # Enter opens it in the editor
+    open_history_entry(qtbot, window)
     assert window.editor.draft_request().headers == {"x-tenant-token": REDACTED}
     assert not window.editor.send_button.isEnabled()
     assert "x-tenant-token" in window.editor.reason_label.text()

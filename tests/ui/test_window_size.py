@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.ui.main_window import MainWindow
+from tests.ui.driving import send
 
 pytestmark = pytest.mark.gui
 
-WAIT_MS = 15_000
 WindowFactory = Callable[..., MainWindow]
 
 # Error answers of the demo server, with provider errors and the 401's key hint.
@@ -40,14 +40,8 @@ def fully_inside(widget: QWidget, container: QWidget) -> bool:
     return container.rect().contains(QRect(top_left, widget.size()))
 
 
-def send(qtbot: QtBot, window: MainWindow, fields: dict[str, object]) -> None:
-    window.editor.load_request(RpcRequest.from_dict(fields))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
-        qtbot.keyClick(
-            window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
-        )
-    window.history_pane.flush()
+def send_fields(qtbot: QtBot, window: MainWindow, fields: dict[str, object]) -> None:
+    send(qtbot, window, RpcRequest.from_dict(fields))
     qtbot.wait(50)  # layouts settle on the next turn of the event loop
 
 
@@ -57,7 +51,7 @@ def test_error_panels_never_widen_the_window(qtbot: QtBot, make_window: WindowFa
     assert width == 1400
     view = window.response_view
     for fields in ERRORS * 2:
-        send(qtbot, window, fields)
+        send_fields(qtbot, window, fields)
         assert window.width() == width, fields["action"]
         assert window.minimumSizeHint().width() <= width
         assert fully_inside(view.save_body_button, view)
@@ -71,7 +65,7 @@ def test_error_panels_never_widen_the_window(qtbot: QtBot, make_window: WindowFa
 def test_the_key_hint_of_a_401_is_shown_whole(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(key="not-the-right-key")
     width = window.width()
-    send(qtbot, window, ERRORS[0])
+    send_fields(qtbot, window, ERRORS[0])
     panel = window.response_view.error_panel
     assert panel.profiles_button.isVisible()
     assert fully_inside(panel.profiles_button, window.response_view)
