@@ -83,7 +83,7 @@ def table(title: str, metrics: Sequence[Metric]) -> str:
 def _fmt(value: float, unit: str) -> str:
     if math.isnan(value):
         return "-"
-    return f"{value:.0f} {unit}" if unit == "ms" else f"{value:g} {unit}"
+    return f"{value:.0f} {unit}" if unit == "ms" else f"{value:.3g} {unit}"
 
 
 class Heartbeat(QObject):

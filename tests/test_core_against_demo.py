@@ -342,11 +342,11 @@ def test_defender_flags_the_injected_note_by_default(call: Call) -> None:
     assert response.result is not None
     finding = response.result.extra["metadata"]["defender"]
     assert finding["risk_level"] == "high"
-    assert finding["blocked"] is False
-    assert "instruction_override" in finding["tier1"]["rules"]
+    assert finding["allowed"] is True
+    assert "ignore_previous" in finding["detections"]
     # Flagged, not removed: the user still sees the note that triggered it.
-    (location,) = finding["locations"]
-    match = re.fullmatch(r"data\[(\d+)\]\.content", location)
+    (location,) = finding["patterns_by_field"]
+    match = re.fullmatch(r"\[(\d+)\]\.content", location)
     assert match is not None
     assert "previous instructions" in response.result.data[int(match.group(1))]["content"].lower()
 

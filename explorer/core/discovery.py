@@ -13,6 +13,7 @@ is more use than one that refuses the whole list.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,6 +37,10 @@ DEFAULT_TIMEOUT = 30.0
 MAX_PAGES = 50
 # The largest page GET /accounts accepts.
 ACCOUNTS_PAGE_SIZE = 100
+# ``GET /actions?include=`` values that add input schemas: the docs' first, then the
+# TypeScript SDK's (4.28.0 allows only that one). Read in either field of an action.
+INCLUDE_VALUES = ("action_details", "operation_details")
+DETAIL_FIELDS = ("operation_details", "action_details")
 
 _T = TypeVar("_T")
 
@@ -156,8 +161,8 @@ class ActionInfo:
     """One action of the catalogue; ``name`` is what ``/actions/rpc`` takes as ``action``.
 
     ``input_schema`` is the JSON Schema of the action's input when the listing asked for
-    ``action_details`` (see ``explorer.core.skeleton``); ``details`` keeps the whole
-    ``action_details`` object because its other fields are not documented.
+    details (see ``explorer.core.skeleton``); ``details`` keeps the whole
+    ``operation_details``/``action_details`` object because its other fields are not documented.
     """
 
     name: str
@@ -181,8 +186,7 @@ class ActionInfo:
         name = _text(data, "id").strip() or _text(data, "name").strip()
         if not name:
             return None
-        details = data.get("action_details")
-        details = details if isinstance(details, dict) else None
+        details = _details(data)
         return cls(
             name=name,
             label=_text(data, "label"),
@@ -207,8 +211,21 @@ class ActionInfo:
         return all(word in haystack for word in text.casefold().split())
 
 
+def _details(action: JsonObject) -> JsonObject | None:
+    """The action's details block under either name the sources use.
+
+    StackOne's TypeScript SDK (generated from its OpenAPI) reads ``operation_details``; the
+    docs say ``action_details``. Whichever holds an object wins, the SDK's first.
+    """
+    for key in DETAIL_FIELDS:
+        details = action.get(key)
+        if isinstance(details, dict):
+            return details
+    return None
+
+
 def _input_schema(details: JsonObject | None) -> JsonObject | None:
-    """The input schema inside ``action_details``.
+    """The input schema inside the details block.
 
     The demo (and StackOne's MCP ``tools/list``) use ``input_schema``/``inputSchema``; the
     public docs only say "the action's parameter schema", so ``parameters`` is read too.
@@ -266,7 +283,7 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
-def _check_base_url(base_url: str) -> str:
+def check_base_url(base_url: str) -> str:
     """The root to list from, held to the same rules as the base URL of an RPC call.
 
     Sharing ``base_url_problem`` keeps the two paths from disagreeing: a URL the request
@@ -302,6 +319,14 @@ class DiscoveryClient:
         self._client = client or RpcClient(transport=transport, verify=verify)
         self.timeout = timeout
         self.max_pages = max(1, max_pages)
+        # Base URL -> the ``include`` value that brought details there, for this run.
+        self._includes: dict[str, str] = {}
+        self._includes_lock = threading.Lock()
+
+    def include_for(self, base_url: str) -> str | None:
+        """The ``include`` value that worked at ``base_url`` so far, if any."""
+        with self._includes_lock:
+            return self._includes.get(base_url.strip().rstrip("/"))
 
     def close(self) -> None:
         """Close the private client; a shared ``RpcClient`` stays open for its owner."""
@@ -335,7 +360,7 @@ class DiscoveryClient:
             TransportError: no complete response arrived (including ``Cancelled``).
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
-        root = _check_base_url(base_url)
+        root = check_base_url(base_url)
         page_size = max(1, page_size)
         params: list[tuple[str, str]] = [("providers", p) for p in _names(providers)]
         params += [("status", s) for s in _names(status)]
@@ -375,27 +400,60 @@ class DiscoveryClient:
     ) -> Listing[ConnectorInfo]:
         """The catalogue grouped by connector, following ``next`` until it is null.
 
-        ``account_id`` keeps the connectors of that linked account; ``include_details`` asks
-        for ``action_details`` (the input schemas skeletons are built from); ``page_size``
-        counts connectors and is left to the server's default (25) unless given.
+        ``account_id`` keeps the connectors of that linked account; ``page_size`` counts
+        connectors and is left to the server's default (25) unless given.
+
+        ``include_details`` asks for the input schemas skeletons are built from. The sources
+        disagree on how: the docs' ``include=action_details`` is tried first; a 400 about
+        ``include``, or a non-empty catalogue whose actions carry no details, tries the
+        TypeScript SDK's ``include=operation_details``. What worked is remembered per base
+        URL for the life of this client, so later listings ask once.
 
         Raises:
             InvalidRequest: ``base_url`` is not an http(s) URL (nothing is sent).
             TransportError: no complete response arrived (including ``Cancelled``).
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
-        root = _check_base_url(base_url)
+        root = check_base_url(base_url)
         params: list[tuple[str, str]] = []
         if names := _names(connectors):
             params.append(("filter[connectors]", ",".join(names)))
         if account_id and account_id.strip():
             params.append(("filter[account_ids]", account_id.strip()))
-        if include_details:
-            params.append(("include", "action_details"))
         if search and search.strip():
             params.append(("search", search.strip()))
         if page_size is not None:
             params.append(("page_size", str(max(1, page_size))))
+        if not include_details:
+            return self._catalogue(root, params, api_key, cancel)
+        remembered = self.include_for(root)
+        values = [remembered] if remembered else []
+        values += [v for v in INCLUDE_VALUES if v != remembered]
+        for attempt, value in enumerate(values, start=1):
+            last = attempt == len(values)
+            try:
+                listing = self._catalogue(root, [*params, ("include", value)], api_key, cancel)
+            except errors.RemoteError as exc:
+                if last or not _refuses_include(exc):
+                    raise
+                continue
+            details = _has_details(listing)
+            if details is False and not last:
+                continue  # the server ignored this include value
+            if details:
+                with self._includes_lock:
+                    self._includes[root] = value
+            return listing
+        raise AssertionError("unreachable: the last include value returns or raises")
+
+    def _catalogue(
+        self,
+        root: str,
+        params: list[tuple[str, str]],
+        api_key: str,
+        cancel: CancelToken | None,
+    ) -> Listing[ConnectorInfo]:
+        """Every page of ``GET /actions`` with ``params``, following ``next``."""
         found: list[ConnectorInfo] = []
         cursors: set[str] = set()
         cursor: str | None = None
@@ -451,23 +509,40 @@ class DiscoveryClient:
         cancel: CancelToken | None,
     ) -> Any:
         """GET one page and return its parsed JSON body."""
-        import httpx
+        return get_json(self._client, root, path, params, api_key, cancel, self.timeout)
 
-        request = httpx.Request(
-            "GET",
-            root + path,
-            params=[(name, value) for name, value in params],  # widened for httpx's types
-            headers=[
-                ("Authorization", basic_auth(api_key)),
-                ("Accept", "application/json"),
-                ("User-Agent", USER_AGENT),
-            ],
-        )
-        response = self._client.send_http(
-            request, base_url=root, timeout=self.timeout, cancel=cancel
-        )
-        response.raise_for_error()
-        return _json_body(response, root, path)
+
+def get_json(
+    client: RpcClient,
+    root: str,
+    path: str,
+    params: list[tuple[str, str]],
+    api_key: str,
+    cancel: CancelToken | None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Any:
+    """GET ``root + path`` with StackOne's auth and return the parsed JSON body.
+
+    Raises:
+        TransportError: no complete response arrived (including ``Cancelled``).
+        RemoteError: StackOne answered an error status; ``.response`` holds it.
+        BadResponse: the answer is not JSON.
+    """
+    import httpx
+
+    request = httpx.Request(
+        "GET",
+        root + path,
+        params=[(name, value) for name, value in params],  # widened for httpx's types
+        headers=[
+            ("Authorization", basic_auth(api_key)),
+            ("Accept", "application/json"),
+            ("User-Agent", USER_AGENT),
+        ],
+    )
+    response = client.send_http(request, base_url=root, timeout=timeout, cancel=cancel)
+    response.raise_for_error()
+    return _json_body(response, root, path)
 
 
 def _json_body(response: RpcResponse, root: str, path: str) -> Any:
@@ -475,6 +550,23 @@ def _json_body(response: RpcResponse, root: str, path: str) -> Any:
         shown = response.content_type or "no content type"
         raise errors.BadResponse(root, f"GET {path} answered {shown}, not JSON")
     return response.json
+
+
+def _refuses_include(error: errors.RemoteError) -> bool:
+    """A 400 whose message is about ``include``: the server does not know that value."""
+    response = error.response
+    if response.status != 400:
+        return False
+    message = response.error.message if response.error is not None else ""
+    return "include" in f"{message} {error}".lower()
+
+
+def _has_details(connectors: Iterable[ConnectorInfo]) -> bool | None:
+    """Whether any action came with details; ``None`` for a catalogue with no actions."""
+    actions = [a for c in connectors for a in c.actions]
+    if not actions:
+        return None
+    return any(a.details is not None for a in actions)
 
 
 def _next_cursor(body: Any) -> str | None:

@@ -19,6 +19,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- BadResponse         a response came but its body cannot be decoded (e.g. bad gzip)
     |   +-- Cancelled           the user pressed Cancel
     +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
+    +-- McpError                the MCP endpoint answered a JSON-RPC error [core/mcp.py]
     +-- StoreFileError          a store file cannot be read or written  [store/files.py]
     |   +-- StoreFileMissing    it does not exist (often: nothing saved) [store/files.py]
     +-- HistoryEntryMissing     the entry or its body file is gone      [store/history.py]

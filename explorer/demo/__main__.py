@@ -9,6 +9,7 @@ import threading
 from types import FrameType
 
 from explorer.demo.accounts import ACCOUNTS
+from explorer.demo.defender import INSTALL_HINT, library_available, tier2_available
 from explorer.demo.server import DemoServer
 
 
@@ -61,7 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"API key: {server.api_key}")
     print("Accounts:")
     for account in ACCOUNTS.values():
-        print(f"  {account.id:<22} {account.provider:<13} {account.status}")
+        print(
+            f"  {account.id:<22} {account.provider:<13} {account.status:<10} {account.type:<11}"
+            f" {account.origin_owner_name}"
+        )
+    if not library_available():
+        print(f"Defender: unavailable (stackone-defender is not installed: {INSTALL_HINT})")
+    else:
+        tiers = "tiers 1 and 2" if tier2_available() else "tier 1 (tier 2 needs its [onnx] extra)"
+        print(f"Defender: stackone-defender, {tiers}")
     print("Press Ctrl+C to stop.", flush=True)
 
     while not done.wait(0.5):

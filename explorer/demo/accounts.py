@@ -1,8 +1,15 @@
 """The demo project: its connectors, connector profiles and linked accounts.
 
 Plain data, so the server, the action catalogue and the ``GET /accounts`` listing all read the
-same facts. Account items have exactly the shape StackOne's ``GET /accounts`` returns; the
-connector profile of each account stays server-side, as it does at StackOne.
+same facts. Account items have the shape of the TypeScript SDK's ``LinkedAccount``: ``status``
+is an open enum (``active``, ``inactive``, ``error`` and whatever else StackOne adds, e.g. the
+docs' ``suspended``), ``type`` is ``production`` or ``test``, and an account may carry
+``credentials`` and ``setup_information`` (which a client must never keep). The connector
+profile of each account stays server-side, as it does at StackOne.
+
+Three customers (``origin_owner_name``) link BambooHR, so one action run across accounts gives
+different answers: Acme (production, plus a test sandbox), Globex (production) and Initech
+(inactive: its token expired).
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ class Connector:
     categories: tuple[str, ...]
     version: str = "1.0.0"
     release_stage: str = "ga"
+    # False: the catalogue lists the actions without input schemas (MCP still has them).
+    details_published: bool = True
 
     def icon(self) -> str:
         return f"https://stackone-logos.com/api/{self.key}/filled/png"
@@ -38,14 +47,17 @@ class Account:
     origin_username: str
     origin_owner_id: str = "org_acme_demo"
     origin_owner_name: str = "Acme Demo Ltd"
-    type: str = "PRODUCTION"
+    type: str = "production"
     created_at: str = "2026-01-12T09:30:00.000Z"
     updated_at: str = "2026-02-03T14:05:00.000Z"
     status_reasons: tuple[tuple[str, str, str], ...] = ()
+    # What StackOne may send along for some accounts; never to be stored by a client.
+    credentials: dict[str, str] | None = None
+    setup_information: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The account item of ``GET /accounts`` (no connector profile: StackOne omits it)."""
-        return {
+        item: dict[str, Any] = {
             "id": self.id,
             "provider": self.provider,
             "provider_name": CONNECTORS[self.provider].name,
@@ -62,6 +74,11 @@ class Account:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+        if self.credentials is not None:
+            item["credentials"] = dict(self.credentials)
+        if self.setup_information is not None:
+            item["setup_information"] = dict(self.setup_information)
+        return item
 
 
 CONNECTORS: dict[str, Connector] = {
@@ -75,7 +92,14 @@ CONNECTORS: dict[str, Connector] = {
         Connector(
             "google_drive", "Google Drive", "Files and folders in Google Drive.", ("documents",)
         ),
-        Connector("workday", "Workday", "Enterprise HCM.", ("hris",), release_stage="beta"),
+        Connector(
+            "workday",
+            "Workday",
+            "Enterprise HCM.",
+            ("hris",),
+            release_stage="beta",
+            details_published=False,
+        ),
     )
 }
 
@@ -90,6 +114,10 @@ CONNECTOR_PROFILES: dict[str, str] = {
     "cp_workday_default": "workday",
 }
 
+_GLOBEX = ("org_globex", "Globex Corporation")
+_INITECH = ("org_initech", "Initech")
+_UMBRELLA = ("org_umbrella", "Umbrella Health")
+
 ACCOUNTS: dict[str, Account] = {
     a.id: a
     for a in (
@@ -100,6 +128,53 @@ ACCOUNTS: dict[str, Account] = {
             "active",
             "cp_bamboohr_default",
             origin_username="people-ops@acme.example",
+        ),
+        Account(
+            "acct_bamboohr_globex",
+            "bamboohr",
+            "Globex - BambooHR",
+            "active",
+            "cp_bamboohr_default",
+            origin_username="hr@globex.example",
+            origin_owner_id=_GLOBEX[0],
+            origin_owner_name=_GLOBEX[1],
+            created_at="2025-11-03T16:20:00.000Z",
+            updated_at="2026-02-18T08:45:00.000Z",
+        ),
+        Account(
+            "acct_bamboohr_sandbox",
+            "bamboohr",
+            "Acme - BambooHR sandbox",
+            "active",
+            "cp_bamboohr_sandbox",
+            origin_username="qa@acme.example",
+            type="test",
+            updated_at="2026-02-20T10:00:00.000Z",
+        ),
+        Account(
+            "acct_bamboohr_initech",
+            "bamboohr",
+            "Initech - BambooHR",
+            "inactive",
+            "cp_bamboohr_default",
+            origin_username="it-admin@initech.example",
+            origin_owner_id=_INITECH[0],
+            origin_owner_name=_INITECH[1],
+            created_at="2025-08-14T12:00:00.000Z",
+            updated_at="2026-02-21T03:12:00.000Z",
+            status_reasons=(
+                (
+                    "token_expired",
+                    "BambooHR rejected the stored API key (401) on the last three calls; "
+                    "the customer must reconnect the account.",
+                    "2026-02-21T03:12:00.000Z",
+                ),
+                (
+                    "reconnect_requested",
+                    "A reconnect link was emailed to it-admin@initech.example.",
+                    "2026-02-21T09:00:00.000Z",
+                ),
+            ),
         ),
         Account(
             "acct_greenhouse_demo",
@@ -118,12 +193,32 @@ ACCOUNTS: dict[str, Account] = {
             origin_username="people-ops@acme.example",
         ),
         Account(
+            "acct_hibob_umbrella",
+            "hibob",
+            "Umbrella - HiBob",
+            "error",
+            "cp_hibob_default",
+            origin_username="people@umbrella.example",
+            origin_owner_id=_UMBRELLA[0],
+            origin_owner_name=_UMBRELLA[1],
+            updated_at="2026-02-22T17:40:00.000Z",
+            status_reasons=(
+                (
+                    "provider_error",
+                    "HiBob answered 500 to the last health check.",
+                    "2026-02-22T17:40:00.000Z",
+                ),
+            ),
+        ),
+        Account(
             "acct_drive_demo",
             "google_drive",
             "Acme - Shared Drive",
             "active",
             "cp_google_drive_default",
             origin_username="it@acme.example",
+            credentials={"refresh_token": "1//demo-refresh-token-never-store-me"},
+            setup_information={"domain": "acme.example", "shared_drive": "People Ops"},
         ),
         Account(
             "acct_workday_demo",
@@ -132,7 +227,7 @@ ACCOUNTS: dict[str, Account] = {
             "active",
             "cp_workday_default",
             origin_username="isu_stackone@acme.example",
-            type="TEST",
+            type="test",
         ),
         Account(
             "acct_suspended",

@@ -5,16 +5,14 @@ handler (a plain paged list is one ``_paged_list`` entry, with no handler of its
 ``GET /actions``, ``DEMO_ACTIONS`` and ``POST /actions/rpc`` all read that table.
 
 A handler receives a ``Call`` (the validated RPC request and its account) and returns a
-``Reply``, or raises ``ApiError`` for a StackOne error response. ``run`` wraps every handler
-with what StackOne adds around any action: Defender screening, the ``sync=true`` datasync
-block and the ``debug=true`` block.
+``Reply``, or raises ``ApiError`` for a StackOne error response. ``explorer.demo.execution``
+wraps every handler with what StackOne adds around any action.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import math
 import re
@@ -24,14 +22,14 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from explorer.demo.accounts import ACCOUNTS, Account
-from explorer.demo.defender import DefenderSettings, scan
+from explorer.demo.provider_calls import ProviderCall, provider_headers
 from explorer.demo.records import (
     DRIVE_FILES,
-    EMPLOYEE_NOTES,
     EMPLOYEES,
-    EMPLOYEES_BY_ID,
     DemoFile,
+    employees_for,
     hibob_person,
+    notes_for,
 )
 
 JsonObject = dict[str, Any]
@@ -55,6 +53,7 @@ class ApiError(Exception):
         provider_errors: list[JsonObject] | None = None,
         data: JsonObject | None = None,
         headers: dict[str, str] | None = None,
+        calls: list[ProviderCall] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -62,6 +61,8 @@ class ApiError(Exception):
         self.provider_errors = provider_errors
         self.data = data
         self.headers = headers or {}
+        # What was sent to the provider before failing (request logs); ``None``: derive it.
+        self.calls = calls
 
 
 class RequestAborted(Exception):
@@ -105,6 +106,8 @@ class Reply:
     next: str | None = None
     file: DemoFile | None = None
     provider_url: str = ""
+    # The provider calls behind this answer (request logs); ``None``: one call to provider_url.
+    calls: list[ProviderCall] | None = None
 
 
 Handler = Callable[[Call], Reply]
@@ -116,7 +119,8 @@ class ActionSpec:
 
     ``lists`` marks actions that return a collection: only those accept ``sync=true``.
     ``input_schema`` is the JSON Schema of the RPC body's ``path``/``query``/``body`` parts,
-    served by ``GET /actions?include=action_details``.
+    served in ``operation_details`` by ``GET /actions?include=operation_details`` (or the docs'
+    ``include=action_details``) and as the MCP tool's ``inputSchema``.
     """
 
     name: str
@@ -132,6 +136,12 @@ class ActionSpec:
     required_scopes: tuple[str, ...] = ()
     provider_ms: int = 120
 
+    @property
+    def resource(self) -> str:
+        """What the action works on, as request logs name it: ``employees``, ``candidate``..."""
+        words = self.name.removeprefix(self.connector + "_").split("_")
+        return "_".join(words[1:]) or self.name
+
     def to_json(self, *, details: bool) -> JsonObject:
         """The action item of ``GET /actions``; ``id`` is the name ``/actions/rpc`` takes."""
         item: JsonObject = {
@@ -143,7 +153,9 @@ class ActionSpec:
             "required_scopes": list(self.required_scopes),
         }
         if details:
-            item["action_details"] = {
+            # The TypeScript SDK's name for the block; what is inside is not modelled there
+            # (a free-form record), so the demo says what a schema filler needs.
+            item["operation_details"] = {
                 "method": self.provider_method,
                 "input_schema": self.input_schema,
             }
@@ -217,13 +229,13 @@ def _paged_list(
     connector: str,
     label: str,
     description: str,
-    records: Callable[[], list[Any]],
+    records: Callable[[Call], list[Any]],
     provider_url: str,
     *,
     tags: tuple[str, ...],
     required_scopes: tuple[str, ...],
 ) -> ActionSpec:
-    """A read-only list action: ``records()`` a page at a time, fetched as ``GET provider_url``.
+    """A read-only list action: ``records(call)`` a page at a time, fetched as ``GET provider_url``.
 
     Every such action takes the same input (``query.page_size`` and ``query.next``) and pages
     the same way, so only what differs is written in the catalogue.
@@ -233,7 +245,7 @@ def _paged_list(
         connector,
         label,
         description,
-        lambda call: _page(call, records(), provider_url),
+        lambda call: _page(call, records(call), provider_url),
         "GET",
         provider_url,
         _obj({"query": _obj(_PAGING)}),
@@ -265,7 +277,7 @@ def _now() -> str:
 def _get_employee(call: Call) -> Reply:
     employee_id = _required_path_id(call)
     url = f"{BAMBOOHR_API}/employees/{employee_id}"
-    employee = EMPLOYEES_BY_ID.get(employee_id)
+    employee = next((e for e in employees_for(call.account.id) if e["id"] == employee_id), None)
     if employee is None:
         raise ApiError(
             404,
@@ -290,10 +302,17 @@ def _generate_report(call: Call) -> Reply:
     timeout = call.runtime.action_timeout
     if seconds > timeout:
         call.runtime.sleep(timeout)
+        url = f"{BAMBOOHR_API}/reports/custom?format=JSON"
         raise ApiError(
             408,
             f"Request timed out: {call.action} took longer than {timeout:g} s. Retry later.",
             headers={"Retry-After": str(max(1, math.ceil(timeout)))},
+            # StackOne gave up waiting: the provider call has no answer to log.
+            calls=[
+                ProviderCall(
+                    "POST", url, None, int(timeout * 1000), provider_headers(url), call.body
+                )
+            ],
         )
     call.runtime.sleep(seconds)
     return Reply(
@@ -392,7 +411,7 @@ def _search_employees(call: Call) -> Reply:
     term = call.body.get("query")
     if term is not None and not isinstance(term, str):
         raise ApiError(400, "body.query must be a string (a name, title or department)")
-    people = [hibob_person(e) for e in EMPLOYEES]
+    people = [hibob_person(e) for e in employees_for(call.account.id)]
     if term:
         needle = term.casefold()
         people = [
@@ -421,10 +440,81 @@ def _download_file(call: Call) -> Reply:
                 }
             ],
         )
-    return Reply(file=demo_file, provider_url=url)
+    meta_url = f"{DRIVE_API}/files/{file_id}?fields=id,name,mimeType,size"
+    return Reply(
+        file=demo_file,
+        provider_url=url,
+        calls=[
+            ProviderCall(
+                "GET",
+                meta_url,
+                200,
+                95,
+                provider_headers(meta_url),
+                response_headers={"content-type": "application/json"},
+                response_body=demo_file.to_json(),
+            ),
+            ProviderCall(
+                "GET",
+                url,
+                200,
+                310,
+                provider_headers(url),
+                response_headers={"content-type": demo_file.mime_type},
+                response_body=f"<{len(demo_file.content)} bytes of {demo_file.mime_type}>",
+            ),
+        ],
+    )
+
+
+def _drive_files(call: Call) -> list[Any]:
+    return [f.to_json() for f in DRIVE_FILES.values()]
+
+
+def _list_drive_files(call: Call) -> Reply:
+    """The drive's files; the log shows Google's expired-token 401 and StackOne's refresh."""
+    url = f"{DRIVE_API}/files"
+    reply = _page(call, _drive_files(call), url)
+    token_url = "https://oauth2.googleapis.com/token"
+    expired = {
+        "error": {
+            "code": 401,
+            "message": "Request had invalid authentication credentials.",
+            "status": "UNAUTHENTICATED",
+        }
+    }
+    json_type = {"content-type": "application/json"}
+    reply.calls = [
+        ProviderCall("GET", url, 401, 64, provider_headers(url), None, json_type, expired),
+        ProviderCall(
+            "POST",
+            token_url,
+            200,
+            133,
+            {"content-type": "application/x-www-form-urlencoded"},
+            "grant_type=refresh_token&refresh_token=<refresh token of the linked account>",
+            json_type,
+            {"access_token": "<new access token>", "expires_in": 3599, "token_type": "Bearer"},
+        ),
+        ProviderCall(
+            "GET", url, 200, 188, provider_headers(url), None, json_type, {"files": reply.data}
+        ),
+    ]
+    return reply
 
 
 def _list_workers(call: Call) -> Reply:
+    url = f"{WORKDAY_API}/workers?limit=20"
+    down = {
+        "error": "Service Unavailable",
+        "message": "The tenant acme_demo is unavailable during scheduled maintenance.",
+    }
+    headers = {"content-type": "application/json", "retry-after": "120"}
+    # StackOne retries a provider's 503 once before giving up: two failed steps in the log.
+    attempts = [
+        ProviderCall("GET", url, 503, ms, provider_headers(url), None, headers, down)
+        for ms in (840, 1210)
+    ]
     raise ApiError(
         502,
         "Workday returned an error: Service Unavailable. The provider failed; retry later.",
@@ -439,6 +529,7 @@ def _list_workers(call: Call) -> Reply:
                 "headers": {"content-type": "application/json", "retry-after": "120"},
             }
         ],
+        calls=attempts,
     )
 
 
@@ -454,7 +545,7 @@ ACTIONS: dict[str, ActionSpec] = {
             "bamboohr",
             "List Employees",
             "List the 23 demo employees, a page at a time (query.page_size, query.next).",
-            lambda: EMPLOYEES,
+            lambda call: employees_for(call.account.id),
             f"{BAMBOOHR_API}/employees/directory",
             tags=("employees", "read"),
             required_scopes=("hris.employees:read",),
@@ -476,7 +567,7 @@ ACTIONS: dict[str, ActionSpec] = {
             "bamboohr",
             "List Employee Notes",
             "Employee notes; one holds a prompt injection that Defender flags (or blocks).",
-            lambda: EMPLOYEE_NOTES,
+            lambda call: notes_for(call.account.id),
             f"{BAMBOOHR_API}/employees/notes",
             tags=("employees", "notes", "read"),
             required_scopes=("hris.employees:read",),
@@ -546,13 +637,16 @@ ACTIONS: dict[str, ActionSpec] = {
             tags=("employees", "read"),
             required_scopes=("hris.employees:read",),
         ),
-        _paged_list(
+        ActionSpec(
             "google_drive_list_files",
             "google_drive",
             "List Files",
             "The files of the demo drive, with the ids documents_download_file takes.",
-            lambda: [f.to_json() for f in DRIVE_FILES.values()],
+            _list_drive_files,
+            "GET",
             f"{DRIVE_API}/files",
+            _obj({"query": _obj(_PAGING)}),
+            lists=True,
             tags=("files", "read"),
             required_scopes=("documents.files:read",),
         ),
@@ -583,97 +677,6 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
     )
 }
-
-
-# -- what StackOne adds around every action -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Options:
-    """The per-request switches outside the action's own input."""
-
-    sync: bool = False
-    debug: bool = False
-    run_id: str | None = None
-    defender: DefenderSettings = field(default_factory=DefenderSettings)
-    request_id: str = ""
-
-
-@dataclass
-class Outcome:
-    """What the server sends for a successful call: a JSON body or a file."""
-
-    json: JsonObject | None = None
-    file: DemoFile | None = None
-
-
-def _datasync(call: Call, options: Options) -> JsonObject:
-    """Deterministic datasync metadata: the same scope always hashes the same way."""
-    scope = {k: v for k, v in call.query.items() if k not in ("page_size", "next")}
-    canonical = json.dumps(
-        {"action": call.action, "account": call.account.id, "query": scope, "path": call.path},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    params_hash = hashlib.sha256(canonical.encode()).hexdigest()
-    full_run = "run_" + hashlib.sha256(f"full:{call.account.id}".encode()).hexdigest()[:20]
-    return {
-        "last_full_run_id": full_run,
-        "last_run_id": options.run_id or full_run,
-        "request_id": options.request_id,
-        "synced_at": "2026-02-24T06:00:00.000Z",
-        "sync_expires_at": "2026-02-25T06:00:00.000Z",
-        "params_hash": params_hash,
-    }
-
-
-def run(spec: ActionSpec, call: Call, options: Options) -> Outcome:
-    """Run ``spec``'s handler and add Defender, datasync and debug blocks as StackOne does.
-
-    Raises:
-        ApiError: the action failed, or Defender blocked a high-risk result (403).
-        RequestAborted: the server stopped or the client left while the action was running.
-    """
-    if options.sync and not spec.lists:
-        raise ApiError(
-            400,
-            f"sync=true is only supported by list actions; {spec.name} does not return a list",
-        )
-    reply = spec.handler(call)
-    if reply.file is not None:
-        return Outcome(file=reply.file)
-    body: JsonObject = {"data": reply.data}
-    if spec.lists:
-        body["next"] = reply.next
-    finding = scan(reply.data, options.defender)
-    if finding is not None:
-        if finding.blocks:
-            raise ApiError(
-                403,
-                f"Blocked by Defender: the result of {spec.name} has a {finding.describe()}. "
-                "Send block_high_risk: false to receive it flagged instead.",
-            )
-        body["metadata"] = {"defender": finding.to_json()}
-    if options.sync:
-        body["datasync"] = _datasync(call, options)
-    if options.debug:
-        body["debug"] = {
-            "action": spec.name,
-            "connector": spec.connector,
-            "account_id": call.account.id,
-            "request_id": options.request_id,
-            "provider_requests": [
-                {
-                    "method": spec.provider_method,
-                    "url": reply.provider_url or spec.provider_url,
-                    "status": 200,
-                    "duration_ms": spec.provider_ms,
-                }
-            ],
-            "defender": "off" if not options.defender.active else "on",
-            "duration_ms": spec.provider_ms + 14,
-        }
-    return Outcome(json=body)
 
 
 def actions_for(connector: str) -> list[ActionSpec]:

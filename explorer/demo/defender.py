@@ -1,42 +1,33 @@
-"""A stand-in for StackOne Defender: prompt-injection screening of action results.
+"""Defender in the demo: StackOne's own ``stackone-defender`` library screens action results.
 
-StackOne runs two tiers over what a provider returns before an AI agent sees it: tier 1 is a set
-of pattern rules, tier 2 a small classifier scoring 0..1. This module imitates both with fixed
-rules so the explorer can show what a finding looks like. The exact response fields are not
-documented by StackOne; the ones used here (a ``metadata.defender`` block) are the demo's own.
+StackOne runs Defender over what a provider returns before an AI agent sees it: tier 1 is the
+library's pattern rules (pure Python), tier 2 its bundled MiniLM classifier (ONNX, behind the
+library's ``[onnx]`` extra). Tier 3 sends data to an LLM and is never used here. The library is
+an optional extra of the app (``stackone-explorer[defender]``, its wheel carries a 23 MB model),
+so it is imported on first use; without it the demo says in the response that Defender is
+unavailable rather than pretending to have screened anything.
 
 Settings follow the request body: ``defender_config`` wins over the deprecated
 ``defender_enabled``, which wins over the project default (tiers 1 and 2 on, blocking off).
-Setting ``enabled`` to false, or all four flags to false, turns Defender off.
+Setting ``enabled`` to false, or both tiers to false, turns Defender off.
+
+The report in ``metadata.defender`` uses the library's own field names (``allowed``,
+``risk_level``, ``detections``, ``tier2_score``...); StackOne does not document where it puts
+its findings, so the place is the demo's.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
+import importlib.util
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-# Tier 1: (rule id, pattern). Case-insensitive, matched against every string in the result.
-_TIER1_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "instruction_override",
-        re.compile(
-            r"\b(ignore|disregard|forget)\b.{0,20}\b(previous|prior|above)\b.{0,15}"
-            r"\binstructions?\b",
-            re.I,
-        ),
-    ),
-    ("exfiltration_request", re.compile(r"\b(email|send|forward)\b.{0,40}\bto\b\s+\S+@\S+", re.I)),
-)
-
-# Tier 2 "model": weighted cues, squashed into 0..1. Deterministic so tests can rely on it.
-_TIER2_CUES: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"\bignore (all )?previous instructions\b", re.I), 0.80),
-    (re.compile(r"\bdelete\b", re.I), 0.05),
-    (re.compile(r"@\S+\.example\b", re.I), 0.10),
-)
-_TIER2_BASELINE = 0.02
-HIGH_RISK_SCORE = 0.8
+INSTALL_HINT = "pip install 'stackone-explorer[defender]'"
+# Without the tier-2 classifier's runtime the library would log a warning and fall back to
+# tier 1 on every call; asking for tier 2 only when its runtime is there says it once, here.
+_TIER2_MODULES = ("onnxruntime", "tokenizers", "numpy")
 
 
 @dataclass(frozen=True)
@@ -71,91 +62,139 @@ class DefenderSettings:
             tier2=flag("use_tier2_classification", True),
         )
 
-
-@dataclass(frozen=True)
-class Finding:
-    """The outcome of a scan that found something worth reporting."""
-
-    risk_level: str
-    tier1_rules: tuple[str, ...]
-    tier2_score: float | None
-    locations: tuple[str, ...]
-    settings: DefenderSettings
-
-    @property
-    def blocks(self) -> bool:
-        return self.settings.block_high_risk and self.risk_level in ("high", "critical")
-
-    def describe(self) -> str:
-        """One sentence for an error message."""
-        parts = []
-        if self.tier1_rules:
-            parts.append("tier 1 rule " + ", ".join(self.tier1_rules))
-        if self.tier2_score is not None:
-            parts.append(f"tier 2 score {self.tier2_score:.2f}")
-        return f"{self.risk_level} prompt-injection risk ({'; '.join(parts)})"
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, bool]:
         return {
-            "risk_level": self.risk_level,
-            "blocked": self.blocks,
-            "tier1": {
-                "enabled": self.settings.tier1,
-                "matched": bool(self.tier1_rules),
-                "rules": list(self.tier1_rules),
-            },
-            "tier2": {
-                "enabled": self.settings.tier2,
-                "score": self.tier2_score,
-            },
-            "locations": list(self.locations),
+            "use_tier1_classification": self.tier1,
+            "use_tier2_classification": self.tier2,
+            "block_high_risk": self.block_high_risk,
         }
 
 
-def _strings(value: Any, where: str) -> list[tuple[str, str]]:
-    """Every string inside a JSON value with a JSONPath-like location."""
-    if isinstance(value, str):
-        return [(where, value)]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(v, f"{where}.{k}")]
-    if isinstance(value, list):
-        return [s for i, v in enumerate(value) for s in _strings(v, f"{where}[{i}]")]
-    return []
+def library_available() -> bool:
+    """Whether ``stackone-defender`` is installed (tier 1 works with it alone)."""
+    return importlib.util.find_spec("stackone_defender") is not None
 
 
-def _tier2_score(text: str) -> float:
-    score = _TIER2_BASELINE + sum(w for pattern, w in _TIER2_CUES if pattern.search(text))
-    return round(min(score, 0.99), 2)
+def tier2_available() -> bool:
+    """Whether the library's ONNX classifier can run (its ``[onnx]`` extra is installed)."""
+    return library_available() and all(
+        importlib.util.find_spec(name) is not None for name in _TIER2_MODULES
+    )
 
 
-def scan(data: Any, settings: DefenderSettings) -> Finding | None:
-    """Screen ``data``; ``None`` when Defender is off or nothing reaches medium risk."""
+@dataclass(frozen=True)
+class DefenderReport:
+    """One screening: the library's result fields, or why there is none."""
+
+    settings: DefenderSettings
+    available: bool
+    result: dict[str, Any]
+
+    @property
+    def risk_level(self) -> str:
+        return str(self.result.get("risk_level", "low"))
+
+    @property
+    def blocks(self) -> bool:
+        return self.available and self.result.get("allowed") is False
+
+    @property
+    def worth_reporting(self) -> bool:
+        """A clean result adds nothing to the response; a finding or a missing library does."""
+        return not self.available or self.risk_level != "low" or bool(self.result.get("detections"))
+
+    def describe(self) -> str:
+        """The finding in a few words, for an error message."""
+        parts = []
+        if detections := self.result.get("detections"):
+            parts.append("tier 1: " + ", ".join(map(str, detections)))
+        score = self.result.get("tier2_score")
+        if isinstance(score, float | int):
+            parts.append(f"tier 2 score {score:.2f}")
+        return f"{self.risk_level} prompt-injection risk" + (
+            f" ({'; '.join(parts)})" if parts else ""
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        if not self.available:
+            return {
+                "available": False,
+                "message": "Defender is unavailable in this demo: the stackone-defender library "
+                f"is not installed ({INSTALL_HINT}). The result was not screened.",
+                "config": self.settings.to_json(),
+            }
+        return {"available": True, **self.result, "config": self.settings.to_json()}
+
+
+def blocked_message(action: str, report: DefenderReport) -> str:
+    return (
+        f"Blocked by Defender: the result of {action} has {report.describe()}. "
+        "Send block_high_risk: false to receive it flagged instead."
+    )
+
+
+class _Defenses:
+    """One ``PromptDefense`` per combination of settings, built on first use and shared.
+
+    Building one with tier 2 loads the classifier (about a second); screening is serialised
+    because the demo answers on many threads and the library does not promise thread safety.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._built: dict[tuple[bool, bool, bool], Any] = {}
+
+    def screen(self, data: Any, settings: DefenderSettings, tool_name: str) -> dict[str, Any]:
+        tier2 = settings.tier2 and tier2_available()
+        key = (settings.tier1, tier2, settings.block_high_risk)
+        with self._lock:
+            defense = self._built.get(key)
+            if defense is None:
+                defense = self._build(*key)
+                self._built[key] = defense
+            result = defense.defend_tool_result(data, tool_name)
+        fields = {
+            "allowed": bool(result.allowed),
+            "risk_level": str(result.risk_level),
+            "detections": list(result.detections),
+            "patterns_by_field": dict(result.patterns_by_field),
+            "detected_field_count": int(result.detected_field_count),
+            "fields_sanitized": list(result.fields_sanitized),
+            "tier2_score": None if result.tier2_score is None else round(result.tier2_score, 4),
+            "tier2_skip_reason": result.tier2_skip_reason,
+            "tier2_available": tier2 if settings.tier2 else None,
+            "latency_ms": round(float(result.latency_ms), 1),
+        }
+        return fields
+
+    @staticmethod
+    def _build(tier1: bool, tier2: bool, block: bool) -> Any:
+        # importlib keeps bundlers from following the import: the library (and its 23 MB model)
+        # is an optional extra, not part of the app.
+        library = importlib.import_module("stackone_defender")
+        options: dict[str, Any] = {
+            "enable_tier1": tier1,
+            "enable_tier2": tier2,
+            "block_high_risk": block,
+        }
+        if tier2:
+            # Tier 2 reads the fields Defender itself calls risky (content, notes, ...), as its
+            # tier 1 does: classifying every id and date of a 100-row list costs ~0.2 s a call.
+            config = importlib.import_module("stackone_defender.config")
+            risky = getattr(config, "DEFAULT_RISKY_FIELDS", None)
+            names = getattr(risky, "field_names", None)
+            if names:
+                options["tier2_fields"] = list(names)
+        return library.create_prompt_defense(**options)
+
+
+_DEFENSES = _Defenses()
+
+
+def scan(data: Any, settings: DefenderSettings, tool_name: str) -> DefenderReport | None:
+    """Screen an action's ``data``; ``None`` when Defender is off for this request."""
     if not settings.active:
         return None
-    rules: list[str] = []
-    locations: list[str] = []
-    best = 0.0
-    for where, text in _strings(data, "data"):
-        hit = False
-        if settings.tier1:
-            for rule, pattern in _TIER1_RULES:
-                if pattern.search(text):
-                    hit = True
-                    if rule not in rules:
-                        rules.append(rule)
-        if settings.tier2:
-            score = _tier2_score(text)
-            best = max(best, score)
-            hit = hit or score >= 0.5
-        if hit:
-            locations.append(where)
-    if not locations:
-        return None
-    high = bool(rules) or best >= HIGH_RISK_SCORE
-    return Finding(
-        risk_level="high" if high else "medium",
-        tier1_rules=tuple(rules),
-        tier2_score=best if settings.tier2 else None,
-        locations=tuple(locations),
-        settings=settings,
-    )
+    if not library_available():
+        return DefenderReport(settings, available=False, result={})
+    return DefenderReport(settings, True, _DEFENSES.screen(data, settings, tool_name))

@@ -76,6 +76,7 @@ class SaveRequestDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. List employees")
         self.description_edit = QPlainTextEdit(description)
         self.description_edit.setPlaceholderText("What this call checks (optional)")
+        self.description_edit.setTabChangesFocus(True)  # Tab leaves the box, as in a form
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.collection_combo = QComboBox()
         self.collection_combo.setEditable(True)
@@ -88,11 +89,17 @@ class SaveRequestDialog(QDialog):
         completer = self.collection_combo.completer()
         if completer is not None:
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        collection_edit = self.collection_combo.lineEdit()
+        if collection_edit is not None:
+            collection_edit.setAccessibleName("Collection")  # what a screen reader says inside
         self.new_note = QLabel()
         self.new_note.setWordWrap(True)
         self.new_note.setEnabled(False)  # a quiet note, not a warning
         self.folder_combo = QComboBox()
         self.folder_combo.setEditable(True)
+        folder_edit = self.folder_combo.lineEdit()
+        if folder_edit is not None:
+            folder_edit.setAccessibleName("Folder")  # what a screen reader says inside it
         self.folder_combo.setToolTip("Pick a folder or type a new folder name")
         self.status_spin = QSpinBox()
         self.status_spin.setRange(99, 599)
@@ -259,6 +266,8 @@ class EnvironmentsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(1, _ValueDelegate(self.table))
         self.table.setItemDelegateForColumn(2, _SecretBoxDelegate(self.table))
+        self.table.setAccessibleName("Variables")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.add_var = QPushButton("Add variable")
         self.remove_var = QPushButton("Remove variable")
         self.note = QLabel(
@@ -493,9 +502,15 @@ def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 
 def ask_curl_command(parent: QWidget) -> str | None:
     """A pasted curl command; ``None`` when cancelled or left empty."""
-    command, ok = QInputDialog.getMultiLineText(
-        parent, "New request from curl", "Paste a curl command for POST /actions/rpc:"
-    )
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("New request from curl")
+    dialog.setLabelText("Paste a curl command for POST /actions/rpc:")
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    for edit in dialog.findChildren(QPlainTextEdit):
+        edit.setTabChangesFocus(True)  # else Tab types a tab and never reaches OK
+        edit.setAccessibleName("curl command")  # Qt's label here is not the box's buddy
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    command = dialog.textValue()
     return command if ok and command.strip() else None
 
 

@@ -211,6 +211,7 @@ class CollectionsPane(QWidget):
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
         self.menu_button.setToolTip("Collections: new, open, import, export")
+        self.menu_button.setAccessibleName("Collection actions")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.menu_button)
         _add_actions(
@@ -246,6 +247,10 @@ class CollectionsPane(QWidget):
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setAccessibleName("Collections")
+        self.view.setAccessibleDescription(
+            "Saved requests by collection and folder. Enter opens one, F2 renames, "
+            "the Menu key lists what else you can do"
+        )
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setDragEnabled(True)
@@ -272,6 +277,20 @@ class CollectionsPane(QWidget):
         layout.addWidget(self.problems_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The pane's controls in reading order, for Tab: the environment bar, the tree."""
+        return [self.env_combo, self.env_button, self.menu_button, self.view]
+
+    def focus_tree(self) -> None:
+        """Keyboard focus in the tree on an item (so arrows and the Menu key act at once);
+        with no collection yet, on the menu that creates or opens one."""
+        if not self.stores:
+            self.menu_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- loading ---------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.exchange import Failure
 from explorer.core.response import RpcResponse, explain_status
+from explorer.ui.accessibility import announce
 from explorer.ui.flow_layout import FlowLayout
 
 # A title per transport failure kind (the class names in explorer.core.errors).
@@ -90,6 +91,11 @@ class ErrorPanel(QFrame):
         header.setStretchLastSection(True)
         self.provider_table.setWordWrap(False)
         self.provider_table.horizontalScrollBar().rangeChanged.connect(self._fit_provider_table)
+        self.provider_table.setAccessibleName("Provider errors")
+        self.provider_table.setAccessibleDescription(
+            "What the provider itself answered: status, URL and raw error, one row each"
+        )
+        self.provider_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
         self.provider_caption.setWordWrap(True)
         _shrinkable(self.provider_caption)
@@ -132,6 +138,10 @@ class ErrorPanel(QFrame):
         label.setTextFormat(Qt.TextFormat.RichText)  # a word longer than the line still wraps
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return _shrinkable(label)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The panel's controls in reading order, for Tab."""
+        return [self.provider_table, self.auto_retry_check, self.profiles_button, self.retry_button]
 
     # -- public -----------------------------------------------------------------------------
     def clear(self) -> None:
@@ -241,6 +251,9 @@ class ErrorPanel(QFrame):
         self._tick()
         if self._deadline is not None:
             self._timer.start()
+            # After the status line is announced ("429 Too Many Requests"), not before it.
+            text = self.countdown_label.text()
+            QTimer.singleShot(0, self, lambda: announce(self, text))
 
     def _tick(self) -> None:
         left = self.seconds_left()
@@ -252,6 +265,7 @@ class ErrorPanel(QFrame):
         self._deadline = None
         self.countdown_label.setText("The wait is over: you can retry now.")
         self.retry_button.setEnabled(True)
+        announce(self, self.countdown_label.text())
         if self._live and self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
             self.auto_retry_requested.emit()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -48,6 +48,7 @@ from explorer import __version__
 from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
 from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.ui.accessibility import name_clear_button
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
@@ -207,6 +208,8 @@ class HistoryPane(QWidget):
         self.filter_edit.setPlaceholderText("Filter history")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip("Search action, account, status, request id and profile")
+        self.filter_edit.setAccessibleName("Filter history")
+        name_clear_button(self.filter_edit, "Clear the history filter")
         self.filter_edit.textChanged.connect(self._on_filter_changed)
 
         self.status_combo = QComboBox(self)
@@ -249,6 +252,10 @@ class HistoryPane(QWidget):
         self.view.setSortingEnabled(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.setAccessibleName("History")
+        self.view.setAccessibleDescription(
+            "Every request sent, newest first. Enter opens one in the editor, Delete deletes."
+        )
+        self.view.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         # Fixed row heights and no content-sized columns keep 10,000 rows instant.
         rows = self.view.verticalHeader()
         rows.hide()
@@ -294,11 +301,13 @@ class HistoryPane(QWidget):
 
         buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
         buttons.setSpacing(4)
+        self._buttons: list[QWidget] = []
         for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
             button = QToolButton(self)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.addWidget(button)
+            self._buttons.append(button)
         # "Save history…" also offers saving the selection into a collection, from its arrow.
         save_menu = QMenu(self)
         save_menu.addAction(self.save_action)
@@ -308,11 +317,22 @@ class HistoryPane(QWidget):
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         buttons.addWidget(self.count_label)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(4)
-        filters.addWidget(self.status_combo)
-        filters.addWidget(self.action_combo)
-        filters.addWidget(self.account_combo)
+        # Each filter box has a label (its buddy), so a screen reader says "Status: 2xx",
+        # not just "2xx". (No mnemonics: their letters are taken by the editor and response.)
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(4)
+        filters.setVerticalSpacing(0)
+        for place, (caption, combo) in enumerate(
+            (
+                ("Status", self.status_combo),
+                ("Action", self.action_combo),
+                ("Account", self.account_combo),
+            )
+        ):
+            buddy = QLabel(caption, self)
+            buddy.setBuddy(combo)
+            filters.addWidget(buddy, 0, place)
+            filters.addWidget(combo, 1, place)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -322,7 +342,23 @@ class HistoryPane(QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
-        self.setFocusProxy(self.view)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The pane's controls in reading order, for Tab: the filters, the list (one stop),
+        the buttons under it."""
+        return [
+            self.filter_edit,
+            self.status_combo,
+            self.action_combo,
+            self.account_combo,
+            self.view,
+            *self._buttons,
+        ]
+
+    def focus_list(self) -> None:
+        """Keyboard focus where it is useful: the list when it shows rows, else the filter."""
+        target = self.view if self.stack.currentWidget() is self.view else self.filter_edit
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- public API --------------------------------------------------------------------------
     def add(self, exchange: Exchange, secrets: Iterable[str] = (), *, select: bool = True) -> None:

@@ -54,6 +54,7 @@ from explorer.store.credentials import CredentialStore, KeyringUnavailable, Memo
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
+from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extension, tab_chain
 from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history_pane import HistoryPane
@@ -95,7 +96,9 @@ class Banner(QFrame):
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.action_button = QPushButton()
+        self.action_button.setAccessibleName("Suggested action")  # until a message names it
         self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleDescription("Hide this notice")
         self.close_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -113,7 +116,10 @@ class Banner(QFrame):
         self._callback = callback
         self.action_button.setVisible(bool(action and callback))
         self.action_button.setText(action or "")
+        self.action_button.setAccessibleName((action or "Suggested action").rstrip("…"))
+        self.action_button.setAccessibleDescription(text)
         self.show()
+        announce(self, text, assertive=True)
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""
@@ -132,6 +138,7 @@ class CurlDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import curl")
         self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)  # a pasted command keeps its tabs; Tab moves on
         self.edit.setPlaceholderText(
             'curl -X POST https://api.stackone.com/actions/rpc -u "$STACKONE_API_KEY:" '
             "-H 'x-account-id: ...' --data-raw '{\"action\": \"...\"}'"
@@ -141,8 +148,10 @@ class CurlDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        label = QLabel("&Paste a curl command for POST /actions/rpc:")
+        label.setBuddy(self.edit)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Paste a curl command for POST /actions/rpc:"))
+        layout.addWidget(label)
         layout.addWidget(self.edit, 1)
         layout.addWidget(buttons)
         self.resize(640, 320)
@@ -260,6 +269,10 @@ class MainWindow(QMainWindow):
                 "Add a profile…",
                 self.manage_profiles,
             )
+        self._set_tab_order()
+        self.focus_ring = FocusRing(self)
+        # The status bar draws its messages; a screen reader hears them only as announcements.
+        self.statusBar().messageChanged.connect(lambda text: announce(self, text))
         self.statusBar().showMessage("Ready", 3000)
 
     # -- construction ---------------------------------------------------------------------------
@@ -322,14 +335,12 @@ class MainWindow(QMainWindow):
         )
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.profiles_action = self._action(
-            "&Manage profiles…", self.manage_profiles, [], "Profiles and API keys"
+            "&Manage profiles…", self.manage_profiles, ["Ctrl+Shift+P"], "Profiles and API keys"
         )
         self.find_action = self._action(
             "&Find in response…", self.response_view.open_find, [QKeySequence.StandardKey.Find]
         )
-        self.focus_history_action = self._action(
-            "Go to &history", lambda: self.history_pane.setFocus(), ["Ctrl+1"]
-        )
+        self.focus_history_action = self._action("Go to &history", self._focus_history, ["Ctrl+1"])
         self.focus_editor_action = self._action(
             "Go to the &editor", lambda: self.editor.action_edit.setFocus(), ["Ctrl+2"]
         )
@@ -347,7 +358,7 @@ class MainWindow(QMainWindow):
         for action in (self.save_action, self.save_as_action, self.focus_collections_action):
             action.setEnabled(self.collections_pane is not None)
         self.focus_response_action = self._action(
-            "Go to the &response", lambda: self.response_view.tabs.setFocus(), ["Ctrl+3"]
+            "Go to the &response", self._focus_response, ["Ctrl+3"]
         )
         self.stack_action = self._action(
             "Response &below the editor", self._toggle_stacking, [], "Switch the layout"
@@ -361,6 +372,12 @@ class MainWindow(QMainWindow):
             self.discovery_controls.fill_from_schema,
             ["Ctrl+Shift+K"],
             "Replace Path, Query, Headers and Body with the action's input skeleton",
+        )
+        self.pick_account_action = self._action(
+            "&Pick a linked account…",
+            self.discovery_controls.open_picker,
+            [],
+            "Choose one of this profile's linked accounts (Alt+Down in the account field)",
         )
         self.reload_discovery_action = self._action(
             "Re&load accounts and actions",
@@ -395,6 +412,7 @@ class MainWindow(QMainWindow):
         ):
             request_menu.addAction(action)
         request_menu.addSeparator()
+        request_menu.addAction(self.pick_account_action)
         request_menu.addAction(self.fill_schema_action)
         request_menu.addAction(self.reload_discovery_action)
         request_menu.addSeparator()
@@ -432,6 +450,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.send_action)
         toolbar.addAction(self.cancel_action)
         toolbar.addAction(self.import_curl_action)
+        # Its buttons take no Tab focus (as in every toolbar); each is in a menu with its key.
+        name_toolbar_extension(toolbar)
         self.addToolBar(toolbar)
 
     def _connect(self) -> None:
@@ -641,6 +661,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Cancelling…", 3000)
 
     def _on_started(self, request: RpcRequest) -> None:
+        announce(self, f"Sending {request.action}…")
         self.editor.set_in_flight(True)
         self.cancel_action.setEnabled(True)
         # Send stays enabled: Ctrl+Enter (or Send) now only says why nothing more is sent.
@@ -845,10 +866,40 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Preferences saved", 4000)
 
+    # -- keyboard ---------------------------------------------------------------------------
+    def _set_tab_order(self) -> None:
+        """Tab in reading order across the window (after the response it comes back round to
+        the profile): the profile, a notice's buttons, the side pane, the editor, the
+        response. Focus starts in the editor, or in the history's filter when there is one."""
+        panes = self.collections_pane.tab_chain() if self.collections_pane else []
+        tab_chain(
+            [
+                self.profile_combo,
+                self.banner.action_button,
+                self.banner.close_button,
+                self.side_tabs.tabBar(),
+                *self.history_pane.tab_chain(),
+                *panes,
+                *self.editor.tab_chain(),
+                *self.response_view.tab_chain(),
+            ]
+        )
+        # Start where the work starts: the history's filter when there is history.
+        start = self.history_pane.filter_edit if self.history.entries() else None
+        (start or self.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_history(self) -> None:
+        self.side_tabs.setCurrentWidget(self.history_pane)
+        self.history_pane.focus_list()
+
+    def _focus_response(self) -> None:
+        if not self.response_view.focus_content():
+            self.statusBar().showMessage("No response yet: Ctrl+Enter sends the request", 5000)
+
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:
             self.side_tabs.setCurrentWidget(self.collections_pane)
-            self.collections_pane.setFocus()
+            self.collections_pane.focus_tree()
 
     def copy_as_curl(self) -> None:
         QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
@@ -904,6 +955,7 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle("Demo catalogue")
         browser = QTextBrowser()
+        browser.setAccessibleName("Demo accounts and actions")
         browser.setPlainText(self._catalogue or "Start with --demo to use the demo server.")
         browser.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
         from explorer.ui.json_editor import monospace_font

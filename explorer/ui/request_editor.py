@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from itertools import pairwise
 
 from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QPalette, QResizeEvent
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -45,6 +45,7 @@ from explorer.core.request import (
     parse_json_object,
     validate,
 )
+from explorer.ui.accessibility import name_clear_button, tab_chain
 from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.json_editor import JsonEditor
 from explorer.ui.theme import is_dark, status_colour
@@ -69,6 +70,10 @@ _PLACEHOLDERS = {
     "headers": 'Extra provider headers, e.g. {"x-custom": "1"}',
     "body": 'Request body, e.g. {"first_name": "Ada"}',
 }
+# Links in a message (go to the error, Retry, Undo) are Tab stops that Enter follows.
+LINKS_BY_KEYBOARD = (
+    Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+)
 _DEFENDER_FLAGS = (
     ("enabled", "Defender"),
     ("block_high_risk", "Block high risk"),
@@ -142,6 +147,7 @@ class RequestEditor(QWidget):
         self.send_button.setDefault(False)
         self.send_button.setMinimumWidth(96)
         self.send_button.clicked.connect(self._on_send_clicked)
+        self.send_button.setAccessibleDescription("Send the request (Ctrl+Enter)")
         # One line, kept while hidden: a message appearing must not move the form.
         self.reason_label = ElidedLabel()
         self.reason_label.setObjectName("sendBlockedReason")
@@ -162,6 +168,12 @@ class RequestEditor(QWidget):
         self.connector_profile_edit = QLineEdit()
         self.connector_profile_edit.setPlaceholderText("optional: x-connector-profile-id")
         self.connector_profile_edit.setClearButtonEnabled(True)
+        for edit, what in (
+            (self.action_edit, "action"),
+            (self.account_edit, "account id"),
+            (self.connector_profile_edit, "connector profile id"),
+        ):
+            name_clear_button(edit, f"Clear the {what}")
         # A problem with a field shows as a warning sign inside it (its tooltip says what),
         # not as a line under it that would push the fields below down.
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -171,7 +183,9 @@ class RequestEditor(QWidget):
             ("account_id", self.account_edit),
             ("connector_profile_id", self.connector_profile_edit),
         ):
-            sign = edit.addAction(warning, QLineEdit.ActionPosition.TrailingPosition)
+            # Created with its text: the sign's button is named after it for screen readers.
+            sign = QAction(warning, f"{FIELD_LABELS[name]}: no problem", edit)
+            edit.addAction(sign, QLineEdit.ActionPosition.TrailingPosition)
             sign.setVisible(False)
             self.field_warnings[name] = sign
 
@@ -209,8 +223,11 @@ class RequestEditor(QWidget):
             layout.setContentsMargins(0, 4, 0, 0)
             layout.setSpacing(2)
             editor = JsonEditor(placeholder=_PLACEHOLDERS[name])
-            editor.setAccessibleName(f"{name} JSON")
+            editor.setAccessibleName(f"{FIELD_LABELS[name]} (JSON)")
+            editor.setAccessibleDescription(_PLACEHOLDERS[name])
             error = self._error_label()
+            # "Line 3, column 5" is a link to the error: Tab reaches it, Enter follows it.
+            error.setTextInteractionFlags(LINKS_BY_KEYBOARD)
             error.linkActivated.connect(lambda _link, n=name: self._go_to_error(n))
             layout.addWidget(editor)
             layout.addWidget(error)
@@ -231,6 +248,7 @@ class RequestEditor(QWidget):
         options.addWidget(self.sync_check)
         options.addWidget(self.debug_check)
         options.addStretch(1)
+        self.options_row = options  # add-ons (discovery's agent view) sit at its right end
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
         self.defender_grid = QGridLayout(self.defender_box)
@@ -359,24 +377,27 @@ class RequestEditor(QWidget):
             grid.setColumnStretch(column, int(stretch))
 
     def _set_tab_order(self) -> None:
-        """Reading order for keyboard users: identity, JSON, options, Defender, Send."""
-        chain: list[QWidget] = [
-            self.action_edit,
-            self.account_edit,
-            self.connector_profile_edit,
-            self.tabs.tabBar(),
-            *self.json_editors.values(),
-            self.format_button,
+        tab_chain(self.tab_chain())
+
+    def tab_chain(self) -> list[QWidget]:
+        """The editor's controls in reading order, for Tab: Send on the target line, each
+        field with what sits beside and under it (discovery's "Pick…", a Retry link), the
+        JSON tabs with Format and the editors, the options, Defender, the advanced ones."""
+        chain: list[QWidget] = [self.send_button]
+        for name in ("action", "account_id", "connector_profile_id"):
+            chain += _layout_widgets(self.field_columns[name])
+        chain += [self.tabs.tabBar(), self.format_button]
+        for name, editor in self.json_editors.items():
+            chain += [editor, self._json_errors[name]]
+        chain += [
             self.sync_check,
             self.debug_check,
             *self.defender_combos.values(),
             self.advanced_toggle,
             self.defender_enabled_combo,
             self.timeout_spin,
-            self.send_button,
         ]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        return chain
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -580,7 +601,9 @@ class RequestEditor(QWidget):
         for name, sign in self.field_warnings.items():
             found = by_field.get(name)
             text = "; ".join(i.message for i in found) if found else ""
-            sign.setToolTip(f"{FIELD_LABELS[name]}: {text}" if found else "")
+            what = f"{FIELD_LABELS[name]}: {text if found else 'no problem'}"
+            sign.setText(what)  # what a screen reader says for the sign
+            sign.setToolTip(what if found else "")
             sign.setVisible(bool(found))
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for index, name in enumerate(OBJECT_FIELDS):
@@ -663,6 +686,21 @@ class RequestEditor(QWidget):
                 self.tabs.setCurrentIndex(OBJECT_FIELDS.index(name))
                 self.json_editors[name].go_to(issue.line, issue.column or 1)
                 return
+
+
+def _layout_widgets(layout: QLayout) -> list[QWidget]:
+    """The widgets of ``layout`` and its nested layouts, in the order they were added."""
+    widgets: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widgets.append(widget)
+        elif inner is not None:
+            widgets += _layout_widgets(inner)
+    return widgets
 
 
 def _pretty(value: object) -> str:

@@ -51,6 +51,7 @@ from explorer.core.render import (
 )
 from explorer.core.response import RpcResponse, is_text_type
 from explorer.store.files import write_atomic
+from explorer.ui.accessibility import name_clear_button
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.json_editor import monospace_font
@@ -97,7 +98,8 @@ class _Rendered:
 
 
 class _FindEdit(QLineEdit):
-    """Claims Esc and Shift+Enter before window shortcuts (Cancel) can take them.
+    """Claims Esc, Enter and Shift+Enter before window shortcuts (Cancel) can take them;
+    Ctrl+Enter still sends.
 
     Signals:
         escape_pressed(): Esc, to close the find bar.
@@ -112,6 +114,7 @@ class _FindEdit(QLineEdit):
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # Ctrl+Enter sends
         ):
             event.accept()
             return True
@@ -137,7 +140,12 @@ class FindBar(QWidget):
         self._target: FindTarget | None = None
         self.edit = _FindEdit()
         self.edit.setPlaceholderText("Find in response")
+        self.edit.setAccessibleName("Find in response")
+        self.edit.setAccessibleDescription(
+            "Enter finds the next match, Shift+Enter the previous one, Esc closes"
+        )
         self.edit.setClearButtonEnabled(True)
+        name_clear_button(self.edit, "Clear the search")
         self.edit.returnPressed.connect(lambda: self.find_next(backward=False))
         self.edit.previous_requested.connect(lambda: self.find_next(backward=True))
         self.edit.escape_pressed.connect(self.close_bar)
@@ -146,18 +154,24 @@ class FindBar(QWidget):
         previous = QToolButton()
         previous.setText("↑")
         previous.setToolTip("Previous match (Shift+Enter)")
+        previous.setAccessibleName("Previous match")
         previous.clicked.connect(lambda: self.find_next(backward=True))
         following = QToolButton()
         following.setText("↓")
         following.setToolTip("Next match (Enter)")
+        following.setAccessibleName("Next match")
         following.clicked.connect(lambda: self.find_next(backward=False))
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close (Esc)")
+        close.setAccessibleName("Close the find bar")
         close.clicked.connect(self.close_bar)
+        self.buttons = [previous, following, close]
+        label = QLabel("Find:")
+        label.setBuddy(self.edit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Find:"))
+        layout.addWidget(label)
         layout.addWidget(self.edit, 1)
         layout.addWidget(previous)
         layout.addWidget(following)
@@ -335,10 +349,27 @@ class ResponseView(QWidget):
             0, QHeaderView.ResizeMode.ResizeToContents
         )
         self.headers_table.horizontalHeader().setStretchLastSection(True)
+        self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.request_view = self._plain_edit()
         # What was sent is one compact JSON line: wrapped, all of it can be read.
         self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.curl_view = self._plain_edit()
+        for view, name, description in (
+            (self.pretty_rich, "Response body", "Formatted and highlighted"),
+            (self.pretty_plain, "Response body", "Formatted"),
+            (self.pretty_lines, "Response body", "Formatted; a long body, one row per line"),
+            (self.raw_view, "Raw response body", "Exactly as received"),
+            (self.raw_lines, "Raw response body", "Exactly as received, one row per line"),
+            (self.headers_table, "Response headers", "One header per row: name and value"),
+            (
+                self.request_view,
+                "Request as sent",
+                "Method, URL, headers and body; the key redacted",
+            ),
+            (self.curl_view, "Request as curl", "The key stays $STACKONE_API_KEY"),
+        ):
+            view.setAccessibleName(name)
+            view.setAccessibleDescription(description)
         copy_curl = QPushButton("Copy curl")
         copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
         copy_curl.clicked.connect(self.copy_curl)
@@ -388,6 +419,52 @@ class ResponseView(QWidget):
         view = QPlainTextEdit()
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         return _read_only(view)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The view's controls in reading order, for Tab: Cancel while sending; then the
+        status line's buttons, the error panel, the tabs with each page's view and button,
+        the find bar. Only those on the page shown are reached."""
+        return [
+            self.in_flight_cancel,
+            self.save_body_button,
+            self.copy_id_button,
+            *self.error_panel.tab_chain(),
+            self.tabs.tabBar(),
+            self.pretty_rich,
+            self.pretty_plain,
+            self.pretty_lines,
+            self.save_button,
+            self.raw_view,
+            self.raw_lines,
+            self.headers_table,
+            self.request_view,
+            self.curl_view,
+            self.copy_curl_button,
+            self.find_bar.edit,
+            *self.find_bar.buttons,
+        ]
+
+    def focus_content(self) -> bool:
+        """Focus what is shown: the current tab's view (arrows scroll, Ctrl+F finds), or
+        Cancel while sending. False when there is nothing yet (focus stays put)."""
+        page = self.stack.currentWidget()
+        widget: QWidget | None
+        if page is self._result_page:
+            widget = self.tabs.currentWidget()
+            if isinstance(widget, QStackedWidget):
+                widget = widget.currentWidget()
+            elif widget is self.curl_view.parentWidget():
+                widget = self.curl_view
+            if widget is self.binary_page:
+                widget = self.save_button
+        elif page is self._in_flight_page and self.in_flight_cancel.isVisible():
+            widget = self.in_flight_cancel
+        else:
+            widget = None
+        if widget is None:
+            return False
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
 
     # -- public ---------------------------------------------------------------------------------
     @property

@@ -18,13 +18,17 @@ def mask_secret_entry(edit: QLineEdit) -> QAction:
     """Make ``edit`` a password field with a show/hide toggle at its end; returns the toggle."""
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     colour = edit.palette().color(QPalette.ColorRole.Text)
-    toggle = edit.addAction(_eye_icon(colour), QLineEdit.ActionPosition.TrailingPosition)
+    # Created with its text: that names the button for screen readers (only the eye is drawn).
+    toggle = QAction(_eye_icon(colour), "Show the value", edit)
+    edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
     toggle.setCheckable(True)
     toggle.setToolTip("Show the value")
 
     def flip(shown: bool) -> None:
         edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        toggle.setToolTip("Hide the value" if shown else "Show the value")
+        what = "Hide the value" if shown else "Show the value"
+        toggle.setText(what)
+        toggle.setToolTip(what)
 
     toggle.toggled.connect(flip)
     return toggle

@@ -17,6 +17,7 @@ from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
 from explorer.core.wire import USER_AGENT
+from explorer.demo import DemoServer
 from explorer.demo.accounts import ACCOUNTS
 from explorer.demo.actions import ACTIONS
 
@@ -61,13 +62,18 @@ def test_lists_every_demo_account_with_its_details(
     assert [r.code for r in suspended.status_reasons] == ["credentials_revoked"]
     assert "reconnect" in suspended.status_reasons[0].description
     assert suspended.describe() == "Old subsidiary - BambooHR (BambooHR, suspended) acct_suspended"
-    assert by_id["acct_workday_demo"].type == "TEST"
+    assert by_id["acct_workday_demo"].type == "test"
+    initech = by_id["acct_bamboohr_initech"]
+    assert (initech.status, initech.origin_owner_name) == ("inactive", "Initech")
+    assert [r.code for r in initech.status_reasons] == ["token_expired", "reconnect_requested"]
+    # Credentials that come with an account are never read into the explorer's data.
+    assert "never-store-me" not in repr(accounts)
 
 
 def test_follows_account_pages_to_the_end(
     discovery: DiscoveryClient, demo_url: str, demo_key: str
 ) -> None:
-    # Six demo accounts in pages of four and of one: every account once, in order.
+    # The demo accounts in pages of four and of one: every account once, in order.
     for size in (4, 1):
         accounts = discovery.list_accounts(demo_url, demo_key, page_size=size)
         assert [a.id for a in accounts] == list(ACCOUNTS)
@@ -77,13 +83,23 @@ def test_filters_accounts_by_provider_and_status(
     discovery: DiscoveryClient, demo_url: str, demo_key: str
 ) -> None:
     bamboo = discovery.list_accounts(demo_url, demo_key, providers="bamboohr")
-    assert {a.id for a in bamboo} == {"acct_bamboohr_demo", "acct_suspended"}
+    assert {a.id for a in bamboo} == {
+        "acct_bamboohr_demo",
+        "acct_bamboohr_globex",
+        "acct_bamboohr_sandbox",
+        "acct_bamboohr_initech",
+        "acct_suspended",
+    }
     two = discovery.list_accounts(demo_url, demo_key, providers=["hibob", "greenhouse"])
     assert {a.provider for a in two} == {"hibob", "greenhouse"}
     active_bamboo = discovery.list_accounts(
         demo_url, demo_key, providers="bamboohr", status=["active"]
     )
-    assert [a.id for a in active_bamboo] == ["acct_bamboohr_demo"]
+    assert [a.id for a in active_bamboo] == [
+        "acct_bamboohr_demo",
+        "acct_bamboohr_globex",
+        "acct_bamboohr_sandbox",
+    ]
 
 
 def test_lists_every_demo_action_with_its_input_schema(
@@ -99,6 +115,9 @@ def test_lists_every_demo_action_with_its_input_schema(
     assert create.required_scopes == ["ats.candidates:write"]
     assert create.input_schema == ACTIONS["greenhouse_create_candidate"].input_schema
     assert create.details is not None and create.details["method"] == "POST"
+    # Workday's details are not published: listed, but with no schema (MCP has it).
+    workday = next(a for a in actions if a.name == "workday_list_workers")
+    assert workday.input_schema is None
 
 
 def test_actions_without_details_have_no_schema(
@@ -151,9 +170,112 @@ def test_a_rejected_filter_shows_the_servers_reason(
     discovery: DiscoveryClient, demo_url: str, demo_key: str
 ) -> None:
     with pytest.raises(errors.RemoteError) as caught:
-        discovery.list_accounts(demo_url, demo_key, status="sleeping")
+        discovery.list_accounts(demo_url, demo_key, page_size=500)
     assert caught.value.response.status == 400
-    assert "status must be one of" in str(caught.value)
+    assert "page_size must be an integer between 1 and 100" in str(caught.value)
+
+
+class CountingTransport(httpx.HTTPTransport):
+    """A real transport that remembers each request's ``include`` parameter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.includes: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.includes.append(request.url.params.get("include"))
+        return super().handle_request(request)
+
+
+def test_a_server_that_refuses_the_docs_include_is_asked_the_sdks_way_once() -> None:
+    # A server that knows only the TypeScript SDK's value answers the docs' one with 400.
+    with DemoServer(include_values=("operation_details",)) as server:
+        transport = CountingTransport()
+        with DiscoveryClient(transport=transport) as client:
+            first = client.list_actions(server.url, server.api_key)
+            second = client.list_actions(server.url, server.api_key, account_id="acct_drive_demo")
+            assert client.include_for(server.url) == "operation_details"
+    assert transport.includes == ["action_details", "operation_details", "operation_details"]
+    schemas = {a.name: a.input_schema for a in first}
+    assert schemas["bamboohr_get_employee"] == ACTIONS["bamboohr_get_employee"].input_schema
+    assert [a.name for a in second if a.input_schema] == [
+        "google_drive_list_files",
+        "documents_download_file",
+    ]
+
+
+def test_the_docs_include_is_remembered_where_it_works(demo_url: str, demo_key: str) -> None:
+    transport = CountingTransport()
+    with DiscoveryClient(transport=transport) as client:
+        client.list_actions(demo_url, demo_key)
+        client.list_actions(demo_url, demo_key)
+        assert client.include_for(demo_url) == "action_details"
+    assert transport.includes == ["action_details", "action_details"]
+
+
+def _catalogue(details_field: str | None) -> dict[str, Any]:
+    action: dict[str, Any] = {"id": "acme_list_things", "label": "List Things"}
+    if details_field:
+        action[details_field] = {"input_schema": {"type": "object", "properties": {}}}
+    return {"data": [{"key": "acme", "actions": [action]}], "next": None}
+
+
+def test_a_server_that_ignores_the_docs_include_is_asked_the_sdks_way() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        include = request.url.params.get("include")
+        return httpx.Response(
+            200, json=_catalogue("operation_details" if include == "operation_details" else None)
+        )
+
+    with mock(handler) as client:
+        [action] = client.list_actions(BASE, KEY)
+        assert action.input_schema == {"type": "object", "properties": {}}
+        assert client.include_for(BASE) == "operation_details"
+
+
+def test_details_under_the_docs_name_are_read_too() -> None:
+    with mock(lambda r: httpx.Response(200, json=_catalogue("action_details"))) as client:
+        [action] = client.list_actions(BASE, KEY)
+    assert action.input_schema == {"type": "object", "properties": {}}
+
+
+def test_a_catalogue_without_details_either_way_is_returned_and_not_remembered() -> None:
+    asked: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params.get("include"))
+        return httpx.Response(200, json=_catalogue(None))
+
+    with mock(handler) as client:
+        [action] = client.list_actions(BASE, KEY)
+        assert action.input_schema is None
+        assert client.include_for(BASE) is None
+    assert asked == ["action_details", "operation_details"]
+
+
+def test_an_empty_catalogue_is_not_asked_twice() -> None:
+    asked: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params.get("include"))
+        return httpx.Response(200, json={"data": [], "next": None})
+
+    with mock(handler) as client:
+        assert client.list_actions(BASE, KEY) == []
+    assert asked == ["action_details"]
+
+
+def test_a_400_about_something_else_is_not_retried() -> None:
+    asked: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params.get("include"))
+        body = {"statusCode": 400, "message": "search is too long", "timestamp": "x"}
+        return httpx.Response(400, json=body)
+
+    with mock(handler) as client, pytest.raises(errors.RemoteError):
+        client.list_actions(BASE, KEY)
+    assert asked == ["action_details"]
 
 
 def test_a_closed_port_is_a_connect_failure(discovery: DiscoveryClient, closed_port: int) -> None:
@@ -341,7 +463,7 @@ def test_actions_follow_next_and_next_cursor() -> None:
         return httpx.Response(200, json=pages[cursor])
 
     with mock(handler) as client:
-        actions = client.list_actions(BASE, KEY)
+        actions = client.list_actions(BASE, KEY, include_details=False)
 
     assert asked == [None, "p2", "p3"]
     assert [(a.connector_key, a.name) for a in actions] == [

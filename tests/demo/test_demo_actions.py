@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from urllib.parse import unquote
 
@@ -255,13 +258,21 @@ def test_defender_is_on_by_default_and_flags_the_injection(rpc: Rpc) -> None:
     assert response.status_code == 200
     body = response.json()
     assert any("Ignore all previous instructions" in n["content"] for n in body["data"])
+    # StackOne's own Defender library decided, and the report uses its field names.
     finding = body["metadata"]["defender"]
+    assert finding["available"] is True
+    assert finding["allowed"] is True  # flagged, not blocked: blocking is off by default
     assert finding["risk_level"] == "high"
-    assert finding["blocked"] is False
-    assert finding["tier1"]["matched"] is True
-    assert "instruction_override" in finding["tier1"]["rules"]
-    assert finding["tier2"]["score"] == pytest.approx(0.97)
-    assert finding["locations"] == ["data[2].content"]
+    assert finding["detections"] == ["ignore_previous"]
+    assert finding["patterns_by_field"] == {"[2].content": ["ignore_previous"]}
+    # The dev/CI install carries the library's ONNX extra, so tier 2 really ran.
+    assert finding["tier2_available"] is True
+    assert finding["tier2_score"] >= 0.5
+    assert finding["config"] == {
+        "use_tier1_classification": True,
+        "use_tier2_classification": True,
+        "block_high_risk": False,
+    }
 
 
 def test_defender_blocks_high_risk_when_asked(rpc: Rpc) -> None:
@@ -303,9 +314,29 @@ def test_defender_config_wins_over_the_deprecated_flag(rpc: Rpc) -> None:
 def test_tier2_alone_still_finds_high_risk(rpc: Rpc) -> None:
     body = rpc({**NOTES, "defender_config": {"use_tier1_classification": False}}).json()
     finding = body["metadata"]["defender"]
-    assert finding["tier1"] == {"enabled": False, "matched": False, "rules": []}
-    assert finding["tier2"]["score"] == pytest.approx(0.97)
+    assert finding["detections"] == []  # no pattern rules ran
+    assert finding["tier2_score"] >= 0.5
     assert finding["risk_level"] == "high"
+
+
+def test_tier1_alone_finds_the_pattern_without_a_score(rpc: Rpc) -> None:
+    body = rpc({**NOTES, "defender_config": {"use_tier2_classification": False}}).json()
+    finding = body["metadata"]["defender"]
+    assert finding["detections"] == ["ignore_previous"]
+    assert finding["tier2_score"] is None
+    assert finding["tier2_available"] is None  # not asked for
+    assert finding["risk_level"] == "high"
+
+
+def test_tier2_alone_also_blocks_when_asked(rpc: Rpc) -> None:
+    response = rpc(
+        {
+            **NOTES,
+            "defender_config": {"use_tier1_classification": False, "block_high_risk": True},
+        }
+    )
+    assert response.status_code == 403
+    assert "tier 2 score" in response.json()["message"]
 
 
 def test_clean_data_carries_no_defender_block(rpc: Rpc) -> None:
@@ -376,3 +407,29 @@ def test_debug_adds_the_provider_request(rpc: Rpc) -> None:
 def test_debug_in_the_rpc_query_object_counts_too(rpc: Rpc) -> None:
     body = rpc({"action": "bamboohr_list_employees", "query": {"debug": True}}).json()
     assert body["debug"]["connector"] == "bamboohr"
+
+
+def test_without_the_defender_library_the_demo_says_defender_is_unavailable() -> None:
+    """A plain install (no ``[defender]`` extra): the answer says nothing was screened."""
+    probe = (
+        "import json, sys\n"
+        "sys.modules['stackone_defender'] = None  # as if the extra were not installed\n"
+        "import httpx\n"
+        "from explorer.demo import DemoServer\n"
+        "with DemoServer() as server:\n"
+        "    response = httpx.post(server.url + '/actions/rpc', auth=(server.api_key, ''),\n"
+        "        headers={'x-account-id': 'acct_bamboohr_demo'},\n"
+        "        json={'action': 'bamboohr_list_employee_notes',\n"
+        "              'defender_config': {'block_high_risk': True}})\n"
+        "    print(json.dumps([response.status_code, response.json()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    status, body = json.loads(done.stdout.strip().splitlines()[-1])
+    # Not blocked: nothing screened it, and the response says so instead of pretending.
+    assert status == 200
+    defender = body["metadata"]["defender"]
+    assert defender["available"] is False
+    assert "stackone-explorer[defender]" in defender["message"]

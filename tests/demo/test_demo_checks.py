@@ -203,10 +203,23 @@ def test_chunked_request_body_is_read(client: httpx.Client) -> None:
     assert response.json()["data"]["first_name"] == "Lukas"
 
 
+@pytest.mark.parametrize("method", ["TRACE", "FROB", "OPTIONS", "PUT"])
+def test_methods_a_route_does_not_take_answer_405_with_allow(
+    demo_server: DemoServer, method: str
+) -> None:
+    # TRACE and methods HTTP has not got too: StackOne answers 405, not the stdlib's 501.
+    with httpx.Client(base_url=demo_server.url, timeout=30) as client:
+        response = client.request(method, "/actions/rpc")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
+        assert response.json()["statusCode"] == 405
+        assert client.request(method, "/accounts").headers["allow"] == "GET"
+        assert client.request(method, "/mcp").headers["allow"] == "POST, DELETE"
+
+
 @pytest.mark.parametrize(
     ("request_bytes", "status"),
     [
-        (b"FROB /actions/rpc HTTP/1.1\r\nHost: x\r\n\r\n", 501),  # a method HTTP has not got
         (b"POST /actions/rpc HTTP/7.0\r\nHost: x\r\n\r\n", 505),
         (b"POST  HTTP/1.1 extra words\r\n\r\n", 400),
     ],

@@ -8,19 +8,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from explorer.core.client import RpcClient
 from explorer.core.discovery import Account, ActionInfo
 from explorer.core.exchange import Exchange
 from explorer.demo import DemoServer
+from explorer.demo.accounts import ACCOUNTS
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
-from explorer.ui.discovery_model import VALUE_ROLE, AccountsModel, ActionsModel
+from explorer.ui.discovery.model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -60,7 +62,7 @@ def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFac
     popup = controls.popup
     assert popup.isVisible()
     assert "acct_greenhouse_demo" in popup.visible_ids()
-    assert popup.status_label.text().startswith("6 accounts")
+    assert popup.status_label.text().startswith("10 accounts, 3 not active")
 
     qtbot.keyClicks(popup.filter_edit, "greenhouse")
     assert popup.visible_ids() == ["acct_greenhouse_demo"]
@@ -153,12 +155,102 @@ def test_fill_from_schema_then_send_names_the_empty_fields(
     assert editor.to_request().query == {"page_size": 5}
 
 
-def test_fill_without_a_catalogue_says_why(qtbot: QtBot, make_window: WindowFactory) -> None:
+def test_fill_without_any_schema_says_why(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = loaded_window(qtbot, make_window)
+    controls = window.discovery_controls
     window.editor.action_edit.setText("no_such_action")
-    assert not window.discovery_controls.fill_button.isEnabled()
-    assert not window.discovery_controls.fill_from_schema()
-    assert "No input schema known" in window.discovery_controls.fill_label.text()
+    # Not in the catalogue: the account's MCP tools may still know it, so the button asks.
+    assert controls.fill_button.isEnabled()
+    with qtbot.waitSignal(window.discovery.tools_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(controls.fill_button, Qt.MouseButton.LeftButton)
+    assert "No input schema known for 'no_such_action'" in controls.fill_label.text()
+    assert "MCP tools" in controls.fill_label.text()
+    assert not controls.fill_button.isEnabled()  # asked once: nothing more to try
+
+
+def test_fill_asks_mcp_when_the_catalogue_has_no_details(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Workday's catalogue entry has no details in the demo; its MCP tool has the schema."""
+    window = loaded_window(qtbot, make_window)
+    controls = window.discovery_controls
+    with qtbot.waitSignal(window.discovery.actions_loaded, timeout=WAIT_MS):
+        controls.choose_account("acct_workday_demo")
+    window.editor.action_edit.setText("workday_list_workers")
+    assert controls.schema_action() is None  # the catalogue lists it without a schema
+    assert controls.fill_button.isEnabled()
+
+    with qtbot.waitSignal(window.discovery.tools_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(controls.fill_button, Qt.MouseButton.LeftButton)
+    assert window.editor.to_request().query == {"page_size": 10, "next": None}
+    assert "(MCP tools/list)" in controls.fill_label.text()
+    assert window.discovery.last_worker_thread != threading.get_ident()
+
+    # The tools are cached for the account: a second fill needs no request.
+    window.editor.json_editors["query"].setPlainText("")
+    assert controls.fill_from_schema()
+    assert window.editor.to_request().query == {"page_size": 10, "next": None}
+
+
+def test_the_picker_shows_customer_type_and_why_an_account_is_off(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    model = window.discovery_controls.accounts_model
+    rows = {model.index(r, 0).data(VALUE_ROLE): model.index(r, 0) for r in range(model.rowCount())}
+    production = rows["acct_bamboohr_globex"].data(Qt.ItemDataRole.DisplayRole)
+    assert "Globex Corporation" in production and "PRODUCTION" in production
+    assert "· test" in rows["acct_bamboohr_sandbox"].data(Qt.ItemDataRole.DisplayRole)
+    initech = rows["acct_bamboohr_initech"]
+    assert initech.data(Qt.ItemDataRole.DisplayRole).startswith("⚠")
+    assert "inactive: token_expired" in initech.data(Qt.ItemDataRole.DisplayRole)
+    tip = initech.data(Qt.ItemDataRole.ToolTipRole)
+    assert "customer: Initech (org_initech)" in tip
+    assert "reconnect_requested" in tip and "2026-02-21T09:00:00.000Z" in tip
+    # The filter finds accounts by customer.
+    controls = window.discovery_controls
+    controls.open_picker()
+    qtbot.keyClicks(controls.popup.filter_edit, "globex")
+    assert controls.popup.visible_ids() == ["acct_bamboohr_globex"]
+    qtbot.keyClick(controls.popup.filter_edit, Qt.Key.Key_Escape)
+
+
+def test_the_request_as_an_agent_sends_it_both_ways(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = loaded_window(qtbot, make_window)
+    editor = window.editor
+    editor.action_edit.setText("bamboohr_get_employee")
+    editor.json_editors["path"].setPlainText('{"id": "40002"}')
+    qtbot.mouseClick(window.discovery_controls.agent_button, Qt.MouseButton.LeftButton)
+    view = window.discovery_controls.agent_view
+    assert view is not None and view.isVisible()
+    assert '"path_id": "40002"' in view.tool_call_edit.toPlainText()
+    wire = view.wire_view.toPlainText()
+    assert '"body": {}' in wire and '"x-account-id": "acct_bamboohr_demo"' in wire
+    assert "Accept-Encoding: gzip, deflate" in wire
+    assert "body is always sent" in view.differences_label.text()
+
+    # An agent's call pasted from a log becomes the editor's request.
+    call = '{"name": "bamboohr_list_employees", "arguments": {"query_page_size": 3}}'
+    QApplication.clipboard().setText(call)
+    view.tool_call_edit.setFocus()
+    qtbot.keyClick(view.tool_call_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view.tool_call_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert '"query": {\n    "page_size": 3' in view.wire_view.toPlainText()
+    qtbot.mouseClick(view.load_button, Qt.MouseButton.LeftButton)
+    request = editor.to_request()
+    assert (request.action, request.query, request.path) == (
+        "bamboohr_list_employees",
+        {"page_size": 3},
+        None,
+    )
+    assert request.account_id == "acct_bamboohr_demo"  # the call does not carry the account
+
+    # What cannot be read is said, and nothing is loaded.
+    view.tool_call_edit.setPlainText('{"arguments": []}')
+    assert view.problem_label.isVisible() and not view.load_button.isEnabled()
+    view.close()
 
 
 def test_a_wrong_key_shows_a_hint_and_send_still_works(
@@ -243,7 +335,7 @@ def test_switching_profiles_shows_each_ones_accounts(
     qtbot.waitUntil(lambda: "401" in controls.status_label.text(), timeout=WAIT_MS)
 
     assert window.select_profile("Demo")  # cached for the session: back with no fetch
-    qtbot.waitUntil(lambda: controls.accounts_model.rowCount() == 6, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: controls.accounts_model.rowCount() == len(ACCOUNTS), timeout=WAIT_MS)
     assert not controls.status_label.isVisible()
 
 

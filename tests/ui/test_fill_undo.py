@@ -60,13 +60,23 @@ def test_opening_a_history_entry_drops_the_undo_of_an_earlier_fill(
     # Path and headers typed by hand, then replaced from the schema (Ctrl+Shift+K).
     replace_text(qtbot, editor.json_editors["path"], '{"id": "40001"}')
     replace_text(qtbot, editor.json_editors["headers"], '{"x-trace": "t1"}')
+    # The account typed above settles (and its catalogue arrives) before the fill.
+    qtbot.waitUntil(
+        lambda: (
+            window.discovery.account_id == "acct_greenhouse_demo"
+            and window.discovery.actions() is not None
+        ),
+        timeout=WAIT_MS,
+    )
     qtbot.waitUntil(controls.fill_button.isEnabled, timeout=WAIT_MS)
     qtbot.keyClick(
         editor.action_edit,
         Qt.Key.Key_K,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    assert "Undo" in controls.fill_label.text() and controls.fill_label.isVisible()
+    # The schema may come from the catalogue at once or from the account's MCP tools later.
+    qtbot.waitUntil(lambda: "Undo" in controls.fill_label.text(), timeout=WAIT_MS)
+    assert controls.fill_label.isVisible()
 
     # Replay the sent candidate from the history (click the row, Enter).
     open_history_entry(qtbot, window)

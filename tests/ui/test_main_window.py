@@ -431,15 +431,19 @@ def test_keyboard_only_tab_order_through_the_editor(
     editor = window.editor
     editor.action_edit.setFocus()
     order = [editor.action_edit]
-    for _ in range(5):
+    for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
+    # Reading order: each field, then what sits beside it ("Fill from schema" is disabled
+    # until the action's schema is known, so it is skipped here).
     assert order[1] is editor.account_edit
-    assert order[2] is editor.connector_profile_edit
-    assert order[3] is editor.tabs.tabBar()
-    assert order[4] is editor.current_json_editor()
-    # The JSON editors hand Tab on instead of typing it.
+    assert order[2] is window.discovery_controls.pick_button
+    assert order[3] is editor.connector_profile_edit
+    assert order[4] is editor.tabs.tabBar()
     assert order[5] is editor.format_button
+    assert order[6] is editor.current_json_editor()
+    # The JSON editors hand Tab on instead of typing it.
+    assert order[7] is editor.sync_check
     # Alt+letter mnemonics reach the fields too.
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is editor.account_edit

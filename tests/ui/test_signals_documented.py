@@ -16,7 +16,7 @@ UI_DIR = Path(explorer.ui.__file__).resolve().parent
 
 def _undocumented() -> list[str]:
     found: list[str] = []
-    for path in sorted(UI_DIR.glob("*.py")):
+    for path in sorted(UI_DIR.rglob("*.py")):  # feature folders too
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.ClassDef):
                 continue

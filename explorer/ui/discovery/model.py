@@ -30,17 +30,49 @@ def _muted() -> QBrush:
     return QBrush(palette.color(QPalette.ColorRole.PlaceholderText))
 
 
+def account_type(account: Account) -> str:
+    """``PRODUCTION`` in capitals (a customer's live data), other types as StackOne sends them."""
+    kind = account.type.strip()
+    return kind.upper() if kind.lower() == "production" else kind.lower()
+
+
+def account_line(account: Account) -> str:
+    """One picker row: the name, the customer, the provider, the type, the status if not active,
+    and the id, e.g. ``Acme - BambooHR · Acme Demo Ltd · BambooHR · PRODUCTION  acct_1``."""
+    facts = [account.title()]
+    if account.origin_owner_name and account.origin_owner_name != account.title():
+        facts.append(account.origin_owner_name)
+    facts.append(account.provider_name or account.provider)
+    if account.type:
+        facts.append(account_type(account))
+    if account.status and not account.usable:
+        reason = account.status_reasons[0].code if account.status_reasons else ""
+        facts.append(f"{account.status}: {reason}" if reason else account.status)
+    line = " · ".join(f for f in facts if f)
+    return line if account.title() == account.id else f"{line}   {account.id}"
+
+
 def account_tooltip(account: Account) -> str:
     """Everything the picker row leaves out, including why an account is not usable."""
     lines = [account.title(), f"id: {account.id}"]
+    if account.origin_owner_name or account.origin_owner_id:
+        owner = account.origin_owner_name or account.origin_owner_id
+        if account.origin_owner_name and account.origin_owner_id:
+            owner += f" ({account.origin_owner_id})"
+        lines.append(f"customer: {owner}")
     if account.provider_name or account.provider:
         lines.append(f"provider: {account.provider_name or account.provider}")
+    if account.type:
+        lines.append(f"type: {account_type(account)}")
     if account.origin_username:
         lines.append(f"connected by: {account.origin_username}")
     if account.status:
         lines.append(f"status: {account.status}")
     for reason in account.status_reasons:
-        lines.append(f"  {reason.code}: {reason.description}".rstrip(": "))
+        when = f" ({reason.timestamp})" if reason.timestamp else ""
+        lines.append(f"  {reason.code}: {reason.description}".rstrip(": ") + when)
+    if account.updated_at:
+        lines.append(f"last updated: {account.updated_at}")
     if not account.usable:
         lines.append("Actions on this account answer 412 until it is reconnected.")
     return "\n".join(lines)
@@ -78,7 +110,7 @@ class AccountsModel(QAbstractListModel):
         if account is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            text = account.describe()
+            text = account_line(account)
             return text if account.usable else f"⚠ {text}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return account_tooltip(account)
@@ -88,7 +120,13 @@ class AccountsModel(QAbstractListModel):
             return account.id
         if role == SEARCH_ROLE:
             return " ".join(
-                (account.describe(), account.origin_username, account.provider, account.status)
+                (
+                    account_line(account),
+                    account.origin_username,
+                    account.origin_owner_id,
+                    account.provider,
+                    account.status,
+                )
             )
         return None
 

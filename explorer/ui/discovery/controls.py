@@ -1,0 +1,435 @@
+"""Discovery inside the request editor: the account picker, action completion, "Fill from
+schema" and the request "as an agent sends it".
+
+The schema comes from the catalogue (``GET /actions`` details) and, when the catalogue has none
+for the action, from the account's MCP tools (``tools/list``, as StackOne's agent SDK discovers
+them). Discovery is a convenience, never a gate: a failed listing is one quiet line under the
+account field (with Retry), the fields stay free text, and Send works whatever discovery thinks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QLabel, QToolButton
+
+from explorer.core.agent import envelope_schema
+from explorer.core.discovery import Account, ActionInfo, Listing
+from explorer.core.mcp import McpTool
+from explorer.core.request import OBJECT_FIELDS
+from explorer.core.skeleton import skeleton_from_schema, with_skeleton
+from explorer.ui.discovery.agent_view import AgentView
+from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
+from explorer.ui.discovery.popup import AccountPopup
+from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
+from explorer.ui.json_editor import JsonEditor
+from explorer.ui.request_editor import LINKS_BY_KEYBOARD, RequestEditor
+
+_PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
+# Wait this long after the last keystroke in the account field before listing its actions.
+ACCOUNT_SETTLE_MS = 400
+
+
+class DiscoveryControls(QObject):
+    """Discovery inside a ``RequestEditor``: the picker, action completion, fill from schema.
+
+    Signals:
+        message(str): something worth a status-bar line (e.g. "Filled … from the schema").
+    """
+
+    message = Signal(str)
+
+    def __init__(
+        self, editor: RequestEditor, service: DiscoveryService, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.service = service
+        self.accounts_model = AccountsModel(self)
+        self.actions_model = ActionsModel(self)
+        self._failures: dict[str, DiscoveryFailure] = {}
+        self._undo: dict[str, str] | None = None
+        # The action whose fill waits for the account's MCP tools.
+        self._pending_fill: str | None = None
+
+        self.pick_button = QToolButton()
+        self.pick_button.setText("Pick…")
+        self.pick_button.setObjectName("pickAccount")
+        self.pick_button.setToolTip(_PICK_TIP)
+        self.pick_button.clicked.connect(self.open_picker)
+        self.fill_button = QToolButton()
+        self.fill_button.setText("Fill from schema")
+        self.fill_button.setObjectName("fillFromSchema")
+        self.fill_button.setToolTip(
+            "Replace Path, Query, Headers and Body with a skeleton of this action's inputs "
+            "(Ctrl+Shift+K)"
+        )
+        self.fill_button.clicked.connect(self.fill_from_schema)
+        self.agent_button = QToolButton()
+        self.agent_button.setText("As an agent sends it…")
+        self.agent_button.setObjectName("agentView")
+        self.agent_button.setToolTip(
+            "This request as StackOne's agent SDK sends it: MCP tool arguments, its RPC "
+            "envelope, and what differs from the explorer's request (both ways)"
+        )
+        self.agent_button.setAutoRaise(True)
+        self.agent_button.clicked.connect(self.show_agent_view)
+        self.agent_view: AgentView | None = None
+        self.status_label = QLabel()
+        self.status_label.setObjectName("discoveryStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setStyleSheet(f"color: {muted_css()};")
+        self.status_label.linkActivated.connect(self._on_link)
+        self.status_label.setVisible(False)
+        # What the last fill did, under the action it came from, with Undo when it replaced text.
+        self.fill_label = QLabel()
+        self.fill_label.setObjectName("fillNote")
+        self.fill_label.setWordWrap(True)
+        self.fill_label.setStyleSheet(f"color: {muted_css()};")
+        self.fill_label.linkActivated.connect(self._on_link)
+        self.fill_label.setVisible(False)
+        editor.field_rows["action"].addWidget(self.fill_button)
+        editor.field_columns["action"].addWidget(self.fill_label)
+        editor.field_rows["account_id"].addWidget(self.pick_button)
+        editor.options_row.addWidget(self.agent_button)
+        editor.field_columns["account_id"].addWidget(self.status_label)
+        # Tab stops beside their field; Alt+Down (or F4) in the account field and
+        # Ctrl+Shift+K reach them too. Retry and Undo are links Tab reaches, Enter follows.
+        for label in (self.status_label, self.fill_label):
+            label.setTextInteractionFlags(LINKS_BY_KEYBOARD)
+        editor.account_edit.installEventFilter(self)
+
+        self.popup = AccountPopup(self.accounts_model, editor)
+        self.popup.chosen.connect(self.choose_account)
+        self.popup.reload_requested.connect(self.refresh)
+
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(ACCOUNT_SETTLE_MS)
+        self._settle.timeout.connect(
+            lambda: self.service.set_account(self.editor.account_edit.text())
+        )
+        self._settle.timeout.connect(self._update_fill_button)
+        editor.account_edit.textChanged.connect(lambda _text: self._settle.start())
+        editor.action_edit.textChanged.connect(self._on_action_edited)
+        editor.loaded.connect(self._forget_fill)  # Undo belongs to the request it was made on
+
+        service.accounts_loaded.connect(self._on_accounts)
+        service.actions_loaded.connect(self._on_actions)
+        service.tools_loaded.connect(self._on_tools)
+        service.failed.connect(self._on_failed)
+        service.loading.connect(self._on_loading)
+        self._update_fill_button()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.editor.account_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and (
+                event.key() == Qt.Key.Key_F4
+                or (
+                    event.key() == Qt.Key.Key_Down
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
+                )
+            )
+        ):
+            self.open_picker()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- commands -------------------------------------------------------------------------------
+    def set_profile(self, profile: str | None, base_url: str | None) -> None:
+        """The window's profile changed: forget what the old one showed, load the new one."""
+        self._settle.stop()
+        self._failures.clear()
+        self.accounts_model.set_rows([])
+        self._use_fallback_actions()
+        self._show_status()
+        self.service.set_target(profile, base_url, self.editor.account_edit.text())
+
+    def refresh(self) -> None:
+        """List accounts and actions again (e.g. after linking an account elsewhere)."""
+        self._failures.clear()
+        self._show_status()
+        self.service.refresh()
+
+    def open_picker(self) -> None:
+        if self.service.accounts() is None and not self.service.busy():
+            self.service.load_accounts()
+        self._update_popup_status()
+        self.popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+
+    def choose_account(self, account_id: str) -> None:
+        """Fill the account id (the field stays free text) and list that account's actions."""
+        self.editor.account_edit.setText(account_id)
+        self._settle.stop()
+        self.service.set_account(account_id)
+        self._update_fill_button()
+        self.editor.account_edit.setFocus()
+
+    def schema_action(self) -> ActionInfo | None:
+        """The catalogue entry of the action in the field, if it has an input schema."""
+        info = self.service.find_action(self.editor.action_edit.text())
+        return info if info is not None and info.input_schema is not None else None
+
+    def schema_tool(self) -> McpTool | None:
+        """The account's MCP tool of the action in the field, if fetched and it has a schema."""
+        tool = self.service.find_tool(self.editor.action_edit.text())
+        return tool if tool is not None and tool.input_schema is not None else None
+
+    def _can_ask_mcp(self) -> bool:
+        return bool(
+            self.editor.action_edit.text().strip()
+            and self.service.account_id
+            and self.service.profile
+            and self.service.tools() is None
+        )
+
+    def fill_from_schema(self) -> bool:
+        """Replace the four JSON editors with the action's input skeleton (undoable).
+
+        The catalogue's schema is used when it has one; otherwise the account's MCP tools are
+        asked (once per account and session) and the fill happens when they arrive. Returns
+        False, saying why in the note under the action, when nothing was filled now.
+        """
+        name = self.editor.action_edit.text().strip()
+        info = self.schema_action()
+        if info is not None and info.input_schema is not None:
+            return self._fill(name, info.input_schema, "the catalogue")
+        tool = self.schema_tool()
+        if tool is not None and tool.input_schema is not None:
+            return self._fill(name, envelope_schema(tool.input_schema), "MCP tools/list")
+        if self._can_ask_mcp():
+            self._pending_fill = name
+            self.service.load_tools(self.service.account_id)
+            text = (
+                f"The catalogue has no schema for '{name}': asking StackOne's MCP endpoint "
+                f"(tools/list of {self.service.account_id})…"
+            )
+            self._show_fill_note(_escape(text))
+            self.message.emit(text)
+            return False
+        if not name:
+            why = "Type or pick an action first, then fill its inputs from its schema."
+        elif self.service.actions() is None and self.service.tools() is None:
+            why = f"No schema for '{name}' yet: the action list is not loaded."
+        else:
+            why = (
+                f"No input schema known for '{name}' in this account's catalogue or its MCP tools."
+            )
+        self._show_fill_note(_escape(why))
+        self.message.emit(why)
+        return False
+
+    def _fill(self, name: str, schema: dict[str, object], source: str) -> bool:
+        skeleton = skeleton_from_schema(schema)
+        request = with_skeleton(self.editor.draft_request(), skeleton)
+        before = {n: e.toPlainText() for n, e in self.editor.json_editors.items()}
+        for field_name, editor in self.editor.json_editors.items():
+            value = getattr(request, field_name)
+            _replace_text(editor, "" if value is None else _pretty(value))
+        for index, field_name in enumerate(OBJECT_FIELDS):
+            if field_name in skeleton:
+                self.editor.tabs.setCurrentIndex(index)
+                break
+        held_text = any(text.strip() for text in before.values())
+        self._undo = before if held_text else None
+        filled = ", ".join(n for n in OBJECT_FIELDS if n in skeleton) or "nothing (no inputs)"
+        text = f"Filled {filled} from the schema of {name} ({source})."
+        note = _escape(text) + (' <a href="undo">Undo</a>' if held_text else "")
+        self._show_fill_note(note)
+        self.message.emit(text)
+        return True
+
+    def show_agent_view(self) -> AgentView:
+        """Open (or raise) the "as an agent sends it" window for the editor's request."""
+        if self.agent_view is None:
+            self.agent_view = AgentView(self.editor, self.editor.window())
+        self.agent_view.refresh_from_editor()
+        self.agent_view.show()
+        self.agent_view.raise_()
+        self.agent_view.activateWindow()
+        return self.agent_view
+
+    def undo_fill(self) -> bool:
+        """Put back what the editors held before the last fill."""
+        if self._undo is None:
+            return False
+        for field_name, text in self._undo.items():
+            _replace_text(self.editor.json_editors[field_name], text)
+        self._undo = None
+        self._show_fill_note("")
+        self.message.emit("Restored the inputs from before the fill.")
+        return True
+
+    def _forget_fill(self) -> None:
+        """Another request is in the editor: the last fill's Undo would paste the old inputs
+        over it, so it goes, with its note."""
+        self._undo = None
+        self._show_fill_note("")
+
+    def _on_action_edited(self, _text: str) -> None:
+        self._update_fill_button()
+        if self._undo is None:
+            self._show_fill_note("")
+
+    # -- service results ------------------------------------------------------------------------
+    def _on_loading(self, kind: str) -> None:
+        self._update_popup_status()
+
+    def _on_accounts(self, accounts: Listing[Account]) -> None:
+        self._failures.pop("accounts", None)
+        self.accounts_model.set_rows(accounts)
+        self._update_popup_status()
+        self._show_status()
+
+    def _on_actions(self, actions: Listing[ActionInfo]) -> None:
+        self._failures.pop("actions", None)
+        self.actions_model.set_rows(actions)
+        # An id the catalogue knows nothing about lists no actions: keep completing the known
+        # names rather than offering nothing.
+        self.editor.use_action_model(self.actions_model if actions else None)
+        self._fit_completer()
+        self._update_fill_button()
+        self._show_status()
+
+    def _on_tools(self, tools: Listing[McpTool]) -> None:
+        self._update_fill_button()
+        pending, self._pending_fill = self._pending_fill, None
+        if pending and pending == self.editor.action_edit.text().strip():
+            self.fill_from_schema()
+
+    def _on_failed(self, failure: DiscoveryFailure) -> None:
+        if failure.kind == "tools":
+            # Only a fill waits for the tools: say it there, not under the account.
+            if self._pending_fill is not None:
+                self._pending_fill = None
+                text = failure.text.replace(
+                    "Couldn't load tools", "Couldn't ask MCP for the schema"
+                )
+                self._show_fill_note(_escape(text))
+                self.fill_label.setToolTip(failure.detail)
+                self.message.emit(text)
+            return
+        self._failures[failure.kind] = failure
+        if failure.kind == "actions":
+            self._use_fallback_actions()
+        self._update_popup_status()
+        self._show_status()
+
+    def _use_fallback_actions(self) -> None:
+        self.editor.use_action_model(None)
+        self._fit_completer()
+        self._update_fill_button()
+
+    def _fit_completer(self) -> None:
+        """Let the suggestions be wider than the field, so each label is read in full."""
+        popup = self.editor.action_completer.popup()
+        model = self.editor.action_completer.model()
+        if popup is None or model is None:
+            return
+        metrics = popup.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(str(model.index(r, 0).data()))
+                for r in range(model.rowCount())
+            ),
+            default=0,
+        )
+        popup.setMinimumWidth(min(widest + 40, 720))
+
+    # -- presentation ---------------------------------------------------------------------------
+    def _show_fill_note(self, note: str) -> None:
+        self.fill_label.setText(note)
+        self.fill_label.setVisible(bool(note))
+
+    def _show_status(self) -> None:
+        """One quiet line while a listing fails (with Retry); hidden when all is well."""
+        failures = list(self._failures.values())
+        if failures:
+            # Accounts and actions usually fail for the same reason: say it once.
+            reasons = {f.text.split(": ", 1)[-1] for f in failures}
+            if len(failures) > 1 and len(reasons) == 1:
+                line = f"Couldn't load accounts or actions: {reasons.pop()}"
+            else:
+                line = "; ".join(dict.fromkeys(f.text for f in failures))
+            text = _escape(line) + ' <a href="retry">Retry</a>'
+            tip = "\n\n".join(f.detail or f.text for f in failures)
+            tip += "\n\nThe fields stay free text and Send works as usual."
+            self.status_label.setText(f"⚠ {text}")
+            self.status_label.setToolTip(tip)
+            self.pick_button.setToolTip(tip)
+            self.status_label.setVisible(True)
+            return
+        self.pick_button.setToolTip(_PICK_TIP)
+        self.status_label.setToolTip("")
+        self.status_label.setText("")
+        self.status_label.setVisible(False)
+
+    def _update_popup_status(self) -> None:
+        failure = self._failures.get("accounts")
+        accounts = self.service.accounts()
+        if failure is not None:
+            self.popup.set_status(failure.text, failure.detail)
+        elif accounts is None:
+            self.popup.set_status("Loading accounts…" if self.service.busy() else "No accounts")
+        else:
+            unusable = sum(1 for a in accounts if not a.usable)
+            text = f"{len(accounts)} account{'s' if len(accounts) != 1 else ''}"
+            if unusable:
+                text += f", {unusable} not active (listed last)"
+            if not accounts.complete:
+                text += " (the first pages only)"
+            self.popup.set_status(text)
+
+    def _update_fill_button(self) -> None:
+        info = self.schema_action()
+        tool = None if info is not None else self.schema_tool()
+        self.fill_button.setEnabled(info is not None or tool is not None or self._can_ask_mcp())
+        if info is not None or tool is not None:
+            name = (info or tool).name  # type: ignore[union-attr]
+            self.fill_button.setToolTip(
+                f"Replace Path, Query, Headers and Body with a skeleton of {name}'s "
+                "inputs (Ctrl+Shift+K)"
+            )
+        elif self.fill_button.isEnabled():
+            self.fill_button.setToolTip(
+                "The catalogue has no schema for this action: ask the account's MCP tools "
+                "for it and fill Path, Query, Headers and Body (Ctrl+Shift+K)"
+            )
+        else:
+            self.fill_button.setToolTip(
+                "Fill Path, Query, Headers and Body from the action's input schema "
+                "(available once the action list is loaded and the action is in it, or an "
+                "account is set to ask its MCP tools)"
+            )
+
+    def _on_link(self, link: str) -> None:
+        if link == "retry":
+            self.refresh()
+        elif link == "undo":
+            self.undo_fill()
+
+
+def _replace_text(editor: JsonEditor, text: str) -> None:
+    """Set the text as one edit, so Ctrl+Z in that editor also brings the old text back."""
+    if editor.toPlainText() == text:
+        return
+    cursor = QTextCursor(editor.document())
+    cursor.beginEditBlock()
+    cursor.select(QTextCursor.SelectionType.Document)
+    cursor.insertText(text)
+    cursor.endEditBlock()
+
+
+def _pretty(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _escape(text: str) -> str:
+    """Text for a rich-text label: markup escaped, quotes left readable."""
+    return html.escape(text, quote=False)

@@ -1,0 +1,149 @@
+"""Read a running explorer through AT-SPI, as Orca does, and print what it finds as JSON.
+
+Run by ``test_atspi.py`` with the system's Python (Debian's ``python3-pyatspi``; it is not in
+the project's venv), inside the same D-Bus session as the app:
+
+    /usr/bin/python3 tests/ui/atspi_probe.py --pid PID
+
+It waits for the app's window, lists every object of the tree (role,
+name, labels from "labelled-by" relations, showing or not), presses the editor's Send button
+through its AT-SPI action (what a screen reader's "activate" does), collects the
+announcements that follow until one reports the response's status, and lists the tree again.
+Rows and cells inside tables, trees and lists are not listed: they are named by their text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import pyatspi  # type: ignore[import-not-found]
+from gi.repository import GLib  # type: ignore[import-not-found]
+
+ITEM_OWNERS = {"table", "tree", "tree table", "list", "combo box", "list box"}
+
+
+def find_app(pid: int, timeout: float) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for app in desktop:
+            try:
+                if app is not None and app.get_process_id() == pid and app.childCount:
+                    return app
+            except GLib.Error:
+                continue
+        time.sleep(0.2)
+    raise SystemExit(f"no accessible application with pid {pid} after {timeout} s")
+
+
+def describe(acc: object, path: str) -> dict[str, object]:
+    states = acc.getState()
+    labels = []
+    for relation in acc.getRelationSet():
+        if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY:
+            labels += [
+                relation.getTarget(i).name
+                for i in range(relation.getNTargets())
+                if relation.getTarget(i) is not None
+            ]
+    return {
+        "role": acc.getRoleName(),
+        "name": acc.name,
+        "description": acc.description,
+        "labels": labels,
+        "showing": states.contains(pyatspi.STATE_SHOWING),
+        "enabled": states.contains(pyatspi.STATE_ENABLED),
+        "path": path,
+    }
+
+
+def walk(acc: object, path: str = "") -> list[dict[str, object]]:
+    node = describe(acc, path)
+    here = f"{path}/{node['role']}"
+    nodes = [node]
+    if node["role"] in ITEM_OWNERS:
+        return nodes
+    for index in range(acc.childCount):
+        child = acc.getChildAtIndex(index)
+        if child is not None:
+            nodes += walk(child, here)
+    return nodes
+
+
+def press_send(app: object) -> bool:
+    """Activate the editor's Send button (the one outside the toolbar)."""
+    stack = [app]
+    while stack:
+        acc = stack.pop()
+        role = acc.getRoleName()
+        if role == "push button" and acc.name == "Send" and acc.parent.getRoleName() != "tool bar":
+            action = acc.queryAction()
+            return bool(action.doAction(0))
+        if role not in ITEM_OWNERS:
+            stack += [acc.getChildAtIndex(i) for i in range(acc.childCount)]
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pid", type=int, required=True)
+    parser.add_argument("--timeout", type=float, default=30.0)
+    args = parser.parse_args()
+
+    app = find_app(args.pid, args.timeout)
+    # The window is filled in when it is shown; wait until the editor's fields are there.
+    deadline = time.monotonic() + args.timeout
+    before = walk(app)
+    while not any(n["name"] == "Action" and n["role"] == "text" for n in before):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+        before = walk(app)
+    time.sleep(0.5)  # discovery fills in the account and action lists
+    before = walk(app)
+
+    announcements: list[str] = []
+
+    def on_announcement(event: object) -> None:
+        announcements.append(str(event.any_data))
+
+    pyatspi.Registry.registerEventListener(on_announcement, "object:announcement")
+    loop = GLib.MainLoop()
+    started = time.monotonic()
+
+    def send_then_wait() -> bool:
+        if not press_send(app):
+            announcements.append("<no Send button to press>")
+            loop.quit()
+        return False
+
+    def done_yet() -> bool:
+        finished = any(text[:1].isdigit() for text in announcements)  # "200 OK in 4 ms"
+        if finished or time.monotonic() - started > args.timeout:
+            loop.quit()
+            return False
+        return True
+
+    GLib.idle_add(send_then_wait)
+    GLib.timeout_add(100, done_yet)
+    loop.run()
+    pyatspi.Registry.deregisterEventListener(on_announcement, "object:announcement")
+    time.sleep(0.5)  # the response views are filled
+    after = walk(app)
+
+    json.dump(
+        {
+            "before": before,
+            "announcements": announcements,
+            "after": after,
+        },
+        sys.stdout,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
