@@ -12,7 +12,6 @@ Copy and Save body… always take the exact body.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -298,8 +297,7 @@ class ResponseView(QWidget):
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
-        # Wraps instead of widening the pane (and with it the window) when narrow.
-        first = FlowLayout()
+        first = FlowLayout()  # wraps when narrow instead of widening the pane and window
         first.setSpacing(12)
         for label in (self.status_label, self.time_label, self.size_label):
             first.addWidget(label)
@@ -351,8 +349,7 @@ class ResponseView(QWidget):
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.request_view = self._plain_edit()
-        # What was sent is one compact JSON line: wrapped, all of it can be read.
-        self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # one long line
         self.curl_view = self._plain_edit()
         for view, name, description in (
             (self.pretty_rich, "Response body", "Formatted and highlighted"),
@@ -515,12 +512,8 @@ class ResponseView(QWidget):
     def show_exchange(
         self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
     ) -> None:
-        """Show a finished exchange (a response or a failure).
-
-        ``live`` is for the exchange the user just sent: only that one may be retried
-        automatically when its ``Retry-After`` wait ends. Anything else shown here (a history
-        entry) is only read; nothing is sent unless the user presses Retry.
-        """
+        """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
         self._exchange = exchange
         self._live = live
         self._generation += 1
@@ -661,7 +654,9 @@ class ResponseView(QWidget):
     def _show_error(self, exchange: Exchange) -> None:
         response = exchange.response
         if response is not None and not response.ok:
-            self.error_panel.show_response(response, live=self._live, waited=_waited(exchange))
+            self.error_panel.show_response(
+                response, live=self._live, waited=exchange.seconds_since_response()
+            )
             self.error_panel.show()
         elif response is None and exchange.failure is not None:
             self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
@@ -678,9 +673,7 @@ class ResponseView(QWidget):
 
     def _show_body(self, response: RpcResponse) -> None:
         if response.kind == "binary":
-            # A download (or a body that is not text): what it is, and Save as…. A text file
-            # (text/plain, CSV...) is readable in Raw; anything else is described there.
-            textual = is_text_type(response.content_type)
+            textual = is_text_type(response.content_type)  # a text file also reads in Raw
             name = response.filename or "(no file name given)"
             what = "Text file" if textual else "File" if response.filename else "Binary response"
             self.binary_label.setText(
@@ -690,14 +683,13 @@ class ResponseView(QWidget):
             )
             self.pretty_stack.setCurrentWidget(self.binary_page)
             self._pretty_text = ""
-            if textual and response.size <= PLAIN_TEXT_LIMIT:
-                self._set_raw_plain(response.text())
-            else:
-                kind = "text" if textual else "binary data"
-                self._set_raw_plain(
-                    f"{human_size(response.size)} of {kind} ({response.content_type}). "
-                    "Use Save as… on the Pretty tab to keep it."
-                )
+            readable = textual and response.size <= PLAIN_TEXT_LIMIT
+            self._set_raw_plain(
+                response.text()
+                if readable
+                else f"{human_size(response.size)} of {'text' if textual else 'binary data'} "
+                f"({response.content_type}). Use Save as… on the Pretty tab to keep it."
+            )
             return
         if response.kind == "empty":
             self._set_pretty_plain("(empty body)")
@@ -780,18 +772,6 @@ class ResponseView(QWidget):
     def _set_raw_plain(self, text: str) -> None:
         self.raw_view.setPlainText(text)
         self.raw_stack.setCurrentWidget(self.raw_view)
-
-
-def _waited(exchange: Exchange) -> float:
-    """Seconds since ``exchange``'s response arrived (0 if its start time is unreadable)."""
-    try:
-        started = datetime.fromisoformat(exchange.started_at)
-    except ValueError:
-        return 0.0
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=UTC)
-    took = exchange.response.timing.total_ms / 1000 if exchange.response else 0.0
-    return max(0.0, (datetime.now(UTC) - started).total_seconds() - took)
 
 
 def _default_name(response: RpcResponse) -> str:
