@@ -41,7 +41,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
 from explorer.ui.confirm import confirm_destructive, settle_changes
-from explorer.ui.secret_entry import MASK, mask_secret_entry
+from explorer.ui.secret_entry import DOTS, mask_secret_entry
 from explorer.ui.theme import is_dark
 
 DEFAULT_COLLECTION = "My requests"
@@ -214,7 +214,7 @@ class _ValueDelegate(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         if option.text and self._secret(index.row()):
-            option.text = MASK
+            option.text = DOTS
 
 
 class _SecretBoxDelegate(QStyledItemDelegate):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QLineEdit
 
-MASK = "••••••••"  # what a stored or typed secret value reads as; never its real length
+DOTS = "••••••••"  # how a secret cell reads on screen (echo mode, not a stored placeholder)
 _ICON_SIZE = 16
 
 
