@@ -50,6 +50,7 @@ from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.core.secrets import MIN_TEXT_LENGTH, REDACTED, Redactor
 from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
 from explorer.store.collections import (
+    COLLECTION_FILE,
     Collection,
     CollectionError,
     CollectionStore,
@@ -60,7 +61,7 @@ from explorer.store.collections import (
     requests_named,
 )
 from explorer.store.credentials import CredentialStore, KeyringCredentials
-from explorer.store.files import write_atomic
+from explorer.store.files import StoreFileError, read_json, write_atomic
 from explorer.store.paths import resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 
@@ -282,7 +283,8 @@ Exit status:
     parser.add_argument(
         "collection",
         metavar="COLLECTION",
-        help="the collection folder, or the name of a folder in the data directory's collections",
+        help="the collection folder, the name of a folder in the data directory's "
+        "collections, or the name of such a collection as the window shows it",
     )
     parser.add_argument("--env", metavar="NAME", help="the collection environment to use")
     parser.add_argument(
@@ -657,16 +659,46 @@ def _variables_from_environ(
 
 
 def _find_collection(name: str, collections_dir: Path) -> Path:
+    """The collection folder ``name`` means: a path, a folder in the data directory's
+    collections, or the display name of one of those (as the window shows it; any case).
+
+    Raises:
+        SetupError: nothing matches, or several collections share the name (then each folder
+            is listed, to pass instead).
+    """
     candidate = Path(name).expanduser()
     if is_collection(candidate):
         return candidate
     if not candidate.is_absolute() and is_collection(collections_dir / name):
         return collections_dir / name
-    known = ", ".join(p.name for p in find_collections(collections_dir)) or "none"
+    named = [(path, _display_name(path)) for path in find_collections(collections_dir)]
+    wanted = name.strip().casefold()
+    matches = [path for path, shown in named if shown.strip().casefold() == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = "\n".join(f"  {path}" for path in matches)
+        raise SetupError(
+            f"{len(matches)} collections are named {name!r}:\n{listed}\n"
+            "Pass the folder of the one to run instead of its name."
+        )
+    known = ", ".join(f"{shown} ({path.name})" for path, shown in named) or "none"
     raise SetupError(
         f"{name!r} is not a collection: no collection.json in {candidate} or in "
-        f"{collections_dir / name}. Collections in {collections_dir}: {known}."
+        f"{collections_dir / name}, and no collection has that name. Collections in "
+        f"{collections_dir}: {known}."
     )
+
+
+def _display_name(root: Path) -> str:
+    """A collection's name from its collection.json; its folder's name if that is unreadable
+    (the run then reports the damaged file when it loads the collection)."""
+    try:
+        data = read_json(root / COLLECTION_FILE)
+    except StoreFileError:
+        return root.name
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name.strip() else root.name
 
 
 # -- reports -----------------------------------------------------------------------------

@@ -48,6 +48,21 @@ class Exchange:
     started_at: str = field(default_factory=_now)
     profile: str = ""
 
+    def seconds_since_response(self, now: datetime | None = None) -> float:
+        """How long ago the answer arrived (start plus the time it took); 0 when unknown.
+
+        A ``Retry-After`` counts from then: an entry re-opened from the history has usually
+        waited long enough already.
+        """
+        try:
+            started = datetime.fromisoformat(self.started_at)
+        except ValueError:
+            return 0.0
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        took = self.response.timing.total_ms / 1000 if self.response else 0.0
+        return max(0.0, ((now or datetime.now(UTC)) - started).total_seconds() - took)
+
     @property
     def status_class(self) -> str:
         """``"2xx"``...``"5xx"``, or ``"none"`` when no response came back."""

@@ -18,6 +18,10 @@ from urllib.parse import urlsplit
 
 from explorer.core.errors import InvalidRequest, Issue
 
+# What a secret value is replaced with wherever it must not be kept (history, settings,
+# exports). Never a value to send: ``validate`` refuses a header holding it.
+from explorer.core.secrets import REDACTED
+
 DEFAULT_BASE_URL = "https://api.stackone.com"
 DEFAULT_TIMEOUT = 60.0
 RPC_PATH = "/actions/rpc"
@@ -300,7 +304,15 @@ def validate(request: RpcRequest) -> list[Issue]:
                 )
             if not isinstance(value, str):
                 continue
-            if "\r" in value or "\n" in value:
+            if value == REDACTED:
+                issues.append(
+                    Issue(
+                        "headers",
+                        f"the value of {key!r} was not kept (secret values are never saved); "
+                        "type it again, or use a {{variable}}",
+                    )
+                )
+            elif "\r" in value or "\n" in value:
                 issues.append(
                     Issue("headers", f"the value of {key!r} must not contain line breaks")
                 )

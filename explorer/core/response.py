@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from explorer.core.errors import RemoteError
 from explorer.core.json_scanner import is_json, loads_in_steps
@@ -60,6 +60,27 @@ def status_meaning(status: int) -> str:
     if status >= 500:
         return "The server failed; retry, and quote the request id if it persists."
     return ""
+
+
+def explain_status(response: RpcResponse) -> str:
+    """A sentence explaining this response's status, worded from what it says.
+
+    A 429 carrying ``provider_errors`` is the provider (HiBob, BambooHR...) limiting the
+    linked account, which StackOne passes on: blaming the API key's limit would send the user
+    after the wrong quota.
+    """
+    error = response.error
+    if response.status == 429 and error is not None and error.provider_errors:
+        hosts = [urlsplit(p.url).hostname for p in error.provider_errors if p.url]
+        provider = next((host for host in hosts if host), None)
+        who = f"the provider ({provider})" if provider else "the provider"
+        return (
+            f"Too many requests: {who} is rate limiting this linked account, and StackOne "
+            "passed its answer on (see the provider errors below). Wait for Retry-After, then "
+            "retry; if it keeps happening, it is the provider's quota for this account that "
+            "runs out."
+        )
+    return status_meaning(response.status)
 
 
 def reason_phrase(status: int) -> str:
@@ -266,7 +287,8 @@ def is_json_type(content_type: str) -> bool:
     return mime == "application/json" or mime.endswith("+json")
 
 
-def _is_text_type(content_type: str) -> bool:
+def is_text_type(content_type: str) -> bool:
+    """Whether a body of this type is text a person can read (``text/*``, XML...)."""
     mime = content_type.split(";", 1)[0].strip().lower()
     return (
         mime.startswith("text/")
@@ -386,7 +408,7 @@ def read_response(
             response.kind = "json"
         except (UnicodeDecodeError, ValueError):
             response.kind = "text"  # claims JSON but is not: show it as it came
-    elif (disposition and "attachment" in disposition.lower()) or not _is_text_type(content_type):
+    elif (disposition and "attachment" in disposition.lower()) or not is_text_type(content_type):
         response.kind = "binary"
     else:
         response.kind = "text"

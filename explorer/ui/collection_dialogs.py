@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +25,12 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,6 +40,9 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
+from explorer.ui.confirm import confirm_destructive, settle_changes
+from explorer.ui.secret_entry import DOTS, mask_secret_entry
+from explorer.ui.theme import is_dark
 
 DEFAULT_COLLECTION = "My requests"
 TOP_LEVEL = "(top level)"
@@ -44,7 +51,11 @@ SHELL_FILTER = "Shell script (*.sh)"
 
 
 class SaveRequestDialog(QDialog):
-    """Name, description, collection, folder and expected status of a request being saved."""
+    """Name, description, collection, folder and expected status of a request being saved.
+
+    The collection box is editable: a name that is no collection yet is a new collection,
+    created when the request is saved (``new_collection_name``); a note says so.
+    """
 
     def __init__(
         self,
@@ -68,10 +79,22 @@ class SaveRequestDialog(QDialog):
         self.description_edit.setTabChangesFocus(True)  # Tab leaves the box, as in a form
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.collection_combo = QComboBox()
+        self.collection_combo.setEditable(True)
+        self.collection_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.collection_combo.setToolTip("Pick a collection or type a name for a new one")
         for candidate in stores:
             self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
         if not stores:
-            self.collection_combo.addItem(f"{DEFAULT_COLLECTION} (new)", "")
+            self.collection_combo.setEditText(DEFAULT_COLLECTION)
+        completer = self.collection_combo.completer()
+        if completer is not None:
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        collection_edit = self.collection_combo.lineEdit()
+        if collection_edit is not None:
+            collection_edit.setAccessibleName("Collection")  # what a screen reader says inside
+        self.new_note = QLabel()
+        self.new_note.setWordWrap(True)
+        self.new_note.setEnabled(False)  # a quiet note, not a warning
         self.folder_combo = QComboBox()
         self.folder_combo.setEditable(True)
         folder_edit = self.folder_combo.lineEdit()
@@ -94,6 +117,7 @@ class SaveRequestDialog(QDialog):
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Description:", self.description_edit)
         form.addRow("&Collection:", self.collection_combo)
+        form.addRow("", self.new_note)
         form.addRow("&Folder:", self.folder_combo)
         form.addRow("&Expected status:", self.status_spin)
         form.addRow("", self.pin_check)
@@ -106,29 +130,52 @@ class SaveRequestDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        self.collection_combo.currentIndexChanged.connect(self._fill_folders)
+        self.collection_combo.currentTextChanged.connect(self._on_collection_text)
         self.name_edit.textChanged.connect(self._update_ok)
         if store is not None and store in stores:
             self.collection_combo.setCurrentIndex(stores.index(store))
+        self._shown_store: CollectionStore | None = None
+        self._on_collection_text()
         self._fill_folders()
         self.folder_combo.setCurrentText(folder or TOP_LEVEL)
         self._update_ok()
         self.resize(460, self.sizeHint().height())
 
+    def _on_collection_text(self, _text: str = "") -> None:
+        new = self.new_collection_name()
+        self.new_note.setText(f"A new collection '{new}' will be created." if new else "")
+        self.new_note.setVisible(bool(new))
+        if self.chosen_store() is not self._shown_store:
+            self._fill_folders()
+        self._update_ok()
+
     def _fill_folders(self) -> None:
+        keep = self.folder_combo.currentText()
+        store = self.chosen_store()
+        self._shown_store = store
         self.folder_combo.clear()
         self.folder_combo.addItem(TOP_LEVEL)
-        store = self.chosen_store()
         if store is not None:
             self.folder_combo.addItems(store.collection.folder_names())
+        self.folder_combo.setCurrentText(keep or TOP_LEVEL)
 
     def _update_ok(self) -> None:
         button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        button.setEnabled(bool(self.name_edit.text().strip()))
+        button.setEnabled(
+            bool(self.name_edit.text().strip())
+            and bool(self.collection_combo.currentText().strip())
+        )
 
     def chosen_store(self) -> CollectionStore | None:
-        index = self.collection_combo.currentIndex()
-        return self.stores[index] if 0 <= index < len(self.stores) else None
+        """The existing collection named in the box (any case), or ``None`` for a new one."""
+        wanted = self.collection_combo.currentText().strip().casefold()
+        return next((s for s in self.stores if s.collection.name.casefold() == wanted), None)
+
+    def new_collection_name(self) -> str:
+        """The collection to create for this request: ``""`` when the box names one that
+        exists."""
+        text = self.collection_combo.currentText().strip()
+        return "" if not text or self.chosen_store() is not None else text
 
     def folder(self) -> str:
         text = self.folder_combo.currentText().strip()
@@ -139,10 +186,62 @@ class SaveRequestDialog(QDialog):
         return None if value < 100 else value
 
 
+class _ValueDelegate(QStyledItemDelegate):
+    """The Value column: a secret row's value is typed masked (with a show toggle) and reads
+    as a mask once entered; a plain value edits and reads as it is."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def _secret(self, row: int) -> bool:
+        check = self._table.item(row, 2)
+        return check is not None and check.checkState() == Qt.CheckState.Checked
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit) and self._secret(index.row()):
+            mask_secret_entry(editor)
+        return editor
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if option.text and self._secret(index.row()):
+            option.text = DOTS
+
+
+class _SecretBoxDelegate(QStyledItemDelegate):
+    """The Secret column's check box, outlined so it shows on a dark table too.
+
+    Fusion outlines an item view's check box in a shade of the palette's Window colour; on the
+    dark theme that shade is the table's own colour, and an unchecked box disappears.
+    """
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if is_dark():
+            palette = option.palette
+            palette.setColor(
+                QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.PlaceholderText)
+            )
+            option.palette = palette
+
+
 class EnvironmentsDialog(QDialog):
     """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
 
-    A secret's value is never shown; leaving its cell empty keeps the stored value.
+    A secret's value is never shown; leaving its cell empty keeps the stored value. Enter
+    (outside a cell being edited) applies; closing, or switching to another environment, with
+    values typed but not applied asks first, so typing is never lost silently.
     """
 
     def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
@@ -165,6 +264,8 @@ class EnvironmentsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(1, _ValueDelegate(self.table))
+        self.table.setItemDelegateForColumn(2, _SecretBoxDelegate(self.table))
         self.table.setAccessibleName("Variables")
         self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.add_var = QPushButton("Add variable")
@@ -186,9 +287,9 @@ class EnvironmentsDialog(QDialog):
         )
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.clicked.connect(self.apply)
-        self.apply_button.setDefault(True)
-        for button in (self.add_var, self.remove_var):
-            button.setAutoDefault(False)
+        close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        for button in (self.add_var, self.remove_var, close_button):
+            button.setAutoDefault(False)  # Enter after a cell edit applies, never closes
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -197,15 +298,21 @@ class EnvironmentsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Only once the button is inside the dialog does Qt record it as the dialog's default.
+        self.apply_button.setDefault(True)
         self.resize(560, 380)
 
-        self.env_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.env_combo.currentIndexChanged.connect(self._on_env_chosen)
         self.add_env.clicked.connect(self._add_environment)
         self.rename_env.clicked.connect(self._rename_environment)
         self.delete_env.clicked.connect(self._delete_environment)
-        self.add_var.clicked.connect(lambda: self.add_row("", "", secret=False))
+        self.add_var.clicked.connect(self._add_variable)
         self.remove_var.clicked.connect(self._remove_row)
+        self.table.itemChanged.connect(self._on_item_changed)
         self._removed: list[str] = []
+        self._shown: str | None = None  # the environment the table holds
+        self._filling = False
+        self._dirty = False  # typed (or removed) but not applied
         self._refill_envs()
 
     def current(self) -> str | None:
@@ -222,10 +329,23 @@ class EnvironmentsDialog(QDialog):
         self.env_combo.blockSignals(False)
         self._fill()
 
+    def has_changes(self) -> bool:
+        """Whether the table holds values typed (or rows removed) and not applied yet."""
+        return self._dirty
+
     def _fill(self) -> None:
+        self._filling = True
+        try:
+            self._fill_table()
+        finally:
+            self._filling = False
+        self._dirty = False
+
+    def _fill_table(self) -> None:
         self.table.setRowCount(0)
         self._removed = []
         name = self.current()
+        self._shown = name
         for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
             widget.setEnabled(name is not None)
         self.apply_button.setEnabled(name is not None)
@@ -260,6 +380,16 @@ class EnvironmentsDialog(QDialog):
         self.table.setItem(row, 2, check)
         return row
 
+    def _add_variable(self) -> None:
+        self.add_row("", "", secret=False)
+        self._dirty = True
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 2:
+            self.table.viewport().update()  # the value masks (or unmasks) with the box
+        if not self._filling:
+            self._dirty = True
+
     def _remove_row(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
@@ -267,11 +397,12 @@ class EnvironmentsDialog(QDialog):
             if item is not None and item.text().strip():
                 self._removed.append(item.text().strip())
             self.table.removeRow(row)
+            self._dirty = True
 
     def apply(self) -> bool:
         """Write the table to the collection (and secret values to the keyring)."""
-        name = self.current()
-        if name is None:
+        name = self._shown
+        if name is None or name not in self.store.collection.environments:
             return False
         self.error.clear()
         try:
@@ -295,7 +426,37 @@ class EnvironmentsDialog(QDialog):
         self._fill()
         return True
 
+    def _settle(self) -> bool:
+        """Before the table is refilled or the dialog closes: offer to apply typed values.
+        ``False`` means stay (the user cancelled, or applying failed)."""
+        if not self._dirty or self._shown is None:
+            return True
+        return settle_changes(
+            self,
+            "Unapplied changes",
+            f"Apply the changes to the environment '{self._shown}'?",
+            self.apply,
+            keep_button=QMessageBox.StandardButton.Apply,
+        )
+
+    def _on_env_chosen(self, _index: int) -> None:
+        if self.env_combo.currentText() == self._shown:
+            return
+        if not self._settle():
+            self.env_combo.blockSignals(True)
+            self.env_combo.setCurrentIndex(max(self.env_combo.findText(self._shown or ""), 0))
+            self.env_combo.blockSignals(False)
+            return
+        self._fill()
+
+    def reject(self) -> None:
+        """Close (Esc, Close, the window's X), offering to apply typed values first."""
+        if self._settle():
+            super().reject()
+
     def _add_environment(self) -> None:
+        if not self._settle():
+            return
         name = ask_name(self, "New environment", "Name (e.g. staging):")
         if name:
             self._try(lambda: self.store.set_environment(Environment(name)))
@@ -303,7 +464,7 @@ class EnvironmentsDialog(QDialog):
 
     def _rename_environment(self) -> None:
         old = self.current()
-        if old is None:
+        if old is None or not self._settle():
             return
         new = ask_name(self, "Rename environment", "New name:", text=old)
         if new and new != old:
@@ -312,7 +473,12 @@ class EnvironmentsDialog(QDialog):
 
     def _delete_environment(self) -> None:
         name = self.current()
-        if name is not None:
+        if name is not None and confirm_destructive(
+            self,
+            "Delete environment",
+            f"Delete the environment '{name}' with its variables, and its secret values from "
+            "this machine's keyring? This cannot be undone.",
+        ):
             self._try(lambda: self.store.delete_environment(name))
             self._refill_envs()
 

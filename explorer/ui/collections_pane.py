@@ -66,6 +66,9 @@ _Deleted = TypeVar("_Deleted")
 NO_ENVIRONMENT = "No environment"
 FOLDERS_SETTING = "collection_folders"
 ENVIRONMENT_SETTING = "active_environment"
+# The collection that environment belongs to (its folder), so a restart with several
+# collections and nothing selected still knows where the active environment comes from.
+ENVIRONMENT_COLLECTION_SETTING = "active_environment_collection"
 POLL_MS = 2000
 # Warning banners above the tree: amber for notices, red for files that could not be loaded.
 NOTICE_RGB = "191, 135, 0"
@@ -199,7 +202,7 @@ class CollectionsPane(QWidget):
         self.env_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.env_combo.setMinimumContentsLength(8)
+        self.env_combo.setMinimumContentsLength(4)  # a narrow pane cuts the name, not the window
         self.env_combo.currentIndexChanged.connect(self._on_env_changed)
         env_label = QLabel("&Env:")
         env_label.setBuddy(self.env_combo)
@@ -414,6 +417,10 @@ class CollectionsPane(QWidget):
             return target.store
         if self.open_store is not None:
             return self.open_store
+        remembered = self.settings.get(ENVIRONMENT_COLLECTION_SETTING) if self.settings else None
+        for store in self.stores:
+            if isinstance(remembered, str) and str(store.root) == remembered:
+                return store
         return self.stores[0] if len(self.stores) == 1 else None
 
     def _on_activated(self, index: QModelIndex) -> None:
@@ -432,6 +439,16 @@ class CollectionsPane(QWidget):
         self.dirty = False
         self._rebuild(select=saved.path)
         self.open_request.emit(saved)
+
+    def detach(self) -> None:
+        """The editor holds something else now (a new request, a history entry, a pasted
+        curl): no saved request is open, so Ctrl+S asks where to save instead of
+        overwriting the one opened before."""
+        if self.open_saved is None and not self.dirty:
+            return
+        self.open_store, self.open_saved = None, None
+        self.dirty = False
+        self._rebuild()
 
     def mark_dirty(self, dirty: bool) -> None:
         """The editor's content differs (or not) from the open saved request."""
@@ -470,7 +487,7 @@ class CollectionsPane(QWidget):
         store = self.current_store()
         names = sorted(store.collection.environments) if store else []
         wanted = self.env_combo.currentText()
-        if wanted == NO_ENVIRONMENT and self.settings is not None:
+        if wanted in ("", NO_ENVIRONMENT) and self.settings is not None:  # "": at start-up
             remembered = self.settings.get(ENVIRONMENT_SETTING)
             wanted = remembered if isinstance(remembered, str) else wanted
         self.env_combo.blockSignals(True)
@@ -487,6 +504,8 @@ class CollectionsPane(QWidget):
         name = self.active_environment_name()
         if self.settings is not None:
             self.settings.set(ENVIRONMENT_SETTING, name)
+            store = self.current_store()
+            self.settings.set(ENVIRONMENT_COLLECTION_SETTING, str(store.root) if store else None)
         self.environment_changed.emit(name)
 
     def active_environment_name(self) -> str:
@@ -625,11 +644,16 @@ class CollectionsPane(QWidget):
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        store = dialog.chosen_store()
+        if dialog.new_collection_name():
+            store = self.new_collection(dialog.new_collection_name())
+            if store is None:
+                return None  # the notice says why it could not be created
         return self.save_new(
             request,
             name=dialog.name_edit.text(),
             description=dialog.description_edit.toPlainText(),
-            store=dialog.chosen_store(),
+            store=store,
             folder=dialog.folder(),
             expected_status=dialog.expected_status(),
             keep_base_url=dialog.pin_check.isVisible() and dialog.pin_check.isChecked(),

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.exchange import Failure
-from explorer.core.response import RpcResponse, status_meaning
+from explorer.core.response import RpcResponse, explain_status
 from explorer.ui.accessibility import announce
+from explorer.ui.flow_layout import FlowLayout
 
 # A title per transport failure kind (the class names in explorer.core.errors).
 FAILURE_TITLES = {
@@ -66,6 +67,7 @@ class ErrorPanel(QFrame):
         self.setObjectName("errorPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._deadline: float | None = None
+        self._live = False  # the exchange shown was just sent (see ``show_response``)
 
         self.title_label = QLabel()
         self.title_label.setObjectName("errorTitle")
@@ -74,6 +76,7 @@ class ErrorPanel(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title_label.setFont(font)
         self.title_label.setWordWrap(True)
+        _shrinkable(self.title_label)
         self.message_label = self._text_label()
         self.meaning_label = self._text_label()
         self.details_label = self._text_label()
@@ -87,12 +90,15 @@ class ErrorPanel(QFrame):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.provider_table.setWordWrap(False)
+        self.provider_table.horizontalScrollBar().rangeChanged.connect(self._fit_provider_table)
         self.provider_table.setAccessibleName("Provider errors")
         self.provider_table.setAccessibleDescription(
             "What the provider itself answered: status, URL and raw error, one row each"
         )
         self.provider_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.provider_caption = QLabel("Provider errors (what the provider itself answered):")
+        self.provider_caption.setWordWrap(True)
+        _shrinkable(self.provider_caption)
 
         self.countdown_label = QLabel()
         self.retry_button = QPushButton("Re&try")
@@ -105,9 +111,8 @@ class ErrorPanel(QFrame):
         self.auto_retry_check.toggled.connect(self.auto_retry_changed)
         self.profiles_button = QPushButton("Check the API &key…")
         self.profiles_button.clicked.connect(self.manage_profiles_requested)
-        actions = QHBoxLayout()
+        actions = FlowLayout(align_right=True)  # wraps rather than widening the window
         actions.addWidget(self.countdown_label)
-        actions.addStretch(1)
         actions.addWidget(self.auto_retry_check)
         actions.addWidget(self.profiles_button)
         actions.addWidget(self.retry_button)
@@ -130,8 +135,9 @@ class ErrorPanel(QFrame):
     def _text_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)  # a word longer than the line still wraps
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
+        return _shrinkable(label)
 
     def tab_chain(self) -> list[QWidget]:
         """The panel's controls in reading order, for Tab."""
@@ -141,6 +147,7 @@ class ErrorPanel(QFrame):
     def clear(self) -> None:
         self._timer.stop()
         self._deadline = None
+        self._live = False
         for label in (self.title_label, self.message_label, self.meaning_label):
             label.clear()
         self.details_label.clear()
@@ -155,16 +162,27 @@ class ErrorPanel(QFrame):
     def set_auto_retry(self, on: bool) -> None:
         self.auto_retry_check.setChecked(on)
 
-    def show_response(self, response: RpcResponse) -> None:
-        """Explain an error status (4xx/5xx)."""
+    def show_response(
+        self, response: RpcResponse, *, live: bool = True, waited: float = 0.0
+    ) -> None:
+        """Explain an error status (4xx/5xx).
+
+        Args:
+            response: the error response.
+            live: the user just sent it and it is on screen: only then may the end of a
+                ``Retry-After`` wait retry by itself. An exchange re-opened from the history
+                never sends on its own; its Retry button stays the user's choice.
+            waited: seconds since the response arrived, taken off its ``Retry-After`` wait.
+        """
         self.clear()
+        self._live = live
         error = response.error
         self.title_label.setText(f"{response.status} {response.reason}".strip())
         message = error.message if error and error.message else ""
         self.message_label.setText(
             f"<b>StackOne says:</b> {escape(message)}" if message else "StackOne sent no message."
         )
-        self.meaning_label.setText(status_meaning(response.status))
+        self.meaning_label.setText(escape(explain_status(response), quote=False))
         details = []
         if error and error.error_code:
             details.append(f"Error code: <code>{escape(error.error_code)}</code>")
@@ -174,7 +192,7 @@ class ErrorPanel(QFrame):
             )
         if error and error.timestamp:
             details.append(f"At: {escape(error.timestamp)}")
-        self.details_label.setText(" &nbsp;·&nbsp; ".join(details))
+        self.details_label.setText(" · ".join(details))
         self.details_label.setVisible(bool(details))
         if error and error.provider_errors:
             self.provider_table.setRowCount(len(error.provider_errors))
@@ -186,17 +204,27 @@ class ErrorPanel(QFrame):
                     cell.setToolTip(text)
                     self.provider_table.setItem(row, column, cell)
             self.provider_table.resizeColumnToContents(1)
-            rows = min(len(error.provider_errors), 4)
-            height = self.provider_table.horizontalHeader().height() + 4
-            height += sum(self.provider_table.rowHeight(r) for r in range(rows))
-            self.provider_table.setFixedHeight(height)
+            self._fit_provider_table()
             self.provider_caption.show()
             self.provider_table.show()
         if response.status == 401:
             self.profiles_button.show()
         if response.status in RETRY_STATUSES:
             wait = response.retry_after if response.retry_after is not None else DEFAULT_RETRY_AFTER
-            self._start_countdown(wait)
+            self._start_countdown(max(0.0, wait - max(0.0, waited)))
+
+    def _fit_provider_table(self, *_range: int) -> None:
+        """Up to four rows tall, plus the horizontal scroll bar while one is needed (a long
+        URL in a narrow pane), so the bar never covers the only row."""
+        table = self.provider_table
+        rows = min(table.rowCount(), 4)
+        height = table.horizontalHeader().height() + 4
+        height += sum(table.rowHeight(r) for r in range(rows))
+        bar = table.horizontalScrollBar()
+        if bar.maximum() > 0:
+            height += bar.sizeHint().height()
+        if table.height() != height:
+            table.setFixedHeight(height)
 
     def show_failure(self, failure: Failure, base_url: str) -> None:
         """Explain why no response arrived; the message already names the base URL."""
@@ -219,7 +247,7 @@ class ErrorPanel(QFrame):
     def _start_countdown(self, seconds: float) -> None:
         self._deadline = time.monotonic() + seconds
         self.retry_button.show()
-        self.auto_retry_check.show()
+        self.auto_retry_check.setVisible(self._live)
         self._tick()
         if self._deadline is not None:
             self._timer.start()
@@ -238,6 +266,15 @@ class ErrorPanel(QFrame):
         self.countdown_label.setText("The wait is over: you can retry now.")
         self.retry_button.setEnabled(True)
         announce(self, self.countdown_label.text())
-        if self.auto_retry_check.isChecked():
+        if self._live and self.auto_retry_check.isChecked():
             self.countdown_label.setText("Retrying automatically…")
             self.auto_retry_requested.emit()
+
+
+def _shrinkable(label: QLabel) -> QLabel:
+    """Let a word-wrapped label take any width: a long message or URL wraps inside the panel
+    instead of setting the window's minimum width (its height still follows its width)."""
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    label.setSizePolicy(policy)
+    return label

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -50,6 +49,8 @@ from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
 from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.accessibility import name_clear_button
+from explorer.ui.confirm import confirm_destructive
+from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
 from explorer.ui.history_writer import HistoryWriter
 
@@ -223,7 +224,7 @@ class HistoryPane(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(3)  # a narrow pane cuts the text, not the window
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             combo.currentIndexChanged.connect(self._on_filter_changed)
 
@@ -298,7 +299,7 @@ class HistoryPane(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
         buttons.setSpacing(4)
         self._buttons: list[QWidget] = []
         for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
@@ -314,7 +315,6 @@ class HistoryPane(QWidget):
         self.save_button = button
         self.save_button.setMenu(save_menu)
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        buttons.addStretch(1)
         buttons.addWidget(self.count_label)
 
         # Each filter box has a label (its buddy), so a screen reader says "Status: 2xx",
@@ -501,14 +501,12 @@ class HistoryPane(QWidget):
         entries = self.selected_entries()
         if not entries:
             return
-        if len(entries) > 1:
-            answer = QMessageBox.question(
-                self,
-                "Delete history entries",
-                f"Delete {len(entries)} selected entries? This cannot be undone.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if len(entries) > 1 and not confirm_destructive(
+            self,
+            "Delete history entries",
+            f"Delete {len(entries)} selected entries? This cannot be undone.",
+        ):
+            return
         # Keep the user's place: select what now sits where the first deleted row was.
         first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
         try:
@@ -530,12 +528,11 @@ class HistoryPane(QWidget):
         count = self.model.total()
         if not count:
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Clear history",
             f"Delete all {count} history entries? This cannot be undone.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.store.clear()

@@ -229,8 +229,12 @@ class MainWindow(QMainWindow):
         self.outer_splitter.setObjectName("outerSplitter")
         self.outer_splitter.addWidget(self.side_tabs)
         self.outer_splitter.addWidget(self.inner_splitter)
-        self.outer_splitter.setStretchFactor(0, 0)
-        self.outer_splitter.setStretchFactor(1, 1)
+        # A smaller window (or a layout saved on a bigger screen) shrinks the history too, not
+        # only the response: the editor keeps its width and the response stays readable.
+        self.outer_splitter.setStretchFactor(0, 1)
+        self.outer_splitter.setStretchFactor(1, 4)
+        self.inner_splitter.setStretchFactor(0, 1)
+        self.inner_splitter.setStretchFactor(1, 1)
         self.outer_splitter.setSizes([300, 1100])
         self.inner_splitter.setSizes([520, 580])
 
@@ -256,6 +260,15 @@ class MainWindow(QMainWindow):
         problems = [p for p in startup_problems if p]
         if problems:
             self.banner.show_message(" ".join(problems))
+        elif not self.profiles.list():
+            self.banner.show_message(
+                "Welcome! To call your StackOne project, add a profile: a name, the base URL "
+                "and an API key (kept in the OS keyring). To try the explorer first without "
+                "one, start it with --demo: a built-in demo server answers, nothing leaves "
+                "this machine.",
+                "Add a profile…",
+                self.manage_profiles,
+            )
         self._set_tab_order()
         self.focus_ring = FocusRing(self)
         # The status bar draws its messages; a screen reader hears them only as announcements.
@@ -583,7 +596,12 @@ class MainWindow(QMainWindow):
         return self._send(request, profile.name)
 
     def auto_retry(self) -> bool:
-        """The Retry-After wait ended with automatic retry on: retry, a few times at most."""
+        """The Retry-After wait ended with automatic retry on: retry, a few times at most.
+
+        Only the exchange just sent, while it is on screen: browsing the history never sends.
+        """
+        if self.response_view.exchange is not self._last_sent or self._last_sent is None:
+            return False
         if self._auto_retries >= MAX_AUTO_RETRIES:
             self.statusBar().showMessage(
                 f"Stopped retrying automatically after {MAX_AUTO_RETRIES} attempts; "
@@ -646,7 +664,8 @@ class MainWindow(QMainWindow):
         announce(self, f"Sending {request.action}…")
         self.editor.set_in_flight(True)
         self.cancel_action.setEnabled(True)
-        self.send_action.setEnabled(False)
+        # Send stays enabled: Ctrl+Enter (or Send) now only says why nothing more is sent.
+        self.send_action.setToolTip("A request is in flight: Esc cancels it")
         self.response_view.show_in_flight(request.action)
         self.elapsed_label.setText("0.0 s")
 
@@ -659,7 +678,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self._on_validity_changed(self.editor.issues())
         self.elapsed_label.setText("")
-        self.response_view.show_exchange(exchange)
+        self.response_view.show_exchange(exchange, live=True)
         self._last_sent = exchange
         # Written on the history's own thread (a big body must not freeze the window).
         self.history_pane.add(exchange, self._pending_secrets)
@@ -672,7 +691,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exchange.failure.message, 8000)
 
     def _on_validity_changed(self, issues: list[Any]) -> None:
-        self.send_action.setEnabled(not issues and not self.runner.in_flight)
+        # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
+        self.send_action.setEnabled(not issues)
+        if self.runner.in_flight and not issues:
+            self.send_action.setToolTip("A request is in flight: Esc cancels it")
+            return
         self.send_action.setToolTip(
             "Send the request (Ctrl+Enter)" if not issues else describe_issue(issues[0])
         )
@@ -692,14 +715,21 @@ class MainWindow(QMainWindow):
         )
 
     def new_request(self) -> None:
+        """A new, unsaved request: tied to no saved one, so Ctrl+S asks where to save it."""
         self.editor.clear()
+        self._detach_saved()
         self.editor.action_edit.setFocus()
+
+    def _detach_saved(self) -> None:
+        if self.collections_pane is not None:
+            self.collections_pane.detach()
 
     def open_in_editor(self, request: RpcRequest) -> None:
         """Replay from history: the request's fields, the current profile's base URL."""
         profile = self.current_profile()
         self.editor.load_request(request)
         self.editor.set_base_url(profile.base_url if profile else request.base_url)
+        self._detach_saved()
         self.editor.action_edit.setFocus()
         self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
 
@@ -893,6 +923,7 @@ class MainWindow(QMainWindow):
         self.editor.load_request(imported.request)
         if profile is not None:
             self.editor.set_base_url(profile.base_url)
+        self._detach_saved()
         notes = list(imported.warnings)
         if profile is not None and imported.request.base_url.rstrip("/") != profile.base_url.rstrip(
             "/"
@@ -964,7 +995,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self._first_size()
         state = _decode(self.settings.get("window_state"))
         if state is not None:
             self.restoreState(state)
@@ -998,6 +1029,19 @@ class MainWindow(QMainWindow):
         drafts = self.settings.get("last_request_drafts")
         if isinstance(drafts, dict):
             self.editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})
+
+    def _first_size(self) -> None:
+        """1400x860, or the screen's free area if smaller (a 1024x700 laptop), with the
+        panes in proportion: history a fifth, editor and response sharing the rest."""
+        width, height = 1400, 860
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+        side = max(220, min(320, round(width * 0.215)))
+        self.outer_splitter.setSizes([side, width - side])
+        self.inner_splitter.setSizes([(width - side) // 2, (width - side) // 2])
 
     def save_state(self) -> None:
         """Remember geometry, splitters and the request being edited (never a key)."""

@@ -33,6 +33,8 @@ from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.core.secrets import key_hint
 from explorer.store.credentials import KeyringUnavailable, move_secret
 from explorer.store.profiles import Profile
+from explorer.ui.confirm import confirm_destructive, settle_changes
+from explorer.ui.secret_entry import mask_secret_entry
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -141,11 +143,11 @@ class ProfilesDialog(QDialog):
         status_row.addWidget(self.delete_key_button)
 
         self.key_edit = QLineEdit(self.key_group)
-        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_reveal = mask_secret_entry(self.key_edit)  # masked, with a show toggle
         self.key_edit.setPlaceholderText("Paste the API key")
         self.key_edit.setAccessibleName("API key")
         self.key_edit.textChanged.connect(self._on_form_changed)
-        self.key_edit.returnPressed.connect(self.set_key)
+        # Enter here, as in every field, is the dialog's default button: Save (key included).
         self.set_key_button = QPushButton("Set key", self.key_group)
         self.set_key_button.clicked.connect(self.set_key)
         entry_row = QHBoxLayout()
@@ -180,9 +182,13 @@ class ProfilesDialog(QDialog):
         key_layout.addLayout(memory_row)
 
         self.save_button = QPushButton("Save changes", self)
-        self.save_button.setDefault(False)
-        self.save_button.setAutoDefault(False)
+        # Enter in any field saves (the profile and a typed key) and the dialog stays open.
+        # Without a default of its own, Qt would make the first button in the focus chain the
+        # default, and Enter would press "Delete key…" or "New".
+        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_current)
+        for button in (self.delete_button, self.delete_key_button, self.memory_button):
+            button.setAutoDefault(False)  # Enter never destroys; Space still presses them
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
@@ -299,13 +305,12 @@ class ProfilesDialog(QDialog):
         name = self._current
         if name is None:
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Delete API key",
             f"Delete the API key of profile '{name}'? Requests with this profile will need a"
             " key again.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         self.session_keys.delete(name)
         try:
@@ -323,12 +328,11 @@ class ProfilesDialog(QDialog):
         if name is None:
             self.start_new()
             return
-        answer = QMessageBox.question(
+        if not confirm_destructive(
             self,
             "Delete profile",
             f"Delete profile '{name}' and its API key? This cannot be undone.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         note = ""
         self.session_keys.delete(name)
@@ -391,6 +395,7 @@ class ProfilesDialog(QDialog):
     def _clear_key_field(self) -> None:
         # setText (unlike typing) also drops the undo history, so the key is gone for good.
         self.key_edit.setText("")
+        self.key_reveal.setChecked(False)  # the next key is typed masked again
 
     # -- form state --------------------------------------------------------------------------
     def _fill_list(self, select: str | None = None) -> None:
@@ -471,18 +476,9 @@ class ProfilesDialog(QDialog):
             return True
         if self._current is None and not any(self._form_values()[::2]) and not self.key_edit.text():
             return True  # an untouched new form
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "Save the changes to this profile first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
+        return settle_changes(
+            self, "Unsaved changes", "Save the changes to this profile first?", self.save_current
         )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_current()
-        return answer == QMessageBox.StandardButton.Discard
 
     def _problems(self) -> list[str]:
         name, base_url, account_id = self._form_values()
@@ -527,10 +523,15 @@ class ProfilesDialog(QDialog):
         """Show whether a key exists (masked), and where it lives."""
         name = self._current
         has_key = False
+        self.location_label.setText(f"Stored in: {self.credentials.location()}")
         if name is None:
             text = "Enter the key now; it is stored when the profile is added."
         elif (session := self.session_keys.get(name)) is not None:
             text = f"Key {key_hint(session)}, kept in memory for this run only"
+            # Where this key is, not where keys usually go: it is in no keyring.
+            self.location_label.setText(
+                "Kept in memory for this run only: never written to disk or to the keyring."
+            )
             has_key = True
         elif not check_keyring:
             text = "Not stored: the keyring is unavailable"

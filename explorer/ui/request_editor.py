@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QStringListModel, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,7 +46,9 @@ from explorer.core.request import (
     validate,
 )
 from explorer.ui.accessibility import name_clear_button, tab_chain
+from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.json_editor import JsonEditor
+from explorer.ui.theme import is_dark, status_colour
 
 # How each field is named to the user in messages.
 FIELD_LABELS = {
@@ -80,6 +82,13 @@ _DEFENDER_FLAGS = (
 )
 
 
+# A field narrower than this text puts the form's labels above the fields (so it reads whole).
+TYPICAL_VALUE = "greenhouse_create_candidate"
+
+# The fields a request cannot go without, and the line edit of each.
+_REQUIRED = {"action": "action_edit", "account_id": "account_edit"}
+
+
 def describe_issue(issue: Issue) -> str:
     """One issue in words, with the field's label and, for JSON, where the problem is."""
     where = f" (line {issue.line}, column {issue.column})" if issue.line else ""
@@ -109,12 +118,15 @@ class RequestEditor(QWidget):
     Signals:
         validity_changed(list): the current ``Issue`` list whenever it changes (empty = valid).
         changed(): any field was edited (collections use it to mark the request dirty).
+        loaded(): a whole request was loaded (``load_request``): edits of the previous one,
+            and anything that would undo them, no longer apply.
         send_requested(): the user pressed Send (only emitted while valid and idle).
         cancel_requested(): the user pressed the button while a request was in flight.
     """
 
     validity_changed = Signal(list)
     changed = Signal()
+    loaded = Signal()
     send_requested = Signal()
     cancel_requested = Signal()
 
@@ -125,6 +137,7 @@ class RequestEditor(QWidget):
         self._issues: list[Issue] = []
         self._in_flight = False
         self._loading = False
+        self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
 
         # -- the target line: where this goes, and the Send button ------------------------
         self.url_label = QLabel()
@@ -135,10 +148,9 @@ class RequestEditor(QWidget):
         self.send_button.setMinimumWidth(96)
         self.send_button.clicked.connect(self._on_send_clicked)
         self.send_button.setAccessibleDescription("Send the request (Ctrl+Enter)")
-        self.reason_label = QLabel()
+        # One line, kept while hidden: a message appearing must not move the form.
+        self.reason_label = ElidedLabel()
         self.reason_label.setObjectName("sendBlockedReason")
-        self.reason_label.setWordWrap(True)
-        self.reason_label.setStyleSheet("color: #d1242f;")
 
         # -- identity fields ------------------------------------------------------------
         self.action_edit = QLineEdit()
@@ -162,12 +174,24 @@ class RequestEditor(QWidget):
             (self.connector_profile_edit, "connector profile id"),
         ):
             name_clear_button(edit, f"Clear the {what}")
-        self._field_errors = {
-            name: self._error_label() for name in ("action", "account_id", "connector_profile_id")
-        }
+        # A problem with a field shows as a warning sign inside it (its tooltip says what),
+        # not as a line under it that would push the fields below down.
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.field_warnings: dict[str, QAction] = {}
+        for name, edit in (
+            ("action", self.action_edit),
+            ("account_id", self.account_edit),
+            ("connector_profile_id", self.connector_profile_edit),
+        ):
+            # Created with its text: the sign's button is named after it for screen readers.
+            sign = QAction(warning, f"{FIELD_LABELS[name]}: no problem", edit)
+            edit.addAction(sign, QLineEdit.ActionPosition.TrailingPosition)
+            sign.setVisible(False)
+            self.field_warnings[name] = sign
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form  # its labels go above the fields when the editor is narrow
         # Rows and columns are public so add-ons (discovery's "Pick…") can sit beside a field.
         self.field_rows: dict[str, QHBoxLayout] = {}
         self.field_columns: dict[str, QVBoxLayout] = {}
@@ -184,7 +208,6 @@ class RequestEditor(QWidget):
             row.setSpacing(4)
             row.addWidget(edit, 1)
             column.addLayout(row)
-            column.addWidget(self._field_errors[name])
             form.addRow(label, column)
             self.field_rows[name] = row
             self.field_columns[name] = column
@@ -228,18 +251,23 @@ class RequestEditor(QWidget):
         self.options_row = options  # add-ons (discovery's agent view) sit at its right end
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
-        grid = QGridLayout(self.defender_box)
+        self.defender_grid = QGridLayout(self.defender_box)
         self.defender_combos: dict[str, TriStateCombo] = {}
-        for index, (flag, text) in enumerate(_DEFENDER_FLAGS):
+        self._defender_pairs: list[tuple[QLabel, TriStateCombo]] = []
+        for flag, text in _DEFENDER_FLAGS:
             combo = TriStateCombo()
             combo.setAccessibleName(text)
             label = QLabel(text)
             label.setBuddy(combo)
-            grid.addWidget(label, index // 2, (index % 2) * 2)
-            grid.addWidget(combo, index // 2, (index % 2) * 2 + 1)
             self.defender_combos[flag] = combo
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+            self._defender_pairs.append((label, combo))
+        # Two label/choice pairs a row; in a narrow editor each label goes above its choice,
+        # so "Project default" still reads whole. The box's minimum is the narrow one.
+        self._defender_narrow: bool | None = None
+        self._arrange_defender(narrow=True)
+        self.defender_box.setMinimumWidth(self.defender_box.minimumSizeHint().width())
+        self._arrange_defender(narrow=False)
+        self._defender_wide_width = self.defender_box.minimumSizeHint().width()
 
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setText("Advan&ced options")
@@ -283,6 +311,10 @@ class RequestEditor(QWidget):
 
         for edit in (self.action_edit, self.account_edit, self.connector_profile_edit):
             edit.textChanged.connect(self._on_edited)
+        for name, attribute in _REQUIRED.items():
+            getattr(self, attribute).textEdited.connect(
+                lambda _text, n=name: self._touch(n)  # typed, not set by code
+            )
         for editor in self.json_editors.values():
             editor.textChanged.connect(self._on_edited)
         for check in (self.sync_check, self.debug_check):
@@ -294,6 +326,55 @@ class RequestEditor(QWidget):
         self._set_tab_order()
         self._update_url()
         self.revalidate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (a small screen, a wide response pane): labels go above their fields and
+        Defender choices, so an id, an action name or "Project default" still reads whole
+        instead of being cut after a few letters."""
+        super().resizeEvent(event)
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        wrap = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if room < self._form_width_beside()
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if self.form.rowWrapPolicy() != wrap:
+            self.form.setRowWrapPolicy(wrap)
+        self._arrange_defender(narrow=room < self._defender_wide_width)
+
+    def _form_width_beside(self) -> int:
+        """The width the form needs with labels beside fields that show ``TYPICAL_VALUE``."""
+        labels = [self.form.labelForField(column) for column in self.field_columns.values()]
+        label_width = max((w.sizeHint().width() for w in labels if w is not None), default=0)
+        extras = 0
+        for row in self.field_rows.values():  # the buttons beside a field ("Pick…")
+            items = [row.itemAt(i) for i in range(1, row.count())]
+            widgets = [item.widget() for item in items if item is not None]
+            extras = max(extras, sum(w.sizeHint().width() for w in widgets if w is not None))
+        field = self.fontMetrics().horizontalAdvance(TYPICAL_VALUE) + 3 * self.action_edit.height()
+        spacing = 3 * max(self.form.horizontalSpacing(), 6)
+        return label_width + extras + field + spacing
+
+    def _arrange_defender(self, *, narrow: bool) -> None:
+        if narrow == self._defender_narrow:
+            return
+        self._defender_narrow = narrow
+        grid = self.defender_grid
+        for index, (label, combo) in enumerate(self._defender_pairs):
+            grid.removeWidget(label)
+            grid.removeWidget(combo)
+            row, column = divmod(index, 2)
+            if narrow:  # the label above its choice, two choices a row
+                grid.addWidget(label, row * 2, column)
+                grid.addWidget(combo, row * 2 + 1, column)
+            else:  # label, choice, label, choice
+                grid.addWidget(label, row, column * 2)
+                grid.addWidget(combo, row, column * 2 + 1)
+        for column in range(4):
+            stretch = (column < 2) if narrow else (column % 2 == 1)
+            grid.setColumnStretch(column, int(stretch))
 
     def _set_tab_order(self) -> None:
         tab_chain(self.tab_chain())
@@ -330,6 +411,7 @@ class RequestEditor(QWidget):
     def load_request(self, request: RpcRequest) -> None:
         """Show ``request`` in the editor. Its base URL is kept as the current target."""
         self._loading = True
+        self._touched.clear()  # a request just loaded has not been typed in
         try:
             for edit, text in (
                 (self.action_edit, request.action),
@@ -361,6 +443,7 @@ class RequestEditor(QWidget):
             self._loading = False
         self.set_base_url(request.base_url)
         self.revalidate()
+        self.loaded.emit()
         self.changed.emit()
 
     def load_drafts(self, drafts: dict[str, str]) -> None:
@@ -495,15 +578,33 @@ class RequestEditor(QWidget):
         issues.extend(validate(request))
         return request, issues
 
+    def _touch(self, name: str) -> None:
+        if name not in self._touched:
+            self._touched.add(name)
+            self.revalidate()
+
+    def _quiet(self, issue: Issue) -> bool:
+        """A required field the user has not typed in yet: Send is blocked, but an empty form
+        (a first start, a new request) is not shouted at."""
+        edit = _REQUIRED.get(issue.field)
+        return (
+            edit is not None
+            and issue.field not in self._touched
+            and not getattr(self, edit).text().strip()
+        )
+
     def _show_issues(self, issues: list[Issue]) -> None:
         by_field: dict[str, list[Issue]] = {}
         for issue in issues:
-            by_field.setdefault(issue.field, []).append(issue)
-        for name, label in self._field_errors.items():
+            if not self._quiet(issue):
+                by_field.setdefault(issue.field, []).append(issue)
+        for name, sign in self.field_warnings.items():
             found = by_field.get(name)
-            # An empty field the user has not touched yet still blocks Send, but is not shouted.
-            label.setText("; ".join(i.message for i in found) if found else "")
-            label.setVisible(bool(found))
+            text = "; ".join(i.message for i in found) if found else ""
+            what = f"{FIELD_LABELS[name]}: {text if found else 'no problem'}"
+            sign.setText(what)  # what a screen reader says for the sign
+            sign.setToolTip(what if found else "")
+            sign.setVisible(bool(found))
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for index, name in enumerate(OBJECT_FIELDS):
             found = by_field.get(name)
@@ -528,8 +629,18 @@ class RequestEditor(QWidget):
                 editor.mark_error(None)
                 self.tabs.setTabIcon(index, QIcon())
                 self.tabs.setTabToolTip(index, "")
-        if issues:
-            self.reason_label.setText("Can't send yet. " + describe_issue(issues[0]))
+        loud = [issue for issue in issues if not self._quiet(issue)]
+        if loud:
+            self.reason_label.setText("Can't send yet. " + describe_issue(loud[0]))
+            palette = QPalette(self.palette())
+            palette.setColor(QPalette.ColorRole.WindowText, status_colour("5xx", is_dark()))
+            self.reason_label.setPalette(palette)
+            self.reason_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        elif issues:
+            # Only empty required fields nobody typed in yet: say what is needed, quietly.
+            self.reason_label.setText("To send: " + "; ".join(describe_issue(i) for i in issues))
+            self.reason_label.setPalette(self.palette())
+            self.reason_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         else:
             self.reason_label.setText("")
         self.reason_label.setVisible(bool(issues))

@@ -48,10 +48,11 @@ from explorer.core.render import (
     json_colours,
     layout_body,
 )
-from explorer.core.response import RpcResponse
+from explorer.core.response import RpcResponse, is_text_type
 from explorer.store.files import write_atomic
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.error_panel import FAILURE_TITLES, ErrorPanel
+from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.json_editor import monospace_font
 from explorer.ui.lines_view import LinesView
 from explorer.ui.theme import status_colour
@@ -248,6 +249,7 @@ class ResponseView(QWidget):
         self._pool = pool or QThreadPool.globalInstance()
         self._dark = False
         self._exchange: Exchange | None = None
+        self._live = False  # the exchange shown is the one just sent (``show_exchange``)
         self._generation = 0
         self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
         # Save number -> (its job's signals, the file, the size), until the write is done.
@@ -258,10 +260,12 @@ class ResponseView(QWidget):
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setEnabled(False)
         self.in_flight_label = QLabel("Sending…")
         self.in_flight_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.in_flight_label.setWordWrap(True)
         cancel = QPushButton("Cancel (Esc)")
         cancel.clicked.connect(self.cancel_requested)
         self.in_flight_cancel = cancel
@@ -293,13 +297,10 @@ class ResponseView(QWidget):
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
-        first = QHBoxLayout()
-        first.addWidget(self.status_label)
-        first.addSpacing(12)
-        first.addWidget(self.time_label)
-        first.addSpacing(12)
-        first.addWidget(self.size_label)
-        first.addStretch(1)
+        first = FlowLayout()  # wraps when narrow instead of widening the pane and window
+        first.setSpacing(12)
+        for label in (self.status_label, self.time_label, self.size_label):
+            first.addWidget(label)
         first.addWidget(self.save_body_button)
         second = QHBoxLayout()
         second.addWidget(self.request_id_label, 1)
@@ -348,6 +349,7 @@ class ResponseView(QWidget):
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.request_view = self._plain_edit()
+        self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # one long line
         self.curl_view = self._plain_edit()
         for view, name, description in (
             (self.pretty_rich, "Response body", "Formatted and highlighted"),
@@ -502,14 +504,18 @@ class ResponseView(QWidget):
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
         if self._exchange is not None:
-            self.show_exchange(self._exchange, keep_tab=True)
+            self.show_exchange(self._exchange, keep_tab=True, live=self._live)
 
     def set_auto_retry(self, on: bool) -> None:
         self.error_panel.set_auto_retry(on)
 
-    def show_exchange(self, exchange: Exchange, *, keep_tab: bool = False) -> None:
-        """Show a finished exchange (a response or a failure)."""
+    def show_exchange(
+        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+    ) -> None:
+        """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
         self._exchange = exchange
+        self._live = live
         self._generation += 1
         response = exchange.response
         self.stack.setCurrentWidget(self._result_page)
@@ -648,7 +654,9 @@ class ResponseView(QWidget):
     def _show_error(self, exchange: Exchange) -> None:
         response = exchange.response
         if response is not None and not response.ok:
-            self.error_panel.show_response(response)
+            self.error_panel.show_response(
+                response, live=self._live, waited=exchange.seconds_since_response()
+            )
             self.error_panel.show()
         elif response is None and exchange.failure is not None:
             self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
@@ -665,17 +673,22 @@ class ResponseView(QWidget):
 
     def _show_body(self, response: RpcResponse) -> None:
         if response.kind == "binary":
+            textual = is_text_type(response.content_type)  # a text file also reads in Raw
             name = response.filename or "(no file name given)"
+            what = "Text file" if textual else "File" if response.filename else "Binary response"
             self.binary_label.setText(
-                f"<b>Binary response</b><br>Type: {escape(response.content_type or 'unknown')}"
+                f"<b>{what}</b><br>Type: {escape(response.content_type or 'unknown')}"
                 f"<br>Size: {human_size(response.size)} ({response.size} bytes)"
                 f"<br>File name: {escape(name)}"
             )
             self.pretty_stack.setCurrentWidget(self.binary_page)
             self._pretty_text = ""
+            readable = textual and response.size <= PLAIN_TEXT_LIMIT
             self._set_raw_plain(
-                f"{human_size(response.size)} of binary data ({response.content_type}). "
-                "Use Save as… on the Pretty tab to keep it."
+                response.text()
+                if readable
+                else f"{human_size(response.size)} of {'text' if textual else 'binary data'} "
+                f"({response.content_type}). Use Save as… on the Pretty tab to keep it."
             )
             return
         if response.kind == "empty":

@@ -213,6 +213,7 @@ class RunDialog(QDialog):
         self.running = True
         self.cancelled = False
         self._started = time.perf_counter()
+        self._elapsed: float | None = None  # frozen when the run ends
         self.setWindowTitle(f"Run {plan.title}")
         self.setModal(False)
 
@@ -303,6 +304,7 @@ class RunDialog(QDialog):
 
     def on_finished(self, results: list[RunResult]) -> None:
         self.running = False
+        self._elapsed = time.perf_counter() - self._started  # the run's time, not the reading's
         self.results = list(results)
         for row, result in enumerate(results):
             self.model.set_result(row, result)
@@ -340,7 +342,10 @@ class RunDialog(QDialog):
         return sum(r.outcome != "passed" for r in self.results)
 
     def _summary(self) -> str:
-        text = summary(self.results, self.plan.problems, time.perf_counter() - self._started)
+        elapsed = (
+            self._elapsed if self._elapsed is not None else time.perf_counter() - self._started
+        )
+        text = summary(self.results, self.plan.problems, elapsed)
         if self.running:
             return f"{len(self.results)} of {len(self.plan.requests)} done: {text}"
         if self.cancelled:

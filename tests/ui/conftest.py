@@ -22,6 +22,7 @@ from explorer.store.settings import Settings
 from explorer.ui.main_window import MainWindow
 
 PROFILE = "Demo"
+DESKTOP = (1400, 860)  # a first start's window on a desktop screen (see MainWindow._first_size)
 # Long enough that a test finishing early proves the cancel, short enough to stop promptly.
 SLOW_SECONDS = 30.0
 
@@ -79,6 +80,10 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
             collections_dir=home.collections_dir,
         )
         qtbot.addWidget(window)
+        if settings.get("window_geometry") is None:
+            # A first start fits the screen, and the offscreen one is 800x600: size the
+            # window as on the desktop the tests were written for.
+            window.resize(*DESKTOP)
         with qtbot.waitExposed(window):
             window.show()
         # Shortcuts (Ctrl+Enter, Esc) only reach the active window, as on a desktop.

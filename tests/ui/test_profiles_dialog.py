@@ -256,6 +256,8 @@ def test_set_replace_and_delete_the_key_never_showing_it(
     assert_key_not_shown(dialog, KEY)
 
     type_key(qtbot, dialog, NEW_KEY)
+    with qtbot.waitExposed(dialog):
+        dialog.show()  # Enter reaches the dialog's default button (Save) only when shown
     qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
     assert credentials.get("Demo") == NEW_KEY
     assert dialog.key_status.text() == f"Key {mask(NEW_KEY)}"

@@ -115,6 +115,7 @@ class DiscoveryControls(QObject):
         self._settle.timeout.connect(self._update_fill_button)
         editor.account_edit.textChanged.connect(lambda _text: self._settle.start())
         editor.action_edit.textChanged.connect(self._on_action_edited)
+        editor.loaded.connect(self._forget_fill)  # Undo belongs to the request it was made on
 
         service.accounts_loaded.connect(self._on_accounts)
         service.actions_loaded.connect(self._on_actions)
@@ -264,6 +265,12 @@ class DiscoveryControls(QObject):
         self._show_fill_note("")
         self.message.emit("Restored the inputs from before the fill.")
         return True
+
+    def _forget_fill(self) -> None:
+        """Another request is in the editor: the last fill's Undo would paste the old inputs
+        over it, so it goes, with its note."""
+        self._undo = None
+        self._show_fill_note("")
 
     def _on_action_edited(self, _text: str) -> None:
         self._update_fill_button()

@@ -1,0 +1,43 @@
+"""Questions before something is destroyed or lost: one place decides how they are asked.
+
+The explorer acts on customers' accounts and keeps keys and history the user cannot get back,
+so a destructive question defaults to No, and a question about unsaved edits defaults to
+keeping them: a reflexive Enter (or a second one, pressed while the question opened) keeps
+everything as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def confirm_destructive(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask Yes/No with No as the default; ``True`` only when the user chose Yes."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def settle_changes(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    keep: Callable[[], bool],
+    *,
+    keep_button: QMessageBox.StandardButton = QMessageBox.StandardButton.Save,
+) -> bool:
+    """Before edits would be lost: ask to keep them (``keep_button``, the default), discard
+    them or cancel. ``True`` when it is fine to go on: kept (``keep()`` succeeded) or
+    discarded; ``False`` means stay where the edits are."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        keep_button | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        keep_button,
+    )
+    if answer == keep_button:
+        return keep()
+    return answer == QMessageBox.StandardButton.Discard

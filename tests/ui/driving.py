@@ -1,0 +1,54 @@
+"""Driving the window as a person does: clicks on rows, Enter, Ctrl+Enter.
+
+Shared by the window tests so each reads as the journey it checks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView
+from pytestqt.qtbot import QtBot
+
+from explorer.core.exchange import Exchange
+from explorer.core.request import RpcRequest
+from explorer.ui.main_window import MainWindow
+
+WAIT_MS = 15_000
+
+
+def click_row(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """A left click in the middle of ``index``'s cell."""
+    view.scrollTo(index)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
+    """Ctrl+Enter, pressed while typing in the action field."""
+    qtbot.keyClick(
+        window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
+
+
+def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) -> Exchange:
+    """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
+    if request is not None:
+        window.editor.load_request(request)
+        profile = window.current_profile()
+        assert profile is not None
+        window.editor.set_base_url(profile.base_url)
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+        ctrl_enter(qtbot, window)
+    window.history_pane.flush()  # the history is written off the UI thread
+    exchange = blocker.args[0]
+    assert isinstance(exchange, Exchange)
+    return exchange
+
+
+def open_history_entry(qtbot: QtBot, window: MainWindow, row: int = 0) -> None:
+    """Click a history row and press Enter: its request goes into the editor."""
+    history = window.history_pane
+    click_row(qtbot, history.view, history.model.index(row, 0))
+    with qtbot.waitSignal(history.open_in_editor):
+        qtbot.keyClick(history.view, Qt.Key.Key_Return)

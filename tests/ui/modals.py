@@ -1,0 +1,92 @@
+"""Answer the modal dialogs code under test opens, with keys, and remember what they were.
+
+A modal dialog runs its own event loop inside ``exec()``, so a test cannot press its keys
+after the call that opened it. ``Modals`` polls for the active modal widget from a timer (which
+runs inside that loop), records it and answers it as a person would: Enter (the dialog's
+default button) or Esc. Nothing is faked: the real ``QMessageBox``/``QDialog`` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+POLL_MS = 20
+
+
+@dataclass
+class Seen:
+    """One modal dialog as it first appeared."""
+
+    kind: str  # the class name: "QMessageBox", "SaveRequestDialog"...
+    title: str
+    text: str  # a message box's text; "" for other dialogs
+    default: str  # the default button's text ("&No"), "" when there is none
+    widget: QWidget = field(repr=False, compare=False)
+
+
+def press(key: Qt.Key) -> Callable[[QWidget], None]:
+    """An answer: press ``key`` on the dialog (Enter clicks its default button)."""
+
+    def answer(widget: QWidget) -> None:
+        QTest.keyClick(widget, key)
+
+    return answer
+
+
+def describe(widget: QWidget) -> Seen:
+    if isinstance(widget, QMessageBox):
+        default = widget.defaultButton()
+        return Seen(
+            type(widget).__name__,
+            widget.windowTitle(),
+            widget.text(),
+            default.text() if default is not None else "",
+            widget,
+        )
+    return Seen(type(widget).__name__, widget.windowTitle(), "", "", widget)
+
+
+def _close(widget: QWidget) -> None:
+    if shiboken6.isValid(widget) and isinstance(widget, QDialog) and widget.isVisible():
+        widget.reject()
+
+
+ENTER = press(Qt.Key.Key_Return)
+
+
+@contextmanager
+def answering(answer: Callable[[QWidget], None] = ENTER) -> Iterator[list[Seen]]:
+    """While inside, every modal dialog that opens is recorded, then answered with ``answer``.
+
+    Yields the list of ``Seen`` dialogs, filled as they appear.
+    """
+    seen: list[Seen] = []
+    already = QApplication.activeModalWidget()  # e.g. a modal dialog under test: not an answer
+    handled: list[QWidget] = [already] if already is not None else []
+    timer = QTimer()
+    timer.setInterval(POLL_MS)
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or any(widget is w for w in handled) or not widget.isVisible():
+            return
+        handled.append(widget)
+        seen.append(describe(widget))
+        answer(widget)
+        # An answer that did not close it (e.g. Enter on a disabled default): close it, so
+        # a failing test fails on its assertions instead of hanging.
+        QTimer.singleShot(POLL_MS * 5, lambda: _close(widget))
+
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        yield seen
+    finally:
+        timer.stop()
