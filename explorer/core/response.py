@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from explorer.core.errors import RemoteError
-from explorer.core.json_scanner import is_json, loads_in_steps
+from explorer.core.json_scanner import json_problem, loads_in_steps
+from explorer.core.limits import MAX_JSON_DEPTH, json_depth
 
 Headers = list[tuple[str, str]]
 
@@ -163,7 +164,9 @@ class RpcResponse:
     """Everything about one HTTP response, already interpreted.
 
     ``kind`` is ``"json"`` (``json`` holds the parsed body), ``"binary"`` (a file download:
-    see ``filename``), ``"text"`` (any other textual body) or ``"empty"``.
+    see ``filename``), ``"text"`` (any other textual body) or ``"empty"``. A body that claims
+    to be JSON but cannot be read as such (broken, or nested deeper than the explorer reads)
+    is ``"text"``, shown as it came, with the reason in ``json_problem``.
     """
 
     status: int
@@ -179,6 +182,7 @@ class RpcResponse:
     request_id: str | None = None
     retry_after: float | None = None
     timing: Timing = field(default_factory=Timing)
+    json_problem: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -250,6 +254,23 @@ class _LazyJsonResponse(RpcResponse):
     def result(self, value: RpcResult | None) -> None:
         self._load()
         self._result_value = value
+
+
+def _parse(body: bytes, charset: str) -> tuple[Any, str | None]:
+    """``(value, None)`` for a JSON body within the limits, else ``(None, why not)``."""
+    try:
+        text = body.decode(charset)
+    except UnicodeDecodeError as exc:
+        return None, f"not {charset} text ({exc.reason} at byte {exc.start})"
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return None, str(exc)
+    if json_depth(text) > MAX_JSON_DEPTH:
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    return value, None
 
 
 def _header(headers: Headers, name: str) -> str | None:
@@ -372,20 +393,22 @@ def read_response(
         response.kind = "empty"
     elif isinstance(response, _LazyJsonResponse):
         try:
-            text = body.decode(_charset(content_type))
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and is_json(text):
+            problem = json_problem(body.decode(_charset(content_type)))
+        except UnicodeDecodeError as exc:
+            problem = f"not {_charset(content_type)} text ({exc.reason} at byte {exc.start})"
+        if problem is None:
             response.kind = "json"
             response.defer()
             return response
         response.kind = "text"  # claims JSON but is not: show it as it came
+        response.json_problem = problem
     elif is_json_type(content_type):
-        try:
-            response.json = json.loads(body.decode(_charset(content_type)))
+        value, response.json_problem = _parse(body, _charset(content_type))
+        if response.json_problem is None:
+            response.json = value
             response.kind = "json"
-        except (UnicodeDecodeError, ValueError):
-            response.kind = "text"  # claims JSON but is not: show it as it came
+        else:
+            response.kind = "text"  # claims JSON but is not (or too deep): show it as it came
     elif (disposition and "attachment" in disposition.lower()) or not _is_text_type(content_type):
         response.kind = "binary"
     else:

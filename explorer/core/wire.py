@@ -138,7 +138,7 @@ def redact_body(body: str) -> str:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body
     headers = data.get("headers") if isinstance(data, dict) else None
     if not isinstance(headers, dict) or not any(is_secret_header(k) for k in headers):
@@ -180,11 +180,19 @@ class SentRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentRequest:
+        headers = data.get("headers")
+        method, url, body = data.get("method"), data.get("url"), data.get("body")
         return cls(
-            method=str(data.get("method", "POST")),
-            url=str(data.get("url", "")),
-            headers=redact_headers([(str(k), str(v)) for k, v in data.get("headers", [])]),
-            body=redact_body(str(data.get("body", ""))),
+            method=method if isinstance(method, str) else "POST",
+            url=url if isinstance(url, str) else "",
+            headers=redact_headers(
+                [
+                    (str(pair[0]), str(pair[1]))
+                    for pair in (headers if isinstance(headers, list) else [])
+                    if isinstance(pair, list | tuple) and len(pair) == 2
+                ]
+            ),
+            body=redact_body(body if isinstance(body, str) else ""),
         )
 
     def text(self) -> str:

@@ -34,9 +34,19 @@ from typing import Any
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
-from explorer.store.files import NEW_FILE_MODE, StoreFileError, read_json, write_atomic
+from explorer.store.files import (
+    NEW_FILE_MODE,
+    StoreFileError,
+    encode_text,
+    read_json,
+    remove_leftovers,
+    remove_old_files,
+    write_atomic,
+)
 
 INDEX_NAME = "index.jsonl"
+# Index lines that could not be read, kept (appended) before the index is rewritten without them.
+DAMAGED_NAME = "index.jsonl.corrupt"
 BODY_INLINE_LIMIT = 256 * 1024  # larger response bodies go in <id>.body
 DEFAULT_LIMIT = 1000
 
@@ -115,7 +125,7 @@ class HistoryEntry:
             account_id=account_id if type(account_id) is str else "",
             status=status if type(status) is int else _whole(status),
             status_class=status_class if type(status_class) is str and status_class else "none",
-            total_ms=float(total_ms) if type(total_ms) is int or type(total_ms) is float else None,
+            total_ms=total_ms if type(total_ms) is float else _milliseconds(total_ms),
             size=size if type(size) is int else _whole(size),
             request_id=request_id if type(request_id) is str else None,
             failure=failure if type(failure) is str else None,
@@ -147,6 +157,16 @@ class HistoryEntry:
         request id, status ("404", "4xx", "ConnectFailed") or profile."""
         haystack = self.search_text
         return all(word in haystack for word in text.casefold().split())
+
+
+def _milliseconds(value: object) -> float | None:
+    """An int as a float of milliseconds; ``None`` for one no float can hold (400 digits)."""
+    if type(value) is not int:
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _whole(value: object) -> int | None:
@@ -181,8 +201,12 @@ class HistoryStore:
         self._dead_lines = 0
         self._lock = threading.RLock()
         self._pending: set[str] = set()  # ids whose files ``add`` is writing outside the lock
+        self._damaged_lines: list[bytes] = []  # raw index lines that did not load
         self._load()
-        self._trim()
+        try:
+            self._trim()
+        except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
+            self.load_error = " ".join(filter(None, [self.load_error, f"History: {exc}"]))
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -193,6 +217,8 @@ class HistoryStore:
         try:
             raw = self.index_path.read_bytes()
         except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                self._remove_leftovers(set(os.listdir(self.directory)))
             return
         except OSError as exc:
             self.load_error = (
@@ -207,20 +233,22 @@ class HistoryStore:
         entries: dict[str, HistoryEntry] = {}  # insertion-ordered: oldest first
         bad_lines: list[int] = []
         dead = 0
-        for number, data in _parse_lines(raw):
+        for number, line, data in _parse_lines(raw):
             if isinstance(data, _Damaged):
                 bad_lines.append(number)
+                self._damaged_lines.append(line)
                 continue
             try:
                 if isinstance(data, dict) and isinstance(data.get("deleted"), list):
                     for entry_id in data["deleted"]:
-                        if entries.pop(str(entry_id), None) is not None:
+                        if isinstance(entry_id, str) and entries.pop(entry_id, None) is not None:
                             dead += 1
                     dead += 1
                     continue
                 entry = HistoryEntry.from_dict(data)
             except ValueError:
                 bad_lines.append(number)
+                self._damaged_lines.append(line)
                 continue
             if entries.pop(entry.id, None) is not None:
                 dead += 1  # the same id written again: the later line wins
@@ -231,12 +259,14 @@ class HistoryStore:
         self._entries = list(entries.values())
         self._reindex()
         self._dead_lines = dead + len(bad_lines) + len(missing)
+        self._remove_leftovers(names)
         problems = []
         if bad_lines:
             shown = ", ".join(str(n) for n in bad_lines[:5])
             more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
             problems.append(
-                f"{len(bad_lines)} damaged line(s) of {self.index_path} (line {shown}{more})"
+                f"{len(bad_lines)} damaged line(s) of {self.index_path} (line {shown}{more}, "
+                f"kept in {DAMAGED_NAME})"
             )
         if missing:
             problems.append(
@@ -246,6 +276,19 @@ class HistoryStore:
             self.load_error = (
                 "History: skipped " + " and ".join(problems) + "; the other entries are intact."
             )
+
+    def _remove_leftovers(self, names: set[str]) -> None:
+        """Delete what a crash left behind: temporary files, and entry files no index line
+        points to, once they are older than a minute and not being written (another
+        process adding an entry writes its files just before its index line)."""
+        live = set(self._positions)
+        orphans = []
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("json", "body") and _SAFE_ID.match(stem) and stem not in live:
+                orphans.append(name)
+        remove_old_files(self.directory, orphans)
+        remove_leftovers(self.directory, names)
 
     def _reindex(self) -> None:
         self._positions = {entry.id: index for index, entry in enumerate(self._entries)}
@@ -414,8 +457,7 @@ class HistoryStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._entries = []
             self._positions = {}
-            write_atomic(self.index_path, "")
-            self._dead_lines = 0
+            self._rewrite_index("")
             try:
                 names = os.listdir(self.directory)
             except OSError:
@@ -433,14 +475,36 @@ class HistoryStore:
         if excess > 0:
             self.delete([e.id for e in self._entries[:excess]])
 
-    def _rewrite_index(self) -> None:
-        lines = "".join(_line(e.to_dict()) for e in self._entries)
+    def _rewrite_index(self, lines: str | None = None) -> None:
+        """Replace the index with the live entries (or ``lines``), damaged lines kept aside
+        first (``DAMAGED_NAME``): they may hold the only trace of an exchange."""
+        self._keep_damaged_lines()
+        if lines is None:
+            lines = "".join(_line(e.to_dict()) for e in self._entries)
         write_atomic(self.index_path, lines)
         self._dead_lines = 0
 
+    def _keep_damaged_lines(self) -> None:
+        if not self._damaged_lines:
+            return
+        path = self.directory / DAMAGED_NAME
+        payload = b"".join(line.rstrip(b"\r") + b"\n" for line in self._damaged_lines)
+        try:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, NEW_FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise StoreFileError(
+                path, message=f"could not be written ({exc.strerror or exc})"
+            ) from exc
+        self._damaged_lines = []
+
     def _append_lines(self, rows: list[dict[str, Any]]) -> None:
         """Append rows durably; if the last line was torn, start on a fresh line."""
-        payload = "".join(_line(row) for row in rows).encode("utf-8")
+        payload = encode_text("".join(_line(row) for row in rows))
         try:
             # O_APPEND: each write lands at the end even if another writer appended meanwhile.
             flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
@@ -476,8 +540,8 @@ class _Damaged:
 _DAMAGED = _Damaged()
 
 
-def _parse_lines(raw: bytes) -> list[tuple[int, Any]]:
-    """``(line number, parsed JSON or _DAMAGED)`` for each non-blank line of the index.
+def _parse_lines(raw: bytes) -> list[tuple[int, bytes, Any]]:
+    """``(line number, line, parsed JSON or _DAMAGED)`` for each non-blank line of the index.
 
     The whole index is parsed by one ``json.loads`` of the lines joined into an array: half
     the time of a call per line with 10,000 lines. Only if that fails (a damaged line) is each
@@ -490,16 +554,16 @@ def _parse_lines(raw: bytes) -> list[tuple[int, Any]]:
         return []
     try:
         values = json.loads(b"[" + b",".join(line for _, line in numbered) + b"]")
-    except ValueError:  # UnicodeDecodeError included
+    except (ValueError, RecursionError):  # UnicodeDecodeError included
         values = None
     if isinstance(values, list) and len(values) == len(numbered):
-        return [(n, value) for (n, _), value in zip(numbered, values, strict=True)]
-    parsed: list[tuple[int, Any]] = []
+        return [(n, line, value) for (n, line), value in zip(numbered, values, strict=True)]
+    parsed: list[tuple[int, bytes, Any]] = []
     for number, line in numbered:
         try:
-            parsed.append((number, json.loads(line)))
-        except ValueError:
-            parsed.append((number, _DAMAGED))
+            parsed.append((number, line, json.loads(line)))
+        except (ValueError, RecursionError):  # a line nested 100,000 deep is damaged too
+            parsed.append((number, line, _DAMAGED))
     return parsed
 
 

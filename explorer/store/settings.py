@@ -8,11 +8,17 @@ not stop the app from starting, so loading falls back to defaults and says why i
 from __future__ import annotations
 
 import copy
-import math
 from pathlib import Path
 from typing import Any
 
-from explorer.core.request import DEFAULT_TIMEOUT
+from explorer.core.limits import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_HISTORY_BUDGET,
+    MAX_BODY_LIMIT,
+    MB,
+    MIN_BODY_LIMIT,
+)
+from explorer.core.request import DEFAULT_TIMEOUT, MAX_TIMEOUT, timeout_seconds
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -27,6 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "auto_retry": False,
     "default_timeout": DEFAULT_TIMEOUT,
     "theme": "system",
+    "body_limit": DEFAULT_BODY_LIMIT,
+    "history_budget": DEFAULT_HISTORY_BUDGET,
+}
+# Counts and sizes a hand-edited file may set (a 400-digit number must not reach Qt's ints).
+MAX_COUNT = 1_000_000
+SIZE_KEYS: dict[str, tuple[int, int]] = {
+    "body_limit": (MIN_BODY_LIMIT, MAX_BODY_LIMIT),  # bytes held in memory (core/limits.py)
+    "history_budget": (10 * MB, 1024 * 1024 * MB),  # bytes the history keeps on disk
 }
 # The appearances the Preferences offer: follow the desktop, or force one palette.
 THEMES = frozenset({"system", "light", "dark"})
@@ -44,6 +58,8 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "active_environment": str,
     "default_timeout": (int, float),  # seconds, > 0
     "theme": str,  # one of THEMES
+    "body_limit": int,
+    "history_budget": int,
 }
 
 
@@ -54,12 +70,16 @@ def _is_valid(key: str, value: Any) -> bool:
     if isinstance(value, bool) and expected is not bool:
         return False  # JSON true is not a number of entries
     if key == "history_limit":
-        return isinstance(value, int) and value >= 0
+        return isinstance(value, int) and 0 <= value <= MAX_COUNT
+    if key in SIZE_KEYS:
+        low, high = SIZE_KEYS[key]
+        return isinstance(value, int) and low <= value <= high
     if key == "default_timeout":
         # JSON has no infinity, but Python's reader accepts ``Infinity``/``NaN`` by hand.
-        return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+        seconds = timeout_seconds(value)
+        return seconds is not None and seconds <= MAX_TIMEOUT
     if key == "theme":
-        return value in THEMES
+        return isinstance(value, str) and value in THEMES
     return isinstance(value, expected)
 
 
