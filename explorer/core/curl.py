@@ -49,8 +49,9 @@ KEY_VARIABLE = "STACKONE_API_KEY"
 # - Authorization becomes ``-u``, so the key can stay a shell variable;
 # - User-Agent: curl sends its own (``curl/<version>``), which satisfies StackOne's request for
 #   one and tells the truth about which program made the call;
-# - Accept: curl's default ``*/*`` accepts everything ours does.
-_LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept"})
+# - Accept: curl's default ``*/*`` accepts everything ours does;
+# - Accept-Encoding: ``--compressed`` asks for what curl can decode, and decodes it.
+_LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept", "accept-encoding"})
 
 
 # The headers /actions/rpc reads, and the request fields they fill.
@@ -95,7 +96,7 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
         names = ", ".join(hidden)
         comment = f"# {names} in the body's headers: {REDACTED}, put the real value in first\n"
     user = shlex.quote(f"{api_key}:") if reveal_key and api_key else f'"${KEY_VARIABLE}:"'
-    parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}"]
+    parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}", "--compressed"]
     for name, value in build_headers(request, api_key or ""):
         if name.lower() not in _LEFT_TO_CURL:
             parts.append(f"-H {shlex.quote(f'{name}: {value}')}")

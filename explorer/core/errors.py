@@ -14,9 +14,10 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
     |   +-- TLSFailed           certificate or handshake problem
-    |   +-- TimedOut            connect or read took longer than the request's timeout
+    |   +-- TimedOut            the exchange took longer than the request's timeout
     |   +-- ConnectionDropped   the server closed the connection mid-way
     |   +-- BadResponse         a response came but its body cannot be decoded (e.g. bad gzip)
+    |   |   +-- BodyTooLarge    the body passes the size cap, or expands like a zip bomb
     |   +-- Cancelled           the user pressed Cancel
     +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
     +-- StoreFileError          a store file cannot be read or written  [store/files.py]
@@ -121,6 +122,14 @@ class ConnectionDropped(TransportError):
 class BadResponse(TransportError):
     what = "The server's response could not be read: its body is corrupt or wrongly encoded."
     hint = "Retry; if it keeps happening, the server or a proxy on the way is mangling responses."
+
+
+class BodyTooLarge(BadResponse):
+    what = "The response body was refused: it is larger than the explorer accepts."
+    hint = (
+        "Nothing was kept. If you expect a body this large, raise the body size limit in "
+        "Preferences; otherwise the server (or a proxy) is sending far more than it should."
+    )
 
 
 class Cancelled(TransportError):

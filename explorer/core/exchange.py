@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from explorer.core import errors
+from explorer.core.body import BodyFile
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
 from explorer.core.wire import SentRequest, redact_header_object, redact_headers
@@ -80,14 +81,21 @@ class Exchange:
                 "size": r.size,
                 "timing": {"total_ms": r.timing.total_ms, "ttfb_ms": r.timing.ttfb_ms},
             }
-            if include_body:
+            if r.wire_size is not None:
+                response["wire_size"] = r.wire_size
+            if include_body and r.over_limit:
+                response["body_omitted"] = "over the body size limit"
+            elif include_body:
                 response.update(encode_body(r.body))
             out["response"] = response
         return out
 
     @classmethod
-    def from_dict(cls, data: Any, *, body: bytes | None = None) -> Exchange:
-        """Rebuild an exchange; ``body`` overrides the one inside ``data`` (if any).
+    def from_dict(
+        cls, data: Any, *, body: bytes | None = None, body_file: BodyFile | None = None
+    ) -> Exchange:
+        """Rebuild an exchange; ``body`` (or, for one over the body limit, ``body_file``)
+        overrides the one inside ``data`` (if any).
 
         Tolerant of what a hand-edited or damaged file holds: a field of the wrong type reads
         as missing.
@@ -113,12 +121,14 @@ class Exchange:
                     for pair in (headers if isinstance(headers, list) else [])
                     if isinstance(pair, list | tuple) and len(pair) == 2
                 ],
-                body if body is not None else decode_body(raw),
+                b"" if body_file is not None else body if body is not None else decode_body(raw),
                 reason=_text(raw.get("reason")),
                 timing=Timing(
                     total_ms=_number(timing.get("total_ms")),
                     ttfb_ms=_number(timing.get("ttfb_ms")),
                 ),
+                body_file=body_file,
+                wire_size=_size(raw.get("wire_size")),
             )
         request = data.get("request")
         return cls(
@@ -147,6 +157,10 @@ def _number(value: Any) -> float:
     except OverflowError:
         return 0.0
     return number if math.isfinite(number) else 0.0
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _status(value: Any) -> int:

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
+from explorer.core.body import BodyFile
 from explorer.core.errors import RemoteError
 from explorer.core.json_scanner import json_problem, loads_in_steps
 from explorer.core.limits import MAX_JSON_DEPTH, json_depth
@@ -183,6 +184,10 @@ class RpcResponse:
     retry_after: float | None = None
     timing: Timing = field(default_factory=Timing)
     json_problem: str | None = None
+    # A body over the body limit is not held: ``body`` is empty and the body is in this file.
+    body_file: BodyFile | None = None
+    # Bytes received when the body came compressed (``None``: as it came, ``size`` bytes).
+    wire_size: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -190,7 +195,17 @@ class RpcResponse:
 
     @property
     def size(self) -> int:
-        return len(self.body)
+        """The body's size as decoded: what is shown, kept and saved."""
+        return self.body_file.size if self.body_file is not None else len(self.body)
+
+    @property
+    def over_limit(self) -> bool:
+        """Whether the body was over the body limit: on disk only, not analysed."""
+        return self.body_file is not None
+
+    @property
+    def content_encoding(self) -> str:
+        return (self.header("content-encoding") or "").strip()
 
     @property
     def status_class(self) -> str:
@@ -206,7 +221,9 @@ class RpcResponse:
         return _charset(self.header("content-type") or "")
 
     def text(self) -> str:
-        return self.body.decode(self.encoding, errors="replace")
+        """The body as text; for a body over the limit, only its beginning (``HEAD_SIZE``)."""
+        body = self.body_file.head() if self.body_file is not None else self.body
+        return body.decode(self.encoding, errors="replace")
 
     def raise_for_error(self) -> None:
         if not self.ok:
@@ -368,20 +385,31 @@ def read_response(
     reason: str = "",
     timing: Timing | None = None,
     now: datetime | None = None,
+    body_file: BodyFile | None = None,
+    wire_size: int | None = None,
 ) -> RpcResponse:
     """Interpret one HTTP response from ``/actions/rpc``.
 
     A success JSON body over ``LAZY_JSON_SIZE`` bytes is checked in steps (other threads keep
-    running) and parsed only when ``json`` or ``result`` is first read.
+    running) and parsed only when ``json`` or ``result`` is first read. A body over the body
+    limit comes as ``body_file`` (``body`` empty): it is never parsed, its kind comes from
+    its content type.
     """
     content_type = _header(headers, "content-type") or ""
-    lazy = 200 <= status < 300 and len(body) > LAZY_JSON_SIZE and is_json_type(content_type)
+    lazy = (
+        body_file is None
+        and 200 <= status < 300
+        and len(body) > LAZY_JSON_SIZE
+        and is_json_type(content_type)
+    )
     response = (_LazyJsonResponse if lazy else RpcResponse)(
         status=status,
         reason=reason or reason_phrase(status),
         headers=list(headers),
         body=body,
         timing=timing or Timing(),
+        body_file=body_file,
+        wire_size=wire_size,
     )
     response.content_type = content_type
     response.request_id = response.header("x-request-id")
@@ -389,7 +417,12 @@ def read_response(
     disposition = response.header("content-disposition")
     response.filename = filename_from_disposition(disposition)
 
-    if not body:
+    if body_file is not None:
+        binary = (disposition and "attachment" in disposition.lower()) or not (
+            is_json_type(content_type) or _is_text_type(content_type)
+        )
+        response.kind = "binary" if binary else "text"
+    elif not body:
         response.kind = "empty"
     elif isinstance(response, _LazyJsonResponse):
         try:

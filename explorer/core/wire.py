@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
+from explorer.core.body import ACCEPT_ENCODING
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
 
@@ -80,6 +81,8 @@ def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:
     headers += [
         ("Content-Type", "application/json"),
         ("Accept", "application/json, */*"),
+        # As StackOne's SDK clients do; only what ``core.body`` decodes (with its size cap).
+        ("Accept-Encoding", ACCEPT_ENCODING),
         ("User-Agent", USER_AGENT),
     ]
     return headers

@@ -5,7 +5,8 @@ Layout of the history directory::
     index.jsonl      one light HistoryEntry per line (what the list shows), oldest first;
                      a line {"deleted": [ids]} removes earlier entries (a tombstone)
     <id>.json        the full exchange (Exchange.to_dict), secrets already redacted
-    <id>.body        the response body, only when it is larger than 256 KiB
+    <id>.body        the response body, only when it is larger than 256 KiB; a body over
+                     the body limit arrives as a file and is linked here, never read whole
 
 Why this shape: the list must open instantly with 10,000 entries, so loading reads one
 small file and never the exchanges; big downloads must not sit in memory or bloat the index.
@@ -31,8 +32,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer.core.body import BodyFile
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
 from explorer.core.request import RpcRequest
 from explorer.store.files import (
     NEW_FILE_MODE,
@@ -190,12 +193,26 @@ class HistoryStore:
     lock, so reading the list never waits for a big body to reach the disk.
     """
 
-    def __init__(self, directory: Path, *, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        budget: int = DEFAULT_HISTORY_BUDGET,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        read_only: bool = False,
+    ) -> None:
         if limit < 0:
             raise ValueError("the history limit cannot be negative")
         self.directory = Path(directory)
         self.load_error: str | None = None
         self._limit = limit
+        # The bodies' total size kept on disk; the oldest entries go beyond it.
+        self._budget = budget
+        # A body over this is never read into memory when an entry is loaded (``BodyFile``).
+        self.body_limit = body_limit
+        # A home the explorer cannot write: the entries there can be read, nothing is kept.
+        self.read_only = read_only
         self._entries: list[HistoryEntry] = []  # oldest first
         self._positions: dict[str, int] = {}
         self._dead_lines = 0
@@ -203,6 +220,8 @@ class HistoryStore:
         self._pending: set[str] = set()  # ids whose files ``add`` is writing outside the lock
         self._damaged_lines: list[bytes] = []  # raw index lines that did not load
         self._load()
+        if read_only:
+            return
         try:
             self._trim()
         except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
@@ -316,18 +335,22 @@ class HistoryStore:
         """
         path, data = self._read_entry(entry_id)
         body: bytes | None = None
-        body_file = data.get("body_file")
-        if isinstance(body_file, str):
+        on_disk: BodyFile | None = None
+        if isinstance(data.get("body_file"), str):
             body_path = self.directory / f"{entry_id}.body"
             try:
-                body = body_path.read_bytes()
+                on_disk = BodyFile(body_path)
+                if on_disk.size <= self.body_limit:
+                    body = on_disk.head(on_disk.size + 1)
+                    on_disk.discard()
+                    on_disk = None
             except OSError as exc:
                 raise HistoryEntryMissing(
                     f"The response body of history entry {entry_id} is missing ({body_path}); "
                     "send the request again to see it."
                 ) from exc
         try:
-            return Exchange.from_dict(data, body=body)
+            return Exchange.from_dict(data, body=body, body_file=on_disk)
         except (ValueError, TypeError, AttributeError) as exc:
             raise StoreFileError(path, message=f"is not a readable saved exchange ({exc})") from exc
 
@@ -380,7 +403,8 @@ class HistoryStore:
             raise ValueError("the history limit cannot be negative")
         with self._lock:
             self._limit = value
-            self._trim()
+            if not self.read_only:
+                self._trim()
 
     def add(self, exchange: Exchange) -> HistoryEntry:
         """Persist one finished exchange and trim the oldest beyond ``limit``.
@@ -398,7 +422,7 @@ class HistoryStore:
                 entry_id = uuid.uuid4().hex
             entry = HistoryEntry.from_exchange(exchange)
             entry.id = entry_id
-            if self._limit == 0:
+            if self._limit == 0 or self.read_only:
                 return entry  # the user keeps no history: nothing touches the disk
             self._pending.add(entry_id)
         try:
@@ -426,14 +450,29 @@ class HistoryStore:
         data["id"] = entry_id
         if response is not None and body_beside:
             data["body_file"] = f"{entry_id}.body"
-            write_atomic(self.directory / f"{entry_id}.body", response.body)
+            target = self.directory / f"{entry_id}.body"
+            if response.body_file is not None:
+                # A body over the limit is already on this disk: linked, not copied.
+                try:
+                    response.body_file.link_to(target)
+                except OSError as exc:
+                    raise StoreFileError(
+                        target, message=f"could not be written ({exc.strerror or exc})"
+                    ) from exc
+            else:
+                write_atomic(target, response.body)
         write_atomic(
             self.directory / f"{entry_id}.json",
             json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         )
 
     def delete(self, entry_ids: Iterable[str]) -> None:
-        """Remove entries and their files; unknown ids are ignored."""
+        """Remove entries and their files; unknown ids are ignored.
+
+        Raises:
+            StoreFileError: the index cannot be written, or the history is read-only.
+        """
+        self._refuse_if_read_only()
         with self._lock:
             doomed = [i for i in dict.fromkeys(entry_ids) if i in self._positions]
             if not doomed:
@@ -453,6 +492,7 @@ class HistoryStore:
 
         Files of an ``add`` still being written are left: its index line follows.
         """
+        self._refuse_if_read_only()
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._entries = []
@@ -470,10 +510,36 @@ class HistoryStore:
                     with contextlib.suppress(OSError):
                         os.unlink(self.directory / name)
 
+    @property
+    def budget(self) -> int:
+        return self._budget
+
+    @budget.setter
+    def budget(self, value: int) -> None:
+        with self._lock:
+            self._budget = value
+            if not self.read_only:
+                self._trim()
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreFileError(
+                self.directory,
+                message="is read-only in this session (the explorer started read-only); "
+                "nothing is deleted",
+            )
+
     def _trim(self) -> None:
-        excess = len(self._entries) - self._limit
-        if excess > 0:
-            self.delete([e.id for e in self._entries[:excess]])
+        """Beyond the entry limit, and beyond the size budget, the oldest entries go (the
+        newest one stays, even when it alone is over the budget)."""
+        entries = self._entries
+        first_kept = max(0, len(entries) - self._limit)
+        total = sum(e.size or 0 for e in entries[first_kept:])
+        while total > self._budget and first_kept < len(entries) - 1:
+            total -= entries[first_kept].size or 0
+            first_kept += 1
+        if first_kept > 0:
+            self.delete([e.id for e in entries[:first_kept]])
 
     def _rewrite_index(self, lines: str | None = None) -> None:
         """Replace the index with the live entries (or ``lines``), damaged lines kept aside

@@ -91,8 +91,10 @@ class Settings:
         load_error: why the file could not be used (defaults are in effect), else ``None``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        # A session on a home it cannot write (the user agreed): ``save`` keeps nothing.
+        self.read_only = read_only
         self.load_error: str | None = None
         self._values: dict[str, Any] = {}
         self._damaged = False
@@ -142,5 +144,7 @@ class Settings:
             StoreFileError: the disk refused the write (the file is unchanged).
         """
         text = dump_json(self._values)
+        if self.read_only:
+            return
         save_store_file(self.path, text, damaged=self._damaged)
         self._damaged = False

@@ -25,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from explorer.core.body import replace_in_file
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.store.history import HistoryStore
@@ -44,11 +45,16 @@ def scrub_secrets(exchange: Exchange, secrets: Iterable[str]) -> Exchange:
     if not values:
         return exchange
     text = json.dumps(exchange.to_dict())
+    forms = []
     for secret in values:
         # The raw value and its JSON-escaped form (a quote or backslash inside the secret).
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            text = text.replace(form, SECRET_PLACEHOLDER)
-    return Exchange.from_dict(json.loads(text))
+        forms += sorted({secret, json.dumps(secret)[1:-1]}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, SECRET_PLACEHOLDER)
+    # A body over the body limit is not in the text: it is scrubbed as a stream.
+    on_disk = exchange.response.body_file if exchange.response is not None else None
+    scrubbed = replace_in_file(on_disk, forms, SECRET_PLACEHOLDER) if on_disk else None
+    return Exchange.from_dict(json.loads(text), body_file=scrubbed)
 
 
 class _WriterSignals(QObject):
