@@ -153,7 +153,17 @@ def run_requests(
             break
         if progress is not None:
             progress(index, saved, None)
-        result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
+        try:
+            result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
+        except Exception as exc:  # one request's bug must not cost the run its report
+            result = RunResult(
+                name=saved.name,
+                folder=saved.folder,
+                action=saved.request.action,
+                expected=saved.expectation(),
+                outcome="error",
+                message=f"Unexpected error: {type(exc).__name__}: {exc}",
+            )
         # The only places a resolved value can come back: the action and free-text messages.
         result.action, result.message = hide(result.action), hide(result.message)
         results.append(result)
@@ -448,6 +458,13 @@ def _plan(
     if args.base_url is not None:
         args.base_url = _checked_base_url(args.base_url)
     paths = resolve_paths(args.home, environ=env)
+    problem = paths.write_problem(create=False)
+    if problem is not None:
+        print(
+            f"note: the data folder cannot be written ({problem}); the run keeps nothing "
+            "there and writes only its reports",
+            file=err,
+        )
     root = _find_collection(args.collection, paths.collections_dir)
 
     profiles = ProfileStore(paths.profiles_file)
@@ -668,7 +685,10 @@ def _variables_from_environ(
 
 
 def _find_collection(name: str, collections_dir: Path) -> Path:
-    candidate = Path(name).expanduser()
+    try:
+        candidate = Path(name).expanduser()
+    except RuntimeError:  # ~nosuchuser/...
+        candidate = Path(name)
     if is_collection(candidate):
         return candidate
     if not candidate.is_absolute() and is_collection(collections_dir / name):

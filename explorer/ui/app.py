@@ -147,10 +147,13 @@ def run(args: argparse.Namespace) -> int:
     read_only = bool(getattr(args, "read_only", False))
     problem = None if read_only else paths.write_problem()
     if problem is not None:
-        if not ask_read_only(problem):
-            print(f"stackone-explorer: cannot write the data folder ({problem})", file=sys.stderr)
+        print(f"stackone-explorer: cannot write the data folder ({problem})", file=sys.stderr)
+        # A packaging check (--smoke) has nobody to ask: it starts read-only.
+        if not getattr(args, "smoke", False) and not ask_read_only(problem):
             return 1
         read_only = True
+    if read_only:
+        print("stackone-explorer: read-only session: nothing is saved", file=sys.stderr)
     if not read_only:
         remove_leftovers(paths.config_dir)
     settings = Settings(paths.settings_file, read_only=read_only)
