@@ -56,3 +56,10 @@ def test_history_benchmark_runs_every_step() -> None:
     out = _run("benchmarks.history", "--runs", "1", "--entries", "300")
     for row in ("open HistoryStore (300 entries)", "filter 'greenhouse 400'", "add one entry"):
         assert row in out
+
+
+def test_memory_benchmark_measures_every_case() -> None:
+    out = _run("benchmarks.memory", "--runs", "1", "--mb", "2")
+    for row in ("2 MB JSON: peak above idle", "2 MB JSON, gzip", "gzip bomb, 2 MB"):
+        assert row in out
+    assert "gzip bomb, 2 MB -> 200 OK" in out  # 2 MB is under the limit: not refused
