@@ -626,6 +626,11 @@ class CollectionStore:
             self._meta_damaged = True
             problems.append(_problem(exc))
 
+        wrong = _wrong_meta_fields(meta)
+        if wrong:
+            # The next save rewrites these fields: keep the file as it was first.
+            self._meta_damaged = True
+            problems.append(_located_meta(meta_path, wrong))
         collection = Collection(
             self.root,
             id=_text(meta.get("id")) or uuid.uuid4().hex,
@@ -1102,6 +1107,32 @@ def _write_if_changed(path: Path, text: str) -> None:
         if path.read_bytes() == payload:
             return
     write_atomic(path, payload)
+
+
+# The type each known field of collection.json must have, in words for the message.
+_META_FIELDS: dict[str, tuple[type, str]] = {
+    "id": (str, "a string"),
+    "name": (str, "a string"),
+    "description": (str, "a string"),
+    "folders": (list, "an array of folder names"),
+    "order": (dict, "an object of folder name -> request order"),
+    "environments": (dict, "an object of environment name -> variables"),
+}
+
+
+def _wrong_meta_fields(meta: dict[str, Any]) -> list[tuple[KeyPath, str]]:
+    """The known fields of ``collection.json`` with a value of the wrong type."""
+    wrong: list[tuple[KeyPath, str]] = []
+    for key, (kind, words) in _META_FIELDS.items():
+        if key in meta and not isinstance(meta[key], kind):
+            wrong.append(((key,), f"must be {words}, not {_kind(meta[key])}"))
+    return wrong
+
+
+def _located_meta(path: Path, wrong: list[tuple[KeyPath, str]]) -> LoadProblem:
+    problem = _located(path, RequestFileError(wrong))
+    kept = f"; the file will be kept as {COLLECTION_FILE}.corrupt before it is next saved"
+    return replace(problem, message=problem.message + kept)
 
 
 def _children(directory: Path) -> list[Path]:

@@ -128,7 +128,9 @@ class HistoryEntry:
             account_id=account_id if type(account_id) is str else "",
             status=status if type(status) is int else _whole(status),
             status_class=status_class if type(status_class) is str and status_class else "none",
-            total_ms=total_ms if type(total_ms) is float else _milliseconds(total_ms),
+            total_ms=total_ms
+            if type(total_ms) is float and _isfinite(total_ms)
+            else _milliseconds(total_ms),
             size=size if type(size) is int else _whole(size),
             request_id=request_id if type(request_id) is str else None,
             failure=failure if type(failure) is str else None,
@@ -160,6 +162,9 @@ class HistoryEntry:
         request id, status ("404", "4xx", "ConnectFailed") or profile."""
         haystack = self.search_text
         return all(word in haystack for word in text.casefold().split())
+
+
+_isfinite = math.isfinite
 
 
 def _milliseconds(value: object) -> float | None:

@@ -117,6 +117,15 @@ class Settings:
             self._damaged = True
             return
         self._values = data
+        wrong = sorted(key for key, value in data.items() if not _is_valid(key, value))
+        if wrong:
+            # The next save may replace them: keep the file as the person left it first.
+            self._damaged = True
+            self.load_error = (
+                f"Some settings in {self.path} have values the explorer cannot use, so their "
+                f"defaults are used: {', '.join(wrong)}. The file will be kept as "
+                f"{self.path.name}.corrupt when the settings are next saved."
+            )
 
     def get(self, key: str, default: Any = None) -> Any:
         """The stored value, else ``default``, else the built-in default for well-known keys.

@@ -307,3 +307,35 @@ def test_smoke_on_a_home_that_cannot_be_written_starts_read_only(tmp_path: Path)
     assert f"cannot write the data folder ({blocker}" in done.stderr
     assert "read-only session" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_window_opens_when_every_store_file_is_damaged(
+    qtbot: QtBot, home: AppPaths, make_window: WindowFactory
+) -> None:
+    """Settings, profiles, a collection and the history all damaged at once: it still opens,
+    says what it skipped, and loads what it can."""
+    make_window().close()  # a first window writes the profile the factory needs
+    home.settings_file.write_text('{"theme": [], "history_limit": ' + "9" * 400 + "}")
+    profiles = json.loads(home.profiles_file.read_text())
+    profiles["profiles"].append({"name": ["not", "a", "name"]})
+    home.profiles_file.write_text(json.dumps(profiles))
+    collection = home.collections_dir / "broken"
+    collection.mkdir(parents=True)
+    (collection / "collection.json").write_text('{"folders": true, "order": 5}')
+    (collection / "deep.request.json").write_text(deep(100_000))
+    (collection / "huge.request.json").write_text(
+        '{"request": {"action": "a", "timeout": ' + "9" * 400 + "}}"
+    )
+    (collection / "fine.request.json").write_text('{"name": "Fine", "request": {"action": "a"}}')
+    home.history_dir.mkdir(parents=True, exist_ok=True)
+    (home.history_dir / "index.jsonl").write_bytes(
+        deep(100_000).encode() + b"\n" + b'{"id": "x", "started_at": "t", "total_ms": 1e999}\n'
+    )
+    window = make_window()
+    assert window.isVisible()
+    assert "profiles" in window.banner.text().lower() or window.profiles.load_error
+    pane = window.collections_pane
+    assert pane is not None
+    names = [r.name for store in pane.stores for r in store.collection.requests()]
+    assert names == ["Fine"]
+    assert window.history.entries() == []
