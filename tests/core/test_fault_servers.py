@@ -313,3 +313,32 @@ def test_json_nested_100000_deep_is_shown_as_text_with_the_reason(
         response = client.send(rpc(server.url), KEY)
     assert response.kind == "text" and response.body == body
     assert response.json_problem is not None and "nested deeper" in response.json_problem
+
+
+def test_cancel_while_the_name_is_resolving_returns_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No test may use the network, so name resolution that hangs (a dead DNS server) is
+    played by a resolver that waits for the test; everything else is the real stack."""
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def stuck_resolver(host: object, *args: object, **kwargs: object) -> object:
+        if host == "dns-that-hangs.invalid":
+            release.wait(30)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck_resolver)
+    token = CancelToken()
+    try:
+        with RpcClient() as client:
+            thread, outcome = send_in_thread(
+                client, rpc("http://dns-that-hangs.invalid", timeout=20), token
+            )
+            time.sleep(0.3)
+            assert thread.is_alive()
+            assert cancel_and_time(thread, token) < CANCEL_BOUND_S
+        assert isinstance(outcome[0], errors.Cancelled)
+    finally:
+        release.set()
