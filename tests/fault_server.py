@@ -4,7 +4,8 @@ For the runner and window tests (the transport tests in ``tests/core`` use raw s
 
 * ``deep``: a JSON body nested 100,000 deep;
 * ``bomb``: a gzip bomb (64 MB of zeros, about 64 KB on the wire);
-* ``big``: ``query.mb`` megabytes of JSON records (default 3), gzipped when ``query.gzip``;
+* ``big``: ``query.mb`` megabytes of JSON records (default 3, or ``$HOSTILE_BIG_MB``), gzipped
+  when ``query.gzip``;
 * ``gzipped``: a small JSON list, gzipped;
 * ``trickle``: the headers, then a byte every 100 ms;
 * anything else: ``{"data": []}``.
@@ -12,8 +13,10 @@ For the runner and window tests (the transport tests in ``tests/core`` use raw s
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,8 +25,9 @@ from types import TracebackType
 MB = 1024 * 1024
 
 
+@functools.lru_cache(maxsize=4)
 def records(megabytes: float) -> bytes:
-    """About ``megabytes`` MB of compact JSON employee records."""
+    """About ``megabytes`` MB of compact JSON employee records (made once per size)."""
     one = {"id": "emp_0000000", "name": "Ada Lovelace", "title": "Engineer", "team": "Core"}
     count = int(megabytes * MB / (len(json.dumps(one)) + 1))
     rows = [{**one, "id": f"emp_{n:07d}"} for n in range(count)]
@@ -44,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = gzip.compress(b"\0" * (64 * MB), compresslevel=9)
             headers["Content-Encoding"] = "gzip"
         elif action == "big":
-            body = records(float(query.get("mb", 3)))
+            body = records(float(query.get("mb", os.environ.get("HOSTILE_BIG_MB", 3))))
             if query.get("gzip"):
                 body = gzip.compress(body, compresslevel=1)
                 headers["Content-Encoding"] = "gzip"
@@ -104,3 +108,9 @@ class HostileServer:
         time.sleep(0.15)  # let a trickling handler see it
         self._server.shutdown()
         self._server.server_close()
+
+
+if __name__ == "__main__":  # for walking through the window by hand: serves until killed
+    with HostileServer() as running:
+        print(running.url, flush=True)
+        threading.Event().wait()

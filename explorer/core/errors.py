@@ -110,7 +110,7 @@ class TLSFailed(TransportError):
 
 
 class TimedOut(TransportError):
-    what = "The request timed out before the server answered."
+    what = "The request timed out before the whole response arrived."
     hint = "The action may be slow: raise the request timeout, or retry later."
 
 
@@ -127,8 +127,8 @@ class BadResponse(TransportError):
 class BodyTooLarge(BadResponse):
     what = "The response body was refused: it is larger than the explorer accepts."
     hint = (
-        "Nothing was kept. If you expect a body this large, raise the body size limit in "
-        "Preferences; otherwise the server (or a proxy) is sending far more than it should."
+        "The body was not kept. If you expect one this large, raise the body size limit in "
+        "Preferences; if not, the server (or a proxy) is sending far more than it should."
     )
 
 

@@ -41,6 +41,7 @@ class StoreFileError(ExplorerError):
         line: 1-based line of a JSON syntax error, else ``None``.
         column: 1-based column of a JSON syntax error, else ``None``.
         message: what is wrong, without the file name.
+        unreadable: the disk refused the read (the content was never seen).
     """
 
     def __init__(
@@ -54,6 +55,9 @@ class StoreFileError(ExplorerError):
         self.line = line
         self.column = column
         self.message = message
+        # The disk refused the read (permissions, I/O): the content itself may be fine, so
+        # there is nothing to keep aside as damaged.
+        self.unreadable = False
         where = f" (line {line}, column {column})" if line is not None else ""
         super().__init__(f"{self.path}{where}: {message}" if message else f"{self.path}{where}")
 
@@ -233,12 +237,16 @@ def read_json(path: Path, *, max_size: int = MAX_STORE_FILE) -> Any:
     path = Path(path)
     try:
         raw = _read_regular(path, max_size)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:  # a file in a folder's place
         raise StoreFileMissing(path, message="the file does not exist") from exc
     except OSError as exc:
-        raise StoreFileError(path, message=f"could not be read ({exc.strerror or exc})") from exc
+        error = StoreFileError(path, message=f"could not be read ({exc.strerror or exc})")
+        error.unreadable = True
+        raise error from exc
     except ValueError as exc:  # e.g. a NUL in the path
-        raise StoreFileError(path, message=f"could not be read ({exc})") from exc
+        error = StoreFileError(path, message=f"could not be read ({exc})")
+        error.unreadable = True
+        raise error from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -240,7 +240,7 @@ class HistoryStore:
     def _load(self) -> None:
         try:
             raw = self.index_path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             with contextlib.suppress(OSError):
                 self._remove_leftovers(set(os.listdir(self.directory)))
             return

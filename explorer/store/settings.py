@@ -103,6 +103,11 @@ class Settings:
         except StoreFileMissing:
             return
         except StoreFileError as exc:
+            if exc.unreadable:
+                self.load_error = (
+                    f"The settings file could not be read, so defaults are used: {exc}."
+                )
+                return
             self.load_error = (
                 f"The settings file could not be read, so defaults are used: {exc}. "
                 f"The damaged file will be kept as {self.path.name}.corrupt."

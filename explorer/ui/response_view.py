@@ -668,13 +668,15 @@ class ResponseView(QWidget):
         """A body over the limit: no formatting or search, Raw read from its file."""
         on_disk = response.body_file
         assert on_disk is not None
-        self._set_pretty_plain(
-            f"This body is {human_size(response.size)}, over the "
-            f"{human_size(self._body_limit)} body size limit (Preferences), so it is kept on "
-            "disk and not held in memory: formatting and Find are off for it.\n\n"
-            "The Raw tab shows it from disk. Save body… writes it whole. It is in the "
-            "history like any response."
+        self._pretty_text = ""
+        self.binary_label.setText(
+            f"<b>Over the body size limit</b><br>This body is {human_size(response.size)}, "
+            f"over the {human_size(self._body_limit)} body size limit (Preferences), so it is "
+            "kept on disk, not in memory: formatting and Find are off for it.<br><br>"
+            "The Raw tab shows it from disk; Save as… writes it whole. It is in the history "
+            "like any response."
         )
+        self.pretty_stack.setCurrentWidget(self.binary_page)
         self._set_raw_plain(f"Reading {human_size(response.size)} from disk…")
         generation = self._generation
         encoding = response.encoding

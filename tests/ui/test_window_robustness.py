@@ -225,20 +225,31 @@ def test_a_home_that_cannot_be_written_starts_read_only_if_the_user_agrees(
     problem = paths.write_problem()
     assert problem is not None and str(blocker) in problem
 
+    seen: list[str] = []
+
     def answer(button: str) -> Callable[[], None]:
+        """Click ``button`` once the question is on screen (looked for every 50 ms)."""
+
         def click() -> None:
-            box = QApplication.activeModalWidget()
-            assert isinstance(box, QMessageBox)
-            assert str(blocker) in box.informativeText()
-            target = next(b for b in box.findChildren(QPushButton) if b.text() == button)
+            boxes = [
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()
+            ]
+            if not boxes:
+                QTimer.singleShot(50, click)
+                return
+            seen.append(boxes[0].informativeText())
+            target = next(b for b in boxes[0].findChildren(QPushButton) if b.text() == button)
             qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
 
         return click
 
-    QTimer.singleShot(200, answer("Quit"))
+    QTimer.singleShot(0, answer("Quit"))
     assert ask_read_only(problem) is False
-    QTimer.singleShot(200, answer("Start read-only"))
+    QTimer.singleShot(0, answer("Start read-only"))
     assert ask_read_only(problem) is True
+    assert all(str(blocker) in text for text in seen) and len(seen) == 2
 
 
 def test_a_read_only_session_sends_but_keeps_nothing(
