@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             for case in cases:
                 started = time.monotonic()
                 above, shown[case] = one_case(server.url, case, sampler, heartbeat)
-                metrics[case].add(above)
+                metrics[case].add(round(above, 1))
                 took = time.monotonic() - started
                 print(
                     f"  {cases[case]}: {above:.0f} MB above idle in {took:.1f} s", file=sys.stderr
