@@ -350,3 +350,21 @@ def test_the_window_opens_when_every_store_file_is_damaged(
     names = [r.name for store in pane.stores for r in store.collection.requests()]
     assert names == ["Fine"]
     assert window.history.entries() == []
+
+
+def test_a_collection_curl_import_reads_its_body_file_off_the_ui_thread(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    store = pane.new_collection("Imported")
+    assert store is not None
+    body = tmp_path / "body.json"
+    body.write_text('{"action": "from_a_body_file"}')
+    command = f"curl https://api.stackone.com/actions/rpc -H 'x-account-id: a' -d @{body}"
+    assert pane.import_curl(command) is None  # started on the pool
+    qtbot.waitUntil(
+        lambda: [r.request.action for r in store.collection.requests()] == ["from_a_body_file"],
+        timeout=WAIT_MS,
+    )
