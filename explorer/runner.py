@@ -102,6 +102,18 @@ class RunResult:
     # resolved variables, secrets included).
     exchange: Exchange | None = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def not_judged(cls, saved: SavedRequest, message: str = "") -> RunResult:
+        """An ``"error"`` result for ``saved`` (filled in as far as the run gets)."""
+        return cls(
+            name=saved.name,
+            folder=saved.folder,
+            action=saved.request.action,
+            expected=saved.expectation(),
+            outcome="error",
+            message=message,
+        )
+
     @property
     def passed(self) -> bool:
         return self.outcome == "passed"
@@ -156,14 +168,7 @@ def run_requests(
         try:
             result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
         except Exception as exc:  # one request's bug must not cost the run its report
-            result = RunResult(
-                name=saved.name,
-                folder=saved.folder,
-                action=saved.request.action,
-                expected=saved.expectation(),
-                outcome="error",
-                message=f"Unexpected error: {type(exc).__name__}: {exc}",
-            )
+            result = RunResult.not_judged(saved, f"Unexpected error: {type(exc).__name__}: {exc}")
         # The only places a resolved value can come back: the action and free-text messages.
         result.action, result.message = hide(result.action), hide(result.message)
         results.append(result)
@@ -217,13 +222,7 @@ def _run_one(
     base_url: str | None,
     cancel: CancelToken | None = None,
 ) -> RunResult:
-    result = RunResult(
-        name=saved.name,
-        folder=saved.folder,
-        action=saved.request.action,
-        expected=saved.expectation(),
-        outcome="error",
-    )
+    result = RunResult.not_judged(saved)
     try:
         request = resolve(saved.request, values)
     except UnresolvedVariables as exc:
