@@ -17,7 +17,9 @@ leaves it alone. The history keeps a body by linking the file into its own folde
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 import weakref
 import zlib
@@ -333,6 +335,35 @@ class BodySink:
             self._file.discard()
             self._file = None
         self._memory = []
+
+
+def read_regular_file(path: Path, max_size: int) -> bytes:
+    """The bytes of a regular file of at most ``max_size`` bytes.
+
+    Opened without blocking, and checked before a byte is read: a FIFO (``/dev/stdin``), a
+    device (``/dev/zero``) or a huge file in its place is refused instead of waited on or
+    read into all memory. For the small files a person points the explorer at.
+
+    Raises:
+        OSError: it cannot be opened or read, or is not a regular file or too big (then with
+            a ``strerror`` saying which).
+        ValueError: the path holds a NUL character.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _BINARY)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(
+                errno.EINVAL, "it is not a regular file (a device or a pipe is never read)"
+            )
+        if info.st_size > max_size:
+            raise OSError(
+                errno.EFBIG, f"it is {info.st_size:,} bytes, over the size limit of {max_size:,}"
+            )
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise OSError(errno.EFBIG, f"it is over the size limit of {max_size:,} bytes")
+    return data
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import json
 import math
-import os
 import re
 import shlex
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from explorer.core.body import read_regular_file
 from explorer.core.errors import CurlImportError
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.request import (
@@ -645,7 +643,7 @@ def _read_data(option: str, value: str, base_dir: Path | None, max_size: int) ->
             )
         path = base_dir / path
     try:
-        return _read_body_file(path, max_size).decode("utf-8")
+        return read_regular_file(path, max_size).decode("utf-8")
     except FileNotFoundError:
         raise CurlImportError(f"The body file {str(path)!r} does not exist.") from None
     except UnicodeDecodeError:
@@ -653,32 +651,6 @@ def _read_data(option: str, value: str, base_dir: Path | None, max_size: int) ->
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise CurlImportError(f"The body file {str(path)!r} cannot be read: {reason}.") from None
-
-
-def _read_body_file(path: Path, max_size: int) -> bytes:
-    """The bytes of a regular file of at most ``max_size`` bytes, opened without blocking.
-
-    Raises:
-        OSError: it cannot be read, or is not a regular file, or is too big (``strerror``
-            says which).
-        ValueError: the path holds a NUL character.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(
-                errno.EINVAL, "it is not a regular file (a device or a pipe is never read)"
-            )
-        if info.st_size > max_size:
-            raise OSError(
-                errno.EFBIG,
-                f"it is {info.st_size:,} bytes, over the body size limit of {max_size:,}",
-            )
-        data = handle.read(max_size + 1)
-    if len(data) > max_size:
-        raise OSError(errno.EFBIG, f"it is over the body size limit of {max_size:,} bytes")
-    return data
 
 
 def _to_import(parsed: _Parsed) -> CurlImport:

@@ -9,7 +9,6 @@ never a truncated one (the approach of qutebrowser's save manager).
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import re
@@ -25,6 +24,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from explorer.core.body import read_regular_file
 from explorer.core.errors import ExplorerError
 from explorer.core.request import parse_json
 
@@ -236,7 +236,7 @@ def read_json(path: Path, *, max_size: int = MAX_STORE_FILE) -> Any:
     """
     path = Path(path)
     try:
-        raw = _read_regular(path, max_size)
+        raw = read_regular_file(path, max_size)
     except (FileNotFoundError, NotADirectoryError) as exc:  # a file in a folder's place
         raise StoreFileMissing(path, message="the file does not exist") from exc
     except OSError as exc:
@@ -258,29 +258,6 @@ def read_json(path: Path, *, max_size: int = MAX_STORE_FILE) -> Any:
         return parse_json(text)
     except json.JSONDecodeError as exc:
         raise StoreFileError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from exc
-
-
-def _read_regular(path: Path, max_size: int) -> bytes:
-    """The bytes of a regular file of at most ``max_size`` bytes.
-
-    Opened without blocking, so a FIFO or device in the file's place is refused instead of
-    waiting forever for a writer.
-
-    Raises:
-        OSError: it cannot be opened or read, or is not a regular file or too big (then with
-            a ``strerror`` saying so).
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "it is not a regular file")
-        if info.st_size > max_size:
-            raise OSError(errno.EFBIG, f"it is {info.st_size} bytes, more than a store file can be")
-        data = handle.read(max_size + 1)
-    if len(data) > max_size:
-        raise OSError(errno.EFBIG, "it is larger than a store file can be")
-    return data
 
 
 def dump_json(obj: Any) -> str:

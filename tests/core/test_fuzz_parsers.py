@@ -99,7 +99,7 @@ def test_curl_reads_only_regular_body_files(data: str, message: str) -> None:
 def test_curl_refuses_a_body_file_over_the_size_limit(tmp_path: Any) -> None:
     body = tmp_path / "body.json"
     body.write_text('{"action": "a", "body": {"x": "' + "y" * 2_000 + '"}}')
-    with pytest.raises(CurlImportError, match="over the body size limit"):
+    with pytest.raises(CurlImportError, match="over the size limit"):
         from_curl(f"curl {RPC_URL} -d @{body}", max_size=1_000)
     assert from_curl(f"curl {RPC_URL} -d @{body}").request.action == "a"
     assert reads_files(f"curl {RPC_URL} -d @{body}")
