@@ -232,7 +232,6 @@ class RpcClient:
             self._http,
             http_request,
             base_url=base_url,
-            cancel=cancel,
             body_limit=self.body_limit,
             spool_dir=self.spool_dir if spool else None,
             spool=spool,
@@ -320,7 +319,6 @@ class _Transfer:
         request: httpx.Request,
         *,
         base_url: str,
-        cancel: CancelToken,
         body_limit: int,
         spool_dir: Path | None,
         spool: bool,
@@ -328,8 +326,8 @@ class _Transfer:
         self._client = client
         self._request = request
         self._base_url = base_url
-        self._user_cancel = cancel
-        # The thread's own token: shut by a user cancel or by the deadline alike.
+        # The thread's own token: shut by a user cancel or by the deadline alike (the caller
+        # watches the user's token and calls ``abandon``).
         self._token = CancelToken()
         request.extensions["trace"] = _tracer(self._token, self._set_phase)
         self._limit = body_limit
