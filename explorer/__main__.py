@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep settings, history and collections in DIR "
         "(default: $STACKONE_EXPLORER_HOME or the platform's data folder)",
     )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="write nothing to the data folder this session (history off); asked anyway "
+        "when the folder cannot be written",
+    )
     return parser
 
 

@@ -101,6 +101,18 @@ class RunResult:
     # resolved variables, secrets included).
     exchange: Exchange | None = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def not_judged(cls, saved: SavedRequest, message: str = "") -> RunResult:
+        """An ``"error"`` result for ``saved`` (filled in as far as the run gets)."""
+        return cls(
+            name=saved.name,
+            folder=saved.folder,
+            action=saved.request.action,
+            expected=saved.expectation(),
+            outcome="error",
+            message=message,
+        )
+
     @property
     def passed(self) -> bool:
         return self.outcome == "passed"
@@ -152,7 +164,10 @@ def run_requests(
             break
         if progress is not None:
             progress(index, saved, None)
-        result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
+        try:
+            result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
+        except Exception as exc:  # one request's bug must not cost the run its report
+            result = RunResult.not_judged(saved, f"Unexpected error: {type(exc).__name__}: {exc}")
         # The only places a resolved value can come back: the action and free-text messages.
         result.action, result.message = hide.field(result.action), hide.field(result.message)
         results.append(result)
@@ -197,13 +212,7 @@ def _run_one(
     base_url: str | None,
     cancel: CancelToken | None = None,
 ) -> RunResult:
-    result = RunResult(
-        name=saved.name,
-        folder=saved.folder,
-        action=saved.request.action,
-        expected=saved.expectation(),
-        outcome="error",
-    )
+    result = RunResult.not_judged(saved)
     try:
         request = resolve(saved.request, values)
     except UnresolvedVariables as exc:
@@ -439,6 +448,13 @@ def _plan(
     if args.base_url is not None:
         args.base_url = _checked_base_url(args.base_url)
     paths = resolve_paths(args.home, environ=env)
+    problem = paths.write_problem(create=False)
+    if problem is not None:
+        print(
+            f"note: the data folder cannot be written ({problem}); the run keeps nothing "
+            "there and writes only its reports",
+            file=err,
+        )
     root = _find_collection(args.collection, paths.collections_dir)
 
     profiles = ProfileStore(paths.profiles_file)
@@ -666,7 +682,10 @@ def _find_collection(name: str, collections_dir: Path) -> Path:
         SetupError: nothing matches, or several collections share the name (then each folder
             is listed, to pass instead).
     """
-    candidate = Path(name).expanduser()
+    try:
+        candidate = Path(name).expanduser()
+    except RuntimeError:  # ~nosuchuser/...
+        candidate = Path(name)
     if is_collection(candidate):
         return candidate
     if not candidate.is_absolute() and is_collection(collections_dir / name):

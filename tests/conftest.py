@@ -7,9 +7,11 @@ need different settings (a short rate-limit window, a fast slow action) start th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from explorer.demo import DemoServer
 
@@ -28,3 +30,17 @@ def demo_url(demo_server: DemoServer) -> str:
 @pytest.fixture
 def demo_key(demo_server: DemoServer) -> str:
     return demo_server.api_key
+
+
+# Property-based tests: a small, fixed budget so the whole suite stays fast in CI; nothing
+# is written to a ``.hypothesis`` folder (each run starts fresh, as CI does).
+settings.register_profile(
+    "explorer",
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+# HYPOTHESIS_PROFILE=thorough digs much deeper, for a local bug hunt.
+settings.register_profile("thorough", settings.get_profile("explorer"), max_examples=1500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "explorer"))

@@ -68,3 +68,10 @@ def test_defender_benchmark_checks_a_body_with_both_tiers() -> None:
     out = _run("benchmarks.defender", "--runs", "1", "--mb", "0.01")
     for row in ("first check in a new helper process", "tier 1", "tiers 1 and 2"):
         assert row in out
+
+
+def test_memory_benchmark_measures_every_case() -> None:
+    out = _run("benchmarks.memory", "--runs", "1", "--mb", "2")
+    for row in ("2 MB JSON: peak above idle", "2 MB JSON, gzip", "gzip bomb, 2 MB"):
+        assert row in out
+    assert "gzip bomb, 2 MB -> 200 OK" in out  # 2 MB is under the limit: not refused

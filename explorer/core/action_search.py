@@ -16,7 +16,7 @@ from typing import Any
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import DEFAULT_TIMEOUT, check_base_url
-from explorer.core.wire import USER_AGENT, basic_auth
+from explorer.core.wire import service_headers
 
 # connector _ version _ action name _ scope (``global``, or a project's).
 _VERSIONED_ID = re.compile(r"^([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_\d+(?:\.\d+)+_(.+)_[a-z0-9]+$")
@@ -103,12 +103,7 @@ def search_actions(
     request = httpx.Request(
         "POST",
         root + "/actions/search",
-        headers=[
-            ("Authorization", basic_auth(api_key)),
-            ("Accept", "application/json"),
-            ("Content-Type", "application/json"),
-            ("User-Agent", USER_AGENT),
-        ],
+        headers=[*service_headers(api_key), ("Content-Type", "application/json")],
         content=json.dumps(payload).encode(),
     )
     response = client.send_http(request, base_url=root, timeout=timeout, cancel=cancel)

@@ -1,8 +1,11 @@
 """The send pipeline: validate, build, send, read. Synchronous, cancellable from another thread.
 
 The UI runs ``RpcClient.exchange`` on a worker thread; the command-line runner calls it directly.
-Cancellation really aborts: ``CancelToken.cancel()`` shuts the request's socket down, which
-wakes the blocked read at once instead of waiting for the server or the timeout.
+Time is bounded: the request's timeout covers the whole exchange, so a server trickling a byte
+a second still times out at the configured total. Cancellation returns at once in every phase
+and really aborts: ``CancelToken.cancel()`` shuts the request's socket down (or, while the
+connection is still being made, shuts it the moment it exists, so a server that accepts late
+receives nothing). Memory is bounded: see ``explorer.core.body``.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core import errors
+from explorer.core.body import BodyDecoder, BodySink
 from explorer.core.exchange import Exchange, Failure
+from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
 from explorer.core.secrets import redact_exchange
@@ -122,10 +128,19 @@ class RpcClient:
     """
 
     def __init__(
-        self, *, transport: httpx.BaseTransport | None = None, verify: bool = True
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        verify: bool = True,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        spool_dir: Path | None = None,
     ) -> None:
         self._transport = transport
         self._verify = verify
+        # Bodies up to this many bytes are held in memory; an RPC response over it goes to a
+        # file in ``spool_dir`` (the history's folder, so keeping it is a link, not a copy).
+        self.body_limit = body_limit
+        self.spool_dir = spool_dir
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
 
@@ -177,7 +192,11 @@ class RpcClient:
         if on_sent is not None:
             on_sent(SentRequest.from_http(http_request))
         return self.send_http(
-            http_request, base_url=request.base_url, timeout=request.timeout, cancel=cancel
+            http_request,
+            base_url=request.base_url,
+            timeout=request.timeout,
+            cancel=cancel,
+            spool=True,
         )
 
     def send_http(
@@ -187,10 +206,18 @@ class RpcClient:
         base_url: str,
         timeout: float,
         cancel: CancelToken | None = None,
+        spool: bool = False,
     ) -> RpcResponse:
         """Send any prepared request (e.g. ``GET /accounts``) the way ``send`` sends an RPC call.
 
-        Shared so every StackOne endpoint gets the same cancellation, error mapping and reading.
+        Shared so every StackOne endpoint gets the same cancellation, time and size bounds,
+        error mapping and reading. ``timeout`` bounds the whole exchange (connecting, sending,
+        waiting, reading every byte), not each read. The exchange runs on a thread of its
+        own while this one waits: a cancel or the deadline returns at once in any phase, even
+        while the operating system is still connecting or resolving the name; the socket is
+        shut the moment it exists, so nothing is sent after a cancel. ``spool`` lets a body
+        over the body limit go to a file (``RpcResponse.body_file``); without it, such a
+        body is refused with ``BodyTooLarge``.
 
         Raises:
             TransportError: a subclass saying why no complete response arrived.
@@ -198,40 +225,31 @@ class RpcClient:
         import httpx
 
         cancel = cancel or CancelToken()
-        http_request.extensions = {
-            "timeout": httpx.Timeout(timeout).as_dict(),
-            "trace": _tracer(cancel),
-        }
+        deadline = time.monotonic() + timeout
+        http_request.extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         if cancel.cancelled:
             raise errors.Cancelled(base_url)
-        start = time.perf_counter()
-        try:
-            http_response = self._http.send(http_request, stream=True)
-            try:
-                ttfb = time.perf_counter() - start
-                stream = http_response.extensions.get("network_stream")
-                if stream is not None:
-                    cancel.attach(stream.get_extra_info("socket"))
-                chunks = []
-                for chunk in http_response.iter_bytes(_CHUNK):
-                    if cancel.cancelled:
-                        raise errors.Cancelled(base_url)
-                    chunks.append(chunk)
-            finally:
-                http_response.close()
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, base_url, cancel.cancelled) from exc
-        total = time.perf_counter() - start
-        if cancel.cancelled:
-            raise errors.Cancelled(base_url)
-        body = b"".join(chunks)
-        return read_response(
-            http_response.status_code,
-            list(http_response.headers.multi_items()),
-            body,
-            reason=http_response.reason_phrase,
-            timing=Timing(total_ms=total * 1000, ttfb_ms=ttfb * 1000),
+        transfer = _Transfer(
+            self._http,
+            http_request,
+            base_url=base_url,
+            body_limit=self.body_limit,
+            spool_dir=self.spool_dir if spool else None,
+            spool=spool,
         )
+        thread = threading.Thread(target=transfer.run, name="rpc-exchange", daemon=True)
+        thread.start()
+        while not transfer.done.wait(min(_POLL, max(0.0, deadline - time.monotonic()))):
+            if cancel.cancelled:
+                transfer.abandon()
+                raise errors.Cancelled(base_url)
+            if time.monotonic() >= deadline:
+                phase = transfer.phase
+                transfer.abandon()
+                raise errors.TimedOut(
+                    base_url, f"no complete response within {timeout:g} s (while {phase})"
+                )
+        return transfer.result()
 
     def exchange(
         self,
@@ -261,13 +279,168 @@ class RpcClient:
         return redact_exchange(record, [api_key])
 
 
-def _tracer(cancel: CancelToken) -> Callable[[str, dict[str, Any]], None]:
-    """An httpcore trace hook that hands every new socket to the cancel token."""
+def _tracer(
+    cancel: CancelToken, phases: Callable[[str], None] | None = None
+) -> Callable[[str, dict[str, Any]], None]:
+    """An httpcore trace hook that hands every new socket to the cancel token (which shuts
+    it at once if the exchange was cancelled or timed out meanwhile), and tells ``phases``
+    what the exchange is doing."""
 
     def trace(event: str, info: dict[str, Any]) -> None:
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             stream = info.get("return_value")
             if stream is not None:
                 cancel.attach(stream.get_extra_info("socket"))
+        if phases is not None and event.endswith(".started"):
+            phases(_PHASES.get(event.rsplit(".", 2)[-2], "waiting"))
 
     return trace
+
+
+# httpcore's trace steps, as a person would say them.
+_PHASES = {
+    "connect_tcp": "connecting",
+    "start_tls": "setting up TLS",
+    "send_request_headers": "sending the request",
+    "send_request_body": "sending the request",
+    "receive_response_headers": "waiting for the response",
+    "receive_response_body": "reading the body",
+}
+# How often the waiting thread looks at the cancel token and the deadline.
+_POLL = 0.02
+
+
+class _Transfer:
+    """One exchange on its own thread; the caller waits for ``done`` and takes ``result``.
+
+    When the caller gives up (cancel, deadline) it calls ``abandon``: the sockets are shut,
+    and whatever the thread still produces (a spooled body) is thrown away by the thread.
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        request: httpx.Request,
+        *,
+        base_url: str,
+        body_limit: int,
+        spool_dir: Path | None,
+        spool: bool,
+    ) -> None:
+        self._client = client
+        self._request = request
+        self._base_url = base_url
+        # The thread's own token: shut by a user cancel or by the deadline alike (the caller
+        # watches the user's token and calls ``abandon``).
+        self._token = CancelToken()
+        request.extensions["trace"] = _tracer(self._token, self._set_phase)
+        self._limit = body_limit
+        self._spool_dir = spool_dir
+        self._spool = spool
+        self.done = threading.Event()
+        self.phase = "connecting"
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self._response: RpcResponse | None = None
+        self._error: BaseException | None = None
+
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+
+    def abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            response = self._response
+            self._response = None
+        self._token.cancel()
+        if response is not None:
+            _drop_body(response)
+
+    def result(self) -> RpcResponse:
+        """The response (handed over: the transfer keeps no reference to it), or raises."""
+        with self._lock:
+            response, self._response = self._response, None
+            error, self._error = self._error, None
+        if error is not None:
+            raise error
+        assert response is not None
+        return response
+
+    def run(self) -> None:
+        try:
+            response: RpcResponse | None = self._exchange()
+            error: BaseException | None = None
+        except errors.TransportError as exc:
+            response, error = None, exc
+        except Exception as exc:  # whatever happens reaches the caller, typed
+            response = None
+            error = map_transport_error(exc, self._base_url, self._token.cancelled)
+        with self._lock:
+            abandoned = self._abandoned
+            if not abandoned:
+                self._response, self._error = response, error
+        if abandoned and response is not None:
+            _drop_body(response)
+        self.done.set()
+
+    def _exchange(self) -> RpcResponse:
+        import httpx
+
+        start = time.perf_counter()
+        sink = BodySink(
+            self._limit, spool_dir=self._spool_dir, spool=self._spool, base_url=self._base_url
+        )
+        try:
+            http_response = self._client.send(self._request, stream=True)
+            try:
+                ttfb = time.perf_counter() - start
+                self.phase = "reading the body"
+                stream = http_response.extensions.get("network_stream")
+                if stream is not None:
+                    self._token.attach(stream.get_extra_info("socket"))
+                # A response built in memory (httpx.MockTransport in tests) arrives already
+                # read and decoded by httpx; a real one is read raw and decoded here, capped.
+                in_memory = http_response.is_stream_consumed
+                decoder = BodyDecoder(
+                    None if in_memory else http_response.headers.get("content-encoding"),
+                    body_limit=self._limit,
+                    base_url=self._base_url,
+                )
+                chunks = [http_response.content] if in_memory else http_response.iter_raw(_CHUNK)
+                for raw in chunks:
+                    if self._token.cancelled:
+                        raise errors.Cancelled(self._base_url)
+                    for piece in decoder.feed(raw):
+                        sink.write(piece)
+                for piece in decoder.flush():
+                    sink.write(piece)
+            finally:
+                http_response.close()
+            body, body_file = sink.finish()
+        except httpx.HTTPError as exc:
+            sink.discard()
+            raise map_transport_error(exc, self._base_url, self._token.cancelled) from exc
+        except OSError as exc:  # the spool file could not be written (disk full)
+            sink.discard()
+            raise errors.TransportError(
+                self._base_url, f"the body could not be written to disk ({exc.strerror or exc})"
+            ) from exc
+        except BaseException:
+            sink.discard()
+            raise
+        total = time.perf_counter() - start
+        return read_response(
+            http_response.status_code,
+            list(http_response.headers.multi_items()),
+            body,
+            reason=http_response.reason_phrase,
+            timing=Timing(total_ms=total * 1000, ttfb_ms=ttfb * 1000),
+            body_file=body_file,
+            wire_size=decoder.wire_size if decoder.compressed else None,
+        )
+
+
+def _drop_body(response: RpcResponse) -> None:
+    """Delete the spool file of a response nobody will see."""
+    if response.body_file is not None:
+        response.body_file.discard()

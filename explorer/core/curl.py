@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -25,9 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from explorer.core.body import read_regular_file
 from explorer.core.errors import CurlImportError
+from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.request import (
     DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
     OBJECT_FIELDS,
     RPC_PATH,
     DefenderConfig,
@@ -43,8 +47,9 @@ KEY_VARIABLE = "STACKONE_API_KEY"
 # - Authorization becomes ``-u``, so the key can stay a shell variable;
 # - User-Agent: curl sends its own (``curl/<version>``), which satisfies StackOne's request for
 #   one and tells the truth about which program made the call;
-# - Accept: curl's default ``*/*`` accepts everything ours does.
-_LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept"})
+# - Accept: curl's default ``*/*`` accepts everything ours does;
+# - Accept-Encoding: ``--compressed`` asks for what curl can decode, and decodes it.
+_LEFT_TO_CURL = frozenset({"authorization", "user-agent", "accept", "accept-encoding"})
 
 
 # The headers /actions/rpc reads, and the request fields they fill.
@@ -89,7 +94,7 @@ def to_curl(request: RpcRequest, api_key: str | None = None, *, reveal_key: bool
         names = ", ".join(hidden)
         comment = f"# {names} in the body's headers: {REDACTED}, put the real value in first\n"
     user = shlex.quote(f"{api_key}:") if reveal_key and api_key else f'"${KEY_VARIABLE}:"'
-    parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}"]
+    parts = [f"curl -X POST {shlex.quote(request.url())}", f"-u {user}", "--compressed"]
     for name, value in build_headers(request, api_key or ""):
         if name.lower() not in _LEFT_TO_CURL:
             parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
@@ -503,35 +508,64 @@ class _Parsed:
     warnings: list[str] = field(default_factory=list)
 
 
-def from_curl(command: str, *, base_dir: Path | None = None) -> CurlImport:
+def from_curl(
+    command: str, *, base_dir: Path | None = None, max_size: int = DEFAULT_BODY_LIMIT
+) -> CurlImport:
     """Read a curl command calling ``/actions/rpc`` into an ``RpcRequest``.
 
     ``base_dir`` is where ``--data @file`` paths are relative to (usually the folder of the
-    file the command came from); without it only absolute ``@`` paths can be read.
+    file the command came from); without it only absolute ``@`` paths can be read. Such a
+    file must be a regular file of at most ``max_size`` bytes (the body limit). Reading one
+    may wait on a slow disk: call this off the UI thread when ``reads_files(command)``.
 
     Raises:
         CurlImportError: the command is not a curl call to ``/actions/rpc`` with a JSON body
             holding an ``action``, or uses an option the explorer cannot reproduce.
+    """
+    parsed = _Parsed()
+    for option, value in _options(_arguments(command, parsed.warnings)):
+        _apply(parsed, option, value, base_dir, max_size)
+    return _to_import(parsed)
+
+
+def reads_files(command: str) -> bool:
+    """Whether ``from_curl(command)`` would read a body file (``-d @file``): then it may wait
+    on the disk and belongs off the UI thread. Reads nothing; ``False`` if it cannot tell."""
+    try:
+        options = _options(_arguments(command, []))
+    except CurlImportError:
+        return False
+    return any(
+        option in _DATA_LONG and option != "--data-raw" and (value or "").startswith("@")
+        for option, value in options
+    )
+
+
+def _arguments(command: str, warnings: list[str]) -> list[str]:
+    """The words after ``curl``, up to a shell operator (what follows is noted in
+    ``warnings``).
+
+    Raises:
+        CurlImportError: unbalanced quotes, or the command does not start with curl.
     """
     words = _split_cmd(command) if _is_cmd_syntax(command) else _split_posix(command)
     while words and not words[0].quoted and words[0].text in ("$", ">", "PS>"):
         words = words[1:]  # a copied prompt
     if not words or not re.search(r"(^|[/\\])curl(\.exe)?$", words[0].text, re.I):
         raise CurlImportError("This is not a curl command: it should start with curl.")
-    parsed = _Parsed()
     args: list[str] = []
     for position, word in enumerate(words[1:], start=1):
         if not word.quoted and word.text in _SHELL_OPERATORS:
             rest = " ".join(w.text for w in words[position:])
-            parsed.warnings.append(f"Ignored what follows the curl command: {rest}")
+            warnings.append(f"Ignored what follows the curl command: {rest}")
             break
         args.append(word.text)
-    for option, value in _options(args):
-        _apply(parsed, option, value, base_dir)
-    return _to_import(parsed)
+    return args
 
 
-def _apply(parsed: _Parsed, option: str, value: str | None, base_dir: Path | None) -> None:
+def _apply(
+    parsed: _Parsed, option: str, value: str | None, base_dir: Path | None, max_size: int
+) -> None:
     if option in _REFUSED_LONG:
         raise CurlImportError(f"Cannot import {option}: {_REFUSED_LONG[option]}.")
     if option in _QUIET_LONG:
@@ -562,15 +596,28 @@ def _apply(parsed: _Parsed, option: str, value: str | None, base_dir: Path | Non
         try:
             seconds = float(value)
         except ValueError:
-            raise CurlImportError(f"--max-time {value!r} is not a number of seconds.") from None
+            seconds = math.nan
+        if not math.isfinite(seconds):
+            raise CurlImportError(f"--max-time {value!r} is not a number of seconds.")
+        if seconds > MAX_TIMEOUT:
+            parsed.warnings.append(
+                f"--max-time {value} is longer than the explorer waits; the timeout is "
+                f"{MAX_TIMEOUT:g} s."
+            )
+            seconds = MAX_TIMEOUT
         if seconds > 0:
             parsed.max_time = seconds
     elif option in _DATA_LONG:
-        parsed.data.append((option, _read_data(option, value, base_dir)))
+        parsed.data.append((option, _read_data(option, value, base_dir, max_size)))
 
 
-def _read_data(option: str, value: str, base_dir: Path | None) -> str:
-    """The text of a data option, reading ``@file`` as curl does (not for ``--data-raw``)."""
+def _read_data(option: str, value: str, base_dir: Path | None, max_size: int) -> str:
+    """The text of a data option, reading ``@file`` as curl does (not for ``--data-raw``).
+
+    Only what a person means by "the body is in this file": a regular file of at most
+    ``max_size`` bytes. A device (``@/dev/zero``), a pipe (``@/dev/stdin``) or a huge file is
+    refused with a message rather than read forever or into all memory.
+    """
     if option == "--data-raw" or not value.startswith("@"):
         return value
     name = value[1:]
@@ -579,7 +626,13 @@ def _read_data(option: str, value: str, base_dir: Path | None) -> str:
             f"{option} @- reads the body from standard input: paste the JSON body into the "
             "command instead."
         )
-    path = Path(name).expanduser()
+    try:
+        path = Path(name).expanduser()
+    except RuntimeError:  # ~nosuchuser
+        raise CurlImportError(
+            f"The body file {name!r} starts with a user's home folder that does not exist "
+            "on this machine; use a full path."
+        ) from None
     if not path.is_absolute():
         if base_dir is None:
             raise CurlImportError(
@@ -588,11 +641,14 @@ def _read_data(option: str, value: str, base_dir: Path | None) -> str:
             )
         path = base_dir / path
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular_file(path, max_size).decode("utf-8")
     except FileNotFoundError:
         raise CurlImportError(f"The body file {str(path)!r} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CurlImportError(f"The body file {str(path)!r} cannot be read: {exc}.") from None
+    except UnicodeDecodeError:
+        raise CurlImportError(f"The body file {str(path)!r} is not UTF-8 text.") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CurlImportError(f"The body file {str(path)!r} cannot be read: {reason}.") from None
 
 
 def _to_import(parsed: _Parsed) -> CurlImport:
@@ -654,7 +710,11 @@ def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool, str | Non
     if "://" not in url:
         warnings.append(f"The URL {url!r} has no scheme; assumed https://.")
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - checks the port is a number in range
+    except ValueError as exc:
+        raise CurlImportError(f"The URL {url!r} is not a valid URL ({exc}).") from None
     path = parts.path.rstrip("/")
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise CurlImportError(f"The URL {url!r} is not an http:// or https:// URL.")

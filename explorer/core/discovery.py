@@ -23,7 +23,7 @@ from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import base_url_problem
 from explorer.core.response import RpcResponse
-from explorer.core.wire import USER_AGENT, basic_auth
+from explorer.core.wire import service_headers
 
 if TYPE_CHECKING:
     import httpx  # imported where a request is built: see explorer.core.client
@@ -534,11 +534,7 @@ def get_json(
         "GET",
         root + path,
         params=[(name, value) for name, value in params],  # widened for httpx's types
-        headers=[
-            ("Authorization", basic_auth(api_key)),
-            ("Accept", "application/json"),
-            ("User-Agent", USER_AGENT),
-        ],
+        headers=service_headers(api_key),
     )
     response = client.send_http(request, base_url=root, timeout=timeout, cancel=cancel)
     response.raise_for_error()

@@ -23,9 +23,10 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- ConnectFailed       refused / unreachable
     |   +-- DNSFailed           the host name does not resolve
     |   +-- TLSFailed           certificate or handshake problem
-    |   +-- TimedOut            connect or read took longer than the request's timeout
+    |   +-- TimedOut            the exchange took longer than the request's timeout
     |   +-- ConnectionDropped   the server closed the connection mid-way
     |   +-- BadResponse         a response came but its body cannot be decoded (e.g. bad gzip)
+    |   |   +-- BodyTooLarge    the body passes the size cap, or expands like a zip bomb
     |   +-- Cancelled           the user pressed Cancel
     +-- RemoteError             StackOne answered with an error status (see ``StackOneError``)
     +-- McpError                the MCP endpoint answered a JSON-RPC error [core/mcp.py]
@@ -119,7 +120,7 @@ class TLSFailed(TransportError):
 
 
 class TimedOut(TransportError):
-    what = "The request timed out before the server answered."
+    what = "The request timed out before the whole response arrived."
     hint = "The action may be slow: raise the request timeout, or retry later."
 
 
@@ -131,6 +132,14 @@ class ConnectionDropped(TransportError):
 class BadResponse(TransportError):
     what = "The server's response could not be read: its body is corrupt or wrongly encoded."
     hint = "Retry; if it keeps happening, the server or a proxy on the way is mangling responses."
+
+
+class BodyTooLarge(BadResponse):
+    what = "The response body was refused: it is larger than the explorer accepts."
+    hint = (
+        "The body was not kept. If you expect one this large, raise the body size limit in "
+        "Preferences; if not, the server (or a proxy) is sending far more than it should."
+    )
 
 
 class Cancelled(TransportError):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from explorer.core import errors
+from explorer.core.body import BodyFile
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse, Timing, read_response
 from explorer.core.secrets import redact_header_object, redact_headers
@@ -94,41 +97,99 @@ class Exchange:
                 "size": r.size,
                 "timing": {"total_ms": r.timing.total_ms, "ttfb_ms": r.timing.ttfb_ms},
             }
-            if include_body:
+            if r.wire_size is not None:
+                response["wire_size"] = r.wire_size
+            if include_body and r.over_limit:
+                response["body_omitted"] = "over the body size limit"
+            elif include_body:
                 response.update(encode_body(r.body))
             out["response"] = response
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, body: bytes | None = None) -> Exchange:
-        """Rebuild an exchange; ``body`` overrides the one inside ``data`` (if any)."""
+    def from_dict(
+        cls, data: Any, *, body: bytes | None = None, body_file: BodyFile | None = None
+    ) -> Exchange:
+        """Rebuild an exchange; ``body`` (or, for one over the body limit, ``body_file``)
+        overrides the one inside ``data`` (if any).
+
+        Tolerant of what a hand-edited or damaged file holds: a field of the wrong type reads
+        as missing.
+
+        Raises:
+            ValueError: ``data`` is not an object, or its response cannot be read at all
+                (e.g. a status that is not a number, a body that is not base64).
+        """
+        if not isinstance(data, dict):
+            raise ValueError("a saved exchange must be a JSON object")
         sent = data.get("sent")
         failure = data.get("failure")
         raw = data.get("response")
         response = None
         if isinstance(raw, dict):
-            timing = raw.get("timing") or {}
+            timing = raw.get("timing")
+            timing = timing if isinstance(timing, dict) else {}
+            headers = raw.get("headers")
             response = read_response(
-                int(raw.get("status", 0)),
-                [(str(k), str(v)) for k, v in raw.get("headers", [])],
-                body if body is not None else decode_body(raw),
-                reason=str(raw.get("reason", "")),
+                _status(raw.get("status", 0)),
+                [
+                    (str(pair[0]), str(pair[1]))
+                    for pair in (headers if isinstance(headers, list) else [])
+                    if isinstance(pair, list | tuple) and len(pair) == 2
+                ],
+                b"" if body_file is not None else body if body is not None else decode_body(raw),
+                reason=_text(raw.get("reason")),
                 timing=Timing(
-                    total_ms=float(timing.get("total_ms", 0.0)),
-                    ttfb_ms=float(timing.get("ttfb_ms", 0.0)),
+                    total_ms=_number(timing.get("total_ms")),
+                    ttfb_ms=_number(timing.get("ttfb_ms")),
                 ),
+                body_file=body_file,
+                wire_size=_size(raw.get("wire_size")),
             )
+        request = data.get("request")
         return cls(
-            request=RpcRequest.from_dict(data.get("request") or {}),
+            request=RpcRequest.from_dict(request if isinstance(request, dict) else {}),
             sent=SentRequest.from_dict(sent) if isinstance(sent, dict) else None,
             response=response,
-            failure=Failure(str(failure.get("kind", "")), str(failure.get("message", "")))
+            failure=Failure(_text(failure.get("kind")), _text(failure.get("message")))
             if isinstance(failure, dict)
             else None,
-            id=str(data.get("id") or uuid.uuid4().hex),
-            started_at=str(data.get("started_at") or _now()),
-            profile=str(data.get("profile", "")),
+            id=_text(data.get("id")) or uuid.uuid4().hex,
+            started_at=_text(data.get("started_at")) or _now(),
+            profile=_text(data.get("profile")),
         )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _number(value: Any) -> float:
+    """Milliseconds from any JSON value: 0.0 unless it is a finite number."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return 0.0
+    try:
+        number = float(value)
+    except OverflowError:
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _status(value: Any) -> int:
+    """An HTTP status from a saved exchange.
+
+    Raises:
+        ValueError: it is not a whole number from 0 to 999.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 999:
+        raise ValueError("the saved response has no valid HTTP status")
+    return value
 
 
 def encode_body(body: bytes) -> dict[str, str]:
@@ -140,8 +201,17 @@ def encode_body(body: bytes) -> dict[str, str]:
 
 
 def decode_body(data: dict[str, Any]) -> bytes:
+    """The body ``encode_body`` wrote.
+
+    Raises:
+        ValueError: ``body_base64`` is not base64.
+    """
     if isinstance(data.get("body_text"), str):
-        return str(data["body_text"]).encode("utf-8")
+        # A lone surrogate (only a hand-edited file has one here) cannot be UTF-8.
+        return str(data["body_text"]).encode("utf-8", errors="replace")
     if isinstance(data.get("body_base64"), str):
-        return base64.b64decode(data["body_base64"])
+        try:
+            return base64.b64decode(data["body_base64"])
+        except binascii.Error as exc:
+            raise ValueError(f"the saved body is not base64 ({exc})") from None
     return b""

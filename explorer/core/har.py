@@ -129,7 +129,9 @@ def _response(response: RpcResponse) -> dict[str, Any]:
         "size": response.size,
         "mimeType": response.content_type or "x-unknown",
     }
-    if response.body:
+    if response.over_limit:
+        content["comment"] = OVER_LIMIT_NOTE.format(size=response.size)
+    elif response.body:
         text = _as_text(response)
         if text is None:
             content["text"] = base64.b64encode(response.body).decode("ascii")
@@ -146,8 +148,17 @@ def _response(response: RpcResponse) -> dict[str, Any]:
         "content": content,
         "redirectURL": _header(response.headers, "location") or "",
         "headersSize": -1,
-        "bodySize": -1 if compressed else response.size,
+        "bodySize": response.wire_size
+        if response.wire_size is not None
+        else (-1 if compressed else response.size),
     }
+
+
+# What exports say instead of a body over the body limit (kept in the history, not inlined).
+OVER_LIMIT_NOTE = (
+    "The body ({size} bytes) is over the body size limit: it is kept in the explorer's "
+    "history and saved whole with Save body, not inlined in exports."
+)
 
 
 def _as_text(response: RpcResponse) -> str | None:

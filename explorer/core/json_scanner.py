@@ -20,6 +20,8 @@ from collections.abc import Callable
 from json.decoder import JSONDecodeError
 from typing import Any
 
+from explorer.core.limits import MAX_JSON_DEPTH, json_depth, too_deep_at
+
 # The helpers ``json.loads`` itself uses (C versions where available); typeshed omits them.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -48,6 +50,7 @@ class _Walker:
         parse_constant: _Hook,
         object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None,
         leaf: Leaf | None,
+        max_depth: int | None = None,
     ) -> None:
         decoder = json.JSONDecoder(
             parse_float=parse_float,
@@ -60,6 +63,7 @@ class _Walker:
         self._pairs_hook = object_pairs_hook
         self._skip = _skip_whitespace
         self._leaf = leaf
+        self._max_depth = max_depth
 
     def document(self, text: str) -> Any:
         if text.startswith("\ufeff"):
@@ -82,6 +86,10 @@ class _Walker:
             value, end = self._scan_once(text, index)
         except StopIteration as stop:
             raise JSONDecodeError("Expecting value", text, stop.value) from None
+        except RecursionError:
+            raise _too_deep(text, index) from None
+        if self._max_depth is not None and depth + json_depth(text[index:end]) > self._max_depth:
+            raise _too_deep(text, index, self._max_depth)
         return (value if self._leaf is None else self._leaf(value, depth)), end
 
     def members(self, text: str, index: int, depth: int) -> tuple[Any, int]:
@@ -129,13 +137,28 @@ class _Walker:
         return items, index + 1
 
 
+def _too_deep(text: str, index: int, limit: int | None = None) -> JSONDecodeError:
+    """The error for a value nested deeper than ``limit`` (or than Python can parse)."""
+    where = too_deep_at(text[index:], limit) if limit is not None else None
+    what = f"deeper than {limit} levels" if limit is not None else "too deep for Python to read"
+    return JSONDecodeError(f"nested {what}", text, index + (where or 0))
+
+
 def is_json(text: str) -> bool:
     """Whether ``json.loads(text)`` would succeed, checked in steps and keeping nothing."""
+    return json_problem(text, max_depth=None) is None
+
+
+def json_problem(text: str, *, max_depth: int | None = MAX_JSON_DEPTH) -> str | None:
+    """Why ``text`` cannot be read as JSON (not JSON, or nested deeper than ``max_depth``),
+    or ``None`` when it can: checked in steps, keeping nothing."""
     try:
-        loads_in_steps(text, leaf=_discard)
-    except (ValueError, RecursionError):
-        return False
-    return True
+        loads_in_steps(text, leaf=_discard, max_depth=max_depth)
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return str(exc)
+    except RecursionError:  # an outer level too deep: cannot happen with STEP_DEPTH levels
+        return "nested too deep for Python to read"
+    return None
 
 
 def _discard(_value: Any, _depth: int) -> None:
@@ -150,6 +173,7 @@ def loads_in_steps(
     parse_constant: _Hook = None,
     object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
     leaf: Leaf | None = None,
+    max_depth: int | None = None,
 ) -> Any:
     """``json.loads(text, ...)``, parsed in steps that let other threads run in between.
 
@@ -160,9 +184,12 @@ def loads_in_steps(
     of a million objects makes each full garbage collection (which holds the GIL too) take
     hundreds of milliseconds.
 
+    ``max_depth``, if given, refuses a document nesting deeper (checked record by record,
+    so the check too lets other threads run).
+
     Raises:
-        json.JSONDecodeError: ``text`` is not JSON (a ``ValueError``, as from ``json.loads``).
-        RecursionError: the document nests deeper than the interpreter allows.
+        json.JSONDecodeError: ``text`` is not JSON (a ``ValueError``, as from ``json.loads``),
+            or nests deeper than ``max_depth`` or than the interpreter can parse.
     """
-    walker = _Walker(parse_float, parse_int, parse_constant, object_pairs_hook, leaf)
+    walker = _Walker(parse_float, parse_int, parse_constant, object_pairs_hook, leaf, max_depth)
     return walker.document(text)

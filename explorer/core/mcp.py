@@ -28,7 +28,7 @@ from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Listing, check_base_url
 from explorer.core.response import RpcResponse
-from explorer.core.wire import USER_AGENT, basic_auth
+from explorer.core.wire import service_headers
 
 if TYPE_CHECKING:
     import httpx
@@ -231,9 +231,7 @@ class _Session:
         import httpx
 
         headers = [
-            ("Authorization", basic_auth(self._api_key)),
-            ("User-Agent", USER_AGENT),
-            ("Accept", "application/json, text/event-stream"),
+            *service_headers(self._api_key, "application/json, text/event-stream"),
             ("x-account-id", self._account_id),
             ("MCP-Protocol-Version", self._protocol),
         ]

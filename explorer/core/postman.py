@@ -31,6 +31,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
     RPC_PATH,
     RpcRequest,
     parse_json,
@@ -261,7 +262,8 @@ def from_postman(data: Any) -> PostmanImport:
         name=str(data["info"].get("name") or "Imported from Postman"),
         description=_text(data["info"].get("description")),
     )
-    for var in data.get("variable") or []:
+    variables = data.get("variable")
+    for var in variables if isinstance(variables, list) else []:
         if not isinstance(var, dict) or var.get("disabled") is True:
             continue
         key = str(var.get("key") or var.get("id") or "")
@@ -317,7 +319,10 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
     if not isinstance(http, dict):
         raise _NotRpc("the request is not an object")
     method = str(http.get("method") or "GET").upper()
-    raw_url, path, query = _read_url(http.get("url"))
+    try:
+        raw_url, path, query = _read_url(http.get("url"))
+    except ValueError as exc:  # e.g. https://[/actions/rpc
+        raise _NotRpc(f"the URL is not valid ({exc})") from None
     if method != "POST" or not path.rstrip("/").endswith(RPC_PATH):
         raise _NotRpc(f"{method} {raw_url or '(no URL)'} is not POST .../actions/rpc")
 
@@ -372,7 +377,7 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
         except ValueError:
             seconds = math.nan
         if math.isfinite(seconds) and seconds > 0:
-            fields["timeout"] = seconds
+            fields["timeout"] = min(seconds, MAX_TIMEOUT)
             description = description[: match.start()].rstrip()
         else:
             warnings.append(
@@ -406,7 +411,7 @@ def _read_url(url: Any) -> tuple[str, str, list[tuple[str, str]]]:
     raw = str(url.get("raw") or "")
     if not raw:
         host = url.get("host")
-        host_text = ".".join(host) if isinstance(host, list) else str(host or "")
+        host_text = ".".join(str(h) for h in host) if isinstance(host, list) else str(host or "")
         protocol = url.get("protocol")
         raw = (f"{protocol}://" if protocol else "") + host_text + path
     if not path:
@@ -449,7 +454,9 @@ def _expected_status(events: Any) -> int | None:
             continue
         script = event.get("script")
         lines = script.get("exec") if isinstance(script, dict) else None
-        text = "\n".join(lines) if isinstance(lines, list) else str(lines or "")
+        text = (
+            "\n".join(str(line) for line in lines) if isinstance(lines, list) else str(lines or "")
+        )
         match = _EXPECT.search(text)
         if match:
             return int(match.group(1))

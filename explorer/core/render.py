@@ -25,6 +25,7 @@ from pygments.styles import get_style_by_name
 from pygments.token import Keyword, Name, Number, String, Text, _TokenType
 from pygments.util import ClassNotFound
 
+from explorer.core.body import BodyFile
 from explorer.core.json_scanner import loads_in_steps
 
 # Above this many characters callers should show plain text: highlighting a few megabytes
@@ -406,3 +407,83 @@ def json_colours(dark: bool) -> dict[str, str]:
         colour = style.style_for_token(token).get("color")
         colours[kind] = f"#{colour}" if colour else foreground
     return colours
+
+
+# How much of a body over the limit one copy from its view may take (a whole 200 MB body
+# belongs in Save body, not the clipboard).
+COPY_LIMIT = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileLines(TextLines):
+    """A body on disk as display rows for ``LinesView``, read from the file as they show.
+
+    The index holds byte offsets (rows end at a newline or every ``DISPLAY_WIDTH`` bytes, cut
+    at a character boundary); ``text`` is only the body's beginning. Find is not offered
+    over a body beyond the limit (``find`` finds nothing), and a copy takes at most
+    ``COPY_LIMIT`` bytes.
+    """
+
+    source: BodyFile | None = None
+    encoding: str = "utf-8"
+
+    @classmethod
+    def scan(cls, source: BodyFile, encoding: str = "utf-8") -> FileLines:
+        """Index ``source`` (one pass, a megabyte at a time): call it off the UI thread."""
+        starts = array("q")
+        ends = array("q")
+        longest = 0
+        row_start = 0
+        offset = 0
+        for piece in source.chunks(1024 * 1024):
+            position = 0
+            while True:
+                newline = piece.find(b"\n", position)
+                stop = len(piece) if newline < 0 else newline
+                # Cut rows longer than the display width inside this piece.
+                while offset + stop - row_start > DISPLAY_WIDTH:
+                    cut = _char_boundary(piece, row_start - offset + DISPLAY_WIDTH)
+                    starts.append(row_start)
+                    ends.append(offset + cut)
+                    longest = DISPLAY_WIDTH
+                    row_start = offset + cut
+                if newline < 0:
+                    break
+                starts.append(row_start)
+                ends.append(offset + newline)
+                longest = max(longest, offset + newline - row_start)
+                row_start = offset + newline + 1
+                position = newline + 1
+            offset += len(piece)
+        starts.append(row_start)
+        ends.append(offset)
+        longest = max(longest, offset - row_start)
+        head = source.head().decode(encoding, errors="replace")
+        return cls(
+            head, LineIndex(starts, ends, min(longest, DISPLAY_WIDTH)), None, source, encoding
+        )
+
+    def row(self, number: int) -> str:
+        start, end = self.index.starts[number], self.index.ends[number]
+        assert self.source is not None
+        return self.source.read(start, end - start).decode(self.encoding, errors="replace")
+
+    def span(self, first_row: int, last_row: int) -> str:
+        start = self.index.starts[first_row]
+        end = min(self.index.ends[last_row], start + COPY_LIMIT)
+        assert self.source is not None
+        return self.source.read(start, end - start).decode(self.encoding, errors="replace")
+
+    def find(self, needle: str, start: int, *, backward: bool = False) -> int:
+        return -1
+
+
+def _char_boundary(data: bytes, cut: int) -> int:
+    """``cut`` moved back (at most 3 bytes) so it does not split a UTF-8 character."""
+    cut = max(0, min(cut, len(data)))
+    for back in range(4):
+        if cut - back <= 0 or cut - back >= len(data):
+            return cut
+        if data[cut - back] & 0xC0 != 0x80:
+            return cut - back
+    return cut

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from explorer.core.errors import InvalidRequest, Issue
+from explorer.core.limits import MAX_JSON_DEPTH, json_depth, too_deep_at
 
 # What a secret value is replaced with wherever it must not be kept (history, settings,
 # exports). Never a value to send: ``validate`` refuses a header holding it.
@@ -24,6 +25,11 @@ from explorer.core.secrets import REDACTED
 
 DEFAULT_BASE_URL = "https://api.stackone.com"
 DEFAULT_TIMEOUT = 60.0
+# The longest a request may wait (the editor's range): also what keeps a hand-edited
+# ``1e308`` from reaching the socket layer, which cannot represent it.
+MAX_TIMEOUT = 600.0
+# Integers longer than this are refused when JSON is read (Python's own default limit).
+MAX_INT_DIGITS = 4300
 RPC_PATH = "/actions/rpc"
 
 # The four objects an action receives, in the order the editor shows them.
@@ -178,10 +184,30 @@ class RpcRequest:
             sync=data.get("sync") is True,
             debug=data.get("debug") is True,
             base_url=text("base_url", DEFAULT_BASE_URL) or DEFAULT_BASE_URL,
-            timeout=float(timeout)
-            if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0
-            else DEFAULT_TIMEOUT,
+            timeout=sane_timeout(timeout),
         )
+
+
+def timeout_seconds(value: Any) -> float | None:
+    """``value`` as a timeout in seconds if it is a finite number above 0, else ``None``.
+
+    Never raises: a 400-digit integer (``float()`` overflows) or ``1e309`` (infinity) is
+    simply not a timeout.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def sane_timeout(value: Any) -> float:
+    """A usable timeout from any value: ``DEFAULT_TIMEOUT`` if it is not a positive finite
+    number, at most ``MAX_TIMEOUT``."""
+    seconds = timeout_seconds(value)
+    return DEFAULT_TIMEOUT if seconds is None else min(seconds, MAX_TIMEOUT)
 
 
 def _copy_obj(value: JsonObject | None) -> JsonObject | None:
@@ -192,34 +218,67 @@ def _copy_obj(value: JsonObject | None) -> JsonObject | None:
 
 
 class _NonFiniteConstant(Exception):
-    def __init__(self, constant: str) -> None:
+    def __init__(self, constant: str, message: str = "") -> None:
         super().__init__(constant)
         self.constant = constant
+        self.message = message or (
+            f'{constant} is not a JSON number; use null or a string such as "{constant}"'
+        )
 
 
 def parse_json(text: str) -> Any:
-    """``json.loads``, but ``NaN``, ``Infinity`` and ``-Infinity`` are errors, as in JSON.
+    """``json.loads`` within the explorer's limits, where every failure is a ``JSONDecodeError``.
 
-    Python reads those tokens by default, and ``json.dumps`` would then write them back into
-    a body that StackOne's JSON parser refuses. Refusing them here puts the error in the
-    editor, at its line and column.
+    Refused, each at its line and column: ``NaN``, ``Infinity`` and ``-Infinity`` (Python
+    reads them, but they are not JSON and ``json.dumps`` would write them back into a body
+    StackOne refuses); a number too large for a float (``1e400`` would read as infinity);
+    an integer of more than ``MAX_INT_DIGITS`` digits; nesting deeper than
+    ``limits.MAX_JSON_DEPTH`` levels (which would fail later, far from the text, in
+    whatever walks the value).
 
     Raises:
-        json.JSONDecodeError: for any invalid JSON, these tokens included.
+        json.JSONDecodeError: for any invalid JSON, these included.
     """
 
     def refuse(constant: str) -> Any:
         raise _NonFiniteConstant(constant)
 
+    def finite(number: str) -> float:
+        value = float(number)
+        if not math.isfinite(value):
+            raise _NonFiniteConstant(
+                number, f"{number} is too large for a JSON number; write it as a string"
+            )
+        return value
+
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise _NonFiniteConstant(
+                digits[:20],
+                f"a number of {len(digits)} digits is too long to read (at most "
+                f"{MAX_INT_DIGITS}); write it as a string",
+            )
+        return int(digits)
+
     try:
-        return json.loads(text, parse_constant=refuse)
+        value = json.loads(text, parse_constant=refuse, parse_float=finite, parse_int=integer)
     except _NonFiniteConstant as exc:
-        constant = exc.constant
         raise json.JSONDecodeError(
-            f'{constant} is not a JSON number; use null or a string such as "{constant}"',
-            text,
-            _position_outside_strings(text, constant),
+            exc.message, text, _position_outside_strings(text, exc.constant)
         ) from None
+    except RecursionError:
+        raise _too_deep(text) from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise _too_deep(text)
+    return value
+
+
+def _too_deep(text: str) -> json.JSONDecodeError:
+    return json.JSONDecodeError(
+        f"nested deeper than {MAX_JSON_DEPTH} levels, more than the explorer reads",
+        text,
+        too_deep_at(text) or 0,
+    )
 
 
 def _position_outside_strings(text: str, token: str) -> int:
@@ -326,8 +385,10 @@ def validate(request: RpcRequest) -> list[Issue]:
                 )
     if base_url_message := base_url_problem(request.base_url):
         issues.append(Issue("base_url", base_url_message))
-    if not request.timeout > 0:
+    if timeout_seconds(request.timeout) is None:
         issues.append(Issue("timeout", "must be a positive number of seconds"))
+    elif request.timeout > MAX_TIMEOUT:
+        issues.append(Issue("timeout", f"must be at most {MAX_TIMEOUT:g} seconds"))
     return issues
 
 

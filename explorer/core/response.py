@@ -15,8 +15,10 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from explorer.core.body import BodyFile
 from explorer.core.errors import RemoteError
-from explorer.core.json_scanner import is_json, loads_in_steps
+from explorer.core.json_scanner import json_problem, loads_in_steps
+from explorer.core.limits import MAX_JSON_DEPTH, json_depth
 
 Headers = list[tuple[str, str]]
 
@@ -184,7 +186,9 @@ class RpcResponse:
     """Everything about one HTTP response, already interpreted.
 
     ``kind`` is ``"json"`` (``json`` holds the parsed body), ``"binary"`` (a file download:
-    see ``filename``), ``"text"`` (any other textual body) or ``"empty"``.
+    see ``filename``), ``"text"`` (any other textual body) or ``"empty"``. A body that claims
+    to be JSON but cannot be read as such (broken, or nested deeper than the explorer reads)
+    is ``"text"``, shown as it came, with the reason in ``json_problem``.
     """
 
     status: int
@@ -200,6 +204,11 @@ class RpcResponse:
     request_id: str | None = None
     retry_after: float | None = None
     timing: Timing = field(default_factory=Timing)
+    json_problem: str | None = None
+    # A body over the body limit is not held: ``body`` is empty and the body is in this file.
+    body_file: BodyFile | None = None
+    # Bytes received when the body came compressed (``None``: as it came, ``size`` bytes).
+    wire_size: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -207,7 +216,17 @@ class RpcResponse:
 
     @property
     def size(self) -> int:
-        return len(self.body)
+        """The body's size as decoded: what is shown, kept and saved."""
+        return self.body_file.size if self.body_file is not None else len(self.body)
+
+    @property
+    def over_limit(self) -> bool:
+        """Whether the body was over the body limit: on disk only, not analysed."""
+        return self.body_file is not None
+
+    @property
+    def content_encoding(self) -> str:
+        return (self.header("content-encoding") or "").strip()
 
     @property
     def status_class(self) -> str:
@@ -223,7 +242,9 @@ class RpcResponse:
         return _charset(self.header("content-type") or "")
 
     def text(self) -> str:
-        return self.body.decode(self.encoding, errors="replace")
+        """The body as text; for a body over the limit, only its beginning (``HEAD_SIZE``)."""
+        body = self.body_file.head() if self.body_file is not None else self.body
+        return body.decode(self.encoding, errors="replace")
 
     def raise_for_error(self) -> None:
         if not self.ok:
@@ -271,6 +292,23 @@ class _LazyJsonResponse(RpcResponse):
     def result(self, value: RpcResult | None) -> None:
         self._load()
         self._result_value = value
+
+
+def _parse(body: bytes, charset: str) -> tuple[Any, str | None]:
+    """``(value, None)`` for a JSON body within the limits, else ``(None, why not)``."""
+    try:
+        text = body.decode(charset)
+    except UnicodeDecodeError as exc:
+        return None, f"not {charset} text ({exc.reason} at byte {exc.start})"
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return None, str(exc)
+    if json_depth(text) > MAX_JSON_DEPTH:
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    return value, None
 
 
 def _header(headers: Headers, name: str) -> str | None:
@@ -369,20 +407,31 @@ def read_response(
     reason: str = "",
     timing: Timing | None = None,
     now: datetime | None = None,
+    body_file: BodyFile | None = None,
+    wire_size: int | None = None,
 ) -> RpcResponse:
     """Interpret one HTTP response from ``/actions/rpc``.
 
     A success JSON body over ``LAZY_JSON_SIZE`` bytes is checked in steps (other threads keep
-    running) and parsed only when ``json`` or ``result`` is first read.
+    running) and parsed only when ``json`` or ``result`` is first read. A body over the body
+    limit comes as ``body_file`` (``body`` empty): it is never parsed, its kind comes from
+    its content type.
     """
     content_type = _header(headers, "content-type") or ""
-    lazy = 200 <= status < 300 and len(body) > LAZY_JSON_SIZE and is_json_type(content_type)
+    lazy = (
+        body_file is None
+        and 200 <= status < 300
+        and len(body) > LAZY_JSON_SIZE
+        and is_json_type(content_type)
+    )
     response = (_LazyJsonResponse if lazy else RpcResponse)(
         status=status,
         reason=reason or reason_phrase(status),
         headers=list(headers),
         body=body,
         timing=timing or Timing(),
+        body_file=body_file,
+        wire_size=wire_size,
     )
     response.content_type = content_type
     response.request_id = response.header("x-request-id")
@@ -390,24 +439,31 @@ def read_response(
     disposition = response.header("content-disposition")
     response.filename = filename_from_disposition(disposition)
 
-    if not body:
+    if body_file is not None:
+        binary = (disposition and "attachment" in disposition.lower()) or not (
+            is_json_type(content_type) or is_text_type(content_type)
+        )
+        response.kind = "binary" if binary else "text"
+    elif not body:
         response.kind = "empty"
     elif isinstance(response, _LazyJsonResponse):
         try:
-            text = body.decode(_charset(content_type))
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and is_json(text):
+            problem = json_problem(body.decode(_charset(content_type)))
+        except UnicodeDecodeError as exc:
+            problem = f"not {_charset(content_type)} text ({exc.reason} at byte {exc.start})"
+        if problem is None:
             response.kind = "json"
             response.defer()
             return response
         response.kind = "text"  # claims JSON but is not: show it as it came
+        response.json_problem = problem
     elif is_json_type(content_type):
-        try:
-            response.json = json.loads(body.decode(_charset(content_type)))
+        value, response.json_problem = _parse(body, _charset(content_type))
+        if response.json_problem is None:
+            response.json = value
             response.kind = "json"
-        except (UnicodeDecodeError, ValueError):
-            response.kind = "text"  # claims JSON but is not: show it as it came
+        else:
+            response.kind = "text"  # claims JSON but is not (or too deep): show it as it came
     elif (disposition and "attachment" in disposition.lower()) or not is_text_type(content_type):
         response.kind = "binary"
     else:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from explorer.core.filters import JsonPath
 
 if TYPE_CHECKING:
+    from explorer.core.body import BodyFile
     from explorer.core.exchange import Exchange
 
 # The one placeholder for a hidden value. The request editor refuses to send it, so a request
@@ -201,9 +202,26 @@ class Redactor:
             clean["sent"]["body"] = self.json_text(sent["body"])
         body = exchange.response.body if exchange.response is not None else None
         clean_body = self.body(body) if body is not None else None
-        if clean == data and clean_body is body:
+        on_disk = exchange.response.body_file if exchange.response is not None else None
+        clean_file = self._body_file(on_disk) if on_disk is not None else None
+        if clean == data and clean_body is body and clean_file is on_disk:
             return exchange
-        return type(exchange).from_dict(clean, body=clean_body)
+        return type(exchange).from_dict(clean, body=clean_body, body_file=clean_file)
+
+    def _body_file(self, source: BodyFile) -> BodyFile:
+        """A body over the body limit, streamed through the JSON-text rules' plain forms (a
+        template next to a secret is no concern in a body this size); ``source`` itself when
+        no secret is in it."""
+        from explorer.core.body import file_contains, replace_in_file
+
+        long_forms = [n for n in self._json_needles if not n.startswith('"')]
+        short_tokens = [n for n in self._json_needles if n.startswith('"')]
+        if not file_contains(source, self._json_needles):
+            return source
+        cleaned = replace_in_file(source, long_forms, REDACTED) if long_forms else source
+        if short_tokens:
+            cleaned = replace_in_file(cleaned, short_tokens, f'"{REDACTED}"')
+        return cleaned
 
     def found(self, content: str | bytes) -> list[str]:
         """The secrets ``content`` still shows by these rules (checks for tests and exports)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
+from explorer.core.body import ACCEPT_ENCODING
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import OBJECT_FIELDS, RpcRequest, check, non_finite_issue
 from explorer.core.secrets import is_secret_header, redact_header_object, redact_headers
@@ -59,9 +60,22 @@ def build_headers(request: RpcRequest, api_key: str) -> list[tuple[str, str]]:
     headers += [
         ("Content-Type", "application/json"),
         ("Accept", "application/json, */*"),
+        # As StackOne's SDK clients do; only what ``core.body`` decodes (with its size cap).
+        ("Accept-Encoding", ACCEPT_ENCODING),
         ("User-Agent", USER_AGENT),
     ]
     return headers
+
+
+def service_headers(api_key: str, accept: str = "application/json") -> list[tuple[str, str]]:
+    """The headers of every other StackOne call (accounts, catalogue, search, logs, MCP):
+    the key, what we read, compression as the RPC call asks for it, and who we are."""
+    return [
+        ("Authorization", basic_auth(api_key)),
+        ("Accept", accept),
+        ("Accept-Encoding", ACCEPT_ENCODING),
+        ("User-Agent", USER_AGENT),
+    ]
 
 
 def build_http_request(request: RpcRequest, api_key: str) -> httpx.Request:
@@ -113,7 +127,7 @@ def redact_body(body: str) -> str:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body
     headers = data.get("headers") if isinstance(data, dict) else None
     if not isinstance(headers, dict) or not any(is_secret_header(k) for k in headers):
@@ -153,11 +167,19 @@ class SentRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentRequest:
+        headers = data.get("headers")
+        method, url, body = data.get("method"), data.get("url"), data.get("body")
         return cls(
-            method=str(data.get("method", "POST")),
-            url=str(data.get("url", "")),
-            headers=redact_headers([(str(k), str(v)) for k, v in data.get("headers", [])]),
-            body=redact_body(str(data.get("body", ""))),
+            method=method if isinstance(method, str) else "POST",
+            url=url if isinstance(url, str) else "",
+            headers=redact_headers(
+                [
+                    (str(pair[0]), str(pair[1]))
+                    for pair in (headers if isinstance(headers, list) else [])
+                    if isinstance(pair, list | tuple) and len(pair) == 2
+                ]
+            ),
+            body=redact_body(body if isinstance(body, str) else ""),
         )
 
     def text(self) -> str:

@@ -51,9 +51,11 @@ from explorer.core.errors import ExplorerError
 from explorer.core.request import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
     OBJECT_FIELDS,
     DefenderConfig,
     RpcRequest,
+    timeout_seconds,
 )
 from explorer.core.secrets import is_secret_header, is_template
 from explorer.core.variables import fill
@@ -61,8 +63,10 @@ from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
     dump_json,
+    encode_text,
     keep_damaged,
     read_json,
+    remove_leftovers,
     write_atomic,
 )
 
@@ -299,12 +303,17 @@ def _read_rpc_request(
             "(leave it out to use the profile's)",
         )
     timeout = raw.get("timeout", DEFAULT_TIMEOUT)
-    number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
-    if number and math.isfinite(timeout) and timeout > 0:
-        request.timeout = float(timeout)
+    seconds = timeout_seconds(timeout)
+    if seconds is not None and seconds <= MAX_TIMEOUT:
+        request.timeout = seconds
     else:
-        shown = str(timeout) if number else _kind(timeout)
-        bad("timeout", f"must be a positive number of seconds, not {shown}")
+        number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+        shown = (f"{timeout:.6g}" if isinstance(timeout, float) else "that") if number else ""
+        bad(
+            "timeout",
+            f"must be a positive number of seconds, not {shown if number else _kind(timeout)} "
+            f"(at most {MAX_TIMEOUT:g})",
+        )
     extra = {k: v for k, v in raw.items() if k not in _REQUEST_KEYS}
     return request, extra
 
@@ -523,7 +532,11 @@ def literal_secrets(request: RpcRequest) -> list[str]:
 
 
 def is_collection(path: Path) -> bool:
-    return (Path(path) / COLLECTION_FILE).is_file()
+    """Whether ``path`` holds a ``collection.json``; ``False`` for any unusable path."""
+    try:
+        return (Path(path) / COLLECTION_FILE).is_file()
+    except (OSError, ValueError):  # e.g. a NUL in a path remembered in the settings
+        return False
 
 
 def find_collections(directory: Path) -> list[Path]:
@@ -611,6 +624,11 @@ class CollectionStore:
             self._meta_damaged = True
             problems.append(_problem(exc))
 
+        wrong = _wrong_meta_fields(meta)
+        if wrong:
+            # The next save rewrites these fields: keep the file as it was first.
+            self._meta_damaged = True
+            problems.append(_located_meta(meta_path, wrong))
         collection = Collection(
             self.root,
             id=_text(meta.get("id")) or uuid.uuid4().hex,
@@ -640,11 +658,12 @@ class CollectionStore:
         order = meta.get("order") if isinstance(meta.get("order"), dict) else {}
         assert isinstance(order, dict)
 
-        listed = [n for n in (meta.get("folders") or []) if isinstance(n, str) and _folder_ok(n)]
+        folders = meta.get("folders")
+        listed = [n for n in (folders if isinstance(folders, list) else []) if isinstance(n, str)]
+        listed = [n for n in listed if _folder_ok(n)]
+        remove_leftovers(self.root)
         on_disk = sorted(
-            p.name
-            for p in self.root.iterdir()
-            if p.is_dir() and _folder_ok(p.name) and any(p.glob("*" + REQUEST_SUFFIX))
+            p.name for p in _children(self.root) if _folder_ok(p.name) and _holds_requests(p)
         )
         names = list(dict.fromkeys([*listed, *on_disk]))
         collection.folders = [Folder(ROOT_FOLDER)] + [Folder(n) for n in names]
@@ -791,7 +810,7 @@ class CollectionStore:
         try:
             content = saved.path.read_bytes()
         except OSError:
-            content = dump_json(saved.to_file_dict()).encode("utf-8")
+            content = encode_text(dump_json(saved.to_file_dict()))
         saved.path.unlink(missing_ok=True)
         folder.requests.pop(index)
         self._write_meta()
@@ -1081,11 +1100,52 @@ class CollectionStore:
 
 
 def _write_if_changed(path: Path, text: str) -> None:
-    payload = text.encode("utf-8")
+    payload = encode_text(text)
     with contextlib.suppress(OSError):
         if path.read_bytes() == payload:
             return
     write_atomic(path, payload)
+
+
+# The type each known field of collection.json must have, in words for the message.
+_META_FIELDS: dict[str, tuple[type, str]] = {
+    "id": (str, "a string"),
+    "name": (str, "a string"),
+    "description": (str, "a string"),
+    "folders": (list, "an array of folder names"),
+    "order": (dict, "an object of folder name -> request order"),
+    "environments": (dict, "an object of environment name -> variables"),
+}
+
+
+def _wrong_meta_fields(meta: dict[str, Any]) -> list[tuple[KeyPath, str]]:
+    """The known fields of ``collection.json`` with a value of the wrong type."""
+    wrong: list[tuple[KeyPath, str]] = []
+    for key, (kind, words) in _META_FIELDS.items():
+        if key in meta and not isinstance(meta[key], kind):
+            wrong.append(((key,), f"must be {words}, not {_kind(meta[key])}"))
+    return wrong
+
+
+def _located_meta(path: Path, wrong: list[tuple[KeyPath, str]]) -> LoadProblem:
+    problem = _located(path, RequestFileError(wrong))
+    kept = f"; the file will be kept as {COLLECTION_FILE}.corrupt before it is next saved"
+    return replace(problem, message=problem.message + kept)
+
+
+def _children(directory: Path) -> list[Path]:
+    """The sub-folders of ``directory``; none if it cannot be listed."""
+    try:
+        return [p for p in directory.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+
+
+def _holds_requests(folder: Path) -> bool:
+    try:
+        return any(folder.glob("*" + REQUEST_SUFFIX))
+    except OSError:
+        return False
 
 
 def _problem(exc: StoreFileError) -> LoadProblem:

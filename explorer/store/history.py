@@ -5,7 +5,8 @@ Layout of the history directory::
     index.jsonl      one light HistoryEntry per line (what the list shows), oldest first;
                      a line {"deleted": [ids]} removes earlier entries (a tombstone)
     <id>.json        the full exchange (Exchange.to_dict), secrets already redacted
-    <id>.body        the response body, only when it is larger than 256 KiB
+    <id>.body        the response body, only when it is larger than 256 KiB; a body over
+                     the body limit arrives as a file and is linked here, never read whole
 
 Why this shape: the list must open instantly with 10,000 entries, so loading reads one
 small file and never the exchanges; big downloads must not sit in memory or bloat the index.
@@ -31,12 +32,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer.core.body import BodyFile
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
 from explorer.core.request import RpcRequest
-from explorer.store.files import NEW_FILE_MODE, StoreFileError, read_json, write_atomic
+from explorer.store.files import (
+    NEW_FILE_MODE,
+    StoreFileError,
+    encode_text,
+    read_json,
+    remove_leftovers,
+    remove_old_files,
+    write_atomic,
+)
 
 INDEX_NAME = "index.jsonl"
+# Index lines that could not be read, kept (appended) before the index is rewritten without them.
+DAMAGED_NAME = "index.jsonl.corrupt"
 BODY_INLINE_LIMIT = 256 * 1024  # larger response bodies go in <id>.body
 DEFAULT_LIMIT = 1000
 
@@ -115,7 +128,9 @@ class HistoryEntry:
             account_id=account_id if type(account_id) is str else "",
             status=status if type(status) is int else _whole(status),
             status_class=status_class if type(status_class) is str and status_class else "none",
-            total_ms=float(total_ms) if type(total_ms) is int or type(total_ms) is float else None,
+            total_ms=total_ms
+            if type(total_ms) is float and _isfinite(total_ms)
+            else _milliseconds(total_ms),
             size=size if type(size) is int else _whole(size),
             request_id=request_id if type(request_id) is str else None,
             failure=failure if type(failure) is str else None,
@@ -149,6 +164,19 @@ class HistoryEntry:
         return all(word in haystack for word in text.casefold().split())
 
 
+_isfinite = math.isfinite
+
+
+def _milliseconds(value: object) -> float | None:
+    """An int as a float of milliseconds; ``None`` for one no float can hold (400 digits)."""
+    if type(value) is not int:
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _whole(value: object) -> int | None:
     """A JSON number written as a float (``200.0``) as an int; anything else (``true``, text,
     infinity) as missing."""
@@ -170,19 +198,39 @@ class HistoryStore:
     lock, so reading the list never waits for a big body to reach the disk.
     """
 
-    def __init__(self, directory: Path, *, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        budget: int = DEFAULT_HISTORY_BUDGET,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        read_only: bool = False,
+    ) -> None:
         if limit < 0:
             raise ValueError("the history limit cannot be negative")
         self.directory = Path(directory)
         self.load_error: str | None = None
         self._limit = limit
+        # The bodies' total size kept on disk; the oldest entries go beyond it.
+        self._budget = budget
+        # A body over this is never read into memory when an entry is loaded (``BodyFile``).
+        self.body_limit = body_limit
+        # A home the explorer cannot write: the entries there can be read, nothing is kept.
+        self.read_only = read_only
         self._entries: list[HistoryEntry] = []  # oldest first
         self._positions: dict[str, int] = {}
         self._dead_lines = 0
         self._lock = threading.RLock()
         self._pending: set[str] = set()  # ids whose files ``add`` is writing outside the lock
+        self._damaged_lines: list[bytes] = []  # raw index lines that did not load
         self._load()
-        self._trim()
+        if read_only:
+            return
+        try:
+            self._trim()
+        except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
+            self.load_error = " ".join(filter(None, [self.load_error, f"History: {exc}"]))
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -192,7 +240,9 @@ class HistoryStore:
     def _load(self) -> None:
         try:
             raw = self.index_path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            with contextlib.suppress(OSError):
+                self._remove_leftovers(set(os.listdir(self.directory)))
             return
         except OSError as exc:
             self.load_error = (
@@ -207,20 +257,22 @@ class HistoryStore:
         entries: dict[str, HistoryEntry] = {}  # insertion-ordered: oldest first
         bad_lines: list[int] = []
         dead = 0
-        for number, data in _parse_lines(raw):
+        for number, line, data in _parse_lines(raw):
             if isinstance(data, _Damaged):
                 bad_lines.append(number)
+                self._damaged_lines.append(line)
                 continue
             try:
                 if isinstance(data, dict) and isinstance(data.get("deleted"), list):
                     for entry_id in data["deleted"]:
-                        if entries.pop(str(entry_id), None) is not None:
+                        if isinstance(entry_id, str) and entries.pop(entry_id, None) is not None:
                             dead += 1
                     dead += 1
                     continue
                 entry = HistoryEntry.from_dict(data)
             except ValueError:
                 bad_lines.append(number)
+                self._damaged_lines.append(line)
                 continue
             if entries.pop(entry.id, None) is not None:
                 dead += 1  # the same id written again: the later line wins
@@ -231,12 +283,14 @@ class HistoryStore:
         self._entries = list(entries.values())
         self._reindex()
         self._dead_lines = dead + len(bad_lines) + len(missing)
+        self._remove_leftovers(names)
         problems = []
         if bad_lines:
             shown = ", ".join(str(n) for n in bad_lines[:5])
             more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
             problems.append(
-                f"{len(bad_lines)} damaged line(s) of {self.index_path} (line {shown}{more})"
+                f"{len(bad_lines)} damaged line(s) of {self.index_path} (line {shown}{more}, "
+                f"kept in {DAMAGED_NAME})"
             )
         if missing:
             problems.append(
@@ -246,6 +300,19 @@ class HistoryStore:
             self.load_error = (
                 "History: skipped " + " and ".join(problems) + "; the other entries are intact."
             )
+
+    def _remove_leftovers(self, names: set[str]) -> None:
+        """Delete what a crash left behind: temporary files, and entry files no index line
+        points to, once they are older than a minute and not being written (another
+        process adding an entry writes its files just before its index line)."""
+        live = set(self._positions)
+        orphans = []
+        for name in names:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("json", "body") and _SAFE_ID.match(stem) and stem not in live:
+                orphans.append(name)
+        remove_old_files(self.directory, orphans)
+        remove_leftovers(self.directory, names)
 
     def _reindex(self) -> None:
         self._positions = {entry.id: index for index, entry in enumerate(self._entries)}
@@ -273,18 +340,22 @@ class HistoryStore:
         """
         path, data = self._read_entry(entry_id)
         body: bytes | None = None
-        body_file = data.get("body_file")
-        if isinstance(body_file, str):
+        on_disk: BodyFile | None = None
+        if isinstance(data.get("body_file"), str):
             body_path = self.directory / f"{entry_id}.body"
             try:
-                body = body_path.read_bytes()
+                on_disk = BodyFile(body_path)
+                if on_disk.size <= self.body_limit:
+                    body = on_disk.head(on_disk.size + 1)
+                    on_disk.discard()
+                    on_disk = None
             except OSError as exc:
                 raise HistoryEntryMissing(
                     f"The response body of history entry {entry_id} is missing ({body_path}); "
                     "send the request again to see it."
                 ) from exc
         try:
-            return Exchange.from_dict(data, body=body)
+            return Exchange.from_dict(data, body=body, body_file=on_disk)
         except (ValueError, TypeError, AttributeError) as exc:
             raise StoreFileError(path, message=f"is not a readable saved exchange ({exc})") from exc
 
@@ -337,7 +408,8 @@ class HistoryStore:
             raise ValueError("the history limit cannot be negative")
         with self._lock:
             self._limit = value
-            self._trim()
+            if not self.read_only:
+                self._trim()
 
     def add(self, exchange: Exchange) -> HistoryEntry:
         """Persist one finished exchange and trim the oldest beyond ``limit``.
@@ -355,7 +427,7 @@ class HistoryStore:
                 entry_id = uuid.uuid4().hex
             entry = HistoryEntry.from_exchange(exchange)
             entry.id = entry_id
-            if self._limit == 0:
+            if self._limit == 0 or self.read_only:
                 return entry  # the user keeps no history: nothing touches the disk
             self._pending.add(entry_id)
         try:
@@ -383,14 +455,29 @@ class HistoryStore:
         data["id"] = entry_id
         if response is not None and body_beside:
             data["body_file"] = f"{entry_id}.body"
-            write_atomic(self.directory / f"{entry_id}.body", response.body)
+            target = self.directory / f"{entry_id}.body"
+            if response.body_file is not None:
+                # A body over the limit is already on this disk: linked, not copied.
+                try:
+                    response.body_file.link_to(target)
+                except OSError as exc:
+                    raise StoreFileError(
+                        target, message=f"could not be written ({exc.strerror or exc})"
+                    ) from exc
+            else:
+                write_atomic(target, response.body)
         write_atomic(
             self.directory / f"{entry_id}.json",
             json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         )
 
     def delete(self, entry_ids: Iterable[str]) -> None:
-        """Remove entries and their files; unknown ids are ignored."""
+        """Remove entries and their files; unknown ids are ignored.
+
+        Raises:
+            StoreFileError: the index cannot be written, or the history is read-only.
+        """
+        self._refuse_if_read_only()
         with self._lock:
             doomed = [i for i in dict.fromkeys(entry_ids) if i in self._positions]
             if not doomed:
@@ -410,12 +497,12 @@ class HistoryStore:
 
         Files of an ``add`` still being written are left: its index line follows.
         """
+        self._refuse_if_read_only()
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._entries = []
             self._positions = {}
-            write_atomic(self.index_path, "")
-            self._dead_lines = 0
+            self._rewrite_index("")
             try:
                 names = os.listdir(self.directory)
             except OSError:
@@ -428,19 +515,67 @@ class HistoryStore:
                     with contextlib.suppress(OSError):
                         os.unlink(self.directory / name)
 
-    def _trim(self) -> None:
-        excess = len(self._entries) - self._limit
-        if excess > 0:
-            self.delete([e.id for e in self._entries[:excess]])
+    @property
+    def budget(self) -> int:
+        return self._budget
 
-    def _rewrite_index(self) -> None:
-        lines = "".join(_line(e.to_dict()) for e in self._entries)
+    @budget.setter
+    def budget(self, value: int) -> None:
+        with self._lock:
+            self._budget = value
+            if not self.read_only:
+                self._trim()
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreFileError(
+                self.directory,
+                message="is read-only in this session (the explorer started read-only); "
+                "nothing is deleted",
+            )
+
+    def _trim(self) -> None:
+        """Beyond the entry limit, and beyond the size budget, the oldest entries go (the
+        newest one stays, even when it alone is over the budget)."""
+        entries = self._entries
+        first_kept = max(0, len(entries) - self._limit)
+        total = sum(e.size or 0 for e in entries[first_kept:])
+        while total > self._budget and first_kept < len(entries) - 1:
+            total -= entries[first_kept].size or 0
+            first_kept += 1
+        if first_kept > 0:
+            self.delete([e.id for e in entries[:first_kept]])
+
+    def _rewrite_index(self, lines: str | None = None) -> None:
+        """Replace the index with the live entries (or ``lines``), damaged lines kept aside
+        first (``DAMAGED_NAME``): they may hold the only trace of an exchange."""
+        self._keep_damaged_lines()
+        if lines is None:
+            lines = "".join(_line(e.to_dict()) for e in self._entries)
         write_atomic(self.index_path, lines)
         self._dead_lines = 0
 
+    def _keep_damaged_lines(self) -> None:
+        if not self._damaged_lines:
+            return
+        path = self.directory / DAMAGED_NAME
+        payload = b"".join(line.rstrip(b"\r") + b"\n" for line in self._damaged_lines)
+        try:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, NEW_FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise StoreFileError(
+                path, message=f"could not be written ({exc.strerror or exc})"
+            ) from exc
+        self._damaged_lines = []
+
     def _append_lines(self, rows: list[dict[str, Any]]) -> None:
         """Append rows durably; if the last line was torn, start on a fresh line."""
-        payload = "".join(_line(row) for row in rows).encode("utf-8")
+        payload = encode_text("".join(_line(row) for row in rows))
         try:
             # O_APPEND: each write lands at the end even if another writer appended meanwhile.
             flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
@@ -476,8 +611,8 @@ class _Damaged:
 _DAMAGED = _Damaged()
 
 
-def _parse_lines(raw: bytes) -> list[tuple[int, Any]]:
-    """``(line number, parsed JSON or _DAMAGED)`` for each non-blank line of the index.
+def _parse_lines(raw: bytes) -> list[tuple[int, bytes, Any]]:
+    """``(line number, line, parsed JSON or _DAMAGED)`` for each non-blank line of the index.
 
     The whole index is parsed by one ``json.loads`` of the lines joined into an array: half
     the time of a call per line with 10,000 lines. Only if that fails (a damaged line) is each
@@ -490,16 +625,16 @@ def _parse_lines(raw: bytes) -> list[tuple[int, Any]]:
         return []
     try:
         values = json.loads(b"[" + b",".join(line for _, line in numbered) + b"]")
-    except ValueError:  # UnicodeDecodeError included
+    except (ValueError, RecursionError):  # UnicodeDecodeError included
         values = None
     if isinstance(values, list) and len(values) == len(numbered):
-        return [(n, value) for (n, _), value in zip(numbered, values, strict=True)]
-    parsed: list[tuple[int, Any]] = []
+        return [(n, line, value) for (n, line), value in zip(numbered, values, strict=True)]
+    parsed: list[tuple[int, bytes, Any]] = []
     for number, line in numbered:
         try:
-            parsed.append((number, json.loads(line)))
-        except ValueError:
-            parsed.append((number, _DAMAGED))
+            parsed.append((number, line, json.loads(line)))
+        except (ValueError, RecursionError):  # a line nested 100,000 deep is damaged too
+            parsed.append((number, line, _DAMAGED))
     return parsed
 
 

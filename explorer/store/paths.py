@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,31 @@ class AppPaths:
         ):
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
+
+    def write_problem(self, *, create: bool = True) -> str | None:
+        """Why the explorer cannot keep its files here, naming the folder, or ``None``.
+
+        With ``create`` each folder is made (``ensure``) and a file written and removed in
+        it, which also catches a read-only file system (where even root cannot write).
+        Without, nothing is created: the nearest existing folder is checked for write
+        access (the command-line runner keeps nothing here, it only says so).
+        """
+        folders = (self.home, self.config_dir, self.data_dir, self.history_dir)
+        for directory in (*folders, self.collections_dir):
+            try:
+                if create:
+                    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=directory)
+                    os.close(fd)
+                    os.unlink(probe)
+                else:
+                    existing = next(p for p in (directory, *directory.parents) if p.exists())
+                    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+                        return f"{existing}: it is not a folder the explorer can write to"
+            except OSError as exc:
+                where = exc.filename if isinstance(exc.filename, str) else str(directory)
+                return f"{where}: {exc.strerror or exc}"
+        return None
 
 
 def resolve_paths(

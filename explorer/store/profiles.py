@@ -88,6 +88,9 @@ class ProfileStore:
         except StoreFileMissing:
             return
         except StoreFileError as exc:
+            if exc.unreadable:
+                self.load_error = f"The profiles file could not be read: {exc}."
+                return
             self._fail(f"The profiles file could not be read: {exc}.")
             return
         raw = data.get("profiles") if isinstance(data, dict) else None

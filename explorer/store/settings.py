@@ -8,11 +8,17 @@ not stop the app from starting, so loading falls back to defaults and says why i
 from __future__ import annotations
 
 import copy
-import math
 from pathlib import Path
 from typing import Any
 
-from explorer.core.request import DEFAULT_TIMEOUT
+from explorer.core.limits import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_HISTORY_BUDGET,
+    MAX_BODY_LIMIT,
+    MB,
+    MIN_BODY_LIMIT,
+)
+from explorer.core.request import DEFAULT_TIMEOUT, MAX_TIMEOUT, timeout_seconds
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -27,6 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "auto_retry": False,
     "default_timeout": DEFAULT_TIMEOUT,
     "theme": "system",
+    "body_limit": DEFAULT_BODY_LIMIT,
+    "history_budget": DEFAULT_HISTORY_BUDGET,
+}
+# Counts and sizes a hand-edited file may set (a 400-digit number must not reach Qt's ints).
+MAX_COUNT = 1_000_000
+SIZE_KEYS: dict[str, tuple[int, int]] = {
+    "body_limit": (MIN_BODY_LIMIT, MAX_BODY_LIMIT),  # bytes held in memory (core/limits.py)
+    "history_budget": (10 * MB, 1024 * 1024 * MB),  # bytes the history keeps on disk
 }
 # The appearances the Preferences offer: follow the desktop, or force one palette.
 THEMES = frozenset({"system", "light", "dark"})
@@ -44,6 +58,8 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "active_environment": str,
     "default_timeout": (int, float),  # seconds, > 0
     "theme": str,  # one of THEMES
+    "body_limit": int,
+    "history_budget": int,
 }
 
 
@@ -54,12 +70,16 @@ def _is_valid(key: str, value: Any) -> bool:
     if isinstance(value, bool) and expected is not bool:
         return False  # JSON true is not a number of entries
     if key == "history_limit":
-        return isinstance(value, int) and value >= 0
+        return isinstance(value, int) and 0 <= value <= MAX_COUNT
+    if key in SIZE_KEYS:
+        low, high = SIZE_KEYS[key]
+        return isinstance(value, int) and low <= value <= high
     if key == "default_timeout":
         # JSON has no infinity, but Python's reader accepts ``Infinity``/``NaN`` by hand.
-        return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+        seconds = timeout_seconds(value)
+        return seconds is not None and seconds <= MAX_TIMEOUT
     if key == "theme":
-        return value in THEMES
+        return isinstance(value, str) and value in THEMES
     return isinstance(value, expected)
 
 
@@ -71,8 +91,10 @@ class Settings:
         load_error: why the file could not be used (defaults are in effect), else ``None``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        # A session on a home it cannot write (the user agreed): ``save`` keeps nothing.
+        self.read_only = read_only
         self.load_error: str | None = None
         self._values: dict[str, Any] = {}
         self._damaged = False
@@ -81,6 +103,11 @@ class Settings:
         except StoreFileMissing:
             return
         except StoreFileError as exc:
+            if exc.unreadable:
+                self.load_error = (
+                    f"The settings file could not be read, so defaults are used: {exc}."
+                )
+                return
             self.load_error = (
                 f"The settings file could not be read, so defaults are used: {exc}. "
                 f"The damaged file will be kept as {self.path.name}.corrupt."
@@ -95,6 +122,15 @@ class Settings:
             self._damaged = True
             return
         self._values = data
+        wrong = sorted(key for key, value in data.items() if not _is_valid(key, value))
+        if wrong:
+            # The next save may replace them: keep the file as the person left it first.
+            self._damaged = True
+            self.load_error = (
+                f"Some settings in {self.path} have values the explorer cannot use, so their "
+                f"defaults are used: {', '.join(wrong)}. The file will be kept as "
+                f"{self.path.name}.corrupt when the settings are next saved."
+            )
 
     def get(self, key: str, default: Any = None) -> Any:
         """The stored value, else ``default``, else the built-in default for well-known keys.
@@ -122,5 +158,7 @@ class Settings:
             StoreFileError: the disk refused the write (the file is unchanged).
         """
         text = dump_json(self._values)
+        if self.read_only:
+            return
         save_store_file(self.path, text, damaged=self._damaged)
         self._damaged = False

@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from explorer import __version__
 from explorer.core.request import RpcRequest
 from explorer.resources import resource_path
 from explorer.store.credentials import KeyringCredentials, MemoryCredentials
+from explorer.store.files import remove_leftovers
 from explorer.store.history import HistoryStore
 from explorer.store.paths import resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
@@ -87,6 +88,34 @@ class _AfterFirstPaint(QObject):
         return False
 
 
+READ_ONLY_NOTICE = (
+    "Read-only session: nothing is saved in {home} ({problem}). History is off; changes to "
+    "settings and profiles last until you quit."
+)
+
+
+def ask_read_only(problem: str, parent: QWidget | None = None) -> bool:
+    """Ask whether to start read-only because the data folder cannot be written.
+
+    Returns:
+        True to start read-only (the default button), False to quit.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(APP_TITLE)
+    box.setText("The explorer cannot write its data folder.")
+    box.setInformativeText(
+        f"{problem}\n\nStart read-only? History is off and nothing is saved this session: "
+        "settings, profiles and collections stay as they are on disk. To keep your work, "
+        "quit and start with --home pointing to a folder you can write."
+    )
+    start = box.addButton("Start read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(start)
+    box.exec()
+    return box.clickedButton() is start
+
+
 def _demo_action_names() -> list[str]:
     try:
         from explorer.demo import DEMO_ACTIONS
@@ -114,17 +143,37 @@ def run(args: argparse.Namespace) -> int:
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    paths = resolve_paths(getattr(args, "home", None)).ensure()
-    settings = Settings(paths.settings_file)
+    paths = resolve_paths(getattr(args, "home", None))
+    read_only = bool(getattr(args, "read_only", False))
+    problem = None if read_only else paths.write_problem()
+    if problem is not None:
+        print(f"stackone-explorer: cannot write the data folder ({problem})", file=sys.stderr)
+        # A packaging check (--smoke) has nobody to ask: it starts read-only.
+        if not getattr(args, "smoke", False) and not ask_read_only(problem):
+            return 1
+        read_only = True
+    if read_only:
+        print("stackone-explorer: read-only session: nothing is saved", file=sys.stderr)
+    if not read_only:
+        remove_leftovers(paths.config_dir)
+    settings = Settings(paths.settings_file, read_only=read_only)
     preferences = Preferences.from_settings(settings)
     # ``dark`` is not a command-line option: screenshots force a palette through it.
     apply_start_theme(app, preferences, forced=getattr(args, "dark", None))
 
     profiles = ProfileStore(paths.profiles_file)
-    history = HistoryStore(paths.history_dir, limit=preferences.history_limit)
+    history = HistoryStore(
+        paths.history_dir,
+        limit=preferences.history_limit,
+        budget=preferences.history_budget,
+        body_limit=preferences.body_limit,
+        read_only=read_only,
+    )
     credentials = KeyringCredentials()
     session_keys = MemoryCredentials()
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
+    if read_only:
+        problems.insert(0, READ_ONLY_NOTICE.format(home=paths.home, problem=problem or "asked"))
 
     server = None
     demo_profile = ""

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.curl import from_curl
+from explorer.core.curl import CurlImport, from_curl, reads_files
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.core.variables import resolve
@@ -52,6 +52,7 @@ from explorer.store.collections import (
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
 from explorer.ui.collections_model import CollectionsModel, Target
+from explorer.ui.worker import RenderJob
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and
@@ -136,6 +137,7 @@ class CollectionsPane(QWidget):
         self.open_saved: SavedRequest | None = None
         self.dirty = False
         self.profile_base_url: str | None = None
+        self._curl_jobs: list[object] = []  # signals of curl imports reading a body file
         self.undo_stack = QUndoStack(self)
         self.model = CollectionsModel(self)
         self.model.rename_requested.connect(self._on_rename_requested)
@@ -1034,13 +1036,35 @@ class CollectionsPane(QWidget):
         """Save a pasted curl command as a new request in the current collection and folder.
 
         A key found in the command is dropped (collections never hold secrets) and the user is
-        told so; the base URL is left to the profile unless it is not StackOne's.
+        told so; the base URL is left to the profile unless it is not StackOne's. A command
+        that reads its body from a file (``-d @file``) is read on the thread pool: it is
+        saved when that is done, and this returns ``None``.
         """
+        if reads_files(command):
+            job = RenderJob(0, lambda: from_curl(command))
+            signals = job.signals  # kept until done: the pool deletes the job itself
+
+            def done(_generation: int, result: object) -> None:
+                self._curl_jobs.remove(signals)
+                self._save_curl_import(result, name, folder)
+
+            signals.done.connect(done)
+            self._curl_jobs.append(signals)
+            QThreadPool.globalInstance().start(job)
+            return None
         try:
             imported = from_curl(command)
         except ExplorerError as exc:
-            self.show_notice(f"That curl command could not be imported: {exc}")
+            return self._save_curl_import(exc, name, folder)
+        return self._save_curl_import(imported, name, folder)
+
+    def _save_curl_import(
+        self, imported: object, name: str | None, folder: str | None
+    ) -> SavedRequest | None:
+        if isinstance(imported, Exception):
+            self.show_notice(f"That curl command could not be imported: {imported}")
             return None
+        assert isinstance(imported, CurlImport)
         request = imported.request
         saved = self.save_new(
             request,

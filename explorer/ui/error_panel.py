@@ -40,6 +40,8 @@ FAILURE_TITLES = {
     "TLSFailed": "Secure connection (TLS) failed",
     "TimedOut": "Timed out",
     "ConnectionDropped": "Connection dropped",
+    "BadResponse": "Unreadable response",
+    "BodyTooLarge": "Response too large",
     "Cancelled": "Cancelled",
     "TransportError": "No response",
 }

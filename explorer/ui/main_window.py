@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from explorer import __version__
 from explorer.core.client import CancelToken, RpcClient
-from explorer.core.curl import from_curl, to_curl
+from explorer.core.curl import CurlImport, from_curl, reads_files, to_curl
 from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
@@ -62,7 +62,7 @@ from explorer.ui.preferences_dialog import Preferences, PreferencesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
 from explorer.ui.response_view import ResponseView, human_ms
 from explorer.ui.theme import apply_theme, is_dark
-from explorer.ui.worker import CollectionRunJob, RequestRunner
+from explorer.ui.worker import CollectionRunJob, RenderJob, RequestRunner
 
 if TYPE_CHECKING:
     # Dialogs and the collection runner are imported when first used, not at start-up.
@@ -184,6 +184,8 @@ class MainWindow(QMainWindow):
         self.history = history
         self._own_client = client is None
         self.client = client or RpcClient()
+        # A body over the limit streams to a file beside the history, which keeps it by a link.
+        self.client.spool_dir = None if history.read_only else history.directory
         self._catalogue = catalogue
         self._dark = dark
         self.setWindowTitle(APP_TITLE)
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
             )
             self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
         self._pending_secrets: list[str] = []
+        self._curl_jobs: list[object] = []  # signals of curl imports reading a body file
         self._loading_saved = False
         self._last_sent: Exchange | None = None
         self._auto_retries = 0
@@ -852,6 +855,7 @@ class MainWindow(QMainWindow):
         """Take effect now and persist: history trimmed, new-request timeout, automatic
         retry, light or dark."""
         prefs.store(self.settings)
+        self._apply_body_limits(prefs)
         self.history_pane.set_limit(prefs.history_limit)
         self.editor.set_default_timeout(prefs.default_timeout)
         self.response_view.set_auto_retry(prefs.auto_retry)
@@ -896,6 +900,17 @@ class MainWindow(QMainWindow):
         if not self.response_view.focus_content():
             self.statusBar().showMessage("No response yet: Ctrl+Enter sends the request", 5000)
 
+    def _apply_body_limits(self, prefs: Preferences) -> None:
+        """One body size limit for sending, viewing and the history; the history's budget."""
+        self.client.body_limit = prefs.body_limit
+        self.response_view.set_body_limit(prefs.body_limit)
+        self.history_pane.flush()
+        self.history.body_limit = prefs.body_limit
+        try:
+            self.history.budget = prefs.history_budget
+        except ExplorerError as exc:
+            self.banner.show_message(f"The history could not be trimmed to its budget: {exc}")
+
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:
             self.side_tabs.setCurrentWidget(self.collections_pane)
@@ -913,12 +928,35 @@ class MainWindow(QMainWindow):
             self.import_curl_text(dialog.edit.toPlainText())
 
     def import_curl_text(self, command: str) -> bool:
-        """Load a pasted curl command. A key found in it is never stored in a file."""
+        """Load a pasted curl command. A key found in it is never stored in a file.
+
+        A command reading its body from a file (``-d @file``) is read on the thread pool
+        (the disk may be slow): it loads when that is done, and this returns True.
+        """
+        limit = self.preferences().body_limit
+        if reads_files(command):
+            self.statusBar().showMessage("Reading the curl command's body file…", 5000)
+            job = RenderJob(0, lambda: from_curl(command, max_size=limit))
+            signals = job.signals  # kept until done: the pool deletes the job itself
+
+            def done(_generation: int, result: object) -> None:
+                self._curl_jobs.remove(signals)
+                self._curl_imported(result)
+
+            signals.done.connect(done)
+            self._curl_jobs.append(signals)
+            self.runner.pool.start(job)
+            return True
         try:
-            imported = from_curl(command)
+            return self._curl_imported(from_curl(command, max_size=limit))
         except CurlImportError as exc:
-            self.banner.show_message(f"That curl command could not be imported: {exc}")
+            return self._curl_imported(exc)
+
+    def _curl_imported(self, imported: object) -> bool:
+        if isinstance(imported, Exception):
+            self.banner.show_message(f"That curl command could not be imported: {imported}")
             return False
+        assert isinstance(imported, CurlImport)
         profile = self.current_profile()
         self.editor.load_request(imported.request)
         if profile is not None:
@@ -1006,9 +1044,12 @@ class MainWindow(QMainWindow):
                 self._toggle_stacking()
             for key, splitter in (("outer", self.outer_splitter), ("inner", self.inner_splitter)):
                 sizes = splitters.get(key)
-                if isinstance(sizes, list) and all(isinstance(s, int) for s in sizes):
+                if isinstance(sizes, list) and all(
+                    isinstance(s, int) and 0 <= s < 100_000 for s in sizes
+                ):
                     splitter.setSizes(sizes)
         prefs = self.preferences()
+        self._apply_body_limits(prefs)
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self.response_view.set_auto_retry(prefs.auto_retry)

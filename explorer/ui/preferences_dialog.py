@@ -1,4 +1,5 @@
-"""Preferences: history size, default request timeout, automatic retry, light or dark.
+"""Preferences: history size, default request timeout, automatic retry, light or dark, and the
+body size limit every feature shares (with the history's disk budget).
 
 The dialog only edits a ``Preferences`` value; the window applies it (trims the history,
 re-themes, ...) and saves the settings file, so the same code path serves the dialog and tests.
@@ -21,6 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.limits import (
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_HISTORY_BUDGET,
+    MAX_BODY_LIMIT,
+    MB,
+    MIN_BODY_LIMIT,
+)
 from explorer.core.request import DEFAULT_TIMEOUT
 from explorer.store.history import DEFAULT_LIMIT
 from explorer.store.settings import Settings
@@ -30,6 +38,8 @@ HISTORY_LIMIT = "history_limit"
 DEFAULT_TIMEOUT_KEY = "default_timeout"
 AUTO_RETRY = "auto_retry"
 THEME = "theme"
+BODY_LIMIT = "body_limit"
+HISTORY_BUDGET = "history_budget"
 
 THEMES: tuple[tuple[str, str], ...] = (
     ("system", "Follow the system"),
@@ -48,6 +58,8 @@ class Preferences:
     default_timeout: float = DEFAULT_TIMEOUT
     auto_retry: bool = False
     theme: str = "system"
+    body_limit: int = DEFAULT_BODY_LIMIT  # bytes (see explorer.core.limits)
+    history_budget: int = DEFAULT_HISTORY_BUDGET  # bytes
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Preferences:
@@ -65,6 +77,9 @@ class Preferences:
             else DEFAULT_TIMEOUT,
             auto_retry=settings.get(AUTO_RETRY) is True,
             theme=theme if theme in {key for key, _label in THEMES} else "system",
+            # The settings store validates both (type and range).
+            body_limit=settings.get(BODY_LIMIT),
+            history_budget=settings.get(HISTORY_BUDGET),
         )
 
     def store(self, settings: Settings) -> None:
@@ -73,6 +88,8 @@ class Preferences:
         settings.set(DEFAULT_TIMEOUT_KEY, self.default_timeout)
         settings.set(AUTO_RETRY, self.auto_retry)
         settings.set(THEME, self.theme)
+        settings.set(BODY_LIMIT, self.body_limit)
+        settings.set(HISTORY_BUDGET, self.history_budget)
 
     def forced_dark(self) -> bool | None:
         """``apply_theme``'s ``dark`` argument: ``None`` follows the system."""
@@ -117,12 +134,39 @@ class PreferencesDialog(QDialog):
             self.theme_combo.addItem(text, key)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(current.theme)))
 
+        self.body_limit_spin = QSpinBox()
+        self.body_limit_spin.setRange(MIN_BODY_LIMIT // MB, MAX_BODY_LIMIT // MB)
+        self.body_limit_spin.setSuffix(" MB")
+        self.body_limit_spin.setValue(current.body_limit // MB)
+        self.body_limit_spin.setToolTip(
+            "Response bodies up to this size are held, formatted, searched and kept in the "
+            "history; larger ones are streamed to a file, shown from disk and saved whole, "
+            "without formatting or search"
+        )
+        self.budget_spin = QSpinBox()
+        self.budget_spin.setRange(10, 1024 * 1024)
+        self.budget_spin.setSingleStep(256)
+        self.budget_spin.setSuffix(" MB")
+        self.budget_spin.setValue(current.history_budget // MB)
+        self.budget_spin.setToolTip(
+            "The oldest history entries are deleted once their bodies take more than this"
+        )
+
         form = QFormLayout()
         form.addRow("&History size:", self.history_spin)
+        form.addRow("History &disk budget:", self.budget_spin)
+        form.addRow("&Body size limit:", self.body_limit_spin)
         form.addRow("Default request &timeout:", self.timeout_spin)
         form.addRow("", self.auto_retry_check)
         form.addRow("&Appearance:", self.theme_combo)
-        for editor in (self.history_spin, self.timeout_spin, self.theme_combo):
+        editors = (
+            self.history_spin,
+            self.budget_spin,
+            self.body_limit_spin,
+            self.timeout_spin,
+            self.theme_combo,
+        )
+        for editor in editors:
             label = form.labelForField(editor)
             if isinstance(label, QLabel):
                 label.setBuddy(editor)
@@ -148,4 +192,6 @@ class PreferencesDialog(QDialog):
             default_timeout=float(self.timeout_spin.value()),
             auto_retry=self.auto_retry_check.isChecked(),
             theme=theme if isinstance(theme, str) else "system",
+            body_limit=self.body_limit_spin.value() * MB,
+            history_budget=self.budget_spin.value() * MB,
         )

@@ -41,9 +41,11 @@ from PySide6.QtWidgets import (
 
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
+from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.render import (
     HIGHLIGHT_LIMIT,
     BodyLayout,
+    FileLines,
     TextLines,
     json_colours,
     layout_body,
@@ -71,6 +73,15 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def size_text(response: RpcResponse) -> str:
+    """``Size 2.0 MB`` plus what crossed the wire when it came compressed."""
+    text = f"Size {human_size(response.size)}"
+    if response.wire_size is not None:
+        coding = response.content_encoding or "compressed"
+        text += f" ({human_size(response.wire_size)} on the wire, {coding})"
+    return text
 
 
 def human_ms(ms: float) -> str:
@@ -256,6 +267,7 @@ class ResponseView(QWidget):
         self._saves: dict[int, tuple[QObject, Path, int]] = {}
         self._save_count = 0
         self._pretty_text = ""
+        self._body_limit = DEFAULT_BODY_LIMIT
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -560,9 +572,20 @@ class ResponseView(QWidget):
     def is_rendering(self) -> bool:
         return bool(self._jobs)
 
+    def set_body_limit(self, limit: int) -> None:
+        """The body size limit (Preferences), named when a body is over it."""
+        self._body_limit = limit
+
     def open_find(self) -> None:
         if self.stack.currentWidget() is not self._result_page:
             self.message.emit("Nothing to search yet: send a request first")
+            return
+        response = self._exchange.response if self._exchange else None
+        if response is not None and response.over_limit:
+            self.message.emit(
+                f"Find is off for this body: it is {human_size(response.size)}, over the "
+                f"{human_size(self._body_limit)} body size limit (Preferences)"
+            )
             return
         self.find_bar.open_on(self._find_target())
 
@@ -597,10 +620,13 @@ class ResponseView(QWidget):
         if not path_text:
             return None
         path = Path(path_text)
-        body = response.body
+        body, on_disk = response.body, response.body_file
         self._save_count += 1
         number = self._save_count
-        job = RenderJob(number, lambda: write_atomic(path, body))
+        if on_disk is not None:  # over the limit: streamed from its file, whole
+            job = RenderJob(number, lambda: on_disk.copy_to(path))
+        else:
+            job = RenderJob(number, lambda: write_atomic(path, body))
         job.signals.done.connect(self._on_saved)
         self._saves[number] = (job.signals, path, response.size)
         self.message.emit(f"Saving {human_size(response.size)} to {path}…")
@@ -642,7 +668,7 @@ class ResponseView(QWidget):
             self.time_label.setText(
                 f"Time {human_ms(timing.total_ms)} (TTFB {human_ms(timing.ttfb_ms)})"
             )
-            self.size_label.setText(f"Size {human_size(response.size)}")
+            self.size_label.setText(size_text(response))
             if response.request_id:
                 self.request_id_label.setText(f"x-request-id: {response.request_id}")
                 self.copy_id_button.show()
@@ -672,6 +698,9 @@ class ResponseView(QWidget):
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
 
     def _show_body(self, response: RpcResponse) -> None:
+        if response.over_limit and response.kind != "binary":
+            self._show_from_disk(response)
+            return
         if response.kind == "binary":
             textual = is_text_type(response.content_type)  # a text file also reads in Raw
             name = response.filename or "(no file name given)"
@@ -725,6 +754,27 @@ class ResponseView(QWidget):
         self._jobs[generation] = job.signals
         self._pool.start(job)
 
+    def _show_from_disk(self, response: RpcResponse) -> None:
+        """A body over the limit: no formatting or search, Raw read from its file."""
+        on_disk = response.body_file
+        assert on_disk is not None
+        self._pretty_text = ""
+        self.binary_label.setText(
+            f"<b>Over the body size limit</b><br>This body is {human_size(response.size)}, "
+            f"over the {human_size(self._body_limit)} body size limit (Preferences), so it is "
+            "kept on disk, not in memory: formatting and Find are off for it.<br><br>"
+            "The Raw tab shows it from disk; Save as… writes it whole. It is in the history "
+            "like any response."
+        )
+        self.pretty_stack.setCurrentWidget(self.binary_page)
+        self._set_raw_plain(f"Reading {human_size(response.size)} from disk…")
+        generation = self._generation
+        encoding = response.encoding
+        job = RenderJob(generation, lambda: FileLines.scan(on_disk, encoding))
+        job.signals.done.connect(self._on_rendered)
+        self._jobs[generation] = job.signals
+        self._pool.start(job)
+
     def _on_rendered(self, generation: int, result: object) -> None:
         self._jobs.pop(generation, None)
         if generation != self._generation:
@@ -732,6 +782,10 @@ class ResponseView(QWidget):
         if isinstance(result, Exception):
             self._set_pretty_plain(f"Could not format the body: {result}")
             self._set_raw_plain(f"Could not show the body: {result}. Save body… keeps it.")
+            return
+        if isinstance(result, FileLines):
+            self.raw_lines.set_lines(result)
+            self.raw_stack.setCurrentWidget(self.raw_lines)
             return
         assert isinstance(result, _Rendered)
         self._apply_render(result)

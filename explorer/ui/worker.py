@@ -318,14 +318,5 @@ class CollectionRunJob(QRunnable):
             results = list(done)
             if len(results) < len(self._requests):
                 saved = self._requests[len(results)]
-                results.append(
-                    RunResult(
-                        name=saved.name,
-                        folder=saved.folder,
-                        action=saved.request.action,
-                        expected=saved.expectation(),
-                        outcome="error",
-                        message=f"Unexpected error: {exc}",
-                    )
-                )
+                results.append(RunResult.not_judged(saved, f"Unexpected error: {exc}"))
         self.signals.finished.emit(results)

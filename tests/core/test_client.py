@@ -211,7 +211,7 @@ def test_a_server_that_never_answers_times_out(raw_server) -> None:  # type: ign
     with RpcClient() as client, pytest.raises(errors.TimedOut) as caught:
         client.send(rpc(server.url, timeout=0.3), KEY)
     assert "raise the request timeout" in str(caught.value)
-    assert "waiting for data" in str(caught.value)
+    assert "while waiting for the response" in str(caught.value)
 
 
 def test_a_connection_dropped_mid_body(raw_server) -> None:  # type: ignore[no-untyped-def]

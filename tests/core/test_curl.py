@@ -49,6 +49,7 @@ def test_export_is_readable_multi_line_curl() -> None:
     assert to_curl(request) == (
         "curl -X POST https://api.stackone.com/actions/rpc \\\n"
         '  -u "$STACKONE_API_KEY:" \\\n'
+        "  --compressed \\\n"
         "  -H 'x-account-id: acc_1' \\\n"
         "  -H 'Content-Type: application/json' \\\n"
         "  --data-raw '{\n"

@@ -68,10 +68,16 @@ def test_not_an_object_and_wrong_types(tmp_path: Path) -> None:
 
     path.write_text(json.dumps({"history_limit": "lots", "auto_retry": 1, "other": "kept"}))
     settings = Settings(path)
-    assert settings.load_error is None
-    assert settings.get("history_limit") == 1000  # a hand-edit gone wrong reads as the default
+    # A hand-edit gone wrong reads as the default, says so, and is kept aside before a save.
+    assert settings.load_error is not None
+    assert "auto_retry, history_limit" in settings.load_error
+    assert settings.get("history_limit") == 1000
     assert settings.get("auto_retry") is False
     assert settings.get("other") == "kept"
+    written = path.read_text()
+    settings.set("auto_retry", True)
+    settings.save()
+    assert (tmp_path / "settings.json.corrupt").read_text() == written
 
     path.write_text(json.dumps({"history_limit": -5}))
     assert Settings(path).get("history_limit") == 1000

@@ -178,6 +178,7 @@ class DiscoveryService(QObject):
     ) -> None:
         super().__init__(parent)
         self._held = held
+        self._closed = False
         self._discovery = DiscoveryClient(client)
         self._mcp = McpClient(client)
         self._keys = keys
@@ -291,7 +292,10 @@ class DiscoveryService(QObject):
                 self._start(self._key_job)
 
     def shutdown(self, wait_ms: int = 3000) -> None:
-        """Cancel every listing and wait for the pool (on window close)."""
+        """Cancel every listing and wait for the pool (on window close). Nothing starts
+        after: a job starting while Qt destroys the pool would wait for the GIL that the
+        destroying thread holds, and hang the app at exit."""
+        self._closed = True
         self._cancel_all()
         self._key_job = None
         self._pool.waitForDone(wait_ms)
@@ -361,6 +365,8 @@ class DiscoveryService(QObject):
         self._start(job)
 
     def _start(self, job: FetchJob) -> None:
+        if self._closed:
+            return
         job.signals.done.connect(self._on_done)
         self._signals[id(job.token)] = job.signals
         self._pool.start(job)
