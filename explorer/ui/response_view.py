@@ -680,9 +680,10 @@ class ResponseView(QWidget):
     def _show_error(self, exchange: Exchange) -> None:
         response = exchange.response
         if response is not None and not response.ok:
-            self.error_panel.show_response(
-                response, live=self._live, waited=exchange.seconds_since_response()
-            )
+            # Just sent: it arrived now, and the full wait counts (the exchange's start time
+            # includes queueing, so subtracting it would retry before the server allows).
+            waited = 0.0 if self._live else exchange.seconds_since_response()
+            self.error_panel.show_response(response, live=self._live, waited=waited)
             self.error_panel.show()
         elif response is None and exchange.failure is not None:
             self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
