@@ -49,8 +49,8 @@ from benchmarks.measure import (
 )
 
 if TYPE_CHECKING:
-    from explorer.ui.lines_view import LinesView
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.response.lines_view import LinesView
 
 TARGET_BYTES = 10 * 1024 * 1024
 NEEDLE = "Needle Lastperson"  # only in the last record: the worst case for Find
@@ -142,7 +142,7 @@ def build_window(home: Path, base_url: str) -> MainWindow:
     from explorer.store.paths import AppPaths
     from explorer.store.profiles import Profile, ProfileStore
     from explorer.store.settings import Settings
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.mainwindow.window import MainWindow
 
     paths = AppPaths(home).ensure()
     profiles = ProfileStore(paths.profiles_file)
@@ -170,7 +170,7 @@ def _showing_big(
     widget: QPlainTextEdit | QTextEdit | LinesView, stack: QStackedWidget
 ) -> Callable[[], bool]:
     """At paint time: is ``widget`` the visible page and does it hold the formatted body?"""
-    from explorer.ui.lines_view import LinesView
+    from explorer.ui.response.lines_view import LinesView
 
     if isinstance(widget, LinesView):
         return lambda: stack.currentWidget() is widget and len(widget.text()) > 100_000

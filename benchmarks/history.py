@@ -68,7 +68,7 @@ def _step(
 def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: int) -> None:
     from benchmarks.history_data import example_exchange
     from explorer.store.history import HistoryStore
-    from explorer.ui.history_pane import HistoryPane
+    from explorer.ui.history.pane import HistoryPane
 
     app = application()
     heartbeat = Heartbeat()

@@ -26,8 +26,8 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.main_window import APP_TITLE, MainWindow
-from explorer.ui.preferences_dialog import Preferences
+from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
+from explorer.ui.preferences.dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
 
 # Not plain "Demo": a user may have a profile of that name, which the demo must not replace.

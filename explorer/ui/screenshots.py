@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.ui import app as app_module
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 SETTLE_MS = 400  # let fonts, layouts and the highlighted body settle before grabbing
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 WAIT_MS = 15_000
 

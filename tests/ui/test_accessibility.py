@@ -20,7 +20,7 @@ from explorer.demo import EXAMPLE_REQUEST
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import interactive_count, unnamed
 from tests.ui.keyboard import cycle_problems, describe, focused, press
 

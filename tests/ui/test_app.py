@@ -22,7 +22,7 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 pytestmark = pytest.mark.gui
 

@@ -17,8 +17,8 @@ from explorer.core.request import RpcRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
-from explorer.ui.history_pane import HistoryPane
-from explorer.ui.profiles_dialog import ProfilesDialog
+from explorer.ui.history.pane import HistoryPane
+from explorer.ui.profiles.dialog import ProfilesDialog
 from tests.ui.modals import answering
 
 pytestmark = pytest.mark.gui

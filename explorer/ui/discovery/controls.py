@@ -25,8 +25,8 @@ from explorer.ui.discovery.agent_view import AgentView
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
 from explorer.ui.discovery.popup import AccountPopup
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
-from explorer.ui.json_editor import JsonEditor
-from explorer.ui.request_editor import LINKS_BY_KEYBOARD, RequestEditor
+from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
+from explorer.ui.widgets.json_editor import JsonEditor
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 # Wait this long after the last keystroke in the account field before listing its actions.

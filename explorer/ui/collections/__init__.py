@@ -1,0 +1,1 @@
+"""Saved requests in collections: the pane, its tree model, and its dialogs."""

@@ -1,0 +1,1 @@
+"""Writing a request: the editor of its fields."""

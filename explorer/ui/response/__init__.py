@@ -1,0 +1,1 @@
+"""Reading an exchange: status, headers, the body (Pretty and Raw), errors explained."""

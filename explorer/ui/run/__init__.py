@@ -1,0 +1,1 @@
+"""Running a collection or folder: the results dialog."""
