@@ -52,7 +52,7 @@ from explorer.store.collections import (
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
 from explorer.ui.collections.model import CollectionsModel, Target
-from explorer.ui.worker import RenderJob
+from explorer.ui.jobs import RenderJob
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from explorer.core.units import human_size
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -128,16 +129,6 @@ def duration_text(total_ms: float | None) -> str:
     if total_ms < 1000:
         return f"{total_ms:.0f} ms"
     return f"{total_ms / 1000:.2f} s"
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -393,7 +384,7 @@ class HistoryModel(QAbstractTableModel):
             return entry.account_id
         if column == Column.DURATION:
             return duration_text(entry.total_ms)
-        return size_text(entry.size)
+        return "" if entry.size is None else human_size(entry.size)
 
     @staticmethod
     def _tooltip(entry: HistoryEntry, column: Column) -> str | None:

@@ -49,6 +49,7 @@ from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.secrets import redact_header_object
+from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
@@ -58,11 +59,13 @@ from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extensio
 from explorer.ui.collections.pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history.pane import HistoryPane
+from explorer.ui.jobs import RenderJob
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.request.editor import RequestEditor, describe_issue
-from explorer.ui.response.view import ResponseView, human_ms
+from explorer.ui.request.sender import RequestSender
+from explorer.ui.response.view import ResponseView
+from explorer.ui.run.job import CollectionRunJob
 from explorer.ui.theme import apply_theme, is_dark
-from explorer.ui.worker import CollectionRunJob, RenderJob, RequestRunner
 
 if TYPE_CHECKING:
     # Dialogs and the collection runner are imported when first used, not at start-up.
@@ -190,7 +193,7 @@ class MainWindow(QMainWindow):
         self._dark = dark
         self.setWindowTitle(APP_TITLE)
 
-        self.runner = RequestRunner(self.client, parent=self)
+        self.runner = RequestSender(self.client, parent=self)
         self.editor = RequestEditor()
         # Accounts and actions of the selected profile, listed off the UI thread.
         # Its first key read waits for the first paint (see ``paintEvent``).

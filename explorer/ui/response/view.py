@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT
+from explorer.core.process_pool import run_in_process
 from explorer.core.render import (
     HIGHLIGHT_LIMIT,
     BodyLayout,
@@ -51,28 +52,21 @@ from explorer.core.render import (
     layout_body,
 )
 from explorer.core.response import RpcResponse, is_text_type
+from explorer.core.units import human_ms, human_size
 from explorer.store.files import write_atomic
 from explorer.ui.accessibility import name_clear_button
+from explorer.ui.jobs import RenderJob
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.lines_view import LinesView
 from explorer.ui.theme import status_colour
 from explorer.ui.widgets.flow_layout import FlowLayout
 from explorer.ui.widgets.json_editor import monospace_font
-from explorer.ui.worker import RenderJob, run_in_process
 
 SYNC_RENDER_LIMIT = 64 * 1024  # bodies up to this size are formatted without a thread hop
 # Up to this many characters Pretty is highlighted in a QTextEdit; ``setHtml`` costs the UI
 # thread about 1 ms per 10 KB of text (a QPlainTextEdit about half that).
 RICH_TEXT_LIMIT = min(HIGHLIGHT_LIMIT, 100_000)
 PLAIN_TEXT_LIMIT = SYNC_RENDER_LIMIT  # Raw over this many characters goes to a LinesView
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def size_text(response: RpcResponse) -> str:
@@ -82,10 +76,6 @@ def size_text(response: RpcResponse) -> str:
         coding = response.content_encoding or "compressed"
         text += f" ({human_size(response.wire_size)} on the wire, {coding})"
     return text
-
-
-def human_ms(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 10_000 else f"{ms / 1000:.1f} s"
 
 
 TextView = QTextEdit | QPlainTextEdit

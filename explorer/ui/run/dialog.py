@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.client import CancelToken
+from explorer.core.units import human_ms
 from explorer.runner import RunResult, format_table, summary
 from explorer.store.collections import CollectionStore, LoadProblem, SavedRequest
-from explorer.ui.response.view import human_ms
 from explorer.ui.theme import is_dark, status_colour
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
-import time
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,6 @@ from explorer.core.render import json_colours
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.ui.response.view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
-from explorer.ui.worker import Abandoned, run_in_process
 
 pytestmark = pytest.mark.gui
 
@@ -283,24 +279,6 @@ def test_copying_lines_of_a_big_body_copies_the_text(qtbot: QtBot, view: Respons
     qtbot.keyClick(lines, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(lines, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == '    {\n      "id": 0,'
-
-
-def test_the_formatting_helper_is_another_process_and_its_errors_come_back() -> None:
-    # Another process shares no GIL with the window (see run_in_process).
-    assert run_in_process(os.getpid) != os.getpid()
-    with pytest.raises(json.JSONDecodeError):
-        run_in_process(partial(json.loads, "{not json"))
-
-
-def test_a_formatting_no_longer_wanted_is_dropped_before_it_starts() -> None:
-    busy = threading.Thread(target=run_in_process, args=(partial(time.sleep, 0.5),))
-    busy.start()
-    time.sleep(0.1)  # the helper is busy with the sleep: the next call has to wait its turn
-    try:
-        with pytest.raises(Abandoned):
-            run_in_process(partial(os.getpid), abandoned=lambda: True)
-    finally:
-        busy.join()
 
 
 def colours_in(widget: QWidget) -> set[str]:
