@@ -158,7 +158,7 @@ def build_window(home: Path, base_url: str) -> MainWindow:
         history=HistoryStore(paths.history_dir),
         collections_dir=paths.collections_dir,
     )
-    window.select_profile(PROFILE)
+    window.profile_selector.select(PROFILE)
     window.editor.load_request(
         RpcRequest(action=ACTION, account_id="acct_bench", query={"page_size": 10000})
     )
@@ -201,11 +201,11 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
 
     # -- send until the Pretty tab shows the formatted body ----------------------------------
     arrived: list[float] = []
-    window.runner.finished.connect(lambda _exchange: arrived.append(now_ms()))
+    window.send_control.finished.connect(lambda _exchange: arrived.append(now_ms()))
     send_at = now_ms()
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, window.send)
+    QTimer.singleShot(0, window.send_control.send)
 
     def visible() -> float | None:
         stamps = [s.first_showing for s in pretty_all if s.first_showing]
@@ -273,7 +273,7 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     record(metrics, "reopen", reopened)
 
     heartbeat.stop()
-    window.runner.shutdown()
+    window.send_control.shutdown()
     window.close()
     window.deleteLater()
     app.processEvents()

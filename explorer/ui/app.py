@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if server is not None:
         window.setWindowTitle(f"{APP_TITLE} — demo server {server.url}")
-        window.select_profile(demo_profile)
+        window.profile_selector.select(demo_profile)
         if example is not None:
             window.editor.load_request(example)
             window.editor.set_base_url(server.url)

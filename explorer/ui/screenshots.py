@@ -38,10 +38,10 @@ def _then(window: MainWindow, action: Callable[[], None]) -> None:
     """Run ``action`` once, after the next exchange has finished and the view settled."""
 
     def finished(_exchange: Exchange) -> None:
-        window.runner.finished.disconnect(finished)
+        window.send_control.finished.disconnect(finished)
         QTimer.singleShot(SETTLE_MS, action)
 
-    window.runner.finished.connect(finished)
+    window.send_control.finished.connect(finished)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         def error_step() -> None:
             grab(window, "main-window")
             window.editor.load_request(RpcRequest.from_dict(REJECTED_CANDIDATE))
-            profile = window.current_profile()
+            profile = window.profile_selector.current()
             if profile is not None:
                 window.editor.set_base_url(profile.base_url)
 
@@ -76,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 window.close()
 
             _then(window, last_step)
-            window.send()
+            window.send_control.send()
 
         _then(window, error_step)
-        window.send()
+        window.send_control.send()
 
     QTimer.singleShot(SETTLE_MS, drive)
     with tempfile.TemporaryDirectory() as home:

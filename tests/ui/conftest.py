@@ -94,5 +94,5 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
 
     yield factory
     for window in windows:
-        window.runner.shutdown()
+        window.send_control.shutdown()
         window.close()

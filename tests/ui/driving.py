@@ -35,10 +35,10 @@ def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) ->
     """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:
         window.editor.load_request(request)
-        profile = window.current_profile()
+        profile = window.profile_selector.current()
         assert profile is not None
         window.editor.set_base_url(profile.base_url)
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         ctrl_enter(qtbot, window)
     window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]

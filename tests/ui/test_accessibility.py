@@ -32,8 +32,8 @@ WindowFactory = Callable[..., MainWindow]
 
 def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
     window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.history_pane.flush()
 
@@ -102,7 +102,7 @@ def test_every_interactive_object_of_the_window_is_named(
     # ...after a plain 200, and with a notice whose button suggests what to do.
     send(qtbot, window)
     window.session_keys.delete("Demo")
-    assert not window.send()
+    assert not window.send_control.send()
     assert window.banner.action_button.isVisible()
     assert window.banner.action_button.accessibleName() == "Manage profiles"
     assert unnamed(window) == []
@@ -179,7 +179,7 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     pane.reload()
     plan = pane.run_plan(pane.stores[0])
     assert plan is not None
-    dialog = window.run_collection(plan)
+    dialog = window.run_control.run(plan)
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
     assert unnamed(dialog) == []

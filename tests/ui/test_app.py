@@ -85,8 +85,11 @@ def test_the_demo_profile_lives_for_the_demo_run_only(qapp: QApplication, tmp_pa
 
     def look() -> None:
         window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
-        names = [window.profile_combo.itemText(i) for i in range(window.profile_combo.count())]
-        seen.append((window.current_profile().name, names))  # type: ignore[union-attr]
+        names = [
+            window.profile_selector.combo.itemText(i)
+            for i in range(window.profile_selector.combo.count())
+        ]
+        seen.append((window.profile_selector.current().name, names))  # type: ignore[union-attr]
         window.close()
 
     QTimer.singleShot(0, look)
@@ -104,8 +107,8 @@ def test_demo_window_shows_the_built_in_profile_beside_the_users_demo(
 
     def look() -> None:
         window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
-        combo = window.profile_combo
-        current = window.current_profile()
+        combo = window.profile_selector.combo
+        current = window.profile_selector.current()
         assert current is not None
         seen.append(
             (current.name, current.base_url, [combo.itemText(i) for i in range(combo.count())])
@@ -132,8 +135,8 @@ def test_demo_window_sends_the_example(qapp: QApplication, tmp_path: Path) -> No
             seen.append(response.status if response is not None else -1)
             window.close()
 
-        window.runner.finished.connect(done)
-        assert window.send()
+        window.send_control.finished.connect(done)
+        assert window.send_control.send()
 
     QTimer.singleShot(0, drive)
     assert main(["--demo", "--home", str(tmp_path)]) == 0
@@ -186,8 +189,8 @@ def test_no_file_contains_the_api_key_after_a_journey(
             request = RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields})
             window.editor.load_request(request)
             window.editor.set_base_url(server.url)
-            with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-                assert window.send()
+            with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
+                assert window.send_control.send()
 
             window.history_pane.flush()  # the history is written off the UI thread
 
@@ -200,7 +203,7 @@ def test_no_file_contains_the_api_key_after_a_journey(
         )
         # The user even types the key into the request headers: it is stored redacted.
         send(headers={"Authorization": f"Basic {CANARY}"})
-        window.import_curl_text(
+        window.curl_importer.import_text(
             f"curl -X POST {server.url}/actions/rpc -u '{CANARY}:' -H 'x-account-id: a' "
             '--data-raw \'{"action": "bamboohr_list_employees"}\''
         )

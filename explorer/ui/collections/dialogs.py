@@ -500,20 +500,6 @@ def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | N
     return name.strip() if ok else None
 
 
-def ask_curl_command(parent: QWidget) -> str | None:
-    """A pasted curl command; ``None`` when cancelled or left empty."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("New request from curl")
-    dialog.setLabelText("Paste a curl command for POST /actions/rpc:")
-    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
-    for edit in dialog.findChildren(QPlainTextEdit):
-        edit.setTabChangesFocus(True)  # else Tab types a tab and never reaches OK
-        edit.setAccessibleName("curl command")  # Qt's label here is not the box's buddy
-    ok = dialog.exec() == QDialog.DialogCode.Accepted
-    command = dialog.textValue()
-    return command if ok and command.strip() else None
-
-
 def choose_folder(parent: QWidget, title: str) -> Path | None:
     chosen = QFileDialog.getExistingDirectory(parent, title)
     return Path(chosen) if chosen else None

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.curl import CurlImport, from_curl, reads_files
+from explorer.core.curl import CurlImport
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.core.variables import resolve
@@ -52,7 +52,7 @@ from explorer.store.collections import (
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
 from explorer.ui.collections.model import CollectionsModel, Target
-from explorer.ui.jobs import RenderJob
+from explorer.ui.request.curl_import import CurlReader, ask_curl_command, import_notes
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and
@@ -137,7 +137,7 @@ class CollectionsPane(QWidget):
         self.open_saved: SavedRequest | None = None
         self.dirty = False
         self.profile_base_url: str | None = None
-        self._curl_jobs: list[object] = []  # signals of curl imports reading a body file
+        self._curl_reader = CurlReader()
         self.undo_stack = QUndoStack(self)
         self.model = CollectionsModel(self)
         self.model.rename_requested.connect(self._on_rename_requested)
@@ -544,6 +544,21 @@ class CollectionsPane(QWidget):
             UnresolvedVariables: naming every placeholder without a value.
         """
         return resolve(request, self.active_environment())
+
+    def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+        """``request`` with the active environment filled in, and the secret values that went
+        into it, so they can be scrubbed before the exchange is written to the history.
+
+        Raises:
+            UnresolvedVariables: naming every placeholder without a value.
+        """
+        resolved = self.resolve(request)
+        store = self.current_store()
+        env = store.collection.environments.get(self.active_environment_name()) if store else None
+        if env is None or not env.secrets:
+            return resolved, []
+        values = self.active_environment()
+        return resolved, [values[name] for name in env.secrets if values.get(name)]
 
     # -- running -----------------------------------------------------------------------------
 
@@ -1024,9 +1039,7 @@ class CollectionsPane(QWidget):
     # -- import and export -----------------------------------------------------------------
 
     def import_curl_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import ask_curl_command
-
-        command = ask_curl_command(self)
+        command = ask_curl_command(self, "New request from curl")
         if command is not None:
             self.import_curl(command)
 
@@ -1040,31 +1053,16 @@ class CollectionsPane(QWidget):
         that reads its body from a file (``-d @file``) is read on the thread pool: it is
         saved when that is done, and this returns ``None``.
         """
-        if reads_files(command):
-            job = RenderJob(0, lambda: from_curl(command))
-            signals = job.signals  # kept until done: the pool deletes the job itself
-
-            def done(_generation: int, result: object) -> None:
-                self._curl_jobs.remove(signals)
-                self._save_curl_import(result, name, folder)
-
-            signals.done.connect(done)
-            self._curl_jobs.append(signals)
-            QThreadPool.globalInstance().start(job)
-            return None
-        try:
-            imported = from_curl(command)
-        except ExplorerError as exc:
-            return self._save_curl_import(exc, name, folder)
-        return self._save_curl_import(imported, name, folder)
+        return self._curl_reader.read(
+            command, lambda imported: self._save_curl_import(imported, name, folder)
+        )
 
     def _save_curl_import(
-        self, imported: object, name: str | None, folder: str | None
+        self, imported: CurlImport | Exception, name: str | None, folder: str | None
     ) -> SavedRequest | None:
         if isinstance(imported, Exception):
             self.show_notice(f"That curl command could not be imported: {imported}")
             return None
-        assert isinstance(imported, CurlImport)
         request = imported.request
         saved = self.save_new(
             request,
@@ -1075,14 +1073,7 @@ class CollectionsPane(QWidget):
         )
         if saved is None:
             return None
-        notes = list(imported.warnings)
-        if imported.api_key:
-            notes.insert(
-                0,
-                "The command contained an API key; it was not saved. Keep keys in a profile "
-                "(Manage profiles).",
-            )
-        self.show_notice("\n".join(notes))
+        self.show_notice("\n".join(import_notes(imported)))
         return saved
 
     def save_requests(

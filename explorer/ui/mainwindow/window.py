@@ -1,19 +1,19 @@
 """The explorer window: history on the left, the request editor, the response.
 
-The window wires parts together and translates user intent into calls; it holds no HTTP or
-storage logic of its own. Sending is defined as: **one request in flight at a time**. While
-one runs, the Send button turns into Cancel, Esc cancels, and Ctrl+Enter is ignored with a
-status-bar note, so a response on screen always belongs to the request the user last sent.
+The window builds the features' parts, lays them out, and wires them together; it holds no
+HTTP or storage logic of its own, and each feature's behaviour lives with the feature: what
+Send, Retry and Cancel mean in ``request.send_control``, pasting curl in
+``request.curl_import``, collection runs in ``run.control``, the profile choice and its keys
+in ``profiles.selector``, what the window remembers in ``mainwindow.state``.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,140 +24,44 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from explorer import __version__
-from explorer.core.client import CancelToken, RpcClient
-from explorer.core.curl import CurlImport, from_curl, reads_files, to_curl
-from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
+from explorer.core.client import RpcClient
+from explorer.core.curl import to_curl
+from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
-from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
-from explorer.core.secrets import redact_header_object
-from explorer.core.units import human_ms
-from explorer.core.variables import UnresolvedVariables
-from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
+from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
+from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extension, tab_chain
+from explorer.ui.accessibility import FocusRing, announce, tab_chain
 from explorer.ui.collections.pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.history.pane import HistoryPane
-from explorer.ui.jobs import RenderJob
+from explorer.ui.mainwindow import menus, state
+from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
-from explorer.ui.request.editor import RequestEditor, describe_issue
-from explorer.ui.request.sender import RequestSender
+from explorer.ui.profiles.selector import ProfileSelector
+from explorer.ui.request.curl_import import CurlImporter
+from explorer.ui.request.editor import RequestEditor
+from explorer.ui.request.send_control import SendControl
 from explorer.ui.response.view import ResponseView
-from explorer.ui.run.job import CollectionRunJob
+from explorer.ui.run.control import RunControl
 from explorer.ui.theme import apply_theme, is_dark
+from explorer.ui.widgets.banner import Banner
 
-if TYPE_CHECKING:
-    # Dialogs and the collection runner are imported when first used, not at start-up.
-    from explorer.runner import RunResult
-    from explorer.ui.run.dialog import RunDialog, RunPlan
+__all__ = ["APP_TITLE", "MainWindow"]
 
-APP_TITLE = "StackOne RPC Explorer"
 # Discovery reads the profile's key after the window's first paint, or this long after it is
 # shown if the window itself is never painted.
 FIRST_PAINT_BACKSTOP_MS = 1000
-# Automatic retries in a row before the window stops and leaves it to the user (StackOne's
-# SDKs also give up after a few attempts).
-MAX_AUTO_RETRIES = 3
-
-
-class Banner(QFrame):
-    """A non-blocking notice above the panes, with an optional action button.
-
-    Used for problems the user must know about but that must not stop them (a damaged
-    settings file, a missing API key): a modal dialog would block keyboard flow and tests.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.setStyleSheet(
-            "#banner { background: rgba(191, 135, 0, 0.16); border: 1px solid "
-            "rgba(191, 135, 0, 0.6); border-radius: 4px; }"
-        )
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.action_button = QPushButton()
-        self.action_button.setAccessibleName("Suggested action")  # until a message names it
-        self.close_button = QPushButton("Dismiss")
-        self.close_button.setAccessibleDescription("Hide this notice")
-        self.close_button.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.action_button)
-        layout.addWidget(self.close_button)
-        self._callback: Callable[[], None] | None = None
-        self.action_button.clicked.connect(self._run_action)
-        self.hide()
-
-    def show_message(
-        self, text: str, action: str | None = None, callback: Callable[[], None] | None = None
-    ) -> None:
-        self.label.setText(text)
-        self._callback = callback
-        self.action_button.setVisible(bool(action and callback))
-        self.action_button.setText(action or "")
-        self.action_button.setAccessibleName((action or "Suggested action").rstrip("…"))
-        self.action_button.setAccessibleDescription(text)
-        self.show()
-        announce(self, text, assertive=True)
-
-    def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
-
-    def _run_action(self) -> None:
-        callback = self._callback
-        self.hide()
-        if callback is not None:
-            callback()
-
-
-class CurlDialog(QDialog):
-    """Paste a curl command; the window does the parsing."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import curl")
-        self.edit = QPlainTextEdit()
-        self.edit.setTabChangesFocus(True)  # a pasted command keeps its tabs; Tab moves on
-        self.edit.setPlaceholderText(
-            'curl -X POST https://api.stackone.com/actions/rpc -u "$STACKONE_API_KEY:" '
-            "-H 'x-account-id: ...' --data-raw '{\"action\": \"...\"}'"
-        )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        label = QLabel("&Paste a curl command for POST /actions/rpc:")
-        label.setBuddy(self.edit)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(buttons)
-        self.resize(640, 320)
 
 
 class MainWindow(QMainWindow):
@@ -191,9 +95,13 @@ class MainWindow(QMainWindow):
         self.client.spool_dir = None if history.read_only else history.directory
         self._catalogue = catalogue
         self._dark = dark
+        self._loading_saved = False
         self.setWindowTitle(APP_TITLE)
 
-        self.runner = RequestSender(self.client, parent=self)
+        self.banner = Banner()
+        self.profile_selector = ProfileSelector(
+            profiles, credentials, session_keys, self.banner, parent=self
+        )
         self.editor = RequestEditor()
         # Accounts and actions of the selected profile, listed off the UI thread.
         # Its first key read waits for the first paint (see ``paintEvent``).
@@ -202,30 +110,65 @@ class MainWindow(QMainWindow):
         )
         self._painted = False
         self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
-        self.discovery_controls.message.connect(
-            lambda text: self.statusBar().showMessage(text, 5000)
-        )
-        self.response_view = ResponseView(pool=self.runner.pool)
         self.history_pane = HistoryPane(history)
-        self.banner = Banner()
-        self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
         self.collections_pane: CollectionsPane | None = None
         if collections_dir is not None:
             self.collections_pane = CollectionsPane(
                 collections_dir, credentials=credentials, settings=settings
             )
-            self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
-        self._pending_secrets: list[str] = []
-        self._curl_jobs: list[object] = []  # signals of curl imports reading a body file
-        self._loading_saved = False
-        self._last_sent: Exchange | None = None
-        self._auto_retries = 0
-        # Collection runs: one at a time, on their own thread, beside a single Send.
-        self.run_pool = QThreadPool(self)
-        self.run_pool.setMaxThreadCount(1)
-        self.run_dialog: RunDialog | None = None
+        # Sends, and quick jobs of the window (rendering, reading a curl body file).
+        pool = QThreadPool(self)
+        self.response_view = ResponseView(pool=pool)
+        self.send_control = SendControl(
+            self.client,
+            editor=self.editor,
+            response_view=self.response_view,
+            history_pane=self.history_pane,
+            profiles=self.profile_selector,
+            banner=self.banner,
+            resolve=self.collections_pane.resolve_for_sending if self.collections_pane else None,
+            pool=pool,
+            parent=self,
+        )
+        self.run_control = RunControl(
+            self.client,
+            profiles=self.profile_selector,
+            history_pane=self.history_pane,
+            window=self,
+        )
+        self.curl_importer = CurlImporter(
+            self.editor,
+            self.profile_selector,
+            self.banner,
+            body_limit=lambda: self.preferences().body_limit,
+            pool=pool,
+            parent=self,
+        )
+        self._lay_out()
+        self.statusBar().addPermanentWidget(self.send_control.elapsed_label)
 
+        self._build_actions()
+        menus.build_menu_bar(self)
+        self.addToolBar(menus.build_toolbar(self))
+        self._connect()
+        self.set_known_actions(known_actions)
+        self.editor.set_dark(dark)
+        self.response_view.set_dark(dark)
+        self.profile_selector.reload(select=self.settings.get("last_profile"))
+        self._restore()
+        self._welcome([p for p in startup_problems if p])
+        self._set_tab_order()
+        self.focus_ring = FocusRing(self)
+        # The status bar draws its messages; a screen reader hears them only as announcements.
+        self.statusBar().messageChanged.connect(lambda text: announce(self, text))
+        self.statusBar().showMessage("Ready", 3000)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _lay_out(self) -> None:
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
+        if self.collections_pane is not None:
+            self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
         self.inner_splitter.addWidget(self.editor)
@@ -251,19 +194,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.outer_splitter, 1)
         self.setCentralWidget(central)
 
-        self.elapsed_label = QLabel()
-        self.statusBar().addPermanentWidget(self.elapsed_label)
-
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self._connect()
-        self.set_known_actions(known_actions)
-        self.editor.set_dark(dark)
-        self.response_view.set_dark(dark)
-        self.reload_profiles(select=self.settings.get("last_profile"))
-        self._restore()
-        problems = [p for p in startup_problems if p]
+    def _welcome(self, problems: list[str]) -> None:
+        """Problems found at start-up, or on a first start a word on what to do first."""
         if problems:
             self.banner.show_message(" ".join(problems))
         elif not self.profiles.list():
@@ -273,15 +205,9 @@ class MainWindow(QMainWindow):
                 "one, start it with --demo: a built-in demo server answers, nothing leaves "
                 "this machine.",
                 "Add a profile…",
-                self.manage_profiles,
+                self.profile_selector.manage,
             )
-        self._set_tab_order()
-        self.focus_ring = FocusRing(self)
-        # The status bar draws its messages; a screen reader hears them only as announcements.
-        self.statusBar().messageChanged.connect(lambda text: announce(self, text))
-        self.statusBar().showMessage("Ready", 3000)
 
-    # -- construction ---------------------------------------------------------------------------
     def _action(
         self,
         text: str,
@@ -301,17 +227,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.send_action = self._action(
-            "&Send",
-            self.send,
-            ["Ctrl+Return", "Ctrl+Enter"],
-            "Send the request (Ctrl+Enter)",
-        )
-        self.cancel_action = self._action(
-            "&Cancel", self.cancel, [QKeySequence(Qt.Key.Key_Escape)], "Abort the request (Esc)"
-        )
-        self.cancel_action.setEnabled(False)
-        self.retry_action = self._action("&Retry", self.retry, [], "Send the last request again")
+        self.addActions(self.send_control.actions())
         self.format_action = self._action(
             "&Format JSON", self.editor.format_current, ["Ctrl+Shift+F"], "Re-indent the JSON"
         )
@@ -319,7 +235,7 @@ class MainWindow(QMainWindow):
             "&New request", self.new_request, [QKeySequence.StandardKey.New], "Start afresh"
         )
         self.import_curl_action = self._action(
-            "&Import curl…", self.import_curl, ["Ctrl+I"], "Paste a curl command"
+            "&Import curl…", self.curl_importer.ask, ["Ctrl+I"], "Paste a curl command"
         )
         self.copy_curl_action = self._action(
             "Copy as c&url",
@@ -341,7 +257,10 @@ class MainWindow(QMainWindow):
         )
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.profiles_action = self._action(
-            "&Manage profiles…", self.manage_profiles, ["Ctrl+Shift+P"], "Profiles and API keys"
+            "&Manage profiles…",
+            self.profile_selector.manage,
+            ["Ctrl+Shift+P"],
+            "Profiles and API keys",
         )
         self.find_action = self._action(
             "&Find in response…", self.response_view.open_find, [QKeySequence.StandardKey.Find]
@@ -367,11 +286,14 @@ class MainWindow(QMainWindow):
             "Go to the &response", self._focus_response, ["Ctrl+3"]
         )
         self.stack_action = self._action(
-            "Response &below the editor", self._toggle_stacking, [], "Switch the layout"
+            "Response &below the editor", self.toggle_stacking, [], "Switch the layout"
         )
         self.stack_action.setCheckable(True)
         self.catalogue_action = self._action(
-            "&Demo catalogue", self.show_catalogue, [], "Demo accounts and actions"
+            "&Demo catalogue",
+            lambda: show_catalogue(self, self._catalogue),
+            [],
+            "Demo accounts and actions",
         )
         self.fill_schema_action = self._action(
             "Fill inputs from sc&hema",
@@ -391,130 +313,39 @@ class MainWindow(QMainWindow):
             [],
             "List this profile's linked accounts and action catalogue again",
         )
-        self.about_action = self._action("&About", self.show_about)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.import_curl_action, self.copy_curl_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.save_as_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_history_action)
-        file_menu.addAction(self.history_pane.clear_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.preferences_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        request_menu = bar.addMenu("&Request")
-        for action in (
-            self.send_action,
-            self.cancel_action,
-            self.retry_action,
-            self.format_action,
-            self.new_action,
-        ):
-            request_menu.addAction(action)
-        request_menu.addSeparator()
-        request_menu.addAction(self.pick_account_action)
-        request_menu.addAction(self.fill_schema_action)
-        request_menu.addAction(self.reload_discovery_action)
-        request_menu.addSeparator()
-        request_menu.addAction(self.profiles_action)
-        view_menu = bar.addMenu("&View")
-        for action in (
-            self.find_action,
-            self.focus_history_action,
-            self.focus_editor_action,
-            self.focus_response_action,
-            self.focus_collections_action,
-            self.stack_action,
-        ):
-            view_menu.addAction(action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.catalogue_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Profile")
-        toolbar.setObjectName("profileToolbar")
-        toolbar.setMovable(False)
-        self.profile_combo = QComboBox()
-        self.profile_combo.setMinimumContentsLength(16)
-        self.profile_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.about_action = self._action(
+            "&About", lambda: show_about(self, self.credentials.location())
         )
-        self.profile_combo.setToolTip("The profile gives the base URL and the API key")
-        label = QLabel("Profi&le: ")
-        label.setBuddy(self.profile_combo)
-        toolbar.addWidget(label)
-        toolbar.addWidget(self.profile_combo)
-        toolbar.addAction(self.profiles_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.send_action)
-        toolbar.addAction(self.cancel_action)
-        toolbar.addAction(self.import_curl_action)
-        # Its buttons take no Tab focus (as in every toolbar); each is in a menu with its key.
-        name_toolbar_extension(toolbar)
-        self.addToolBar(toolbar)
 
     def _connect(self) -> None:
-        self.editor.send_requested.connect(self.send)
-        self.editor.cancel_requested.connect(self.cancel)
-        self.editor.validity_changed.connect(self._on_validity_changed)
-        self.runner.started.connect(self._on_started)
-        self.runner.elapsed.connect(self._on_elapsed)
-        self.runner.finished.connect(self._on_finished)
-        self.response_view.cancel_requested.connect(self.cancel)
-        self.response_view.retry_requested.connect(self.retry)
-        self.response_view.auto_retry_requested.connect(self.auto_retry)
-        self.response_view.auto_retry_changed.connect(self._on_auto_retry_changed)
-        self.response_view.manage_profiles_requested.connect(self.manage_profiles)
-        self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        for source in (
+            self.send_control,
+            self.run_control,
+            self.curl_importer,
+        ):
+            source.message.connect(self.statusBar().showMessage)
+        for part in (self.discovery_controls, self.response_view, self.history_pane):
+            part.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.curl_importer.loaded.connect(self._detach_saved)
+        self.response_view.auto_retry_changed.connect(
+            lambda on: self.settings.set("auto_retry", bool(on))
+        )
+        self.response_view.manage_profiles_requested.connect(self.profile_selector.manage)
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.loading.connect(self._on_history_loading)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
-        self.history_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
         self.history_pane.save_to_collection_action.setVisible(self.collections_pane is not None)
-        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        self.profile_selector.changed.connect(self._on_profile_changed)
         if self.collections_pane is not None:
             pane = self.collections_pane
             pane.open_request.connect(self.open_saved_request)
             pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            pane.run_requested.connect(self.run_collection)
+            pane.run_requested.connect(self.run_control.run)
             self.editor.changed.connect(self._on_editor_changed)
-        self._on_validity_changed(self.editor.issues())
 
-    # -- profiles and keys ----------------------------------------------------------------------
-    def current_profile(self) -> Profile | None:
-        name = self.profile_combo.currentData()
-        return self.profiles.get(name) if isinstance(name, str) else None
-
-    def reload_profiles(self, select: str | None = None) -> None:
-        """Refill the selector, keeping (or choosing) the selected profile."""
-        keep = select or self.profile_combo.currentData()
-        self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        for profile in self.profiles.list():
-            self.profile_combo.addItem(profile.name, profile.name)
-        index = self.profile_combo.findData(keep) if keep else -1
-        self.profile_combo.setCurrentIndex(index if index >= 0 else 0)
-        self.profile_combo.blockSignals(False)
-        self._on_profile_changed()
-
-    def select_profile(self, name: str) -> bool:
-        index = self.profile_combo.findData(name)
-        if index < 0:
-            return False
-        self.profile_combo.setCurrentIndex(index)
-        self._on_profile_changed()
-        return True
-
-    def _on_profile_changed(self, _index: int = -1) -> None:
-        profile = self.current_profile()
+    # -- profiles ---------------------------------------------------------------------------
+    def _on_profile_changed(self, profile: Profile | None) -> None:
         self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
         if self.collections_pane is not None:
             self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
@@ -528,186 +359,6 @@ class MainWindow(QMainWindow):
         self.discovery_controls.set_profile(
             profile.name if profile else None, profile.base_url if profile else None
         )
-
-    def api_key_for(self, profile: str) -> str | None:
-        """The key for ``profile``: this run's memory first, then the OS keyring.
-
-        Tells the user plainly (banner) when there is none or the keyring cannot be read.
-        """
-        key = self.session_keys.get(profile)
-        if key:
-            return key
-        try:
-            key = self.credentials.get(profile)
-        except KeyringUnavailable as exc:
-            self.banner.show_message(
-                f"The OS keyring is not available, so the API key of profile '{profile}' "
-                f"cannot be read: {exc} You can keep a key in memory for this run in "
-                "Manage profiles.",
-                "Manage profiles…",
-                self.manage_profiles,
-            )
-            return None
-        except ExplorerError as exc:
-            self.banner.show_message(f"Could not read the API key: {exc}")
-            return None
-        if not key:
-            self.banner.show_message(
-                f"Profile '{profile}' has no API key yet. Set one in Manage profiles "
-                "(it goes to the OS keyring, or into memory for this run only).",
-                "Manage profiles…",
-                self.manage_profiles,
-            )
-            return None
-        return key
-
-    def manage_profiles(self) -> None:
-        from explorer.ui.profiles.dialog import ProfilesDialog
-
-        dialog = ProfilesDialog(self.profiles, self.credentials, self.session_keys, self)
-        dialog.profiles_changed.connect(lambda: self.reload_profiles())
-        current = self.current_profile()
-        if current is not None:
-            dialog.select_profile(current.name)
-        dialog.exec()
-        self.reload_profiles()
-
-    # -- sending ------------------------------------------------------------------------------
-    def send(self) -> bool:
-        """Send the editor's request. Returns False (saying why) if nothing was sent."""
-        if self.runner.in_flight:
-            self.statusBar().showMessage(
-                "A request is already in flight: wait for it, or press Esc to cancel it.", 5000
-            )
-            return False
-        self._auto_retries = 0
-        try:
-            request = self.editor.to_request()
-        except InvalidRequest as exc:
-            self.statusBar().showMessage("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
-            return False
-        try:
-            request, self._pending_secrets = self._resolve_variables(request)
-        except UnresolvedVariables as exc:
-            self.banner.show_message(f"Not sent: {exc}")
-            return False
-        profile = self.current_profile()
-        if profile is None:
-            self.banner.show_message(
-                "Add a profile (name, base URL and API key) before sending.",
-                "Manage profiles…",
-                self.manage_profiles,
-            )
-            return False
-        return self._send(request, profile.name)
-
-    def auto_retry(self) -> bool:
-        """The Retry-After wait ended with automatic retry on: retry, a few times at most.
-
-        Only the exchange just sent, while it is on screen: browsing the history never sends.
-        """
-        if self.response_view.exchange is not self._last_sent or self._last_sent is None:
-            return False
-        if self._auto_retries >= MAX_AUTO_RETRIES:
-            self.statusBar().showMessage(
-                f"Stopped retrying automatically after {MAX_AUTO_RETRIES} attempts; "
-                "press Retry to try again.",
-                10_000,
-            )
-            return False
-        self._auto_retries += 1
-        return self._retry()
-
-    def retry(self) -> bool:
-        """Send the request of the exchange on screen again, exactly as it was."""
-        self._auto_retries = 0
-        return self._retry()
-
-    def _retry(self) -> bool:
-        exchange = self.response_view.exchange
-        if exchange is None:
-            return self.send()
-        if self.runner.in_flight:
-            self.statusBar().showMessage("A request is already in flight.", 5000)
-            return False
-        profile = exchange.profile or (self.current_profile() or Profile("")).name
-        request = exchange.request.copy()
-        stored = self.profiles.get(profile)
-        if stored is not None and exchange is not self._last_sent:
-            # Replaying from history: use the profile's current address (the demo's port and
-            # a profile's URL may have changed since).
-            request = request.copy(base_url=stored.base_url)
-        return self._send(request, profile)
-
-    def _send(self, request: RpcRequest, profile: str) -> bool:
-        key = self.api_key_for(profile)
-        if key is None:
-            return False
-        return self.runner.start(request, key, profile)
-
-    def _resolve_variables(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-        """Fill ``{{variables}}`` from the collection's active environment.
-
-        Returns the request to send and the secret values that went into it, so they can be
-        scrubbed before the exchange is written to the history.
-        """
-        pane = self.collections_pane
-        if pane is None:
-            return request, []
-        resolved = pane.resolve(request)
-        store = pane.current_store()
-        env = store.collection.environments.get(pane.active_environment_name()) if store else None
-        if env is None or not env.secrets:
-            return resolved, []
-        values = pane.active_environment()
-        return resolved, [values[name] for name in env.secrets if values.get(name)]
-
-    def cancel(self) -> None:
-        if self.runner.cancel():
-            self.statusBar().showMessage("Cancelling…", 3000)
-
-    def _on_started(self, request: RpcRequest) -> None:
-        announce(self, f"Sending {request.action}…")
-        self.editor.set_in_flight(True)
-        self.cancel_action.setEnabled(True)
-        # Send stays enabled: Ctrl+Enter (or Send) now only says why nothing more is sent.
-        self.send_action.setToolTip("A request is in flight: Esc cancels it")
-        self.response_view.show_in_flight(request.action)
-        self.elapsed_label.setText("0.0 s")
-
-    def _on_elapsed(self, seconds: float) -> None:
-        self.elapsed_label.setText(f"{seconds:.1f} s")
-        self.response_view.set_elapsed(seconds, self.editor.action_edit.text())
-
-    def _on_finished(self, exchange: Exchange) -> None:
-        self.editor.set_in_flight(False)
-        self.cancel_action.setEnabled(False)
-        self._on_validity_changed(self.editor.issues())
-        self.elapsed_label.setText("")
-        self.response_view.show_exchange(exchange, live=True)
-        self._last_sent = exchange
-        # Written on the history's own thread (a big body must not freeze the window).
-        self.history_pane.add(exchange, self._pending_secrets)
-        if exchange.response is not None:
-            r = exchange.response
-            self.statusBar().showMessage(
-                f"{r.status} {r.reason} in {human_ms(r.timing.total_ms)}", 8000
-            )
-        elif exchange.failure is not None:
-            self.statusBar().showMessage(exchange.failure.message, 8000)
-
-    def _on_validity_changed(self, issues: list[Any]) -> None:
-        # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
-        self.send_action.setEnabled(not issues)
-        if self.runner.in_flight and not issues:
-            self.send_action.setToolTip("A request is in flight: Esc cancels it")
-            return
-        self.send_action.setToolTip(
-            "Send the request (Ctrl+Enter)" if not issues else describe_issue(issues[0])
-        )
-
-    def _on_auto_retry_changed(self, on: bool) -> None:
-        self.settings.set("auto_retry", bool(on))
 
     # -- editor commands ------------------------------------------------------------------------
     def set_known_actions(self, names: Iterable[str]) -> None:
@@ -732,12 +383,18 @@ class MainWindow(QMainWindow):
 
     def open_in_editor(self, request: RpcRequest) -> None:
         """Replay from history: the request's fields, the current profile's base URL."""
-        profile = self.current_profile()
+        profile = self.profile_selector.current()
         self.editor.load_request(request)
         self.editor.set_base_url(profile.base_url if profile else request.base_url)
         self._detach_saved()
         self.editor.action_edit.setFocus()
         self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
+
+    def copy_as_curl(self) -> None:
+        QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
+        self.statusBar().showMessage(
+            "Copied as curl; the key stays $STACKONE_API_KEY in the command", 5000
+        )
 
     def _on_history_selected(self, exchange: Exchange) -> None:
         # Reading an old exchange while a request runs is fine: its result replaces this view
@@ -757,7 +414,7 @@ class MainWindow(QMainWindow):
         request = getattr(saved, "request", None)
         if not isinstance(request, RpcRequest):
             return
-        profile = self.current_profile()
+        profile = self.profile_selector.current()
         self._loading_saved = True
         try:
             self.editor.load_request(request)
@@ -788,63 +445,6 @@ class MainWindow(QMainWindow):
         if saved:
             self._focus_collections()
 
-    def run_collection(self, plan: RunPlan) -> RunDialog | None:
-        """Run a collection or folder with the current profile's key on a worker thread,
-        results live in a ``RunDialog``; each exchange also goes into the history."""
-        if self.run_dialog is not None and self.run_dialog.running:
-            self.statusBar().showMessage(
-                "A collection run is in progress: cancel it or wait for it to end.", 5000
-            )
-            self.run_dialog.raise_()
-            self.run_dialog.activateWindow()
-            return None
-        profile = self.current_profile()
-        if profile is None:
-            self.banner.show_message(
-                "Add a profile (name, base URL and API key) before running a collection.",
-                "Manage profiles…",
-                self.manage_profiles,
-            )
-            return None
-        key = self.api_key_for(profile.name)
-        if key is None:
-            return None
-        from explorer.runner import summary
-        from explorer.ui.run.dialog import RunDialog
-
-        token = CancelToken()
-        dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self)
-        job = CollectionRunJob(
-            self.client,
-            plan.requests,
-            api_key=key,
-            values=plan.values,
-            profile=profile,
-            masked=plan.secrets,
-            token=token,
-        )
-        dialog.keep_signals(job.signals)
-        job.signals.progress.connect(dialog.on_progress)
-        job.signals.finished.connect(dialog.on_finished)
-
-        def to_history(_index: int, result: RunResult | None) -> None:
-            if result is not None and result.exchange is not None:
-                self.history_pane.add(result.exchange, plan.secrets, select=False)
-
-        def finished(results: list[RunResult]) -> None:
-            self.statusBar().showMessage(
-                f"Ran {plan.title}: {summary(results, plan.problems, 0).split(' (')[0]}", 10_000
-            )
-
-        job.signals.progress.connect(to_history)
-        job.signals.finished.connect(finished)
-        if self.run_dialog is not None:
-            self.run_dialog.deleteLater()
-        self.run_dialog = dialog
-        dialog.show()
-        self.run_pool.start(job)
-        return dialog
-
     # -- preferences -----------------------------------------------------------------------
     def preferences(self) -> Preferences:
         return Preferences.from_settings(self.settings)
@@ -873,6 +473,22 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Preferences saved", 4000)
 
+    def _apply_body_limits(self, prefs: Preferences) -> None:
+        """One body size limit for sending, viewing and the history; the history's budget."""
+        self.client.body_limit = prefs.body_limit
+        self.response_view.set_body_limit(prefs.body_limit)
+        self.history_pane.flush()
+        self.history.body_limit = prefs.body_limit
+        try:
+            self.history.budget = prefs.history_budget
+        except ExplorerError as exc:
+            self.banner.show_message(f"The history could not be trimmed to its budget: {exc}")
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        self.editor.set_dark(dark)
+        self.response_view.set_dark(dark)
+
     # -- keyboard ---------------------------------------------------------------------------
     def _set_tab_order(self) -> None:
         """Tab in reading order across the window (after the response it comes back round to
@@ -881,7 +497,7 @@ class MainWindow(QMainWindow):
         panes = self.collections_pane.tab_chain() if self.collections_pane else []
         tab_chain(
             [
-                self.profile_combo,
+                self.profile_selector.combo,
                 self.banner.action_button,
                 self.banner.close_button,
                 self.side_tabs.tabBar(),
@@ -903,206 +519,34 @@ class MainWindow(QMainWindow):
         if not self.response_view.focus_content():
             self.statusBar().showMessage("No response yet: Ctrl+Enter sends the request", 5000)
 
-    def _apply_body_limits(self, prefs: Preferences) -> None:
-        """One body size limit for sending, viewing and the history; the history's budget."""
-        self.client.body_limit = prefs.body_limit
-        self.response_view.set_body_limit(prefs.body_limit)
-        self.history_pane.flush()
-        self.history.body_limit = prefs.body_limit
-        try:
-            self.history.budget = prefs.history_budget
-        except ExplorerError as exc:
-            self.banner.show_message(f"The history could not be trimmed to its budget: {exc}")
-
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:
             self.side_tabs.setCurrentWidget(self.collections_pane)
             self.collections_pane.focus_tree()
 
-    def copy_as_curl(self) -> None:
-        QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
-        self.statusBar().showMessage(
-            "Copied as curl; the key stays $STACKONE_API_KEY in the command", 5000
-        )
-
-    def import_curl(self) -> None:
-        dialog = CurlDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.import_curl_text(dialog.edit.toPlainText())
-
-    def import_curl_text(self, command: str) -> bool:
-        """Load a pasted curl command. A key found in it is never stored in a file.
-
-        A command reading its body from a file (``-d @file``) is read on the thread pool
-        (the disk may be slow): it loads when that is done, and this returns True.
-        """
-        limit = self.preferences().body_limit
-        if reads_files(command):
-            self.statusBar().showMessage("Reading the curl command's body file…", 5000)
-            job = RenderJob(0, lambda: from_curl(command, max_size=limit))
-            signals = job.signals  # kept until done: the pool deletes the job itself
-
-            def done(_generation: int, result: object) -> None:
-                self._curl_jobs.remove(signals)
-                self._curl_imported(result)
-
-            signals.done.connect(done)
-            self._curl_jobs.append(signals)
-            self.runner.pool.start(job)
-            return True
-        try:
-            return self._curl_imported(from_curl(command, max_size=limit))
-        except CurlImportError as exc:
-            return self._curl_imported(exc)
-
-    def _curl_imported(self, imported: object) -> bool:
-        if isinstance(imported, Exception):
-            self.banner.show_message(f"That curl command could not be imported: {imported}")
-            return False
-        assert isinstance(imported, CurlImport)
-        profile = self.current_profile()
-        self.editor.load_request(imported.request)
-        if profile is not None:
-            self.editor.set_base_url(profile.base_url)
-        self._detach_saved()
-        notes = list(imported.warnings)
-        if profile is not None and imported.request.base_url.rstrip("/") != profile.base_url.rstrip(
-            "/"
-        ):
-            notes.append(
-                f"The command targets {imported.request.base_url}; the profile "
-                f"'{profile.name}' sends to {profile.base_url}."
-            )
-        key = imported.api_key
-        if key and profile is not None:
-            name = profile.name
-
-            def use_key() -> None:
-                self.session_keys.set(name, key)
-                self.statusBar().showMessage(f"Using that key for '{name}' until you quit", 5000)
-
-            self.banner.show_message(
-                "The command contained an API key. It was not saved anywhere. " + " ".join(notes),
-                f"Use it for '{name}' this run",
-                use_key,
-            )
-        elif notes:
-            self.banner.show_message("Imported. " + " ".join(notes))
-        self.statusBar().showMessage("Imported the curl command", 5000)
-        return True
-
-    # -- help -------------------------------------------------------------------------------
-    def show_catalogue(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Demo catalogue")
-        browser = QTextBrowser()
-        browser.setAccessibleName("Demo accounts and actions")
-        browser.setPlainText(self._catalogue or "Start with --demo to use the demo server.")
-        browser.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
-        from explorer.ui.widgets.json_editor import monospace_font
-
-        browser.setFont(monospace_font())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        layout.addWidget(buttons)
-        dialog.resize(860, 600)
-        dialog.exec()
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_TITLE}",
-            f"<b>{APP_TITLE}</b> {__version__}<br>Call StackOne's POST /actions/rpc by hand, "
-            "read every error, keep a history and replay it.<br><br>"
-            f"API keys: {self.credentials.location()}",
-        )
-
-    def set_dark(self, dark: bool) -> None:
-        self._dark = dark
-        self.editor.set_dark(dark)
-        self.response_view.set_dark(dark)
-
     # -- persistence ----------------------------------------------------------------------------
-    def _toggle_stacking(self) -> None:
+    def toggle_stacking(self) -> None:
         below = self.stack_action.isChecked()
         self.inner_splitter.setOrientation(
             Qt.Orientation.Vertical if below else Qt.Orientation.Horizontal
         )
 
     def _restore(self) -> None:
-        geometry = _decode(self.settings.get("window_geometry"))
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self._first_size()
-        state = _decode(self.settings.get("window_state"))
-        if state is not None:
-            self.restoreState(state)
-        splitters = self.settings.get("splitters") or {}
-        if isinstance(splitters, dict):
-            if splitters.get("below") is True:
-                self.stack_action.setChecked(True)
-                self._toggle_stacking()
-            for key, splitter in (("outer", self.outer_splitter), ("inner", self.inner_splitter)):
-                sizes = splitters.get(key)
-                if isinstance(sizes, list) and all(
-                    isinstance(s, int) and 0 <= s < 100_000 for s in sizes
-                ):
-                    splitter.setSizes(sizes)
+        state.restore_layout(self)
         prefs = self.preferences()
         self._apply_body_limits(prefs)
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self.response_view.set_auto_retry(prefs.auto_retry)
         self.editor.set_default_timeout(prefs.default_timeout)
-        last = self.settings.get("last_request")
-        request = None
-        if isinstance(last, dict):
-            try:
-                request = RpcRequest.from_dict(last)
-            except ValueError:
-                request = None
-        if request is not None:
-            profile = self.current_profile()
-            self.editor.load_request(request)
-            self.editor.set_base_url(profile.base_url if profile else request.base_url)
-        else:
-            self.editor.timeout_spin.setValue(prefs.default_timeout)
-        drafts = self.settings.get("last_request_drafts")
-        if isinstance(drafts, dict):
-            self.editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})
-
-    def _first_size(self) -> None:
-        """1400x860, or the screen's free area if smaller (a 1024x700 laptop), with the
-        panes in proportion: history a fifth, editor and response sharing the rest."""
-        width, height = 1400, 860
-        screen = self.screen()
-        if screen is not None:
-            free = screen.availableGeometry()
-            width, height = min(width, free.width()), min(height, free.height())
-        self.resize(width, height)
-        side = max(220, min(320, round(width * 0.215)))
-        self.outer_splitter.setSizes([side, width - side])
-        self.inner_splitter.setSizes([(width - side) // 2, (width - side) // 2])
+        state.restore_draft(
+            self.editor, self.settings, self.profile_selector.current(), prefs.default_timeout
+        )
 
     def save_state(self) -> None:
         """Remember geometry, splitters and the request being edited (never a key)."""
-        self.settings.set("window_geometry", _encode(self.saveGeometry()))
-        self.settings.set("window_state", _encode(self.saveState()))
-        self.settings.set(
-            "splitters",
-            {
-                "outer": self.outer_splitter.sizes(),
-                "inner": self.inner_splitter.sizes(),
-                "below": self.stack_action.isChecked(),
-            },
-        )
-        self.settings.set("last_request", _without_secrets(self.editor.draft_request().to_dict()))
-        drafts = {k: v for k, v in self.editor.draft_texts().items() if k in OBJECT_FIELDS}
-        drafts.pop("headers", None)  # headers may hold a token: only the parsed, redacted form
-        self.settings.set("last_request_drafts", drafts or None)
+        state.save_layout(self)
+        state.save_draft(self.editor, self.settings)
         self.settings.save()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -1119,11 +563,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.discovery.release)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.runner.shutdown()
+        self.send_control.shutdown()
         self.discovery.shutdown()
-        if self.run_dialog is not None:
-            self.run_dialog.cancel()
-        self.run_pool.waitForDone(3000)
+        self.run_control.shutdown()
         self.history_pane.flush()  # every exchange on disk before the app may exit
         try:
             self.save_state()
@@ -1135,25 +577,3 @@ class MainWindow(QMainWindow):
         if self._own_client:
             self.client.close()
         event.accept()
-
-
-def _encode(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data.data())).decode("ascii")
-
-
-def _decode(text: Any) -> QByteArray | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return QByteArray(base64.b64decode(text))
-    except ValueError:
-        return None
-
-
-def _without_secrets(data: dict[str, Any]) -> dict[str, Any]:
-    """The draft for settings.json with secret header values redacted by the one shared rule
-    (``is_secret_header``), so a provider key named ``X-Api-Token`` is hidden too."""
-    headers = data.get("headers")
-    if isinstance(headers, dict):
-        data["headers"] = redact_header_object(headers)
-    return data

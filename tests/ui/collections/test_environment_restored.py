@@ -73,8 +73,8 @@ def test_the_environment_chosen_is_active_after_a_restart(
     again.editor.load_request(
         RpcRequest(action="bamboohr_list_employees", account_id="{{account}}")
     )
-    again.editor.set_base_url(again.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(again.runner.finished, timeout=15_000) as blocker:
+    again.editor.set_base_url(again.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(again.send_control.finished, timeout=15_000) as blocker:
         qtbot.keyClick(
             again.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )

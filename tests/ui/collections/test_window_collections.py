@@ -53,12 +53,12 @@ def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables
     window = make_window(credentials=credentials)
     open_saved(window, store)
     assert window.editor.action_edit.text() == "bamboohr_list_employees"
-    assert window.editor.base_url() == window.current_profile().base_url  # type: ignore[union-attr]
+    assert window.editor.base_url() == window.profile_selector.current().base_url  # type: ignore[union-attr]
 
     pane = window.collections_pane
     assert pane is not None and pane.set_active_environment("dev")
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000) as blocker:
-        assert window.send()
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000) as blocker:
+        assert window.send_control.send()
     window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert exchange.response is not None and exchange.response.status == 200
@@ -76,8 +76,8 @@ def test_unresolved_variable_is_not_sent(qtbot: QtBot, make_window: WindowFactor
     window.editor.load_request(
         RpcRequest(action="bamboohr_list_employees", account_id="{{nowhere}}")
     )
-    with qtbot.assertNotEmitted(window.runner.started):
-        assert window.send() is False
+    with qtbot.assertNotEmitted(window.send_control.started):
+        assert window.send_control.send() is False
     assert "nowhere" in window.banner.text()
 
 
@@ -90,14 +90,14 @@ def test_history_entries_are_saved_into_a_collection_as_sent(
     open_saved(window, store)
     pane = window.collections_pane
     assert pane is not None and pane.set_active_environment("dev")
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-        assert window.send()
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
+        assert window.send_control.send()
     window.editor.load_request(
         RpcRequest(action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": 7})
     )
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-        assert window.send()
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
+        assert window.send_control.send()
     window.history_pane.flush()
 
     history = window.history_pane

@@ -46,8 +46,8 @@ def completions(window: MainWindow) -> list[str]:
 
 
 def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
-        assert window.send()
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
+        assert window.send_control.send()
     window.history_pane.flush()
     exchange = blocker.args[0]
     assert isinstance(exchange, Exchange)
@@ -274,7 +274,7 @@ def test_a_wrong_key_shows_a_hint_and_send_still_works(
 
     # Correcting the key and retrying clears the line.
     window.session_keys.set("Demo", demo.api_key)
-    window.reload_profiles()
+    window.profile_selector.reload()
     qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
     assert not controls.status_label.isVisible()
 
@@ -293,7 +293,7 @@ def test_listings_are_cached_per_profile(qtbot: QtBot, make_window: WindowFactor
     first = window.discovery.accounts()
     # Re-selecting the profile emits the cached listing at once, without a fetch.
     with qtbot.waitSignal(window.discovery.accounts_loaded, timeout=1000) as blocker:
-        window.reload_profiles()
+        window.profile_selector.reload()
     assert blocker.args[0] is first
     assert not window.discovery.busy()
 
@@ -328,13 +328,13 @@ def test_switching_profiles_shows_each_ones_accounts(
     window.profiles.upsert(Profile("Other", base_url=demo.url))
     window.profiles.save()
     window.session_keys.set("Other", "another_projects_key")
-    window.reload_profiles()
+    window.profile_selector.reload()
 
-    assert window.select_profile("Other")
+    assert window.profile_selector.select("Other")
     assert controls.accounts_model.rowCount() == 0  # never the previous profile's accounts
     qtbot.waitUntil(lambda: "401" in controls.status_label.text(), timeout=WAIT_MS)
 
-    assert window.select_profile("Demo")  # cached for the session: back with no fetch
+    assert window.profile_selector.select("Demo")  # cached for the session: back with no fetch
     qtbot.waitUntil(lambda: controls.accounts_model.rowCount() == len(ACCOUNTS), timeout=WAIT_MS)
     assert not controls.status_label.isVisible()
 
@@ -407,7 +407,7 @@ def test_the_window_appears_before_the_key_is_read(
         window.show()
     assert keyring.reader_threads and threading.get_ident() not in keyring.reader_threads
     window.discovery.shutdown()
-    window.runner.shutdown()
+    window.send_control.shutdown()
 
 
 def _demo_profiles(home: AppPaths, demo: DemoServer) -> ProfileStore:

@@ -87,7 +87,7 @@ def test_a_10_mb_response_is_shown_and_kept_without_blocking_the_ui_thread(
     window.editor.set_base_url(big_server)
 
     with qtbot.waitSignal(window.history_pane.added, timeout=WAIT_MS) as added:
-        assert window.send()
+        assert window.send_control.send()
     entry = added.args[0]
     assert isinstance(entry, HistoryEntry)
 

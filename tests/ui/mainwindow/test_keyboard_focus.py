@@ -40,8 +40,8 @@ def saved_collection(home: AppPaths, credentials: MemoryCredentials) -> Collecti
 
 def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
     window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         press(qtbot, Qt.Key.Key_Return, CTRL)
     window.history_pane.flush()
 
@@ -137,7 +137,7 @@ def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
     positions = [order.index(field) for field in fields]
     assert positions == sorted(positions), [describe(w) for w in order]
     # The other panes are in the walk too: the profile, the history, the response.
-    assert window.profile_combo in visited
+    assert window.profile_selector.combo in visited
     assert window.history_pane.filter_edit in visited
 
     # The same after a send, when the history has a row and the response has its views.
@@ -212,7 +212,7 @@ def test_tab_walk_covers_every_pane_when_all_is_showing(
             panel.provider_table,
             window.response_view.tabs.tabBar(),
             window.response_view.find_bar.edit,
-            window.profile_combo,
+            window.profile_selector.combo,
             window.banner.action_button,
             window.side_tabs.tabBar(),
             pane.view,

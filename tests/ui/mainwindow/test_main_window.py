@@ -32,12 +32,12 @@ WindowFactory = Callable[..., MainWindow]
 def load(window: MainWindow, **fields: object) -> None:
     data = {**EXAMPLE_REQUEST, **fields}
     window.editor.load_request(RpcRequest.from_dict(data))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
 
 
 def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
-        assert window.send()
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
+        assert window.send_control.send()
     window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert isinstance(exchange, Exchange)
@@ -49,7 +49,7 @@ def test_sending_a_list_action_shows_its_data(qtbot: QtBot, make_window: WindowF
     load(window)
     assert window.editor.send_button.isEnabled()
 
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
 
     window.history_pane.flush()  # the history is written off the UI thread
@@ -72,7 +72,7 @@ def test_ctrl_enter_sends(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
     load(window)
     window.editor.json_editors["query"].setFocus()
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         qtbot.keyClick(
             window.editor.json_editors["query"],
             Qt.Key.Key_Return,
@@ -92,11 +92,11 @@ def test_missing_account_id_blocks_send_with_its_message(
     window.editor.account_edit.clear()
 
     assert not window.editor.send_button.isEnabled()
-    assert not window.send_action.isEnabled()
+    assert not window.send_control.send_action.isEnabled()
     reason = window.editor.reason_label.text()
     assert "Account id" in reason and "x-account-id" in reason
     assert "x-account-id" in window.editor.send_button.toolTip()
-    assert window.send() is False
+    assert window.send_control.send() is False
     assert window.history.entries() == []
 
     window.editor.account_edit.setText("acct_bamboohr_demo")
@@ -152,7 +152,7 @@ def test_rate_limit_shows_countdown_and_retry_succeeds(
 
     qtbot.waitUntil(panel.retry_button.isEnabled, timeout=WAIT_MS)
     assert "retry now" in panel.countdown_label.text()
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
     window.history_pane.flush()  # the history is written off the UI thread
     retried = blocker.args[0]
@@ -169,7 +169,7 @@ def test_auto_retry_is_remembered_and_retries_by_itself(
     send_and_wait(qtbot, window)
     panel = window.response_view.error_panel
     panel.auto_retry_check.setChecked(True)
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         pass  # the countdown ends and the panel retries without a click
     window.history_pane.flush()  # the history is written off the UI thread
     assert blocker.args[0].response.status == 200
@@ -180,16 +180,16 @@ def test_auto_retry_is_remembered_and_retries_by_itself(
 def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
     load(window, action="bamboohr_generate_report", body={"seconds": SLOW_SECONDS}, query=None)
-    with qtbot.waitSignal(window.runner.started, timeout=WAIT_MS):
-        window.send()
+    with qtbot.waitSignal(window.send_control.started, timeout=WAIT_MS):
+        window.send_control.send()
     assert window.response_view.is_in_flight()
     assert window.editor.send_button.text() == "Cancel"
     # Editing stays possible while the request runs.
     window.editor.connector_profile_edit.setText("cp_bamboohr_default")
-    qtbot.waitUntil(lambda: "s" in window.elapsed_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "s" in window.send_control.elapsed_label.text(), timeout=WAIT_MS)
 
     started = time.monotonic()
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Escape)
     window.history_pane.flush()  # the history is written off the UI thread
     took = time.monotonic() - started
@@ -207,11 +207,11 @@ def test_second_send_while_in_flight_is_ignored(qtbot: QtBot, make_window: Windo
     """Defined behaviour: one request in flight; another Send is refused with a note."""
     window = make_window()
     load(window, action="bamboohr_generate_report", body={"seconds": SLOW_SECONDS}, query=None)
-    with qtbot.waitSignal(window.runner.started, timeout=WAIT_MS):
-        window.send()
+    with qtbot.waitSignal(window.send_control.started, timeout=WAIT_MS):
+        window.send_control.send()
 
-    with qtbot.assertNotEmitted(window.runner.started, wait=100):
-        assert window.send() is False
+    with qtbot.assertNotEmitted(window.send_control.started, wait=100):
+        assert window.send_control.send() is False
         assert window.editor.send_button.text() == "Cancel"
         window.statusBar().clearMessage()  # the note must come from the key press too
         qtbot.keyClick(
@@ -219,11 +219,11 @@ def test_second_send_while_in_flight_is_ignored(qtbot: QtBot, make_window: Windo
         )
     assert "already in flight" in window.statusBar().currentMessage()
 
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
-        window.cancel()
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
+        window.send_control.cancel()
     window.history_pane.flush()  # the history is written off the UI thread
     assert len(window.history.entries()) == 1
-    assert window.send_action.isEnabled()
+    assert window.send_control.send_action.isEnabled()
 
 
 def test_binary_response_is_saved_with_save_as(
@@ -299,7 +299,7 @@ def test_find_in_response(qtbot: QtBot, make_window: WindowFactory) -> None:
     assert target.textCursor().selectedText() == EMPLOYEES[0]["first_name"]
     qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert not bar.isVisible()
-    assert window.runner.in_flight is False
+    assert window.send_control.in_flight is False
 
 
 def test_state_and_last_request_survive_restart(
@@ -327,7 +327,7 @@ def test_state_and_last_request_survive_restart(
     request = again.editor.to_request()
     assert request.query == {"page_size": 3}
     assert request.debug is True and request.defender.block_high_risk is True
-    assert again.current_profile().name == "Demo"  # type: ignore[union-attr]
+    assert again.profile_selector.current().name == "Demo"  # type: ignore[union-attr]
     # History survives too, and selecting it shows the stored exchange.
     assert [e.action for e in again.history_pane.shown_entries()] == ["bamboohr_list_employees"]
 
@@ -355,12 +355,12 @@ def test_curl_import_loads_request_and_never_stores_the_key(
         "-H 'x-account-id: acct_greenhouse_demo' "
         '--data-raw \'{"action": "greenhouse_create_candidate", "body": {"first_name": "Ada"}}\''
     )
-    assert window.import_curl_text(command)
+    assert window.curl_importer.import_text(command)
     request = window.editor.to_request()
     assert request.action == "greenhouse_create_candidate"
     assert request.account_id == "acct_greenhouse_demo"
     assert request.body == {"first_name": "Ada"}
-    assert request.base_url == window.current_profile().base_url  # type: ignore[union-attr]
+    assert request.base_url == window.profile_selector.current().base_url  # type: ignore[union-attr]
     assert "not saved" in window.banner.text()
     window.close()
     for path in home.home.rglob("*"):
@@ -378,8 +378,8 @@ class _LockedKeyring(MemoryCredentials):
 def test_a_profile_without_a_key_says_so(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(key="")
     load(window)
-    with qtbot.assertNotEmitted(window.runner.started):
-        assert window.send() is False
+    with qtbot.assertNotEmitted(window.send_control.started):
+        assert window.send_control.send() is False
     assert "has no API key" in window.banner.text()
     assert window.banner.action_button.text() == "Manage profiles…"
 
@@ -387,7 +387,7 @@ def test_a_profile_without_a_key_says_so(qtbot: QtBot, make_window: WindowFactor
 def test_an_unavailable_keyring_is_explained(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(key="", credentials=_LockedKeyring())
     load(window)
-    assert window.send() is False
+    assert window.send_control.send() is False
     text = window.banner.text()
     assert "keyring is not available" in text and "no Secret Service" in text
     assert "memory for this run" in text
@@ -402,11 +402,11 @@ def test_switching_profile_changes_the_target(
     window = make_window()
     window.editor.clear()
     window.editor.account_edit.clear()
-    assert window.select_profile("EU")
+    assert window.profile_selector.select("EU")
     assert window.editor.url_label.text() == "https://api.eu1.stackone.com/actions/rpc"
     assert window.editor.account_edit.text() == "acct_eu"  # the profile's default account
-    assert window.select_profile("Demo")
-    assert window.editor.base_url() == window.current_profile().base_url  # type: ignore[union-attr]
+    assert window.profile_selector.select("Demo")
+    assert window.editor.base_url() == window.profile_selector.current().base_url  # type: ignore[union-attr]
 
 
 def test_selecting_history_shows_that_exchange(qtbot: QtBot, make_window: WindowFactory) -> None:

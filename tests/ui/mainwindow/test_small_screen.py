@@ -61,7 +61,7 @@ def test_a_1024x700_window_keeps_the_editor_usable(
     window = make_window()
     check_usable(qtbot, window)
     # After an error with provider errors, and history rows with long action names.
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
         qtbot.keyClick(
             window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )

@@ -49,8 +49,8 @@ def send(qtbot: QtBot, window: MainWindow, action: str, **query: object) -> None
     window.editor.load_request(
         RpcRequest(action=action, account_id="acct", query=dict(query) or None)
     )
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         qtbot.keyClick(
             window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )
@@ -117,17 +117,17 @@ def test_esc_while_connecting_ends_the_request_at_once(
     window.editor.load_request(
         RpcRequest(action="hris_list", account_id="acct", base_url=late_acceptor, timeout=60)
     )
-    assert window.send()
+    assert window.send_control.send()
     qtbot.waitUntil(lambda: window.response_view.is_in_flight(), timeout=WAIT_MS)
     qtbot.wait(300)  # connecting, in vain
-    assert window.runner.in_flight
+    assert window.send_control.in_flight
     started = time.monotonic()
-    with qtbot.waitSignal(window.runner.finished, timeout=5_000) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=5_000) as blocker:
         qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Escape)
     assert time.monotonic() - started < 1.0
     assert blocker.args[0].failure.kind == "Cancelled"
     assert not window.response_view.is_in_flight()
-    assert window.send_action.isEnabled()
+    assert window.send_control.send_action.isEnabled()
 
 
 def test_a_body_over_the_limit_is_viewed_from_disk_and_saved_whole(
@@ -207,10 +207,10 @@ def test_a_curl_body_file_is_read_off_the_ui_thread(
     body = tmp_path / "body.json"
     body.write_text('{"action": "from_a_file", "query": {"page_size": 5}}')
     command = f"curl https://api.stackone.com/actions/rpc -H 'x-account-id: a' -d @{body}"
-    assert window.import_curl_text(command)
+    assert window.curl_importer.import_text(command)
     qtbot.waitUntil(lambda: window.editor.action_edit.text() == "from_a_file", timeout=WAIT_MS)
 
-    assert window.import_curl_text(
+    assert window.curl_importer.import_text(
         "curl https://api.stackone.com/actions/rpc -d @/dev/zero"
     )  # started; the answer is a message, not a frozen window
     qtbot.waitUntil(lambda: "not a regular file" in window.banner.text(), timeout=WAIT_MS)
@@ -282,7 +282,7 @@ def test_a_read_only_session_sends_but_keeps_nothing(
     assert list(home.history_dir.iterdir()) == []
     window.save_state()
     assert not home.settings_file.exists()
-    window.runner.shutdown()
+    window.send_control.shutdown()
     window.close()
 
 

@@ -61,7 +61,7 @@ def test_reselecting_a_429_in_the_history_never_sends(
     click_row(qtbot, view, model.index(0, 0))
     qtbot.waitUntil(lambda: window.response_view.status_label.text().startswith("429"))
 
-    with qtbot.assertNotEmitted(window.runner.started, wait=(RETRY_AFTER_S + 2) * 1000):
+    with qtbot.assertNotEmitted(window.send_control.started, wait=(RETRY_AFTER_S + 2) * 1000):
         pass
     window.history_pane.flush()
     assert len(window.history.entries()) == 2
@@ -82,7 +82,7 @@ def test_the_429_just_sent_still_retries_by_itself_while_on_screen(
     send(qtbot, window)
     assert window.response_view.status_label.text().startswith("429")
 
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         pass  # the countdown ends and the exchange just sent is retried once
     window.history_pane.flush()
     assert blocker.args[0].response.status == 200

@@ -33,17 +33,17 @@ def test_ctrl_enter_in_flight_notes_it_and_sends_nothing(
             body={"seconds": SLOW_SECONDS},
         )
     )
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.started, timeout=15_000):
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.started, timeout=15_000):
         ctrl_enter(qtbot, window)
     window.statusBar().clearMessage()
 
-    with qtbot.assertNotEmitted(window.runner.started, wait=200):
+    with qtbot.assertNotEmitted(window.send_control.started, wait=200):
         ctrl_enter(qtbot, window)
     assert "in flight" in window.statusBar().currentMessage()
     assert "Esc" in window.statusBar().currentMessage()
 
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000) as blocker:
         qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Escape)
     assert blocker.args[0].failure is not None  # cancelled: only one request ever went out
     window.history_pane.flush()

@@ -79,13 +79,13 @@ def test_a_dropped_secret_value_is_named_and_blocks_send_until_retyped(
     assert not editor.send_button.isEnabled()
     reason = editor.reason_label.text()
     assert "x-tenant-token" in reason and "again" in reason
-    with qtbot.assertNotEmitted(again.runner.started, wait=300):
+    with qtbot.assertNotEmitted(again.send_control.started, wait=300):
         ctrl_enter(qtbot, again)
     assert again.history.entries() == []
 
     type_headers(qtbot, again, '{"x-tenant-token": "' + SECRET + '"}')
     assert editor.send_button.isEnabled()
-    with qtbot.waitSignal(again.runner.finished, timeout=15_000) as blocker:
+    with qtbot.waitSignal(again.send_control.finished, timeout=15_000) as blocker:
         ctrl_enter(qtbot, again)
     sent = blocker.args[0].request
     assert sent.headers == {"x-tenant-token": SECRET}
@@ -97,7 +97,7 @@ def test_a_history_entry_with_a_scrubbed_secret_cannot_be_sent_as_is(
     window = make_window()
     type_request(qtbot, window)
     type_headers(qtbot, window, '{"x-tenant-token": "' + SECRET + '"}')
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
         ctrl_enter(qtbot, window)
     window.history_pane.flush()
 
@@ -105,5 +105,5 @@ def test_a_history_entry_with_a_scrubbed_secret_cannot_be_sent_as_is(
     assert window.editor.draft_request().headers == {"x-tenant-token": REDACTED}
     assert not window.editor.send_button.isEnabled()
     assert "x-tenant-token" in window.editor.reason_label.text()
-    with qtbot.assertNotEmitted(window.runner.started, wait=300):
+    with qtbot.assertNotEmitted(window.send_control.started, wait=300):
         ctrl_enter(qtbot, window)

@@ -97,7 +97,7 @@ def run_from_menu(qtbot: QtBot, window: MainWindow, action_name: str) -> RunDial
     action = getattr(pane, action_name)
     assert action.isEnabled()
     action.trigger()
-    dialog = window.run_dialog
+    dialog = window.run_control.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -231,9 +231,9 @@ def test_run_keeps_the_users_history_selection(
             action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": "40002"}
         )
     )
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
-        assert window.send()
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
+        assert window.send_control.send()
     window.history_pane.flush()
     chosen = window.history_pane.current_entry()
     assert chosen is not None and chosen.action == "bamboohr_get_employee"
@@ -258,9 +258,9 @@ def test_run_needs_a_key(qtbot: QtBot, make_window: WindowFactory, home: AppPath
     select_collection(window, "One")
     pane = window.collections_pane
     assert pane is not None
-    with qtbot.assertNotEmitted(window.runner.started):
+    with qtbot.assertNotEmitted(window.send_control.started):
         pane.run_collection_action.trigger()
-    assert window.run_dialog is None
+    assert window.run_control.dialog is None
     assert "no API key" in window.banner.text()
 
 

@@ -37,7 +37,7 @@ def test_copy_table_states_the_time_the_dialog_shows(
     pane.view.setCurrentIndex(pane.model.index(0, 0))
     assert pane.set_active_environment("demo")
     pane.run_collection_action.trigger()
-    dialog = window.run_dialog
+    dialog = window.run_control.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
     shown = SECONDS.findall(dialog.summary_label.text())
