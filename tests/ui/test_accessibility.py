@@ -152,7 +152,7 @@ def test_dialogs_name_every_control_and_tab_round_them(
         window.save_as_action.trigger,
         pane.environments_action.trigger,
         pane.new_collection_action.trigger,
-        pane.import_curl_action.trigger,
+        pane.transfer.import_curl_action.trigger,
     ):
         found |= check_modal(qtbot, open_it)
     assert len(found) == 9, sorted(found)

@@ -40,12 +40,11 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
+from explorer.ui.collections.model import DEFAULT_COLLECTION, TOP_LEVEL
 from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.theme import is_dark
 from explorer.ui.widgets.secret_entry import DOTS, mask_secret_entry
 
-DEFAULT_COLLECTION = "My requests"
-TOP_LEVEL = "(top level)"
 POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
 SHELL_FILTER = "Shell script (*.sh)"
 

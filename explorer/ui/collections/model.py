@@ -31,6 +31,10 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 4  # a request's file path (str)
 
 MIME_TYPE = "application/x-stackone-explorer-request"
 DIRTY_MARK = " ●"
+# Where a request is saved when no collection is chosen, and how the top level of a
+# collection (``ROOT_FOLDER``) is named wherever a folder is chosen or shown.
+DEFAULT_COLLECTION = "My requests"
+TOP_LEVEL = "(top level)"
 
 
 @dataclass

@@ -1,10 +1,12 @@
-"""The collections pane: saved requests in folders, environments, import and export.
+"""The collections pane: saved requests in folders, the tree and what is selected in it.
 
 The pane translates user intent into ``CollectionStore`` calls and rebuilds its tree from the
-stores afterwards; the files are the truth. Deletes, renames, duplicates and moves go on a
-``QUndoStack`` (Ctrl+Z), so nothing asks "are you sure?". Every couple of seconds the pane
-checks the folders' modification times and reloads a collection that changed on disk (a
-``git pull``, an editor), keeping the open request when it still exists.
+stores afterwards; the files are the truth. Its parts: ``edits`` (rename, duplicate, delete,
+move, each undoable with Ctrl+Z, so nothing asks "are you sure?"), ``transfer`` (curl,
+history, Postman in and out) and ``environments`` (the active environment's values). Every
+couple of seconds the pane checks the folders' modification times and reloads a collection
+that changed on disk (a ``git pull``, an editor), keeping the open request when it still
+exists.
 
 Which collections are shown: every collection folder inside the data directory's
 ``collections`` folder, plus folders the user opened elsewhere (remembered in the settings
@@ -13,17 +15,15 @@ under ``collection_folders``; never a secret there).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -34,25 +34,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.curl import CurlImport
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
-from explorer.core.variables import resolve
 from explorer.store.collections import (
     ROOT_FOLDER,
     CollectionStore,
-    DeletedRequest,
-    Environment,
     SavedRequest,
-    curl_script,
     find_collections,
     is_collection,
-    literal_secrets,
     slugify,
 )
-from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
-from explorer.ui.collections.model import CollectionsModel, Target
-from explorer.ui.request.curl_import import CurlReader, ask_curl_command, import_notes
+from explorer.ui.collections.edits import TreeEdits
+from explorer.ui.collections.environments import (
+    ENVIRONMENT_COLLECTION_SETTING,
+    EnvironmentChoice,
+)
+from explorer.ui.collections.model import (
+    DEFAULT_COLLECTION,
+    TOP_LEVEL,
+    CollectionsModel,
+    Target,
+)
+from explorer.ui.collections.transfer import Transfer
+from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and
@@ -62,41 +66,10 @@ if TYPE_CHECKING:
     from explorer.store.settings import Settings
     from explorer.ui.run.dialog import RunPlan
 
-_Deleted = TypeVar("_Deleted")
-
-NO_ENVIRONMENT = "No environment"
 FOLDERS_SETTING = "collection_folders"
-ENVIRONMENT_SETTING = "active_environment"
-# The collection that environment belongs to (its folder), so a restart with several
-# collections and nothing selected still knows where the active environment comes from.
-ENVIRONMENT_COLLECTION_SETTING = "active_environment_collection"
 POLL_MS = 2000
-# Warning banners above the tree: amber for notices, red for files that could not be loaded.
-NOTICE_RGB = "191, 135, 0"
-PROBLEM_RGB = "207, 34, 46"
 
-
-class _Command(QUndoCommand):
-    """An already-done change, undoable. The pane does the change first (so an error is
-    shown, not pushed); ``redo`` runs only when the user redoes it after an undo."""
-
-    def __init__(
-        self, text: str, redo: Callable[[], None], undo: Callable[[], None], pane: CollectionsPane
-    ) -> None:
-        super().__init__(text)
-        self._redo = redo
-        self._undo = undo
-        self._pane = pane
-        self._done = True
-
-    def redo(self) -> None:
-        if self._done:
-            self._done = False
-            return
-        self._pane._guard(self._redo)
-
-    def undo(self) -> None:
-        self._pane._guard(self._undo)
+Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
 
 class CollectionsPane(QWidget):
@@ -104,18 +77,16 @@ class CollectionsPane(QWidget):
 
     Signals:
         open_request(object): a ``SavedRequest`` to load into the editor.
-        environment_changed(str): the active environment's name ("" for none).
         message(str): a short status-bar text for the window.
         run_requested(object): a ``RunPlan`` (a collection or folder with the active
             environment's values) for the window to run with the current profile.
 
     Methods the window calls: ``save_current(request, save_as=...)`` (Ctrl+S / Ctrl+Shift+S),
-    ``mark_dirty(bool)`` when the editor changes, ``active_environment()`` /
-    ``resolve(request)`` before sending, ``set_profile_base_url(url)`` for exports.
+    ``mark_dirty(bool)`` when the editor changes, ``environment.resolve_for_sending(request)``
+    before sending, ``set_profile_base_url(url)`` for exports.
     """
 
     open_request = Signal(object)
-    environment_changed = Signal(str)
     message = Signal(str)
     run_requested = Signal(object)
 
@@ -137,12 +108,17 @@ class CollectionsPane(QWidget):
         self.open_saved: SavedRequest | None = None
         self.dirty = False
         self.profile_base_url: str | None = None
-        self._curl_reader = CurlReader()
-        self.undo_stack = QUndoStack(self)
         self.model = CollectionsModel(self)
-        self.model.rename_requested.connect(self._on_rename_requested)
-        self.model.move_requested.connect(self._on_move_requested)
         self._build_actions()
+        self.edits = TreeEdits(self)
+        self.transfer = Transfer(self)
+        self.environment = EnvironmentChoice(
+            self.current_store,
+            settings=settings,
+            dialog_action=self.environments_action,
+            notice=self.show_notice,
+            parent=self,
+        )
         self._build_ui()
         self.reload()
         self.poll_timer = QTimer(self)
@@ -153,12 +129,10 @@ class CollectionsPane(QWidget):
 
     # -- construction ----------------------------------------------------------------------
 
-    def _act(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    def add_action(
+        self, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None
     ) -> QAction:
+        """An action of the pane; one with a shortcut works while the pane has focus."""
         action = QAction(text, self)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:
@@ -168,54 +142,29 @@ class CollectionsPane(QWidget):
         return action
 
     def _build_actions(self) -> None:
-        self.open_action = self._act("Open in editor", self.open_current)
-        self.rename_action = self._act("Rename…", self.rename_current, "F2")
-        self.duplicate_action = self._act("Duplicate", self.duplicate_current, "Ctrl+D")
-        self.delete_action = self._act(
-            "Delete", self.delete_current, QKeySequence.StandardKey.Delete
+        self.open_action = self.add_action("Open in editor", self.open_current)
+        self.new_collection_action = self.add_action("New collection…", self.new_collection_dialog)
+        self.open_folder_action = self.add_action(
+            "Open collection folder…", self.open_folder_dialog
         )
-        self.new_folder_action = self._act("New folder…", self.new_folder_dialog)
-        self.new_collection_action = self._act("New collection…", self.new_collection_dialog)
-        self.open_folder_action = self._act("Open collection folder…", self.open_folder_dialog)
-        self.import_curl_action = self._act("New request from curl…", self.import_curl_dialog)
-        self.import_postman_action = self._act("Import Postman…", self.import_postman_dialog)
-        self.export_postman_action = self._act("Export Postman…", self.export_postman_dialog)
-        self.export_curl_action = self._act("Export as curl…", self.export_curl_dialog)
-        self.environments_action = self._act("Environments…", self.environments_dialog)
-        self.reload_action = self._act("Reload from disk", self.reload)
-        self.run_collection_action = self._act("Run collection", self.run_collection)
+        self.environments_action = self.add_action("Environments…", self.environments_dialog)
+        self.reload_action = self.add_action("Reload from disk", self.reload)
+        self.run_collection_action = self.add_action("Run collection", self.run_collection)
         self.run_collection_action.setToolTip(
             "Send every saved request in order with the profile's key and the active "
             "environment, and check each one's expected status"
         )
-        self.run_folder_action = self._act("Run folder", self.run_folder)
+        self.run_folder_action = self.add_action("Run folder", self.run_folder)
         self.run_folder_action.setToolTip("Run the requests of the selected folder, in order")
-        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
 
     def _build_ui(self) -> None:
-        self.env_combo = QComboBox()
-        self.env_combo.setToolTip("Values for {{variables}} in the requests of this collection")
-        self.env_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.env_combo.setMinimumContentsLength(4)  # a narrow pane cuts the name, not the window
-        self.env_combo.currentIndexChanged.connect(self._on_env_changed)
-        env_label = QLabel("&Env:")
-        env_label.setBuddy(self.env_combo)
-        self.env_button = QToolButton()
-        self.env_button.setDefaultAction(self.environments_action)
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
         self.menu_button.setToolTip("Collections: new, open, import, export")
         self.menu_button.setAccessibleName("Collection actions")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.menu_button)
+        transfer = self.transfer
         _add_actions(
             menu,
             self.run_collection_action,
@@ -223,27 +172,26 @@ class CollectionsPane(QWidget):
             None,
             self.new_collection_action,
             self.open_folder_action,
-            self.new_folder_action,
+            self.edits.new_folder_action,
             None,
-            self.import_curl_action,
-            self.import_postman_action,
-            self.export_postman_action,
-            self.export_curl_action,
+            transfer.import_curl_action,
+            transfer.import_postman_action,
+            transfer.export_postman_action,
+            transfer.export_curl_action,
             None,
-            self.undo_action,
-            self.redo_action,
+            *self.edits.actions(),
             self.reload_action,
         )
         self.menu_button.setMenu(menu)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(env_label)
-        bar.addWidget(self.env_combo, 1)
-        bar.addWidget(self.env_button)
+        bar.addWidget(self.environment.label)
+        bar.addWidget(self.environment.combo, 1)
+        bar.addWidget(self.environment.button)
         bar.addWidget(self.menu_button)
 
-        self.notice = _banner(NOTICE_RGB)
-        self.problems_label = _banner(PROBLEM_RGB)
+        self.notice = tinted_label()
+        self.problems_label = tinted_label(PROBLEM_RGB)
 
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -282,7 +230,7 @@ class CollectionsPane(QWidget):
 
     def tab_chain(self) -> list[QWidget]:
         """The pane's controls in reading order, for Tab: the environment bar, the tree."""
-        return [self.env_combo, self.env_button, self.menu_button, self.view]
+        return [self.environment.combo, self.environment.button, self.menu_button, self.view]
 
     def focus_tree(self) -> None:
         """Keyboard focus in the tree on an item (so arrows and the Menu key act at once);
@@ -320,8 +268,8 @@ class CollectionsPane(QWidget):
         open_path = self.open_saved.path if self.open_saved else None
         self.stores = stores
         self.open_store, self.open_saved = self._find_path(open_path)
-        self.undo_stack.clear()  # its commands hold objects of the previous load
-        self._rebuild()
+        self.edits.undo_stack.clear()  # its commands hold objects of the previous load
+        self.rebuild()
 
     def check_disk(self) -> bool:
         """Reload when any collection changed on disk; True if it did."""
@@ -348,7 +296,8 @@ class CollectionsPane(QWidget):
                     return store, saved
         return None, None
 
-    def _rebuild(self, select: Path | None = None) -> None:
+    def rebuild(self, select: Path | None = None) -> None:
+        """The tree again from the stores, keeping what was expanded and selected."""
         expanded = self._expanded_keys()
         current = select
         if current is None:
@@ -380,7 +329,7 @@ class CollectionsPane(QWidget):
                 self.view.setCurrentIndex(index)
         self.empty_label.setVisible(not self.stores)
         self._show_problems()
-        self._refill_environments()
+        self.environment.refill()
         self._update_actions()
 
     def _expanded_keys(self) -> set[tuple[str, str]]:
@@ -439,7 +388,7 @@ class CollectionsPane(QWidget):
         """Make ``saved`` the open request and ask the window to load it."""
         self.open_store, self.open_saved = store, saved
         self.dirty = False
-        self._rebuild(select=saved.path)
+        self.rebuild(select=saved.path)
         self.open_request.emit(saved)
 
     def detach(self) -> None:
@@ -450,7 +399,7 @@ class CollectionsPane(QWidget):
             return
         self.open_store, self.open_saved = None, None
         self.dirty = False
-        self._rebuild()
+        self.rebuild()
 
     def mark_dirty(self, dirty: bool) -> None:
         """The editor's content differs (or not) from the open saved request."""
@@ -458,109 +407,33 @@ class CollectionsPane(QWidget):
             self.dirty = dirty and self.open_saved is not None
             return
         self.dirty = dirty
-        self._rebuild()
+        self.rebuild()
 
     def _on_current_changed(self) -> None:
         self._update_actions()
-        self._refill_environments()
+        self.environment.refill()
 
     def _update_actions(self) -> None:
         target = self.current_target()
-        is_request = target is not None and target.saved is not None
-        is_item = target is not None and target.kind in ("request", "folder")
-        self.open_action.setEnabled(is_request)
-        self.rename_action.setEnabled(is_item)
-        self.duplicate_action.setEnabled(is_request)
-        self.delete_action.setEnabled(is_item)
         has_store = self.current_store() is not None
+        self.open_action.setEnabled(target is not None and target.saved is not None)
+        self.edits.update_actions(target, has_store=has_store)
+        self.transfer.update_actions(has_store=has_store)
         self.run_folder_action.setEnabled(target is not None and target.kind == "folder")
-        for action in (
-            self.run_collection_action,
-            self.new_folder_action,
-            self.export_postman_action,
-            self.export_curl_action,
-            self.environments_action,
-        ):
+        for action in (self.run_collection_action, self.environments_action):
             action.setEnabled(has_store)
 
-    # -- environments ----------------------------------------------------------------------
+    # -- environments and runs --------------------------------------------------------------
 
-    def _refill_environments(self) -> None:
+    def environments_dialog(self) -> None:
+        from explorer.ui.collections.dialogs import EnvironmentsDialog
+
         store = self.current_store()
-        names = sorted(store.collection.environments) if store else []
-        wanted = self.env_combo.currentText()
-        if wanted in ("", NO_ENVIRONMENT) and self.settings is not None:  # "": at start-up
-            remembered = self.settings.get(ENVIRONMENT_SETTING)
-            wanted = remembered if isinstance(remembered, str) else wanted
-        self.env_combo.blockSignals(True)
-        self.env_combo.clear()
-        self.env_combo.addItem(NO_ENVIRONMENT, "")
-        for name in names:
-            self.env_combo.addItem(name, name)
-        index = self.env_combo.findData(wanted) if wanted else 0
-        self.env_combo.setCurrentIndex(max(index, 0))
-        self.env_combo.setEnabled(bool(names))
-        self.env_combo.blockSignals(False)
-
-    def _on_env_changed(self, _index: int) -> None:
-        name = self.active_environment_name()
-        if self.settings is not None:
-            self.settings.set(ENVIRONMENT_SETTING, name)
-            store = self.current_store()
-            self.settings.set(ENVIRONMENT_COLLECTION_SETTING, str(store.root) if store else None)
-        self.environment_changed.emit(name)
-
-    def active_environment_name(self) -> str:
-        data = self.env_combo.currentData()
-        return data if isinstance(data, str) else ""
-
-    def set_active_environment(self, name: str) -> bool:
-        index = self.env_combo.findData(name)
-        if index < 0:
-            return False
-        self.env_combo.setCurrentIndex(index)
-        return True
-
-    def active_environment(self) -> dict[str, str]:
-        """The active environment's values, secrets read from the keyring ({} for none).
-
-        A keyring failure is shown in the pane and only the plain variables are returned, so
-        requests that need a secret report it as unresolved instead of failing obscurely.
-        """
-        store = self.current_store()
-        name = self.active_environment_name()
-        if store is None or not name or name not in store.collection.environments:
-            return {}
-        try:
-            return store.environment_values(name)
-        except ExplorerError as exc:
-            self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
-            return dict(store.collection.environments[name].variables)
-
-    def resolve(self, request: RpcRequest) -> RpcRequest:
-        """``request`` with the active environment filled in, as it will be sent.
-
-        Raises:
-            UnresolvedVariables: naming every placeholder without a value.
-        """
-        return resolve(request, self.active_environment())
-
-    def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-        """``request`` with the active environment filled in, and the secret values that went
-        into it, so they can be scrubbed before the exchange is written to the history.
-
-        Raises:
-            UnresolvedVariables: naming every placeholder without a value.
-        """
-        resolved = self.resolve(request)
-        store = self.current_store()
-        env = store.collection.environments.get(self.active_environment_name()) if store else None
-        if env is None or not env.secrets:
-            return resolved, []
-        values = self.active_environment()
-        return resolved, [values[name] for name in env.secrets if values.get(name)]
-
-    # -- running -----------------------------------------------------------------------------
+        if store is None:
+            return
+        dialog = EnvironmentsDialog(store, self)
+        dialog.exec()
+        self.rebuild()
 
     def run_collection(self) -> RunPlan | None:
         """Ask the window to run the current collection; returns the plan (None: nothing)."""
@@ -578,7 +451,6 @@ class CollectionsPane(QWidget):
         """What a run of ``store`` (or of one ``folder``) would send, with the values of the
         active environment when the collection defines it. ``None`` (and a notice) when
         there is nothing to run."""
-        from explorer.ui.collections.dialogs import TOP_LEVEL
         from explorer.ui.run.dialog import RunPlan
 
         collection = store.collection
@@ -591,7 +463,7 @@ class CollectionsPane(QWidget):
         if not requests:
             self.show_notice(f"'{title}' has no saved requests to run.")
             return None
-        name = self.active_environment_name()
+        name = self.environment.name()
         env = collection.environments.get(name)
         values: dict[str, str] = {}
         if env is not None:
@@ -622,16 +494,6 @@ class CollectionsPane(QWidget):
         """The active profile's base URL: curl exports of profile-relative requests use it."""
         self.profile_base_url = url
 
-    def environments_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import EnvironmentsDialog
-
-        store = self.current_store()
-        if store is None:
-            return
-        dialog = EnvironmentsDialog(store, self)
-        dialog.exec()
-        self._rebuild()
-
     # -- saving ----------------------------------------------------------------------------
 
     def save_current(self, request: RpcRequest, *, save_as: bool = False) -> SavedRequest | None:
@@ -639,11 +501,11 @@ class CollectionsPane(QWidget):
         description and folder. Returns what was saved, ``None`` if cancelled or refused."""
         if not save_as and self.open_store is not None and self.open_saved is not None:
             saved = self.open_saved
-            saved.request = self._for_file(request, saved.request.base_url)
-            if not self._guard(partial(self.open_store.save_request, saved)):
+            saved.request = self.for_file(request, saved.request.base_url)
+            if not self.guard(partial(self.open_store.save_request, saved)):
                 return None
             self.dirty = False
-            self._rebuild(select=saved.path)
+            self.rebuild(select=saved.path)
             self.message.emit(f"Saved '{saved.name}'")
             return saved
         from explorer.ui.collections.dialogs import SaveRequestDialog
@@ -655,7 +517,7 @@ class CollectionsPane(QWidget):
             description=source.description if source else "",
             expected_status=source.expected_status if source else None,
             store=self.current_store(),
-            folder=self._current_folder(),
+            folder=self.current_folder(),
             base_url=request.base_url,
             parent=self,
         )
@@ -693,38 +555,38 @@ class CollectionsPane(QWidget):
         Unless ``keep_base_url``, the base URL is left to the profile that runs it.
         """
         if store is None:
-            store = self._default_store()
+            store = self.default_store()
             if store is None:
                 return None
         saved = SavedRequest(
             name=name,
-            request=self._for_file(request, request.base_url if keep_base_url else None),
+            request=self.for_file(request, request.base_url if keep_base_url else None),
             description=description.strip(),
             expected_status=expected_status,
             folder=folder,
         )
-        if not self._guard(partial(store.save_request, saved)):
+        if not self.guard(partial(store.save_request, saved)):
             return None
         self.open_store, self.open_saved = store, saved
         self.dirty = False
-        self._rebuild(select=saved.path)
+        self.rebuild(select=saved.path)
         self.message.emit(f"Saved '{saved.name}' in {store.collection.name}")
         return saved
 
     @staticmethod
-    def _for_file(request: RpcRequest, base_url: str | None) -> RpcRequest:
+    def for_file(request: RpcRequest, base_url: str | None) -> RpcRequest:
         """The request as a collection stores it: base URL only when pinned."""
         return request.copy(base_url=base_url or DEFAULT_BASE_URL)
 
-    def _current_folder(self) -> str:
+    def current_folder(self) -> str:
+        """Where a new request goes: the selected folder, or the open request's."""
         target = self.current_target()
         if target is None:
             return self.open_saved.folder if self.open_saved else ROOT_FOLDER
         return target.folder
 
-    def _default_store(self) -> CollectionStore | None:
-        from explorer.ui.collections.dialogs import DEFAULT_COLLECTION
-
+    def default_store(self) -> CollectionStore | None:
+        """The default collection ("My requests"), created when it does not exist yet."""
         root = self.collections_dir / slugify(DEFAULT_COLLECTION)
         for store in self.stores:
             if store.root == root:
@@ -743,227 +605,46 @@ class CollectionsPane(QWidget):
         self.stores.append(store)
         return store
 
-    # -- tree commands ---------------------------------------------------------------------
-
-    def rename_current(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
-            self.view.edit(index)
-
-    def _on_rename_requested(self, target: Target, new_name: str) -> None:
-        # Deferred: the view is still inside its editor's commit when the model asks.
-        QTimer.singleShot(0, lambda: self.rename(target, new_name))
-
-    def rename(self, target: Target, new_name: str) -> bool:
-        """Rename a request (its file follows) or a folder; undoable."""
-        store = target.store
-        if target.saved is not None:
-            saved = target.saved
-            old = saved.name
-            if not self._guard(lambda: store.rename(saved, new_name)):
-                return False
-            self._push(
-                f"Rename '{old}'",
-                lambda: store.rename(saved, new_name),
-                lambda: store.rename(saved, old),
-            )
-            self._rebuild(select=saved.path)
-            return True
-        if target.kind == "folder":
-            old_folder = target.folder
-            done = self._guard(lambda: store.rename_folder(old_folder, new_name))
-            if not done:
-                return False
-            clean = new_name.strip()
-            self._push(
-                f"Rename folder '{old_folder}'",
-                lambda: store.rename_folder(old_folder, clean),
-                lambda: store.rename_folder(clean, old_folder),
-            )
-            self._rebuild()
-            return True
-        return False
-
-    def duplicate_current(self) -> SavedRequest | None:
-        target = self.current_target()
-        if target is None or target.saved is None:
-            return None
-        store, original = target.store, target.saved
-        copies: list[SavedRequest] = []
-        if not self._guard(lambda: copies.append(store.duplicate(original))):
-            return None
-        copy = copies[0]
-        deleted: list[DeletedRequest] = []
-
-        def undo() -> None:
-            deleted[:] = [store.delete(copy)]
-
-        def redo() -> None:
-            if deleted:
-                store.restore(deleted[0])
-
-        self._push(f"Duplicate '{original.name}'", redo, undo)
-        self._rebuild(select=copy.path)
-        return copy
-
-    def delete_current(self) -> bool:
-        target = self.current_target()
-        if target is None:
-            return False
-        store = target.store
-        if target.saved is not None:
-            saved = target.saved
-            if not self._undoable_delete(
-                f"Delete '{saved.name}'", partial(store.delete, saved), store.restore
-            ):
-                return False
-            if saved is self.open_saved:
-                self.open_store, self.open_saved = None, None
-            what = f"'{saved.name}'"
-        elif target.kind == "folder":
-            name = target.folder
-            if not self._undoable_delete(
-                f"Delete folder '{name}'",
-                partial(store.delete_folder, name),
-                store.restore_folder,
-            ):
-                return False
-            if self.open_saved is not None and self.open_saved.folder == name:
-                self.open_store, self.open_saved = None, None
-            what = f"folder '{name}'"
-        else:
-            return False
-        self._rebuild()
-        self.message.emit(f"Deleted {what} (Ctrl+Z to undo)")
-        return True
-
-    def _undoable_delete(
-        self, text: str, delete: Callable[[], _Deleted], restore: Callable[[_Deleted], object]
-    ) -> bool:
-        """Delete now (an error is shown and nothing pushed); undo restores what the latest
-        delete returned, redo deletes again."""
-        deleted: list[_Deleted] = []
-
-        def do() -> None:
-            deleted[:] = [delete()]
-
-        if not self._guard(do):
-            return False
-        self._push(text, do, lambda: restore(deleted[0]))
-        return True
-
-    def new_folder_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import ask_name
-
-        store = self.current_store()
-        if store is None:
-            return
-        name = ask_name(self, "New folder", "Folder name:")
-        if name is not None:
-            self.new_folder(store, name)  # an empty name gets the store's explanation
-
-    def new_folder(self, store: CollectionStore, name: str) -> bool:
-        clean = name.strip()
-        if not self._guard(lambda: store.create_folder(clean)):
-            return False
-        self._push(
-            f"New folder '{clean}'",
-            lambda: store.create_folder(clean),
-            lambda: store.delete_folder(clean),
-        )
-        self._rebuild()
-        return True
-
-    def _on_move_requested(
-        self, source: Target, store: CollectionStore, folder: str, row: int
-    ) -> None:
-        QTimer.singleShot(
-            0, lambda: self.move_request(source, store, folder, None if row < 0 else row)
-        )
-
-    def move_request(
-        self, source: Target, store: CollectionStore, folder: str, row: int | None = None
-    ) -> bool:
-        """Move a request to ``folder`` (of the same or another collection), undoable within
-        one collection."""
-        saved = source.saved
-        if saved is None:
-            return False
-        if store is not source.store:
-            return self._move_between(source.store, saved, store, folder)
-        old_folder = saved.folder
-        old_folder_obj = store.collection.folder(old_folder)
-        old_row = old_folder_obj.requests.index(saved) if old_folder_obj else None
-        if not self._guard(lambda: store.move(saved, folder, row)):
-            return False
-        self._push(
-            f"Move '{saved.name}'",
-            lambda: store.move(saved, folder, row),
-            lambda: store.move(saved, old_folder, old_row),
-        )
-        self._rebuild(select=saved.path)
-        return True
-
-    def _move_between(
-        self, source: CollectionStore, saved: SavedRequest, store: CollectionStore, folder: str
-    ) -> bool:
-        # ``copy`` keeps every unknown key (also inside ``"request"``) a newer app wrote.
-        copy = saved.copy(folder=folder)
-        if not self._guard(lambda: store.save_request(copy)):
-            return False
-        self._guard(lambda: source.delete(saved))
-        if saved is self.open_saved:
-            self.open_store, self.open_saved = store, copy
-        self.undo_stack.clear()  # spans two collections: not undoable
-        self._rebuild(select=copy.path)
-        self.message.emit(f"Moved '{saved.name}' to {store.collection.name}")
-        return True
-
-    def _mover(self, target: Target, folder: str) -> Callable[[], None]:
-        def move() -> None:
-            self.move_request(target, target.store, folder)
-
-        return move
+    # -- context menu --------------------------------------------------------------------------
 
     def _context_menu(self, pos: QPoint) -> None:
-        from explorer.ui.collections.dialogs import TOP_LEVEL
-
         index = self.view.indexAt(pos)
         if index.isValid():
             self.view.setCurrentIndex(index)
         target = self.model.target(index)
+        edits, transfer = self.edits, self.transfer
         menu = QMenu(self)
         if target is not None and target.saved is not None:
-            _add_actions(menu, self.open_action, self.rename_action, self.duplicate_action)
+            _add_actions(menu, self.open_action, edits.rename_action, edits.duplicate_action)
             move_menu = menu.addMenu("Move to")
             for name in [ROOT_FOLDER, *target.store.collection.folder_names()]:
                 if name != target.saved.folder:
-                    move_menu.addAction(name or TOP_LEVEL, self._mover(target, name))
-            _add_actions(menu, self.delete_action, None, self.export_curl_action)
+                    move_menu.addAction(name or TOP_LEVEL, edits.mover(target, name))
+            _add_actions(menu, edits.delete_action, None, transfer.export_curl_action)
         elif target is not None and target.kind == "folder":
             _add_actions(
                 menu,
                 self.run_folder_action,
                 None,
-                self.rename_action,
-                self.delete_action,
-                self.new_folder_action,
+                edits.rename_action,
+                edits.delete_action,
+                edits.new_folder_action,
             )
         else:
             _add_actions(
                 menu,
                 self.run_collection_action,
                 None,
-                self.new_folder_action,
+                edits.new_folder_action,
                 self.environments_action,
                 None,
-                self.export_postman_action,
-                self.export_curl_action,
+                transfer.export_postman_action,
+                transfer.export_curl_action,
                 None,
                 self.new_collection_action,
                 self.open_folder_action,
             )
-        _add_actions(menu, None, self.undo_action)
+        _add_actions(menu, None, edits.undo_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- collections -----------------------------------------------------------------------
@@ -1021,7 +702,7 @@ class CollectionsPane(QWidget):
         if str(folder) not in folders:
             folders.append(str(folder))
             self.settings.set(FOLDERS_SETTING, folders)
-            self._guard(self.settings.save)
+            self.guard(self.settings.save)
 
     def _store_at(self, folder: Path) -> CollectionStore | None:
         for store in self.stores:
@@ -1036,218 +717,13 @@ class CollectionsPane(QWidget):
             candidate = self.collections_dir / f"{slug}-{n}"
         return candidate
 
-    # -- import and export -----------------------------------------------------------------
-
-    def import_curl_dialog(self) -> None:
-        command = ask_curl_command(self, "New request from curl")
-        if command is not None:
-            self.import_curl(command)
-
-    def import_curl(
-        self, command: str, *, name: str | None = None, folder: str | None = None
-    ) -> SavedRequest | None:
-        """Save a pasted curl command as a new request in the current collection and folder.
-
-        A key found in the command is dropped (collections never hold secrets) and the user is
-        told so; the base URL is left to the profile unless it is not StackOne's. A command
-        that reads its body from a file (``-d @file``) is read on the thread pool: it is
-        saved when that is done, and this returns ``None``.
-        """
-        return self._curl_reader.read(
-            command, lambda imported: self._save_curl_import(imported, name, folder)
-        )
-
-    def _save_curl_import(
-        self, imported: CurlImport | Exception, name: str | None, folder: str | None
-    ) -> SavedRequest | None:
-        if isinstance(imported, Exception):
-            self.show_notice(f"That curl command could not be imported: {imported}")
-            return None
-        request = imported.request
-        saved = self.save_new(
-            request,
-            name=name or request.action or "Imported from curl",
-            store=self.current_store(),
-            folder=self._current_folder() if folder is None else folder,
-            keep_base_url=request.base_url.rstrip("/") != DEFAULT_BASE_URL,
-        )
-        if saved is None:
-            return None
-        self.show_notice("\n".join(import_notes(imported)))
-        return saved
-
-    def save_requests(
-        self,
-        requests: Iterable[RpcRequest],
-        *,
-        store: CollectionStore | None = None,
-        folder: str = ROOT_FOLDER,
-    ) -> list[SavedRequest]:
-        """Save several requests at once (e.g. history entries), each named after its action.
-
-        The base URL is left to the profile, as for every saved request. A secret-bearing
-        header (its value redacted in the history) becomes a ``{{variable}}`` named after the
-        header, to be given a secret value in an environment; a notice says which.
-        """
-        target = store or self.current_store() or self._default_store()
-        if target is None:
-            return []
-        saved: list[SavedRequest] = []
-        variables: set[str] = set()
-        for request in requests:
-            request, names = _secret_headers_as_variables(request)
-            variables.update(names)
-            item = SavedRequest(
-                request.action or "Request",
-                self._for_file(request, None),
-                folder=folder,
-            )
-            if not self._guard(partial(target.save_request, item)):
-                break
-            saved.append(item)
-        self._rebuild()
-        if saved and variables:
-            listed = ", ".join("{{" + name + "}}" for name in sorted(variables))
-            self.show_notice(
-                f"Secret headers were saved as variables: {listed}. Give them a value in an "
-                "environment (Environments…) and mark it secret, so it stays in the keyring."
-            )
-        if saved:
-            self.message.emit(f"Saved {len(saved)} request(s) in {target.collection.name}")
-        return saved
-
-    def import_postman_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import POSTMAN_FILTER, choose_file_to_open
-
-        chosen = choose_file_to_open(self, "Import Postman collection", POSTMAN_FILTER)
-        if chosen is not None:
-            self.import_postman(chosen)
-
-    def import_postman(self, path: Path) -> CollectionStore | None:
-        """Make a new collection from a Postman v2.1 file; report everything not imported."""
-        from explorer.core.postman import from_postman
-
-        try:
-            imported = from_postman(read_json(path))
-        except (StoreFileError, ExplorerError) as exc:
-            self.show_notice(f"Could not import {path.name}: {exc}")
-            return None
-        store = self.new_collection(imported.name)
-        if store is None:
-            return None
-
-        def fill() -> None:
-            store.set_info(imported.name, imported.description)
-            for item in imported.requests:
-                store.save_request(
-                    SavedRequest(
-                        item.name,
-                        item.request,
-                        item.description,
-                        item.expected_status,
-                        item.folder,
-                    )
-                )
-            if imported.variables:
-                store.set_environment(Environment("Postman", dict(imported.variables)))
-
-        self._guard(fill)
-        self._rebuild()
-        report = [f"Imported {len(imported.requests)} request(s) into '{imported.name}'."]
-        if imported.skipped:
-            report.append(f"Not imported ({len(imported.skipped)}):")
-            report += [f"• {item}" for item in imported.skipped]
-        report += [f"• {warning}" for warning in imported.warnings]
-        if imported.skipped or imported.warnings:
-            self.show_notice("\n".join(report))
-        self.message.emit(report[0])
-        return store
-
-    def export_postman_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import POSTMAN_FILTER, choose_file_to_save
-
-        store = self.current_store()
-        if store is None:
-            return
-        chosen = choose_file_to_save(
-            self,
-            "Export as Postman collection",
-            Path.home() / f"{slugify(store.collection.name)}.postman_collection.json",
-            POSTMAN_FILTER,
-        )
-        if chosen is not None:
-            self.export_postman(store, chosen)
-
-    def export_postman(self, store: CollectionStore, path: Path) -> bool:
-        """Write ``store`` as Postman v2.1, the active environment's plain values included
-        and its secrets blanked."""
-        from explorer.core.postman import PostmanRequest, to_postman
-
-        collection = store.collection
-        env_name = self.active_environment_name()
-        env = collection.environments.get(env_name)
-        data = to_postman(
-            collection.name,
-            [
-                PostmanRequest(r.name, r.request, r.description, r.folder, r.expected_status)
-                for r in collection.requests()
-            ],
-            description=collection.description,
-            folders=collection.folder_names(),
-            variables=env.variables if env else {},
-            secrets=env.secrets if env else (),
-            collection_id=_uuid_form(collection.id),
-        )
-        if not self._guard(lambda: write_atomic(path, dump_json(data))):
-            return False
-        self.message.emit(f"Exported {len(collection.requests())} request(s) to {path}")
-        return True
-
-    def export_curl_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import SHELL_FILTER, choose_file_to_save
-
-        requests = self._selected_requests()
-        if not requests:
-            return
-        store = self.current_store()
-        stem = slugify(store.collection.name) if store else "requests"
-        chosen = choose_file_to_save(
-            self, "Export as curl", Path.home() / f"{stem}.sh", SHELL_FILTER
-        )
-        if chosen is not None:
-            self.export_curl(requests, chosen)
-
-    def export_curl(self, requests: Iterable[SavedRequest], path: Path) -> bool:
-        """A shell script of curl commands; plain variables filled, secrets left as {{name}}."""
-        store = self.current_store()
-        env = store.collection.environments.get(self.active_environment_name()) if store else None
-        script = curl_script(
-            requests, values=env.variables if env else {}, base_url=self.profile_base_url
-        )
-        if not self._guard(lambda: write_atomic(path, script)):
-            return False
-        self.message.emit(f"Exported as curl to {path}")
-        return True
-
-    def _selected_requests(self) -> list[SavedRequest]:
-        target = self.current_target()
-        if target is None:
-            store = self.current_store()
-            return store.collection.requests() if store else []
-        if target.saved is not None:
-            return [target.saved]
-        if target.kind == "folder":
-            folder = target.store.collection.folder(target.folder)
-            return list(folder.requests) if folder else []
-        return target.store.collection.requests()
-
     # -- plumbing ----------------------------------------------------------------------------
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
-    def _guard(self, action: Callable[[], object]) -> bool:
+    def guard(self, action: Callable[[], object]) -> bool:
         """Run a store call; show its error in the pane instead of raising."""
         try:
             action()
@@ -1256,52 +732,6 @@ class CollectionsPane(QWidget):
             return False
         self.show_notice("")
         return True
-
-    def _push(self, text: str, redo: Callable[[], object], undo: Callable[[], object]) -> None:
-        def do_redo() -> None:
-            redo()
-            self._rebuild()
-
-        def do_undo() -> None:
-            undo()
-            self._rebuild()
-
-        self.undo_stack.push(_Command(text, do_redo, do_undo, self))
-
-
-def _secret_headers_as_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-    """``request`` with each literal secret-bearing header value (``<redacted>`` when it
-    comes from the history) replaced by ``{{header-name}}``; and those variable names."""
-    names = literal_secrets(request)
-    if not names or not isinstance(request.headers, dict):
-        return request, []
-    headers = dict(request.headers)
-    variables = []
-    for header in names:
-        variable = re.sub(r"[^A-Za-z0-9_.-]", "_", header.strip().lower()) or "secret"
-        headers[header] = "{{" + variable + "}}"
-        variables.append(variable)
-    return request.copy(headers=headers), variables
-
-
-def _uuid_form(text: str) -> str:
-    """Postman ids look like UUIDs; ours are 32 hex digits."""
-    if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return text
-
-
-def _banner(rgb: str) -> QLabel:
-    """A hidden, selectable, word-wrapped message box tinted with ``rgb`` ("r, g, b")."""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(
-        f"QLabel {{ background: rgba({rgb}, 0.14); border: 1px solid rgba({rgb}, 0.55); "
-        "border-radius: 4px; padding: 6px; }"
-    )
-    label.hide()
-    return label
 
 
 def _add_actions(menu: QMenu, *actions: QAction | None) -> None:

@@ -126,7 +126,11 @@ class MainWindow(QMainWindow):
             history_pane=self.history_pane,
             profiles=self.profile_selector,
             banner=self.banner,
-            resolve=self.collections_pane.resolve_for_sending if self.collections_pane else None,
+            resolve=(
+                self.collections_pane.environment.resolve_for_sending
+                if self.collections_pane
+                else None
+            ),
             pool=pool,
             parent=self,
         )
@@ -441,7 +445,7 @@ class MainWindow(QMainWindow):
         sent: secret variable values are already scrubbed in the history."""
         if self.collections_pane is None or not requests:
             return
-        saved = self.collections_pane.save_requests(requests)
+        saved = self.collections_pane.transfer.save_requests(requests)
         if saved:
             self._focus_collections()
 

@@ -19,8 +19,9 @@ from explorer.store.collections import CollectionStore, Environment, SavedReques
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.settings import Settings
 from explorer.ui.collections.dialogs import EnvironmentsDialog, SaveRequestDialog
+from explorer.ui.collections.environments import NO_ENVIRONMENT
 from explorer.ui.collections.model import DIRTY_MARK, CollectionsModel, Target
-from explorer.ui.collections.pane import NO_ENVIRONMENT, CollectionsPane
+from explorer.ui.collections.pane import CollectionsPane
 
 pytestmark = pytest.mark.gui
 
@@ -217,22 +218,22 @@ def test_a_literal_secret_header_is_refused_with_a_notice(
 def test_delete_and_undo_restore_the_file(pane: CollectionsPane, collections_dir: Path) -> None:
     before = _files(collections_dir)
     _select(pane, "Get employee")
-    assert pane.delete_current()
+    assert pane.edits.delete_current()
     assert "    Get employee" not in _texts(pane.model)
     assert "Employees/get-employee.request.json" not in _files(collections_dir)
-    pane.undo_action.trigger()
+    pane.edits.undo_action.trigger()
     assert _files(collections_dir) == before
     assert "    Get employee" in _texts(pane.model)
-    pane.redo_action.trigger()
+    pane.edits.redo_action.trigger()
     assert "    Get employee" not in _texts(pane.model)
 
 
 def test_delete_folder_and_undo(pane: CollectionsPane, collections_dir: Path) -> None:
     before = _files(collections_dir)
     _select(pane, "Employees")
-    assert pane.delete_current()
+    assert pane.edits.delete_current()
     assert _texts(pane.model) == ["Smoke", "  List employees"]
-    pane.undo_stack.undo()
+    pane.edits.undo_stack.undo()
     assert _files(collections_dir) == before
     assert _texts(pane.model)[-1] == "    Get employee"
 
@@ -245,11 +246,11 @@ def test_rename_in_place_duplicate_and_undo(
     pane.model.setData(index, "All employees")  # what the view's inline editor does
     qtbot.waitUntil(lambda: "  All employees" in _texts(pane.model))
     assert (collections_dir / "smoke" / "all-employees.request.json").exists()
-    copy = pane.duplicate_current()
+    copy = pane.edits.duplicate_current()
     assert copy is not None and copy.name == "All employees copy"
     assert _texts(pane.model)[1:3] == ["  All employees", "  All employees copy"]
-    pane.undo_stack.undo()  # the duplicate
-    pane.undo_stack.undo()  # the rename
+    pane.edits.undo_stack.undo()  # the duplicate
+    pane.edits.undo_stack.undo()  # the rename
     assert _texts(pane.model)[1] == "  List employees"
     assert (collections_dir / "smoke" / "list-employees.request.json").exists()
     assert not (collections_dir / "smoke" / "all-employees.request.json").exists()
@@ -266,19 +267,19 @@ def test_drag_and_drop_moves_a_request_into_a_folder(
     qtbot.waitUntil(lambda: _texts(pane.model)[2] == "    List employees")
     assert _texts(pane.model) == ["Smoke", "  Employees", "    List employees", "    Get employee"]
     assert (collections_dir / "smoke" / "Employees" / "list-employees.request.json").exists()
-    pane.undo_stack.undo()
+    pane.edits.undo_stack.undo()
     assert _texts(pane.model)[1] == "  List employees"
 
 
 def test_environment_values_come_with_secrets_from_the_keyring(pane: CollectionsPane) -> None:
     _select(pane, "List employees")
-    assert pane.env_combo.currentText() == NO_ENVIRONMENT
-    assert pane.active_environment() == {}
+    assert pane.environment.combo.currentText() == NO_ENVIRONMENT
+    assert pane.environment.values() == {}
     with pytest.raises(UnresolvedVariables, match="account_id"):
-        pane.resolve(pane.stores[0].collection.requests()[0].request)
-    assert pane.set_active_environment("staging")
-    assert pane.active_environment() == {"account_id": "acct_bamboohr_demo", "token": CANARY}
-    sent = pane.resolve(pane.stores[0].collection.requests()[0].request)
+        pane.environment.resolve(pane.stores[0].collection.requests()[0].request)
+    assert pane.environment.set_active("staging")
+    assert pane.environment.values() == {"account_id": "acct_bamboohr_demo", "token": CANARY}
+    sent = pane.environment.resolve(pane.stores[0].collection.requests()[0].request)
     assert sent.account_id == "acct_bamboohr_demo"
 
 
@@ -349,9 +350,9 @@ def test_postman_export_then_import_round_trips(
     qtbot, pane: CollectionsPane, tmp_path: Path
 ) -> None:
     _select(pane, "List employees")
-    pane.set_active_environment("staging")
+    pane.environment.set_active("staging")
     exported = tmp_path / "smoke.postman_collection.json"
-    assert pane.export_postman(pane.stores[0], exported)
+    assert pane.transfer.export_postman(pane.stores[0], exported)
     data = json.loads(exported.read_text())
     assert data["info"]["schema"] == SCHEMA_URL
     assert CANARY not in exported.read_text()
@@ -359,7 +360,7 @@ def test_postman_export_then_import_round_trips(
 
     data["item"].append({"name": "Docs page", "request": {"method": "GET", "url": "https://x"}})
     exported.write_text(json.dumps(data))
-    store = pane.import_postman(exported)
+    store = pane.transfer.import_postman(exported)
     assert store is not None
     assert store.root.name == "smoke-2"
     assert [r.label for r in store.collection.requests()] == [
@@ -377,10 +378,10 @@ def test_export_as_curl_uses_plain_variables_and_the_profile_url(
     pane: CollectionsPane, tmp_path: Path
 ) -> None:
     _select(pane, "Smoke")
-    pane.set_active_environment("staging")
+    pane.environment.set_active("staging")
     pane.set_profile_base_url("http://127.0.0.1:8123")
     target = tmp_path / "smoke.sh"
-    assert pane.export_curl(pane._selected_requests(), target)
+    assert pane.transfer.export_curl(pane.transfer.selected_requests(), target)
     script = target.read_text()
     assert script.count("curl -X POST http://127.0.0.1:8123/actions/rpc") == 2
     assert "x-account-id: acct_bamboohr_demo" in script
@@ -409,7 +410,7 @@ def test_pasted_curl_becomes_a_saved_request_without_the_key(
         "  -H 'x-account-id: acct_bamboohr_demo' \\\n"
         '  --data-raw \'{"action":"bamboohr_get_employee","path":{"id":"40002"}}\''
     )
-    saved = pane.import_curl(command, name="Second employee")
+    saved = pane.transfer.import_curl(command, name="Second employee")
     assert saved is not None
     assert saved.folder == "Employees"
     assert _texts(pane.model)[-1] == "    Second employee"
@@ -428,7 +429,7 @@ def test_history_requests_can_be_saved_into_a_collection(
                    base_url="http://127.0.0.1:1"),
         RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo"),
     ]  # fmt: skip
-    saved = pane.save_requests(sent, store=pane.stores[0], folder="From history")
+    saved = pane.transfer.save_requests(sent, store=pane.stores[0], folder="From history")
     assert [s.path.name for s in saved] == [
         "hibob-search-employees.request.json",
         "hibob-search-employees-2.request.json",
@@ -471,7 +472,7 @@ def test_moving_to_another_collection_keeps_unknown_request_keys(
     saved = next(r for r in source.collection.requests() if r.name == "List employees")
     assert saved.request_extra == {"future_field": {"kept": True}}
 
-    assert pane.move_request(Target("request", source, saved.folder, saved), other, "")
+    assert pane.edits.move_request(Target("request", source, saved.folder, saved), other, "")
     moved = json.loads((collections_dir / "other" / "list-employees.request.json").read_text())
     assert moved["request"]["future_field"] == {"kept": True}
     assert not path.exists()

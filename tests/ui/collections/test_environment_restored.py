@@ -57,7 +57,7 @@ def test_the_environment_chosen_is_active_after_a_restart(
     assert pane is not None
     window.side_tabs.setCurrentWidget(pane)
     click_collection(qtbot, pane, "Team")
-    combo = pane.env_combo
+    combo = pane.environment.combo
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # "No environment" -> "dev"
     assert combo.currentText() == "dev"
@@ -66,8 +66,8 @@ def test_the_environment_chosen_is_active_after_a_restart(
     again = make_window()
     pane = again.collections_pane
     assert pane is not None
-    assert pane.env_combo.currentText() == "dev"
-    assert pane.active_environment_name() == "dev"
+    assert pane.environment.combo.currentText() == "dev"
+    assert pane.environment.name() == "dev"
 
     # Ready to send without touching the tree: {{account}} resolves.
     again.editor.load_request(

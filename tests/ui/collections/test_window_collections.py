@@ -56,7 +56,7 @@ def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables
     assert window.editor.base_url() == window.profile_selector.current().base_url  # type: ignore[union-attr]
 
     pane = window.collections_pane
-    assert pane is not None and pane.set_active_environment("dev")
+    assert pane is not None and pane.environment.set_active("dev")
     with qtbot.waitSignal(window.send_control.finished, timeout=15_000) as blocker:
         assert window.send_control.send()
     window.history_pane.flush()  # the history is written off the UI thread
@@ -89,7 +89,7 @@ def test_history_entries_are_saved_into_a_collection_as_sent(
     window = make_window(credentials=credentials)
     open_saved(window, store)
     pane = window.collections_pane
-    assert pane is not None and pane.set_active_environment("dev")
+    assert pane is not None and pane.environment.set_active("dev")
     with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
         assert window.send_control.send()
     window.editor.load_request(

@@ -193,7 +193,7 @@ def test_tab_walk_covers_every_pane_when_all_is_showing(
     for widget in (
         window.banner.action_button,
         window.banner.close_button,
-        pane.env_button,
+        pane.environment.button,
         pane.view,
         window.editor.timeout_spin,
         panel.provider_table,

@@ -363,7 +363,7 @@ def test_a_collection_curl_import_reads_its_body_file_off_the_ui_thread(
     body = tmp_path / "body.json"
     body.write_text('{"action": "from_a_body_file"}')
     command = f"curl https://api.stackone.com/actions/rpc -H 'x-account-id: a' -d @{body}"
-    assert pane.import_curl(command) is None  # started on the pool
+    assert pane.transfer.import_curl(command) is None  # started on the pool
     qtbot.waitUntil(
         lambda: [r.request.action for r in store.collection.requests()] == ["from_a_body_file"],
         timeout=WAIT_MS,

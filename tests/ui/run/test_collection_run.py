@@ -110,7 +110,7 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
     window = make_window(credentials=credentials)
     select_collection(window, "Smoke")
     pane = window.collections_pane
-    assert pane is not None and pane.set_active_environment("demo")
+    assert pane is not None and pane.environment.set_active("demo")
     # The ⋯ menu offers the run, like the context menu.
     menu = pane.menu_button.menu()
     assert pane.run_collection_action in menu.actions()

@@ -35,7 +35,7 @@ def test_copy_table_states_the_time_the_dialog_shows(
     assert pane is not None
     pane.reload()
     pane.view.setCurrentIndex(pane.model.index(0, 0))
-    assert pane.set_active_environment("demo")
+    assert pane.environment.set_active("demo")
     pane.run_collection_action.trigger()
     dialog = window.run_control.dialog
     assert dialog is not None
