@@ -21,7 +21,7 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery import ACCOUNT_SETTLE_MS, DiscoveryService, quiet_key_lookup
 from explorer.ui.discovery.model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.main_window import MainWindow
 
@@ -415,3 +415,17 @@ def _demo_profiles(home: AppPaths, demo: DemoServer) -> ProfileStore:
     profiles.upsert(Profile("Demo", base_url=demo.url, account_id="acct_bamboohr_demo"))
     profiles.save()
     return profiles
+
+
+def test_nothing_is_fetched_once_the_window_has_closed(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """A listing started after close (the account field's settle timer firing late) would be
+    waited for by the pool's destructor while Python holds the lock the job needs to start:
+    the app would hang on exit."""
+    window = loaded_window(qtbot, make_window)
+    window.editor.account_edit.setText("acct_greenhouse_demo")  # its catalogue is due soon
+    window.close()
+    with qtbot.assertNotEmitted(window.discovery.loading, wait=ACCOUNT_SETTLE_MS + 300):
+        pass
+    assert not window.discovery.busy()
