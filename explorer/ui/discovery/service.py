@@ -178,6 +178,9 @@ class DiscoveryService(QObject):
     ) -> None:
         super().__init__(parent)
         self._held = held
+        # After ``shutdown`` nothing starts: the pool's destructor would wait for a job that
+        # needs the GIL its caller holds.
+        self._closed = False
         self._discovery = DiscoveryClient(client)
         self._mcp = McpClient(client)
         self._keys = keys
@@ -291,7 +294,8 @@ class DiscoveryService(QObject):
                 self._start(self._key_job)
 
     def shutdown(self, wait_ms: int = 3000) -> None:
-        """Cancel every listing and wait for the pool (on window close)."""
+        """Cancel every listing, start no more, and wait for the pool (on window close)."""
+        self._closed = True
         self._cancel_all()
         self._key_job = None
         self._pool.waitForDone(wait_ms)
@@ -324,7 +328,7 @@ class DiscoveryService(QObject):
 
     def _load(self, kind: str, account_id: str) -> None:
         profile, base_url, api_key = self._profile, self._base_url, self._api_key
-        if not profile or not base_url or self._key_job is not None:
+        if self._closed or not profile or not base_url or self._key_job is not None:
             return  # nothing selected, or the key is still being read (it loads both then)
         if not api_key:
             self.failed.emit(
@@ -361,6 +365,8 @@ class DiscoveryService(QObject):
         self._start(job)
 
     def _start(self, job: FetchJob) -> None:
+        if self._closed:
+            return
         job.signals.done.connect(self._on_done)
         self._signals[id(job.token)] = job.signals
         self._pool.start(job)
