@@ -21,6 +21,7 @@ Account id                 Connector     Status     Type        Customer        
 ``acct_greenhouse_demo``   greenhouse    active     production  Acme Demo Ltd
 ``acct_hibob_demo``        hibob         active     production  Acme Demo Ltd
 ``acct_hibob_umbrella``    hibob         error      production  Umbrella Health     412
+``acct_hibob_sandbox``     hibob         expired    test        Acme Demo Ltd       412
 ``acct_drive_demo``        google_drive  active     production  Acme Demo Ltd       credentials
 ``acct_workday_demo``      workday       active     test        Acme Demo Ltd
 ``acct_suspended``         bamboohr      suspended  production  Acme Demo Ltd       412

@@ -62,7 +62,7 @@ def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFac
     popup = controls.popup
     assert popup.isVisible()
     assert "acct_greenhouse_demo" in popup.visible_ids()
-    assert popup.status_label.text().startswith("10 accounts, 3 not active")
+    assert popup.status_label.text().startswith("11 accounts, 4 not active")
 
     qtbot.keyClicks(popup.filter_edit, "greenhouse")
     assert popup.visible_ids() == ["acct_greenhouse_demo"]
