@@ -1,4 +1,5 @@
-"""Preferences: history size, default request timeout, automatic retry, light or dark.
+"""Preferences: history size, default request timeout, automatic retry, light or dark, and
+whether the production guard also asks about test accounts.
 
 The dialog only edits a ``Preferences`` value; the window applies it (trims the history,
 re-themes, ...) and saves the settings file, so the same code path serves the dialog and tests.
@@ -30,6 +31,7 @@ HISTORY_LIMIT = "history_limit"
 DEFAULT_TIMEOUT_KEY = "default_timeout"
 AUTO_RETRY = "auto_retry"
 THEME = "theme"
+GUARD_TEST_ACCOUNTS = "guard_test_accounts"
 
 THEMES: tuple[tuple[str, str], ...] = (
     ("system", "Follow the system"),
@@ -48,6 +50,9 @@ class Preferences:
     default_timeout: float = DEFAULT_TIMEOUT
     auto_retry: bool = False
     theme: str = "system"
+    # The production guard's question for test accounts (inactive ones): production accounts
+    # and accounts of unknown type are always asked about.
+    guard_test_accounts: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Preferences:
@@ -65,6 +70,7 @@ class Preferences:
             else DEFAULT_TIMEOUT,
             auto_retry=settings.get(AUTO_RETRY) is True,
             theme=theme if theme in {key for key, _label in THEMES} else "system",
+            guard_test_accounts=settings.get(GUARD_TEST_ACCOUNTS) is not False,
         )
 
     def store(self, settings: Settings) -> None:
@@ -73,6 +79,7 @@ class Preferences:
         settings.set(DEFAULT_TIMEOUT_KEY, self.default_timeout)
         settings.set(AUTO_RETRY, self.auto_retry)
         settings.set(THEME, self.theme)
+        settings.set(GUARD_TEST_ACCOUNTS, self.guard_test_accounts)
 
     def forced_dark(self) -> bool | None:
         """``apply_theme``'s ``dark`` argument: ``None`` follows the system."""
@@ -112,6 +119,15 @@ class PreferencesDialog(QDialog):
         )
         self.auto_retry_check.setChecked(current.auto_retry)
 
+        self.guard_test_check = QCheckBox("Also ask before sending to test accounts")
+        self.guard_test_check.setToolTip(
+            "The production guard asks once per account and session before an action that "
+            "writes goes to a production account, and before anything goes to an account "
+            "that is not active. Unticked, test accounts are never asked about; production "
+            "accounts and accounts of unknown type always are."
+        )
+        self.guard_test_check.setChecked(current.guard_test_accounts)
+
         self.theme_combo = QComboBox()
         for key, text in THEMES:
             self.theme_combo.addItem(text, key)
@@ -121,6 +137,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&History size:", self.history_spin)
         form.addRow("Default request &timeout:", self.timeout_spin)
         form.addRow("", self.auto_retry_check)
+        form.addRow("", self.guard_test_check)
         form.addRow("&Appearance:", self.theme_combo)
         for editor in (self.history_spin, self.timeout_spin, self.theme_combo):
             label = form.labelForField(editor)
@@ -148,4 +165,5 @@ class PreferencesDialog(QDialog):
             default_timeout=float(self.timeout_spin.value()),
             auto_retry=self.auto_retry_check.isChecked(),
             theme=theme if isinstance(theme, str) else "system",
+            guard_test_accounts=self.guard_test_check.isChecked(),
         )

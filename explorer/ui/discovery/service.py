@@ -270,6 +270,13 @@ class DiscoveryService(QObject):
         key = self._key("tools", self._account_id)
         return key is not None and key in self._running
 
+    def accounts_loading(self) -> bool:
+        """True while the selected profile's key or its account list is being fetched."""
+        if self._key_job is not None:
+            return True
+        key = self._key("accounts")
+        return key is not None and key in self._running
+
     def busy(self) -> bool:
         """True while the key is being read or a listing is being fetched."""
         return self._key_job is not None or bool(self._running)
