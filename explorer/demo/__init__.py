@@ -8,6 +8,8 @@ Answers of 1 KiB or more are gzip-compressed when the client accepts gzip; a met
 not take (``TRACE`` included) answers 405 with ``Allow``.
 
 API key: ``demo_live_key_0123456789`` (send it as the Basic-auth username, empty password).
+``demo_actions_only_key_0123456789`` is a key with only the Actions scope: actions, the
+catalogue and MCP work; ``GET /accounts`` and the request logs answer 403.
 
 Linked accounts (send the id as the ``x-account-id`` header)
 
@@ -71,11 +73,18 @@ expects.
 """
 
 from explorer.demo.actions import DEMO_ACTION_ACCOUNTS, DEMO_ACTIONS
-from explorer.demo.server import DEMO_ACCOUNT_ID, DEMO_API_KEY, EXAMPLE_REQUEST, DemoServer
+from explorer.demo.server import (
+    DEMO_ACCOUNT_ID,
+    DEMO_ACTIONS_ONLY_KEY,
+    DEMO_API_KEY,
+    EXAMPLE_REQUEST,
+    DemoServer,
+)
 
 __all__ = [
     "DEMO_ACCOUNT_ID",
     "DEMO_ACTIONS",
+    "DEMO_ACTIONS_ONLY_KEY",
     "DEMO_ACTION_ACCOUNTS",
     "DEMO_API_KEY",
     "EXAMPLE_REQUEST",

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QDialog, QDialogButtonBox, QMessa
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
+from explorer.demo import DEMO_ACTIONS_ONLY_KEY
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.paths import AppPaths
 from explorer.ui.guard.marks import production_icon
@@ -287,4 +288,24 @@ def test_a_collection_run_asks_once_for_the_batch_listing_the_production_account
     load(window, "greenhouse_create_candidate", "acct_greenhouse_demo", body={})
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
         ctrl_enter(qtbot, window)
+    assert window.guard.question is None
+
+
+def test_a_key_that_cannot_list_accounts_fails_closed(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    # A key with only the Actions scope: GET /accounts answers 403, so nothing is known about
+    # any account, and even a read asks once, saying why.
+    window = make_window(key=DEMO_ACTIONS_ONLY_KEY)
+    qtbot.waitUntil(lambda: not window.discovery.accounts_loading(), timeout=WAIT_MS)
+    assert window.discovery.accounts() is None
+    load(window, "bamboohr_list_employees", "acct_bamboohr_demo")
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as sent:
+        ctrl_enter(qtbot, window)
+        asked = answer(qtbot, window, yes=True)
+    assert asked.title == "Send to an account the explorer does not know?"
+    assert "403" in asked.details and "acct_bamboohr_demo" in asked.text
+    assert sent.args[0].response.status == 200  # the key may still run actions
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+        ctrl_enter(qtbot, window)  # once per account and session
     assert window.guard.question is None
