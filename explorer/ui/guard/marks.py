@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
-from explorer.core.account_context import describe_account, status_lines
+from explorer.core.account_context import context_text
 from explorer.core.discovery import Account
 from explorer.core.guard import account_kind, is_production
 from explorer.ui.theme import is_dark, status_colour
@@ -63,7 +63,7 @@ def blank_icon() -> QIcon:
 
 def account_tooltip(account: Account) -> str:
     """The account's facts, one per line, for a tooltip beside any mention of it."""
-    lines = [describe_account(account), f"id: {account.id}", *status_lines(account)]
+    lines = [f"{account.title()} ({account.id})", context_text(account)]
     if is_production(account):
         lines.insert(0, "PRODUCTION account: a customer's live data")
     return "\n".join(lines)
