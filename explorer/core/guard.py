@@ -418,7 +418,12 @@ def batch_question(concerns: Sequence[Concern], what: str, total: int) -> Questi
         lead = (
             f"Run {what} ({total} request{'s' if total != 1 else ''})? It writes to "
             f"{len(production)} PRODUCTION account{'s' if len(production) != 1 else ''}"
-            + (f" and {len(others)} more account(s) need a word" if others else "")
+            + (
+                f"; {len(others)} more account{'s need' if len(others) != 1 else ' needs'} "
+                "a second look"
+                if others
+                else ""
+            )
             + "."
         )
         yes = "Run on production"

@@ -317,7 +317,7 @@ class RunDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.buttons)
-        self.resize(1120, 420)
+        self.resize(1280, 420)  # the Account column, and Result still readable
 
     def set_accounts(self, targets: dict[str, Target]) -> None:
         """Where each request goes (by its label); production accounts are marked."""

@@ -309,3 +309,30 @@ def test_a_key_that_cannot_list_accounts_fails_closed(
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
         ctrl_enter(qtbot, window)  # once per account and session
     assert window.guard.question is None
+
+
+def test_a_question_about_many_accounts_keeps_to_the_screen(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    window = ready(qtbot, make_window)
+    accounts = window.discovery.accounts()
+    assert accounts is not None
+    production = [a.id for a in accounts if a.type == "production"]
+    store = CollectionStore.create(home.collections_dir / "many", "Many")
+    for account in production:
+        request = RpcRequest(action="bamboohr_update_employee", account_id=account)
+        store.save_request(SavedRequest(f"Update {account}", request))
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    plan = pane.run_plan(pane.stores[0])
+    assert plan is not None
+    window.run_collection(plan)
+    box = question(qtbot, window)
+    assert f"{len(production)} PRODUCTION accounts" in box.text()
+    assert "more lines under Show Details" in box.informativeText()
+    assert box.informativeText().count("\n") < 30  # the box stays on the screen
+    assert all(account in box.detailedText() for account in production)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.guard.question is None, timeout=WAIT_MS)
+    assert window.run_dialog is None

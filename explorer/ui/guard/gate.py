@@ -35,6 +35,8 @@ from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
 WAIT_LIMIT_MS = 35_000
+# A question about more lines than this shows the first of them, the rest under "Show Details".
+SHOWN_LINES = 24
 
 
 @dataclass
@@ -232,7 +234,15 @@ def _question_box(question: Question, parent: QWidget) -> tuple[QMessageBox, QAb
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(question.title)
     box.setText(question.lead)
-    box.setInformativeText("\n".join(question.details))
+    details = question.details
+    if len(details) > SHOWN_LINES:
+        # A run over many accounts: keep the box on the screen, every word still there.
+        rest = len(details) - SHOWN_LINES
+        shown = [*details[:SHOWN_LINES], f"… {rest} more lines under Show Details."]
+        box.setInformativeText("\n".join(shown))
+        box.setDetailedText("\n".join(details))
+    else:
+        box.setInformativeText("\n".join(details))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     yes: QAbstractButton = box.addButton(question.yes, QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton(question.no, QMessageBox.ButtonRole.RejectRole)
