@@ -14,7 +14,7 @@ Pure functions: the walk through many pages (waits, cancel, history) is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,8 +130,3 @@ def pages_summary(joined: JoinedPages, stopped: str = "") -> str:
     rest = "all of them" if joined.complete else "more left"
     text = f"{pages}, {records} ({rest})"
     return f"{text}: {stopped}" if stopped else text
-
-
-def page_bodies(responses: Sequence[RpcResponse]) -> list[Any]:
-    """The parsed JSON bodies of successful pages, in order."""
-    return [r.json for r in responses if r.ok and r.kind == "json"]
