@@ -44,6 +44,8 @@ from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce, tab_chain
 from explorer.ui.collections.pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
+from explorer.ui.guard.gate import SendGate
+from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import menus, state
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
@@ -111,6 +113,11 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
         self.history_pane = HistoryPane(history)
+        # The production guard: marks production accounts, asks before writing to one.
+        self.guard = SendGate(self.discovery, self)
+        self.marks = ProductionMarks(
+            self.editor, self.discovery, self, self.history_pane.model, APP_TITLE, parent=self
+        )
         self.collections_pane: CollectionsPane | None = None
         if collections_dir is not None:
             self.collections_pane = CollectionsPane(
@@ -126,6 +133,7 @@ class MainWindow(QMainWindow):
             history_pane=self.history_pane,
             profiles=self.profile_selector,
             banner=self.banner,
+            guard=self.guard,
             resolve=(
                 self.collections_pane.environment.resolve_for_sending
                 if self.collections_pane
@@ -138,6 +146,7 @@ class MainWindow(QMainWindow):
             self.client,
             profiles=self.profile_selector,
             history_pane=self.history_pane,
+            guard=self.guard,
             window=self,
         )
         self.curl_importer = CurlImporter(
@@ -330,6 +339,7 @@ class MainWindow(QMainWindow):
             source.message.connect(self.statusBar().showMessage)
         for part in (self.discovery_controls, self.response_view, self.history_pane):
             part.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.guard.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.curl_importer.loaded.connect(self._detach_saved)
         self.response_view.auto_retry_changed.connect(
             lambda on: self.settings.set("auto_retry", bool(on))
@@ -350,6 +360,7 @@ class MainWindow(QMainWindow):
 
     # -- profiles ---------------------------------------------------------------------------
     def _on_profile_changed(self, profile: Profile | None) -> None:
+        self.guard.cancel_pending()  # a send held for the old profile's accounts
         self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
         if self.collections_pane is not None:
             self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
@@ -466,6 +477,7 @@ class MainWindow(QMainWindow):
         self.history_pane.set_limit(prefs.history_limit)
         self.editor.set_default_timeout(prefs.default_timeout)
         self.response_view.set_auto_retry(prefs.auto_retry)
+        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark=prefs.forced_dark())
@@ -542,6 +554,7 @@ class MainWindow(QMainWindow):
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self.response_view.set_auto_retry(prefs.auto_retry)
+        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
         self.editor.set_default_timeout(prefs.default_timeout)
         state.restore_draft(
             self.editor, self.settings, self.profile_selector.current(), prefs.default_timeout

@@ -4,7 +4,8 @@ Sending is defined as: **one request in flight at a time**. While one runs, the 
 turns into Cancel, Esc cancels, and Ctrl+Enter is ignored with a status-bar note, so a
 response on screen always belongs to the request the user last sent. A retry sends the
 exchange on screen again exactly as it was; an automatic one (after a ``Retry-After``) only
-for the exchange just sent, a few times at most: browsing the history never sends.
+for the exchange just sent, a few times at most: browsing the history never sends. Every
+send passes the production guard (``ui.guard``), which may wait for the account list or ask.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from explorer.ui.request.editor import RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
 
 if TYPE_CHECKING:
+    from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
     from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.response.view import ResponseView
@@ -71,6 +73,7 @@ class SendControl(QObject):
         history_pane: HistoryPane,
         profiles: ProfileSelector,
         banner: Banner,
+        guard: SendGate,
         resolve: Resolver | None = None,
         pool: QThreadPool | None = None,
         parent: QObject | None = None,
@@ -82,6 +85,7 @@ class SendControl(QObject):
         self._history_pane = history_pane
         self._profiles = profiles
         self._banner = banner
+        self._guard = guard
         self._resolve = resolve or _no_variables
         self._pending_secrets: list[str] = []
         self._last_sent: Exchange | None = None
@@ -103,6 +107,7 @@ class SendControl(QObject):
         self.request_sender.started.connect(self._on_started)
         self.request_sender.elapsed.connect(self._on_elapsed)
         self.request_sender.finished.connect(self._on_finished)
+        guard.waiting.connect(self._on_guard_waiting)
         self._on_validity_changed(editor.issues())
 
     def _action(self, text: str, slot: Callable[[], Any], tip: str) -> QAction:
@@ -166,11 +171,14 @@ class SendControl(QObject):
         return self._retry()
 
     def cancel(self) -> None:
+        if self._guard.cancel_pending():
+            return
         if self.request_sender.cancel():
             self.message.emit("Cancelling…", 3000)
 
     def shutdown(self) -> None:
-        """Cancel anything running and wait for it (on window close)."""
+        """Cancel anything waiting or running and wait for it (on window close)."""
+        self._guard.cancel_pending()
         self.request_sender.shutdown()
 
     def _retry(self) -> bool:
@@ -191,10 +199,22 @@ class SendControl(QObject):
         return self._send(request, profile)
 
     def _send(self, request: RpcRequest, profile: str) -> bool:
+        """Send through the production guard: at once, or after the account list or the
+        user's yes (True then too); False if nothing will be sent."""
         key = self._profiles.api_key_for(profile)
         if key is None:
             return False
-        return self.request_sender.start(request, key, profile)
+        guard = self._guard
+        return guard.request(
+            scope=request.base_url,
+            profile=profile,
+            build=lambda book: [guard.target(book, request.action, request.account_id)],
+            go=lambda: self.request_sender.start(request, key, profile),
+        )
+
+    def _on_guard_waiting(self, waiting: bool) -> None:
+        """Esc stops a send held by the production guard as it stops one in flight."""
+        self.cancel_action.setEnabled(waiting or self.request_sender.in_flight)
 
     def _on_started(self, request: RpcRequest) -> None:
         announce(self._editor.window(), f"Sending {request.action}…")

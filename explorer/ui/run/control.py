@@ -1,7 +1,9 @@
 """Starting a collection run from the window: one at a time, on its own thread.
 
 A run goes beside a single Send (each has its own pool), with the selected profile's key;
-its results fill a ``RunDialog`` live and each exchange also goes into the history.
+its results fill a ``RunDialog`` live and each exchange also goes into the history. The
+production guard asks once for the whole run when it writes to production (or sends to
+accounts that need a word).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from explorer.ui.run.job import CollectionRunJob
 
 if TYPE_CHECKING:
     # The dialog and the collection runner are imported when first used, not at start-up.
+    from explorer.core.guard import AccountBook, Target
     from explorer.runner import RunResult
+    from explorer.store.profiles import Profile
+    from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
     from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.run.dialog import RunDialog, RunPlan
@@ -37,12 +42,14 @@ class RunControl(QObject):
         *,
         profiles: ProfileSelector,
         history_pane: HistoryPane,
+        guard: SendGate,
         window: QWidget,
     ) -> None:
         super().__init__(window)
         self._client = client
         self._profiles = profiles
         self._history_pane = history_pane
+        self._guard = guard
         self._window = window
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -50,7 +57,11 @@ class RunControl(QObject):
 
     def run(self, plan: RunPlan) -> RunDialog | None:
         """Run a collection or folder with the current profile's key on a worker thread,
-        results live in a ``RunDialog``; each exchange also goes into the history."""
+        results live in a ``RunDialog``; each exchange also goes into the history.
+
+        The production guard asks once for the whole run when it writes to production (or
+        sends to accounts that need a word): ``None`` is returned then, and the dialog opens
+        on "yes"."""
         if self.dialog is not None and self.dialog.running:
             self.message.emit(
                 "A collection run is in progress: cancel it or wait for it to end.", 5000
@@ -65,11 +76,34 @@ class RunControl(QObject):
         key = self._profiles.api_key_for(profile.name)
         if key is None:
             return None
+        guard = self._guard
+
+        def build(book: AccountBook) -> list[Target]:
+            return guard.run_targets(book, plan.requests, plan.values, profile)
+
+        started: list[RunDialog] = []
+
+        def go() -> bool:
+            started.append(self._start(plan, profile, key, build(guard.book(profile.name))))
+            return True
+
+        guard.request(
+            scope=profile.base_url,
+            profile=profile.name,
+            build=build,
+            go=go,
+            what=f"'{plan.title}'",
+            total=len(plan.requests),
+        )
+        return started[0] if started else None
+
+    def _start(self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]) -> RunDialog:
         from explorer.runner import summary
         from explorer.ui.run.dialog import RunDialog
 
         token = CancelToken()
         dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self._window)
+        dialog.set_accounts({t.label: t for t in targets})
         job = CollectionRunJob(
             self._client,
             plan.requests,
