@@ -151,7 +151,7 @@ def test_dialogs_name_every_control_and_tab_round_them(
         window.about_action.trigger,
         window.save_as_action.trigger,
         pane.environments_action.trigger,
-        pane.new_collection_action.trigger,
+        pane.library.new_collection_action.trigger,
         pane.transfer.import_curl_action.trigger,
     ):
         found |= check_modal(qtbot, open_it)

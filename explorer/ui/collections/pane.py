@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -40,22 +39,21 @@ from explorer.store.collections import (
     ROOT_FOLDER,
     CollectionStore,
     SavedRequest,
-    find_collections,
-    is_collection,
-    slugify,
 )
+from explorer.ui.collections import menus
 from explorer.ui.collections.edits import TreeEdits
 from explorer.ui.collections.environments import (
     ENVIRONMENT_COLLECTION_SETTING,
     EnvironmentChoice,
 )
+from explorer.ui.collections.library import Library
 from explorer.ui.collections.model import (
-    DEFAULT_COLLECTION,
     TOP_LEVEL,
     CollectionsModel,
     Target,
 )
 from explorer.ui.collections.transfer import Transfer
+from explorer.ui.run.plan import RunPlan, plan_run
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
@@ -64,9 +62,7 @@ from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore
     from explorer.store.settings import Settings
-    from explorer.ui.run.dialog import RunPlan
 
-FOLDERS_SETTING = "collection_folders"
 POLL_MS = 2000
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
@@ -111,6 +107,7 @@ class CollectionsPane(QWidget):
         self.model = CollectionsModel(self)
         self._build_actions()
         self.edits = TreeEdits(self)
+        self.library = Library(self)
         self.transfer = Transfer(self)
         self.environment = EnvironmentChoice(
             self.current_store,
@@ -143,10 +140,6 @@ class CollectionsPane(QWidget):
 
     def _build_actions(self) -> None:
         self.open_action = self.add_action("Open in editor", self.open_current)
-        self.new_collection_action = self.add_action("New collection…", self.new_collection_dialog)
-        self.open_folder_action = self.add_action(
-            "Open collection folder…", self.open_folder_dialog
-        )
         self.environments_action = self.add_action("Environments…", self.environments_dialog)
         self.reload_action = self.add_action("Reload from disk", self.reload)
         self.run_collection_action = self.add_action("Run collection", self.run_collection)
@@ -163,26 +156,7 @@ class CollectionsPane(QWidget):
         self.menu_button.setToolTip("Collections: new, open, import, export")
         self.menu_button.setAccessibleName("Collection actions")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.menu_button)
-        transfer = self.transfer
-        _add_actions(
-            menu,
-            self.run_collection_action,
-            self.run_folder_action,
-            None,
-            self.new_collection_action,
-            self.open_folder_action,
-            self.edits.new_folder_action,
-            None,
-            transfer.import_curl_action,
-            transfer.import_postman_action,
-            transfer.export_postman_action,
-            transfer.export_curl_action,
-            None,
-            *self.edits.actions(),
-            self.reload_action,
-        )
-        self.menu_button.setMenu(menu)
+        self.menu_button.setMenu(menus.pane_menu(self, self.menu_button))
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.environment.label)
@@ -244,20 +218,10 @@ class CollectionsPane(QWidget):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def folders(self) -> list[Path]:
-        """The collection folders to show: the default place, then ones opened elsewhere."""
-        found = find_collections(self.collections_dir)
-        extra = self.settings.get(FOLDERS_SETTING, []) if self.settings else []
-        for entry in extra if isinstance(extra, list) else []:
-            path = Path(str(entry))
-            if path not in found and is_collection(path):
-                found.append(path)
-        return found
-
     def reload(self) -> None:
         """Re-read every collection from disk and rebuild the tree."""
         stores = []
-        for folder in self.folders():
+        for folder in self.library.folders():
             store = CollectionStore(folder, credentials=self.credentials)
             try:
                 store.load()
@@ -274,7 +238,7 @@ class CollectionsPane(QWidget):
     def check_disk(self) -> bool:
         """Reload when any collection changed on disk; True if it did."""
         known = {store.root for store in self.stores}
-        current = set(self.folders())
+        current = set(self.library.folders())
         changed = known != current or any(store.changed_since_load() for store in self.stores)
         if changed:
             had_open = self.open_saved is not None
@@ -451,38 +415,10 @@ class CollectionsPane(QWidget):
         """What a run of ``store`` (or of one ``folder``) would send, with the values of the
         active environment when the collection defines it. ``None`` (and a notice) when
         there is nothing to run."""
-        from explorer.ui.run.dialog import RunPlan
-
-        collection = store.collection
-        if folder is None:
-            requests, title = collection.requests(), collection.name
-        else:
-            found = collection.folder(folder)
-            requests = list(found.requests) if found else []
-            title = f"{collection.name} / {folder or TOP_LEVEL}"
-        if not requests:
-            self.show_notice(f"'{title}' has no saved requests to run.")
-            return None
-        name = self.environment.name()
-        env = collection.environments.get(name)
-        values: dict[str, str] = {}
-        if env is not None:
-            try:
-                values = store.environment_values(name)
-            except ExplorerError as exc:
-                # As on the command line: the requests needing a secret report it unresolved.
-                self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
-                values = dict(env.variables)
-        secrets = [values[s] for s in env.secrets if values.get(s)] if env else []
-        return RunPlan(
-            title=title,
-            store=store,
-            requests=list(requests),
-            environment=name if env is not None else "",
-            values=values,
-            secrets=secrets,
-            problems=list(store.problems) if folder is None else [],
-        )
+        plan, note = plan_run(store, folder, self.environment.name(), folder_title=TOP_LEVEL)
+        if note:
+            self.show_notice(note)
+        return plan
 
     def _request_run(self, store: CollectionStore, folder: str | None) -> RunPlan | None:
         plan = self.run_plan(store, folder)
@@ -525,7 +461,7 @@ class CollectionsPane(QWidget):
             return None
         store = dialog.chosen_store()
         if dialog.new_collection_name():
-            store = self.new_collection(dialog.new_collection_name())
+            store = self.library.new_collection(dialog.new_collection_name())
             if store is None:
                 return None  # the notice says why it could not be created
         return self.save_new(
@@ -555,7 +491,7 @@ class CollectionsPane(QWidget):
         Unless ``keep_base_url``, the base URL is left to the profile that runs it.
         """
         if store is None:
-            store = self.default_store()
+            store = self.library.default_store()
             if store is None:
                 return None
         saved = SavedRequest(
@@ -585,137 +521,14 @@ class CollectionsPane(QWidget):
             return self.open_saved.folder if self.open_saved else ROOT_FOLDER
         return target.folder
 
-    def default_store(self) -> CollectionStore | None:
-        """The default collection ("My requests"), created when it does not exist yet."""
-        root = self.collections_dir / slugify(DEFAULT_COLLECTION)
-        for store in self.stores:
-            if store.root == root:
-                return store
-        try:
-            if is_collection(root):
-                store = CollectionStore(root, credentials=self.credentials)
-                store.load()
-            else:
-                store = CollectionStore.create(
-                    root, DEFAULT_COLLECTION, credentials=self.credentials
-                )
-        except ExplorerError as exc:
-            self.show_notice(str(exc))
-            return None
-        self.stores.append(store)
-        return store
-
     # -- context menu --------------------------------------------------------------------------
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if index.isValid():
             self.view.setCurrentIndex(index)
-        target = self.model.target(index)
-        edits, transfer = self.edits, self.transfer
-        menu = QMenu(self)
-        if target is not None and target.saved is not None:
-            _add_actions(menu, self.open_action, edits.rename_action, edits.duplicate_action)
-            move_menu = menu.addMenu("Move to")
-            for name in [ROOT_FOLDER, *target.store.collection.folder_names()]:
-                if name != target.saved.folder:
-                    move_menu.addAction(name or TOP_LEVEL, edits.mover(target, name))
-            _add_actions(menu, edits.delete_action, None, transfer.export_curl_action)
-        elif target is not None and target.kind == "folder":
-            _add_actions(
-                menu,
-                self.run_folder_action,
-                None,
-                edits.rename_action,
-                edits.delete_action,
-                edits.new_folder_action,
-            )
-        else:
-            _add_actions(
-                menu,
-                self.run_collection_action,
-                None,
-                edits.new_folder_action,
-                self.environments_action,
-                None,
-                transfer.export_postman_action,
-                transfer.export_curl_action,
-                None,
-                self.new_collection_action,
-                self.open_folder_action,
-            )
-        _add_actions(menu, None, edits.undo_action)
+        menu = menus.context_menu(self, self.model.target(index))
         menu.exec(self.view.viewport().mapToGlobal(pos))
-
-    # -- collections -----------------------------------------------------------------------
-
-    def new_collection_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import ask_name
-
-        name = ask_name(self, "New collection", "Collection name:")
-        if name:
-            self.new_collection(name)
-
-    def new_collection(self, name: str, root: Path | None = None) -> CollectionStore | None:
-        """Create a collection, by default in the data directory's collections folder."""
-        folder = root or self._free_dir(slugify(name))
-        try:
-            CollectionStore.create(folder, name, credentials=self.credentials)
-        except ExplorerError as exc:
-            self.show_notice(str(exc))
-            return None
-        self._remember_folder(folder)
-        self.reload()
-        return self._store_at(folder)
-
-    def open_folder_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import choose_folder
-
-        chosen = choose_folder(self, "Open collection folder")
-        if chosen is not None:
-            self.open_folder(chosen)
-
-    def open_folder(self, folder: Path) -> CollectionStore | None:
-        """Show the collection in ``folder``; an empty folder becomes a new collection."""
-        folder = Path(folder)
-        if not is_collection(folder):
-            if (
-                folder.is_dir()
-                and any(folder.iterdir())
-                and not any(folder.glob("**/*.request.json"))
-            ):
-                self.show_notice(
-                    f"{folder} holds no collection (no collection.json). Choose the folder "
-                    "that contains collection.json, or an empty folder for a new collection."
-                )
-                return None
-            return self.new_collection(folder.name, folder)
-        self._remember_folder(folder)
-        self.reload()
-        return self._store_at(folder)
-
-    def _remember_folder(self, folder: Path) -> None:
-        if self.settings is None or folder.parent == self.collections_dir:
-            return
-        folders = self.settings.get(FOLDERS_SETTING, [])
-        folders = [str(f) for f in folders] if isinstance(folders, list) else []
-        if str(folder) not in folders:
-            folders.append(str(folder))
-            self.settings.set(FOLDERS_SETTING, folders)
-            self.guard(self.settings.save)
-
-    def _store_at(self, folder: Path) -> CollectionStore | None:
-        for store in self.stores:
-            if store.root == folder:
-                return store
-        return None
-
-    def _free_dir(self, slug: str) -> Path:
-        candidate, n = self.collections_dir / slug, 1
-        while candidate.exists():
-            n += 1
-            candidate = self.collections_dir / f"{slug}-{n}"
-        return candidate
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -732,12 +545,3 @@ class CollectionsPane(QWidget):
             return False
         self.show_notice("")
         return True
-
-
-def _add_actions(menu: QMenu, *actions: QAction | None) -> None:
-    """Add ``actions`` to ``menu`` in order; ``None`` is a separator."""
-    for action in actions:
-        if action is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(action)

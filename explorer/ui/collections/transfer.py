@@ -108,7 +108,7 @@ class Transfer(QObject):
         header, to be given a secret value in an environment; a notice says which.
         """
         pane = self._pane
-        target = store or pane.current_store() or pane.default_store()
+        target = store or pane.current_store() or pane.library.default_store()
         if target is None:
             return []
         saved: list[SavedRequest] = []
@@ -152,7 +152,7 @@ class Transfer(QObject):
         except (StoreFileError, ExplorerError) as exc:
             pane.show_notice(f"Could not import {path.name}: {exc}")
             return None
-        store = pane.new_collection(imported.name)
+        store = pane.library.new_collection(imported.name)
         if store is None:
             return None
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
     from explorer.ui.profiles.selector import ProfileSelector
-    from explorer.ui.run.dialog import RunDialog, RunPlan
+    from explorer.ui.run.dialog import RunDialog
+    from explorer.ui.run.plan import RunPlan
 
 
 class RunControl(QObject):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -41,8 +41,9 @@ from explorer.core.client import CancelToken
 from explorer.core.guard import Target, is_production
 from explorer.core.units import human_ms
 from explorer.runner import RunResult, format_table, summary
-from explorer.store.collections import CollectionStore, LoadProblem, SavedRequest
+from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
+from explorer.ui.run.plan import RunPlan
 from explorer.ui.theme import is_dark, status_colour
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -72,24 +73,6 @@ PENDING = "waiting"
 RUNNING = "running…"
 NOT_RUN = "not run (cancelled)"
 CANCELLED = "cancelled"
-
-
-@dataclass
-class RunPlan:
-    """What to run and with which values: everything but the profile and key (the window's).
-
-    Attributes:
-        title: "Smoke" or "Smoke / Employees", for the dialog title.
-        secrets: values of secret variables; masked in results, scrubbed from history.
-    """
-
-    title: str
-    store: CollectionStore
-    requests: list[SavedRequest]
-    environment: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    secrets: list[str] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
 
 
 @dataclass

@@ -337,7 +337,7 @@ def test_open_folder_elsewhere_is_remembered(
 ) -> None:
     elsewhere = tmp_path / "repo" / "qa-collection"
     elsewhere.mkdir(parents=True)
-    store = pane.open_folder(elsewhere)
+    store = pane.library.open_folder(elsewhere)
     assert store is not None and store.collection.name == "qa-collection"
     settings = Settings(tmp_path / "home" / "config" / "settings.json")
     assert settings.get("collection_folders") == [str(elsewhere)]

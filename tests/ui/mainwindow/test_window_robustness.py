@@ -358,7 +358,7 @@ def test_a_collection_curl_import_reads_its_body_file_off_the_ui_thread(
     window = make_window()
     pane = window.collections_pane
     assert pane is not None
-    store = pane.new_collection("Imported")
+    store = pane.library.new_collection("Imported")
     assert store is not None
     body = tmp_path / "body.json"
     body.write_text('{"action": "from_a_body_file"}')
