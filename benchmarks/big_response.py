@@ -196,16 +196,19 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     window = build_window(home, base_url)
     view = window.response_view
     pretty_plain = PaintStamps(
-        view.pretty_plain.viewport(), _showing_big(view.pretty_plain, view.pretty_stack)
+        view.body.pretty_plain.viewport(),
+        _showing_big(view.body.pretty_plain, view.body.pretty_stack),
     )
     pretty_rich = PaintStamps(
-        view.pretty_rich.viewport(), _showing_big(view.pretty_rich, view.pretty_stack)
+        view.body.pretty_rich.viewport(),
+        _showing_big(view.body.pretty_rich, view.body.pretty_stack),
     )
     pretty_lines = PaintStamps(
-        view.pretty_lines.viewport(), _showing_big(view.pretty_lines, view.pretty_stack)
+        view.body.pretty_lines.viewport(),
+        _showing_big(view.body.pretty_lines, view.body.pretty_stack),
     )
     pretty_all = (pretty_plain, pretty_rich, pretty_lines)
-    raw = PaintStamps(view.raw_lines.viewport())  # a big body's Raw is a LinesView
+    raw = PaintStamps(view.body.raw_lines.viewport())  # a big body's Raw is a LinesView
     window.show()
     heartbeat.start()
     handle = window.windowHandle()
@@ -226,7 +229,9 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
         stamps = [s.first_showing for s in pretty_all if s.first_showing]
         return min(stamps) if stamps else None
 
-    if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
+    if not run_loop_until(
+        heartbeat, lambda: visible() is not None and not view.body.is_rendering()
+    ):
         raise RuntimeError("the response never showed")
     shown = visible()
     assert shown is not None
@@ -245,7 +250,7 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
         return time_action(heartbeat, action, lambda started, _: painted(started), settle_ms=300)
 
     # -- scroll the Pretty tab to its end ----------------------------------------------------
-    target = view.pretty_stack.currentWidget()
+    target = view.body.pretty_stack.currentWidget()
     assert isinstance(target, QAbstractScrollArea)
     bar = target.verticalScrollBar()
     stamps = next(s for s in pretty_all if s.parent() is target.viewport())
@@ -282,7 +287,7 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     reopened = time_action(
         heartbeat,
         lambda: pane.select_entry(entry_id),
-        lambda *_: None if view.is_rendering() else visible(),
+        lambda *_: None if view.body.is_rendering() else visible(),
         settle_ms=500,
     )
     record(metrics, "reopen", reopened)

@@ -1,31 +1,22 @@
-"""The response: a status line, the error explanation, and the body in several views.
+"""The response: a status line, the error explanation, and the exchange in several tabs.
 
-Rendering must never freeze the window, even for a 10 MB body. Small bodies are formatted at
-once. Larger ones are formatted in the helper process (``run_in_process``, driven by a
-``RenderJob`` on the thread pool: a process shares no GIL with the window) while a
-"Formatting…" note shows. Pretty text up to ``RICH_TEXT_LIMIT`` characters is highlighted in
-a ``QTextEdit``; beyond that, and Raw beyond ``PLAIN_TEXT_LIMIT``, the text shows in a
-``LinesView`` (rows drawn and coloured only when on screen; long lines cut every
-``DISPLAY_WIDTH`` characters for display only), where Find searches the Python string.
-Copy and Save body… always take the exact body.
+Pretty and Raw are the body's pages (``response.body``: big bodies are formatted off the UI
+thread); Headers, Request (as sent, the key redacted) and curl follow. Copy and Save body…
+always take the exact body.
 """
 
 from __future__ import annotations
 
-from functools import partial
-from html import escape
 from pathlib import Path
-from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextDocument
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -34,7 +25,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,31 +32,16 @@ from PySide6.QtWidgets import (
 from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT
-from explorer.core.process_pool import run_in_process
-from explorer.core.render import (
-    HIGHLIGHT_LIMIT,
-    BodyLayout,
-    FileLines,
-    TextLines,
-    json_colours,
-    layout_body,
-)
-from explorer.core.response import RpcResponse, is_text_type
+from explorer.core.response import RpcResponse
 from explorer.core.units import human_ms, human_size
 from explorer.store.files import write_atomic
-from explorer.ui.accessibility import name_clear_button
 from explorer.ui.jobs import RenderJob
+from explorer.ui.response.body import BodyPages, plain_edit
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
+from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
 from explorer.ui.theme import status_colour
 from explorer.ui.widgets.flow_layout import FlowLayout
-from explorer.ui.widgets.json_editor import monospace_font
-
-SYNC_RENDER_LIMIT = 64 * 1024  # bodies up to this size are formatted without a thread hop
-# Up to this many characters Pretty is highlighted in a QTextEdit; ``setHtml`` costs the UI
-# thread about 1 ms per 10 KB of text (a QPlainTextEdit about half that).
-RICH_TEXT_LIMIT = min(HIGHLIGHT_LIMIT, 100_000)
-PLAIN_TEXT_LIMIT = SYNC_RENDER_LIMIT  # Raw over this many characters goes to a LinesView
 
 
 def size_text(response: RpcResponse) -> str:
@@ -76,154 +51,6 @@ def size_text(response: RpcResponse) -> str:
         coding = response.content_encoding or "compressed"
         text += f" ({human_size(response.wire_size)} on the wire, {coding})"
     return text
-
-
-TextView = QTextEdit | QPlainTextEdit
-FindTarget = TextView | LinesView
-
-
-class _Rendered:
-    """What the view shows of one body: Raw's text, the Pretty text with its HTML (small) or
-    its display lines (big), and Raw's display lines when Raw is too big for a text edit."""
-
-    def __init__(self, layout: BodyLayout, raw: str, *, is_json: bool, dark: bool) -> None:
-        self.raw = raw
-        self.pretty = layout.pretty if layout.pretty is not None else raw
-        self.html = layout.html
-        self.pretty_lines = (
-            TextLines.build(self.pretty, layout.pretty_index) if layout.pretty_index else None
-        )
-        self.raw_lines = TextLines.build(raw, layout.raw_index) if layout.raw_index else None
-        self.colours = json_colours(dark) if is_json else None
-
-
-class _FindEdit(QLineEdit):
-    """Claims Esc, Enter and Shift+Enter before window shortcuts (Cancel) can take them;
-    Ctrl+Enter still sends.
-
-    Signals:
-        escape_pressed(): Esc, to close the find bar.
-        previous_requested(): Shift+Enter, to find the previous match.
-    """
-
-    escape_pressed = Signal()
-    previous_requested = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # Ctrl+Enter sends
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.escape_pressed.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.previous_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-
-class FindBar(QWidget):
-    """Find in the visible text: Enter = next, Shift+Enter = previous, Esc closes."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._target: FindTarget | None = None
-        self.edit = _FindEdit()
-        self.edit.setPlaceholderText("Find in response")
-        self.edit.setAccessibleName("Find in response")
-        self.edit.setAccessibleDescription(
-            "Enter finds the next match, Shift+Enter the previous one, Esc closes"
-        )
-        self.edit.setClearButtonEnabled(True)
-        name_clear_button(self.edit, "Clear the search")
-        self.edit.returnPressed.connect(lambda: self.find_next(backward=False))
-        self.edit.previous_requested.connect(lambda: self.find_next(backward=True))
-        self.edit.escape_pressed.connect(self.close_bar)
-        self.edit.textChanged.connect(lambda _t: self.find_next(backward=False, from_start=True))
-        self.result_label = QLabel()
-        previous = QToolButton()
-        previous.setText("↑")
-        previous.setToolTip("Previous match (Shift+Enter)")
-        previous.setAccessibleName("Previous match")
-        previous.clicked.connect(lambda: self.find_next(backward=True))
-        following = QToolButton()
-        following.setText("↓")
-        following.setToolTip("Next match (Enter)")
-        following.setAccessibleName("Next match")
-        following.clicked.connect(lambda: self.find_next(backward=False))
-        close = QToolButton()
-        close.setText("✕")
-        close.setToolTip("Close (Esc)")
-        close.setAccessibleName("Close the find bar")
-        close.clicked.connect(self.close_bar)
-        self.buttons = [previous, following, close]
-        label = QLabel("Find:")
-        label.setBuddy(self.edit)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(previous)
-        layout.addWidget(following)
-        layout.addWidget(self.result_label)
-        layout.addWidget(close)
-        self.hide()
-
-    def open_on(self, target: FindTarget | None) -> None:
-        self._target = target
-        self.show()
-        cursor = target.textCursor() if isinstance(target, QTextEdit | QPlainTextEdit) else None
-        if cursor is not None and cursor.hasSelection() and "\u2029" not in cursor.selectedText():
-            self.edit.setText(cursor.selectedText())
-        self.edit.selectAll()
-        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def set_target(self, target: FindTarget | None) -> None:
-        if self._target is not target and isinstance(self._target, LinesView):
-            self._target.clear_match()
-        self._target = target
-
-    def close_bar(self) -> None:
-        self.hide()
-        if self._target is not None:
-            self._target.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def find_next(self, *, backward: bool, from_start: bool = False) -> bool:
-        """Select the next (or previous) match, wrapping around at the end."""
-        text = self.edit.text()
-        target = self._target
-        if target is None or not text:
-            self.result_label.setText("")
-            return False
-        if isinstance(target, LinesView):
-            found = target.find_text(text, backward=backward, from_start=from_start)
-            self.result_label.setText("" if found else "No matches")
-            return found
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        if from_start:
-            cursor = target.textCursor()
-            cursor.setPosition(cursor.selectionStart())
-            target.setTextCursor(cursor)
-        found = target.find(text, flags)
-        if not found:  # wrap around
-            cursor = target.textCursor()
-            cursor.movePosition(
-                cursor.MoveOperation.End if backward else cursor.MoveOperation.Start
-            )
-            target.setTextCursor(cursor)
-            found = target.find(text, flags)
-        self.result_label.setText("" if found else "No matches")
-        return found
 
 
 class ResponseView(QWidget):
@@ -251,12 +78,9 @@ class ResponseView(QWidget):
         self._dark = False
         self._exchange: Exchange | None = None
         self._live = False  # the exchange shown is the one just sent (``show_exchange``)
-        self._generation = 0
-        self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
         # Save number -> (its job's signals, the file, the size), until the write is done.
         self._saves: dict[int, tuple[QObject, Path, int]] = {}
         self._save_count = 0
-        self._pretty_text = ""
         self._body_limit = DEFAULT_BODY_LIMIT
 
         # -- empty and in-flight pages ----------------------------------------------------
@@ -319,28 +143,8 @@ class ResponseView(QWidget):
         self.error_panel.manage_profiles_requested.connect(self.manage_profiles_requested)
 
         # -- tabs -------------------------------------------------------------------------------
-        self.pretty_rich = self._text_edit()
-        self.pretty_plain = self._plain_edit()
-        self.pretty_lines = LinesView()
-        self.binary_page = QWidget()
-        self.binary_label = QLabel()
-        self.binary_label.setWordWrap(True)
-        self.binary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("Save as…")
-        self.save_button.clicked.connect(self.save_body_as)
-        binary_layout = QVBoxLayout(self.binary_page)
-        binary_layout.addWidget(self.binary_label)
-        binary_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
-        binary_layout.addStretch(1)
-        self.pretty_stack = QStackedWidget()
-        for widget in (self.pretty_rich, self.pretty_plain, self.pretty_lines, self.binary_page):
-            self.pretty_stack.addWidget(widget)
-
-        self.raw_view = self._plain_edit()
-        self.raw_lines = LinesView()
-        self.raw_stack = QStackedWidget()
-        self.raw_stack.addWidget(self.raw_view)
-        self.raw_stack.addWidget(self.raw_lines)
+        self.body = BodyPages(self._pool, self)
+        self.body.save_requested.connect(self.save_body_as)
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -350,15 +154,10 @@ class ResponseView(QWidget):
         )
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
-        self.request_view = self._plain_edit()
+        self.request_view = plain_edit()
         self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # one long line
-        self.curl_view = self._plain_edit()
+        self.curl_view = plain_edit()
         for view, name, description in (
-            (self.pretty_rich, "Response body", "Formatted and highlighted"),
-            (self.pretty_plain, "Response body", "Formatted"),
-            (self.pretty_lines, "Response body", "Formatted; a long body, one row per line"),
-            (self.raw_view, "Raw response body", "Exactly as received"),
-            (self.raw_lines, "Raw response body", "Exactly as received, one row per line"),
             (self.headers_table, "Response headers", "One header per row: name and value"),
             (
                 self.request_view,
@@ -381,12 +180,13 @@ class ResponseView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.pretty_stack, "Pretty")
-        self.tabs.addTab(self.raw_stack, "Raw")
+        self.tabs.addTab(self.body.pretty_stack, "Pretty")
+        self.tabs.addTab(self.body.raw_stack, "Raw")
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.request_view, "Request")
         self.tabs.addTab(curl_page, "curl")
         self.find_bar = FindBar()
+        self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
         self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
 
         result = QWidget()
@@ -407,18 +207,6 @@ class ResponseView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-    @staticmethod
-    def _text_edit() -> QTextEdit:
-        view = QTextEdit()
-        view.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
-        return _read_only(view)
-
-    @staticmethod
-    def _plain_edit() -> QPlainTextEdit:
-        view = QPlainTextEdit()
-        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        return _read_only(view)
-
     def tab_chain(self) -> list[QWidget]:
         """The view's controls in reading order, for Tab: Cancel while sending; then the
         status line's buttons, the error panel, the tabs with each page's view and button,
@@ -429,12 +217,7 @@ class ResponseView(QWidget):
             self.copy_id_button,
             *self.error_panel.tab_chain(),
             self.tabs.tabBar(),
-            self.pretty_rich,
-            self.pretty_plain,
-            self.pretty_lines,
-            self.save_button,
-            self.raw_view,
-            self.raw_lines,
+            *self.body.tab_chain(),
             self.headers_table,
             self.request_view,
             self.curl_view,
@@ -454,8 +237,8 @@ class ResponseView(QWidget):
                 widget = widget.currentWidget()
             elif widget is self.curl_view.parentWidget():
                 widget = self.curl_view
-            if widget is self.binary_page:
-                widget = self.save_button
+            if widget is self.body.binary_page:
+                widget = self.body.save_button
         elif page is self._in_flight_page and self.in_flight_cancel.isVisible():
             widget = self.in_flight_cancel
         else:
@@ -472,7 +255,7 @@ class ResponseView(QWidget):
 
     def clear(self) -> None:
         self._exchange = None
-        self._generation += 1
+        self.body.invalidate()
         self.error_panel.clear()
         self.stack.setCurrentWidget(self.empty_label)
 
@@ -518,7 +301,6 @@ class ResponseView(QWidget):
         may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
         self._exchange = exchange
         self._live = live
-        self._generation += 1
         response = exchange.response
         self.stack.setCurrentWidget(self._result_page)
         if not keep_tab:
@@ -526,41 +308,16 @@ class ResponseView(QWidget):
         self._show_status(exchange)
         self._show_error(exchange)
         if response is not None:
-            self._show_body(response)
+            self.body.show(response, dark=self._dark, body_limit=self._body_limit)
             self._show_headers(response)
         else:
-            self._pretty_text = ""
-            self.pretty_plain.setPlainText(
-                "No response body: the request failed before a response arrived."
-            )
-            self.pretty_stack.setCurrentWidget(self.pretty_plain)
-            self._set_raw_plain("")
+            self.body.show_text("No response body: the request failed before a response arrived.")
             self.headers_table.setRowCount(0)
         self.request_view.setPlainText(
             exchange.sent.text() if exchange.sent else "The request was not sent."
         )
         self.curl_view.setPlainText(to_curl(exchange.request))
         self.find_bar.set_target(self._find_target())
-
-    def pretty_text(self) -> str:
-        """What the Pretty tab currently shows, as plain text (for tests and copying)."""
-        widget = self.pretty_stack.currentWidget()
-        if widget is self.pretty_rich:
-            return self.pretty_rich.toPlainText()
-        if widget is self.pretty_plain:
-            return self.pretty_plain.toPlainText()
-        if widget is self.pretty_lines:
-            return self.pretty_lines.text()
-        return self.binary_label.text()
-
-    def raw_text(self) -> str:
-        """What the Raw tab currently shows, as plain text."""
-        if self.raw_stack.currentWidget() is self.raw_lines:
-            return self.raw_lines.text()
-        return self.raw_view.toPlainText()
-
-    def is_rendering(self) -> bool:
-        return bool(self._jobs)
 
     def set_body_limit(self, limit: int) -> None:
         """The body size limit (Preferences), named when a body is over it."""
@@ -630,7 +387,7 @@ class ResponseView(QWidget):
     # -- internals --------------------------------------------------------------------------------
     def _find_target(self) -> FindTarget | None:
         widget = self.tabs.currentWidget()
-        if widget is self.pretty_stack or widget is self.raw_stack:
+        if widget is self.body.pretty_stack or widget is self.body.raw_stack:
             current = widget.currentWidget()
             return current if isinstance(current, QTextEdit | QPlainTextEdit | LinesView) else None
         if isinstance(widget, QTextEdit | QPlainTextEdit):
@@ -688,100 +445,6 @@ class ResponseView(QWidget):
             self.headers_table.setItem(row, 0, QTableWidgetItem(name))
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
 
-    def _show_body(self, response: RpcResponse) -> None:
-        if response.over_limit and response.kind != "binary":
-            self._show_from_disk(response)
-            return
-        if response.kind == "binary":
-            textual = is_text_type(response.content_type)  # a text file also reads in Raw
-            name = response.filename or "(no file name given)"
-            what = "Text file" if textual else "File" if response.filename else "Binary response"
-            self.binary_label.setText(
-                f"<b>{what}</b><br>Type: {escape(response.content_type or 'unknown')}"
-                f"<br>Size: {human_size(response.size)} ({response.size} bytes)"
-                f"<br>File name: {escape(name)}"
-            )
-            self.pretty_stack.setCurrentWidget(self.binary_page)
-            self._pretty_text = ""
-            readable = textual and response.size <= PLAIN_TEXT_LIMIT
-            self._set_raw_plain(
-                response.text()
-                if readable
-                else f"{human_size(response.size)} of {'text' if textual else 'binary data'} "
-                f"({response.content_type}). Use Save as… on the Pretty tab to keep it."
-            )
-            return
-        if response.kind == "empty":
-            self._set_pretty_plain("(empty body)")
-            self._set_raw_plain("")
-            return
-        decode, is_json, dark = response.text, response.kind == "json", self._dark
-        prepare = partial(  # picklable: it may run in the helper process
-            layout_body,
-            response.body,
-            response.encoding,
-            is_json=is_json,
-            dark=dark,
-            rich_limit=RICH_TEXT_LIMIT,
-            plain_limit=PLAIN_TEXT_LIMIT,
-        )
-
-        generation = self._generation
-
-        def render() -> _Rendered:
-            # The formatting in the helper process, which shares no GIL with the window;
-            # decoding and case folding here, on the pool thread (in short C calls).
-            layout = run_in_process(prepare, abandoned=lambda: generation != self._generation)
-            return _Rendered(layout, decode(), is_json=is_json, dark=dark)
-
-        if response.size <= SYNC_RENDER_LIMIT:
-            self._apply_render(_Rendered(prepare(), decode(), is_json=is_json, dark=dark))
-            return
-        note = f"Formatting {human_size(response.size)}…"
-        self._set_pretty_plain(note)
-        self._set_raw_plain(note)
-        job = RenderJob(generation, render)
-        job.signals.done.connect(self._on_rendered)
-        self._jobs[generation] = job.signals
-        self._pool.start(job)
-
-    def _show_from_disk(self, response: RpcResponse) -> None:
-        """A body over the limit: no formatting or search, Raw read from its file."""
-        on_disk = response.body_file
-        assert on_disk is not None
-        self._pretty_text = ""
-        self.binary_label.setText(
-            f"<b>Over the body size limit</b><br>This body is {human_size(response.size)}, "
-            f"over the {human_size(self._body_limit)} body size limit (Preferences), so it is "
-            "kept on disk, not in memory: formatting and Find are off for it.<br><br>"
-            "The Raw tab shows it from disk; Save as… writes it whole. It is in the history "
-            "like any response."
-        )
-        self.pretty_stack.setCurrentWidget(self.binary_page)
-        self._set_raw_plain(f"Reading {human_size(response.size)} from disk…")
-        generation = self._generation
-        encoding = response.encoding
-        job = RenderJob(generation, lambda: FileLines.scan(on_disk, encoding))
-        job.signals.done.connect(self._on_rendered)
-        self._jobs[generation] = job.signals
-        self._pool.start(job)
-
-    def _on_rendered(self, generation: int, result: object) -> None:
-        self._jobs.pop(generation, None)
-        if generation != self._generation:
-            return  # the user moved on to another response meanwhile
-        if isinstance(result, Exception):
-            self._set_pretty_plain(f"Could not format the body: {result}")
-            self._set_raw_plain(f"Could not show the body: {result}. Save body… keeps it.")
-            return
-        if isinstance(result, FileLines):
-            self.raw_lines.set_lines(result)
-            self.raw_stack.setCurrentWidget(self.raw_lines)
-            return
-        assert isinstance(result, _Rendered)
-        self._apply_render(result)
-        self.find_bar.set_target(self._find_target())
-
     def _on_saved(self, number: int, result: object) -> None:
         """The write of save ``number`` ended: ``result`` is ``None`` or the exception."""
         entry = self._saves.pop(number, None)
@@ -794,30 +457,6 @@ class ResponseView(QWidget):
         else:
             self.message.emit(f"Saved {human_size(size)} to {path}")
 
-    def _apply_render(self, result: _Rendered) -> None:
-        self._pretty_text = result.pretty
-        if result.html is not None:
-            self.pretty_rich.setHtml(result.html)
-            self.pretty_stack.setCurrentWidget(self.pretty_rich)
-        elif result.pretty_lines is not None:
-            self.pretty_lines.set_lines(result.pretty_lines, result.colours)
-            self.pretty_stack.setCurrentWidget(self.pretty_lines)
-        else:
-            self._set_pretty_plain(result.pretty)
-        if result.raw_lines is not None:
-            self.raw_lines.set_lines(result.raw_lines)
-            self.raw_stack.setCurrentWidget(self.raw_lines)
-        else:
-            self._set_raw_plain(result.raw)
-
-    def _set_pretty_plain(self, text: str) -> None:
-        self.pretty_plain.setPlainText(text)
-        self.pretty_stack.setCurrentWidget(self.pretty_plain)
-
-    def _set_raw_plain(self, text: str) -> None:
-        self.raw_view.setPlainText(text)
-        self.raw_stack.setCurrentWidget(self.raw_view)
-
 
 def _default_name(response: RpcResponse) -> str:
     mime = response.content_type.split(";", 1)[0].strip().lower()
@@ -828,17 +467,3 @@ def _default_name(response: RpcResponse) -> str:
         "text/csv": ".csv",
     }.get(mime, ".bin")
     return "response" + extension
-
-
-_View = TypeVar("_View", QTextEdit, QPlainTextEdit)
-
-
-def _read_only(view: _View) -> _View:
-    """A monospace, selectable, read-only text view: how every response tab shows text."""
-    view.setReadOnly(True)
-    view.setFont(monospace_font())
-    view.setTextInteractionFlags(
-        Qt.TextInteractionFlag.TextSelectableByMouse
-        | Qt.TextInteractionFlag.TextSelectableByKeyboard
-    )
-    return view

@@ -151,7 +151,7 @@ def test_fill_from_schema_then_send_names_the_empty_fields(
     exchange = send_and_wait(qtbot, window, guarded=True)
     assert exchange.response is not None
     assert exchange.response.status == 422
-    text = exchange.response.text() + window.response_view.pretty_text()
+    text = exchange.response.text() + window.response_view.body.pretty_text()
     assert "first_name must be a non-empty string" in text
     assert "last_name must be a non-empty string" in text
 

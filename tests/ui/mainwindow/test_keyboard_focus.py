@@ -113,7 +113,9 @@ def test_every_ctrl_digit_focuses_a_visible_widget(
             widget = press(qtbot, key, CTRL)
             assert widget.isVisible(), f"Ctrl+{key.name[-1]} focused the hidden {describe(widget)}"
     # After a send Ctrl+3 lands in the response itself, ready for arrows and Ctrl+F.
-    assert press(qtbot, Qt.Key.Key_3, CTRL) is window.response_view.pretty_stack.currentWidget()
+    assert (
+        press(qtbot, Qt.Key.Key_3, CTRL) is window.response_view.body.pretty_stack.currentWidget()
+    )
 
 
 def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(

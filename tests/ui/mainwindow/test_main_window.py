@@ -62,7 +62,7 @@ def test_sending_a_list_action_shows_its_data(qtbot: QtBot, make_window: WindowF
     assert view.status_label.text().startswith("200")
     assert view.error_panel.isHidden()
     first = EMPLOYEES[0]
-    assert first["first_name"] in view.pretty_text()
+    assert first["first_name"] in view.body.pretty_text()
     assert "x-request-id: " in view.request_id_label.text()
     # The Request tab shows what was sent, with the key redacted; curl uses the variable.
     request_text = view.request_view.toPlainText()
@@ -261,8 +261,8 @@ def test_binary_response_is_saved_with_save_as(
     response = exchange.response
     assert response is not None and response.kind == "binary"
     view = window.response_view
-    assert view.pretty_stack.currentWidget() is view.binary_page
-    assert response.filename and response.filename in view.binary_label.text()
+    assert view.body.pretty_stack.currentWidget() is view.body.binary_page
+    assert response.filename and response.filename in view.body.binary_label.text()
 
     target = tmp_path / "saved" / "report.pdf"
     target.parent.mkdir()
@@ -273,7 +273,7 @@ def test_binary_response_is_saved_with_save_as(
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
-    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.body.save_button, Qt.MouseButton.LeftButton)
 
     # The file is written off the UI thread; the status bar says when it is done.
     qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
@@ -315,7 +315,7 @@ def test_find_in_response(qtbot: QtBot, make_window: WindowFactory) -> None:
     window.find_action.trigger()
     assert bar.isVisible()
     qtbot.keyClicks(bar.edit, EMPLOYEES[0]["first_name"])
-    target = window.response_view.pretty_rich
+    target = window.response_view.body.pretty_rich
     assert target.textCursor().selectedText() == EMPLOYEES[0]["first_name"]
     qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert not bar.isVisible()

@@ -145,16 +145,18 @@ def test_a_body_over_the_limit_is_viewed_from_disk_and_saved_whole(
     view = window.response_view
     response = view.exchange.response  # type: ignore[union-attr]
     assert response is not None and response.over_limit
-    assert "over the 1.0 MB body size limit" in view.pretty_text()
+    assert "over the 1.0 MB body size limit" in view.body.pretty_text()
     assert "on the wire, gzip" in view.size_label.text()
     view.tabs.setCurrentIndex(1)  # Raw: read from disk as rows are painted
-    qtbot.waitUntil(lambda: view.raw_stack.currentWidget() is view.raw_lines, timeout=WAIT_MS)
-    assert view.raw_lines.model().rowCount() > 1
-    assert '"data":[{"id":"emp_0000000"' in view.raw_lines.model().lines.row(0)
+    qtbot.waitUntil(
+        lambda: view.body.raw_stack.currentWidget() is view.body.raw_lines, timeout=WAIT_MS
+    )
+    assert view.body.raw_lines.model().rowCount() > 1
+    assert '"data":[{"id":"emp_0000000"' in view.body.raw_lines.model().lines.row(0)
 
     messages: list[str] = []
     view.message.connect(messages.append)
-    qtbot.keyClick(view.raw_lines, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view.body.raw_lines, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert any("Find is off for this body" in m for m in messages)
     assert view.find_bar.isHidden()
 
@@ -180,8 +182,8 @@ def test_gzip_shows_wire_and_decoded_sizes_and_a_bomb_is_explained(
     view = window.response_view
     assert view.status_label.text().startswith("200")
     assert "on the wire, gzip" in view.size_label.text()
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=WAIT_MS)
-    assert "emp_0000000" in view.pretty_text()
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=WAIT_MS)
+    assert "emp_0000000" in view.body.pretty_text()
 
     send(qtbot, window, "bomb")
     assert view.status_label.text().startswith("No response")
@@ -196,8 +198,8 @@ def test_json_nested_100000_deep_is_shown_as_text(
     send(qtbot, window, "deep")
     view = window.response_view
     assert view.status_label.text().startswith("200")
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=WAIT_MS)
-    assert view.raw_text().startswith("[[[[")
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=WAIT_MS)
+    assert view.body.raw_text().startswith("[[[[")
 
 
 def test_a_curl_body_file_is_read_off_the_ui_thread(

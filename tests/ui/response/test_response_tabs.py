@@ -44,13 +44,13 @@ def test_a_text_file_download_is_called_a_text_file_and_readable(
     )
     view = window.response_view
     assert view.status_label.text().startswith("200")
-    label = view.binary_label.text()
+    label = view.body.binary_label.text()
     assert "Binary" not in label
     assert "Text file" in label and "text/plain" in label
-    assert view.save_button.isVisible()
+    assert view.body.save_button.isVisible()
     click_tab(qtbot, window, "Raw")
-    assert "Onboarding checklist" in view.raw_text()
-    assert "Zoë oder José" in view.raw_text()
+    assert "Onboarding checklist" in view.body.raw_text()
+    assert "Zoë oder José" in view.body.raw_text()
 
 
 def test_the_request_tab_wraps_long_lines(qtbot: QtBot, make_window: WindowFactory) -> None:

@@ -16,7 +16,8 @@ from explorer.core.exchange import Exchange, Failure
 from explorer.core.render import json_colours
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
-from explorer.ui.response.view import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT, ResponseView
+from explorer.ui.response.body import PLAIN_TEXT_LIMIT, RICH_TEXT_LIMIT
+from explorer.ui.response.view import ResponseView
 
 pytestmark = pytest.mark.gui
 
@@ -62,7 +63,7 @@ def test_status_line_shows_code_time_size_and_request_id(view: ResponseView) -> 
     assert "12 ms" in view.time_label.text() and "TTFB 5 ms" in view.time_label.text()
     assert view.size_label.text() == "Size 27 B"
     assert view.request_id_label.text() == "x-request-id: req-1"
-    assert '"name": "Ada"' in view.pretty_text()
+    assert '"name": "Ada"' in view.body.pretty_text()
 
 
 def test_a_big_body_is_formatted_off_the_ui_thread(qtbot: QtBot, view: ResponseView) -> None:
@@ -72,13 +73,13 @@ def test_a_big_body_is_formatted_off_the_ui_thread(qtbot: QtBot, view: ResponseV
 
     view.show_exchange(exchange(200, body))
     # show_exchange returned before the formatting was done: the window stayed responsive.
-    assert view.is_rendering()
-    assert view.pretty_text().startswith("Formatting")
+    assert view.body.is_rendering()
+    assert view.body.pretty_text().startswith("Formatting")
 
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    assert view.pretty_stack.currentWidget() is view.pretty_lines  # too big for colours
-    assert '"name": "Employee 59999"' in view.pretty_text()
-    assert view.raw_text() == body.decode()  # all of it, not a truncated preview
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=60_000)
+    assert view.body.pretty_stack.currentWidget() is view.body.pretty_lines  # too big for colours
+    assert '"name": "Employee 59999"' in view.body.pretty_text()
+    assert view.body.raw_text() == body.decode()  # all of it, not a truncated preview
 
 
 def test_a_stale_render_does_not_overwrite_a_newer_response(
@@ -87,16 +88,16 @@ def test_a_stale_render_does_not_overwrite_a_newer_response(
     big = json.dumps({"data": ["y" * 100] * 3000}).encode()
     view.show_exchange(exchange(200, big))
     view.show_exchange(exchange(200, b'{"data": "small"}'))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    assert '"data": "small"' in view.pretty_text()
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=60_000)
+    assert '"data": "small"' in view.body.pretty_text()
 
 
 def test_dark_mode_recolours_the_body(view: ResponseView) -> None:
     view.show_exchange(exchange(200, b'{"data": {"name": "Ada"}}'))
-    light = view.pretty_rich.toHtml()
+    light = view.body.pretty_rich.toHtml()
     view.set_dark(True)
-    assert view.pretty_rich.toHtml() != light
-    assert '"name": "Ada"' in view.pretty_text()
+    assert view.body.pretty_rich.toHtml() != light
+    assert '"name": "Ada"' in view.body.pretty_text()
 
 
 def test_failure_shows_no_response_and_the_request_tab(view: ResponseView) -> None:
@@ -116,14 +117,14 @@ def test_find_wraps_around_and_says_when_nothing_matches(qtbot: QtBot, view: Res
     view.open_find()
     bar = view.find_bar
     qtbot.keyClicks(bar.edit, "needle")
-    first = view.pretty_rich.textCursor().selectionStart()
+    first = view.body.pretty_rich.textCursor().selectionStart()
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
-    second = view.pretty_rich.textCursor().selectionStart()
+    second = view.body.pretty_rich.textCursor().selectionStart()
     assert second > first
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return)  # wraps to the first again
-    assert view.pretty_rich.textCursor().selectionStart() == first
+    assert view.body.pretty_rich.textCursor().selectionStart() == first
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    assert view.pretty_rich.textCursor().selectionStart() == second
+    assert view.body.pretty_rich.textCursor().selectionStart() == second
     bar.edit.setText("absent")
     assert bar.result_label.text() == "No matches"
 
@@ -207,9 +208,9 @@ def test_a_10_mb_body_shows_its_first_and_last_lines(
     qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
 ) -> None:
     view.show_exchange(exchange(200, ten_mb_body))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
-    lines = view.pretty_lines
-    assert view.pretty_stack.currentWidget() is lines
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=120_000)
+    lines = view.body.pretty_lines
+    assert view.body.pretty_stack.currentWidget() is lines
     model = lines.model()
     assert model.index(0, 0).data() == "{"
     assert model.index(1, 0).data() == '  "data": ['
@@ -219,19 +220,19 @@ def test_a_10_mb_body_shows_its_first_and_last_lines(
     lines.scrollToBottom()
     bottom = lines.indexAt(lines.viewport().rect().bottomLeft() - QPoint(0, 5))
     assert bottom.row() >= model.rowCount() - 3
-    assert json.loads(view.pretty_text()) == json.loads(ten_mb_body)
+    assert json.loads(view.body.pretty_text()) == json.loads(ten_mb_body)
 
 
 def test_find_in_a_10_mb_body_reaches_the_last_record_and_wraps(
     qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
 ) -> None:
     view.show_exchange(exchange(200, ten_mb_body))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=120_000)
     view.open_find()
     bar = view.find_bar
     qtbot.keyClicks(bar.edit, "needle lastPERSON")  # case does not matter, as in small bodies
     assert bar.result_label.text() == ""
-    lines = view.pretty_lines
+    lines = view.body.pretty_lines
     row = lines.currentIndex().row()
     assert "Needle Lastperson" in lines.model().index(row, 0).data()
     assert row > lines.model().rowCount() - 20
@@ -250,11 +251,11 @@ def test_raw_shows_a_10_mb_single_line_in_display_rows(
     qtbot: QtBot, view: ResponseView, ten_mb_body: bytes
 ) -> None:
     view.show_exchange(exchange(200, ten_mb_body))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=120_000)
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=120_000)
     view.tabs.setCurrentIndex(1)
-    raw = view.raw_lines
-    assert view.raw_stack.currentWidget() is raw
-    assert view.raw_text() == ten_mb_body.decode()
+    raw = view.body.raw_lines
+    assert view.body.raw_stack.currentWidget() is raw
+    assert view.body.raw_text() == ten_mb_body.decode()
     lines = raw.model().lines
     rows = [lines.row(i) for i in range(lines.row_count)]
     assert len(rows) > 1000 and max(map(len, rows)) <= 2000  # cut for display only
@@ -271,9 +272,9 @@ def test_raw_shows_a_10_mb_single_line_in_display_rows(
 def test_copying_lines_of_a_big_body_copies_the_text(qtbot: QtBot, view: ResponseView) -> None:
     rows = [{"id": i, "name": f"Employee {i}"} for i in range(5000)]
     view.show_exchange(exchange(200, json.dumps({"data": rows}).encode()))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    lines = view.pretty_lines
-    assert view.pretty_stack.currentWidget() is lines
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=60_000)
+    lines = view.body.pretty_lines
+    assert view.body.pretty_stack.currentWidget() is lines
     lines.setFocus()
     lines.selectRow(2)
     qtbot.keyClick(lines, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
@@ -293,11 +294,11 @@ def colours_in(widget: QWidget) -> set[str]:
 def test_big_bodies_are_coloured_like_small_ones(qtbot: QtBot, view: ResponseView) -> None:
     rows = [{"id": i, "name": f"Employee {i}", "active": True} for i in range(5000)]
     view.show_exchange(exchange(200, json.dumps({"data": rows}).encode()))
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    assert view.pretty_stack.currentWidget() is view.pretty_lines
-    seen = colours_in(view.pretty_lines.viewport())
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=60_000)
+    assert view.body.pretty_stack.currentWidget() is view.body.pretty_lines
+    seen = colours_in(view.body.pretty_lines.viewport())
     colours = json_colours(dark=False)
     assert {colours["key"].lower(), colours["string"].lower()} <= seen
     view.set_dark(True)
-    qtbot.waitUntil(lambda: not view.is_rendering(), timeout=60_000)
-    assert json_colours(dark=True)["key"].lower() in colours_in(view.pretty_lines.viewport())
+    qtbot.waitUntil(lambda: not view.body.is_rendering(), timeout=60_000)
+    assert json_colours(dark=True)["key"].lower() in colours_in(view.body.pretty_lines.viewport())
