@@ -109,11 +109,11 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     stamps = built["stamps"]
     assert isinstance(pane, HistoryPane) and isinstance(stamps, PaintStamps)
 
-    filtered = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
+    filtered = _step(heartbeat, stamps, lambda: pane.filters.edit.setText("greenhouse 400"))
     if pane.model.rowCount() == 0:
         raise RuntimeError("the filter matched nothing")
     record(metrics, "filter", filtered)
-    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filter_edit.clear))
+    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filters.edit.clear))
 
     # One keystroke at a time, as a user types: each one refilters the whole list.
     worst_key = 0.0
@@ -121,12 +121,12 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         _took, stall = _step(
             heartbeat,
             stamps,
-            lambda n=length: pane.filter_edit.setText("hibob"[:n]),  # type: ignore[misc]
+            lambda n=length: pane.filters.edit.setText("hibob"[:n]),  # type: ignore[misc]
             repaints=False,
         )
         worst_key = max(worst_key, stall)
     metrics["typing_stall"].add(worst_key)
-    _step(heartbeat, stamps, pane.filter_edit.clear)
+    _step(heartbeat, stamps, pane.filters.edit.clear)
 
     header = pane.view.horizontalHeader()
     sorted_ = _step(

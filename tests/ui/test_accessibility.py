@@ -113,12 +113,12 @@ def test_history_filters_and_find_fields_say_what_they_are(
 ) -> None:
     window = make_window()
     pane = window.history_pane
-    assert pane.filter_edit.accessibleName() == "Filter history"
+    assert pane.filters.edit.accessibleName() == "Filter history"
     # The combo boxes are read with their label: "Status: All statuses".
     for combo, label in (
-        (pane.status_combo, "Status"),
-        (pane.action_combo, "Action"),
-        (pane.account_combo, "Account"),
+        (pane.filters.status_combo, "Status"),
+        (pane.filters.action_combo, "Action"),
+        (pane.filters.account_combo, "Account"),
     ):
         buddies = [w for w in pane.findChildren(QLabel) if w.buddy() is combo]
         assert [w.text() for w in buddies] == [label]
@@ -236,4 +236,4 @@ def test_focus_starts_on_action_or_on_the_history_filter(
     window.close()
     # With history, the next start puts the user where they left off: finding an exchange.
     again = make_window()
-    assert focused() is again.history_pane.filter_edit
+    assert focused() is again.history_pane.filters.edit

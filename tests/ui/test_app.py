@@ -22,6 +22,7 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
+from explorer.ui.history import export
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.production import answer
 
@@ -216,8 +217,8 @@ def test_no_file_contains_the_api_key_after_a_journey(
             '--data-raw \'{"action": "bamboohr_list_employees"}\''
         )
         entries = window.history.entries()
-        window.history_pane.save_to(home.data_dir / "export.json", entries, fmt="json")
-        window.history_pane.save_to(home.data_dir / "export.har", entries, fmt="har")
+        export.save_entries(window.history, home.data_dir / "export.json", entries, fmt="json")
+        export.save_entries(window.history, home.data_dir / "export.har", entries, fmt="har")
         window.close()
 
     encoded = base64.b64encode(f"{CANARY}:".encode())

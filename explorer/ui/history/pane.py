@@ -12,31 +12,22 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QGridLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -44,14 +35,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer import __version__
 from explorer.core.errors import ExplorerError
-from explorer.store.files import dump_json, write_atomic
 from explorer.store.history import BODY_INLINE_LIMIT
-from explorer.ui.accessibility import name_clear_button
 from explorer.ui.confirm import confirm_destructive
-from explorer.ui.history.model import Column, HistoryFilter, HistoryModel
+from explorer.ui.history import export
+from explorer.ui.history.filters import HistoryFilters
+from explorer.ui.history.model import Column, HistoryModel
+from explorer.ui.history.reader import EntryReader
 from explorer.ui.history.writer import HistoryWriter
+from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
@@ -59,57 +51,9 @@ if TYPE_CHECKING:
     from explorer.core.request import RpcRequest
     from explorer.store.history import HistoryEntry, HistoryStore
 
-# (label, status class) for the status filter; None means "any".
-STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
-    ("All statuses", None),
-    ("2xx", "2xx"),
-    ("4xx", "4xx"),
-    ("5xx", "5xx"),
-    ("No response", "none"),
-)
-ALL_ACTIONS = "All actions"
-ALL_ACCOUNTS = "All accounts"
-NO_ACCOUNT = "(no account)"
-
 EMPTY_TEXT = "No history yet"
 EMPTY_HINT = "Every request you send is kept here, newest first."
 NO_MATCH_TEXT = "No entries match the filter"
-
-JSON_FILTER = "StackOne Explorer history (*.json)"
-HAR_FILTER = "HAR 1.2, opens in browser devtools (*.har)"
-
-
-class _LoadSignals(QObject):
-    """Carries a background read back to the UI thread (queued).
-
-    Signals:
-        loaded(int, object, object): the selection generation, the ``Exchange`` (or None) and
-            the error (or None).
-    """
-
-    loaded = Signal(int, object, object)
-
-
-class _LoadJob(QRunnable):
-    """Reads one entry's full exchange (maybe megabytes of body) off the UI thread."""
-
-    def __init__(
-        self, store: HistoryStore, entry_id: str, generation: int, signals: _LoadSignals
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._store = store
-        self._entry_id = entry_id
-        self._generation = generation
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            exchange = self._store.load(self._entry_id)
-        except (ExplorerError, OSError, ValueError) as exc:
-            self._signals.loaded.emit(self._generation, None, exc)
-            return
-        self._signals.loaded.emit(self._generation, exchange, None)
 
 
 class HistoryPane(QWidget):
@@ -153,13 +97,11 @@ class HistoryPane(QWidget):
         self.writer.written.connect(self._on_written)
         self._select_after_write: deque[bool] = deque()
 
-        # Reading a big entry back (megabytes of body, parsed) off the UI thread. The pool is
-        # created before the signals object, so it is destroyed (waiting for its loads) first.
-        self._load_pool = QThreadPool(self)
-        self._load_pool.setMaxThreadCount(2)
-        self._load_signals = _LoadSignals(self)
-        self._load_signals.loaded.connect(self._on_loaded)
-        self._load_generation = 0  # the newest selection; older loads are dropped
+        self.reader = EntryReader(store, self)
+        self.reader.loaded.connect(self._on_loaded)
+        self.reader.failed.connect(
+            lambda exc: self._show_error(f"Could not read this entry: {exc}")
+        )
 
         self.model = HistoryModel(self)
 
@@ -204,38 +146,10 @@ class HistoryPane(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _build_ui(self) -> None:
-        self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter history")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("Search action, account, status, request id and profile")
-        self.filter_edit.setAccessibleName("Filter history")
-        name_clear_button(self.filter_edit, "Clear the history filter")
-        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.filters = HistoryFilters(self)
+        self.filters.changed.connect(self._on_filter_changed)
 
-        self.status_combo = QComboBox(self)
-        self.status_combo.setToolTip("Show only responses of one status class")
-        for label, value in STATUS_FILTERS:
-            self.status_combo.addItem(label, value)
-        self.action_combo = QComboBox(self)
-        self.action_combo.setToolTip("Show only one action")
-        self.account_combo = QComboBox(self)
-        self.account_combo.setToolTip("Show only one account")
-        for combo in (self.status_combo, self.action_combo, self.account_combo):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(3)  # a narrow pane cuts the text, not the window
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            combo.currentIndexChanged.connect(self._on_filter_changed)
-
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(
-            "QLabel { background: rgba(207, 34, 46, 0.12);"
-            " border: 1px solid rgba(207, 34, 46, 0.5); border-radius: 4px; padding: 6px; }"
-        )
-        self.error_label.hide()
+        self.error_label = tinted_label(PROBLEM_RGB)
 
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -317,28 +231,10 @@ class HistoryPane(QWidget):
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         buttons.addWidget(self.count_label)
 
-        # Each filter box has a label (its buddy), so a screen reader says "Status: 2xx",
-        # not just "2xx". (No mnemonics: their letters are taken by the editor and response.)
-        filters = QGridLayout()
-        filters.setHorizontalSpacing(4)
-        filters.setVerticalSpacing(0)
-        for place, (caption, combo) in enumerate(
-            (
-                ("Status", self.status_combo),
-                ("Action", self.action_combo),
-                ("Account", self.account_combo),
-            )
-        ):
-            buddy = QLabel(caption, self)
-            buddy.setBuddy(combo)
-            filters.addWidget(buddy, 0, place)
-            filters.addWidget(combo, 1, place)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.filter_edit)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
@@ -346,18 +242,11 @@ class HistoryPane(QWidget):
     def tab_chain(self) -> list[QWidget]:
         """The pane's controls in reading order, for Tab: the filters, the list (one stop),
         the buttons under it."""
-        return [
-            self.filter_edit,
-            self.status_combo,
-            self.action_combo,
-            self.account_combo,
-            self.view,
-            *self._buttons,
-        ]
+        return [self.filters.edit, *self.filters.combos(), self.view, *self._buttons]
 
     def focus_list(self) -> None:
         """Keyboard focus where it is useful: the list when it shows rows, else the filter."""
-        target = self.view if self.stack.currentWidget() is self.view else self.filter_edit
+        target = self.view if self.stack.currentWidget() is self.view else self.filters.edit
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- public API --------------------------------------------------------------------------
@@ -398,7 +287,7 @@ class HistoryPane(QWidget):
                 self.model.add_entry(entry)
                 self._forget_trimmed()
                 if select:
-                    self._load_generation += 1  # the caller shows this exchange already
+                    self.reader.forget()  # the caller shows this exchange already
                     if self.select_entry(entry.id):
                         self._held = ([entry.id], entry.id)
             finally:
@@ -550,18 +439,10 @@ class HistoryPane(QWidget):
             QMessageBox.information(self, "Save history", text)
             return
         what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            f"Save history ({what})",
-            str(Path.home() / "stackone-history.json"),
-            f"{JSON_FILTER};;{HAR_FILTER}",
-        )
-        if not path:
+        chosen = export.ask_target(self, what)
+        if chosen is None:
             return
-        fmt = "har" if chosen == HAR_FILTER or path.lower().endswith(".har") else "json"
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(f".{fmt}")
+        target, fmt = chosen
         # Reading every body back and writing one file can take seconds with big bodies:
         # on the writer's thread, after the entries still being written.
         self.save_action.setEnabled(False)
@@ -574,38 +455,12 @@ class HistoryPane(QWidget):
             else:
                 self.message.emit(f"Saved {what} to {target}")
 
-        self.writer.run(partial(self.save_to, target, entries, fmt=fmt), done)
-
-    def save_to(self, path: Path, entries: list[HistoryEntry], *, fmt: str = "json") -> None:
-        """Write ``entries`` to ``path`` as our JSON format (``"json"``) or HAR 1.2 (``"har"``).
-
-        Raises:
-            ExplorerError: an entry could not be read back from the history.
-            OSError: the file could not be written.
-        """
-        from explorer.core import har  # only an export needs it: not imported at start-up
-
-        # Oldest first, as a log reads (and as browser devtools list requests).
-        ordered = sorted(entries, key=lambda e: e.started_at)
-        exchanges = [self.store.load(e.id) for e in ordered]
-        if fmt == "har":
-            document = har.to_har(exchanges, creator_version=__version__)
-        elif fmt == "json":
-            document = har.history_export(exchanges)
-        else:
-            raise ValueError(f"unknown history format {fmt!r}")
-        write_atomic(path, dump_json(document))
+        self.writer.run(partial(export.save_entries, self.store, target, entries, fmt=fmt), done)
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
         # Narrowing the list may move the current row; that is not the user choosing an entry.
-        history_filter = HistoryFilter(
-            text=self.filter_edit.text().strip(),
-            status_class=self.status_combo.currentData() or None,
-            action=self.action_combo.currentData() or None,
-            # An empty account id is a real value (sent without one): only None is "any".
-            account=self.account_combo.currentData(),
-        )
+        history_filter = self.filters.current()
         self._quiet = True
         try:
             if self.model.set_filter(history_filter):
@@ -631,30 +486,20 @@ class HistoryPane(QWidget):
         entry = self.model.entry_at(current)
         if entry is None:
             return
-        self._load_generation += 1
         if entry.size is not None and entry.size > BODY_INLINE_LIMIT:
             # Megabytes to read and parse: on the pool, so the list stays responsive.
             self.loading.emit(entry)
-            job = _LoadJob(self.store, entry.id, self._load_generation, self._load_signals)
-            self._load_pool.start(job)
+            self.reader.read(entry)
             return
+        self.reader.forget()
         exchange = self._load(entry)
         if exchange is not None:
             self.selected.emit(exchange)
 
-    def _on_loaded(self, generation: int, exchange: object, error: object) -> None:
-        if generation != self._load_generation:
-            return  # the user has selected another entry since: this one is stale
-        if isinstance(error, Exception):
-            self._show_error(f"Could not read this entry: {error}")
-            return
+    def _on_loaded(self, exchange: object) -> None:
         if not self.store.load_error:
             self.error_label.hide()
         self.selected.emit(exchange)
-
-    def wait_for_loads(self) -> None:
-        """Wait for entries being read in the background (for tests and closing)."""
-        self._load_pool.waitForDone(-1)
 
     def _load_request(self, entry: HistoryEntry) -> RpcRequest | None:
         """Only the request (no response body to read or parse: quick even for 10 MB)."""
@@ -676,26 +521,7 @@ class HistoryPane(QWidget):
 
     # -- state -------------------------------------------------------------------------------
     def _refill_combos(self) -> None:
-        rows = self.model.all_rows()
-        actions = sorted({e.action for e in rows if e.action}, key=str.lower)
-        accounts = sorted({e.account_id for e in rows}, key=str.lower)
-        self._refill(self.action_combo, ALL_ACTIONS, [(a, a) for a in actions])
-        self._refill(self.account_combo, ALL_ACCOUNTS, [(a or NO_ACCOUNT, a) for a in accounts])
-
-    @staticmethod
-    def _refill(combo: QComboBox, all_label: str, items: list[tuple[str, str]]) -> None:
-        """Replace a combo's items but keep the user's choice while it still exists."""
-        current = combo.currentData()
-        combo.blockSignals(True)
-        try:
-            combo.clear()
-            combo.addItem(all_label, None)
-            for label, value in items:
-                combo.addItem(label, value)
-            index = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))  # back to "All" if the value vanished
-        finally:
-            combo.blockSignals(False)
+        self.filters.offer(self.model.all_rows())
 
     def _refresh_state(self) -> None:
         total = self.model.total()

@@ -524,7 +524,7 @@ class MainWindow(QMainWindow):
             ]
         )
         # Start where the work starts: the history's filter when there is history.
-        start = self.history_pane.filter_edit if self.history.entries() else None
+        start = self.history_pane.filters.edit if self.history.entries() else None
         (start or self.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _focus_history(self) -> None:

@@ -20,7 +20,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.store.history import BODY_INLINE_LIMIT, HistoryEntry, HistoryStore
 from explorer.store.paths import AppPaths
-from explorer.ui.history.pane import HAR_FILTER
+from explorer.ui.history.export import HAR_FILTER
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.production import answer
 

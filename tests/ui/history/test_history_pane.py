@@ -15,6 +15,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.core.wire import SentRequest
 from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.ui.history.export import HAR_FILTER, JSON_FILTER
 from explorer.ui.history.model import (
     Column,
     HistoryFilter,
@@ -22,7 +23,7 @@ from explorer.ui.history.model import (
     failure_label,
     short_time,
 )
-from explorer.ui.history.pane import EMPTY_TEXT, HAR_FILTER, JSON_FILTER, NO_MATCH_TEXT, HistoryPane
+from explorer.ui.history.pane import EMPTY_TEXT, NO_MATCH_TEXT, HistoryPane
 
 pytestmark = pytest.mark.gui
 
@@ -170,16 +171,16 @@ def test_add_puts_newest_on_top_selected_without_reemitting(qtbot, pane: History
 
 
 def test_filter_by_text(filled: HistoryPane) -> None:
-    filled.filter_edit.setText("GREENHOUSE")
+    filled.filters.edit.setText("GREENHOUSE")
     assert shown_actions(filled) == ["greenhouse_create_candidate"]
-    filled.filter_edit.setText("404")
+    filled.filters.edit.setText("404")
     assert shown_actions(filled) == ["bamboohr_get_employee"]
-    filled.filter_edit.setText("")
+    filled.filters.edit.setText("")
     assert len(shown_actions(filled)) == 5
 
 
 def test_filter_by_status_class(filled: HistoryPane) -> None:
-    combo = filled.status_combo
+    combo = filled.filters.status_combo
     combo.setCurrentIndex(combo.findText("2xx"))
     assert shown_actions(filled) == ["bamboohr_list_employees", "bamboohr_list_employees"]
     combo.setCurrentIndex(combo.findText("5xx"))
@@ -190,7 +191,9 @@ def test_filter_by_status_class(filled: HistoryPane) -> None:
 
 
 def test_filter_by_action_and_account_combined(filled: HistoryPane) -> None:
-    actions = [filled.action_combo.itemText(i) for i in range(filled.action_combo.count())]
+    actions = [
+        filled.filters.action_combo.itemText(i) for i in range(filled.filters.action_combo.count())
+    ]
     assert actions == [
         "All actions",
         "bamboohr_get_employee",
@@ -198,16 +201,18 @@ def test_filter_by_action_and_account_combined(filled: HistoryPane) -> None:
         "greenhouse_create_candidate",
         "hibob_search_employees",
     ]
-    filled.action_combo.setCurrentIndex(filled.action_combo.findText("bamboohr_list_employees"))
+    filled.filters.action_combo.setCurrentIndex(
+        filled.filters.action_combo.findText("bamboohr_list_employees")
+    )
     assert len(shown_actions(filled)) == 2
-    filled.account_combo.setCurrentIndex(filled.account_combo.findText("acc_3"))
+    filled.filters.account_combo.setCurrentIndex(filled.filters.account_combo.findText("acc_3"))
     assert [e.account_id for e in filled.shown_entries()] == ["acc_3"]
 
 
 def test_filtering_to_nothing_says_no_match(filled: HistoryPane) -> None:
-    filled.filter_edit.setText("no such thing anywhere")
+    filled.filters.edit.setText("no such thing anywhere")
     assert filled.empty_text() == NO_MATCH_TEXT
-    filled.filter_edit.clear()
+    filled.filters.edit.clear()
     assert filled.empty_text() == ""
 
 
@@ -266,11 +271,11 @@ def test_delete_selected_entries(
 def test_delete_key_in_the_filter_box_edits_text(qtbot, filled: HistoryPane) -> None:
     show_active(qtbot, filled)
     filled.view.selectRow(0)
-    filled.filter_edit.setFocus()
-    filled.filter_edit.setText("abc")
-    filled.filter_edit.setCursorPosition(0)
-    qtbot.keyClick(filled.filter_edit, Qt.Key.Key_Delete)
-    assert filled.filter_edit.text() == "bc"
+    filled.filters.edit.setFocus()
+    filled.filters.edit.setText("abc")
+    filled.filters.edit.setCursorPosition(0)
+    qtbot.keyClick(filled.filters.edit, Qt.Key.Key_Delete)
+    assert filled.filters.edit.text() == "bc"
     assert len(filled.store.entries()) == 5
 
 
@@ -488,14 +493,14 @@ def test_filtering_ten_thousand_entries_shows_the_right_rows(big_pane) -> None:
     def newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
         return sorted(entries, key=lambda e: e.started_at, reverse=True)
 
-    pane.filter_edit.setText("greenhouse 400")
+    pane.filters.edit.setText("greenhouse 400")
     expected = [r for r in rows if r.action.startswith("greenhouse") and r.status == 400]
     assert pane.shown_entries() == newest_first(expected)
     assert pane.count_label.text() == f"{len(expected)} of 10000"
 
-    pane.filter_edit.setText("GREENHOUSE")
-    pane.status_combo.setCurrentIndex(pane.status_combo.findText("5xx"))
-    pane.account_combo.setCurrentIndex(pane.account_combo.findText("acc_3"))
+    pane.filters.edit.setText("GREENHOUSE")
+    pane.filters.status_combo.setCurrentIndex(pane.filters.status_combo.findText("5xx"))
+    pane.filters.account_combo.setCurrentIndex(pane.filters.account_combo.findText("acc_3"))
     expected = [
         r
         for r in rows
@@ -512,13 +517,13 @@ def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
     chosen = pane.current_entry()
     assert chosen is not None
     show_active(qtbot, pane)
-    pane.filter_edit.setFocus()
+    pane.filters.edit.setFocus()
     with qtbot.assertNotEmitted(pane.selected):
-        qtbot.keyClicks(pane.filter_edit, chosen.action[:6])
+        qtbot.keyClicks(pane.filters.edit, chosen.action[:6])
         assert pane.current_entry() == chosen  # still shown, still selected
-        qtbot.keyClicks(pane.filter_edit, " zzz")
+        qtbot.keyClicks(pane.filters.edit, " zzz")
         assert pane.empty_text() == NO_MATCH_TEXT
-        pane.filter_edit.clear()
+        pane.filters.edit.clear()
     assert len(pane.shown_entries()) == 10_000
     assert pane.count_label.text() == "10000 entries"
     assert pane.current_entry() == chosen  # hidden by the filter for a while, selected again
@@ -527,7 +532,7 @@ def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
 
 def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: HistoryPane) -> None:
     filled.view.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
-    filled.filter_edit.setText("bamboohr")
+    filled.filters.edit.setText("bamboohr")
     filled.view.setCurrentIndex(filled.model.index(0, 0))
     kept = filled.current_entry()
     assert [e.status for e in filled.shown_entries()] == [200, 201, 404]
@@ -543,7 +548,7 @@ def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: His
     record(filled, make_exchange("greenhouse_list_jobs", "acc_9", 202))
     assert [e.status for e in filled.shown_entries()] == [200, 201, 204, 404]
     assert filled.count_label.text() == "4 of 7"
-    filled.filter_edit.clear()
+    filled.filters.edit.clear()
     assert [e.status for e in filled.shown_entries()] == [None, 200, 201, 202, 204, 404, 500]
 
 
@@ -553,7 +558,9 @@ def test_at_the_limit_a_new_entry_pushes_out_the_oldest_row(qtbot, history_dir: 
     for n in range(4):
         record(pane, make_exchange(f"action_{n}"))
     assert shown_actions(pane) == ["action_3", "action_2", "action_1"]
-    assert [pane.action_combo.itemText(i) for i in range(pane.action_combo.count())] == [
+    assert [
+        pane.filters.action_combo.itemText(i) for i in range(pane.filters.action_combo.count())
+    ] == [
         "All actions",
         "action_1",
         "action_2",
@@ -574,7 +581,7 @@ def test_reopening_an_old_big_entry_then_a_newer_one_shows_the_newer(
         pane.view.setCurrentIndex(pane.model.index(2, 0))  # the old big one: read on a thread
     assert loading.args[0].action == "old_big_action"
     pane.view.setCurrentIndex(pane.model.index(1, 0))  # the user moves on before it is read
-    pane.wait_for_loads()
+    pane.reader.wait()
     qtbot.wait(50)  # let a stale result arrive, if it were to be shown
     assert shown == ["newer_action"]
 

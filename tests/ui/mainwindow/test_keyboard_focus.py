@@ -94,7 +94,7 @@ def test_ctrl_1_from_collections_shows_history_and_focuses_something_visible(
     assert window.side_tabs.currentWidget() is window.history_pane
     assert widget.isVisible(), f"focus went to the hidden {describe(widget)}"
     # No history yet: the filter field is the one useful place.
-    assert widget is window.history_pane.filter_edit
+    assert widget is window.history_pane.filters.edit
 
     send(qtbot, window)
     press(qtbot, Qt.Key.Key_4, CTRL)
@@ -140,7 +140,7 @@ def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
     assert positions == sorted(positions), [describe(w) for w in order]
     # The other panes are in the walk too: the profile, the history, the response.
     assert window.profile_selector.combo in visited
-    assert window.history_pane.filter_edit in visited
+    assert window.history_pane.filters.edit in visited
 
     # The same after a send, when the history has a row and the response has its views.
     send(qtbot, window)

@@ -506,7 +506,7 @@ def test_reopening_a_big_old_entry_then_a_newer_one_shows_the_newer(
     assert "Loading old_big_action" in window.response_view.in_flight_label.text()
     assert not window.response_view.in_flight_cancel.isVisible()  # nothing to cancel
     pane.view.setCurrentIndex(pane.model.index(0, 0))  # the newer one, before the old is read
-    pane.wait_for_loads()
+    pane.reader.wait()
     qtbot.wait(50)  # a stale result would arrive now
     shown = window.response_view.exchange
     assert shown is not None and shown.request.action == "newer_action"
