@@ -87,7 +87,7 @@ def restore_draft(
         editor.load_request(request)
         editor.set_base_url(profile.base_url if profile else request.base_url)
     else:
-        editor.timeout_spin.setValue(default_timeout)
+        editor.options.timeout_spin.setValue(default_timeout)
     drafts = settings.get("last_request_drafts")
     if isinstance(drafts, dict):
         editor.load_drafts({k: v for k, v in drafts.items() if k != "headers"})

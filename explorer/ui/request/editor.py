@@ -8,19 +8,14 @@ is written next to it, so the user never has to guess why nothing happens.
 
 from __future__ import annotations
 
-import json
+import html
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QCompleter,
-    QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -29,7 +24,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,13 +33,13 @@ from explorer.core.request import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     OBJECT_FIELDS,
-    DefenderConfig,
     JsonObject,
     RpcRequest,
     parse_json_object,
     validate,
 )
 from explorer.ui.accessibility import name_clear_button, tab_chain
+from explorer.ui.request.options import RequestOptions
 from explorer.ui.theme import is_dark, status_colour
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.json_editor import JsonEditor
@@ -74,13 +68,6 @@ _PLACEHOLDERS = {
 LINKS_BY_KEYBOARD = (
     Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
 )
-_DEFENDER_FLAGS = (
-    ("enabled", "Defender"),
-    ("block_high_risk", "Block high risk"),
-    ("use_tier1_classification", "Tier 1 rules"),
-    ("use_tier2_classification", "Tier 2 classifier"),
-)
-
 
 # A field narrower than this text puts the form's labels above the fields (so it reads whole).
 TYPICAL_VALUE = "greenhouse_create_candidate"
@@ -93,23 +80,6 @@ def describe_issue(issue: Issue) -> str:
     """One issue in words, with the field's label and, for JSON, where the problem is."""
     where = f" (line {issue.line}, column {issue.column})" if issue.line else ""
     return f"{FIELD_LABELS.get(issue.field, issue.field)}: {issue.message}{where}"
-
-
-class TriStateCombo(QComboBox):
-    """Project default / On / Off: an unset flag must stay unset, so a checkbox will not do."""
-
-    def __init__(self, default_text: str = "Project default", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.addItem(default_text, None)
-        self.addItem("On", True)
-        self.addItem("Off", False)
-
-    def value(self) -> bool | None:
-        data = self.currentData()
-        return data if isinstance(data, bool) else None
-
-    def set_value(self, value: bool | None) -> None:
-        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
 
 
 class RequestEditor(QWidget):
@@ -240,58 +210,7 @@ class RequestEditor(QWidget):
         self.tabs.setCornerWidget(self.format_button, Qt.Corner.TopRightCorner)
 
         # -- options --------------------------------------------------------------------------
-        self.sync_check = QCheckBox("S&ync")
-        self.sync_check.setToolTip("Add ?sync=true: read from StackOne's synced copy")
-        self.debug_check = QCheckBox("&Debug")
-        self.debug_check.setToolTip("Add ?debug=true: ask StackOne for debug output")
-        options = QHBoxLayout()
-        options.addWidget(self.sync_check)
-        options.addWidget(self.debug_check)
-        options.addStretch(1)
-        self.options_row = options  # add-ons (discovery's agent view) sit at its right end
-
-        self.defender_box = QGroupBox("Defender (prompt-injection protection)")
-        self.defender_grid = QGridLayout(self.defender_box)
-        self.defender_combos: dict[str, TriStateCombo] = {}
-        self._defender_pairs: list[tuple[QLabel, TriStateCombo]] = []
-        for flag, text in _DEFENDER_FLAGS:
-            combo = TriStateCombo()
-            combo.setAccessibleName(text)
-            label = QLabel(text)
-            label.setBuddy(combo)
-            self.defender_combos[flag] = combo
-            self._defender_pairs.append((label, combo))
-        # Two label/choice pairs a row; in a narrow editor each label goes above its choice,
-        # so "Project default" still reads whole. The box's minimum is the narrow one.
-        self._defender_narrow: bool | None = None
-        self._arrange_defender(narrow=True)
-        self.defender_box.setMinimumWidth(self.defender_box.minimumSizeHint().width())
-        self._arrange_defender(narrow=False)
-        self._defender_wide_width = self.defender_box.minimumSizeHint().width()
-
-        self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText("Advan&ced options")
-        self.advanced_toggle.setCheckable(True)
-        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.advanced_toggle.setAutoRaise(True)
-        self.advanced_toggle.toggled.connect(self._toggle_advanced)
-        self.advanced_box = QWidget()
-        advanced = QFormLayout(self.advanced_box)
-        advanced.setContentsMargins(16, 0, 0, 0)
-        self.defender_enabled_combo = TriStateCombo("Not sent")
-        self.defender_enabled_combo.setToolTip(
-            "defender_enabled is deprecated by StackOne; prefer the Defender group above"
-        )
-        self.timeout_spin = QDoubleSpinBox()
-        self.timeout_spin.setRange(1, 600)
-        self.timeout_spin.setDecimals(1)
-        self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(DEFAULT_TIMEOUT)
-        self.timeout_spin.setToolTip("How long to wait for StackOne before giving up")
-        advanced.addRow("defender_enabled (deprecated)", self.defender_enabled_combo)
-        advanced.addRow("Request timeout", self.timeout_spin)
-        self.advanced_box.setVisible(False)
+        self.options = RequestOptions()
 
         # -- assemble ---------------------------------------------------------------------------
         target = QHBoxLayout()
@@ -304,10 +223,7 @@ class RequestEditor(QWidget):
         layout.addWidget(self.reason_label)
         layout.addLayout(form)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(options)
-        layout.addWidget(self.defender_box)
-        layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.advanced_box)
+        layout.addWidget(self.options)
 
         for edit in (self.action_edit, self.account_edit, self.connector_profile_edit):
             edit.textChanged.connect(self._on_edited)
@@ -317,11 +233,7 @@ class RequestEditor(QWidget):
             )
         for editor in self.json_editors.values():
             editor.textChanged.connect(self._on_edited)
-        for check in (self.sync_check, self.debug_check):
-            check.toggled.connect(self._on_edited)
-        for combo in (*self.defender_combos.values(), self.defender_enabled_combo):
-            combo.currentIndexChanged.connect(self._on_edited)
-        self.timeout_spin.valueChanged.connect(self._on_edited)
+        self.options.changed.connect(self._on_edited)
 
         self._set_tab_order()
         self._update_url()
@@ -342,7 +254,7 @@ class RequestEditor(QWidget):
         )
         if self.form.rowWrapPolicy() != wrap:
             self.form.setRowWrapPolicy(wrap)
-        self._arrange_defender(narrow=room < self._defender_wide_width)
+        self.options.arrange_defender(narrow=room < self.options.defender_wide_width)
 
     def _form_width_beside(self) -> int:
         """The width the form needs with labels beside fields that show ``TYPICAL_VALUE``."""
@@ -357,25 +269,6 @@ class RequestEditor(QWidget):
         spacing = 3 * max(self.form.horizontalSpacing(), 6)
         return label_width + extras + field + spacing
 
-    def _arrange_defender(self, *, narrow: bool) -> None:
-        if narrow == self._defender_narrow:
-            return
-        self._defender_narrow = narrow
-        grid = self.defender_grid
-        for index, (label, combo) in enumerate(self._defender_pairs):
-            grid.removeWidget(label)
-            grid.removeWidget(combo)
-            row, column = divmod(index, 2)
-            if narrow:  # the label above its choice, two choices a row
-                grid.addWidget(label, row * 2, column)
-                grid.addWidget(combo, row * 2 + 1, column)
-            else:  # label, choice, label, choice
-                grid.addWidget(label, row, column * 2)
-                grid.addWidget(combo, row, column * 2 + 1)
-        for column in range(4):
-            stretch = (column < 2) if narrow else (column % 2 == 1)
-            grid.setColumnStretch(column, int(stretch))
-
     def _set_tab_order(self) -> None:
         tab_chain(self.tab_chain())
 
@@ -389,15 +282,7 @@ class RequestEditor(QWidget):
         chain += [self.tabs.tabBar(), self.format_button]
         for name, editor in self.json_editors.items():
             chain += [editor, self._json_errors[name]]
-        chain += [
-            self.sync_check,
-            self.debug_check,
-            *self.defender_combos.values(),
-            self.advanced_toggle,
-            self.defender_enabled_combo,
-            self.timeout_spin,
-        ]
-        return chain
+        return chain + self.options.tab_chain()
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -421,19 +306,8 @@ class RequestEditor(QWidget):
                 edit.setText(text)
                 edit.setCursorPosition(0)  # a loaded id reads from its start, not its end
             for name, editor in self.json_editors.items():
-                value = getattr(request, name)
-                editor.setPlainText("" if value is None else _pretty(value))
-            self.sync_check.setChecked(request.sync)
-            self.debug_check.setChecked(request.debug)
-            for flag, combo in self.defender_combos.items():
-                combo.set_value(getattr(request.defender, flag))
-            self.defender_enabled_combo.set_value(request.defender_enabled)
-            self.timeout_spin.setValue(request.timeout)
-            if request.defender_enabled is not None or request.timeout not in (
-                DEFAULT_TIMEOUT,
-                self._default_timeout,
-            ):
-                self.advanced_toggle.setChecked(True)
+                editor.set_value(getattr(request, name))
+            self.options.load(request, self._default_timeout)
             # Show the first object that has content: that is what the user wants to see.
             for index, name in enumerate(OBJECT_FIELDS):
                 if getattr(request, name) is not None:
@@ -566,14 +440,8 @@ class RequestEditor(QWidget):
             query=objects["query"],
             headers=objects["headers"],
             body=objects["body"],
-            defender=DefenderConfig(
-                **{flag: combo.value() for flag, combo in self.defender_combos.items()}
-            ),
-            defender_enabled=self.defender_enabled_combo.value(),
-            sync=self.sync_check.isChecked(),
-            debug=self.debug_check.isChecked(),
             base_url=self._base_url,
-            timeout=float(self.timeout_spin.value()),
+            **self.options.values(),
         )
         issues.extend(validate(request))
         return request, issues
@@ -619,7 +487,7 @@ class RequestEditor(QWidget):
                     where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
                 else:
                     where = ""
-                label.setText(where + _escape("; ".join(i.message for i in found)))
+                label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
                 label.setVisible(True)
                 editor.mark_error(first.line)
                 self.tabs.setTabIcon(index, warn)
@@ -674,12 +542,6 @@ class RequestEditor(QWidget):
         elif not self._issues:
             self.send_requested.emit()
 
-    def _toggle_advanced(self, shown: bool) -> None:
-        self.advanced_box.setVisible(shown)
-        self.advanced_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
-
     def _go_to_error(self, name: str) -> None:
         for issue in self._issues:
             if issue.field == name and issue.line:
@@ -701,11 +563,3 @@ def _layout_widgets(layout: QLayout) -> list[QWidget]:
         elif inner is not None:
             widgets += _layout_widgets(inner)
     return widgets
-
-
-def _pretty(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -50,6 +50,11 @@ _DARK = {
 }
 
 
+def pretty(value: object) -> str:
+    """``value`` as the editors show JSON: indented by two, non-ASCII left readable."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
 def monospace_font() -> QFont:
     """The system's fixed-width font: JSON columns only line up in one."""
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -159,14 +164,22 @@ class JsonEditor(QPlainTextEdit):
             value = json.loads(text)
         except json.JSONDecodeError:
             return False
-        pretty = json.dumps(value, indent=2, ensure_ascii=False)
-        if pretty != text:
-            cursor = self.textCursor()
-            cursor.beginEditBlock()
-            cursor.select(QTextCursor.SelectionType.Document)
-            cursor.insertText(pretty)
-            cursor.endEditBlock()
+        self.replace_text(pretty(value))
         return True
+
+    def set_value(self, value: object) -> None:
+        """Show ``value`` as indented JSON (empty for ``None``): a new document, undo included."""
+        self.setPlainText("" if value is None else pretty(value))
+
+    def replace_text(self, text: str) -> None:
+        """Replace the whole text as one edit, so Ctrl+Z brings the old text back."""
+        if self.toPlainText() == text:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
 
     # -- gutter ---------------------------------------------------------------------------
     def gutter_width(self) -> int:

@@ -130,10 +130,10 @@ def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
         editor.account_edit,
         editor.connector_profile_edit,
         editor.tabs.tabBar(),
-        editor.sync_check,
-        editor.debug_check,
-        *editor.defender_combos.values(),
-        editor.advanced_toggle,
+        editor.options.sync_check,
+        editor.options.debug_check,
+        *editor.options.defender_combos.values(),
+        editor.options.advanced_toggle,
     ]
     order = visited[-1:] + visited[:-1]  # from the start round to just before it
     positions = [order.index(field) for field in fields]
@@ -176,9 +176,9 @@ def test_tab_walk_covers_every_pane_when_all_is_showing(
     window = make_window(credentials=credentials)
     send(qtbot, window, action="hibob_search_employees", account_id="acct_hibob_demo")
     press(qtbot, Qt.Key.Key_4, CTRL)
-    window.editor.advanced_toggle.setFocus()
+    window.editor.options.advanced_toggle.setFocus()
     press(qtbot, Qt.Key.Key_Space)
-    assert window.editor.timeout_spin.isVisible()
+    assert window.editor.options.timeout_spin.isVisible()
     press(qtbot, Qt.Key.Key_F, CTRL)
     press(qtbot, Qt.Key.Key_Escape)  # closes the find bar again
     press(qtbot, Qt.Key.Key_F, CTRL)
@@ -197,7 +197,7 @@ def test_tab_walk_covers_every_pane_when_all_is_showing(
         window.banner.close_button,
         pane.environment.button,
         pane.view,
-        window.editor.timeout_spin,
+        window.editor.options.timeout_spin,
         panel.provider_table,
         panel.auto_retry_check,
         panel.retry_button,
@@ -210,7 +210,7 @@ def test_tab_walk_covers_every_pane_when_all_is_showing(
         order.index(w)
         for w in (
             window.editor.action_edit,
-            window.editor.timeout_spin,
+            window.editor.options.timeout_spin,
             panel.provider_table,
             window.response_view.tabs.tabBar(),
             window.response_view.find_bar.edit,

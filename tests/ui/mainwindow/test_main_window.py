@@ -328,8 +328,8 @@ def test_state_and_last_request_survive_restart(
     session = MemoryCredentials()
     window = make_window(session_keys=session)
     load(window, query={"page_size": 3})
-    window.editor.debug_check.setChecked(True)
-    window.editor.defender_combos["block_high_risk"].set_value(True)
+    window.editor.options.debug_check.setChecked(True)
+    window.editor.options.defender_combos["block_high_risk"].set_value(True)
     send_and_wait(qtbot, window)
     window.resize(1111, 777)
     window.outer_splitter.setSizes([250, 861])
@@ -463,7 +463,7 @@ def test_keyboard_only_tab_order_through_the_editor(
     assert order[5] is editor.format_button
     assert order[6] is editor.current_json_editor()
     # The JSON editors hand Tab on instead of typing it.
-    assert order[7] is editor.sync_check
+    assert order[7] is editor.options.sync_check
     # Alt+letter mnemonics reach the fields too.
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is editor.account_edit

@@ -49,7 +49,7 @@ def check_usable(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.wait(20)
     assert reads_whole(editor.action_edit)
     assert reads_whole(editor.account_edit)
-    for combo in editor.defender_combos.values():
+    for combo in editor.options.defender_combos.values():
         assert combo_reads_whole(combo), combo.accessibleName()
     assert editor.send_button.isVisible()
     assert window.response_view.width() >= MIN_RESPONSE_WIDTH
