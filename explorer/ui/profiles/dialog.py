@@ -1,9 +1,7 @@
 """Add, edit and delete profiles, and manage each profile's API key in the OS keyring.
 
 A profile (name, base URL, default account id) lives in the profiles file; its API key lives only
-in the ``CredentialStore`` under the profile's name, or, when no keyring works and the user
-agrees, in ``session_keys`` for this run. The key is typed into a password field and afterwards
-only ever shown masked.
+in the OS keyring (or in memory for this run): ``key_box`` is the part of the dialog for it.
 """
 
 from __future__ import annotations
@@ -11,12 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,21 +26,15 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
-from explorer.core.secrets import key_hint
-from explorer.store.credentials import KeyringUnavailable, move_secret
 from explorer.store.profiles import Profile
 from explorer.ui.confirm import confirm_destructive, settle_changes
+from explorer.ui.profiles.key_box import KeyBox
 from explorer.ui.theme import is_dark, status_colour
-from explorer.ui.widgets.secret_entry import mask_secret_entry
+from explorer.ui.widgets.banner import tinted_label
 
 if TYPE_CHECKING:
     from explorer.store.credentials import CredentialStore, MemoryCredentials
     from explorer.store.profiles import ProfileStore
-
-_NOTICE_STYLE = (
-    "QLabel { background: rgba(191, 135, 0, 0.14); border: 1px solid rgba(191, 135, 0, 0.55);"
-    " border-radius: 4px; padding: 6px; }"
-)
 
 
 class ProfilesDialog(QDialog):
@@ -83,16 +73,13 @@ class ProfilesDialog(QDialog):
 
     # -- construction ----------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.file_error = QLabel(self)
-        self.file_error.setWordWrap(True)
-        self.file_error.setStyleSheet(_NOTICE_STYLE)
+        self.file_error = tinted_label()
         if self.profiles.load_error:
             self.file_error.setText(
                 f"The profiles file could not be read, so the list starts empty. Saving will"
                 f" replace it.\n{self.profiles.load_error}"
             )
-        else:
-            self.file_error.hide()
+            self.file_error.show()
 
         self.profile_list = QListWidget(self)
         self.profile_list.setAccessibleName("Profiles")
@@ -133,53 +120,10 @@ class ProfilesDialog(QDialog):
         form.addRow("Default &account id:", self.account_edit)
         form.addRow(self.validation_label)
 
-        self.key_group = QGroupBox("API key", self)
-        self.key_status = QLabel(self.key_group)
-        self.key_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.delete_key_button = QPushButton("Delete key…", self.key_group)
-        self.delete_key_button.clicked.connect(self.delete_key)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.key_status, 1)
-        status_row.addWidget(self.delete_key_button)
-
-        self.key_edit = QLineEdit(self.key_group)
-        self.key_reveal = mask_secret_entry(self.key_edit)  # masked, with a show toggle
-        self.key_edit.setPlaceholderText("Paste the API key")
-        self.key_edit.setAccessibleName("API key")
-        self.key_edit.textChanged.connect(self._on_form_changed)
-        # Enter here, as in every field, is the dialog's default button: Save (key included).
-        self.set_key_button = QPushButton("Set key", self.key_group)
-        self.set_key_button.clicked.connect(self.set_key)
-        entry_row = QHBoxLayout()
-        entry_row.addWidget(self.key_edit, 1)
-        entry_row.addWidget(self.set_key_button)
-
-        self.location_label = QLabel(self.key_group)
-        self.location_label.setWordWrap(True)
-        self.location_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.location_label.setText(f"Stored in: {self.credentials.location()}")
-
-        self.keyring_notice = QLabel(self.key_group)
-        self.keyring_notice.setWordWrap(True)
-        self.keyring_notice.setStyleSheet(_NOTICE_STYLE)
-        self.keyring_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.keyring_notice.hide()
-        self.memory_button = QPushButton("Keep in memory for this run only", self.key_group)
-        self.memory_button.setToolTip(
-            "The key is forgotten when the app quits; it is never written to disk"
-        )
-        self.memory_button.clicked.connect(self.keep_in_memory)
-        self.memory_button.hide()
-        memory_row = QHBoxLayout()
-        memory_row.addStretch(1)
-        memory_row.addWidget(self.memory_button)
-
-        key_layout = QVBoxLayout(self.key_group)
-        key_layout.addLayout(status_row)
-        key_layout.addLayout(entry_row)
-        key_layout.addWidget(self.location_label)
-        key_layout.addWidget(self.keyring_notice)
-        key_layout.addLayout(memory_row)
+        self.key_box = KeyBox(self.credentials, self.session_keys, self)
+        self.key_box.changed.connect(self.profiles_changed)
+        self.key_box.edited.connect(self._on_form_changed)
+        self.key_box.set_key_button.clicked.connect(self.set_key)
 
         self.save_button = QPushButton("Save changes", self)
         # Enter in any field saves (the profile and a typed key) and the dialog stays open.
@@ -187,15 +131,14 @@ class ProfilesDialog(QDialog):
         # default, and Enter would press "Delete key…" or "New".
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_current)
-        for button in (self.delete_button, self.delete_key_button, self.memory_button):
-            button.setAutoDefault(False)  # Enter never destroys; Space still presses them
+        self.delete_button.setAutoDefault(False)  # Enter never destroys; Space still presses it
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
 
         right = QVBoxLayout()
         right.addLayout(form)
-        right.addWidget(self.key_group)
+        right.addWidget(self.key_box)
         right.addStretch(1)
         right.addLayout(save_row)
 
@@ -265,62 +208,27 @@ class ProfilesDialog(QDialog):
             return False
         moved_note = ""
         if old is not None and old != profile.name:
-            moved_note = self._move_key(old, profile.name)
-        self._current = profile.name
+            moved_note = self.key_box.follow_rename(old, profile.name)
+        self._current = self.key_box.profile = profile.name
         self._fill_list(select=profile.name)
         self.profiles_changed.emit()
-        if self.key_edit.text():
-            self._store_key(profile.name, self.key_edit.text())
+        if self.key_box.typed():
+            self.key_box.store(profile.name, self.key_box.typed())
         else:
-            self._refresh_key_state()
+            self.key_box.refresh()
         if moved_note:
-            self._show_notice(moved_note, offer_memory=False)
+            self.key_box.show_notice(moved_note, offer_memory=False)
         self._on_form_changed()
         return True
 
     def set_key(self) -> None:
         """Store the typed key for this profile (saving a new or edited profile first)."""
-        if not self.key_edit.text():
+        if not self.key_box.typed():
             return
         if self._current is None or self._form_dirty():
             self.save_current()  # stores the typed key too
             return
-        self._store_key(self._current, self.key_edit.text())
-
-    def keep_in_memory(self) -> None:
-        """The keyring failed: keep the typed key for this run only, never on disk."""
-        name = self._current
-        key = self.key_edit.text()
-        if name is None or not key:
-            return
-        self.session_keys.set(name, key)
-        self._clear_key_field()
-        self.keyring_notice.hide()
-        self.memory_button.hide()
-        self._refresh_key_state()
-        self.profiles_changed.emit()
-
-    def delete_key(self) -> None:
-        """Remove the profile's key from the keyring and from memory, after confirming."""
-        name = self._current
-        if name is None:
-            return
-        if not confirm_destructive(
-            self,
-            "Delete API key",
-            f"Delete the API key of profile '{name}'? Requests with this profile will need a"
-            " key again.",
-        ):
-            return
-        self.session_keys.delete(name)
-        try:
-            self.credentials.delete(name)
-        except KeyringUnavailable as exc:
-            self._show_notice(str(exc), offer_memory=False)
-        except ExplorerError as exc:
-            self._show_notice(f"Could not delete the key: {exc}", offer_memory=False)
-        self._refresh_key_state()
-        self.profiles_changed.emit()
+        self.key_box.store(self._current, self.key_box.typed())
 
     def delete_current(self) -> None:
         """Delete the selected profile and its key, after confirming."""
@@ -350,52 +258,8 @@ class ProfilesDialog(QDialog):
         self._fill_list(select=following.name if following else None)
         self._show_profile(following)
         if note:
-            self._show_notice(note, offer_memory=False)
+            self.key_box.show_notice(note, offer_memory=False)
         self.profiles_changed.emit()
-
-    # -- key storage -------------------------------------------------------------------------
-    def _store_key(self, name: str, key: str) -> None:
-        try:
-            self.credentials.set(name, key)
-        except KeyringUnavailable as exc:
-            # Keep the typed key in the (password) field so "keep in memory" can take it.
-            self._show_notice(str(exc), offer_memory=True)
-            self._refresh_key_state(check_keyring=False)
-            return
-        except ExplorerError as exc:
-            self._show_notice(f"Could not store the key: {exc}", offer_memory=False)
-            return
-        self.session_keys.delete(name)  # the keyring copy is now the one to use
-        self._clear_key_field()
-        self.keyring_notice.hide()
-        self.memory_button.hide()
-        self._refresh_key_state()
-        self.profiles_changed.emit()
-
-    def _move_key(self, old: str, new: str) -> str:
-        """Follow a rename: keys are filed under the profile name. Returns a note on failure."""
-        try:
-            for store in (self.session_keys, self.credentials):
-                if old.casefold() == new.casefold():
-                    # Some keyrings (Windows) ignore case: writing "prod" would overwrite
-                    # "Prod" and deleting "Prod" afterwards would lose the key.
-                    key = store.get(old)
-                    if key is not None:
-                        store.delete(old)
-                        store.set(new, key)
-                else:
-                    move_secret(store, old, new)
-        except ExplorerError as exc:
-            return (
-                f"The profile was renamed, but a key stored under '{old}' could not be moved:"
-                f" {exc} Set the key again if requests fail with 401."
-            )
-        return ""
-
-    def _clear_key_field(self) -> None:
-        # setText (unlike typing) also drops the undo history, so the key is gone for good.
-        self.key_edit.setText("")
-        self.key_reveal.setChecked(False)  # the next key is typed masked again
 
     # -- form state --------------------------------------------------------------------------
     def _fill_list(self, select: str | None = None) -> None:
@@ -442,13 +306,10 @@ class ProfilesDialog(QDialog):
             base_url = profile.base_url if profile else DEFAULT_BASE_URL
             self.base_url_edit.setText(base_url)
             self.account_edit.setText(profile.account_id if profile else "")
-            self._clear_key_field()
+            self.key_box.show_profile(self._current)
         finally:
             self._loading = False
-        self.keyring_notice.hide()
-        self.memory_button.hide()
         self.validation_label.hide()
-        self._refresh_key_state()
         self._on_form_changed()
 
     def _saved_values(self) -> tuple[str, str, str]:
@@ -468,13 +329,13 @@ class ProfilesDialog(QDialog):
         return self._form_values() != self._saved_values()
 
     def _pending(self) -> bool:
-        return self._form_dirty() or bool(self.key_edit.text())
+        return self._form_dirty() or bool(self.key_box.typed())
 
     def _settle_pending(self) -> bool:
         """Before leaving the form: offer to save unsaved edits. ``False`` means stay."""
         if not self._pending():
             return True
-        if self._current is None and not any(self._form_values()[::2]) and not self.key_edit.text():
+        if self._current is None and not any(self._form_values()[::2]) and not self.key_box.typed():
             return True  # an untouched new form
         return settle_changes(
             self, "Unsaved changes", "Save the changes to this profile first?", self.save_current
@@ -513,54 +374,10 @@ class ProfilesDialog(QDialog):
         dirty = self._form_dirty()
         valid = not problems
         self.save_button.setText("Add profile" if self._current is None else "Save changes")
-        self.save_button.setEnabled(valid and (dirty or bool(self.key_edit.text())))
+        self.save_button.setEnabled(valid and (dirty or bool(self.key_box.typed())))
         self.save_button.setToolTip(problems[0] if problems else "")
-        self.set_key_button.setEnabled(valid and bool(self.key_edit.text()))
+        self.key_box.update_buttons(can_set=valid)
         self.delete_button.setEnabled(self._current is not None)
-        self.memory_button.setEnabled(bool(self.key_edit.text()) and self._current is not None)
-
-    def _refresh_key_state(self, *, check_keyring: bool = True) -> None:
-        """Show whether a key exists (masked), and where it lives."""
-        name = self._current
-        has_key = False
-        self.location_label.setText(f"Stored in: {self.credentials.location()}")
-        if name is None:
-            text = "Enter the key now; it is stored when the profile is added."
-        elif (session := self.session_keys.get(name)) is not None:
-            text = f"Key {key_hint(session)}, kept in memory for this run only"
-            # Where this key is, not where keys usually go: it is in no keyring.
-            self.location_label.setText(
-                "Kept in memory for this run only: never written to disk or to the keyring."
-            )
-            has_key = True
-        elif not check_keyring:
-            text = "Not stored: the keyring is unavailable"
-        else:
-            try:
-                stored = self.credentials.get(name)
-            except KeyringUnavailable as exc:
-                self._show_notice(str(exc), offer_memory=True)
-                stored = None
-                text = "The keyring is unavailable"
-            except ExplorerError as exc:
-                self._show_notice(f"Could not read the key: {exc}", offer_memory=False)
-                stored = None
-                text = "The key could not be read"
-            else:
-                text = f"Key {key_hint(stored)}" if stored else "No key stored"
-            has_key = stored is not None
-        self.key_status.setText(text)
-        self.delete_key_button.setEnabled(has_key)
-        self.set_key_button.setText("Replace key" if has_key else "Set key")
-        self.key_edit.setPlaceholderText(
-            "Paste a new key to replace it" if has_key else "Paste the API key"
-        )
-
-    def _show_notice(self, text: str, *, offer_memory: bool) -> None:
-        self.keyring_notice.setText(text)
-        self.keyring_notice.show()
-        self.memory_button.setVisible(offer_memory)
-        self.memory_button.setEnabled(bool(self.key_edit.text()) and self._current is not None)
 
     # -- closing -----------------------------------------------------------------------------
     def reject(self) -> None:

@@ -35,8 +35,8 @@ def test_a_key_kept_in_memory_is_not_said_to_be_in_the_keyring(
         dialog.show()
 
     assert dialog.select_profile(DEMO)
-    assert "memory" in dialog.key_status.text()
-    where = dialog.location_label.text()
+    assert "memory" in dialog.key_box.key_status.text()
+    where = dialog.key_box.location_label.text()
     assert keyring.location() not in where
     assert "Stored in" not in where
     assert "memory" in where and "this run" in where

@@ -105,8 +105,8 @@ def fill(dialog: ProfilesDialog, name: str, base_url: str = "", account: str = "
 
 
 def type_key(qtbot, dialog: ProfilesDialog, key: str) -> None:
-    dialog.key_edit.setFocus()
-    qtbot.keyClicks(dialog.key_edit, key)
+    dialog.key_box.key_edit.setFocus()
+    qtbot.keyClicks(dialog.key_box.key_edit, key)
 
 
 def visible_texts(dialog: QWidget) -> list[str]:
@@ -200,7 +200,7 @@ def test_edit_and_rename_moves_the_key(
     assert ProfileStore(profiles_file).names() == ["QA"]
     assert credentials.get("QA") == KEY
     assert credentials.get("Staging") is None
-    assert mask(KEY) in dialog.key_status.text()
+    assert mask(KEY) in dialog.key_box.key_status.text()
 
 
 def test_delete_profile_after_confirming_removes_its_key(
@@ -241,34 +241,34 @@ def test_set_replace_and_delete_the_key_never_showing_it(
     profiles.upsert(Profile("Demo"))
     profiles.save()
     dialog = make_dialog()
-    assert dialog.key_status.text() == "No key stored"
-    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
-    assert dialog.location_label.text() == f"Stored in: {credentials.location()}"
+    assert dialog.key_box.key_status.text() == "No key stored"
+    assert dialog.key_box.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.key_box.location_label.text() == f"Stored in: {credentials.location()}"
 
     type_key(qtbot, dialog, KEY)
     with qtbot.waitSignal(dialog.profiles_changed):
-        dialog.set_key_button.click()
+        dialog.key_box.set_key_button.click()
     assert credentials.get("Demo") == KEY
-    assert dialog.key_edit.text() == ""
-    assert not dialog.key_edit.isUndoAvailable()
-    assert dialog.key_status.text() == f"Key {mask(KEY)}"
-    assert dialog.set_key_button.text() == "Replace key"
+    assert dialog.key_box.key_edit.text() == ""
+    assert not dialog.key_box.key_edit.isUndoAvailable()
+    assert dialog.key_box.key_status.text() == f"Key {mask(KEY)}"
+    assert dialog.key_box.set_key_button.text() == "Replace key"
     assert_key_not_shown(dialog, KEY)
 
     type_key(qtbot, dialog, NEW_KEY)
     with qtbot.waitExposed(dialog):
         dialog.show()  # Enter reaches the dialog's default button (Save) only when shown
-    qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.key_box.key_edit, Qt.Key.Key_Return)
     assert credentials.get("Demo") == NEW_KEY
-    assert dialog.key_status.text() == f"Key {mask(NEW_KEY)}"
+    assert dialog.key_box.key_status.text() == f"Key {mask(NEW_KEY)}"
     assert_key_not_shown(dialog, KEY, NEW_KEY)
 
     with qtbot.waitSignal(dialog.profiles_changed):
-        dialog.delete_key_button.click()
+        dialog.key_box.delete_key_button.click()
     assert answer and "Demo" in answer[-1]
     assert credentials.get("Demo") is None
-    assert dialog.key_status.text() == "No key stored"
-    assert not dialog.delete_key_button.isEnabled()
+    assert dialog.key_box.key_status.text() == "No key stored"
+    assert not dialog.key_box.delete_key_button.isEnabled()
     assert NEW_KEY not in profiles_file.read_text(encoding="utf-8")
 
 
@@ -295,23 +295,23 @@ def test_no_keyring_says_so_and_offers_memory_for_this_run(
     profiles.save()
     dialog = make_dialog(NoKeyring())
     # Reading the key already failed: the user is told before typing anything.
-    assert not dialog.keyring_notice.isHidden()
-    assert "No secure OS keyring" in dialog.keyring_notice.text()
-    assert "Stored in: no secure OS keyring" in dialog.location_label.text()
+    assert not dialog.key_box.keyring_notice.isHidden()
+    assert "No secure OS keyring" in dialog.key_box.keyring_notice.text()
+    assert "Stored in: no secure OS keyring" in dialog.key_box.location_label.text()
 
     type_key(qtbot, dialog, KEY)
-    dialog.set_key_button.click()
-    assert "GNOME Keyring" in dialog.keyring_notice.text()  # the exception's own advice
-    assert not dialog.memory_button.isHidden() and dialog.memory_button.isEnabled()
-    assert dialog.memory_button.text() == "Keep in memory for this run only"
+    dialog.key_box.set_key_button.click()
+    assert "GNOME Keyring" in dialog.key_box.keyring_notice.text()  # the exception's own advice
+    assert not dialog.key_box.memory_button.isHidden() and dialog.key_box.memory_button.isEnabled()
+    assert dialog.key_box.memory_button.text() == "Keep in memory for this run only"
     assert session_keys.get("Demo") is None  # not without the user's say-so
 
     with qtbot.waitSignal(dialog.profiles_changed):
-        dialog.memory_button.click()
+        dialog.key_box.memory_button.click()
     assert session_keys.get("Demo") == KEY
-    assert dialog.key_edit.text() == ""
-    assert "in memory for this run only" in dialog.key_status.text()
-    assert mask(KEY) in dialog.key_status.text()
+    assert dialog.key_box.key_edit.text() == ""
+    assert "in memory for this run only" in dialog.key_box.key_status.text()
+    assert mask(KEY) in dialog.key_box.key_status.text()
     assert_key_not_shown(dialog, KEY)
     assert KEY not in profiles_file.read_text(encoding="utf-8")
 
@@ -355,11 +355,11 @@ def test_the_keyring_library_without_a_backend_is_handled(
     keyring_backend(fail.Keyring())  # what a machine without Secret Service gets
     profiles.upsert(Profile("Demo"))
     dialog = make_dialog(KeyringCredentials(service=f"stackone-explorer-test-{uuid.uuid4().hex}"))
-    assert "no secure OS keyring" in dialog.location_label.text()
+    assert "no secure OS keyring" in dialog.key_box.location_label.text()
     type_key(qtbot, dialog, KEY)
-    dialog.set_key_button.click()
-    assert not dialog.keyring_notice.isHidden()
-    dialog.memory_button.click()
+    dialog.key_box.set_key_button.click()
+    assert not dialog.key_box.keyring_notice.isHidden()
+    dialog.key_box.memory_button.click()
     assert session_keys.get("Demo") == KEY
     assert_key_not_shown(dialog, KEY)
 
@@ -379,15 +379,15 @@ def test_keys_go_into_the_real_secret_service(
     profiles.upsert(Profile("Real"))
     try:
         dialog = make_dialog(credentials)
-        assert "Secret Service" in dialog.location_label.text()
+        assert "Secret Service" in dialog.key_box.location_label.text()
         type_key(qtbot, dialog, KEY)
-        dialog.set_key_button.click()
+        dialog.key_box.set_key_button.click()
         assert keyring.get_password(service, "Real") == KEY  # any keyring client sees it
         dialog.name_edit.setText("Renamed")
         dialog.save_button.click()
         assert keyring.get_password(service, "Renamed") == KEY
         assert keyring.get_password(service, "Real") is None
-        dialog.delete_key_button.click()
+        dialog.key_box.delete_key_button.click()
         assert keyring.get_password(service, "Renamed") is None
         assert_key_not_shown(dialog, KEY)
     finally:

@@ -106,11 +106,11 @@ def test_the_api_key_field_has_a_show_toggle(qtbot: QtBot, tmp_path: Path) -> No
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
-    dialog.key_edit.setFocus()
-    qtbot.keyClicks(dialog.key_edit, SECRET)
+    dialog.key_box.key_edit.setFocus()
+    qtbot.keyClicks(dialog.key_box.key_edit, SECRET)
     try:
-        assert SECRET not in dialog.key_edit.displayText()
-        qtbot.mouseClick(reveal_button(dialog.key_edit), Qt.MouseButton.LeftButton)
-        assert dialog.key_edit.displayText() == SECRET
+        assert SECRET not in dialog.key_box.key_edit.displayText()
+        qtbot.mouseClick(reveal_button(dialog.key_box.key_edit), Qt.MouseButton.LeftButton)
+        assert dialog.key_box.key_edit.displayText() == SECRET
     finally:
-        dialog.key_edit.clear()  # nothing typed left: closing would ask to save it
+        dialog.key_box.key_edit.clear()  # nothing typed left: closing would ask to save it
