@@ -41,13 +41,13 @@ from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.accessibility import FocusRing, announce, tab_chain
+from explorer.ui.accessibility import FocusRing, announce
 from explorer.ui.collections.pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
-from explorer.ui.mainwindow import menus, state
+from explorer.ui.mainwindow import keyboard, menus, state
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles.selector import ProfileSelector
@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
         self._welcome([p for p in startup_problems if p])
-        self._set_tab_order()
+        keyboard.set_tab_order(self)
         self.focus_ring = FocusRing(self)
         # The status bar draws its messages; a screen reader hears them only as announcements.
         self.statusBar().messageChanged.connect(lambda text: announce(self, text))
@@ -278,12 +278,14 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(
             "&Find in response…", self.response_view.open_find, [QKeySequence.StandardKey.Find]
         )
-        self.focus_history_action = self._action("Go to &history", self._focus_history, ["Ctrl+1"])
+        self.focus_history_action = self._action(
+            "Go to &history", lambda: keyboard.focus_history(self), ["Ctrl+1"]
+        )
         self.focus_editor_action = self._action(
             "Go to the &editor", lambda: self.editor.action_edit.setFocus(), ["Ctrl+2"]
         )
         self.focus_collections_action = self._action(
-            "Go to &collections", self._focus_collections, ["Ctrl+4"]
+            "Go to &collections", lambda: keyboard.focus_collections(self), ["Ctrl+4"]
         )
         self.save_action = self._action(
             "&Save to collection", lambda: self.save_to_collection(save_as=False), ["Ctrl+S"]
@@ -296,7 +298,7 @@ class MainWindow(QMainWindow):
         for action in (self.save_action, self.save_as_action, self.focus_collections_action):
             action.setEnabled(self.collections_pane is not None)
         self.focus_response_action = self._action(
-            "Go to the &response", self._focus_response, ["Ctrl+3"]
+            "Go to the &response", lambda: keyboard.focus_response(self), ["Ctrl+3"]
         )
         self.stack_action = self._action(
             "Response &below the editor", self.toggle_stacking, [], "Switch the layout"
@@ -458,7 +460,7 @@ class MainWindow(QMainWindow):
             return
         saved = self.collections_pane.transfer.save_requests(requests)
         if saved:
-            self._focus_collections()
+            keyboard.focus_collections(self)
 
     # -- preferences -----------------------------------------------------------------------
     def preferences(self) -> Preferences:
@@ -504,41 +506,6 @@ class MainWindow(QMainWindow):
         self._dark = dark
         self.editor.set_dark(dark)
         self.response_view.set_dark(dark)
-
-    # -- keyboard ---------------------------------------------------------------------------
-    def _set_tab_order(self) -> None:
-        """Tab in reading order across the window (after the response it comes back round to
-        the profile): the profile, a notice's buttons, the side pane, the editor, the
-        response. Focus starts in the editor, or in the history's filter when there is one."""
-        panes = self.collections_pane.tab_chain() if self.collections_pane else []
-        tab_chain(
-            [
-                self.profile_selector.combo,
-                self.banner.action_button,
-                self.banner.close_button,
-                self.side_tabs.tabBar(),
-                *self.history_pane.tab_chain(),
-                *panes,
-                *self.editor.tab_chain(),
-                *self.response_view.tab_chain(),
-            ]
-        )
-        # Start where the work starts: the history's filter when there is history.
-        start = self.history_pane.filters.edit if self.history.entries() else None
-        (start or self.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _focus_history(self) -> None:
-        self.side_tabs.setCurrentWidget(self.history_pane)
-        self.history_pane.focus_list()
-
-    def _focus_response(self) -> None:
-        if not self.response_view.focus_content():
-            self.statusBar().showMessage("No response yet: Ctrl+Enter sends the request", 5000)
-
-    def _focus_collections(self) -> None:
-        if self.collections_pane is not None:
-            self.side_tabs.setCurrentWidget(self.collections_pane)
-            self.collections_pane.focus_tree()
 
     # -- persistence ----------------------------------------------------------------------------
     def toggle_stacking(self) -> None:
