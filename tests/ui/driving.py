@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.production import answer
+from tests.ui.production import answer_if_asked
 
 WAIT_MS = 15_000
 
@@ -32,11 +32,8 @@ def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
     )
 
 
-def send(
-    qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None, *, guarded: bool = False
-) -> Exchange:
-    """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer;
-    ``guarded``: it writes to a production account, so say yes to the guard's question."""
+def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) -> Exchange:
+    """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:
         window.editor.load_request(request)
         profile = window.profile_selector.current()
@@ -44,8 +41,8 @@ def send(
         window.editor.set_base_url(profile.base_url)
     with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         ctrl_enter(qtbot, window)
-        if guarded:
-            answer(qtbot, window, yes=True)
+        # A write to a production account asks first: the journeys here mean to send it.
+        answer_if_asked(qtbot, window, sent=lambda: blocker.signal_triggered)
     window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert isinstance(exchange, Exchange)

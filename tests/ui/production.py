@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from explorer.ui.mainwindow.window import MainWindow
@@ -46,4 +47,23 @@ def answer(qtbot: QtBot, window: MainWindow, *, yes: bool) -> Asked:
     )
     qtbot.mouseClick(yes_button if yes else no_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.guard.question is None, timeout=WAIT_MS)
+    # Keys go on to the window (or the run dialog "yes" opened), as they do once a window
+    # manager gives the focus back.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is not None, timeout=WAIT_MS)
     return asked
+
+
+def answer_if_asked(qtbot: QtBot, window: MainWindow, *, sent: Callable[[], bool]) -> bool:
+    """After a send, say "send" to the guard's question if it comes (a write to a production
+    account, or any account the server cannot describe); ``sent()`` tells that the request
+    went without one. Whether it was asked."""
+
+    def settled() -> bool:
+        asked = window.guard.question is not None and window.guard.question.isVisible()
+        return asked or sent() or window.runner.in_flight
+
+    qtbot.waitUntil(settled, timeout=WAIT_MS)
+    if window.guard.question is None:
+        return False
+    answer(qtbot, window, yes=True)
+    return True
