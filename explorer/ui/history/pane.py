@@ -24,12 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,6 +43,7 @@ from explorer.ui.history.reader import EntryReader
 from explorer.ui.history.writer import HistoryWriter
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.flow_layout import FlowLayout
+from explorer.ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -151,47 +150,33 @@ class HistoryPane(QWidget):
 
         self.error_label = tinted_label(PROBLEM_RGB)
 
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Widths from typical contents. The action, what people scan for, gets room for a
+        # typical name; in a narrow pane the numbers scroll, not the action.
+        self.view = row_table(
+            self.model,
+            name="History",
+            widths=(
+                (Column.TIME, "27 Nov 14:03"),
+                (Column.STATUS, "Connect failed"),
+                (Column.ACTION, "greenhouse_create_candidate"),
+                (Column.ACCOUNT, "acc_12345678"),
+                (Column.DURATION, "12.34 s"),
+                (Column.SIZE, "123.4 KB"),
+            ),
+            pad=18,
+            parent=self,
+        )
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # Newest first, like the store; a click on another header sorts by that column.
         self.view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.setAccessibleName("History")
         self.view.setAccessibleDescription(
             "Every request sent, newest first. Enter opens one in the editor, Delete deletes."
         )
-        self.view.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
-        # Fixed row heights and no content-sized columns keep 10,000 rows instant.
-        rows = self.view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Widths from typical contents, never measured per row. The action, what people scan
-        # for, gets room for a typical name; in a narrow pane the numbers scroll, not the action.
         metrics = self.view.fontMetrics()
-        for column, sample in (
-            (Column.TIME, "27 Nov 14:03"),
-            (Column.STATUS, "Connect failed"),
-            (Column.ACTION, "greenhouse_create_candidate"),
-            (Column.ACCOUNT, "acc_12345678"),
-            (Column.DURATION, "12.34 s"),
-            (Column.SIZE, "123.4 KB"),
-        ):
-            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 18)
-        header.setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
+        self.view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
         self.view.addAction(self.open_action)
         self.view.addAction(self.save_to_collection_action)
         self.view.addAction(self.delete_action)

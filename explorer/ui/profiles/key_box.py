@@ -122,11 +122,7 @@ class KeyBox(QGroupBox):
             self.show_notice(f"Could not store the key: {exc}", offer_memory=False)
             return
         self.session_keys.delete(name)  # the keyring copy is now the one to use
-        self.clear_field()
-        self.keyring_notice.hide()
-        self.memory_button.hide()
-        self.refresh()
-        self.changed.emit()
+        self._put_away()
 
     def keep_in_memory(self) -> None:
         """The keyring failed: keep the typed key for this run only, never on disk."""
@@ -135,6 +131,10 @@ class KeyBox(QGroupBox):
         if name is None or not key:
             return
         self.session_keys.set(name, key)
+        self._put_away()
+
+    def _put_away(self) -> None:
+        """The typed key is stored: the field empties, a notice goes, the new state shows."""
         self.clear_field()
         self.keyring_notice.hide()
         self.memory_button.hide()

@@ -25,14 +25,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +42,7 @@ from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.run.plan import RunPlan
 from explorer.ui.theme import is_dark, status_colour
+from explorer.ui.widgets.row_table import row_table
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -244,34 +242,18 @@ class RunDialog(QDialog):
 
         self.model = RunResultsModel(self)
         self.model.set_requests(plan.requests)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Run results")
-        self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        rows = self.table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        metrics = self.table.fontMetrics()
-        for column, sample in (
-            (RunColumn.NAME, "Employees/Get employee 40001"),
-            (RunColumn.ACTION, "greenhouse_create_candidate"),
-            (RunColumn.ACCOUNT, "PROD · acct_bamboohr_sandbox"),
-            (RunColumn.STATUS, "no response"),
-            (RunColumn.TIME, "12.34 s"),
-            (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
-        ):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = row_table(
+            self.model,
+            name="Run results",
+            widths=(
+                (RunColumn.NAME, "Employees/Get employee 40001"),
+                (RunColumn.ACTION, "greenhouse_create_candidate"),
+                (RunColumn.ACCOUNT, "PROD · acct_bamboohr_sandbox"),
+                (RunColumn.STATUS, "no response"),
+                (RunColumn.TIME, "12.34 s"),
+                (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
+            ),
+        )
 
         self.summary_label = QLabel("")
         font = self.summary_label.font()
