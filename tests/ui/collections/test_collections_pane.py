@@ -421,6 +421,30 @@ def test_pasted_curl_becomes_a_saved_request_without_the_key(
     assert CANARY.encode() not in b"".join(_files(collections_dir).values())
 
 
+def test_a_pasted_curl_is_not_overwritten_by_the_next_ctrl_s(
+    pane: CollectionsPane, collections_dir: Path
+) -> None:
+    """"New request from curl…" saves the command as a request, but the editor still holds
+    the request opened before: Ctrl+S saves that one, never over the pasted command."""
+    store = next(s for s in pane.stores if s.collection.name == "Smoke")
+    opened = next(r for r in store.collection.requests() if r.name == "List employees")
+    pane.open(store, opened)
+    pasted = pane.transfer.import_curl(
+        "curl https://api.stackone.com/actions/rpc -H 'x-account-id: acct_greenhouse_demo' "
+        '--data-raw \'{"action": "greenhouse_list_jobs"}\'',
+        name="Jobs",
+    )
+    assert pasted is not None
+    before = pasted.path.read_text()
+
+    edited = opened.request.copy(query={"page_size": 7})  # what the editor holds
+    saved = pane.save_current(edited)
+
+    assert saved is opened
+    assert pasted.path.read_text() == before
+    assert json.loads(opened.path.read_text())["request"]["query"] == {"page_size": 7}
+
+
 def test_history_requests_can_be_saved_into_a_collection(
     pane: CollectionsPane, collections_dir: Path
 ) -> None:
