@@ -484,11 +484,14 @@ class CollectionsPane(QWidget):
         folder: str = ROOT_FOLDER,
         expected_status: int | None = None,
         keep_base_url: bool = False,
+        from_editor: bool = True,
     ) -> SavedRequest | None:
         """Save ``request`` as a new saved request (the dialog's work, callable directly).
 
         Without ``store`` the default collection ("My requests") is used, created if needed.
-        Unless ``keep_base_url``, the base URL is left to the profile that runs it.
+        Unless ``keep_base_url``, the base URL is left to the profile that runs it. A request
+        ``from_editor`` becomes the open one (Ctrl+S saves there next); one from elsewhere (a
+        pasted command) leaves the editor's tie as it was.
         """
         if store is None:
             store = self.library.default_store()
@@ -503,8 +506,9 @@ class CollectionsPane(QWidget):
         )
         if not self.guard(partial(store.save_request, saved)):
             return None
-        self.open_store, self.open_saved = store, saved
-        self.dirty = False
+        if from_editor:
+            self.open_store, self.open_saved = store, saved
+            self.dirty = False
         self.rebuild(select=saved.path)
         self.message.emit(f"Saved '{saved.name}' in {store.collection.name}")
         return saved

@@ -86,6 +86,7 @@ class Transfer(QObject):
             store=pane.current_store(),
             folder=pane.current_folder() if folder is None else folder,
             keep_base_url=request.base_url.rstrip("/") != DEFAULT_BASE_URL,
+            from_editor=False,  # the editor still holds what it held: Ctrl+S saves that
         )
         if saved is None:
             return None
