@@ -1,2 +1,2 @@
-"""Widgets and building blocks more than one feature uses: the JSON editor, a flow layout,
-an elided label, the masked secret entry."""
+"""Widgets more than one feature uses: ``banner`` (notices), ``json_editor``, ``row_table``,
+``flow_layout``, ``elided_label`` and ``secret_entry`` (a masked field with a show toggle)."""
