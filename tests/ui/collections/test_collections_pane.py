@@ -424,7 +424,7 @@ def test_pasted_curl_becomes_a_saved_request_without_the_key(
 def test_a_pasted_curl_is_not_overwritten_by_the_next_ctrl_s(
     pane: CollectionsPane, collections_dir: Path
 ) -> None:
-    """"New request from curl…" saves the command as a request, but the editor still holds
+    """Saving "New request from curl…" makes a request, but the editor still holds
     the request opened before: Ctrl+S saves that one, never over the pasted command."""
     store = next(s for s in pane.stores if s.collection.name == "Smoke")
     opened = next(r for r in store.collection.requests() if r.name == "List employees")
