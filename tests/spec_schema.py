@@ -57,6 +57,11 @@ def load_spec() -> dict[str, Any]:
     return spec
 
 
+def schema_fields(name: str) -> set[str]:
+    """The property names of component schema ``name`` (e.g. ``ActionsSyncedDatasync``)."""
+    return set(load_spec()["components"]["schemas"][name]["properties"])
+
+
 def _resolve(ref: str) -> Any:
     prefix = "#/components/schemas/"
     if not ref.startswith(prefix):
