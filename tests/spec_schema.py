@@ -40,7 +40,6 @@ _DROPPED = ("nullable", "example", "examples")
 _format_checker = jsonschema.FormatChecker()
 
 
-@_format_checker.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -48,6 +47,9 @@ def _is_date_time(value: object) -> bool:
     if parsed.tzinfo is None:
         raise ValueError(f"{value!r} has no time zone")
     return True
+
+
+_format_checker.checks("date-time", raises=ValueError)(_is_date_time)
 
 
 @functools.cache

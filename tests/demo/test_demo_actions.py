@@ -32,7 +32,7 @@ def test_following_next_cursors_walks_all_23_employees_once(rpc: Rpc) -> None:
     cursor = None
     pages = 0
     while True:
-        query = {} if cursor is None else {"next": cursor}
+        query: dict[str, str] = {} if cursor is None else {"next": cursor}
         page = rpc({"action": "bamboohr_list_employees", "query": query}).json()
         assert len(page["data"]) <= 10  # the default page size
         seen += [employee["id"] for employee in page["data"]]
@@ -360,7 +360,9 @@ def test_sync_wraps_a_list_with_datasync_metadata(rpc: Rpc) -> None:
 def test_sync_params_hash_ignores_pagination_but_not_filters(rpc: Rpc) -> None:
     def params_hash(query: dict[str, object]) -> str:
         body = {"action": "bamboohr_list_employees", "query": query}
-        return rpc(body, params={"sync": "true"}).json()["datasync"]["params_hash"]
+        hashed = rpc(body, params={"sync": "true"}).json()["datasync"]["params_hash"]
+        assert isinstance(hashed, str)
+        return hashed
 
     assert params_hash({}) == params_hash({"page_size": 5})
     assert params_hash({}) != params_hash({"department": "Sales"})

@@ -36,7 +36,7 @@ def test_failure_midway_keeps_old_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     # The new bytes are already in the temporary file when the flush to disk fails.
-    monkeypatch.setattr(files.os, "fsync", disk_gone)
+    monkeypatch.setattr(os, "fsync", disk_gone)
     with pytest.raises(StoreFileError) as info:
         write_atomic(target, '{"new": true, "padding": "' + "x" * 10_000 + '"}')
     monkeypatch.undo()

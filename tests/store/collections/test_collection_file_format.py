@@ -112,6 +112,7 @@ def test_the_line_is_the_key_of_the_request_object_not_a_same_named_key_inside_t
     text = _edit_request_file(broken, body={"query": {"deep": True}}, query="q")
     [problem] = CollectionStore(root).load()[1]
     lines = text.splitlines()
+    assert problem.line is not None
     assert lines[problem.line - 1].strip() == '"query": "q",'
 
 

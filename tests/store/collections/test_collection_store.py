@@ -15,6 +15,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables, resolve
 from explorer.store.collections import (
     COLLECTION_FILE,
+    Collection,
     CollectionError,
     CollectionStore,
     SavedRequest,
@@ -24,6 +25,12 @@ from explorer.store.credentials import MemoryCredentials
 from tests.store.collections.sample import create_sample, files_in, reloaded
 
 CANARY = "sk_CANARY_a8f3c1d9e2"
+
+
+def _names_in(collection: Collection, folder: str) -> list[str]:
+    found = collection.folder(folder)
+    assert found is not None, f"no folder {folder!r}"
+    return [r.name for r in found.requests]
 
 
 def test_store_does_not_import_qt() -> None:
@@ -123,14 +130,14 @@ def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
 
     copy = store.duplicate(listing)
     assert copy.name == "Employees page 1 copy"
-    assert [r.name for r in store.collection.folder("").requests] == [
+    assert _names_in(store.collection, "") == [
         "Employees page 1",
         "Employees page 1 copy",
     ]
 
     store.move(copy, "Employees", 0)
     assert copy.path == root / "Employees" / "employees-page-1-copy.request.json"
-    assert [r.name for r in store.collection.folder("Employees").requests] == [
+    assert _names_in(store.collection, "Employees") == [
         "Employees page 1 copy",
         "Get employee",
     ]
@@ -138,13 +145,15 @@ def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
         r.label for r in store.collection.requests()
     ]
 
+    assert copy.path is not None
     content = copy.path.read_bytes()
     deleted = store.delete(copy)
-    assert not deleted.saved.path.exists()
+    assert deleted.saved.path is not None and not deleted.saved.path.exists()
     assert "Employees page 1 copy" not in [r.name for r in reloaded(root).collection.requests()]
     store.restore(deleted)
     assert copy.path.read_bytes() == content
-    assert store.collection.folder("Employees").requests[0] is copy
+    employees = store.collection.folder("Employees")
+    assert employees is not None and employees.requests[0] is copy
 
     gone = store.delete_folder("Employees")
     assert not (root / "Employees").exists()
@@ -152,16 +161,17 @@ def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
     store.restore_folder(gone)
     again = reloaded(root).collection
     assert again.folder_names() == ["Employees", "Candidates"]
-    assert [r.name for r in again.folder("Employees").requests] == [
+    assert _names_in(again, "Employees") == [
         "Employees page 1 copy",
         "Get employee",
     ]
 
 
-def test_same_names_get_distinctfiles_in(tmp_path: Path) -> None:
+def test_same_names_get_distinct_files(tmp_path: Path) -> None:
     store = CollectionStore.create(tmp_path / "c", "C")
     first = store.save_request(SavedRequest("Ping!", RpcRequest(action="a")))
     second = store.save_request(SavedRequest("ping", RpcRequest(action="b")))
+    assert first.path is not None and second.path is not None
     assert (first.path.name, second.path.name) == ("ping.request.json", "ping-2.request.json")
 
 
