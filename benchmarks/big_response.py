@@ -95,7 +95,11 @@ def build_payload(size: int = TARGET_BYTES) -> bytes:
 
 
 class PayloadServer:
-    """``POST /actions/rpc`` -> the payload, on a free loopback port (stdlib only)."""
+    """``POST /actions/rpc`` -> the payload, on a free loopback port (stdlib only).
+
+    ``GET /accounts`` lists the one account sent to, as a test account: the production guard
+    then lets the send go without a question, as it would at StackOne.
+    """
 
     def __init__(self, payload: bytes) -> None:
         body = payload
@@ -112,6 +116,15 @@ class PayloadServer:
                 self.send_header("x-request-id", "req_bench")
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                account = {"id": "acct_bench", "type": "test", "status": "active"}
+                listing = json.dumps([account] if self.path.startswith("/accounts") else [])
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(listing)))
+                self.end_headers()
+                self.wfile.write(listing.encode())
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep the benchmark's output a table
@@ -197,6 +210,8 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     heartbeat.start()
     handle = window.windowHandle()
     run_loop_until(heartbeat, lambda: handle is not None and handle.isExposed())
+    # The account list first, so the send is timed without the guard waiting for it.
+    run_loop_until(heartbeat, lambda: window.discovery.accounts() is not None)
     settle(heartbeat, 200)
 
     # -- send until the Pretty tab shows the formatted body ----------------------------------

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from explorer.ui.guard.marks import SHORT_MARK, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -60,10 +61,13 @@ _COLUMNS = tuple(Column)
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)})
+_ROLES = frozenset(
+    {_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)}
+)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
@@ -207,6 +211,8 @@ class HistoryModel(QAbstractTableModel):
         self._filter = HistoryFilter()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # Production accounts (id -> what to say about them), marked in the account column.
+        self._production: dict[str, str] = {}
 
     # -- plain data in and out ---------------------------------------------------------------
     def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
@@ -216,6 +222,15 @@ class HistoryModel(QAbstractTableModel):
         self._ordered = self._sorted()
         self._rows = self._filter.apply(self._ordered)
         self.endResetModel()
+
+    def set_account_marks(self, production: dict[str, str]) -> None:
+        """Mark these accounts as production (id -> tooltip) in the account column."""
+        if production != self._production:
+            self._production = dict(production)
+            if self._rows:
+                column = int(Column.ACCOUNT)
+                last = len(self._rows) - 1
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
 
     @property
     def filter(self) -> HistoryFilter:
@@ -363,6 +378,8 @@ class HistoryModel(QAbstractTableModel):
         entry = self._rows[row]
         column = _COLUMNS[col]
         # Plain ints compared, constants computed once: a view asks ~1,000 times per screen.
+        if column == Column.ACCOUNT and entry.account_id in self._production:
+            return self._production_account(entry, role)
         if role == _DISPLAY:
             return self._display(entry, column)
         if role == _TOOLTIP:
@@ -376,6 +393,22 @@ class HistoryModel(QAbstractTableModel):
         if role == ENTRY_ROLE:
             return entry
         return None
+
+    def _production_account(self, entry: HistoryEntry, role: int) -> Any:
+        """The account column of an entry sent to a production account: marked."""
+        if role == _DISPLAY:
+            return f"{SHORT_MARK} · {entry.account_id}"
+        if role == _TOOLTIP:
+            return self._production[entry.account_id]
+        if role == _DECORATION:
+            return production_icon()
+        if role == _FOREGROUND:
+            return production_colour()
+        if role == _ALIGNMENT:
+            return _ALIGN_LEFT
+        if role == SORT_ROLE:
+            return SORT_KEYS[Column.ACCOUNT](entry)
+        return entry if role == ENTRY_ROLE else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
