@@ -436,15 +436,7 @@ class DiscoveryClient(ServiceClient):
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
         root = check_base_url(base_url)
-        params: list[tuple[str, str]] = []
-        if names := _names(connectors):
-            params.append(("filter[connectors]", ",".join(names)))
-        if account_id and account_id.strip():
-            params.append(("filter[account_ids]", account_id.strip()))
-        if search and search.strip():
-            params.append(("search", search.strip()))
-        if page_size is not None:
-            params.append(("page_size", str(max(1, page_size))))
+        params = _catalogue_params(account_id, connectors, search, page_size)
         if not include_details:
             return self._catalogue(root, params, api_key, cancel)
         remembered = self.include_for(root)
@@ -590,6 +582,25 @@ def _json_body(response: RpcResponse, root: str, path: str) -> Any:
         shown = response.content_type or "no content type"
         raise errors.BadResponse(root, f"GET {path} answered {shown}, not JSON")
     return response.json
+
+
+def _catalogue_params(
+    account_id: str | None,
+    connectors: str | Sequence[str] | None,
+    search: str | None,
+    page_size: int | None,
+) -> list[tuple[str, str]]:
+    """``GET /actions``'s query for ``list_connectors``' filters (blank ones are left out)."""
+    params: list[tuple[str, str]] = []
+    if names := _names(connectors):
+        params.append(("filter[connectors]", ",".join(names)))
+    if account_id and account_id.strip():
+        params.append(("filter[account_ids]", account_id.strip()))
+    if search and search.strip():
+        params.append(("search", search.strip()))
+    if page_size is not None:
+        params.append(("page_size", str(max(1, page_size))))
+    return params
 
 
 def _refuses_include(error: errors.RemoteError) -> bool:
