@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -46,4 +47,22 @@ def answer(qtbot: QtBot, window: MainWindow, *, yes: bool) -> Asked:
     )
     qtbot.mouseClick(yes_button if yes else no_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.guard.question is None, timeout=WAIT_MS)
+    # Keys go on to the window, as they do once a window manager gives it back the focus.
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     return asked
+
+
+def answer_if_asked(qtbot: QtBot, window: MainWindow, *, sent: Callable[[], bool]) -> bool:
+    """After a send, say "send" to the guard's question if it comes (a write to a production
+    account, or any account the server cannot describe); ``sent()`` tells that the request
+    went without one. Whether it was asked."""
+
+    def settled() -> bool:
+        asked = window.guard.question is not None and window.guard.question.isVisible()
+        return asked or sent() or window.runner.in_flight
+
+    qtbot.waitUntil(settled, timeout=WAIT_MS)
+    if window.guard.question is None:
+        return False
+    answer(qtbot, window, yes=True)
+    return True

@@ -34,7 +34,7 @@ from explorer.store.profiles import Profile
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
-WAIT_LIMIT_MS = 35_000
+WAIT_LIMIT_MS = 5_000
 # A question about more lines than this shows the first of them, the rest under "Show Details".
 SHOWN_LINES = 24
 
