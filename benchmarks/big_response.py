@@ -38,6 +38,7 @@ from benchmarks.measure import (
     Metric,
     PaintStamps,
     Timing,
+    answer_account_list,
     application,
     now_ms,
     profile_second_run,
@@ -118,13 +119,7 @@ class PayloadServer:
                 self.wfile.write(body)
 
             def do_GET(self) -> None:
-                account = {"id": "acct_bench", "type": "test", "status": "active"}
-                listing = json.dumps([account] if self.path.startswith("/accounts") else [])
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(listing)))
-                self.end_headers()
-                self.wfile.write(listing.encode())
+                answer_account_list(self)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep the benchmark's output a table

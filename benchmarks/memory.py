@@ -34,10 +34,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from benchmarks.big_response import build_window
-from benchmarks.measure import Heartbeat, Metric, application, run_loop_until, settle, table
+from benchmarks.measure import (
+    Heartbeat,
+    Metric,
+    answer_account_list,
+    application,
+    run_loop_until,
+    settle,
+    table,
+)
 
 MB = 1024 * 1024
-ACCOUNT = "acct_bench"
 TARGET_MB = 100.0  # issue 9: at most this much above idle for a 200 MB response
 
 
@@ -84,11 +91,7 @@ def gzipped(chunks: Iterator[bytes], level: int) -> Iterator[bytes]:
 
 
 class StreamingServer:
-    """Answers ``POST /actions/rpc`` with the case named in the body's ``query.case``.
-
-    ``GET /accounts`` lists the one account sent to, as a test account: the production guard
-    then lets the send go without a question, as it would at StackOne.
-    """
+    """Answers ``POST /actions/rpc`` with the case named in the body's ``query.case``."""
 
     def __init__(self, size: int) -> None:
         def body(case: str) -> tuple[Iterator[bytes], dict[str, str]]:
@@ -120,13 +123,7 @@ class StreamingServer:
                     pass  # the explorer refused the bomb and closed the connection
 
             def do_GET(self) -> None:
-                account = {"id": ACCOUNT, "type": "test", "status": "active"}
-                listing = json.dumps([account] if self.path.startswith("/accounts") else [])
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(listing)))
-                self.end_headers()
-                self.wfile.write(listing.encode())
+                answer_account_list(self)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -215,10 +212,10 @@ def one_case(url: str, case: str, sampler: Sampler, heartbeat: Heartbeat) -> tup
         window = build_window(Path(home), url)
         window.show()
         window.editor.load_request(
-            RpcRequest(action="hris_list", account_id=ACCOUNT, query={"case": case})
+            RpcRequest(action="hris_list", account_id="acct_bench", query={"case": case})
         )
         window.editor.set_base_url(url)
-        # The account list first, so the guard does not wait for it (nor ask) during the send.
+        # The account list first, so the guard lets the send go at once.
         run_loop_until(heartbeat, lambda: window.discovery.accounts() is not None)
         settle(heartbeat, 300)
         idle = total_rss()
