@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -121,7 +122,7 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         _took, stall = _step(
             heartbeat,
             stamps,
-            lambda n=length: pane.filters.edit.setText("hibob"[:n]),  # type: ignore[misc]
+            partial(pane.filters.edit.setText, "hibob"[:length]),
             repaints=False,
         )
         worst_key = max(worst_key, stall)
@@ -153,7 +154,8 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         lambda: pane.add(exchange),
         ready=lambda: listed[0] if listed else None,
     )
-    if pane.current_entry() is None or pane.current_entry().id != exchange.id:  # type: ignore[union-attr]
+    current = pane.current_entry()
+    if current is None or current.id != exchange.id:
         raise RuntimeError("the added entry is not the selected one")
     record(metrics, "add", added)
 

@@ -2,10 +2,10 @@
 
 A smoke test of a linked account: each saved request runs in order against the chosen
 profile's server and account, and must meet its expectation (its ``expected_status``, or any
-2xx). Without ``--profile`` the only profile is used, never the window's loopback "Demo" one: a
-guess could send a real key to the wrong server, so several profiles need ``--profile`` (or
-``--base-url``). Everything that can be checked (arguments, profile, key, report paths) is
-checked before the first request is sent.
+2xx). Without ``--profile`` the only profile is used, never a "Demo" one on loopback (see
+``is_demo_profile``): a guess could send a real key to the wrong server, so several profiles
+need ``--profile`` (or ``--base-url``). Everything that can be checked (arguments, profile,
+key, report paths) is checked before the first request is sent.
 
 Progress goes to stderr, the results table and summary to stdout, and optional JUnit XML and
 JSON reports to files that CI can keep. The API key comes from ``STACKONE_API_KEY`` or the
@@ -77,7 +77,8 @@ from explorer.store.profiles import Profile, ProfileStore
 KEY_ENV = "STACKONE_API_KEY"
 VAR_ENV_PREFIX = "STACKONE_VAR_"
 REPORT_FORMAT = "stackone-explorer-run"
-# The window's demo mode keeps a profile of this name pointing at its loopback server.
+# Before --demo's profile became "Demo (built-in server)", held in memory only (ui/app.py), the
+# window saved its demo profile under this name, pointing at the demo server's loopback port.
 DEMO_PROFILE = "Demo"
 
 EXIT_PASSED = 0
@@ -661,10 +662,11 @@ def _prepare_report_path(option: str, path: Path | None) -> None:
 
 
 def is_demo_profile(profile: Profile) -> bool:
-    """Whether ``profile`` is the window's demo profile: named "Demo" and on loopback.
+    """Whether ``profile`` is a demo profile left by an earlier version: "Demo", on loopback.
 
-    Such a leftover points at a random local port that any program could be listening on, so
-    a real key must never go there unless the profile is chosen by name.
+    The window no longer saves one (its demo profile lives in memory for the run), but such a
+    leftover in profiles.json points at a random local port that any program could be
+    listening on, so a real key must never go there unless the profile is chosen by name.
     """
     if profile.name.casefold() != DEMO_PROFILE.casefold():
         return False

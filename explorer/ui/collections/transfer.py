@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from explorer.core.curl import CurlImport
+from explorer.core.curl_script import curl_script
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.collections import (
@@ -24,7 +25,6 @@ from explorer.store.collections import (
     CollectionStore,
     Environment,
     SavedRequest,
-    curl_script,
     literal_secrets,
     slugify,
 )

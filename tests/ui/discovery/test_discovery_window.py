@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from explorer.core.client import RpcClient
@@ -122,6 +123,7 @@ def test_actions_follow_the_chosen_account(qtbot: QtBot, make_window: WindowFact
     edit.setFocus()
     qtbot.keyClicks(edit, "candidate")
     popup = window.editor.action_completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=WAIT_MS)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -304,7 +306,7 @@ def test_listings_are_cached_per_profile(qtbot: QtBot, make_window: WindowFactor
     assert not window.discovery.busy()
 
 
-def test_models_pass_the_model_tester(qtmodeltester: object) -> None:
+def test_models_pass_the_model_tester(qtmodeltester: ModelTester) -> None:
     accounts = AccountsModel()
     accounts.set_rows(
         [Account("a2", status="suspended", label="Old"), Account("a1", status="active")]
@@ -313,7 +315,7 @@ def test_models_pass_the_model_tester(qtmodeltester: object) -> None:
     actions = ActionsModel()
     actions.set_rows([ActionInfo("x_list", label="List", description="Lists x")])
     for model in (accounts, actions):
-        qtmodeltester.check(model)  # type: ignore[attr-defined]
+        qtmodeltester.check(model)
 
 
 def test_screenshot_of_the_open_picker(

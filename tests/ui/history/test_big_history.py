@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -135,7 +136,11 @@ def test_writes_keep_the_order_the_exchanges_finished_in(
 
 
 def test_saving_a_big_history_as_har_happens_off_the_ui_thread(
-    qtbot: QtBot, monkeypatch, make_window: WindowFactory, home: AppPaths, tmp_path
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    make_window: WindowFactory,
+    home: AppPaths,
+    tmp_path: Path,
 ) -> None:
     history = ThreadRecordingHistory(home.history_dir)
     window = make_window(history=history)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -268,7 +268,9 @@ def test_binary_response_is_saved_with_save_as(
     target.parent.mkdir()
     offered: list[str] = []
 
-    def fake_dialog(_parent: object, _caption: str, directory: str, _filter: str) -> tuple:
+    def fake_dialog(
+        _parent: object, _caption: str, directory: str, _filter: str
+    ) -> tuple[str, str]:
         offered.append(directory)
         return str(target), ""
 
@@ -303,7 +305,8 @@ def test_provider_errors_are_listed(qtbot: QtBot, make_window: WindowFactory) ->
     assert exchange.response is not None and exchange.response.status == 502
     table = window.response_view.error_panel.provider_table
     assert table.isVisible() and table.rowCount() >= 1
-    assert table.item(0, 0).text() == "503"
+    item = table.item(0, 0)
+    assert item is not None and item.text() == "503"
     assert "Bad gateway" in window.response_view.error_panel.meaning_label.text()
 
 
@@ -450,7 +453,7 @@ def test_keyboard_only_tab_order_through_the_editor(
     window = make_window()
     editor = window.editor
     editor.action_edit.setFocus()
-    order = [editor.action_edit]
+    order: list[QWidget | None] = [editor.action_edit]
     for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from explorer import runner
@@ -281,7 +282,7 @@ def test_run_needs_a_key(qtbot: QtBot, make_window: WindowFactory, home: AppPath
     assert "no API key" in window.banner.text()
 
 
-def test_the_results_model_passes_qt_checks(qtmodeltester) -> None:
+def test_the_results_model_passes_qt_checks(qtmodeltester: ModelTester) -> None:
     model = RunResultsModel()
     model.set_requests(
         [SavedRequest("A", RpcRequest(action="a")), SavedRequest("B", RpcRequest(action="b"))]
