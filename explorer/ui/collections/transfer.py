@@ -8,7 +8,6 @@ leave secret variables blank or as ``{{name}}``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -23,9 +22,8 @@ from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.collections import (
     ROOT_FOLDER,
     CollectionStore,
-    Environment,
     SavedRequest,
-    literal_secrets,
+    secret_headers_as_variables,
     slugify,
 )
 from explorer.store.files import StoreFileError, dump_json, read_json, write_atomic
@@ -115,7 +113,7 @@ class Transfer(QObject):
         saved: list[SavedRequest] = []
         variables: set[str] = set()
         for request in requests:
-            request, names = _secret_headers_as_variables(request)
+            request, names = secret_headers_as_variables(request)
             variables.update(names)
             item = SavedRequest(
                 request.action or "Request", pane.for_file(request, None), folder=folder
@@ -157,22 +155,7 @@ class Transfer(QObject):
         if store is None:
             return None
 
-        def fill() -> None:
-            store.set_info(imported.name, imported.description)
-            for item in imported.requests:
-                store.save_request(
-                    SavedRequest(
-                        item.name,
-                        item.request,
-                        item.description,
-                        item.expected_status,
-                        item.folder,
-                    )
-                )
-            if imported.variables:
-                store.set_environment(Environment("Postman", dict(imported.variables)))
-
-        pane.guard(fill)
+        pane.guard(partial(store.add_postman, imported))
         pane.rebuild()
         report = [f"Imported {len(imported.requests)} request(s) into '{imported.name}'."]
         if imported.skipped:
@@ -265,18 +248,3 @@ class Transfer(QObject):
             folder = target.store.collection.folder(target.folder)
             return list(folder.requests) if folder else []
         return target.store.collection.requests()
-
-
-def _secret_headers_as_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-    """``request`` with each literal secret-bearing header value (``<redacted>`` when it
-    comes from the history) replaced by ``{{header-name}}``; and those variable names."""
-    names = literal_secrets(request)
-    if not names or not isinstance(request.headers, dict):
-        return request, []
-    headers = dict(request.headers)
-    variables = []
-    for header in names:
-        variable = re.sub(r"[^A-Za-z0-9_.-]", "_", header.strip().lower()) or "secret"
-        headers[header] = "{{" + variable + "}}"
-        variables.append(variable)
-    return request.copy(headers=headers), variables
