@@ -10,12 +10,12 @@ import pytest
 from explorer.core.filters import (
     JQ,
     JSONPATH,
+    MAX_MATCHES,
     FilterError,
     FilterEvaluationError,
     FilterInputError,
     FilterSyntaxError,
     FilterUnavailable,
-    MAX_MATCHES,
     JsonPath,
     Match,
     check,

@@ -40,14 +40,17 @@ from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.recent_filters import RecentFilters
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
 from explorer.ui.collections.pane import CollectionsPane
+from explorer.ui.compare.window import CompareWindow
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import keyboard, menus, state
+from explorer.ui.mainwindow.analysis import Analysis
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles.selector import ProfileSelector
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         catalogue: str = "",
         startup_problems: Iterable[str] = (),
         collections_dir: Path | None = None,
+        baselines_dir: Path | None = None,
         dark: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -125,7 +129,7 @@ class MainWindow(QMainWindow):
             )
         # Sends, and quick jobs of the window (rendering, reading a curl body file).
         pool = QThreadPool(self)
-        self.response_view = ResponseView(pool=pool)
+        self.response_view = ResponseView(pool=pool, recent_filters=RecentFilters(settings))
         self.send_control = SendControl(
             self.client,
             editor=self.editor,
@@ -162,6 +166,8 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         menus.build_menu_bar(self)
+        # Filter, compare and baselines, Defender check, cases, copy as code.
+        self.analysis = Analysis(self, baselines_dir)
         self.addToolBar(menus.build_toolbar(self))
         self._connect()
         self.set_known_actions(known_actions)
@@ -413,6 +419,11 @@ class MainWindow(QMainWindow):
             "Copied as curl; the key stays $STACKONE_API_KEY in the command", 5000
         )
 
+    def compare(self, left: Exchange, right: Exchange) -> CompareWindow:
+        """Compare two exchanges in a window of their own (e.g. two rows of a run across
+        accounts): what changed from ``left`` to ``right``."""
+        return self.analysis.compare.compare(left, right)
+
     def _on_history_selected(self, exchange: Exchange) -> None:
         # Reading an old exchange while a request runs is fine: its result replaces this view
         # when it arrives, and the elapsed time stays in the status bar meanwhile.
@@ -550,6 +561,7 @@ class MainWindow(QMainWindow):
         self.send_control.shutdown()
         self.discovery.shutdown()
         self.run_control.shutdown()
+        self.analysis.shutdown()
         self.history_pane.flush()  # every exchange on disk before the app may exit
         try:
             self.save_state()
