@@ -63,6 +63,7 @@ class ResponseView(QWidget):
         auto_retry_changed(bool): forwarded from the error panel.
         manage_profiles_requested(): forwarded from the error panel.
         message(str): a short note for the status bar (e.g. "Copied").
+        trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
     """
 
     cancel_requested = Signal()
@@ -71,6 +72,7 @@ class ResponseView(QWidget):
     auto_retry_changed = Signal(bool)
     manage_profiles_requested = Signal()
     message = Signal(str)
+    trace_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +122,13 @@ class ResponseView(QWidget):
         self.copy_id_button = QPushButton("Copy &id")
         self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
         self.copy_id_button.clicked.connect(self.copy_request_id)
+        self.trace_button = QPushButton("Trace…")
+        self.trace_button.setToolTip(
+            "What StackOne did with this request: each provider call, its request and response"
+        )
+        self.trace_button.clicked.connect(
+            lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
+        )
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
@@ -131,6 +140,7 @@ class ResponseView(QWidget):
         second = QHBoxLayout()
         second.addWidget(self.request_id_label, 1)
         second.addWidget(self.copy_id_button)
+        second.addWidget(self.trace_button)
         status_line = QVBoxLayout()
         status_line.setSpacing(2)
         status_line.addLayout(first)
@@ -215,6 +225,7 @@ class ResponseView(QWidget):
             self.in_flight_cancel,
             self.save_body_button,
             self.copy_id_button,
+            self.trace_button,
             *self.error_panel.tab_chain(),
             self.tabs.tabBar(),
             *self.body.tab_chain(),
@@ -406,6 +417,7 @@ class ResponseView(QWidget):
             self.size_label.setText("")
             self.request_id_label.setText("")
             self.copy_id_button.hide()
+            self.trace_button.hide()
             self.save_body_button.hide()
         else:
             self.save_body_button.setVisible(response.size > 0)
@@ -419,9 +431,11 @@ class ResponseView(QWidget):
             if response.request_id:
                 self.request_id_label.setText(f"x-request-id: {response.request_id}")
                 self.copy_id_button.show()
+                self.trace_button.show()
             else:
                 self.request_id_label.setText("no x-request-id")
                 self.copy_id_button.hide()
+                self.trace_button.hide()
         self.status_label.setStyleSheet(f"color: {colour.name()};")
 
     def _show_error(self, exchange: Exchange) -> None:
