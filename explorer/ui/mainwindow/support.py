@@ -1,7 +1,9 @@
-"""The window's support tools, built and wired in one place: a request's trace (and, as
-they come, a request run across many accounts, the pages of a list, the account's context).
+"""The window's support tools, built and wired in one place: a request's trace and the
+pages of a list (and, as they come, a request run across many accounts, the account's
+context).
 
-Each lives in its feature folder (``ui/trace``); this module only builds them over the
+Each lives in its feature folder (``ui/trace``, ``ui/response``); this module only builds
+them over the
 window's parts and connects them, so ``MainWindow`` stays glue. The editor and the response
 view are always reached through the window when used, never kept: they are "the current
 ones".
@@ -9,10 +11,13 @@ ones".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from explorer.core.agent import envelope_schema
+from explorer.ui.response.all_pages import PageWalkControl
 from explorer.ui.trace.control import TraceControl
 
 if TYPE_CHECKING:
@@ -22,11 +27,20 @@ TRACE_KEYS = "Ctrl+Shift+L"
 
 
 class SupportTools:
-    """The request trace of one window."""
+    """The request trace and all pages of one window."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.traces = TraceControl(window.client, profiles=window.profile_selector, window=window)
+        client = window.client
+        self.traces = TraceControl(client, profiles=window.profile_selector, window=window)
+        self.pages = PageWalkControl(
+            client,
+            profiles=window.profile_selector,
+            sender=window.send_control,
+            history_pane=window.history_pane,
+            guard=window.guard,
+            window=window,
+        )
         self.trace_action = self._action(
             "Open the &trace of a request id…",
             self.traces.open_for_id,
@@ -50,9 +64,27 @@ class SupportTools:
 
     def _connect(self) -> None:
         window = self.window
-        self.traces.message.connect(window.statusBar().showMessage)
-        window.response_view.trace_requested.connect(self.traces.open_for_exchange)
+        status = window.statusBar()
+        for source in (self.traces, self.pages):
+            source.message.connect(status.showMessage)
+        view = window.response_view
+        view.trace_requested.connect(self.traces.open_for_exchange)
+        view.next_page_requested.connect(window.send_control.send_following)
+        view.all_pages_requested.connect(self.pages.walk)
+        view.pages.set_schema_lookup(self.schema_for)
+
+    def schema_for(self, action: str) -> Mapping[str, Any] | None:
+        """The action's envelope input schema: the catalogue's, else the account's MCP tool's."""
+        discovery = self.window.discovery
+        info = discovery.find_action(action)
+        if info is not None and info.input_schema is not None:
+            return info.input_schema
+        tool = discovery.find_tool(action)
+        if tool is not None and tool.input_schema is not None:
+            return envelope_schema(tool.input_schema)
+        return None
 
     def shutdown(self) -> None:
-        """Stop every fetch and wait for its thread (on window close)."""
+        """Stop every fetch and walk and wait for their threads (on window close)."""
         self.traces.shutdown()
+        self.pages.shutdown()

@@ -40,6 +40,7 @@ from explorer.ui.response.body import BodyPages, plain_edit
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
+from explorer.ui.response.pages import PagesBar
 from explorer.ui.theme import status_colour
 from explorer.ui.widgets.flow_layout import FlowLayout
 
@@ -64,6 +65,8 @@ class ResponseView(QWidget):
         manage_profiles_requested(): forwarded from the error panel.
         message(str): a short note for the status bar (e.g. "Copied").
         trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
+        next_page_requested(object, object): forwarded from the pages bar.
+        all_pages_requested(object): forwarded from the pages bar.
     """
 
     cancel_requested = Signal()
@@ -73,6 +76,8 @@ class ResponseView(QWidget):
     manage_profiles_requested = Signal()
     message = Signal(str)
     trace_requested = Signal(object)
+    next_page_requested = Signal(object, object)
+    all_pages_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +134,9 @@ class ResponseView(QWidget):
         self.trace_button.clicked.connect(
             lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
         )
+        self.pages = PagesBar(self._pool, self)
+        self.pages.next_page_requested.connect(self.next_page_requested)
+        self.pages.all_pages_requested.connect(self.all_pages_requested)
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
@@ -145,6 +153,7 @@ class ResponseView(QWidget):
         status_line.setSpacing(2)
         status_line.addLayout(first)
         status_line.addLayout(second)
+        status_line.addWidget(self.pages)
 
         self.error_panel = ErrorPanel()
         self.error_panel.retry_requested.connect(self.retry_requested)
@@ -226,6 +235,7 @@ class ResponseView(QWidget):
             self.save_body_button,
             self.copy_id_button,
             self.trace_button,
+            *self.pages.tab_chain(),
             *self.error_panel.tab_chain(),
             self.tabs.tabBar(),
             *self.body.tab_chain(),
@@ -329,6 +339,7 @@ class ResponseView(QWidget):
         )
         self.curl_view.setPlainText(to_curl(exchange.request))
         self.find_bar.set_target(self._find_target())
+        self.pages.show_for(exchange)
 
     def set_body_limit(self, limit: int) -> None:
         """The body size limit (Preferences), named when a body is over it."""
