@@ -7,6 +7,7 @@ always take the exact body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
@@ -42,7 +43,15 @@ from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
 from explorer.ui.response.pages import PagesBar
 from explorer.ui.theme import status_colour
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.flow_layout import FlowLayout
+
+# Describes an account for the exchange's details: ``(line, tooltip)``, ``None``: unknown.
+AccountLookup = Callable[[str], "tuple[str, str] | None"]
+
+
+def _nothing_known(_account_id: str) -> tuple[str, str] | None:
+    return None
 
 
 def size_text(response: RpcResponse) -> str:
@@ -89,6 +98,7 @@ class ResponseView(QWidget):
         self._saves: dict[int, tuple[QObject, Path, int]] = {}
         self._save_count = 0
         self._body_limit = DEFAULT_BODY_LIMIT
+        self._describe_account: AccountLookup = _nothing_known
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -134,6 +144,9 @@ class ResponseView(QWidget):
         self.trace_button.clicked.connect(
             lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
         )
+        # The account the exchange went to: customer, provider, type, status (as listed now).
+        self.account_label = ElidedLabel()
+        self.account_label.setObjectName("exchangeAccount")
         self.pages = PagesBar(self._pool, self)
         self.pages.next_page_requested.connect(self.next_page_requested)
         self.pages.all_pages_requested.connect(self.all_pages_requested)
@@ -153,6 +166,7 @@ class ResponseView(QWidget):
         status_line.setSpacing(2)
         status_line.addLayout(first)
         status_line.addLayout(second)
+        status_line.addWidget(self.account_label)
         status_line.addWidget(self.pages)
 
         self.error_panel = ErrorPanel()
@@ -339,7 +353,22 @@ class ResponseView(QWidget):
         )
         self.curl_view.setPlainText(to_curl(exchange.request))
         self.find_bar.set_target(self._find_target())
+        self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
+
+    def set_account_lookup(self, lookup: AccountLookup) -> None:
+        """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
+        self._describe_account = lookup
+        if self._exchange is not None:
+            self._show_account(self._exchange.request.account_id)
+
+    def _show_account(self, account_id: str) -> None:
+        known = self._describe_account(account_id) if account_id else None
+        line, tooltip = known or ("", "")
+        text = f"Account {account_id}: {line}" if line else f"Account {account_id}"
+        self.account_label.setText(text if account_id else "")
+        self.account_label.setToolTip(tooltip or text)
+        self.account_label.setVisible(bool(account_id))
 
     def set_body_limit(self, limit: int) -> None:
         """The body size limit (Preferences), named when a body is over it."""
