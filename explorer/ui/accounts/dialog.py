@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,7 +41,6 @@ from explorer.run.accounts import (
     to_csv,
     to_json,
 )
-from explorer.store.files import write_atomic
 from explorer.ui.accounts.chooser import AccountChooser
 from explorer.ui.accounts.results import (
     SHOW_ALL,
@@ -53,8 +51,8 @@ from explorer.ui.accounts.results import (
     ResultsFilter,
     tally,
 )
-from explorer.ui.jobs import RenderJob
 from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.save_text import save_text_as
 
 
 def _button(text: str, tip: str = "") -> QPushButton:
@@ -93,7 +91,6 @@ class AccountRunDialog(QDialog):
         self.cancelled = False
         self.where = ""
         self._started = ""
-        self._saves: list[QObject] = []
         self.stack = QStackedWidget()
         self.stack.addWidget(self._choose_page())
         self.stack.addWidget(self._results_page())
@@ -347,29 +344,19 @@ class AccountRunDialog(QDialog):
         """Ask where, then write the table (CSV or JSON) atomically on the pool. Only the
         table's columns: no bodies, no key."""
         action = self.request.action if self.request else "results"
-        suggested = Path.home() / f"{action}-accounts.{kind}"
-        path_text, _filter = QFileDialog.getSaveFileName(
-            self, f"Export the results as {kind.upper()}", str(suggested), f"*.{kind}"
+        return save_text_as(
+            self,
+            f"Export the results as {kind.upper()}",
+            Path.home() / f"{action}-accounts.{kind}",
+            f"*.{kind}",
+            self.export_text(kind),
+            self._exported,
         )
-        if not path_text:
-            return None
-        path, data = Path(path_text), self.export_text(kind).encode("utf-8")
-        job = RenderJob(0, lambda: write_atomic(path, data))
-        job.signals.done.connect(lambda _n, result: self._exported(path, result))
-        self._saves.append(job.signals)
-        QThreadPool.globalInstance().start(job)
-        return path
 
-    def _exported(self, path: Path, result: object) -> None:
-        self._saves = self._saves[1:]
-        if isinstance(result, Exception):
-            self.message.emit(f"Could not write {path}: {result}")
-        else:
-            self.message.emit(f"Exported the results to {path}")
-        self.tally_label.setText(
-            f"{tally(self.model.rows())}. "
-            + (f"Could not write {path}." if isinstance(result, Exception) else f"Saved {path}.")
-        )
+    def _exported(self, path: Path, error: Exception | None) -> None:
+        said = f"Could not write {path}: {error}" if error else f"Exported the results to {path}"
+        self.message.emit(said)
+        self.tally_label.setText(f"{tally(self.model.rows())}. {said}.")
 
     # -- closing -------------------------------------------------------------------------------
     def cancel(self) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -38,10 +37,10 @@ from explorer.core.request import RpcRequest
 from explorer.core.units import human_ms
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
-from explorer.store.files import write_atomic
-from explorer.ui.jobs import ProgressJob, RenderJob, Report
+from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
+from explorer.ui.widgets.save_text import save_text_as
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
@@ -86,7 +85,6 @@ class AllPagesWindow(QDialog):
         self.running = True
         self.walk: PageWalk | None = None
         self.joined_text = ""
-        self._saves: list[QObject] = []
         first = request.exchange.request
         self.setWindowTitle(f"All pages: {first.action}")
         account = f" on {html.escape(first.account_id)}" if first.account_id else ""
@@ -195,22 +193,18 @@ class AllPagesWindow(QDialog):
         """Ask where, then write the joined records on the pool (atomically)."""
         if not self.joined_text:
             return None
-        path_text, _filter = QFileDialog.getSaveFileName(
-            self, "Save the pages joined", str(Path.home() / "pages.json"), "JSON (*.json)"
+        return save_text_as(
+            self,
+            "Save the pages joined",
+            Path.home() / "pages.json",
+            "JSON (*.json)",
+            self.joined_text,
+            self._saved,
         )
-        if not path_text:
-            return None
-        path, data = Path(path_text), self.joined_text.encode("utf-8")
-        job = RenderJob(0, lambda: write_atomic(path, data))
-        job.signals.done.connect(lambda _n, result: self._saved(path, result))
-        self._saves.append(job.signals)
-        QThreadPool.globalInstance().start(job)
-        return path
 
-    def _saved(self, path: Path, result: object) -> None:
-        self._saves = self._saves[1:]
-        if isinstance(result, Exception):
-            self.summary_label.setText(f"Could not save {path}: {result}")
+    def _saved(self, path: Path, error: Exception | None) -> None:
+        if error is not None:
+            self.summary_label.setText(f"Could not save {path}: {error}")
         else:
             self.summary_label.setText(f"{self.summary_label.text()} Saved to {path}.")
 

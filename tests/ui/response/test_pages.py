@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -101,7 +103,7 @@ def all_pages(qtbot: QtBot, window: MainWindow, limit: int) -> AllPagesWindow:
 
 
 def test_all_pages_reads_every_page_joins_them_and_keeps_each_in_the_history(
-    qtbot: QtBot, make_window: WindowFactory
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
     first_page(qtbot, window)
@@ -119,6 +121,13 @@ def test_all_pages_reads_every_page_joins_them_and_keeps_each_in_the_history(
     assert joined["next"] is None and joined["pages"] == 5
     window.history_pane.flush()
     qtbot.waitUntil(lambda: window.history_pane.model.total() == 5, timeout=WAIT_MS)
+
+    # Saved as it is shown (the only thing faked is the file dialog).
+    target = tmp_path / "everyone.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved to" in dialog.summary_label.text(), timeout=WAIT_MS)
+    assert json.loads(target.read_text(encoding="utf-8")) == joined
 
 
 def test_all_pages_stops_at_the_limit_and_says_more_are_left(
