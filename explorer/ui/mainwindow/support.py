@@ -23,6 +23,7 @@ from explorer.ui.trace.control import TraceControl
 
 if TYPE_CHECKING:
     from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.response.view import ResponseView
 
 TRACE_KEYS = "Ctrl+Shift+L"
 ACCOUNTS_KEYS = "Ctrl+Shift+R"
@@ -88,16 +89,19 @@ class SupportTools:
         self.account_runs.open_requested.connect(self.show_exchange)
         # The one compare hook: the plain side by side until the JSON-aware compare lands.
         self.account_runs.compare_requested.connect(self.account_runs.show_side_by_side)
-        view = window.response_view
-        view.trace_requested.connect(self.traces.open_for_exchange)
-        view.next_page_requested.connect(window.send_control.send_following)
-        view.all_pages_requested.connect(self.pages.walk)
-        view.set_account_lookup(self.describe_account)
-        view.pages.set_schema_lookup(self.schema_for)
+        self.attach_response_view(window.response_view)
         # Newly listed accounts describe the exchange on screen better (the marks learn first).
         window.discovery.accounts_loaded.connect(
             lambda _accounts: window.response_view.set_account_lookup(self.describe_account)
         )
+
+    def attach_response_view(self, view: ResponseView) -> None:
+        """Give a response view its Trace button, pages and account line (once per view)."""
+        view.trace_requested.connect(self.traces.open_for_exchange)
+        view.next_page_requested.connect(self.window.send_control.send_following)
+        view.all_pages_requested.connect(self.pages.walk)
+        view.set_account_lookup(self.describe_account)
+        view.pages.set_schema_lookup(self.schema_for)
 
     def describe_account(self, account_id: str) -> tuple[str, str] | None:
         return describe_account(self.window.marks, account_id)
