@@ -52,6 +52,7 @@ from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import keyboard, menus, state
 from explorer.ui.mainwindow.analysis import Analysis
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
+from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.send_control.elapsed_label)
 
         self._build_actions()
+        self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         menus.build_menu_bar(self)
         # Filter, compare and baselines, Defender check, cases, copy as code.
         self.analysis = Analysis(self, baselines_dir)
@@ -559,6 +561,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.send_control.shutdown()
+        self.support.shutdown()
         self.discovery.shutdown()
         self.run_control.shutdown()
         self.analysis.shutdown()
