@@ -11,6 +11,7 @@ window closes, so quitting never waits on one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from explorer.core.helper_process import HelperProcess, HelperStopped
 
 _helpers: dict[str, HelperProcess] = {}
 _helpers_lock = threading.Lock()
+_threads: QThreadPool | None = None
 
 FILTER, COMPARE, DEFENDER, CASE = "filter", "comparison", "Defender check", "case export"
 
@@ -45,6 +47,23 @@ def stop_helpers() -> None:
 
 
 atexit.register(stop_helpers)
+
+
+def _thread_pool() -> QThreadPool:
+    """The threads that wait on the helpers: the app's, never a window's. A pool destroyed
+    with its window would wait there for a thread that needs the GIL the UI thread holds."""
+    global _threads
+    if _threads is None:
+        _threads = QThreadPool()
+        _threads.setMaxThreadCount(8)  # each waits on a process; none computes
+    return _threads
+
+
+class _Token:
+    """A job's generation, plain Python: its threads read it after the window is gone."""
+
+    def __init__(self) -> None:
+        self.generation = 0
 
 
 class _JobSignals(QObject):
@@ -71,7 +90,7 @@ class _Run(QRunnable):
         super().__init__()
         self._after = after
         self.setAutoDelete(True)
-        self._job = job
+        self._token = job._token
         self._signals = job._signals
         self._name = job.name
         self._generation = generation
@@ -82,10 +101,10 @@ class _Run(QRunnable):
         generation = self._generation
 
         def stale() -> bool:  # polled every 50 ms while the helper works
-            return self._job.generation != generation
+            return self._token.generation != generation
 
         def report(fraction: float, stage: str) -> None:
-            self._signals.progress.emit(generation, fraction, stage)
+            self._emit(self._signals.progress, generation, fraction, stage)
 
         try:
             call = self._prepare()
@@ -96,9 +115,14 @@ class _Run(QRunnable):
             if self._after is not None and not stale():
                 result = self._after(result)
         except Exception as exc:  # every failure is shown to the user, none is lost
-            self._signals.done.emit(generation, None, exc)
+            self._emit(self._signals.done, generation, None, exc)
             return
-        self._signals.done.emit(generation, result, None)
+        self._emit(self._signals.done, generation, result, None)
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window that asked was closed
+            signal.emit(*args)
 
 
 class HelperJob(QObject):
@@ -122,14 +146,13 @@ class HelperJob(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.generation = 0
+        self._token = _Token()
         self._busy = False
         self.started_at = 0.0
-        # Created before the signals, so it is destroyed (waiting for its thread) first;
-        # cancel first, or that waits for the call to end.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)  # the one running, and the one replacing it
         self._signals = _JobSignals(self)
+        token = self._token
+        # Gone with its window: the helper's work is no longer wanted.
+        self.destroyed.connect(lambda _o=None: setattr(token, "generation", -1))
         self._signals.progress.connect(self._on_progress)
         self._signals.done.connect(self._on_done)
 
@@ -156,29 +179,29 @@ class HelperJob(QObject):
                 raise TypeError("start needs a call or prepare")
             given = call
             prepare = lambda: given  # noqa: E731
-        self.generation += 1
+        self._token.generation += 1
         self.started_at = time.monotonic()
         self._set_busy(True)
-        self._pool.start(_Run(self, self.generation, prepare, progress, after))
+        _thread_pool().start(_Run(self, self._token.generation, prepare, progress, after))
+
+    @property
+    def generation(self) -> int:
+        return self._token.generation
 
     def cancel(self) -> None:
         """Stop the work in progress (its process is ended); nothing more is delivered."""
-        self.generation += 1
+        self._token.generation += 1
         self._set_busy(False)
 
     def is_busy(self) -> bool:
         return self._busy
 
-    def wait(self, msecs: int = -1) -> bool:
-        """Wait for the pool thread (tests, closing)."""
-        return self._pool.waitForDone(msecs)
-
     def _on_progress(self, generation: int, fraction: float, stage: str) -> None:
-        if generation == self.generation:
+        if generation == self._token.generation:
             self.progress.emit(fraction, stage)
 
     def _on_done(self, generation: int, result: object, error: object) -> None:
-        if generation != self.generation:
+        if generation != self._token.generation:
             return  # replaced or cancelled meanwhile
         self._set_busy(False)
         if isinstance(error, Exception):

@@ -15,8 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextmanager
-def big_server(bodies: Sequence[bytes]) -> Iterator[str]:
-    """Serve ``bodies`` in turn; yields the base URL."""
+def big_server(
+    bodies: Sequence[bytes], headers: Sequence[dict[str, str]] = ()
+) -> Iterator[str]:
+    """Serve ``bodies`` in turn (with ``headers[i]`` added, when given); yields the base URL."""
     served = [0]
     lock = threading.Lock()
 
@@ -25,12 +27,15 @@ def big_server(bodies: Sequence[bytes]) -> Iterator[str]:
             self.rfile.read(int(self.headers.get("content-length", "0")))
             with lock:
                 body = bodies[min(served[0], len(bodies) - 1)]
+                extra = headers[min(served[0], len(headers) - 1)] if headers else {}
                 served[0] += 1
                 number = served[0]
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
             self.send_header("x-request-id", f"req_big_{number}")
+            for name, value in extra.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
