@@ -15,9 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextmanager
-def big_server(
-    bodies: Sequence[bytes], headers: Sequence[dict[str, str]] = ()
-) -> Iterator[str]:
+def big_server(bodies: Sequence[bytes], headers: Sequence[dict[str, str]] = ()) -> Iterator[str]:
     """Serve ``bodies`` in turn (with ``headers[i]`` added, when given); yields the base URL."""
     served = [0]
     lock = threading.Lock()

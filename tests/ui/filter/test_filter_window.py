@@ -186,7 +186,9 @@ def test_expressions_are_offered_again_for_the_same_action(
     again = make_window()  # a restart: the recent expressions come from the settings
     send(qtbot, again, EMPLOYEES)
     panel = open_filter(qtbot, again)
-    panel.recent_menu.popup(panel.recent_button.mapToGlobal(panel.recent_button.rect().bottomLeft()))
+    panel.recent_menu.popup(
+        panel.recent_button.mapToGlobal(panel.recent_button.rect().bottomLeft())
+    )
     qtbot.waitUntil(panel.recent_menu.isVisible)
     offered = [a.text() for a in panel.recent_menu.actions()]
     assert offered == ["$.next  (JSONPath)", "$.data[0].id  (JSONPath)"]
