@@ -72,11 +72,9 @@ class CompareControl(QObject):
     def compare(
         self, left: Exchange, right: Exchange, labels: tuple[str, str] | None = None
     ) -> CompareWindow:
-        """Compare two exchanges in memory (the rows of a run across accounts, say)."""
-        names = labels or (
-            exchange_label(left.started_at, _status(left)),
-            exchange_label(right.started_at, _status(right)),
-        )
+        """Compare two exchanges in memory (the rows of a run across accounts, say: each side
+        is then named by its account)."""
+        names = labels or (_side_label(left, left, right), _side_label(right, left, right))
         return self._open(
             lambda: left, lambda: right, names, left.request.action, _account(left, right)
         )
@@ -155,6 +153,8 @@ class CompareControl(QObject):
         window.destroyed.connect(lambda _o=None, w=window: self._forget(w))
         self.windows.append(window)
         window.show()
+        window.raise_()
+        window.activateWindow()
         window.start()
         return window
 
@@ -273,6 +273,13 @@ class CompareControl(QObject):
 
 def _status(exchange: Exchange) -> int | None:
     return exchange.response.status if exchange.response is not None else None
+
+
+def _side_label(exchange: Exchange, left: Exchange, right: Exchange) -> str:
+    if left.request.account_id != right.request.account_id:
+        status = _status(exchange)
+        return f"{exchange.request.account_id} · {status if status is not None else 'no response'}"
+    return exchange_label(exchange.started_at, _status(exchange))
 
 
 def _account(left: Exchange, right: Exchange) -> str:

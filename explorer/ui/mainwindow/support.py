@@ -87,8 +87,8 @@ class SupportTools:
         for source in (self.traces, self.account_runs, self.pages):
             source.message.connect(status.showMessage)
         self.account_runs.open_requested.connect(self.show_exchange)
-        # The one compare hook: the plain side by side until the JSON-aware compare lands.
-        self.account_runs.compare_requested.connect(self.account_runs.show_side_by_side)
+        # The one compare hook: two rows in the JSON-aware compare window.
+        self.account_runs.compare_requested.connect(lambda a, b: window.compare(a, b))
         self.attach_response_view(window.response_view)
         # Newly listed accounts describe the exchange on screen better (the marks learn first).
         window.discovery.accounts_loaded.connect(
