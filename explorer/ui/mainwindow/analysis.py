@@ -11,6 +11,7 @@ response's ⋯ button and in the history's context menu.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +19,16 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.snippets import to_python, to_typescript
 from explorer.store.baselines import BaselineStore
 from explorer.store.history import HistoryEntry
-from explorer.ui.compare.control import CompareControl
+from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
+from explorer.ui.compare.control import CompareControl, exchange_label
 from explorer.ui.compare.window import CompareWindow
+from explorer.ui.defender.window import DefenderWindow
+from explorer.ui.discovery import quiet_key_lookup
 from explorer.ui.helper_jobs import stop_helpers
 
 if TYPE_CHECKING:
@@ -45,6 +50,9 @@ class Analysis(QObject):
             store = BaselineStore(baselines_dir)
         self.compare = CompareControl(window.history, store, window, parent=self)
         self.compare.message.connect(self._say)
+        self.defender_windows: list[DefenderWindow] = []  # open ones (tests, closing)
+        self.case_dialog: ShareCaseDialog | None = None
+        self.case_folder = _documents()  # where a new case is offered (tests set it)
         self._build_actions()
         self._install()
 
@@ -98,6 +106,20 @@ class Analysis(QObject):
             "What changed since the baseline pinned for this action and account",
         )
         self.unpin_action = self._action("&Unpin baseline", self.unpin_shown)
+        self.defender_action = self._action(
+            "Check with &Defender…",
+            self.check_shown,
+            "Ctrl+Shift+D",
+            "Would StackOne's Defender flag this response, where and why; and what the "
+            "server's Defender said (nothing is sent)",
+        )
+        self.share_action = self._action(
+            "S&hare as a case…",
+            self.share_shown,
+            "Ctrl+Shift+E",
+            "Export this exchange for a ticket: a Markdown report and a HAR file, without "
+            "secrets, personal data scrubbed after a preview",
+        )
         self.share_baseline_action = self._action(
             "Share the baseline in the &collection",
             self.share_baseline,
@@ -115,10 +137,18 @@ class Analysis(QObject):
             "Compare with baseline", self.compare_selected_with_baseline
         )
         self.entry_pin_action = self._action("Pin as baseline", self.pin_selected)
+        self.entry_defender_action = self._action("Check with Defender…", self.check_selected)
+        self.entry_share_action = self._action(
+            "Share as a case…",
+            self.share_selected,
+            tip="Export the selected entries for a ticket (report and HAR, no secrets)",
+        )
         self._history_actions = [
             self.compare_entries_action,
             self.entry_baseline_action,
             self.entry_pin_action,
+            self.entry_defender_action,
+            self.entry_share_action,
         ]
 
     def _install(self) -> None:
@@ -154,6 +184,8 @@ class Analysis(QObject):
         these too)."""
         return [
             self.filter_action,
+            self.defender_action,
+            self.share_action,
             self.baseline_action,
             self.pin_action,
             self.unpin_action,
@@ -216,6 +248,130 @@ class Analysis(QObject):
         self.compare_entries_action.setEnabled(count == 2)
         for action in (self.entry_baseline_action, self.entry_pin_action):
             action.setEnabled(count == 1 and self.compare.baselines is not None)
+        self.entry_defender_action.setEnabled(count == 1)
+        self.entry_share_action.setEnabled(count >= 1)
+
+    # -- Defender check -----------------------------------------------------------------------
+    def check_shown(self) -> DefenderWindow | None:
+        exchange = self.shown()
+        if exchange is None:
+            return None
+        return self._open_defender(
+            lambda: exchange,
+            _title(
+                exchange.request.action,
+                exchange.request.account_id,
+                exchange_label(exchange.started_at, _status(exchange)),
+            ),
+        )
+
+    def check_selected(self) -> DefenderWindow | None:
+        entries = self.selected_entries()
+        if len(entries) != 1:
+            return None
+        entry = entries[0]
+        self.window.history_pane.flush()
+        history = self.window.history
+        label = exchange_label(entry.started_at, entry.status)
+        return self._open_defender(
+            lambda: history.load(entry.id), _title(entry.action, entry.account_id, label)
+        )
+
+    def _open_defender(self, read: Callable[[], Exchange], title: str) -> DefenderWindow:
+        window = DefenderWindow(read, title=title, parent=self.window)
+        window.message.connect(self._say)
+        window.destroyed.connect(lambda _o=None, w=window: self._forget_defender(w))
+        self.defender_windows.append(window)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.start()
+        return window
+
+    def _forget_defender(self, window: DefenderWindow) -> None:
+        if window in self.defender_windows:
+            self.defender_windows.remove(window)
+
+    # -- share a case -------------------------------------------------------------------------
+    def share_shown(self) -> ShareCaseDialog | None:
+        exchange = self.shown()
+        if exchange is None:
+            return None
+        label = (
+            f"{exchange.request.action} ({exchange_label(exchange.started_at, _status(exchange))})"
+        )
+        return self._open_case([(label, lambda: exchange)])
+
+    def share_selected(self) -> ShareCaseDialog | None:
+        entries = sorted(self.selected_entries(), key=lambda e: e.started_at)
+        if not entries:
+            self._say("Select one or more history entries to share (Ctrl+click adds one)")
+            return None
+        self.window.history_pane.flush()
+        history = self.window.history
+        readers: list[tuple[str, Callable[[], Exchange]]] = [
+            (f"{e.action} ({exchange_label(e.started_at, e.status)})", partial(history.load, e.id))
+            for e in entries
+        ]
+        return self._open_case(readers)
+
+    def _open_case(self, readers: list[tuple[str, Callable[[], Exchange]]]) -> ShareCaseDialog:
+        if self.case_dialog is not None:
+            self.case_dialog.reject()
+        dialog = ShareCaseDialog(
+            self._case_sources(readers), folder=self.case_folder, parent=self.window
+        )
+        dialog.finished.connect(lambda _r, d=dialog: self._case_done(d))
+        self.case_dialog = dialog
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def _case_sources(self, readers: list[tuple[str, Callable[[], Exchange]]]) -> CaseSources:
+        window = self.window
+        selector = window.profile_selector
+        profile = selector.current()
+        lookup = quiet_key_lookup(selector.session_keys, selector.credentials)
+        profile_name = profile.name if profile is not None else ""
+        pane = window.collections_pane
+        store = pane.current_store() if pane is not None else None
+        env_name = pane.environment.name() if pane is not None else ""
+        env = store.collection.environments.get(env_name) if store and env_name else None
+        secret_names = list(env.secrets) if env is not None else []
+
+        def secrets() -> list[str]:  # on a pool thread: the keyring
+            found = [lookup(profile_name) or ""] if profile_name else []
+            if store is not None and env is not None and secret_names:
+                try:
+                    values = store.environment_values(env_name)
+                except ExplorerError:
+                    values = {}
+                found += [values.get(name, "") for name in secret_names]
+            return [s for s in found if s]
+
+        marks = window.marks
+
+        def customer(account_id: str) -> str:
+            account = marks.account(account_id)
+            return account.origin_owner_name if account is not None else ""
+
+        return CaseSources(
+            readers=readers,
+            secrets=secrets,
+            customer=customer,
+            environment=env_name,
+            variables={
+                k: v for k, v in (env.variables.items() if env else ()) if k not in secret_names
+            },
+            secret_names=secret_names,
+        )
+
+    def _case_done(self, dialog: ShareCaseDialog) -> None:
+        if dialog.written is not None:
+            self._say(f"Wrote the case to {dialog.written}")
+        if self.case_dialog is dialog:
+            self.case_dialog = None
+        dialog.deleteLater()
 
     # -- the request in the editor -----------------------------------------------------------
     def _copy_code(self, form: Callable[[Any], str], what: str) -> None:
@@ -230,4 +386,22 @@ class Analysis(QObject):
         """Close the analysis windows and end the helper processes (quitting waits for
         none of them)."""
         self.compare.close_all()
+        for window in list(self.defender_windows):
+            window.close()
+        if self.case_dialog is not None:
+            self.case_dialog.reject()
         stop_helpers()
+
+
+def _status(exchange: Exchange) -> int | None:
+    return exchange.response.status if exchange.response is not None else None
+
+
+def _title(action: str, account_id: str, label: str) -> str:
+    where = f" on {account_id}" if account_id else ""
+    return f"{action}{where}, {label}"
+
+
+def _documents() -> Path:
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
