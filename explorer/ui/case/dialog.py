@@ -199,7 +199,9 @@ class ShareCaseDialog(QDialog):
         self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.setTabKeyNavigation(False)
-        self.preview.verticalHeader().hide()
+        rows = self.preview.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(self.preview.fontMetrics().height() + 8)
         self.preview.horizontalHeader().setStretchLastSection(True)
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.preview.itemChanged.connect(lambda _i: self._count_ticked())
@@ -302,7 +304,8 @@ class ShareCaseDialog(QDialog):
                     item.setToolTip(where)
                 self.preview.setItem(row, column, item)
         self.preview.blockSignals(False)
-        self.preview.resizeColumnsToContents()
+        for column in (REPLACE, KIND, VALUE, PLACEHOLDER):  # Where takes the rest
+            self.preview.resizeColumnToContents(column)
         self.preview.setColumnWidth(VALUE, min(self.preview.columnWidth(VALUE), 260))
         self._count_ticked()
 

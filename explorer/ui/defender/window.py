@@ -285,7 +285,7 @@ class DefenderWindow(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(findings)
         split.addWidget(server_box)
-        split.setSizes([380, 200])
+        split.setSizes([260, 240])
         split.setChildrenCollapsible(False)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.close)
