@@ -54,6 +54,17 @@ with httpx.Client(base_url=url, timeout=30) as client:
         r.json()
 """
 
+# The demo as ``python -m explorer.demo --quiet`` runs it, but without StackOne's 1000 requests
+# a minute: every round sends 241, and a 429 would end the run early (or make it refuse).
+_DEMO = """
+import threading
+from explorer.demo.server import DemoServer
+server = DemoServer(rate_limit_per_minute=10**9).start()
+print(f"StackOne demo server on {server.url}")
+print(f"API key: {server.api_key}", flush=True)
+threading.Event().wait()
+"""
+
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -76,7 +87,7 @@ def _timed(cmd: list[str], env: dict[str, str], expect: set[int]) -> float:
 
 def _start_demo(env: dict[str, str]) -> tuple[subprocess.Popen[str], str, str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "explorer.demo", "--quiet"],
+        [sys.executable, "-c", _DEMO],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
