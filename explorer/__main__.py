@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["run"]:
-        from explorer.runner import main as run_main
+        from explorer.run.cli import main as run_main
 
         return run_main(args_list[1:])
     args = build_parser().parse_args(args_list)

@@ -14,7 +14,7 @@ under ``collection_folders``; never a secret there).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from explorer.core.curl import CurlImport, from_curl, reads_files
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
-from explorer.core.variables import resolve
+from explorer.core.variables import find_variables, resolve
 from explorer.store.collections import (
     ROOT_FOLDER,
     CollectionStore,
@@ -58,9 +58,10 @@ from explorer.ui.worker import RenderJob
 # where they are used, not at start-up: the pane is built before the window's first paint and
 # needs none of them until the user asks for one.
 if TYPE_CHECKING:
+    from explorer.run.environment import EnvironmentValues
+    from explorer.run.plan import RunPlan
     from explorer.store.credentials import CredentialStore
     from explorer.store.settings import Settings
-    from explorer.ui.run_dialog import RunPlan
 
 _Deleted = TypeVar("_Deleted")
 
@@ -521,21 +522,23 @@ class CollectionsPane(QWidget):
         self.env_combo.setCurrentIndex(index)
         return True
 
-    def active_environment(self) -> dict[str, str]:
-        """The active environment's values, secrets read from the keyring ({} for none).
+    def active_environment(self, needed: Collection[str] | None = None) -> EnvironmentValues:
+        """The active environment's values, the secrets among ``needed`` (``None``: all) read
+        from the keyring; empty for none.
 
         A keyring failure is shown in the pane and only the plain variables are returned, so
         requests that need a secret report it as unresolved instead of failing obscurely.
         """
+        from explorer.run.environment import EnvironmentValues, read_environment
+
         store = self.current_store()
         name = self.active_environment_name()
-        if store is None or not name or name not in store.collection.environments:
-            return {}
-        try:
-            return store.environment_values(name)
-        except ExplorerError as exc:
-            self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
-            return dict(store.collection.environments[name].variables)
+        if store is None:
+            return EnvironmentValues()
+        read = read_environment(store, name, needed=needed)
+        if read.error:
+            self.show_notice(f"Secret variables of '{name}' could not be read: {read.error}")
+        return read
 
     def resolve(self, request: RpcRequest) -> RpcRequest:
         """``request`` with the active environment filled in, as it will be sent.
@@ -543,7 +546,7 @@ class CollectionsPane(QWidget):
         Raises:
             UnresolvedVariables: naming every placeholder without a value.
         """
-        return resolve(request, self.active_environment())
+        return resolve(request, self.active_environment(find_variables(request)).values)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -563,39 +566,22 @@ class CollectionsPane(QWidget):
         """What a run of ``store`` (or of one ``folder``) would send, with the values of the
         active environment when the collection defines it. ``None`` (and a notice) when
         there is nothing to run."""
+        from explorer.run.plan import SetupError, plan_run
         from explorer.ui.collection_dialogs import TOP_LEVEL
-        from explorer.ui.run_dialog import RunPlan
 
-        collection = store.collection
-        if folder is None:
-            requests, title = collection.requests(), collection.name
-        else:
-            found = collection.folder(folder)
-            requests = list(found.requests) if found else []
-            title = f"{collection.name} / {folder or TOP_LEVEL}"
-        if not requests:
-            self.show_notice(f"'{title}' has no saved requests to run.")
-            return None
         name = self.active_environment_name()
-        env = collection.environments.get(name)
-        values: dict[str, str] = {}
-        if env is not None:
-            try:
-                values = store.environment_values(name)
-            except ExplorerError as exc:
-                # As on the command line: the requests needing a secret report it unresolved.
-                self.show_notice(f"Secret variables of '{name}' could not be read: {exc}")
-                values = dict(env.variables)
-        secrets = [values[s] for s in env.secrets if values.get(s)] if env else []
-        return RunPlan(
-            title=title,
-            store=store,
-            requests=list(requests),
-            environment=name if env is not None else "",
-            values=values,
-            secrets=secrets,
-            problems=list(store.problems) if folder is None else [],
-        )
+        if name not in store.collection.environments:
+            name = ""  # the choice belongs to another collection
+        try:
+            plan = plan_run(store, folder=folder, folder_title=TOP_LEVEL, environment=name)
+        except SetupError as exc:
+            self.show_notice(str(exc))
+            return None
+        if plan.keyring_error:
+            # As on the command line: the requests needing a secret report it unresolved.
+            problem = plan.keyring_error
+            self.show_notice(f"Secret variables of '{name}' could not be read: {problem}")
+        return plan
 
     def _request_run(self, store: CollectionStore, folder: str | None) -> RunPlan | None:
         plan = self.run_plan(store, folder)

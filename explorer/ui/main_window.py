@@ -50,7 +50,7 @@ from explorer.core.exchange import Exchange
 from explorer.core.guard import AccountBook, Target
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.secrets import redact_header_object
-from explorer.core.variables import UnresolvedVariables
+from explorer.core.variables import UnresolvedVariables, find_variables, resolve
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
@@ -69,8 +69,9 @@ from explorer.ui.worker import CollectionRunJob, RenderJob, RequestRunner
 
 if TYPE_CHECKING:
     # Dialogs and the collection runner are imported when first used, not at start-up.
-    from explorer.runner import RunResult
-    from explorer.ui.run_dialog import RunDialog, RunPlan
+    from explorer.run.engine import RunResult
+    from explorer.run.plan import RunPlan
+    from explorer.ui.run_dialog import RunDialog
 
 APP_TITLE = "StackOne RPC Explorer"
 # Discovery reads the profile's key after the window's first paint, or this long after it is
@@ -673,13 +674,8 @@ class MainWindow(QMainWindow):
         pane = self.collections_pane
         if pane is None:
             return request, []
-        resolved = pane.resolve(request)
-        store = pane.current_store()
-        env = store.collection.environments.get(pane.active_environment_name()) if store else None
-        if env is None or not env.secrets:
-            return resolved, []
-        values = pane.active_environment()
-        return resolved, [values[name] for name in env.secrets if values.get(name)]
+        environment = pane.active_environment(find_variables(request))
+        return resolve(request, environment.values), environment.secrets
 
     def cancel(self) -> None:
         if self.guard.cancel_pending():
@@ -859,7 +855,7 @@ class MainWindow(QMainWindow):
     def _start_run(
         self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]
     ) -> RunDialog:
-        from explorer.runner import summary
+        from explorer.run.reports import tally
         from explorer.ui.run_dialog import RunDialog
 
         token = CancelToken()
@@ -884,7 +880,7 @@ class MainWindow(QMainWindow):
 
         def finished(results: list[RunResult]) -> None:
             self.statusBar().showMessage(
-                f"Ran {plan.title}: {summary(results, plan.problems, 0).split(' (')[0]}", 10_000
+                f"Ran {plan.title}: {tally(results, plan.problems)}", 10_000
             )
 
         job.signals.progress.connect(to_history)

@@ -1,6 +1,6 @@
 """Running a collection (or one folder of it) from the window, with results filling in live.
 
-The run itself is ``explorer.runner.run_requests`` - the function behind
+The run itself is ``explorer.run.engine.run_requests`` - the function behind
 ``stackone-explorer run`` - on a pool thread (``CollectionRunJob``), so a colleague gets the
 same results from the window and from the command line. This module only shows them: one row
 per saved request (name, action, status, time, request id, passed or failed against its
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 
 from explorer.core.client import CancelToken
 from explorer.core.guard import Target, is_production
-from explorer.runner import RunResult, format_table, summary
-from explorer.store.collections import CollectionStore, LoadProblem, SavedRequest
+from explorer.run.engine import RunResult
+from explorer.run.plan import RunPlan
+from explorer.run.reports import format_table, summary
+from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.response_view import human_ms
 from explorer.ui.theme import is_dark, status_colour
@@ -72,24 +74,6 @@ PENDING = "waiting"
 RUNNING = "running…"
 NOT_RUN = "not run (cancelled)"
 CANCELLED = "cancelled"
-
-
-@dataclass
-class RunPlan:
-    """What to run and with which values: everything but the profile and key (the window's).
-
-    Attributes:
-        title: "Smoke" or "Smoke / Employees", for the dialog title.
-        secrets: values of secret variables; masked in results, scrubbed from history.
-    """
-
-    title: str
-    store: CollectionStore
-    requests: list[SavedRequest]
-    environment: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    secrets: list[str] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
 
 
 @dataclass
@@ -212,8 +196,7 @@ class RunResultsModel(QAbstractTableModel):
             return f"passed ({result.expected})"
         if result.outcome == "failed":
             return f"FAILED: expected {result.expected}"
-        exchange = result.exchange
-        if exchange is not None and exchange.failure and exchange.failure.kind == "Cancelled":
+        if result.cancelled:
             return CANCELLED
         return f"error: {result.message}"
 

@@ -15,9 +15,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from explorer import runner
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
+from explorer.run import cli
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
@@ -161,7 +161,7 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
 
     # The command-line runner gives the same results on the same collection.
     report = tmp_path / "report.json"
-    code = runner.main(
+    code = cli.main(
         [
             str(store.root),
             *("--env", "demo", "--profile", "Demo", "--home", str(home.home)),
@@ -173,11 +173,11 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
         stderr=io.StringIO(),
         credentials=credentials,
     )
-    assert code == runner.EXIT_FAILED
+    assert code == cli.EXIT_FAILED
     results = json.loads(report.read_text())["results"]
-    cli = [(r["name"], r["outcome"], r["status"]) for r in results]
+    from_cli = [(r["name"], r["outcome"], r["status"]) for r in results]
     ui = [(r.name, r.outcome, r.status) for r in dialog.results]
-    assert ui == cli
+    assert ui == from_cli
 
 
 def test_running_a_folder_runs_only_its_requests(

@@ -272,11 +272,11 @@ def test_drag_and_drop_moves_a_request_into_a_folder(
 def test_environment_values_come_with_secrets_from_the_keyring(pane: CollectionsPane) -> None:
     _select(pane, "List employees")
     assert pane.env_combo.currentText() == NO_ENVIRONMENT
-    assert pane.active_environment() == {}
+    assert pane.active_environment().values == {}
     with pytest.raises(UnresolvedVariables, match="account_id"):
         pane.resolve(pane.stores[0].collection.requests()[0].request)
     assert pane.set_active_environment("staging")
-    assert pane.active_environment() == {"account_id": "acct_bamboohr_demo", "token": CANARY}
+    assert pane.active_environment().values == {"account_id": "acct_bamboohr_demo", "token": CANARY}
     sent = pane.resolve(pane.stores[0].collection.requests()[0].request)
     assert sent.account_id == "acct_bamboohr_demo"
 

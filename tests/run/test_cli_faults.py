@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from explorer.core.request import RpcRequest
-from explorer.runner import main
+from explorer.run.cli import main
 from explorer.store.collections import REQUEST_SUFFIX, CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from tests.fault_server import HostileServer

@@ -17,7 +17,8 @@ from keyring.backends import fail
 
 from explorer.core.request import RpcRequest
 from explorer.demo.server import DemoServer
-from explorer.runner import main, variable_env_name
+from explorer.run.cli import main
+from explorer.run.lookup import variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import CredentialStore, KeyringCredentials, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
@@ -25,9 +26,9 @@ from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
 # The smoke collection writes to the demo's production Greenhouse account on purpose (a
-# candidate it rejects); the production guard's refusal is tested in test_runner_guard.py.
+# candidate it rejects); the production guard's refusal is tested in test_cli_guard.py.
 ALLOW = "--allow-production-writes"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def server() -> Iterator[DemoServer]:
 @pytest.fixture
 def home(tmp_path: Path, server: DemoServer) -> Path:
     """An explorer home with one profile pointing at the demo server (not named "Demo": that
-    name on loopback is the window's demo profile, which the runner never picks by itself)."""
+    name on loopback is the leftover demo profile, which the runner never picks by itself)."""
     home = tmp_path / "home"
     profiles = ProfileStore(home / "config" / "profiles.json")
     profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))

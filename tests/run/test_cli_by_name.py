@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from explorer.demo.server import DemoServer
-from explorer.runner import main
+from explorer.run.cli import main
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_BY_NAME_7f3a1c"

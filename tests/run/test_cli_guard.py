@@ -17,13 +17,13 @@ from explorer.core.client import RpcClient
 from explorer.core.request import RpcRequest
 from explorer.core.request_logs import list_logs
 from explorer.demo.server import DemoServer
-from explorer.runner import EXIT_REFUSED, main
+from explorer.run.cli import EXIT_REFUSED, main
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.profiles import Profile, ProfileStore
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_GUARD_CANARY_7d41b0"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
