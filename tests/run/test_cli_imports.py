@@ -44,7 +44,8 @@ import contextlib, io, json, sys
 from explorer.__main__ import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(name for name, module in sys.modules.items() if module is not None)
+print(json.dumps({"code": code, "modules": modules}))
 """
 
 
