@@ -125,6 +125,13 @@ class RpcClient:
     """Sends ``RpcRequest``s. Pass ``transport`` (e.g. ``httpx.MockTransport``) in tests.
 
     One instance may be shared by threads; each call gets its own ``CancelToken``.
+
+    Every request opens its own connection unless ``keep_alive``: then a connection is kept
+    for the next request to the same server, as any HTTP client does, which spares a run of
+    many requests a connection each. The price is in cancelling: a request sent on a kept
+    connection has no socket to shut until its answer starts, so a cancel (or the deadline)
+    returns at once but cannot stop that request from being sent. Only callers without a
+    Cancel button (the command-line run) keep connections.
     """
 
     def __init__(
@@ -134,9 +141,11 @@ class RpcClient:
         verify: bool = True,
         body_limit: int = DEFAULT_BODY_LIMIT,
         spool_dir: Path | None = None,
+        keep_alive: bool = False,
     ) -> None:
         self._transport = transport
         self._verify = verify
+        self._keep_alive = keep_alive
         # Bodies up to this many bytes are held in memory; an RPC response over it goes to a
         # file in ``spool_dir`` (the history's folder, so keeping it is a link, not a copy).
         self.body_limit = body_limit
@@ -152,12 +161,14 @@ class RpcClient:
 
         with self._client_lock:
             if self._client is None:
-                # No keep-alive: every request opens its own connection, so cancel can always
-                # find (and shut) the socket. Human-paced calls lose nothing by it.
+                # Without keep-alive every request opens its own connection, so cancel can
+                # always find (and shut) the socket. Human-paced calls lose nothing by it.
+                kept = None if self._keep_alive else 0
+                limits = httpx.Limits(max_keepalive_connections=kept)
                 self._client = httpx.Client(
                     transport=self._transport,
                     verify=self._verify,
-                    limits=httpx.Limits(max_keepalive_connections=0),
+                    limits=limits,
                     follow_redirects=False,
                 )
             return self._client
