@@ -206,8 +206,9 @@ def main(
         print(f"warning: could not load {problem}", file=err)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    # One client for the guard's look at the accounts and every request of the run.
-    with RpcClient() as client:
+    # One client for the guard's look at the accounts and every request of the run; the
+    # command line has no Cancel, so its connections are kept alive between requests.
+    with RpcClient(keep_alive=True) as client:
         if not _guard_allows(run, client, args.allow_production_writes, err):
             return EXIT_REFUSED
         print(_announcement(run), file=err)
@@ -220,6 +221,7 @@ def main(
             base_url=run.base_url,
             masked=plan.secrets,
             progress=_Progress(len(plan.requests), err),
+            keep_exchanges=False,
         )
     elapsed = time.perf_counter() - clock
     print(format_table(results), file=out)

@@ -105,6 +105,7 @@ def run_requests(
     masked: Iterable[str] = (),
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    keep_exchanges: bool = True,
 ) -> list[RunResult]:
     """Send each request in order and judge it. Never raises for a single request's problem.
 
@@ -118,6 +119,9 @@ def run_requests(
             thread (the window runs this on a worker and forwards it by signal).
         cancel: ``cancel()`` from another thread aborts the request in flight (it ends as an
             error, "Cancelled") and runs no further request; the results so far are returned.
+        keep_exchanges: keep each request's ``Exchange`` (what was sent and received, the
+            key hidden) in its result, for the window's history. The command line keeps
+            none, and so spares each request that record and its redaction.
     """
     hide = Redactor([*masked, api_key])
     results: list[RunResult] = []
@@ -127,7 +131,9 @@ def run_requests(
         if progress is not None:
             progress(index, saved, None)
         try:
-            result = _run_one(saved, client, api_key, values, profile, base_url, cancel)
+            result = _run_one(
+                saved, client, api_key, values, profile, base_url, cancel, keep_exchanges
+            )
         except Exception as exc:  # one request's bug must not cost the run its report
             result = RunResult.crashed(saved, exc)
         # Where a resolved value or the key can come back: the action, a header and messages.
@@ -178,6 +184,7 @@ def _run_one(
     profile: Profile | None,
     base_url: str | None,
     cancel: CancelToken | None,
+    keep_exchange: bool,
 ) -> RunResult:
     result = RunResult.not_judged(saved)
     request, problem = target_request(saved, values, profile, base_url)
@@ -187,16 +194,22 @@ def _run_one(
         result.message = problem
         return result
     try:
-        exchange = client.exchange(
-            request, api_key, cancel=cancel, profile=profile.name if profile else ""
-        )
+        if keep_exchange:
+            exchange = client.exchange(
+                request, api_key, cancel=cancel, profile=profile.name if profile else ""
+            )
+            result.exchange = exchange
+            response = exchange.response
+            if exchange.failure is not None or response is None:
+                result.message = exchange.failure.message if exchange.failure else "no response"
+                return result
+        else:
+            response = client.send(request, api_key, cancel=cancel)
     except errors.InvalidRequest as exc:
         result.message = f"not sent: {exc}"
         return result
-    result.exchange = exchange
-    response = exchange.response
-    if exchange.failure is not None or response is None:
-        result.message = exchange.failure.message if exchange.failure else "no response"
+    except errors.TransportError as exc:  # as ``exchange`` records it (``Failure.message``)
+        result.message = str(exc)
         return result
     _judge(result, saved, response)
     return result
