@@ -11,6 +11,7 @@ receives nothing). Memory is bounded: see ``explorer.core.body``.
 from __future__ import annotations
 
 import contextlib
+import queue
 import socket
 import ssl
 import threading
@@ -248,8 +249,7 @@ class RpcClient:
             spool_dir=self.spool_dir if spool else None,
             spool=spool,
         )
-        thread = threading.Thread(target=transfer.run, name="rpc-exchange", daemon=True)
-        thread.start()
+        _WORKERS.run(transfer.run)
         while not transfer.done.wait(min(_POLL, max(0.0, deadline - time.monotonic()))):
             if cancel.cancelled:
                 transfer.abandon()
@@ -321,6 +321,40 @@ _PHASES = {
 _POLL = 0.02
 
 
+class _Workers:
+    """The threads exchanges run on, kept between exchanges: starting a thread for each one
+    cost a run of many requests about half a millisecond apiece on a busy machine.
+
+    Daemon threads, started when none is idle and then kept, so a transfer never waits for a
+    thread. Not ``ThreadPoolExecutor``: it joins its threads when the interpreter exits, and a
+    transfer abandoned on a server that never answers would hold the process past its
+    deadline; a daemon thread is dropped at exit.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+                self._jobs.put(job)
+                return
+        threading.Thread(target=self._work, args=(job,), name="rpc-exchange", daemon=True).start()
+
+    def _work(self, job: Callable[[], None]) -> None:
+        while True:
+            job()  # _Transfer.run catches everything; a job that raised would end the thread
+            with self._lock:
+                self._idle += 1
+            job = self._jobs.get()
+
+
+_WORKERS = _Workers()
+
+
 class _Transfer:
     """One exchange on its own thread; the caller waits for ``done`` and takes ``result``.
 
@@ -378,6 +412,9 @@ class _Transfer:
         return response
 
     def run(self) -> None:
+        if self._token.cancelled:  # given up before a thread took it: send nothing
+            self.done.set()
+            return
         try:
             response: RpcResponse | None = self._exchange()
             error: BaseException | None = None
