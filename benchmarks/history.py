@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -68,7 +69,7 @@ def _step(
 def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: int) -> None:
     from benchmarks.history_data import example_exchange
     from explorer.store.history import HistoryStore
-    from explorer.ui.history_pane import HistoryPane
+    from explorer.ui.history.pane import HistoryPane
 
     app = application()
     heartbeat = Heartbeat()
@@ -109,11 +110,11 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     stamps = built["stamps"]
     assert isinstance(pane, HistoryPane) and isinstance(stamps, PaintStamps)
 
-    filtered = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
+    filtered = _step(heartbeat, stamps, lambda: pane.filters.edit.setText("greenhouse 400"))
     if pane.model.rowCount() == 0:
         raise RuntimeError("the filter matched nothing")
     record(metrics, "filter", filtered)
-    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filter_edit.clear))
+    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filters.edit.clear))
 
     # One keystroke at a time, as a user types: each one refilters the whole list.
     worst_key = 0.0
@@ -121,12 +122,12 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         _took, stall = _step(
             heartbeat,
             stamps,
-            lambda n=length: pane.filter_edit.setText("hibob"[:n]),  # type: ignore[misc]
+            partial(pane.filters.edit.setText, "hibob"[:length]),
             repaints=False,
         )
         worst_key = max(worst_key, stall)
     metrics["typing_stall"].add(worst_key)
-    _step(heartbeat, stamps, pane.filter_edit.clear)
+    _step(heartbeat, stamps, pane.filters.edit.clear)
 
     header = pane.view.horizontalHeader()
     sorted_ = _step(
@@ -153,7 +154,8 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         lambda: pane.add(exchange),
         ready=lambda: listed[0] if listed else None,
     )
-    if pane.current_entry() is None or pane.current_entry().id != exchange.id:  # type: ignore[union-attr]
+    current = pane.current_entry()
+    if current is None or current.id != exchange.id:
         raise RuntimeError("the added entry is not the selected one")
     record(metrics, "add", added)
 

@@ -644,6 +644,17 @@ def _parts(exchange: Exchange) -> list[tuple[str, Any]]:
     return parts
 
 
+def _hits(plan: ScrubPlan, value: str | float) -> list[str]:
+    """The planned values in one string or number: all of it, or each found inside a text."""
+    text = str(value)
+    whole = plan._whole.get(text.strip())
+    if whole is not None:
+        return [whole]
+    if isinstance(value, str):
+        return list(dict.fromkeys(found for _, _, found in plan._spans(text)))
+    return []
+
+
 def _preview(
     plan: ScrubPlan, mapping: dict[str, tuple[str, str]], exchanges: list[Exchange]
 ) -> list[Replacement]:
@@ -658,15 +669,7 @@ def _preview(
             for index, item in enumerate(value):
                 visit(where, item, f"{path}[{index}]")
         elif isinstance(value, str) or _is_number(value):
-            text = str(value)
-            whole = plan._whole.get(text.strip())
-            if whole is not None:
-                hits = [whole]
-            elif isinstance(value, str):
-                hits = list(dict.fromkeys(found for _, _, found in plan._spans(text)))
-            else:
-                hits = []
-            for hit in hits:
+            for hit in _hits(plan, value):
                 places[hit].append(where if path == "$" else f"{where} {path}")
 
     for number, exchange in enumerate(exchanges, start=1):

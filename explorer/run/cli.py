@@ -2,10 +2,10 @@
 
 A smoke test of a linked account: each saved request runs in order against the chosen
 profile's server and account, and must meet its expectation (its ``expected_status``, or any
-2xx). Without ``--profile`` the only profile is used, never a leftover loopback "Demo" one: a
-guess could send a real key to the wrong server, so several profiles need ``--profile`` (or
-``--base-url``). Everything that can be checked (arguments, profile, key, report paths) is
-checked before the first request is sent.
+2xx). Without ``--profile`` the only profile is used, never a "Demo" one on loopback (see
+``lookup.is_demo_profile``): a guess could send a real key to the wrong server, so several
+profiles need ``--profile`` (or ``--base-url``). Everything that can be checked (arguments,
+profile, key, report paths) is checked before the first request is sent.
 
 Progress goes to stderr, the results table and summary to stdout, and optional JUnit XML and
 JSON reports to files that CI can keep. The API key comes from ``STACKONE_API_KEY`` or the

@@ -28,9 +28,8 @@ from explorer.store.profiles import Profile
 
 KEY_ENV = "STACKONE_API_KEY"
 VAR_ENV_PREFIX = "STACKONE_VAR_"
-# Early builds of the window saved its demo server as a profile of this name, on the loopback
-# port of the day. Today's demo profile ("Demo (built-in server)") is never saved, but old homes
-# may still hold the leftover.
+# Before --demo's profile became "Demo (built-in server)", held in memory only (ui/app.py), the
+# window saved its demo profile under this name, pointing at the demo server's loopback port.
 DEMO_PROFILE = "Demo"
 
 
@@ -97,11 +96,11 @@ def prepare_report_path(option: str, path: Path | None) -> None:
 
 
 def is_demo_profile(profile: Profile) -> bool:
-    """Whether ``profile`` is a leftover demo profile: named "Demo" and on loopback.
+    """Whether ``profile`` is a demo profile left by an earlier version: "Demo", on loopback.
 
-    Older windows saved their demo server so. Such a leftover points at a random local port
-    that any program could be listening on, so a real key must never go there unless the
-    profile is chosen by name.
+    The window no longer saves one (its demo profile lives in memory for the run), but such a
+    leftover in profiles.json points at a random local port that any program could be
+    listening on, so a real key must never go there unless the profile is chosen by name.
     """
     if profile.name.casefold() != DEMO_PROFILE.casefold():
         return False

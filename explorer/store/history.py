@@ -254,29 +254,7 @@ class HistoryStore:
             names = set(os.listdir(self.directory))
         except OSError:
             names = set()
-        entries: dict[str, HistoryEntry] = {}  # insertion-ordered: oldest first
-        bad_lines: list[int] = []
-        dead = 0
-        for number, line, data in _parse_lines(raw):
-            if isinstance(data, _Damaged):
-                bad_lines.append(number)
-                self._damaged_lines.append(line)
-                continue
-            try:
-                if isinstance(data, dict) and isinstance(data.get("deleted"), list):
-                    for entry_id in data["deleted"]:
-                        if isinstance(entry_id, str) and entries.pop(entry_id, None) is not None:
-                            dead += 1
-                    dead += 1
-                    continue
-                entry = HistoryEntry.from_dict(data)
-            except ValueError:
-                bad_lines.append(number)
-                self._damaged_lines.append(line)
-                continue
-            if entries.pop(entry.id, None) is not None:
-                dead += 1  # the same id written again: the later line wins
-            entries[entry.id] = entry
+        entries, bad_lines, dead = self._replay(raw)
         missing = [e.id for e in entries.values() if f"{e.id}.json" not in names]
         for entry_id in missing:
             del entries[entry_id]
@@ -300,6 +278,32 @@ class HistoryStore:
             self.load_error = (
                 "History: skipped " + " and ".join(problems) + "; the other entries are intact."
             )
+
+    def _replay(self, raw: bytes) -> tuple[dict[str, HistoryEntry], list[int], int]:
+        """The index's lines in order: ``(entries by id, oldest first; numbers of the damaged
+        lines, which are kept aside; how many lines a later one made dead)``."""
+        entries: dict[str, HistoryEntry] = {}  # insertion-ordered: oldest first
+        bad_lines: list[int] = []
+        dead = 0
+        for number, line, data in _parse_lines(raw):
+            if isinstance(data, dict) and isinstance(data.get("deleted"), list):
+                dead += 1 + sum(
+                    isinstance(entry_id, str) and entries.pop(entry_id, None) is not None
+                    for entry_id in data["deleted"]
+                )
+                continue
+            try:
+                entry = None if isinstance(data, _Damaged) else HistoryEntry.from_dict(data)
+            except ValueError:
+                entry = None
+            if entry is None:
+                bad_lines.append(number)
+                self._damaged_lines.append(line)
+                continue
+            if entries.pop(entry.id, None) is not None:
+                dead += 1  # the same id written again: the later line wins
+            entries[entry.id] = entry
+        return entries, bad_lines, dead
 
     def _remove_leftovers(self, names: set[str]) -> None:
         """Delete what a crash left behind: temporary files, and entry files no index line

@@ -102,7 +102,7 @@ def test_accounts_cover_what_support_needs_to_see(client: httpx.Client) -> None:
     ],
 )
 def test_accounts_filters_and_pages(
-    client: httpx.Client, params: dict[str, object], expected: list[str]
+    client: httpx.Client, params: dict[str, str], expected: list[str]
 ) -> None:
     assert _ids(client.get("/accounts", params=params)) == expected
 
