@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from explorer.core.errors import ExplorerError
 from explorer.core.request import RpcRequest
 from explorer.core.variables import find_variables
-from explorer.store.collections import CollectionStore
+from explorer.store.collections import CollectionStore, Environment
 
 
 @dataclass
@@ -57,16 +57,26 @@ def read_environment(
     environment = store.collection.environments.get(name) if name else None
     if environment is None:
         return EnvironmentValues()
-    not_read = set(skip) | {
-        s for s in environment.secrets if needed is not None and s not in needed
-    }
+    wanted = secrets_to_read(environment, needed=needed, skip=skip)
     try:
-        values = store.environment_values(name, skip=not_read)
+        values = store.environment_values(
+            name, skip=[s for s in environment.secrets if s not in wanted]
+        )
     except ExplorerError as exc:
-        wanted = [s for s in environment.secrets if s not in not_read]
         return EnvironmentValues(dict(environment.variables), [], wanted, str(exc))
     secrets = [values[s] for s in environment.secrets if values.get(s)]
     return EnvironmentValues(values, secrets)
+
+
+def secrets_to_read(
+    environment: Environment,
+    *,
+    needed: Collection[str] | None = None,
+    skip: Collection[str] = (),
+) -> list[str]:
+    """The secret names ``read_environment`` reads from the keyring for these arguments:
+    none means the keyring is not asked at all."""
+    return [s for s in environment.secrets if s not in skip and (needed is None or s in needed)]
 
 
 def variables_of(requests: Iterable[RpcRequest]) -> set[str]:

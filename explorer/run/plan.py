@@ -11,10 +11,10 @@ with which key (the profile) is the caller's: the window's chosen profile, the c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from explorer.core.errors import ExplorerError
-from explorer.run.environment import read_environment, variables_of
+from explorer.run.environment import read_environment, secrets_to_read, variables_of
 from explorer.store.collections import (
     Collection,
     CollectionStore,
@@ -44,6 +44,8 @@ class RunPlan:
         given: the names whose values were given from outside the environment.
         unreadable: secret variables the requests use whose values could not be read, and
             ``keyring_error`` why; their requests end unresolved.
+        secrets_read: whether the keyring has been read for the secret variables (see
+            ``read_secrets``).
     """
 
     title: str
@@ -56,6 +58,7 @@ class RunPlan:
     given: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     keyring_error: str = ""
+    secrets_read: bool = False
 
 
 def plan_run(
@@ -66,11 +69,16 @@ def plan_run(
     only: Sequence[str] = (),
     environment: str = "",
     given: Mapping[str, str] | None = None,
+    secrets: bool = True,
 ) -> RunPlan:
     """The plan for running ``store``'s collection: every request, those of one ``folder``
     (shown as ``folder_title`` when its name is empty: the top level), or those named in
     ``only`` (see ``Collection.find``), with ``environment``'s values and the ``given`` ones
     over them.
+
+    The secret variables the requests use are read from the keyring unless ``secrets`` is
+    false: then the plan has only the plain values until ``read_secrets`` (the window plans
+    on its UI thread and reads the keyring on another).
 
     Raises:
         SetupError: nothing to run, or no such environment.
@@ -86,24 +94,48 @@ def plan_run(
             f"The collection has no environment called {environment!r} (environments: {known})."
         )
     given = dict(given or {})
-    read = read_environment(
-        store,
-        environment,
-        needed=variables_of(saved.request for saved in requests),
-        skip=given.keys(),
-    )
-    values = {**read.values, **given}
-    return RunPlan(
+    plain = collection.environments[environment].variables if environment else {}
+    plan = RunPlan(
         title=title,
         store=store,
         requests=requests,
         environment=environment,
-        values=values,
-        secrets=[*read.secrets, *(v for v in given.values() if v)],
+        values={**plain, **given},
+        secrets=[v for v in given.values() if v],
         problems=list(store.problems) if folder is None else [],
         given=sorted(given),
+    )
+    return read_secrets(plan) if secrets else plan
+
+
+def reads_keyring(plan: RunPlan) -> bool:
+    """Whether ``read_secrets`` would ask the keyring: the plan's requests use secret
+    variables it was not given."""
+    environment = plan.store.collection.environments.get(plan.environment)
+    if plan.secrets_read or environment is None:
+        return False
+    needed = variables_of(saved.request for saved in plan.requests)
+    return bool(secrets_to_read(environment, needed=needed, skip=plan.given))
+
+
+def read_secrets(plan: RunPlan) -> RunPlan:
+    """A copy of ``plan`` with the values of the secret variables its requests use, read
+    from the keyring (none the plan was given), and what could not be read. May block on the
+    keyring."""
+    given = {name: plan.values[name] for name in plan.given}
+    read = read_environment(
+        plan.store,
+        plan.environment,
+        needed=variables_of(saved.request for saved in plan.requests),
+        skip=given.keys(),
+    )
+    return replace(
+        plan,
+        values={**read.values, **given},
+        secrets=[*read.secrets, *(v for v in given.values() if v)],
         unreadable=read.unreadable,
         keyring_error=read.error,
+        secrets_read=True,
     )
 
 

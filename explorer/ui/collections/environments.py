@@ -7,7 +7,7 @@ from), never a value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
 
 from explorer.core.request import RpcRequest
-from explorer.core.variables import find_variables, resolve
+from explorer.core.variables import UnresolvedVariables, find_locations
 
 if TYPE_CHECKING:
     from explorer.run.environment import EnvironmentValues
@@ -93,47 +93,37 @@ class EnvironmentChoice(QObject):
         self.combo.setCurrentIndex(index)
         return True
 
-    def read(self, needed: Collection[str] | None = None) -> EnvironmentValues:
-        """The active environment's values, the secrets among ``needed`` (``None``: all)
-        read from the keyring; empty for none.
+    def reader(self, request: RpcRequest) -> tuple[Callable[[], EnvironmentValues], bool]:
+        """What ``request`` needs from the active environment: a function that reads it, and
+        whether that reads the OS keyring (then call it off the UI thread: a locked keyring
+        may ask for its password). Only the secrets the request uses are read.
 
-        A keyring failure is shown in the pane and only the plain variables are returned, so
-        requests that need a secret report it as unresolved instead of failing obscurely.
+        Raises:
+            UnresolvedVariables: at once, for placeholders the environment does not define at
+                all (a secret it defines but the keyring lacks is only found by reading).
         """
         from explorer.run.environment import EnvironmentValues, read_environment
 
-        store = self._current_store()
-        if store is None:
-            return EnvironmentValues()
-        name = self.name()
-        read = read_environment(store, name, needed=needed)
+        store, name = self._current_store(), self.name()
+        environment = store.collection.environments.get(name) if store and name else None
+        defined = {*environment.variables, *environment.secrets} if environment else set()
+        locations = find_locations(request)
+        missing = {n: places for n, places in locations.items() if n not in defined}
+        if missing:
+            raise UnresolvedVariables(missing)
+        if store is None or environment is None:
+            return EnvironmentValues, False
+        needed = set(locations)
+        return (
+            lambda: read_environment(store, name, needed=needed),
+            bool(needed & set(environment.secrets)),
+        )
+
+    def report(self, read: EnvironmentValues) -> None:
+        """Say in the pane when secret values could not be read: the requests that need
+        them then report them unresolved instead of failing obscurely."""
         if read.error:
-            self._notice(f"Secret variables of '{name}' could not be read: {read.error}")
-        return read
-
-    def values(self) -> dict[str, str]:
-        """The active environment's values, every secret read from the keyring ({} for
-        none)."""
-        return self.read().values
-
-    def resolve(self, request: RpcRequest) -> RpcRequest:
-        """``request`` with the active environment filled in, as it will be sent.
-
-        Raises:
-            UnresolvedVariables: naming every placeholder without a value.
-        """
-        return self.resolve_for_sending(request)[0]
-
-    def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-        """``request`` with the active environment filled in, and the secret values that went
-        into it, so they can be scrubbed before the exchange is written to the history. Only
-        the secrets the request uses are read.
-
-        Raises:
-            UnresolvedVariables: naming every placeholder without a value.
-        """
-        read = self.read(find_variables(request))
-        return resolve(request, read.values), read.secrets
+            self._notice(f"Secret variables of '{self.name()}' could not be read: {read.error}")
 
     def _on_changed(self, _index: int) -> None:
         name = self.name()
