@@ -156,9 +156,11 @@ class RpcClient:
 
     @property
     def _http(self) -> httpx.Client:
-        """The ``httpx.Client``, built on first use (on a worker thread): its SSL context
-        loads the CA bundle (~45 ms), which the window's start-up should not pay."""
+        """The ``httpx.Client``, built on first use (on a worker thread), not at start-up;
+        the CA bundle (~45 ms) is only loaded for the first ``https://`` request."""
         import httpx
+
+        from explorer.core.transport import SchemeTransport
 
         with self._client_lock:
             if self._client is None:
@@ -166,8 +168,10 @@ class RpcClient:
                 # always find (and shut) the socket. Human-paced calls lose nothing by it.
                 kept = None if self._keep_alive else 0
                 limits = httpx.Limits(max_keepalive_connections=kept)
+                transport = self._transport or SchemeTransport(verify=self._verify, limits=limits)
                 self._client = httpx.Client(
-                    transport=self._transport,
+                    transport=transport,
+                    # For the proxy transports httpx makes from the environment, if any.
                     verify=self._verify,
                     limits=limits,
                     follow_redirects=False,
