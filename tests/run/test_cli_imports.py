@@ -8,9 +8,6 @@ imported everything), through ``explorer.__main__`` as the installed command sta
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +16,8 @@ import pytest
 from explorer.core.request import RpcRequest
 from explorer.demo.server import DemoServer
 from explorer.store.collections import CollectionStore, SavedRequest
+from tests.run.command import python
 
-REPO = Path(__file__).resolve().parents[2]
 KEY = "sk_imports_7d1c"
 
 # Nothing a run needs: the window, the demo, the keyring when the key comes from the
@@ -57,17 +54,7 @@ def server() -> Iterator[DemoServer]:
 
 
 def _imported(*args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("STACKONE_")}
-    environ.update(env or {})
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "run", *args],
-        cwd=REPO,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", PROBE, "run", *args, env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     return report["code"], report["modules"]

@@ -6,12 +6,9 @@ reads (a keyring prompt, or a CI machine without one), and what is hidden in its
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from explorer.core.request import RpcRequest
 from explorer.run.environment import read_environment
@@ -78,15 +75,6 @@ def _store(root: Path, credentials: MemoryCredentials) -> CollectionStore:
         )
     )
     return store
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[KeyringCredentials]:
-    """The real keyring layer with keyring's "fail" backend: a machine without a keyring."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield KeyringCredentials()
-    keyring.set_keyring(previous)
 
 
 def test_a_run_reads_only_the_secrets_its_requests_use(tmp_path: Path, log: ReadLog) -> None:

@@ -102,7 +102,7 @@ class EnvironmentChoice(QObject):
             UnresolvedVariables: at once, for placeholders the environment does not define at
                 all (a secret it defines but the keyring lacks is only found by reading).
         """
-        from explorer.run.environment import EnvironmentValues, read_environment
+        from explorer.run.environment import EnvironmentValues, read_environment, secrets_to_read
 
         store, name = self._current_store(), self.name()
         environment = store.collection.environments.get(name) if store and name else None
@@ -116,7 +116,7 @@ class EnvironmentChoice(QObject):
         needed = set(locations)
         return (
             lambda: read_environment(store, name, needed=needed),
-            bool(needed & set(environment.secrets)),
+            bool(secrets_to_read(environment, needed=needed)),
         )
 
     def report(self, read: EnvironmentValues) -> None:

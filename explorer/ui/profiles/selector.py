@@ -79,16 +79,23 @@ class ProfileSelector(QObject):
         self._emit_changed()
         return True
 
-    def key_reader(self, profile: str) -> tuple[Callable[[], str | None], bool]:
+    def key_reader(self, profile: str) -> tuple[Callable[[], str | BaseException | None], bool]:
         """How to read ``profile``'s key (this run's memory first, then the OS keyring), and
         whether that reads the keyring: then call it off the UI thread, as a locked keyring
-        may ask for its password. The reader raises ``ExplorerError`` when the keyring cannot
-        be read; ``explain_key`` says what its answer means."""
+        may ask for its password. The reader never raises: it returns the key, ``None``, or
+        what went wrong, and ``explain_key`` says what that means."""
         key = self.session_keys.get(profile)
         if key:
             return (lambda: key), False
         credentials = self.credentials
-        return (lambda: credentials.get(profile)), True
+
+        def read() -> str | BaseException | None:
+            try:
+                return credentials.get(profile)
+            except Exception as exc:  # explained in the banner, never a crash
+                return exc
+
+        return read, True
 
     def explain_key(self, profile: str, key: str | BaseException | None) -> str | None:
         """What a ``key_reader`` gave: the key, or ``None`` once the banner tells the user

@@ -64,7 +64,7 @@ class _Needs:
 
     request: RpcRequest
     profile: str
-    key: Callable[[], str | None]
+    key: Callable[[], str | BaseException | None]
     values: Callable[[], EnvironmentValues] | None = None
     read_values: EnvironmentValues | None = None
     read_key: str | BaseException | None = None
@@ -82,10 +82,7 @@ class _Needs:
                 self.unresolved = exc
                 return self
             self.secrets = self.read_values.secrets
-        try:
-            self.read_key = self.key()
-        except Exception as exc:  # shown in the banner, never a crash
-            self.read_key = exc
+        self.read_key = self.key()
         return self
 
 

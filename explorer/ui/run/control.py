@@ -85,11 +85,7 @@ class RunControl(QObject):
         from explorer.run.plan import read_secrets, reads_keyring  # loaded when a run starts
 
         def read() -> tuple[RunPlan, str | BaseException | None]:
-            try:
-                key: str | BaseException | None = read_key()
-            except Exception as exc:  # explained in the banner, never a crash
-                key = exc
-            return (plan if plan.secrets_read else read_secrets(plan)), key
+            return (plan if plan.secrets_read else read_secrets(plan)), read_key()
 
         if not (key_slow or reads_keyring(plan)):
             return self._checked(profile, *read())
