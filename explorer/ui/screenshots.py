@@ -7,8 +7,10 @@ Run under a display (or Xvfb, see the README)::
 It starts the window exactly as ``stackone-explorer --demo`` does, in a throw-away data folder,
 sends the example request and saves ``main-window.png``, then sends a candidate the provider
 rejects: the production guard asks first (``production-guard.png``, the window with its
-question), "Send to production" is pressed, and ``error-response.png`` is saved. ``--dark``
-forces the dark palette.
+question), "Send to production" is pressed, and ``error-response.png`` is saved. The
+rejected candidate's trace follows (``trace.png``: the failing provider step and its body),
+then the list of employees run across every BambooHR account (``accounts-run.png``, two rows
+selected for a compare). ``--dark`` forces the dark palette.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
@@ -30,6 +32,8 @@ from explorer.ui.mainwindow.window import MainWindow
 
 SETTLE_MS = 400  # let fonts, layouts and the highlighted body settle before grabbing
 
+PICTURES = ("main-window", "production-guard", "error-response", "trace", "accounts-run")
+EMPLOYEES = {"action": "bamboohr_list_employees", "account_id": "acct_bamboohr_demo"}
 REJECTED_CANDIDATE = {
     "action": "greenhouse_create_candidate",
     "account_id": "acct_greenhouse_demo",
@@ -74,11 +78,13 @@ class _Shooter:
         self.save(picture, name)
 
     def confirm(self, window: MainWindow, box: object) -> None:
+        """Say yes to the guard's question; the first one is pictured first."""
         if not isinstance(box, QMessageBox):
             return
 
         def shoot_and_answer() -> None:
-            self.grab_with_question(window, box, "production-guard")
+            if not any(p.stem.startswith("production-guard") for p in self.saved):
+                self.grab_with_question(window, box, "production-guard")
             yes = box.findChild(QAbstractButton, "guardYes")
             if yes is not None:
                 yes.click()
@@ -96,16 +102,62 @@ class _Shooter:
             if profile is not None:
                 window.editor.set_base_url(profile.base_url)
 
-            def last_step() -> None:
+            def trace_step() -> None:
                 self.save(window.grab(), "error-response")
-                window.close()
+                self.trace(window)
 
-            _then(window, last_step)
+            _then(window, trace_step)
             window.guard.asked.connect(lambda box: self.confirm(window, box))
             window.send_control.send()
 
         _then(window, error_step)
         window.send_control.send()
+
+    def trace(self, window: MainWindow) -> None:
+        """The rejected candidate's trace: Trace beside Copy id, then the trace window."""
+        traces = window.support.traces
+
+        def shoot(_trace: object) -> None:
+            traces.loaded.disconnect(shoot)
+
+            def grab() -> None:
+                if traces.window is not None:
+                    self.save(traces.window.grab(), "trace")
+                    traces.window.close()
+                self.accounts(window)
+
+            QTimer.singleShot(SETTLE_MS, grab)
+
+        traces.loaded.connect(shoot)
+        window.response_view.trace_button.click()
+
+    def accounts(self, window: MainWindow) -> None:
+        """The list of employees across every BambooHR account, two rows selected."""
+        window.editor.load_request(RpcRequest.from_dict(EMPLOYEES))
+        runs = window.support.account_runs
+        dialog = runs.open_from(window.editor)
+        if dialog is None:
+            window.close()
+            return
+        dialog.chooser.select_provider("bamboohr")
+
+        def shoot(_rows: object) -> None:
+            runs.finished.disconnect(shoot)
+            dialog.table.selectRow(0)
+            dialog.table.selectionModel().select(
+                dialog.proxy.index(1, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+            def grab() -> None:
+                self.save(dialog.grab(), "accounts-run")
+                dialog.close()
+                window.close()
+
+            QTimer.singleShot(SETTLE_MS, grab)
+
+        runs.finished.connect(shoot)
+        dialog.run_button.click()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = app_module.run(options)
     for path in shooter.saved:
         print(path)
-    return code if len(shooter.saved) == 3 else 1
+    return code if len(shooter.saved) == len(PICTURES) else 1
 
 
 if __name__ == "__main__":

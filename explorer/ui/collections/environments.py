@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
 
 from explorer.core.request import RpcRequest
-from explorer.core.variables import UnresolvedVariables, find_locations
+from explorer.core.variables import UnresolvedVariables, find_locations, resolve
 
 if TYPE_CHECKING:
     from explorer.run.environment import EnvironmentValues
@@ -118,6 +118,19 @@ class EnvironmentChoice(QObject):
             lambda: read_environment(store, name, needed=needed),
             bool(secrets_to_read(environment, needed=needed)),
         )
+
+    def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+        """``request`` with the active environment filled in, and the secret values that went
+        into it (to scrub from the history), read on the calling thread: the keyring may
+        block, so a Send and a collection run use ``reader`` off the UI thread instead.
+
+        Raises:
+            UnresolvedVariables: naming every placeholder without a value.
+        """
+        read, _reads_keyring = self.reader(request)
+        values = read()
+        self.report(values)
+        return resolve(request, values.values), values.secrets
 
     def report(self, read: EnvironmentValues) -> None:
         """Say in the pane when secret values could not be read: the requests that need

@@ -41,6 +41,8 @@ def build_menu_bar(window: MainWindow) -> None:
     request_menu.addAction(window.fill_schema_action)
     request_menu.addAction(window.reload_discovery_action)
     request_menu.addSeparator()
+    request_menu.addActions(window.support.actions())
+    request_menu.addSeparator()
     request_menu.addAction(window.profiles_action)
     view_menu = bar.addMenu("&View")
     for action in (

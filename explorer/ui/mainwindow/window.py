@@ -49,6 +49,7 @@ from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import keyboard, menus, state
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
+from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.send_control.elapsed_label)
 
         self._build_actions()
+        self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         menus.build_menu_bar(self)
         self.addToolBar(menus.build_toolbar(self))
         self._connect()
@@ -545,6 +547,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.send_control.shutdown()
+        self.support.shutdown()
         self.discovery.shutdown()
         self.run_control.shutdown()
         self.history_pane.flush()  # every exchange on disk before the app may exit

@@ -122,6 +122,13 @@ class ProfileSelector(QObject):
             return None
         return key
 
+    def api_key_for(self, profile: str) -> str | None:
+        """The key for ``profile`` read on the calling thread (the OS keyring may block: a
+        Send and a collection run use ``key_reader`` off the UI thread instead), or ``None``
+        once the banner says why there is none."""
+        read, _reads_keyring = self.key_reader(profile)
+        return self.explain_key(profile, read())
+
     def ask_for_profile(self, doing: str) -> None:
         """Nothing can be ``doing`` without a profile: say so, with the way to add one."""
         self._banner.show_message(

@@ -234,6 +234,30 @@ class SendControl(QObject):
         self._guard.cancel_pending()
         self.request_sender.shutdown()
 
+    def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
+        """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
+        that sent ``exchange``; the editor keeps what the user is typing."""
+        if self.request_sender.in_flight or self._keyring.busy:
+            self.message.emit("A request is already in flight.", 5000)
+            return False
+        self._auto_retries = 0
+        return self._read_then_send(*self.replay_target(exchange, request), None, False)
+
+    def replay_target(
+        self, exchange: Exchange, request: RpcRequest | None = None
+    ) -> tuple[RpcRequest, str]:
+        """What sending ``exchange``'s request (or ``request``, made from it) again means: the
+        request and the profile to send it with."""
+        current = self._profiles.current()
+        profile = exchange.profile or (current.name if current else "")
+        request = (request or exchange.request).copy()
+        stored = self._profiles.profiles.get(profile)
+        if stored is not None and exchange is not self._last_sent:
+            # Replaying from history: use the profile's current address (the demo's port and
+            # a profile's URL may have changed since).
+            request = request.copy(base_url=stored.base_url)
+        return request, profile
+
     def _retry(self) -> bool:
         exchange = self._response_view.exchange
         if exchange is None:
@@ -241,15 +265,7 @@ class SendControl(QObject):
         if self.request_sender.in_flight or self._keyring.busy:
             self.message.emit("A request is already in flight.", 5000)
             return False
-        current = self._profiles.current()
-        profile = exchange.profile or (current.name if current else "")
-        request = exchange.request.copy()
-        stored = self._profiles.profiles.get(profile)
-        if stored is not None and exchange is not self._last_sent:
-            # Replaying from history: use the profile's current address (the demo's port and
-            # a profile's URL may have changed since).
-            request = request.copy(base_url=stored.base_url)
-        return self._read_then_send(request, profile, None, False)
+        return self._read_then_send(*self.replay_target(exchange), None, False)
 
     def _read_then_send(
         self,

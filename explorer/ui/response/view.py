@@ -7,6 +7,7 @@ always take the exact body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
@@ -40,8 +41,17 @@ from explorer.ui.response.body import BodyPages, plain_edit
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
+from explorer.ui.response.pages import PagesBar
 from explorer.ui.theme import status_colour
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.flow_layout import FlowLayout
+
+# Describes an account for the exchange's details: ``(line, tooltip)``, ``None``: unknown.
+AccountLookup = Callable[[str], "tuple[str, str] | None"]
+
+
+def _nothing_known(_account_id: str) -> tuple[str, str] | None:
+    return None
 
 
 def size_text(response: RpcResponse) -> str:
@@ -63,6 +73,9 @@ class ResponseView(QWidget):
         auto_retry_changed(bool): forwarded from the error panel.
         manage_profiles_requested(): forwarded from the error panel.
         message(str): a short note for the status bar (e.g. "Copied").
+        trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
+        next_page_requested(object, object): forwarded from the pages bar.
+        all_pages_requested(object): forwarded from the pages bar.
     """
 
     cancel_requested = Signal()
@@ -71,6 +84,9 @@ class ResponseView(QWidget):
     auto_retry_changed = Signal(bool)
     manage_profiles_requested = Signal()
     message = Signal(str)
+    trace_requested = Signal(object)
+    next_page_requested = Signal(object, object)
+    all_pages_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +98,7 @@ class ResponseView(QWidget):
         self._saves: dict[int, tuple[QObject, Path, int]] = {}
         self._save_count = 0
         self._body_limit = DEFAULT_BODY_LIMIT
+        self._describe_account: AccountLookup = _nothing_known
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -120,6 +137,19 @@ class ResponseView(QWidget):
         self.copy_id_button = QPushButton("Copy &id")
         self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
         self.copy_id_button.clicked.connect(self.copy_request_id)
+        self.trace_button = QPushButton("Trace…")
+        self.trace_button.setToolTip(
+            "What StackOne did with this request: each provider call, its request and response"
+        )
+        self.trace_button.clicked.connect(
+            lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
+        )
+        # The account the exchange went to: customer, provider, type, status (as listed now).
+        self.account_label = ElidedLabel()
+        self.account_label.setObjectName("exchangeAccount")
+        self.pages = PagesBar(self._pool, self)
+        self.pages.next_page_requested.connect(self.next_page_requested)
+        self.pages.all_pages_requested.connect(self.all_pages_requested)
         self.save_body_button = QPushButton("Save body…")
         self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
@@ -131,10 +161,13 @@ class ResponseView(QWidget):
         second = QHBoxLayout()
         second.addWidget(self.request_id_label, 1)
         second.addWidget(self.copy_id_button)
+        second.addWidget(self.trace_button)
         status_line = QVBoxLayout()
         status_line.setSpacing(2)
         status_line.addLayout(first)
         status_line.addLayout(second)
+        status_line.addWidget(self.account_label)
+        status_line.addWidget(self.pages)
 
         self.error_panel = ErrorPanel()
         self.error_panel.retry_requested.connect(self.retry_requested)
@@ -215,6 +248,8 @@ class ResponseView(QWidget):
             self.in_flight_cancel,
             self.save_body_button,
             self.copy_id_button,
+            self.trace_button,
+            *self.pages.tab_chain(),
             *self.error_panel.tab_chain(),
             self.tabs.tabBar(),
             *self.body.tab_chain(),
@@ -318,6 +353,22 @@ class ResponseView(QWidget):
         )
         self.curl_view.setPlainText(to_curl(exchange.request))
         self.find_bar.set_target(self._find_target())
+        self._show_account(exchange.request.account_id)
+        self.pages.show_for(exchange)
+
+    def set_account_lookup(self, lookup: AccountLookup) -> None:
+        """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
+        self._describe_account = lookup
+        if self._exchange is not None:
+            self._show_account(self._exchange.request.account_id)
+
+    def _show_account(self, account_id: str) -> None:
+        known = self._describe_account(account_id) if account_id else None
+        line, tooltip = known or ("", "")
+        text = f"Account {account_id}: {line}" if line else f"Account {account_id}"
+        self.account_label.setText(text if account_id else "")
+        self.account_label.setToolTip(tooltip or text)
+        self.account_label.setVisible(bool(account_id))
 
     def set_body_limit(self, limit: int) -> None:
         """The body size limit (Preferences), named when a body is over it."""
@@ -406,6 +457,7 @@ class ResponseView(QWidget):
             self.size_label.setText("")
             self.request_id_label.setText("")
             self.copy_id_button.hide()
+            self.trace_button.hide()
             self.save_body_button.hide()
         else:
             self.save_body_button.setVisible(response.size > 0)
@@ -419,9 +471,11 @@ class ResponseView(QWidget):
             if response.request_id:
                 self.request_id_label.setText(f"x-request-id: {response.request_id}")
                 self.copy_id_button.show()
+                self.trace_button.show()
             else:
                 self.request_id_label.setText("no x-request-id")
                 self.copy_id_button.hide()
+                self.trace_button.hide()
         self.status_label.setStyleSheet(f"color: {colour.name()};")
 
     def _show_error(self, exchange: Exchange) -> None:
