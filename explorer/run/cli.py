@@ -353,9 +353,10 @@ def _prepare(
 
     store = CollectionStore(root, credentials=credentials)
     collection, _problems = store.load()
-    given = variables_from_environ(variable_names(collection), env, err)
+    known = variable_names(collection)
+    given = variables_from_environ(known, env, err)
     given.update(given_on_command_line)
-    for name in sorted(set(given_on_command_line) - variable_names(collection)):
+    for name in sorted(set(given_on_command_line) - known):
         print(f"note: --var {name} matches no variable of the collection; ignored", file=err)
     plan = plan_run(store, only=args.only, environment=args.env or "", given=given)
     if plan.keyring_error:
