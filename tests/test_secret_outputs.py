@@ -26,7 +26,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED, redact_exchange
 from explorer.core.variables import resolve
 from explorer.demo import DemoServer
-from explorer.runner import main
+from explorer.run.cli import main
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore

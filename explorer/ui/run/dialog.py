@@ -1,6 +1,6 @@
 """Running a collection (or one folder of it) from the window, with results filling in live.
 
-The run itself is ``explorer.runner.run_requests`` - the function behind
+The run itself is ``explorer.run.engine.run_requests`` - the function behind
 ``stackone-explorer run`` - on a pool thread (``CollectionRunJob``), so a colleague gets the
 same results from the window and from the command line. This module only shows them: one row
 per saved request (name, action, status, time, request id, passed or failed against its
@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 from explorer.core.client import CancelToken
 from explorer.core.guard import Target, is_production
 from explorer.core.units import human_ms
-from explorer.runner import RunResult, format_table, summary
+from explorer.run.engine import RunResult
+from explorer.run.plan import RunPlan
+from explorer.run.reports import format_table, summary
 from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
-from explorer.ui.run.plan import RunPlan
 from explorer.ui.theme import is_dark, status_colour
 from explorer.ui.widgets.row_table import row_table
 
@@ -193,8 +194,7 @@ class RunResultsModel(QAbstractTableModel):
             return f"passed ({result.expected})"
         if result.outcome == "failed":
             return f"FAILED: expected {result.expected}"
-        exchange = result.exchange
-        if exchange is not None and exchange.failure and exchange.failure.kind == "Cancelled":
+        if result.cancelled:
             return CANCELLED
         return f"error: {result.message}"
 
