@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -41,6 +40,7 @@ from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
 from explorer.ui.widgets.save_text import save_text_as
+from explorer.ui.widgets.work_dialog import WorkDialog
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
@@ -69,7 +69,7 @@ def _page_facts(page: int, exchange: Exchange) -> list[str]:
     ]
 
 
-class AllPagesWindow(QDialog):
+class AllPagesWindow(WorkDialog):
     """The pages of one walk as they arrive, then the records joined.
 
     Signals:
@@ -207,18 +207,6 @@ class AllPagesWindow(QDialog):
             self.summary_label.setText(f"Could not save {path}: {error}")
         else:
             self.summary_label.setText(f"{self.summary_label.text()} Saved to {path}.")
-
-    def reject(self) -> None:
-        """Esc cancels a running walk first; then closes."""
-        if self.running:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.cancel()
-        super().closeEvent(event)
 
 
 class PageWalkControl(QObject):

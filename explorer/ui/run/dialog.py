@@ -23,9 +23,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QProgressBar,
@@ -44,6 +43,7 @@ from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
 from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.work_dialog import WorkDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -202,7 +202,7 @@ class RunResultsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(RunColumn) - 1))
 
 
-class RunDialog(QDialog):
+class RunDialog(WorkDialog):
     """The live results of one run; Cancel while it runs, Close (and Copy) after.
 
     The window starts the job and forwards its signals to ``on_progress`` / ``on_finished``;
@@ -357,17 +357,9 @@ class RunDialog(QDialog):
         return text
 
     # -- closing -------------------------------------------------------------------------------
-    def reject(self) -> None:
-        """Esc: cancel a running run first; a second Esc (or after the end) closes."""
-        if self.running and not self.cancelled:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.cancel()
-        super().closeEvent(event)
+    def esc_cancels(self) -> bool:
+        """Esc cancels a running run; a second Esc (or after the end) closes."""
+        return self.running and not self.cancelled
 
 
 def _html(text: str) -> str:
