@@ -9,6 +9,7 @@ expected status), a progress bar, the runner's own summary line, and Cancel.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -232,7 +233,8 @@ class RunDialog(WorkDialog):
         self.setModal(False)
 
         env = f", environment '{plan.environment}'" if plan.environment else ""
-        self._target = f"of <b>{_html(plan.title)}</b> against {_html(where)}{_html(env)}"
+        title, place = html.escape(plan.title, quote=False), html.escape(where + env, quote=False)
+        self._target = f"of <b>{title}</b> against {place}"
         self.header_label = QLabel(f"Running {len(plan.requests)} request(s) {self._target}")
         self.header_label.setWordWrap(True)
         self.progress_bar = QProgressBar()
@@ -360,7 +362,3 @@ class RunDialog(WorkDialog):
     def esc_cancels(self) -> bool:
         """Esc cancels a running run; a second Esc (or after the end) closes."""
         return self.running and not self.cancelled
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
