@@ -17,7 +17,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -43,7 +42,7 @@ from explorer.run.reports import format_table, summary
 from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
-from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.row_table import RowsModel, row_table
 from explorer.ui.widgets.work_dialog import WorkDialog
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,12 +81,13 @@ class _Row:
     result: RunResult | None = None
 
 
-class RunResultsModel(QAbstractTableModel):
+class RunResultsModel(RowsModel[_Row]):
     """One row per saved request of the run, in run order; a thin adapter over ``_Row``s."""
+
+    headers = HEADERS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
         # Saved request label -> where it goes (account, and whether that is production).
         self._targets: dict[str, Target] = {}
 
@@ -123,19 +123,6 @@ class RunResultsModel(QAbstractTableModel):
 
     def result(self, row: int) -> RunResult | None:
         return self._rows[row].result if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RunColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(RunColumn(section)) if 0 <= section < len(RunColumn) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
