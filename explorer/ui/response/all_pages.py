@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.units import human_ms
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
+from explorer.ui.batch import BatchControl
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
@@ -209,7 +210,7 @@ class AllPagesWindow(WorkDialog):
             self.summary_label.setText(f"{self.summary_label.text()} Saved to {path}.")
 
 
-class PageWalkControl(QObject):
+class PageWalkControl(BatchControl):
     """Starts "All pages" for the page on screen; one walk at a time.
 
     Signals:
@@ -217,7 +218,6 @@ class PageWalkControl(QObject):
         finished(object): the ``PageWalk`` once it has ended (also after a cancel).
     """
 
-    message = Signal(str, int)
     finished = Signal(object)
 
     def __init__(
@@ -230,15 +230,10 @@ class PageWalkControl(QObject):
         guard: SendGate,
         window: QWidget,
     ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
+        super().__init__(
+            client, profiles=profiles, history_pane=history_pane, guard=guard, window=window
+        )
         self._sender = sender
-        self._history_pane = history_pane
-        self._guard = guard
-        self._parent = window
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.dialog: AllPagesWindow | None = None
         self._token: CancelToken | None = None
 
@@ -287,7 +282,7 @@ class PageWalkControl(QObject):
             )
             return walk, json.dumps(walk.joined.to_json(), indent=2, ensure_ascii=False)
 
-        dialog = AllPagesWindow(request, self._parent)
+        dialog = AllPagesWindow(request, self._window)
         dialog.cancel_requested.connect(token.cancel)
         job = ProgressJob(work)
         job.signals.setParent(dialog)  # outlives the auto-deleted job while reports queue

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from explorer.core.client import CancelToken, RpcClient
+from explorer.ui.batch import BatchControl
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.run.job import CollectionRunJob
 
@@ -31,14 +31,12 @@ if TYPE_CHECKING:
     from explorer.ui.run.dialog import RunDialog
 
 
-class RunControl(QObject):
+class RunControl(BatchControl):
     """Runs a collection or folder with the selected profile's key; at most one run at once.
 
     Signals:
         message(str, int): a status-bar note and how many milliseconds it shows.
     """
-
-    message = Signal(str, int)
 
     def __init__(
         self,
@@ -50,16 +48,11 @@ class RunControl(QObject):
         window: QWidget,
         notice: Callable[[str], None] | None = None,
     ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
-        self._history_pane = history_pane
-        self._guard = guard
-        self._window = window
+        super().__init__(
+            client, profiles=profiles, history_pane=history_pane, guard=guard, window=window
+        )
         self._notice = notice or (lambda text: self.message.emit(text, 10_000))
         self._keyring = BlockingCall(self)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.dialog: RunDialog | None = None
 
     def run(self, plan: RunPlan) -> RunDialog | None:
