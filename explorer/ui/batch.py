@@ -8,7 +8,7 @@ the exchanges into the history.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from explorer.ui.profiles.selector import ProfileSelector
 
 
+class Parts(TypedDict):
+    """What every batch control is built with besides the client (keywords)."""
+
+    profiles: ProfileSelector
+    history_pane: HistoryPane
+    guard: SendGate
+    window: QWidget
+
+
 class BatchControl(QObject):
     """Holds what a batch control works with, and the one-thread pool its batch runs on.
 
@@ -30,20 +39,12 @@ class BatchControl(QObject):
 
     message = Signal(str, int)
 
-    def __init__(
-        self,
-        client: RpcClient,
-        *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
-    ) -> None:
-        super().__init__(window)
+    def __init__(self, client: RpcClient, **parts: Unpack[Parts]) -> None:
+        super().__init__(parts["window"])
         self._client = client
-        self._profiles = profiles
-        self._history_pane = history_pane
-        self._guard = guard
-        self._window = window
+        self._profiles = parts["profiles"]
+        self._history_pane = parts["history_pane"]
+        self._guard = parts["guard"]
+        self._window = parts["window"]
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one batch at a time; its own workers may fan out

@@ -10,7 +10,7 @@ history as its row completes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -24,7 +24,7 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
 from explorer.ui.accounts.dialog import AccountRunDialog
 from explorer.ui.accounts.side_by_side import SideBySide
-from explorer.ui.batch import BatchControl
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
 
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
     from explorer.ui.discovery.service import DiscoveryFailure
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.request.editor import RequestEditor
 
 # Fills ``{{variables}}``: the request to send and the secret values that went into it.
@@ -62,25 +59,16 @@ class AccountRunControl(BatchControl):
     finished = Signal(object)
 
     def __init__(
-        self,
-        client: RpcClient,
-        *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
-        resolve: Resolver | None = None,
+        self, client: RpcClient, *, resolve: Resolver | None = None, **parts: Unpack[Parts]
     ) -> None:
-        super().__init__(
-            client, profiles=profiles, history_pane=history_pane, guard=guard, window=window
-        )
+        super().__init__(client, **parts)
         self._resolve = resolve or _no_variables
         self.dialog: AccountRunDialog | None = None
         self.compare_windows: list[SideBySide] = []
         self._token: CancelToken | None = None
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
-        service = guard.service
+        service = self._guard.service
         service.accounts_loaded.connect(self._on_accounts)
         service.failed.connect(self._on_failed)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -36,7 +36,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.units import human_ms
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
-from explorer.ui.batch import BatchControl
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
@@ -45,9 +45,6 @@ from explorer.ui.widgets.work_dialog import WorkDialog
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.request.send_control import SendControl
 
 COLUMNS = ("Page", "Status", "Records", "Time", "Request id")
@@ -220,19 +217,8 @@ class PageWalkControl(BatchControl):
 
     finished = Signal(object)
 
-    def __init__(
-        self,
-        client: RpcClient,
-        *,
-        profiles: ProfileSelector,
-        sender: SendControl,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
-    ) -> None:
-        super().__init__(
-            client, profiles=profiles, history_pane=history_pane, guard=guard, window=window
-        )
+    def __init__(self, client: RpcClient, *, sender: SendControl, **parts: Unpack[Parts]) -> None:
+        super().__init__(client, **parts)
         self._sender = sender
         self.dialog: AllPagesWindow | None = None
         self._token: CancelToken | None = None

@@ -10,12 +10,10 @@ use are read from the OS keyring on a thread of their own: the window never wait
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING, Unpack
 
 from explorer.core.client import CancelToken, RpcClient
-from explorer.ui.batch import BatchControl
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.run.job import CollectionRunJob
 
@@ -25,9 +23,6 @@ if TYPE_CHECKING:
     from explorer.run.engine import RunResult
     from explorer.run.plan import RunPlan
     from explorer.store.profiles import Profile
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.run.dialog import RunDialog
 
 
@@ -42,15 +37,10 @@ class RunControl(BatchControl):
         self,
         client: RpcClient,
         *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
         notice: Callable[[str], None] | None = None,
+        **parts: Unpack[Parts],
     ) -> None:
-        super().__init__(
-            client, profiles=profiles, history_pane=history_pane, guard=guard, window=window
-        )
+        super().__init__(client, **parts)
         self._notice = notice or (lambda text: self.message.emit(text, 10_000))
         self._keyring = BlockingCall(self)
         self.dialog: RunDialog | None = None
