@@ -16,26 +16,18 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QToolBar, QToolButt
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
-from explorer.demo import EXAMPLE_REQUEST
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import interactive_count, unnamed
+from tests.ui.driving import send_example
 from tests.ui.keyboard import cycle_problems, describe, focused, press
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 15_000
 WindowFactory = Callable[..., MainWindow]
-
-
-def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
-    window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    window.history_pane.flush()
 
 
 def team(home: AppPaths, credentials: MemoryCredentials) -> CollectionStore:
@@ -94,13 +86,15 @@ def test_every_interactive_object_of_the_window_is_named(
     assert unnamed(window) == []
 
     # After a Send whose error lists the provider's errors, with the find bar open.
-    send(qtbot, window, action="workday_list_workers", account_id="acct_workday_demo", query=None)
+    send_example(
+        qtbot, window, action="workday_list_workers", account_id="acct_workday_demo", query=None
+    )
     assert window.response_view.error_panel.provider_table.isVisible()
     press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.response_view.find_bar.isVisible()
     assert unnamed(window) == []
     # ...after a plain 200, and with a notice whose button suggests what to do.
-    send(qtbot, window)
+    send_example(qtbot, window)
     window.session_keys.delete("Demo")
     window.send_control.send()  # the key is read off the UI thread, and there is none
     qtbot.waitUntil(window.banner.action_button.isVisible)
@@ -232,7 +226,7 @@ def test_focus_starts_on_action_or_on_the_history_filter(
 ) -> None:
     window = make_window()
     assert focused() is window.editor.action_edit
-    send(qtbot, window)
+    send_example(qtbot, window)
     window.close()
     # With history, the next start puts the user where they left off: finding an exchange.
     again = make_window()
