@@ -34,6 +34,15 @@ def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
     )
 
 
+def type_account(qtbot: QtBot, window: MainWindow, account_id: str) -> None:
+    """Replace the account field's text by typing ``account_id`` into it."""
+    edit = window.editor.account_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, account_id)
+
+
 def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) -> Exchange:
     """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:

@@ -22,6 +22,7 @@ from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
 from explorer.ui.preferences.dialog import PreferencesDialog
 from explorer.ui.run.dialog import RunColumn
 from tests.ui.accessible_tree import unnamed
+from tests.ui.driving import type_account
 from tests.ui.production import answer, question
 
 pytestmark = pytest.mark.gui
@@ -36,14 +37,6 @@ def ready(qtbot: QtBot, make_window: WindowFactory) -> MainWindow:
     window = make_window()
     qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
     return window
-
-
-def type_account(qtbot: QtBot, window: MainWindow, account_id: str) -> None:
-    edit = window.editor.account_edit
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, account_id)
 
 
 def load(window: MainWindow, action: str, account_id: str, **fields: object) -> None:
