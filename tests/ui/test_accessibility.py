@@ -77,11 +77,10 @@ def check_modal(qtbot: QtBot, open_it: Callable[[], object]) -> dict[str, list[s
 
 
 def test_every_interactive_object_of_the_window_is_named(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     assert interactive_count(window) > 100  # the walk reaches the whole window
     assert unnamed(window) == []
 
@@ -126,11 +125,10 @@ def test_history_filters_and_find_fields_say_what_they_are(
 
 
 def test_dialogs_name_every_control_and_tab_round_them(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     pane = window.collections_pane
     assert pane is not None
     pane.reload()
@@ -154,11 +152,10 @@ def test_dialogs_name_every_control_and_tab_round_them(
 
 
 def test_the_account_picker_and_run_dialog_are_named_and_walkable(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
 
     window.editor.account_edit.setFocus()
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)

@@ -46,11 +46,10 @@ def open_saved(window: MainWindow, store: CollectionStore) -> None:
 
 
 def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     store = team_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     open_saved(window, store)
     assert window.editor.action_edit.text() == "bamboohr_list_employees"
     assert window.editor.base_url() == window.profile_selector.current().base_url  # type: ignore[union-attr]
@@ -82,11 +81,10 @@ def test_unresolved_variable_is_not_sent(qtbot: QtBot, make_window: WindowFactor
 
 
 def test_history_entries_are_saved_into_a_collection_as_sent(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     store = team_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     open_saved(window, store)
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("dev")

@@ -39,11 +39,10 @@ def saved_collection(home: AppPaths, credentials: MemoryCredentials) -> Collecti
 
 
 def test_ctrl_4_puts_focus_in_the_collections_tree_where_arrows_and_menu_work(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     saved_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     pane = window.collections_pane
     assert pane is not None
 
@@ -159,13 +158,12 @@ def test_a_ring_shows_which_list_or_view_has_focus(
 
 
 def test_tab_walk_covers_every_pane_when_all_is_showing(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
     """Collections shown, advanced options open, a 429 with provider errors and its retry
     controls, the find bar, a notice with its button: still one walk over everything."""
-    credentials = MemoryCredentials()
     saved_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     send_example(qtbot, window, action="hibob_search_employees", account_id="acct_hibob_demo")
     press(qtbot, Qt.Key.Key_4, CTRL)
     window.editor.options.advanced_toggle.setFocus()

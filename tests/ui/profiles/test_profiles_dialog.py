@@ -66,11 +66,6 @@ def profiles(profiles_file: Path) -> ProfileStore:
 
 
 @pytest.fixture
-def credentials() -> MemoryCredentials:
-    return MemoryCredentials()
-
-
-@pytest.fixture
 def session_keys() -> MemoryCredentials:
     return MemoryCredentials()
 

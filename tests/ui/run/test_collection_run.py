@@ -117,11 +117,15 @@ def run_from_menu(
 
 
 def test_running_the_collection_shows_statuses_and_judges_expectations(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, demo: DemoServer, tmp_path: Path
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    home: AppPaths,
+    demo: DemoServer,
+    tmp_path: Path,
+    credentials: MemoryCredentials,
 ) -> None:
-    credentials = MemoryCredentials()
     store = smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_collection(window, "Smoke")
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("demo")
@@ -182,11 +186,10 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
 
 
 def test_running_a_folder_runs_only_its_requests(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_folder(window, "Smoke", "Employees")
     dialog = run_from_menu(qtbot, window, "run_folder_action")
     with qtbot.waitSignal(dialog.run_finished, timeout=WAIT_MS):
