@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.demo import EXAMPLE_REQUEST
+from explorer.run.plan import RunPlan
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.keyboard import press
 from tests.ui.production import answer, answer_if_asked
@@ -83,6 +84,16 @@ def send_example(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
     with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.history_pane.flush()
+
+
+def collection_plan(window: MainWindow) -> RunPlan:
+    """The run of the first collection on disk (re-read, as after a ``git pull``)."""
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    plan = pane.run_plan(pane.stores[0])
+    assert plan is not None
+    return plan
 
 
 def open_history_entry(qtbot: QtBot, window: MainWindow, row: int = 0) -> None:

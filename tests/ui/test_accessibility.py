@@ -21,7 +21,7 @@ from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import interactive_count, unnamed
-from tests.ui.driving import send_example
+from tests.ui.driving import collection_plan, send_example
 from tests.ui.keyboard import cycle_problems, describe, focused, press
 
 pytestmark = pytest.mark.gui
@@ -165,11 +165,7 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     assert focused() is popup.filter_edit
     press(qtbot, Qt.Key.Key_Escape)
 
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
     window.run_control.run(plan)
     # The production guard may first wait a moment for the account list (it reads, so no
     # question follows).

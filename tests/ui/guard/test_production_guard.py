@@ -22,7 +22,7 @@ from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
 from explorer.ui.preferences.dialog import PreferencesDialog
 from explorer.ui.run.dialog import RunColumn
 from tests.ui.accessible_tree import unnamed
-from tests.ui.driving import type_account
+from tests.ui.driving import collection_plan, type_account
 from tests.ui.production import answer, question
 
 pytestmark = pytest.mark.gui
@@ -244,11 +244,7 @@ def test_a_collection_run_asks_once_for_the_batch_listing_the_production_account
     ):
         store.save_request(SavedRequest(name, RpcRequest(action=action, account_id=account)))
     window = ready(qtbot, make_window)
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
 
     with qtbot.assertNotEmitted(window.send_control.finished, wait=200):
         assert window.run_control.run(plan) is None
@@ -315,11 +311,7 @@ def test_a_question_about_many_accounts_keeps_to_the_screen(
     for account in production:
         request = RpcRequest(action="bamboohr_update_employee", account_id=account)
         store.save_request(SavedRequest(f"Update {account}", request))
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
     window.run_control.run(plan)
     box = question(qtbot, window)
     assert f"{len(production)} PRODUCTION accounts" in box.text()
