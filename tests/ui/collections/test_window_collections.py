@@ -12,6 +12,7 @@ from explorer.store.collections import CollectionStore, Environment, SavedReques
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
+from tests.ui.driving import send_and_wait
 
 pytestmark = pytest.mark.gui
 
@@ -56,10 +57,7 @@ def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables
 
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("dev")
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000) as blocker:
-        assert window.send_control.send()
-    window.history_pane.flush()  # the history is written off the UI thread
-    exchange = blocker.args[0]
+    exchange = send_and_wait(qtbot, window)
     assert exchange.response is not None and exchange.response.status == 200
     assert exchange.request.account_id == "acct_bamboohr_demo"
 
@@ -88,15 +86,12 @@ def test_history_entries_are_saved_into_a_collection_as_sent(
     open_saved(window, store)
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("dev")
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
-        assert window.send_control.send()
+    send_and_wait(qtbot, window)
     window.editor.load_request(
         RpcRequest(action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": 7})
     )
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
-        assert window.send_control.send()
-    window.history_pane.flush()
+    send_and_wait(qtbot, window)
 
     history = window.history_pane
     history.view.clearSelection()

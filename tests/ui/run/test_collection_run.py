@@ -32,6 +32,7 @@ from explorer.ui.run.dialog import (
     RunResultsModel,
 )
 from tests.smoke_collection import create_smoke_collection
+from tests.ui.driving import send_and_wait
 from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
@@ -253,9 +254,7 @@ def test_run_keeps_the_users_history_selection(
         )
     )
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        assert window.send_control.send()
-    window.history_pane.flush()
+    send_and_wait(qtbot, window)
     chosen = window.history_pane.current_entry()
     assert chosen is not None and chosen.action == "bamboohr_get_employee"
 
