@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from explorer.core.client import RpcClient
+from explorer.core.client import CancelToken, RpcClient
 
 if TYPE_CHECKING:
     from explorer.ui.guard.gate import SendGate
@@ -48,3 +48,10 @@ class BatchControl(QObject):
         self._window = parts["window"]
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one batch at a time; its own workers may fan out
+        self._token: CancelToken | None = None  # the batch in progress, if it has one here
+
+    def shutdown(self) -> None:
+        """Cancel the batch in progress and wait for its thread (on window close)."""
+        if self._token is not None:
+            self._token.cancel()
+        self.pool.waitForDone(3000)

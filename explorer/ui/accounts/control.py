@@ -65,7 +65,6 @@ class AccountRunControl(BatchControl):
         self._resolve = resolve or _no_variables
         self.dialog: AccountRunDialog | None = None
         self.compare_windows: list[SideBySide] = []
-        self._token: CancelToken | None = None
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
         service = self._guard.service
@@ -237,9 +236,3 @@ class AccountRunControl(BatchControl):
         self.compare_windows = [w for w in self.compare_windows if w.isVisible()] + [window]
         self._raise(window)
         return window
-
-    def shutdown(self) -> None:
-        """Cancel a batch in progress and wait for it (on window close)."""
-        if self._token is not None:
-            self._token.cancel()
-        self.pool.waitForDone(3000)

@@ -221,7 +221,6 @@ class PageWalkControl(BatchControl):
         super().__init__(client, **parts)
         self._sender = sender
         self.dialog: AllPagesWindow | None = None
-        self._token: CancelToken | None = None
 
     def walk(self, request: PagesRequest) -> bool:
         """Read the pages after the one on screen (after the guard's word when it asks)."""
@@ -304,9 +303,3 @@ class PageWalkControl(BatchControl):
         dialog.finish(walk, text)
         self.message.emit(f"All pages: {walk.summary()}", 10_000)
         self.finished.emit(walk)
-
-    def shutdown(self) -> None:
-        """Cancel a walk and wait for its thread (on window close)."""
-        if self._token is not None:
-            self._token.cancel()
-        self.pool.waitForDone(3000)
