@@ -39,6 +39,13 @@ def ready(qtbot: QtBot, make_window: WindowFactory) -> MainWindow:
     return window
 
 
+def send_unasked(qtbot: QtBot, window: MainWindow) -> None:
+    """Ctrl+Enter sends at once: the guard asks nothing."""
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
+        ctrl_enter(qtbot, window)
+    assert window.guard.question is None
+
+
 def load(window: MainWindow, action: str, account_id: str, **fields: object) -> None:
     window.editor.load_request(RpcRequest(action=action, account_id=account_id, **fields))  # type: ignore[arg-type]
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
@@ -104,9 +111,7 @@ def test_reading_from_production_goes_at_once_and_history_marks_the_account(
 ) -> None:
     window = ready(qtbot, make_window)
     load(window, "bamboohr_list_employees", "acct_bamboohr_demo")
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None  # a read asks nothing
+    send_unasked(qtbot, window)  # a read asks nothing
     window.history_pane.flush()
     model = window.history_pane.model
     index = model.index(0, Column.ACCOUNT)
@@ -150,9 +155,7 @@ def test_writing_to_production_asks_once_naming_the_customer_and_no_is_the_defau
     assert sent.args[0].response.status == 200
 
     # Once per account and session: the next write goes without a question.
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None
+    send_unasked(qtbot, window)
 
 
 def test_an_account_that_is_not_active_is_asked_about_with_its_reasons(
@@ -275,9 +278,7 @@ def test_a_collection_run_asks_once_for_the_batch_listing_the_production_account
 
     # The batch's yes covers those accounts for the session.
     load(window, "greenhouse_create_candidate", "acct_greenhouse_demo", body={})
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None
+    send_unasked(qtbot, window)
 
 
 def test_a_key_that_cannot_list_accounts_fails_closed(
@@ -295,9 +296,7 @@ def test_a_key_that_cannot_list_accounts_fails_closed(
     assert asked.title == "Send to an account the explorer does not know?"
     assert "403" in asked.details and "acct_bamboohr_demo" in asked.text
     assert sent.args[0].response.status == 200  # the key may still run actions
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)  # once per account and session
-    assert window.guard.question is None
+    send_unasked(qtbot, window)  # once per account and session
 
 
 def test_a_question_about_many_accounts_keeps_to_the_screen(
