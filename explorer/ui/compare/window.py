@@ -51,6 +51,7 @@ from explorer.core.compare import (
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.units import human_ms, human_size
+from explorer.ui.accessibility import name_clear_button
 from explorer.ui.compare.ignore_editor import IgnoreEditor
 from explorer.ui.compare.model import KIND_COLOURS, LEFT, PATH, RIGHT, ChangesModel, pretty
 from explorer.ui.helper_jobs import COMPARE, HelperJob
@@ -178,6 +179,7 @@ class CompareWindow(QWidget):
         self.path_filter.setPlaceholderText("Only paths containing…")
         self.path_filter.setAccessibleName("Filter the changes by path")
         self.path_filter.setClearButtonEnabled(True)
+        name_clear_button(self.path_filter, "Clear the path filter")
         self.path_filter.textChanged.connect(lambda _t: self._apply_filter())
         self.kind_boxes: dict[str, QCheckBox] = {}
         filter_row = QHBoxLayout()

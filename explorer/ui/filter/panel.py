@@ -46,6 +46,7 @@ from explorer.core.render import TextLines, json_colours
 from explorer.core.units import human_size
 from explorer.store.files import write_atomic
 from explorer.store.recent_filters import RecentFilters
+from explorer.ui.accessibility import name_clear_button
 from explorer.ui.helper_jobs import FILTER, HelperJob
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response.lines_view import LinesView
@@ -113,6 +114,7 @@ class FilterPanel(QWidget):
         self.edit = QLineEdit()
         self.edit.setFont(monospace_font())
         self.edit.setClearButtonEnabled(True)
+        name_clear_button(self.edit, "Clear the filter expression")
         self.edit.setAccessibleName("Filter expression")
         self.edit.setPlaceholderText(PLACEHOLDERS[JSONPATH])
         self.edit.returnPressed.connect(self.run)
