@@ -157,8 +157,11 @@ class FilterPanel(QWidget):
         self.save_button.setToolTip("Save the whole result as a JSON file")
         self.save_button.clicked.connect(self.save_result)
 
+        language_label = QLabel("Filter:")
+        language_label.setBuddy(self.language)  # a screen reader names the combo by it
         box = QHBoxLayout()
         box.setSpacing(4)
+        box.addWidget(language_label)
         box.addWidget(self.language)
         box.addWidget(self.edit, 1)
         box.addWidget(self.recent_button)

@@ -11,7 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.core.curl import to_curl
 from explorer.core.request import RpcRequest
@@ -54,7 +61,10 @@ class CodePage(QWidget):
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the code; the key stays an environment variable")
         self.copy_button.clicked.connect(self.copy)
+        form_label = QLabel("As:")
+        form_label.setBuddy(self.form)  # a screen reader names the combo by it
         top = QHBoxLayout()
+        top.addWidget(form_label)
         top.addWidget(self.form)
         top.addStretch(1)
         top.addWidget(self.copy_button)
