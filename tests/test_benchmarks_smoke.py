@@ -87,3 +87,16 @@ def test_runner_benchmark_compares_the_command_with_plain_httpx() -> None:
     ):
         assert row in out
     assert "runner at" in out
+
+
+def test_compare_runs_a_benchmark_on_two_commits_side_by_side() -> None:
+    # The same commit twice: both exports must run and every row must pair up.
+    out = _run(
+        "benchmarks.compare", "HEAD", "HEAD", "--bench", "analysis", "--", "--runs", "1",
+        "--mb", "0.3",
+    )  # fmt: skip
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("metric"))
+    assert "A " in header and "B " in header and "change" in header
+    for row in ("compare two", "filter JSONPath", "filter jq"):
+        assert row in out
+    assert "Only in" not in out
