@@ -62,6 +62,8 @@ def test_analysis_benchmark_compares_and_filters() -> None:
     out = _run("benchmarks.analysis", "--runs", "1", "--mb", "0.3")
     for row in ("compare two", "ignore $..updated_at", "filter JSONPath", "filter jq"):
         assert row in out
+    assert "in the helper process, from a pool thread" in out
+    assert "longest UI stall meanwhile" in out
 
 
 def test_defender_benchmark_checks_a_body_with_both_tiers() -> None:
@@ -87,6 +89,19 @@ def test_runner_benchmark_compares_the_command_with_plain_httpx() -> None:
     ):
         assert row in out
     assert "runner at" in out
+
+
+def test_send_benchmark_times_the_window_against_plain_httpx() -> None:
+    out = _run("benchmarks.send", "--runs", "1")
+    for row in ("plain httpx: post -> JSON read", "window: Send -> Pretty painted"):
+        assert row in out
+    assert "window minus plain httpx (same round)" in out
+
+
+def test_accounts_benchmark_runs_across_accounts_in_the_window() -> None:
+    out = _run("benchmarks.accounts", "--runs", "1", "--accounts", "3")
+    assert "3 accounts at 1000/min: start -> finished" in out
+    assert "longest UI stall, start..settled" in out
 
 
 def test_compare_runs_a_benchmark_on_two_commits_side_by_side() -> None:
