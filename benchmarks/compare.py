@@ -83,8 +83,16 @@ def export(rev: str, where: Path) -> str:
     return sha[:9]
 
 
+class BenchmarkFailed(Exception):
+    """A benchmark exited with an error (or does not exist at that commit)."""
+
+
 def run_benchmark(tree: Path, name: str, args: Sequence[str]) -> str:
-    """``python -m benchmarks.NAME ARGS`` in ``tree``; its standard output."""
+    """``python -m benchmarks.NAME ARGS`` in ``tree``; its standard output.
+
+    Raises:
+        BenchmarkFailed: it exited non-zero; the message ends with its last error lines.
+    """
     env = dict(os.environ, PYTHONPATH=str(tree))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     done = subprocess.run(
@@ -95,9 +103,8 @@ def run_benchmark(tree: Path, name: str, args: Sequence[str]) -> str:
         text=True,
     )
     if done.returncode != 0:
-        raise SystemExit(
-            f"benchmarks.{name} failed in {tree.name} ({done.returncode}):\n{done.stderr[-3000:]}"
-        )
+        last = "\n".join(done.stderr.strip().splitlines()[-5:])
+        raise BenchmarkFailed(f"benchmarks.{name} failed ({done.returncode}):\n{last}")
     return done.stdout
 
 
@@ -163,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="A-then-B rounds (default 1)")
     args = parser.parse_args(argv)
     benchmarks = [name.strip() for name in args.bench.split(",") if name.strip()]
+    failed = False
     try:
         with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
             trees = (Path(tmp) / "a", Path(tmp) / "b")
@@ -170,17 +178,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             if names[0] == names[1]:
                 names = (f"A {names[0]}", f"B {names[1]}")
             for name in benchmarks:
-                tables: tuple[Tables, Tables] = ({}, {})
-                for _round in range(args.rounds):
-                    for tree, into in zip(trees, tables, strict=True):
-                        parse_tables(run_benchmark(tree, name, passed), into)
                 print(f"# benchmarks.{name}, {args.rounds} round(s), {' '.join(passed)}".rstrip())
-                print(side_by_side(names, *tables))
-                print()
+                tables: tuple[Tables, Tables] = ({}, {})
+                try:
+                    for _round in range(args.rounds):
+                        for side, tree, into in zip(names, trees, tables, strict=True):
+                            try:
+                                parse_tables(run_benchmark(tree, name, passed), into)
+                            except BenchmarkFailed as exc:
+                                raise BenchmarkFailed(f"{side}: {exc}") from None
+                except BenchmarkFailed as exc:
+                    failed = True
+                    print(exc, end="\n\n", flush=True)
+                    continue
+                print(side_by_side(names, *tables), end="\n\n", flush=True)
     except subprocess.CalledProcessError as exc:
         print(f"benchmarks/compare: {exc.stderr or exc}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
