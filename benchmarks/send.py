@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from benchmarks import big_response
 from benchmarks.demo_process import start_demo
 from benchmarks.measure import (
     STALL_TARGET_MS,
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 ACTION = "bamboohr_list_employees"
 ACCOUNT = "acct_bamboohr_demo"
-PROFILE = "Bench"
 OVERHEAD_TARGET_MS = 20.0
 _BODY: dict[str, Any] = {
     "action": ACTION,
@@ -59,32 +59,9 @@ _BODY: dict[str, Any] = {
 def build_window(home: Path, base_url: str, key: str) -> MainWindow:
     """A real ``MainWindow`` over ``home`` with the demo's profile, key and request."""
     from explorer.core.request import RpcRequest
-    from explorer.store.credentials import MemoryCredentials
-    from explorer.store.history import HistoryStore
-    from explorer.store.paths import AppPaths
-    from explorer.store.profiles import Profile, ProfileStore
-    from explorer.store.settings import Settings
-    from explorer.ui.mainwindow.window import MainWindow
 
-    paths = AppPaths(home).ensure()
-    profiles = ProfileStore(paths.profiles_file)
-    profiles.upsert(Profile(PROFILE, base_url=base_url, account_id=ACCOUNT))
-    profiles.save()
-    session = MemoryCredentials()
-    session.set(PROFILE, key)
-    window = MainWindow(
-        settings=Settings(paths.settings_file),
-        profiles=profiles,
-        credentials=MemoryCredentials(),
-        session_keys=session,
-        history=HistoryStore(paths.history_dir),
-        collections_dir=paths.collections_dir,
-    )
-    window.profile_selector.select(PROFILE)
     request = RpcRequest.from_dict({"account_id": ACCOUNT, **_BODY, "base_url": base_url})
-    window.editor.load_request(request)
-    window.editor.set_base_url(base_url)
-    return window
+    return big_response.build_window(home, base_url, key=key, account=ACCOUNT, request=request)
 
 
 def plain_call(client: Any, url: str, key: str) -> float:
