@@ -44,6 +44,10 @@ class AfterFirstPaint(QObject):
             self._started = True
             self._schedule(self._pause_ms)
 
+    def cancel(self) -> None:
+        """Run nothing more (the window is closing)."""
+        self._parts.clear()
+
     def _schedule(self, ms: int) -> None:
         if not self._scheduled:
             self._scheduled = True

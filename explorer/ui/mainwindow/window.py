@@ -551,6 +551,7 @@ class MainWindow(QMainWindow):
             self.after_first_paint.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()
         self.discovery.shutdown()
