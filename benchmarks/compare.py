@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCHMARKS = ("startup",)
 # One row of ``measure.table``: name, median, p95, runs, verdict.
 _ROW = re.compile(
-    r"^ {2,}(?P<name>\S.*?)\s{2,}(?P<median>-|-?[\d.]+(?:e[+-]?\d+)? \S+)\s+"
+    r"^(?P<indent> {2,})(?P<name>\S.*?)\s{2,}(?P<median>-|-?[\d.]+(?:e[+-]?\d+)? \S+)\s+"
     r"(?P<p95>-|-?[\d.]+(?:e[+-]?\d+)? \S+)\s+(?P<runs>\d+)\s*(?P<verdict>.*)$"
 )
 
@@ -52,22 +52,35 @@ Tables = dict[tuple[str, str], Row]
 
 
 def parse_tables(output: str, into: Tables) -> None:
-    """Add the medians of every table row in a benchmark's ``output`` to ``into``."""
+    """Add the medians of every table row in a benchmark's ``output`` to ``into``.
+
+    An indented row (``  longest UI stall`` under the step it belongs to) is named after its
+    step, and a name met twice in one table gets a number, so that no two rows merge.
+    """
     title = ""
+    parent, parent_indent = "", 0
+    seen: dict[str, int] = {}
     for line in output.splitlines():
         if line and not line.startswith(" "):
-            title = line.strip()
+            title, parent, parent_indent, seen = line.strip(), "", 0, {}
             continue
         match = _ROW.match(line)
         if match is None or match.group("name") == "metric":
             continue
+        name = match.group("name").rstrip()
+        indent = len(match.group("indent"))
+        if parent and indent > parent_indent:
+            name = f"{parent}: {name}"
+        else:
+            parent, parent_indent = name, indent
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name} ({seen[name]})"
         median = match.group("median")
         if median == "-":
             continue
         value, unit = median.split(" ", 1)
-        into.setdefault((title, match.group("name").rstrip()), Row(unit)).medians.append(
-            float(value)
-        )
+        into.setdefault((title, name), Row(unit)).medians.append(float(value))
 
 
 def export(rev: str, where: Path) -> str:

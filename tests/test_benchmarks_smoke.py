@@ -115,3 +115,28 @@ def test_compare_runs_a_benchmark_on_two_commits_side_by_side() -> None:
     for row in ("compare two", "filter JSONPath", "filter jq"):
         assert row in out
     assert "Only in" not in out
+
+
+def test_compare_keeps_each_steps_stall_row_apart() -> None:
+    """Several steps of one table have a row named "longest UI stall": each keeps its own."""
+    from benchmarks.compare import Tables, parse_tables
+
+    output = (
+        "big_response (1 MB JSON; offscreen)\n"
+        "  metric                      median         p95  runs  verdict\n"
+        "  switch to Raw -> painted      1 ms        1 ms     2\n"
+        "    longest UI stall            6 ms        7 ms     2  ok\n"
+        "  find -> painted               4 ms        5 ms     2\n"
+        "    longest UI stall           15 ms       16 ms     2  ok\n"
+        "  usable / bare              3.69 x       3.7 x     2  MISSED (target 1.5 x)\n"
+    )
+    tables: Tables = {}
+    parse_tables(output, tables)
+    rows = {name: (row.medians, row.unit) for (_title, name), row in tables.items()}
+    assert rows == {
+        "switch to Raw -> painted": ([1.0], "ms"),
+        "switch to Raw -> painted: longest UI stall": ([6.0], "ms"),
+        "find -> painted": ([4.0], "ms"),
+        "find -> painted: longest UI stall": ([15.0], "ms"),
+        "usable / bare": ([3.69], "x"),
+    }
