@@ -218,7 +218,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
-        window.after_first_paint.add(lambda: window.set_known_actions(_demo_action_names()))
+        window.after_first_paint.add_prepared(
+            _demo_action_names,
+            lambda names: window.set_known_actions(names if isinstance(names, list) else []),
+        )
     try:
         return _exec(app, window, smoke=bool(getattr(args, "smoke", False)))
     finally:
