@@ -58,6 +58,18 @@ def _close(widget: QWidget) -> None:
         widget.reject()
 
 
+def click(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    """An answer: click a message box's ``button`` (e.g. Discard), as with the mouse."""
+
+    def answer(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox), f"not a message box: {widget!r}"
+        found = widget.button(button)
+        assert found is not None, f"the question has no {button!r} button"
+        QTest.mouseClick(found, Qt.MouseButton.LeftButton)
+
+    return answer
+
+
 ENTER = press(Qt.Key.Key_Return)
 
 
