@@ -191,3 +191,46 @@ def test_stackones_429_for_the_key_holds_the_other_tabs_until_retry_after(
         press(qtbot, Qt.Key.Key_Escape)
     held = blocker.args[0]
     assert held.failure.kind == "Cancelled" and held.response is None
+
+
+RETRY_AFTER_S = 1  # the window fixture's demo server answers HiBob's 429 with Retry-After: 1
+RATE_LIMITED = RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo")
+
+
+def rate_limited_tab(qtbot: QtBot, window: MainWindow) -> RequestTab:
+    """The current tab sends a call the provider limits; automatic retry is on."""
+    window.response_view.error_panel.auto_retry_check.setChecked(True)
+    exchange = send(qtbot, window, RATE_LIMITED)
+    assert exchange.response is not None and exchange.response.status == 429
+    return window.tabs.current
+
+
+def test_a_background_tab_retries_its_own_429_by_itself(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    limited = rate_limited_tab(qtbot, window)
+    press(qtbot, Qt.Key.Key_T, CTRL)  # away to another tab while the wait runs
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
+        pass  # the countdown ends in the background
+    retried = blocker.args[0]
+    assert retried.response.status == 200 and retried.request.action == RATE_LIMITED.action
+    assert limited.response_view.exchange is retried
+    assert window.tabs.current is not limited  # the shown tab stays shown
+    assert status_text(limited) == "200"
+
+
+def test_a_background_tab_changed_since_its_429_never_retries_by_itself(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    limited = rate_limited_tab(qtbot, window)
+    # The user changes the request, then goes to another tab before the wait ends.
+    query = window.editor.json_editors["query"]
+    query.setFocus()
+    qtbot.keyClicks(query, '{"limit": "1"}')
+    press(qtbot, Qt.Key.Key_T, CTRL)
+    with qtbot.assertNotEmitted(window.send_control.started, wait=(RETRY_AFTER_S + 2) * 1000):
+        pass
+    assert limited.response_view.exchange.response.status == 429  # type: ignore[union-attr]
+    assert not limited.send.in_flight
