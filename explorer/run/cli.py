@@ -222,6 +222,7 @@ def main(
             masked=plan.secrets,
             progress=_Progress(len(plan.requests), err),
             keep_exchanges=False,
+            given=plan.given,
         )
     elapsed = time.perf_counter() - clock
     print(format_table(results), file=out)
@@ -261,6 +262,8 @@ class _Progress:
         if result.status is not None:
             timing = f" ({result.time_ms:.0f} ms)" if result.time_ms is not None else ""
             word = "ok" if result.passed else f"FAILED, expected {result.expected}"
+            if result.capture_failed:
+                word = f"FAILED: {result.message}"
             print(f" {result.status}{timing} {word}", file=self.err)
         else:
             print(f" ERROR: {result.message}", file=self.err)

@@ -146,14 +146,20 @@ class RunControl(QObject):
             profile=profile,
             masked=plan.secrets,
             token=token,
+            given=plan.given,
         )
         dialog.keep_signals(job.signals)
         job.signals.progress.connect(dialog.on_progress)
         job.signals.finished.connect(dialog.on_finished)
 
+        scrub = list(plan.secrets)  # and the secret values captured so far in the run
+
         def to_history(_index: int, result: RunResult | None) -> None:
-            if result is not None and result.exchange is not None:
-                self._history_pane.add(result.exchange, plan.secrets, select=False)
+            if result is None:
+                return
+            scrub.extend(result.captured_secrets)
+            if result.exchange is not None:
+                self._history_pane.add(result.exchange, list(scrub), select=False)
 
         def finished(results: list[RunResult]) -> None:
             self.message.emit(f"Ran {plan.title}: {tally(results, plan.problems)}", 10_000)

@@ -39,7 +39,7 @@ from explorer.core.guard import Target, is_production
 from explorer.core.units import human_ms
 from explorer.run.engine import RunResult
 from explorer.run.plan import RunPlan
-from explorer.run.reports import format_table, summary
+from explorer.run.reports import captured_text, format_table, summary
 from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
@@ -56,6 +56,7 @@ class RunColumn(IntEnum):
     TIME = 4
     REQUEST_ID = 5
     RESULT = 6
+    CAPTURED = 7
 
 
 HEADERS = {
@@ -66,6 +67,7 @@ HEADERS = {
     RunColumn.TIME: "Time",
     RunColumn.REQUEST_ID: "Request id",
     RunColumn.RESULT: "Result",
+    RunColumn.CAPTURED: "Captured",
 }
 
 PENDING = "waiting"
@@ -190,13 +192,9 @@ class RunResultsModel(QAbstractTableModel):
             return human_ms(result.time_ms) if result.time_ms is not None else ""
         if column == RunColumn.REQUEST_ID:
             return result.request_id or ""
-        if result.outcome == "passed":
-            return f"passed ({result.expected})"
-        if result.outcome == "failed":
-            return f"FAILED: expected {result.expected}"
-        if result.cancelled:
-            return CANCELLED
-        return f"error: {result.message}"
+        if column == RunColumn.CAPTURED:
+            return captured_text(result)
+        return _outcome(result)
 
     def _changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(RunColumn) - 1))
@@ -253,6 +251,10 @@ class RunDialog(QDialog):
                 (RunColumn.TIME, "12.34 s"),
                 (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
             ),
+        )
+        # What captures took, only for a run that has captures.
+        self.table.setColumnHidden(
+            RunColumn.CAPTURED, not any(saved.captures for saved in plan.requests)
         )
 
         self.summary_label = QLabel("")
@@ -368,6 +370,20 @@ class RunDialog(QDialog):
         if self.running:
             self.cancel()
         super().closeEvent(event)
+
+
+def _outcome(result: RunResult) -> str:
+    """The Result column: passed, failed (the expectation, or the capture that took
+    nothing), cancelled, or the error."""
+    if result.outcome == "passed":
+        return f"passed ({result.expected})"
+    if result.outcome == "failed":
+        if result.capture_failed:  # the status was right
+            return f"FAILED: {result.message}"
+        return f"FAILED: expected {result.expected}"
+    if result.cancelled:
+        return CANCELLED
+    return f"error: {result.message}"
 
 
 def _html(text: str) -> str:
