@@ -307,7 +307,8 @@ def _guard_allows(run: _Run, client: RpcClient, allowed: bool, err: TextIO) -> b
     account, or one whose type cannot be read, without ``--allow-production-writes``."""
     plan = run.plan
     planned = [
-        (s, *target_request(s, plan.values, run.profile, run.base_url)) for s in plan.requests
+        (s, *target_request(s, plan.target_values(), run.profile, run.base_url))
+        for s in plan.requests
     ]
     refused = production_writes(
         [(saved.label, r) for saved, r, why in planned if r is not None and not why],

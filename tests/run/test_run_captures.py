@@ -14,10 +14,12 @@ import pytest
 
 from explorer.core.captures import Capture
 from explorer.core.client import RpcClient
+from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED
 from explorer.demo.server import DemoServer
+from explorer.run.cli import EXIT_REFUSED
 from explorer.run.engine import ERROR, FAILED, PASSED, RunResult, run_requests
-from explorer.store.collections import CollectionStore
+from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.profiles import Profile, ProfileStore
 from tests.chain_collection import FIRST_ID, FIRST_NAME, create_chain_collection
 from tests.run.command import run_cli
@@ -129,3 +131,33 @@ def test_the_command_line_prints_what_was_captured(tmp_path: Path, demo_server: 
     assert code == 1
     assert "200 (capture failed)" in out
     assert "$.data[0].nope matched nothing" in err
+
+
+def test_a_write_to_an_account_a_capture_will_name_is_refused_before_anything_is_sent(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    """The production guard judges a run before it starts: an account id that only a capture
+    will give is unknown then, and unknown counts as production."""
+    store = create_chain_collection(tmp_path / "chain")
+    store.save_request(
+        SavedRequest(
+            "Write to the captured account",
+            RpcRequest(
+                action="bamboohr_create_employee",
+                account_id="{{employee_account}}",
+                body={"first_name": "Ada"},
+            ),
+        )
+    )
+    [listed] = store.collection.find("List employees")
+    listed.captures.append(Capture("employee_account", "$.data[0].id"))
+    store.save_request(listed)
+    home = tmp_path / "home"
+    profiles = ProfileStore(home / "config" / "profiles.json")
+    profiles.upsert(Profile("local", base_url=demo_server.url, account_id="acct_bamboohr_demo"))
+    profiles.save()
+    code, out, err = run_cli(
+        store.root, "--home", home, env={"STACKONE_API_KEY": demo_server.api_key}
+    )
+    assert code == EXIT_REFUSED, err
+    assert "Write to the captured account" in err and out == ""

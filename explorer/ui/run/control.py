@@ -113,7 +113,7 @@ class RunControl(QObject):
         guard = self._guard
 
         def build(book: AccountBook) -> list[Target]:
-            return guard.run_targets(book, plan.requests, plan.values, profile)
+            return guard.run_targets(book, plan.requests, plan.target_values(), profile)
 
         started: list[RunDialog] = []
 
