@@ -445,7 +445,12 @@ class CollectionsPane(QWidget):
         try:
             # The secret values are read by the run, off the UI thread (ui.run.control).
             return plan_run(
-                store, folder=folder, folder_title=TOP_LEVEL, environment=name, secrets=False
+                store,
+                folder=folder,
+                folder_title=TOP_LEVEL,
+                environment=name,
+                given=self.environment.session,  # as --var: over captured values too
+                secrets=False,
             )
         except SetupError as exc:
             self.show_notice(str(exc))
@@ -566,6 +571,15 @@ class CollectionsPane(QWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def save_captures(self, saved: SavedRequest) -> bool:
+        """Write ``saved``'s captures to its file (its request as saved, not the editor's)."""
+        store, found = self._find_path(saved.path)
+        if store is None or found is None:
+            self.show_notice(f"'{saved.name}' is no longer in a collection: nothing captured.")
+            return False
+        found.captures = list(saved.captures)
+        return self.guard(lambda: store.save_request(found))
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
+from explorer.core.json_position import PickedValue
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
+from explorer.ui.collections.carry import SetVariableDialog, carry
 from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.mainwindow import keyboard
 from explorer.ui.tabs.session import TabState, restored_tabs, save_tabs
@@ -64,6 +66,7 @@ class Workspace(QObject):
             part.message.connect(lambda text: status.showMessage(text, 5000))
         view.auto_retry_changed.connect(lambda on: window.settings.set("auto_retry", bool(on)))
         view.manage_profiles_requested.connect(window.profile_selector.manage)
+        view.set_variable_requested.connect(lambda picked: self.set_variable(tab, picked))
         tab.changed.connect(lambda: self._on_changed(tab))
 
     def _leave(self, tab: RequestTab) -> None:
@@ -178,6 +181,28 @@ class Workspace(QObject):
         tab = self.tabs.new_tab()
         tab.editor.action_edit.setFocus()
         return tab
+
+    # -- carrying a value ----------------------------------------------------------------
+    def set_variable(self, tab: RequestTab, picked: PickedValue) -> None:
+        """ "Set variable…" on a tab's response: ask, then keep it (``collections.carry``)."""
+        window = self.window
+        pane = window.collections_pane
+        if pane is None:
+            window.statusBar().showMessage("Variables need the Collections pane.", 5000)
+            return
+        saved = pane.saved_at(tab.saved_path) if tab.saved_path and picked.path else None
+        dialog = SetVariableDialog(
+            picked, environment=pane.environment.name(), saved=saved, parent=window
+        )
+        focus = QApplication.focusWidget()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        # Back to where the user was, also without a window manager to do it.
+        window.activateWindow()
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        if accepted:
+            window.statusBar().showMessage(carry(pane, dialog.carried(), picked, saved), 8000)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, *, save_as: bool) -> bool:
