@@ -253,9 +253,8 @@ class RunDialog(QDialog):
             ),
         )
         # What captures took, only for a run that has captures.
-        self.table.setColumnHidden(
-            RunColumn.CAPTURED, not any(saved.captures for saved in plan.requests)
-        )
+        captures = any(saved.captures for saved in plan.requests)
+        self.table.setColumnHidden(RunColumn.CAPTURED, not captures)
 
         self.summary_label = QLabel("")
         font = self.summary_label.font()
@@ -285,7 +284,8 @@ class RunDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.buttons)
-        self.resize(1280, 420)  # the Account column, and Result still readable
+        # The Account column, and Result (and what captures took) still readable.
+        self.resize(1520 if captures else 1280, 420)
 
     def set_accounts(self, targets: dict[str, Target]) -> None:
         """Where each request goes (by its label); production accounts are marked."""

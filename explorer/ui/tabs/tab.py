@@ -128,14 +128,13 @@ class RequestTab(QObject):
         account_id = self.editor.account_edit.text().strip()
         action = action_id or self.saved_name or UNTITLED
         production = is_production(self._marks.account(account_id))
-        who = account_id
-        if who and production:
-            who = f"PROD {who}"
         status, status_class, said = self._status()
-        text = " · ".join([action, who] if who else [action])
+        text = " · ".join([action, account_id] if account_id else [action])
+        if production:  # first, so eliding a long label never hides it
+            text = f"PROD {text}"
         dirty = self.is_dirty()
-        if dirty:
-            text = f"{DIRTY_MARK} {text}"
+        if dirty:  # last, where the middle-elided label keeps it
+            text = f"{text} {DIRTY_MARK}"
         lines = [f"Action: {action_id or '(none yet)'}"]
         if account_id:
             lines.append(f"Account: {account_id}")

@@ -271,7 +271,7 @@ class RequestTabs(QObject):
                 self._update_label(tab)
 
     def _update_label(self, tab: RequestTab) -> None:
-        """Action · account, a red dot for production, ● for unsaved edits; the last
+        """PROD (and a red dot) for production, action · account, ● for unsaved edits; the last
         send's status in its colour before them."""
         if tab not in self.tabs:
             return
