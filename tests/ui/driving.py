@@ -32,6 +32,16 @@ def ctrl_enter(qtbot: QtBot, window: MainWindow) -> None:
     )
 
 
+def type_into(qtbot: QtBot, window: MainWindow, action: str, account: str) -> None:
+    """Type the action and the account id into the current tab's editor, as a person does."""
+    editor = window.editor
+    for edit, text in ((editor.action_edit, action), (editor.account_edit, account)):
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+        qtbot.keyClicks(edit, text)
+
+
 def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) -> Exchange:
     """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:

@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.captures import Capture
@@ -22,12 +22,13 @@ from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
+from explorer.ui.collections.captures import CapturesDialog
 from explorer.ui.collections.carry import SetVariableDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.value_menu import SET_VARIABLE
 from tests.ui.driving import send
 from tests.ui.keyboard import press
-from tests.ui.modals import answering
+from tests.ui.modals import answering, choose_from_popup
 from tests.ui.run.test_collection_run import select_collection
 
 pytestmark = pytest.mark.gui
@@ -36,23 +37,6 @@ WindowFactory = Callable[..., MainWindow]
 CTRL = Qt.KeyboardModifier.ControlModifier
 LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
 FIRST_ID = "40001"
-
-
-def choose_set_variable() -> None:
-    """Once the context menu is up: down to "Set variable…" and Enter, as with the keys."""
-
-    def act() -> None:
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, act)
-            return
-        [action] = [a for a in menu.actions() if a.text() == SET_VARIABLE]
-        assert action.isEnabled()
-        while menu.activeAction() is not action:
-            QTest.keyClick(menu, Qt.Key.Key_Up)
-        QTest.keyClick(menu, Qt.Key.Key_Return)
-
-    QTimer.singleShot(20, act)
 
 
 def set_variable_on(
@@ -67,7 +51,7 @@ def set_variable_on(
     view.setTextCursor(cursor)
     view.setFocus()
     assert view.textCursor().selectedText() == ""
-    choose_set_variable()
+    choose_from_popup(SET_VARIABLE)
     with answering(answer) as seen:
         qtbot.keyClick(view, Qt.Key.Key_Menu)
     # The window is active again (the app asks for it; a window manager would anyway).
@@ -161,3 +145,62 @@ def test_a_value_of_a_saved_request_can_be_captured_on_every_run(
     [again] = CollectionStore(store.root).load()[0].find("List employees")
     assert again.captures == [Capture("employee_id", "$.data[0].id")]
     assert FIRST_ID not in again.path.read_text()  # type: ignore[union-attr]
+
+
+def test_captures_are_listed_edited_and_checked_from_the_requests_menu(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
+    saved = SavedRequest(
+        "List employees",
+        LISTING.copy(),
+        captures=[Capture("employee_id", "$.data[0].id"), Capture("old", "$.data[1].id")],
+    )
+    store.save_request(saved)
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    select_collection(window, "Chain")
+    view = pane.view
+    view.expandAll()
+    request_index = view.model().index(0, 0, view.currentIndex())
+    view.setCurrentIndex(request_index)
+
+    def edit(widget: QWidget) -> None:
+        try:
+            answer_captures(widget)
+        except BaseException:
+            widget.close()  # fail on the assertion, not hang on the open dialog
+            raise
+
+    def answer_captures(widget: QWidget) -> None:
+        assert isinstance(widget, CapturesDialog)
+        table = widget.table
+        table.selectRow(1)
+        QTest.mouseClick(widget.remove_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(widget.add_button, Qt.MouseButton.LeftButton)
+        editor = table.viewport().findChild(QLineEdit)  # Add opened the new name for typing
+        assert editor is not None
+        QTest.keyClicks(editor, "bad name")
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        QApplication.processEvents()  # the cell takes the typed text on the next turn
+        box = widget.findChild(QDialogButtonBox)
+        assert box is not None
+        save = box.button(QDialogButtonBox.StandardButton.Save)
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert widget.isVisible()  # not saved: the wrong row is named
+        assert "Row 2 (bad name)" in widget.problem_label.text()
+        item = table.item(1, 0)
+        assert item is not None
+        item.setText("employee_name")  # fixed
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    choose_from_popup("&Captures (2)…")
+    with answering(edit) as seen:
+        view.customContextMenuRequested.emit(view.visualRect(request_index).center())
+    assert [s.title for s in seen] == ["Captures of 'List employees'"]
+    [again] = CollectionStore(store.root).load()[0].find("List employees")
+    assert again.captures == [
+        Capture("employee_id", "$.data[0].id"),
+        Capture("employee_name", "$.data[0].id"),
+    ]

@@ -20,7 +20,7 @@ from explorer.demo import DemoServer
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.request.send_control import MAX_IN_FLIGHT
 from explorer.ui.tabs.tab import IN_FLIGHT_MARK, RequestTab
-from tests.ui.driving import send
+from tests.ui.driving import send, type_into
 from tests.ui.keyboard import focused, press
 from tests.ui.modals import answering, click
 from tests.ui.production import answer_if_asked
@@ -43,11 +43,8 @@ def slow_report(seconds: float) -> RpcRequest:
 
 def type_request(qtbot: QtBot, window: MainWindow, request: RpcRequest) -> None:
     """Fill the current tab as a person would: action and account typed, the body pasted."""
+    type_into(qtbot, window, request.action, SANDBOX)
     editor = window.editor
-    for edit, text in ((editor.action_edit, request.action), (editor.account_edit, SANDBOX)):
-        edit.setFocus()
-        edit.selectAll()
-        qtbot.keyClicks(edit, text)
     editor.json_editors["body"].setPlainText(json.dumps(request.body) if request.body else "")
     editor.action_edit.setFocus()
 

@@ -22,7 +22,7 @@ from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.request.editor import describe_issue
 from explorer.ui.tabs.tab import DIRTY_MARK
-from tests.ui.driving import click_row, open_history_entry, send
+from tests.ui.driving import click_row, open_history_entry, send, type_into
 from tests.ui.keyboard import focused, press
 from tests.ui.modals import answering, click
 
@@ -33,15 +33,6 @@ WAIT_MS = 15_000
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 LITERAL_TOKEN = "Bearer sk_live_tabs_0123456789abcdef"
-
-
-def type_into(qtbot: QtBot, window: MainWindow, action: str, account: str) -> None:
-    editor = window.editor
-    for edit, text in ((editor.action_edit, action), (editor.account_edit, account)):
-        edit.setFocus()
-        edit.selectAll()
-        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
-        qtbot.keyClicks(edit, text)
 
 
 def tab_texts(window: MainWindow) -> list[str]:
