@@ -16,6 +16,7 @@ from explorer.run.lookup import variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import CredentialStore, KeyringCredentials, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
+from tests.private_demo import private_demo
 from tests.run.command import python, run_cli
 from tests.smoke_collection import create_smoke_collection
 
@@ -27,24 +28,9 @@ ALLOW = "--allow-production-writes"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    """This module's own demo server, not the session ``demo_server``: its own key and so its
-    own per-key rate-limit budget, which nothing else spends. The whole module sends about
-    twenty requests (no ``hibob_search_employees``, whose 429 cycle is per key); the limit is
-    set explicitly so a change to the demo's default cannot make these tests flaky."""
-    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
-    yield demo
-    demo.stop()
-
-
-@pytest.fixture
-def home(tmp_path: Path, server: DemoServer) -> Path:
-    """An explorer home with one profile pointing at the demo server (not named "Demo": that
-    name on loopback is the leftover demo profile, which the runner never picks by itself)."""
-    home = tmp_path / "home"
-    profiles = ProfileStore(home / "config" / "profiles.json")
-    profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))
-    profiles.save()
-    return home
+    """This module's own demo server, not the session ``demo_server``: it sends about twenty
+    requests (no ``hibob_search_employees``, whose 429 cycle is per key)."""
+    yield from private_demo(KEY)
 
 
 def _collection(root: Path, *, failing: bool = False) -> Path:

@@ -15,7 +15,6 @@ from explorer.core.request_logs import list_logs
 from explorer.demo.server import DemoServer
 from explorer.run.cli import EXIT_REFUSED, main
 from explorer.store.collections import CollectionStore, SavedRequest
-from explorer.store.profiles import Profile, ProfileStore
 from tests.run.command import python, run_cli
 from tests.smoke_collection import create_smoke_collection
 
@@ -27,15 +26,6 @@ def server() -> Iterator[DemoServer]:
     """A demo server of the test's own, so its request logs show exactly what was sent."""
     with DemoServer(api_key=KEY) as demo:
         yield demo
-
-
-@pytest.fixture
-def home(tmp_path: Path, server: DemoServer) -> Path:
-    home = tmp_path / "home"
-    profiles = ProfileStore(home / "config" / "profiles.json")
-    profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))
-    profiles.save()
-    return home
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:

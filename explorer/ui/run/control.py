@@ -10,12 +10,10 @@ use are read from the OS keyring on a thread of their own: the window never wait
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING, Unpack
 
 from explorer.core.client import CancelToken, RpcClient
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.run.job import CollectionRunJob
 
@@ -25,41 +23,26 @@ if TYPE_CHECKING:
     from explorer.run.engine import RunResult
     from explorer.run.plan import RunPlan
     from explorer.store.profiles import Profile
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.run.dialog import RunDialog
 
 
-class RunControl(QObject):
+class RunControl(BatchControl):
     """Runs a collection or folder with the selected profile's key; at most one run at once.
 
     Signals:
         message(str, int): a status-bar note and how many milliseconds it shows.
     """
 
-    message = Signal(str, int)
-
     def __init__(
         self,
         client: RpcClient,
         *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
         notice: Callable[[str], None] | None = None,
+        **parts: Unpack[Parts],
     ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
-        self._history_pane = history_pane
-        self._guard = guard
-        self._window = window
+        super().__init__(client, **parts)
         self._notice = notice or (lambda text: self.message.emit(text, 10_000))
         self._keyring = BlockingCall(self)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.dialog: RunDialog | None = None
 
     def run(self, plan: RunPlan) -> RunDialog | None:

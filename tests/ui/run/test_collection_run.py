@@ -32,6 +32,7 @@ from explorer.ui.run.dialog import (
     RunResultsModel,
 )
 from tests.smoke_collection import create_smoke_collection
+from tests.ui.driving import send_and_wait
 from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
@@ -117,11 +118,15 @@ def run_from_menu(
 
 
 def test_running_the_collection_shows_statuses_and_judges_expectations(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, demo: DemoServer, tmp_path: Path
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    home: AppPaths,
+    demo: DemoServer,
+    tmp_path: Path,
+    credentials: MemoryCredentials,
 ) -> None:
-    credentials = MemoryCredentials()
     store = smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_collection(window, "Smoke")
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("demo")
@@ -182,11 +187,10 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
 
 
 def test_running_a_folder_runs_only_its_requests(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_folder(window, "Smoke", "Employees")
     dialog = run_from_menu(qtbot, window, "run_folder_action")
     with qtbot.waitSignal(dialog.run_finished, timeout=WAIT_MS):
@@ -250,9 +254,7 @@ def test_run_keeps_the_users_history_selection(
         )
     )
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        assert window.send_control.send()
-    window.history_pane.flush()
+    send_and_wait(qtbot, window)
     chosen = window.history_pane.current_entry()
     assert chosen is not None and chosen.action == "bamboohr_get_employee"
 
