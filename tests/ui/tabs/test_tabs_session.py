@@ -12,11 +12,12 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED
+from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.paths import AppPaths
 from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import MainWindow
@@ -168,3 +169,70 @@ def test_the_replace_preference_opens_into_the_current_tab_unless_it_has_edits(
         qtbot.keyClick(history.view, Qt.Key.Key_Return)
     assert len(window.tabs.tabs) == 2  # the edited tab is kept; a new one holds the entry
     assert window.tabs.tabs[0].editor.to_request().query == {"page_size": "5"}
+
+
+def test_a_saved_request_opens_in_its_tab_if_open_else_in_a_new_one(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "team", "Team")
+    for name, action in (("List", "bamboohr_list_employees"), ("Workers", "workday_list_workers")):
+        store.save_request(SavedRequest(name, RpcRequest(action=action)))
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    view = pane.view
+
+    def activate(name: str) -> None:
+        """Select the request in the tree and press Enter, as a keyboard user opens it."""
+        view.expandAll()
+        found = pane.model.match(
+            pane.model.index(0, 0), Qt.ItemDataRole.DisplayRole, name, 1,
+            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+        )  # fmt: skip
+        assert found, name
+        view.setCurrentIndex(found[0])
+        view.setFocus()
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+
+    activate("List")
+    first = window.tabs.current
+    assert len(window.tabs.tabs) == 1  # the empty tab is used
+    assert window.editor.action_edit.text() == "bamboohr_list_employees"
+    window.editor.json_editors["query"].setPlainText('{"page_size": "2"}')  # an edit
+
+    activate("Workers")
+    assert len(window.tabs.tabs) == 2 and window.tabs.current is not first
+    assert window.editor.action_edit.text() == "workday_list_workers"
+
+    activate("List")  # open already: its tab comes forward, with its edit
+    assert len(window.tabs.tabs) == 2 and window.tabs.current is first
+    assert first.editor.draft_request().query == {"page_size": "2"}
+    assert pane.open_saved is not None and pane.open_saved.name == "List" and pane.dirty
+
+
+def test_the_tab_bar_is_named_and_each_tab_says_all_it_shows(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Issue 16's rules for the tab bar: a named control; each tab's accessible name has what
+    the label shows (and more: the status in words); every tab command is in a menu."""
+    window = make_window()
+    qtbot.waitUntil(lambda: window.discovery.accounts() is not None)
+    send(
+        qtbot, window, RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+    )
+    bar = window.tabs.bar
+    assert bar.accessibleName() == "Request tabs"
+    spoken = bar.accessibleTabName(0)
+    assert spoken.startswith("bamboohr_list_employees, production account acct_bamboohr_demo")
+    assert "Last send: 200 OK" in spoken and "unsaved edits" in spoken
+    assert bar.tabText(0).startswith("PROD bamboohr_list_employees")
+    menus = [a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()]
+    for action in (
+        window.new_action,
+        window.close_tab_action,
+        window.reopen_tab_action,
+        window.next_tab_action,
+        window.previous_tab_action,
+    ):
+        assert action in menus and not action.shortcut().isEmpty(), action.text()
