@@ -73,3 +73,20 @@ def test_a_capture_that_takes_nothing_fails_its_row_and_says_why(
     assert "$.data[0].nope matched nothing" in result
     assert cell(dialog, 1, RunColumn.RESULT).startswith("error: ")
     assert "{{employee_id}}" in cell(dialog, 1, RunColumn.RESULT)
+
+
+def test_a_value_set_for_the_session_wins_over_a_captured_one(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """As --var does on the command line: typed session values > captured > environment."""
+    create_chain_collection(home.collections_dir / "chain")
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    pane.environment.set_session("employee_id", "40003", secret=False)
+    select_collection(window, "Chain")
+    dialog = run_from_menu(qtbot, window, "run_collection_action")
+    qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
+    got = dialog.results[1].exchange
+    assert got is not None and got.request.path == {"id": "40003"}
+    assert dialog.summary_label.text().startswith("2 passed")
