@@ -47,6 +47,7 @@ class CapturesDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Name", "JSONPath (RFC 9535)"])
         self.table.setAccessibleName("Captures")
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("employee_name_x") + 24)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for capture in saved.captures:
             self._add_row(capture.name, capture.path)
