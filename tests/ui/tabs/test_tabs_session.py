@@ -236,3 +236,33 @@ def test_the_tab_bar_is_named_and_each_tab_says_all_it_shows(
         window.previous_tab_action,
     ):
         assert action in menus and not action.shortcut().isEmpty(), action.text()
+
+
+def test_a_tab_tied_to_a_saved_request_comes_back_tied_with_its_unsaved_edit(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "team", "Team")
+    store.save_request(SavedRequest("List", RpcRequest(action="bamboohr_list_employees")))
+    [saved] = store.collection.find("List")
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    window.open_saved_request(pane.saved_at(saved.path))  # type: ignore[arg-type]
+    window.editor.json_editors["query"].setPlainText('{"page_size": "2"}')
+    assert window.tabs.current.is_dirty()
+    window.close()
+
+    again = make_window()
+    tab = again.tabs.current
+    assert tab.saved_path == saved.path and tab.is_dirty()
+    assert tab.editor.draft_request().query == {"page_size": "2"}
+    pane = again.collections_pane
+    assert pane is not None and pane.open_saved is not None and pane.dirty
+    assert pane.open_saved.path == saved.path
+    # Ctrl+S writes the edit to that request's file, asking nothing.
+    with answering() as seen:
+        qtbot.keyClick(tab.editor.action_edit, Qt.Key.Key_S, CTRL)
+    assert seen == [] and not tab.is_dirty()
+    [written] = CollectionStore(store.root).load()[0].find("List")
+    assert written.request.query == {"page_size": "2"}
