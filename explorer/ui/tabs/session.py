@@ -128,7 +128,8 @@ def restored_tabs(settings: Any) -> tuple[list[TabState], int]:
     stored = settings.get(TABS_SETTING)
     if isinstance(stored, dict) and isinstance(stored.get("tabs"), list):
         states = [TabState.from_dict(item) for item in stored["tabs"][:MAX_RESTORED]]
-        kept = [state for state in states if state is not None]
+        # A tab with neither a request nor a text to show is damage, not something to restore.
+        kept = [s for s in states if s is not None and (s.request is not None or s.drafts)]
         current = stored.get("current")
         index = current if isinstance(current, int) and not isinstance(current, bool) else 0
         if kept:
