@@ -213,8 +213,9 @@ def run(args: argparse.Namespace) -> int:
     if demo is not None:
         window.setWindowTitle(f"{APP_TITLE} — demo server {demo.server.url}")
         window.profile_selector.select(demo.profile)
-        window.editor.load_request(demo.example)
-        window.editor.set_base_url(demo.server.url)
+        tab = window.tabs.current
+        if tab.is_pristine():  # the tabs kept from the last session stay as they were
+            tab.load(demo.example, demo.server.url)
     else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
