@@ -55,6 +55,8 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "body_limit": int,
     "history_budget": int,
     "recent_filters": dict,  # store/recent_filters.py: {action: [{language, expression}]}
+    "open_tabs": dict,
+    "open_in_new_tab": bool,
 }
 
 

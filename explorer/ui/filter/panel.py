@@ -195,6 +195,10 @@ class FilterPanel(QWidget):
         ]
 
     # -- public ----------------------------------------------------------------------------
+    def set_recent(self, recent: RecentFilters | None) -> None:
+        """Where expressions that ran are remembered per action (the window's settings)."""
+        self._recent = recent
+
     def set_exchange(self, exchange: Exchange | None) -> None:
         """The response to filter; the expression applied last runs again on it."""
         self.job.cancel()

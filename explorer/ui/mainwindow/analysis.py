@@ -24,6 +24,7 @@ from explorer.core.exchange import Exchange
 from explorer.core.snippets import to_python, to_typescript
 from explorer.store.baselines import BaselineStore
 from explorer.store.history import HistoryEntry
+from explorer.store.recent_filters import RecentFilters
 from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
 from explorer.ui.compare.control import CompareControl, exchange_label
 from explorer.ui.compare.window import CompareWindow
@@ -33,6 +34,7 @@ from explorer.ui.helper_jobs import stop_helpers
 
 if TYPE_CHECKING:
     from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.tabs.tab import RequestTab
 
 
 class Analysis(QObject):
@@ -53,6 +55,7 @@ class Analysis(QObject):
         self.defender_windows: list[DefenderWindow] = []  # open ones (tests, closing)
         self.case_dialog: ShareCaseDialog | None = None
         self.case_folder = _documents()  # where a new case is offered (tests set it)
+        self.recent_filters = RecentFilters(window.settings)
         self._build_actions()
         self._install()
 
@@ -171,13 +174,21 @@ class Analysis(QObject):
                 file_menu.insertActions(items[at], code)
             else:
                 file_menu.addActions(code)
-        window.response_view.set_tool_actions(self.response_actions())
+        for tab in window.tabs.tabs:  # each tab's response view, now and to come
+            self.attach_tab(tab)
+        window.tabs.added.connect(self.attach_tab)
         view = window.history_pane.view
         separator = QAction(view)
         separator.setSeparator(True)
         view.addActions([separator, *self._history_actions])
         view.selectionModel().selectionChanged.connect(lambda *_a: self._update_history())
         self._update_history()
+
+    def attach_tab(self, tab: RequestTab) -> None:
+        """A request tab's response view: the ⋯ button's actions, the recent filters."""
+        view = tab.response_view
+        view.filter_panel.set_recent(self.recent_filters)
+        view.set_tool_actions(self.response_actions())
 
     def response_actions(self) -> list[QAction]:
         """The ⋯ button's and the Response menu's actions (a per-tab response view takes
