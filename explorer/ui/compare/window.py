@@ -385,9 +385,12 @@ class CompareWindow(QWidget):
             self._headline_labels[(row, 2)].setStyleSheet(style)
         if left.total_ms is not None and right.total_ms is not None:
             delta = right.total_ms - left.total_ms
-            self._headline_labels[(2, 2)].setText(
-                f"{human_ms(right.total_ms)} ({'+' if delta >= 0 else '−'}{human_ms(abs(delta))})"
+            change = (
+                "same"
+                if human_ms(abs(delta)) == human_ms(0)
+                else (f"{'+' if delta > 0 else '−'}{human_ms(abs(delta))}")
             )
+            self._headline_labels[(2, 2)].setText(f"{human_ms(right.total_ms)} ({change})")
 
     def _apply_filter(self) -> None:
         kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]

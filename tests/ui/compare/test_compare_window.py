@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -244,5 +245,8 @@ def test_two_exchanges_in_memory_compare_through_the_window(
     wait_compared(qtbot, compare)
     assert "acct_bamboohr_demo and acct_bamboohr_globex" in compare.windowTitle()
     assert compare.comparison is not None and compare.comparison.body
+    # The right side's time says how it differs from the left's, never "−0 ms".
+    timing = compare._headline_labels[(2, 2)].text()
+    assert re.fullmatch(r"\S+ m?s \((same|[+−]\S+ m?s)\)", timing), timing
     compare.close()
     qtbot.waitUntil(lambda: compare not in window.analysis.compare.windows)
