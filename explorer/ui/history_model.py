@@ -1,18 +1,19 @@
-"""The Qt model over the history index: a table adapter that also sorts and filters.
+"""The Qt model over the history: a table adapter that also sorts and filters.
 
-The model holds the light ``HistoryEntry`` rows only (never bodies), and compute display text on
-demand for the rows a view actually paints, so 10,000 entries cost one list and nothing more.
+The model holds the light ``HistoryRow`` tuples only (never bodies, never the profile or base
+URL), and computes display text on demand for the rows a view actually paints, so 100,000
+entries cost one list and nothing more. A tooltip that needs more asks ``details``.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from operator import attrgetter
+from operator import attrgetter, indexOf
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from explorer.store.history_entry import HistoryFilter, HistoryRow
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -68,8 +70,8 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
 # either direction consistently. One small function per column (no dispatch per call): a
-# sort calls it 10,000 times.
-SORT_KEYS: dict[Column, Callable[[HistoryEntry], Any]] = {
+# sort calls it 100,000 times.
+SORT_KEYS: dict[Column, Callable[[HistoryRow], Any]] = {
     Column.TIME: attrgetter("started_at"),
     Column.STATUS: lambda e: -1 if e.status is None else e.status,
     Column.ACTION: lambda e: e.action.lower(),
@@ -114,7 +116,7 @@ def failure_label(kind: str) -> str:
     return " ".join([first, *rest])
 
 
-def status_text(entry: HistoryEntry) -> str:
+def status_text(entry: HistoryRow | HistoryEntry) -> str:
     if entry.status is not None:
         return str(entry.status)
     if entry.failure:
@@ -140,43 +142,6 @@ def size_text(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-@dataclass(frozen=True)
-class HistoryFilter:
-    """What the pane's filters ask for; ``None`` (or ``""`` for text) means "any".
-
-    Attributes:
-        text: words that must all appear in an entry's ``search_text`` (any case).
-        status_class: ``"2xx"``..``"5xx"`` or ``"none"`` (no response).
-        action: one action name.
-        account: one account id; ``""`` is a real value (requests sent without an account).
-    """
-
-    text: str = ""
-    status_class: str | None = None
-    action: str | None = None
-    account: str | None = None
-
-    def accepts(self, entry: HistoryEntry) -> bool:
-        return bool(self.apply([entry]))
-
-    def apply(self, entries: Sequence[HistoryEntry]) -> list[HistoryEntry]:
-        """The entries that pass, in the given order: one list comprehension per active
-        criterion over cached per-entry text, so 10,000 entries take a few milliseconds."""
-        rows = list(entries)
-        if self.status_class:
-            status_class = self.status_class
-            rows = [e for e in rows if e.status_class == status_class]
-        if self.action:
-            action = self.action
-            rows = [e for e in rows if e.action == action]
-        if self.account is not None:
-            account = self.account
-            rows = [e for e in rows if e.account_id == account]
-        for word in self.text.casefold().split():
-            rows = [e for e in rows if word in e.search_text]
-        return rows
-
-
 class _Descending:
     """Wraps a sort key so ``bisect`` can search a list sorted in descending order."""
 
@@ -190,32 +155,60 @@ class _Descending:
 
 
 class HistoryModel(QAbstractTableModel):
-    """The history index as a table: sorted by the user's column and filtered, both in Python.
+    """The history as a table: sorted by the user's column and filtered, both in Python.
 
     Sorting and filtering here (one ``list.sort``, one pass of list comprehensions) keep
-    10,000 rows instant: a ``QSortFilterProxyModel`` would call back into Python for every
-    row on every keystroke, sort and reset. ``set_rows`` gives every entry (the store's order,
-    newest first); ``set_filter`` chooses which are shown; ``add_entry`` inserts one row in
-    its place without a reset, so selections and scrolling stay put.
+    100,000 rows within a keystroke: a ``QSortFilterProxyModel`` would call back into Python
+    for every row on every keystroke, sort and reset. ``set_rows`` gives every entry (the
+    store's order, newest first); ``set_filter`` chooses which are shown; ``add_entry``
+    inserts one row in its place without a reset, so selections and scrolling stay put.
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        details: Callable[[str], HistoryEntry | None] | None = None,
+    ) -> None:
+        """``details`` reads an entry in full (profile, base URL, request id) for a tooltip."""
         super().__init__(parent)
-        self._given: list[HistoryEntry] = []  # every entry, as the store ordered them
-        self._ordered: list[HistoryEntry] = []  # every entry, sorted by the user's column
-        self._rows: list[HistoryEntry] = []  # shown: the filter's pick of _ordered
+        self._details = details
+        self._given: list[HistoryRow] = []  # every entry, as the store ordered them
+        self._ordered: list[HistoryRow] = []  # every entry, sorted by the user's column
+        self._rows: list[HistoryRow] = []  # shown: the filter's pick of _ordered
         self._filter = HistoryFilter()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # How many entries name each action and account: the filter boxes list them, and
+        # change only when a name comes or goes (not on every one of 100,000 entries).
+        self._actions: Counter[str] = Counter()
+        self._accounts: Counter[str] = Counter()
+        self._names_changed = False
 
     # -- plain data in and out ---------------------------------------------------------------
-    def set_rows(self, rows: Sequence[HistoryEntry]) -> None:
+    def set_rows(self, rows: Sequence[HistoryRow]) -> None:
         """Replace every entry (the store already trimmed and ordered them, newest first)."""
         self.beginResetModel()
         self._given = list(rows)
         self._ordered = self._sorted()
         self._rows = self._filter.apply(self._ordered)
+        self._actions = Counter(map(_ACTION, self._given))
+        self._accounts = Counter(map(_ACCOUNT, self._given))
+        self._names_changed = True
         self.endResetModel()
+
+    def actions(self) -> list[str]:
+        """Every action named in the history, once, sorted."""
+        return sorted(filter(None, self._actions), key=str.lower)
+
+    def accounts(self) -> list[str]:
+        """Every account id in the history (``""``: sent without one), once, sorted."""
+        return sorted(self._accounts, key=str.lower)
+
+    def take_names_changed(self) -> bool:
+        """Whether ``actions()`` or ``accounts()`` changed since this was last asked."""
+        changed, self._names_changed = self._names_changed, False
+        return changed
 
     @property
     def filter(self) -> HistoryFilter:
@@ -229,15 +222,19 @@ class HistoryModel(QAbstractTableModel):
         """
         if history_filter == self._filter:
             return False
-        rows = history_filter.apply(self._ordered)
+        # Typing narrows: when every word of the old text is inside a word of the new one
+        # (and the boxes are the same), only the rows shown can still match.
+        narrower = history_filter.narrows(self._filter)
+        rows = history_filter.apply(self._rows if narrower else self._ordered)
         self.beginResetModel()
         self._filter = history_filter
         self._rows = rows
         self.endResetModel()
         return True
 
-    def add_entry(self, entry: HistoryEntry) -> None:
+    def add_entry(self, entry: HistoryRow) -> None:
         """Add the newest entry in its sorted place; only a visible row is inserted."""
+        self._count(entry, 1)
         self._given.insert(0, entry)
         self._ordered.insert(self._position(self._ordered, entry), entry)
         if not self._filter.accepts(entry):
@@ -252,14 +249,32 @@ class HistoryModel(QAbstractTableModel):
         gone = set(entry_ids)
         if not gone:
             return
-        self._given = [e for e in self._given if e.id not in gone]
-        self._ordered = [e for e in self._ordered if e.id not in gone]
-        for row in sorted((r for r, e in enumerate(self._rows) if e.id in gone), reverse=True):
+        for entry in self._given:
+            if entry.id in gone:
+                self._count(entry, -1)
+        self._given = _without(self._given, gone)
+        self._ordered = _without(self._ordered, gone)
+        shown = sorted(_positions(self._rows, gone).values(), reverse=True)
+        if len(shown) > _ROW_BY_ROW:  # thousands: one reset (the caller selects again)
+            self.beginResetModel()
+            self._rows = _without(self._rows, gone)
+            self.endResetModel()
+            return
+        for row in shown:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
 
-    def _position(self, rows: list[HistoryEntry], entry: HistoryEntry) -> int:
+    def _count(self, entry: HistoryRow, change: int) -> None:
+        for names, name in ((self._actions, entry.action), (self._accounts, entry.account_id)):
+            names[name] += change
+            if names[name] <= 0:
+                del names[name]
+                self._names_changed = True
+            elif names[name] == change:  # a name seen for the first time
+                self._names_changed = True
+
+    def _position(self, rows: list[HistoryRow], entry: HistoryRow) -> int:
         """Where ``entry``, the newest, goes in ``rows`` (sorted as the model sorts): before
         the entries of an equal key, as the stable sort of newest-first entries puts it."""
         if self._sort_column < 0:
@@ -282,15 +297,18 @@ class HistoryModel(QAbstractTableModel):
         ]
         self._ordered = self._sorted()
         self._rows = self._filter.apply(self._ordered)
-        rows = {entry.id: row for row, entry in enumerate(self._rows)}
+        # Only the few rows Qt keeps track of (the selection, the current row) are looked up.
+        rows = _positions(self._rows, {i for i in ids if i is not None}) if ids else {}
         moved = [
-            self.index(rows[entry_id], i.column()) if entry_id in rows else QModelIndex()
+            self.index(rows[entry_id], i.column())
+            if entry_id is not None and entry_id in rows
+            else QModelIndex()
             for i, entry_id in zip(persistent, ids, strict=True)
         ]
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def _sorted(self) -> list[HistoryEntry]:
+    def _sorted(self) -> list[HistoryRow]:
         if self._sort_column < 0:
             return list(self._given)
         column = Column(self._sort_column)
@@ -301,11 +319,11 @@ class HistoryModel(QAbstractTableModel):
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
 
-    def rows(self) -> list[HistoryEntry]:
+    def rows(self) -> list[HistoryRow]:
         """The entries shown, in the order shown."""
         return list(self._rows)
 
-    def all_rows(self) -> list[HistoryEntry]:
+    def all_rows(self) -> list[HistoryRow]:
         """Every entry, shown or filtered out, newest first."""
         return list(self._given)
 
@@ -313,10 +331,10 @@ class HistoryModel(QAbstractTableModel):
         """How many entries there are, shown or not."""
         return len(self._given)
 
-    def entry(self, row: int) -> HistoryEntry:
+    def entry(self, row: int) -> HistoryRow:
         return self._rows[row]
 
-    def entry_at(self, index: AnyIndex) -> HistoryEntry | None:
+    def entry_at(self, index: AnyIndex) -> HistoryRow | None:
         """The entry of a shown row (any column), ``None`` for an invalid index."""
         row = index.row()
         if not index.isValid() or not 0 <= row < len(self._rows):
@@ -325,15 +343,11 @@ class HistoryModel(QAbstractTableModel):
 
     def row_of(self, entry_id: str) -> int | None:
         """The shown row of an entry, ``None`` if it is unknown or filtered out."""
-        for row, entry in enumerate(self._rows):
-            if entry.id == entry_id:
-                return row
-        return None
+        return _positions(self._rows, {entry_id}).get(entry_id)
 
     def rows_of(self, entry_ids: Iterable[str]) -> dict[str, int]:
         """The shown rows of several entries at once (those filtered out are left out)."""
-        wanted = set(entry_ids)
-        return {e.id: row for row, e in enumerate(self._rows) if e.id in wanted}
+        return _positions(self._rows, set(entry_ids))
 
     # -- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -382,7 +396,7 @@ class HistoryModel(QAbstractTableModel):
 
     # -- presentation ----------------------------------------------------------------------
     @staticmethod
-    def _display(entry: HistoryEntry, column: Column) -> str:
+    def _display(entry: HistoryRow, column: Column) -> str:
         if column == Column.TIME:
             return short_time(entry.started_at)
         if column == Column.STATUS:
@@ -395,20 +409,56 @@ class HistoryModel(QAbstractTableModel):
             return duration_text(entry.total_ms)
         return size_text(entry.size)
 
-    @staticmethod
-    def _tooltip(entry: HistoryEntry, column: Column) -> str | None:
+    def _tooltip(self, entry: HistoryRow, column: Column) -> str | None:
+        details = self._details(entry.id) if self._details and column < Column.ACTION else None
         if column == Column.TIME:
             when = local_time(entry.started_at)
             shown = when.strftime("%Y-%m-%d %H:%M:%S %Z") if when else entry.started_at
-            return f"{shown}\nProfile: {entry.profile or '-'}\n{entry.base_url}"
+            if details is None:
+                return shown
+            return f"{shown}\nProfile: {details.profile or '-'}\n{details.base_url}"
         if column == Column.STATUS:
             if entry.status is None:
                 return f"No response: {entry.failure or 'unknown failure'}"
-            if entry.request_id:
-                return f"HTTP {entry.status}\nx-request-id: {entry.request_id}"
+            if details is not None and details.request_id:
+                return f"HTTP {entry.status}\nx-request-id: {details.request_id}"
             return f"HTTP {entry.status}"
         if column == Column.SIZE and entry.size is not None:
             return f"{entry.size:,} bytes"
         if column in (Column.ACTION, Column.ACCOUNT):
             return entry.action if column == Column.ACTION else entry.account_id
         return None
+
+
+_ID = attrgetter("id")
+# Removing more rows than this is one model reset rather than a signal per row.
+_ROW_BY_ROW = 64
+_ACTION = attrgetter("action")
+_ACCOUNT = attrgetter("account_id")
+
+
+def _positions(rows: Sequence[HistoryRow], entry_ids: set[str]) -> dict[str, int]:
+    """Where each of a few entries is in ``rows``, without a dictionary of every row (the
+    ids are listed, and searched, in C)."""
+    if not entry_ids:
+        return {}
+    ids = list(map(_ID, rows))
+    if len(entry_ids) > 16:
+        return {entry_id: row for row, entry_id in enumerate(ids) if entry_id in entry_ids}
+    found = {}
+    for entry_id in entry_ids:
+        try:
+            found[entry_id] = indexOf(ids, entry_id)
+        except ValueError:
+            continue
+    return found
+
+
+def _without(rows: list[HistoryRow], gone: set[str]) -> list[HistoryRow]:
+    """``rows`` less the ``gone`` ids; trimming takes the oldest, often at the end: a slice."""
+    end = len(rows)
+    while end and rows[end - 1].id in gone:
+        end -= 1
+    if len(rows) - end == len(gone):
+        return rows[:end]
+    return [row for row in rows if row.id not in gone]

@@ -1,8 +1,8 @@
 """The history pane: every exchange sent, newest first, to find, inspect, replay or export.
 
-The pane only translates: the ``HistoryStore`` owns the entries and the files, the models adapt
-the light index rows for the view, and a full ``Exchange`` (with its body) is read from disk
-only when the user selects, opens or exports it. New exchanges are written by a
+The pane only translates: the ``HistoryStore`` owns the entries and the files, the model adapts
+the light rows for the view, and a full ``Exchange`` (with its body) is read from disk only
+when the user selects, opens or exports it. New exchanges are written by a
 ``HistoryWriter`` on a background thread (a big body must not freeze the window); the row
 appears when the write is done, in the order the exchanges finished.
 """
@@ -10,7 +10,7 @@ appears when the write is done, in the order the exchanges finished.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,17 +47,17 @@ from PySide6.QtWidgets import (
 from explorer import __version__
 from explorer.core.errors import ExplorerError
 from explorer.store.files import dump_json, write_atomic
-from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.store.history import BODY_INLINE_LIMIT, HistoryFilter
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.flow_layout import FlowLayout
-from explorer.ui.history_model import Column, HistoryFilter, HistoryModel
+from explorer.ui.history_model import Column, HistoryModel
 from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
     from explorer.core.request import RpcRequest
-    from explorer.store.history import HistoryEntry, HistoryStore
+    from explorer.store.history import HistoryEntry, HistoryRow, HistoryStore
 
 # (label, status class) for the status filter; None means "any".
 STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
@@ -120,7 +120,7 @@ class HistoryPane(QWidget):
             Not emitted for the row ``add()`` selects: the caller already has that exchange.
             A big entry is read on a thread: ``loading`` comes first, ``selected`` when it is
             read, and only if no other row was selected meanwhile (the newest choice wins).
-        loading(object): the ``HistoryEntry`` whose exchange is being read in the background.
+        loading(object): the ``HistoryRow`` whose exchange is being read in the background.
         open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
         save_to_collection(object): a list of ``RpcRequest``s (as sent, secrets scrubbed) of
             the selected entries, oldest first, to save into a collection.
@@ -161,7 +161,7 @@ class HistoryPane(QWidget):
         self._load_signals.loaded.connect(self._on_loaded)
         self._load_generation = 0  # the newest selection; older loads are dropped
 
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(self, details=store.get)
 
         self._build_actions()
         self._build_ui()
@@ -379,12 +379,33 @@ class HistoryPane(QWidget):
 
     def set_limit(self, limit: int) -> None:
         """Keep at most ``limit`` entries from now on (the oldest beyond it go at once)."""
-        self.flush()
+        self._change(partial(setattr, self.store, "limit", limit), "trim the history")
+
+    def set_budget(self, budget: int) -> None:
+        """Keep at most ``budget`` bytes of bodies (the oldest entries beyond it go at once)."""
+        self._change(
+            partial(setattr, self.store, "budget", budget), "trim the history to its size budget"
+        )
+
+    def _change(self, work: Callable[[], object], what: str) -> None:
+        """Change the store on the writer thread, after the adds queued before: deleting
+        thousands of entries takes seconds of disk work. The list already shows the result
+        (or shows it when the oldest are trimmed); a failure reloads what is left."""
+        self.writer.run(work, partial(self._after_change, what))
+
+    def _after_change(self, what: str, _result: object, error: Exception | None) -> None:
+        if error is not None:
+            self._show_error(f"Could not {what}: {error}")
+            self.reload()
+            return
+        self._quiet = True
         try:
-            self.store.limit = limit
-        except (ExplorerError, OSError, ValueError) as exc:
-            self._show_error(f"Could not trim the history: {exc}")
-        self.reload()
+            self._forget_trimmed()
+            self._reselect(*self._held)
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
 
     def _on_written(self, entry: HistoryEntry | None, error: Exception | None) -> None:
         select = self._select_after_write.popleft() if self._select_after_write else True
@@ -395,7 +416,7 @@ class HistoryPane(QWidget):
             self._quiet = True
             try:
                 # One inserted row (no reset): the selection and scroll position stay put.
-                self.model.add_entry(entry)
+                self.model.add_entry(entry.row())
                 self._forget_trimmed()
                 if select:
                     self._load_generation += 1  # the caller shows this exchange already
@@ -403,7 +424,8 @@ class HistoryPane(QWidget):
                         self._held = ([entry.id], entry.id)
             finally:
                 self._quiet = False
-            self._refill_combos()
+            if self.model.take_names_changed():
+                self._refill_combos()
             self._refresh_state()
         self.added.emit(entry)
 
@@ -434,7 +456,7 @@ class HistoryPane(QWidget):
 
     def reload(self) -> None:
         """Show the store's entries again (after it changed behind our back, or at start)."""
-        self.model.set_rows(self.store.entries())
+        self.model.set_rows(self.store.rows())
         self._refill_combos()
         if self.store.load_error:
             self._show_error(f"Some history could not be read: {self.store.load_error}")
@@ -454,23 +476,23 @@ class HistoryPane(QWidget):
         self.view.scrollTo(index)
         return True
 
-    def selected_entries(self) -> list[HistoryEntry]:
+    def selected_entries(self) -> list[HistoryRow]:
         """The selected entries, in the order shown."""
         rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
         return [e for e in (self.model.entry_at(i) for i in rows) if e is not None]
 
-    def shown_entries(self) -> list[HistoryEntry]:
+    def shown_entries(self) -> list[HistoryRow]:
         """Every entry the filters let through, in the order shown."""
         return self.model.rows()
 
-    def current_entry(self) -> HistoryEntry | None:
+    def current_entry(self) -> HistoryRow | None:
         return self.model.entry_at(self.view.currentIndex())
 
     def open_current(self) -> None:
         """Emit ``open_in_editor`` with the current entry's request."""
         self._open(self.current_entry())
 
-    def _open(self, entry: HistoryEntry | None) -> None:
+    def _open(self, entry: HistoryRow | None) -> None:
         if entry is None:
             return
         request = self._load_request(entry)
@@ -509,11 +531,15 @@ class HistoryPane(QWidget):
             return
         # Keep the user's place: select what now sits where the first deleted row was.
         first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
+        ids = [e.id for e in entries]
+        self._change(partial(self.store.delete, ids), "delete")
+        self._quiet = True
         try:
-            self.store.delete(e.id for e in entries)
-        except (ExplorerError, OSError) as exc:
-            self._show_error(f"Could not delete: {exc}")
-        self.reload()
+            self.model.remove_ids(ids)  # at once; the store deletes on its thread
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
         if self.model.rowCount():
             index = self.model.index(min(first_row, self.model.rowCount() - 1), 0)
             self.view.selectionModel().setCurrentIndex(
@@ -534,11 +560,10 @@ class HistoryPane(QWidget):
             f"Delete all {count} history entries? This cannot be undone.",
         ):
             return
-        try:
-            self.store.clear()
-        except (ExplorerError, OSError) as exc:
-            self._show_error(f"Could not clear the history: {exc}")
-        self.reload()
+        self._change(self.store.clear, "clear the history")
+        self.model.set_rows([])  # at once; the store clears on its thread
+        self._refill_combos()
+        self._refresh_state()
 
     def save_dialog(self) -> None:
         """Ask where and in which format, then save the selected entries (or all shown)."""
@@ -576,7 +601,7 @@ class HistoryPane(QWidget):
 
         self.writer.run(partial(self.save_to, target, entries, fmt=fmt), done)
 
-    def save_to(self, path: Path, entries: list[HistoryEntry], *, fmt: str = "json") -> None:
+    def save_to(self, path: Path, entries: list[HistoryRow], *, fmt: str = "json") -> None:
         """Write ``entries`` to ``path`` as our JSON format (``"json"``) or HAR 1.2 (``"har"``).
 
         Raises:
@@ -656,7 +681,7 @@ class HistoryPane(QWidget):
         """Wait for entries being read in the background (for tests and closing)."""
         self._load_pool.waitForDone(-1)
 
-    def _load_request(self, entry: HistoryEntry) -> RpcRequest | None:
+    def _load_request(self, entry: HistoryRow) -> RpcRequest | None:
         """Only the request (no response body to read or parse: quick even for 10 MB)."""
         try:
             return self.store.load_request(entry.id)
@@ -664,7 +689,7 @@ class HistoryPane(QWidget):
             self._show_error(f"Could not read this entry: {exc}")
             return None
 
-    def _load(self, entry: HistoryEntry) -> Exchange | None:
+    def _load(self, entry: HistoryRow) -> Exchange | None:
         try:
             exchange = self.store.load(entry.id)
         except (ExplorerError, OSError, ValueError) as exc:
@@ -676,9 +701,8 @@ class HistoryPane(QWidget):
 
     # -- state -------------------------------------------------------------------------------
     def _refill_combos(self) -> None:
-        rows = self.model.all_rows()
-        actions = sorted({e.action for e in rows if e.action}, key=str.lower)
-        accounts = sorted({e.account_id for e in rows}, key=str.lower)
+        self.model.take_names_changed()
+        actions, accounts = self.model.actions(), self.model.accounts()
         self._refill(self.action_combo, ALL_ACTIONS, [(a, a) for a in actions])
         self._refill(self.account_combo, ALL_ACCOUNTS, [(a or NO_ACCOUNT, a) for a in accounts])
 

@@ -51,7 +51,7 @@ from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.secrets import redact_header_object
 from explorer.core.variables import UnresolvedVariables
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
-from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extension, tab_chain
@@ -713,9 +713,7 @@ class MainWindow(QMainWindow):
         Also callable after start-up: the app adds the demo's action names once the window has
         painted, so their module is not imported before the first paint.
         """
-        self.editor.set_known_actions(
-            [*names, *(e.action for e in self.history.entries() if e.action)]
-        )
+        self.editor.set_known_actions([*names, *self.history.actions()])
 
     def new_request(self) -> None:
         """A new, unsaved request: tied to no saved one, so Ctrl+S asks where to save it."""
@@ -741,7 +739,7 @@ class MainWindow(QMainWindow):
         # when it arrives, and the elapsed time stays in the status bar meanwhile.
         self.response_view.show_exchange(exchange)
 
-    def _on_history_loading(self, entry: HistoryEntry) -> None:
+    def _on_history_loading(self, entry: HistoryRow) -> None:
         """A big entry is being read back on a thread: say so where it will appear."""
         # Nothing to cancel: the next selection (or a response arriving) replaces it.
         self.response_view.show_loading(
@@ -889,7 +887,7 @@ class MainWindow(QMainWindow):
             ]
         )
         # Start where the work starts: the history's filter when there is history.
-        start = self.history_pane.filter_edit if self.history.entries() else None
+        start = self.history_pane.filter_edit if len(self.history) else None
         (start or self.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _focus_history(self) -> None:
@@ -906,10 +904,8 @@ class MainWindow(QMainWindow):
         self.response_view.set_body_limit(prefs.body_limit)
         self.history_pane.flush()
         self.history.body_limit = prefs.body_limit
-        try:
-            self.history.budget = prefs.history_budget
-        except ExplorerError as exc:
-            self.banner.show_message(f"The history could not be trimmed to its budget: {exc}")
+        if self.history.budget != prefs.history_budget:
+            self.history_pane.set_budget(prefs.history_budget)
 
     def _focus_collections(self) -> None:
         if self.collections_pane is not None:

@@ -14,10 +14,9 @@ from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.core.wire import SentRequest
-from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history import DB_NAME, HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
 from explorer.ui.history_model import (
     Column,
-    HistoryFilter,
     HistoryModel,
     failure_label,
     short_time,
@@ -112,13 +111,13 @@ def shown_actions(pane: HistoryPane) -> list[str]:
 def test_models_pass_qtmodeltester(qtmodeltester, store: HistoryStore) -> None:
     for status in (200, 404, None, 503):
         store.add(make_exchange(status=status))
-    model = HistoryModel()
-    model.set_rows(store.entries())
+    model = HistoryModel(details=store.get)
+    model.set_rows(store.rows())
     qtmodeltester.check(model, force_py=True)
     # The tester keeps watching: filtering, sorting and adding must signal correctly too.
     model.set_filter(HistoryFilter(text="bamboohr"))
     model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
-    model.add_entry(store.add(make_exchange(status=201)))
+    model.add_entry(store.add(make_exchange(status=201)).row())
     model.remove_ids([model.entry(0).id])
     assert model.rowCount() == 4
 
@@ -126,8 +125,8 @@ def test_models_pass_qtmodeltester(qtmodeltester, store: HistoryStore) -> None:
 def test_model_shows_status_code_or_failure_with_class_colours(store: HistoryStore) -> None:
     ok = store.add(make_exchange(status=200))
     failed = store.add(make_exchange(status=None))
-    model = HistoryModel()
-    model.set_rows([failed, ok])
+    model = HistoryModel(details=store.get)
+    model.set_rows([failed.row(), ok.row()])
     status_ok = model.index(1, Column.STATUS)
     status_failed = model.index(0, Column.STATUS)
     assert status_ok.data() == "200"
@@ -253,12 +252,16 @@ def test_delete_selected_entries(
     filled.view.selectRow(0)
     qtbot.keyClick(filled.view, Qt.Key.Key_Delete)
     assert not asked  # one entry goes without a question
+    assert len(filled.shown_entries()) == 4  # at once; the store deletes on its thread
+    filled.flush()
     assert "acc_3" not in [e.account_id for e in store.entries()]
     assert len(filled.shown_entries()) == 4
 
     filled.view.selectAll()
     filled.delete_action.trigger()
     assert asked and "4" in asked[0]
+    assert filled.empty_text().startswith(EMPTY_TEXT)
+    filled.flush()
     assert store.entries() == []
     assert filled.empty_text().startswith(EMPTY_TEXT)
 
@@ -281,6 +284,8 @@ def test_clear_all_asks_first(monkeypatch, filled: HistoryPane, store: HistorySt
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     filled.clear_action.trigger()
+    assert filled.empty_text().startswith(EMPTY_TEXT)
+    filled.flush()
     assert store.entries() == []
     assert filled.empty_text().startswith(EMPTY_TEXT)
     assert not HistoryStore(store.directory).entries()
@@ -299,13 +304,15 @@ def test_history_survives_a_new_pane(qtbot, filled: HistoryPane, history_dir: Pa
 def test_store_load_error_is_shown(qtbot, history_dir: Path) -> None:
     store = HistoryStore(history_dir)
     store.add(make_exchange())
-    with (history_dir / "index.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write("{not json\n")
+    store.close()
+    (history_dir / DB_NAME).write_bytes(b"not a database at all" * 100)
     pane = HistoryPane(HistoryStore(history_dir))
     qtbot.addWidget(pane)
     assert not pane.error_label.isHidden()
-    assert "damaged" in pane.error_label.text()
-    assert len(pane.shown_entries()) == 1
+    assert "damaged" in pane.error_label.text() and "history.corrupt" in pane.error_label.text()
+    assert pane.shown_entries() == []
+    record(pane, make_exchange("after_the_damage"))  # a new history works at once
+    assert shown_actions(pane) == ["after_the_damage"]
 
 
 def _save(monkeypatch, pane: HistoryPane, target: Path, chosen_filter: str) -> None:
@@ -417,7 +424,7 @@ def test_ten_thousand_rows_filter_through_the_models() -> None:
             status_class=("2xx", "4xx", "5xx")[i % 3],
             total_ms=float(i),
             size=i,
-        )
+        ).row()
         for i in range(10_000)
     ]
     model = HistoryModel()
@@ -455,7 +462,7 @@ def test_clicking_a_header_sorts_and_keeps_the_selected_entry(qtbot, filled: His
     ]
 
 
-def _many_entries(count: int) -> list[HistoryEntry]:
+def _many_entries(count: int) -> list[HistoryRow]:
     return [
         HistoryEntry(
             id=f"e{i:05d}",
@@ -466,13 +473,13 @@ def _many_entries(count: int) -> list[HistoryEntry]:
             status_class=("2xx", "4xx", "4xx", "5xx")[i % 4],
             total_ms=float(i),
             size=i,
-        )
+        ).row()
         for i in range(count)
     ]
 
 
 @pytest.fixture
-def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryEntry]]:
+def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryRow]]:
     """A pane over 10,000 entries (set straight into its model: no files needed to filter)."""
     widget = HistoryPane(store)
     qtbot.addWidget(widget)
@@ -486,7 +493,7 @@ def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryEntry
 def test_filtering_ten_thousand_entries_shows_the_right_rows(big_pane) -> None:
     pane, rows = big_pane
 
-    def newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    def newest_first(entries: list[HistoryRow]) -> list[HistoryRow]:
         return sorted(entries, key=lambda e: e.started_at, reverse=True)
 
     pane.filter_edit.setText("greenhouse 400")
