@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from explorer.store.history_entry import HistoryFilter, HistoryRow
+from explorer.store.history_entry import HistoryFilter, HistoryRow, tags_label
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class Column(IntEnum):
     ACCOUNT = 3
     DURATION = 4
     SIZE = 5
+    NOTE = 6
 
 
 HEADERS = {
@@ -55,6 +56,7 @@ HEADERS = {
     Column.ACCOUNT: "Account",
     Column.DURATION: "Duration",
     Column.SIZE: "Size",
+    Column.NOTE: "Note",
 }
 
 _NUMERIC = (Column.STATUS, Column.DURATION, Column.SIZE)
@@ -78,6 +80,8 @@ SORT_KEYS: dict[Column, Callable[[HistoryRow], Any]] = {
     Column.ACCOUNT: lambda e: e.account_id.lower(),
     Column.DURATION: lambda e: -1.0 if e.total_ms is None else e.total_ms,
     Column.SIZE: lambda e: -1 if e.size is None else e.size,
+    # Entries with a note or tags first (ascending), then by the text shown.
+    Column.NOTE: lambda e: (not (e.note or e.tag_text), e.tag_text.lower(), e.note.lower()),
 }
 
 
@@ -140,6 +144,13 @@ def size_text(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def note_text(entry: HistoryRow) -> str:
+    """``#customer-x #4711 ticket 4711 …``: the tags, then the note's first line."""
+    note = entry.note.split("\n", 1)
+    first = note[0] + (" …" if len(note) > 1 else "")
+    return " ".join(filter(None, [tags_label(entry.tags), first]))
 
 
 class _Descending:
@@ -243,6 +254,16 @@ class HistoryModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, entry)
         self.endInsertRows()
+
+    def update_entry(self, entry: HistoryRow) -> None:
+        """Show an entry's new note and tags where it is; the filter is not applied again
+        (the row does not vanish under the user: the next change of the filter decides)."""
+        for rows in (self._given, self._ordered):
+            for position in _positions(rows, {entry.id}).values():
+                rows[position] = entry
+        for row in _positions(self._rows, {entry.id}).values():
+            self._rows[row] = entry
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def remove_ids(self, entry_ids: Iterable[str]) -> None:
         """Forget some entries (e.g. the oldest, trimmed by the store), row by row."""
@@ -407,7 +428,9 @@ class HistoryModel(QAbstractTableModel):
             return entry.account_id
         if column == Column.DURATION:
             return duration_text(entry.total_ms)
-        return size_text(entry.size)
+        if column == Column.SIZE:
+            return size_text(entry.size)
+        return note_text(entry)
 
     def _tooltip(self, entry: HistoryRow, column: Column) -> str | None:
         details = self._details(entry.id) if self._details and column < Column.ACTION else None
@@ -423,6 +446,8 @@ class HistoryModel(QAbstractTableModel):
             if details is not None and details.request_id:
                 return f"HTTP {entry.status}\nx-request-id: {details.request_id}"
             return f"HTTP {entry.status}"
+        if column == Column.NOTE:
+            return "\n".join(filter(None, [tags_label(entry.tags), entry.note])) or None
         if column == Column.SIZE and entry.size is not None:
             return f"{entry.size:,} bytes"
         if column in (Column.ACTION, Column.ACCOUNT):

@@ -1,4 +1,5 @@
-"""The history pane: every exchange sent, newest first, to find, inspect, replay or export.
+"""The history pane: every exchange sent, newest first, to find, inspect, annotate, replay or
+export.
 
 The pane only translates: the ``HistoryStore`` owns the entries and the files, the model adapts
 the light rows for the view, and a full ``Exchange`` (with its body) is read from disk only
@@ -29,6 +30,7 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHeaderView,
@@ -52,6 +54,7 @@ from explorer.ui.accessibility import name_clear_button
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.flow_layout import FlowLayout
 from explorer.ui.history_model import Column, HistoryModel
+from explorer.ui.history_notes import NoteDialog, NoteStrip
 from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
@@ -129,9 +132,9 @@ class HistoryPane(QWidget):
         message(str): a short status-bar text (an export finished).
 
     Attributes:
-        open_action, delete_action, clear_action, save_action, save_to_collection_action:
-            ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work while the
-            list has focus.
+        open_action, delete_action, clear_action, save_action, save_to_collection_action,
+        note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work
+            while the list has focus.
         writer: the background writer of new entries.
     """
 
@@ -199,6 +202,12 @@ class HistoryPane(QWidget):
         )
         self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
 
+        self.note_action = QAction("Note and tags…", self)
+        self.note_action.setToolTip(
+            "Write a note and tags on the selected entry (find them again: #tag in the filter)"
+        )
+        self.note_action.triggered.connect(self.edit_note)
+
         for action in (self.open_action, self.delete_action):
             # Only while the list has focus: Enter and Del mean other things in the filter box.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -207,7 +216,9 @@ class HistoryPane(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter history")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("Search action, account, status, request id and profile")
+        self.filter_edit.setToolTip(
+            "Search action, account, status, request id, profile and notes; #tag finds tags"
+        )
         self.filter_edit.setAccessibleName("Filter history")
         name_clear_button(self.filter_edit, "Clear the history filter")
         self.filter_edit.textChanged.connect(self._on_filter_changed)
@@ -275,10 +286,12 @@ class HistoryPane(QWidget):
             (Column.ACCOUNT, "acc_12345678"),
             (Column.DURATION, "12.34 s"),
             (Column.SIZE, "123.4 KB"),
+            (Column.NOTE, "#customer-x ticket 4711"),
         ):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 18)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
         self.view.addAction(self.open_action)
+        self.view.addAction(self.note_action)
         self.view.addAction(self.save_to_collection_action)
         self.view.addAction(self.delete_action)
         self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
@@ -295,6 +308,8 @@ class HistoryPane(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
+
+        self.note_strip = NoteStrip(self.note_action, self)
 
         self.count_label = QLabel(self)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -341,6 +356,7 @@ class HistoryPane(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note_strip)
         layout.addLayout(buttons)
 
     def tab_chain(self) -> list[QWidget]:
@@ -352,6 +368,7 @@ class HistoryPane(QWidget):
             self.action_combo,
             self.account_combo,
             self.view,
+            self.note_strip.button,
             *self._buttons,
         ]
 
@@ -548,6 +565,30 @@ class HistoryPane(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
+    def edit_note(self) -> None:
+        """Ask for the current entry's note and tags, then save them on the writer thread
+        (after the adds queued before: one writer at a time)."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        dialog = NoteDialog(entry, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_note(entry.id, dialog.note(), dialog.tags())
+
+    def save_note(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
+        """Keep an entry's note and tags (on the writer thread); its row shows them after."""
+        self.writer.run(partial(self.store.set_note, entry_id, note, tags), self._on_note_saved)
+
+    def _on_note_saved(self, row: HistoryRow | None, error: Exception | None) -> None:
+        if row is None:
+            self._show_error(f"Could not save the note: {error}")
+            return
+        self.model.update_entry(row)
+        current = self.current_entry()
+        if current is not None and current.id == row.id:
+            self.note_strip.show_entry(current)
+        self.message.emit("Saved the note and tags")
+
     def clear_all(self) -> None:
         """Delete every entry after the user confirms."""
         self.flush()
@@ -743,7 +784,10 @@ class HistoryPane(QWidget):
         has_selection = self.view.selectionModel().hasSelection()
         self.delete_action.setEnabled(has_selection)
         self.save_to_collection_action.setEnabled(has_selection)
-        self.open_action.setEnabled(self.view.currentIndex().isValid())
+        current = self.current_entry()
+        self.open_action.setEnabled(current is not None)
+        self.note_action.setEnabled(current is not None and not self.store.read_only)
+        self.note_strip.show_entry(current)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

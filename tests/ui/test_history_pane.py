@@ -114,10 +114,12 @@ def test_models_pass_qtmodeltester(qtmodeltester, store: HistoryStore) -> None:
     model = HistoryModel(details=store.get)
     model.set_rows(store.rows())
     qtmodeltester.check(model, force_py=True)
-    # The tester keeps watching: filtering, sorting and adding must signal correctly too.
+    # The tester keeps watching: filtering, sorting, adding and notes must signal correctly.
     model.set_filter(HistoryFilter(text="bamboohr"))
     model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
     model.add_entry(store.add(make_exchange(status=201)).row())
+    model.update_entry(store.set_note(model.entry(1).id, "ticket 4711", "customer-x"))
+    assert model.index(1, Column.NOTE).data() == "#customer-x ticket 4711"
     model.remove_ids([model.entry(0).id])
     assert model.rowCount() == 4
 

@@ -1,0 +1,134 @@
+"""Notes and tags on history entries: the dialog that edits them and the pane's details strip.
+
+A support engineer marks the calls of a case ("ticket 4711", ``#customer-x``) and finds them
+again later from the history filter (plain words search notes, ``#tag`` searches tags). The
+store keeps them (``HistoryStore.set_note``); these widgets only show and collect them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
+from explorer.ui.history_model import short_time
+
+TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
+
+
+class NoteDialog(QDialog):
+    """Edits one entry's note and tags; ``note()`` and ``tags()`` read the result after OK.
+
+    A note over the store's limit is refused here, with the reason, and the dialog stays open
+    with the text as typed (nothing is lost).
+    """
+
+    def __init__(self, entry: HistoryRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note and tags")
+        what = QLabel(f"{entry.action or 'Request'} · {short_time(entry.started_at)}")
+        what.setTextFormat(Qt.TextFormat.PlainText)
+        what.setWordWrap(True)
+
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlainText(entry.note)
+        self.note_edit.setPlaceholderText("ticket 4711: the customer sees a 500 since Monday")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setAccessibleName("Note")
+        self.tags_edit = QLineEdit(tags_label(entry.tags))
+        self.tags_edit.setPlaceholderText("#customer-x #ticket-4711")
+        self.tags_edit.setToolTip(TAGS_HINT)
+        self.tags_edit.setAccessibleName("Tags")
+        hint = QLabel(TAGS_HINT)
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #cf222e; }")
+        self.error_label.hide()
+
+        form = QFormLayout()
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note_edit)
+        tags_label_widget = QLabel("&Tags")
+        tags_label_widget.setBuddy(self.tags_edit)
+        form.addRow(note_label, self.note_edit)
+        form.addRow(tags_label_widget, self.tags_edit)
+        form.addRow("", hint)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.resize(460, 280)
+        self.note_edit.setFocus()
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText()
+
+    def tags(self) -> tuple[str, ...]:
+        return parse_tags(self.tags_edit.text())
+
+    def accept(self) -> None:
+        try:
+            clean_note(self.note())
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self.note_edit.setFocus()
+            return
+        super().accept()
+
+
+class NoteStrip(QWidget):
+    """Under the list: the current entry's tags and note, and a button to edit them."""
+
+    def __init__(self, edit_action: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setAccessibleName("Note")
+        self.button = QToolButton()
+        self.button.setDefaultAction(edit_action)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        self.show_entry(None)
+
+    def show_entry(self, entry: HistoryRow | None) -> None:
+        """Show ``entry``'s note and tags (the strip hides without a current entry)."""
+        self.setVisible(entry is not None)
+        if entry is None:
+            return
+        text = "\n".join(filter(None, [tags_label(entry.tags), entry.note]))
+        # A long note shows its start; the dialog and the Note column's tooltip show it all.
+        lines = text.splitlines()
+        shown = "\n".join(lines[:3]) + (" …" if len(lines) > 3 else "")
+        self.label.setText(shown or "No note")
+        self.label.setForegroundRole(
+            QPalette.ColorRole.WindowText if text else QPalette.ColorRole.PlaceholderText
+        )
+        self.label.setToolTip(text)
