@@ -46,14 +46,15 @@ def _records(count: int) -> list[dict[str, Any]]:
 
 def _documents(mb: float) -> tuple[bytes, bytes]:
     per_record = len(json.dumps(_records(1)[0])) + 2
-    left = {"data": _records(int(mb * 1024 * 1024) // per_record + 1), "next": "c1"}
-    right = copy.deepcopy(left)
-    right["data"][500]["salary"] = -1
-    right["data"].pop(1000)
-    right["data"].insert(len(right["data"]) // 2, {"id": "emp_new"})
-    for record in right["data"]:
+    records = _records(int(mb * 1024 * 1024) // per_record + 1)
+    changed = copy.deepcopy(records)
+    changed[500]["salary"] = -1
+    changed.pop(1000)
+    changed.insert(len(changed) // 2, {"id": "emp_new"})
+    for record in changed:
         record["updated_at"] = "2026-01-01T00:00:00Z"
-    right["next"] = "c2"
+    left = {"data": records, "next": "c1"}
+    right = {"data": changed, "next": "c2"}
     return json.dumps(left).encode(), json.dumps(right).encode()
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 
@@ -39,6 +40,10 @@ from benchmarks.measure import (
     table,
     time_action,
 )
+
+if TYPE_CHECKING:
+    from explorer.store.history import HistoryStore
+    from explorer.ui.history_pane import HistoryPane
 
 SIZES = (10_000, 100_000)
 # Opening the store at start-up: "instant" (the classic 0.1 s limit under which people feel
@@ -78,9 +83,7 @@ def _step(
 
 
 def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: int) -> None:
-    from benchmarks.history_data import example_exchange
     from explorer.store.history import HistoryStore
-    from explorer.ui.history_pane import HistoryPane
 
     app = application()
     heartbeat = Heartbeat()
@@ -94,7 +97,25 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         raise RuntimeError(f"expected {entries} entries, found {len(store)}")
     settle(heartbeat, 100)  # so the open's own gap is not counted as the pane's
 
-    # Building the pane and showing it is one stretch of UI-thread work at start-up.
+    pane, stamps = _show_pane(store, heartbeat, metrics, opened)
+    _filter_steps(pane, heartbeat, stamps, metrics)
+    _change_steps(pane, heartbeat, stamps, metrics, entries + number)
+    bar = pane.view.verticalScrollBar()
+    record(metrics, "scroll", _step(heartbeat, stamps, lambda: bar.setValue(bar.maximum())))
+
+    heartbeat.stop()
+    pane.close()
+    pane.deleteLater()
+    store.close()
+    app.processEvents()
+
+
+def _show_pane(
+    store: HistoryStore, heartbeat: Heartbeat, metrics: dict[str, Metric], opened: float
+) -> tuple[HistoryPane, PaintStamps]:
+    """Build the pane and show it: one stretch of UI-thread work at start-up."""
+    from explorer.ui.history_pane import HistoryPane
+
     built: dict[str, object] = {}
 
     def build() -> None:
@@ -119,23 +140,28 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     metrics["pane"].add(painted - start)
     metrics["pane_stall"].add(heartbeat.longest(start, now_ms()))
     metrics["open_painted"].add(opened + painted - start)
-    pane = built["pane"]
-    stamps = built["stamps"]
+    pane, stamps = built["pane"], built["stamps"]
     assert isinstance(pane, HistoryPane) and isinstance(stamps, PaintStamps)
+    return pane, stamps
 
+
+def _filter_steps(
+    pane: HistoryPane, heartbeat: Heartbeat, stamps: PaintStamps, metrics: dict[str, Metric]
+) -> None:
+    """Filter by words, key by key, by a tag; sort by a column and back."""
     filtered = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
     if pane.model.rowCount() == 0:
         raise RuntimeError("the filter matched nothing")
     record(metrics, "filter", filtered)
     record(metrics, "unfilter", _step(heartbeat, stamps, pane.filter_edit.clear))
 
-    # One keystroke at a time, as a user types: each one refilters the whole list.
+    # One keystroke at a time, as a user types: each one refilters the list.
     worst_key = 0.0
     for length in range(1, len("hibob") + 1):
         _took, stall = _step(
             heartbeat,
             stamps,
-            lambda n=length: pane.filter_edit.setText("hibob"[:n]),  # type: ignore[misc]
+            partial(pane.filter_edit.setText, "hibob"[:length]),
             repaints=False,
         )
         worst_key = max(worst_key, stall)
@@ -155,7 +181,18 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     record(metrics, "sort", sorted_)
     _step(heartbeat, stamps, lambda: header.setSortIndicator(0, Qt.SortOrder.DescendingOrder))
 
-    exchange = example_exchange(entries + number, datetime.now(UTC))
+
+def _change_steps(
+    pane: HistoryPane,
+    heartbeat: Heartbeat,
+    stamps: PaintStamps,
+    metrics: dict[str, Metric],
+    number: int,
+) -> None:
+    """Add one entry (which trims the oldest), write a note on it, find it by its tag."""
+    from benchmarks.history_data import example_exchange
+
+    exchange = example_exchange(number, datetime.now(UTC))
     exchange.id = f"added{number:08d}"
     # The row counts once it is in the list, whether ``add`` wrote it at once or on a thread.
     listed: list[float] = []
@@ -173,11 +210,12 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         lambda: pane.add(exchange),
         ready=lambda: listed[0] if listed else None,
     )
-    if pane.current_entry() is None or pane.current_entry().id != exchange.id:  # type: ignore[union-attr]
+    current = pane.current_entry()
+    if current is None or current.id != exchange.id:
         raise RuntimeError("the added entry is not the selected one")
     record(metrics, "add", added)
 
-    # A note and tags on the selected entry: written on the history's thread, the row repainted.
+    # A note and tags on it: written on the history's thread, the row repainted.
     noted: list[float] = []
     pane.model.dataChanged.connect(lambda *_args: noted.append(now_ms()) if not noted else None)
     save = partial(pane.save_note, exchange.id, f"ticket {number}", (f"case-{number}",))
@@ -189,14 +227,6 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
         raise RuntimeError("the note's tag did not find its entry")
     record(metrics, "find_note", found)
     _step(heartbeat, stamps, pane.filter_edit.clear)
-
-    bar = pane.view.verticalScrollBar()
-    record(metrics, "scroll", _step(heartbeat, stamps, lambda: bar.setValue(bar.maximum())))
-
-    heartbeat.stop()
-    pane.close()
-    pane.deleteLater()
-    app.processEvents()
 
 
 def new_metrics(entries: int) -> dict[str, Metric]:

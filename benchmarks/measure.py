@@ -9,11 +9,13 @@ from worker threads counts too, as it does for every Python slot of the app.
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -246,3 +248,16 @@ def profile_second_run(run: Callable[[int], object]) -> str:
     profiler.stop()
     text: str = profiler.output_text(unicode=True, color=False)
     return text
+
+
+def answer_account_list(handler: BaseHTTPRequestHandler, account_id: str = "acct_bench") -> None:
+    """``GET /accounts`` (any other GET: an empty list) from a benchmark's server: the one
+    account sent to, as an active test account, so the production guard lets the send go
+    without a question, as it would at StackOne."""
+    account = {"id": account_id, "type": "test", "status": "active"}
+    listing = json.dumps([account] if handler.path.startswith("/accounts") else []).encode()
+    handler.send_response(200)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(listing)))
+    handler.end_headers()
+    handler.wfile.write(listing)

@@ -109,7 +109,7 @@ def _collection(home: Path, count: int) -> tuple[Path, Path]:
     for index in range(count):
         spec = dict(_MIX[index % len(_MIX)])
         account = str(spec.pop("_account", _ACCOUNT))
-        request = RpcRequest(account_id=account, **spec)  # type: ignore[arg-type]
+        request = RpcRequest.from_dict({"account_id": account, **spec})
         missing = spec.get("path") == {"id": "49999"}
         store.save_request(
             SavedRequest(f"Request {index:03d}", request, expected_status=404 if missing else None)

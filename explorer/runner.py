@@ -2,10 +2,10 @@
 
 A smoke test of a linked account: each saved request runs in order against the chosen
 profile's server and account, and must meet its expectation (its ``expected_status``, or any
-2xx). Without ``--profile`` the only profile is used, never the window's loopback "Demo" one: a
-guess could send a real key to the wrong server, so several profiles need ``--profile`` (or
-``--base-url``). Everything that can be checked (arguments, profile, key, report paths) is
-checked before the first request is sent.
+2xx). Without ``--profile`` the only profile is used, never a "Demo" one on loopback (see
+``is_demo_profile``): a guess could send a real key to the wrong server, so several profiles
+need ``--profile`` (or ``--base-url``). Everything that can be checked (arguments, profile,
+key, report paths) is checked before the first request is sent.
 
 Progress goes to stderr, the results table and summary to stdout, and optional JUnit XML and
 JSON reports to files that CI can keep. The API key comes from ``STACKONE_API_KEY`` or the
@@ -20,7 +20,9 @@ and reports.
 Exit status: 0 every request met its expectation; 1 at least one did not (or a request file
 could not be loaded); 2 the run could not start (bad arguments, no key, unknown collection,
 profile or environment, no profile chosen among several, an unwritable report path), or a
-report could not be written at the end.
+report could not be written at the end; 3 the production guard refused the run: a request
+would write to a production account (or one whose type could not be read) and
+``--allow-production-writes`` was not given. Nothing is sent with 2 or 3.
 
 No Qt here: the runner must work on a CI machine without a display.
 """
@@ -49,6 +51,13 @@ from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest, validate
 from explorer.core.secrets import MIN_TEXT_LENGTH, REDACTED, Redactor
 from explorer.core.variables import PLACEHOLDER, UnresolvedVariables, find_variables, resolve
+from explorer.run.production import (
+    ALLOW_PRODUCTION_WRITES,
+    GUARD_HELP,
+    production_writes,
+    refusal,
+    target_lines,
+)
 from explorer.store.collections import (
     COLLECTION_FILE,
     Collection,
@@ -68,12 +77,14 @@ from explorer.store.profiles import Profile, ProfileStore
 KEY_ENV = "STACKONE_API_KEY"
 VAR_ENV_PREFIX = "STACKONE_VAR_"
 REPORT_FORMAT = "stackone-explorer-run"
-# The window's demo mode keeps a profile of this name pointing at its loopback server.
+# Before --demo's profile became "Demo (built-in server)", held in memory only (ui/app.py), the
+# window saved its demo profile under this name, pointing at the demo server's loopback port.
 DEMO_PROFILE = "Demo"
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_SETUP = 2
+EXIT_REFUSED = 3
 
 
 class SetupError(ExplorerError):
@@ -203,6 +214,36 @@ def parse_vars(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
+def target_request(
+    saved: SavedRequest,
+    values: Mapping[str, str],
+    profile: Profile | None,
+    base_url: str | None,
+) -> tuple[RpcRequest | None, str]:
+    """``saved`` as ``run_requests`` sends it: variables filled in, the profile's base URL and
+    account where the request leaves them unset (``base_url`` overrides every request's).
+
+    Returns the request and ``""``, or why it cannot be sent (the request is ``None`` when
+    its variables could not be resolved).
+    """
+    try:
+        request = resolve(saved.request, values)
+    except UnresolvedVariables as exc:
+        return None, str(exc)
+    if base_url:
+        request.base_url = base_url
+    elif profile is not None and request.base_url == DEFAULT_BASE_URL:
+        request.base_url = profile.base_url
+    if not request.account_id.strip() and profile is not None:
+        request.account_id = profile.account_id
+    if not request.account_id.strip():
+        return request, (
+            "not sent: no account id. Set it in the request (or a {{variable}}), or run with "
+            "a --profile that has a default account."
+        )
+    return request, ""
+
+
 def _run_one(
     saved: SavedRequest,
     client: RpcClient,
@@ -213,23 +254,11 @@ def _run_one(
     cancel: CancelToken | None = None,
 ) -> RunResult:
     result = RunResult.not_judged(saved)
-    try:
-        request = resolve(saved.request, values)
-    except UnresolvedVariables as exc:
-        result.message = str(exc)
-        return result
-    result.action = request.action
-    if base_url:
-        request.base_url = base_url
-    elif profile is not None and request.base_url == DEFAULT_BASE_URL:
-        request.base_url = profile.base_url
-    if not request.account_id.strip() and profile is not None:
-        request.account_id = profile.account_id
-    if not request.account_id.strip():
-        result.message = (
-            "not sent: no account id. Set it in the request (or a {{variable}}), or run with "
-            "a --profile that has a default account."
-        )
+    request, problem = target_request(saved, values, profile, base_url)
+    if request is not None:
+        result.action = request.action
+    if request is None or problem:
+        result.message = problem
         return result
     try:
         exchange = client.exchange(
@@ -287,6 +316,13 @@ Exit status:
   2  the run could not start (usage, no key, unknown collection, profile or
      environment, several profiles and no --profile, a report path that cannot
      be written); nothing was sent
+  3  refused by the production guard: a request would write to a production
+     account, or to one whose type could not be read (GET /accounts failed or
+     does not list it), and {ALLOW_PRODUCTION_WRITES} was not given; nothing
+     was sent
+
+Production guard:
+{GUARD_HELP}
 """,
     )
     parser.add_argument(
@@ -321,6 +357,12 @@ Exit status:
     parser.add_argument("--json", metavar="FILE", type=Path, help="write a JSON report")
     parser.add_argument(
         "--base-url", metavar="URL", help="send every request to this server instead"
+    )
+    parser.add_argument(
+        ALLOW_PRODUCTION_WRITES,
+        action="store_true",
+        help="send requests that write to production accounts (or to accounts whose type "
+        "cannot be read) instead of refusing the run with exit status 3",
     )
     parser.add_argument(
         "--home",
@@ -375,6 +417,8 @@ def main(
 
     for problem in plan.problems:
         print(f"warning: could not load {problem}", file=err)
+    if not _guard_allows(plan, args, err):
+        return EXIT_REFUSED
     total = len(plan.requests)
     where = args.base_url or (
         f"{plan.profile.base_url} (profile {plan.profile.name!r})"
@@ -436,6 +480,24 @@ def main(
         return EXIT_SETUP
     failed = plan.problems or any(not r.passed for r in results)
     return EXIT_FAILED if failed else EXIT_PASSED
+
+
+def _guard_allows(plan: _Plan, args: argparse.Namespace, err: TextIO) -> bool:
+    """The production guard: False (saying why) when a request would write to a production
+    account, or one whose type cannot be read, without ``--allow-production-writes``."""
+    planned = [
+        (s, *target_request(s, plan.values, plan.profile, args.base_url)) for s in plan.requests
+    ]
+    refused = production_writes(
+        [(saved.label, r) for saved, r, why in planned if r is not None and not why],
+        api_key=plan.api_key,
+    )
+    if refused and not args.allow_production_writes:
+        print(refusal(refused), file=err)
+        return False
+    for line in target_lines(refused):
+        print(f"note: {ALLOW_PRODUCTION_WRITES}: writing anyway to {line.strip()}", file=err)
+    return True
 
 
 def _plan(
@@ -600,10 +662,11 @@ def _prepare_report_path(option: str, path: Path | None) -> None:
 
 
 def is_demo_profile(profile: Profile) -> bool:
-    """Whether ``profile`` is the window's demo profile: named "Demo" and on loopback.
+    """Whether ``profile`` is a demo profile left by an earlier version: "Demo", on loopback.
 
-    Such a leftover points at a random local port that any program could be listening on, so
-    a real key must never go there unless the profile is chosen by name.
+    The window no longer saves one (its demo profile lives in memory for the run), but such a
+    leftover in profiles.json points at a random local port that any program could be
+    listening on, so a real key must never go there unless the profile is chosen by name.
     """
     if profile.name.casefold() != DEMO_PROFILE.casefold():
         return False

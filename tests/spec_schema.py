@@ -40,7 +40,6 @@ _DROPPED = ("nullable", "example", "examples")
 _format_checker = jsonschema.FormatChecker()
 
 
-@_format_checker.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -50,11 +49,19 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
+_format_checker.checks("date-time", raises=ValueError)(_is_date_time)
+
+
 @functools.cache
 def load_spec() -> dict[str, Any]:
     with SPEC_PATH.open(encoding="utf-8") as handle:
         spec: dict[str, Any] = yaml.safe_load(handle)
     return spec
+
+
+def schema_fields(name: str) -> set[str]:
+    """The property names of component schema ``name`` (e.g. ``ActionsSyncedDatasync``)."""
+    return set(load_spec()["components"]["schemas"][name]["properties"])
 
 
 def _resolve(ref: str) -> Any:

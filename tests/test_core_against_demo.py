@@ -29,7 +29,7 @@ from explorer.core.request import DefenderConfig, RpcRequest
 from explorer.core.response import ProviderError, RpcResponse, read_response
 from explorer.core.wire import SentRequest
 from explorer.demo import DEMO_ACCOUNT_ID, DemoServer
-from tests.spec_schema import validate_response
+from tests.spec_schema import schema_fields, validate_response
 
 BAMBOOHR = DEMO_ACCOUNT_ID
 GREENHOUSE = "acct_greenhouse_demo"
@@ -38,14 +38,7 @@ DRIVE = "acct_drive_demo"
 WORKDAY = "acct_workday_demo"
 SUSPENDED = "acct_suspended"
 EMPLOYEE_COUNT = 23
-DATASYNC_FIELDS = {
-    "last_full_run_id",
-    "last_run_id",
-    "request_id",
-    "synced_at",
-    "sync_expires_at",
-    "params_hash",
-}
+DATASYNC_FIELDS = schema_fields("ActionsSyncedDatasync")
 
 Call = Callable[..., RpcResponse]
 

@@ -1,4 +1,4 @@
-"""The layering rule: ``core``, ``store`` and ``demo`` work without Qt.
+"""The layering rule: ``core``, ``store``, ``demo`` and ``run`` work without Qt.
 
 They are used by the command-line runner, the demo server and the tests without a display; a
 Qt import sneaking in would make them slow to start and impossible to use headless. The check
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PURE_PACKAGES = ("explorer.core", "explorer.store", "explorer.demo")
+PURE_PACKAGES = ("explorer.core", "explorer.store", "explorer.demo", "explorer.run")
 
 PROBE = f"""
 import importlib, json, pkgutil, sys

@@ -126,7 +126,9 @@ def test_every_png_icon_has_the_size_its_name_says() -> None:
 
     sizes = []
     for png in ICON_DIR.glob("stackone-explorer-*.png"):
-        size = int(re.fullmatch(r"stackone-explorer-(\d+)\.png", png.name).group(1))  # type: ignore[union-attr]
+        named = re.fullmatch(r"stackone-explorer-(\d+)\.png", png.name)
+        assert named is not None, png.name
+        size = int(named.group(1))
         with Image.open(png) as image:
             assert image.size == (size, size), png.name
             assert image.mode == "RGBA", f"{png.name} lost its transparency"
@@ -162,9 +164,15 @@ def test_committed_icons_match_the_svg_source(size: int) -> None:
     assert max(ImageStat.Stat(difference).mean) < 2.0, "run packaging/make_icons.py"
 
 
+class _CaseSensitiveParser(configparser.ConfigParser):
+    """Desktop entry keys are case-sensitive (``Name`` and ``name`` differ)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def _desktop_entry() -> configparser.SectionProxy:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser = _CaseSensitiveParser(interpolation=None)
     parser.read(DESKTOP_FILE, encoding="utf-8")
     return parser["Desktop Entry"]
 

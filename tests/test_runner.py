@@ -24,6 +24,9 @@ from explorer.store.profiles import Profile, ProfileStore
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
+# The smoke collection writes to the demo's production Greenhouse account on purpose (a
+# candidate it rejects); the production guard's refusal is tested in test_runner_guard.py.
+ALLOW = "--allow-production-writes"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -70,7 +73,7 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Com
     }
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "explorer", "run", *map(str, args)],
+        [sys.executable, "-m", "explorer", "run", *map(str, args), ALLOW],
         cwd=REPO,
         env=environ,
         capture_output=True,
@@ -167,7 +170,7 @@ def _main(
 ) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        [str(a) for a in args],
+        [*map(str, args), ALLOW],
         environ=env or {},
         stdout=out,
         stderr=err,

@@ -47,7 +47,14 @@ def test_the_display_name_finds_the_collection(tmp_path: Path, server: DemoServe
     smoke_named(home, "bamboohr-smoke", "BambooHR smoke")
     for given in ("BambooHR smoke", "bamboohr SMOKE"):
         code, out, err = run(
-            given, "--home", home, "--base-url", server.url, "--only", "Reject bad candidate"
+            given,
+            "--home",
+            home,
+            "--base-url",
+            server.url,
+            "--only",
+            "Reject bad candidate",
+            "--allow-production-writes",  # a 422 from a production account, on purpose
         )
         assert code == 0, err
         assert "422" in out
@@ -75,7 +82,9 @@ def test_a_folder_name_still_wins(tmp_path: Path, server: DemoServer) -> None:
     smoke_named(home, "team", "Smoke")
     smoke_named(home, "other", "team")  # its display name is another's folder name
     code, _out, err = run(
-        "team", "--home", home, "--base-url", server.url, "--only", "Reject bad candidate"
+        "team",
+        *("--home", home, "--base-url", server.url, "--only", "Reject bad candidate"),
+        "--allow-production-writes",
     )
     assert code == 0, err
     assert "'Smoke'" in err

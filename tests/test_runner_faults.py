@@ -45,6 +45,7 @@ def test_the_runner_writes_its_reports_whatever_the_server_sends(
         [
             *(str(root), "--base-url", hostile_url, "--home", str(tmp_path / "home")),
             *("--junit", str(junit), "--json", str(report)),
+            "--allow-production-writes",  # the hostile server lists no accounts
         ],
         environ={"STACKONE_API_KEY": KEY},
         stdout=out,
@@ -73,7 +74,10 @@ def test_the_runner_says_when_the_home_cannot_be_written_and_still_runs(
     blocker.write_text("not a folder")
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        [str(root), "--base-url", hostile_url, "--home", str(blocker / "home")],
+        [
+            *(str(root), "--base-url", hostile_url, "--home", str(blocker / "home")),
+            "--allow-production-writes",  # the hostile server lists no accounts
+        ],
         environ={"STACKONE_API_KEY": KEY},
         stdout=out,
         stderr=err,

@@ -18,6 +18,7 @@ import pytest
 
 from explorer.core.client import RpcClient
 from explorer.core.curl import to_curl
+from explorer.core.curl_script import curl_script
 from explorer.core.exchange import Exchange
 from explorer.core.har import history_export, to_har
 from explorer.core.postman import PostmanRequest, to_postman
@@ -26,7 +27,7 @@ from explorer.core.secrets import REDACTED, redact_exchange
 from explorer.core.variables import resolve
 from explorer.demo import DemoServer
 from explorer.runner import main
-from explorer.store.collections import CollectionStore, Environment, SavedRequest, curl_script
+from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_the_typescript_snippet_is_valid_javascript(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _expected(server: DemoServer, request: RpcRequest) -> object:
+def _expected(server: DemoServer, request: RpcRequest) -> Any:
     with RpcClient() as client:
         response = client.send(request.copy(base_url=server.url), KEY)
     return response.json
@@ -121,7 +122,7 @@ def test_the_python_snippet_runs_against_the_demo(server: DemoServer, tmp_path: 
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["data"] == _expected(server, request)["data"]  # type: ignore[index]
+        assert json.loads(done.stdout)["data"] == _expected(server, request)["data"]
 
 
 def test_the_typescript_snippet_runs_against_the_demo(server: DemoServer, tmp_path: Path) -> None:
@@ -146,4 +147,4 @@ def test_the_typescript_snippet_runs_against_the_demo(server: DemoServer, tmp_pa
         assert done.returncode == 0, done.stderr
         status, _, body = done.stdout.partition(" ")
         assert status == "200"
-        assert json.loads(body)["data"] == _expected(server, request)["data"]  # type: ignore[index]
+        assert json.loads(body)["data"] == _expected(server, request)["data"]

@@ -166,17 +166,7 @@ def differences(request: RpcRequest) -> list[str]:
         if location in ours and location not in theirs:
             notes.append(f"An empty {location} object is left out.")
     if request.headers and "headers" in ours:
-        changed = [
-            str(name)
-            for name, value in request.headers.items()
-            if value is not None and not isinstance(value, str)
-        ]
-        if changed:
-            notes.append(
-                "Header values are sent as text: " + ", ".join(changed) + " (Python's str())."
-            )
-        if any(value is None for value in request.headers.values()):
-            notes.append("Headers whose value is null are left out.")
+        notes += _header_differences(request.headers)
     if "defender_config" in ours or "defender_enabled" in ours:
         notes.append(
             "No Defender settings are sent: the project's defaults apply to the agent's call."
@@ -190,6 +180,21 @@ def differences(request: RpcRequest) -> list[str]:
         f"Its HTTP client sends Accept-Encoding: {AGENT_ACCEPT_ENCODING} and "
         f"User-Agent: {AGENT_USER_AGENT}."
     )
+    return notes
+
+
+def _header_differences(headers: dict[str, Any]) -> list[str]:
+    """How the agent's text-only provider headers differ from the JSON ones we send."""
+    notes = []
+    changed = [
+        str(name)
+        for name, value in headers.items()
+        if value is not None and not isinstance(value, str)
+    ]
+    if changed:
+        notes.append("Header values are sent as text: " + ", ".join(changed) + " (Python's str()).")
+    if any(value is None for value in headers.values()):
+        notes.append("Headers whose value is null are left out.")
     return notes
 
 

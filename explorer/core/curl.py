@@ -39,6 +39,7 @@ from explorer.core.request import (
     parse_json,
 )
 from explorer.core.secrets import REDACTED, is_secret_header, is_template
+from explorer.core.shell_words import split_words
 from explorer.core.wire import build_headers
 
 KEY_VARIABLE = "STACKONE_API_KEY"
@@ -117,219 +118,8 @@ def _secret_headers(request: RpcRequest) -> list[str]:
     ]
 
 
-# -- import: splitting the command into words ------------------------------------------------
-
-_ANSI_C_ESCAPES = {
-    "a": "\a",
-    "b": "\b",
-    "e": "\x1b",
-    "E": "\x1b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "?": "?",
-}
-
-_HEX_DIGITS = {"u": r"[0-9A-Fa-f]{1,4}", "U": r"[0-9A-Fa-f]{1,8}"}
-
 # Unquoted shell words after which the rest of the line is not part of the curl command.
 _SHELL_OPERATORS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "2>", "2>&1", "<"})
-
-
-_CONTINUATION = re.compile(r"[\\`][ \t]*\r?\n")
-
-
-@dataclass
-class _Word:
-    text: str
-    quoted: bool  # any part of the word was quoted or escaped: never a shell operator
-
-
-def _split_posix(command: str) -> list[_Word]:
-    """Split like a POSIX shell (no expansion), plus bash's ``$'...'`` ANSI-C strings."""
-    words: list[_Word] = []
-    buf: list[str] = []
-    in_word = False
-    quoted = False
-    i, n = 0, len(command)
-
-    def finish() -> None:
-        nonlocal buf, in_word, quoted
-        if in_word:
-            words.append(_Word("".join(buf), quoted))
-        buf, in_word, quoted = [], False, False
-
-    while i < n:
-        c = command[i]
-        continuation = _CONTINUATION.match(command, i) if c in "\\`" else None
-        if continuation:
-            # ``\`` (or PowerShell's backtick) at the end of a line, forgiving the CRLF
-            # endings and stray trailing spaces that copying from web pages leaves behind.
-            # Only an exact backslash-newline joins words, as in a POSIX shell.
-            if continuation.group() not in ("\\\n", "\\\r\n"):
-                finish()
-            i = continuation.end()
-            continue
-        if c == "\\":
-            if i + 1 < n:
-                buf.append(command[i + 1])
-                in_word = quoted = True
-            i += 2
-        elif c in " \t\r\n":
-            finish()
-            i += 1
-        elif c == "'":
-            end = command.find("'", i + 1)
-            if end < 0:
-                raise CurlImportError("Unbalanced quotes: a ' is never closed.")
-            buf.append(command[i + 1 : end])
-            in_word = quoted = True
-            i = end + 1
-        elif c == '"':
-            i = _read_double_quoted(command, i + 1, buf)
-            in_word = quoted = True
-        elif c == "$" and command.startswith("'", i + 1):
-            i = _read_ansi_c(command, i + 2, buf)
-            in_word = quoted = True
-        elif c == "#" and not in_word:
-            end = command.find("\n", i)  # a comment runs to the end of the line
-            i = n if end < 0 else end
-        else:
-            buf.append(c)
-            in_word = True
-            i += 1
-    finish()
-    return words
-
-
-def _read_double_quoted(command: str, i: int, buf: list[str]) -> int:
-    """Read up to the closing ``"``; backslash escapes only what POSIX says it escapes."""
-    n = len(command)
-    while i < n:
-        c = command[i]
-        if c == '"':
-            return i + 1
-        if c == "\\" and i + 1 < n and command[i + 1] in '$`"\\\n':
-            if command[i + 1] != "\n":
-                buf.append(command[i + 1])
-            i += 2
-            continue
-        buf.append(c)
-        i += 1
-    raise CurlImportError('Unbalanced quotes: a " is never closed.')
-
-
-def _read_ansi_c(command: str, i: int, buf: list[str]) -> int:
-    """Read a bash ``$'...'`` string. ``\\xHH`` are bytes, so the result is decoded as UTF-8."""
-    out = bytearray()
-    n = len(command)
-    while i < n:
-        c = command[i]
-        if c == "'":
-            buf.append(out.decode("utf-8", errors="replace"))
-            return i + 1
-        if c != "\\" or i + 1 >= n:
-            out += c.encode("utf-8", errors="surrogatepass")
-            i += 1
-            continue
-        e = command[i + 1]
-        i += 2
-        if e in _ANSI_C_ESCAPES:
-            out += _ANSI_C_ESCAPES[e].encode()
-        elif e == "x":
-            digits = re.match(r"[0-9A-Fa-f]{1,2}", command[i : i + 2])
-            if digits:
-                out.append(int(digits.group(), 16))
-                i += digits.end()
-            else:
-                out += b"\\x"
-        elif e in "uU":
-            digits = re.match(_HEX_DIGITS[e], command[i:])
-            if digits:
-                out += _code_point(int(digits.group(), 16))
-                i += digits.end()
-            else:
-                out += ("\\" + e).encode()
-        elif e in "01234567":
-            digits = re.match(r"[0-7]{0,2}", command[i:])
-            assert digits is not None  # {0,2} always matches
-            out.append(int(e + digits.group(), 8) & 0xFF)
-            i += digits.end()
-        elif e == "c" and i < n:
-            out.append(ord(command[i]) & 0x1F)
-            i += 1
-        else:
-            out += ("\\" + e).encode("utf-8", errors="surrogatepass")
-    raise CurlImportError("Unbalanced quotes: a $' string is never closed.")
-
-
-def _code_point(value: int) -> bytes:
-    try:
-        return chr(value).encode("utf-8")
-    except (ValueError, UnicodeEncodeError):  # out of range, or a lone surrogate
-        return "\ufffd".encode()
-
-
-def _split_cmd(command: str) -> list[_Word]:
-    """Split a Windows ``cmd`` command line (``^`` escapes, ``"`` quotes, backslash rules of
-    the Microsoft C runtime), as written by browsers' "Copy as cURL (cmd)"."""
-    text = re.sub(r"\^\r?\n", "", command)
-    words: list[_Word] = []
-    buf: list[str] = []
-    in_word = quoted = in_quotes = False
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "^" and i + 1 < n:
-            # cmd's escape: the next character is literal to cmd (the C runtime still sees it)
-            c = text[i + 1]
-            i += 1
-            if c == '"':
-                in_quotes = not in_quotes
-                in_word = quoted = True
-                i += 1
-                continue
-        if c == "\\":
-            run = len(text[i:]) - len(text[i:].lstrip("\\"))
-            after = text[i + run : i + run + 2]
-            if after.startswith('"') or after.startswith('^"'):
-                buf.append("\\" * (run // 2))
-                i += run
-                if run % 2:  # an odd run escapes the quote
-                    buf.append('"')
-                    i += 2 if after.startswith('^"') else 1
-                    in_word = quoted = True
-                continue
-            buf.append("\\" * run)
-            in_word = True
-            i += run
-            continue
-        if c == '"':
-            in_quotes = not in_quotes
-            in_word = quoted = True
-        elif c in " \t\r\n" and not in_quotes:
-            if in_word:
-                words.append(_Word("".join(buf), quoted))
-            buf, in_word, quoted = [], False, False
-        else:
-            buf.append(c)
-            in_word = True
-        i += 1
-    if in_quotes:
-        raise CurlImportError('Unbalanced quotes: a " is never closed.')
-    if in_word:
-        words.append(_Word("".join(buf), quoted))
-    return words
-
-
-def _is_cmd_syntax(command: str) -> bool:
-    """Windows commands continue lines with ``^``; POSIX ones with ``\\``."""
-    return bool(re.search(r"\^\r?\n", command)) and not re.search(r"\\\r?\n", command)
 
 
 # -- import: reading curl's options ------------------------------------------------------------
@@ -457,30 +247,35 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
                     "request. Remove it and import again."
                 )
         elif word.startswith("-") and len(word) > 1:
-            j = 1
-            while j < len(word):
-                short = "-" + word[j]
-                j += 1
-                if short in _SHORT_WITH_ARG:
-                    if j < len(word):
-                        value = word[j:]
-                    elif i < len(words):
-                        value = words[i]
-                        i += 1
-                    else:
-                        raise CurlImportError(f"The option {short} needs a value after it.")
-                    out.append((_long_name(short), value))
-                    break
-                if short in _QUIET or short in _NOTED or short in _REFUSED:
-                    out.append((_long_name(short), None))
-                else:
-                    raise CurlImportError(
-                        f"Unknown curl option {short}: the explorer cannot tell what it does "
-                        "to the request. Remove it and import again."
-                    )
+            i = _short_options(word, words, i, out)
         else:
             out.append(("--url", word))
     return out
+
+
+def _short_options(word: str, words: list[str], i: int, out: list[tuple[str, str | None]]) -> int:
+    """Read the bundle ``word`` (``-sSL``, ``-XPOST``) into ``out``; ``i`` is the index of
+    the next word, returned past the one a last option took as its value."""
+    for j in range(1, len(word)):
+        short = "-" + word[j]
+        if short in _SHORT_WITH_ARG:
+            if j + 1 < len(word):
+                value = word[j + 1 :]
+            elif i < len(words):
+                value = words[i]
+                i += 1
+            else:
+                raise CurlImportError(f"The option {short} needs a value after it.")
+            out.append((_long_name(short), value))
+            return i
+        if short in _QUIET or short in _NOTED or short in _REFUSED:
+            out.append((_long_name(short), None))
+        else:
+            raise CurlImportError(
+                f"Unknown curl option {short}: the explorer cannot tell what it does "
+                "to the request. Remove it and import again."
+            )
+    return i
 
 
 # -- import: from options to an RpcRequest ----------------------------------------------------
@@ -548,7 +343,7 @@ def _arguments(command: str, warnings: list[str]) -> list[str]:
     Raises:
         CurlImportError: unbalanced quotes, or the command does not start with curl.
     """
-    words = _split_cmd(command) if _is_cmd_syntax(command) else _split_posix(command)
+    words = split_words(command)
     while words and not words[0].quoted and words[0].text in ("$", ">", "PS>"):
         words = words[1:]  # a copied prompt
     if not words or not re.search(r"(^|[/\\])curl(\.exe)?$", words[0].text, re.I):
@@ -566,16 +361,7 @@ def _arguments(command: str, warnings: list[str]) -> list[str]:
 def _apply(
     parsed: _Parsed, option: str, value: str | None, base_dir: Path | None, max_size: int
 ) -> None:
-    if option in _REFUSED_LONG:
-        raise CurlImportError(f"Cannot import {option}: {_REFUSED_LONG[option]}.")
-    if option in _QUIET_LONG:
-        return
-    if option in _NOTED_LONG:
-        parsed.warnings.append(f"Ignored {option}: {_NOTED_LONG[option]}.")
-        return
-    if option in _SKIPPED_LONG_WITH_ARG:
-        shown = "(value hidden)" if option in _MAY_HOLD_SECRETS else value
-        parsed.warnings.append(f"Ignored {option} {shown}: it does not change the RPC request.")
+    if _ignored(option, value, parsed.warnings):
         return
     assert value is not None  # every remaining option takes a value
     if option == "--url":
@@ -593,22 +379,44 @@ def _apply(
     elif option == "--user":
         parsed.user = value
     elif option == "--max-time":
-        try:
-            seconds = float(value)
-        except ValueError:
-            seconds = math.nan
-        if not math.isfinite(seconds):
-            raise CurlImportError(f"--max-time {value!r} is not a number of seconds.")
-        if seconds > MAX_TIMEOUT:
-            parsed.warnings.append(
-                f"--max-time {value} is longer than the explorer waits; the timeout is "
-                f"{MAX_TIMEOUT:g} s."
-            )
-            seconds = MAX_TIMEOUT
-        if seconds > 0:
-            parsed.max_time = seconds
+        parsed.max_time = _max_time(value, parsed.warnings) or parsed.max_time
     elif option in _DATA_LONG:
         parsed.data.append((option, _read_data(option, value, base_dir, max_size)))
+
+
+def _ignored(option: str, value: str | None, warnings: list[str]) -> bool:
+    """Whether ``option`` changes nothing the explorer sends (noted in ``warnings`` unless it
+    is only about curl's output).
+
+    Raises:
+        CurlImportError: the option changes the request in a way the explorer cannot send.
+    """
+    if option in _REFUSED_LONG:
+        raise CurlImportError(f"Cannot import {option}: {_REFUSED_LONG[option]}.")
+    if option in _NOTED_LONG:
+        warnings.append(f"Ignored {option}: {_NOTED_LONG[option]}.")
+    elif option in _SKIPPED_LONG_WITH_ARG:
+        shown = "(value hidden)" if option in _MAY_HOLD_SECRETS else value
+        warnings.append(f"Ignored {option} {shown}: it does not change the RPC request.")
+    return option in _QUIET_LONG or option in _NOTED_LONG or option in _SKIPPED_LONG_WITH_ARG
+
+
+def _max_time(value: str, warnings: list[str]) -> float | None:
+    """``--max-time``'s seconds, at most the explorer's longest timeout; ``None`` for 0 (no
+    limit, to curl: the request keeps its timeout)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise CurlImportError(f"--max-time {value!r} is not a number of seconds.")
+    if seconds > MAX_TIMEOUT:
+        warnings.append(
+            f"--max-time {value} is longer than the explorer waits; the timeout is "
+            f"{MAX_TIMEOUT:g} s."
+        )
+        seconds = MAX_TIMEOUT
+    return seconds if seconds > 0 else None
 
 
 def _read_data(option: str, value: str, base_dir: Path | None, max_size: int) -> str:
@@ -669,8 +477,19 @@ def _to_import(parsed: _Parsed) -> CurlImport:
     api_key = _key_or_none(parsed.user.split(":", 1)[0]) if parsed.user is not None else None
     if parsed.user is not None and parsed.user.partition(":")[2]:
         warnings.append("Ignored the password in -u: StackOne keys use an empty password.")
+    api_key = _read_headers(parsed.headers, request, warnings, api_key)
+    _read_body(parsed, request, warnings)
+    return CurlImport(request=request, api_key=api_key, warnings=warnings)
+
+
+def _read_headers(
+    headers: list[tuple[str, str]], request: RpcRequest, warnings: list[str], api_key: str | None
+) -> str | None:
+    """The two id headers into ``request``; returns the key, ``api_key`` (from ``-u``) unless
+    an ``Authorization`` header says otherwise. Every other header is noted as ignored (the
+    transport's own quietly)."""
     ids: dict[str, str] = {}  # header name -> the value last given
-    for name, value in parsed.headers:
+    for name, value in headers:
         lower = name.lower()
         if lower in _ID_FIELDS:
             # curl would send every copy; which one StackOne reads decides whose data the
@@ -697,8 +516,7 @@ def _to_import(parsed: _Parsed) -> CurlImport:
                 "x-connector-profile-id (headers for the provider go in the body's "
                 '"headers" object).'
             )
-    _read_body(parsed, request, warnings)
-    return CurlImport(request=request, api_key=api_key, warnings=warnings)
+    return api_key
 
 
 def _read_url(url: str, warnings: list[str]) -> tuple[str, bool, bool, str | None]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
@@ -295,13 +295,17 @@ def check_base_url(base_url: str) -> str:
     return base_url.strip().rstrip("/")
 
 
-class DiscoveryClient:
-    """Lists accounts and actions, sharing an ``RpcClient``'s connection settings.
+class ServiceClient:
+    """A client of one of StackOne's other endpoints (discovery, MCP) over an ``RpcClient``.
 
     Pass the app's ``RpcClient`` to share its transport and TLS settings, or ``transport``
     (e.g. ``httpx.MockTransport``) to get a private one that ``close()`` closes. Like
     ``RpcClient``, one instance may be used from several threads; give each call its own
     ``CancelToken``.
+
+    Args:
+        timeout: seconds each request may take.
+        max_pages: how many pages a listing follows before it reports itself incomplete.
     """
 
     def __init__(
@@ -319,6 +323,34 @@ class DiscoveryClient:
         self._client = client or RpcClient(transport=transport, verify=verify)
         self.timeout = timeout
         self.max_pages = max(1, max_pages)
+
+    def close(self) -> None:
+        """Close the private client; a shared ``RpcClient`` stays open for its owner."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DiscoveryClient(ServiceClient):
+    """Lists accounts and actions, sharing an ``RpcClient``'s connection settings."""
+
+    def __init__(
+        self,
+        client: RpcClient | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        verify: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        super().__init__(
+            client, transport=transport, verify=verify, timeout=timeout, max_pages=max_pages
+        )
         # Base URL -> the ``include`` value that brought details there, for this run.
         self._includes: dict[str, str] = {}
         self._includes_lock = threading.Lock()
@@ -327,17 +359,6 @@ class DiscoveryClient:
         """The ``include`` value that worked at ``base_url`` so far, if any."""
         with self._includes_lock:
             return self._includes.get(base_url.strip().rstrip("/"))
-
-    def close(self) -> None:
-        """Close the private client; a shared ``RpcClient`` stays open for its owner."""
-        if self._owns_client:
-            self._client.close()
-
-    def __enter__(self) -> DiscoveryClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- GET /accounts ----------------------------------------------------------------------
     def list_accounts(
@@ -415,15 +436,7 @@ class DiscoveryClient:
             RemoteError: StackOne answered an error status; ``.response`` holds it.
         """
         root = check_base_url(base_url)
-        params: list[tuple[str, str]] = []
-        if names := _names(connectors):
-            params.append(("filter[connectors]", ",".join(names)))
-        if account_id and account_id.strip():
-            params.append(("filter[account_ids]", account_id.strip()))
-        if search and search.strip():
-            params.append(("search", search.strip()))
-        if page_size is not None:
-            params.append(("page_size", str(max(1, page_size))))
+        params = _catalogue_params(account_id, connectors, search, page_size)
         if not include_details:
             return self._catalogue(root, params, api_key, cancel)
         remembered = self.include_for(root)
@@ -454,23 +467,11 @@ class DiscoveryClient:
         cancel: CancelToken | None,
     ) -> Listing[ConnectorInfo]:
         """Every page of ``GET /actions`` with ``params``, following ``next``."""
-        found: list[ConnectorInfo] = []
-        cursors: set[str] = set()
-        cursor: str | None = None
-        for _ in range(self.max_pages):
-            page_params = params + ([("next", cursor)] if cursor else [])
-            body = self._get(root, "/actions", page_params, api_key, cancel)
-            items = body.get("data") if isinstance(body, dict) else body
-            if not isinstance(items, list):
-                raise errors.BadResponse(root, "GET /actions answered no {data: [...]} list")
-            found += [c for c in (ConnectorInfo.from_json(item) for item in items) if c]
-            cursor = _next_cursor(body)
-            if cursor is None:
-                return Listing(found)
-            if cursor in cursors:  # the server is going round in circles
-                return Listing(found, complete=False)
-            cursors.add(cursor)
-        return Listing(found, complete=False)
+        items, complete = get_pages(
+            self._client, root, "/actions", params, api_key, cancel, self.timeout, self.max_pages
+        )
+        found = [c for c in (ConnectorInfo.from_json(item) for item in items) if c]
+        return Listing(found, complete=complete)
 
     def list_actions(
         self,
@@ -541,11 +542,65 @@ def get_json(
     return _json_body(response, root, path)
 
 
+def get_pages(
+    client: RpcClient,
+    root: str,
+    path: str,
+    params: list[tuple[str, str]],
+    api_key: str,
+    cancel: CancelToken | None,
+    timeout: float,
+    max_pages: int,
+) -> tuple[list[Any], bool]:
+    """The items of every page of ``GET root + path``, following ``next`` until it is null;
+    and whether that was all (not cut at ``max_pages`` or by a server going round in circles).
+
+    Raises:
+        The same as ``get_json``; ``BadResponse`` also for a page without a ``data`` list.
+    """
+    items: list[Any] = []
+    cursors: set[str] = set()
+    cursor: str | None = None
+    for _ in range(max_pages):
+        page = params + ([("next", cursor)] if cursor else [])
+        body = get_json(client, root, path, page, api_key, cancel, timeout)
+        data = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(data, list):
+            raise errors.BadResponse(root, f"GET {path} answered no {{data: [...]}} list")
+        items += data
+        cursor = _next_cursor(body)
+        if cursor is None:
+            return items, True
+        if cursor in cursors:  # the server is going round in circles
+            return items, False
+        cursors.add(cursor)
+    return items, False
+
+
 def _json_body(response: RpcResponse, root: str, path: str) -> Any:
     if response.kind != "json":
         shown = response.content_type or "no content type"
         raise errors.BadResponse(root, f"GET {path} answered {shown}, not JSON")
     return response.json
+
+
+def _catalogue_params(
+    account_id: str | None,
+    connectors: str | Sequence[str] | None,
+    search: str | None,
+    page_size: int | None,
+) -> list[tuple[str, str]]:
+    """``GET /actions``'s query for ``list_connectors``' filters (blank ones are left out)."""
+    params: list[tuple[str, str]] = []
+    if names := _names(connectors):
+        params.append(("filter[connectors]", ",".join(names)))
+    if account_id and account_id.strip():
+        params.append(("filter[account_ids]", account_id.strip()))
+    if search and search.strip():
+        params.append(("search", search.strip()))
+    if page_size is not None:
+        params.append(("page_size", str(max(1, page_size))))
+    return params
 
 
 def _refuses_include(error: errors.RemoteError) -> bool:

@@ -33,7 +33,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- StoreFileError          a store file cannot be read or written  [store/files.py]
     |   +-- StoreFileMissing    it does not exist (often: nothing saved) [store/files.py]
     +-- HistoryEntryMissing     the entry or its body file is gone      [store/history.py]
-    +-- CollectionError         a collection operation was refused      [store/collections.py]
+    +-- CollectionError         a collection operation was refused      [store/collections/model.py]
     +-- KeyringUnavailable      no usable, secure OS keyring            [store/credentials.py]
     +-- CredentialError         the keyring refused one operation       [store/credentials.py]
     +-- SetupError              a command-line run cannot start         [runner.py]

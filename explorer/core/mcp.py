@@ -25,21 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
 from explorer.core import errors
-from explorer.core.client import CancelToken, RpcClient
-from explorer.core.discovery import Listing, check_base_url
+from explorer.core.client import CancelToken
+from explorer.core.discovery import Listing, ServiceClient, check_base_url
 from explorer.core.response import RpcResponse
 from explorer.core.wire import service_headers
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 JsonObject = dict[str, Any]
 
 PROTOCOL_VERSION = "2025-06-18"
 PARAM_STYLE = "flat_prefixed"
-DEFAULT_TIMEOUT = 30.0
-# A server that keeps answering with a cursor must not keep a worker busy for ever.
-MAX_PAGES = 50
 SESSION_HEADER = "Mcp-Session-Id"
 
 
@@ -96,33 +93,8 @@ def sse_messages(text: str) -> list[Any]:
     return messages
 
 
-class McpClient:
+class McpClient(ServiceClient):
     """Lists an account's MCP tools; share the app's ``RpcClient`` or pass a ``transport``."""
-
-    def __init__(
-        self,
-        client: RpcClient | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_pages: int = MAX_PAGES,
-    ) -> None:
-        if client is not None and transport is not None:
-            raise ValueError("pass either an RpcClient or a transport, not both")
-        self._owns_client = client is None
-        self._client = client or RpcClient(transport=transport)
-        self.timeout = timeout
-        self.max_pages = max(1, max_pages)
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._client.close()
-
-    def __enter__(self) -> McpClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def list_tools(
         self,

@@ -318,6 +318,32 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
         raise _NotRpc(f"a plain GET of {http}, not POST .../actions/rpc")
     if not isinstance(http, dict):
         raise _NotRpc("the request is not an object")
+    raw_url, query = _rpc_url(http)
+    rpc = _rpc_body(http)
+
+    where = f"'{name}'"
+    for key in sorted(set(rpc) - _RPC_BODY_KEYS):
+        warnings.append(f"{where}: body field {key!r} is not part of an RPC call; dropped")
+    fields: dict[str, Any] = {key: rpc[key] for key in _RPC_BODY_KEYS if key in rpc}
+    for key, value in query:
+        if key in ("sync", "debug"):
+            fields[key] = value.lower() in ("true", "1")
+        else:
+            warnings.append(f"{where}: URL query parameter {key!r} dropped")
+    _read_headers(http.get("header"), fields, warnings, where)
+    fields["base_url"] = _base_url(raw_url)
+    description = _text(http.get("description")) or _text(item.get("description"))
+    description = _read_timeout(description, fields, warnings, where)
+    return PostmanRequest(
+        name=name,
+        request=RpcRequest.from_dict(fields),
+        description=description,
+        expected_status=_expected_status(item.get("event")),
+    )
+
+
+def _rpc_url(http: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """(raw URL, query pairs) of a ``POST .../actions/rpc``; anything else is ``_NotRpc``."""
     method = str(http.get("method") or "GET").upper()
     try:
         raw_url, path, query = _read_url(http.get("url"))
@@ -325,7 +351,11 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
         raise _NotRpc(f"the URL is not valid ({exc})") from None
     if method != "POST" or not path.rstrip("/").endswith(RPC_PATH):
         raise _NotRpc(f"{method} {raw_url or '(no URL)'} is not POST .../actions/rpc")
+    return raw_url, query
 
+
+def _rpc_body(http: dict[str, Any]) -> dict[str, Any]:
+    """The raw JSON body with its ``action``; anything else is ``_NotRpc``."""
     body = http.get("body")
     if not isinstance(body, dict) or body.get("mode") != "raw":
         mode = body.get("mode") if isinstance(body, dict) else None
@@ -338,19 +368,13 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
         ) from None
     if not isinstance(rpc, dict) or not isinstance(rpc.get("action"), str) or not rpc["action"]:
         raise _NotRpc("the JSON body has no 'action' string, so it is not an RPC call")
+    return rpc
 
-    where = f"'{name}'"
-    for key in sorted(set(rpc) - _RPC_BODY_KEYS):
-        warnings.append(f"{where}: body field {key!r} is not part of an RPC call; dropped")
-    fields: dict[str, Any] = {key: rpc[key] for key in _RPC_BODY_KEYS if key in rpc}
 
-    for key, value in query:
-        if key in ("sync", "debug"):
-            fields[key] = value.lower() in ("true", "1")
-        else:
-            warnings.append(f"{where}: URL query parameter {key!r} dropped")
-    for header in _headers(http.get("header")):
-        key, value = header
+def _read_headers(raw: Any, fields: dict[str, Any], warnings: list[str], where: str) -> None:
+    """The two id headers into ``fields``; every other header is dropped, with a warning
+    unless it only concerns the transport."""
+    for key, value in _headers(raw):
         lower = key.lower()
         if lower == "x-account-id":
             fields["account_id"] = value
@@ -363,33 +387,33 @@ def _import_request(item: dict[str, Any], name: str, warnings: list[str]) -> Pos
                 f"{where}: HTTP header {key!r} dropped (provider headers go in the "
                 "RPC 'headers' object)"
             )
+
+
+def _base_url(raw_url: str) -> str:
+    """The part before ``/actions/rpc``; StackOne's own for ``{{baseUrl}}`` or nothing."""
     base = raw_url.split("?", 1)[0]
     base = base[: base.rstrip("/").rfind(RPC_PATH)] if RPC_PATH in base else base
-    if base in ("", "{{" + BASE_URL_VARIABLE + "}}"):
-        base = DEFAULT_BASE_URL
-    fields["base_url"] = base
+    return DEFAULT_BASE_URL if base in ("", "{{" + BASE_URL_VARIABLE + "}}") else base
 
-    description = _text(http.get("description")) or _text(item.get("description"))
+
+def _read_timeout(description: str, fields: dict[str, Any], warnings: list[str], where: str) -> str:
+    """The timeout our export writes into the description, into ``fields``; returns the
+    description without it (kept whole when the timeout is not usable)."""
     match = _TIMEOUT.search(description)
-    if match:
-        try:
-            seconds = float(match.group(1))
-        except ValueError:
-            seconds = math.nan
-        if math.isfinite(seconds) and seconds > 0:
-            fields["timeout"] = min(seconds, MAX_TIMEOUT)
-            description = description[: match.start()].rstrip()
-        else:
-            warnings.append(
-                f"{where}: the timeout in the description is not a positive number of "
-                f"seconds; the default ({DEFAULT_TIMEOUT:g} s) is used"
-            )
-    return PostmanRequest(
-        name=name,
-        request=RpcRequest.from_dict(fields),
-        description=description,
-        expected_status=_expected_status(item.get("event")),
+    if not match:
+        return description
+    try:
+        seconds = float(match.group(1))
+    except ValueError:
+        seconds = math.nan
+    if math.isfinite(seconds) and seconds > 0:
+        fields["timeout"] = min(seconds, MAX_TIMEOUT)
+        return description[: match.start()].rstrip()
+    warnings.append(
+        f"{where}: the timeout in the description is not a positive number of "
+        f"seconds; the default ({DEFAULT_TIMEOUT:g} s) is used"
     )
+    return description
 
 
 def _read_url(url: Any) -> tuple[str, str, list[tuple[str, str]]]:

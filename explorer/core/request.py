@@ -334,6 +334,35 @@ def validate(request: RpcRequest) -> list[Issue]:
         issues.append(
             Issue("account_id", "enter the linked account id (sent as the x-account-id header)")
         )
+    issues += _id_issues(request)
+    issues += _object_issues(request)
+    if base_url_message := base_url_problem(request.base_url):
+        issues.append(Issue("base_url", base_url_message))
+    if timeout_seconds(request.timeout) is None:
+        issues.append(Issue("timeout", "must be a positive number of seconds"))
+    elif request.timeout > MAX_TIMEOUT:
+        issues.append(Issue("timeout", f"must be at most {MAX_TIMEOUT:g} seconds"))
+    return issues
+
+
+def _object_issues(request: RpcRequest) -> list[Issue]:
+    """``path``, ``query``, ``headers`` and ``body`` must be JSON objects JSON can send."""
+    issues = []
+    for name in OBJECT_FIELDS:
+        value = getattr(request, name)
+        if value is not None and not isinstance(value, dict):
+            issues.append(Issue(name, "must be a JSON object {...}"))
+        elif value is not None and (issue := non_finite_issue(name, value)):
+            issues.append(issue)
+    if isinstance(request.headers, dict):
+        for key, value in request.headers.items():
+            issues += _header_issues(key, value)
+    return issues
+
+
+def _id_issues(request: RpcRequest) -> list[Issue]:
+    """The ids travel in HTTP headers: no line breaks, plain ASCII."""
+    issues = []
     for name, header in _ID_HEADERS.items():
         value = getattr(request, name)
         if "\r" in value or "\n" in value:
@@ -347,48 +376,36 @@ def validate(request: RpcRequest) -> list[Issue]:
                     "header), so retype the id rather than pasting it",
                 )
             )
-    for name in OBJECT_FIELDS:
-        value = getattr(request, name)
-        if value is not None and not isinstance(value, dict):
-            issues.append(Issue(name, "must be a JSON object {...}"))
-        elif value is not None and (issue := non_finite_issue(name, value)):
-            issues.append(issue)
-    if isinstance(request.headers, dict):
-        for key, value in request.headers.items():
-            if not _TOKEN.match(key):
-                issues.append(
-                    Issue(
-                        "headers", f"{key!r} is not a valid header name (letters, digits, - and _)"
-                    )
-                )
-            if not isinstance(value, str):
-                continue
-            if value == REDACTED:
-                issues.append(
-                    Issue(
-                        "headers",
-                        f"the value of {key!r} was not kept (secret values are never saved); "
-                        "type it again, or use a {{variable}}",
-                    )
-                )
-            elif "\r" in value or "\n" in value:
-                issues.append(
-                    Issue("headers", f"the value of {key!r} must not contain line breaks")
-                )
-            elif problem := _first_bad_character(value, _is_header_value_character):
-                issues.append(
-                    Issue(
-                        "headers",
-                        f"the value of {key!r} {_describe(problem)}, which an HTTP header "
-                        "cannot carry (Latin-1 text only); retype or remove it",
-                    )
-                )
-    if base_url_message := base_url_problem(request.base_url):
-        issues.append(Issue("base_url", base_url_message))
-    if timeout_seconds(request.timeout) is None:
-        issues.append(Issue("timeout", "must be a positive number of seconds"))
-    elif request.timeout > MAX_TIMEOUT:
-        issues.append(Issue("timeout", f"must be at most {MAX_TIMEOUT:g} seconds"))
+    return issues
+
+
+def _header_issues(key: str, value: Any) -> list[Issue]:
+    """What keeps one provider header (the RPC ``headers`` object) from being sent."""
+    issues = []
+    if not _TOKEN.match(key):
+        issues.append(
+            Issue("headers", f"{key!r} is not a valid header name (letters, digits, - and _)")
+        )
+    if not isinstance(value, str):
+        return issues
+    if value == REDACTED:
+        issues.append(
+            Issue(
+                "headers",
+                f"the value of {key!r} was not kept (secret values are never saved); "
+                "type it again, or use a {{variable}}",
+            )
+        )
+    elif "\r" in value or "\n" in value:
+        issues.append(Issue("headers", f"the value of {key!r} must not contain line breaks"))
+    elif problem := _first_bad_character(value, _is_header_value_character):
+        issues.append(
+            Issue(
+                "headers",
+                f"the value of {key!r} {_describe(problem)}, which an HTTP header "
+                "cannot carry (Latin-1 text only); retype or remove it",
+            )
+        )
     return issues
 
 

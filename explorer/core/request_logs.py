@@ -15,12 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import quote
 
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
-from explorer.core.discovery import DEFAULT_TIMEOUT, MAX_PAGES, Listing, check_base_url, get_json
+from explorer.core.discovery import (
+    DEFAULT_TIMEOUT,
+    MAX_PAGES,
+    Listing,
+    check_base_url,
+    get_json,
+    get_pages,
+)
 
 JsonObject = dict[str, Any]
 
@@ -81,22 +88,44 @@ class LoggedExchange:
         )
 
 
-@dataclass(frozen=True)
-class StepLog:
-    """One HTTP call StackOne made to the provider for a request."""
+@dataclass(frozen=True, kw_only=True)
+class LoggedCall:
+    """One HTTP call as StackOne logged it: what a request log and each of its steps share."""
 
-    id: str = ""
-    request_id: str = ""
     provider: str = ""
     http_method: str = ""
     url: str = ""
     status: int | None = None
     success: bool | None = None
     duration_ms: float | None = None
-    start_time: str = ""
-    end_time: str = ""
     request: LoggedExchange | None = None
     response: LoggedExchange | None = None
+
+    @classmethod
+    def _read(cls, data: JsonObject, **own: Any) -> Self:
+        """``cls`` from a log or a step: the shared fields read here, ``own`` the rest."""
+        success = data.get("success")
+        return cls(
+            provider=_text(data, "provider"),
+            http_method=_text(data, "http_method"),
+            url=_text(data, "url"),
+            status=_status(data),
+            success=success if isinstance(success, bool) else None,
+            duration_ms=_number(data, "duration"),
+            request=LoggedExchange.from_json(data.get("request")),
+            response=LoggedExchange.from_json(data.get("response")),
+            **own,
+        )
+
+
+@dataclass(frozen=True)
+class StepLog(LoggedCall):
+    """One HTTP call StackOne made to the provider for a request."""
+
+    id: str = ""
+    request_id: str = ""
+    start_time: str = ""
+    end_time: str = ""
 
     @property
     def failed(self) -> bool:
@@ -109,40 +138,24 @@ class StepLog:
     def from_json(cls, data: Any) -> StepLog | None:
         if not isinstance(data, dict):
             return None
-        success = data.get("success")
-        return cls(
+        return cls._read(
+            data,
             id=_text(data, "id"),
             request_id=_text(data, "request_id"),
-            provider=_text(data, "provider"),
-            http_method=_text(data, "http_method"),
-            url=_text(data, "url"),
-            status=_status(data),
-            success=success if isinstance(success, bool) else None,
-            duration_ms=_number(data, "duration"),
             start_time=_text(data, "start_time"),
             end_time=_text(data, "end_time"),
-            request=LoggedExchange.from_json(data.get("request")),
-            response=LoggedExchange.from_json(data.get("response")),
         )
 
 
 @dataclass(frozen=True)
-class RequestLog:
+class RequestLog(LoggedCall):
     """StackOne's log of one request, with its provider steps in time order."""
 
     request_id: str
     account_id: str = ""
     action: str = ""
-    provider: str = ""
-    http_method: str = ""
-    url: str = ""
-    status: int | None = None
-    success: bool | None = None
-    duration_ms: float | None = None
     start_time: str = ""
     source_type: str = ""
-    request: LoggedExchange | None = None
-    response: LoggedExchange | None = None
     steps: list[StepLog] = field(default_factory=list)
 
     @classmethod
@@ -153,21 +166,13 @@ class RequestLog:
         raw_steps = data.get("step_requests")
         steps = [s for s in map(StepLog.from_json, raw_steps or []) if s is not None]
         steps.sort(key=lambda s: s.start_time)  # stable: the server's order breaks ties
-        success = data.get("success")
-        return cls(
+        return cls._read(
+            data,
             request_id=_text(data, "request_id").strip(),
             account_id=_text(data, "account_id"),
             action=_text(data, "action"),
-            provider=_text(data, "provider"),
-            http_method=_text(data, "http_method"),
-            url=_text(data, "url"),
-            status=_status(data),
-            success=success if isinstance(success, bool) else None,
-            duration_ms=_number(data, "duration"),
             start_time=_text(data, "start_time") or _text(data, "event_datetime"),
             source_type=_text(data, "source_type"),
-            request=LoggedExchange.from_json(data.get("request")),
-            response=LoggedExchange.from_json(data.get("response")),
             steps=steps if isinstance(raw_steps, list) else [],
         )
 
@@ -199,36 +204,6 @@ def fetch_log(
     if log is None:
         raise errors.BadResponse(root, f"GET {path} answered no request log")
     return log
-
-
-def _paged(
-    client: RpcClient,
-    root: str,
-    path: str,
-    params: list[tuple[str, str]],
-    api_key: str,
-    cancel: CancelToken | None,
-    timeout: float,
-    max_pages: int,
-) -> tuple[list[Any], bool]:
-    items: list[Any] = []
-    cursor: str | None = None
-    seen: set[str] = set()
-    for _ in range(max_pages):
-        page = params + ([("next", cursor)] if cursor else [])
-        body = get_json(client, root, path, page, api_key, cancel, timeout)
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list):
-            raise errors.BadResponse(root, f"GET {path} answered no {{data: [...]}} list")
-        items += data
-        next_cursor = body.get("next")
-        if not isinstance(next_cursor, str) or not next_cursor:
-            return items, True
-        if next_cursor in seen:
-            return items, False
-        seen.add(next_cursor)
-        cursor = next_cursor
-    return items, False
 
 
 def _filters(**values: str | Sequence[str] | bool | None) -> list[tuple[str, str]]:
@@ -267,7 +242,7 @@ def list_logs(
         request_ids=request_ids, account_ids=account_ids, actions=actions, success=success
     )
     params.append(("page_size", str(max(1, page_size))))
-    items, complete = _paged(
+    items, complete = get_pages(
         client, root, "/requests/logs", params, api_key, cancel, timeout, max_pages
     )
     logs = [log for log in map(RequestLog.from_json, items) if log is not None]
@@ -290,7 +265,7 @@ def list_steps(
     root = check_base_url(base_url)
     params = _filters(request_ids=request_ids, success=success)
     params.append(("page_size", str(max(1, page_size))))
-    items, complete = _paged(
+    items, complete = get_pages(
         client, root, "/requests/logs/steps", params, api_key, cancel, timeout, max_pages
     )
     return Listing([s for s in map(StepLog.from_json, items) if s is not None], complete=complete)

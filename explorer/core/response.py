@@ -399,6 +399,38 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
+def _read_kind(response: RpcResponse, body: bytes, disposition: str | None) -> None:
+    """Set what the body is (``kind``), and its JSON or why it is not JSON. A lazy response's
+    body is only checked; the caller defers its parsing."""
+    content_type = response.content_type
+    attachment = bool(disposition and "attachment" in disposition.lower())
+    if response.body_file is not None:
+        readable = is_json_type(content_type) or is_text_type(content_type)
+        response.kind = "binary" if attachment or not readable else "text"
+    elif not body:
+        response.kind = "empty"
+    elif isinstance(response, _LazyJsonResponse):
+        try:
+            response.json_problem = json_problem(body.decode(_charset(content_type)))
+        except UnicodeDecodeError as exc:
+            response.json_problem = (
+                f"not {_charset(content_type)} text ({exc.reason} at byte {exc.start})"
+            )
+        # Claiming JSON but not being JSON, it is shown as it came.
+        response.kind = "json" if response.json_problem is None else "text"
+    elif is_json_type(content_type):
+        value, response.json_problem = _parse(body, _charset(content_type))
+        if response.json_problem is None:
+            response.json = value
+            response.kind = "json"
+        else:
+            response.kind = "text"  # claims JSON but is not (or too deep): show it as it came
+    elif attachment or not is_text_type(content_type):
+        response.kind = "binary"
+    else:
+        response.kind = "text"
+
+
 def read_response(
     status: int,
     headers: Headers,
@@ -438,36 +470,10 @@ def read_response(
     response.retry_after = parse_retry_after(response.header("retry-after"), now)
     disposition = response.header("content-disposition")
     response.filename = filename_from_disposition(disposition)
-
-    if body_file is not None:
-        binary = (disposition and "attachment" in disposition.lower()) or not (
-            is_json_type(content_type) or is_text_type(content_type)
-        )
-        response.kind = "binary" if binary else "text"
-    elif not body:
-        response.kind = "empty"
-    elif isinstance(response, _LazyJsonResponse):
-        try:
-            problem = json_problem(body.decode(_charset(content_type)))
-        except UnicodeDecodeError as exc:
-            problem = f"not {_charset(content_type)} text ({exc.reason} at byte {exc.start})"
-        if problem is None:
-            response.kind = "json"
-            response.defer()
-            return response
-        response.kind = "text"  # claims JSON but is not: show it as it came
-        response.json_problem = problem
-    elif is_json_type(content_type):
-        value, response.json_problem = _parse(body, _charset(content_type))
-        if response.json_problem is None:
-            response.json = value
-            response.kind = "json"
-        else:
-            response.kind = "text"  # claims JSON but is not (or too deep): show it as it came
-    elif (disposition and "attachment" in disposition.lower()) or not is_text_type(content_type):
-        response.kind = "binary"
-    else:
-        response.kind = "text"
+    _read_kind(response, body, disposition)
+    if isinstance(response, _LazyJsonResponse) and response.kind == "json":
+        response.defer()  # checked: parsed when first read
+        return response
 
     if response.kind == "json":
         if response.ok:

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from explorer.core.filters import JsonPath
 
@@ -278,6 +279,80 @@ def _bytes_pattern(alternatives: list[str]) -> re.Pattern[bytes] | None:
 def redact_exchange(exchange: Exchange, secrets: Iterable[str]) -> Exchange:
     """``exchange`` with ``secrets`` (the values that went into it) hidden: for the history."""
     return Redactor(secrets).exchange(exchange)
+
+
+# "Bearer xyz" / "Basic xyz" inside free text (a logged error message quoting a header).
+_SCHEME_TOKEN = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+
+
+# -- credentials in logs -----------------------------------------------------------------
+#
+# What StackOne logged of a provider call holds the provider's credentials under names, not
+# values we know: masked by field or parameter name (the header rule), scheme tokens in text,
+# and form bodies; the StackOne key (known values) wherever it appears.
+
+
+def mask(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """``value`` with every credential replaced by the placeholder: fields and headers whose
+    name says secret (``authorization``, ``refresh_token``, ``client_secret``, ``api_key``...),
+    ``Bearer``/``Basic`` tokens in text, and each of ``secrets`` (the StackOne API key and its
+    Basic form) wherever it appears.
+
+    The one function the trace masks with (see the module docstring).
+    """
+    known = sorted({s for s in secrets if s and len(s) >= MIN_TEXT_LENGTH}, key=len, reverse=True)
+    return _mask(value, known)
+
+
+def _mask(value: Any, known: list[str]) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if is_secret_header(str(k)) and v not in (None, "") else _mask(v, known)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask(item, known) for item in value]
+    if isinstance(value, str):
+        return _mask_text(value, known)
+    return value
+
+
+def _mask_text(text: str, known: list[str]) -> str:
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    return _mask_form(_SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text))
+
+
+def _mask_form(text: str) -> str:
+    """A form body (``grant_type=refresh_token&refresh_token=…``) with secret fields masked."""
+    if "\n" in text or "=" not in text:
+        return text
+    segments = text.split("&")
+    if not all("=" in segment for segment in segments):
+        return text
+    masked = []
+    for segment in segments:
+        name, _, value = segment.partition("=")
+        secret = value and is_secret_header(unquote_plus(name))
+        masked.append(f"{name}={REDACTED}" if secret else segment)
+    return "&".join(masked)
+
+
+def mask_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """The URL with secret-named query parameters (``api_key``, ``access_token``) masked."""
+    known = sorted({s for s in secrets if s and len(s) >= MIN_TEXT_LENGTH}, key=len, reverse=True)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _mask_text(url, known)
+    if not parts.query:
+        return _mask_text(url, known)
+    query = [
+        (k, REDACTED if is_secret_header(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    masked = urlunsplit(parts._replace(query=urlencode(query, safe="<>")))
+    return _mask_text(masked, known)
 
 
 # -- personal data -------------------------------------------------------------------------
@@ -569,6 +644,17 @@ def _parts(exchange: Exchange) -> list[tuple[str, Any]]:
     return parts
 
 
+def _hits(plan: ScrubPlan, value: str | float) -> list[str]:
+    """The planned values in one string or number: all of it, or each found inside a text."""
+    text = str(value)
+    whole = plan._whole.get(text.strip())
+    if whole is not None:
+        return [whole]
+    if isinstance(value, str):
+        return list(dict.fromkeys(found for _, _, found in plan._spans(text)))
+    return []
+
+
 def _preview(
     plan: ScrubPlan, mapping: dict[str, tuple[str, str]], exchanges: list[Exchange]
 ) -> list[Replacement]:
@@ -583,15 +669,7 @@ def _preview(
             for index, item in enumerate(value):
                 visit(where, item, f"{path}[{index}]")
         elif isinstance(value, str) or _is_number(value):
-            text = str(value)
-            whole = plan._whole.get(text.strip())
-            if whole is not None:
-                hits = [whole]
-            elif isinstance(value, str):
-                hits = list(dict.fromkeys(found for _, _, found in plan._spans(text)))
-            else:
-                hits = []
-            for hit in hits:
+            for hit in _hits(plan, value):
                 places[hit].append(where if path == "$" else f"{where} {path}")
 
     for number, exchange in enumerate(exchanges, start=1):

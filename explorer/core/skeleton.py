@@ -118,6 +118,12 @@ def _placeholder(schema: Any, root: JsonObject, *, required: bool, depth: int) -
     branch = _first_branch(schema, root)
     if branch is not None:
         return _placeholder(branch, root, required=required, depth=depth + 1)
+    return _empty(schema, root, depth=depth)
+
+
+def _empty(schema: JsonObject, root: JsonObject, *, depth: int) -> Any:
+    """The empty value of the schema's type: ``""``, 0 (within its bounds), an object with
+    its required properties..."""
     kind = _kind(schema)
     if kind == "string":
         return ""

@@ -8,6 +8,8 @@ Answers of 1 KiB or more are gzip-compressed when the client accepts gzip; a met
 not take (``TRACE`` included) answers 405 with ``Allow``.
 
 API key: ``demo_live_key_0123456789`` (send it as the Basic-auth username, empty password).
+``demo_actions_only_key_0123456789`` is a key with only the Actions scope: actions, the
+catalogue and MCP work; ``GET /accounts`` and the request logs answer 403.
 
 Linked accounts (send the id as the ``x-account-id`` header)
 
@@ -21,6 +23,7 @@ Account id                 Connector     Status     Type        Customer        
 ``acct_greenhouse_demo``   greenhouse    active     production  Acme Demo Ltd
 ``acct_hibob_demo``        hibob         active     production  Acme Demo Ltd
 ``acct_hibob_umbrella``    hibob         error      production  Umbrella Health     412
+``acct_hibob_sandbox``     hibob         expired    test        Acme Demo Ltd       412
 ``acct_drive_demo``        google_drive  active     production  Acme Demo Ltd       credentials
 ``acct_workday_demo``      workday       active     test        Acme Demo Ltd
 ``acct_suspended``         bamboohr      suspended  production  Acme Demo Ltd       412
@@ -70,11 +73,18 @@ expects.
 """
 
 from explorer.demo.actions import DEMO_ACTION_ACCOUNTS, DEMO_ACTIONS
-from explorer.demo.server import DEMO_ACCOUNT_ID, DEMO_API_KEY, EXAMPLE_REQUEST, DemoServer
+from explorer.demo.server import (
+    DEMO_ACCOUNT_ID,
+    DEMO_ACTIONS_ONLY_KEY,
+    DEMO_API_KEY,
+    EXAMPLE_REQUEST,
+    DemoServer,
+)
 
 __all__ = [
     "DEMO_ACCOUNT_ID",
     "DEMO_ACTIONS",
+    "DEMO_ACTIONS_ONLY_KEY",
     "DEMO_ACTION_ACCOUNTS",
     "DEMO_API_KEY",
     "EXAMPLE_REQUEST",

@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, file=sys.stderr, flush=True)
     print(f"StackOne demo server on {server.url}")
     print(f"API key: {server.api_key}")
+    if server.actions_only_key:
+        print(f"API key with only the Actions scope: {server.actions_only_key}")
     print("Accounts:")
     for account in ACCOUNTS.values():
         print(

@@ -9,7 +9,8 @@ profile of each account stays server-side, as it does at StackOne.
 
 Three customers (``origin_owner_name``) link BambooHR, so one action run across accounts gives
 different answers: Acme (production, plus a test sandbox), Globex (production) and Initech
-(inactive: its token expired).
+(inactive: its token expired). Acme's HiBob sandbox is a test account that has expired: the
+production guard asks about it unless told to leave test accounts alone.
 """
 
 from __future__ import annotations
@@ -207,6 +208,23 @@ ACCOUNTS: dict[str, Account] = {
                     "provider_error",
                     "HiBob answered 500 to the last health check.",
                     "2026-02-22T17:40:00.000Z",
+                ),
+            ),
+        ),
+        Account(
+            "acct_hibob_sandbox",
+            "hibob",
+            "Acme - HiBob sandbox",
+            "expired",
+            "cp_hibob_default",
+            origin_username="qa@acme.example",
+            type="test",
+            updated_at="2026-02-10T00:00:00.000Z",
+            status_reasons=(
+                (
+                    "sandbox_expired",
+                    "HiBob deletes sandbox tenants after 30 days; link a new sandbox.",
+                    "2026-02-10T00:00:00.000Z",
                 ),
             ),
         ),

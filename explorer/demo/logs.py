@@ -63,6 +63,19 @@ class LoggedRequest:
     source_type: str = "api_key"
 
 
+def _about(log: LoggedRequest) -> dict[str, Any]:
+    """What a request's log and each of its steps both say about the request."""
+    return {
+        "request_id": log.request_id,
+        "account_id": log.account_id,
+        "project_id": PROJECT_ID,
+        "action": log.action,
+        "provider": log.provider,
+        "service": "actions",
+        "resource": log.resource,
+    }
+
+
 def _step(log: LoggedRequest, call: ProviderCall, start: datetime) -> dict[str, Any]:
     """A ``StepLog``: one provider call with its request and response."""
     end = start + timedelta(milliseconds=call.duration_ms)
@@ -75,13 +88,7 @@ def _step(log: LoggedRequest, call: ProviderCall, start: datetime) -> dict[str, 
         }
     return {
         "id": "step_" + secrets.token_hex(8),
-        "request_id": log.request_id,
-        "account_id": log.account_id,
-        "project_id": PROJECT_ID,
-        "action": log.action,
-        "provider": log.provider,
-        "service": "actions",
-        "resource": log.resource,
+        **_about(log),
         "http_method": call.method,
         "url": call.url,
         "path": urlsplit(call.url).path,
@@ -112,13 +119,7 @@ def build_log(log: LoggedRequest) -> dict[str, Any]:
     duration = max(round(log.elapsed_ms), sum(c.duration_ms for c in log.calls) + OVERHEAD_MS)
     end = log.started_at + timedelta(milliseconds=duration)
     return {
-        "request_id": log.request_id,
-        "account_id": log.account_id,
-        "project_id": PROJECT_ID,
-        "action": log.action,
-        "provider": log.provider,
-        "service": "actions",
-        "resource": log.resource,
+        **_about(log),
         "http_method": "POST",
         "path": log.path,
         "url": log.url,

@@ -32,6 +32,7 @@ from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
     dump_json,
+    load_store_file,
     read_json,
     save_store_file,
     write_atomic,
@@ -188,15 +189,14 @@ class BaselineStore:
 
     def _load_rules(self) -> None:
         path = self.directory / IGNORE_FILE
-        try:
-            data = read_json(path)
-        except StoreFileMissing:
+        loaded = load_store_file(path)
+        if loaded.missing:
             return
-        except StoreFileError as exc:
-            self.load_error = str(exc)
-            self._rules_damaged = True
+        if loaded.error is not None:
+            self.load_error = str(loaded.error)
+            self._rules_damaged = loaded.damaged
             return
-        actions = data.get("actions") if isinstance(data, dict) else None
+        actions = loaded.data.get("actions")
         if not isinstance(actions, dict):
             self.load_error = f"{path} is not an ignore-rules file; it is kept as it is"
             self._rules_damaged = True

@@ -16,6 +16,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +259,46 @@ def read_json(path: Path, *, max_size: int = MAX_STORE_FILE) -> Any:
         return parse_json(text)
     except json.JSONDecodeError as exc:
         raise StoreFileError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from exc
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A store's own JSON object file as read at start-up (``load_store_file``).
+
+    Attributes:
+        data: the file's object; empty when the file is missing or could not be used.
+        missing: there is no file yet (nothing was saved): not a problem.
+        error: why the file could not be used, else ``None``.
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    missing: bool = False
+    error: StoreFileError | None = None
+
+    @property
+    def damaged(self) -> bool:
+        """The file was read and is not usable: the store keeps it as ``<name>.corrupt``
+        before its next save overwrites it (``save_store_file``). A file the disk refused to
+        read is not damaged: its content may be fine, and there is nothing to keep."""
+        return self.error is not None and not self.error.unreadable
+
+
+def load_store_file(path: Path) -> LoadedFile:
+    """Read a store file that holds one JSON object (``settings.json``, ``profiles.json``,
+    ``collection.json``...) without raising, so a damaged file never stops the app.
+
+    The stores differ only in what they say about it and what they fall back to; whether the
+    file is missing, unreadable or damaged (and must be kept aside) is decided here, once.
+    """
+    try:
+        data = read_json(path)
+    except StoreFileMissing:
+        return LoadedFile(missing=True)
+    except StoreFileError as exc:
+        return LoadedFile(error=exc)
+    if not isinstance(data, dict):
+        return LoadedFile(error=StoreFileError(path, message="must hold a JSON object {...}"))
+    return LoadedFile(data)
 
 
 def dump_json(obj: Any) -> str:

@@ -144,40 +144,21 @@ class HistoryStore:
             self.load_error = " ".join(filter(None, [self.load_error, text]))
 
     def _open(self) -> None:
-        try:
-            names = set(os.listdir(self.directory))
-        except (FileNotFoundError, NotADirectoryError):
-            return  # a new home: the folder and the database come with the first entry
-        except OSError as exc:
-            self._unavailable = StoreFileError(
-                self.directory, message=f"could not be read ({exc.strerror or exc})"
-            )
-            self._problem(f"History: {self._unavailable}; history is empty.")
+        names = self._listing()
+        if names is None:
             return
-        old_index = INDEX_NAME in names
         if DAMAGE_MARK in names and DB_NAME in names and not self.read_only:
+            seen = self._damage_seen()
             self._set_aside(
-                HistoryDatabaseDamaged(
-                    self.database_path, message=f"was found damaged ({self._damage_seen()})"
-                )
+                HistoryDatabaseDamaged(self.database_path, message=f"was found damaged ({seen})")
             )
             return
-        if DB_NAME not in names and not old_index:
+        if DB_NAME not in names and INDEX_NAME not in names:
             if not self.read_only:
                 self._remove_leftovers(names, old_files=True)
             return
         try:
-            if self.read_only:
-                self._db = HistoryDatabase(
-                    self.database_path, read_only=True, memory=DB_NAME not in names
-                )
-            else:
-                self._db = HistoryDatabase(self.database_path, on_damage=self._mark_damage)
-            moved = False
-            if old_index and (not self.read_only or DB_NAME not in names):
-                self._problem(migrate(self.directory, self._db, remove=not self.read_only))
-                moved = True
-            rows = self._db.rows()
+            rows, moved = self._load(names)
         except HistoryDatabaseDamaged as exc:
             self._set_aside(exc)
             return
@@ -190,7 +171,40 @@ class HistoryStore:
         self._id_set = None  # made when first needed: 100,000 ids cost ~15 ms
         self._total_size = sum(filter(None, map(_SIZE, rows)))
         if not self.read_only:
-            self._remove_leftovers(names, old_files=moved or not old_index)
+            self._remove_leftovers(names, old_files=moved or INDEX_NAME not in names)
+
+    def _listing(self) -> set[str] | None:
+        """The history folder's names; ``None`` when there is nothing to open."""
+        try:
+            return set(os.listdir(self.directory))
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # a new home: the folder and the database come with the first entry
+        except OSError as exc:
+            self._unavailable = StoreFileError(
+                self.directory, message=f"could not be read ({exc.strerror or exc})"
+            )
+            self._problem(f"History: {self._unavailable}; history is empty.")
+            return None
+
+    def _load(self, names: set[str]) -> tuple[list[HistoryRow], bool]:
+        """Open the database (moving an old index in first) and read the list's rows; and
+        whether an old index was moved.
+
+        Raises:
+            StoreFileError: the database cannot be opened or read (``HistoryDatabaseDamaged``
+                when it is damaged).
+        """
+        has_database = DB_NAME in names
+        if self.read_only:
+            self._db = HistoryDatabase(self.database_path, read_only=True, memory=not has_database)
+        else:
+            self._db = HistoryDatabase(self.database_path, on_damage=self._mark_damage)
+        # A read-only session cannot move an old index into an existing database: it reads
+        # the database alone.
+        move = INDEX_NAME in names and (not self.read_only or not has_database)
+        if move:
+            self._problem(migrate(self.directory, self._db, remove=not self.read_only))
+        return self._db.rows(), move
 
     def _set_aside(self, damage: StoreFileError) -> None:
         """Keep a damaged database, with everything beside it, as ``history.corrupt``."""

@@ -13,13 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.request import DEFAULT_BASE_URL
-from explorer.store.files import (
-    StoreFileError,
-    StoreFileMissing,
-    dump_json,
-    read_json,
-    save_store_file,
-)
+from explorer.store.files import dump_json, load_store_file, save_store_file
 
 FORMAT = "stackone-explorer-profiles"
 FORMAT_VERSION = 1
@@ -83,17 +77,14 @@ class ProfileStore:
         self._profiles: list[Profile] = []
         self._transient: list[Profile] = []
         self._damaged = False
-        try:
-            data = read_json(self.path)
-        except StoreFileMissing:
+        loaded = load_store_file(self.path)
+        if loaded.error is not None:
+            if loaded.damaged:
+                self._fail(f"The profiles file could not be read: {loaded.error}.")
+            else:
+                self.load_error = f"The profiles file could not be read: {loaded.error}."
             return
-        except StoreFileError as exc:
-            if exc.unreadable:
-                self.load_error = f"The profiles file could not be read: {exc}."
-                return
-            self._fail(f"The profiles file could not be read: {exc}.")
-            return
-        raw = data.get("profiles") if isinstance(data, dict) else None
+        raw = loaded.data.get("profiles", [] if loaded.missing else None)
         if not isinstance(raw, list):
             self._fail(f"The profiles file {self.path} has no list of profiles.")
             return

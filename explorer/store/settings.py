@@ -19,13 +19,7 @@ from explorer.core.limits import (
     MIN_BODY_LIMIT,
 )
 from explorer.core.request import DEFAULT_TIMEOUT, MAX_TIMEOUT, timeout_seconds
-from explorer.store.files import (
-    StoreFileError,
-    StoreFileMissing,
-    dump_json,
-    read_json,
-    save_store_file,
-)
+from explorer.store.files import dump_json, load_store_file, save_store_file
 
 # Values used when the file has none (or a value of the wrong type).
 DEFAULTS: dict[str, Any] = {
@@ -98,31 +92,17 @@ class Settings:
         self.load_error: str | None = None
         self._values: dict[str, Any] = {}
         self._damaged = False
-        try:
-            data = read_json(self.path)
-        except StoreFileMissing:
-            return
-        except StoreFileError as exc:
-            if exc.unreadable:
-                self.load_error = (
-                    f"The settings file could not be read, so defaults are used: {exc}."
-                )
-                return
+        loaded = load_store_file(self.path)
+        if loaded.error is not None:
             self.load_error = (
-                f"The settings file could not be read, so defaults are used: {exc}. "
-                f"The damaged file will be kept as {self.path.name}.corrupt."
+                f"The settings file could not be read, so defaults are used: {loaded.error}."
             )
-            self._damaged = True
+            if loaded.damaged:
+                self._damaged = True
+                self.load_error += f" The damaged file will be kept as {self.path.name}.corrupt."
             return
-        if not isinstance(data, dict):
-            self.load_error = (
-                f"The settings file {self.path} does not hold a JSON object, so defaults are "
-                f"used. The damaged file will be kept as {self.path.name}.corrupt."
-            )
-            self._damaged = True
-            return
-        self._values = data
-        wrong = sorted(key for key, value in data.items() if not _is_valid(key, value))
+        self._values = loaded.data
+        wrong = sorted(key for key, value in self._values.items() if not _is_valid(key, value))
         if wrong:
             # The next save may replace them: keep the file as the person left it first.
             self._damaged = True

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.curl import CurlImport, from_curl, reads_files
+from explorer.core.curl_script import curl_script
 from explorer.core.errors import ExplorerError
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.core.variables import resolve
@@ -44,7 +45,6 @@ from explorer.store.collections import (
     DeletedRequest,
     Environment,
     SavedRequest,
-    curl_script,
     find_collections,
     is_collection,
     literal_secrets,

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 
 from explorer.store.history_entry import HistoryFilter, HistoryRow, tags_label
+from explorer.ui.guard.marks import SHORT_MARK, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
@@ -64,10 +65,13 @@ _COLUMNS = tuple(Column)
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)})
+_ROLES = frozenset(
+    {_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)}
+)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
@@ -195,6 +199,8 @@ class HistoryModel(QAbstractTableModel):
         self._actions: Counter[str] = Counter()
         self._accounts: Counter[str] = Counter()
         self._names_changed = False
+        # Production accounts (id -> what to say about them), marked in the account column.
+        self._production: dict[str, str] = {}
 
     # -- plain data in and out ---------------------------------------------------------------
     def set_rows(self, rows: Sequence[HistoryRow]) -> None:
@@ -220,6 +226,15 @@ class HistoryModel(QAbstractTableModel):
         """Whether ``actions()`` or ``accounts()`` changed since this was last asked."""
         changed, self._names_changed = self._names_changed, False
         return changed
+
+    def set_account_marks(self, production: dict[str, str]) -> None:
+        """Mark these accounts as production (id -> tooltip) in the account column."""
+        if production != self._production:
+            self._production = dict(production)
+            if self._rows:
+                column = int(Column.ACCOUNT)
+                last = len(self._rows) - 1
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
 
     @property
     def filter(self) -> HistoryFilter:
@@ -398,6 +413,8 @@ class HistoryModel(QAbstractTableModel):
         entry = self._rows[row]
         column = _COLUMNS[col]
         # Plain ints compared, constants computed once: a view asks ~1,000 times per screen.
+        if column == Column.ACCOUNT and entry.account_id in self._production:
+            return self._production_account(entry, role)
         if role == _DISPLAY:
             return self._display(entry, column)
         if role == _TOOLTIP:
@@ -411,6 +428,22 @@ class HistoryModel(QAbstractTableModel):
         if role == ENTRY_ROLE:
             return entry
         return None
+
+    def _production_account(self, entry: HistoryRow, role: int) -> Any:
+        """The account column of an entry sent to a production account: marked."""
+        if role == _DISPLAY:
+            return f"{SHORT_MARK} · {entry.account_id}"
+        if role == _TOOLTIP:
+            return self._production[entry.account_id]
+        if role == _DECORATION:
+            return production_icon()
+        if role == _FOREGROUND:
+            return production_colour()
+        if role == _ALIGNMENT:
+            return _ALIGN_LEFT
+        if role == SORT_ROLE:
+            return SORT_KEYS[Column.ACCOUNT](entry)
+        return entry if role == ENTRY_ROLE else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -47,6 +47,7 @@ from explorer.core.client import CancelToken, RpcClient
 from explorer.core.curl import CurlImport, from_curl, reads_files, to_curl
 from explorer.core.errors import CurlImportError, ExplorerError, InvalidRequest
 from explorer.core.exchange import Exchange
+from explorer.core.guard import AccountBook, Target
 from explorer.core.request import DEFAULT_BASE_URL, OBJECT_FIELDS, RpcRequest
 from explorer.core.secrets import redact_header_object
 from explorer.core.variables import UnresolvedVariables
@@ -57,6 +58,8 @@ from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce, name_toolbar_extension, tab_chain
 from explorer.ui.collections_pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
+from explorer.ui.guard.gate import SendGate
+from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history_pane import HistoryPane
 from explorer.ui.preferences_dialog import Preferences, PreferencesDialog
 from explorer.ui.request_editor import RequestEditor, describe_issue
@@ -204,6 +207,11 @@ class MainWindow(QMainWindow):
         )
         self.response_view = ResponseView(pool=self.runner.pool)
         self.history_pane = HistoryPane(history)
+        # The production guard: marks production accounts, asks before writing to one.
+        self.guard = SendGate(self.discovery, self)
+        self.marks = ProductionMarks(
+            self.editor, self.discovery, self, self.history_pane.model, APP_TITLE, parent=self
+        )
         self.banner = Banner()
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
@@ -470,6 +478,8 @@ class MainWindow(QMainWindow):
         self.response_view.auto_retry_changed.connect(self._on_auto_retry_changed)
         self.response_view.manage_profiles_requested.connect(self.manage_profiles)
         self.response_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.guard.waiting.connect(self._on_guard_waiting)
+        self.guard.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.loading.connect(self._on_history_loading)
         self.history_pane.open_in_editor.connect(self.open_in_editor)
@@ -512,6 +522,7 @@ class MainWindow(QMainWindow):
 
     def _on_profile_changed(self, _index: int = -1) -> None:
         profile = self.current_profile()
+        self.guard.cancel_pending()  # a send held for the old profile's accounts
         self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
         if self.collections_pane is not None:
             self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
@@ -637,10 +648,21 @@ class MainWindow(QMainWindow):
         return self._send(request, profile)
 
     def _send(self, request: RpcRequest, profile: str) -> bool:
+        """Send through the production guard: at once, or after the account list or the
+        user's yes (True then too); False if nothing will be sent."""
         key = self.api_key_for(profile)
         if key is None:
             return False
-        return self.runner.start(request, key, profile)
+        return self.guard.request(
+            scope=request.base_url,
+            profile=profile,
+            build=lambda book: [self.guard.target(book, request.action, request.account_id)],
+            go=lambda: self.runner.start(request, key, profile),
+        )
+
+    def _on_guard_waiting(self, waiting: bool) -> None:
+        """Esc stops a send held by the production guard as it stops one in flight."""
+        self.cancel_action.setEnabled(waiting or self.runner.in_flight)
 
     def _resolve_variables(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
         """Fill ``{{variables}}`` from the collection's active environment.
@@ -660,6 +682,8 @@ class MainWindow(QMainWindow):
         return resolved, [values[name] for name in env.secrets if values.get(name)]
 
     def cancel(self) -> None:
+        if self.guard.cancel_pending():
+            return
         if self.runner.cancel():
             self.statusBar().showMessage("Cancelling…", 3000)
 
@@ -785,7 +809,11 @@ class MainWindow(QMainWindow):
 
     def run_collection(self, plan: RunPlan) -> RunDialog | None:
         """Run a collection or folder with the current profile's key on a worker thread,
-        results live in a ``RunDialog``; each exchange also goes into the history."""
+        results live in a ``RunDialog``; each exchange also goes into the history.
+
+        The production guard asks once for the whole run when it writes to production (or
+        sends to accounts that need a word): ``None`` is returned then, and the dialog opens
+        on "yes"."""
         if self.run_dialog is not None and self.run_dialog.running:
             self.statusBar().showMessage(
                 "A collection run is in progress: cancel it or wait for it to end.", 5000
@@ -804,11 +832,37 @@ class MainWindow(QMainWindow):
         key = self.api_key_for(profile.name)
         if key is None:
             return None
+
+        def build(book: AccountBook) -> list[Target]:
+            return self.guard.run_targets(book, plan.requests, plan.values, profile)
+
+        started: list[RunDialog] = []
+
+        def go() -> bool:
+            started.append(
+                self._start_run(plan, profile, key, build(self.guard.book(profile.name)))
+            )
+            return True
+
+        self.guard.request(
+            scope=profile.base_url,
+            profile=profile.name,
+            build=build,
+            go=go,
+            what=f"'{plan.title}'",
+            total=len(plan.requests),
+        )
+        return started[0] if started else None
+
+    def _start_run(
+        self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]
+    ) -> RunDialog:
         from explorer.runner import summary
         from explorer.ui.run_dialog import RunDialog
 
         token = CancelToken()
         dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self)
+        dialog.set_accounts({t.label: t for t in targets})
         job = CollectionRunJob(
             self.client,
             plan.requests,
@@ -857,6 +911,7 @@ class MainWindow(QMainWindow):
         self.history_pane.set_limit(prefs.history_limit)
         self.editor.set_default_timeout(prefs.default_timeout)
         self.response_view.set_auto_retry(prefs.auto_retry)
+        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark=prefs.forced_dark())
@@ -1049,6 +1104,7 @@ class MainWindow(QMainWindow):
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self.response_view.set_auto_retry(prefs.auto_retry)
+        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
         self.editor.set_default_timeout(prefs.default_timeout)
         last = self.settings.get("last_request")
         request = None
@@ -1112,6 +1168,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.discovery.release)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.guard.cancel_pending()
         self.runner.shutdown()
         self.discovery.shutdown()
         if self.run_dialog is not None:

@@ -1,5 +1,6 @@
-"""Preferences: history size, default request timeout, automatic retry, light or dark, and the
-body size limit every feature shares (with the history's disk budget).
+"""Preferences: history size, default request timeout, automatic retry, light or dark, the
+body size limit every feature shares (with the history's disk budget), and whether the
+production guard also asks about test accounts.
 
 The dialog only edits a ``Preferences`` value; the window applies it (trims the history,
 re-themes, ...) and saves the settings file, so the same code path serves the dialog and tests.
@@ -40,6 +41,7 @@ AUTO_RETRY = "auto_retry"
 THEME = "theme"
 BODY_LIMIT = "body_limit"
 HISTORY_BUDGET = "history_budget"
+GUARD_TEST_ACCOUNTS = "guard_test_accounts"
 
 THEMES: tuple[tuple[str, str], ...] = (
     ("system", "Follow the system"),
@@ -60,6 +62,9 @@ class Preferences:
     theme: str = "system"
     body_limit: int = DEFAULT_BODY_LIMIT  # bytes (see explorer.core.limits)
     history_budget: int = DEFAULT_HISTORY_BUDGET  # bytes
+    # The production guard's question for test accounts (inactive ones): production accounts
+    # and accounts of unknown type are always asked about.
+    guard_test_accounts: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Preferences:
@@ -80,6 +85,7 @@ class Preferences:
             # The settings store validates both (type and range).
             body_limit=settings.get(BODY_LIMIT),
             history_budget=settings.get(HISTORY_BUDGET),
+            guard_test_accounts=settings.get(GUARD_TEST_ACCOUNTS) is not False,
         )
 
     def store(self, settings: Settings) -> None:
@@ -90,6 +96,7 @@ class Preferences:
         settings.set(THEME, self.theme)
         settings.set(BODY_LIMIT, self.body_limit)
         settings.set(HISTORY_BUDGET, self.history_budget)
+        settings.set(GUARD_TEST_ACCOUNTS, self.guard_test_accounts)
 
     def forced_dark(self) -> bool | None:
         """``apply_theme``'s ``dark`` argument: ``None`` follows the system."""
@@ -129,6 +136,15 @@ class PreferencesDialog(QDialog):
         )
         self.auto_retry_check.setChecked(current.auto_retry)
 
+        self.guard_test_check = QCheckBox("Also ask before sending to test accounts")
+        self.guard_test_check.setToolTip(
+            "The production guard asks once per account and session before an action that "
+            "writes goes to a production account, and before anything goes to an account "
+            "that is not active. Unticked, test accounts are never asked about; production "
+            "accounts and accounts of unknown type always are."
+        )
+        self.guard_test_check.setChecked(current.guard_test_accounts)
+
         self.theme_combo = QComboBox()
         for key, text in THEMES:
             self.theme_combo.addItem(text, key)
@@ -158,6 +174,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Body size limit:", self.body_limit_spin)
         form.addRow("Default request &timeout:", self.timeout_spin)
         form.addRow("", self.auto_retry_check)
+        form.addRow("", self.guard_test_check)
         form.addRow("&Appearance:", self.theme_combo)
         editors = (
             self.history_spin,
@@ -194,4 +211,5 @@ class PreferencesDialog(QDialog):
             theme=theme if isinstance(theme, str) else "system",
             body_limit=self.body_limit_spin.value() * MB,
             history_budget=self.budget_spin.value() * MB,
+            guard_test_accounts=self.guard_test_check.isChecked(),
         )

@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.client import CancelToken
+from explorer.core.guard import Target, is_production
 from explorer.runner import RunResult, format_table, summary
 from explorer.store.collections import CollectionStore, LoadProblem, SavedRequest
+from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.response_view import human_ms
 from explorer.ui.theme import is_dark, status_colour
 
@@ -49,15 +51,17 @@ _Index = QModelIndex | QPersistentModelIndex
 class RunColumn(IntEnum):
     NAME = 0
     ACTION = 1
-    STATUS = 2
-    TIME = 3
-    REQUEST_ID = 4
-    RESULT = 5
+    ACCOUNT = 2
+    STATUS = 3
+    TIME = 4
+    REQUEST_ID = 5
+    RESULT = 6
 
 
 HEADERS = {
     RunColumn.NAME: "Name",
     RunColumn.ACTION: "Action",
+    RunColumn.ACCOUNT: "Account",
     RunColumn.STATUS: "Status",
     RunColumn.TIME: "Time",
     RunColumn.REQUEST_ID: "Request id",
@@ -101,6 +105,15 @@ class RunResultsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
+        # Saved request label -> where it goes (account, and whether that is production).
+        self._targets: dict[str, Target] = {}
+
+    def set_accounts(self, targets: dict[str, Target]) -> None:
+        """Where each request goes, by its label; production accounts are marked."""
+        self._targets = dict(targets)
+        if self._rows:
+            column = int(RunColumn.ACCOUNT)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def set_requests(self, requests: Sequence[SavedRequest]) -> None:
         self.beginResetModel()
@@ -146,6 +159,8 @@ class RunResultsModel(QAbstractTableModel):
             return None
         item = self._rows[index.row()]
         column = RunColumn(index.column())
+        if column == RunColumn.ACCOUNT:
+            return self._account(item, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -158,6 +173,24 @@ class RunResultsModel(QAbstractTableModel):
             return status_colour(kind, is_dark()) if kind else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == RunColumn.TIME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _account(self, item: _Row, role: int) -> Any:
+        """The account a row went to (as sent, else as planned); production ones marked."""
+        target = self._targets.get(item.saved.label)
+        exchange = item.result.exchange if item.result is not None else None
+        account_id = exchange.request.account_id if exchange is not None else ""
+        account_id = account_id or (target.account_id if target else "")
+        account = target.account if target and target.account_id == account_id else None
+        production = is_production(account)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{SHORT_MARK} · {account_id}" if production else account_id
+        if role == Qt.ItemDataRole.ToolTipRole and account is not None:
+            return account_tooltip(account)
+        if role == Qt.ItemDataRole.DecorationRole and production:
+            return production_icon()
+        if role == Qt.ItemDataRole.ForegroundRole and production:
+            return production_colour()
         return None
 
     @staticmethod
@@ -249,6 +282,7 @@ class RunDialog(QDialog):
         for column, sample in (
             (RunColumn.NAME, "Employees/Get employee 40001"),
             (RunColumn.ACTION, "greenhouse_create_candidate"),
+            (RunColumn.ACCOUNT, "PROD · acct_bamboohr_sandbox"),
             (RunColumn.STATUS, "no response"),
             (RunColumn.TIME, "12.34 s"),
             (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
@@ -284,7 +318,11 @@ class RunDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.buttons)
-        self.resize(1120, 420)
+        self.resize(1280, 420)  # the Account column, and Result still readable
+
+    def set_accounts(self, targets: dict[str, Target]) -> None:
+        """Where each request goes (by its label); production accounts are marked."""
+        self.model.set_accounts(targets)
 
     def keep_signals(self, signals: QObject) -> None:
         """Keep the job's signals object as long as the dialog: the pool deletes the job

@@ -6,7 +6,9 @@ Run under a display (or Xvfb, see the README)::
 
 It starts the window exactly as ``stackone-explorer --demo`` does, in a throw-away data folder,
 sends the example request and saves ``main-window.png``, then sends a candidate the provider
-rejects and saves ``error-response.png``. ``--dark`` forces the dark palette.
+rejects: the production guard asks first (``production-guard.png``, the window with its
+question), "Send to production" is pressed, and ``error-response.png`` is saved. ``--dark``
+forces the dark palette.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
@@ -60,6 +63,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.grab().save(str(path))
         saved.append(path)
 
+    def grab_with_question(window: MainWindow, box: QMessageBox, name: str) -> None:
+        """The window with the guard's question drawn over its centre, as a user sees it."""
+        picture = window.grab()
+        question = box.grab()
+        painter = QPainter(picture)
+        painter.drawPixmap(
+            (picture.width() - question.width()) // 2,
+            (picture.height() - question.height()) // 3,
+            question,
+        )
+        painter.end()
+        path = out / f"{name}{suffix}.png"
+        picture.save(str(path))
+        saved.append(path)
+
+    def confirm(window: MainWindow, box: object) -> None:
+        if not isinstance(box, QMessageBox):
+            return
+
+        def shoot_and_answer() -> None:
+            grab_with_question(window, box, "production-guard")
+            yes = box.findChild(QAbstractButton, "guardYes")
+            if yes is not None:
+                yes.click()
+
+        QTimer.singleShot(SETTLE_MS, shoot_and_answer)
+
     def drive() -> None:
         window = next(w for w in qt_app.topLevelWidgets() if isinstance(w, MainWindow))
         window.resize(1400, 860)
@@ -76,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 window.close()
 
             _then(window, last_step)
+            window.guard.asked.connect(lambda box: confirm(window, box))
             window.send()
 
         _then(window, error_step)
@@ -87,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = app_module.run(options)
     for path in saved:
         print(path)
-    return code if len(saved) == 2 else 1
+    return code if len(saved) == 3 else 1
 
 
 if __name__ == "__main__":

@@ -107,8 +107,12 @@ class RawServer:
             thread.join(timeout=5)
 
 
+# The ``raw_server`` fixture: ``raw_server(handler)`` starts a server.
+StartServer = Callable[[Handler], RawServer]
+
+
 @pytest.fixture
-def raw_server() -> Iterator[Callable[[Handler], RawServer]]:
+def raw_server() -> Iterator[StartServer]:
     """Factory: ``raw_server(handler)`` starts a server; all are closed after the test."""
     servers: list[RawServer] = []
 

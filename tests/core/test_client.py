@@ -19,6 +19,7 @@ from explorer.core.client import CancelToken, RpcClient
 from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED
 from explorer.core.wire import SentRequest
+from tests.core.conftest import RawServer, StartServer
 
 KEY = "sk_test_123"
 
@@ -185,8 +186,8 @@ def test_exchange_turns_a_transport_failure_into_a_failure_record(closed_port: i
     assert record.sent is not None  # the user can still see what was attempted
 
 
-def test_https_to_a_plain_http_server_is_a_tls_failure(raw_server) -> None:  # type: ignore[no-untyped-def]
-    def plain_http(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+def test_https_to_a_plain_http_server_is_a_tls_failure(raw_server: StartServer) -> None:
+    def plain_http(conn: socket.socket, server: RawServer) -> None:
         conn.recv(65536)  # the TLS ClientHello, which a plain HTTP server cannot read
         server.reply(conn, 400, b"<h1>Bad Request</h1>", "text/html")
         # Wait for the client to hang up, so closing never resets the connection before the
@@ -202,8 +203,8 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(raw_server) -> None:  # t
     assert "https vs http" in str(caught.value)
 
 
-def test_a_server_that_never_answers_times_out(raw_server) -> None:  # type: ignore[no-untyped-def]
-    def silent(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_server_that_never_answers_times_out(raw_server: StartServer) -> None:
+    def silent(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         server.release.wait(30)  # hold the connection open without answering
 
@@ -214,8 +215,8 @@ def test_a_server_that_never_answers_times_out(raw_server) -> None:  # type: ign
     assert "while waiting for the response" in str(caught.value)
 
 
-def test_a_connection_dropped_mid_body(raw_server) -> None:  # type: ignore[no-untyped-def]
-    def drop(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_connection_dropped_mid_body(raw_server: StartServer) -> None:
+    def drop(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         conn.sendall(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -231,8 +232,8 @@ def test_a_connection_dropped_mid_body(raw_server) -> None:  # type: ignore[no-u
     assert "closed the connection before the response was complete" in record.failure.message
 
 
-def test_a_complete_answer_over_a_real_socket(raw_server) -> None:  # type: ignore[no-untyped-def]
-    def answer(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_complete_answer_over_a_real_socket(raw_server: StartServer) -> None:
+    def answer(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         server.reply(conn, 200, b'{"data": [], "next": null}')
 
@@ -245,10 +246,10 @@ def test_a_complete_answer_over_a_real_socket(raw_server) -> None:  # type: igno
     assert "user-agent: stackone-explorer/" in head
 
 
-def test_cancel_from_another_thread_stops_a_waiting_request(raw_server) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_from_another_thread_stops_a_waiting_request(raw_server: StartServer) -> None:
     server_delay = 20.0
 
-    def slow(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+    def slow(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         if not server.release.wait(server_delay):
             server.reply(conn, 200, b'{"data": []}')
@@ -280,8 +281,8 @@ def test_cancel_from_another_thread_stops_a_waiting_request(raw_server) -> None:
     assert elapsed < server_delay / 4
 
 
-def test_a_corrupt_compressed_body_is_a_failure_not_a_crash(raw_server) -> None:  # type: ignore[no-untyped-def]
-    def corrupt(conn: socket.socket, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_compressed_body_is_a_failure_not_a_crash(raw_server: StartServer) -> None:
+    def corrupt(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         body = b"this is not gzip"
         conn.sendall(

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from explorer.core.curl import from_curl, to_curl
 from explorer.core.errors import CurlImportError
 from explorer.core.request import DefenderConfig, RpcRequest
+from tests.core.conftest import RawServer, StartServer
 
 KEY = "v1.eu1.s3cr3t-key"
 RPC = "https://api.stackone.com/actions/rpc"
@@ -114,8 +116,10 @@ def test_revealed_export_imports_with_its_key() -> None:
 @pytest.mark.skipif(
     shutil.which("curl") is None or shutil.which("sh") is None, reason="needs curl and sh"
 )
-def test_the_exported_command_really_runs_in_a_shell(raw_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    def answer(conn, server) -> None:  # type: ignore[no-untyped-def]
+def test_the_exported_command_really_runs_in_a_shell(
+    raw_server: StartServer, tmp_path: Path
+) -> None:
+    def answer(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
         server.reply(conn, 200, b'{"data": []}')
 

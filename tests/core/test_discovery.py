@@ -20,6 +20,7 @@ from explorer.core.wire import USER_AGENT
 from explorer.demo import DemoServer
 from explorer.demo.accounts import ACCOUNTS
 from explorer.demo.actions import ACTIONS
+from tests.core.conftest import StartServer
 
 BASE = "https://api.stackone.com"
 KEY = "sk_test_123"
@@ -305,7 +306,7 @@ def test_a_bad_base_url_sends_nothing(base_url: str, says: str) -> None:
     assert sent == []
 
 
-def test_cancel_aborts_a_listing_in_flight(raw_server: Any) -> None:
+def test_cancel_aborts_a_listing_in_flight(raw_server: StartServer) -> None:
     def never_answer(conn: socket.socket, server: Any) -> None:
         server.read_request(conn)
         server.release.wait(10)

@@ -31,9 +31,9 @@ def explorer_errors() -> dict[str, tuple[str, str]]:
     changed = True
     while changed:
         changed = False
-        for name, (base, where) in bases.items():
-            if name not in found and (base == "ExplorerError" or base in found):
-                found[name] = (base, where)
+        for name, (parent, where) in bases.items():
+            if name not in found and (parent == "ExplorerError" or parent in found):
+                found[name] = (parent, where)
                 changed = True
     return found
 

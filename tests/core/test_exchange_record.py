@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import httpx
 
@@ -14,7 +15,9 @@ from explorer.core.secrets import REDACTED
 KEY = "sk_live_do_not_store"
 
 
-def run(handler, request: RpcRequest | None = None) -> Exchange:  # type: ignore[no-untyped-def]
+def run(
+    handler: Callable[[httpx.Request], httpx.Response], request: RpcRequest | None = None
+) -> Exchange:
     request = request or RpcRequest(action="hibob_search_employees", account_id="acc_1")
     with RpcClient(transport=httpx.MockTransport(handler)) as client:
         return client.exchange(request, KEY, profile="Production")

@@ -27,7 +27,7 @@ from explorer.core.client import CancelToken, RpcClient
 from explorer.core.limits import MB
 from explorer.core.request import RpcRequest
 from explorer.core.response import RpcResponse
-from tests.core.conftest import RawServer
+from tests.core.conftest import RawServer, StartServer
 
 KEY = "sk_fault_servers"
 # What "at once" means for a cancel, from the issue.
@@ -82,7 +82,7 @@ def cancel_and_time(thread: threading.Thread, token: CancelToken) -> float:
 
 @pytest.mark.parametrize("part", ["headers", "body"])
 def test_a_trickling_server_times_out_at_the_configured_total(
-    raw_server: Callable[..., RawServer], part: str
+    raw_server: StartServer, part: str
 ) -> None:
     """A byte every 50 ms never trips a per-read timeout; the total of 1 s must end it."""
 
@@ -163,7 +163,7 @@ def test_a_deadline_while_connecting_is_the_total_timeout(
 
 @pytest.mark.parametrize("phase", ["waiting", "reading"])
 def test_cancel_returns_at_once_while_waiting_or_reading(
-    raw_server: Callable[..., RawServer], phase: str
+    raw_server: StartServer, phase: str
 ) -> None:
     def handler(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
@@ -207,7 +207,7 @@ def spooled_files(directory: Path) -> list[str]:
 
 
 def test_the_explorer_asks_for_gzip_and_shows_wire_and_decoded_sizes(
-    raw_server: Callable[..., RawServer],
+    raw_server: StartServer,
 ) -> None:
     document = json.dumps({"data": [{"id": f"e{n}", "name": "Ada"} for n in range(2_000)]})
     compressed = gzip.compress(document.encode())
@@ -221,9 +221,7 @@ def test_the_explorer_asks_for_gzip_and_shows_wire_and_decoded_sizes(
     assert response.wire_size == len(compressed) < response.size
 
 
-def test_a_gzip_bomb_is_a_typed_error_not_memory(
-    raw_server: Callable[..., RawServer], tmp_path: Path
-) -> None:
+def test_a_gzip_bomb_is_a_typed_error_not_memory(raw_server: StartServer, tmp_path: Path) -> None:
     bomb = gzip_of_zeros(200 * MB)
     assert len(bomb) < 300_000  # 200 MB once decoded
     server = raw_server(serve(bomb, Content_Type="application/json", Content_Encoding="gzip"))
@@ -233,7 +231,7 @@ def test_a_gzip_bomb_is_a_typed_error_not_memory(
     assert spooled_files(tmp_path) == []  # what was decoded before the refusal is gone
 
 
-def test_a_corrupt_gzip_body_is_a_bad_response(raw_server: Callable[..., RawServer]) -> None:
+def test_a_corrupt_gzip_body_is_a_bad_response(raw_server: StartServer) -> None:
     body = gzip.compress(b'{"data": []}')[:-12] + b"garbage!" * 4
     server = raw_server(serve(body, Content_Type="application/json", Content_Encoding="gzip"))
     with RpcClient() as client, pytest.raises(errors.BadResponse) as caught:
@@ -243,7 +241,7 @@ def test_a_corrupt_gzip_body_is_a_bad_response(raw_server: Callable[..., RawServ
 
 @pytest.mark.parametrize("encoding", [None, "gzip", "deflate"])
 def test_a_body_over_the_limit_streams_to_a_file(
-    raw_server: Callable[..., RawServer], tmp_path: Path, encoding: str | None
+    raw_server: StartServer, tmp_path: Path, encoding: str | None
 ) -> None:
     document = json.dumps([{"id": n, "text": "x" * (n % 50)} for n in range(60_000)]).encode()
     assert len(document) > 2 * MB
@@ -268,7 +266,7 @@ def test_a_body_over_the_limit_streams_to_a_file(
 
 
 def test_cancel_while_streaming_to_a_file_deletes_it(
-    raw_server: Callable[..., RawServer], tmp_path: Path
+    raw_server: StartServer, tmp_path: Path
 ) -> None:
     def handler(conn: socket.socket, server: RawServer) -> None:
         server.read_request(conn)
@@ -293,7 +291,7 @@ def test_cancel_while_streaming_to_a_file_deletes_it(
 
 
 def test_a_discovery_answer_over_the_limit_is_refused_not_spooled(
-    raw_server: Callable[..., RawServer],
+    raw_server: StartServer,
 ) -> None:
     import httpx
 
@@ -305,7 +303,7 @@ def test_a_discovery_answer_over_the_limit_is_refused_not_spooled(
 
 
 def test_json_nested_100000_deep_is_shown_as_text_with_the_reason(
-    raw_server: Callable[..., RawServer],
+    raw_server: StartServer,
 ) -> None:
     body = b"[" * 100_000 + b"]" * 100_000
     server = raw_server(serve(body, Content_Type="application/json"))
@@ -323,11 +321,13 @@ def test_cancel_while_the_name_is_resolving_returns_at_once(
     release = threading.Event()
     real = socket.getaddrinfo
 
-    def stuck_resolver(host: object, *args: object, **kwargs: object) -> object:
+    def stuck_resolver(
+        host: bytes | str | None, port: bytes | str | int | None, *args: int, **kwargs: int
+    ) -> object:
         if host == "dns-that-hangs.invalid":
             release.wait(30)
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", stuck_resolver)
     token = CancelToken()

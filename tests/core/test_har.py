@@ -162,7 +162,8 @@ def test_har_json_entry_content() -> None:
     assert response["status"] == 200 and response["statusText"] == "OK"
     assert json.loads(response["content"]["text"])["data"][0]["name"] == "Zoë"
     assert response["content"]["mimeType"] == "application/json"
-    assert response["content"]["size"] == response["bodySize"] == exchange.response.size  # type: ignore[union-attr]
+    assert exchange.response is not None
+    assert response["content"]["size"] == response["bodySize"] == exchange.response.size
     assert {"name": "x-request-id", "value": "req-1"} in response["headers"]
     assert entry["startedDateTime"] == exchange.started_at
     assert entry["cache"] == {}

@@ -388,8 +388,9 @@ def test_copy_does_not_share_objects_with_the_original() -> None:
     original = valid(path={"id": "e1"}, body={"tags": ["a"]}, defender=DefenderConfig(True))
     clone = original.copy()
     assert clone is not original
-    clone.path["id"] = "e2"  # type: ignore[index]
-    clone.body["tags"].append("b")  # type: ignore[index]
+    assert clone.path is not None and clone.body is not None
+    clone.path["id"] = "e2"
+    clone.body["tags"].append("b")
     clone.defender.enabled = False
     assert original.path == {"id": "e1"}
     assert original.body == {"tags": ["a"]}

@@ -11,6 +11,7 @@ import pytest
 from explorer.core.errors import RemoteError
 from explorer.core.response import (
     LAZY_JSON_SIZE,
+    RpcResponse,
     filename_from_disposition,
     parse_retry_after,
     read_response,
@@ -20,7 +21,7 @@ from explorer.core.response import (
 JSON = [("Content-Type", "application/json; charset=utf-8")]
 
 
-def read_json(status: int, body: Any, headers: list[tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]
+def read_json(status: int, body: Any, headers: list[tuple[str, str]] | None = None) -> RpcResponse:
     return read_response(status, JSON + (headers or []), json.dumps(body).encode())
 
 

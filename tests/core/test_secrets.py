@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -21,6 +22,7 @@ from explorer.core.secrets import (
 )
 from explorer.core.wire import SentRequest
 from tests.canaries import LONG, SHORT
+from tests.core.conftest import RawServer, StartServer, read_http_request
 
 
 @pytest.mark.parametrize(
@@ -221,17 +223,16 @@ def test_one_placeholder_and_one_rule_in_the_whole_package() -> None:
     assert offenders == []
 
 
-def test_the_api_key_never_comes_back_out_of_the_client(raw_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_key_never_comes_back_out_of_the_client(raw_server: StartServer) -> None:
     """A server (or a proxy) that echoes the Authorization header: the exchange the window
     shows and the history keeps has the key hidden."""
     import base64
 
     from explorer.core.client import RpcClient
-    from tests.core.conftest import RawServer, read_http_request
 
     key = LONG
 
-    def echo(conn, server: RawServer) -> None:  # type: ignore[no-untyped-def]
+    def echo(conn: socket.socket, server: RawServer) -> None:
         request = read_http_request(conn).decode()
         auth = next(line for line in request.split("\r\n") if line.lower().startswith("authoriz"))
         token = auth.split()[-1]

@@ -14,7 +14,8 @@ Rpc = Callable[..., httpx.Response]
 
 
 def is_json(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip() == "application/json"
 
 
 def make_rpc(client: httpx.Client) -> Rpc:

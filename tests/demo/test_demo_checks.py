@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ def _basic(user: str, password: str = "") -> str:
 
 
 @pytest.fixture
-def anonymous(demo_server: DemoServer) -> httpx.Client:
+def anonymous(demo_server: DemoServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=demo_server.url, timeout=30) as client:
         yield client
 
@@ -190,7 +191,7 @@ def test_every_response_has_a_fresh_request_id(rpc: Rpc, client: httpx.Client) -
 
 
 def test_chunked_request_body_is_read(client: httpx.Client) -> None:
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         yield b'{"action": "bamboohr_get_employee",'
         yield b' "path": {"id": "40002"}}'
 

@@ -91,7 +91,7 @@ def test_accounts_cover_what_support_needs_to_see(client: httpx.Client) -> None:
         ),
         (
             {"providers": "hibob,workday"},
-            ["acct_hibob_demo", "acct_hibob_umbrella", "acct_workday_demo"],
+            ["acct_hibob_demo", "acct_hibob_umbrella", "acct_hibob_sandbox", "acct_workday_demo"],
         ),
         ({"status[]": "suspended"}, ["acct_suspended"]),
         ({"status": ["inactive", "error"]}, ["acct_bamboohr_initech", "acct_hibob_umbrella"]),
@@ -102,7 +102,7 @@ def test_accounts_cover_what_support_needs_to_see(client: httpx.Client) -> None:
     ],
 )
 def test_accounts_filters_and_pages(
-    client: httpx.Client, params: dict[str, object], expected: list[str]
+    client: httpx.Client, params: dict[str, str], expected: list[str]
 ) -> None:
     assert _ids(client.get("/accounts", params=params)) == expected
 

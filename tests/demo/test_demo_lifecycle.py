@@ -133,10 +133,11 @@ def test_command_line_server_prints_url_and_key_serves_and_exits_on_ctrl_c() -> 
         text=True,
     )
     try:
-        assert process.stdout is not None
+        stdout = process.stdout
+        assert stdout is not None
         lines: list[str] = []
         reader = threading.Thread(
-            target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True
+            target=lambda: lines.extend(iter(stdout.readline, "")), daemon=True
         )
         reader.start()
         _wait_for(lambda: any(line.startswith("Press Ctrl+C") for line in lines), "the banner")

@@ -62,6 +62,7 @@ def test_request_schema() -> None:
     validate_request(
         {"action": "x", "defender_config": {"enabled": None}, "defender_enabled": True}
     )
+    bad: dict[str, Any]
     for bad in (
         {"path": {}},
         {"action": 1},

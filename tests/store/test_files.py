@@ -36,7 +36,7 @@ def test_failure_midway_keeps_old_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     # The new bytes are already in the temporary file when the flush to disk fails.
-    monkeypatch.setattr(files.os, "fsync", disk_gone)
+    monkeypatch.setattr(os, "fsync", disk_gone)
     with pytest.raises(StoreFileError) as info:
         write_atomic(target, '{"new": true, "padding": "' + "x" * 10_000 + '"}')
     monkeypatch.undo()
@@ -105,3 +105,27 @@ def test_dump_json_is_stable_and_readable() -> None:
     assert text == '{\n  "a": "été",\n  "b": 1\n}\n'
     with pytest.raises(ValueError):
         dump_json({"x": float("nan")})
+
+
+def test_a_store_file_is_missing_unreadable_or_damaged_and_only_damaged_is_kept(
+    tmp_path: Path,
+) -> None:
+    """The one decision every store (settings, profiles, collection.json...) takes on start."""
+    missing = files.load_store_file(tmp_path / "none.json")
+    assert missing.missing and missing.error is None and not missing.damaged
+
+    (tmp_path / "folder.json").mkdir()  # the disk refuses the read: nothing to keep aside
+    unreadable = files.load_store_file(tmp_path / "folder.json")
+    assert unreadable.error is not None and not unreadable.damaged
+
+    (tmp_path / "merge.json").write_text('{"a": 1,\n<<<<<<< HEAD\n')
+    broken = files.load_store_file(tmp_path / "merge.json")
+    assert broken.damaged and broken.error is not None and broken.error.line == 2
+
+    (tmp_path / "list.json").write_text("[1, 2]\n")
+    not_object = files.load_store_file(tmp_path / "list.json")
+    assert not_object.damaged and "JSON object" in str(not_object.error)
+    assert not_object.data == {}
+
+    (tmp_path / "good.json").write_text('{"a": [1]}\n')
+    assert files.load_store_file(tmp_path / "good.json").data == {"a": [1]}

@@ -264,6 +264,18 @@ def test_limit_zero_keeps_nothing_on_disk(tmp_path: Path, make_exchange: MakeExc
     assert not (tmp_path / "history").exists()
 
 
+def _inconsistencies(store: HistoryStore, *, limit: int) -> list[str]:
+    """What one pass over the list, as the window reads it, finds wrong."""
+    found_wrong = []
+    for entry in store.entries():
+        found = store.get(entry.id)
+        if found is not None and found.id != entry.id:
+            found_wrong.append(f"get({entry.id}) gave {found.id}")
+        if len(store.entries()) > limit:
+            found_wrong.append("more entries than the limit")
+    return found_wrong
+
+
 def test_reading_while_another_thread_adds_and_trims(
     tmp_path: Path, make_exchange: MakeExchange
 ) -> None:
@@ -284,12 +296,7 @@ def test_reading_while_another_thread_adds_and_trims(
     def read() -> None:
         while not done.is_set():
             try:
-                for entry in store.entries():
-                    found = store.get(entry.id)
-                    if found is not None and found.id != entry.id:
-                        problems.append(f"get({entry.id}) gave {found.id}")
-                    if len(store.entries()) > 5:
-                        problems.append("more entries than the limit")
+                problems.extend(_inconsistencies(store, limit=5))
             except Exception as exc:
                 problems.append(repr(exc))
 

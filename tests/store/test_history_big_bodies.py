@@ -37,7 +37,8 @@ def test_a_body_over_the_limit_is_kept_and_read_back_from_disk(tmp_path: Path) -
     body = b'{"data": "' + b"x" * (3 * MB) + b'"}'
     history = HistoryStore(tmp_path, body_limit=LIMIT)
     exchange = spooled_exchange(tmp_path, body)
-    spool = exchange.response.body_file.path  # type: ignore[union-attr]
+    assert exchange.response is not None and exchange.response.body_file is not None
+    spool = exchange.response.body_file.path
     entry = history.add(exchange)
     kept = tmp_path / f"{entry.id}.body"
     assert kept.read_bytes() == body
@@ -51,7 +52,8 @@ def test_a_body_over_the_limit_is_kept_and_read_back_from_disk(tmp_path: Path) -
     response = loaded.response
     assert response is not None and response.over_limit and response.body == b""
     assert response.size == len(body)
-    assert b"".join(response.body_file.chunks()) == body  # type: ignore[union-attr]
+    assert response.body_file is not None
+    assert b"".join(response.body_file.chunks()) == body
     del loaded, response
     assert kept.exists()  # the history's file is only read, never deleted by a reader
 

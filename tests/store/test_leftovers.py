@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.response import read_response
@@ -95,7 +97,9 @@ def test_start_up_removes_old_leftovers_but_not_fresh_or_locked_files(tmp_path: 
     assert reopened.load(kept_entry.id).request.action == "hris_list"
 
 
-def test_write_atomic_temporary_file_is_locked_while_written(tmp_path: Path) -> None:
+def test_write_atomic_temporary_file_is_locked_while_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A crash-left file can be told from one being written: only the latter is locked."""
     target = tmp_path / "settings.json"
     seen: list[list[str]] = []
@@ -108,11 +112,9 @@ def test_write_atomic_temporary_file_is_locked_while_written(tmp_path: Path) -> 
         seen.append(remove_leftovers(tmp_path, now=time.time()))
         original(fd)
 
-    os.fsync = spy  # type: ignore[assignment]
-    try:
-        write_atomic(target, '{"a": 1}')
-    finally:
-        os.fsync = original  # type: ignore[assignment]
+    monkeypatch.setattr(os, "fsync", spy)
+    write_atomic(target, '{"a": 1}')
+    monkeypatch.undo()
     assert seen and seen[0] == []  # the file being written was not taken
     assert json.loads(target.read_text()) == {"a": 1}
 

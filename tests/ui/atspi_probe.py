@@ -18,14 +18,18 @@ import argparse
 import json
 import sys
 import time
+from typing import Any
 
-import pyatspi  # type: ignore[import-not-found]
-from gi.repository import GLib  # type: ignore[import-not-found]
+import pyatspi
+from gi.repository import GLib
+
+# pyatspi has no type information: its accessible objects and events are Any.
+Accessible = Any
 
 ITEM_OWNERS = {"table", "tree", "tree table", "list", "combo box", "list box"}
 
 
-def find_app(pid: int, timeout: float) -> object:
+def find_app(pid: int, timeout: float) -> Accessible:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         desktop = pyatspi.Registry.getDesktop(0)
@@ -39,7 +43,7 @@ def find_app(pid: int, timeout: float) -> object:
     raise SystemExit(f"no accessible application with pid {pid} after {timeout} s")
 
 
-def describe(acc: object, path: str) -> dict[str, object]:
+def describe(acc: Accessible, path: str) -> dict[str, object]:
     states = acc.getState()
     labels = []
     for relation in acc.getRelationSet():
@@ -60,7 +64,7 @@ def describe(acc: object, path: str) -> dict[str, object]:
     }
 
 
-def walk(acc: object, path: str = "") -> list[dict[str, object]]:
+def walk(acc: Accessible, path: str = "") -> list[dict[str, object]]:
     node = describe(acc, path)
     here = f"{path}/{node['role']}"
     nodes = [node]
@@ -73,7 +77,7 @@ def walk(acc: object, path: str = "") -> list[dict[str, object]]:
     return nodes
 
 
-def press_send(app: object) -> bool:
+def press_send(app: Accessible) -> bool:
     """Activate the editor's Send button (the one outside the toolbar)."""
     stack = [app]
     while stack:
@@ -107,7 +111,7 @@ def main() -> int:
 
     announcements: list[str] = []
 
-    def on_announcement(event: object) -> None:
+    def on_announcement(event: Any) -> None:
         announcements.append(str(event.any_data))
 
     pyatspi.Registry.registerEventListener(on_announcement, "object:announcement")

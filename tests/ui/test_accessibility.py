@@ -179,7 +179,11 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     pane.reload()
     plan = pane.run_plan(pane.stores[0])
     assert plan is not None
-    dialog = window.run_collection(plan)
+    window.run_collection(plan)
+    # The production guard may first wait a moment for the account list (it reads, so no
+    # question follows).
+    qtbot.waitUntil(lambda: window.run_dialog is not None, timeout=WAIT_MS)
+    dialog = window.run_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
     assert unnamed(dialog) == []

@@ -23,6 +23,7 @@ from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.main_window import MainWindow
+from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
 
@@ -182,17 +183,24 @@ def test_no_file_contains_the_api_key_after_a_journey(
         qtbot.addWidget(window)
         window.show()
 
-        def send(**fields: object) -> None:
+        def send(*, guarded: bool = False, **fields: object) -> None:
             request = RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields})
             window.editor.load_request(request)
             window.editor.set_base_url(server.url)
             with qtbot.waitSignal(window.runner.finished, timeout=15_000):
                 assert window.send()
+                if guarded:  # the production guard's question
+                    answer(qtbot, window, yes=True)
 
             window.history_pane.flush()  # the history is written off the UI thread
 
         send()
-        send(action="greenhouse_create_candidate", account_id="acct_greenhouse_demo", body={})
+        send(
+            guarded=True,
+            action="greenhouse_create_candidate",
+            account_id="acct_greenhouse_demo",
+            body={},
+        )
         send(
             action="documents_download_file",
             account_id="acct_drive_demo",
@@ -204,14 +212,14 @@ def test_no_file_contains_the_api_key_after_a_journey(
             f"curl -X POST {server.url}/actions/rpc -u '{CANARY}:' -H 'x-account-id: a' "
             '--data-raw \'{"action": "bamboohr_list_employees"}\''
         )
-        entries = window.history.entries()
+        entries = window.history.rows()
         window.history_pane.save_to(home.data_dir / "export.json", entries, fmt="json")
         window.history_pane.save_to(home.data_dir / "export.har", entries, fmt="har")
         window.close()
 
     encoded = base64.b64encode(f"{CANARY}:".encode())
     files = [p for p in home.home.rglob("*") if p.is_file()]
-    assert len(files) >= 6  # settings, profiles, history index and entries, exports
+    assert len(files) >= 5  # settings, profiles, the history database, the exports
     for path in files:
         data = path.read_bytes()
         assert CANARY.encode() not in data, path

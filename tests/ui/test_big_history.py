@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -22,6 +23,7 @@ from explorer.store.history import BODY_INLINE_LIMIT, HistoryEntry, HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.ui.history_pane import HAR_FILTER
 from explorer.ui.main_window import MainWindow
+from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
 
@@ -102,6 +104,8 @@ def test_a_10_mb_response_is_shown_and_kept_without_blocking_the_ui_thread(
 
     with qtbot.waitSignal(window.history_pane.added, timeout=WAIT_MS) as added:
         assert window.send()
+        # This server lists no accounts: the production guard asks about an unknown one.
+        answer(qtbot, window, yes=True)
     entry = added.args[0]
     assert isinstance(entry, HistoryEntry)
 
@@ -146,7 +150,11 @@ def test_writes_keep_the_order_the_exchanges_finished_in(
 
 
 def test_saving_a_big_history_as_har_happens_off_the_ui_thread(
-    qtbot: QtBot, monkeypatch, make_window: WindowFactory, home: AppPaths, tmp_path
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    make_window: WindowFactory,
+    home: AppPaths,
+    tmp_path: Path,
 ) -> None:
     history = ThreadRecordingHistory(home.history_dir)
     window = make_window(history=history)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from explorer import runner
@@ -31,10 +32,13 @@ from explorer.ui.run_dialog import (
     RunResultsModel,
 )
 from tests.smoke_collection import create_smoke_collection
+from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 20_000
+# A test account: the production guard lets "generate" (a writing verb) go there unasked.
+SANDBOX = "acct_bamboohr_sandbox"
 SECRET = "canary-run-secret-4711"
 WindowFactory = Callable[..., MainWindow]
 
@@ -91,13 +95,23 @@ def select_folder(window: MainWindow, collection: str, folder: str) -> None:
     raise AssertionError(f"no folder {folder!r}")
 
 
-def run_from_menu(qtbot: QtBot, window: MainWindow, action_name: str) -> RunDialog:
+def run_from_menu(
+    qtbot: QtBot, window: MainWindow, action_name: str, *, production: bool = False
+) -> RunDialog:
+    """Start a run from the pane's menu; ``production``: it writes to a production account,
+    so answer the production guard's one question for the run with "Run on production"."""
     pane = window.collections_pane
     assert pane is not None
+    # With the account list known, the guard decides at once (no wait for the list).
+    qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
+    before = window.run_dialog
     action = getattr(pane, action_name)
     assert action.isEnabled()
     action.trigger()
+    if production:
+        answer(qtbot, window, yes=True)
     dialog = window.run_dialog
+    assert dialog is not before
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -115,10 +129,11 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
     menu = pane.menu_button.menu()
     assert pane.run_collection_action in menu.actions()
 
-    dialog = run_from_menu(qtbot, window, "run_collection_action")
-    assert dialog.cancel_button.isVisible() and not dialog.close_button.isVisible()
-    with qtbot.waitSignal(dialog.run_finished, timeout=WAIT_MS):
-        pass
+    # "Reject bad candidate" writes to the demo's production Greenhouse account.
+    dialog = run_from_menu(qtbot, window, "run_collection_action", production=True)
+    if dialog.running:  # answering the question let the event loop run: it may be done
+        assert dialog.cancel_button.isVisible() and not dialog.close_button.isVisible()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
     window.history_pane.flush()
 
     # In collection order, as the command line runs them.
@@ -152,6 +167,7 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
             str(store.root),
             *("--env", "demo", "--profile", "Demo", "--home", str(home.home)),
             *("--json", str(report)),
+            "--allow-production-writes",  # as "yes" in the window: it writes to production
         ],
         environ={"STACKONE_API_KEY": demo.api_key},
         stdout=io.StringIO(),
@@ -191,7 +207,9 @@ def test_cancel_stops_the_request_in_flight_and_runs_no_more(
 ) -> None:
     store = CollectionStore.create(home.collections_dir / "slow", "Slow")
     store.save_request(SavedRequest("First", RpcRequest(action="bamboohr_list_employees")))
-    store.save_request(SavedRequest("Report", RpcRequest(action="bamboohr_generate_report")))
+    store.save_request(
+        SavedRequest("Report", RpcRequest(action="bamboohr_generate_report", account_id=SANDBOX))
+    )
     store.save_request(SavedRequest("Never", RpcRequest(action="bamboohr_list_employees")))
     window = make_window()
     select_collection(window, "Slow")
@@ -264,7 +282,7 @@ def test_run_needs_a_key(qtbot: QtBot, make_window: WindowFactory, home: AppPath
     assert "no API key" in window.banner.text()
 
 
-def test_the_results_model_passes_qt_checks(qtmodeltester) -> None:
+def test_the_results_model_passes_qt_checks(qtmodeltester: ModelTester) -> None:
     model = RunResultsModel()
     model.set_requests(
         [SavedRequest("A", RpcRequest(action="a")), SavedRequest("B", RpcRequest(action="b"))]
@@ -277,7 +295,9 @@ def test_escape_cancels_first_and_closes_second(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
     store = CollectionStore.create(home.collections_dir / "esc", "Esc")
-    store.save_request(SavedRequest("Report", RpcRequest(action="bamboohr_generate_report")))
+    store.save_request(
+        SavedRequest("Report", RpcRequest(action="bamboohr_generate_report", account_id=SANDBOX))
+    )
     window = make_window()
     select_collection(window, "Esc")
     dialog = run_from_menu(qtbot, window, "run_collection_action")

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QTableWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from explorer.core.postman import SCHEMA_URL
 from explorer.core.request import RpcRequest
@@ -61,7 +63,9 @@ def _seed(collections_dir: Path, keyring: MemoryCredentials) -> CollectionStore:
 
 
 @pytest.fixture
-def pane(qtbot, collections_dir: Path, keyring: MemoryCredentials, tmp_path: Path):
+def pane(
+    qtbot: QtBot, collections_dir: Path, keyring: MemoryCredentials, tmp_path: Path
+) -> CollectionsPane:
     _seed(collections_dir, keyring)
     widget = CollectionsPane(
         collections_dir,
@@ -79,7 +83,7 @@ def _texts(model: CollectionsModel) -> list[str]:
     """The tree as indented lines, for readable assertions."""
     out: list[str] = []
 
-    def walk(parent, depth: int) -> None:
+    def walk(parent: QModelIndex, depth: int) -> None:
         for row in range(model.rowCount(parent)):
             index = model.index(row, 0, parent)
             out.append("  " * depth + str(index.data()))
@@ -89,6 +93,18 @@ def _texts(model: CollectionsModel) -> list[str]:
     return out
 
 
+def _modal_dialog() -> QDialog:
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, QDialog), dialog
+    return dialog
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()
+
+
 def _select(pane: CollectionsPane, name: str) -> None:
     for store in pane.stores:
         if store.collection.name == name:
@@ -96,6 +112,7 @@ def _select(pane: CollectionsPane, name: str) -> None:
             return
         for saved in store.collection.requests():
             if saved.name == name:
+                assert saved.path is not None
                 pane.view.setCurrentIndex(pane.model.index_of_path(saved.path))
                 return
         for folder in store.collection.folder_names():
@@ -113,7 +130,7 @@ def _files(directory: Path) -> dict[str, bytes]:
     }
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, pane: CollectionsPane) -> None:
+def test_model_passes_qtmodeltester(qtmodeltester: ModelTester, pane: CollectionsPane) -> None:
     qtmodeltester.check(pane.model, force_py=True)
 
 
@@ -127,7 +144,7 @@ def test_tree_shows_collection_folders_and_requests(pane: CollectionsPane) -> No
     assert not pane.empty_label.isVisible()
 
 
-def test_empty_state_says_how_to_start(qtbot, tmp_path: Path) -> None:
+def test_empty_state_says_how_to_start(qtbot: QtBot, tmp_path: Path) -> None:
     widget = CollectionsPane(tmp_path / "none", credentials=MemoryCredentials(), poll_ms=0)
     qtbot.addWidget(widget)
     widget.show()
@@ -135,7 +152,7 @@ def test_empty_state_says_how_to_start(qtbot, tmp_path: Path) -> None:
     assert "Ctrl+S" in widget.empty_label.text()
 
 
-def test_activating_a_request_opens_it_in_the_editor(qtbot, pane: CollectionsPane) -> None:
+def test_activating_a_request_opens_it_in_the_editor(qtbot: QtBot, pane: CollectionsPane) -> None:
     _select(pane, "Get employee")
     with qtbot.waitSignal(pane.open_request) as blocker:
         pane.open_action.trigger()
@@ -146,7 +163,7 @@ def test_activating_a_request_opens_it_in_the_editor(qtbot, pane: CollectionsPan
 
 
 def test_save_as_through_the_dialog_then_save_overwrites(
-    qtbot, pane: CollectionsPane, collections_dir: Path
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path
 ) -> None:
     _select(pane, "Employees")
     request = RpcRequest(
@@ -186,15 +203,17 @@ def test_save_as_through_the_dialog_then_save_overwrites(
 
 
 def test_cancelling_the_dialog_saves_nothing(
-    qtbot, pane: CollectionsPane, collections_dir: Path
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path
 ) -> None:
     before = _files(collections_dir)
-    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    QTimer.singleShot(0, lambda: _modal_dialog().reject())
     assert pane.save_current(RpcRequest(action="x", account_id="a"), save_as=True) is None
     assert _files(collections_dir) == before
 
 
-def test_first_save_without_any_collection_creates_my_requests(qtbot, tmp_path: Path) -> None:
+def test_first_save_without_any_collection_creates_my_requests(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     directory = tmp_path / "collections"
     widget = CollectionsPane(directory, credentials=MemoryCredentials(), poll_ms=0)
     qtbot.addWidget(widget)
@@ -237,7 +256,7 @@ def test_delete_folder_and_undo(pane: CollectionsPane, collections_dir: Path) ->
 
 
 def test_rename_in_place_duplicate_and_undo(
-    qtbot, pane: CollectionsPane, collections_dir: Path
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path
 ) -> None:
     _select(pane, "List employees")
     index = pane.view.currentIndex()
@@ -255,7 +274,7 @@ def test_rename_in_place_duplicate_and_undo(
 
 
 def test_drag_and_drop_moves_a_request_into_a_folder(
-    qtbot, pane: CollectionsPane, collections_dir: Path
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path
 ) -> None:
     _select(pane, "List employees")
     dragged = pane.model.mimeData([pane.view.currentIndex()])
@@ -282,14 +301,14 @@ def test_environment_values_come_with_secrets_from_the_keyring(pane: Collections
 
 
 def test_environments_dialog_keeps_secret_values_out_of_files(
-    qtbot, pane: CollectionsPane, keyring: MemoryCredentials, collections_dir: Path
+    qtbot: QtBot, pane: CollectionsPane, keyring: MemoryCredentials, collections_dir: Path
 ) -> None:
     store = pane.stores[0]
     dialog = EnvironmentsDialog(store, pane)
     qtbot.addWidget(dialog)
     assert dialog.current() == "staging"
-    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
-    assert dialog.table.item(rows["token"], 1).text() == ""  # a secret is never shown
+    rows = {_cell(dialog.table, r, 0): r for r in range(dialog.table.rowCount())}
+    assert _cell(dialog.table, rows["token"], 1) == ""  # a secret is never shown
     row = dialog.add_row("tenant_secret", CANARY + "-2", secret=True)
     assert row == 2
     dialog.add_row("region", "eu", secret=False)
@@ -303,7 +322,7 @@ def test_environments_dialog_keeps_secret_values_out_of_files(
 
 
 def test_broken_files_are_listed_and_the_rest_is_shown(
-    qtbot, collections_dir: Path, keyring: MemoryCredentials
+    qtbot: QtBot, collections_dir: Path, keyring: MemoryCredentials
 ) -> None:
     _seed(collections_dir, keyring)
     broken = collections_dir / "smoke" / "Employees" / "get-employee.request.json"
@@ -317,7 +336,7 @@ def test_broken_files_are_listed_and_the_rest_is_shown(
 
 
 def test_changes_on_disk_are_picked_up(
-    qtbot, pane: CollectionsPane, collections_dir: Path, keyring: MemoryCredentials
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path, keyring: MemoryCredentials
 ) -> None:
     assert not pane.check_disk()
     other = CollectionStore(collections_dir / "smoke", credentials=keyring)
@@ -331,7 +350,7 @@ def test_changes_on_disk_are_picked_up(
 
 
 def test_open_folder_elsewhere_is_remembered(
-    qtbot, pane: CollectionsPane, tmp_path: Path, keyring: MemoryCredentials
+    qtbot: QtBot, pane: CollectionsPane, tmp_path: Path, keyring: MemoryCredentials
 ) -> None:
     elsewhere = tmp_path / "repo" / "qa-collection"
     elsewhere.mkdir(parents=True)
@@ -345,7 +364,7 @@ def test_open_folder_elsewhere_is_remembered(
 
 
 def test_postman_export_then_import_round_trips(
-    qtbot, pane: CollectionsPane, tmp_path: Path
+    qtbot: QtBot, pane: CollectionsPane, tmp_path: Path
 ) -> None:
     _select(pane, "List employees")
     pane.set_active_environment("staging")
@@ -386,7 +405,7 @@ def test_export_as_curl_uses_plain_variables_and_the_profile_url(
     assert CANARY not in script
 
 
-def test_save_dialog_requires_a_name(qtbot, pane: CollectionsPane) -> None:
+def test_save_dialog_requires_a_name(qtbot: QtBot, pane: CollectionsPane) -> None:
     dialog = SaveRequestDialog(pane.stores, name="")
     qtbot.addWidget(dialog)
     save = dialog.buttons.buttons()[0]
@@ -410,7 +429,7 @@ def test_pasted_curl_becomes_a_saved_request_without_the_key(
     )
     saved = pane.import_curl(command, name="Second employee")
     assert saved is not None
-    assert saved.folder == "Employees"
+    assert saved.folder == "Employees" and saved.path is not None
     assert _texts(pane.model)[-1] == "    Second employee"
     data = json.loads(saved.path.read_text())
     assert data["request"]["path"] == {"id": "40002"}
@@ -428,7 +447,7 @@ def test_history_requests_can_be_saved_into_a_collection(
         RpcRequest(action="hibob_search_employees", account_id="acct_hibob_demo"),
     ]  # fmt: skip
     saved = pane.save_requests(sent, store=pane.stores[0], folder="From history")
-    assert [s.path.name for s in saved] == [
+    assert [s.path.name if s.path else None for s in saved] == [
         "hibob-search-employees.request.json",
         "hibob-search-employees-2.request.json",
     ]
@@ -440,7 +459,7 @@ def test_history_requests_can_be_saved_into_a_collection(
 
 
 def test_environments_can_be_added_and_renamed_from_the_dialog(
-    qtbot, monkeypatch, pane: CollectionsPane, collections_dir: Path
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, pane: CollectionsPane, collections_dir: Path
 ) -> None:
     answers = iter([("  customer X prod ", True), ("customer-x", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
@@ -456,7 +475,7 @@ def test_environments_can_be_added_and_renamed_from_the_dialog(
 
 
 def test_moving_to_another_collection_keeps_unknown_request_keys(
-    qtbot, pane: CollectionsPane, collections_dir: Path, keyring: MemoryCredentials
+    qtbot: QtBot, pane: CollectionsPane, collections_dir: Path, keyring: MemoryCredentials
 ) -> None:
     """A newer app's keys inside ``"request"`` survive a move, as they survive a save."""
     path = collections_dir / "smoke" / "list-employees.request.json"

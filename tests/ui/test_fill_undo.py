@@ -29,8 +29,9 @@ def replace_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Backspace)
     qtbot.keyClicks(widget, text)
     completer = widget.completer() if isinstance(widget, QLineEdit) else None
-    if completer is not None and completer.popup().isVisible():
-        qtbot.keyClick(completer.popup(), Qt.Key.Key_Escape)
+    popup = completer.popup() if completer is not None else None
+    if popup is not None and popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
     window = widget.window()
     if QApplication.activeWindow() is not window:
         # The suggestions took the activation; a window manager gives it back, offscreen not.

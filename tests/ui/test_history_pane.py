@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
@@ -45,7 +48,7 @@ def make_exchange(
         headers=[("Authorization", "<redacted>"), ("x-account-id", account)],
         body=json.dumps({"action": action}),
     )
-    extra = {"started_at": started_at} if started_at else {}
+    extra: dict[str, Any] = {"started_at": started_at} if started_at else {}
     if status is None:
         return Exchange(
             request=request,
@@ -79,7 +82,7 @@ def store(history_dir: Path) -> HistoryStore:
 
 
 @pytest.fixture
-def pane(qtbot, store: HistoryStore) -> HistoryPane:
+def pane(qtbot: QtBot, store: HistoryStore) -> HistoryPane:
     widget = HistoryPane(store)
     qtbot.addWidget(widget)
     widget.resize(640, 400)
@@ -97,7 +100,7 @@ def filled(pane: HistoryPane) -> HistoryPane:
     return pane
 
 
-def show_active(qtbot, widget) -> None:
+def show_active(qtbot: QtBot, widget: QWidget) -> None:
     """Shortcuts only fire in the active window."""
     with qtbot.waitActive(widget):
         widget.show()
@@ -108,7 +111,7 @@ def shown_actions(pane: HistoryPane) -> list[str]:
     return [e.action for e in pane.shown_entries()]
 
 
-def test_models_pass_qtmodeltester(qtmodeltester, store: HistoryStore) -> None:
+def test_models_pass_qtmodeltester(qtmodeltester: ModelTester, store: HistoryStore) -> None:
     for status in (200, 404, None, 503):
         store.add(make_exchange(status=status))
     model = HistoryModel(details=store.get)
@@ -159,7 +162,9 @@ def test_empty_history_says_so(pane: HistoryPane) -> None:
     assert not pane.save_action.isEnabled()
 
 
-def test_add_puts_newest_on_top_selected_without_reemitting(qtbot, pane: HistoryPane) -> None:
+def test_add_puts_newest_on_top_selected_without_reemitting(
+    qtbot: QtBot, pane: HistoryPane
+) -> None:
     record(pane, make_exchange("first_action"))
     with qtbot.assertNotEmitted(pane.selected):
         record(pane, make_exchange("second_action"))
@@ -212,7 +217,7 @@ def test_filtering_to_nothing_says_no_match(filled: HistoryPane) -> None:
     assert filled.empty_text() == ""
 
 
-def test_selecting_a_row_emits_the_loaded_exchange(qtbot, filled: HistoryPane) -> None:
+def test_selecting_a_row_emits_the_loaded_exchange(qtbot: QtBot, filled: HistoryPane) -> None:
     index = filled.model.index(2, 0)  # third newest: the 500
     with qtbot.waitSignal(filled.selected) as blocker:
         filled.view.setCurrentIndex(index)
@@ -223,7 +228,9 @@ def test_selecting_a_row_emits_the_loaded_exchange(qtbot, filled: HistoryPane) -
     assert exchange.response.json == {"data": [{"id": "greenhouse_create_candidate"}]}
 
 
-def test_enter_and_double_click_open_the_request_in_the_editor(qtbot, filled: HistoryPane) -> None:
+def test_enter_and_double_click_open_the_request_in_the_editor(
+    qtbot: QtBot, filled: HistoryPane
+) -> None:
     show_active(qtbot, filled)
     filled.view.setCurrentIndex(filled.model.index(1, Column.ACTION))  # the ConnectFailed one
     filled.view.setFocus()
@@ -240,7 +247,7 @@ def test_enter_and_double_click_open_the_request_in_the_editor(qtbot, filled: Hi
 
 
 def test_delete_selected_entries(
-    qtbot, monkeypatch, filled: HistoryPane, store: HistoryStore
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, filled: HistoryPane, store: HistoryStore
 ) -> None:
     asked: list[str] = []
 
@@ -268,7 +275,7 @@ def test_delete_selected_entries(
     assert filled.empty_text().startswith(EMPTY_TEXT)
 
 
-def test_delete_key_in_the_filter_box_edits_text(qtbot, filled: HistoryPane) -> None:
+def test_delete_key_in_the_filter_box_edits_text(qtbot: QtBot, filled: HistoryPane) -> None:
     show_active(qtbot, filled)
     filled.view.selectRow(0)
     filled.filter_edit.setFocus()
@@ -279,7 +286,9 @@ def test_delete_key_in_the_filter_box_edits_text(qtbot, filled: HistoryPane) -> 
     assert len(filled.store.entries()) == 5
 
 
-def test_clear_all_asks_first(monkeypatch, filled: HistoryPane, store: HistoryStore) -> None:
+def test_clear_all_asks_first(
+    monkeypatch: pytest.MonkeyPatch, filled: HistoryPane, store: HistoryStore
+) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     filled.clear_action.trigger()
     assert len(store.entries()) == 5
@@ -293,7 +302,7 @@ def test_clear_all_asks_first(monkeypatch, filled: HistoryPane, store: HistorySt
     assert not HistoryStore(store.directory).entries()
 
 
-def test_history_survives_a_new_pane(qtbot, filled: HistoryPane, history_dir: Path) -> None:
+def test_history_survives_a_new_pane(qtbot: QtBot, filled: HistoryPane, history_dir: Path) -> None:
     before = shown_actions(filled)
     reopened = HistoryPane(HistoryStore(history_dir))
     qtbot.addWidget(reopened)
@@ -303,7 +312,7 @@ def test_history_survives_a_new_pane(qtbot, filled: HistoryPane, history_dir: Pa
     assert blocker.args[0].response.status == 201
 
 
-def test_store_load_error_is_shown(qtbot, history_dir: Path) -> None:
+def test_store_load_error_is_shown(qtbot: QtBot, history_dir: Path) -> None:
     store = HistoryStore(history_dir)
     store.add(make_exchange())
     store.close()
@@ -317,7 +326,9 @@ def test_store_load_error_is_shown(qtbot, history_dir: Path) -> None:
     assert shown_actions(pane) == ["after_the_damage"]
 
 
-def _save(monkeypatch, pane: HistoryPane, target: Path, chosen_filter: str) -> None:
+def _save(
+    monkeypatch: pytest.MonkeyPatch, pane: HistoryPane, target: Path, chosen_filter: str
+) -> None:
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), chosen_filter)
     )
@@ -325,7 +336,9 @@ def _save(monkeypatch, pane: HistoryPane, target: Path, chosen_filter: str) -> N
     pane.flush()  # the export is written on the history's own thread
 
 
-def test_save_history_as_json(monkeypatch, tmp_path: Path, filled: HistoryPane) -> None:
+def test_save_history_as_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, filled: HistoryPane
+) -> None:
     target = tmp_path / "exports" / "history.json"
     target.parent.mkdir()
     _save(monkeypatch, filled, target, JSON_FILTER)
@@ -337,11 +350,12 @@ def test_save_history_as_json(monkeypatch, tmp_path: Path, filled: HistoryPane) 
     # Oldest first, as a log reads; and each one can be read back.
     assert exchanges[0]["request"]["action"] == "bamboohr_list_employees"
     assert exchanges[0]["request"]["account_id"] == "acc_1"
-    assert Exchange.from_dict(exchanges[2]).response.status == 500
+    third = Exchange.from_dict(exchanges[2]).response
+    assert third is not None and third.status == 500
 
 
 def test_save_history_as_har_has_the_har_1_2_structure(
-    monkeypatch, tmp_path: Path, filled: HistoryPane
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, filled: HistoryPane
 ) -> None:
     target = tmp_path / "history.har"
     _save(monkeypatch, filled, target, HAR_FILTER)
@@ -387,7 +401,7 @@ def test_save_history_as_har_has_the_har_1_2_structure(
 
 
 def test_save_uses_the_selection_when_several_rows_are_selected(
-    monkeypatch, tmp_path: Path, filled: HistoryPane
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, filled: HistoryPane
 ) -> None:
     filled.view.selectRow(0)
     filled.view.selectionModel().select(
@@ -402,7 +416,7 @@ def test_save_uses_the_selection_when_several_rows_are_selected(
 
 
 def test_exports_and_history_never_hold_the_api_key(
-    monkeypatch, tmp_path: Path, pane: HistoryPane, history_dir: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pane: HistoryPane, history_dir: Path
 ) -> None:
     exchange = make_exchange()
     exchange.request.headers = {"Authorization": f"Basic {CANARY_KEY}"}
@@ -436,7 +450,9 @@ def test_ten_thousand_rows_filter_through_the_models() -> None:
     assert model.rows() == [r for r in rows if r.status_class == "4xx" and r.action == "action_1"]
 
 
-def test_clicking_a_header_sorts_and_keeps_the_selected_entry(qtbot, filled: HistoryPane) -> None:
+def test_clicking_a_header_sorts_and_keeps_the_selected_entry(
+    qtbot: QtBot, filled: HistoryPane
+) -> None:
     filled.view.setCurrentIndex(filled.model.index(2, 0))  # the 500
     header = filled.view.horizontalHeader()
     filled.show()
@@ -481,7 +497,7 @@ def _many_entries(count: int) -> list[HistoryRow]:
 
 
 @pytest.fixture
-def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryRow]]:
+def big_pane(qtbot: QtBot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryRow]]:
     """A pane over 10,000 entries (set straight into its model: no files needed to filter)."""
     widget = HistoryPane(store)
     qtbot.addWidget(widget)
@@ -492,7 +508,9 @@ def big_pane(qtbot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryRow]]
     return widget, rows
 
 
-def test_filtering_ten_thousand_entries_shows_the_right_rows(big_pane) -> None:
+def test_filtering_ten_thousand_entries_shows_the_right_rows(
+    big_pane: tuple[HistoryPane, list[HistoryRow]],
+) -> None:
     pane, rows = big_pane
 
     def newest_first(entries: list[HistoryRow]) -> list[HistoryRow]:
@@ -515,7 +533,7 @@ def test_filtering_ten_thousand_entries_shows_the_right_rows(big_pane) -> None:
 
 
 def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
-    qtbot, big_pane
+    qtbot: QtBot, big_pane: tuple[HistoryPane, list[HistoryRow]]
 ) -> None:
     pane, _rows = big_pane
     pane.view.setCurrentIndex(pane.model.index(3, 0))
@@ -535,7 +553,9 @@ def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
     assert pane.selected_entries() == [chosen]
 
 
-def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: HistoryPane) -> None:
+def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(
+    qtbot: QtBot, filled: HistoryPane
+) -> None:
     filled.view.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
     filled.filter_edit.setText("bamboohr")
     filled.view.setCurrentIndex(filled.model.index(0, 0))
@@ -557,7 +577,9 @@ def test_sorted_and_filtered_a_new_entry_arrives_in_its_place(qtbot, filled: His
     assert [e.status for e in filled.shown_entries()] == [None, 200, 201, 202, 204, 404, 500]
 
 
-def test_at_the_limit_a_new_entry_pushes_out_the_oldest_row(qtbot, history_dir: Path) -> None:
+def test_at_the_limit_a_new_entry_pushes_out_the_oldest_row(
+    qtbot: QtBot, history_dir: Path
+) -> None:
     pane = HistoryPane(HistoryStore(history_dir, limit=3))
     qtbot.addWidget(pane)
     for n in range(4):
@@ -572,7 +594,7 @@ def test_at_the_limit_a_new_entry_pushes_out_the_oldest_row(qtbot, history_dir: 
 
 
 def test_reopening_an_old_big_entry_then_a_newer_one_shows_the_newer(
-    qtbot, pane: HistoryPane
+    qtbot: QtBot, pane: HistoryPane
 ) -> None:
     big = json.dumps({"data": ["x" * 1000] * 600}).encode()  # over the inline limit: a thread
     record(pane, make_exchange("old_big_action", body=big))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -21,6 +21,7 @@ from explorer.store.credentials import KeyringUnavailable, MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.main_window import MainWindow
+from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
 
@@ -35,9 +36,13 @@ def load(window: MainWindow, **fields: object) -> None:
     window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
 
 
-def send_and_wait(qtbot: QtBot, window: MainWindow) -> Exchange:
+def send_and_wait(qtbot: QtBot, window: MainWindow, *, guarded: bool = False) -> Exchange:
+    """Send and wait for the exchange; ``guarded``: answer the production guard's question
+    (an account the guard does not know, or one that is not active) with "Send anyway"."""
     with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         assert window.send()
+        if guarded:
+            answer(qtbot, window, yes=True)
     window.history_pane.flush()  # the history is written off the UI thread
     exchange = blocker.args[0]
     assert isinstance(exchange, Exchange)
@@ -127,7 +132,8 @@ def test_invalid_json_names_line_and_column_and_marks_the_tab(make_window: Windo
 def test_wrong_key_shows_401_explained(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(key="not-the-right-key")
     load(window)
-    exchange = send_and_wait(qtbot, window)
+    # The key cannot list accounts either: the guard asks about an account it cannot know.
+    exchange = send_and_wait(qtbot, window, guarded=True)
 
     assert exchange.response is not None and exchange.response.status == 401
     panel = window.response_view.error_panel
@@ -179,7 +185,14 @@ def test_auto_retry_is_remembered_and_retries_by_itself(
 
 def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
-    load(window, action="bamboohr_generate_report", body={"seconds": SLOW_SECONDS}, query=None)
+    # The sandbox: a test account, which the production guard lets "generate" write to.
+    load(
+        window,
+        action="bamboohr_generate_report",
+        account_id="acct_bamboohr_sandbox",
+        body={"seconds": SLOW_SECONDS},
+        query=None,
+    )
     with qtbot.waitSignal(window.runner.started, timeout=WAIT_MS):
         window.send()
     assert window.response_view.is_in_flight()
@@ -206,7 +219,14 @@ def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowF
 def test_second_send_while_in_flight_is_ignored(qtbot: QtBot, make_window: WindowFactory) -> None:
     """Defined behaviour: one request in flight; another Send is refused with a note."""
     window = make_window()
-    load(window, action="bamboohr_generate_report", body={"seconds": SLOW_SECONDS}, query=None)
+    # The sandbox: a test account, which the production guard lets "generate" write to.
+    load(
+        window,
+        action="bamboohr_generate_report",
+        account_id="acct_bamboohr_sandbox",
+        body={"seconds": SLOW_SECONDS},
+        query=None,
+    )
     with qtbot.waitSignal(window.runner.started, timeout=WAIT_MS):
         window.send()
 
@@ -248,7 +268,9 @@ def test_binary_response_is_saved_with_save_as(
     target.parent.mkdir()
     offered: list[str] = []
 
-    def fake_dialog(_parent: object, _caption: str, directory: str, _filter: str) -> tuple:
+    def fake_dialog(
+        _parent: object, _caption: str, directory: str, _filter: str
+    ) -> tuple[str, str]:
         offered.append(directory)
         return str(target), ""
 
@@ -267,7 +289,7 @@ def test_transport_failure_names_the_base_url(qtbot: QtBot, make_window: WindowF
     closed.stop()  # nothing listens there any more: the connection is refused
     window = make_window(base_url=url)
     load(window)
-    exchange = send_and_wait(qtbot, window)
+    exchange = send_and_wait(qtbot, window, guarded=True)  # no account list either
 
     assert exchange.failure is not None and exchange.failure.kind == "ConnectFailed"
     panel = window.response_view.error_panel
@@ -283,7 +305,8 @@ def test_provider_errors_are_listed(qtbot: QtBot, make_window: WindowFactory) ->
     assert exchange.response is not None and exchange.response.status == 502
     table = window.response_view.error_panel.provider_table
     assert table.isVisible() and table.rowCount() >= 1
-    assert table.item(0, 0).text() == "503"
+    item = table.item(0, 0)
+    assert item is not None and item.text() == "503"
     assert "Bad gateway" in window.response_view.error_panel.meaning_label.text()
 
 
@@ -414,7 +437,7 @@ def test_selecting_history_shows_that_exchange(qtbot: QtBot, make_window: Window
     load(window, query={"page_size": 1})
     first = send_and_wait(qtbot, window)
     load(window, account_id="acct_suspended")
-    second = send_and_wait(qtbot, window)
+    second = send_and_wait(qtbot, window, guarded=True)  # not active: the guard asks
     assert second.response is not None and second.response.status == 412
 
     with qtbot.waitSignal(window.history_pane.selected, timeout=WAIT_MS):
@@ -430,7 +453,7 @@ def test_keyboard_only_tab_order_through_the_editor(
     window = make_window()
     editor = window.editor
     editor.action_edit.setFocus()
-    order = [editor.action_edit]
+    order: list[QWidget | None] = [editor.action_edit]
     for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())

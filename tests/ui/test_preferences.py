@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -65,7 +65,8 @@ def fill_history(window: MainWindow, count: int) -> None:
 def test_preferences_is_in_the_file_menu(make_window: WindowFactory) -> None:
     window = make_window()
     file_menu = window.menuBar().actions()[0].menu()
-    assert window.preferences_action in file_menu.actions()  # type: ignore[union-attr]
+    assert isinstance(file_menu, QMenu)
+    assert window.preferences_action in file_menu.actions()
 
 
 def test_history_limit_trims_at_once_and_persists(

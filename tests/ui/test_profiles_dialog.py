@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends import SecretService, fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from explorer.core.request import DEFAULT_BASE_URL
 from explorer.core.secrets import key_hint as mask
@@ -75,7 +77,10 @@ def session_keys() -> MemoryCredentials:
 
 @pytest.fixture
 def make_dialog(
-    qtbot, profiles: ProfileStore, credentials: MemoryCredentials, session_keys: MemoryCredentials
+    qtbot: QtBot,
+    profiles: ProfileStore,
+    credentials: MemoryCredentials,
+    session_keys: MemoryCredentials,
 ) -> Callable[..., ProfilesDialog]:
     def make(creds: object = credentials) -> ProfilesDialog:
         dialog = ProfilesDialog(profiles, creds, session_keys)  # type: ignore[arg-type]
@@ -86,7 +91,7 @@ def make_dialog(
 
 
 @pytest.fixture
-def answer(monkeypatch) -> list[str]:
+def answer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every QMessageBox.question is answered Yes; the questions are recorded."""
     asked: list[str] = []
 
@@ -104,7 +109,7 @@ def fill(dialog: ProfilesDialog, name: str, base_url: str = "", account: str = "
     dialog.account_edit.setText(account)
 
 
-def type_key(qtbot, dialog: ProfilesDialog, key: str) -> None:
+def type_key(qtbot: QtBot, dialog: ProfilesDialog, key: str) -> None:
     dialog.key_edit.setFocus()
     qtbot.keyClicks(dialog.key_edit, key)
 
@@ -131,7 +136,9 @@ def assert_key_not_shown(dialog: ProfilesDialog, *keys: str) -> None:
             assert key not in text
 
 
-def test_starts_with_a_new_profile_form_when_there_are_none(make_dialog) -> None:
+def test_starts_with_a_new_profile_form_when_there_are_none(
+    make_dialog: Callable[..., ProfilesDialog],
+) -> None:
     dialog = make_dialog()
     assert dialog.current_name() is None
     assert dialog.base_url_edit.text() == DEFAULT_BASE_URL
@@ -140,7 +147,9 @@ def test_starts_with_a_new_profile_form_when_there_are_none(make_dialog) -> None
     assert dialog.validation_label.isHidden()  # a blank form is not scolded
 
 
-def test_add_a_profile_writes_the_profiles_file(qtbot, make_dialog, profiles_file: Path) -> None:
+def test_add_a_profile_writes_the_profiles_file(
+    qtbot: QtBot, make_dialog: Callable[..., ProfilesDialog], profiles_file: Path
+) -> None:
     dialog = make_dialog()
     fill(dialog, "Production EU", "https://api.eu1.stackone.com", "acc_eu_1")
     with qtbot.waitSignal(dialog.profiles_changed):
@@ -170,7 +179,12 @@ def test_add_a_profile_writes_the_profiles_file(qtbot, make_dialog, profiles_fil
     ],
 )
 def test_invalid_forms_say_why_and_cannot_be_saved(
-    make_dialog, profiles: ProfileStore, name: str, base_url: str, account: str, message: str
+    make_dialog: Callable[..., ProfilesDialog],
+    profiles: ProfileStore,
+    name: str,
+    base_url: str,
+    account: str,
+    message: str,
 ) -> None:
     profiles.upsert(Profile("Demo"))
     dialog = make_dialog()
@@ -187,7 +201,11 @@ def test_invalid_forms_say_why_and_cannot_be_saved(
 
 
 def test_edit_and_rename_moves_the_key(
-    qtbot, make_dialog, profiles: ProfileStore, credentials: MemoryCredentials, profiles_file: Path
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
+    profiles: ProfileStore,
+    credentials: MemoryCredentials,
+    profiles_file: Path,
 ) -> None:
     profiles.upsert(Profile("Staging", "https://staging.example.com", "acc_1"))
     credentials.set("Staging", KEY)
@@ -204,7 +222,7 @@ def test_edit_and_rename_moves_the_key(
 
 
 def test_delete_profile_after_confirming_removes_its_key(
-    make_dialog,
+    make_dialog: Callable[..., ProfilesDialog],
     answer: list[str],
     profiles: ProfileStore,
     credentials: MemoryCredentials,
@@ -222,7 +240,11 @@ def test_delete_profile_after_confirming_removes_its_key(
     assert dialog.current_name() == "Two"
 
 
-def test_delete_profile_can_be_called_off(monkeypatch, make_dialog, profiles: ProfileStore) -> None:
+def test_delete_profile_can_be_called_off(
+    monkeypatch: pytest.MonkeyPatch,
+    make_dialog: Callable[..., ProfilesDialog],
+    profiles: ProfileStore,
+) -> None:
     profiles.upsert(Profile("Keep me"))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     dialog = make_dialog()
@@ -231,8 +253,8 @@ def test_delete_profile_can_be_called_off(monkeypatch, make_dialog, profiles: Pr
 
 
 def test_set_replace_and_delete_the_key_never_showing_it(
-    qtbot,
-    make_dialog,
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
     answer: list[str],
     profiles: ProfileStore,
     credentials: MemoryCredentials,
@@ -273,7 +295,10 @@ def test_set_replace_and_delete_the_key_never_showing_it(
 
 
 def test_a_key_typed_with_a_new_profile_is_stored_with_it(
-    qtbot, make_dialog, credentials: MemoryCredentials, profiles_file: Path
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
+    credentials: MemoryCredentials,
+    profiles_file: Path,
 ) -> None:
     dialog = make_dialog()
     fill(dialog, "Fresh")
@@ -285,8 +310,8 @@ def test_a_key_typed_with_a_new_profile_is_stored_with_it(
 
 
 def test_no_keyring_says_so_and_offers_memory_for_this_run(
-    qtbot,
-    make_dialog,
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
     profiles: ProfileStore,
     session_keys: MemoryCredentials,
     profiles_file: Path,
@@ -317,7 +342,10 @@ def test_no_keyring_says_so_and_offers_memory_for_this_run(
 
 
 def test_unsaved_edits_are_offered_for_saving_on_close(
-    monkeypatch, make_dialog, profiles: ProfileStore, profiles_file: Path
+    monkeypatch: pytest.MonkeyPatch,
+    make_dialog: Callable[..., ProfilesDialog],
+    profiles: ProfileStore,
+    profiles_file: Path,
 ) -> None:
     profiles.upsert(Profile("Demo"))
     dialog = make_dialog()
@@ -329,10 +357,13 @@ def test_unsaved_edits_are_offered_for_saving_on_close(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
     dialog.reject()
     assert not dialog.isVisible()
-    assert ProfileStore(profiles_file).get("Demo").account_id == "acc_new"
+    saved = ProfileStore(profiles_file).get("Demo")
+    assert saved is not None and saved.account_id == "acc_new"
 
 
-def test_a_damaged_profiles_file_is_reported(make_dialog, profiles_file: Path, qtbot) -> None:
+def test_a_damaged_profiles_file_is_reported(
+    make_dialog: Callable[..., ProfilesDialog], profiles_file: Path, qtbot: QtBot
+) -> None:
     profiles_file.parent.mkdir(parents=True)
     profiles_file.write_text("{ not json", encoding="utf-8")
     dialog = ProfilesDialog(ProfileStore(profiles_file), MemoryCredentials(), MemoryCredentials())
@@ -342,7 +373,7 @@ def test_a_damaged_profiles_file_is_reported(make_dialog, profiles_file: Path, q
 
 
 @pytest.fixture
-def keyring_backend() -> Iterator[Callable[[object], None]]:
+def keyring_backend() -> Iterator[Callable[[KeyringBackend], None]]:
     """Install a keyring backend for one test; the previous one comes back afterwards."""
     previous = keyring.get_keyring()
     yield keyring.set_keyring
@@ -350,7 +381,11 @@ def keyring_backend() -> Iterator[Callable[[object], None]]:
 
 
 def test_the_keyring_library_without_a_backend_is_handled(
-    qtbot, make_dialog, keyring_backend, profiles: ProfileStore, session_keys: MemoryCredentials
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
+    keyring_backend: Callable[[KeyringBackend], None],
+    profiles: ProfileStore,
+    session_keys: MemoryCredentials,
 ) -> None:
     keyring_backend(fail.Keyring())  # what a machine without Secret Service gets
     profiles.upsert(Profile("Demo"))
@@ -366,7 +401,10 @@ def test_the_keyring_library_without_a_backend_is_handled(
 
 @pytest.mark.keyring
 def test_keys_go_into_the_real_secret_service(
-    qtbot, make_dialog, answer: list[str], profiles: ProfileStore
+    qtbot: QtBot,
+    make_dialog: Callable[..., ProfilesDialog],
+    answer: list[str],
+    profiles: ProfileStore,
 ) -> None:
     service = f"stackone-explorer-test-{uuid.uuid4().hex[:8]}"
     credentials = KeyringCredentials(service=service)

@@ -18,6 +18,7 @@ from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.main_window import MainWindow
 from tests.smoke_collection import create_smoke_collection
+from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
 
@@ -37,6 +38,7 @@ def test_copy_table_states_the_time_the_dialog_shows(
     pane.view.setCurrentIndex(pane.model.index(0, 0))
     assert pane.set_active_environment("demo")
     pane.run_collection_action.trigger()
+    answer(qtbot, window, yes=True)  # the smoke collection writes to a production account
     dialog = window.run_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)

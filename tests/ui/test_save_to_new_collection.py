@@ -33,6 +33,7 @@ def type_new_collection(name: str) -> Callable[[QWidget], None]:
             QTest.keyClick(widget, Qt.Key.Key_Escape)
             return
         edit = widget.collection_combo.lineEdit()
+        assert edit is not None
         edit.setFocus()
         edit.selectAll()
         QTest.keyClicks(edit, name)

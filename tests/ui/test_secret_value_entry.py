@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QLineEdit,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
 )
@@ -33,7 +34,9 @@ def shown_text(dialog: EnvironmentsDialog, row: int, column: int) -> str:
     """The text the table paints in a cell."""
     index = dialog.table.model().index(row, column)
     option = QStyleOptionViewItem()
-    dialog.table.itemDelegateForIndex(index).initStyleOption(option, index)
+    delegate = dialog.table.itemDelegateForIndex(index)
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
     return option.text
 
 

@@ -18,6 +18,7 @@ from explorer.core.request import RpcRequest
 from explorer.store.paths import AppPaths
 from explorer.store.settings import Settings
 from explorer.ui.main_window import MainWindow
+from tests.ui.production import answer_if_asked
 
 pytestmark = pytest.mark.gui
 
@@ -61,10 +62,11 @@ def test_a_1024x700_window_keeps_the_editor_usable(
     window = make_window()
     check_usable(qtbot, window)
     # After an error with provider errors, and history rows with long action names.
-    with qtbot.waitSignal(window.runner.finished, timeout=15_000):
+    with qtbot.waitSignal(window.runner.finished, timeout=15_000) as blocker:
         qtbot.keyClick(
             window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )
+        answer_if_asked(qtbot, window, sent=lambda: blocker.signal_triggered)  # a production write
     window.history_pane.flush()
     check_usable(qtbot, window)
 

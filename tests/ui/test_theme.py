@@ -9,6 +9,7 @@ from pygments.styles import get_style_by_name
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from explorer.ui import theme
 
@@ -88,7 +89,7 @@ def test_status_colours_differ_by_class() -> None:
 
 
 def test_watcher_reapplies_and_reports_a_system_flip(
-    qtbot, app: QApplication, owner: QObject
+    qtbot: QtBot, app: QApplication, owner: QObject
 ) -> None:
     theme.apply_theme(app, dark=False)
     theme.apply_theme(app)  # back to following the system, light for now
@@ -107,7 +108,9 @@ def test_watcher_reapplies_and_reports_a_system_flip(
     assert window_lightness(app) > 128
 
 
-def test_watcher_leaves_a_forced_theme_alone(qtbot, app: QApplication, owner: QObject) -> None:
+def test_watcher_leaves_a_forced_theme_alone(
+    qtbot: QtBot, app: QApplication, owner: QObject
+) -> None:
     theme.apply_theme(app, dark=True)
     watcher = theme.ThemeWatcher(app, owner)
     with qtbot.assertNotEmitted(watcher.changed):

@@ -32,6 +32,7 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.preferences_dialog import Preferences
 from tests.fault_server import HostileServer
 from tests.strategies import deep
+from tests.ui.production import answer_if_asked
 
 pytestmark = pytest.mark.gui
 
@@ -50,10 +51,12 @@ def send(qtbot: QtBot, window: MainWindow, action: str, **query: object) -> None
         RpcRequest(action=action, account_id="acct", query=dict(query) or None)
     )
     window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
         qtbot.keyClick(
             window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )
+        # A server with no account list: the production guard asks once (fail closed).
+        answer_if_asked(qtbot, window, sent=lambda: blocker.signal_triggered)
     window.history_pane.flush()
 
 
@@ -117,7 +120,8 @@ def test_esc_while_connecting_ends_the_request_at_once(
     window.editor.load_request(
         RpcRequest(action="hris_list", account_id="acct", base_url=late_acceptor, timeout=60)
     )
-    assert window.send()
+    window.send()
+    answer_if_asked(qtbot, window, sent=window.response_view.is_in_flight)
     qtbot.waitUntil(lambda: window.response_view.is_in_flight(), timeout=WAIT_MS)
     qtbot.wait(300)  # connecting, in vain
     assert window.runner.in_flight

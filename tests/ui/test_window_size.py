@@ -22,7 +22,7 @@ pytestmark = pytest.mark.gui
 WindowFactory = Callable[..., MainWindow]
 
 # Error answers of the demo server, with provider errors and the 401's key hint.
-ERRORS = [
+ERRORS: list[dict[str, object]] = [
     {
         "action": "greenhouse_create_candidate",
         "account_id": "acct_greenhouse_demo",

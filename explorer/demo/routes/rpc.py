@@ -60,6 +60,12 @@ def parse_rpc_body(raw: bytes) -> dict[str, Any]:
     for name in ("path", "query", "headers", "body", "defender_config"):
         if request.get(name) is not None and not isinstance(request[name], dict):
             raise ApiError(400, f"{name} must be an object")
+    _check_defender(request)
+    return request
+
+
+def _check_defender(request: dict[str, Any]) -> None:
+    """``defender_enabled`` and ``defender_config``'s flags: true, false or null."""
     if request.get("defender_enabled") is not None and not isinstance(
         request["defender_enabled"], bool
     ):
@@ -70,7 +76,6 @@ def parse_rpc_body(raw: bytes) -> dict[str, Any]:
             raise ApiError(400, f"defender_config.property {flag} should not exist")
         if config[flag] is not None and not isinstance(config[flag], bool):
             raise ApiError(400, f"defender_config.{flag} must be a boolean value")
-    return request
 
 
 def linked_account(account_id: str) -> Account:

@@ -7,6 +7,7 @@ from explorer.demo.routes.context import error_body
 from explorer.demo.server.demo_server import (
     COMPRESS_MIN_BYTES,
     DEMO_ACCOUNT_ID,
+    DEMO_ACTIONS_ONLY_KEY,
     DEMO_API_KEY,
     EXAMPLE_REQUEST,
     INCLUDE_VALUES,
@@ -17,6 +18,7 @@ from explorer.demo.server.demo_server import (
 __all__ = [
     "COMPRESS_MIN_BYTES",
     "DEMO_ACCOUNT_ID",
+    "DEMO_ACTIONS_ONLY_KEY",
     "DEMO_API_KEY",
     "EXAMPLE_REQUEST",
     "INCLUDE_VALUES",

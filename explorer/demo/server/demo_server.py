@@ -28,6 +28,9 @@ from explorer.demo.server.handler import HttpServer
 from explorer.demo.server.limits import HibobGate, RateLimiter
 
 DEMO_API_KEY = "demo_live_key_0123456789"
+# A second key with only the Actions scope: RPC, the catalogue and MCP work; listing accounts
+# and reading request logs answer 403, as StackOne does for such a key.
+DEMO_ACTIONS_ONLY_KEY = "demo_actions_only_key_0123456789"
 DEMO_ACCOUNT_ID = "acct_bamboohr_demo"
 EXAMPLE_REQUEST: dict[str, Any] = {
     "action": "bamboohr_list_employees",
@@ -100,7 +103,8 @@ class DemoServer:
     Args:
         host: address to bind; loopback by default (the API key is public knowledge).
         port: 0 picks a free port; read ``url`` after ``start()``.
-        api_key: the only key accepted (Basic auth username, empty password).
+        api_key: the key with every scope (Basic auth username, empty password).
+        actions_only_key: a key with only the Actions scope (``None``: no such key).
         rate_limit_retry_after: the ``Retry-After`` of ``hibob_search_employees``'s 429.
         slow_seconds: how long ``bamboohr_generate_report`` takes unless ``body.seconds`` says.
         rate_limit_per_minute: StackOne's per-key limit; lower it to exercise the 429 path.
@@ -117,6 +121,7 @@ class DemoServer:
         port: int = 0,
         *,
         api_key: str = DEMO_API_KEY,
+        actions_only_key: str | None = DEMO_ACTIONS_ONLY_KEY,
         rate_limit_retry_after: int = 3,
         slow_seconds: float = 10.0,
         rate_limit_per_minute: int = RATE_LIMIT_PER_MINUTE,
@@ -128,6 +133,7 @@ class DemoServer:
         self.host = host
         self.port = port
         self.api_key = api_key
+        self.actions_only_key = actions_only_key
         self.slow_seconds = slow_seconds
         self.action_timeout = action_timeout
         self.log = log

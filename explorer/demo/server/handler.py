@@ -25,6 +25,9 @@ from explorer.demo.actions import ApiError, RequestAborted
 from explorer.demo.routes import resolve
 from explorer.demo.routes.context import Answer, DemoRequest, error_body
 
+# The paths a key with only the Actions scope may use.
+ACTIONS_SCOPE = ("/actions", "/mcp")
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -234,6 +237,12 @@ class Handler(BaseHTTPRequestHandler):
                 headers={"Allow": ", ".join(methods)},
             )
         api_key = self._authenticate()
+        if api_key != self.server.demo.api_key and not url.path.startswith(ACTIONS_SCOPE):
+            raise ApiError(
+                403,
+                f"Forbidden: this API key lacks the scope for {url.path} (it has only the "
+                "Actions scope)",
+            )
         if not self.headers.get("User-Agent", "").strip():
             raise ApiError(
                 403,
@@ -269,10 +278,8 @@ class Handler(BaseHTTPRequestHandler):
         except (binascii.Error, UnicodeDecodeError):
             raise unauthorized from None
         user, colon, password = decoded.partition(":")
-        if (
-            not colon
-            or password
-            or not hmac.compare_digest(user.encode(), self.server.demo.api_key.encode())
-        ):
+        keys = [self.server.demo.api_key, self.server.demo.actions_only_key]
+        known = [k for k in keys if k and hmac.compare_digest(user.encode(), k.encode())]
+        if not colon or password or not known:
             raise unauthorized
         return user

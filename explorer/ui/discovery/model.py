@@ -13,7 +13,10 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from explorer.core.account_context import type_word
 from explorer.core.discovery import Account, ActionInfo
+from explorer.core.guard import is_production
+from explorer.ui.guard.marks import blank_icon, production_icon
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -32,8 +35,7 @@ def _muted() -> QBrush:
 
 def account_type(account: Account) -> str:
     """``PRODUCTION`` in capitals (a customer's live data), other types as StackOne sends them."""
-    kind = account.type.strip()
-    return kind.upper() if kind.lower() == "production" else kind.lower()
+    return type_word(account)
 
 
 def account_line(account: Account) -> str:
@@ -114,6 +116,8 @@ class AccountsModel(QAbstractListModel):
             return text if account.usable else f"⚠ {text}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return account_tooltip(account)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return production_icon() if is_production(account) else blank_icon()
         if role == Qt.ItemDataRole.ForegroundRole and not account.usable:
             return _muted()
         if role == VALUE_ROLE:

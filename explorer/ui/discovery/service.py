@@ -268,6 +268,13 @@ class DiscoveryService(QObject):
         key = self._key("tools", self._account_id)
         return key is not None and key in self._running
 
+    def accounts_loading(self) -> bool:
+        """True while the selected profile's key or its account list is being fetched."""
+        if self._key_job is not None:
+            return True
+        key = self._key("accounts")
+        return key is not None and key in self._running
+
     def busy(self) -> bool:
         """True while the key is being read or a listing is being fetched."""
         return self._key_job is not None or bool(self._running)
@@ -328,7 +335,7 @@ class DiscoveryService(QObject):
 
     def _load(self, kind: str, account_id: str) -> None:
         profile, base_url, api_key = self._profile, self._base_url, self._api_key
-        if not profile or not base_url or self._key_job is not None:
+        if self._closed or not profile or not base_url or self._key_job is not None:
             return  # nothing selected, or the key is still being read (it loads both then)
         if not api_key:
             self.failed.emit(

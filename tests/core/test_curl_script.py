@@ -1,11 +1,10 @@
-"""curl in and out of a collection: paste a command, share a collection as a script."""
+"""A collection shared as a shell script of curl commands ("Export as curl")."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from explorer.core.curl import from_curl
-from explorer.store.collections import CollectionStore, SavedRequest, curl_script
+from explorer.core.curl_script import curl_script
+from explorer.store.collections import SavedRequest
 
 CANARY = "sk_CANARY_7d1e0b"
 
@@ -17,28 +16,9 @@ PASTED = f"""curl --request POST \\
   --data-raw '{{"action": "bamboohr_get_employee", "path": {{"id": "1"}}}}'"""
 
 
-def test_pasted_curl_becomes_a_saved_request_without_the_key(tmp_path: Path) -> None:
-    imported = from_curl(PASTED)
-    assert imported.api_key == CANARY  # handed back for the keyring, not for the file
-    store = CollectionStore.create(tmp_path / "c", "C")
-    saved = store.save_request(SavedRequest("Get employee 1", imported.request))
-
-    collection, problems = CollectionStore(tmp_path / "c").load()
-    assert problems == []
-    [loaded] = collection.requests()
-    assert loaded.request.action == "bamboohr_get_employee"
-    assert loaded.request.account_id == "acct_bamboohr_demo"
-    assert loaded.request.path == {"id": "1"}
-    assert saved.path is not None
-    for path in (tmp_path / "c").rglob("*"):
-        if path.is_file():
-            assert CANARY not in path.read_text(), path
-
-
-def test_collection_exports_as_a_curl_script_that_reads_back(tmp_path: Path) -> None:
-    store = CollectionStore.create(tmp_path / "c", "C")
-    store.save_request(SavedRequest("Get employee 1", from_curl(PASTED).request))
-    store.save_request(
+def test_collection_exports_as_a_curl_script_that_reads_back() -> None:
+    requests = [
+        SavedRequest("Get employee 1", from_curl(PASTED).request),
         SavedRequest(
             "Templated",
             from_curl(PASTED).request.copy(
@@ -46,10 +26,10 @@ def test_collection_exports_as_a_curl_script_that_reads_back(tmp_path: Path) -> 
             ),
             folder="More",
             expected_status=404,
-        )
-    )
+        ),
+    ]
     script = curl_script(
-        store.collection.requests(),
+        requests,
         values={"account_id": "acct_42"},
         base_url="http://127.0.0.1:8000",
     )

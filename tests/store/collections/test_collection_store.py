@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import subprocess
@@ -11,77 +10,27 @@ from pathlib import Path
 
 import pytest
 
+from explorer.core.curl import from_curl
 from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables, resolve
 from explorer.store.collections import (
     COLLECTION_FILE,
+    Collection,
     CollectionError,
     CollectionStore,
-    Environment,
     SavedRequest,
     find_collections,
-    requests_named,
 )
 from explorer.store.credentials import MemoryCredentials
+from tests.store.collections.sample import create_sample, files_in, reloaded
 
 CANARY = "sk_CANARY_a8f3c1d9e2"
 
 
-def _store(root: Path, credentials: MemoryCredentials | None = None) -> CollectionStore:
-    store = CollectionStore.create(
-        root, "Smoke tests", description="BambooHR checks", credentials=credentials
-    )
-    store.save_request(
-        SavedRequest(
-            "List employees",
-            RpcRequest(
-                action="bamboohr_list_employees",
-                account_id="{{account_id}}",
-                query={"page_size": 25},
-            ),
-            description="First page",
-        )
-    )
-    store.create_folder("Employees")
-    store.save_request(
-        SavedRequest(
-            "Get employee",
-            RpcRequest(
-                action="bamboohr_get_employee", account_id="{{account_id}}", path={"id": "1"}
-            ),
-            folder="Employees",
-            expected_status=200,
-        )
-    )
-    store.save_request(
-        SavedRequest(
-            "Create candidate",
-            RpcRequest(
-                action="greenhouse_create_candidate",
-                account_id="acct_greenhouse_demo",
-                body={"first_name": "Ada"},
-                timeout=15.0,
-            ),
-            folder="Candidates",
-            expected_status=422,
-        )
-    )
-    store.set_environment(Environment("staging", {"account_id": "acct_bamboohr_demo"}))
-    return store
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _reloaded(root: Path, credentials: MemoryCredentials | None = None) -> CollectionStore:
-    store = CollectionStore(root, credentials=credentials)
-    store.load()
-    return store
+def _names_in(collection: Collection, folder: str) -> list[str]:
+    found = collection.folder(folder)
+    assert found is not None, f"no folder {folder!r}"
+    return [r.name for r in found.requests]
 
 
 def test_store_does_not_import_qt() -> None:
@@ -89,32 +38,9 @@ def test_store_does_not_import_qt() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_layout_is_one_readable_file_per_request(tmp_path: Path) -> None:
-    root = tmp_path / "smoke"
-    _store(root)
-    assert sorted(_files(root)) == [
-        "Candidates/create-candidate.request.json",
-        "Employees/get-employee.request.json",
-        COLLECTION_FILE,
-        "list-employees.request.json",
-    ]
-    text = (root / "list-employees.request.json").read_text()
-    assert text.endswith("}\n")
-    data = json.loads(text)
-    assert list(data) == ["description", "expected_status", "name", "request"]
-    assert "base_url" not in data["request"]  # the profile decides
-    assert "timeout" not in data["request"]
-    assert (
-        json.loads((root / "Candidates/create-candidate.request.json").read_text())["request"][
-            "timeout"
-        ]
-        == 15.0
-    )
-
-
 def test_load_gives_back_what_was_saved_in_order(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
-    original = _store(root).collection
+    original = create_sample(root).collection
     collection, problems = CollectionStore(root).load()
     assert problems == []
     assert collection.id == original.id
@@ -132,41 +58,11 @@ def test_load_gives_back_what_was_saved_in_order(tmp_path: Path) -> None:
     assert collection.environments["staging"].variables == {"account_id": "acct_bamboohr_demo"}
 
 
-def test_load_then_save_rewrites_identical_bytes(tmp_path: Path) -> None:
-    root = tmp_path / "smoke"
-    _store(root)
-    before = _files(root)
-    store = _reloaded(root)
-    # force a real rewrite of every file, not the "unchanged" shortcut
-    for path in root.rglob("*.json"):
-        path.write_bytes(b"")
-    store.save()
-    assert _files(root) == before
-
-
-def test_one_field_change_is_a_one_line_diff(tmp_path: Path) -> None:
-    root = tmp_path / "smoke"
-    _store(root)
-    path = root / "Employees" / "get-employee.request.json"
-    before = path.read_text().splitlines()
-    store = _reloaded(root)
-    [saved] = store.collection.find("Get employee")
-    saved.request.path = {"id": "2"}
-    store.save_request(saved)
-    after = path.read_text().splitlines()
-    changed = [
-        line
-        for line in difflib.unified_diff(before, after, lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-    assert changed == ['-      "id": "1"', '+      "id": "2"']
-
-
 def test_a_broken_file_is_reported_with_file_and_line_and_the_rest_loads(
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "smoke"
-    _store(root)
+    create_sample(root)
     broken = root / "Employees" / "get-employee.request.json"
     broken.write_text('{\n  "name": "Get employee",\n<<<<<<< HEAD\n}\n')
     (root / "Candidates" / "not-a-request.request.json").write_text("[1, 2]\n")
@@ -181,7 +77,7 @@ def test_a_broken_file_is_reported_with_file_and_line_and_the_rest_loads(
 
 def test_a_broken_collection_file_is_kept_aside_before_it_is_rewritten(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
-    _store(root)
+    create_sample(root)
     (root / COLLECTION_FILE).write_text('{"name": "Smoke",,}\n')
     store = CollectionStore(root)
     collection, problems = store.load()
@@ -195,7 +91,7 @@ def test_a_broken_collection_file_is_kept_aside_before_it_is_rewritten(tmp_path:
 
 def test_changes_on_disk_are_noticed_and_own_changes_are_not(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
-    store = _store(root)
+    store = create_sample(root)
     store.load()
     assert not store.changed_since_load()
     [saved] = store.collection.find("List employees")
@@ -203,7 +99,7 @@ def test_changes_on_disk_are_noticed_and_own_changes_are_not(tmp_path: Path) -> 
     store.duplicate(saved)
     assert not store.changed_since_load()
     # a colleague's change arriving by `git pull`
-    other = _reloaded(root)
+    other = reloaded(root)
     other.save_request(
         SavedRequest("Workers", RpcRequest(action="workday_list_workers", account_id="a"))
     )
@@ -215,7 +111,7 @@ def test_changes_on_disk_are_noticed_and_own_changes_are_not(tmp_path: Path) -> 
 
 def test_an_edit_with_the_same_size_is_still_noticed(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
-    store = _store(root)
+    store = create_sample(root)
     path = root / "list-employees.request.json"
     text = path.read_text()
     path.write_text(text.replace("First page", "First PAGE"))
@@ -226,7 +122,7 @@ def test_an_edit_with_the_same_size_is_still_noticed(tmp_path: Path) -> None:
 
 def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
-    store = _store(root)
+    store = create_sample(root)
     [listing] = store.collection.find("List employees")
     store.rename(listing, "Employees page 1")
     assert listing.path == root / "employees-page-1.request.json"
@@ -234,36 +130,38 @@ def test_rename_duplicate_move_delete_and_undo(tmp_path: Path) -> None:
 
     copy = store.duplicate(listing)
     assert copy.name == "Employees page 1 copy"
-    assert [r.name for r in store.collection.folder("").requests] == [
+    assert _names_in(store.collection, "") == [
         "Employees page 1",
         "Employees page 1 copy",
     ]
 
     store.move(copy, "Employees", 0)
     assert copy.path == root / "Employees" / "employees-page-1-copy.request.json"
-    assert [r.name for r in store.collection.folder("Employees").requests] == [
+    assert _names_in(store.collection, "Employees") == [
         "Employees page 1 copy",
         "Get employee",
     ]
-    assert [r.label for r in _reloaded(root).collection.requests()] == [
+    assert [r.label for r in reloaded(root).collection.requests()] == [
         r.label for r in store.collection.requests()
     ]
 
+    assert copy.path is not None
     content = copy.path.read_bytes()
     deleted = store.delete(copy)
-    assert not deleted.saved.path.exists()
-    assert "Employees page 1 copy" not in [r.name for r in _reloaded(root).collection.requests()]
+    assert deleted.saved.path is not None and not deleted.saved.path.exists()
+    assert "Employees page 1 copy" not in [r.name for r in reloaded(root).collection.requests()]
     store.restore(deleted)
     assert copy.path.read_bytes() == content
-    assert store.collection.folder("Employees").requests[0] is copy
+    employees = store.collection.folder("Employees")
+    assert employees is not None and employees.requests[0] is copy
 
     gone = store.delete_folder("Employees")
     assert not (root / "Employees").exists()
-    assert _reloaded(root).collection.folder_names() == ["Candidates"]
+    assert reloaded(root).collection.folder_names() == ["Candidates"]
     store.restore_folder(gone)
-    reloaded = _reloaded(root).collection
-    assert reloaded.folder_names() == ["Employees", "Candidates"]
-    assert [r.name for r in reloaded.folder("Employees").requests] == [
+    again = reloaded(root).collection
+    assert again.folder_names() == ["Employees", "Candidates"]
+    assert _names_in(again, "Employees") == [
         "Employees page 1 copy",
         "Get employee",
     ]
@@ -273,6 +171,7 @@ def test_same_names_get_distinct_files(tmp_path: Path) -> None:
     store = CollectionStore.create(tmp_path / "c", "C")
     first = store.save_request(SavedRequest("Ping!", RpcRequest(action="a")))
     second = store.save_request(SavedRequest("ping", RpcRequest(action="b")))
+    assert first.path is not None and second.path is not None
     assert (first.path.name, second.path.name) == ("ping.request.json", "ping-2.request.json")
 
 
@@ -292,13 +191,13 @@ def test_an_empty_folder_survives_a_git_clone(tmp_path: Path) -> None:
     store = CollectionStore.create(root, "C")
     store.create_folder("Later")
     (root / "Later").rmdir()
-    assert _reloaded(root).collection.folder_names() == ["Later"]
+    assert reloaded(root).collection.folder_names() == ["Later"]
 
 
 def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> None:
     root = tmp_path / "smoke"
     keyring = MemoryCredentials()
-    store = _store(root, keyring)
+    store = create_sample(root, keyring)
     store.set_variable("staging", "tenant_token", CANARY, secret=True)
     store.set_variable("staging", "region", "eu", secret=False)
     store.save_request(
@@ -310,7 +209,7 @@ def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> No
         )
     )
     store.rename_environment("staging", "prod")
-    for name, content in _files(root).items():
+    for name, content in files_in(root).items():
         assert CANARY.encode() not in content, name
     meta = json.loads((root / COLLECTION_FILE).read_text())
     assert meta["environments"]["prod"] == {
@@ -322,9 +221,9 @@ def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> No
     assert keyring.get(f"collection:{collection_id}:staging:tenant_token") is None
 
     # a colleague's machine: same files, own keyring
-    values = _reloaded(root, keyring).environment_values("prod")
+    values = reloaded(root, keyring).environment_values("prod")
     assert values["tenant_token"] == CANARY
-    colleague = _reloaded(root, MemoryCredentials())
+    colleague = reloaded(root, MemoryCredentials())
     assert colleague.missing_secrets("prod") == ["tenant_token"]
     [saved] = colleague.collection.find("With token")
     with pytest.raises(UnresolvedVariables, match="tenant_token"):
@@ -337,7 +236,7 @@ def test_secret_values_live_in_the_keyring_never_in_a_file(tmp_path: Path) -> No
 def test_secrets_given_elsewhere_need_no_keyring(tmp_path: Path) -> None:
     """The runner on CI: every secret comes from --var, so the keyring is never asked."""
     root = tmp_path / "smoke"
-    _store(root, MemoryCredentials()).set_variable("staging", "token", CANARY, secret=True)
+    create_sample(root, MemoryCredentials()).set_variable("staging", "token", CANARY, secret=True)
     without_keyring = CollectionStore(root)
     without_keyring.load()
     with pytest.raises(CollectionError, match="keyring"):
@@ -351,36 +250,14 @@ def test_a_literal_secret_header_is_refused(tmp_path: Path) -> None:
     request = RpcRequest(action="x", headers={"authorization": f"Bearer {CANARY}"})
     with pytest.raises(CollectionError, match="secret variable"):
         store.save_request(SavedRequest("Leaky", request))
-    assert CANARY.encode() not in b"".join(_files(tmp_path).values())
+    assert CANARY.encode() not in b"".join(files_in(tmp_path).values())
 
 
 def test_resolving_with_an_environment(tmp_path: Path) -> None:
-    store = _store(tmp_path / "smoke")
+    store = create_sample(tmp_path / "smoke")
     [saved] = store.collection.find("employees/get employee")
     sent = resolve(saved.request, store.environment_values("staging"))
     assert sent.account_id == "acct_bamboohr_demo"
-
-
-def test_unknown_keys_in_files_are_kept(tmp_path: Path) -> None:
-    root = tmp_path / "smoke"
-    _store(root)
-    path = root / "list-employees.request.json"
-    data = json.loads(path.read_text())
-    data["x-owner"] = "qa-team"
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    store = _reloaded(root)
-    [saved] = store.collection.find("List employees")
-    saved.description = "changed"
-    store.save_request(saved)
-    assert json.loads(path.read_text())["x-owner"] == "qa-team"
-
-
-def test_selecting_requests_by_name(tmp_path: Path) -> None:
-    collection = _store(tmp_path / "smoke").collection
-    chosen = requests_named(collection, ["create candidate", "List employees"])
-    assert [r.name for r in chosen] == ["List employees", "Create candidate"]
-    with pytest.raises(CollectionError, match="Available: 'List employees'"):
-        requests_named(collection, ["Nope"])
 
 
 def test_find_collections_lists_only_collection_folders(tmp_path: Path) -> None:
@@ -388,3 +265,25 @@ def test_find_collections_lists_only_collection_folders(tmp_path: Path) -> None:
     CollectionStore.create(tmp_path / "a", "A")
     (tmp_path / "not-one").mkdir()
     assert find_collections(tmp_path) == [tmp_path / "a", tmp_path / "b"]
+
+
+def test_pasted_curl_becomes_a_saved_request_without_the_key(tmp_path: Path) -> None:
+    imported = from_curl(
+        f"curl https://api.stackone.com/actions/rpc -u '{CANARY}:' "
+        "-H 'x-account-id: acct_bamboohr_demo' -H 'Content-Type: application/json' "
+        """--data-raw '{"action": "bamboohr_get_employee", "path": {"id": "1"}}'"""
+    )
+    assert imported.api_key == CANARY  # handed back for the keyring, not for the file
+    store = CollectionStore.create(tmp_path / "c", "C")
+    saved = store.save_request(SavedRequest("Get employee 1", imported.request))
+
+    collection, problems = CollectionStore(tmp_path / "c").load()
+    assert problems == []
+    [loaded] = collection.requests()
+    assert loaded.request.action == "bamboohr_get_employee"
+    assert loaded.request.account_id == "acct_bamboohr_demo"
+    assert loaded.request.path == {"id": "1"}
+    assert saved.path is not None
+    for path in (tmp_path / "c").rglob("*"):
+        if path.is_file():
+            assert CANARY not in path.read_text(), path

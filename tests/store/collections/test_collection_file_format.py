@@ -1,5 +1,6 @@
-"""Request files a person edited by hand: a wrong field is reported, never "fixed" by a save.
+"""The collection files people commit to git: readable, diff-friendly, read strictly.
 
+Request files a person edited by hand: a wrong field is reported, never "fixed" by a save.
 Issue 4: "a corrupt or hand-broken file gives an error naming the file and line and leaves the
 rest loaded". A value of the wrong type that loaded as a default would be written back as that
 default by the next save, erasing what the person typed.
@@ -7,6 +8,7 @@ default by the next save, erasing what the person typed.
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 
 from explorer.core.request import RpcRequest
 from explorer.store.collections import COLLECTION_FILE, CollectionStore, SavedRequest, key_places
+from tests.store.collections.sample import create_sample, files_in, reloaded
 
 
 def _collection(root: Path) -> CollectionStore:
@@ -109,6 +112,7 @@ def test_the_line_is_the_key_of_the_request_object_not_a_same_named_key_inside_t
     text = _edit_request_file(broken, body={"query": {"deep": True}}, query="q")
     [problem] = CollectionStore(root).load()[1]
     lines = text.splitlines()
+    assert problem.line is not None
     assert lines[problem.line - 1].strip() == '"query": "q",'
 
 
@@ -203,3 +207,70 @@ def test_key_places_follow_objects_not_strings_or_arrays() -> None:
     assert places[("request", "b")] == (3, 5)
     assert places[("request", "c")] == (3, 26)
     assert places[("request", "c", "d")] == (3, 32)
+
+
+def test_layout_is_one_readable_file_per_request(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    create_sample(root)
+    assert sorted(files_in(root)) == [
+        "Candidates/create-candidate.request.json",
+        "Employees/get-employee.request.json",
+        COLLECTION_FILE,
+        "list-employees.request.json",
+    ]
+    text = (root / "list-employees.request.json").read_text()
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert list(data) == ["description", "expected_status", "name", "request"]
+    assert "base_url" not in data["request"]  # the profile decides
+    assert "timeout" not in data["request"]
+    assert (
+        json.loads((root / "Candidates/create-candidate.request.json").read_text())["request"][
+            "timeout"
+        ]
+        == 15.0
+    )
+
+
+def test_load_then_save_rewrites_identical_bytes(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    create_sample(root)
+    before = files_in(root)
+    store = reloaded(root)
+    # force a real rewrite of every file, not the "unchanged" shortcut
+    for path in root.rglob("*.json"):
+        path.write_bytes(b"")
+    store.save()
+    assert files_in(root) == before
+
+
+def test_one_field_change_is_a_one_line_diff(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    create_sample(root)
+    path = root / "Employees" / "get-employee.request.json"
+    before = path.read_text().splitlines()
+    store = reloaded(root)
+    [saved] = store.collection.find("Get employee")
+    saved.request.path = {"id": "2"}
+    store.save_request(saved)
+    after = path.read_text().splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ['-      "id": "1"', '+      "id": "2"']
+
+
+def test_unknown_keys_in_files_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "smoke"
+    create_sample(root)
+    path = root / "list-employees.request.json"
+    data = json.loads(path.read_text())
+    data["x-owner"] = "qa-team"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    store = reloaded(root)
+    [saved] = store.collection.find("List employees")
+    saved.description = "changed"
+    store.save_request(saved)
+    assert json.loads(path.read_text())["x-owner"] == "qa-team"
