@@ -233,7 +233,8 @@ def run(args: argparse.Namespace) -> int:
         code = app.exec()
     finally:
         deadline.stop()
-        window.close()
+        window.close()  # writes what the history still had queued
+        history.close()
         watcher.deleteLater()
         if server is not None:
             server.stop()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
+from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.history_model import short_time
 
 TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
@@ -100,35 +101,48 @@ class NoteDialog(QDialog):
 
 
 class NoteStrip(QWidget):
-    """Under the list: the current entry's tags and note, and a button to edit them."""
+    """Under the list: the current entry's tags and its note's first line, and a button to
+    edit them. Always two lines high (long text is cut, whole in the tooltip), so choosing an
+    entry never moves the list."""
 
     def __init__(self, edit_action: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setAccessibleName("Note")
+        self.tags_label = ElidedLabel()
+        self.note_label = ElidedLabel()
+        for label in (self.tags_label, self.note_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.button = QToolButton()
         self.button.setDefaultAction(edit_action)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        lines = QVBoxLayout()
+        lines.setSpacing(0)
+        lines.addWidget(self.tags_label)
+        lines.addWidget(self.note_label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(lines, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setAccessibleName("Note")
         self.show_entry(None)
 
+    def text(self) -> str:
+        """The two lines as shown (for tests and screen readers)."""
+        return "\n".join(filter(None, [self.tags_label.text(), self.note_label.text()]))
+
     def show_entry(self, entry: HistoryRow | None) -> None:
-        """Show ``entry``'s note and tags (the strip hides without a current entry)."""
-        self.setVisible(entry is not None)
+        """Show ``entry``'s tags and note, or say there is none."""
         if entry is None:
-            return
-        text = "\n".join(filter(None, [tags_label(entry.tags), entry.note]))
-        # A long note shows its start; the dialog and the Note column's tooltip show it all.
-        lines = text.splitlines()
-        shown = "\n".join(lines[:3]) + (" …" if len(lines) > 3 else "")
-        self.label.setText(shown or "No note")
-        self.label.setForegroundRole(
-            QPalette.ColorRole.WindowText if text else QPalette.ColorRole.PlaceholderText
-        )
-        self.label.setToolTip(text)
+            tags, note, whole = "", "No entry selected", ""
+        elif not (entry.tag_text or entry.note):
+            tags, note, whole = "", "No note", ""
+        else:
+            first, _newline, more = entry.note.partition("\n")
+            tags, note = tags_label(entry.tags), first + (" …" if more.strip() else "")
+            whole = "\n".join(filter(None, [tags, entry.note]))
+        self.tags_label.setText(tags)
+        self.note_label.setText(note)
+        quiet = QPalette.ColorRole.PlaceholderText
+        self.note_label.setForegroundRole(quiet if not whole else QPalette.ColorRole.WindowText)
+        for label in (self.tags_label, self.note_label):
+            label.setToolTip(whole)  # the whole note, not the cut line
+        self.setAccessibleDescription(whole or note)

@@ -102,7 +102,10 @@ def test_a_note_from_the_row_menu_is_shown_searched_and_kept(
     # The row and the details strip show it.
     note_cell = pane.model.index(pane.model.row_of(target.id) or 0, Column.NOTE)
     assert note_cell.data() == "#customer-x #vip ticket 4711 …"
-    assert pane.note_strip.label.text() == "#customer-x #vip\nticket 4711\ncustomer sees a 500"
+    assert pane.note_strip.text() == "#customer-x #vip\nticket 4711 …"  # the whole: its tooltip
+    assert (
+        pane.note_strip.note_label.toolTip() == "#customer-x #vip\nticket 4711\ncustomer sees a 500"
+    )
 
     # Plain words find the note, #tag finds the tag, typed into the filter key by key.
     pane.filter_edit.setFocus()
@@ -127,11 +130,11 @@ def test_a_note_from_the_row_menu_is_shown_searched_and_kept(
 
 def test_the_details_strip_edits_the_current_entry(qtbot: QtBot, pane: HistoryPane) -> None:
     pane.view.setCurrentIndex(pane.model.index(0, 0))
-    assert pane.note_strip.isVisible() and pane.note_strip.label.text() == "No note"
+    assert pane.note_strip.isVisible() and pane.note_strip.text() == "No note"
     with answering(fill_in("first words", "a")):
         qtbot.mouseClick(pane.note_strip.button, Qt.MouseButton.LeftButton)
         pane.flush()
-    assert pane.note_strip.label.text() == "#a\nfirst words"
+    assert pane.note_strip.text() == "#a\nfirst words"
 
     # The dialog opens with what is there; changing it replaces both.
     prefilled: list[tuple[str, str]] = []
@@ -145,7 +148,7 @@ def test_the_details_strip_edits_the_current_entry(qtbot: QtBot, pane: HistoryPa
         qtbot.mouseClick(pane.note_strip.button, Qt.MouseButton.LeftButton)
         pane.flush()
     assert prefilled == [("first words", "#a")]
-    assert pane.note_strip.label.text() == "#b #c\nsecond words"
+    assert pane.note_strip.text() == "#b #c\nsecond words"
     assert pane.store.rows()[0].tags == ("b", "c")
 
 
@@ -213,4 +216,4 @@ def test_the_row_tooltip_and_menu_in_a_read_only_session(qtbot: QtBot, tmp_path:
     note = pane.model.index(0, Column.NOTE)
     assert note.data(Qt.ItemDataRole.ToolTipRole) == "#customer-x\nticket 4711"
     assert not pane.note_action.isEnabled()  # nothing can be kept this session
-    assert pane.note_strip.label.text() == "#customer-x\nticket 4711"
+    assert pane.note_strip.text() == "#customer-x\nticket 4711"
