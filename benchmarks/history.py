@@ -3,7 +3,8 @@ write a note and find it by tag.
 
 The entries are written once into a temporary folder (``history_data.write_history``, the
 store's own database; one in 50 has a note and tags). Each run then opens a ``HistoryStore``
-over it (the limit is the size, so adding one also trims the oldest, as it would for a user at
+over it as the app does (lazily: the rows are read on a thread while the pane shows the
+newest; the limit is the size, so adding one also trims the oldest, as it would for a user at
 the limit) and a ``HistoryPane`` in a window, offscreen, with a 5 ms heartbeat measuring the
 UI thread's longest stall. Every step is a user action triggered from the event loop and timed
 until the list has repainted. ``--memory`` measures, in a fresh process, what the open store
@@ -89,15 +90,15 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
     heartbeat = Heartbeat()
     heartbeat.start()
 
+    # As the app opens it: lazily, the rows read on a thread while the window shows.
     started = now_ms()
-    store = HistoryStore(directory, limit=entries)
+    store = HistoryStore(directory, limit=entries, lazy=True)
     opened = now_ms() - started
     metrics["open"].add(opened)
     if len(store) != entries:
         raise RuntimeError(f"expected {entries} entries, found {len(store)}")
-    settle(heartbeat, 100)  # so the open's own gap is not counted as the pane's
 
-    pane, stamps = _show_pane(store, heartbeat, metrics, opened)
+    pane, stamps = _show_pane(store, heartbeat, metrics, started)
     _filter_steps(pane, heartbeat, stamps, metrics)
     _change_steps(pane, heartbeat, stamps, metrics, entries + number)
     bar = pane.view.verticalScrollBar()
@@ -111,9 +112,10 @@ def one_run(directory: Path, number: int, metrics: dict[str, Metric], entries: i
 
 
 def _show_pane(
-    store: HistoryStore, heartbeat: Heartbeat, metrics: dict[str, Metric], opened: float
+    store: HistoryStore, heartbeat: Heartbeat, metrics: dict[str, Metric], started: float
 ) -> tuple[HistoryPane, PaintStamps]:
-    """Build the pane and show it: one stretch of UI-thread work at start-up."""
+    """Build the pane and show it (one stretch of UI-thread work at start-up), then wait for
+    every row to be listed (read on a thread meanwhile)."""
     from explorer.ui.history_pane import HistoryPane
 
     built: dict[str, object] = {}
@@ -136,12 +138,19 @@ def _show_pane(
         raise RuntimeError("the history pane never painted")
     painted = first_paint()
     assert painted is not None
-    settle(heartbeat, 200)
-    metrics["pane"].add(painted - start)
-    metrics["pane_stall"].add(heartbeat.longest(start, now_ms()))
-    metrics["open_painted"].add(opened + painted - start)
     pane, stamps = built["pane"], built["stamps"]
     assert isinstance(pane, HistoryPane) and isinstance(stamps, PaintStamps)
+    if not run_loop_until(heartbeat, lambda: pane.model.total() == len(store)):
+        raise RuntimeError("the history pane never listed every entry")
+    listed = now_ms()
+    metrics["pane"].add(painted - start)
+    metrics["open_painted"].add(painted - started)
+    metrics["all_rows"].add(listed - started)
+    # The pane's construction is start-up work before the window shows; what counts here is
+    # the window's responsiveness once it has painted, while the rows arrive.
+    after = [gap for end, gap in heartbeat.gaps(painted, listed) if end - gap >= painted]
+    metrics["pane_stall"].add(max(after, default=0.0))
+    settle(heartbeat, 200)
     return pane, stamps
 
 
@@ -218,7 +227,7 @@ def _change_steps(
     # A note and tags on it: written on the history's thread, the row repainted.
     noted: list[float] = []
     pane.model.dataChanged.connect(lambda *_args: noted.append(now_ms()) if not noted else None)
-    save = partial(pane.save_note, exchange.id, f"ticket {number}", (f"case-{number}",))
+    save = partial(pane.notes.save, exchange.id, f"ticket {number}", (f"case-{number}",))
     record(
         metrics, "note", _step(heartbeat, stamps, save, ready=lambda: noted[0] if noted else None)
     )
@@ -232,10 +241,13 @@ def _change_steps(
 def new_metrics(entries: int) -> dict[str, Metric]:
     t = STALL_TARGET_MS
     return {
-        "open": Metric(f"open HistoryStore ({entries} entries)", target=open_target(entries)),
+        "open": Metric(f"open HistoryStore, lazily ({entries} entries)"),
         "pane": Metric("build HistoryPane -> first paint"),
-        "pane_stall": Metric("  longest UI stall", target=t),
-        "open_painted": Metric("open store + pane -> first rows painted"),
+        "open_painted": Metric(
+            "open store + pane -> first rows painted", target=open_target(entries)
+        ),
+        "all_rows": Metric("open -> every row listed (read on a thread)"),
+        "pane_stall": Metric("  longest UI stall while they are read", target=t),
         "filter": Metric("filter 'greenhouse 400' -> painted"),
         "filter_stall": Metric("  longest UI stall", target=t),
         "unfilter": Metric("clear the filter -> painted"),

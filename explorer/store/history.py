@@ -96,6 +96,10 @@ class HistoryStore:
     is guarded by a short lock, so a reader never sees it half-trimmed; writes are serialised
     by a second lock held across their transaction, which readers never take. Writing a big
     body file happens before either, so the list never waits for a body to reach the disk.
+
+    With ``lazy``, opening reads no rows (100,000 take ~0.2 s): ``load_rows`` reads them, on
+    a thread of the caller's choosing; anything that needs them waits for it (or calls it).
+    Until then ``newest``, ``len`` and ``actions`` ask the database.
     """
 
     def __init__(
@@ -106,6 +110,7 @@ class HistoryStore:
         budget: int = DEFAULT_HISTORY_BUDGET,
         body_limit: int = DEFAULT_BODY_LIMIT,
         read_only: bool = False,
+        lazy: bool = False,
     ) -> None:
         if limit < 0:
             raise ValueError("the history limit cannot be negative")
@@ -119,6 +124,7 @@ class HistoryStore:
         # A home the explorer cannot write: the entries there can be read, nothing is kept.
         self.read_only = read_only
         self._rows: list[HistoryRow] = []  # oldest first
+        self._version = 0  # changes whenever the rows do
         self._id_set: set[str] | None = set()  # the rows' ids; None: not made yet
         self._total_size = 0
         self._lock = threading.RLock()  # the rows in memory
@@ -126,13 +132,13 @@ class HistoryStore:
         self._pending: set[str] = set()  # ids whose files ``add`` is writing
         self._db: HistoryDatabase | None = None
         self._unavailable: StoreFileError | None = None  # why nothing can be kept this session
+        self._loaded = threading.Event()  # the rows are in memory
+        self._load_lock = threading.Lock()
+        self._names: set[str] = set()  # the folder's names, when opened
+        self._old_files = False  # old exchange files are leftovers (the index has moved)
         self._open()
-        if read_only:
-            return
-        try:
-            self._trim()
-        except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
-            self._problem(f"History: {exc}")
+        if not lazy:
+            self.load_rows()
 
     # -- opening ---------------------------------------------------------------------------
     @property
@@ -153,25 +159,56 @@ class HistoryStore:
                 HistoryDatabaseDamaged(self.database_path, message=f"was found damaged ({seen})")
             )
             return
+        self._names, self._old_files = names, True
         if DB_NAME not in names and INDEX_NAME not in names:
-            if not self.read_only:
-                self._remove_leftovers(names, old_files=True)
             return
         try:
-            rows, moved = self._load(names)
+            self._old_files = self._open_database(names) or INDEX_NAME not in names
         except HistoryDatabaseDamaged as exc:
             self._set_aside(exc)
-            return
         except StoreFileError as exc:
-            self._close_database()
-            self._unavailable = exc
-            self._problem(f"History: {exc}. History is empty this session; nothing is kept.")
+            self._unavailable_now(exc)
+
+    def _unavailable_now(self, exc: StoreFileError) -> None:
+        self._close_database()
+        self._unavailable = exc
+        self._problem(f"History: {exc}. History is empty this session; nothing is kept.")
+
+    @property
+    def rows_loaded(self) -> bool:
+        return self._loaded.is_set()
+
+    def load_rows(self) -> None:
+        """Read the list's rows into memory (once; callers meanwhile wait), then trim to the
+        limits and clean what a crash left behind. A lazy store's window calls this on a
+        thread; every method that needs the rows calls it too."""
+        with self._load_lock:
+            if self._loaded.is_set():
+                return
+            rows: list[HistoryRow] = []
+            try:
+                rows = self._db.rows() if self._db is not None else []
+            except HistoryDatabaseDamaged as exc:
+                self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
+            except StoreFileError as exc:
+                self._unavailable_now(exc)
+            with self._lock:
+                self._rows = rows
+                self._version += 1
+                self._id_set = None  # made when first needed: 100,000 ids cost ~15 ms
+                self._total_size = sum(filter(None, map(_SIZE, rows)))
+            self._loaded.set()
+        if self.read_only:
             return
-        self._rows = rows
-        self._id_set = None  # made when first needed: 100,000 ids cost ~15 ms
-        self._total_size = sum(filter(None, map(_SIZE, rows)))
-        if not self.read_only:
-            self._remove_leftovers(names, old_files=moved or INDEX_NAME not in names)
+        self._remove_leftovers(self._names, old_files=self._old_files)
+        try:
+            self._trim()
+        except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
+            self._problem(f"History: {exc}")
+
+    def _rows_needed(self) -> None:
+        if not self._loaded.is_set():
+            self.load_rows()
 
     def _listing(self) -> set[str] | None:
         """The history folder's names; ``None`` when there is nothing to open."""
@@ -186,9 +223,8 @@ class HistoryStore:
             self._problem(f"History: {self._unavailable}; history is empty.")
             return None
 
-    def _load(self, names: set[str]) -> tuple[list[HistoryRow], bool]:
-        """Open the database (moving an old index in first) and read the list's rows; and
-        whether an old index was moved.
+    def _open_database(self, names: set[str]) -> bool:
+        """Open the database (moving an old index in first); whether an old index moved.
 
         Raises:
             StoreFileError: the database cannot be opened or read (``HistoryDatabaseDamaged``
@@ -204,11 +240,12 @@ class HistoryStore:
         move = INDEX_NAME in names and (not self.read_only or not has_database)
         if move:
             self._problem(migrate(self.directory, self._db, remove=not self.read_only))
-        return self._db.rows(), move
+        return move
 
     def _set_aside(self, damage: StoreFileError) -> None:
         """Keep a damaged database, with everything beside it, as ``history.corrupt``."""
         self._close_database()
+        self._names = set()  # what was listed is kept aside with it
         if self.read_only:
             self._unavailable = damage
             self._problem(f"History: {damage}. History is empty this session.")
@@ -302,12 +339,29 @@ class HistoryStore:
     # -- reading -------------------------------------------------------------------------
     def rows(self) -> list[HistoryRow]:
         """Every entry's list row, newest first (the list is a copy; the rows are shared)."""
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int, list[HistoryRow]]:
+        """``rows()`` with a number that changes whenever they do: a list prepared from them
+        on another thread is still the store's if the number is."""
+        self._rows_needed()
         with self._lock:
-            return self._rows[::-1]
+            return self._version, self._rows[::-1]
+
+    def newest(self, count: int) -> list[HistoryRow]:
+        """The newest ``count`` rows, newest first, without reading them all (a first page)."""
+        if self._loaded.is_set():
+            with self._lock:
+                return self._rows[: -count - 1 : -1] if count else []
+        try:
+            return self._db.newest(count) if self._db is not None else []
+        except StoreFileError:
+            return []
 
     def entries(self) -> list[HistoryEntry]:
         """Every entry in full, newest first: a query, slow with 100,000 entries; the list
         uses ``rows``."""
+        self._rows_needed()
         database = self._db
         if database is None:
             return []
@@ -317,9 +371,15 @@ class HistoryStore:
             return [entry for entry in found if entry.id in ids]
 
     def __len__(self) -> int:
-        return len(self._rows)
+        if self._loaded.is_set() or self._db is None:
+            return len(self._rows)
+        try:
+            return self._db.count()
+        except StoreFileError:
+            return 0
 
     def __contains__(self, entry_id: object) -> bool:
+        self._rows_needed()
         with self._lock:
             return entry_id in self._ids()
 
@@ -341,6 +401,11 @@ class HistoryStore:
 
     def actions(self) -> list[str]:
         """The action names in the history, each once, sorted (the editor suggests them)."""
+        if not self._loaded.is_set() and self._db is not None:
+            try:
+                return sorted(filter(None, self._db.actions()), key=str.lower)
+            except StoreFileError:
+                return []
         with self._lock:
             return sorted({row.action for row in self._rows if row.action}, key=str.lower)
 
@@ -394,7 +459,7 @@ class HistoryStore:
     def _read_entry(self, entry_id: str) -> tuple[dict[str, Any], str, tuple[str, ...]]:
         """The entry's saved exchange as a JSON object, its note and its tags."""
         database = self._db
-        found = database.exchange(entry_id) if database and entry_id in self else None
+        found = database.exchange(entry_id) if database and SAFE_ID.match(entry_id) else None
         if found is None:
             raise HistoryEntryMissing(
                 f"History entry {entry_id} is no longer in the history (it was deleted or "
@@ -458,6 +523,7 @@ class HistoryStore:
         Raises:
             StoreFileError: the disk refused the write; the history is unchanged.
         """
+        self._rows_needed()
         with self._lock:
             entry_id = exchange.id
             taken = entry_id in self._ids() or entry_id in self._pending
@@ -501,6 +567,7 @@ class HistoryStore:
                 with self._lock:
                     self._forget(doomed)
                     self._rows.append(row)
+                    self._version += 1
                     self._ids().add(entry_id)
                     self._total_size += row.size or 0
                 self._remove_bodies(doomed)
@@ -537,6 +604,7 @@ class HistoryStore:
             StoreFileError: the disk refused the write, or the history is read-only.
         """
         self._refuse_if_read_only()
+        self._rows_needed()
         kept_note = clean_note(note)
         kept_tags = parse_tags(tags) if isinstance(tags, str) else clean_tags(tags)
         with self._write_lock:
@@ -553,6 +621,7 @@ class HistoryStore:
                 for position in range(len(self._rows) - 1, -1, -1):
                     if self._rows[position].id == entry_id:
                         self._rows[position] = row
+                        self._version += 1
                         break
         return row
 
@@ -563,6 +632,7 @@ class HistoryStore:
             StoreFileError: the database cannot be written, or the history is read-only.
         """
         self._refuse_if_read_only()
+        self._rows_needed()
         with self._write_lock:
             with self._lock:
                 wanted = set(entry_ids) & self._ids()
@@ -580,11 +650,13 @@ class HistoryStore:
         Body files of an ``add`` still being written are left: its entry follows.
         """
         self._refuse_if_read_only()
+        self._rows_needed()
         with self._write_lock:
             if self._db is not None or self.database_path.exists():
                 self._database().clear()
             with self._lock:
                 self._rows, self._id_set, self._total_size = [], set(), 0
+                self._version += 1
                 pending = set(self._pending)
             try:
                 names = os.listdir(self.directory)
@@ -618,6 +690,7 @@ class HistoryStore:
         return rows[:first_kept]
 
     def _trim(self) -> None:
+        self._rows_needed()
         with self._write_lock:
             with self._lock:
                 doomed = self._doomed()
@@ -632,6 +705,7 @@ class HistoryStore:
         """Drop rows from memory (call with the lock held): the oldest ones by a slice."""
         if not doomed:
             return
+        self._version += 1
         count = len(doomed)
         if self._rows[:count] == doomed:
             del self._rows[:count]

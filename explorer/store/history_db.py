@@ -85,15 +85,19 @@ _ENTRY_COLUMNS = (
 # row: text as text (a blob, i.e. ``_text``'s lone surrogates or a hand edit, is then not
 # UTF-8 and the query runs again decoding leniently: see ``_fetch``); numbers of the wrong
 # type as missing.
-_ROW_QUERY = """
+_ROW_COLUMNS = """
 SELECT CAST(id AS TEXT), CAST(started_at AS TEXT),
     CASE typeof(status) WHEN 'integer' THEN status END,
     CAST(failure AS TEXT), CAST(action AS TEXT), CAST(account_id AS TEXT),
     CASE typeof(total_ms) WHEN 'real' THEN total_ms WHEN 'integer' THEN total_ms * 1.0 END,
     CASE typeof(size) WHEN 'integer' THEN size END,
     CAST(note AS TEXT), CAST(tags AS TEXT), CAST(search AS TEXT)
-FROM entries ORDER BY seq
-"""
+FROM entries"""
+_ROW_QUERY = _ROW_COLUMNS + " ORDER BY seq"
+_NEWEST_QUERY = _ROW_COLUMNS + " ORDER BY seq DESC LIMIT ?"
+# Rows read this many at a time (``_read_rows``): between two batches another thread (the
+# window's) can take the GIL.
+_BATCH = 5000
 _IDS = "SELECT value FROM json_each(?)"
 
 
@@ -296,20 +300,30 @@ class HistoryDatabase:
 
     def rows(self) -> list[HistoryRow]:
         """Every entry's list row, oldest first: the one query the list opens with."""
-        # 100,000 tuples at once: the collector would pass over them again and again while
-        # they are made, and never free one. Once they are all there, one young collection
-        # sees each row once (and stops tracking it: a tuple of text and numbers).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            raw = self._fetch(_ROW_QUERY)
-            # ``tuple.__new__`` in C for each row: ``HistoryRow._make`` is a Python call.
-            rows = list(map(tuple.__new__, repeat(HistoryRow), raw))
-            del raw
-        finally:
-            if collecting:
-                gc.enable()
-        return rows
+        connection = self._connection()
+        with self._errors("read"):
+            try:
+                return _read_rows(connection)
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    raise
+                connection.text_factory = _lenient_text  # see ``_fetch``
+                try:
+                    return _read_rows(connection)
+                finally:
+                    connection.text_factory = str
+
+    def newest(self, count: int) -> list[HistoryRow]:
+        """The newest ``count`` rows, newest first (the list's first page)."""
+        return [HistoryRow._make(row) for row in self._fetch(_NEWEST_QUERY, (count,))]
+
+    def count(self) -> int:
+        found = self._fetch("SELECT COUNT(*) FROM entries")
+        return int(found[0][0]) if found else 0  # type: ignore[call-overload]
+
+    def actions(self) -> list[str]:
+        """Every action named, once (the editor's suggestions before the rows are read)."""
+        return [_read_text(row[0]) for row in self._fetch("SELECT DISTINCT action FROM entries")]
 
     def entry(self, entry_id: str) -> HistoryEntry | None:
         found = self._fetch(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
@@ -407,6 +421,32 @@ class HistoryDatabase:
             connection = self._connection()
             connection.execute("VACUUM")  # a new file of what is left: nothing
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def _read_rows(connection: sqlite3.Connection) -> list[HistoryRow]:
+    """The rows, read a batch at a time.
+
+    100,000 new tuples are 100,000 objects for the garbage collector: left to itself it would
+    pass over them again and again while they are made, then once more over all of them at
+    once (~40 ms in which no other thread runs Python: the window froze). So it is off while
+    they are made, and each batch is collected at once: the collector sees each row once, in
+    a millisecond or two, and stops tracking it (a tuple of text and numbers).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    rows: list[HistoryRow] = []
+    try:
+        cursor = connection.execute(_ROW_QUERY)
+        while batch := cursor.fetchmany(_BATCH):
+            # ``tuple.__new__`` in C for each row: ``HistoryRow._make`` is a Python call.
+            rows += map(tuple.__new__, repeat(HistoryRow), batch)
+            del batch
+            if collecting:
+                gc.collect(0)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _text(value: str) -> str | bytes:

@@ -168,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
         budget=preferences.history_budget,
         body_limit=preferences.body_limit,
         read_only=read_only,
+        lazy=True,  # the rows are read on a thread: the window does not wait for 100,000
     )
     credentials = KeyringCredentials()
     session_keys = MemoryCredentials()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from operator import attrgetter, indexOf
+from itertools import repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -157,6 +158,36 @@ def note_text(entry: HistoryRow) -> str:
     return " ".join(filter(None, [tags_label(entry.tags), first]))
 
 
+@dataclass(frozen=True)
+class PreparedRows:
+    """Rows made ready for ``HistoryModel.set_rows`` off the UI thread (``prepare``)."""
+
+    rows: list[HistoryRow]  # as given: the store's order
+    ordered: list[HistoryRow]  # sorted by ``sort``
+    sort: tuple[int, Qt.SortOrder]  # the column (-1: the store's order) and the order
+    actions: set[str]
+    accounts: set[str]
+
+
+def _sorted(
+    rows: list[HistoryRow],
+    column: int,
+    order: Qt.SortOrder,
+    actions: set[str],
+    accounts: set[str],
+) -> list[HistoryRow]:
+    if column < 0:
+        return list(rows)
+    key = SORT_KEYS[Column(column)]
+    # Action names and account ids are nearly always lower case already: then the names
+    # themselves are the key, read in C (a Python call per row was half of the sort).
+    names = {Column.ACTION: actions, Column.ACCOUNT: accounts}.get(Column(column))
+    if names is not None and all(name == name.lower() for name in names):
+        key = _ACTION if column == Column.ACTION else _ACCOUNT
+    # Python's sort is stable, also reversed: equal keys keep the newest first.
+    return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
 class _Descending:
     """Wraps a sort key so ``bisect`` can search a list sorted in descending order."""
 
@@ -194,25 +225,43 @@ class HistoryModel(QAbstractTableModel):
         self._filter = HistoryFilter()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
-        # How many entries name each action and account: the filter boxes list them, and
-        # change only when a name comes or goes (not on every one of 100,000 entries).
-        self._actions: Counter[str] = Counter()
-        self._accounts: Counter[str] = Counter()
+        # The action names and account ids: the filter boxes list them, and change only
+        # when a name comes or goes (not with every one of 100,000 entries).
+        self._actions: set[str] = set()
+        self._accounts: set[str] = set()
         self._names_changed = False
+        self._by_id: dict[str, HistoryRow] | None = {}  # see ``_known``
         # Production accounts (id -> what to say about them), marked in the account column.
         self._production: dict[str, str] = {}
 
     # -- plain data in and out ---------------------------------------------------------------
-    def set_rows(self, rows: Sequence[HistoryRow]) -> None:
-        """Replace every entry (the store already trimmed and ordered them, newest first)."""
+    def set_rows(self, rows: Sequence[HistoryRow], prepared: PreparedRows | None = None) -> None:
+        """Replace every entry (the store already trimmed and ordered them, newest first).
+
+        ``prepared`` (from ``prepare``, on another thread) is used when it is of these rows and
+        the sort has not changed since: then only the filter and the reset are left here.
+        """
+        sort = (self._sort_column, self._sort_order)
+        if prepared is None or prepared.rows is not rows or prepared.sort != sort:
+            prepared = self.prepare(rows)
         self.beginResetModel()
-        self._given = list(rows)
-        self._ordered = self._sorted()
+        self._given = prepared.rows
+        self._ordered = prepared.ordered
         self._rows = self._filter.apply(self._ordered)
-        self._actions = Counter(map(_ACTION, self._given))
-        self._accounts = Counter(map(_ACCOUNT, self._given))
+        self._actions, self._accounts = prepared.actions, prepared.accounts
         self._names_changed = True
+        self._by_id = None
         self.endResetModel()
+
+    def prepare(self, rows: Sequence[HistoryRow]) -> PreparedRows:
+        """The work of ``set_rows`` that needs no Qt (sorting 100,000 rows, collecting their
+        names): safe to run on another thread, where it does not hold up the window."""
+        given = list(rows)
+        actions, accounts = set(map(_ACTION, given)), set(map(_ACCOUNT, given))
+        sort = (self._sort_column, self._sort_order)
+        return PreparedRows(
+            given, _sorted(given, *sort, actions, accounts), sort, actions, accounts
+        )
 
     def actions(self) -> list[str]:
         """Every action named in the history, once, sorted."""
@@ -260,7 +309,12 @@ class HistoryModel(QAbstractTableModel):
 
     def add_entry(self, entry: HistoryRow) -> None:
         """Add the newest entry in its sorted place; only a visible row is inserted."""
-        self._count(entry, 1)
+        if entry.action not in self._actions or entry.account_id not in self._accounts:
+            self._actions.add(entry.action)
+            self._accounts.add(entry.account_id)
+            self._names_changed = True
+        if self._by_id is not None:
+            self._by_id[entry.id] = entry
         self._given.insert(0, entry)
         self._ordered.insert(self._position(self._ordered, entry), entry)
         if not self._filter.accepts(entry):
@@ -273,10 +327,14 @@ class HistoryModel(QAbstractTableModel):
     def update_entry(self, entry: HistoryRow) -> None:
         """Show an entry's new note and tags where it is; the filter is not applied again
         (the row does not vanish under the user: the next change of the filter decides)."""
+        old = self._known().get(entry.id)
+        if old is None:
+            return
+        self._known()[entry.id] = entry
         for rows in (self._given, self._ordered):
-            for position in _positions(rows, {entry.id}).values():
+            for position in _locate(rows, [old]).values():
                 rows[position] = entry
-        for row in _positions(self._rows, {entry.id}).values():
+        for row in _locate(self._rows, [old]).values():
             self._rows[row] = entry
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
@@ -285,15 +343,16 @@ class HistoryModel(QAbstractTableModel):
         gone = set(entry_ids)
         if not gone:
             return
-        for entry in self._given:
-            if entry.id in gone:
-                self._count(entry, -1)
-        self._given = _without(self._given, gone)
-        self._ordered = _without(self._ordered, gone)
-        shown = sorted(_positions(self._rows, gone).values(), reverse=True)
+        self._given, removed = _without(self._given, gone)
+        for entry in removed:
+            if self._by_id is not None:
+                del self._by_id[entry.id]
+        self._forget_names(removed)
+        self._ordered = _without(self._ordered, gone)[0]
+        shown = sorted(_locate(self._rows, removed).values(), reverse=True)
         if len(shown) > _ROW_BY_ROW:  # thousands: one reset (the caller selects again)
             self.beginResetModel()
-            self._rows = _without(self._rows, gone)
+            self._rows = _without(self._rows, gone)[0]
             self.endResetModel()
             return
         for row in shown:
@@ -301,14 +360,13 @@ class HistoryModel(QAbstractTableModel):
             del self._rows[row]
             self.endRemoveRows()
 
-    def _count(self, entry: HistoryRow, change: int) -> None:
-        for names, name in ((self._actions, entry.action), (self._accounts, entry.account_id)):
-            names[name] += change
-            if names[name] <= 0:
-                del names[name]
-                self._names_changed = True
-            elif names[name] == change:  # a name seen for the first time
-                self._names_changed = True
+    def _forget_names(self, removed: list[HistoryRow]) -> None:
+        """Drop the names no entry left has (usually one look finds another entry with it)."""
+        for names, read in ((self._actions, _ACTION), (self._accounts, _ACCOUNT)):
+            for name in set(map(read, removed)):
+                if name in names and not any(read(entry) == name for entry in self._given):
+                    names.discard(name)
+                    self._names_changed = True
 
     def _position(self, rows: list[HistoryRow], entry: HistoryRow) -> int:
         """Where ``entry``, the newest, goes in ``rows`` (sorted as the model sorts): before
@@ -328,31 +386,23 @@ class HistoryModel(QAbstractTableModel):
         self._sort_order = order
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        ids = [
-            self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in persistent
-        ]
+        kept = [self._rows[i.row()] if 0 <= i.row() < len(self._rows) else None for i in persistent]
         self._ordered = self._sorted()
         self._rows = self._filter.apply(self._ordered)
         # Only the few rows Qt keeps track of (the selection, the current row) are looked up.
-        rows = _positions(self._rows, {i for i in ids if i is not None}) if ids else {}
+        rows = _locate(self._rows, list({id(e): e for e in kept if e is not None}.values()))
         moved = [
-            self.index(rows[entry_id], i.column())
-            if entry_id is not None and entry_id in rows
+            self.index(rows[entry.id], i.column())
+            if entry is not None and entry.id in rows
             else QModelIndex()
-            for i, entry_id in zip(persistent, ids, strict=True)
+            for i, entry in zip(persistent, kept, strict=True)
         ]
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
     def _sorted(self) -> list[HistoryRow]:
-        if self._sort_column < 0:
-            return list(self._given)
-        column = Column(self._sort_column)
-        # Python's sort is stable, also reversed: equal keys keep the newest first.
-        return sorted(
-            self._given,
-            key=SORT_KEYS[column],
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        return _sorted(
+            self._given, self._sort_column, self._sort_order, self._actions, self._accounts
         )
 
     def rows(self) -> list[HistoryRow]:
@@ -379,11 +429,26 @@ class HistoryModel(QAbstractTableModel):
 
     def row_of(self, entry_id: str) -> int | None:
         """The shown row of an entry, ``None`` if it is unknown or filtered out."""
-        return _positions(self._rows, {entry_id}).get(entry_id)
+        for row, entry in enumerate(self._rows[:_NEAR_THE_TOP]):  # a new entry: on top
+            if entry.id == entry_id:
+                return row
+        return self.rows_of([entry_id]).get(entry_id)
 
     def rows_of(self, entry_ids: Iterable[str]) -> dict[str, int]:
         """The shown rows of several entries at once (those filtered out are left out)."""
-        return _positions(self._rows, set(entry_ids))
+        wanted = set(entry_ids)
+        if not wanted:
+            return {}
+        if len(self._rows) <= _SCAN_ROWS:  # a filtered list: read its ids
+            return {e.id: row for row, e in enumerate(self._rows) if e.id in wanted}
+        known = self._known()
+        return _locate(self._rows, [known[i] for i in wanted if i in known])
+
+    def _known(self) -> dict[str, HistoryRow]:
+        """Every entry by id, made when first needed (~10 ms for 100,000) and then kept."""
+        if self._by_id is None:
+            self._by_id = {entry.id: entry for entry in self._given}
+        return self._by_id
 
     # -- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -488,35 +553,39 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
-_ID = attrgetter("id")
 # Removing more rows than this is one model reset rather than a signal per row.
 _ROW_BY_ROW = 64
+# Rows looked at one by one before searching them all (where a new entry usually is).
+_NEAR_THE_TOP = 8
+# Up to this many rows shown, finding a few by id reads every id; beyond, the rows are found
+# by identity through a dictionary of every entry (made once, ~10 ms for 100,000).
+_SCAN_ROWS = 5000
 _ACTION = attrgetter("action")
 _ACCOUNT = attrgetter("account_id")
 
 
-def _positions(rows: Sequence[HistoryRow], entry_ids: set[str]) -> dict[str, int]:
-    """Where each of a few entries is in ``rows``, without a dictionary of every row (the
-    ids are listed, and searched, in C)."""
-    if not entry_ids:
-        return {}
-    ids = list(map(_ID, rows))
-    if len(entry_ids) > 16:
-        return {entry_id: row for row, entry_id in enumerate(ids) if entry_id in entry_ids}
+def _locate(rows: list[HistoryRow], entries: list[HistoryRow]) -> dict[str, int]:
+    """Where each of ``entries`` (the row objects themselves) is in ``rows``: compared by
+    identity, in C (reading 100,000 ids sorted out of memory order took ~15 ms); many at
+    once in one pass."""
+    if len(entries) > _ROW_BY_ROW:
+        wanted = {id(entry) for entry in entries}
+        return {entry.id: row for row, entry in enumerate(rows) if id(entry) in wanted}
     found = {}
-    for entry_id in entry_ids:
+    for entry in entries:
         try:
-            found[entry_id] = indexOf(ids, entry_id)
+            found[entry.id] = list(map(is_, rows, repeat(entry))).index(True)
         except ValueError:
             continue
     return found
 
 
-def _without(rows: list[HistoryRow], gone: set[str]) -> list[HistoryRow]:
-    """``rows`` less the ``gone`` ids; trimming takes the oldest, often at the end: a slice."""
+def _without(rows: list[HistoryRow], gone: set[str]) -> tuple[list[HistoryRow], list[HistoryRow]]:
+    """``rows`` less the ``gone`` ids, and the rows taken out. Trimming takes the oldest, at
+    the end of the store's order: then two slices."""
     end = len(rows)
     while end and rows[end - 1].id in gone:
         end -= 1
     if len(rows) - end == len(gone):
-        return rows[:end]
-    return [row for row in rows if row.id not in gone]
+        return rows[:end], rows[end:]
+    return [row for row in rows if row.id not in gone], [row for row in rows if row.id in gone]

@@ -1,4 +1,4 @@
-"""Notes and tags on history entries: the dialog that edits them and the pane's details strip.
+"""Notes and tags on history entries: the pane's action, the dialog and the details strip.
 
 A support engineer marks the calls of a case ("ticket 4711", ``#customer-x``) and finds them
 again later from the history filter (plain words search notes, ``#tag`` searches tags). The
@@ -7,7 +7,11 @@ store keeps them (``HistoryStore.set_note``); these widgets only show and collec
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,7 +30,57 @@ from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tag
 from explorer.ui.elided_label import ElidedLabel
 from explorer.ui.history_model import short_time
 
+if TYPE_CHECKING:
+    from explorer.store.history import HistoryStore
+    from explorer.ui.history_writer import HistoryWriter
+
 TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
+
+
+class NoteEditor(QObject):
+    """The history pane's "Note and tags…": asks for the current entry's (``NoteDialog``) and
+    keeps them on the history's writer thread, after the adds queued before (one writer).
+
+    Signals:
+        saved(object): the entry's new ``HistoryRow``, once written.
+        failed(str): why the note could not be kept.
+    """
+
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        writer: HistoryWriter,
+        current: Callable[[], HistoryRow | None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._writer, self._current, self._parent = store, writer, current, parent
+        self.action = QAction("Note and tags…", parent)
+        self.action.setToolTip(
+            "Write a note and tags on the selected entry (find them again: #tag in the filter)"
+        )
+        self.action.triggered.connect(self.edit)
+
+    def edit(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        dialog = NoteDialog(entry, self._parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save(entry.id, dialog.note(), dialog.tags())
+
+    def save(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
+        """Keep an entry's note and tags; ``saved`` follows with its row."""
+        self._writer.run(partial(self._store.set_note, entry_id, note, tags), self._done)
+
+    def _done(self, row: HistoryRow | None, error: Exception | None) -> None:
+        if row is None:
+            self.failed.emit(f"Could not save the note: {error}")
+        else:
+            self.saved.emit(row)
 
 
 class NoteDialog(QDialog):

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     Signal,
@@ -30,7 +30,6 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QHeaderView,
@@ -53,8 +52,9 @@ from explorer.store.history import BODY_INLINE_LIMIT, HistoryFilter
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.flow_layout import FlowLayout
-from explorer.ui.history_model import Column, HistoryModel
-from explorer.ui.history_notes import NoteDialog, NoteStrip
+from explorer.ui.history_model import Column, HistoryModel, PreparedRows
+from explorer.ui.history_notes import NoteEditor, NoteStrip
+from explorer.ui.history_reader import ExchangeJob, ReadSignals, RowsJob
 from explorer.ui.history_writer import HistoryWriter
 
 if TYPE_CHECKING:
@@ -78,41 +78,11 @@ EMPTY_TEXT = "No history yet"
 EMPTY_HINT = "Every request you send is kept here, newest first."
 NO_MATCH_TEXT = "No entries match the filter"
 
+# A lazy store's newest entries, shown while the rest are read.
+FIRST_PAGE = 200
+
 JSON_FILTER = "StackOne Explorer history (*.json)"
 HAR_FILTER = "HAR 1.2, opens in browser devtools (*.har)"
-
-
-class _LoadSignals(QObject):
-    """Carries a background read back to the UI thread (queued).
-
-    Signals:
-        loaded(int, object, object): the selection generation, the ``Exchange`` (or None) and
-            the error (or None).
-    """
-
-    loaded = Signal(int, object, object)
-
-
-class _LoadJob(QRunnable):
-    """Reads one entry's full exchange (maybe megabytes of body) off the UI thread."""
-
-    def __init__(
-        self, store: HistoryStore, entry_id: str, generation: int, signals: _LoadSignals
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._store = store
-        self._entry_id = entry_id
-        self._generation = generation
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            exchange = self._store.load(self._entry_id)
-        except (ExplorerError, OSError, ValueError) as exc:
-            self._signals.loaded.emit(self._generation, None, exc)
-            return
-        self._signals.loaded.emit(self._generation, exchange, None)
 
 
 class HistoryPane(QWidget):
@@ -160,8 +130,10 @@ class HistoryPane(QWidget):
         # created before the signals object, so it is destroyed (waiting for its loads) first.
         self._load_pool = QThreadPool(self)
         self._load_pool.setMaxThreadCount(2)
-        self._load_signals = _LoadSignals(self)
+        self._load_signals = ReadSignals(self)
         self._load_signals.loaded.connect(self._on_loaded)
+        self._load_signals.rows_read.connect(self._on_rows_read)
+        self._reading_total: int | None = None  # entries of a lazy store still being read
         self._load_generation = 0  # the newest selection; older loads are dropped
 
         self.model = HistoryModel(self, details=store.get)
@@ -202,11 +174,10 @@ class HistoryPane(QWidget):
         )
         self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
 
-        self.note_action = QAction("Note and tags…", self)
-        self.note_action.setToolTip(
-            "Write a note and tags on the selected entry (find them again: #tag in the filter)"
-        )
-        self.note_action.triggered.connect(self.edit_note)
+        self.notes = NoteEditor(self.store, self.writer, self.current_entry, self)
+        self.notes.saved.connect(self._on_note_saved)
+        self.notes.failed.connect(self._show_error)
+        self.note_action = self.notes.action
 
         for action in (self.open_action, self.delete_action):
             # Only while the list has focus: Enter and Del mean other things in the filter box.
@@ -414,10 +385,19 @@ class HistoryPane(QWidget):
         if error is not None:
             self._show_error(f"Could not {what}: {error}")
             self.reload()
-            return
+        else:
+            self._rows_changed(None)
+
+    def _rows_changed(
+        self, rows: list[HistoryRow] | None, prepared: PreparedRows | None = None
+    ) -> None:
+        """Show ``rows`` (or drop those trimmed), keeping the user's selection."""
         self._quiet = True
         try:
-            self._forget_trimmed()
+            if rows is None:
+                self._forget_trimmed()
+            else:
+                self.model.set_rows(rows, prepared)
             self._reselect(*self._held)
         finally:
             self._quiet = False
@@ -472,8 +452,17 @@ class HistoryPane(QWidget):
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def reload(self) -> None:
-        """Show the store's entries again (after it changed behind our back, or at start)."""
-        self.model.set_rows(self.store.rows())
+        """Show the store's entries again (after it changed behind our back, or at start).
+
+        A lazy store's rows are read on a thread (100,000 take ~0.2 s): its newest entries
+        show at once, the rest when read (the filter and sort apply to what is shown, and to
+        all once read)."""
+        if self.store.rows_loaded:
+            self.model.set_rows(self.store.rows())
+        else:
+            self._reading_total = len(self.store)
+            self.model.set_rows(self.store.newest(FIRST_PAGE))
+            self._load_pool.start(RowsJob(self.store, self.model.prepare, self._load_signals))
         self._refill_combos()
         if self.store.load_error:
             self._show_error(f"Some history could not be read: {self.store.load_error}")
@@ -565,24 +554,7 @@ class HistoryPane(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
 
-    def edit_note(self) -> None:
-        """Ask for the current entry's note and tags, then save them on the writer thread
-        (after the adds queued before: one writer at a time)."""
-        entry = self.current_entry()
-        if entry is None:
-            return
-        dialog = NoteDialog(entry, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save_note(entry.id, dialog.note(), dialog.tags())
-
-    def save_note(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
-        """Keep an entry's note and tags (on the writer thread); its row shows them after."""
-        self.writer.run(partial(self.store.set_note, entry_id, note, tags), self._on_note_saved)
-
-    def _on_note_saved(self, row: HistoryRow | None, error: Exception | None) -> None:
-        if row is None:
-            self._show_error(f"Could not save the note: {error}")
-            return
+    def _on_note_saved(self, row: HistoryRow) -> None:
         self.model.update_entry(row)
         current = self.current_entry()
         if current is not None and current.id == row.id:
@@ -701,7 +673,7 @@ class HistoryPane(QWidget):
         if entry.size is not None and entry.size > BODY_INLINE_LIMIT:
             # Megabytes to read and parse: on the pool, so the list stays responsive.
             self.loading.emit(entry)
-            job = _LoadJob(self.store, entry.id, self._load_generation, self._load_signals)
+            job = ExchangeJob(self.store, entry.id, self._load_generation, self._load_signals)
             self._load_pool.start(job)
             return
         exchange = self._load(entry)
@@ -719,8 +691,23 @@ class HistoryPane(QWidget):
         self.selected.emit(exchange)
 
     def wait_for_loads(self) -> None:
-        """Wait for entries being read in the background (for tests and closing)."""
+        """Wait for entries (and a lazy store's rows) being read in the background, and show
+        them (for tests and closing)."""
         self._load_pool.waitForDone(-1)
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)  # the rows_read signal
+        self.flush()
+
+    def _on_rows_read(self, version: int, prepared: PreparedRows) -> None:
+        # After the writes queued meanwhile (they waited for the rows): then all are there.
+        show = partial(self._show_all_rows, version, prepared)
+        self.writer.run(lambda: None, lambda _result, _error: show())
+
+    def _show_all_rows(self, version: int, prepared: PreparedRows) -> None:
+        self._reading_total = None
+        if self.store.load_error:
+            self._show_error(f"Some history could not be read: {self.store.load_error}")
+        now, rows = self.store.snapshot()
+        self._rows_changed(prepared.rows if now == version else rows, prepared)
 
     def _load_request(self, entry: HistoryRow) -> RpcRequest | None:
         """Only the request (no response body to read or parse: quick even for 10 MB)."""
@@ -770,7 +757,9 @@ class HistoryPane(QWidget):
         elif not shown:
             self.empty_label.setText(NO_MATCH_TEXT)
         self.stack.setCurrentWidget(self.view if shown else self.empty_label)
-        if not total:
+        if self._reading_total is not None:
+            self.count_label.setText(f"Reading {self._reading_total} entries…")
+        elif not total:
             self.count_label.setText("")
         elif shown == total:
             self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")

@@ -183,3 +183,31 @@ def test_any_damage_to_the_database_opens_total(offset: int, damage: bytes, cut:
         assert entry.id in {row.id for row in again.rows()}
         assert again.load(entry.id).request.action == "after"
         again.close()
+
+
+def test_a_lazy_store_opens_without_its_rows_and_reads_them_when_needed(
+    tmp_path: Path,
+) -> None:
+    """The window opens a lazy store: counting, the newest page and the action names come
+    from the database; the rows come with ``load_rows`` (or whatever needs them), and only
+    then is the history trimmed to its limit."""
+    store = HistoryStore(tmp_path)
+    added = [store.add(Exchange(request=RpcRequest(action=f"action_{n % 3}"))) for n in range(5)]
+    store.close()
+
+    lazy = HistoryStore(tmp_path, lazy=True, limit=3)
+    assert not lazy.rows_loaded
+    assert len(lazy) == 5  # not trimmed before its rows are read
+    assert [row.id for row in lazy.newest(2)] == [added[4].id, added[3].id]
+    assert lazy.actions() == ["action_0", "action_1", "action_2"]
+    assert lazy.load(added[0].id).request.action == "action_0"  # no rows needed
+    assert not lazy.rows_loaded
+
+    lazy.load_rows()
+    assert lazy.rows_loaded and len(lazy) == 3
+    assert [row.id for row in lazy.rows()] == [e.id for e in added[:1:-1]]
+    assert [row.id for row in lazy.newest(2)] == [added[4].id, added[3].id]
+
+    other = HistoryStore(tmp_path, lazy=True)
+    entry = other.add(Exchange(request=RpcRequest(action="added")))  # reads the rows first
+    assert other.rows_loaded and other.rows()[0].id == entry.id and len(other) == 4

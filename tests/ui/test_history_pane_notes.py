@@ -18,10 +18,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from explorer.store.history import NOTE_LIMIT, HistoryStore
+from explorer.store.history import DB_NAME, NOTE_LIMIT, HistoryEntry, HistoryStore
+from explorer.store.history_db import HistoryDatabase
 from explorer.ui.history_model import Column
 from explorer.ui.history_notes import NoteDialog
-from explorer.ui.history_pane import JSON_FILTER, HistoryPane
+from explorer.ui.history_pane import FIRST_PAGE, JSON_FILTER, HistoryPane
 from tests.ui.modals import answering
 from tests.ui.test_history_pane import make_exchange, record, shown_actions
 
@@ -217,3 +218,39 @@ def test_the_row_tooltip_and_menu_in_a_read_only_session(qtbot: QtBot, tmp_path:
     assert note.data(Qt.ItemDataRole.ToolTipRole) == "#customer-x\nticket 4711"
     assert not pane.note_action.isEnabled()  # nothing can be kept this session
     assert pane.note_strip.text() == "#customer-x\nticket 4711"
+
+
+def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """As the app opens the history: the newest entries show while the rest are read on a
+    thread; a filter typed meanwhile, and an entry added meanwhile, hold for all of them."""
+    folder = tmp_path / "history"
+    folder.mkdir()
+    seed = HistoryDatabase(folder / DB_NAME)
+    entries = [
+        HistoryEntry(
+            id=f"e{n:04d}",
+            started_at=f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00",
+            action=("hibob_list_people", "greenhouse_list_jobs")[n % 2],
+            status=200,
+            status_class="2xx",
+        )
+        for n in range(FIRST_PAGE + 100)
+    ]
+    seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
+    seed.close()
+
+    store = HistoryStore(folder, lazy=True, limit=10_000)
+    pane = HistoryPane(store)
+    qtbot.addWidget(pane)
+    assert len(pane.shown_entries()) <= FIRST_PAGE
+    assert pane.shown_entries()[0].id == entries[-1].id  # the newest on top at once
+    assert pane.count_label.text() == f"Reading {FIRST_PAGE + 100} entries…"
+    qtbot.keyClicks(pane.filter_edit, "greenhouse")
+    record(pane, make_exchange("greenhouse_new_one"))
+    pane.wait_for_loads()
+    shown = pane.shown_entries()
+    assert len(shown) == (FIRST_PAGE + 100) // 2 + 1  # every greenhouse entry, and the new one
+    assert shown[0].action == "greenhouse_new_one"
+    assert pane.count_label.text() == f"{len(shown)} of {FIRST_PAGE + 101}"
