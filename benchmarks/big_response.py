@@ -50,8 +50,8 @@ from benchmarks.measure import (
 )
 
 if TYPE_CHECKING:
-    from explorer.ui.lines_view import LinesView
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.response.lines_view import LinesView
 
 TARGET_BYTES = 10 * 1024 * 1024
 NEEDLE = "Needle Lastperson"  # only in the last record: the worst case for Find
@@ -150,7 +150,7 @@ def build_window(home: Path, base_url: str) -> MainWindow:
     from explorer.store.paths import AppPaths
     from explorer.store.profiles import Profile, ProfileStore
     from explorer.store.settings import Settings
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.mainwindow.window import MainWindow
 
     paths = AppPaths(home).ensure()
     profiles = ProfileStore(paths.profiles_file)
@@ -166,7 +166,7 @@ def build_window(home: Path, base_url: str) -> MainWindow:
         history=HistoryStore(paths.history_dir),
         collections_dir=paths.collections_dir,
     )
-    window.select_profile(PROFILE)
+    window.profile_selector.select(PROFILE)
     window.editor.load_request(
         RpcRequest(action=ACTION, account_id="acct_bench", query={"page_size": 10000})
     )
@@ -178,7 +178,7 @@ def _showing_big(
     widget: QPlainTextEdit | QTextEdit | LinesView, stack: QStackedWidget
 ) -> Callable[[], bool]:
     """At paint time: is ``widget`` the visible page and does it hold the formatted body?"""
-    from explorer.ui.lines_view import LinesView
+    from explorer.ui.response.lines_view import LinesView
 
     if isinstance(widget, LinesView):
         return lambda: stack.currentWidget() is widget and len(widget.text()) > 100_000
@@ -191,16 +191,19 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     window = build_window(home, base_url)
     view = window.response_view
     pretty_plain = PaintStamps(
-        view.pretty_plain.viewport(), _showing_big(view.pretty_plain, view.pretty_stack)
+        view.body.pretty_plain.viewport(),
+        _showing_big(view.body.pretty_plain, view.body.pretty_stack),
     )
     pretty_rich = PaintStamps(
-        view.pretty_rich.viewport(), _showing_big(view.pretty_rich, view.pretty_stack)
+        view.body.pretty_rich.viewport(),
+        _showing_big(view.body.pretty_rich, view.body.pretty_stack),
     )
     pretty_lines = PaintStamps(
-        view.pretty_lines.viewport(), _showing_big(view.pretty_lines, view.pretty_stack)
+        view.body.pretty_lines.viewport(),
+        _showing_big(view.body.pretty_lines, view.body.pretty_stack),
     )
     pretty_all = (pretty_plain, pretty_rich, pretty_lines)
-    raw = PaintStamps(view.raw_lines.viewport())  # a big body's Raw is a LinesView
+    raw = PaintStamps(view.body.raw_lines.viewport())  # a big body's Raw is a LinesView
     window.show()
     heartbeat.start()
     handle = window.windowHandle()
@@ -211,17 +214,19 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
 
     # -- send until the Pretty tab shows the formatted body ----------------------------------
     arrived: list[float] = []
-    window.runner.finished.connect(lambda _exchange: arrived.append(now_ms()))
+    window.send_control.finished.connect(lambda _exchange: arrived.append(now_ms()))
     send_at = now_ms()
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, window.send)
+    QTimer.singleShot(0, window.send_control.send)
 
     def visible() -> float | None:
         stamps = [s.first_showing for s in pretty_all if s.first_showing]
         return min(stamps) if stamps else None
 
-    if not run_loop_until(heartbeat, lambda: visible() is not None and not view.is_rendering()):
+    if not run_loop_until(
+        heartbeat, lambda: visible() is not None and not view.body.is_rendering()
+    ):
         raise RuntimeError("the response never showed")
     shown = visible()
     assert shown is not None
@@ -240,7 +245,7 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
         return time_action(heartbeat, action, lambda started, _: painted(started), settle_ms=300)
 
     # -- scroll the Pretty tab to its end ----------------------------------------------------
-    target = view.pretty_stack.currentWidget()
+    target = view.body.pretty_stack.currentWidget()
     assert isinstance(target, QAbstractScrollArea)
     bar = target.verticalScrollBar()
     stamps = next(s for s in pretty_all if s.parent() is target.viewport())
@@ -277,13 +282,13 @@ def one_run(base_url: str, home: Path, metrics: dict[str, Metric], stalls: list[
     reopened = time_action(
         heartbeat,
         lambda: pane.select_entry(entry_id),
-        lambda *_: None if view.is_rendering() else visible(),
+        lambda *_: None if view.body.is_rendering() else visible(),
         settle_ms=500,
     )
     record(metrics, "reopen", reopened)
 
     heartbeat.stop()
-    window.runner.shutdown()
+    window.send_control.shutdown()
     window.close()
     window.deleteLater()
     app.processEvents()

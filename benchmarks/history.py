@@ -44,7 +44,7 @@ from benchmarks.measure import (
 
 if TYPE_CHECKING:
     from explorer.store.history import HistoryStore
-    from explorer.ui.history_pane import HistoryPane
+    from explorer.ui.history.pane import HistoryPane
 
 SIZES = (10_000, 100_000)
 # Opening the store at start-up: "instant" (the classic 0.1 s limit under which people feel
@@ -116,7 +116,7 @@ def _show_pane(
 ) -> tuple[HistoryPane, PaintStamps]:
     """Build the pane and show it (one stretch of UI-thread work at start-up), then wait for
     every row to be listed (read on a thread meanwhile)."""
-    from explorer.ui.history_pane import HistoryPane
+    from explorer.ui.history.pane import HistoryPane
 
     built: dict[str, object] = {}
 
@@ -158,11 +158,11 @@ def _filter_steps(
     pane: HistoryPane, heartbeat: Heartbeat, stamps: PaintStamps, metrics: dict[str, Metric]
 ) -> None:
     """Filter by words, key by key, by a tag; sort by a column and back."""
-    filtered = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("greenhouse 400"))
+    filtered = _step(heartbeat, stamps, lambda: pane.filters.edit.setText("greenhouse 400"))
     if pane.model.rowCount() == 0:
         raise RuntimeError("the filter matched nothing")
     record(metrics, "filter", filtered)
-    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filter_edit.clear))
+    record(metrics, "unfilter", _step(heartbeat, stamps, pane.filters.edit.clear))
 
     # One keystroke at a time, as a user types: each one refilters the list.
     worst_key = 0.0
@@ -170,18 +170,18 @@ def _filter_steps(
         _took, stall = _step(
             heartbeat,
             stamps,
-            partial(pane.filter_edit.setText, "hibob"[:length]),
+            partial(pane.filters.edit.setText, "hibob"[:length]),
             repaints=False,
         )
         worst_key = max(worst_key, stall)
     metrics["typing_stall"].add(worst_key)
-    _step(heartbeat, stamps, pane.filter_edit.clear)
+    _step(heartbeat, stamps, pane.filters.edit.clear)
 
-    tagged = _step(heartbeat, stamps, lambda: pane.filter_edit.setText("#customer-3"))
+    tagged = _step(heartbeat, stamps, lambda: pane.filters.edit.setText("#customer-3"))
     if pane.model.rowCount() == 0:
         raise RuntimeError("the tag matched nothing")
     record(metrics, "tag", tagged)
-    _step(heartbeat, stamps, pane.filter_edit.clear)
+    _step(heartbeat, stamps, pane.filters.edit.clear)
 
     header = pane.view.horizontalHeader()
     sorted_ = _step(
@@ -231,11 +231,11 @@ def _change_steps(
     record(
         metrics, "note", _step(heartbeat, stamps, save, ready=lambda: noted[0] if noted else None)
     )
-    found = _step(heartbeat, stamps, lambda: pane.filter_edit.setText(f"#case-{number}"))
+    found = _step(heartbeat, stamps, lambda: pane.filters.edit.setText(f"#case-{number}"))
     if [row.id for row in pane.shown_entries()] != [exchange.id]:
         raise RuntimeError("the note's tag did not find its entry")
     record(metrics, "find_note", found)
-    _step(heartbeat, stamps, pane.filter_edit.clear)
+    _step(heartbeat, stamps, pane.filters.edit.clear)
 
 
 def new_metrics(entries: int) -> dict[str, Metric]:
@@ -310,7 +310,7 @@ def _rss_mb() -> float:
 
 def memory_probe(directory: Path) -> None:
     from explorer.store.history import HistoryStore
-    from explorer.ui.history_pane import HistoryPane
+    from explorer.ui.history.pane import HistoryPane
 
     app = application()
     before = _rss_mb()

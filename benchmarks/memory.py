@@ -221,15 +221,15 @@ def one_case(url: str, case: str, sampler: Sampler, heartbeat: Heartbeat) -> tup
         idle = total_rss()
         sampler.reset()
         done: list[object] = []
-        window.runner.finished.connect(done.append)
-        window.send()
+        window.send_control.finished.connect(done.append)
+        window.send_control.send()
         run_loop_until(heartbeat, lambda: bool(done), timeout_ms=600_000)
         window.history_pane.flush()
         settle(heartbeat, 500)  # the disk view's index, the history's link
         view = window.response_view
         shown = f"{view.status_label.text()} | {view.size_label.text()}".strip(" |")
         peak = sampler.peak
-        window.runner.shutdown()
+        window.send_control.shutdown()
         window.close()
         window.deleteLater()
         settle(heartbeat, 100)

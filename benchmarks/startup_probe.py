@@ -101,11 +101,11 @@ def _parts(home: str) -> int:
     client = httpx.Client()
     mark("httpx.Client()")
     client.close()
-    import explorer.ui.main_window
+    import explorer.ui.mainwindow.window
 
-    mark("import explorer.ui.main_window (rest)")
+    mark("import explorer.ui.mainwindow.window (rest)")
     import explorer.ui.app  # noqa: F401
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.mainwindow.window import MainWindow
     from explorer.ui.theme import apply_theme
 
     mark("import explorer.ui.app (rest)")

@@ -18,10 +18,6 @@ LIMIT = 800
 
 # Over the limit today; remove a line as soon as its module is split.
 STILL_TOO_LONG = {
-    # issue 10 items 3-4 (branch arch-ui): the window's modules go into feature folders.
-    "ui/main_window.py",
-    "ui/collections_pane.py",
-    "ui/response_view.py",
     # issue 10 item 1: the engine, the CLI and the reports become explorer/run/.
     "runner.py",
 }

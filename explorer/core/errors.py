@@ -32,6 +32,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- McpError                the MCP endpoint answered a JSON-RPC error [core/mcp.py]
     +-- StoreFileError          a store file cannot be read or written  [store/files.py]
     |   +-- StoreFileMissing    it does not exist (often: nothing saved) [store/files.py]
+    |   +-- HistoryDatabaseDamaged  the history database is damaged  [store/history_db.py]
     +-- HistoryEntryMissing     the entry or its body file is gone      [store/history.py]
     +-- CollectionError         a collection operation was refused      [store/collections/model.py]
     +-- KeyringUnavailable      no usable, secure OS keyring            [store/credentials.py]

@@ -108,6 +108,7 @@ def to_postman(
         variables: the environment to carry along as collection variables.
         secrets: names of variables whose values must not leave the machine (whether or not
             they are in ``variables``): exported with an empty value for the recipient to set.
+        collection_id: the collection's id, so exporting it again gives the same Postman id.
     """
     secret_names = set(secrets)
     items: list[dict[str, Any]] = []
@@ -145,7 +146,7 @@ def to_postman(
         exported_vars.append(entry)
 
     info: dict[str, Any] = {
-        "_postman_id": collection_id or str(uuid.uuid4()),
+        "_postman_id": uuid_form(collection_id) if collection_id else str(uuid.uuid4()),
         "name": name,
         "schema": SCHEMA_URL,
     }
@@ -163,6 +164,13 @@ def to_postman(
         },
         "variable": exported_vars,
     }
+
+
+def uuid_form(text: str) -> str:
+    """Postman ids look like UUIDs; ours are 32 hex digits. Anything else stays as it is."""
+    if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
 
 
 def _export_item(saved: PostmanRequest) -> dict[str, Any]:

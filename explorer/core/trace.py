@@ -116,13 +116,18 @@ class TraceStep:
         text = "\n".join(lines)
         return f"{text}\n\n{self.request.body}" if self.request.body else text
 
+    def response_head(self) -> str:
+        """The provider's status line and headers (``HTTP 401`` and one header a line)."""
+        status = str(self.status) if self.status is not None else ""
+        lines = [f"HTTP {status}".rstrip()]
+        if self.response is not None:
+            lines += [f"{name}: {value}" for name, value in self.response.headers.items()]
+        return "\n".join(lines)
+
     def response_text(self) -> str:
         if self.response is None:
             return "(no response: the provider did not answer)"
-        status = str(self.status) if self.status is not None else ""
-        lines = [f"HTTP {status}".rstrip()]
-        lines += [f"{name}: {value}" for name, value in self.response.headers.items()]
-        text = "\n".join(lines)
+        text = self.response_head()
         if self.response.body:
             text += "\n\n" + self.response.body
         if self.response.provider_errors:

@@ -11,7 +11,7 @@ Blocking and Qt-free: the window runs it on a worker and forwards ``progress`` b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from explorer.core.client import CancelToken, RpcClient
@@ -61,20 +61,32 @@ def walk_pages(
     progress: Callable[[int, Exchange], None] | None = None,
     cancel: CancelToken | None = None,
     throttle: Throttle | None = None,
+    read: Sequence[object] = (),
+    sent: Callable[[Exchange], None] | None = None,
 ) -> PageWalk:
     """Read up to ``limit`` pages starting with ``request`` (which may already hold a cursor).
 
-    ``progress(page_number, exchange)`` follows each page (1-based), on the calling thread.
+    ``read`` holds the bodies of pages already read (the page on screen, whose cursor is in
+    ``request``): they come first in the joined records and count against ``limit``.
+    ``progress(page_number, exchange)`` follows each page sent here (1-based), on the calling
+    thread; ``sent(exchange)`` every exchange as it is made (a 429 waited out too), e.g. for
+    the history.
     """
     place = place or CursorPlace()
     cancel = cancel or CancelToken()
     throttle = throttle or Throttle()
     walk = PageWalk()
-    bodies: list[object] = []
+    bodies: list[object] = list(read)
     seen: set[str] = set()
     current = request
+
+    def record(exchange: Exchange) -> None:
+        walk.sent.append(exchange)
+        if sent is not None:
+            sent(exchange)
+
     while True:
-        exchange = _page(client, current, api_key, profile, cancel, throttle, walk.sent)
+        exchange = _page(client, current, api_key, profile, cancel, throttle, record)
         if exchange is None:
             walk.stopped = CANCELLED
             break
@@ -110,15 +122,15 @@ def _page(
     profile: str,
     cancel: CancelToken,
     throttle: Throttle,
-    sent: list[Exchange],
+    record: Callable[[Exchange], None],
 ) -> Exchange | None:
     """One page, waiting out a 429's ``Retry-After``; ``None`` when cancelled before sending.
-    Every exchange made is added to ``sent``."""
+    Every exchange made is ``record``ed."""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         if not throttle.wait(cancel):
             return None
         exchange = client.exchange(request, api_key, cancel=cancel, profile=profile)
-        sent.append(exchange)
+        record(exchange)
         response = exchange.response
         if response is None or response.status != 429 or attempt == MAX_ATTEMPTS:
             return exchange

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -23,12 +25,15 @@ from explorer.resources import resource_path
 from explorer.store.credentials import KeyringCredentials, MemoryCredentials
 from explorer.store.files import remove_leftovers
 from explorer.store.history import HistoryStore
-from explorer.store.paths import resolve_paths
+from explorer.store.paths import AppPaths, resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.main_window import APP_TITLE, MainWindow
-from explorer.ui.preferences_dialog import Preferences
+from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
+from explorer.ui.preferences.dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
+
+if TYPE_CHECKING:
+    from explorer.demo import DemoServer  # imported for --demo only: ~45 ms of start-up
 
 # Not plain "Demo": a user may have a profile of that name, which the demo must not replace.
 DEMO_PROFILE = "Demo (built-in server)"
@@ -132,8 +137,18 @@ def apply_start_theme(
     apply_theme(app, dark=preferences.forced_dark() if forced is None else forced)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Open the explorer window and run until it closes; returns the exit code."""
+@dataclass
+class _Demo:
+    """The built-in demo server of a ``--demo`` run, and what the window shows of it."""
+
+    server: DemoServer
+    profile: str
+    actions: list[str]
+    catalogue: str
+    example: RpcRequest
+
+
+def _application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName("StackOne")
@@ -143,6 +158,12 @@ def run(args: argparse.Namespace) -> int:
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
+    return app
+
+
+def _choose_home(args: argparse.Namespace) -> tuple[AppPaths, bool, str | None] | None:
+    """The data folder, whether this session is read-only, and why it cannot be written;
+    ``None`` when the user would rather quit than start read-only."""
     paths = resolve_paths(getattr(args, "home", None))
     read_only = bool(getattr(args, "read_only", False))
     problem = None if read_only else paths.write_problem()
@@ -150,12 +171,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"stackone-explorer: cannot write the data folder ({problem})", file=sys.stderr)
         # A packaging check (--smoke) has nobody to ask: it starts read-only.
         if not getattr(args, "smoke", False) and not ask_read_only(problem):
-            return 1
+            return None
         read_only = True
     if read_only:
         print("stackone-explorer: read-only session: nothing is saved", file=sys.stderr)
-    if not read_only:
+    else:
         remove_leftovers(paths.config_dir)
+    return paths, read_only, problem
+
+
+def _start_demo(profiles: ProfileStore, session_keys: MemoryCredentials) -> _Demo:
+    """The demo server on a free port, its profile and key for this run only."""
+    import explorer.demo as demo
+
+    server = demo.DemoServer(port=0).start()
+    profile = profiles.add_transient(
+        Profile(DEMO_PROFILE, base_url=server.url, account_id=demo.DEMO_ACCOUNT_ID)
+    ).name
+    session_keys.set(profile, server.api_key)
+    print(f"Demo server on {server.url} (key kept in memory for this run)", file=sys.stderr)
+    return _Demo(
+        server=server,
+        profile=profile,
+        actions=[name for name, _description in demo.DEMO_ACTIONS],
+        catalogue=demo.__doc__ or "",
+        example=RpcRequest.from_dict({**demo.EXAMPLE_REQUEST, "base_url": server.url}),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the explorer window and run until it closes; returns the exit code."""
+    app = _application()
+    home = _choose_home(args)
+    if home is None:
+        return 1
+    paths, read_only, problem = home
     settings = Settings(paths.settings_file, read_only=read_only)
     preferences = Preferences.from_settings(settings)
     # ``dark`` is not a command-line option: screenshots force a palette through it.
@@ -170,64 +220,53 @@ def run(args: argparse.Namespace) -> int:
         read_only=read_only,
         lazy=True,  # the rows are read on a thread: the window does not wait for 100,000
     )
-    credentials = KeyringCredentials()
     session_keys = MemoryCredentials()
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
     if read_only:
         problems.insert(0, READ_ONLY_NOTICE.format(home=paths.home, problem=problem or "asked"))
-
-    server = None
-    demo_profile = ""
-    known_actions: list[str] = []
-    catalogue = ""
-    example: RpcRequest | None = None
-    if getattr(args, "demo", False):
-        import explorer.demo as demo
-
-        server = demo.DemoServer(port=0).start()
-        demo_profile = profiles.add_transient(
-            Profile(DEMO_PROFILE, base_url=server.url, account_id=demo.DEMO_ACCOUNT_ID)
-        ).name
-        session_keys.set(demo_profile, server.api_key)
-        known_actions = [name for name, _description in demo.DEMO_ACTIONS]
-        catalogue = demo.__doc__ or ""
-        example = RpcRequest.from_dict({**demo.EXAMPLE_REQUEST, "base_url": server.url})
-        print(f"Demo server on {server.url} (key kept in memory for this run)", file=sys.stderr)
+    demo = _start_demo(profiles, session_keys) if getattr(args, "demo", False) else None
 
     window = MainWindow(
         settings=settings,
         profiles=profiles,
-        credentials=credentials,
+        credentials=KeyringCredentials(),
         session_keys=session_keys,
         history=history,
-        known_actions=known_actions,
-        catalogue=catalogue,
+        known_actions=demo.actions if demo else (),
+        catalogue=demo.catalogue if demo else "",
         startup_problems=problems,
         collections_dir=paths.collections_dir,
         dark=is_dark(app),
     )
-    if server is not None:
-        window.setWindowTitle(f"{APP_TITLE} — demo server {server.url}")
-        window.select_profile(demo_profile)
-        if example is not None:
-            window.editor.load_request(example)
-            window.editor.set_base_url(server.url)
-    if server is None:
+    if demo is not None:
+        window.setWindowTitle(f"{APP_TITLE} — demo server {demo.server.url}")
+        window.profile_selector.select(demo.profile)
+        window.editor.load_request(demo.example)
+        window.editor.set_base_url(demo.server.url)
+    else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
         _AfterFirstPaint(app, window, lambda: window.set_known_actions(_demo_action_names()))
+    try:
+        return _exec(app, window, smoke=bool(getattr(args, "smoke", False)))
+    finally:
+        if demo is not None:
+            demo.server.stop()
+
+
+def _exec(app: QApplication, window: MainWindow, *, smoke: bool) -> int:
+    """Show ``window`` and run the event loop until it closes (``smoke``: until it paints)."""
     watcher = ThemeWatcher(app)
     watcher.changed.connect(window.set_dark)
-
-    smoke = _FirstPaint(app) if getattr(args, "smoke", False) else None
+    painted = _FirstPaint(app) if smoke else None
     # A platform that never paints must not hang a packaging check forever. A timer object,
     # not ``QTimer.singleShot``: it is stopped when this run ends, so a caller that keeps the
     # QApplication (a test) never gets a stray ``quit`` into a later event loop.
     deadline = QTimer()
     deadline.setSingleShot(True)
     deadline.timeout.connect(app.quit)
-    if smoke is not None:
-        app.installEventFilter(smoke)
+    if painted is not None:
+        app.installEventFilter(painted)
         deadline.start(SMOKE_TIMEOUT_MS)
     window.show()
     try:
@@ -235,13 +274,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deadline.stop()
         window.close()  # writes what the history still had queued
-        history.close()
+        window.history.close()
         watcher.deleteLater()
-        if server is not None:
-            server.stop()
-    if smoke is not None:
-        app.removeEventFilter(smoke)
-        if not smoke.painted:
+    if painted is not None:
+        app.removeEventFilter(painted)
+        if not painted.painted:
             print("stackone-explorer: --smoke: the window never painted", file=sys.stderr)
             return 1
     window.deleteLater()

@@ -7,8 +7,10 @@ Run under a display (or Xvfb, see the README)::
 It starts the window exactly as ``stackone-explorer --demo`` does, in a throw-away data folder,
 sends the example request and saves ``main-window.png``, then sends a candidate the provider
 rejects: the production guard asks first (``production-guard.png``, the window with its
-question), "Send to production" is pressed, and ``error-response.png`` is saved. ``--dark``
-forces the dark palette.
+question), "Send to production" is pressed, and ``error-response.png`` is saved. The
+rejected candidate's trace follows (``trace.png``: the failing provider step and its body),
+then the list of employees run across every BambooHR account (``accounts-run.png``, two rows
+selected for a compare). ``--dark`` forces the dark palette.
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.ui import app as app_module
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 SETTLE_MS = 400  # let fonts, layouts and the highlighted body settle before grabbing
 
+PICTURES = ("main-window", "production-guard", "error-response", "trace", "accounts-run")
+EMPLOYEES = {"action": "bamboohr_list_employees", "account_id": "acct_bamboohr_demo"}
 REJECTED_CANDIDATE = {
     "action": "greenhouse_create_candidate",
     "account_id": "acct_greenhouse_demo",
@@ -41,29 +45,26 @@ def _then(window: MainWindow, action: Callable[[], None]) -> None:
     """Run ``action`` once, after the next exchange has finished and the view settled."""
 
     def finished(_exchange: Exchange) -> None:
-        window.runner.finished.disconnect(finished)
+        window.send_control.finished.disconnect(finished)
         QTimer.singleShot(SETTLE_MS, action)
 
-    window.runner.finished.connect(finished)
+    window.send_control.finished.connect(finished)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer.ui.screenshots")
-    parser.add_argument("out", type=Path, help="folder for the PNG files")
-    parser.add_argument("--dark", action="store_true", help="use the dark palette")
-    args = parser.parse_args(argv)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    qt_app = QApplication(sys.argv[:1])
-    suffix = "-dark" if args.dark else ""
-    saved: list[Path] = []
+class _Shooter:
+    """Drives the demo window through the README's pictures and saves each one."""
 
-    def grab(window: MainWindow, name: str) -> None:
-        path = out / f"{name}{suffix}.png"
-        window.grab().save(str(path))
-        saved.append(path)
+    def __init__(self, out: Path, suffix: str) -> None:
+        self.out = out
+        self.suffix = suffix
+        self.saved: list[Path] = []
 
-    def grab_with_question(window: MainWindow, box: QMessageBox, name: str) -> None:
+    def save(self, picture: QPixmap, name: str) -> None:
+        path = self.out / f"{name}{self.suffix}.png"
+        picture.save(str(path))
+        self.saved.append(path)
+
+    def grab_with_question(self, window: MainWindow, box: QMessageBox, name: str) -> None:
         """The window with the guard's question drawn over its centre, as a user sees it."""
         picture = window.grab()
         question = box.grab()
@@ -74,51 +75,107 @@ def main(argv: Sequence[str] | None = None) -> int:
             question,
         )
         painter.end()
-        path = out / f"{name}{suffix}.png"
-        picture.save(str(path))
-        saved.append(path)
+        self.save(picture, name)
 
-    def confirm(window: MainWindow, box: object) -> None:
+    def confirm(self, window: MainWindow, box: object) -> None:
+        """Say yes to the guard's question; the first one is pictured first."""
         if not isinstance(box, QMessageBox):
             return
 
         def shoot_and_answer() -> None:
-            grab_with_question(window, box, "production-guard")
+            if not any(p.stem.startswith("production-guard") for p in self.saved):
+                self.grab_with_question(window, box, "production-guard")
             yes = box.findChild(QAbstractButton, "guardYes")
             if yes is not None:
                 yes.click()
 
         QTimer.singleShot(SETTLE_MS, shoot_and_answer)
 
-    def drive() -> None:
+    def drive(self, qt_app: QApplication) -> None:
         window = next(w for w in qt_app.topLevelWidgets() if isinstance(w, MainWindow))
         window.resize(1400, 860)
 
         def error_step() -> None:
-            grab(window, "main-window")
+            self.save(window.grab(), "main-window")
             window.editor.load_request(RpcRequest.from_dict(REJECTED_CANDIDATE))
-            profile = window.current_profile()
+            profile = window.profile_selector.current()
             if profile is not None:
                 window.editor.set_base_url(profile.base_url)
 
-            def last_step() -> None:
-                grab(window, "error-response")
-                window.close()
+            def trace_step() -> None:
+                self.save(window.grab(), "error-response")
+                self.trace(window)
 
-            _then(window, last_step)
-            window.guard.asked.connect(lambda box: confirm(window, box))
-            window.send()
+            _then(window, trace_step)
+            window.guard.asked.connect(lambda box: self.confirm(window, box))
+            window.send_control.send()
 
         _then(window, error_step)
-        window.send()
+        window.send_control.send()
 
-    QTimer.singleShot(SETTLE_MS, drive)
+    def trace(self, window: MainWindow) -> None:
+        """The rejected candidate's trace: Trace beside Copy id, then the trace window."""
+        traces = window.support.traces
+
+        def shoot(_trace: object) -> None:
+            traces.loaded.disconnect(shoot)
+
+            def grab() -> None:
+                if traces.window is not None:
+                    self.save(traces.window.grab(), "trace")
+                    traces.window.close()
+                self.accounts(window)
+
+            QTimer.singleShot(SETTLE_MS, grab)
+
+        traces.loaded.connect(shoot)
+        window.response_view.trace_button.click()
+
+    def accounts(self, window: MainWindow) -> None:
+        """The list of employees across every BambooHR account, two rows selected."""
+        window.editor.load_request(RpcRequest.from_dict(EMPLOYEES))
+        runs = window.support.account_runs
+        dialog = runs.open_from(window.editor)
+        if dialog is None:
+            window.close()
+            return
+        dialog.chooser.select_provider("bamboohr")
+
+        def shoot(_rows: object) -> None:
+            runs.finished.disconnect(shoot)
+            dialog.table.selectRow(0)
+            dialog.table.selectionModel().select(
+                dialog.proxy.index(1, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+            def grab() -> None:
+                self.save(dialog.grab(), "accounts-run")
+                dialog.close()
+                window.close()
+
+            QTimer.singleShot(SETTLE_MS, grab)
+
+        runs.finished.connect(shoot)
+        dialog.run_button.click()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m explorer.ui.screenshots")
+    parser.add_argument("out", type=Path, help="folder for the PNG files")
+    parser.add_argument("--dark", action="store_true", help="use the dark palette")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    qt_app = QApplication(sys.argv[:1])
+    shooter = _Shooter(out, "-dark" if args.dark else "")
+    QTimer.singleShot(SETTLE_MS, lambda: shooter.drive(qt_app))
     with tempfile.TemporaryDirectory() as home:
         options = argparse.Namespace(demo=True, smoke=False, home=home, dark=args.dark or None)
         code = app_module.run(options)
-    for path in saved:
+    for path in shooter.saved:
         print(path)
-    return code if len(saved) == 3 else 1
+    return code if len(shooter.saved) == len(PICTURES) else 1
 
 
 if __name__ == "__main__":

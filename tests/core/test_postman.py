@@ -247,6 +247,19 @@ def test_export_references_the_key_and_blanks_secret_variables() -> None:
     assert "CANARY-SECRET" not in json.dumps(exported)
 
 
+def test_an_export_keeps_the_collections_id_in_postmans_uuid_form() -> None:
+    """Exporting the same collection again gives the same Postman id, so a re-import in
+    Postman updates the collection instead of adding a second copy."""
+    ours = "0123456789abcdef0123456789abcdef"
+    first = to_postman("Smoke", [], collection_id=ours)["info"]["_postman_id"]
+    assert first == "01234567-89ab-cdef-0123-456789abcdef"
+    assert to_postman("Smoke", [], collection_id=ours)["info"]["_postman_id"] == first
+    # An id that is not ours (a collection imported from Postman keeps its own) stays as it is.
+    assert to_postman("Smoke", [], collection_id="from-postman")["info"]["_postman_id"] == (
+        "from-postman"
+    )
+
+
 def test_round_trip_keeps_every_request_field_folder_and_expectation() -> None:
     exported = json.loads(json.dumps(_export()))
     imported = from_postman(exported)

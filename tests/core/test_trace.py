@@ -65,7 +65,9 @@ def test_steps_come_in_time_order_with_the_failing_one_marked(server: DemoServer
     assert [s.number for s in trace.failures] == [1]
     assert trace.summary().startswith("3 provider calls, 1 failed: step 1 GET https://")
     assert trace.steps[0].line().endswith("FAILED")
-    # Google's error body, pretty-printed.
+    # Google's error body, pretty-printed, under its status line and headers.
+    assert trace.steps[0].response_head().startswith("HTTP 401\n")
+    assert trace.steps[0].response_text().startswith(trace.steps[0].response_head() + "\n\n")
     body = trace.steps[0].response.body  # type: ignore[union-attr]
     assert '\n  "error": {\n' in body and json.loads(body)["error"]["code"] == 401
 

@@ -90,3 +90,41 @@ def test_cancel_ends_the_walk(server: DemoServer) -> None:
             cancel=cancel,
         )  # fmt: skip
     assert walk.stopped == CANCELLED and len(pages) == 1
+
+
+def test_a_walk_goes_on_from_the_page_on_screen_and_tells_each_exchange_as_made(
+    server: DemoServer,
+) -> None:
+    """The window's "All pages": the page shown is not asked for again; its records come
+    first and it counts against the limit; every exchange is told at once (the history)."""
+    told: list[Exchange] = []
+    with RpcClient() as client:
+        shown = client.send(employees(server, page_size=5), server.api_key)
+        assert shown.result is not None and shown.result.next_cursor
+        walk = walk_pages(
+            client,
+            employees(server, page_size=5, next=shown.result.next_cursor),
+            server.api_key,
+            limit=3,
+            read=[shown.json],
+            sent=told.append,
+        )
+    assert walk.stopped == LIMIT and len(walk.exchanges) == 2  # pages 2 and 3
+    assert [r["id"] for r in walk.joined.records] == [e["id"] for e in EMPLOYEES[:15]]
+    assert walk.joined.pages == 3
+    assert told == walk.sent
+
+
+def test_a_429_waited_out_is_told_before_the_wait(server: DemoServer) -> None:
+    request = RpcRequest(
+        action="hibob_search_employees", account_id="acct_hibob_demo", base_url=server.url
+    )
+    statuses: list[int | None] = []
+    with RpcClient() as client:
+        walk_pages(
+            client,
+            request,
+            server.api_key,
+            sent=lambda e: statuses.append(e.response.status if e.response else None),
+        )
+    assert statuses == [429, 200]

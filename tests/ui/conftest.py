@@ -19,7 +19,7 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 PROFILE = "Demo"
 DESKTOP = (1400, 860)  # a first start's window on a desktop screen (see MainWindow._first_size)
@@ -94,5 +94,5 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
 
     yield factory
     for window in windows:
-        window.runner.shutdown()
+        window.send_control.shutdown()
         window.close()

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.production import answer_if_asked
 
 WAIT_MS = 15_000
@@ -36,10 +36,10 @@ def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) ->
     """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:
         window.editor.load_request(request)
-        profile = window.current_profile()
+        profile = window.profile_selector.current()
         assert profile is not None
         window.editor.set_base_url(profile.base_url)
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
         ctrl_enter(qtbot, window)
         # A write to a production account asks first: the journeys here mean to send it.
         answer_if_asked(qtbot, window, sent=lambda: blocker.signal_triggered)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 
 WAIT_MS = 15_000
 
@@ -60,7 +60,7 @@ def answer_if_asked(qtbot: QtBot, window: MainWindow, *, sent: Callable[[], bool
 
     def settled() -> bool:
         asked = window.guard.question is not None and window.guard.question.isVisible()
-        return asked or sent() or window.runner.in_flight
+        return asked or sent() or window.send_control.in_flight
 
     qtbot.waitUntil(settled, timeout=WAIT_MS)
     if window.guard.question is None:

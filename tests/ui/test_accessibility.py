@@ -20,7 +20,7 @@ from explorer.demo import EXAMPLE_REQUEST
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
-from explorer.ui.main_window import MainWindow
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import interactive_count, unnamed
 from tests.ui.keyboard import cycle_problems, describe, focused, press
 
@@ -32,8 +32,8 @@ WindowFactory = Callable[..., MainWindow]
 
 def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
     window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.current_profile().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.runner.finished, timeout=WAIT_MS):
+    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
         press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.history_pane.flush()
 
@@ -102,7 +102,7 @@ def test_every_interactive_object_of_the_window_is_named(
     # ...after a plain 200, and with a notice whose button suggests what to do.
     send(qtbot, window)
     window.session_keys.delete("Demo")
-    assert not window.send()
+    assert not window.send_control.send()
     assert window.banner.action_button.isVisible()
     assert window.banner.action_button.accessibleName() == "Manage profiles"
     assert unnamed(window) == []
@@ -113,12 +113,12 @@ def test_history_filters_and_find_fields_say_what_they_are(
 ) -> None:
     window = make_window()
     pane = window.history_pane
-    assert pane.filter_edit.accessibleName() == "Filter history"
+    assert pane.filters.edit.accessibleName() == "Filter history"
     # The combo boxes are read with their label: "Status: All statuses".
     for combo, label in (
-        (pane.status_combo, "Status"),
-        (pane.action_combo, "Action"),
-        (pane.account_combo, "Account"),
+        (pane.filters.status_combo, "Status"),
+        (pane.filters.action_combo, "Action"),
+        (pane.filters.account_combo, "Account"),
     ):
         buddies = [w for w in pane.findChildren(QLabel) if w.buddy() is combo]
         assert [w.text() for w in buddies] == [label]
@@ -151,8 +151,8 @@ def test_dialogs_name_every_control_and_tab_round_them(
         window.about_action.trigger,
         window.save_as_action.trigger,
         pane.environments_action.trigger,
-        pane.new_collection_action.trigger,
-        pane.import_curl_action.trigger,
+        pane.library.new_collection_action.trigger,
+        pane.transfer.import_curl_action.trigger,
     ):
         found |= check_modal(qtbot, open_it)
     assert len(found) == 9, sorted(found)
@@ -179,11 +179,11 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     pane.reload()
     plan = pane.run_plan(pane.stores[0])
     assert plan is not None
-    window.run_collection(plan)
+    window.run_control.run(plan)
     # The production guard may first wait a moment for the account list (it reads, so no
     # question follows).
-    qtbot.waitUntil(lambda: window.run_dialog is not None, timeout=WAIT_MS)
-    dialog = window.run_dialog
+    qtbot.waitUntil(lambda: window.run_control.dialog is not None, timeout=WAIT_MS)
+    dialog = window.run_control.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.running, timeout=WAIT_MS)
     assert unnamed(dialog) == []
@@ -236,4 +236,4 @@ def test_focus_starts_on_action_or_on_the_history_filter(
     window.close()
     # With history, the next start puts the user where they left off: finding an exchange.
     again = make_window()
-    assert focused() is again.history_pane.filter_edit
+    assert focused() is again.history_pane.filters.edit

@@ -22,7 +22,8 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.main_window import MainWindow
+from explorer.ui.history import export
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
@@ -86,8 +87,11 @@ def test_the_demo_profile_lives_for_the_demo_run_only(qapp: QApplication, tmp_pa
 
     def look() -> None:
         window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
-        names = [window.profile_combo.itemText(i) for i in range(window.profile_combo.count())]
-        seen.append((window.current_profile().name, names))  # type: ignore[union-attr]
+        names = [
+            window.profile_selector.combo.itemText(i)
+            for i in range(window.profile_selector.combo.count())
+        ]
+        seen.append((window.profile_selector.current().name, names))  # type: ignore[union-attr]
         window.close()
 
     QTimer.singleShot(0, look)
@@ -105,8 +109,8 @@ def test_demo_window_shows_the_built_in_profile_beside_the_users_demo(
 
     def look() -> None:
         window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
-        combo = window.profile_combo
-        current = window.current_profile()
+        combo = window.profile_selector.combo
+        current = window.profile_selector.current()
         assert current is not None
         seen.append(
             (current.name, current.base_url, [combo.itemText(i) for i in range(combo.count())])
@@ -133,8 +137,8 @@ def test_demo_window_sends_the_example(qapp: QApplication, tmp_path: Path) -> No
             seen.append(response.status if response is not None else -1)
             window.close()
 
-        window.runner.finished.connect(done)
-        assert window.send()
+        window.send_control.finished.connect(done)
+        assert window.send_control.send()
 
     QTimer.singleShot(0, drive)
     assert main(["--demo", "--home", str(tmp_path)]) == 0
@@ -187,8 +191,8 @@ def test_no_file_contains_the_api_key_after_a_journey(
             request = RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields})
             window.editor.load_request(request)
             window.editor.set_base_url(server.url)
-            with qtbot.waitSignal(window.runner.finished, timeout=15_000):
-                assert window.send()
+            with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
+                assert window.send_control.send()
                 if guarded:  # the production guard's question
                     answer(qtbot, window, yes=True)
 
@@ -208,13 +212,13 @@ def test_no_file_contains_the_api_key_after_a_journey(
         )
         # The user even types the key into the request headers: it is stored redacted.
         send(headers={"Authorization": f"Basic {CANARY}"})
-        window.import_curl_text(
+        window.curl_importer.import_text(
             f"curl -X POST {server.url}/actions/rpc -u '{CANARY}:' -H 'x-account-id: a' "
             '--data-raw \'{"action": "bamboohr_list_employees"}\''
         )
         entries = window.history.rows()
-        window.history_pane.save_to(home.data_dir / "export.json", entries, fmt="json")
-        window.history_pane.save_to(home.data_dir / "export.har", entries, fmt="har")
+        export.save_entries(window.history, home.data_dir / "export.json", entries, fmt="json")
+        export.save_entries(window.history, home.data_dir / "export.har", entries, fmt="har")
         window.close()
 
     encoded = base64.b64encode(f"{CANARY}:".encode())

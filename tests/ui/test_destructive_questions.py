@@ -17,8 +17,8 @@ from explorer.core.request import RpcRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
-from explorer.ui.history_pane import HistoryPane
-from explorer.ui.profiles_dialog import ProfilesDialog
+from explorer.ui.history.pane import HistoryPane
+from explorer.ui.profiles.dialog import ProfilesDialog
 from tests.ui.modals import answering
 
 pytestmark = pytest.mark.gui
@@ -42,20 +42,20 @@ def test_enter_after_typing_a_key_saves_it_and_asks_nothing(qtbot: QtBot, tmp_pa
     dialog = open_dialog(qtbot, profiles, credentials)
 
     qtbot.keyClicks(dialog.name_edit, "Production EU")
-    dialog.key_edit.setFocus()
-    qtbot.keyClicks(dialog.key_edit, KEY)
+    dialog.key_box.key_edit.setFocus()
+    qtbot.keyClicks(dialog.key_box.key_edit, KEY)
     with answering() as seen:  # a second Enter, as the reporter pressed
-        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.key_box.key_edit, Qt.Key.Key_Return)
         qtbot.wait(200)
 
     assert [s.text for s in seen] == []
     assert credentials.get("Production EU") == KEY
     assert ProfileStore(tmp_path / "profiles.json").get("Production EU") is not None
-    assert "No key stored" not in dialog.key_status.text()
+    assert "No key stored" not in dialog.key_box.key_status.text()
 
     # Enter again, with nothing typed: still nothing destructive.
     with answering() as seen:
-        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.key_box.key_edit, Qt.Key.Key_Return)
         qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
         qtbot.wait(200)
     assert [s.text for s in seen] == []
@@ -85,7 +85,7 @@ def test_deleting_a_key_asks_with_no_as_the_default(qtbot: QtBot, tmp_path: Path
     dialog = open_dialog(qtbot, profiles, credentials)
 
     with answering() as seen:  # Enter on the question takes its default
-        qtbot.mouseClick(dialog.delete_key_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.key_box.delete_key_button, Qt.MouseButton.LeftButton)
     assert [(s.kind, s.default) for s in seen] == [("QMessageBox", "&No")]
     assert credentials.get("Prod") == KEY
 

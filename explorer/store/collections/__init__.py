@@ -31,6 +31,7 @@ from explorer.store.collections.model import (
     check_folder_name,
     literal_secrets,
     requests_named,
+    secret_headers_as_variables,
     slugify,
 )
 from explorer.store.collections.store import (
@@ -64,5 +65,6 @@ __all__ = [
     "key_places",
     "literal_secrets",
     "requests_named",
+    "secret_headers_as_variables",
     "slugify",
 ]

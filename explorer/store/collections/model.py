@@ -197,6 +197,22 @@ def literal_secrets(request: RpcRequest) -> list[str]:
     ]
 
 
+def secret_headers_as_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+    """``request`` with each literal secret-bearing header value (``<redacted>`` when it comes
+    from the history) replaced by ``{{header-name}}``, and those variable names: what saving
+    it into a collection needs, since a collection holds no secret."""
+    names = literal_secrets(request)
+    if not names or not isinstance(request.headers, dict):
+        return request, []
+    headers = dict(request.headers)
+    variables = []
+    for header in names:
+        variable = re.sub(r"[^A-Za-z0-9_.-]", "_", header.strip().lower()) or "secret"
+        headers[header] = "{{" + variable + "}}"
+        variables.append(variable)
+    return request.copy(headers=headers), variables
+
+
 def requests_named(collection: Collection, names: Iterable[str]) -> list[SavedRequest]:
     """The requests matching any of ``names`` (see ``Collection.find``), in run order.
 

@@ -56,7 +56,12 @@ from explorer.store.files import (
 )
 
 if TYPE_CHECKING:
+    # Only its shape: the Postman converter is imported when an import starts, not with this.
+    from explorer.core.postman import PostmanImport
     from explorer.store.credentials import CredentialStore
+
+# The environment a Postman import's collection variables go into.
+POSTMAN_ENVIRONMENT = "Postman"
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -373,6 +378,19 @@ class CollectionStore:
         self.collection.name = name.strip() or self.root.name
         self.collection.description = description
         self._write_meta()
+
+    def add_postman(self, imported: PostmanImport) -> None:
+        """Fill this collection from a Postman import: its name and description, each request
+        in its folder, and the collection variables as the environment "Postman"."""
+        self.set_info(imported.name, imported.description)
+        for item in imported.requests:
+            self.save_request(
+                SavedRequest(
+                    item.name, item.request, item.description, item.expected_status, item.folder
+                )
+            )
+        if imported.variables:
+            self.set_environment(Environment(POSTMAN_ENVIRONMENT, dict(imported.variables)))
 
     def secret_key(self, environment: str, variable: str) -> str:
         """The keyring entry holding a secret variable's value.

@@ -38,8 +38,8 @@ from explorer.core.agent import (
     split_arguments,
 )
 from explorer.core.request import RpcRequest
-from explorer.ui.json_editor import JsonEditor
-from explorer.ui.request_editor import RequestEditor
+from explorer.ui.request.editor import RequestEditor
+from explorer.ui.widgets.json_editor import JsonEditor
 
 
 class AgentView(QDialog):

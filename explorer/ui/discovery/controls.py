@@ -10,10 +10,9 @@ account field (with Retry), the fields stay free text, and Send works whatever d
 from __future__ import annotations
 
 import html
-import json
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from explorer.core.agent import envelope_schema
@@ -25,8 +24,8 @@ from explorer.ui.discovery.agent_view import AgentView
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
 from explorer.ui.discovery.popup import AccountPopup
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
-from explorer.ui.json_editor import JsonEditor
-from explorer.ui.request_editor import LINKS_BY_KEYBOARD, RequestEditor
+from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
+from explorer.ui.widgets.json_editor import pretty
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 # Wait this long after the last keystroke in the account field before listing its actions.
@@ -94,7 +93,7 @@ class DiscoveryControls(QObject):
         editor.field_rows["action"].addWidget(self.fill_button)
         editor.field_columns["action"].addWidget(self.fill_label)
         editor.field_rows["account_id"].addWidget(self.pick_button)
-        editor.options_row.addWidget(self.agent_button)
+        editor.options.options_row.addWidget(self.agent_button)
         editor.field_columns["account_id"].addWidget(self.status_label)
         # Tab stops beside their field; Alt+Down (or F4) in the account field and
         # Ctrl+Shift+K reach them too. Retry and Undo are links Tab reaches, Enter follows.
@@ -210,7 +209,7 @@ class DiscoveryControls(QObject):
                 f"The catalogue has no schema for '{name}': asking StackOne's MCP endpoint "
                 f"(tools/list of {self.service.account_id})…"
             )
-            self._show_fill_note(_escape(text))
+            self._show_fill_note(html.escape(text, quote=False))
             self.message.emit(text)
             return False
         if not name:
@@ -221,7 +220,7 @@ class DiscoveryControls(QObject):
             why = (
                 f"No input schema known for '{name}' in this account's catalogue or its MCP tools."
             )
-        self._show_fill_note(_escape(why))
+        self._show_fill_note(html.escape(why, quote=False))
         self.message.emit(why)
         return False
 
@@ -231,7 +230,7 @@ class DiscoveryControls(QObject):
         before = {n: e.toPlainText() for n, e in self.editor.json_editors.items()}
         for field_name, editor in self.editor.json_editors.items():
             value = getattr(request, field_name)
-            _replace_text(editor, "" if value is None else _pretty(value))
+            editor.replace_text("" if value is None else pretty(value))
         for index, field_name in enumerate(OBJECT_FIELDS):
             if field_name in skeleton:
                 self.editor.tabs.setCurrentIndex(index)
@@ -240,7 +239,7 @@ class DiscoveryControls(QObject):
         self._undo = before if held_text else None
         filled = ", ".join(n for n in OBJECT_FIELDS if n in skeleton) or "nothing (no inputs)"
         text = f"Filled {filled} from the schema of {name} ({source})."
-        note = _escape(text) + (' <a href="undo">Undo</a>' if held_text else "")
+        note = html.escape(text, quote=False) + (' <a href="undo">Undo</a>' if held_text else "")
         self._show_fill_note(note)
         self.message.emit(text)
         return True
@@ -260,7 +259,7 @@ class DiscoveryControls(QObject):
         if self._undo is None:
             return False
         for field_name, text in self._undo.items():
-            _replace_text(self.editor.json_editors[field_name], text)
+            self.editor.json_editors[field_name].replace_text(text)
         self._undo = None
         self._show_fill_note("")
         self.message.emit("Restored the inputs from before the fill.")
@@ -311,7 +310,7 @@ class DiscoveryControls(QObject):
                 text = failure.text.replace(
                     "Couldn't load tools", "Couldn't ask MCP for the schema"
                 )
-                self._show_fill_note(_escape(text))
+                self._show_fill_note(html.escape(text, quote=False))
                 self.fill_label.setToolTip(failure.detail)
                 self.message.emit(text)
             return
@@ -357,7 +356,7 @@ class DiscoveryControls(QObject):
                 line = f"Couldn't load accounts or actions: {reasons.pop()}"
             else:
                 line = "; ".join(dict.fromkeys(f.text for f in failures))
-            text = _escape(line) + ' <a href="retry">Retry</a>'
+            text = html.escape(line, quote=False) + ' <a href="retry">Retry</a>'
             tip = "\n\n".join(f.detail or f.text for f in failures)
             tip += "\n\nThe fields stay free text and Send works as usual."
             self.status_label.setText(f"⚠ {text}")
@@ -413,23 +412,3 @@ class DiscoveryControls(QObject):
             self.refresh()
         elif link == "undo":
             self.undo_fill()
-
-
-def _replace_text(editor: JsonEditor, text: str) -> None:
-    """Set the text as one edit, so Ctrl+Z in that editor also brings the old text back."""
-    if editor.toPlainText() == text:
-        return
-    cursor = QTextCursor(editor.document())
-    cursor.beginEditBlock()
-    cursor.select(QTextCursor.SelectionType.Document)
-    cursor.insertText(text)
-    cursor.endEditBlock()
-
-
-def _pretty(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _escape(text: str) -> str:
-    """Text for a rich-text label: markup escaped, quotes left readable."""
-    return html.escape(text, quote=False)

@@ -22,8 +22,8 @@ from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
     from explorer.ui.discovery.service import DiscoveryService
-    from explorer.ui.history_model import HistoryModel
-    from explorer.ui.request_editor import RequestEditor
+    from explorer.ui.history.model import HistoryModel
+    from explorer.ui.request.editor import RequestEditor
 
 SHORT_MARK = "PROD"
 _icons: dict[bool | None, QIcon] = {}

@@ -15,6 +15,7 @@ from explorer.store.collections import (
     check_folder_name,
     literal_secrets,
     requests_named,
+    secret_headers_as_variables,
     slugify,
 )
 
@@ -67,3 +68,28 @@ def test_a_literal_secret_header_is_found_and_a_variable_is_not() -> None:
         headers={"Authorization": "Bearer sk_live", "X-Api-Token": "{{token}}", "Accept": "*/*"}
     )
     assert literal_secrets(request) == ["Authorization"]
+
+
+def test_secret_headers_become_variables_named_after_them() -> None:
+    """Saving a request from the history into a collection: a secret header (its value
+    ``<redacted>`` there) becomes a ``{{variable}}`` to give a secret value; a header that is
+    already a variable, and one that is not secret, stay as they are."""
+    sent = RpcRequest(
+        headers={
+            "Authorization": "<redacted>",
+            "X-Tenant Token": "sk_live_x",
+            "X-Api-Token": "{{token}}",
+            "Accept": "*/*",
+        }
+    )
+    request, names = secret_headers_as_variables(sent)
+    assert names == ["authorization", "x-tenant_token"]
+    assert request.headers == {
+        "Authorization": "{{authorization}}",
+        "X-Tenant Token": "{{x-tenant_token}}",
+        "X-Api-Token": "{{token}}",
+        "Accept": "*/*",
+    }
+    assert literal_secrets(request) == []
+    untouched = RpcRequest(headers={"Accept": "*/*"})
+    assert secret_headers_as_variables(untouched) == (untouched, [])

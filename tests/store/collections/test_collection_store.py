@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from explorer.core.curl import from_curl
+from explorer.core.postman import PostmanRequest, from_postman, to_postman
 from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables, resolve
 from explorer.store.collections import (
@@ -287,3 +288,33 @@ def test_pasted_curl_becomes_a_saved_request_without_the_key(tmp_path: Path) -> 
     for path in (tmp_path / "c").rglob("*"):
         if path.is_file():
             assert CANARY not in path.read_text(), path
+
+
+def test_a_postman_import_fills_a_new_collection(tmp_path: Path) -> None:
+    """Every request in its folder with its expectation, the name and description, and the
+    Postman variables as an environment (secret ones arrive blank: Postman never had them)."""
+    exported = to_postman(
+        "From Postman",
+        [
+            PostmanRequest("First", RpcRequest(action="bamboohr_list_employees")),
+            PostmanRequest(
+                "Get one",
+                RpcRequest(action="bamboohr_get_employee", path={"id": "1"}),
+                folder="Employees",
+                expected_status=200,
+            ),
+        ],
+        description="Shared by a colleague",
+        variables={"account_id": "acct_1"},
+    )
+    store = CollectionStore.create(tmp_path / "c", "C")
+    store.add_postman(from_postman(exported))
+
+    collection, problems = CollectionStore(tmp_path / "c").load()
+    assert problems == []
+    assert (collection.name, collection.description) == ("From Postman", "Shared by a colleague")
+    assert [(r.folder, r.name, r.expected_status) for r in collection.requests()] == [
+        ("", "First", None),
+        ("Employees", "Get one", 200),
+    ]
+    assert collection.environments["Postman"].variables["account_id"] == "acct_1"

@@ -1,0 +1,516 @@
+"""Dialogs of the collections pane: save a request, edit environments, and the small prompts.
+
+They live apart from the pane so the pane is only the tree and its commands. The save dialog
+and the prompts only collect answers (the pane does the saving); the environments dialog edits
+one collection's environments directly, because each Apply is a store call of its own and
+secret values must go straight to the keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.errors import ExplorerError
+from explorer.core.request import DEFAULT_BASE_URL
+from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
+from explorer.ui.collections.model import DEFAULT_COLLECTION, TOP_LEVEL
+from explorer.ui.confirm import confirm_destructive, settle_changes
+from explorer.ui.theme import is_dark
+from explorer.ui.widgets.secret_entry import DOTS, mask_secret_entry
+
+POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
+SHELL_FILTER = "Shell script (*.sh)"
+
+
+class SaveRequestDialog(QDialog):
+    """Name, description, collection, folder and expected status of a request being saved.
+
+    The collection box is editable: a name that is no collection yet is a new collection,
+    created when the request is saved (``new_collection_name``); a note says so.
+    """
+
+    def __init__(
+        self,
+        stores: list[CollectionStore],
+        *,
+        name: str,
+        description: str = "",
+        expected_status: int | None = None,
+        store: CollectionStore | None = None,
+        folder: str = ROOT_FOLDER,
+        base_url: str = DEFAULT_BASE_URL,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save request")
+        self.stores = stores
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setPlaceholderText("e.g. List employees")
+        self.description_edit = QPlainTextEdit(description)
+        self.description_edit.setPlaceholderText("What this call checks (optional)")
+        self.description_edit.setTabChangesFocus(True)  # Tab leaves the box, as in a form
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
+        self.collection_combo = QComboBox()
+        self.collection_combo.setEditable(True)
+        self.collection_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.collection_combo.setToolTip("Pick a collection or type a name for a new one")
+        for candidate in stores:
+            self.collection_combo.addItem(candidate.collection.name, str(candidate.root))
+        if not stores:
+            self.collection_combo.setEditText(DEFAULT_COLLECTION)
+        completer = self.collection_combo.completer()
+        if completer is not None:
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        collection_edit = self.collection_combo.lineEdit()
+        if collection_edit is not None:
+            collection_edit.setAccessibleName("Collection")  # what a screen reader says inside
+        self.new_note = QLabel()
+        self.new_note.setWordWrap(True)
+        self.new_note.setEnabled(False)  # a quiet note, not a warning
+        self.folder_combo = QComboBox()
+        self.folder_combo.setEditable(True)
+        folder_edit = self.folder_combo.lineEdit()
+        if folder_edit is not None:
+            folder_edit.setAccessibleName("Folder")  # what a screen reader says inside it
+        self.folder_combo.setToolTip("Pick a folder or type a new folder name")
+        self.status_spin = QSpinBox()
+        self.status_spin.setRange(99, 599)
+        self.status_spin.setSpecialValueText("any 2xx")
+        self.status_spin.setValue(expected_status if expected_status is not None else 99)
+        self.status_spin.setToolTip("The status the runner expects (default: any 2xx)")
+        self.pin_check = QCheckBox(f"Always send to {base_url}")
+        self.pin_check.setToolTip(
+            "Unticked, the request goes wherever the active profile points, so colleagues "
+            "can run it against their own server."
+        )
+        self.pin_check.setVisible(base_url.rstrip("/") != DEFAULT_BASE_URL)
+
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Description:", self.description_edit)
+        form.addRow("&Collection:", self.collection_combo)
+        form.addRow("", self.new_note)
+        form.addRow("&Folder:", self.folder_combo)
+        form.addRow("&Expected status:", self.status_spin)
+        form.addRow("", self.pin_check)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.collection_combo.currentTextChanged.connect(self._on_collection_text)
+        self.name_edit.textChanged.connect(self._update_ok)
+        if store is not None and store in stores:
+            self.collection_combo.setCurrentIndex(stores.index(store))
+        self._shown_store: CollectionStore | None = None
+        self._on_collection_text()
+        self._fill_folders()
+        self.folder_combo.setCurrentText(folder or TOP_LEVEL)
+        self._update_ok()
+        self.resize(460, self.sizeHint().height())
+
+    def _on_collection_text(self, _text: str = "") -> None:
+        new = self.new_collection_name()
+        self.new_note.setText(f"A new collection '{new}' will be created." if new else "")
+        self.new_note.setVisible(bool(new))
+        if self.chosen_store() is not self._shown_store:
+            self._fill_folders()
+        self._update_ok()
+
+    def _fill_folders(self) -> None:
+        keep = self.folder_combo.currentText()
+        store = self.chosen_store()
+        self._shown_store = store
+        self.folder_combo.clear()
+        self.folder_combo.addItem(TOP_LEVEL)
+        if store is not None:
+            self.folder_combo.addItems(store.collection.folder_names())
+        self.folder_combo.setCurrentText(keep or TOP_LEVEL)
+
+    def _update_ok(self) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        button.setEnabled(
+            bool(self.name_edit.text().strip())
+            and bool(self.collection_combo.currentText().strip())
+        )
+
+    def chosen_store(self) -> CollectionStore | None:
+        """The existing collection named in the box (any case), or ``None`` for a new one."""
+        wanted = self.collection_combo.currentText().strip().casefold()
+        return next((s for s in self.stores if s.collection.name.casefold() == wanted), None)
+
+    def new_collection_name(self) -> str:
+        """The collection to create for this request: ``""`` when the box names one that
+        exists."""
+        text = self.collection_combo.currentText().strip()
+        return "" if not text or self.chosen_store() is not None else text
+
+    def folder(self) -> str:
+        text = self.folder_combo.currentText().strip()
+        return ROOT_FOLDER if text in ("", TOP_LEVEL) else text
+
+    def expected_status(self) -> int | None:
+        value = self.status_spin.value()
+        return None if value < 100 else value
+
+
+class _ValueDelegate(QStyledItemDelegate):
+    """The Value column: a secret row's value is typed masked (with a show toggle) and reads
+    as a mask once entered; a plain value edits and reads as it is."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def _secret(self, row: int) -> bool:
+        check = self._table.item(row, 2)
+        return check is not None and check.checkState() == Qt.CheckState.Checked
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit) and self._secret(index.row()):
+            mask_secret_entry(editor)
+        return editor
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if option.text and self._secret(index.row()):
+            option.text = DOTS
+
+
+class _SecretBoxDelegate(QStyledItemDelegate):
+    """The Secret column's check box, outlined so it shows on a dark table too.
+
+    Fusion outlines an item view's check box in a shade of the palette's Window colour; on the
+    dark theme that shade is the table's own colour, and an unchecked box disappears.
+    """
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if is_dark():
+            palette = option.palette
+            palette.setColor(
+                QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.PlaceholderText)
+            )
+            option.palette = palette
+
+
+class EnvironmentsDialog(QDialog):
+    """Edit a collection's environments: plain variables, and secret ones kept in the keyring.
+
+    A secret's value is never shown; leaving its cell empty keeps the stored value. Enter
+    (outside a cell being edited) applies; closing, or switching to another environment, with
+    values typed but not applied asks first, so typing is never lost silently.
+    """
+
+    def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(f"Environments of {store.collection.name}")
+        self.env_combo = QComboBox()
+        self.add_env = QPushButton("Add…")
+        self.rename_env = QPushButton("Rename…")
+        self.delete_env = QPushButton("Delete")
+        top = QHBoxLayout()
+        env_label = QLabel("&Environment:")
+        env_label.setBuddy(self.env_combo)
+        top.addWidget(env_label)
+        top.addWidget(self.env_combo, 1)
+        for button in (self.add_env, self.rename_env, self.delete_env):
+            button.setAutoDefault(False)  # Enter in the table must not add an environment
+            top.addWidget(button)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Variable", "Value", "Secret"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(1, _ValueDelegate(self.table))
+        self.table.setItemDelegateForColumn(2, _SecretBoxDelegate(self.table))
+        self.table.setAccessibleName("Variables")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
+        self.add_var = QPushButton("Add variable")
+        self.remove_var = QPushButton("Remove variable")
+        self.note = QLabel(
+            "Secret values go to the OS keyring, never into the collection's files; "
+            "each colleague sets their own."
+        )
+        self.note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #cf222e")
+        row = QHBoxLayout()
+        row.addWidget(self.add_var)
+        row.addWidget(self.remove_var)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
+        )
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.clicked.connect(self.apply)
+        close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        for button in (self.add_var, self.remove_var, close_button):
+            button.setAutoDefault(False)  # Enter after a cell edit applies, never closes
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        # Only once the button is inside the dialog does Qt record it as the dialog's default.
+        self.apply_button.setDefault(True)
+        self.resize(560, 380)
+
+        self.env_combo.currentIndexChanged.connect(self._on_env_chosen)
+        self.add_env.clicked.connect(self._add_environment)
+        self.rename_env.clicked.connect(self._rename_environment)
+        self.delete_env.clicked.connect(self._delete_environment)
+        self.add_var.clicked.connect(self._add_variable)
+        self.remove_var.clicked.connect(self._remove_row)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self._removed: list[str] = []
+        self._shown: str | None = None  # the environment the table holds
+        self._filling = False
+        self._dirty = False  # typed (or removed) but not applied
+        self._refill_envs()
+
+    def current(self) -> str | None:
+        name = self.env_combo.currentText()
+        return name if name in self.store.collection.environments else None
+
+    def _refill_envs(self, select: str | None = None) -> None:
+        keep = select or self.env_combo.currentText()
+        self.env_combo.blockSignals(True)
+        self.env_combo.clear()
+        self.env_combo.addItems(sorted(self.store.collection.environments))
+        index = self.env_combo.findText(keep)
+        self.env_combo.setCurrentIndex(max(index, 0))
+        self.env_combo.blockSignals(False)
+        self._fill()
+
+    def has_changes(self) -> bool:
+        """Whether the table holds values typed (or rows removed) and not applied yet."""
+        return self._dirty
+
+    def _fill(self) -> None:
+        self._filling = True
+        try:
+            self._fill_table()
+        finally:
+            self._filling = False
+        self._dirty = False
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(0)
+        self._removed = []
+        name = self.current()
+        self._shown = name
+        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
+            widget.setEnabled(name is not None)
+        self.apply_button.setEnabled(name is not None)
+        if name is None:
+            return
+        env = self.store.collection.environments[name]
+        for key in sorted(env.variables):
+            self.add_row(key, env.variables[key], secret=False)
+        try:
+            missing = set(self.store.missing_secrets(name))
+        except ExplorerError as exc:
+            missing = set(env.secrets)
+            self.error.setText(f"Secret values cannot be read: {exc}")
+        for key in sorted(env.secrets):
+            row = self.add_row(key, "", secret=True)
+            check = self.table.item(row, 2)
+            if check is not None:
+                check.setText("not set here" if key in missing else "in keyring")
+
+    def add_row(self, name: str, value: str, *, secret: bool) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        value_item = QTableWidgetItem(value)
+        if secret:
+            value_item.setToolTip("Stored in the OS keyring; type a new value to replace it")
+        self.table.setItem(row, 1, value_item)
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        check.setCheckState(Qt.CheckState.Checked if secret else Qt.CheckState.Unchecked)
+        check.setData(Qt.ItemDataRole.UserRole, name if secret else None)
+        self.table.setItem(row, 2, check)
+        return row
+
+    def _add_variable(self) -> None:
+        self.add_row("", "", secret=False)
+        self._dirty = True
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 2:
+            self.table.viewport().update()  # the value masks (or unmasks) with the box
+        if not self._filling:
+            self._dirty = True
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            item = self.table.item(row, 0)
+            if item is not None and item.text().strip():
+                self._removed.append(item.text().strip())
+            self.table.removeRow(row)
+            self._dirty = True
+
+    def apply(self) -> bool:
+        """Write the table to the collection (and secret values to the keyring)."""
+        name = self._shown
+        if name is None or name not in self.store.collection.environments:
+            return False
+        self.error.clear()
+        try:
+            for removed in self._removed:
+                self.store.delete_variable(name, removed)
+            self._removed = []
+            env = self.store.collection.environments[name]
+            for row in range(self.table.rowCount()):
+                key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
+                value = (self.table.item(row, 1) or QTableWidgetItem()).text()
+                check = self.table.item(row, 2)
+                secret = check is not None and check.checkState() == Qt.CheckState.Checked
+                if not key:
+                    continue
+                if secret and not value and key in env.secrets:
+                    continue  # empty secret cell: keep the stored value
+                self.store.set_variable(name, key, value, secret=secret)
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._fill()
+        return True
+
+    def _settle(self) -> bool:
+        """Before the table is refilled or the dialog closes: offer to apply typed values.
+        ``False`` means stay (the user cancelled, or applying failed)."""
+        if not self._dirty or self._shown is None:
+            return True
+        return settle_changes(
+            self,
+            "Unapplied changes",
+            f"Apply the changes to the environment '{self._shown}'?",
+            self.apply,
+            keep_button=QMessageBox.StandardButton.Apply,
+        )
+
+    def _on_env_chosen(self, _index: int) -> None:
+        if self.env_combo.currentText() == self._shown:
+            return
+        if not self._settle():
+            self.env_combo.blockSignals(True)
+            self.env_combo.setCurrentIndex(max(self.env_combo.findText(self._shown or ""), 0))
+            self.env_combo.blockSignals(False)
+            return
+        self._fill()
+
+    def reject(self) -> None:
+        """Close (Esc, Close, the window's X), offering to apply typed values first."""
+        if self._settle():
+            super().reject()
+
+    def _add_environment(self) -> None:
+        if not self._settle():
+            return
+        name = ask_name(self, "New environment", "Name (e.g. staging):")
+        if name:
+            self._try(lambda: self.store.set_environment(Environment(name)))
+            self._refill_envs(select=name)
+
+    def _rename_environment(self) -> None:
+        old = self.current()
+        if old is None or not self._settle():
+            return
+        new = ask_name(self, "Rename environment", "New name:", text=old)
+        if new and new != old:
+            self._try(lambda: self.store.rename_environment(old, new))
+            self._refill_envs(select=new)
+
+    def _delete_environment(self) -> None:
+        name = self.current()
+        if name is not None and confirm_destructive(
+            self,
+            "Delete environment",
+            f"Delete the environment '{name}' with its variables, and its secret values from "
+            "this machine's keyring? This cannot be undone.",
+        ):
+            self._try(lambda: self.store.delete_environment(name))
+            self._refill_envs()
+
+    def _try(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except ExplorerError as exc:
+            self.error.setText(str(exc))
+
+
+# -- prompts -------------------------------------------------------------------------------
+# Thin wrappers over Qt's static dialogs, so the pane reads as intent ("ask for a name") and
+# every "cancelled" comes back as ``None``. Tests fake the Qt statics, which these call.
+
+
+def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """A one-line name, stripped; ``None`` when cancelled (an empty answer is ``""``)."""
+    name, ok = QInputDialog.getText(parent, title, label, text=text)
+    return name.strip() if ok else None
+
+
+def choose_folder(parent: QWidget, title: str) -> Path | None:
+    chosen = QFileDialog.getExistingDirectory(parent, title)
+    return Path(chosen) if chosen else None
+
+
+def choose_file_to_open(parent: QWidget, title: str, file_filter: str) -> Path | None:
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(chosen) if chosen else None
+
+
+def choose_file_to_save(
+    parent: QWidget, title: str, suggested: Path, file_filter: str
+) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    return Path(chosen) if chosen else None

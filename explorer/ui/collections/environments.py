@@ -1,0 +1,141 @@
+"""The active environment: the "Env:" choice above the collections tree and its values.
+
+The values fill ``{{variables}}`` before a request is sent or run; secret ones come from the
+OS keyring. The choice is remembered in the settings (its name and the collection it came
+from), never a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
+
+from explorer.core.errors import ExplorerError
+from explorer.core.request import RpcRequest
+from explorer.core.variables import resolve
+
+if TYPE_CHECKING:
+    from explorer.store.collections import CollectionStore
+    from explorer.store.settings import Settings
+
+NO_ENVIRONMENT = "No environment"
+ENVIRONMENT_SETTING = "active_environment"
+# The collection that environment belongs to (its folder), so a restart with several
+# collections and nothing selected still knows where the active environment comes from.
+ENVIRONMENT_COLLECTION_SETTING = "active_environment_collection"
+
+
+class EnvironmentChoice(QObject):
+    """The environment combo of the current collection, and the values it stands for.
+
+    Signals:
+        changed(str): the active environment's name ("" for none).
+    """
+
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        current_store: Callable[[], CollectionStore | None],
+        *,
+        settings: Settings | None,
+        dialog_action: QAction,
+        notice: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current_store = current_store
+        self._settings = settings
+        self._notice = notice
+        self.combo = QComboBox()
+        self.combo.setToolTip("Values for {{variables}} in the requests of this collection")
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(4)  # a narrow pane cuts the name, not the window
+        self.combo.currentIndexChanged.connect(self._on_changed)
+        self.label = QLabel("&Env:")
+        self.label.setBuddy(self.combo)
+        self.button = QToolButton()
+        self.button.setDefaultAction(dialog_action)
+
+    def refill(self) -> None:
+        """The environments of the current collection, keeping the choice where it exists."""
+        store = self._current_store()
+        names = sorted(store.collection.environments) if store else []
+        wanted = self.combo.currentText()
+        if wanted in ("", NO_ENVIRONMENT) and self._settings is not None:  # "": at start-up
+            remembered = self._settings.get(ENVIRONMENT_SETTING)
+            wanted = remembered if isinstance(remembered, str) else wanted
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(NO_ENVIRONMENT, "")
+        for name in names:
+            self.combo.addItem(name, name)
+        index = self.combo.findData(wanted) if wanted else 0
+        self.combo.setCurrentIndex(max(index, 0))
+        self.combo.setEnabled(bool(names))
+        self.combo.blockSignals(False)
+
+    def name(self) -> str:
+        """The active environment's name; "" for none."""
+        data = self.combo.currentData()
+        return data if isinstance(data, str) else ""
+
+    def set_active(self, name: str) -> bool:
+        index = self.combo.findData(name)
+        if index < 0:
+            return False
+        self.combo.setCurrentIndex(index)
+        return True
+
+    def values(self) -> dict[str, str]:
+        """The active environment's values, secrets read from the keyring ({} for none).
+
+        A keyring failure is shown in the pane and only the plain variables are returned, so
+        requests that need a secret report it as unresolved instead of failing obscurely.
+        """
+        store = self._current_store()
+        name = self.name()
+        if store is None or not name or name not in store.collection.environments:
+            return {}
+        try:
+            return store.environment_values(name)
+        except ExplorerError as exc:
+            self._notice(f"Secret variables of '{name}' could not be read: {exc}")
+            return dict(store.collection.environments[name].variables)
+
+    def resolve(self, request: RpcRequest) -> RpcRequest:
+        """``request`` with the active environment filled in, as it will be sent.
+
+        Raises:
+            UnresolvedVariables: naming every placeholder without a value.
+        """
+        return resolve(request, self.values())
+
+    def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
+        """``request`` with the active environment filled in, and the secret values that went
+        into it, so they can be scrubbed before the exchange is written to the history.
+
+        Raises:
+            UnresolvedVariables: naming every placeholder without a value.
+        """
+        resolved = self.resolve(request)
+        store = self._current_store()
+        env = store.collection.environments.get(self.name()) if store else None
+        if env is None or not env.secrets:
+            return resolved, []
+        values = self.values()
+        return resolved, [values[name] for name in env.secrets if values.get(name)]
+
+    def _on_changed(self, _index: int) -> None:
+        name = self.name()
+        if self._settings is not None:
+            self._settings.set(ENVIRONMENT_SETTING, name)
+            store = self._current_store()
+            self._settings.set(ENVIRONMENT_COLLECTION_SETTING, str(store.root) if store else None)
+        self.changed.emit(name)

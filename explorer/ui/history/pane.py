@@ -1,0 +1,643 @@
+"""The history pane: every exchange sent, newest first, to find, inspect, annotate, replay or
+export.
+
+The pane only translates: the ``HistoryStore`` owns the entries and the files, the model adapts
+the light rows for the view, and a full ``Exchange`` (with its body) is read from disk only
+when the user selects, opens or exports it. New exchanges are written by a
+``HistoryWriter`` on a background thread (a big body must not freeze the window); the row
+appears when the write is done, in the order the exchanges finished.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.errors import ExplorerError
+from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.ui.confirm import confirm_destructive
+from explorer.ui.history import export
+from explorer.ui.history.filters import HistoryFilters
+from explorer.ui.history.model import Column, HistoryModel, PreparedRows
+from explorer.ui.history.notes import NoteEditor, NoteStrip
+from explorer.ui.history.reader import EntryReader, RowsReader
+from explorer.ui.history.writer import HistoryWriter
+from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
+from explorer.ui.widgets.flow_layout import FlowLayout
+from explorer.ui.widgets.row_table import row_table
+
+if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
+    from explorer.core.request import RpcRequest
+    from explorer.store.history import HistoryEntry, HistoryRow, HistoryStore
+
+EMPTY_TEXT = "No history yet"
+EMPTY_HINT = "Every request you send is kept here, newest first."
+NO_MATCH_TEXT = "No entries match the filter"
+# A lazy store's newest entries, shown while the rest are read.
+FIRST_PAGE = 200
+
+
+class HistoryPane(QWidget):
+    """History list with filters, replay and export.
+
+    Signals:
+        selected(object): the full ``Exchange`` of the row the user selected (read from disk).
+            Not emitted for the row ``add()`` selects: the caller already has that exchange.
+            A big entry is read on a thread: ``loading`` comes first, ``selected`` when it is
+            read, and only if no other row was selected meanwhile (the newest choice wins).
+        loading(object): the ``HistoryRow`` whose exchange is being read in the background.
+        open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
+        save_to_collection(object): a list of ``RpcRequest``s (as sent, secrets scrubbed) of
+            the selected entries, oldest first, to save into a collection.
+        added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
+            disk and in the list.
+        message(str): a short status-bar text (an export finished).
+
+    Attributes:
+        open_action, delete_action, clear_action, save_action, save_to_collection_action,
+        note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work
+            while the list has focus.
+        writer: the background writer of new entries.
+    """
+
+    selected = Signal(object)
+    loading = Signal(object)
+    open_in_editor = Signal(object)
+    save_to_collection = Signal(object)
+    added = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._quiet = False  # True while add() selects its own row
+        # The selection as the user made it, kept while a filter hides some of it: clearing
+        # the filter brings it back. (selected ids, current id)
+        self._held: tuple[list[str], str | None] = ([], None)
+        self.writer = HistoryWriter(store, self)
+        self.writer.written.connect(self._on_written)
+        self._select_after_write: deque[bool] = deque()
+
+        self.reader = EntryReader(store, self)
+        self.reader.loaded.connect(self._on_loaded)
+        self.reader.failed.connect(
+            lambda exc: self._show_error(f"Could not read this entry: {exc}")
+        )
+
+        self.model = HistoryModel(self, details=store.get)
+        # A lazy store's rows, read on a thread (100,000 take ~0.2 s) while the newest show.
+        self.rows_reader = RowsReader(store, self.model.prepare, self)
+        self.rows_reader.read.connect(self._on_rows_read)
+        self._reading_total: int | None = None  # entries still being read
+
+        self.notes = NoteEditor(store, self.writer, self.current_entry, self)
+        self.notes.saved.connect(self._on_note_saved)
+        self.notes.failed.connect(self._show_error)
+        self.note_action = self.notes.action
+
+        self._build_actions()
+        self._build_ui()
+        self.reload()
+
+    # -- construction ----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.open_action = QAction("Open in editor", self)
+        self.open_action.setToolTip(
+            "Load the selected request into the editor to replay it (Enter)"
+        )
+        self.open_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
+        self.open_action.triggered.connect(self.open_current)
+
+        self.delete_action = QAction("Delete", self)
+        self.delete_action.setToolTip("Delete the selected entries (Del)")
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.triggered.connect(self.delete_selected)
+
+        self.clear_action = QAction("Clear history…", self)
+        self.clear_action.setToolTip("Delete every entry in the history")
+        self.clear_action.triggered.connect(self.clear_all)
+
+        self.save_action = QAction("Save history…", self)
+        self.save_action.setToolTip(
+            "Save the selected entries (or all shown) as JSON or as HAR 1.2"
+        )
+        self.save_action.triggered.connect(self.save_dialog)
+
+        self.save_to_collection_action = QAction("Save to collection…", self)
+        self.save_to_collection_action.setToolTip(
+            "Save the selected requests, as they were sent, into a collection"
+        )
+        self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
+
+        for action in (self.open_action, self.delete_action):
+            # Only while the list has focus: Enter and Del mean other things in the filter box.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def _build_ui(self) -> None:
+        self.filters = HistoryFilters(self)
+        self.filters.changed.connect(self._on_filter_changed)
+
+        self.error_label = tinted_label(PROBLEM_RGB)
+
+        # Widths from typical contents. The action, what people scan for, gets room for a
+        # typical name; in a narrow pane the numbers scroll, not the action.
+        self.view = row_table(
+            self.model,
+            name="History",
+            widths=(
+                (Column.TIME, "27 Nov 14:03"),
+                (Column.STATUS, "Connect failed"),
+                (Column.ACTION, "greenhouse_create_candidate"),
+                (Column.ACCOUNT, "acc_12345678"),
+                (Column.DURATION, "12.34 s"),
+                (Column.SIZE, "123.4 KB"),
+                (Column.NOTE, "#customer-x ticket 4711"),
+            ),
+            pad=18,
+            parent=self,
+        )
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Newest first, like the store; a click on another header sorts by that column.
+        self.view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.setAccessibleDescription(
+            "Every request sent, newest first. Enter opens one in the editor, Delete deletes."
+        )
+        metrics = self.view.fontMetrics()
+        self.view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
+        self.view.addAction(self.open_action)
+        self.view.addAction(self.note_action)
+        self.view.addAction(self.save_to_collection_action)
+        self.view.addAction(self.delete_action)
+        self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        # A quiet grey that follows the palette when the theme flips.
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+
+        self.note_strip = NoteStrip(self.note_action, self)
+
+        self.count_label = QLabel(self)
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
+        buttons.setSpacing(4)
+        self._buttons: list[QWidget] = []
+        for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+            self._buttons.append(button)
+        # "Save history…" also offers saving the selection into a collection, from its arrow.
+        save_menu = QMenu(self)
+        save_menu.addAction(self.save_action)
+        save_menu.addAction(self.save_to_collection_action)
+        self.save_button = button
+        self.save_button.setMenu(save_menu)
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        buttons.addWidget(self.count_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note_strip)
+        layout.addLayout(buttons)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The pane's controls in reading order, for Tab: the filters, the list (one stop),
+        the note's button and the buttons under it."""
+        return [
+            self.filters.edit,
+            *self.filters.combos(),
+            self.view,
+            self.note_strip.button,
+            *self._buttons,
+        ]
+
+    def focus_list(self) -> None:
+        """Keyboard focus where it is useful: the list when it shows rows, else the filter."""
+        target = self.view if self.stack.currentWidget() is self.view else self.filters.edit
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- public API --------------------------------------------------------------------------
+    def add(self, exchange: Exchange, secrets: Iterable[str] = (), *, select: bool = True) -> None:
+        """Record a finished exchange; it appears at the top once written (``added``).
+
+        The write happens on the writer thread, so a 10 MB body costs the UI nothing;
+        ``flush()`` waits for it. ``secrets`` (values of secret variables that went into the
+        request) are hidden (``core.secrets``) before anything is written. With ``select`` the
+        new row is selected, without emitting ``selected``: the caller is showing that
+        exchange already. A collection run passes ``False`` so the user's selection stays.
+        """
+        self._select_after_write.append(select)
+        self.writer.add(exchange, secrets)
+
+    def flush(self) -> None:
+        """Finish every pending write and show its row now."""
+        self.writer.flush()
+
+    def set_limit(self, limit: int) -> None:
+        """Keep at most ``limit`` entries from now on (the oldest beyond it go at once)."""
+        self._change(partial(setattr, self.store, "limit", limit), "trim the history")
+
+    def set_budget(self, budget: int) -> None:
+        """Keep at most ``budget`` bytes of bodies (the oldest entries beyond it go at once)."""
+        self._change(
+            partial(setattr, self.store, "budget", budget), "trim the history to its size budget"
+        )
+
+    def _change(self, work: Callable[[], object], what: str) -> None:
+        """Change the store on the writer thread, after the adds queued before: deleting
+        thousands of entries takes seconds of disk work. The list already shows the result
+        (or shows it when the oldest are trimmed); a failure reloads what is left."""
+        self.writer.run(work, partial(self._after_change, what))
+
+    def _after_change(self, what: str, _result: object, error: Exception | None) -> None:
+        if error is not None:
+            self._show_error(f"Could not {what}: {error}")
+            self.reload()
+        else:
+            self._rows_changed(None)
+
+    def _rows_changed(
+        self, rows: list[HistoryRow] | None, prepared: PreparedRows | None = None
+    ) -> None:
+        """Show ``rows`` (or drop those trimmed), keeping the user's selection."""
+        self._quiet = True
+        try:
+            if rows is None:
+                self._forget_trimmed()
+            else:
+                self.model.set_rows(rows, prepared)
+            self._reselect(*self._held)
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
+
+    def _on_written(self, entry: HistoryEntry | None, error: Exception | None) -> None:
+        select = self._select_after_write.popleft() if self._select_after_write else True
+        if entry is None:
+            self._show_error(f"Could not save this exchange to the history: {error}")
+            return
+        if entry.id in self.store:  # not with a history limit of 0
+            self._quiet = True
+            try:
+                # One inserted row (no reset): the selection and scroll position stay put.
+                self.model.add_entry(entry.row())
+                self._forget_trimmed()
+                if select:
+                    self.reader.forget()  # the caller shows this exchange already
+                    if self.select_entry(entry.id):
+                        self._held = ([entry.id], entry.id)
+            finally:
+                self._quiet = False
+            if self.model.take_names_changed():
+                self._refill_combos()
+            self._refresh_state()
+        self.added.emit(entry)
+
+    def _forget_trimmed(self) -> None:
+        """Drop the rows of entries the store trimmed to its limit: the oldest, at the end."""
+        given = self.model.all_rows()
+        gone = []
+        for entry in reversed(given):
+            if entry.id in self.store:
+                break
+            gone.append(entry.id)
+        self.model.remove_ids(gone)
+
+    def _reselect(self, entry_ids: list[str], current_id: str | None) -> None:
+        """Select ``entry_ids`` again (those still shown), ``current_id`` as the current row."""
+        selection = self.view.selectionModel()
+        rows = self.model.rows_of([*entry_ids, *([current_id] if current_id else [])])
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        chosen = QItemSelection()
+        for row in sorted(rows[i] for i in entry_ids if i in rows):
+            index = self.model.index(row, 0)
+            chosen.select(index, index)
+        if not chosen.isEmpty():
+            selection.select(chosen, flags)
+        if current_id in rows:
+            index = self.model.index(rows[current_id], 0)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def reload(self) -> None:
+        """Show the store's entries again (after it changed behind our back, or at start).
+
+        A lazy store's rows are read on a thread (100,000 take ~0.2 s): its newest entries
+        show at once, the rest when read (the filter and sort apply to what is shown, and to
+        all once read)."""
+        if self.store.rows_loaded:
+            self.model.set_rows(self.store.rows())
+        else:
+            self._reading_total = len(self.store)
+            self.model.set_rows(self.store.newest(FIRST_PAGE))
+            self.rows_reader.start()
+        self._refill_combos()
+        if self.store.load_error:
+            self._show_error(f"Some history could not be read: {self.store.load_error}")
+        self._on_filter_changed()
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
+        row = self.model.row_of(entry_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def wait_for_loads(self) -> None:
+        """Wait for entries (and a lazy store's rows) being read in the background, and show
+        them (for tests and closing)."""
+        self.reader.wait()
+        self.rows_reader.wait()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # the rows, read
+        self.flush()
+
+    def _on_rows_read(self, version: int, prepared: PreparedRows) -> None:
+        # After the writes queued meanwhile (they waited for the rows): then all are there.
+        show = partial(self._show_all_rows, version, prepared)
+        self.writer.run(lambda: None, lambda _result, _error: show())
+
+    def _show_all_rows(self, version: int, prepared: PreparedRows) -> None:
+        self._reading_total = None
+        if self.store.load_error:
+            self._show_error(f"Some history could not be read: {self.store.load_error}")
+        now, rows = self.store.snapshot()
+        self._rows_changed(prepared.rows if now == version else rows, prepared)
+
+    def selected_entries(self) -> list[HistoryRow]:
+        """The selected entries, in the order shown."""
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [e for e in (self.model.entry_at(i) for i in rows) if e is not None]
+
+    def shown_entries(self) -> list[HistoryRow]:
+        """Every entry the filters let through, in the order shown."""
+        return self.model.rows()
+
+    def current_entry(self) -> HistoryRow | None:
+        return self.model.entry_at(self.view.currentIndex())
+
+    def open_current(self) -> None:
+        """Emit ``open_in_editor`` with the current entry's request."""
+        self._open(self.current_entry())
+
+    def _open(self, entry: HistoryRow | None) -> None:
+        if entry is None:
+            return
+        request = self._load_request(entry)
+        if request is not None:
+            self.open_in_editor.emit(request)
+
+    def selected_requests(self) -> list[RpcRequest]:
+        """The requests of the selected entries as they were sent, oldest first.
+
+        Entries that can no longer be read are skipped (the error is shown in the pane).
+        """
+        requests = []
+        for entry in sorted(self.selected_entries(), key=lambda e: e.started_at):
+            request = self._load_request(entry)
+            if request is not None:
+                requests.append(request)
+        return requests
+
+    def save_selected_to_collection(self) -> None:
+        """Emit ``save_to_collection`` with the selected requests (nothing when none)."""
+        requests = self.selected_requests()
+        if requests:
+            self.save_to_collection.emit(requests)
+
+    def delete_selected(self) -> None:
+        """Delete the selected entries; asks first when more than one would go."""
+        self.flush()
+        entries = self.selected_entries()
+        if not entries:
+            return
+        if len(entries) > 1 and not confirm_destructive(
+            self,
+            "Delete history entries",
+            f"Delete {len(entries)} selected entries? This cannot be undone.",
+        ):
+            return
+        # Keep the user's place: select what now sits where the first deleted row was.
+        first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
+        ids = [e.id for e in entries]
+        self._change(partial(self.store.delete, ids), "delete")
+        self._quiet = True
+        try:
+            self.model.remove_ids(ids)  # at once; the store deletes on its thread
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
+        if self.model.rowCount():
+            index = self.model.index(min(first_row, self.model.rowCount() - 1), 0)
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def clear_all(self) -> None:
+        """Delete every entry after the user confirms."""
+        self.flush()
+        count = self.model.total()
+        if not count:
+            return
+        if not confirm_destructive(
+            self,
+            "Clear history",
+            f"Delete all {count} history entries? This cannot be undone.",
+        ):
+            return
+        self._change(self.store.clear, "clear the history")
+        self.model.set_rows([])  # at once; the store clears on its thread
+        self._refill_combos()
+        self._refresh_state()
+
+    def _on_note_saved(self, row: HistoryRow) -> None:
+        self.model.update_entry(row)
+        current = self.current_entry()
+        if current is not None and current.id == row.id:
+            self.note_strip.show_entry(current)
+        self.message.emit("Saved the note and tags")
+
+    def save_dialog(self) -> None:
+        """Ask where and in which format, then save the selected entries (or all shown)."""
+        entries = self.selected_entries()
+        if len(entries) < 2:
+            entries = self.shown_entries()
+        if not entries:
+            text = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
+            QMessageBox.information(self, "Save history", text)
+            return
+        what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        chosen = export.ask_target(self, what)
+        if chosen is None:
+            return
+        target, fmt = chosen
+        # Reading every body back and writing one file can take seconds with big bodies:
+        # on the writer's thread, after the entries still being written.
+        self.save_action.setEnabled(False)
+        self.message.emit(f"Saving {what} to {target}…")
+
+        def done(_result: object, error: Exception | None) -> None:
+            self._refresh_state()
+            if error is not None:
+                QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{error}")
+            else:
+                self.message.emit(f"Saved {what} to {target}")
+
+        self.writer.run(partial(export.save_entries, self.store, target, entries, fmt=fmt), done)
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _on_filter_changed(self, *_args: object) -> None:
+        # Narrowing the list may move the current row; that is not the user choosing an entry.
+        history_filter = self.filters.current()
+        self._quiet = True
+        try:
+            if self.model.set_filter(history_filter):
+                self._reselect(*self._held)
+        finally:
+            self._quiet = False
+        self._refresh_state()
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+        if not self._quiet:
+            self._hold_selection()
+
+    def _hold_selection(self) -> None:
+        current = self.current_entry()
+        self._held = ([e.id for e in self.selected_entries()], current.id if current else None)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        if self._quiet:
+            return
+        self._hold_selection()
+        entry = self.model.entry_at(current)
+        if entry is None:
+            return
+        if entry.size is not None and entry.size > BODY_INLINE_LIMIT:
+            # Megabytes to read and parse: on the pool, so the list stays responsive.
+            self.loading.emit(entry)
+            self.reader.read(entry)
+            return
+        self.reader.forget()
+        exchange = self._load(entry)
+        if exchange is not None:
+            self.selected.emit(exchange)
+
+    def _on_loaded(self, exchange: object) -> None:
+        if not self.store.load_error:
+            self.error_label.hide()
+        self.selected.emit(exchange)
+
+    def _load_request(self, entry: HistoryRow) -> RpcRequest | None:
+        """Only the request (no response body to read or parse: quick even for 10 MB)."""
+        try:
+            return self.store.load_request(entry.id)
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._show_error(f"Could not read this entry: {exc}")
+            return None
+
+    def _load(self, entry: HistoryRow) -> Exchange | None:
+        try:
+            exchange = self.store.load(entry.id)
+        except (ExplorerError, OSError, ValueError) as exc:
+            self._show_error(f"Could not read this entry: {exc}")
+            return None
+        if not self.store.load_error:
+            self.error_label.hide()
+        return exchange
+
+    # -- state -------------------------------------------------------------------------------
+    def _refill_combos(self) -> None:
+        self.model.take_names_changed()
+        self.filters.offer(self.model.actions(), self.model.accounts())
+
+    def _refresh_state(self) -> None:
+        total = self.model.total()
+        shown = self.model.rowCount()
+        if not total:
+            self.empty_label.setText(f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
+        elif not shown:
+            self.empty_label.setText(NO_MATCH_TEXT)
+        self.stack.setCurrentWidget(self.view if shown else self.empty_label)
+        if self._reading_total is not None:
+            self.count_label.setText(f"Reading {self._reading_total} entries…")
+        elif not total:
+            self.count_label.setText("")
+        elif shown == total:
+            self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
+        else:
+            self.count_label.setText(f"{shown} of {total}")
+        self.clear_action.setEnabled(bool(total))
+        self.save_action.setEnabled(bool(total))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_selection = self.view.selectionModel().hasSelection()
+        self.delete_action.setEnabled(has_selection)
+        self.save_to_collection_action.setEnabled(has_selection)
+        current = self.current_entry()
+        self.open_action.setEnabled(current is not None)
+        self.note_action.setEnabled(current is not None and not self.store.read_only)
+        self.note_strip.show_entry(current)
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def empty_text(self) -> str:
+        """What the empty state says now ("" when rows are shown): for tests and accessibility."""
+        return "" if self.stack.currentWidget() is self.view else self.empty_label.text()

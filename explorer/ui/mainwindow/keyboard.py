@@ -1,0 +1,50 @@
+"""Moving around the window by keyboard: Tab in reading order, Ctrl+digit to a pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+from explorer.ui.accessibility import tab_chain
+
+if TYPE_CHECKING:
+    from explorer.ui.mainwindow.window import MainWindow
+
+
+def set_tab_order(window: MainWindow) -> None:
+    """Tab in reading order across the window (after the response it comes back round to
+    the profile): the profile, a notice's buttons, the side pane, the editor, the
+    response. Focus starts in the editor, or in the history's filter when there is one."""
+    panes = window.collections_pane.tab_chain() if window.collections_pane else []
+    tab_chain(
+        [
+            window.profile_selector.combo,
+            window.banner.action_button,
+            window.banner.close_button,
+            window.side_tabs.tabBar(),
+            *window.history_pane.tab_chain(),
+            *panes,
+            *window.editor.tab_chain(),
+            *window.response_view.tab_chain(),
+        ]
+    )
+    # Start where the work starts: the history's filter when there is history.
+    start = window.history_pane.filters.edit if len(window.history) else None
+    (start or window.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def focus_history(window: MainWindow) -> None:
+    window.side_tabs.setCurrentWidget(window.history_pane)
+    window.history_pane.focus_list()
+
+
+def focus_response(window: MainWindow) -> None:
+    if not window.response_view.focus_content():
+        window.statusBar().showMessage("No response yet: Ctrl+Enter sends the request", 5000)
+
+
+def focus_collections(window: MainWindow) -> None:
+    if window.collections_pane is not None:
+        window.side_tabs.setCurrentWidget(window.collections_pane)
+        window.collections_pane.focus_tree()

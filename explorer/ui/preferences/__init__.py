@@ -1,0 +1,1 @@
+"""The preferences: history size, timeouts, body limits, automatic retry, appearance."""

@@ -1,0 +1,135 @@
+"""The toolbar's profile choice, and reading the chosen profile's API key.
+
+The profile gives the base URL and the key of everything the window sends: a send, a retry,
+a collection run. Each asks here for the key, and a missing or unreadable key is explained in
+the window's notice banner, with a way to fix it (Manage profiles).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from explorer.core.errors import ExplorerError
+from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
+from explorer.store.profiles import Profile, ProfileStore
+
+if TYPE_CHECKING:
+    from explorer.ui.widgets.banner import Banner
+
+MANAGE = "Manage profiles…"
+
+
+class ProfileSelector(QObject):
+    """The profile combo box (with its label), the profiles it lists and their keys.
+
+    Signals:
+        changed(object): the selected ``Profile``, or ``None`` when there is none; also sent
+            when the list is refilled.
+    """
+
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        credentials: CredentialStore,
+        session_keys: MemoryCredentials,
+        banner: Banner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.profiles = profiles
+        self.credentials = credentials
+        self.session_keys = session_keys
+        self._banner = banner
+        self.combo = QComboBox()
+        self.combo.setMinimumContentsLength(16)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setToolTip("The profile gives the base URL and the API key")
+        self.label = QLabel("Profi&le: ")
+        self.label.setBuddy(self.combo)
+        self.combo.currentIndexChanged.connect(lambda _index: self._emit_changed())
+
+    def current(self) -> Profile | None:
+        name = self.combo.currentData()
+        return self.profiles.get(name) if isinstance(name, str) else None
+
+    def reload(self, select: str | None = None) -> None:
+        """Refill the selector, keeping (or choosing) the selected profile."""
+        keep = select or self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for profile in self.profiles.list():
+            self.combo.addItem(profile.name, profile.name)
+        index = self.combo.findData(keep) if keep else -1
+        self.combo.setCurrentIndex(index if index >= 0 else 0)
+        self.combo.blockSignals(False)
+        self._emit_changed()
+
+    def select(self, name: str) -> bool:
+        index = self.combo.findData(name)
+        if index < 0:
+            return False
+        self.combo.setCurrentIndex(index)
+        self._emit_changed()
+        return True
+
+    def api_key_for(self, profile: str) -> str | None:
+        """The key for ``profile``: this run's memory first, then the OS keyring.
+
+        Tells the user plainly (banner) when there is none or the keyring cannot be read.
+        """
+        key = self.session_keys.get(profile)
+        if key:
+            return key
+        try:
+            key = self.credentials.get(profile)
+        except KeyringUnavailable as exc:
+            self._banner.show_message(
+                f"The OS keyring is not available, so the API key of profile '{profile}' "
+                f"cannot be read: {exc} You can keep a key in memory for this run in "
+                "Manage profiles.",
+                MANAGE,
+                self.manage,
+            )
+            return None
+        except ExplorerError as exc:
+            self._banner.show_message(f"Could not read the API key: {exc}")
+            return None
+        if not key:
+            self._banner.show_message(
+                f"Profile '{profile}' has no API key yet. Set one in Manage profiles "
+                "(it goes to the OS keyring, or into memory for this run only).",
+                MANAGE,
+                self.manage,
+            )
+            return None
+        return key
+
+    def ask_for_profile(self, doing: str) -> None:
+        """Nothing can be ``doing`` without a profile: say so, with the way to add one."""
+        self._banner.show_message(
+            f"Add a profile (name, base URL and API key) before {doing}.", MANAGE, self.manage
+        )
+
+    def manage(self) -> None:
+        """The profiles dialog, over the window; the list is read again afterwards."""
+        from explorer.ui.profiles.dialog import ProfilesDialog
+
+        dialog = ProfilesDialog(
+            self.profiles, self.credentials, self.session_keys, self.combo.window()
+        )
+        dialog.profiles_changed.connect(lambda: self.reload())
+        current = self.current()
+        if current is not None:
+            dialog.select_profile(current.name)
+        dialog.exec()
+        self.reload()
+
+    def _emit_changed(self) -> None:
+        self.changed.emit(self.current())

@@ -1,0 +1,140 @@
+"""Sending one request off the UI thread, the result back by signal.
+
+The send pipeline itself lives in ``explorer.core.client``; this module only moves it onto a
+``QThreadPool`` and back. One ``RequestSender`` owns at most one request in flight: a second
+Send while one runs is refused (``start`` returns False) so the user always knows which
+response they are looking at. Cancel calls ``CancelToken.cancel()``, which shuts the socket
+down, so the worker returns at once instead of waiting for the server.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from explorer.core.client import CancelToken, RpcClient
+from explorer.core.exchange import Exchange, Failure
+from explorer.core.request import RpcRequest
+
+
+class _JobSignals(QObject):
+    """Lives on the UI thread; the runnable emits through it (queued across threads).
+
+    A ``QRunnable`` is no ``QObject`` and cannot have signals of its own.
+
+    Signals:
+        finished(object): the ``Exchange`` of the send (a response or a ``Failure``).
+    """
+
+    finished = Signal(object)
+
+
+class SendJob(QRunnable):
+    """Sends one request with ``RpcClient.exchange`` on a pool thread.
+
+    ``finished`` always carries an ``Exchange``: transport failures are already ``Failure``s,
+    and anything unexpected becomes one too, so the window never waits forever.
+    """
+
+    def __init__(
+        self,
+        client: RpcClient,
+        request: RpcRequest,
+        api_key: str,
+        token: CancelToken,
+        profile: str,
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.signals = _JobSignals()
+        self._client = client
+        self._request = request
+        self._api_key = api_key
+        self._token = token
+        self._profile = profile
+
+    def run(self) -> None:
+        try:
+            exchange = self._client.exchange(
+                self._request, self._api_key, cancel=self._token, profile=self._profile
+            )
+        except Exception as exc:  # a bug must still end the in-flight state visibly
+            exchange = Exchange(request=self._request.copy(), profile=self._profile)
+            exchange.failure = Failure(type(exc).__name__, f"Unexpected error: {exc}")
+        self.signals.finished.emit(exchange)
+
+
+class RequestSender(QObject):
+    """At most one request in flight, with an elapsed-time tick for the indicator.
+
+    Signals:
+        started(object): the ``RpcRequest`` that just started.
+        elapsed(float): seconds since start, about ten times a second while in flight.
+        finished(object): the finished ``Exchange`` (response or failure, incl. Cancelled).
+    """
+
+    started = Signal(object)
+    elapsed = Signal(float)
+    finished = Signal(object)
+
+    def __init__(
+        self, client: RpcClient, pool: QThreadPool | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._pool = pool or QThreadPool(self)
+        self._token: CancelToken | None = None
+        # The pool deletes a job after ``run``; its signals object must outlive it until the
+        # queued ``finished`` has been delivered here, so the sender keeps it.
+        self._signals: _JobSignals | None = None
+        self._started_at = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def in_flight(self) -> bool:
+        return self._token is not None
+
+    @property
+    def pool(self) -> QThreadPool:
+        return self._pool
+
+    def start(self, request: RpcRequest, api_key: str, profile: str = "") -> bool:
+        """Send ``request``; returns False (and does nothing) if one is already in flight."""
+        if self._token is not None:
+            return False
+        self._token = CancelToken()
+        job = SendJob(self._client, request, api_key, self._token, profile)
+        job.signals.finished.connect(self._on_finished)
+        self._signals = job.signals
+        self._started_at = time.monotonic()
+        self._timer.start()
+        self.started.emit(request)
+        self._pool.start(job)
+        return True
+
+    def cancel(self) -> bool:
+        """Abort the request in flight; ``finished`` follows with a ``Cancelled`` failure."""
+        if self._token is None:
+            return False
+        self._token.cancel()
+        return True
+
+    def seconds(self) -> float:
+        return time.monotonic() - self._started_at if self._token is not None else 0.0
+
+    def shutdown(self, wait_ms: int = 3000) -> None:
+        """Cancel anything running and wait for the pool (on window close)."""
+        self.cancel()
+        self._pool.waitForDone(wait_ms)
+
+    def _tick(self) -> None:
+        self.elapsed.emit(self.seconds())
+
+    def _on_finished(self, exchange: Exchange) -> None:
+        self._timer.stop()
+        self._token = None
+        self._signals = None
+        self.finished.emit(exchange)

@@ -1,0 +1,523 @@
+"""The response: a status line, the error explanation, and the exchange in several tabs.
+
+Pretty and Raw are the body's pages (``response.body``: big bodies are formatted off the UI
+thread); Headers, Request (as sent, the key redacted) and curl follow. Copy and Save body…
+always take the exact body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.curl import to_curl
+from explorer.core.exchange import Exchange
+from explorer.core.limits import DEFAULT_BODY_LIMIT
+from explorer.core.response import RpcResponse
+from explorer.core.units import human_ms, human_size
+from explorer.store.files import write_atomic
+from explorer.ui.jobs import RenderJob
+from explorer.ui.response.body import BodyPages, plain_edit
+from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
+from explorer.ui.response.find_bar import FindBar, FindTarget
+from explorer.ui.response.lines_view import LinesView
+from explorer.ui.response.pages import PagesBar
+from explorer.ui.theme import status_colour
+from explorer.ui.widgets.elided_label import ElidedLabel
+from explorer.ui.widgets.flow_layout import FlowLayout
+
+# Describes an account for the exchange's details: ``(line, tooltip)``, ``None``: unknown.
+AccountLookup = Callable[[str], "tuple[str, str] | None"]
+
+
+def _nothing_known(_account_id: str) -> tuple[str, str] | None:
+    return None
+
+
+def size_text(response: RpcResponse) -> str:
+    """``Size 2.0 MB`` plus what crossed the wire when it came compressed."""
+    text = f"Size {human_size(response.size)}"
+    if response.wire_size is not None:
+        coding = response.content_encoding or "compressed"
+        text += f" ({human_size(response.wire_size)} on the wire, {coding})"
+    return text
+
+
+class ResponseView(QWidget):
+    """Shows one ``Exchange``: status line, error panel, and Pretty/Raw/Headers/Request/curl.
+
+    Signals:
+        cancel_requested(): the in-flight page's Cancel button was pressed.
+        retry_requested(): forwarded from the error panel.
+        auto_retry_requested(): forwarded from the error panel.
+        auto_retry_changed(bool): forwarded from the error panel.
+        manage_profiles_requested(): forwarded from the error panel.
+        message(str): a short note for the status bar (e.g. "Copied").
+        trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
+        next_page_requested(object, object): forwarded from the pages bar.
+        all_pages_requested(object): forwarded from the pages bar.
+    """
+
+    cancel_requested = Signal()
+    retry_requested = Signal()
+    auto_retry_requested = Signal()
+    auto_retry_changed = Signal(bool)
+    manage_profiles_requested = Signal()
+    message = Signal(str)
+    trace_requested = Signal(object)
+    next_page_requested = Signal(object, object)
+    all_pages_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._dark = False
+        self._exchange: Exchange | None = None
+        self._live = False  # the exchange shown is the one just sent (``show_exchange``)
+        # Save number -> (its job's signals, the file, the size), until the write is done.
+        self._saves: dict[int, tuple[QObject, Path, int]] = {}
+        self._save_count = 0
+        self._body_limit = DEFAULT_BODY_LIMIT
+        self._describe_account: AccountLookup = _nothing_known
+
+        # -- empty and in-flight pages ----------------------------------------------------
+        self.empty_label = QLabel("Send a request to see its response")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setEnabled(False)
+        self.in_flight_label = QLabel("Sending…")
+        self.in_flight_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.in_flight_label.setWordWrap(True)
+        cancel = QPushButton("Cancel (Esc)")
+        cancel.clicked.connect(self.cancel_requested)
+        self.in_flight_cancel = cancel
+        self._loading = False  # the page says "Loading…" (no Cancel), not "Sending…"
+        in_flight = QWidget()
+        flight_layout = QVBoxLayout(in_flight)
+        flight_layout.addStretch(1)
+        flight_layout.addWidget(self.in_flight_label)
+        flight_layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
+        flight_layout.addStretch(1)
+
+        # -- status line ----------------------------------------------------------------------
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statusCode")
+        font = self.status_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.status_label.setFont(font)
+        self.time_label = QLabel()
+        self.size_label = QLabel()
+        self.request_id_label = QLabel()
+        self.request_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request_id_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self.copy_id_button = QPushButton("Copy &id")
+        self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
+        self.copy_id_button.clicked.connect(self.copy_request_id)
+        self.trace_button = QPushButton("Trace…")
+        self.trace_button.setToolTip(
+            "What StackOne did with this request: each provider call, its request and response"
+        )
+        self.trace_button.clicked.connect(
+            lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
+        )
+        # The account the exchange went to: customer, provider, type, status (as listed now).
+        self.account_label = ElidedLabel()
+        self.account_label.setObjectName("exchangeAccount")
+        self.pages = PagesBar(self._pool, self)
+        self.pages.next_page_requested.connect(self.next_page_requested)
+        self.pages.all_pages_requested.connect(self.all_pages_requested)
+        self.save_body_button = QPushButton("Save body…")
+        self.save_body_button.setToolTip("Save the whole response body to a file")
+        self.save_body_button.clicked.connect(self.save_body_as)
+        first = FlowLayout()  # wraps when narrow instead of widening the pane and window
+        first.setSpacing(12)
+        for label in (self.status_label, self.time_label, self.size_label):
+            first.addWidget(label)
+        first.addWidget(self.save_body_button)
+        second = QHBoxLayout()
+        second.addWidget(self.request_id_label, 1)
+        second.addWidget(self.copy_id_button)
+        second.addWidget(self.trace_button)
+        status_line = QVBoxLayout()
+        status_line.setSpacing(2)
+        status_line.addLayout(first)
+        status_line.addLayout(second)
+        status_line.addWidget(self.account_label)
+        status_line.addWidget(self.pages)
+
+        self.error_panel = ErrorPanel()
+        self.error_panel.retry_requested.connect(self.retry_requested)
+        self.error_panel.auto_retry_requested.connect(self.auto_retry_requested)
+        self.error_panel.auto_retry_changed.connect(self.auto_retry_changed)
+        self.error_panel.manage_profiles_requested.connect(self.manage_profiles_requested)
+
+        # -- tabs -------------------------------------------------------------------------------
+        self.body = BodyPages(self._pool, self)
+        self.body.save_requested.connect(self.save_body_as)
+        self.headers_table = QTableWidget(0, 2)
+        self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
+        self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.headers_table.verticalHeader().setVisible(False)
+        self.headers_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.headers_table.horizontalHeader().setStretchLastSection(True)
+        self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
+        self.request_view = plain_edit()
+        self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # one long line
+        self.curl_view = plain_edit()
+        for view, name, description in (
+            (self.headers_table, "Response headers", "One header per row: name and value"),
+            (
+                self.request_view,
+                "Request as sent",
+                "Method, URL, headers and body; the key redacted",
+            ),
+            (self.curl_view, "Request as curl", "The key stays $STACKONE_API_KEY"),
+        ):
+            view.setAccessibleName(name)
+            view.setAccessibleDescription(description)
+        copy_curl = QPushButton("Copy curl")
+        copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
+        copy_curl.clicked.connect(self.copy_curl)
+        self.copy_curl_button = copy_curl
+        curl_page = QWidget()
+        curl_layout = QVBoxLayout(curl_page)
+        curl_layout.setContentsMargins(0, 0, 0, 0)
+        curl_layout.addWidget(self.curl_view, 1)
+        curl_layout.addWidget(copy_curl, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.body.pretty_stack, "Pretty")
+        self.tabs.addTab(self.body.raw_stack, "Raw")
+        self.tabs.addTab(self.headers_table, "Headers")
+        self.tabs.addTab(self.request_view, "Request")
+        self.tabs.addTab(curl_page, "curl")
+        self.find_bar = FindBar()
+        self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
+        self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
+
+        result = QWidget()
+        result_layout = QVBoxLayout(result)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        result_layout.addLayout(status_line)
+        result_layout.addWidget(self.error_panel)
+        result_layout.addWidget(self.tabs, 1)
+        result_layout.addWidget(self.find_bar)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(in_flight)
+        self.stack.addWidget(result)
+        self._result_page = result
+        self._in_flight_page = in_flight
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The view's controls in reading order, for Tab: Cancel while sending; then the
+        status line's buttons, the error panel, the tabs with each page's view and button,
+        the find bar. Only those on the page shown are reached."""
+        return [
+            self.in_flight_cancel,
+            self.save_body_button,
+            self.copy_id_button,
+            self.trace_button,
+            *self.pages.tab_chain(),
+            *self.error_panel.tab_chain(),
+            self.tabs.tabBar(),
+            *self.body.tab_chain(),
+            self.headers_table,
+            self.request_view,
+            self.curl_view,
+            self.copy_curl_button,
+            self.find_bar.edit,
+            *self.find_bar.buttons,
+        ]
+
+    def focus_content(self) -> bool:
+        """Focus what is shown: the current tab's view (arrows scroll, Ctrl+F finds), or
+        Cancel while sending. False when there is nothing yet (focus stays put)."""
+        page = self.stack.currentWidget()
+        widget: QWidget | None
+        if page is self._result_page:
+            widget = self.tabs.currentWidget()
+            if isinstance(widget, QStackedWidget):
+                widget = widget.currentWidget()
+            elif widget is self.curl_view.parentWidget():
+                widget = self.curl_view
+            if widget is self.body.binary_page:
+                widget = self.body.save_button
+        elif page is self._in_flight_page and self.in_flight_cancel.isVisible():
+            widget = self.in_flight_cancel
+        else:
+            widget = None
+        if widget is None:
+            return False
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    # -- public ---------------------------------------------------------------------------------
+    @property
+    def exchange(self) -> Exchange | None:
+        return self._exchange
+
+    def clear(self) -> None:
+        self._exchange = None
+        self.body.invalidate()
+        self.error_panel.clear()
+        self.stack.setCurrentWidget(self.empty_label)
+
+    def show_in_flight(self, action: str = "") -> None:
+        """A request is on its way: the elapsed time and a Cancel button."""
+        self._loading = False
+        self.set_elapsed(0.0, action)
+        self.in_flight_cancel.show()
+        self.stack.setCurrentWidget(self._in_flight_page)
+
+    def show_loading(self, text: str) -> None:
+        """Something is being read back (e.g. a big history entry): ``text``, no Cancel.
+
+        There is nothing to cancel: whatever is shown next replaces this page. Elapsed ticks
+        of a request still running meanwhile leave the text alone.
+        """
+        self._loading = True
+        self.in_flight_label.setText(text)
+        self.in_flight_cancel.hide()
+        self.stack.setCurrentWidget(self._in_flight_page)
+
+    def set_elapsed(self, seconds: float, action: str = "") -> None:
+        if self._loading:
+            return
+        what = f" {action}" if action else ""
+        self.in_flight_label.setText(f"Sending{what}… {seconds:.1f} s")
+
+    def is_in_flight(self) -> bool:
+        return self.stack.currentWidget() is self._in_flight_page
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        if self._exchange is not None:
+            self.show_exchange(self._exchange, keep_tab=True, live=self._live)
+
+    def set_auto_retry(self, on: bool) -> None:
+        self.error_panel.set_auto_retry(on)
+
+    def show_exchange(
+        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+    ) -> None:
+        """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
+        self._exchange = exchange
+        self._live = live
+        response = exchange.response
+        self.stack.setCurrentWidget(self._result_page)
+        if not keep_tab:
+            self.tabs.setCurrentIndex(0)
+        self._show_status(exchange)
+        self._show_error(exchange)
+        if response is not None:
+            self.body.show(response, dark=self._dark, body_limit=self._body_limit)
+            self._show_headers(response)
+        else:
+            self.body.show_text("No response body: the request failed before a response arrived.")
+            self.headers_table.setRowCount(0)
+        self.request_view.setPlainText(
+            exchange.sent.text() if exchange.sent else "The request was not sent."
+        )
+        self.curl_view.setPlainText(to_curl(exchange.request))
+        self.find_bar.set_target(self._find_target())
+        self._show_account(exchange.request.account_id)
+        self.pages.show_for(exchange)
+
+    def set_account_lookup(self, lookup: AccountLookup) -> None:
+        """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
+        self._describe_account = lookup
+        if self._exchange is not None:
+            self._show_account(self._exchange.request.account_id)
+
+    def _show_account(self, account_id: str) -> None:
+        known = self._describe_account(account_id) if account_id else None
+        line, tooltip = known or ("", "")
+        text = f"Account {account_id}: {line}" if line else f"Account {account_id}"
+        self.account_label.setText(text if account_id else "")
+        self.account_label.setToolTip(tooltip or text)
+        self.account_label.setVisible(bool(account_id))
+
+    def set_body_limit(self, limit: int) -> None:
+        """The body size limit (Preferences), named when a body is over it."""
+        self._body_limit = limit
+
+    def open_find(self) -> None:
+        if self.stack.currentWidget() is not self._result_page:
+            self.message.emit("Nothing to search yet: send a request first")
+            return
+        response = self._exchange.response if self._exchange else None
+        if response is not None and response.over_limit:
+            self.message.emit(
+                f"Find is off for this body: it is {human_size(response.size)}, over the "
+                f"{human_size(self._body_limit)} body size limit (Preferences)"
+            )
+            return
+        self.find_bar.open_on(self._find_target())
+
+    def copy_request_id(self) -> None:
+        response = self._exchange.response if self._exchange else None
+        if response is not None and response.request_id:
+            QGuiApplication.clipboard().setText(response.request_id)
+            self.message.emit(f"Copied request id {response.request_id}")
+
+    def copy_curl(self) -> None:
+        QGuiApplication.clipboard().setText(self.curl_view.toPlainText())
+        self.message.emit("Copied the curl command (the key stays $STACKONE_API_KEY)")
+
+    def save_body_as(self) -> Path | None:
+        """Ask where, then write the body atomically on the thread pool.
+
+        A download can be hundreds of megabytes on a slow disk: written here, it would freeze
+        the window. ``message`` says when the file is written, or why it could not be.
+
+        Returns:
+            The file chosen (being written), or ``None`` if there is nothing to save or the
+            user cancelled.
+        """
+        response = self._exchange.response if self._exchange else None
+        if response is None:
+            return None
+        suggested = response.filename or _default_name(response)
+        start = Path.home() / suggested
+        path_text, _filter = QFileDialog.getSaveFileName(
+            self, "Save response body", str(start), "All files (*)"
+        )
+        if not path_text:
+            return None
+        path = Path(path_text)
+        body, on_disk = response.body, response.body_file
+        self._save_count += 1
+        number = self._save_count
+        if on_disk is not None:  # over the limit: streamed from its file, whole
+            job = RenderJob(number, lambda: on_disk.copy_to(path))
+        else:
+            job = RenderJob(number, lambda: write_atomic(path, body))
+        job.signals.done.connect(self._on_saved)
+        self._saves[number] = (job.signals, path, response.size)
+        self.message.emit(f"Saving {human_size(response.size)} to {path}…")
+        self._pool.start(job)
+        return path
+
+    def is_saving(self) -> bool:
+        """Whether a Save as… is still writing its file."""
+        return bool(self._saves)
+
+    # -- internals --------------------------------------------------------------------------------
+    def _find_target(self) -> FindTarget | None:
+        widget = self.tabs.currentWidget()
+        if widget is self.body.pretty_stack or widget is self.body.raw_stack:
+            current = widget.currentWidget()
+            return current if isinstance(current, QTextEdit | QPlainTextEdit | LinesView) else None
+        if isinstance(widget, QTextEdit | QPlainTextEdit):
+            return widget
+        if widget is self.curl_view.parentWidget():
+            return self.curl_view
+        return None
+
+    def _show_status(self, exchange: Exchange) -> None:
+        response = exchange.response
+        if response is None:
+            kind = exchange.failure.kind if exchange.failure else ""
+            self.status_label.setText(f"No response · {FAILURE_TITLES.get(kind, kind)}")
+            colour = status_colour("none", self._dark)
+            self.time_label.setText("")
+            self.size_label.setText("")
+            self.request_id_label.setText("")
+            self.copy_id_button.hide()
+            self.trace_button.hide()
+            self.save_body_button.hide()
+        else:
+            self.save_body_button.setVisible(response.size > 0)
+            self.status_label.setText(f"{response.status} {response.reason}".strip())
+            colour = status_colour(response.status_class, self._dark)
+            timing = response.timing
+            self.time_label.setText(
+                f"Time {human_ms(timing.total_ms)} (TTFB {human_ms(timing.ttfb_ms)})"
+            )
+            self.size_label.setText(size_text(response))
+            if response.request_id:
+                self.request_id_label.setText(f"x-request-id: {response.request_id}")
+                self.copy_id_button.show()
+                self.trace_button.show()
+            else:
+                self.request_id_label.setText("no x-request-id")
+                self.copy_id_button.hide()
+                self.trace_button.hide()
+        self.status_label.setStyleSheet(f"color: {colour.name()};")
+
+    def _show_error(self, exchange: Exchange) -> None:
+        response = exchange.response
+        if response is not None and not response.ok:
+            # Just sent: it arrived now, and the full wait counts (the exchange's start time
+            # includes queueing, so subtracting it would retry before the server allows).
+            waited = 0.0 if self._live else exchange.seconds_since_response()
+            self.error_panel.show_response(response, live=self._live, waited=waited)
+            self.error_panel.show()
+        elif response is None and exchange.failure is not None:
+            self.error_panel.show_failure(exchange.failure, exchange.request.base_url)
+            self.error_panel.show()
+        else:
+            self.error_panel.clear()
+            self.error_panel.hide()
+
+    def _show_headers(self, response: RpcResponse) -> None:
+        self.headers_table.setRowCount(len(response.headers))
+        for row, (name, value) in enumerate(response.headers):
+            self.headers_table.setItem(row, 0, QTableWidgetItem(name))
+            self.headers_table.setItem(row, 1, QTableWidgetItem(value))
+
+    def _on_saved(self, number: int, result: object) -> None:
+        """The write of save ``number`` ended: ``result`` is ``None`` or the exception."""
+        entry = self._saves.pop(number, None)
+        if entry is None:
+            return
+        _signals, path, size = entry
+        if isinstance(result, Exception):
+            reason = result.strerror if isinstance(result, OSError) and result.strerror else result
+            self.message.emit(f"Could not save {path}: {reason}")
+        else:
+            self.message.emit(f"Saved {human_size(size)} to {path}")
+
+
+def _default_name(response: RpcResponse) -> str:
+    mime = response.content_type.split(";", 1)[0].strip().lower()
+    extension = {
+        "application/json": ".json",
+        "application/pdf": ".pdf",
+        "text/plain": ".txt",
+        "text/csv": ".csv",
+    }.get(mime, ".bin")
+    return "response" + extension
