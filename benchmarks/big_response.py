@@ -24,9 +24,7 @@ import argparse
 import json
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +32,12 @@ from PySide6.QtWidgets import QAbstractScrollArea, QPlainTextEdit, QStackedWidge
 
 from benchmarks.measure import (
     STALL_TARGET_MS,
+    BenchHandler,
     Heartbeat,
+    LoopbackServer,
     Metric,
     PaintStamps,
     Timing,
-    answer_account_list,
     application,
     now_ms,
     profile_second_run,
@@ -95,7 +94,7 @@ def build_payload(size: int = TARGET_BYTES) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-class PayloadServer:
+class PayloadServer(LoopbackServer):
     """``POST /actions/rpc`` -> the payload, on a free loopback port (stdlib only).
 
     ``GET /accounts`` lists the one account sent to, as a test account: the production guard
@@ -105,9 +104,7 @@ class PayloadServer:
     def __init__(self, payload: bytes) -> None:
         body = payload
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(BenchHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 self.rfile.read(length)
@@ -118,28 +115,7 @@ class PayloadServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:
-                answer_account_list(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass  # keep the benchmark's output a table
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> PayloadServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
 
 def build_window(home: Path, base_url: str) -> MainWindow:

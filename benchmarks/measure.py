@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -261,3 +263,39 @@ def answer_account_list(handler: BaseHTTPRequestHandler, account_id: str = "acct
     handler.send_header("content-length", str(len(listing)))
     handler.end_headers()
     handler.wfile.write(listing)
+
+
+class BenchHandler(BaseHTTPRequestHandler):
+    """A benchmark server's handler: keep-alive, the account list on GET, no log lines (the
+    benchmark's output is a table). Subclasses answer ``POST /actions/rpc``."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        answer_account_list(self)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class LoopbackServer:
+    """``handler`` on a free loopback port, served by a thread of this process while in a
+    ``with`` block (stdlib only)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -30,14 +30,14 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from benchmarks.big_response import build_window
 from benchmarks.measure import (
+    BenchHandler,
     Heartbeat,
+    LoopbackServer,
     Metric,
-    answer_account_list,
     application,
     run_loop_until,
     settle,
@@ -90,7 +90,7 @@ def gzipped(chunks: Iterator[bytes], level: int) -> Iterator[bytes]:
     yield packer.flush()
 
 
-class StreamingServer:
+class StreamingServer(LoopbackServer):
     """Answers ``POST /actions/rpc`` with the case named in the body's ``query.case``."""
 
     def __init__(self, size: int) -> None:
@@ -101,9 +101,7 @@ class StreamingServer:
                 return gzipped(json_chunks(size), 6), {"content-encoding": "gzip"}
             return gzipped(zero_chunks(size), 9), {"content-encoding": "gzip"}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(BenchHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 case = json.loads(self.rfile.read(length))["query"]["case"]
@@ -122,28 +120,7 @@ class StreamingServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the explorer refused the bomb and closed the connection
 
-            def do_GET(self) -> None:
-                answer_account_list(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> StreamingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
 
 def rss_bytes(pid: int) -> int:

@@ -48,7 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["run"]:
-        from explorer.runner import main as run_main
+        # httpx imports its own command line (httpx._main) when click is installed, and with
+        # it pygments (~30 ms); a run never uses it. Blocked here, in the process's entry
+        # point only, so the import fails and httpx carries on without it, as it is written
+        # to when its CLI's dependencies are missing.
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+        from explorer.run.cli import main as run_main
 
         return run_main(args_list[1:])
     args = build_parser().parse_args(args_list)

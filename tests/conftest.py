@@ -2,16 +2,19 @@
 
 ``demo_server`` is one demo server for the whole session, on a free loopback port. Tests that
 need different settings (a short rate-limit window, a fast slow action) start their own
-``DemoServer`` instead of changing this one.
+``DemoServer`` instead of changing this one. ``use_backend`` swaps the keyring backend for one
+test.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import keyring
 import pytest
 from hypothesis import HealthCheck, settings
+from keyring.backend import KeyringBackend
 
 from explorer.demo import DemoServer
 
@@ -20,6 +23,14 @@ from explorer.demo import DemoServer
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:
         yield server
+
+
+@pytest.fixture
+def use_backend() -> Iterator[Callable[[KeyringBackend], None]]:
+    """``use_backend(b)`` installs keyring backend ``b`` for the test; the old one comes back."""
+    previous = keyring.get_keyring()
+    yield keyring.set_keyring
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

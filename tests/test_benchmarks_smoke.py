@@ -81,3 +81,15 @@ def test_memory_benchmark_measures_every_case() -> None:
     for row in ("2 MB JSON: peak above idle", "2 MB JSON, gzip", "gzip bomb, 2 MB"):
         assert row in out
     assert "gzip bomb, 2 MB -> 200 OK" in out  # 2 MB is under the limit: not refused
+
+
+def test_runner_benchmark_compares_the_command_with_plain_httpx() -> None:
+    out = _run("benchmarks.runner", "--runs", "1", "--requests", "8")
+    for row in (
+        "plain httpx, 8 requests",
+        "stackone-explorer run, 8 requests",
+        "stackone-explorer run --help",
+        "stackone-explorer run, 1 request",
+    ):
+        assert row in out
+    assert "runner at" in out

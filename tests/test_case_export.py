@@ -27,6 +27,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED, PersonalData
 from explorer.demo import DemoServer
 from tests.canaries import LONG, SHORT, assert_no_canary, blobs, leaks
+from tests.private_demo import private_demo
 
 KEY = "sk_CASECANARY_abcdefghij0123456789ZYXWVU"
 PERSONAL = (
@@ -43,9 +44,7 @@ PERSONAL = (
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
-    yield demo
-    demo.stop()
+    yield from private_demo(KEY)
 
 
 @pytest.fixture(scope="module")

@@ -26,12 +26,13 @@ from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED, redact_exchange
 from explorer.core.variables import resolve
 from explorer.demo import DemoServer
-from explorer.runner import main
+from explorer.run.cli import main
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from tests.canaries import LONG, SHORT, assert_no_canary, leaks
+from tests.private_demo import private_demo
 
 KEY = "sk_KEYCANARY_abcdefghij0123456789ZYXWVUT"
 CANARIES = (SHORT, LONG, KEY)
@@ -39,10 +40,8 @@ CANARIES = (SHORT, LONG, KEY)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    """Its own demo server: the canary key, and a rate limit nothing else spends."""
-    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
-    yield demo
-    demo.stop()
+    """Its own demo server, the canary key."""
+    yield from private_demo(KEY)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from explorer.core.client import RpcClient
 from explorer.core.request import DefenderConfig, RpcRequest
 from explorer.core.snippets import env_name, to_python, to_typescript
 from explorer.demo import DemoServer
+from tests.private_demo import private_demo
 
 KEY = "sk_SNIPPET_CANARY_0123456789abcdefghijkl"
 TS_SDK = Path(__file__).resolve().parent / "conformance" / "ts" / "node_modules"
@@ -40,9 +41,7 @@ REQUEST = RpcRequest(
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
-    yield demo
-    demo.stop()
+    yield from private_demo(KEY)
 
 
 def test_no_key_and_no_secret_header_value_in_either_snippet() -> None:

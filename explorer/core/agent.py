@@ -15,7 +15,6 @@ whether their request means the same thing. Both ways are here, as plain data.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -196,7 +195,3 @@ def _header_differences(headers: dict[str, Any]) -> list[str]:
     if any(value is None for value in headers.values()):
         notes.append("Headers whose value is null are left out.")
     return notes
-
-
-def pretty(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)

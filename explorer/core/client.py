@@ -11,6 +11,7 @@ receives nothing). Memory is bounded: see ``explorer.core.body``.
 from __future__ import annotations
 
 import contextlib
+import queue
 import socket
 import ssl
 import threading
@@ -125,6 +126,13 @@ class RpcClient:
     """Sends ``RpcRequest``s. Pass ``transport`` (e.g. ``httpx.MockTransport``) in tests.
 
     One instance may be shared by threads; each call gets its own ``CancelToken``.
+
+    Every request opens its own connection unless ``keep_alive``: then a connection is kept
+    for the next request to the same server, as any HTTP client does, which spares a run of
+    many requests a connection each. The price is in cancelling: a request sent on a kept
+    connection has no socket to shut until its answer starts, so a cancel (or the deadline)
+    returns at once but cannot stop that request from being sent. Only callers without a
+    Cancel button (the command-line run) keep connections.
     """
 
     def __init__(
@@ -134,9 +142,11 @@ class RpcClient:
         verify: bool = True,
         body_limit: int = DEFAULT_BODY_LIMIT,
         spool_dir: Path | None = None,
+        keep_alive: bool = False,
     ) -> None:
         self._transport = transport
         self._verify = verify
+        self._keep_alive = keep_alive
         # Bodies up to this many bytes are held in memory; an RPC response over it goes to a
         # file in ``spool_dir`` (the history's folder, so keeping it is a link, not a copy).
         self.body_limit = body_limit
@@ -146,18 +156,24 @@ class RpcClient:
 
     @property
     def _http(self) -> httpx.Client:
-        """The ``httpx.Client``, built on first use (on a worker thread): its SSL context
-        loads the CA bundle (~45 ms), which the window's start-up should not pay."""
+        """The ``httpx.Client``, built on first use (on a worker thread), not at start-up;
+        the CA bundle (~45 ms) is only loaded for the first ``https://`` request."""
         import httpx
+
+        from explorer.core.transport import SchemeTransport
 
         with self._client_lock:
             if self._client is None:
-                # No keep-alive: every request opens its own connection, so cancel can always
-                # find (and shut) the socket. Human-paced calls lose nothing by it.
+                # Without keep-alive every request opens its own connection, so cancel can
+                # always find (and shut) the socket. Human-paced calls lose nothing by it.
+                kept = None if self._keep_alive else 0
+                limits = httpx.Limits(max_keepalive_connections=kept)
+                transport = self._transport or SchemeTransport(verify=self._verify, limits=limits)
                 self._client = httpx.Client(
-                    transport=self._transport,
+                    transport=transport,
+                    # For the proxy transports httpx makes from the environment, if any.
                     verify=self._verify,
-                    limits=httpx.Limits(max_keepalive_connections=0),
+                    limits=limits,
                     follow_redirects=False,
                 )
             return self._client
@@ -237,8 +253,7 @@ class RpcClient:
             spool_dir=self.spool_dir if spool else None,
             spool=spool,
         )
-        thread = threading.Thread(target=transfer.run, name="rpc-exchange", daemon=True)
-        thread.start()
+        _WORKERS.run(transfer.run)
         while not transfer.done.wait(min(_POLL, max(0.0, deadline - time.monotonic()))):
             if cancel.cancelled:
                 transfer.abandon()
@@ -310,6 +325,40 @@ _PHASES = {
 _POLL = 0.02
 
 
+class _Workers:
+    """The threads exchanges run on, kept between exchanges: starting a thread for each one
+    cost a run of many requests about half a millisecond apiece on a busy machine.
+
+    Daemon threads, started when none is idle and then kept, so a transfer never waits for a
+    thread. Not ``ThreadPoolExecutor``: it joins its threads when the interpreter exits, and a
+    transfer abandoned on a server that never answers would hold the process past its
+    deadline; a daemon thread is dropped at exit.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+                self._jobs.put(job)
+                return
+        threading.Thread(target=self._work, args=(job,), name="rpc-exchange", daemon=True).start()
+
+    def _work(self, job: Callable[[], None]) -> None:
+        while True:
+            job()  # _Transfer.run catches everything; a job that raised would end the thread
+            with self._lock:
+                self._idle += 1
+            job = self._jobs.get()
+
+
+_WORKERS = _Workers()
+
+
 class _Transfer:
     """One exchange on its own thread; the caller waits for ``done`` and takes ``result``.
 
@@ -367,6 +416,9 @@ class _Transfer:
         return response
 
     def run(self) -> None:
+        if self._token.cancelled:  # given up before a thread took it: send nothing
+            self.done.set()
+            return
         try:
             response: RpcResponse | None = self._exchange()
             error: BaseException | None = None

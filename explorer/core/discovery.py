@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 
 from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
@@ -336,21 +336,30 @@ class ServiceClient:
         self.close()
 
 
+class ServiceOptions(TypedDict, total=False):
+    """``ServiceClient``'s keywords, for the subclasses that add to its constructor."""
+
+    transport: httpx.BaseTransport | None
+    verify: bool
+    timeout: float
+    max_pages: int
+
+
+class CatalogueQuery(TypedDict, total=False):
+    """``list_connectors``' filters that ``list_actions`` passes on."""
+
+    account_id: str | None
+    connectors: str | Sequence[str] | None
+    include_details: bool
+    search: str | None
+    cancel: CancelToken | None
+
+
 class DiscoveryClient(ServiceClient):
     """Lists accounts and actions, sharing an ``RpcClient``'s connection settings."""
 
-    def __init__(
-        self,
-        client: RpcClient | None = None,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        verify: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_pages: int = MAX_PAGES,
-    ) -> None:
-        super().__init__(
-            client, transport=transport, verify=verify, timeout=timeout, max_pages=max_pages
-        )
+    def __init__(self, client: RpcClient | None = None, **options: Unpack[ServiceOptions]) -> None:
+        super().__init__(client, **options)
         # Base URL -> the ``include`` value that brought details there, for this run.
         self._includes: dict[str, str] = {}
         self._includes_lock = threading.Lock()
@@ -474,30 +483,15 @@ class DiscoveryClient(ServiceClient):
         return Listing(found, complete=complete)
 
     def list_actions(
-        self,
-        base_url: str,
-        api_key: str,
-        *,
-        account_id: str | None = None,
-        connectors: str | Sequence[str] | None = None,
-        include_details: bool = True,
-        search: str | None = None,
-        cancel: CancelToken | None = None,
+        self, base_url: str, api_key: str, **query: Unpack[CatalogueQuery]
     ) -> Listing[ActionInfo]:
-        """Every action of ``list_connectors``, flattened, each knowing its connector.
+        """Every action of ``list_connectors``, flattened, each knowing its connector; the
+        same keywords but ``page_size``.
 
         Raises:
             The same as ``list_connectors``.
         """
-        listing = self.list_connectors(
-            base_url,
-            api_key,
-            account_id=account_id,
-            connectors=connectors,
-            include_details=include_details,
-            search=search,
-            cancel=cancel,
-        )
+        listing = self.list_connectors(base_url, api_key, **query)
         return Listing(_flatten(listing), complete=listing.complete)
 
     # -- one request ------------------------------------------------------------------------

@@ -37,7 +37,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- CollectionError         a collection operation was refused      [store/collections/model.py]
     +-- KeyringUnavailable      no usable, secure OS keyring            [store/credentials.py]
     +-- CredentialError         the keyring refused one operation       [store/credentials.py]
-    +-- SetupError              a command-line run cannot start         [runner.py]
+    +-- SetupError              a command-line run cannot start         [run/plan.py]
 
 HTTP error statuses are *not* raised by ``RpcClient.send``: a 4xx/5xx is a normal response that
 the user wants to read. ``RpcResponse.raise_for_error()`` turns it into ``RemoteError`` for

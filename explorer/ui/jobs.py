@@ -1,7 +1,9 @@
-"""Pure work (formatting, reading a file) on a pool thread, the result back by signal."""
+"""Work off the UI thread (formatting, reading a file or the OS keyring, long sends with
+progress), the result back by signal."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +41,53 @@ class RenderJob(QRunnable):
         except Exception as exc:  # show *something* rather than a spinner forever
             result = exc
         self.signals.done.emit(self._generation, result)
+
+
+class BlockingCall(QObject):
+    """A call that may block for long (the OS keyring: a locked one asks for its password)
+    made on a thread of its own, its result handed to a function on the UI thread.
+
+    One call at a time. ``cancel`` forgets the call in progress: its result, when it comes,
+    is dropped (a keyring read cannot be interrupted, and it has no effect to undo). Each call
+    has a daemon thread of its own, not a pool's: a blocked call never holds up the window's
+    other jobs, nor its closing (a pool waits for its threads when it is destroyed).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._pending: _RenderSignals | None = None
+        self._done_with: Callable[[Any], None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """A call was started and neither came back nor was cancelled."""
+        return self._pending is not None
+
+    def start(self, func: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Call ``func`` off the UI thread; ``done`` gets what it returned (or the exception
+        it raised) on the UI thread, unless ``cancel`` came first."""
+        self._generation += 1
+        job = RenderJob(self._generation, func)
+        self._pending = job.signals  # kept until done: the pool deletes the job itself
+        self._done_with = done
+        job.signals.done.connect(self._done)  # a method of this object: queued to its thread
+        threading.Thread(target=job.run, name="keyring-read", daemon=True).start()
+
+    def cancel(self) -> bool:
+        """Forget the call in progress; False if there was none."""
+        if self._pending is None:
+            return False
+        self._generation += 1
+        self._pending = self._done_with = None
+        return True
+
+    def _done(self, generation: int, result: Any) -> None:
+        done = self._done_with
+        if generation != self._generation or done is None:
+            return
+        self._pending = self._done_with = None
+        done(result)
 
 
 class _ProgressSignals(QObject):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -20,14 +20,6 @@ from explorer.store.credentials import (
     MemoryCredentials,
     move_secret,
 )
-
-
-@pytest.fixture
-def use_backend() -> Iterator[Callable[[KeyringBackend], None]]:
-    """``use_backend(b)`` installs keyring backend ``b`` for the test; the old one comes back."""
-    previous = keyring.get_keyring()
-    yield keyring.set_keyring
-    keyring.set_keyring(previous)
 
 
 class LockedKeyring(KeyringBackend):

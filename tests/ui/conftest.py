@@ -38,18 +38,30 @@ def home(tmp_path: Path) -> AppPaths:
     return AppPaths(tmp_path / "home").ensure()
 
 
+@pytest.fixture
+def credentials() -> MemoryCredentials:
+    """The saved secrets (profile keys, collection variables) of the test's windows and
+    dialogs: fill it before building one to start with secrets kept."""
+    return MemoryCredentials()
+
+
 WindowFactory = Callable[..., MainWindow]
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[WindowFactory]:
+def make_window(
+    qtbot: QtBot, home: AppPaths, demo: DemoServer, credentials: MemoryCredentials
+) -> Iterator[WindowFactory]:
     """Build a window over ``home``; a "Demo" profile points at the test's demo server.
 
     Keyword arguments: ``key`` (the API key kept for this run; default the demo's key),
-    ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores,
-    ``history`` (default a ``HistoryStore`` over ``home``).
+    ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores
+    (default: the ``credentials`` fixture), ``history`` (default a ``HistoryStore`` over
+    ``home``).
     """
     windows: list[MainWindow] = []
+
+    saved = credentials
 
     def factory(
         *,
@@ -74,7 +86,7 @@ def make_window(qtbot: QtBot, home: AppPaths, demo: DemoServer) -> Iterator[Wind
         window = MainWindow(
             settings=settings,
             profiles=profiles,
-            credentials=credentials if credentials is not None else MemoryCredentials(),
+            credentials=credentials if credentials is not None else saved,
             session_keys=session,
             history=history if history is not None else HistoryStore(home.history_dir),
             collections_dir=home.collections_dir,

@@ -16,26 +16,18 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QToolBar, QToolButt
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
-from explorer.demo import EXAMPLE_REQUEST
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import interactive_count, unnamed
+from tests.ui.driving import collection_plan, send_example
 from tests.ui.keyboard import cycle_problems, describe, focused, press
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 15_000
 WindowFactory = Callable[..., MainWindow]
-
-
-def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
-    window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    window.history_pane.flush()
 
 
 def team(home: AppPaths, credentials: MemoryCredentials) -> CollectionStore:
@@ -85,25 +77,26 @@ def check_modal(qtbot: QtBot, open_it: Callable[[], object]) -> dict[str, list[s
 
 
 def test_every_interactive_object_of_the_window_is_named(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     assert interactive_count(window) > 100  # the walk reaches the whole window
     assert unnamed(window) == []
 
     # After a Send whose error lists the provider's errors, with the find bar open.
-    send(qtbot, window, action="workday_list_workers", account_id="acct_workday_demo", query=None)
+    send_example(
+        qtbot, window, action="workday_list_workers", account_id="acct_workday_demo", query=None
+    )
     assert window.response_view.error_panel.provider_table.isVisible()
     press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.response_view.find_bar.isVisible()
     assert unnamed(window) == []
     # ...after a plain 200, and with a notice whose button suggests what to do.
-    send(qtbot, window)
+    send_example(qtbot, window)
     window.session_keys.delete("Demo")
-    assert not window.send_control.send()
-    assert window.banner.action_button.isVisible()
+    window.send_control.send()  # the key is read off the UI thread, and there is none
+    qtbot.waitUntil(window.banner.action_button.isVisible)
     assert window.banner.action_button.accessibleName() == "Manage profiles"
     assert unnamed(window) == []
 
@@ -132,11 +125,10 @@ def test_history_filters_and_find_fields_say_what_they_are(
 
 
 def test_dialogs_name_every_control_and_tab_round_them(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     pane = window.collections_pane
     assert pane is not None
     pane.reload()
@@ -160,11 +152,10 @@ def test_dialogs_name_every_control_and_tab_round_them(
 
 
 def test_the_account_picker_and_run_dialog_are_named_and_walkable(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     team(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
 
     window.editor.account_edit.setFocus()
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -174,11 +165,7 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     assert focused() is popup.filter_edit
     press(qtbot, Qt.Key.Key_Escape)
 
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
     window.run_control.run(plan)
     # The production guard may first wait a moment for the account list (it reads, so no
     # question follows).
@@ -232,7 +219,7 @@ def test_focus_starts_on_action_or_on_the_history_filter(
 ) -> None:
     window = make_window()
     assert focused() is window.editor.action_edit
-    send(qtbot, window)
+    send_example(qtbot, window)
     window.close()
     # With history, the next start puts the user where they left off: finding an exchange.
     again = make_window()

@@ -24,7 +24,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.history import export
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.production import answer
+from tests.ui.driving import send_and_wait
 
 pytestmark = pytest.mark.gui
 
@@ -191,12 +191,7 @@ def test_no_file_contains_the_api_key_after_a_journey(
             request = RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields})
             window.editor.load_request(request)
             window.editor.set_base_url(server.url)
-            with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
-                assert window.send_control.send()
-                if guarded:  # the production guard's question
-                    answer(qtbot, window, yes=True)
-
-            window.history_pane.flush()  # the history is written off the UI thread
+            send_and_wait(qtbot, window, guarded=guarded)  # yes to the guard's question
 
         send()
         send(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +31,7 @@ from explorer.core.discovery import Account
 from explorer.core.guard import is_production
 from explorer.run.accounts import providers, select_accounts
 from explorer.ui.guard.marks import account_tooltip, blank_icon, production_colour, production_icon
-from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.row_table import RowsModel, row_table
 
 _Index = QModelIndex | QPersistentModelIndex
 ANY = ""
@@ -64,7 +64,7 @@ def status_words(account: Account) -> str:
     return f"{status} ({codes})" if codes and not account.usable else status
 
 
-class AccountChoiceModel(QAbstractTableModel):
+class AccountChoiceModel(RowsModel[Account]):
     """The accounts the filter shows, each with a tick; ticks are kept by id.
 
     Signals:
@@ -72,11 +72,11 @@ class AccountChoiceModel(QAbstractTableModel):
     """
 
     chosen_changed = Signal()
+    headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._all: list[Account] = []
-        self._rows: list[Account] = []
         self._filters: dict[str, str] = {}
         self.chosen: set[str] = set()
 
@@ -114,22 +114,9 @@ class AccountChoiceModel(QAbstractTableModel):
         self.chosen_changed.emit()
 
     def account(self, row: int) -> Account | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row(row)
 
     # -- Qt ----------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ChoiceColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(ChoiceColumn(section)) if 0 <= section < len(ChoiceColumn) else None
-        return None
-
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

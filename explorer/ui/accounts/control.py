@@ -10,9 +10,9 @@ history as its row completes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from explorer.core.client import CancelToken, RpcClient
@@ -24,6 +24,7 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
 from explorer.ui.accounts.dialog import AccountRunDialog
 from explorer.ui.accounts.side_by_side import SideBySide
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
 
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
     from explorer.ui.discovery.service import DiscoveryFailure
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.request.editor import RequestEditor
 
 # Fills ``{{variables}}``: the request to send and the secret values that went into it.
@@ -44,7 +42,7 @@ def _no_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
     return request, []
 
 
-class AccountRunControl(QObject):
+class AccountRunControl(BatchControl):
     """Opens the "Run across accounts" window for the editor's request and runs the batch;
     one batch at a time.
 
@@ -56,36 +54,20 @@ class AccountRunControl(QObject):
         finished(object): the list of ``AccountRow``s once a batch has ended.
     """
 
-    message = Signal(str, int)
     open_requested = Signal(object)
     compare_requested = Signal(object, object)
     finished = Signal(object)
 
     def __init__(
-        self,
-        client: RpcClient,
-        *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
-        resolve: Resolver | None = None,
+        self, client: RpcClient, *, resolve: Resolver | None = None, **parts: Unpack[Parts]
     ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
-        self._history_pane = history_pane
-        self._guard = guard
-        self._parent = window
+        super().__init__(client, **parts)
         self._resolve = resolve or _no_variables
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # the batch's own workers do the sending
         self.dialog: AccountRunDialog | None = None
         self.compare_windows: list[SideBySide] = []
-        self._token: CancelToken | None = None
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
-        service = guard.service
+        service = self._guard.service
         service.accounts_loaded.connect(self._on_accounts)
         service.failed.connect(self._on_failed)
 
@@ -124,7 +106,7 @@ class AccountRunControl(QObject):
 
     def _dialog(self) -> AccountRunDialog:
         if self.dialog is None:
-            dialog = AccountRunDialog(self._parent)
+            dialog = AccountRunDialog(self._window)
             dialog.run_requested.connect(lambda args: self.run(*args))
             dialog.cancel_requested.connect(self.cancel)
             dialog.open_requested.connect(self.open_requested)
@@ -250,13 +232,7 @@ class AccountRunControl(QObject):
     # -- comparing -----------------------------------------------------------------------------
     def show_side_by_side(self, left: Exchange, right: Exchange) -> SideBySide:
         """The plain compare: both bodies pretty, next to each other."""
-        window = SideBySide(left, right, self.dialog or self._parent)
+        window = SideBySide(left, right, self.dialog or self._window)
         self.compare_windows = [w for w in self.compare_windows if w.isVisible()] + [window]
         self._raise(window)
         return window
-
-    def shutdown(self) -> None:
-        """Cancel a batch in progress and wait for it (on window close)."""
-        if self._token is not None:
-            self._token.cancel()
-        self.pool.waitForDone(3000)

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -53,6 +51,7 @@ from explorer.ui.accounts.results import (
 )
 from explorer.ui.widgets.row_table import row_table
 from explorer.ui.widgets.save_text import save_text_as
+from explorer.ui.widgets.work_dialog import WorkDialog
 
 
 def _button(text: str, tip: str = "") -> QPushButton:
@@ -63,7 +62,7 @@ def _button(text: str, tip: str = "") -> QPushButton:
     return button
 
 
-class AccountRunDialog(QDialog):
+class AccountRunDialog(WorkDialog):
     """Choose accounts, run, read the results.
 
     Signals:
@@ -365,15 +364,3 @@ class AccountRunDialog(QDialog):
             self.cancel_button.setEnabled(False)
             self.tally_label.setText("Cancelling…")
             self.cancel_requested.emit()
-
-    def reject(self) -> None:
-        """Esc: cancel a running batch first; then close."""
-        if self.running:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.cancel()
-        super().closeEvent(event)

@@ -13,7 +13,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -36,6 +35,7 @@ from explorer.run.accounts import (
 )
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
+from explorer.ui.widgets.row_table import RowsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -94,12 +94,13 @@ def _sort_value(row: AccountRow, column: ResultColumn) -> Any:
     return AccountResultsModel.text(row, column).lower()
 
 
-class AccountResultsModel(QAbstractTableModel):
+class AccountResultsModel(RowsModel[AccountRow]):
     """One row per account, in the order chosen; ``update`` as the run reports."""
+
+    headers = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AccountRow] = []
         self._accounts: dict[str, Account] = {}
 
     def set_rows(self, rows: Sequence[AccountRow], accounts: Sequence[Account] = ()) -> None:
@@ -116,28 +117,10 @@ class AccountResultsModel(QAbstractTableModel):
     def rows(self) -> list[AccountRow]:
         return list(self._rows)
 
-    def row(self, index: int) -> AccountRow | None:
-        return self._rows[index] if 0 <= index < len(self._rows) else None
-
     def account(self, account_id: str) -> Account | None:
         return self._accounts.get(account_id)
 
     # -- Qt ----------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ResultColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(ResultColumn):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[ResultColumn(section)]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row(index.row()) if index.isValid() else None
         if row is None:

@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
 
-from explorer.core.errors import ExplorerError
 from explorer.core.request import RpcRequest
-from explorer.core.variables import resolve
+from explorer.core.variables import UnresolvedVariables, find_locations, resolve
 
 if TYPE_CHECKING:
+    from explorer.run.environment import EnvironmentValues
     from explorer.store.collections import CollectionStore
     from explorer.store.settings import Settings
 
@@ -93,44 +93,50 @@ class EnvironmentChoice(QObject):
         self.combo.setCurrentIndex(index)
         return True
 
-    def values(self) -> dict[str, str]:
-        """The active environment's values, secrets read from the keyring ({} for none).
-
-        A keyring failure is shown in the pane and only the plain variables are returned, so
-        requests that need a secret report it as unresolved instead of failing obscurely.
-        """
-        store = self._current_store()
-        name = self.name()
-        if store is None or not name or name not in store.collection.environments:
-            return {}
-        try:
-            return store.environment_values(name)
-        except ExplorerError as exc:
-            self._notice(f"Secret variables of '{name}' could not be read: {exc}")
-            return dict(store.collection.environments[name].variables)
-
-    def resolve(self, request: RpcRequest) -> RpcRequest:
-        """``request`` with the active environment filled in, as it will be sent.
+    def reader(self, request: RpcRequest) -> tuple[Callable[[], EnvironmentValues], bool]:
+        """What ``request`` needs from the active environment: a function that reads it, and
+        whether that reads the OS keyring (then call it off the UI thread: a locked keyring
+        may ask for its password). Only the secrets the request uses are read.
 
         Raises:
-            UnresolvedVariables: naming every placeholder without a value.
+            UnresolvedVariables: at once, for placeholders the environment does not define at
+                all (a secret it defines but the keyring lacks is only found by reading).
         """
-        return resolve(request, self.values())
+        from explorer.run.environment import EnvironmentValues, read_environment, secrets_to_read
+
+        store, name = self._current_store(), self.name()
+        environment = store.collection.environments.get(name) if store and name else None
+        defined = {*environment.variables, *environment.secrets} if environment else set()
+        locations = find_locations(request)
+        missing = {n: places for n, places in locations.items() if n not in defined}
+        if missing:
+            raise UnresolvedVariables(missing)
+        if store is None or environment is None:
+            return EnvironmentValues, False
+        needed = set(locations)
+        return (
+            lambda: read_environment(store, name, needed=needed),
+            bool(secrets_to_read(environment, needed=needed)),
+        )
 
     def resolve_for_sending(self, request: RpcRequest) -> tuple[RpcRequest, list[str]]:
         """``request`` with the active environment filled in, and the secret values that went
-        into it, so they can be scrubbed before the exchange is written to the history.
+        into it (to scrub from the history), read on the calling thread: the keyring may
+        block, so a Send and a collection run use ``reader`` off the UI thread instead.
 
         Raises:
             UnresolvedVariables: naming every placeholder without a value.
         """
-        resolved = self.resolve(request)
-        store = self._current_store()
-        env = store.collection.environments.get(self.name()) if store else None
-        if env is None or not env.secrets:
-            return resolved, []
-        values = self.values()
-        return resolved, [values[name] for name in env.secrets if values.get(name)]
+        read, _reads_keyring = self.reader(request)
+        values = read()
+        self.report(values)
+        return resolve(request, values.values), values.secrets
+
+    def report(self, read: EnvironmentValues) -> None:
+        """Say in the pane when secret values could not be read: the requests that need
+        them then report them unresolved instead of failing obscurely."""
+        if read.error:
+            self._notice(f"Secret variables of '{self.name()}' could not be read: {read.error}")
 
     def _on_changed(self, _index: int) -> None:
         name = self.name()

@@ -53,13 +53,13 @@ from explorer.ui.collections.model import (
     Target,
 )
 from explorer.ui.collections.transfer import Transfer
-from explorer.ui.run.plan import RunPlan, plan_run
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and
 # needs none of them until the user asks for one.
 if TYPE_CHECKING:
+    from explorer.run.plan import RunPlan
     from explorer.store.credentials import CredentialStore
     from explorer.store.settings import Settings
 
@@ -78,7 +78,7 @@ class CollectionsPane(QWidget):
             environment's values) for the window to run with the current profile.
 
     Methods the window calls: ``save_current(request, save_as=...)`` (Ctrl+S / Ctrl+Shift+S),
-    ``mark_dirty(bool)`` when the editor changes, ``environment.resolve_for_sending(request)``
+    ``mark_dirty(bool)`` when the editor changes, ``environment.reader(request)``
     before sending, ``set_profile_base_url(url)`` for exports.
     """
 
@@ -412,13 +412,22 @@ class CollectionsPane(QWidget):
         return self._request_run(target.store, target.folder)
 
     def run_plan(self, store: CollectionStore, folder: str | None = None) -> RunPlan | None:
-        """What a run of ``store`` (or of one ``folder``) would send, with the values of the
-        active environment when the collection defines it. ``None`` (and a notice) when
-        there is nothing to run."""
-        plan, note = plan_run(store, folder, self.environment.name(), folder_title=TOP_LEVEL)
-        if note:
-            self.show_notice(note)
-        return plan
+        """What a run of ``store`` (or of one ``folder``) would send, with the active
+        environment when the collection defines it (its secret values not read yet).
+        ``None`` (and a notice) when there is nothing to run."""
+        from explorer.run.plan import SetupError, plan_run
+
+        name = self.environment.name()
+        if name not in store.collection.environments:
+            name = ""  # the choice belongs to another collection
+        try:
+            # The secret values are read by the run, off the UI thread (ui.run.control).
+            return plan_run(
+                store, folder=folder, folder_title=TOP_LEVEL, environment=name, secrets=False
+            )
+        except SetupError as exc:
+            self.show_notice(str(exc))
+            return None
 
     def _request_run(self, store: CollectionStore, folder: str | None) -> RunPlan | None:
         plan = self.run_plan(store, folder)

@@ -33,13 +33,12 @@ from explorer.core.agent import (
     agent_http_headers,
     differences,
     flat_arguments,
-    pretty,
     request_from_arguments,
     split_arguments,
 )
 from explorer.core.request import RpcRequest
 from explorer.ui.request.editor import RequestEditor
-from explorer.ui.widgets.json_editor import JsonEditor
+from explorer.ui.widgets.json_editor import JsonEditor, pretty
 
 
 class AgentView(QDialog):

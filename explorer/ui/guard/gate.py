@@ -108,7 +108,7 @@ class SendGate(QObject):
     ) -> list[Target]:
         """What a collection run will send, resolved as the runner resolves it; requests that
         cannot be sent (unresolved variables, no account) send nothing and need no word."""
-        from explorer.runner import target_request  # the runner loads when a run starts
+        from explorer.run.engine import target_request  # loaded when a run starts
 
         targets: list[Target] = []
         for saved in requests:

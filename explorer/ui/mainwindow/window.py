@@ -135,11 +135,7 @@ class MainWindow(QMainWindow):
             profiles=self.profile_selector,
             banner=self.banner,
             guard=self.guard,
-            resolve=(
-                self.collections_pane.environment.resolve_for_sending
-                if self.collections_pane
-                else None
-            ),
+            variables=self.collections_pane.environment if self.collections_pane else None,
             pool=pool,
             parent=self,
         )
@@ -149,6 +145,7 @@ class MainWindow(QMainWindow):
             history_pane=self.history_pane,
             guard=self.guard,
             window=self,
+            notice=self.collections_pane.show_notice if self.collections_pane else None,
         )
         self.curl_importer = CurlImporter(
             self.editor,

@@ -7,12 +7,12 @@ the window's notice banner, with a way to fix it (Manage profiles).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from explorer.core.errors import ExplorerError
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
 
@@ -79,27 +79,38 @@ class ProfileSelector(QObject):
         self._emit_changed()
         return True
 
-    def api_key_for(self, profile: str) -> str | None:
-        """The key for ``profile``: this run's memory first, then the OS keyring.
-
-        Tells the user plainly (banner) when there is none or the keyring cannot be read.
-        """
+    def key_reader(self, profile: str) -> tuple[Callable[[], str | BaseException | None], bool]:
+        """How to read ``profile``'s key (this run's memory first, then the OS keyring), and
+        whether that reads the keyring: then call it off the UI thread, as a locked keyring
+        may ask for its password. The reader never raises: it returns the key, ``None``, or
+        what went wrong, and ``explain_key`` says what that means."""
         key = self.session_keys.get(profile)
         if key:
-            return key
-        try:
-            key = self.credentials.get(profile)
-        except KeyringUnavailable as exc:
+            return (lambda: key), False
+        credentials = self.credentials
+
+        def read() -> str | BaseException | None:
+            try:
+                return credentials.get(profile)
+            except Exception as exc:  # explained in the banner, never a crash
+                return exc
+
+        return read, True
+
+    def explain_key(self, profile: str, key: str | BaseException | None) -> str | None:
+        """What a ``key_reader`` gave: the key, or ``None`` once the banner tells the user
+        plainly that there is none or the keyring cannot be read, and how to fix it."""
+        if isinstance(key, KeyringUnavailable):
             self._banner.show_message(
                 f"The OS keyring is not available, so the API key of profile '{profile}' "
-                f"cannot be read: {exc} You can keep a key in memory for this run in "
+                f"cannot be read: {key} You can keep a key in memory for this run in "
                 "Manage profiles.",
                 MANAGE,
                 self.manage,
             )
             return None
-        except ExplorerError as exc:
-            self._banner.show_message(f"Could not read the API key: {exc}")
+        if isinstance(key, BaseException):
+            self._banner.show_message(f"Could not read the API key: {key}")
             return None
         if not key:
             self._banner.show_message(
@@ -110,6 +121,13 @@ class ProfileSelector(QObject):
             )
             return None
         return key
+
+    def api_key_for(self, profile: str) -> str | None:
+        """The key for ``profile`` read on the calling thread (the OS keyring may block: a
+        Send and a collection run use ``key_reader`` off the UI thread instead), or ``None``
+        once the banner says why there is none."""
+        read, _reads_keyring = self.key_reader(profile)
+        return self.explain_key(profile, read())
 
     def ask_for_profile(self, doing: str) -> None:
         """Nothing can be ``doing`` without a profile: say so, with the way to add one."""

@@ -6,14 +6,19 @@ response on screen always belongs to the request the user last sent. A retry sen
 exchange on screen again exactly as it was; an automatic one (after a ``Retry-After``) only
 for the exchange just sent, a few times at most: browsing the history never sends. Every
 send passes the production guard (``ui.guard``), which may wait for the account list or ask.
+
+Before that, what a send needs from the OS keyring (the profile's key, the secret variables
+the request uses) is read on a thread of its own: a locked keyring may ask for its password,
+and the window must not freeze meanwhile. Esc forgets that read as it cancels a send.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
@@ -22,12 +27,14 @@ from explorer.core.errors import InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.units import human_ms
-from explorer.core.variables import UnresolvedVariables
+from explorer.core.variables import UnresolvedVariables, resolve
 from explorer.ui.accessibility import announce
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
 
 if TYPE_CHECKING:
+    from explorer.run.environment import EnvironmentValues
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
     from explorer.ui.profiles.selector import ProfileSelector
@@ -38,13 +45,45 @@ if TYPE_CHECKING:
 # SDKs also give up after a few attempts).
 MAX_AUTO_RETRIES = 3
 IN_FLIGHT_TIP = "A request is in flight: Esc cancels it"
+# A keyring read taking longer than this is said in the status bar (a locked keyring asks).
+SLOW_READ_MS = 300
 
-# Fills ``{{variables}}``: the request to send and the secret values that went into it.
-Resolver = Callable[[RpcRequest], tuple[RpcRequest, list[str]]]
+
+class Variables(Protocol):
+    """Where ``{{variables}}`` get their values: the active environment
+    (``ui.collections.environments.EnvironmentChoice``)."""
+
+    def reader(self, request: RpcRequest) -> tuple[Callable[[], EnvironmentValues], bool]: ...
+
+    def report(self, read: EnvironmentValues) -> None: ...
 
 
-def _no_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
-    return request, []
+@dataclass
+class _Needs:
+    """What a send needs from the keyring: how to read it, and what was read."""
+
+    request: RpcRequest
+    profile: str
+    key: Callable[[], str | BaseException | None]
+    values: Callable[[], EnvironmentValues] | None = None
+    read_values: EnvironmentValues | None = None
+    read_key: str | BaseException | None = None
+    unresolved: UnresolvedVariables | None = None
+    secrets: list[str] = field(default_factory=list)
+
+    def read(self) -> _Needs:
+        """Read the environment (and fill the request in), then the key. May block on the
+        keyring: called off the UI thread when it reads it."""
+        if self.values is not None:
+            self.read_values = self.values()
+            try:
+                self.request = resolve(self.request, self.read_values.values)
+            except UnresolvedVariables as exc:
+                self.unresolved = exc
+                return self
+            self.secrets = self.read_values.secrets
+        self.read_key = self.key()
+        return self
 
 
 class SendControl(QObject):
@@ -74,7 +113,7 @@ class SendControl(QObject):
         profiles: ProfileSelector,
         banner: Banner,
         guard: SendGate,
-        resolve: Resolver | None = None,
+        variables: Variables | None = None,
         pool: QThreadPool | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -86,7 +125,9 @@ class SendControl(QObject):
         self._profiles = profiles
         self._banner = banner
         self._guard = guard
-        self._resolve = resolve or _no_variables
+        self._variables = variables
+        self._keyring = BlockingCall(self)
+        self._said_reading = False
         self._pending_secrets: list[str] = []
         self._last_sent: Exchange | None = None
         self._auto_retries = 0
@@ -124,9 +165,16 @@ class SendControl(QObject):
     def in_flight(self) -> bool:
         return self.request_sender.in_flight
 
+    @property
+    def busy(self) -> bool:
+        """A send is reading the keyring, waiting for the production guard, or in flight."""
+        return self._keyring.busy or self._guard.pending or self.request_sender.in_flight
+
     def send(self) -> bool:
-        """Send the editor's request. Returns False (saying why) if nothing was sent."""
-        if self.request_sender.in_flight:
+        """Send the editor's request. Returns False (saying why) if nothing will be sent; True
+        when it is sent, or on its way (reading the keyring, or waiting for the production
+        guard), where a later problem is said in the banner."""
+        if self.request_sender.in_flight or self._keyring.busy:
             self.message.emit(
                 "A request is already in flight: wait for it, or press Esc to cancel it.", 5000
             )
@@ -138,7 +186,7 @@ class SendControl(QObject):
             self.message.emit("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
             return False
         try:
-            request, self._pending_secrets = self._resolve(request)
+            values, slow = self._variables.reader(request) if self._variables else (None, False)
         except UnresolvedVariables as exc:
             self._banner.show_message(f"Not sent: {exc}")
             return False
@@ -146,7 +194,7 @@ class SendControl(QObject):
         if profile is None:
             self._profiles.ask_for_profile("sending")
             return False
-        return self._send(request, profile.name)
+        return self._read_then_send(request, profile.name, values, slow)
 
     def auto_retry(self) -> bool:
         """The Retry-After wait ended with automatic retry on: retry, a few times at most.
@@ -171,6 +219,10 @@ class SendControl(QObject):
         return self._retry()
 
     def cancel(self) -> None:
+        if self._keyring.cancel():
+            self._reading(False)
+            self.message.emit("Cancelled: nothing was sent.", 3000)
+            return
         if self._guard.cancel_pending():
             return
         if self.request_sender.cancel():
@@ -178,17 +230,18 @@ class SendControl(QObject):
 
     def shutdown(self) -> None:
         """Cancel anything waiting or running and wait for it (on window close)."""
+        self._keyring.cancel()
         self._guard.cancel_pending()
         self.request_sender.shutdown()
 
     def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
         """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
         that sent ``exchange``; the editor keeps what the user is typing."""
-        if self.request_sender.in_flight:
+        if self.request_sender.in_flight or self._keyring.busy:
             self.message.emit("A request is already in flight.", 5000)
             return False
         self._auto_retries = 0
-        return self._send(*self.replay_target(exchange, request))
+        return self._read_then_send(*self.replay_target(exchange, request), None, False)
 
     def replay_target(
         self, exchange: Exchange, request: RpcRequest | None = None
@@ -209,17 +262,63 @@ class SendControl(QObject):
         exchange = self._response_view.exchange
         if exchange is None:
             return self.send()
-        if self.request_sender.in_flight:
+        if self.request_sender.in_flight or self._keyring.busy:
             self.message.emit("A request is already in flight.", 5000)
             return False
-        return self._send(*self.replay_target(exchange))
+        return self._read_then_send(*self.replay_target(exchange), None, False)
 
-    def _send(self, request: RpcRequest, profile: str) -> bool:
+    def _read_then_send(
+        self,
+        request: RpcRequest,
+        profile: str,
+        values: Callable[[], EnvironmentValues] | None,
+        values_slow: bool,
+    ) -> bool:
+        """Read what the send needs (off the UI thread when that is the keyring), then send.
+        True when the send goes or is on its way; False if nothing will be sent."""
+        key, key_slow = self._profiles.key_reader(profile)
+        needs = _Needs(request, profile, key, values)
+        if not (values_slow or key_slow):
+            return self._send(needs.read())
+        self._keyring.start(needs.read, self._on_read)
+        self._reading(True)
+        QTimer.singleShot(SLOW_READ_MS, self._say_reading)
+        return True
+
+    def _reading(self, reading: bool) -> None:
+        """While the keyring is read, Esc forgets the read and Send only says why not."""
+        self.cancel_action.setEnabled(reading or self.busy)
+
+    def _say_reading(self) -> None:
+        if self._keyring.busy:
+            self._said_reading = True
+            self.message.emit("Reading the OS keyring… (Esc cancels)", 0)
+
+    def _on_read(self, needs: object) -> None:
+        self._reading(False)
+        if self._said_reading:
+            self._said_reading = False
+            self.message.emit("", 0)
+        if isinstance(needs, _Needs):
+            self._send(needs)
+        else:  # a bug in the read: say it, send nothing
+            self._banner.show_message(f"Not sent: the keyring could not be read: {needs}")
+
+    def _send(self, needs: _Needs) -> bool:
         """Send through the production guard: at once, or after the account list or the
         user's yes (True then too); False if nothing will be sent."""
-        key = self._profiles.api_key_for(profile)
+        if needs.read_values is not None and self._variables is not None:
+            self._variables.report(needs.read_values)
+        if needs.unresolved is not None:
+            self._banner.show_message(f"Not sent: {needs.unresolved}")
+            return False
+        profile, request = needs.profile, needs.request
+        key = self._profiles.explain_key(profile, needs.read_key)
         if key is None:
             return False
+        if needs.values is not None:
+            # A retry keeps those of the send it repeats: its request holds the same values.
+            self._pending_secrets = needs.secrets
         guard = self._guard
         return guard.request(
             scope=request.base_url,

@@ -12,13 +12,12 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -37,16 +36,15 @@ from explorer.core.request import RpcRequest
 from explorer.core.units import human_ms
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
+from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
 from explorer.ui.widgets.save_text import save_text_as
+from explorer.ui.widgets.work_dialog import WorkDialog
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.request.send_control import SendControl
 
 COLUMNS = ("Page", "Status", "Records", "Time", "Request id")
@@ -69,7 +67,7 @@ def _page_facts(page: int, exchange: Exchange) -> list[str]:
     ]
 
 
-class AllPagesWindow(QDialog):
+class AllPagesWindow(WorkDialog):
     """The pages of one walk as they arrive, then the records joined.
 
     Signals:
@@ -208,20 +206,8 @@ class AllPagesWindow(QDialog):
         else:
             self.summary_label.setText(f"{self.summary_label.text()} Saved to {path}.")
 
-    def reject(self) -> None:
-        """Esc cancels a running walk first; then closes."""
-        if self.running:
-            self.cancel()
-            return
-        super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.cancel()
-        super().closeEvent(event)
-
-
-class PageWalkControl(QObject):
+class PageWalkControl(BatchControl):
     """Starts "All pages" for the page on screen; one walk at a time.
 
     Signals:
@@ -229,30 +215,12 @@ class PageWalkControl(QObject):
         finished(object): the ``PageWalk`` once it has ended (also after a cancel).
     """
 
-    message = Signal(str, int)
     finished = Signal(object)
 
-    def __init__(
-        self,
-        client: RpcClient,
-        *,
-        profiles: ProfileSelector,
-        sender: SendControl,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
-    ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
+    def __init__(self, client: RpcClient, *, sender: SendControl, **parts: Unpack[Parts]) -> None:
+        super().__init__(client, **parts)
         self._sender = sender
-        self._history_pane = history_pane
-        self._guard = guard
-        self._parent = window
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.dialog: AllPagesWindow | None = None
-        self._token: CancelToken | None = None
 
     def walk(self, request: PagesRequest) -> bool:
         """Read the pages after the one on screen (after the guard's word when it asks)."""
@@ -299,7 +267,7 @@ class PageWalkControl(QObject):
             )
             return walk, json.dumps(walk.joined.to_json(), indent=2, ensure_ascii=False)
 
-        dialog = AllPagesWindow(request, self._parent)
+        dialog = AllPagesWindow(request, self._window)
         dialog.cancel_requested.connect(token.cancel)
         job = ProgressJob(work)
         job.signals.setParent(dialog)  # outlives the auto-deleted job while reports queue
@@ -335,9 +303,3 @@ class PageWalkControl(QObject):
         dialog.finish(walk, text)
         self.message.emit(f"All pages: {walk.summary()}", 10_000)
         self.finished.emit(walk)
-
-    def shutdown(self) -> None:
-        """Cancel a walk and wait for its thread (on window close)."""
-        if self._token is not None:
-            self._token.cancel()
-        self.pool.waitForDone(3000)

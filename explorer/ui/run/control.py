@@ -3,78 +3,94 @@
 A run goes beside a single Send (each has its own pool), with the selected profile's key;
 its results fill a ``RunDialog`` live and each exchange also goes into the history. The
 production guard asks once for the whole run when it writes to production (or sends to
-accounts that need a word).
+accounts that need a word). Before that, the key and the secret variables the run's requests
+use are read from the OS keyring on a thread of their own: the window never waits for it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Unpack
 
 from explorer.core.client import CancelToken, RpcClient
+from explorer.ui.batch import BatchControl, Parts
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.run.job import CollectionRunJob
 
 if TYPE_CHECKING:
     # The dialog and the collection runner are imported when first used, not at start-up.
     from explorer.core.guard import AccountBook, Target
-    from explorer.runner import RunResult
+    from explorer.run.engine import RunResult
+    from explorer.run.plan import RunPlan
     from explorer.store.profiles import Profile
-    from explorer.ui.guard.gate import SendGate
-    from explorer.ui.history.pane import HistoryPane
-    from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.run.dialog import RunDialog
-    from explorer.ui.run.plan import RunPlan
 
 
-class RunControl(QObject):
+class RunControl(BatchControl):
     """Runs a collection or folder with the selected profile's key; at most one run at once.
 
     Signals:
         message(str, int): a status-bar note and how many milliseconds it shows.
     """
 
-    message = Signal(str, int)
-
     def __init__(
         self,
         client: RpcClient,
         *,
-        profiles: ProfileSelector,
-        history_pane: HistoryPane,
-        guard: SendGate,
-        window: QWidget,
+        notice: Callable[[str], None] | None = None,
+        **parts: Unpack[Parts],
     ) -> None:
-        super().__init__(window)
-        self._client = client
-        self._profiles = profiles
-        self._history_pane = history_pane
-        self._guard = guard
-        self._window = window
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        super().__init__(client, **parts)
+        self._notice = notice or (lambda text: self.message.emit(text, 10_000))
+        self._keyring = BlockingCall(self)
         self.dialog: RunDialog | None = None
 
     def run(self, plan: RunPlan) -> RunDialog | None:
         """Run a collection or folder with the current profile's key on a worker thread,
         results live in a ``RunDialog``; each exchange also goes into the history.
 
-        The production guard asks once for the whole run when it writes to production (or
-        sends to accounts that need a word): ``None`` is returned then, and the dialog opens
-        on "yes"."""
-        if self.dialog is not None and self.dialog.running:
+        ``None`` is returned while the keyring is read, or the production guard asks once
+        for the whole run when it writes to production (or sends to accounts that need a
+        word): the dialog opens when they are done, on "yes"."""
+        if self._keyring.busy or (self.dialog is not None and self.dialog.running):
             self.message.emit(
                 "A collection run is in progress: cancel it or wait for it to end.", 5000
             )
-            self.dialog.raise_()
-            self.dialog.activateWindow()
+            if self.dialog is not None:
+                self.dialog.raise_()
+                self.dialog.activateWindow()
             return None
         profile = self._profiles.current()
         if profile is None:
             self._profiles.ask_for_profile("running a collection")
             return None
-        key = self._profiles.api_key_for(profile.name)
+        read_key, key_slow = self._profiles.key_reader(profile.name)
+        from explorer.run.plan import read_secrets, reads_keyring  # loaded when a run starts
+
+        def read() -> tuple[RunPlan, str | BaseException | None]:
+            return (plan if plan.secrets_read else read_secrets(plan)), read_key()
+
+        if not (key_slow or reads_keyring(plan)):
+            return self._checked(profile, *read())
+        self._keyring.start(read, lambda done: self._on_read(profile, done))
+        return None
+
+    def _on_read(self, profile: Profile, done: object) -> None:
+        if isinstance(done, tuple):
+            self._checked(profile, *done)
+        else:  # a bug in the read: say it, run nothing
+            self._notice(f"Not run: the keyring could not be read: {done}")
+
+    def _checked(
+        self, profile: Profile, plan: RunPlan, key: str | BaseException | None
+    ) -> RunDialog | None:
+        """Go on once the keyring was read: through the production guard, then run."""
+        if plan.keyring_error:
+            # As on the command line: the requests needing a secret report it unresolved.
+            self._notice(
+                f"Secret variables of '{plan.environment}' could not be read: {plan.keyring_error}"
+            )
+        key = self._profiles.explain_key(profile.name, key)
         if key is None:
             return None
         guard = self._guard
@@ -99,7 +115,7 @@ class RunControl(QObject):
         return started[0] if started else None
 
     def _start(self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]) -> RunDialog:
-        from explorer.runner import summary
+        from explorer.run.reports import tally
         from explorer.ui.run.dialog import RunDialog
 
         token = CancelToken()
@@ -123,9 +139,7 @@ class RunControl(QObject):
                 self._history_pane.add(result.exchange, plan.secrets, select=False)
 
         def finished(results: list[RunResult]) -> None:
-            self.message.emit(
-                f"Ran {plan.title}: {summary(results, plan.problems, 0).split(' (')[0]}", 10_000
-            )
+            self.message.emit(f"Ran {plan.title}: {tally(results, plan.problems)}", 10_000)
 
         job.signals.progress.connect(to_history)
         job.signals.finished.connect(finished)
@@ -138,6 +152,7 @@ class RunControl(QObject):
 
     def shutdown(self) -> None:
         """Cancel a run in progress and wait for its thread (on window close)."""
+        self._keyring.cancel()
         if self.dialog is not None:
             self.dialog.cancel()
         self.pool.waitForDone(3000)

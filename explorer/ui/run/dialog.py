@@ -1,6 +1,6 @@
 """Running a collection (or one folder of it) from the window, with results filling in live.
 
-The run itself is ``explorer.runner.run_requests`` - the function behind
+The run itself is ``explorer.run.engine.run_requests`` - the function behind
 ``stackone-explorer run`` - on a pool thread (``CollectionRunJob``), so a colleague gets the
 same results from the window and from the command line. This module only shows them: one row
 per saved request (name, action, status, time, request id, passed or failed against its
@@ -9,6 +9,7 @@ expected status), a progress bar, the runner's own summary line, and Cancel.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,16 +17,14 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QProgressBar,
@@ -37,12 +36,14 @@ from PySide6.QtWidgets import (
 from explorer.core.client import CancelToken
 from explorer.core.guard import Target, is_production
 from explorer.core.units import human_ms
-from explorer.runner import RunResult, format_table, summary
+from explorer.run.engine import RunResult
+from explorer.run.plan import RunPlan
+from explorer.run.reports import format_table, summary
 from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
-from explorer.ui.run.plan import RunPlan
 from explorer.ui.theme import is_dark, status_colour
-from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.row_table import RowsModel, row_table
+from explorer.ui.widgets.work_dialog import WorkDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -80,12 +81,13 @@ class _Row:
     result: RunResult | None = None
 
 
-class RunResultsModel(QAbstractTableModel):
+class RunResultsModel(RowsModel[_Row]):
     """One row per saved request of the run, in run order; a thin adapter over ``_Row``s."""
+
+    headers = HEADERS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
         # Saved request label -> where it goes (account, and whether that is production).
         self._targets: dict[str, Target] = {}
 
@@ -121,19 +123,6 @@ class RunResultsModel(QAbstractTableModel):
 
     def result(self, row: int) -> RunResult | None:
         return self._rows[row].result if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RunColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(RunColumn(section)) if 0 <= section < len(RunColumn) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -193,8 +182,7 @@ class RunResultsModel(QAbstractTableModel):
             return f"passed ({result.expected})"
         if result.outcome == "failed":
             return f"FAILED: expected {result.expected}"
-        exchange = result.exchange
-        if exchange is not None and exchange.failure and exchange.failure.kind == "Cancelled":
+        if result.cancelled:
             return CANCELLED
         return f"error: {result.message}"
 
@@ -202,7 +190,7 @@ class RunResultsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(RunColumn) - 1))
 
 
-class RunDialog(QDialog):
+class RunDialog(WorkDialog):
     """The live results of one run; Cancel while it runs, Close (and Copy) after.
 
     The window starts the job and forwards its signals to ``on_progress`` / ``on_finished``;
@@ -232,7 +220,8 @@ class RunDialog(QDialog):
         self.setModal(False)
 
         env = f", environment '{plan.environment}'" if plan.environment else ""
-        self._target = f"of <b>{_html(plan.title)}</b> against {_html(where)}{_html(env)}"
+        title, place = html.escape(plan.title, quote=False), html.escape(where + env, quote=False)
+        self._target = f"of <b>{title}</b> against {place}"
         self.header_label = QLabel(f"Running {len(plan.requests)} request(s) {self._target}")
         self.header_label.setWordWrap(True)
         self.progress_bar = QProgressBar()
@@ -357,18 +346,6 @@ class RunDialog(QDialog):
         return text
 
     # -- closing -------------------------------------------------------------------------------
-    def reject(self) -> None:
-        """Esc: cancel a running run first; a second Esc (or after the end) closes."""
-        if self.running and not self.cancelled:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.running:
-            self.cancel()
-        super().closeEvent(event)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def esc_cancels(self) -> bool:
+        """Esc cancels a running run; a second Esc (or after the end) closes."""
+        return self.running and not self.cancelled

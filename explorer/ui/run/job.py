@@ -12,7 +12,7 @@ from explorer.store.collections import SavedRequest
 from explorer.store.profiles import Profile
 
 if TYPE_CHECKING:
-    from explorer.runner import RunResult
+    from explorer.run.engine import RunResult
 
 
 class _RunSignals(QObject):
@@ -29,7 +29,7 @@ class _RunSignals(QObject):
 
 
 class CollectionRunJob(QRunnable):
-    """Runs saved requests in order with ``explorer.runner.run_requests`` on a pool thread.
+    """Runs saved requests in order with ``explorer.run.engine.run_requests`` on a pool thread.
 
     The command-line runner and the window share that one function, so a run gives the same
     results in both. ``progress(index, result)`` arrives before (result ``None``) and after
@@ -60,8 +60,8 @@ class CollectionRunJob(QRunnable):
         self._token = token
 
     def run(self) -> None:
-        # The runner (argparse, reports) is only needed once a run starts: not at start-up.
-        from explorer.runner import RunResult, run_requests
+        # The engine is only needed once a run starts: not at start-up.
+        from explorer.run.engine import RunResult, run_requests
 
         done: list[RunResult] = []  # what progress reported, should run_requests fail
 
@@ -85,5 +85,5 @@ class CollectionRunJob(QRunnable):
             results = list(done)
             if len(results) < len(self._requests):
                 saved = self._requests[len(results)]
-                results.append(RunResult.not_judged(saved, f"Unexpected error: {exc}"))
+                results.append(RunResult.crashed(saved, exc))
         self.signals.finished.emit(results)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from explorer.core.trace import TraceStep, human_duration
 from explorer.ui.theme import is_dark, status_colour
+from explorer.ui.widgets.row_table import RowsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -44,37 +45,22 @@ def status_class(step: TraceStep) -> str:
     return f"{min(max(step.status // 100, 1), 5)}xx"
 
 
-class TraceStepsModel(QAbstractTableModel):
+class TraceStepsModel(RowsModel[TraceStep]):
     """A thin adapter over the trace's ``TraceStep`` list.
 
     A failing step stays in its place in time (the story reads in order) but stands out: red
     and bold status, a warning icon, and "FAILED" in the text a screen reader reads.
     """
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._steps: list[TraceStep] = []
+    headers = HEADERS
 
     def set_rows(self, steps: list[TraceStep]) -> None:
         self.beginResetModel()
-        self._steps = list(steps)
+        self._rows = list(steps)
         self.endResetModel()
 
     def step(self, row: int) -> TraceStep | None:
-        return self._steps[row] if 0 <= row < len(self._steps) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._steps)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(StepColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(StepColumn(section)) if 0 <= section < len(StepColumn) else None
-        return None
+        return self.row(row)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         step = self.step(index.row()) if index.isValid() else None

@@ -1,11 +1,23 @@
-"""A read-only table of one item a row, as the history and a run's results show them."""
+"""A read-only table of one item a row, as the history and a run's results show them, and the
+model under such a table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")
 
 
 def row_table(
@@ -44,3 +56,35 @@ def row_table(
     for column, sample in widths:
         table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
     return table
+
+
+class RowsModel(QAbstractTableModel, Generic[RowT]):
+    """A thin adapter over a plain list, one item a row: the counts, the header and ``row()``.
+
+    Subclasses name their columns in ``headers`` (column -> title for every column, keyed by
+    their ``IntEnum`` of columns, which compare as the numbers Qt asks with) and write
+    ``data()`` for their rows; they keep the list in ``_rows``.
+    """
+
+    headers: ClassVar[Mapping[Any, str]] = {}
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RowT] = []
+
+    def row(self, index: int) -> RowT | None:
+        """The item of row ``index``, or ``None`` outside the table."""
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers.get(section)
+        return None

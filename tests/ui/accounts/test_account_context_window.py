@@ -7,26 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.demo import DEMO_ACTIONS_ONLY_KEY
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.driving import click_row, send
+from tests.ui.driving import click_row, send, type_account
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 15_000
 WindowFactory = Callable[..., MainWindow]
-
-
-def type_account(qtbot: QtBot, window: MainWindow, account_id: str) -> None:
-    edit = window.editor.account_edit
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, account_id)
 
 
 def test_beside_the_field_the_account_says_who_what_and_why_not_active(

@@ -41,6 +41,10 @@ BAMBOOHR = {
 }
 
 
+def list_employees() -> RpcRequest:
+    return RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+
+
 def open_dialog(qtbot: QtBot, window: MainWindow, request: RpcRequest) -> AccountRunDialog:
     """The editor holds ``request``; Ctrl+Shift+R opens the window once the accounts are in."""
     qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
@@ -71,6 +75,14 @@ def run_and_wait(qtbot: QtBot, window: MainWindow, dialog: AccountRunDialog) -> 
         assert "acct_bamboohr_initech" in asked.details and "acct_suspended" in asked.details
 
 
+def listed_on_every_bamboohr_account(qtbot: QtBot, window: MainWindow) -> AccountRunDialog:
+    """The employees listed on all BambooHR accounts, the run over."""
+    dialog = open_dialog(qtbot, window, list_employees())
+    select_all_of(dialog, "BambooHR")
+    run_and_wait(qtbot, window, dialog)
+    return dialog
+
+
 def results(dialog: AccountRunDialog) -> dict[str, dict[str, str]]:
     proxy = dialog.proxy
     out = {}
@@ -84,9 +96,7 @@ def test_one_action_across_all_bamboohr_accounts_compared_and_in_the_history(
     qtbot: QtBot, make_window: WindowFactory, qtmodeltester: ModelTester
 ) -> None:
     window = make_window()
-    dialog = open_dialog(
-        qtbot, window, RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
-    )
+    dialog = open_dialog(qtbot, window, list_employees())
     assert "bamboohr_list_employees" in dialog.request_label.text()
     qtmodeltester.check(dialog.chooser.model, force_py=True)
     select_all_of(dialog, "BambooHR")
@@ -147,11 +157,7 @@ def test_a_row_opens_in_the_response_view_and_the_table_sorts_and_filters(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    dialog = open_dialog(
-        qtbot, window, RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
-    )
-    select_all_of(dialog, "BambooHR")
-    run_and_wait(qtbot, window, dialog)
+    dialog = listed_on_every_bamboohr_account(qtbot, window)
 
     header = dialog.table.horizontalHeader()
     x = header.sectionViewportPosition(ResultColumn.RECORDS) + 10
@@ -228,11 +234,7 @@ def test_the_table_exports_as_csv_and_json_without_the_key(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
-    dialog = open_dialog(
-        qtbot, window, RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
-    )
-    select_all_of(dialog, "BambooHR")
-    run_and_wait(qtbot, window, dialog)
+    dialog = listed_on_every_bamboohr_account(qtbot, window)
     key = window.session_keys.get("Demo")
     assert key
 
@@ -265,9 +267,7 @@ def test_cancel_stops_the_batch_and_says_which_accounts_were_not_run(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    dialog = open_dialog(
-        qtbot, window, RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
-    )
+    dialog = open_dialog(qtbot, window, list_employees())
     for account_id in ("acct_bamboohr_demo", "acct_bamboohr_globex", "acct_bamboohr_sandbox"):
         row = next(
             r

@@ -292,14 +292,21 @@ def test_drag_and_drop_moves_a_request_into_a_folder(
 
 def test_environment_values_come_with_secrets_from_the_keyring(pane: CollectionsPane) -> None:
     _select(pane, "List employees")
+    request = pane.stores[0].collection.requests()[0].request
     assert pane.environment.combo.currentText() == NO_ENVIRONMENT
-    assert pane.environment.values() == {}
     with pytest.raises(UnresolvedVariables, match="account_id"):
-        pane.environment.resolve(pane.stores[0].collection.requests()[0].request)
+        pane.environment.reader(request)  # nothing defines it: said at once
     assert pane.environment.set_active("staging")
-    assert pane.environment.values() == {"account_id": "acct_bamboohr_demo", "token": CANARY}
-    sent = pane.environment.resolve(pane.stores[0].collection.requests()[0].request)
-    assert sent.account_id == "acct_bamboohr_demo"
+    read, keyring = pane.environment.reader(request)
+    assert not keyring  # the request uses no secret: the keyring is not asked
+    assert read().values == {"account_id": "acct_bamboohr_demo"}
+
+    with_token = request.copy(headers={"x-tenant-token": "{{token}}"})
+    read, keyring = pane.environment.reader(with_token)
+    assert keyring
+    values = read()
+    assert values.values == {"account_id": "acct_bamboohr_demo", "token": CANARY}
+    assert values.secrets == [CANARY]
 
 
 def test_environments_dialog_keeps_secret_values_out_of_files(

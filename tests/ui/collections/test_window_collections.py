@@ -12,6 +12,7 @@ from explorer.store.collections import CollectionStore, Environment, SavedReques
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
+from tests.ui.driving import send_and_wait
 
 pytestmark = pytest.mark.gui
 
@@ -46,21 +47,17 @@ def open_saved(window: MainWindow, store: CollectionStore) -> None:
 
 
 def test_saved_request_opens_with_the_profiles_base_url_and_sends_with_variables(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     store = team_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     open_saved(window, store)
     assert window.editor.action_edit.text() == "bamboohr_list_employees"
     assert window.editor.base_url() == window.profile_selector.current().base_url  # type: ignore[union-attr]
 
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("dev")
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000) as blocker:
-        assert window.send_control.send()
-    window.history_pane.flush()  # the history is written off the UI thread
-    exchange = blocker.args[0]
+    exchange = send_and_wait(qtbot, window)
     assert exchange.response is not None and exchange.response.status == 200
     assert exchange.request.account_id == "acct_bamboohr_demo"
 
@@ -82,23 +79,19 @@ def test_unresolved_variable_is_not_sent(qtbot: QtBot, make_window: WindowFactor
 
 
 def test_history_entries_are_saved_into_a_collection_as_sent(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     store = team_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     open_saved(window, store)
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("dev")
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
-        assert window.send_control.send()
+    send_and_wait(qtbot, window)
     window.editor.load_request(
         RpcRequest(action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": 7})
     )
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=15_000):
-        assert window.send_control.send()
-    window.history_pane.flush()
+    send_and_wait(qtbot, window)
 
     history = window.history_pane
     history.view.clearSelection()

@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.client import RpcClient
 from explorer.core.discovery import Account, ActionInfo
-from explorer.core.exchange import Exchange
 from explorer.demo import DemoServer
 from explorer.demo.accounts import ACCOUNTS
 from explorer.store.credentials import MemoryCredentials
@@ -25,7 +24,7 @@ from explorer.store.settings import Settings
 from explorer.ui.discovery import ACCOUNT_SETTLE_MS, DiscoveryService, quiet_key_lookup
 from explorer.ui.discovery.model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.production import answer
+from tests.ui.driving import send_and_wait
 
 pytestmark = pytest.mark.gui
 
@@ -45,18 +44,6 @@ def completions(window: MainWindow) -> list[str]:
     model = window.editor.action_completer.model()
     role = Qt.ItemDataRole.EditRole  # what the completer matches and inserts
     return [str(model.index(row, 0).data(role)) for row in range(model.rowCount())]
-
-
-def send_and_wait(qtbot: QtBot, window: MainWindow, *, guarded: bool = False) -> Exchange:
-    """Send and wait; ``guarded``: say yes to the production guard's question first."""
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
-        assert window.send_control.send()
-        if guarded:
-            answer(qtbot, window, yes=True)
-    window.history_pane.flush()
-    exchange = blocker.args[0]
-    assert isinstance(exchange, Exchange)
-    return exchange
 
 
 def test_picking_an_account_fills_the_field(qtbot: QtBot, make_window: WindowFactory) -> None:

@@ -22,6 +22,7 @@ from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
 from explorer.ui.preferences.dialog import PreferencesDialog
 from explorer.ui.run.dialog import RunColumn
 from tests.ui.accessible_tree import unnamed
+from tests.ui.driving import collection_plan, type_account
 from tests.ui.production import answer, question
 
 pytestmark = pytest.mark.gui
@@ -38,12 +39,11 @@ def ready(qtbot: QtBot, make_window: WindowFactory) -> MainWindow:
     return window
 
 
-def type_account(qtbot: QtBot, window: MainWindow, account_id: str) -> None:
-    edit = window.editor.account_edit
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, account_id)
+def send_unasked(qtbot: QtBot, window: MainWindow) -> None:
+    """Ctrl+Enter sends at once: the guard asks nothing."""
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
+        ctrl_enter(qtbot, window)
+    assert window.guard.question is None
 
 
 def load(window: MainWindow, action: str, account_id: str, **fields: object) -> None:
@@ -111,9 +111,7 @@ def test_reading_from_production_goes_at_once_and_history_marks_the_account(
 ) -> None:
     window = ready(qtbot, make_window)
     load(window, "bamboohr_list_employees", "acct_bamboohr_demo")
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None  # a read asks nothing
+    send_unasked(qtbot, window)  # a read asks nothing
     window.history_pane.flush()
     model = window.history_pane.model
     index = model.index(0, Column.ACCOUNT)
@@ -157,9 +155,7 @@ def test_writing_to_production_asks_once_naming_the_customer_and_no_is_the_defau
     assert sent.args[0].response.status == 200
 
     # Once per account and session: the next write goes without a question.
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None
+    send_unasked(qtbot, window)
 
 
 def test_an_account_that_is_not_active_is_asked_about_with_its_reasons(
@@ -251,11 +247,7 @@ def test_a_collection_run_asks_once_for_the_batch_listing_the_production_account
     ):
         store.save_request(SavedRequest(name, RpcRequest(action=action, account_id=account)))
     window = ready(qtbot, make_window)
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
 
     with qtbot.assertNotEmitted(window.send_control.finished, wait=200):
         assert window.run_control.run(plan) is None
@@ -286,9 +278,7 @@ def test_a_collection_run_asks_once_for_the_batch_listing_the_production_account
 
     # The batch's yes covers those accounts for the session.
     load(window, "greenhouse_create_candidate", "acct_greenhouse_demo", body={})
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)
-    assert window.guard.question is None
+    send_unasked(qtbot, window)
 
 
 def test_a_key_that_cannot_list_accounts_fails_closed(
@@ -306,9 +296,7 @@ def test_a_key_that_cannot_list_accounts_fails_closed(
     assert asked.title == "Send to an account the explorer does not know?"
     assert "403" in asked.details and "acct_bamboohr_demo" in asked.text
     assert sent.args[0].response.status == 200  # the key may still run actions
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        ctrl_enter(qtbot, window)  # once per account and session
-    assert window.guard.question is None
+    send_unasked(qtbot, window)  # once per account and session
 
 
 def test_a_question_about_many_accounts_keeps_to_the_screen(
@@ -322,11 +310,7 @@ def test_a_question_about_many_accounts_keeps_to_the_screen(
     for account in production:
         request = RpcRequest(action="bamboohr_update_employee", account_id=account)
         store.save_request(SavedRequest(f"Update {account}", request))
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    plan = pane.run_plan(pane.stores[0])
-    assert plan is not None
+    plan = collection_plan(window)
     window.run_control.run(plan)
     box = question(qtbot, window)
     assert f"{len(production)} PRODUCTION accounts" in box.text()

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
-from explorer.demo import EXAMPLE_REQUEST
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
+from tests.ui.driving import send_example
 from tests.ui.keyboard import assert_full_cycle, describe, press
 
 pytestmark = pytest.mark.gui
@@ -38,20 +38,11 @@ def saved_collection(home: AppPaths, credentials: MemoryCredentials) -> Collecti
     return store
 
 
-def send(qtbot: QtBot, window: MainWindow, **fields: object) -> None:
-    window.editor.load_request(RpcRequest.from_dict({**EXAMPLE_REQUEST, **fields}))
-    window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        press(qtbot, Qt.Key.Key_Return, CTRL)
-    window.history_pane.flush()
-
-
 def test_ctrl_4_puts_focus_in_the_collections_tree_where_arrows_and_menu_work(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     saved_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     pane = window.collections_pane
     assert pane is not None
 
@@ -96,7 +87,7 @@ def test_ctrl_1_from_collections_shows_history_and_focuses_something_visible(
     # No history yet: the filter field is the one useful place.
     assert widget is window.history_pane.filters.edit
 
-    send(qtbot, window)
+    send_example(qtbot, window)
     press(qtbot, Qt.Key.Key_4, CTRL)
     widget = press(qtbot, Qt.Key.Key_1, CTRL)
     assert widget is window.history_pane.view and widget.isVisible()
@@ -108,7 +99,7 @@ def test_every_ctrl_digit_focuses_a_visible_widget(
     window = make_window()
     for sent in (False, True):
         if sent:
-            send(qtbot, window)
+            send_example(qtbot, window)
         for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_1):
             widget = press(qtbot, key, CTRL)
             assert widget.isVisible(), f"Ctrl+{key.name[-1]} focused the hidden {describe(widget)}"
@@ -143,7 +134,7 @@ def test_tab_walks_every_field_once_top_to_bottom_and_never_loops(
     assert window.history_pane.filters.edit in visited
 
     # The same after a send, when the history has a row and the response has its views.
-    send(qtbot, window)
+    send_example(qtbot, window)
     press(qtbot, Qt.Key.Key_2, CTRL)
     visited = assert_full_cycle(qtbot, window)
     assert window.history_pane.view in visited
@@ -155,7 +146,7 @@ def test_a_ring_shows_which_list_or_view_has_focus(
 ) -> None:
     """Fields and buttons show focus themselves; lists and text views get a ring around them."""
     window = make_window()
-    send(qtbot, window)
+    send_example(qtbot, window)
     ring = window.focus_ring
     body = press(qtbot, Qt.Key.Key_3, CTRL)
     assert ring.target() is body
@@ -167,14 +158,13 @@ def test_a_ring_shows_which_list_or_view_has_focus(
 
 
 def test_tab_walk_covers_every_pane_when_all_is_showing(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
     """Collections shown, advanced options open, a 429 with provider errors and its retry
     controls, the find bar, a notice with its button: still one walk over everything."""
-    credentials = MemoryCredentials()
     saved_collection(home, credentials)
-    window = make_window(credentials=credentials)
-    send(qtbot, window, action="hibob_search_employees", account_id="acct_hibob_demo")
+    window = make_window()
+    send_example(qtbot, window, action="hibob_search_employees", account_id="acct_hibob_demo")
     press(qtbot, Qt.Key.Key_4, CTRL)
     window.editor.options.advanced_toggle.setFocus()
     press(qtbot, Qt.Key.Key_Space)

@@ -21,7 +21,7 @@ from explorer.store.credentials import KeyringUnavailable, MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.production import answer
+from tests.ui.driving import send_and_wait
 
 pytestmark = pytest.mark.gui
 
@@ -34,19 +34,6 @@ def load(window: MainWindow, **fields: object) -> None:
     data = {**EXAMPLE_REQUEST, **fields}
     window.editor.load_request(RpcRequest.from_dict(data))
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-
-
-def send_and_wait(qtbot: QtBot, window: MainWindow, *, guarded: bool = False) -> Exchange:
-    """Send and wait for the exchange; ``guarded``: answer the production guard's question
-    (an account the guard does not know, or one that is not active) with "Send anyway"."""
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
-        assert window.send_control.send()
-        if guarded:
-            answer(qtbot, window, yes=True)
-    window.history_pane.flush()  # the history is written off the UI thread
-    exchange = blocker.args[0]
-    assert isinstance(exchange, Exchange)
-    return exchange
 
 
 def test_sending_a_list_action_shows_its_data(qtbot: QtBot, make_window: WindowFactory) -> None:
@@ -183,8 +170,8 @@ def test_auto_retry_is_remembered_and_retries_by_itself(
     assert json.loads(home.settings_file.read_text())["auto_retry"] is True
 
 
-def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowFactory) -> None:
-    window = make_window()
+def start_slow_send(qtbot: QtBot, window: MainWindow) -> None:
+    """Send an action the demo takes ``SLOW_SECONDS`` over, and wait until it is in flight."""
     # The sandbox: a test account, which the production guard lets "generate" write to.
     load(
         window,
@@ -195,6 +182,11 @@ def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowF
     )
     with qtbot.waitSignal(window.send_control.started, timeout=WAIT_MS):
         window.send_control.send()
+
+
+def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    start_slow_send(qtbot, window)
     assert window.response_view.is_in_flight()
     assert window.editor.send_button.text() == "Cancel"
     # Editing stays possible while the request runs.
@@ -219,16 +211,7 @@ def test_slow_action_is_cancelled_with_escape(qtbot: QtBot, make_window: WindowF
 def test_second_send_while_in_flight_is_ignored(qtbot: QtBot, make_window: WindowFactory) -> None:
     """Defined behaviour: one request in flight; another Send is refused with a note."""
     window = make_window()
-    # The sandbox: a test account, which the production guard lets "generate" write to.
-    load(
-        window,
-        action="bamboohr_generate_report",
-        account_id="acct_bamboohr_sandbox",
-        body={"seconds": SLOW_SECONDS},
-        query=None,
-    )
-    with qtbot.waitSignal(window.send_control.started, timeout=WAIT_MS):
-        window.send_control.send()
+    start_slow_send(qtbot, window)
 
     with qtbot.assertNotEmitted(window.send_control.started, wait=100):
         assert window.send_control.send() is False
@@ -402,15 +385,18 @@ def test_a_profile_without_a_key_says_so(qtbot: QtBot, make_window: WindowFactor
     window = make_window(key="")
     load(window)
     with qtbot.assertNotEmitted(window.send_control.started):
-        assert window.send_control.send() is False
-    assert "has no API key" in window.banner.text()
+        assert window.send_control.send()  # on its way: the key is read off the UI thread
+        qtbot.waitUntil(lambda: "has no API key" in window.banner.text())
+    assert not window.send_control.busy
     assert window.banner.action_button.text() == "Manage profiles…"
 
 
 def test_an_unavailable_keyring_is_explained(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window(key="", credentials=_LockedKeyring())
     load(window)
-    assert window.send_control.send() is False
+    with qtbot.assertNotEmitted(window.send_control.started):
+        window.send_control.send()
+        qtbot.waitUntil(lambda: "keyring is not available" in window.banner.text())
     text = window.banner.text()
     assert "keyring is not available" in text and "no Secret Service" in text
     assert "memory for this run" in text

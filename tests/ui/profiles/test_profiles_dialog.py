@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -63,11 +63,6 @@ def profiles_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def profiles(profiles_file: Path) -> ProfileStore:
     return ProfileStore(profiles_file)
-
-
-@pytest.fixture
-def credentials() -> MemoryCredentials:
-    return MemoryCredentials()
 
 
 @pytest.fixture
@@ -372,22 +367,14 @@ def test_a_damaged_profiles_file_is_reported(
     assert "profiles.json" in dialog.file_error.text()
 
 
-@pytest.fixture
-def keyring_backend() -> Iterator[Callable[[KeyringBackend], None]]:
-    """Install a keyring backend for one test; the previous one comes back afterwards."""
-    previous = keyring.get_keyring()
-    yield keyring.set_keyring
-    keyring.set_keyring(previous)
-
-
 def test_the_keyring_library_without_a_backend_is_handled(
     qtbot: QtBot,
     make_dialog: Callable[..., ProfilesDialog],
-    keyring_backend: Callable[[KeyringBackend], None],
+    use_backend: Callable[[KeyringBackend], None],
     profiles: ProfileStore,
     session_keys: MemoryCredentials,
 ) -> None:
-    keyring_backend(fail.Keyring())  # what a machine without Secret Service gets
+    use_backend(fail.Keyring())  # what a machine without Secret Service gets
     profiles.upsert(Profile("Demo"))
     dialog = make_dialog(KeyringCredentials(service=f"stackone-explorer-test-{uuid.uuid4().hex}"))
     assert "no secure OS keyring" in dialog.key_box.location_label.text()

@@ -16,9 +16,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from explorer import runner
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
+from explorer.run import cli
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
@@ -32,6 +32,7 @@ from explorer.ui.run.dialog import (
     RunResultsModel,
 )
 from tests.smoke_collection import create_smoke_collection
+from tests.ui.driving import send_and_wait
 from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
@@ -117,11 +118,15 @@ def run_from_menu(
 
 
 def test_running_the_collection_shows_statuses_and_judges_expectations(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, demo: DemoServer, tmp_path: Path
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    home: AppPaths,
+    demo: DemoServer,
+    tmp_path: Path,
+    credentials: MemoryCredentials,
 ) -> None:
-    credentials = MemoryCredentials()
     store = smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_collection(window, "Smoke")
     pane = window.collections_pane
     assert pane is not None and pane.environment.set_active("demo")
@@ -162,7 +167,7 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
 
     # The command-line runner gives the same results on the same collection.
     report = tmp_path / "report.json"
-    code = runner.main(
+    code = cli.main(
         [
             str(store.root),
             *("--env", "demo", "--profile", "Demo", "--home", str(home.home)),
@@ -174,19 +179,18 @@ def test_running_the_collection_shows_statuses_and_judges_expectations(
         stderr=io.StringIO(),
         credentials=credentials,
     )
-    assert code == runner.EXIT_FAILED
+    assert code == cli.EXIT_FAILED
     results = json.loads(report.read_text())["results"]
-    cli = [(r["name"], r["outcome"], r["status"]) for r in results]
+    from_cli = [(r["name"], r["outcome"], r["status"]) for r in results]
     ui = [(r.name, r.outcome, r.status) for r in dialog.results]
-    assert ui == cli
+    assert ui == from_cli
 
 
 def test_running_a_folder_runs_only_its_requests(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     smoke_collection(home, credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     select_folder(window, "Smoke", "Employees")
     dialog = run_from_menu(qtbot, window, "run_folder_action")
     with qtbot.waitSignal(dialog.run_finished, timeout=WAIT_MS):
@@ -250,9 +254,7 @@ def test_run_keeps_the_users_history_selection(
         )
     )
     window.editor.set_base_url(window.profile_selector.current().base_url)  # type: ignore[union-attr]
-    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
-        assert window.send_control.send()
-    window.history_pane.flush()
+    send_and_wait(qtbot, window)
     chosen = window.history_pane.current_entry()
     assert chosen is not None and chosen.action == "bamboohr_get_employee"
 
@@ -278,8 +280,9 @@ def test_run_needs_a_key(qtbot: QtBot, make_window: WindowFactory, home: AppPath
     assert pane is not None
     with qtbot.assertNotEmitted(window.send_control.started):
         pane.run_collection_action.trigger()
+        # The key is read off the UI thread; the banner says what came back.
+        qtbot.waitUntil(lambda: "no API key" in window.banner.text())
     assert window.run_control.dialog is None
-    assert "no API key" in window.banner.text()
 
 
 def test_the_results_model_passes_qt_checks(qtmodeltester: ModelTester) -> None:

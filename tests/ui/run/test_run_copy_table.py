@@ -27,11 +27,10 @@ SECONDS = re.compile(r"in (\d+\.\d\d) s\)")
 
 
 def test_copy_table_states_the_time_the_dialog_shows(
-    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
-    credentials = MemoryCredentials()
     create_smoke_collection(home.collections_dir / "smoke", credentials=credentials)
-    window = make_window(credentials=credentials)
+    window = make_window()
     pane = window.collections_pane
     assert pane is not None
     pane.reload()

@@ -4,10 +4,6 @@ unless ``--allow-production-writes`` is given. Against the real demo server over
 
 from __future__ import annotations
 
-import io
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +13,12 @@ from explorer.core.client import RpcClient
 from explorer.core.request import RpcRequest
 from explorer.core.request_logs import list_logs
 from explorer.demo.server import DemoServer
-from explorer.runner import EXIT_REFUSED, main
+from explorer.run.cli import EXIT_REFUSED, main
 from explorer.store.collections import CollectionStore, SavedRequest
-from explorer.store.profiles import Profile, ProfileStore
+from tests.run.command import python, run_cli
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_GUARD_CANARY_7d41b0"
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -33,19 +28,8 @@ def server() -> Iterator[DemoServer]:
         yield demo
 
 
-@pytest.fixture
-def home(tmp_path: Path, server: DemoServer) -> Path:
-    home = tmp_path / "home"
-    profiles = ProfileStore(home / "config" / "profiles.json")
-    profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))
-    profiles.save()
-    return home
-
-
 def run(*args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in args], environ={"STACKONE_API_KEY": KEY}, stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, env={"STACKONE_API_KEY": KEY})
 
 
 def sent(server: DemoServer) -> list[str]:
@@ -143,18 +127,10 @@ def test_a_listing_that_fails_leaves_the_type_unknown(tmp_path: Path, home: Path
 
 def test_the_exit_status_is_the_command_s_own(tmp_path: Path, home: Path) -> None:
     smoke = create_smoke_collection(tmp_path / "smoke").root
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("STACKONE_")}
-    environ["STACKONE_API_KEY"] = KEY
-    command = [sys.executable, "-m", "explorer", "run", str(smoke), "--env", "demo"]
-    done = subprocess.run(
-        [*command, "--home", str(home)],
-        cwd=REPO,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = python(
+        "-m", "explorer", "run", smoke, "--env", "demo", "--home", home,
+        env={"STACKONE_API_KEY": KEY},
+    )  # fmt: skip
     assert done.returncode == 3, done.stderr
     assert "refused: 1 request would write to a production account" in done.stderr
 

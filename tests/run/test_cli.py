@@ -2,54 +2,35 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from explorer.core.request import RpcRequest
 from explorer.demo.server import DemoServer
-from explorer.runner import main, variable_env_name
+from explorer.run.lookup import variable_env_name
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import CredentialStore, KeyringCredentials, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
+from tests.private_demo import private_demo
+from tests.run.command import python, run_cli
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_CANARY_5c2e9a"
 # The smoke collection writes to the demo's production Greenhouse account on purpose (a
-# candidate it rejects); the production guard's refusal is tested in test_runner_guard.py.
+# candidate it rejects); the production guard's refusal is tested in test_cli_guard.py.
 ALLOW = "--allow-production-writes"
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DemoServer]:
-    """This module's own demo server, not the session ``demo_server``: its own key and so its
-    own per-key rate-limit budget, which nothing else spends. The whole module sends about
-    twenty requests (no ``hibob_search_employees``, whose 429 cycle is per key); the limit is
-    set explicitly so a change to the demo's default cannot make these tests flaky."""
-    demo = DemoServer(port=0, api_key=KEY, rate_limit_per_minute=1000).start()
-    yield demo
-    demo.stop()
-
-
-@pytest.fixture
-def home(tmp_path: Path, server: DemoServer) -> Path:
-    """An explorer home with one profile pointing at the demo server (not named "Demo": that
-    name on loopback is the window's demo profile, which the runner never picks by itself)."""
-    home = tmp_path / "home"
-    profiles = ProfileStore(home / "config" / "profiles.json")
-    profiles.upsert(Profile("local", base_url=server.url, account_id="acct_bamboohr_demo"))
-    profiles.save()
-    return home
+    """This module's own demo server, not the session ``demo_server``: it sends about twenty
+    requests (no ``hibob_search_employees``, whose 429 cycle is per key)."""
+    yield from private_demo(KEY)
 
 
 def _collection(root: Path, *, failing: bool = False) -> Path:
@@ -66,21 +47,7 @@ def _collection(root: Path, *, failing: bool = False) -> Path:
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if k != "STACKONE_API_KEY" and not k.startswith("STACKONE_VAR_")
-    }
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "explorer", "run", *map(str, args), ALLOW],
-        cwd=REPO,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return python("-m", "explorer", "run", *args, ALLOW, env=env)
 
 
 def _no_key_in(directory: Path) -> None:
@@ -168,15 +135,7 @@ def _main(
     env: dict[str, str] | None = None,
     credentials: CredentialStore | None = None,
 ) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        [*map(str, args), ALLOW],
-        environ=env or {},
-        stdout=out,
-        stderr=err,
-        credentials=credentials,
-    )
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, ALLOW, env=env, credentials=credentials)
 
 
 def test_only_runs_the_named_requests_in_collection_order(tmp_path: Path, home: Path) -> None:
@@ -424,15 +383,6 @@ def test_a_secret_without_a_value_names_the_ways_to_give_it(tmp_path: Path, home
     assert "note: STACKONE_VAR_ACOUNT matches no variable of the collection" in err
     assert "1 variable has no value: {{account}}" in err
     assert out.splitlines()[-1].startswith("0 passed, 0 failed, 1 errors")
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[KeyringCredentials]:
-    """The real keyring layer with keyring's "fail" backend: a machine without a keyring."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield KeyringCredentials()
-    keyring.set_keyring(previous)
 
 
 def test_without_a_keyring_the_warning_is_about_secret_variables_and_only_when_needed(

@@ -6,14 +6,13 @@ when several collections match, the run lists them and asks for the folder; noth
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from explorer.demo.server import DemoServer
-from explorer.runner import main
+from tests.run.command import run_cli
 from tests.smoke_collection import create_smoke_collection
 
 KEY = "sk_RUNNER_BY_NAME_7f3a1c"
@@ -30,9 +29,7 @@ def server() -> Iterator[DemoServer]:
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in args], environ={"STACKONE_API_KEY": KEY}, stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, env={"STACKONE_API_KEY": KEY})
 
 
 def smoke_named(home: Path, folder: str, name: str) -> Path:

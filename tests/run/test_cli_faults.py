@@ -7,7 +7,6 @@ must not stop the run either; on a home it cannot write, the runner says so and 
 
 from __future__ import annotations
 
-import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from explorer.core.request import RpcRequest
-from explorer.runner import main
 from explorer.store.collections import REQUEST_SUFFIX, CollectionStore, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from tests.fault_server import HostileServer
+from tests.run.command import run_cli
 
 KEY = "sk_runner_faults"
 
@@ -40,16 +39,11 @@ def test_the_runner_writes_its_reports_whatever_the_server_sends(
     broken = root / ("broken" + REQUEST_SUFFIX)
     broken.write_text('{"name": "x", "request": {"action": "a", "timeout": ' + "9" * 400 + "}}")
     junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        [
-            *(str(root), "--base-url", hostile_url, "--home", str(tmp_path / "home")),
-            *("--junit", str(junit), "--json", str(report)),
-            "--allow-production-writes",  # the hostile server lists no accounts
-        ],
-        environ={"STACKONE_API_KEY": KEY},
-        stdout=out,
-        stderr=err,
+    code, _, _ = run_cli(
+        *(root, "--base-url", hostile_url, "--home", tmp_path / "home"),
+        *("--junit", junit, "--json", report),
+        "--allow-production-writes",  # the hostile server lists no accounts
+        env={"STACKONE_API_KEY": KEY},
         credentials=MemoryCredentials(),
     )
     assert code == 1  # the broken file and the bomb fail the run; it still ends normally
@@ -72,18 +66,13 @@ def test_the_runner_says_when_the_home_cannot_be_written_and_still_runs(
     )
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        [
-            *(str(root), "--base-url", hostile_url, "--home", str(blocker / "home")),
-            "--allow-production-writes",  # the hostile server lists no accounts
-        ],
-        environ={"STACKONE_API_KEY": KEY},
-        stdout=out,
-        stderr=err,
+    code, out, err = run_cli(
+        *(root, "--base-url", hostile_url, "--home", blocker / "home"),
+        "--allow-production-writes",  # the hostile server lists no accounts
+        env={"STACKONE_API_KEY": KEY},
         credentials=MemoryCredentials(),
     )
-    assert code == 0, err.getvalue()
-    assert "the data folder cannot be written" in err.getvalue()
-    assert str(blocker) in err.getvalue()
-    assert "1 passed" in out.getvalue()
+    assert code == 0, err
+    assert "the data folder cannot be written" in err
+    assert str(blocker) in err
+    assert "1 passed" in out
