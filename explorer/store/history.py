@@ -38,6 +38,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
 from explorer.core.request import RpcRequest, parse_json
+from explorer.core.secrets import Redactor
 from explorer.store.files import (
     StoreFileError,
     encode_text,
@@ -595,8 +596,19 @@ class HistoryStore:
             write_atomic(target, response.body)
         return target
 
-    def set_note(self, entry_id: str, note: str, tags: str | Iterable[str]) -> HistoryRow:
+    def set_note(
+        self,
+        entry_id: str,
+        note: str,
+        tags: str | Iterable[str],
+        *,
+        secrets: Iterable[str] = (),
+    ) -> HistoryRow:
         """Replace an entry's note and tags (``tags`` as typed, or a list); returns its row.
+
+        ``secrets`` (the API keys and secret values the caller knows) are hidden in both by
+        the one policy (``core.secrets``) before anything is written: a key pasted into a
+        note by mistake never reaches the disk, nor an export.
 
         Raises:
             ValueError: the note is longer than ``NOTE_LIMIT`` (the message says so).
@@ -605,8 +617,10 @@ class HistoryStore:
         """
         self._refuse_if_read_only()
         self._rows_needed()
-        kept_note = clean_note(note)
-        kept_tags = parse_tags(tags) if isinstance(tags, str) else clean_tags(tags)
+        hide = Redactor(secrets)
+        kept_note = clean_note(hide.field(note))
+        typed = parse_tags(tags) if isinstance(tags, str) else clean_tags(tags)
+        kept_tags = clean_tags(hide.field(tag) for tag in typed)
         with self._write_lock:
             entry = self.get(entry_id)
             if entry is None:

@@ -131,3 +131,24 @@ def test_notes_and_tags_are_exported_as_the_user_typed_them(
     har_entry = to_har(exchanges, creator_version="0")["log"]["entries"][0]
     assert har_entry["comment"] == "bamboohr_list_employees ticket 4711 #customer-x"
     assert har_entry["_stackone"]["tags"] == ["customer-x"]
+
+
+def test_a_secret_typed_into_a_note_or_a_tag_never_reaches_the_disk(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    key = "sk_NOTECANARY_0123456789abcdef"
+    store = HistoryStore(tmp_path)
+    entry = store.add(make_exchange())
+    row = store.set_note(
+        entry.id, f"customer pasted {key} in the ticket", f"vip {key}", secrets=[key, "ab"]
+    )
+    assert row.note == "customer pasted <redacted> in the ticket"
+    assert row.tags == ("vip", "<redacted>")
+    store.close()
+    # Nothing of it in any file of the history (the database, its journal, the body files).
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path
+    again = HistoryStore(tmp_path)
+    whole = again.set_note(entry.id, "ab", "", secrets=["ab"])  # a short secret, alone
+    assert whole.note == "<redacted>"

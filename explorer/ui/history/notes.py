@@ -7,12 +7,11 @@ store keeps them (``HistoryStore.set_note``); these widgets only show and collec
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,12 +40,16 @@ class NoteEditor(QObject):
     """The history pane's "Note and tags…": asks for the current entry's (``NoteDialog``) and
     keeps them on the history's writer thread, after the adds queued before (one writer).
 
+    The secrets the window knows (``secrets``, called on that thread: it may read the
+    keyring) are hidden in the note and tags before they are written (``core.secrets``).
+
     Signals:
-        saved(object): the entry's new ``HistoryRow``, once written.
+        saved(object, bool): the entry's new ``HistoryRow``, once written, and whether a
+            secret was hidden in what the user typed.
         failed(str): why the note could not be kept.
     """
 
-    saved = Signal(object)
+    saved = Signal(object, bool)
     failed = Signal(str)
 
     def __init__(
@@ -54,14 +57,19 @@ class NoteEditor(QObject):
         store: HistoryStore,
         writer: HistoryWriter,
         current: Callable[[], HistoryRow | None],
+        secrets: Callable[[], Iterable[str]],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
         self._store, self._writer, self._current, self._parent = store, writer, current, parent
+        self._secrets = secrets
         self.action = QAction("Note and tags…", parent)
         self.action.setToolTip(
-            "Write a note and tags on the selected entry (find them again: #tag in the filter)"
+            "Write a note and tags on the selected entry (F2; find them again: #tag in the filter)"
         )
+        self.action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        # Only where the entry is chosen: the list (the collections pane has its own F2).
+        self.action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.action.triggered.connect(self.edit)
 
     def edit(self) -> None:
@@ -74,13 +82,18 @@ class NoteEditor(QObject):
 
     def save(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
         """Keep an entry's note and tags; ``saved`` follows with its row."""
-        self._writer.run(partial(self._store.set_note, entry_id, note, tags), self._done)
+        typed = (note.strip(), tags)
 
-    def _done(self, row: HistoryRow | None, error: Exception | None) -> None:
-        if row is None:
-            self.failed.emit(f"Could not save the note: {error}")
-        else:
-            self.saved.emit(row)
+        def work() -> HistoryRow:
+            return self._store.set_note(entry_id, note, tags, secrets=self._secrets())
+
+        def done(row: HistoryRow | None, error: Exception | None) -> None:
+            if row is None:
+                self.failed.emit(f"Could not save the note: {error}")
+            else:
+                self.saved.emit(row, (row.note, row.tags) != typed)
+
+        self._writer.run(work, done)
 
 
 class NoteDialog(QDialog):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.errors import ExplorerError
+from explorer.core.secrets import REDACTED
 from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
@@ -91,9 +92,22 @@ class HistoryPane(QWidget):
     added = Signal(object)
     message = Signal(str)
 
-    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: HistoryStore,
+        parent: QWidget | None = None,
+        *,
+        keys: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
+        """``keys`` gives the API keys the window knows (called off the UI thread: it may
+        read the keyring); they, and the secret values sent this session, are hidden in
+        notes."""
         super().__init__(parent)
         self.store = store
+        self._keys = keys
+        # Secret variable values that went into this session's exchanges (hidden in them).
+        # Replaced, never changed in place: the writer thread reads it.
+        self._sent_secrets: frozenset[str] = frozenset()
         self._quiet = False  # True while add() selects its own row
         # The selection as the user made it, kept while a filter hides some of it: clearing
         # the filter brings it back. (selected ids, current id)
@@ -114,7 +128,7 @@ class HistoryPane(QWidget):
         self.rows_reader.read.connect(self._on_rows_read)
         self._reading_total: int | None = None  # entries still being read
 
-        self.notes = NoteEditor(store, self.writer, self.current_entry, self)
+        self.notes = NoteEditor(store, self.writer, self.current_entry, self._secrets, self)
         self.notes.saved.connect(self._on_note_saved)
         self.notes.failed.connect(self._show_error)
         self.note_action = self.notes.action
@@ -270,8 +284,11 @@ class HistoryPane(QWidget):
         new row is selected, without emitting ``selected``: the caller is showing that
         exchange already. A collection run passes ``False`` so the user's selection stays.
         """
+        values = list(secrets)
+        if values:
+            self._sent_secrets = self._sent_secrets.union(values)
         self._select_after_write.append(select)
-        self.writer.add(exchange, secrets)
+        self.writer.add(exchange, values)
 
     def flush(self) -> None:
         """Finish every pending write and show its row now."""
@@ -503,12 +520,22 @@ class HistoryPane(QWidget):
         self._refill_combos()
         self._refresh_state()
 
-    def _on_note_saved(self, row: HistoryRow) -> None:
+    def _secrets(self) -> list[str]:
+        """What a note must not keep: the keys, the secret values sent (writer thread)."""
+        return [*self._keys(), *self._sent_secrets]
+
+    def _on_note_saved(self, row: HistoryRow, hidden: bool) -> None:
         self.model.update_entry(row)
         current = self.current_entry()
         if current is not None and current.id == row.id:
             self.note_strip.show_entry(current)
-        self.message.emit("Saved the note and tags")
+        if hidden:
+            self.message.emit(
+                "Saved the note and tags; a secret in them was hidden (it reads "
+                f"{REDACTED}): secrets stay in the keyring"
+            )
+        else:
+            self.message.emit("Saved the note and tags")
 
     def save_dialog(self) -> None:
         """Ask where and in which format, then save the selected entries (or all shown)."""

@@ -108,12 +108,14 @@ class MainWindow(QMainWindow):
         self.editor = RequestEditor()
         # Accounts and actions of the selected profile, listed off the UI thread.
         # Its first key read waits for the first paint (see ``paintEvent``).
-        self.discovery = DiscoveryService(
-            self.client, quiet_key_lookup(session_keys, credentials), held=True, parent=self
-        )
+        key_of = quiet_key_lookup(session_keys, credentials)
+        self.discovery = DiscoveryService(self.client, key_of, held=True, parent=self)
         self._painted = False
         self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
-        self.history_pane = HistoryPane(history)
+        # A key pasted into a note is hidden before it is kept (read off the UI thread).
+        self.history_pane = HistoryPane(
+            history, keys=lambda: [key for key in map(key_of, profiles.names()) if key]
+        )
         # The production guard: marks production accounts, asks before writing to one.
         self.guard = SendGate(self.discovery, self)
         self.marks = ProductionMarks(

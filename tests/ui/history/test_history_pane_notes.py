@@ -18,12 +18,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from explorer.demo import DemoServer
 from explorer.store.history import DB_NAME, NOTE_LIMIT, HistoryEntry, HistoryStore
 from explorer.store.history_db import HistoryDatabase
 from explorer.ui.history.export import JSON_FILTER
 from explorer.ui.history.model import Column
 from explorer.ui.history.notes import NoteDialog
 from explorer.ui.history.pane import FIRST_PAGE, HistoryPane
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.history.test_history_pane import make_exchange, record, shown_actions
 from tests.ui.modals import answering
 
@@ -255,3 +257,44 @@ def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
     assert len(shown) == (FIRST_PAGE + 100) // 2 + 1  # every greenhouse entry, and the new one
     assert shown[0].action == "greenhouse_new_one"
     assert pane.count_label.text() == f"{len(shown)} of {FIRST_PAGE + 101}"
+
+
+def test_a_key_pasted_into_a_note_is_hidden_before_it_is_kept_or_exported(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    demo: DemoServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """In the window, all by keys: Ctrl+1 to the list, F2 on the new entry; the profile's key
+    and a secret variable's value sent this session are hidden from the note and the tags."""
+    window = make_window()
+    variable = "tenant-secret-0123456789"
+    window.history_pane.add(make_exchange("bamboohr_list_employees"), [variable])
+    window.history_pane.flush()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    view = window.history_pane.view
+    assert QApplication.focusWidget() is view
+
+    typed = f"customer sent {demo.api_key} and {variable}"
+    with answering(fill_in(typed, f"acme {variable}")) as seen:
+        qtbot.keyClick(view, Qt.Key.Key_F2)
+        window.history_pane.flush()
+    assert [s.title for s in seen] == ["Note and tags"]
+    row = window.history.rows()[0]
+    assert row.note == "customer sent <redacted> and <redacted>"
+    assert row.tags == ("acme", "<redacted>")
+    assert "a secret in them was hidden" in window.statusBar().currentMessage()
+    assert window.history_pane.note_strip.text() == f"#acme #<redacted>\n{row.note}"
+
+    target = tmp_path / "export.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), JSON_FILTER))
+    window.history_pane.save_action.trigger()
+    window.history_pane.flush()
+    exported = target.read_text(encoding="utf-8")
+    assert '"note": "customer sent <redacted> and <redacted>"' in exported
+    for folder in (tmp_path, window.history.directory):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert demo.api_key.encode() not in data and variable.encode() not in data, path
