@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -236,3 +237,23 @@ def test_a_damaged_exchange_names_the_database_and_the_entry(
     raw.close()
     with pytest.raises(HistoryEntryMissing):
         store.load(entry.id)
+
+
+def test_an_old_home_that_cannot_move_in_keeps_every_file(
+    old_home: tuple[Path, dict[str, str]],
+) -> None:
+    """The database cannot be opened (here a folder is in its place): the old home stays
+    whole for the next start, however old its files are."""
+    folder, ids = old_home
+    (folder / DB_NAME).mkdir()
+    an_hour_ago = time.time() - 3600  # the leftover rule spares only files under a minute
+    for path in folder.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    before = sorted(os.listdir(folder))
+
+    store = HistoryStore(folder)
+    assert store.entries() == []
+    assert store.load_error is not None and "could not be opened" in store.load_error
+    assert ".." not in store.load_error
+    assert sorted(os.listdir(folder)) == before
+    assert (folder / f"{ids['ok']}.json").exists()
