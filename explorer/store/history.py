@@ -160,7 +160,9 @@ class HistoryStore:
                 HistoryDatabaseDamaged(self.database_path, message=f"was found damaged ({seen})")
             )
             return
-        self._names, self._old_files = names, True
+        # Old exchange files are leftovers once no index names them (it moved in earlier);
+        # while the index is there, only a move that went through makes them so.
+        self._names, self._old_files = names, INDEX_NAME not in names
         if DB_NAME not in names and INDEX_NAME not in names:
             return
         try:
@@ -173,7 +175,7 @@ class HistoryStore:
     def _unavailable_now(self, exc: StoreFileError) -> None:
         self._close_database()
         self._unavailable = exc
-        self._problem(f"History: {exc}. History is empty this session; nothing is kept.")
+        self._problem(f"History: {_sentence(exc)} History is empty this session; nothing is kept.")
 
     @property
     def rows_loaded(self) -> bool:
@@ -289,6 +291,10 @@ class HistoryStore:
         and (once the old index has been moved in) exchange files of the old layout; only
         files older than a minute and not being written (another process adding an entry
         writes its body just before its transaction)."""
+        if self._db is None or self._unavailable is not None:
+            # No entries could be read: every body would look orphaned. Only temporary files.
+            remove_leftovers(self.directory, names)
+            return
         orphans = []
         bodies = []
         for name in names:
@@ -735,3 +741,8 @@ class HistoryStore:
             if (row.size or 0) > BODY_INLINE_LIMIT and SAFE_ID.match(row.id):
                 with contextlib.suppress(OSError):
                     os.unlink(self.directory / f"{row.id}.body")
+
+
+def _sentence(error: Exception) -> str:
+    """An error's text ending with one full stop (some already end with one)."""
+    return str(error).rstrip().rstrip(".") + "."
