@@ -10,7 +10,8 @@ Layout of the history directory::
 Why this shape: the list must open at once with 100,000 entries, so opening reads one table
 of light columns (``HistoryRow``) and never an exchange; big downloads stay in their own
 files. An old home (``index.jsonl`` and one ``<id>.json`` per entry) is moved into the
-database when it is first opened (``history_legacy``).
+database when it is first opened (``history_legacy``); a lazy store moves it where it reads
+its rows, off the window's thread.
 
 Crash safety: a body file is written (atomically) before its entry's transaction and removed
 after the deletion is committed, so no entry points at a half-written file; the database's
@@ -137,6 +138,10 @@ class HistoryStore:
         self._load_lock = threading.Lock()
         self._names: set[str] = set()  # the folder's names, when opened
         self._old_files = False  # old exchange files are leftovers (the index has moved)
+        # A lazy store moves an old home in where it reads its rows (a thread): 10,000 old
+        # entries take over a second.
+        self._defer_move = lazy and not read_only
+        self._moving = threading.Event()  # an old home is still to be moved in
         self._open()
         if not lazy:
             self.load_rows()
@@ -181,6 +186,12 @@ class HistoryStore:
     def rows_loaded(self) -> bool:
         return self._loaded.is_set()
 
+    @property
+    def moving_old_home(self) -> bool:
+        """An old home (``index.jsonl``) is being moved in: until then the database holds
+        only part of the history (``load_rows`` moves it)."""
+        return self._moving.is_set()
+
     def load_rows(self) -> None:
         """Read the list's rows into memory (once; callers meanwhile wait), then trim to the
         limits and clean what a crash left behind. A lazy store's window calls this on a
@@ -188,6 +199,8 @@ class HistoryStore:
         with self._load_lock:
             if self._loaded.is_set():
                 return
+            if self._moving.is_set():
+                self._move_old_home()
             rows: list[HistoryRow] = []
             try:
                 rows = self._db.rows() if self._db is not None else []
@@ -241,9 +254,25 @@ class HistoryStore:
         # A read-only session cannot move an old index into an existing database: it reads
         # the database alone.
         move = INDEX_NAME in names and (not self.read_only or not has_database)
+        if move and self._defer_move:
+            self._moving.set()
+            return False  # not moved yet: its files are not leftovers
         if move:
             self._problem(migrate(self.directory, self._db, remove=not self.read_only))
         return move
+
+    def _move_old_home(self) -> None:
+        """A lazy store's deferred move (in ``load_rows``, before the rows are read)."""
+        try:
+            if self._db is not None:
+                self._problem(migrate(self.directory, self._db))
+                self._old_files = True
+        except HistoryDatabaseDamaged as exc:
+            self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
+        except StoreFileError as exc:
+            self._unavailable_now(exc)
+        finally:
+            self._moving.clear()
 
     def _set_aside(self, damage: StoreFileError) -> None:
         """Keep a damaged database, with everything beside it, as ``history.corrupt``."""

@@ -257,3 +257,26 @@ def test_an_old_home_that_cannot_move_in_keeps_every_file(
     assert ".." not in store.load_error
     assert sorted(os.listdir(folder)) == before
     assert (folder / f"{ids['ok']}.json").exists()
+
+
+def test_a_lazy_store_moves_an_old_home_in_where_it_reads_its_rows(
+    old_home: tuple[Path, dict[str, str]],
+) -> None:
+    """The window's store is lazy: the move (over a second for 10,000 old entries) is done
+    by ``load_rows``, on the thread that reads the rows, never while the window is built."""
+    folder, ids = old_home
+    store = HistoryStore(folder, lazy=True)
+    assert store.moving_old_home
+    assert (folder / INDEX_NAME).exists() and (folder / f"{ids['ok']}.json").exists()
+    assert store.load_error is None  # nothing read yet
+
+    store.load_rows()
+    assert not store.moving_old_home
+    assert [row.id for row in store.rows()] == [ids["noted"], ids["big"], ids["failed"], ids["ok"]]
+    assert store.load_error is not None and "2 damaged line(s)" in store.load_error
+    assert not (folder / INDEX_NAME).exists()
+    assert not [name for name in os.listdir(folder) if name.endswith(".json")]
+    noted = store.get(ids["noted"])
+    assert noted is not None and (noted.note, noted.tags) == ("ticket 4711", ("customer-x",))
+    big = store.load(ids["big"]).response
+    assert big is not None and big.size > BODY_INLINE_LIMIT

@@ -640,7 +640,9 @@ class HistoryPane(QWidget):
         elif not shown:
             self.empty_label.setText(NO_MATCH_TEXT)
         self.stack.setCurrentWidget(self.view if shown else self.empty_label)
-        if self._reading_total is not None:
+        if self._reading_total is not None and self.store.moving_old_home:
+            self.count_label.setText("Moving the history into its new database…")
+        elif self._reading_total is not None:
             self.count_label.setText(f"Reading {self._reading_total} entries…")
         elif not total:
             self.count_label.setText("")

@@ -26,6 +26,7 @@ from explorer.ui.history.model import Column
 from explorer.ui.history.notes import NoteDialog
 from explorer.ui.history.pane import FIRST_PAGE, HistoryPane
 from explorer.ui.mainwindow.window import MainWindow
+from tests.store.legacy_home import LegacyHome
 from tests.ui.history.test_history_pane import make_exchange, record, shown_actions
 from tests.ui.modals import answering
 
@@ -298,3 +299,22 @@ def test_a_key_pasted_into_a_note_is_hidden_before_it_is_kept_or_exported(
             if path.is_file():
                 data = path.read_bytes()
                 assert demo.api_key.encode() not in data and variable.encode() not in data, path
+
+
+def test_an_old_home_moves_in_while_the_pane_shows(qtbot: QtBot, tmp_path: Path) -> None:
+    """As the app opens it (lazily): the pane says the history is moving, then lists every
+    old entry, its note and tags found by the filter."""
+    folder = tmp_path / "history"
+    home = LegacyHome(folder)
+    for number in range(3):
+        home.add(make_exchange(f"action_{number}"))
+    home.add(make_exchange("personio_list_employees"), note="ticket 4711", tags=["vip"])
+
+    pane = HistoryPane(HistoryStore(folder, lazy=True))
+    qtbot.addWidget(pane)
+    assert pane.count_label.text() == "Moving the history into its new database…"
+    pane.wait_for_loads()
+    assert pane.count_label.text() == "4 entries"
+    qtbot.keyClicks(pane.filters.edit, "#vip")
+    assert shown_actions(pane) == ["personio_list_employees"]
+    assert not (folder / "index.jsonl").exists()
