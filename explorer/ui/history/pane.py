@@ -58,6 +58,11 @@ if TYPE_CHECKING:
 EMPTY_TEXT = "No history yet"
 EMPTY_HINT = "Every request you send is kept here, newest first."
 NO_MATCH_TEXT = "No entries match the filter"
+# Once, after an update: an old home moves into the database off the UI thread.
+MOVING_TEXT = (
+    "Moving your history into its new database…\n\n"
+    "Its entries appear here when that is done; you can work meanwhile."
+)
 # A lazy store's newest entries, shown while the rest are read.
 FIRST_PAGE = 200
 
@@ -635,13 +640,14 @@ class HistoryPane(QWidget):
     def _refresh_state(self) -> None:
         total = self.model.total()
         shown = self.model.rowCount()
+        moving = self._reading_total is not None and self.store.moving_old_home
         if not total:
-            self.empty_label.setText(f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
+            self.empty_label.setText(MOVING_TEXT if moving else f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
         elif not shown:
             self.empty_label.setText(NO_MATCH_TEXT)
         self.stack.setCurrentWidget(self.view if shown else self.empty_label)
-        if self._reading_total is not None and self.store.moving_old_home:
-            self.count_label.setText("Moving the history into its new database…")
+        if moving:
+            self.count_label.setText("Moving history in…")
         elif self._reading_total is not None:
             self.count_label.setText(f"Reading {self._reading_total} entries…")
         elif not total:

@@ -312,7 +312,8 @@ def test_an_old_home_moves_in_while_the_pane_shows(qtbot: QtBot, tmp_path: Path)
 
     pane = HistoryPane(HistoryStore(folder, lazy=True))
     qtbot.addWidget(pane)
-    assert pane.count_label.text() == "Moving the history into its new database…"
+    assert pane.count_label.text() == "Moving history in…"
+    assert pane.empty_label.text().startswith("Moving your history into its new database")
     pane.wait_for_loads()
     assert pane.count_label.text() == "4 entries"
     qtbot.keyClicks(pane.filters.edit, "#vip")
