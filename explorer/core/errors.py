@@ -33,7 +33,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- StoreFileError          a store file cannot be read or written  [store/files.py]
     |   +-- StoreFileMissing    it does not exist (often: nothing saved) [store/files.py]
     |   +-- HistoryDatabaseDamaged  the history database is damaged  [store/history_db.py]
-    +-- HistoryEntryMissing     the entry or its body file is gone      [store/history.py]
+    +-- HistoryEntryMissing     the entry or its body file is gone      [store/history_read.py]
     +-- CollectionError         a collection operation was refused      [store/collections/model.py]
     +-- KeyringUnavailable      no usable, secure OS keyring            [store/credentials.py]
     +-- CredentialError         the keyring refused one operation       [store/credentials.py]

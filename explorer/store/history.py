@@ -20,6 +20,7 @@ entry, temporary files) are removed at the next start, once older than a minute.
 
 A damaged database is never written over: the whole history folder (database, WAL, body files)
 is renamed ``history.corrupt`` for recovery, and a new history starts; the window says so.
+Opening and that recovery are ``history_home``'s; reading an entry back ``history_read``'s.
 """
 
 from __future__ import annotations
@@ -32,13 +33,10 @@ import threading
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from explorer.core.body import BodyFile
-from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
-from explorer.core.request import RpcRequest, parse_json
+from explorer.core.request import RpcRequest
 from explorer.core.secrets import Redactor
 from explorer.store.files import (
     StoreFileError,
@@ -58,7 +56,9 @@ from explorer.store.history_entry import (
     clean_tags,
     parse_tags,
 )
-from explorer.store.history_legacy import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file, migrate
+from explorer.store.history_home import HistoryHome
+from explorer.store.history_legacy import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file
+from explorer.store.history_read import HistoryEntryMissing, read_exchange, read_request
 
 __all__ = [
     "BODY_INLINE_LIMIT",
@@ -77,17 +77,9 @@ __all__ = [
 _SIZE = operator.attrgetter("size")
 BODY_INLINE_LIMIT = 256 * 1024  # larger response bodies go in <id>.body
 DEFAULT_LIMIT = 1000
-CORRUPT_SUFFIX = ".corrupt"
-# Written when SQLite reports damage after opening (a bad page is found when it is read):
-# the next start keeps that database aside instead of failing on it again and again.
-DAMAGE_MARK = DB_NAME + ".damaged"
 
 
-class HistoryEntryMissing(ExplorerError):
-    """The entry (or its body file) is no longer on disk."""
-
-
-class HistoryStore:
+class HistoryStore(HistoryHome):
     """The history of one app home, newest first, trimmed to ``limit`` entries.
 
     Attributes:
@@ -146,42 +138,7 @@ class HistoryStore:
         if not lazy:
             self.load_rows()
 
-    # -- opening ---------------------------------------------------------------------------
-    @property
-    def database_path(self) -> Path:
-        return self.directory / DB_NAME
-
-    def _problem(self, text: str | None) -> None:
-        if text:
-            self.load_error = " ".join(filter(None, [self.load_error, text]))
-
-    def _open(self) -> None:
-        names = self._listing()
-        if names is None:
-            return
-        if DAMAGE_MARK in names and DB_NAME in names and not self.read_only:
-            seen = self._damage_seen()
-            self._set_aside(
-                HistoryDatabaseDamaged(self.database_path, message=f"was found damaged ({seen})")
-            )
-            return
-        # Old exchange files are leftovers once no index names them (it moved in earlier);
-        # while the index is there, only a move that went through makes them so.
-        self._names, self._old_files = names, INDEX_NAME not in names
-        if DB_NAME not in names and INDEX_NAME not in names:
-            return
-        try:
-            self._old_files = self._open_database(names) or INDEX_NAME not in names
-        except HistoryDatabaseDamaged as exc:
-            self._set_aside(exc)
-        except StoreFileError as exc:
-            self._unavailable_now(exc)
-
-    def _unavailable_now(self, exc: StoreFileError) -> None:
-        self._close_database()
-        self._unavailable = exc
-        self._problem(f"History: {_sentence(exc)} History is empty this session; nothing is kept.")
-
+    # -- opening (the rest: ``HistoryHome``) ---------------------------------------------------
     @property
     def rows_loaded(self) -> bool:
         return self._loaded.is_set()
@@ -226,95 +183,6 @@ class HistoryStore:
         if not self._loaded.is_set():
             self.load_rows()
 
-    def _listing(self) -> set[str] | None:
-        """The history folder's names; ``None`` when there is nothing to open."""
-        try:
-            return set(os.listdir(self.directory))
-        except (FileNotFoundError, NotADirectoryError):
-            return None  # a new home: the folder and the database come with the first entry
-        except OSError as exc:
-            self._unavailable = StoreFileError(
-                self.directory, message=f"could not be read ({exc.strerror or exc})"
-            )
-            self._problem(f"History: {self._unavailable}; history is empty.")
-            return None
-
-    def _open_database(self, names: set[str]) -> bool:
-        """Open the database (moving an old index in first); whether an old index moved.
-
-        Raises:
-            StoreFileError: the database cannot be opened or read (``HistoryDatabaseDamaged``
-                when it is damaged).
-        """
-        has_database = DB_NAME in names
-        if self.read_only:
-            self._db = HistoryDatabase(self.database_path, read_only=True, memory=not has_database)
-        else:
-            self._db = HistoryDatabase(self.database_path, on_damage=self._mark_damage)
-        # A read-only session cannot move an old index into an existing database: it reads
-        # the database alone.
-        move = INDEX_NAME in names and (not self.read_only or not has_database)
-        if move and self._defer_move:
-            self._moving.set()
-            return False  # not moved yet: its files are not leftovers
-        if move:
-            self._problem(migrate(self.directory, self._db, remove=not self.read_only))
-        return move
-
-    def _move_old_home(self) -> None:
-        """A lazy store's deferred move (in ``load_rows``, before the rows are read)."""
-        try:
-            if self._db is not None:
-                self._problem(migrate(self.directory, self._db))
-                self._old_files = True
-        except HistoryDatabaseDamaged as exc:
-            self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
-        except StoreFileError as exc:
-            self._unavailable_now(exc)
-        finally:
-            self._moving.clear()
-
-    def _set_aside(self, damage: StoreFileError) -> None:
-        """Keep a damaged database, with everything beside it, as ``history.corrupt``."""
-        self._close_database()
-        self._names = set()  # what was listed is kept aside with it
-        if self.read_only:
-            self._unavailable = damage
-            self._problem(f"History: {damage}. History is empty this session.")
-            return
-        target = self.directory.with_name(self.directory.name + CORRUPT_SUFFIX)
-        number = 1
-        while target.exists():
-            number += 1
-            target = self.directory.with_name(f"{self.directory.name}{CORRUPT_SUFFIX}-{number}")
-        try:
-            os.rename(self.directory, target)
-            self.directory.mkdir(mode=0o700, exist_ok=True)
-        except OSError as exc:
-            self._unavailable = damage
-            self._problem(
-                f"History: {damage}. It could not be moved aside ({exc.strerror or exc}), so "
-                "nothing is kept this session."
-            )
-            return
-        self._problem(
-            f"History: {damage}. The history folder was kept as {target} for recovery; a "
-            "new, empty history was started."
-        )
-
-    def _mark_damage(self, reason: str) -> None:
-        """Remember, for the next start, that SQLite found the database damaged."""
-        with contextlib.suppress(OSError):
-            (self.directory / DAMAGE_MARK).write_text(reason, encoding="utf-8", errors="replace")
-
-    def _damage_seen(self) -> str:
-        try:
-            return (self.directory / DAMAGE_MARK).read_text(encoding="utf-8", errors="replace")[
-                :300
-            ]
-        except OSError:
-            return "reported in an earlier session"
-
     def _remove_leftovers(self, names: set[str], *, old_files: bool) -> None:
         """Delete what a crash left behind: temporary files, body files no entry points to
         and (once the old index has been moved in) exchange files of the old layout; only
@@ -338,34 +206,6 @@ class HistoryStore:
             orphans += [name for stem, name in bodies if stem not in live]
         remove_old_files(self.directory, orphans)
         remove_leftovers(self.directory, names)
-
-    def _database(self) -> HistoryDatabase:
-        """The database, created with the first entry. Call with the write lock held.
-
-        Raises:
-            StoreFileError: it cannot be created (or could not be opened at start).
-        """
-        if self._db is None:
-            if self._unavailable is not None:
-                reason = self._unavailable
-                raise StoreFileError(reason.path, reason.line, reason.column, reason.message)
-            self._make_directory()
-            self._db = HistoryDatabase(self.database_path, on_damage=self._mark_damage)
-        return self._db
-
-    def _make_directory(self) -> None:
-        try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreFileError(
-                self.directory, message=f"could not be created ({exc.strerror or exc})"
-            ) from exc
-
-    def _close_database(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(StoreFileError, OSError):
-                self._db.close()
-        self._db = None
 
     def close(self) -> None:
         """Close the database connection of this thread (when the app exits, in tests)."""
@@ -452,28 +292,7 @@ class HistoryStore:
             HistoryEntryMissing: the entry was deleted or trimmed, or its files vanished.
             StoreFileError: the saved exchange is damaged.
         """
-        data, note, tags = self._read_entry(entry_id)
-        body: bytes | None = None
-        on_disk: BodyFile | None = None
-        if isinstance(data.get("body_file"), str):
-            body_path = self.directory / f"{entry_id}.body"
-            try:
-                on_disk = BodyFile(body_path)
-                if on_disk.size <= self.body_limit:
-                    body = on_disk.head(on_disk.size + 1)
-                    on_disk.discard()
-                    on_disk = None
-            except OSError as exc:
-                raise HistoryEntryMissing(
-                    f"The response body of history entry {entry_id} is missing ({body_path}); "
-                    "send the request again to see it."
-                ) from exc
-        try:
-            exchange = Exchange.from_dict(data, body=body, body_file=on_disk)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise self._damaged(entry_id, f"is not a readable saved exchange ({exc})") from exc
-        exchange.note, exchange.tags = note, tags
-        return exchange
+        return read_exchange(self._db, self.directory, entry_id, self.body_limit)
 
     def load_request(self, entry_id: str) -> RpcRequest:
         """Only the request of an entry, as it was sent: what a replay needs.
@@ -485,45 +304,7 @@ class HistoryStore:
             HistoryEntryMissing: the entry was deleted or trimmed.
             StoreFileError: the saved exchange is damaged.
         """
-        data, _note, _tags = self._read_entry(entry_id)
-        request = data.get("request")
-        try:
-            return RpcRequest.from_dict(request if isinstance(request, dict) else {})
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise self._damaged(entry_id, f"is not a readable saved request ({exc})") from exc
-
-    def _read_entry(self, entry_id: str) -> tuple[dict[str, Any], str, tuple[str, ...]]:
-        """The entry's saved exchange as a JSON object, its note and its tags."""
-        database = self._db
-        found = database.exchange(entry_id) if database and SAFE_ID.match(entry_id) else None
-        if found is None:
-            raise HistoryEntryMissing(
-                f"History entry {entry_id} is no longer in the history (it was deleted or "
-                "trimmed to the history limit)."
-            )
-        raw, note, tags = found
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise self._damaged(entry_id, f"is not UTF-8 (bad byte at {exc.start})") from exc
-        try:
-            data = parse_json(text)
-        except json.JSONDecodeError as exc:
-            raise StoreFileError(
-                self.database_path,
-                exc.lineno,
-                exc.colno,
-                f"the saved exchange of history entry {entry_id} is damaged: "
-                f"invalid JSON: {exc.msg}",
-            ) from exc
-        if not isinstance(data, dict):
-            raise self._damaged(entry_id, "is not a saved exchange (expected an object)")
-        return data, note, tags
-
-    def _damaged(self, entry_id: str, problem: str) -> StoreFileError:
-        return StoreFileError(
-            self.database_path, message=f"the saved exchange of history entry {entry_id} {problem}"
-        )
+        return read_request(self._db, self.directory, entry_id)
 
     # -- writing -------------------------------------------------------------------------
     @property
@@ -770,8 +551,3 @@ class HistoryStore:
             if (row.size or 0) > BODY_INLINE_LIMIT and SAFE_ID.match(row.id):
                 with contextlib.suppress(OSError):
                     os.unlink(self.directory / f"{row.id}.body")
-
-
-def _sentence(error: Exception) -> str:
-    """An error's text ending with one full stop (some already end with one)."""
-    return str(error).rstrip().rstrip(".") + "."
