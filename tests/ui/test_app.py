@@ -159,12 +159,15 @@ def test_damaged_files_are_reported_not_fatal(qapp: QApplication, tmp_path: Path
     def look() -> None:
         window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
         messages.append(window.banner.text())
+        # The old history moves in on the thread that reads its rows; the pane tells.
+        window.history_pane.wait_for_loads()
+        messages.append(window.history_pane.error_label.text())
         window.close()
 
     QTimer.singleShot(0, look)
     assert main(["--home", str(tmp_path)]) == 0
     assert "settings.json" in messages[0] and "profiles.json" in messages[0]
-    assert "History" in messages[0]
+    assert "History" in messages[1] and "1 damaged line(s)" in messages[1]
 
 
 def test_no_file_contains_the_api_key_after_a_journey(
