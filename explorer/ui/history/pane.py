@@ -26,12 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
-    QMenu,
     QMessageBox,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,13 +39,12 @@ from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
 from explorer.ui.history.filters import HistoryFilters
-from explorer.ui.history.model import Column, HistoryModel, PreparedRows
+from explorer.ui.history.model import HistoryModel, PreparedRows
 from explorer.ui.history.notes import NoteEditor, NoteStrip
 from explorer.ui.history.reader import EntryReader, RowsReader
+from explorer.ui.history.table import button_row, history_table
 from explorer.ui.history.writer import HistoryWriter
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
-from explorer.ui.widgets.flow_layout import FlowLayout
-from explorer.ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -184,38 +180,13 @@ class HistoryPane(QWidget):
 
         self.error_label = tinted_label(PROBLEM_RGB)
 
-        # Widths from typical contents. The action, what people scan for, gets room for a
-        # typical name; in a narrow pane the numbers scroll, not the action.
-        self.view = row_table(
-            self.model,
-            name="History",
-            widths=(
-                (Column.TIME, "27 Nov 14:03"),
-                (Column.STATUS, "Connect failed"),
-                (Column.ACTION, "greenhouse_create_candidate"),
-                (Column.ACCOUNT, "acc_12345678"),
-                (Column.DURATION, "12.34 s"),
-                (Column.SIZE, "123.4 KB"),
-                (Column.NOTE, "#customer-x ticket 4711"),
-            ),
-            pad=18,
-            parent=self,
+        row_menu = (
+            self.open_action,
+            self.note_action,
+            self.save_to_collection_action,
+            self.delete_action,
         )
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        # Newest first, like the store; a click on another header sorts by that column.
-        self.view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
-        self.view.setSortingEnabled(True)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.setAccessibleDescription(
-            "Every request sent, newest first. Enter opens one in the editor, Delete deletes."
-        )
-        metrics = self.view.fontMetrics()
-        self.view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
-        self.view.addAction(self.open_action)
-        self.view.addAction(self.note_action)
-        self.view.addAction(self.save_to_collection_action)
-        self.view.addAction(self.delete_action)
+        self.view = history_table(self.model, row_menu, self)
         self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -236,23 +207,13 @@ class HistoryPane(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
-        buttons.setSpacing(4)
-        self._buttons: list[QWidget] = []
-        for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            buttons.addWidget(button)
-            self._buttons.append(button)
-        # "Save history…" also offers saving the selection into a collection, from its arrow.
-        save_menu = QMenu(self)
-        save_menu.addAction(self.save_action)
-        save_menu.addAction(self.save_to_collection_action)
-        self.save_button = button
-        self.save_button.setMenu(save_menu)
-        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        buttons.addWidget(self.count_label)
+        buttons, self._buttons = button_row(
+            (self.open_action, self.delete_action, self.clear_action, self.save_action),
+            self.save_to_collection_action,
+            self.count_label,
+            self,
+        )
+        self.save_button = self._buttons[-1]
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
