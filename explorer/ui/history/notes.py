@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.secrets import REDACTED
 from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
 from explorer.ui.history.model import short_time
 from explorer.ui.widgets.elided_label import ElidedLabel
@@ -40,29 +41,33 @@ class NoteEditor(QObject):
     """The history pane's "Note and tags…": asks for the current entry's (``NoteDialog``) and
     keeps them on the history's writer thread, after the adds queued before (one writer).
 
-    The secrets the window knows (``secrets``, called on that thread: it may read the
-    keyring) are hidden in the note and tags before they are written (``core.secrets``).
+    The secrets the window knows are hidden in the note and tags before they are written
+    (``core.secrets``): the API keys (``keys``, called on that thread: it may read the
+    keyring) and the secret values sent this session (``remember``).
 
     Signals:
-        saved(object, bool): the entry's new ``HistoryRow``, once written, and whether a
-            secret was hidden in what the user typed.
+        saved(object): the entry's new ``HistoryRow``, once written.
         failed(str): why the note could not be kept.
+        message(str): a status-bar text: saved, and whether a secret was hidden.
     """
 
-    saved = Signal(object, bool)
+    saved = Signal(object)
     failed = Signal(str)
+    message = Signal(str)
 
     def __init__(
         self,
         store: HistoryStore,
         writer: HistoryWriter,
         current: Callable[[], HistoryRow | None],
-        secrets: Callable[[], Iterable[str]],
+        keys: Callable[[], Iterable[str]],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
         self._store, self._writer, self._current, self._parent = store, writer, current, parent
-        self._secrets = secrets
+        self._keys = keys
+        # Replaced, never changed in place: the writer thread reads it.
+        self._sent: frozenset[str] = frozenset()
         self.action = QAction("Note and tags…", parent)
         self.action.setToolTip(
             "Write a note and tags on the selected entry (F2; find them again: #tag in the filter)"
@@ -80,18 +85,30 @@ class NoteEditor(QObject):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save(entry.id, dialog.note(), dialog.tags())
 
+    def remember(self, secrets: Iterable[str]) -> None:
+        """Secret values that went into an exchange of this session: hidden in notes too."""
+        self._sent = self._sent.union(secrets)
+
     def save(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
         """Keep an entry's note and tags; ``saved`` follows with its row."""
         typed = (note.strip(), tags)
 
         def work() -> HistoryRow:
-            return self._store.set_note(entry_id, note, tags, secrets=self._secrets())
+            secrets = [*self._keys(), *self._sent]
+            return self._store.set_note(entry_id, note, tags, secrets=secrets)
 
         def done(row: HistoryRow | None, error: Exception | None) -> None:
             if row is None:
                 self.failed.emit(f"Could not save the note: {error}")
+                return
+            self.saved.emit(row)
+            if (row.note, row.tags) != typed:
+                self.message.emit(
+                    "Saved the note and tags; a secret in them was hidden (it reads "
+                    f"{REDACTED}): secrets stay in the keyring"
+                )
             else:
-                self.saved.emit(row, (row.note, row.tags) != typed)
+                self.message.emit("Saved the note and tags")
 
         self._writer.run(work, done)
 

@@ -27,14 +27,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QLabel,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.core.errors import ExplorerError
-from explorer.core.secrets import REDACTED
 from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
@@ -77,13 +75,14 @@ class HistoryPane(QWidget):
             the selected entries, oldest first, to save into a collection.
         added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
             disk and in the list.
-        message(str): a short status-bar text (an export finished).
+        message(str): a short status-bar text (an export finished, a note saved).
 
     Attributes:
         open_action, delete_action, clear_action, save_action, save_to_collection_action,
-        note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work
-            while the list has focus.
+        note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del, F2)
+            work while the list has focus.
         writer: the background writer of new entries.
+        notes: "Note and tags…" (``NoteEditor``); export: "Save history…" (``HistoryExport``).
     """
 
     selected = Signal(object)
@@ -105,10 +104,6 @@ class HistoryPane(QWidget):
         notes."""
         super().__init__(parent)
         self.store = store
-        self._keys = keys
-        # Secret variable values that went into this session's exchanges (hidden in them).
-        # Replaced, never changed in place: the writer thread reads it.
-        self._sent_secrets: frozenset[str] = frozenset()
         self._quiet = False  # True while add() selects its own row
         # The selection as the user made it, kept while a filter hides some of it: clearing
         # the filter brings it back. (selected ids, current id)
@@ -129,8 +124,9 @@ class HistoryPane(QWidget):
         self.rows_reader.read.connect(self._on_rows_read)
         self._reading_total: int | None = None  # entries still being read
 
-        self.notes = NoteEditor(store, self.writer, self.current_entry, self._secrets, self)
+        self.notes = NoteEditor(store, self.writer, self.current_entry, keys, self)
         self.notes.saved.connect(self._on_note_saved)
+        self.notes.message.connect(self.message)
         self.notes.failed.connect(self._show_error)
         self.note_action = self.notes.action
 
@@ -158,11 +154,10 @@ class HistoryPane(QWidget):
         self.clear_action.setToolTip("Delete every entry in the history")
         self.clear_action.triggered.connect(self.clear_all)
 
-        self.save_action = QAction("Save history…", self)
-        self.save_action.setToolTip(
-            "Save the selected entries (or all shown) as JSON or as HAR 1.2"
-        )
-        self.save_action.triggered.connect(self.save_dialog)
+        self.export = export.HistoryExport(self.store, self.writer, self._entries_to_save, self)
+        self.export.message.connect(self.message)
+        self.export.finished.connect(self._refresh_state)
+        self.save_action = self.export.action
 
         self.save_to_collection_action = QAction("Save to collection…", self)
         self.save_to_collection_action.setToolTip(
@@ -252,7 +247,7 @@ class HistoryPane(QWidget):
         """
         values = list(secrets)
         if values:
-            self._sent_secrets = self._sent_secrets.union(values)
+            self.notes.remember(values)
         self._select_after_write.append(select)
         self.writer.add(exchange, values)
 
@@ -486,50 +481,19 @@ class HistoryPane(QWidget):
         self._refill_combos()
         self._refresh_state()
 
-    def _secrets(self) -> list[str]:
-        """What a note must not keep: the keys, the secret values sent (writer thread)."""
-        return [*self._keys(), *self._sent_secrets]
-
-    def _on_note_saved(self, row: HistoryRow, hidden: bool) -> None:
+    def _on_note_saved(self, row: HistoryRow) -> None:
         self.model.update_entry(row)
         current = self.current_entry()
         if current is not None and current.id == row.id:
             self.note_strip.show_entry(current)
-        if hidden:
-            self.message.emit(
-                "Saved the note and tags; a secret in them was hidden (it reads "
-                f"{REDACTED}): secrets stay in the keyring"
-            )
-        else:
-            self.message.emit("Saved the note and tags")
 
-    def save_dialog(self) -> None:
-        """Ask where and in which format, then save the selected entries (or all shown)."""
+    def _entries_to_save(self) -> tuple[list[HistoryRow], str]:
+        """The selected entries (two or more), else all shown; why none, if none."""
         entries = self.selected_entries()
         if len(entries) < 2:
             entries = self.shown_entries()
-        if not entries:
-            text = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
-            QMessageBox.information(self, "Save history", text)
-            return
-        what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        chosen = export.ask_target(self, what)
-        if chosen is None:
-            return
-        target, fmt = chosen
-        # Reading every body back and writing one file can take seconds with big bodies:
-        # on the writer's thread, after the entries still being written.
-        self.save_action.setEnabled(False)
-        self.message.emit(f"Saving {what} to {target}…")
-
-        def done(_result: object, error: Exception | None) -> None:
-            self._refresh_state()
-            if error is not None:
-                QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{error}")
-            else:
-                self.message.emit(f"Saved {what} to {target}")
-
-        self.writer.run(partial(export.save_entries, self.store, target, entries, fmt=fmt), done)
+        why = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
+        return entries, why
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
