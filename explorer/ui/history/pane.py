@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
-    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     Qt,
@@ -40,7 +39,7 @@ from explorer.ui.history.filters import HistoryFilters
 from explorer.ui.history.model import HistoryModel, PreparedRows
 from explorer.ui.history.notes import NoteEditor, NoteStrip
 from explorer.ui.history.reader import EntryReader, RowsReader
-from explorer.ui.history.table import button_row, history_table
+from explorer.ui.history.table import HeldSelection, button_row, history_table
 from explorer.ui.history.writer import HistoryWriter
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
@@ -105,9 +104,6 @@ class HistoryPane(QWidget):
         super().__init__(parent)
         self.store = store
         self._quiet = False  # True while add() selects its own row
-        # The selection as the user made it, kept while a filter hides some of it: clearing
-        # the filter brings it back. (selected ids, current id)
-        self._held: tuple[list[str], str | None] = ([], None)
         self.writer = HistoryWriter(store, self)
         self.writer.written.connect(self._on_written)
         self._select_after_write: deque[bool] = deque()
@@ -182,6 +178,7 @@ class HistoryPane(QWidget):
             self.delete_action,
         )
         self.view = history_table(self.model, row_menu, self)
+        self.held = HeldSelection(self.view, self.model)
         self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -288,7 +285,7 @@ class HistoryPane(QWidget):
                 self._forget_trimmed()
             else:
                 self.model.set_rows(rows, prepared)
-            self._reselect(*self._held)
+            self.held.restore()
         finally:
             self._quiet = False
         self._refill_combos()
@@ -308,7 +305,7 @@ class HistoryPane(QWidget):
                 if select:
                     self.reader.forget()  # the caller shows this exchange already
                     if self.select_entry(entry.id):
-                        self._held = ([entry.id], entry.id)
+                        self.held.hold_only(entry.id)
             finally:
                 self._quiet = False
             if self.model.take_names_changed():
@@ -325,21 +322,6 @@ class HistoryPane(QWidget):
                 break
             gone.append(entry.id)
         self.model.remove_ids(gone)
-
-    def _reselect(self, entry_ids: list[str], current_id: str | None) -> None:
-        """Select ``entry_ids`` again (those still shown), ``current_id`` as the current row."""
-        selection = self.view.selectionModel()
-        rows = self.model.rows_of([*entry_ids, *([current_id] if current_id else [])])
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        chosen = QItemSelection()
-        for row in sorted(rows[i] for i in entry_ids if i in rows):
-            index = self.model.index(row, 0)
-            chosen.select(index, index)
-        if not chosen.isEmpty():
-            selection.select(chosen, flags)
-        if current_id in rows:
-            index = self.model.index(rows[current_id], 0)
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def reload(self) -> None:
         """Show the store's entries again (after it changed behind our back, or at start).
@@ -360,17 +342,7 @@ class HistoryPane(QWidget):
 
     def select_entry(self, entry_id: str) -> bool:
         """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
-        row = self.model.row_of(entry_id)
-        if row is None:
-            return False
-        index = self.model.index(row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.view.scrollTo(index)
-        return True
+        return self.held.select(entry_id)
 
     def wait_for_loads(self) -> None:
         """Wait for entries (and a lazy store's rows) being read in the background, and show
@@ -502,7 +474,7 @@ class HistoryPane(QWidget):
         self._quiet = True
         try:
             if self.model.set_filter(history_filter):
-                self._reselect(*self._held)
+                self.held.restore()
         finally:
             self._quiet = False
         self._refresh_state()
@@ -510,17 +482,13 @@ class HistoryPane(QWidget):
     def _on_selection_changed(self, *_args: object) -> None:
         self._update_actions()
         if not self._quiet:
-            self._hold_selection()
-
-    def _hold_selection(self) -> None:
-        current = self.current_entry()
-        self._held = ([e.id for e in self.selected_entries()], current.id if current else None)
+            self.held.hold()
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._update_actions()
         if self._quiet:
             return
-        self._hold_selection()
+        self.held.hold()
         entry = self.model.entry_at(current)
         if entry is None:
             return

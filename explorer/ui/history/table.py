@@ -1,14 +1,16 @@
-"""The history's list and the buttons under it, as the pane lays them out.
+"""The history's list and the buttons under it, as the pane lays them out, and the list's
+selection as the user made it.
 
 Built here so the pane keeps to what it does with them (``pane.py``): the table's column
-widths come from typical contents, and the buttons wrap in a narrow pane.
+widths come from typical contents, the buttons wrap in a narrow pane, and a selection that a
+filter hid comes back when the filter is cleared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QTableView, QToolButton, QWidget
 
@@ -77,3 +79,53 @@ def button_row(
     button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
     buttons.addWidget(count)
     return buttons, made
+
+
+class HeldSelection:
+    """The selection as the user made it, kept while a filter (or a new list of rows) hides
+    some of it: restoring selects again what is shown of it."""
+
+    def __init__(self, view: QTableView, model: HistoryModel) -> None:
+        self._view, self._model = view, model
+        self.ids: list[str] = []
+        self.current: str | None = None
+
+    def hold(self) -> None:
+        """Keep what is selected now (the user chose it)."""
+        rows = sorted(self._view.selectionModel().selectedRows(), key=lambda i: i.row())
+        self.ids = [e.id for e in (self._model.entry_at(i) for i in rows) if e is not None]
+        current = self._model.entry_at(self._view.currentIndex())
+        self.current = current.id if current is not None else None
+
+    def hold_only(self, entry_id: str) -> None:
+        self.ids, self.current = [entry_id], entry_id
+
+    def restore(self) -> None:
+        """Select the held entries again (those still shown), the current one as current."""
+        selection = self._view.selectionModel()
+        current = self.current
+        rows = self._model.rows_of([*self.ids, *([current] if current else [])])
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        chosen = QItemSelection()
+        for row in sorted(rows[i] for i in self.ids if i in rows):
+            index = self._model.index(row, 0)
+            chosen.select(index, index)
+        if not chosen.isEmpty():
+            selection.select(chosen, flags)
+        if current in rows:
+            index = self._model.index(rows[current], 0)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def select(self, entry_id: str) -> bool:
+        """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
+        row = self._model.row_of(entry_id)
+        if row is None:
+            return False
+        index = self._model.index(row, 0)
+        self._view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._view.scrollTo(index)
+        return True
