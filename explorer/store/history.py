@@ -467,12 +467,7 @@ class HistoryStore(HistoryHome):
             with self._lock:
                 wanted = set(entry_ids) & self._ids()
                 doomed = [row for row in self._rows if row.id in wanted] if wanted else []
-            if not doomed:
-                return
-            self._database().delete([row.id for row in doomed])
-            with self._lock:
-                self._forget(doomed)
-            self._remove_bodies(doomed)
+            self._drop(doomed)
 
     def clear(self) -> None:
         """Forget everything: every entry, then every body file.
@@ -524,12 +519,17 @@ class HistoryStore(HistoryHome):
         with self._write_lock:
             with self._lock:
                 doomed = self._doomed()
-            if not doomed:
-                return
-            self._database().delete([row.id for row in doomed])
-            with self._lock:
-                self._forget(doomed)
-            self._remove_bodies(doomed)
+            self._drop(doomed)
+
+    def _drop(self, doomed: list[HistoryRow]) -> None:
+        """Delete these entries: from the database, then the list, then their body files
+        (after the deletion is committed). Call with the write lock held."""
+        if not doomed:
+            return
+        self._database().delete([row.id for row in doomed])
+        with self._lock:
+            self._forget(doomed)
+        self._remove_bodies(doomed)
 
     def _forget(self, doomed: list[HistoryRow]) -> None:
         """Drop rows from memory (call with the lock held): the oldest ones by a slice."""
