@@ -49,6 +49,7 @@ from benchmarks.measure import (
 )
 
 if TYPE_CHECKING:
+    from explorer.core.request import RpcRequest
     from explorer.ui.mainwindow.window import MainWindow
     from explorer.ui.response.lines_view import LinesView
 
@@ -118,8 +119,17 @@ class PayloadServer(LoopbackServer):
         super().__init__(Handler)
 
 
-def build_window(home: Path, base_url: str) -> MainWindow:
-    """A real ``MainWindow`` over ``home``, as ``tests/ui/conftest.py`` builds one."""
+def build_window(
+    home: Path,
+    base_url: str,
+    *,
+    key: str = "bench-key",
+    account: str = "acct_bench",
+    request: RpcRequest | None = None,
+) -> MainWindow:
+    """A real ``MainWindow`` over ``home``, as ``tests/ui/conftest.py`` builds one: a profile
+    for ``base_url`` with ``key`` kept for this run, ``request`` (by default a 10,000-record
+    list) in the editor."""
     from explorer.core.request import RpcRequest
     from explorer.store.credentials import MemoryCredentials
     from explorer.store.history import HistoryStore
@@ -130,10 +140,10 @@ def build_window(home: Path, base_url: str) -> MainWindow:
 
     paths = AppPaths(home).ensure()
     profiles = ProfileStore(paths.profiles_file)
-    profiles.upsert(Profile(PROFILE, base_url=base_url, account_id="acct_bench"))
+    profiles.upsert(Profile(PROFILE, base_url=base_url, account_id=account))
     profiles.save()
     session = MemoryCredentials()
-    session.set(PROFILE, "bench-key")
+    session.set(PROFILE, key)
     window = MainWindow(
         settings=Settings(paths.settings_file),
         profiles=profiles,
@@ -143,9 +153,9 @@ def build_window(home: Path, base_url: str) -> MainWindow:
         collections_dir=paths.collections_dir,
     )
     window.profile_selector.select(PROFILE)
-    window.editor.load_request(
-        RpcRequest(action=ACTION, account_id="acct_bench", query={"page_size": 10000})
-    )
+    if request is None:
+        request = RpcRequest(action=ACTION, account_id=account, query={"page_size": 10000})
+    window.editor.load_request(request)
     window.editor.set_base_url(base_url)
     return window
 

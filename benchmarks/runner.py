@@ -23,9 +23,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks.demo_process import start_demo
 from benchmarks.measure import Metric, now_ms, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,17 +56,6 @@ with httpx.Client(base_url=url, timeout=30) as client:
         r.json()
 """
 
-# The demo as ``python -m explorer.demo --quiet`` runs it, but without StackOne's 1000 requests
-# a minute: every round sends 241, and a 429 would end the run early (or make it refuse).
-_DEMO = """
-import threading
-from explorer.demo.server import DemoServer
-server = DemoServer(rate_limit_per_minute=10**9).start()
-print(f"StackOne demo server on {server.url}")
-print(f"API key: {server.api_key}", flush=True)
-threading.Event().wait()
-"""
-
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -85,29 +74,6 @@ def _timed(cmd: list[str], env: dict[str, str], expect: set[int]) -> float:
     if done.returncode not in expect:
         raise SystemExit(f"{cmd[3:5]} exited {done.returncode}:\n{done.stderr[-2000:]}")
     return elapsed
-
-
-def _start_demo(env: dict[str, str]) -> tuple[subprocess.Popen[str], str, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _DEMO],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    url = key = ""
-    deadline = time.monotonic() + 30
-    while not (url and key) and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if line.startswith("StackOne demo server on "):
-            url = line.split(" on ", 1)[1].strip()
-        elif line.startswith("API key: "):
-            key = line.split(": ", 1)[1].strip()
-    if not (url and key):
-        proc.kill()
-        raise SystemExit("the demo server did not start")
-    return proc, url, key
 
 
 def _collection(home: Path, count: int) -> tuple[Path, Path]:
@@ -145,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         folder, plain = _collection(home, args.requests)
         one = home / "collections" / "one"
         _collection_one(one)
-        demo, url, key = _start_demo(env)
+        demo, url, key = start_demo(env)
         env["STACKONE_API_KEY"] = key
         py = sys.executable
         plain_cmd = [py, "-c", _PLAIN, url, key, str(plain)]

@@ -68,6 +68,8 @@ def test_analysis_benchmark_compares_and_filters() -> None:
     out = _run("benchmarks.analysis", "--runs", "1", "--mb", "0.3")
     for row in ("compare two", "ignore $..updated_at", "filter JSONPath", "filter jq"):
         assert row in out
+    assert "in the helper process, from a pool thread" in out
+    assert "longest UI stall meanwhile" in out
 
 
 def test_defender_benchmark_checks_a_body_with_both_tiers() -> None:
@@ -93,3 +95,54 @@ def test_runner_benchmark_compares_the_command_with_plain_httpx() -> None:
     ):
         assert row in out
     assert "runner at" in out
+
+
+def test_send_benchmark_times_the_window_against_plain_httpx() -> None:
+    out = _run("benchmarks.send", "--runs", "1")
+    for row in ("plain httpx: post -> JSON read", "window: Send -> Pretty painted"):
+        assert row in out
+    assert "window minus plain httpx (same round)" in out
+
+
+def test_accounts_benchmark_runs_across_accounts_in_the_window() -> None:
+    out = _run("benchmarks.accounts", "--runs", "1", "--accounts", "3")
+    assert "3 accounts at 1000/min: start -> finished" in out
+    assert "longest UI stall, start..settled" in out
+
+
+def test_compare_runs_a_benchmark_on_two_commits_side_by_side() -> None:
+    # The same commit twice: both exports must run and every row must pair up.
+    out = _run(
+        "benchmarks.compare", "HEAD", "HEAD", "--bench", "analysis", "--", "--runs", "1",
+        "--mb", "0.3",
+    )  # fmt: skip
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("metric"))
+    assert "A " in header and "B " in header and "change" in header
+    for row in ("compare two", "filter JSONPath", "filter jq"):
+        assert row in out
+    assert "Only in" not in out
+
+
+def test_compare_keeps_each_steps_stall_row_apart() -> None:
+    """Several steps of one table have a row named "longest UI stall": each keeps its own."""
+    from benchmarks.compare import Tables, parse_tables
+
+    output = (
+        "big_response (1 MB JSON; offscreen)\n"
+        "  metric                      median         p95  runs  verdict\n"
+        "  switch to Raw -> painted      1 ms        1 ms     2\n"
+        "    longest UI stall            6 ms        7 ms     2  ok\n"
+        "  find -> painted               4 ms        5 ms     2\n"
+        "    longest UI stall           15 ms       16 ms     2  ok\n"
+        "  usable / bare              3.69 x       3.7 x     2  MISSED (target 1.5 x)\n"
+    )
+    tables: Tables = {}
+    parse_tables(output, tables)
+    rows = {name: (row.medians, row.unit) for (_title, name), row in tables.items()}
+    assert rows == {
+        "switch to Raw -> painted": ([1.0], "ms"),
+        "switch to Raw -> painted: longest UI stall": ([6.0], "ms"),
+        "find -> painted": ([4.0], "ms"),
+        "find -> painted: longest UI stall": ([15.0], "ms"),
+        "usable / bare": ([3.69], "x"),
+    }

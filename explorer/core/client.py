@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import queue
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -87,6 +86,8 @@ def map_transport_error(exc: Exception, base_url: str, cancelled: bool) -> error
         chain = _causes(exc)
         if any(isinstance(c, socket.gaierror) for c in chain) or _looks_like_dns(detail):
             return errors.DNSFailed(base_url, detail)
+        import ssl  # loaded by then (httpx imports it); not at the window's start-up
+
         if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in detail.lower():
             return errors.TLSFailed(base_url, detail)
         return errors.ConnectFailed(base_url, detail)

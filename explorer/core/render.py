@@ -15,18 +15,16 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
-
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Keyword, Name, Number, String, Text, _TokenType
-from pygments.util import ClassNotFound
+from typing import TYPE_CHECKING, Any
 
 from explorer.core.body import BodyFile
 from explorer.core.json_scanner import loads_in_steps
+
+# pygments (~10-15 ms to import) is imported where a colour or highlight is first wanted:
+# the window starts with no response on screen and needs none of it.
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 # Above this many characters callers should show plain text: highlighting a few megabytes
 # takes seconds and the resulting rich-text document makes a text view sluggish.
@@ -170,6 +168,9 @@ def style_name(dark: bool) -> str:
 
 def style_colors(dark: bool) -> tuple[str, str]:
     """``(background, foreground)`` of the style, for the widget that shows the HTML."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import Text
+
     style = get_style_by_name(style_name(dark))
     background = style.background_color or ("#0d1117" if dark else "#ffffff")
     text = style.style_for_token(Text).get("color")
@@ -179,6 +180,8 @@ def style_colors(dark: bool) -> tuple[str, str]:
 
 def style_css(dark: bool) -> str:
     """CSS rules (``.highlight`` scoped) for callers that prefer classes to inline styles."""
+    from pygments.formatters import HtmlFormatter
+
     return str(HtmlFormatter(style=style_name(dark)).get_style_defs(".highlight"))
 
 
@@ -194,11 +197,16 @@ def highlight_html(text: str, *, lexer: str = "json", dark: bool = False) -> str
             f'<div style="background: {background}"><pre style="margin: 0; color: {foreground}">'
             f"{html.escape(text, quote=False)}</pre></div>"
         )
+    from pygments import highlight
+
     return str(highlight(text, _lexer(lexer), _formatter(dark)))
 
 
 # Built per call (they are cheap) so that worker threads never share pygments state.
 def _lexer(name: str) -> Lexer:
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -206,6 +214,8 @@ def _lexer(name: str) -> Lexer:
 
 
 def _formatter(dark: bool) -> HtmlFormatter[str]:
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(style=style_name(dark), noclasses=True, nobackground=False)
 
 
@@ -376,11 +386,13 @@ _JSON_TOKEN = re.compile(
     r"|(?P<number>-?\d[\d.eE+-]*)"
     r"|\b(?P<constant>true|false|null|NaN|Infinity)\b"
 )
-_TOKEN_KINDS: dict[str, _TokenType] = {
-    "key": Name.Tag,  # what pygments' JSON lexer calls a key, so both views match
-    "string": String.Double,
-    "number": Number,
-    "constant": Keyword.Constant,
+# The pygments token of each kind: what pygments' JSON lexer calls a key is ``Name.Tag``, so
+# both views match.
+_TOKEN_KINDS = {
+    "key": "Name.Tag",
+    "string": "String.Double",
+    "number": "Number",
+    "constant": "Keyword.Constant",
 }
 
 
@@ -400,11 +412,14 @@ def json_line_spans(line: str) -> list[tuple[int, int, str]]:
 
 def json_colours(dark: bool) -> dict[str, str]:
     """``kind -> "#rrggbb"`` for ``json_line_spans``, from the same style as the HTML."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import string_to_tokentype
+
     style = get_style_by_name(style_name(dark))
     _background, foreground = style_colors(dark)
     colours = {}
-    for kind, token in _TOKEN_KINDS.items():
-        colour = style.style_for_token(token).get("color")
+    for kind, name in _TOKEN_KINDS.items():
+        colour = style.style_for_token(string_to_tokentype(name)).get("color")
         colours[kind] = f"#{colour}" if colour else foreground
     return colours
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 from dataclasses import dataclass, field
@@ -389,6 +388,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # ~8 ms at start-up for one rare header form: imported when met
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,32 +63,6 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self.painted:
             self.painted = True
             QTimer.singleShot(0, self._app.quit)
-        return False
-
-
-class _AfterFirstPaint(QObject):
-    """Runs ``callback`` once, on the event loop's next turn after ``window`` first paints:
-    for work the window can do without while it first appears.
-
-    A child of the window: if the window goes before painting, so does this filter (Qt
-    removes a deleted object's event filter), and the callback never runs.
-    """
-
-    def __init__(self, app: QApplication, window: QWidget, callback: Callable[[], object]) -> None:
-        super().__init__(window)
-        self._app = app
-        self._window = window
-        self._callback = callback
-        app.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self._window
-        ):
-            self._app.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._callback)
         return False
 
 
@@ -246,7 +219,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
-        _AfterFirstPaint(app, window, lambda: window.set_known_actions(_demo_action_names()))
+        window.after_first_paint.add_prepared(
+            _demo_action_names,
+            lambda names: window.set_known_actions(names if isinstance(names, list) else []),
+        )
     try:
         return _exec(app, window, smoke=bool(getattr(args, "smoke", False)))
     finally:

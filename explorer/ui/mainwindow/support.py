@@ -5,11 +5,16 @@ Each lives in its feature folder (``ui/trace``, ``ui/accounts``, ``ui/response``
 module only builds them over the window's parts and connects them, so ``MainWindow`` stays
 glue. The editor and the response view are always reached through the window when used,
 never kept: they are "the current ones".
+
+The trace, account-run and pages controls (and their windows' modules, ~30 ms to import) are
+built on first use, or once the window is on screen (``build_later``): their menu entries and
+shortcuts exist from the start, so nothing the user sees changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,16 +22,25 @@ from PySide6.QtGui import QAction, QKeySequence
 from explorer.core.agent import envelope_schema
 from explorer.core.exchange import Exchange
 from explorer.ui.accounts.context import AccountContext, describe_account
-from explorer.ui.accounts.control import AccountRunControl
-from explorer.ui.response.all_pages import PageWalkControl
-from explorer.ui.trace.control import TraceControl
 
 if TYPE_CHECKING:
+    from explorer.ui.accounts.control import AccountRunControl
+    from explorer.ui.mainwindow.deferred import AfterFirstPaint
     from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.response.all_pages import PageWalkControl
     from explorer.ui.response.view import ResponseView
+    from explorer.ui.trace.control import TraceControl
 
 TRACE_KEYS = "Ctrl+Shift+L"
 ACCOUNTS_KEYS = "Ctrl+Shift+R"
+
+
+def _import_tools() -> None:
+    """The three tools' modules (~30-50 ms of module code): on a pool thread, before the UI
+    thread builds them."""
+    import explorer.ui.accounts.control
+    import explorer.ui.response.all_pages
+    import explorer.ui.trace.control  # noqa: F401
 
 
 class SupportTools:
@@ -34,29 +48,10 @@ class SupportTools:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        client = window.client
-        collections = window.collections_pane
-        self.traces = TraceControl(client, profiles=window.profile_selector, window=window)
-        self.account_runs = AccountRunControl(
-            client,
-            profiles=window.profile_selector,
-            history_pane=window.history_pane,
-            guard=window.guard,
-            window=window,
-            resolve=collections.environment.resolve_for_sending if collections else None,
-        )
-        self.pages = PageWalkControl(
-            client,
-            profiles=window.profile_selector,
-            sender=window.send_control,
-            history_pane=window.history_pane,
-            guard=window.guard,
-            window=window,
-        )
         self.account_context = AccountContext(window.editor, window.marks, window.guard, window)
         self.trace_action = self._action(
             "Open the &trace of a request id…",
-            self.traces.open_for_id,
+            lambda: self.traces.open_for_id(),
             TRACE_KEYS,
             "What StackOne did with a request (paste its x-request-id): each provider call",
         )
@@ -67,6 +62,59 @@ class SupportTools:
             "Send the editor's request to many linked accounts and compare the answers",
         )
         self._connect()
+
+    # -- built on first use --------------------------------------------------------------------
+    @cached_property
+    def traces(self) -> TraceControl:
+        from explorer.ui.trace.control import TraceControl
+
+        window = self.window
+        traces = TraceControl(window.client, profiles=window.profile_selector, window=window)
+        traces.message.connect(window.statusBar().showMessage)
+        return traces
+
+    @cached_property
+    def account_runs(self) -> AccountRunControl:
+        from explorer.ui.accounts.control import AccountRunControl
+
+        window = self.window
+        collections = window.collections_pane
+        runs = AccountRunControl(
+            window.client,
+            profiles=window.profile_selector,
+            history_pane=window.history_pane,
+            guard=window.guard,
+            window=window,
+            resolve=collections.environment.resolve_for_sending if collections else None,
+        )
+        runs.message.connect(window.statusBar().showMessage)
+        runs.open_requested.connect(self.show_exchange)
+        # The one compare hook: the plain side by side until the JSON-aware compare lands.
+        runs.compare_requested.connect(runs.show_side_by_side)
+        return runs
+
+    @cached_property
+    def pages(self) -> PageWalkControl:
+        from explorer.ui.response.all_pages import PageWalkControl
+
+        window = self.window
+        pages = PageWalkControl(
+            window.client,
+            profiles=window.profile_selector,
+            sender=window.send_control,
+            history_pane=window.history_pane,
+            guard=window.guard,
+            window=window,
+        )
+        pages.message.connect(window.statusBar().showMessage)
+        return pages
+
+    def build_later(self, queue: AfterFirstPaint) -> None:
+        """Build each part once the window is on screen, one per event-loop turn, their
+        modules imported on a pool thread first."""
+        queue.add(lambda: self.traces, prepare=_import_tools)
+        queue.add(lambda: self.account_runs)
+        queue.add(lambda: self.pages)
 
     def _action(self, text: str, slot: Any, keys: str, tip: str) -> QAction:
         action = QAction(text, self.window)
@@ -83,12 +131,6 @@ class SupportTools:
 
     def _connect(self) -> None:
         window = self.window
-        status = window.statusBar()
-        for source in (self.traces, self.account_runs, self.pages):
-            source.message.connect(status.showMessage)
-        self.account_runs.open_requested.connect(self.show_exchange)
-        # The one compare hook: the plain side by side until the JSON-aware compare lands.
-        self.account_runs.compare_requested.connect(self.account_runs.show_side_by_side)
         self.attach_response_view(window.response_view)
         # Newly listed accounts describe the exchange on screen better (the marks learn first).
         window.discovery.accounts_loaded.connect(
@@ -97,9 +139,9 @@ class SupportTools:
 
     def attach_response_view(self, view: ResponseView) -> None:
         """Give a response view its Trace button, pages and account line (once per view)."""
-        view.trace_requested.connect(self.traces.open_for_exchange)
+        view.trace_requested.connect(lambda exchange: self.traces.open_for_exchange(exchange))
         view.next_page_requested.connect(self.window.send_control.send_following)
-        view.all_pages_requested.connect(self.pages.walk)
+        view.all_pages_requested.connect(lambda request: self.pages.walk(request))
         view.set_account_lookup(self.describe_account)
         view.pages.set_schema_lookup(self.schema_for)
 
@@ -124,7 +166,9 @@ class SupportTools:
         return None
 
     def shutdown(self) -> None:
-        """Stop every fetch and run and wait for their threads (on window close)."""
-        self.traces.shutdown()
-        self.account_runs.shutdown()
-        self.pages.shutdown()
+        """Stop every fetch and run and wait for their threads (on window close); a part never
+        built has none."""
+        for name in ("traces", "account_runs", "pages"):
+            part = self.__dict__.get(name)
+            if part is not None:
+                part.shutdown()

@@ -48,6 +48,7 @@ from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import keyboard, menus, state
+from explorer.ui.mainwindow.deferred import AfterFirstPaint
 from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
 from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
@@ -62,8 +63,8 @@ from explorer.ui.widgets.banner import Banner
 
 __all__ = ["APP_TITLE", "MainWindow"]
 
-# Discovery reads the profile's key after the window's first paint, or this long after it is
-# shown if the window itself is never painted.
+# Discovery reads the profile's key (and the rest of ``after_first_paint`` runs) after the
+# window's first paint, or this long after it is shown if the window itself is never painted.
 FIRST_PAINT_BACKSTOP_MS = 1000
 
 
@@ -162,6 +163,10 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
+        # What the first paint does not show, built once the window is on screen.
+        self.after_first_paint = AfterFirstPaint(self)
+        self.after_first_paint.add(self.discovery.release)
+        self.support.build_later(self.after_first_paint)
         menus.build_menu_bar(self)
         self.addToolBar(menus.build_toolbar(self))
         self._connect()
@@ -533,17 +538,18 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # A backstop in case a platform never paints the window itself (only its children).
-        QTimer.singleShot(FIRST_PAINT_BACKSTOP_MS, self, self.discovery.release)
+        QTimer.singleShot(FIRST_PAINT_BACKSTOP_MS, self, self.after_first_paint.start)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
             # Reading the profile's key imports ``keyring`` on a pool thread, which still holds
-            # the GIL for much of ~60 ms: let the window appear first.
+            # the GIL for much of ~60 ms: let the window appear (and take a key) first.
             self._painted = True
-            QTimer.singleShot(0, self, self.discovery.release)
+            self.after_first_paint.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()
         self.discovery.shutdown()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.process_pool import run_in_process
 from explorer.core.render import (
     HIGHLIGHT_LIMIT,
     BodyLayout,
@@ -205,6 +204,8 @@ class BodyPages(QObject):
         def render() -> _Rendered:
             # The formatting in the helper process, which shares no GIL with the window;
             # decoding and case folding here, on the pool thread (in short C calls).
+            from explorer.core.process_pool import run_in_process  # ~10 ms: not at start-up
+
             layout = run_in_process(prepare, abandoned=lambda: generation != self._generation)
             return _Rendered(layout, decode(), is_json=is_json, dark=dark)
 

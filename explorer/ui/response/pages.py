@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -173,7 +174,20 @@ class PagesBar(QWidget):
         if response.size <= LAZY_JSON_SIZE:
             self._offer(self._generation, next_cursor(response))
             return
-        job = RenderJob(self._generation, lambda: next_cursor(response))
+        generation = self._generation
+
+        def find_cursor() -> str | None:
+            # In the helper process: parsing a 10 MB body here builds a million objects on a
+            # thread of the window's process, and the garbage collector's passes over them
+            # hold the GIL for 100-300 ms at a time (the window froze). Only the cursor comes
+            # back; this response stays unparsed.
+            from explorer.core.process_pool import run_in_process
+
+            return run_in_process(
+                partial(next_cursor, response), abandoned=lambda: generation != self._generation
+            )
+
+        job = RenderJob(generation, find_cursor)
         job.signals.done.connect(self._offer)
         self._signals = job.signals
         self._pool.start(job)

@@ -23,12 +23,16 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._align_right = align_right
+        # heightForWidth by width until the layout changes: Qt asks it many times per layout
+        # pass (40 times when a response shows its pages bar), and each is a Python walk.
+        self._heights: dict[int, int] = {}
         if parent is None:
             self.setContentsMargins(0, 0, 0, 0)
 
     # -- QLayout's container interface ------------------------------------------------------
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -37,7 +41,15 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self.invalidate()
+        return self._items.pop(index)
+
+    def invalidate(self) -> None:
+        """Qt calls this when an item is added, shown, hidden or changes its size hint."""
+        self._heights.clear()
+        super().invalidate()
 
     # -- sizes ------------------------------------------------------------------------------
     def expandingDirections(self) -> Qt.Orientation:
@@ -47,7 +59,10 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def sizeHint(self) -> QSize:
         """Everything on one row."""

@@ -1,0 +1,113 @@
+"""Work the window's first paint does not show, done once the window is on screen.
+
+A returning user wants the window, the request they were editing and their history; the
+trace, account-run and pages tools, the demo's action names for the completer and the
+profile's account listing can come a moment later. Each part is queued here and run after
+the first paint, with a short pause first (a key pressed as the window appears is handled
+before any of it) and then one part per event-loop turn, so a key press waits for one part
+at most. Nothing queued here changes what is on screen.
+
+A part may be prepared on a pool thread first (``add(part, prepare=...)``): importing a
+feature's modules is Python code, so the UI thread keeps getting the GIL every few
+milliseconds instead of waiting 20-70 ms for the import to finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer
+
+from explorer.ui.jobs import RenderJob
+
+# Long enough for the first key presses after the window appears, short enough that a tool
+# opened by its shortcut right away finds its part built (it is built on demand otherwise).
+PAUSE_MS = 250
+
+
+@dataclass
+class _Part:
+    run: Callable[[Any], object]
+    prepare: Callable[[], Any] | None
+
+
+class AfterFirstPaint(QObject):
+    """A queue of callables run after ``start()`` (the window's first paint), in order.
+
+    A child of the window: if the window goes, so does the queue, and nothing else runs.
+    """
+
+    def __init__(self, parent: QObject, pause_ms: int = PAUSE_MS) -> None:
+        super().__init__(parent)
+        self._parts: list[_Part] = []
+        self._pause_ms = pause_ms
+        self._started = False
+        self._scheduled = False
+        self._preparing: QObject | None = None  # the running job's signals, kept until done
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+    def add(
+        self, part: Callable[[], object], *, prepare: Callable[[], object] | None = None
+    ) -> None:
+        """Run ``part`` after the first paint (soon, if the window has painted already);
+        ``prepare`` first, on a pool thread (it must not touch widgets)."""
+        self._parts.append(_Part(lambda _prepared: part(), prepare))
+        self._kick()
+
+    def add_prepared(self, prepare: Callable[[], Any], then: Callable[[Any], object]) -> None:
+        """``prepare()`` on a pool thread after the first paint, then ``then(its result)`` on
+        the UI thread (an exception from ``prepare`` is passed as the result)."""
+        self._parts.append(_Part(then, prepare))
+        self._kick()
+
+    def start(self) -> None:
+        """The window has painted: the queue runs after the pause."""
+        if not self._started:
+            self._started = True
+            self._schedule(self._pause_ms)
+
+    def cancel(self) -> None:
+        """Run nothing more, and let a part being prepared on its thread finish (the window
+        is closing)."""
+        self._parts.clear()
+        self._preparing = None
+        self._pool.waitForDone(3000)
+
+    def _kick(self) -> None:
+        if self._started and self._preparing is None:
+            self._schedule(0)
+
+    def _schedule(self, ms: int) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(ms, self, self._next)
+
+    def _next(self) -> None:
+        self._scheduled = False
+        if not self._parts or self._preparing is not None:
+            return
+        part = self._parts.pop(0)
+        if part.prepare is None:
+            part.run(None)
+            self._continue()
+            return
+        job = RenderJob(0, part.prepare)
+        job.signals.setParent(self)  # outlives the auto-deleted job until it reports
+        job.signals.done.connect(lambda _generation, result: self._prepared(part, result))
+        self._preparing = job.signals
+        self._pool.start(job)
+
+    def _prepared(self, part: _Part, result: object) -> None:
+        if self._preparing is None:  # cancelled meanwhile
+            return
+        self._preparing.deleteLater()
+        self._preparing = None
+        part.run(result)
+        self._continue()
+
+    def _continue(self) -> None:
+        if self._parts:
+            self._schedule(0)

@@ -1,0 +1,80 @@
+"""What the window leaves until it is on screen, and that nothing the user reaches waits for it.
+
+The trace, account-run and pages tools are built after the first paint (or on first use);
+their menu entries and shortcuts exist from the start. Times are measured in
+``benchmarks/startup.py``, never here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WindowFactory
+
+WAIT_MS = 10_000
+
+
+def test_importing_the_window_leaves_the_support_tools_and_formatting_for_later() -> None:
+    """None of these is drawn by the first paint; each costs start-up time to import."""
+    lazy = (
+        "explorer.ui.trace.control",
+        "explorer.ui.accounts.control",
+        "explorer.ui.response.all_pages",
+        "explorer.core.process_pool",
+        "pygments",
+        "email.utils",
+        "explorer.demo",
+    )
+    # A module renamed away would never be "in sys.modules": each must exist to be left out.
+    assert all(importlib.util.find_spec(name) is not None for name in lazy)
+    code = f"import sys, explorer.ui.app\nprint(sorted(m for m in {lazy!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_trace_shortcut_works_before_the_window_has_built_its_tools(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    assert "traces" not in vars(window.support)  # not built yet: the window is not painted
+    request_menu = window.menuBar().actions()[1].menu()
+    assert isinstance(request_menu, QMenu)
+    menu_texts = [action.text() for action in request_menu.actions()]
+    assert "Open the &trace of a request id…" in menu_texts
+    assert "Run across &accounts…" in menu_texts
+    QGuiApplication.clipboard().setText("")
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.support.traces.window is not None, timeout=WAIT_MS)
+    trace_window = window.support.traces.window
+    assert trace_window is not None and trace_window.isVisible()
+    trace_window.close()
+
+
+def test_once_on_screen_the_window_builds_its_tools_without_being_asked(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(
+        lambda: all(name in vars(window.support) for name in ("traces", "account_runs", "pages")),
+        timeout=WAIT_MS,
+    )
+    # Built, but nothing opened: no window appeared by itself.
+    assert window.support.traces.window is None
+    assert window.support.account_runs.dialog is None
