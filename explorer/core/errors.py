@@ -15,6 +15,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- FilterEvaluationError  valid, failed on this document       [core/filters.py]
     |   +-- FilterInputError    the body is not JSON                    [core/filters.py]
     |   +-- FilterUnavailable   the language's engine is not installed  [core/filters.py]
+    +-- CaptureError            a capture took no value from a response [core/captures.py]
     +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
     +-- DefenderError           a Defender check could not run          [core/defender.py]
     |   +-- DefenderUnavailable stackone-defender is not installed      [core/defender.py]

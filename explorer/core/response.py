@@ -84,6 +84,14 @@ def explain_status(response: RpcResponse) -> str:
     return status_meaning(response.status)
 
 
+def limits_the_key(response: RpcResponse) -> bool:
+    """Whether a 429 is StackOne's own limit for the API key (every call with the key must
+    wait for ``Retry-After``) rather than a provider limiting one linked account (a 429
+    carrying ``provider_errors``, see ``explain_status``)."""
+    error = response.error
+    return response.status == 429 and not (error is not None and error.provider_errors)
+
+
 def reason_phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase

@@ -144,6 +144,11 @@ class Throttle:
         with self._lock:
             self._next = max(self._next, self._clock() + max(0.0, seconds))
 
+    def delay(self) -> float:
+        """Seconds before a send may go now (0 when it may go at once)."""
+        with self._lock:
+            return max(0.0, self._next - self._clock())
+
     def wait(self, cancel: CancelToken | None = None) -> bool:
         """Block until this thread may send; False if cancelled while waiting."""
         with self._lock:

@@ -92,13 +92,17 @@ API key:
 
 Variables ({{{{name}}}} in the requests), later sources winning:
   1. the --env environment of the collection (secret values from the OS keyring)
-  2. environment variables {VAR_ENV_PREFIX}<NAME>: the name upper-cased, every
+  2. captures: a value a saved request's "captures" take from its response
+     (RFC 9535 JSONPath), for the requests after it; one that matches nothing
+     fails its request
+  3. environment variables {VAR_ENV_PREFIX}<NAME>: the name upper-cased, every
      character other than A-Z and 0-9 made "_" ({{{{api-key}}}} -> {VAR_ENV_PREFIX}API_KEY)
-  3. --var NAME=VALUE
-  Without a keyring (CI), give secret values with 2 or 3; prefer 2, as command
-  lines are visible to other users of the machine. Values given with 2 or 3 and
-  keyring secrets are shown as {REDACTED} in the table, progress and reports (inside
-  a message only when {MIN_TEXT_LENGTH} or more characters long).
+  4. --var NAME=VALUE
+  Without a keyring (CI), give secret values with 3 or 4; prefer 3, as command
+  lines are visible to other users of the machine. Values given with 3 or 4,
+  secret-looking captures and keyring secrets are shown as {REDACTED} in the
+  table, progress and reports (inside a message only when {MIN_TEXT_LENGTH} or more
+  characters long).
 
 Exit status:
   0  every request met its expected status
@@ -222,6 +226,7 @@ def main(
             masked=plan.secrets,
             progress=_Progress(len(plan.requests), err),
             keep_exchanges=False,
+            given=plan.given,
         )
     elapsed = time.perf_counter() - clock
     print(format_table(results), file=out)
@@ -261,6 +266,8 @@ class _Progress:
         if result.status is not None:
             timing = f" ({result.time_ms:.0f} ms)" if result.time_ms is not None else ""
             word = "ok" if result.passed else f"FAILED, expected {result.expected}"
+            if result.capture_failed:
+                word = f"FAILED: {result.message}"
             print(f" {result.status}{timing} {word}", file=self.err)
         else:
             print(f" ERROR: {result.message}", file=self.err)
@@ -304,7 +311,8 @@ def _guard_allows(run: _Run, client: RpcClient, allowed: bool, err: TextIO) -> b
     account, or one whose type cannot be read, without ``--allow-production-writes``."""
     plan = run.plan
     planned = [
-        (s, *target_request(s, plan.values, run.profile, run.base_url)) for s in plan.requests
+        (s, *target_request(s, plan.target_values(), run.profile, run.base_url))
+        for s in plan.requests
     ]
     refused = production_writes(
         [(saved.label, r) for saved, r, why in planned if r is not None and not why],

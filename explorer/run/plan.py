@@ -60,6 +60,15 @@ class RunPlan:
     keyring_error: str = ""
     secrets_read: bool = False
 
+    def target_values(self) -> dict[str, str]:
+        """The values to judge the run's targets by before anything is sent (the production
+        guard): a variable a capture will set (and no value given from outside overrides)
+        stays ``{{name}}``, so an account id taken from a response counts as unknown, and
+        unknown counts as production."""
+        captured = {c.name for saved in self.requests for c in saved.captures}
+        later = {name: "{{" + name + "}}" for name in captured if name not in self.given}
+        return {**self.values, **later}
+
 
 def plan_run(
     store: CollectionStore,

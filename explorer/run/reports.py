@@ -19,14 +19,20 @@ REPORT_FORMAT = "stackone-explorer-run"
 
 
 def format_table(results: Sequence[RunResult]) -> str:
-    """A plain-text table: name, action, status, time, request id."""
-    header = ("NAME", "ACTION", "STATUS", "TIME MS", "REQUEST ID")
+    """A plain-text table: name, action, status, time, request id, and the values captured
+    (a secret one masked) when the run has captures."""
+    captures = any(r.captured for r in results)
+    header = ("NAME", "ACTION", "STATUS", "TIME MS", "REQUEST ID") + (
+        ("CAPTURED",) if captures else ()
+    )
     rows = [header]
     for r in results:
         if r.status is None:
             status = "ERROR"
         elif r.passed:
             status = str(r.status)
+        elif r.capture_failed:
+            status = f"{r.status} (capture failed)"
         else:
             status = f"{r.status} (expected {r.expected})"
         rows.append(
@@ -37,6 +43,7 @@ def format_table(results: Sequence[RunResult]) -> str:
                 "" if r.time_ms is None else f"{r.time_ms:.0f}",
                 r.request_id or "",
             )
+            + ((captured_text(r),) if captures else ())
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     right = {3}  # numbers line up on the right
@@ -48,6 +55,11 @@ def format_table(results: Sequence[RunResult]) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def captured_text(result: RunResult) -> str:
+    """``employee_id=40001, token=<redacted>``: what a request's captures took."""
+    return ", ".join(f"{name}={value}" for name, value in result.captured)
 
 
 def tally(results: Sequence[RunResult], problems: Sequence[LoadProblem] = ()) -> str:

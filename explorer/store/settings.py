@@ -54,6 +54,8 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "theme": str,  # one of THEMES
     "body_limit": int,
     "history_budget": int,
+    "open_tabs": dict,
+    "open_in_new_tab": bool,
 }
 
 

@@ -153,6 +153,12 @@ def _choose_home(args: argparse.Namespace) -> tuple[AppPaths, bool, str | None] 
     return paths, read_only, problem
 
 
+def _warm_demo_defender() -> None:
+    from explorer.demo.defender import warm_up
+
+    warm_up()
+
+
 def _start_demo(profiles: ProfileStore, session_keys: MemoryCredentials) -> _Demo:
     """The demo server on a free port, its profile and key for this run only."""
     import explorer.demo as demo
@@ -214,8 +220,12 @@ def run(args: argparse.Namespace) -> int:
     if demo is not None:
         window.setWindowTitle(f"{APP_TITLE} — demo server {demo.server.url}")
         window.profile_selector.select(demo.profile)
-        window.editor.load_request(demo.example)
-        window.editor.set_base_url(demo.server.url)
+        tab = window.tabs.current
+        if tab.is_pristine():  # the tabs kept from the last session stay as they were
+            tab.load(demo.example, demo.server.url)
+        # Defender's library and model load in ~1 s: while the user reads the window, not
+        # during their first Send.
+        window.after_first_paint.add(_warm_demo_defender)
     else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.

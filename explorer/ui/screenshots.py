@@ -5,12 +5,14 @@ Run under a display (or Xvfb, see the README)::
     xvfb-run -a -s "-screen 0 1400x900x24" python -m explorer.ui.screenshots resources/screenshots
 
 It starts the window exactly as ``stackone-explorer --demo`` does, in a throw-away data folder,
-sends the example request and saves ``main-window.png``, then sends a candidate the provider
-rejects: the production guard asks first (``production-guard.png``, the window with its
-question), "Send to production" is pressed, and ``error-response.png`` is saved. The
-rejected candidate's trace follows (``trace.png``: the failing provider step and its body),
-then the list of employees run across every BambooHR account (``accounts-run.png``, two rows
-selected for a compare). ``--dark`` forces the dark palette.
+sends the example request and saves ``main-window.png``, then, in a second tab, sends a
+candidate the provider rejects: the production guard asks first (``production-guard.png``,
+the window with its question), "Send to production" is pressed, and ``error-response.png`` is
+saved (both tabs in the bar). The rejected candidate's trace follows (``trace.png``: the
+failing provider step and its body), then the list of employees run across every BambooHR
+account (``accounts-run.png``, two rows selected for a compare), and last the "Chain"
+collection (list employees, then get the first, by a capture) run from the window
+(``captures-run.png``). ``--dark`` forces the dark palette.
 """
 
 from __future__ import annotations
@@ -25,14 +27,25 @@ from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
+from explorer.core.captures import Capture
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
+from explorer.store.collections import CollectionStore, SavedRequest
+from explorer.store.paths import AppPaths
 from explorer.ui import app as app_module
 from explorer.ui.mainwindow.window import MainWindow
 
+CHAIN = "Chain"
 SETTLE_MS = 400  # let fonts, layouts and the highlighted body settle before grabbing
 
-PICTURES = ("main-window", "production-guard", "error-response", "trace", "accounts-run")
+PICTURES = (
+    "main-window",
+    "production-guard",
+    "error-response",
+    "trace",
+    "accounts-run",
+    "captures-run",
+)
 EMPLOYEES = {"action": "bamboohr_list_employees", "account_id": "acct_bamboohr_demo"}
 REJECTED_CANDIDATE = {
     "action": "greenhouse_create_candidate",
@@ -97,6 +110,7 @@ class _Shooter:
 
         def error_step() -> None:
             self.save(window.grab(), "main-window")
+            window.new_request()  # the candidate in a tab of its own
             window.editor.load_request(RpcRequest.from_dict(REJECTED_CANDIDATE))
             profile = window.profile_selector.current()
             if profile is not None:
@@ -152,12 +166,61 @@ class _Shooter:
             def grab() -> None:
                 self.save(dialog.grab(), "accounts-run")
                 dialog.close()
-                window.close()
+                self.captures(window)
 
             QTimer.singleShot(SETTLE_MS, grab)
 
         runs.finished.connect(shoot)
         dialog.run_button.click()
+
+    def captures(self, window: MainWindow) -> None:
+        """The "Chain" collection run from the window: what each capture took."""
+        pane = window.collections_pane
+        if pane is None:
+            window.close()
+            return
+        pane.reload()
+        for row in range(pane.model.rowCount()):
+            index = pane.model.index(row, 0)
+            if index.data() == CHAIN:
+                pane.view.setCurrentIndex(index)
+        pane.run_collection_action.trigger()
+        dialog = window.run_control.dialog
+        if dialog is None:
+            window.close()
+            return
+
+        def shoot(_results: object) -> None:
+            def grab() -> None:
+                self.save(dialog.grab(), "captures-run")
+                dialog.close()
+                window.close()
+
+            QTimer.singleShot(SETTLE_MS, grab)
+
+        dialog.run_finished.connect(shoot)
+
+
+def create_chain(home: Path) -> None:
+    """A collection that lists employees and gets the first one, by a capture."""
+    store = CollectionStore.create(AppPaths(home).collections_dir / "chain", CHAIN)
+    store.save_request(
+        SavedRequest(
+            "List employees",
+            RpcRequest(action="bamboohr_list_employees", query={"page_size": "5"}),
+            captures=[
+                Capture("employee_id", "$.data[0].id"),
+                Capture("employee_name", "$.data[0].display_name"),
+            ],
+        )
+    )
+    store.save_request(
+        SavedRequest(
+            "Get the first",
+            RpcRequest(action="bamboohr_get_employee", path={"id": "{{employee_id}}"}),
+            expected_status=200,
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shooter = _Shooter(out, "-dark" if args.dark else "")
     QTimer.singleShot(SETTLE_MS, lambda: shooter.drive(qt_app))
     with tempfile.TemporaryDirectory() as home:
+        create_chain(Path(home))
         options = argparse.Namespace(demo=True, smoke=False, home=home, dark=args.dark or None)
         code = app_module.run(options)
     for path in shooter.saved:

@@ -44,6 +44,16 @@ def type_account(qtbot: QtBot, window: MainWindow, account_id: str) -> None:
     qtbot.keyClicks(edit, account_id)
 
 
+def type_into(qtbot: QtBot, window: MainWindow, action: str, account: str) -> None:
+    """Type the action and the account id into the current tab's editor, as a person does."""
+    edit = window.editor.action_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, action)
+    type_account(qtbot, window, account)
+
+
 def send(qtbot: QtBot, window: MainWindow, request: RpcRequest | None = None) -> Exchange:
     """Load ``request`` (to the profile's server), press Ctrl+Enter and wait for the answer."""
     if request is not None:

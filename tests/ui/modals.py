@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 
 POLL_MS = 20
 
@@ -56,6 +56,35 @@ def describe(widget: QWidget) -> Seen:
 def _close(widget: QWidget) -> None:
     if shiboken6.isValid(widget) and isinstance(widget, QDialog) and widget.isVisible():
         widget.reject()
+
+
+def click(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    """An answer: click a message box's ``button`` (e.g. Discard), as with the mouse."""
+
+    def answer(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox), f"not a message box: {widget!r}"
+        found = widget.button(button)
+        assert found is not None, f"the question has no {button!r} button"
+        QTest.mouseClick(found, Qt.MouseButton.LeftButton)
+
+    return answer
+
+
+def choose_from_popup(text: str) -> None:
+    """Once a context menu pops up: the arrow keys to the item ``text``, then Enter."""
+
+    def act() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(POLL_MS, act)
+            return
+        [action] = [a for a in menu.actions() if a.text() == text]
+        assert action.isEnabled(), f"{text!r} is disabled"
+        while menu.activeAction() is not action:
+            QTest.keyClick(menu, Qt.Key.Key_Up)
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(POLL_MS, act)
 
 
 ENTER = press(Qt.Key.Key_Return)

@@ -45,6 +45,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from explorer.core.captures import Capture
 from explorer.core.request import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -63,6 +64,7 @@ from explorer.store.collections.model import (
 )
 from explorer.store.files import StoreFileError, load_store_file, read_json
 
+CAPTURES = "captures"
 COLLECTION_FILE = "collection.json"
 REQUEST_SUFFIX = ".request.json"
 FORMAT = "stackone-explorer-collection"
@@ -129,6 +131,8 @@ def request_to_file(saved: SavedRequest) -> dict[str, Any]:
             "request": request,
         }
     )
+    if saved.captures:
+        data["captures"] = [capture.to_dict() for capture in saved.captures]
     return data
 
 
@@ -170,9 +174,10 @@ def request_from_file(data: Any, *, folder: str, path: Path) -> SavedRequest:
         problems.append((("request",), f"must be a JSON object {{...}}, not {_kind(raw)}"))
         raw = {}
     request, request_extra = _read_rpc_request(raw, problems)
+    captures = _read_captures(data.get("captures"), problems)
     if problems:
         raise RequestFileError(problems)
-    known = {"name", "description", "expected_status", "request"}
+    known = {"name", "description", "expected_status", "request", "captures"}
     return SavedRequest(
         name=name or path.name[: -len(REQUEST_SUFFIX)],
         description=description,
@@ -182,7 +187,37 @@ def request_from_file(data: Any, *, folder: str, path: Path) -> SavedRequest:
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
         request_extra=request_extra,
+        captures=captures,
     )
+
+
+def _read_captures(raw: Any, problems: Problems) -> list[Capture]:
+    """``"captures": [{"name": ..., "path": ...}]`` (absent or null: none); each wrong entry
+    is noted with its index."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(((CAPTURES,), f"must be a list [...] or null, not {_kind(raw)}"))
+        return []
+    captures: list[Capture] = []
+    names: set[str] = set()
+    for index, item in enumerate(raw):
+        where = (CAPTURES, str(index))
+        if not isinstance(item, dict) or set(item) != {"name", "path"}:
+            problems.append((where, 'must be an object {"name": ..., "path": ...}'))
+            continue
+        name, path = item["name"], item["path"]
+        if not isinstance(name, str) or not isinstance(path, str):
+            problems.append((where, "its name and path must be strings"))
+            continue
+        capture = Capture(name, path)
+        problem = capture.problem() or (f"{name!r} is captured twice" if name in names else None)
+        if problem:
+            problems.append((where, problem))
+            continue
+        names.add(name)
+        captures.append(capture)
+    return captures
 
 
 def _optional_string(data: Mapping[str, Any], key: str, problems: Problems) -> str:

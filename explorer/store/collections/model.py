@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from explorer.core.captures import Capture
 from explorer.core.errors import ExplorerError
 from explorer.core.request import RpcRequest
 from explorer.core.secrets import is_secret_header, is_template
@@ -37,6 +38,8 @@ class SavedRequest:
 
     Attributes:
         expected_status: the status the runner requires; ``None`` means "any 2xx".
+        captures: values a run takes from its response for the requests after it (only
+            their names and paths are saved, never a value).
         folder: the folder name, ``""`` for the collection's top level.
         extra: unknown keys found in the file, written back unchanged (newer versions,
             hand-added notes).
@@ -51,6 +54,7 @@ class SavedRequest:
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     request_extra: dict[str, Any] = field(default_factory=dict)
+    captures: list[Capture] = field(default_factory=list)
 
     def copy(self, **changes: Any) -> SavedRequest:
         """An unsaved copy (``path`` ``None`` unless given) carrying every kept unknown key,
@@ -61,6 +65,7 @@ class SavedRequest:
             path=None,
             extra=copying.deepcopy(self.extra),
             request_extra=copying.deepcopy(self.request_extra),
+            captures=list(self.captures),
         )
         return replace(clone, **changes) if changes else clone
 

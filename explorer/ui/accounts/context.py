@@ -72,7 +72,8 @@ class AccountContext(QObject):
         self.label.setAccessibleName("Account context")
         self.label.setVisible(False)
         editor.field_columns["account_id"].addWidget(self.label)
-        marks.changed.connect(self.show_account)
+        # (The marks say the current tab's account: each tab's line looks its own one up.)
+        marks.changed.connect(lambda _account: self.refresh())
         # Why an account is unknown changes as the listing starts and fails (the guard has
         # read the failure by then: it listens first).
         guard.service.failed.connect(lambda _failure: self.refresh())

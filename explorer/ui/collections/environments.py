@@ -3,6 +3,11 @@
 The values fill ``{{variables}}`` before a request is sent or run; secret ones come from the
 OS keyring. The choice is remembered in the settings (its name and the collection it came
 from), never a value.
+
+Session variables ("Set variable…" on a response) are kept here too, in memory only: they
+end with the app and are never written anywhere. They win over the environment's values for
+a Send, and a collection run is given them as the command line is given ``--var``, so they
+win over captured values too.
 """
 
 from __future__ import annotations
@@ -62,6 +67,16 @@ class EnvironmentChoice(QObject):
         self.label.setBuddy(self.combo)
         self.button = QToolButton()
         self.button.setDefaultAction(dialog_action)
+        self.session: dict[str, str] = {}  # name -> value, this run of the app only
+        self.session_secrets: set[str] = set()  # the names whose values are hidden
+
+    def set_session(self, name: str, value: str, *, secret: bool) -> None:
+        """A session variable: ``{{name}}`` is ``value`` until the app quits."""
+        self.session[name] = value
+        if secret:
+            self.session_secrets.add(name)
+        else:
+            self.session_secrets.discard(name)
 
     def refill(self) -> None:
         """The environments of the current collection, keeping the choice where it exists."""
@@ -108,14 +123,24 @@ class EnvironmentChoice(QObject):
         environment = store.collection.environments.get(name) if store and name else None
         defined = {*environment.variables, *environment.secrets} if environment else set()
         locations = find_locations(request)
-        missing = {n: places for n, places in locations.items() if n not in defined}
+        missing = {
+            n: places for n, places in locations.items() if n not in defined | set(self.session)
+        }
         if missing:
             raise UnresolvedVariables(missing)
+        session = dict(self.session)
+        hidden = [session[n] for n in self.session_secrets if session.get(n)]
+
+        def with_session(read: EnvironmentValues) -> EnvironmentValues:
+            read.values.update(session)
+            read.secrets.extend(hidden)
+            return read
+
         if store is None or environment is None:
-            return EnvironmentValues, False
-        needed = set(locations)
+            return lambda: with_session(EnvironmentValues()), False
+        needed = set(locations) - set(session)  # no keyring read for what the session gives
         return (
-            lambda: read_environment(store, name, needed=needed),
+            lambda: with_session(read_environment(store, name, needed=needed)),
             bool(secrets_to_read(environment, needed=needed)),
         )
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
 from explorer.store.collections import ROOT_FOLDER
+from explorer.ui.collections.captures import edit_captures
 from explorer.ui.collections.model import TOP_LEVEL, Target
 
 if TYPE_CHECKING:
@@ -54,6 +55,10 @@ def context_menu(pane: CollectionsPane, target: Target | None) -> QMenu:
             if name != target.saved.folder:
                 move_menu.addAction(name or TOP_LEVEL, edits.mover(target, name))
         add_actions(menu, edits.delete_action, None, transfer.export_curl_action)
+        saved = target.saved
+        count = f" ({len(saved.captures)})" if saved.captures else ""
+        captures = menu.addAction(f"&Captures{count}…", lambda: edit_captures(pane, saved))
+        captures.setStatusTip("Values a run takes from this request's response for the next ones")
     elif target is not None and target.kind == "folder":
         add_actions(
             menu,

@@ -102,6 +102,7 @@ class CollectionsPane(QWidget):
         self.stores: list[CollectionStore] = []
         self.open_store: CollectionStore | None = None
         self.open_saved: SavedRequest | None = None
+        self.previous_open: Path | None = None
         self.dirty = False
         self.profile_base_url: str | None = None
         self.model = CollectionsModel(self)
@@ -349,11 +350,32 @@ class CollectionsPane(QWidget):
             self.open(target.store, target.saved)
 
     def open(self, store: CollectionStore, saved: SavedRequest) -> None:
-        """Make ``saved`` the open request and ask the window to load it."""
+        """Make ``saved`` the open request and ask the window to load it (the window may
+        load it into another tab: ``previous_open`` is what was open before)."""
+        self.previous_open = self.open_path
         self.open_store, self.open_saved = store, saved
         self.dirty = False
         self.rebuild(select=saved.path)
         self.open_request.emit(saved)
+
+    def saved_at(self, path: Path) -> SavedRequest | None:
+        """The saved request whose file is ``path``, if any collection holds it."""
+        return self._find_path(path)[1]
+
+    @property
+    def open_path(self) -> Path | None:
+        """The file of the open saved request, if one is open."""
+        return self.open_saved.path if self.open_saved is not None else None
+
+    def show_open(self, path: Path | None, dirty: bool = False) -> bool:
+        """The request tab shown now is tied to the saved request at ``path`` (``None``:
+        to none), with unsaved edits or not. False when nothing is saved there any more."""
+        store, saved = self._find_path(path)
+        dirty = dirty and saved is not None
+        if saved is not self.open_saved or dirty != self.dirty:
+            self.open_store, self.open_saved, self.dirty = store, saved, dirty
+            self.rebuild()
+        return path is None or saved is not None
 
     def detach(self) -> None:
         """The editor holds something else now (a new request, a history entry, a pasted
@@ -423,7 +445,12 @@ class CollectionsPane(QWidget):
         try:
             # The secret values are read by the run, off the UI thread (ui.run.control).
             return plan_run(
-                store, folder=folder, folder_title=TOP_LEVEL, environment=name, secrets=False
+                store,
+                folder=folder,
+                folder_title=TOP_LEVEL,
+                environment=name,
+                given=self.environment.session,  # as --var: over captured values too
+                secrets=False,
             )
         except SetupError as exc:
             self.show_notice(str(exc))
@@ -544,6 +571,15 @@ class CollectionsPane(QWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def save_captures(self, saved: SavedRequest) -> bool:
+        """Write ``saved``'s captures to its file (its request as saved, not the editor's)."""
+        store, found = self._find_path(saved.path)
+        if store is None or found is None:
+            self.show_notice(f"'{saved.name}' is no longer in a collection: nothing captured.")
+            return False
+        found.captures = list(saved.captures)
+        return self.guard(lambda: store.save_request(found))
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

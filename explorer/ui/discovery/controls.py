@@ -50,6 +50,9 @@ class DiscoveryControls(QObject):
         self.accounts_model = AccountsModel(self)
         self.actions_model = ActionsModel(self)
         self._failures: dict[str, DiscoveryFailure] = {}
+        # Only the current tab's controls steer the service (its account's actions); the
+        # others keep what they showed until their tab is shown again.
+        self.active = True
         self._undo: dict[str, str] | None = None
         # The action whose fill waits for the account's MCP tools.
         self._pending_fill: str | None = None
@@ -108,9 +111,7 @@ class DiscoveryControls(QObject):
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ACCOUNT_SETTLE_MS)
-        self._settle.timeout.connect(
-            lambda: self.service.set_account(self.editor.account_edit.text())
-        )
+        self._settle.timeout.connect(self._follow_account)
         self._settle.timeout.connect(self._update_fill_button)
         editor.account_edit.textChanged.connect(lambda _text: self._settle.start())
         editor.action_edit.textChanged.connect(self._on_action_edited)
@@ -141,6 +142,20 @@ class DiscoveryControls(QObject):
         return super().eventFilter(watched, event)
 
     # -- commands -------------------------------------------------------------------------------
+    def set_active(self, active: bool) -> None:
+        """Its tab is shown (True) or hidden: a shown tab's account is the one whose
+        actions the service lists."""
+        self.active = active
+        if active:
+            self._follow_account()
+            listing = self.service.actions(self.service.account_id)
+            if listing is not None:
+                self._on_actions(listing)
+
+    def _follow_account(self) -> None:
+        if self.active:
+            self.service.set_account(self.editor.account_edit.text())
+
     def set_profile(self, profile: str | None, base_url: str | None) -> None:
         """The window's profile changed: forget what the old one showed, load the new one."""
         self._settle.stop()
@@ -148,7 +163,8 @@ class DiscoveryControls(QObject):
         self.accounts_model.set_rows([])
         self._use_fallback_actions()
         self._show_status()
-        self.service.set_target(profile, base_url, self.editor.account_edit.text())
+        if self.active:
+            self.service.set_target(profile, base_url, self.editor.account_edit.text())
 
     def refresh(self) -> None:
         """List accounts and actions again (e.g. after linking an account elsewhere)."""
@@ -166,7 +182,7 @@ class DiscoveryControls(QObject):
         """Fill the account id (the field stays free text) and list that account's actions."""
         self.editor.account_edit.setText(account_id)
         self._settle.stop()
-        self.service.set_account(account_id)
+        self._follow_account()
         self._update_fill_button()
         self.editor.account_edit.setFocus()
 
@@ -287,6 +303,8 @@ class DiscoveryControls(QObject):
         self._show_status()
 
     def _on_actions(self, actions: Listing[ActionInfo]) -> None:
+        if not self.active:
+            return
         self._failures.pop("actions", None)
         self.actions_model.set_rows(actions)
         # An id the catalogue knows nothing about lists no actions: keep completing the known

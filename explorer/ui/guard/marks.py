@@ -123,21 +123,21 @@ def title_for(app_title: str, account: Account | None) -> str:
 
 
 class ProductionMarks(QObject):
-    """Keeps every mention of an account marked as the account field and the lists change:
-    the badge beside the field, the window title, the history's account column.
+    """Keeps every mention of an account marked as the account fields and the lists change:
+    a badge beside each tab's account field, the window title (the current tab's account),
+    the history's account column.
 
     Accounts are remembered for the session as listings arrive (any profile), so an entry of
     the history stays marked after switching profiles.
 
     Signals:
-        changed(object): the ``Account`` now in the editor's field, or ``None``.
+        changed(object): the ``Account`` now in the current editor's field, or ``None``.
     """
 
     changed = Signal(object)
 
     def __init__(
         self,
-        editor: RequestEditor,
         service: DiscoveryService,
         window: QWidget,
         history: HistoryModel,
@@ -145,28 +145,57 @@ class ProductionMarks(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.editor = editor
         self.service = service
         self.window = window
         self.history = history
         self.app_title = app_title
         self.known: dict[str, Account] = {}
-        self.badge = AccountBadge()
-        editor.field_rows["account_id"].addWidget(self.badge)
-        self._described = editor.account_edit.accessibleDescription()
-        editor.account_edit.textChanged.connect(lambda _text: self.refresh())
+        self._badges: dict[RequestEditor, tuple[AccountBadge, str]] = {}
+        self.editor: RequestEditor | None = None
         service.accounts_loaded.connect(self._on_accounts)
+
+    def add_editor(self, editor: RequestEditor) -> AccountBadge:
+        """Mark ``editor``'s account field (a new tab's) with its own badge."""
+        badge = AccountBadge()
+        editor.field_rows["account_id"].addWidget(badge)
+        self._badges[editor] = (badge, editor.account_edit.accessibleDescription())
+        editor.account_edit.textChanged.connect(lambda _text: self._mark(editor))
+        editor.destroyed.connect(lambda _obj=None: self._badges.pop(editor, None))
+        if self.editor is None:
+            self.editor = editor
+        self._mark(editor)
+        return badge
+
+    def set_current(self, editor: RequestEditor) -> None:
+        """The tab shown now: the window title names its account."""
+        self.editor = editor
+        self.refresh()
+
+    @property
+    def badge(self) -> AccountBadge:
+        """The current editor's badge."""
+        assert self.editor is not None, "no editor yet"
+        return self._badges[self.editor][0]
 
     def account(self, account_id: str) -> Account | None:
         return self.known.get(account_id.strip())
 
     def refresh(self) -> None:
-        account = self.account(self.editor.account_edit.text())
-        self.badge.show_account(account)
-        self.window.setWindowTitle(title_for(self.app_title, account))
+        for editor in list(self._badges):
+            self._mark(editor)
+
+    def _mark(self, editor: RequestEditor) -> None:
+        found = self._badges.get(editor)
+        if found is None:
+            return
+        badge, described = found
+        account = self.account(editor.account_edit.text())
+        badge.show_account(account)
         words = account_tooltip(account).replace("\n", "; ") if account else ""
-        self.editor.account_edit.setAccessibleDescription(words or self._described)
-        self.changed.emit(account)
+        editor.account_edit.setAccessibleDescription(words or described)
+        if editor is self.editor:
+            self.window.setWindowTitle(title_for(self.app_title, account))
+            self.changed.emit(account)
 
     def _on_accounts(self, accounts: Iterable[Account]) -> None:
         self.known.update({a.id: a for a in accounts})

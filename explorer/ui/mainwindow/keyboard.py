@@ -13,9 +13,19 @@ if TYPE_CHECKING:
 
 
 def set_tab_order(window: MainWindow) -> None:
+    """Tab in reading order (``chain_tabs``); focus starts in the editor, or in the
+    history's filter when there is history."""
+    chain_tabs(window)
+    # Start where the work starts: the history's filter when there is history.
+    start = window.history_pane.filters.edit if len(window.history) else None
+    (start or window.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def chain_tabs(window: MainWindow) -> None:
     """Tab in reading order across the window (after the response it comes back round to
-    the profile): the profile, a notice's buttons, the side pane, the editor, the
-    response. Focus starts in the editor, or in the history's filter when there is one."""
+    the profile): the profile, a notice's buttons, the side pane, the request tabs, the
+    current tab's editor and response. Set again whenever another tab is shown (the hidden
+    tabs' controls are skipped while hidden)."""
     panes = window.collections_pane.tab_chain() if window.collections_pane else []
     tab_chain(
         [
@@ -25,13 +35,11 @@ def set_tab_order(window: MainWindow) -> None:
             window.side_tabs.tabBar(),
             *window.history_pane.tab_chain(),
             *panes,
+            window.tabs.bar,
             *window.editor.tab_chain(),
             *window.response_view.tab_chain(),
         ]
     )
-    # Start where the work starts: the history's filter when there is history.
-    start = window.history_pane.filters.edit if len(window.history) else None
-    (start or window.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def focus_history(window: MainWindow) -> None:

@@ -21,6 +21,9 @@ def build_menu_bar(window: MainWindow) -> None:
     """File, Request, View and Help, each action with its shortcut written beside it."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    for action in (window.new_action, window.close_tab_action, window.reopen_tab_action):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
     for action in (window.import_curl_action, window.copy_curl_action):
         file_menu.addAction(action)
     file_menu.addSeparator()
@@ -51,6 +54,8 @@ def build_menu_bar(window: MainWindow) -> None:
         window.focus_editor_action,
         window.focus_response_action,
         window.focus_collections_action,
+        window.next_tab_action,
+        window.previous_tab_action,
         window.stack_action,
     ):
         view_menu.addAction(action)

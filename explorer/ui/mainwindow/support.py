@@ -4,7 +4,8 @@ run across many accounts, the pages of a list, and the account's context.
 Each lives in its feature folder (``ui/trace``, ``ui/accounts``, ``ui/response``); this
 module only builds them over the window's parts and connects them, so ``MainWindow`` stays
 glue. The editor and the response view are always reached through the window when used,
-never kept: they are "the current ones".
+never kept: they are "the current ones" (the current request tab's). Each tab's response
+view and account field get their part through ``attach_tab``.
 
 The trace, account-run and pages controls (and their windows' modules, ~30 ms to import) are
 built on first use, or once the window is on screen (``build_later``): their menu entries and
@@ -27,8 +28,10 @@ if TYPE_CHECKING:
     from explorer.ui.accounts.control import AccountRunControl
     from explorer.ui.mainwindow.deferred import AfterFirstPaint
     from explorer.ui.mainwindow.window import MainWindow
+    from explorer.ui.request.editor import RequestEditor
     from explorer.ui.response.all_pages import PageWalkControl
     from explorer.ui.response.view import ResponseView
+    from explorer.ui.tabs.tab import RequestTab
     from explorer.ui.trace.control import TraceControl
 
 TRACE_KEYS = "Ctrl+Shift+L"
@@ -48,7 +51,7 @@ class SupportTools:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.account_context = AccountContext(window.editor, window.marks, window.guard, window)
+        self._contexts: dict[RequestEditor, AccountContext] = {}
         self.trace_action = self._action(
             "Open the &trace of a request id…",
             lambda: self.traces.open_for_id(),
@@ -131,11 +134,28 @@ class SupportTools:
 
     def _connect(self) -> None:
         window = self.window
-        self.attach_response_view(window.response_view)
-        # Newly listed accounts describe the exchange on screen better (the marks learn first).
-        window.discovery.accounts_loaded.connect(
-            lambda _accounts: window.response_view.set_account_lookup(self.describe_account)
-        )
+        for tab in window.tabs.tabs:
+            self.attach_tab(tab)
+        window.tabs.added.connect(self.attach_tab)
+        # Newly listed accounts describe the exchanges on screen better (the marks learn first).
+        window.discovery.accounts_loaded.connect(lambda _accounts: self._describe_again())
+
+    @property
+    def account_context(self) -> AccountContext:
+        """The current tab's account context line."""
+        return self._contexts[self.window.editor]
+
+    def attach_tab(self, tab: RequestTab) -> None:
+        """A request tab's part of the tools: its response view's, its account context."""
+        self.attach_response_view(tab.response_view)
+        editor = tab.editor
+        window = self.window
+        self._contexts[editor] = AccountContext(editor, window.marks, window.guard, tab)
+        editor.destroyed.connect(lambda _obj=None: self._contexts.pop(editor, None))
+
+    def _describe_again(self) -> None:
+        for tab in self.window.tabs.tabs:
+            tab.response_view.set_account_lookup(self.describe_account)
 
     def attach_response_view(self, view: ResponseView) -> None:
         """Give a response view its Trace button, pages and account line (once per view)."""

@@ -2,26 +2,21 @@
 
 The window builds the features' parts, lays them out, and wires them together; it holds no
 HTTP or storage logic of its own, and each feature's behaviour lives with the feature: what
-Send, Retry and Cancel mean in ``request.send_control``, pasting curl in
+Send, Retry and Cancel mean in ``request.send_control``, the request tabs in ``tabs`` (and
+how they meet the rest of the window in ``mainwindow.workspace``), pasting curl in
 ``request.curl_import``, collection runs in ``run.control``, the profile choice and its keys
-in ``profiles.selector``, what the window remembers in ``mainwindow.state``.
+in ``profiles.selector``, what the window remembers in ``mainwindow.state``, its commands in
+``mainwindow.actions``. ``editor``, ``response_view`` and ``discovery_controls`` are the
+current tab's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QPaintEvent,
-    QShowEvent,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -37,6 +32,7 @@ from explorer.core.curl import to_curl
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
+from explorer.store.collections import SavedRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
@@ -47,17 +43,20 @@ from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
-from explorer.ui.mainwindow import keyboard, menus, state
+from explorer.ui.mainwindow import actions, keyboard, menus, state
 from explorer.ui.mainwindow.deferred import AfterFirstPaint
-from explorer.ui.mainwindow.help import APP_TITLE, show_about, show_catalogue
+from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
+from explorer.ui.mainwindow.workspace import Workspace
 from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
 from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
-from explorer.ui.request.send_control import SendControl
+from explorer.ui.request.send_control import MAX_IN_FLIGHT, SendControl
 from explorer.ui.response.view import ResponseView
 from explorer.ui.run.control import RunControl
+from explorer.ui.tabs.tab import TabKit
+from explorer.ui.tabs.tab_set import RequestTabs
 from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.widgets.banner import Banner
 
@@ -70,6 +69,33 @@ FIRST_PAINT_BACKSTOP_MS = 1000
 
 class MainWindow(QMainWindow):
     """The one window of the app. Everything it needs is injected, so tests use ``tmp_path``."""
+
+    # The window's commands (``mainwindow.actions`` creates them).
+    format_action: QAction
+    new_action: QAction
+    close_tab_action: QAction
+    reopen_tab_action: QAction
+    next_tab_action: QAction
+    previous_tab_action: QAction
+    import_curl_action: QAction
+    copy_curl_action: QAction
+    save_history_action: QAction
+    quit_action: QAction
+    preferences_action: QAction
+    profiles_action: QAction
+    find_action: QAction
+    focus_history_action: QAction
+    focus_editor_action: QAction
+    focus_response_action: QAction
+    focus_collections_action: QAction
+    save_action: QAction
+    save_as_action: QAction
+    stack_action: QAction
+    catalogue_action: QAction
+    fill_schema_action: QAction
+    pick_account_action: QAction
+    reload_discovery_action: QAction
+    about_action: QAction
 
     def __init__(
         self,
@@ -97,22 +123,20 @@ class MainWindow(QMainWindow):
         self.client = client or RpcClient()
         # A body over the limit streams to a file beside the history, which keeps it by a link.
         self.client.spool_dir = None if history.read_only else history.directory
-        self._catalogue = catalogue
-        self._dark = dark
-        self._loading_saved = False
+        self.catalogue = catalogue
+        self.dark = dark
+        self.known_actions: list[str] = []
         self.setWindowTitle(APP_TITLE)
 
         self.banner = Banner()
         self.profile_selector = ProfileSelector(
             profiles, credentials, session_keys, self.banner, parent=self
         )
-        self.editor = RequestEditor()
         # Accounts and actions of the selected profile, listed off the UI thread.
         # Its first key read waits for the first paint (see ``paintEvent``).
         key_of = quiet_key_lookup(session_keys, credentials)
         self.discovery = DiscoveryService(self.client, key_of, held=True, parent=self)
         self._painted = False
-        self.discovery_controls = DiscoveryControls(self.editor, self.discovery, parent=self)
         # A key pasted into a note is hidden before it is kept (read off the UI thread).
         self.history_pane = HistoryPane(
             history, keys=lambda: [key for key in map(key_of, profiles.names()) if key]
@@ -120,20 +144,19 @@ class MainWindow(QMainWindow):
         # The production guard: marks production accounts, asks before writing to one.
         self.guard = SendGate(self.discovery, self)
         self.marks = ProductionMarks(
-            self.editor, self.discovery, self, self.history_pane.model, APP_TITLE, parent=self
+            self.discovery, self, self.history_pane.model, APP_TITLE, parent=self
         )
         self.collections_pane: CollectionsPane | None = None
         if collections_dir is not None:
             self.collections_pane = CollectionsPane(
                 collections_dir, credentials=credentials, settings=settings
             )
-        # Sends, and quick jobs of the window (rendering, reading a curl body file).
+        # Sends of every tab, and quick jobs of the window (rendering, reading a curl body
+        # file): room for each request in flight and a few renders beside them.
         pool = QThreadPool(self)
-        self.response_view = ResponseView(pool=pool)
+        pool.setMaxThreadCount(max(pool.maxThreadCount(), MAX_IN_FLIGHT + 2))
         self.send_control = SendControl(
             self.client,
-            editor=self.editor,
-            response_view=self.response_view,
             history_pane=self.history_pane,
             profiles=self.profile_selector,
             banner=self.banner,
@@ -142,6 +165,13 @@ class MainWindow(QMainWindow):
             pool=pool,
             parent=self,
         )
+        self.tabs = RequestTabs(
+            TabKit(pool, self.discovery, self.marks, self.send_control),
+            ask_close=lambda tab: self.workspace.ask_close(tab),
+            parent=self,
+        )
+        self.workspace = Workspace(self)
+        self.tabs.new_tab()
         self.run_control = RunControl(
             self.client,
             profiles=self.profile_selector,
@@ -151,7 +181,7 @@ class MainWindow(QMainWindow):
             notice=self.collections_pane.show_notice if self.collections_pane else None,
         )
         self.curl_importer = CurlImporter(
-            self.editor,
+            lambda: self.workspace.for_import().editor,
             self.profile_selector,
             self.banner,
             body_limit=lambda: self.preferences().body_limit,
@@ -161,7 +191,7 @@ class MainWindow(QMainWindow):
         self._lay_out()
         self.statusBar().addPermanentWidget(self.send_control.elapsed_label)
 
-        self._build_actions()
+        actions.build_actions(self)
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
@@ -171,16 +201,31 @@ class MainWindow(QMainWindow):
         self.addToolBar(menus.build_toolbar(self))
         self._connect()
         self.set_known_actions(known_actions)
-        self.editor.set_dark(dark)
-        self.response_view.set_dark(dark)
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
+        self.workspace.built = True
         self.focus_ring = FocusRing(self)
         # The status bar draws its messages; a screen reader hears them only as announcements.
         self.statusBar().messageChanged.connect(lambda text: announce(self, text))
         self.statusBar().showMessage("Ready", 3000)
+
+    # -- the current tab ------------------------------------------------------------------------
+    @property
+    def editor(self) -> RequestEditor:
+        """The current tab's request editor."""
+        return self.tabs.current.editor
+
+    @property
+    def response_view(self) -> ResponseView:
+        """The current tab's response."""
+        return self.tabs.current.response_view
+
+    @property
+    def discovery_controls(self) -> DiscoveryControls:
+        """Discovery in the current tab's editor (the picker, fill from schema)."""
+        return self.tabs.current.discovery
 
     # -- construction ---------------------------------------------------------------------------
     def _lay_out(self) -> None:
@@ -190,13 +235,19 @@ class MainWindow(QMainWindow):
             self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
-        self.inner_splitter.addWidget(self.editor)
-        self.inner_splitter.addWidget(self.response_view)
+        self.inner_splitter.addWidget(self.tabs.editor_stack)
+        self.inner_splitter.addWidget(self.tabs.response_stack)
         self.inner_splitter.setChildrenCollapsible(False)
         self.outer_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.outer_splitter.setObjectName("outerSplitter")
+        work = QWidget()  # the request tabs above the current tab's editor and response
+        work_layout = QVBoxLayout(work)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.setSpacing(0)
+        work_layout.addWidget(self.tabs.row)
+        work_layout.addWidget(self.inner_splitter, 1)
         self.outer_splitter.addWidget(self.side_tabs)
-        self.outer_splitter.addWidget(self.inner_splitter)
+        self.outer_splitter.addWidget(work)
         # A smaller window (or a layout saved on a bigger screen) shrinks the history too, not
         # only the response: the editor keeps its width and the response stays readable.
         self.outer_splitter.setStretchFactor(0, 1)
@@ -227,135 +278,14 @@ class MainWindow(QMainWindow):
                 self.profile_selector.manage,
             )
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], Any],
-        shortcuts: Iterable[QKeySequence | QKeySequence.StandardKey | str] = (),
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        keys = [QKeySequence(s) for s in shortcuts]
-        if keys:
-            action.setShortcuts(keys)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.addActions(self.send_control.actions())
-        self.format_action = self._action(
-            "&Format JSON", self.editor.format_current, ["Ctrl+Shift+F"], "Re-indent the JSON"
-        )
-        self.new_action = self._action(
-            "&New request", self.new_request, [QKeySequence.StandardKey.New], "Start afresh"
-        )
-        self.import_curl_action = self._action(
-            "&Import curl…", self.curl_importer.ask, ["Ctrl+I"], "Paste a curl command"
-        )
-        self.copy_curl_action = self._action(
-            "Copy as c&url",
-            self.copy_as_curl,
-            ["Ctrl+Shift+C"],
-            "Copy the request as a curl command (the key stays $STACKONE_API_KEY)",
-        )
-        self.save_history_action = self._action(
-            "&Save history…", self.history_pane.save_action.trigger, [], "Export history"
-        )
-        self.quit_action = self._action(
-            "&Quit", self.close, [QKeySequence("Ctrl+Q")], "Close the explorer"
-        )
-        self.preferences_action = self._action(
-            "&Preferences…",
-            self.show_preferences,
-            ["Ctrl+,"],
-            "History size, default timeout, automatic retry, appearance",
-        )
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.profiles_action = self._action(
-            "&Manage profiles…",
-            self.profile_selector.manage,
-            ["Ctrl+Shift+P"],
-            "Profiles and API keys",
-        )
-        self.find_action = self._action(
-            "&Find in response…", self.response_view.open_find, [QKeySequence.StandardKey.Find]
-        )
-        self.focus_history_action = self._action(
-            "Go to &history", lambda: keyboard.focus_history(self), ["Ctrl+1"]
-        )
-        self.focus_editor_action = self._action(
-            "Go to the &editor", lambda: self.editor.action_edit.setFocus(), ["Ctrl+2"]
-        )
-        self.focus_collections_action = self._action(
-            "Go to &collections", lambda: keyboard.focus_collections(self), ["Ctrl+4"]
-        )
-        self.save_action = self._action(
-            "&Save to collection", lambda: self.save_to_collection(save_as=False), ["Ctrl+S"]
-        )
-        self.save_as_action = self._action(
-            "Save to collection &as…",
-            lambda: self.save_to_collection(save_as=True),
-            ["Ctrl+Shift+S"],
-        )
-        for action in (self.save_action, self.save_as_action, self.focus_collections_action):
-            action.setEnabled(self.collections_pane is not None)
-        self.focus_response_action = self._action(
-            "Go to the &response", lambda: keyboard.focus_response(self), ["Ctrl+3"]
-        )
-        self.stack_action = self._action(
-            "Response &below the editor", self.toggle_stacking, [], "Switch the layout"
-        )
-        self.stack_action.setCheckable(True)
-        self.catalogue_action = self._action(
-            "&Demo catalogue",
-            lambda: show_catalogue(self, self._catalogue),
-            [],
-            "Demo accounts and actions",
-        )
-        self.fill_schema_action = self._action(
-            "Fill inputs from sc&hema",
-            self.discovery_controls.fill_from_schema,
-            ["Ctrl+Shift+K"],
-            "Replace Path, Query, Headers and Body with the action's input skeleton",
-        )
-        self.pick_account_action = self._action(
-            "&Pick a linked account…",
-            self.discovery_controls.open_picker,
-            [],
-            "Choose one of this profile's linked accounts (Alt+Down in the account field)",
-        )
-        self.reload_discovery_action = self._action(
-            "Re&load accounts and actions",
-            self.discovery_controls.refresh,
-            [],
-            "List this profile's linked accounts and action catalogue again",
-        )
-        self.about_action = self._action(
-            "&About", lambda: show_about(self, self.credentials.location())
-        )
-
     def _connect(self) -> None:
-        for source in (
-            self.send_control,
-            self.run_control,
-            self.curl_importer,
-        ):
+        for source in (self.send_control, self.run_control, self.curl_importer):
             source.message.connect(self.statusBar().showMessage)
-        for part in (self.discovery_controls, self.response_view, self.history_pane):
-            part.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.history_pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.guard.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.curl_importer.loaded.connect(self._detach_saved)
-        self.response_view.auto_retry_changed.connect(
-            lambda on: self.settings.set("auto_retry", bool(on))
-        )
-        self.response_view.manage_profiles_requested.connect(self.profile_selector.manage)
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.loading.connect(self._on_history_loading)
-        self.history_pane.open_in_editor.connect(self.open_in_editor)
+        self.history_pane.open_in_editor.connect(self._on_history_open)
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
         self.history_pane.save_to_collection_action.setVisible(self.collections_pane is not None)
         self.profile_selector.changed.connect(self._on_profile_changed)
@@ -364,24 +294,30 @@ class MainWindow(QMainWindow):
             pane.open_request.connect(self.open_saved_request)
             pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
             pane.run_requested.connect(self.run_control.run)
-            self.editor.changed.connect(self._on_editor_changed)
 
     # -- profiles ---------------------------------------------------------------------------
     def _on_profile_changed(self, profile: Profile | None) -> None:
         self.guard.cancel_pending()  # a send held for the old profile's accounts
-        self.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
+        for tab in self.tabs.tabs:
+            tab.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
         if self.collections_pane is not None:
             self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
         if profile is not None:
             # A profile of this run only (``--demo``) is not the one to reopen next time.
             if not self.profiles.is_transient(profile.name):
                 self.settings.set("last_profile", profile.name)
-            if not self.editor.account_edit.text().strip() and profile.account_id:
-                self.editor.account_edit.setText(profile.account_id)
+            tab = self.tabs.current
+            if not tab.editor.account_edit.text().strip() and profile.account_id:
+                clean = not tab.is_dirty()
+                tab.editor.account_edit.setText(profile.account_id)
+                if clean:
+                    tab.mark_clean()  # the profile's default is no edit of the user's
             self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)
-        self.discovery_controls.set_profile(
-            profile.name if profile else None, profile.base_url if profile else None
-        )
+        for tab in sorted(self.tabs.tabs, key=lambda t: t is self.tabs.current):
+            # The current tab's last: its account is the one the service lists actions for.
+            tab.discovery.set_profile(
+                profile.name if profile else None, profile.base_url if profile else None
+            )
 
     # -- editor commands ------------------------------------------------------------------------
     def set_known_actions(self, names: Iterable[str]) -> None:
@@ -390,26 +326,25 @@ class MainWindow(QMainWindow):
         Also callable after start-up: the app adds the demo's action names once the window has
         painted, so their module is not imported before the first paint.
         """
-        self.editor.set_known_actions([*names, *self.history.actions()])
+        self.known_actions = [*names, *self.history.actions()]
+        for tab in self.tabs.tabs:
+            tab.editor.set_known_actions(self.known_actions)
 
     def new_request(self) -> None:
-        """A new, unsaved request: tied to no saved one, so Ctrl+S asks where to save it."""
-        self.editor.clear()
-        self._detach_saved()
-        self.editor.action_edit.setFocus()
+        """A new, unsaved request in a tab of its own: tied to no saved one, so Ctrl+S asks
+        where to save it."""
+        self.workspace.new_tab()
 
-    def _detach_saved(self) -> None:
-        if self.collections_pane is not None:
-            self.collections_pane.detach()
-
-    def open_in_editor(self, request: RpcRequest) -> None:
-        """Replay from history: the request's fields, the current profile's base URL."""
-        profile = self.profile_selector.current()
-        self.editor.load_request(request)
-        self.editor.set_base_url(profile.base_url if profile else request.base_url)
-        self._detach_saved()
+    def open_in_editor(self, request: RpcRequest, history_id: str | None = None) -> None:
+        """Replay from history: the request's fields, the current profile's base URL, in
+        the entry's tab if open, else in a tab of its own."""
+        self.workspace.open_entry(request, history_id)
         self.editor.action_edit.setFocus()
         self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
+
+    def _on_history_open(self, request: RpcRequest) -> None:
+        entry = self.history_pane.current_entry()
+        self.open_in_editor(request, entry.id if entry is not None else None)
 
     def copy_as_curl(self) -> None:
         QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
@@ -431,31 +366,15 @@ class MainWindow(QMainWindow):
 
     # -- collections ------------------------------------------------------------------------
     def open_saved_request(self, saved: object) -> None:
-        """Load a saved request; its base URL is the profile's unless the file pins one."""
-        request = getattr(saved, "request", None)
-        if not isinstance(request, RpcRequest):
+        """Load a saved request, in its tab if open; its base URL is the profile's unless
+        the file pins one."""
+        if not isinstance(saved, SavedRequest):
             return
-        profile = self.profile_selector.current()
-        self._loading_saved = True
-        try:
-            self.editor.load_request(request)
-            if request.base_url == DEFAULT_BASE_URL and profile is not None:
-                self.editor.set_base_url(profile.base_url)
-        finally:
-            self._loading_saved = False
-        if self.collections_pane is not None:
-            self.collections_pane.mark_dirty(False)
-        name = getattr(saved, "name", "")
-        self.statusBar().showMessage(f"Opened '{name}': Ctrl+Enter sends, Ctrl+S saves", 5000)
+        self.workspace.open_saved(saved)
+        self.statusBar().showMessage(f"Opened '{saved.name}': Ctrl+Enter sends, Ctrl+S saves", 5000)
 
     def save_to_collection(self, *, save_as: bool) -> None:
-        if self.collections_pane is None:
-            return
-        self.collections_pane.save_current(self.editor.draft_request(), save_as=save_as)
-
-    def _on_editor_changed(self) -> None:
-        if self.collections_pane is not None and not self._loading_saved:
-            self.collections_pane.mark_dirty(True)
+        self.workspace.save(save_as=save_as)
 
     def save_history_to_collection(self, requests: list[RpcRequest]) -> None:
         """History entries into the current collection (or "My requests"), as they were
@@ -481,8 +400,7 @@ class MainWindow(QMainWindow):
         prefs.store(self.settings)
         self._apply_body_limits(prefs)
         self.history_pane.set_limit(prefs.history_limit)
-        self.editor.set_default_timeout(prefs.default_timeout)
-        self.response_view.set_auto_retry(prefs.auto_retry)
+        self._apply_to_tabs(prefs)
         self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -498,16 +416,24 @@ class MainWindow(QMainWindow):
     def _apply_body_limits(self, prefs: Preferences) -> None:
         """One body size limit for sending, viewing and the history; the history's budget."""
         self.client.body_limit = prefs.body_limit
-        self.response_view.set_body_limit(prefs.body_limit)
+        for tab in self.tabs.tabs:
+            tab.response_view.set_body_limit(prefs.body_limit)
         self.history_pane.flush()
         self.history.body_limit = prefs.body_limit
         if self.history.budget != prefs.history_budget:
             self.history_pane.set_budget(prefs.history_budget)
 
+    def _apply_to_tabs(self, prefs: Preferences) -> None:
+        self.tabs.replace_current = not prefs.open_in_new_tab
+        for tab in self.tabs.tabs:
+            tab.editor.set_default_timeout(prefs.default_timeout)
+            tab.response_view.set_auto_retry(prefs.auto_retry)
+
     def set_dark(self, dark: bool) -> None:
-        self._dark = dark
-        self.editor.set_dark(dark)
-        self.response_view.set_dark(dark)
+        self.dark = dark
+        for tab in self.tabs.tabs:
+            tab.editor.set_dark(dark)
+            tab.response_view.set_dark(dark)
 
     # -- persistence ----------------------------------------------------------------------------
     def toggle_stacking(self) -> None:
@@ -522,17 +448,14 @@ class MainWindow(QMainWindow):
         self._apply_body_limits(prefs)
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
-        self.response_view.set_auto_retry(prefs.auto_retry)
+        self._apply_to_tabs(prefs)
         self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
-        self.editor.set_default_timeout(prefs.default_timeout)
-        state.restore_draft(
-            self.editor, self.settings, self.profile_selector.current(), prefs.default_timeout
-        )
+        self.workspace.restore()
 
     def save_state(self) -> None:
-        """Remember geometry, splitters and the request being edited (never a key)."""
+        """Remember geometry, splitters and the open tabs with their edits (never a key)."""
         state.save_layout(self)
-        state.save_draft(self.editor, self.settings)
+        self.workspace.save_state()
         self.settings.save()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -42,6 +42,7 @@ THEME = "theme"
 BODY_LIMIT = "body_limit"
 HISTORY_BUDGET = "history_budget"
 GUARD_TEST_ACCOUNTS = "guard_test_accounts"
+OPEN_IN_NEW_TAB = "open_in_new_tab"
 
 THEMES: tuple[tuple[str, str], ...] = (
     ("system", "Follow the system"),
@@ -65,6 +66,9 @@ class Preferences:
     # The production guard's question for test accounts (inactive ones): production accounts
     # and accounts of unknown type are always asked about.
     guard_test_accounts: bool = True
+    # Opening a saved request or a history entry that is not open yet: a new tab, or the
+    # current tab (when it has no unsaved edits and nothing in flight).
+    open_in_new_tab: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Preferences:
@@ -86,6 +90,7 @@ class Preferences:
             body_limit=settings.get(BODY_LIMIT),
             history_budget=settings.get(HISTORY_BUDGET),
             guard_test_accounts=settings.get(GUARD_TEST_ACCOUNTS) is not False,
+            open_in_new_tab=settings.get(OPEN_IN_NEW_TAB) is not False,
         )
 
     def store(self, settings: Settings) -> None:
@@ -97,6 +102,7 @@ class Preferences:
         settings.set(BODY_LIMIT, self.body_limit)
         settings.set(HISTORY_BUDGET, self.history_budget)
         settings.set(GUARD_TEST_ACCOUNTS, self.guard_test_accounts)
+        settings.set(OPEN_IN_NEW_TAB, self.open_in_new_tab)
 
     def forced_dark(self) -> bool | None:
         """``apply_theme``'s ``dark`` argument: ``None`` follows the system."""
@@ -145,6 +151,15 @@ class PreferencesDialog(QDialog):
         )
         self.guard_test_check.setChecked(current.guard_test_accounts)
 
+        self.open_in_combo = QComboBox()
+        self.open_in_combo.addItem("A new tab", True)
+        self.open_in_combo.addItem("The current tab (unless it has unsaved edits)", False)
+        self.open_in_combo.setCurrentIndex(0 if current.open_in_new_tab else 1)
+        self.open_in_combo.setToolTip(
+            "Where a saved request or a history entry opens when it is not open in a tab "
+            "yet (one that is goes to its tab); an empty tab is always used first"
+        )
+
         self.theme_combo = QComboBox()
         for key, text in THEMES:
             self.theme_combo.addItem(text, key)
@@ -175,12 +190,14 @@ class PreferencesDialog(QDialog):
         form.addRow("Default request &timeout:", self.timeout_spin)
         form.addRow("", self.auto_retry_check)
         form.addRow("", self.guard_test_check)
+        form.addRow("&Open requests in:", self.open_in_combo)
         form.addRow("&Appearance:", self.theme_combo)
         editors = (
             self.history_spin,
             self.budget_spin,
             self.body_limit_spin,
             self.timeout_spin,
+            self.open_in_combo,
             self.theme_combo,
         )
         for editor in editors:
@@ -212,4 +229,5 @@ class PreferencesDialog(QDialog):
             body_limit=self.body_limit_spin.value() * MB,
             history_budget=self.budget_spin.value() * MB,
             guard_test_accounts=self.guard_test_check.isChecked(),
+            open_in_new_tab=self.open_in_combo.currentData() is not False,
         )

@@ -115,7 +115,8 @@ class CurlReader:
 
 
 class CurlImporter(QObject):
-    """Loads a pasted curl command into the editor, with the selected profile's base URL.
+    """Loads a pasted curl command into an editor (``editor()`` picks it when the command is
+    read: the window opens a tab for it), with the selected profile's base URL.
 
     Signals:
         loaded(): the editor holds the imported request (no saved request is open any more).
@@ -127,7 +128,7 @@ class CurlImporter(QObject):
 
     def __init__(
         self,
-        editor: RequestEditor,
+        editor: Callable[[], RequestEditor],
         profiles: ProfileSelector,
         banner: Banner,
         *,
@@ -143,7 +144,7 @@ class CurlImporter(QObject):
         self._reader = CurlReader(pool)
 
     def ask(self) -> None:
-        command = ask_curl_command(self._editor.window())
+        command = ask_curl_command(self._banner.window())
         if command is not None:
             self.import_text(command)
 
@@ -163,9 +164,10 @@ class CurlImporter(QObject):
             self._banner.show_message(f"That curl command could not be imported: {imported}")
             return False
         profile = self._profiles.current()
-        self._editor.load_request(imported.request)
+        editor = self._editor()
+        editor.load_request(imported.request)
         if profile is not None:
-            self._editor.set_base_url(profile.base_url)
+            editor.set_base_url(profile.base_url)
         self.loaded.emit()
         notes = import_notes(imported)
         if profile is not None and imported.request.base_url.rstrip("/") != profile.base_url.rstrip(

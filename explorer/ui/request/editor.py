@@ -362,6 +362,17 @@ class RequestEditor(QWidget):
                 out[name] = editor.toPlainText()
         return out
 
+    def texts(self) -> dict[str, object]:
+        """Everything the user can change, as typed (cheap: no JSON is parsed), so a tab can
+        tell whether it holds unsaved edits by comparing two of these."""
+        return {
+            "action": self.action_edit.text(),
+            "account_id": self.account_edit.text(),
+            "connector_profile_id": self.connector_profile_edit.text(),
+            **{name: editor.toPlainText() for name, editor in self.json_editors.items()},
+            "options": self.options.values(),
+        }
+
     def issues(self) -> list[Issue]:
         return list(self._issues)
 

@@ -1,15 +1,23 @@
 """What Send, Retry and Cancel do in the window.
 
-Sending is defined as: **one request in flight at a time**. While one runs, the Send button
-turns into Cancel, Esc cancels, and Ctrl+Enter is ignored with a status-bar note, so a
-response on screen always belongs to the request the user last sent. A retry sends the
-exchange on screen again exactly as it was; an automatic one (after a ``Retry-After``) only
-for the exchange just sent, a few times at most: browsing the history never sends. Every
-send passes the production guard (``ui.guard``), which may wait for the account list or ask.
+Sending is defined as: **one request in flight per tab**, and at most ``MAX_IN_FLIGHT`` at
+once across the window. Each tab is a ``SendSlot``: its editor, its response view and its
+own ``RequestSender``. While a tab's request runs, its Send button turns into Cancel, Esc
+cancels the current tab's request, and Ctrl+Enter there is ignored with a status-bar note, so
+the response in a tab always belongs to the request last sent from it. The worker pool and
+the rate limit are shared: every send of a profile passes one ``Throttle`` (a StackOne 429
+for the key holds back every tab; a provider's 429 for one account does not).
+
+A retry sends the exchange on screen again exactly as it was; an automatic one (after a
+``Retry-After``) only for the exchange its tab just sent, while that tab still shows it, a few
+times at most, and never for a tab in the background that the user has changed since:
+browsing the history never sends. Every send passes the production guard (``ui.guard``), which
+may wait for the account list or ask.
 
 Before that, what a send needs from the OS keyring (the profile's key, the secret variables
-the request uses) is read on a thread of its own: a locked keyring may ask for its password,
-and the window must not freeze meanwhile. Esc forgets that read as it cancels a send.
+the request uses) is read on a thread of its own, one read per tab: a locked keyring may ask
+for its password, and the window must not freeze meanwhile. Esc forgets that read as it
+cancels a send.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ from explorer.core.client import RpcClient
 from explorer.core.errors import InvalidRequest
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
+from explorer.core.response import limits_the_key
 from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables, resolve
+from explorer.run.accounts import DEFAULT_RETRY_AFTER, STACKONE_PER_MINUTE, Throttle
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import RequestEditor, describe_issue
@@ -44,7 +54,12 @@ if TYPE_CHECKING:
 # Automatic retries in a row before the window stops and leaves it to the user (StackOne's
 # SDKs also give up after a few attempts).
 MAX_AUTO_RETRIES = 3
-IN_FLIGHT_TIP = "A request is in flight: Esc cancels it"
+# Requests in flight at once across all tabs: enough to compare a few accounts side by side,
+# few enough that a stray key press cannot flood a customer's account.
+MAX_IN_FLIGHT = 4
+IN_FLIGHT_TIP = "A request is in flight in this tab: Esc cancels it"
+# A shared rate-limit wait longer than this is said in the status bar.
+NOTED_WAIT_SECONDS = 1.0
 # A keyring read taking longer than this is said in the status bar (a locked keyring asks).
 SLOW_READ_MS = 300
 
@@ -86,29 +101,62 @@ class _Needs:
         return self
 
 
-class SendControl(QObject):
-    """Sends the editor's request with the selected profile's key, shows it going and coming.
+class SendSlot:
+    """One tab's sending: its editor and response view, its own sender and keyring read, and
+    what an automatic retry needs to know (what it sent last, and whether it was edited
+    since)."""
 
-    Owns the Send, Cancel and Retry actions (the window puts them in its menus and toolbar)
-    and the elapsed-time label for the status bar.
+    def __init__(
+        self,
+        editor: RequestEditor,
+        response_view: ResponseView,
+        sender: RequestSender,
+        keyring: BlockingCall,
+    ) -> None:
+        self.editor = editor
+        self.response_view = response_view
+        self.sender = sender
+        self.keyring = keyring
+        self.said_reading = False
+        self.last_sent: Exchange | None = None
+        self.auto_retries = 0
+        self.pending_secrets: list[str] = []
+        self.edited_since_send = False
+        self.closed = False
+
+    @property
+    def in_flight(self) -> bool:
+        return self.sender.in_flight
+
+    @property
+    def reading(self) -> bool:
+        """Its send is reading the keyring (not sent yet)."""
+        return self.keyring.busy
+
+
+class SendControl(QObject):
+    """Sends a tab's request with the selected profile's key, shows it going and coming.
+
+    Owns the Send, Cancel and Retry actions (the window puts them in its menus and toolbar;
+    they act on the current tab) and the elapsed-time label for the status bar.
 
     Signals:
-        started(object): the ``RpcRequest`` that just went out.
-        finished(object): the finished ``Exchange``, once the response view and the history
-            have it.
+        started(object): the ``RpcRequest`` that just went out (from any tab).
+        finished(object): the finished ``Exchange`` (of any tab, closed ones too), once its
+            response view and the history have it.
         message(str, int): a status-bar note and how many milliseconds it shows.
+        slot_changed(object): a ``SendSlot`` started or finished a send (tab labels follow).
     """
 
     started = Signal(object)
     finished = Signal(object)
     message = Signal(str, int)
+    slot_changed = Signal(object)
 
     def __init__(
         self,
         client: RpcClient,
         *,
-        editor: RequestEditor,
-        response_view: ResponseView,
         history_pane: HistoryPane,
         profiles: ProfileSelector,
         banner: Banner,
@@ -118,38 +166,25 @@ class SendControl(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.request_sender = RequestSender(client, pool, parent=self)
-        self._editor = editor
-        self._response_view = response_view
+        self._client = client
+        self._pool = pool or QThreadPool(self)
         self._history_pane = history_pane
         self._profiles = profiles
         self._banner = banner
         self._guard = guard
         self._variables = variables
-        self._keyring = BlockingCall(self)
-        self._said_reading = False
-        self._pending_secrets: list[str] = []
-        self._last_sent: Exchange | None = None
-        self._auto_retries = 0
+        self._slots: list[SendSlot] = []
+        self._current: SendSlot | None = None
+        self._guarded: SendSlot | None = None  # the slot whose send waits at the guard
+        self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
         self.elapsed_label = QLabel()
         self.send_action = self._action("&Send", self.send, "Send the request (Ctrl+Enter)")
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.cancel_action = self._action("&Cancel", self.cancel, "Abort the request (Esc)")
+        self.cancel_action = self._action("&Cancel", self.cancel, "Abort this tab's request (Esc)")
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setEnabled(False)
         self.retry_action = self._action("&Retry", self.retry, "Send the last request again")
-
-        editor.send_requested.connect(self.send)
-        editor.cancel_requested.connect(self.cancel)
-        editor.validity_changed.connect(self._on_validity_changed)
-        response_view.cancel_requested.connect(self.cancel)
-        response_view.retry_requested.connect(self.retry)
-        response_view.auto_retry_requested.connect(self.auto_retry)
-        self.request_sender.started.connect(self._on_started)
-        self.request_sender.elapsed.connect(self._on_elapsed)
-        self.request_sender.finished.connect(self._on_finished)
         guard.waiting.connect(self._on_guard_waiting)
-        self._on_validity_changed(editor.issues())
 
     def _action(self, text: str, slot: Callable[[], Any], tip: str) -> QAction:
         action = QAction(text, self)
@@ -161,27 +196,91 @@ class SendControl(QObject):
     def actions(self) -> list[QAction]:
         return [self.send_action, self.cancel_action, self.retry_action]
 
+    # -- tabs -----------------------------------------------------------------------------------
+    def add_slot(self, editor: RequestEditor, response_view: ResponseView) -> SendSlot:
+        """A new tab's sending, wired to its editor and response view."""
+        sender = RequestSender(self._client, self._pool, self)
+        slot = SendSlot(editor, response_view, sender, BlockingCall(self))
+        self._slots.append(slot)
+        editor.send_requested.connect(lambda: self.send(slot))
+        editor.cancel_requested.connect(lambda: self.cancel(slot))
+        editor.validity_changed.connect(lambda issues: self._on_validity(slot, issues))
+        editor.changed.connect(lambda: setattr(slot, "edited_since_send", True))
+        response_view.cancel_requested.connect(lambda: self.cancel(slot))
+        response_view.retry_requested.connect(lambda: self.retry(slot))
+        response_view.auto_retry_requested.connect(lambda: self.auto_retry(slot))
+        sender.started.connect(lambda request: self._on_started(slot, request))
+        sender.elapsed.connect(lambda seconds: self._on_elapsed(slot, seconds))
+        sender.finished.connect(lambda exchange: self._on_finished(slot, exchange))
+        if self._current is None:
+            self.set_current(slot)
+        return slot
+
+    def remove_slot(self, slot: SendSlot) -> None:
+        """The tab closes: its keyring read is forgotten and its request in flight
+        cancelled; that request's result still reaches the history (the sender outlives the
+        tab until then)."""
+        slot.closed = True
+        slot.keyring.cancel()
+        slot.keyring.deleteLater()
+        if self._guarded is slot:
+            self._guard.cancel_pending()
+        if self._current is slot:
+            self._current = None
+        if slot.sender.cancel():
+            return  # dropped when its (cancelled) exchange arrives
+        self._slots.remove(slot)
+        slot.sender.deleteLater()
+
+    def set_current(self, slot: SendSlot) -> None:
+        """The tab shown now: the actions, Esc and the elapsed time are about it."""
+        self._current = slot
+        self._update_actions()
+        seconds = slot.sender.seconds()
+        self.elapsed_label.setText(f"{seconds:.1f} s" if slot.in_flight else "")
+
+    @property
+    def current(self) -> SendSlot | None:
+        return self._current
+
     @property
     def in_flight(self) -> bool:
-        return self.request_sender.in_flight
+        """The current tab's request is in flight."""
+        return self._current is not None and self._current.in_flight
 
     @property
     def busy(self) -> bool:
-        """A send is reading the keyring, waiting for the production guard, or in flight."""
-        return self._keyring.busy or self._guard.pending or self.request_sender.in_flight
+        """The current tab's send is reading the keyring, waiting for the production guard,
+        or in flight."""
+        slot = self._current
+        return slot is not None and self._busy(slot)
 
-    def send(self) -> bool:
-        """Send the editor's request. Returns False (saying why) if nothing will be sent; True
-        when it is sent, or on its way (reading the keyring, or waiting for the production
-        guard), where a later problem is said in the banner."""
-        if self.request_sender.in_flight or self._keyring.busy:
+    def in_flight_count(self) -> int:
+        """Requests in flight (or about to be) across all tabs, those of tabs just closed
+        included."""
+        running = sum(1 for s in self._slots if s.in_flight or s.reading)
+        return running + (1 if self._guarded is not None and self._guard.pending else 0)
+
+    # -- commands -------------------------------------------------------------------------------
+    def send(self, slot: SendSlot | None = None) -> bool:
+        """Send a tab's request (the current tab's by default). Returns False (saying why) if
+        nothing will be sent; True when it is sent, or on its way (reading the keyring, or
+        waiting for the production guard), where a later problem is said in the banner."""
+        slot = slot or self._current
+        if slot is None or slot.closed:
+            return False
+        if self._busy(slot):
             self.message.emit(
-                "A request is already in flight: wait for it, or press Esc to cancel it.", 5000
+                "A request is already in flight in this tab: wait for it, press Esc to "
+                "cancel it, or send from another tab (Ctrl+T opens one).",
+                5000,
             )
             return False
-        self._auto_retries = 0
+        if not self._room_for_one():
+            return False
+        slot.auto_retries = 0
         try:
-            request = self._editor.to_request()
+            request = slot.editor.to_request()
         except InvalidRequest as exc:
             self.message.emit("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
             return False
@@ -194,54 +293,76 @@ class SendControl(QObject):
         if profile is None:
             self._profiles.ask_for_profile("sending")
             return False
-        return self._read_then_send(request, profile.name, values, slow)
+        return self._read_then_send(slot, request, profile.name, values, slow)
 
-    def auto_retry(self) -> bool:
-        """The Retry-After wait ended with automatic retry on: retry, a few times at most.
+    def auto_retry(self, slot: SendSlot | None = None) -> bool:
+        """A tab's Retry-After wait ended with automatic retry on: retry, a few times at most.
 
-        Only the exchange just sent, while it is on screen: browsing the history never sends.
+        Only the exchange that tab just sent, while it still shows it (browsing the history
+        never sends), and not for a tab in the background edited since it sent.
         """
-        if self._response_view.exchange is not self._last_sent or self._last_sent is None:
+        slot = slot or self._current
+        if slot is None or slot.closed or slot.last_sent is None:
             return False
-        if self._auto_retries >= MAX_AUTO_RETRIES:
+        if slot.response_view.exchange is not slot.last_sent:
+            return False
+        if slot is not self._current and slot.edited_since_send:
+            return False
+        if slot.auto_retries >= MAX_AUTO_RETRIES:
             self.message.emit(
                 f"Stopped retrying automatically after {MAX_AUTO_RETRIES} attempts; "
                 "press Retry to try again.",
                 10_000,
             )
             return False
-        self._auto_retries += 1
-        return self._retry()
+        slot.auto_retries += 1
+        return self._retry(slot)
 
-    def retry(self) -> bool:
-        """Send the request of the exchange on screen again, exactly as it was."""
-        self._auto_retries = 0
-        return self._retry()
+    def retry(self, slot: SendSlot | None = None) -> bool:
+        """Send the request of the exchange a tab shows again, exactly as it was."""
+        slot = slot or self._current
+        if slot is None:
+            return False
+        slot.auto_retries = 0
+        return self._retry(slot)
 
-    def cancel(self) -> None:
-        if self._keyring.cancel():
-            self._reading(False)
+    def cancel(self, slot: SendSlot | None = None) -> None:
+        """Stop a tab's send (the current tab's): reading the keyring, waiting at the guard
+        or in flight."""
+        slot = slot or self._current
+        if slot is not None and slot.keyring.cancel():
+            self._reading(slot)
             self.message.emit("Cancelled: nothing was sent.", 3000)
             return
-        if self._guard.cancel_pending():
+        if self._guard.pending and self._guarded in (slot, None):
+            self._guard.cancel_pending()  # (a run waiting at the guard is stopped too)
             return
-        if self.request_sender.cancel():
+        if slot is not None and slot.sender.cancel():
             self.message.emit("Cancelling…", 3000)
 
     def shutdown(self) -> None:
         """Cancel anything waiting or running and wait for it (on window close)."""
-        self._keyring.cancel()
         self._guard.cancel_pending()
-        self.request_sender.shutdown()
+        for slot in self._slots:
+            slot.keyring.cancel()
+            slot.sender.cancel()
+        self._pool.waitForDone(3000)
 
     def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
         """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
-        that sent ``exchange``; the editor keeps what the user is typing."""
-        if self.request_sender.in_flight or self._keyring.busy:
-            self.message.emit("A request is already in flight.", 5000)
+        that sent ``exchange``, from the tab showing ``exchange`` (else the current one); the
+        editor keeps what the user is typing."""
+        slot = next((s for s in self._slots if s.response_view.exchange is exchange), None)
+        slot = slot or self._current
+        if slot is None or slot.closed:
             return False
-        self._auto_retries = 0
-        return self._read_then_send(*self.replay_target(exchange, request), None, False)
+        if self._busy(slot):
+            self.message.emit("A request is already in flight in this tab.", 5000)
+            return False
+        if not self._room_for_one():
+            return False
+        slot.auto_retries = 0
+        return self._read_then_send(slot, *self.replay_target(exchange, request), None, False)
 
     def replay_target(
         self, exchange: Exchange, request: RpcRequest | None = None
@@ -252,23 +373,40 @@ class SendControl(QObject):
         profile = exchange.profile or (current.name if current else "")
         request = (request or exchange.request).copy()
         stored = self._profiles.profiles.get(profile)
-        if stored is not None and exchange is not self._last_sent:
+        if stored is not None and not any(s.last_sent is exchange for s in self._slots):
             # Replaying from history: use the profile's current address (the demo's port and
             # a profile's URL may have changed since).
             request = request.copy(base_url=stored.base_url)
         return request, profile
 
-    def _retry(self) -> bool:
-        exchange = self._response_view.exchange
+    # -- internals --------------------------------------------------------------------------------
+    def _busy(self, slot: SendSlot) -> bool:
+        return slot.reading or slot.in_flight or self._guarded is slot
+
+    def _room_for_one(self) -> bool:
+        if self.in_flight_count() < MAX_IN_FLIGHT:
+            return True
+        self.message.emit(
+            f"{MAX_IN_FLIGHT} requests are in flight, the most at once: wait for one to "
+            "finish, or cancel one (Esc in its tab).",
+            8000,
+        )
+        return False
+
+    def _retry(self, slot: SendSlot) -> bool:
+        exchange = slot.response_view.exchange
         if exchange is None:
-            return self.send()
-        if self.request_sender.in_flight or self._keyring.busy:
-            self.message.emit("A request is already in flight.", 5000)
+            return self.send(slot)
+        if self._busy(slot):
+            self.message.emit("A request is already in flight in this tab.", 5000)
             return False
-        return self._read_then_send(*self.replay_target(exchange), None, False)
+        if not self._room_for_one():
+            return False
+        return self._read_then_send(slot, *self.replay_target(exchange), None, False)
 
     def _read_then_send(
         self,
+        slot: SendSlot,
         request: RpcRequest,
         profile: str,
         values: Callable[[], EnvironmentValues] | None,
@@ -279,32 +417,35 @@ class SendControl(QObject):
         key, key_slow = self._profiles.key_reader(profile)
         needs = _Needs(request, profile, key, values)
         if not (values_slow or key_slow):
-            return self._send(needs.read())
-        self._keyring.start(needs.read, self._on_read)
-        self._reading(True)
-        QTimer.singleShot(SLOW_READ_MS, self._say_reading)
+            return self._send(slot, needs.read())
+        slot.keyring.start(needs.read, lambda read: self._on_read(slot, read))
+        self._reading(slot)
+        QTimer.singleShot(SLOW_READ_MS, lambda: self._say_reading(slot))
         return True
 
-    def _reading(self, reading: bool) -> None:
+    def _reading(self, slot: SendSlot) -> None:
         """While the keyring is read, Esc forgets the read and Send only says why not."""
-        self.cancel_action.setEnabled(reading or self.busy)
+        self._update_actions()
+        self.slot_changed.emit(slot)
 
-    def _say_reading(self) -> None:
-        if self._keyring.busy:
-            self._said_reading = True
+    def _say_reading(self, slot: SendSlot) -> None:
+        if slot.reading and slot is self._current:
+            slot.said_reading = True
             self.message.emit("Reading the OS keyring… (Esc cancels)", 0)
 
-    def _on_read(self, needs: object) -> None:
-        self._reading(False)
-        if self._said_reading:
-            self._said_reading = False
+    def _on_read(self, slot: SendSlot, needs: object) -> None:
+        self._reading(slot)
+        if slot.said_reading:
+            slot.said_reading = False
             self.message.emit("", 0)
+        if slot.closed:
+            return
         if isinstance(needs, _Needs):
-            self._send(needs)
+            self._send(slot, needs)
         else:  # a bug in the read: say it, send nothing
             self._banner.show_message(f"Not sent: the keyring could not be read: {needs}")
 
-    def _send(self, needs: _Needs) -> bool:
+    def _send(self, slot: SendSlot, needs: _Needs) -> bool:
         """Send through the production guard: at once, or after the account list or the
         user's yes (True then too); False if nothing will be sent."""
         if needs.read_values is not None and self._variables is not None:
@@ -316,55 +457,109 @@ class SendControl(QObject):
         key = self._profiles.explain_key(profile, needs.read_key)
         if key is None:
             return False
-        if needs.values is not None:
-            # A retry keeps those of the send it repeats: its request holds the same values.
-            self._pending_secrets = needs.secrets
+        # A retry keeps the secrets of the send it repeats: its request holds the same values.
+        secrets = needs.secrets if needs.values is not None else slot.pending_secrets
+        throttle = self._throttles.setdefault(profile, Throttle(STACKONE_PER_MINUTE))
+
+        def go() -> bool:
+            self._guarded = None
+            if slot.closed or slot.in_flight:
+                return False
+            slot.pending_secrets = secrets
+            wait = throttle.delay()
+            if wait > NOTED_WAIT_SECONDS:
+                self.message.emit(
+                    f"StackOne asked this API key to slow down: sending in {wait:.0f} s "
+                    "(Esc cancels).",
+                    int(wait * 1000),
+                )
+            return slot.sender.start(request, key, profile, throttle=throttle)
+
         guard = self._guard
-        return guard.request(
+        if guard.pending:
+            self.message.emit("Answer the question about the account first (or press Esc).", 5000)
+            return False
+        self._guarded = slot
+        sent = guard.request(
             scope=request.base_url,
             profile=profile,
             build=lambda book: [guard.target(book, request.action, request.account_id)],
-            go=lambda: self.request_sender.start(request, key, profile),
+            go=go,
         )
+        if not guard.pending:
+            self._guarded = None  # sent at once, or refused
+        return sent
 
     def _on_guard_waiting(self, waiting: bool) -> None:
         """Esc stops a send held by the production guard as it stops one in flight."""
-        self.cancel_action.setEnabled(waiting or self.request_sender.in_flight)
+        if not waiting:
+            self._guarded = None
+        self._update_actions()
 
-    def _on_started(self, request: RpcRequest) -> None:
-        announce(self._editor.window(), f"Sending {request.action}…")
-        self._editor.set_in_flight(True)
-        self.cancel_action.setEnabled(True)
-        # Send stays enabled: Ctrl+Enter (or Send) now only says why nothing more is sent.
-        self.send_action.setToolTip(IN_FLIGHT_TIP)
-        self._response_view.show_in_flight(request.action)
-        self.elapsed_label.setText("0.0 s")
+    def _update_actions(self) -> None:
+        slot = self._current
+        busy = slot is not None and self._busy(slot)
+        self.cancel_action.setEnabled(busy or self._guard.pending)
+        if slot is not None:
+            self._on_validity(slot, slot.editor.issues())
+
+    def _on_started(self, slot: SendSlot, request: RpcRequest) -> None:
+        slot.edited_since_send = False
+        slot.editor.set_in_flight(True)
+        slot.response_view.show_in_flight(request.action)
+        if slot is self._current:
+            announce(slot.editor.window(), f"Sending {request.action}…")
+            self.elapsed_label.setText("0.0 s")
+        self._update_actions()
         self.started.emit(request)
+        self.slot_changed.emit(slot)
 
-    def _on_elapsed(self, seconds: float) -> None:
-        self.elapsed_label.setText(f"{seconds:.1f} s")
-        self._response_view.set_elapsed(seconds, self._editor.action_edit.text())
+    def _on_elapsed(self, slot: SendSlot, seconds: float) -> None:
+        if slot.closed:
+            return
+        slot.response_view.set_elapsed(seconds, slot.editor.action_edit.text())
+        if slot is self._current:
+            self.elapsed_label.setText(f"{seconds:.1f} s")
 
-    def _on_finished(self, exchange: Exchange) -> None:
-        self._editor.set_in_flight(False)
-        self.cancel_action.setEnabled(False)
-        self._on_validity_changed(self._editor.issues())
-        self.elapsed_label.setText("")
-        self._response_view.show_exchange(exchange, live=True)
-        self._last_sent = exchange
+    def _on_finished(self, slot: SendSlot, exchange: Exchange) -> None:
+        response = exchange.response
+        throttle = self._throttles.get(exchange.profile)
+        if throttle is not None and response is not None and limits_the_key(response):
+            # StackOne's own limit for the key: every tab of this profile waits it out.
+            throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
+        current = slot is self._current
         # Written on the history's own thread (a big body must not freeze the window).
-        self._history_pane.add(exchange, self._pending_secrets)
-        if exchange.response is not None:
-            r = exchange.response
-            self.message.emit(f"{r.status} {r.reason} in {human_ms(r.timing.total_ms)}", 8000)
+        self._history_pane.add(exchange, slot.pending_secrets, select=current)
+        if slot.closed:  # its tab is gone: the history keeps what came back
+            self._slots.remove(slot)
+            slot.sender.deleteLater()
+            self.finished.emit(exchange)
+            return
+        slot.editor.set_in_flight(False)
+        slot.response_view.show_exchange(exchange, live=True)
+        slot.last_sent = exchange
+        slot.edited_since_send = False
+        if current:
+            self.elapsed_label.setText("")
+        self._update_actions()
+        if response is not None:
+            text = f"{response.status} {response.reason} in {human_ms(response.timing.total_ms)}"
         elif exchange.failure is not None:
-            self.message.emit(exchange.failure.message, 8000)
+            text = exchange.failure.message
+        else:
+            text = ""
+        if text:
+            where = "" if current else f"{exchange.request.action or 'Another tab'}: "
+            self.message.emit(where + text, 8000)
         self.finished.emit(exchange)
+        self.slot_changed.emit(slot)
 
-    def _on_validity_changed(self, issues: list[Any]) -> None:
+    def _on_validity(self, slot: SendSlot, issues: list[Any]) -> None:
+        if slot is not self._current:
+            return
         # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
         self.send_action.setEnabled(not issues)
-        if self.request_sender.in_flight and not issues:
+        if slot.in_flight and not issues:
             self.send_action.setToolTip(IN_FLIGHT_TIP)
             return
         self.send_action.setToolTip(

@@ -1,21 +1,27 @@
 """Sending one request off the UI thread, the result back by signal.
 
 The send pipeline itself lives in ``explorer.core.client``; this module only moves it onto a
-``QThreadPool`` and back. One ``RequestSender`` owns at most one request in flight: a second
-Send while one runs is refused (``start`` returns False) so the user always knows which
-response they are looking at. Cancel calls ``CancelToken.cancel()``, which shuts the socket
-down, so the worker returns at once instead of waiting for the server.
+``QThreadPool`` and back. One ``RequestSender`` (one per tab) owns at most one request in
+flight: a second Send while one runs is refused (``start`` returns False) so the user always
+knows which response they are looking at. A shared ``Throttle`` may hold a send back until
+the key's rate limit allows it; the wait happens on the pool thread and Cancel ends it.
+Cancel calls ``CancelToken.cancel()``, which shuts the socket down, so the worker returns at
+once instead of waiting for the server.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
+
+if TYPE_CHECKING:
+    from explorer.run.accounts import Throttle
 
 
 class _JobSignals(QObject):
@@ -44,6 +50,7 @@ class SendJob(QRunnable):
         api_key: str,
         token: CancelToken,
         profile: str,
+        throttle: Throttle | None = None,
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
@@ -53,8 +60,13 @@ class SendJob(QRunnable):
         self._api_key = api_key
         self._token = token
         self._profile = profile
+        self._throttle = throttle
 
     def run(self) -> None:
+        if self._throttle is not None:
+            # A cancel during the wait leaves the token cancelled: ``exchange`` then sends
+            # nothing and reports the cancel.
+            self._throttle.wait(self._token)
         try:
             exchange = self._client.exchange(
                 self._request, self._api_key, cancel=self._token, profile=self._profile
@@ -101,12 +113,20 @@ class RequestSender(QObject):
     def pool(self) -> QThreadPool:
         return self._pool
 
-    def start(self, request: RpcRequest, api_key: str, profile: str = "") -> bool:
-        """Send ``request``; returns False (and does nothing) if one is already in flight."""
+    def start(
+        self,
+        request: RpcRequest,
+        api_key: str,
+        profile: str = "",
+        *,
+        throttle: Throttle | None = None,
+    ) -> bool:
+        """Send ``request`` (after ``throttle`` allows it); returns False (and does nothing)
+        if one is already in flight."""
         if self._token is not None:
             return False
         self._token = CancelToken()
-        job = SendJob(self._client, request, api_key, self._token, profile)
+        job = SendJob(self._client, request, api_key, self._token, profile, throttle)
         job.signals.finished.connect(self._on_finished)
         self._signals = job.signals
         self._started_at = time.monotonic()

@@ -37,6 +37,7 @@ from explorer.core.response import RpcResponse
 from explorer.core.units import human_ms, human_size
 from explorer.store.files import write_atomic
 from explorer.ui.jobs import RenderJob
+from explorer.ui.response import value_menu
 from explorer.ui.response.body import BodyPages, plain_edit
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.find_bar import FindBar, FindTarget
@@ -76,6 +77,7 @@ class ResponseView(QWidget):
         trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
         next_page_requested(object, object): forwarded from the pages bar.
         all_pages_requested(object): forwarded from the pages bar.
+        set_variable_requested(object): "Set variable…" on the body: the ``PickedValue``.
     """
 
     cancel_requested = Signal()
@@ -87,6 +89,7 @@ class ResponseView(QWidget):
     trace_requested = Signal(object)
     next_page_requested = Signal(object, object)
     all_pages_requested = Signal(object)
+    set_variable_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +181,8 @@ class ResponseView(QWidget):
         # -- tabs -------------------------------------------------------------------------------
         self.body = BodyPages(self._pool, self)
         self.body.save_requested.connect(self.save_body_as)
+        for text_view in (self.body.pretty_rich, self.body.pretty_plain, self.body.raw_view):
+            value_menu.install(text_view, self.set_variable_requested.emit)
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

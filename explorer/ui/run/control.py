@@ -96,7 +96,7 @@ class RunControl(BatchControl):
         guard = self._guard
 
         def build(book: AccountBook) -> list[Target]:
-            return guard.run_targets(book, plan.requests, plan.values, profile)
+            return guard.run_targets(book, plan.requests, plan.target_values(), profile)
 
         started: list[RunDialog] = []
 
@@ -129,14 +129,20 @@ class RunControl(BatchControl):
             profile=profile,
             masked=plan.secrets,
             token=token,
+            given=plan.given,
         )
         dialog.keep_signals(job.signals)
         job.signals.progress.connect(dialog.on_progress)
         job.signals.finished.connect(dialog.on_finished)
 
+        scrub = list(plan.secrets)  # and the secret values captured so far in the run
+
         def to_history(_index: int, result: RunResult | None) -> None:
-            if result is not None and result.exchange is not None:
-                self._history_pane.add(result.exchange, plan.secrets, select=False)
+            if result is None:
+                return
+            scrub.extend(result.captured_secrets)
+            if result.exchange is not None:
+                self._history_pane.add(result.exchange, list(scrub), select=False)
 
         def finished(results: list[RunResult]) -> None:
             self.message.emit(f"Ran {plan.title}: {tally(results, plan.problems)}", 10_000)

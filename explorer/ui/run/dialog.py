@@ -38,7 +38,7 @@ from explorer.core.guard import Target, is_production
 from explorer.core.units import human_ms
 from explorer.run.engine import RunResult
 from explorer.run.plan import RunPlan
-from explorer.run.reports import format_table, summary
+from explorer.run.reports import captured_text, format_table, summary
 from explorer.store.collections import SavedRequest
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
@@ -56,6 +56,7 @@ class RunColumn(IntEnum):
     TIME = 4
     REQUEST_ID = 5
     RESULT = 6
+    CAPTURED = 7
 
 
 HEADERS = {
@@ -66,6 +67,7 @@ HEADERS = {
     RunColumn.TIME: "Time",
     RunColumn.REQUEST_ID: "Request id",
     RunColumn.RESULT: "Result",
+    RunColumn.CAPTURED: "Captured",
 }
 
 PENDING = "waiting"
@@ -178,13 +180,9 @@ class RunResultsModel(RowsModel[_Row]):
             return human_ms(result.time_ms) if result.time_ms is not None else ""
         if column == RunColumn.REQUEST_ID:
             return result.request_id or ""
-        if result.outcome == "passed":
-            return f"passed ({result.expected})"
-        if result.outcome == "failed":
-            return f"FAILED: expected {result.expected}"
-        if result.cancelled:
-            return CANCELLED
-        return f"error: {result.message}"
+        if column == RunColumn.CAPTURED:
+            return captured_text(result)
+        return _outcome(result)
 
     def _changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(RunColumn) - 1))
@@ -243,6 +241,9 @@ class RunDialog(WorkDialog):
                 (RunColumn.REQUEST_ID, "0123456789abcdef0123456789abcdef"),  # StackOne's length
             ),
         )
+        # What captures took, only for a run that has captures.
+        captures = any(saved.captures for saved in plan.requests)
+        self.table.setColumnHidden(RunColumn.CAPTURED, not captures)
 
         self.summary_label = QLabel("")
         font = self.summary_label.font()
@@ -272,7 +273,8 @@ class RunDialog(WorkDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.buttons)
-        self.resize(1280, 420)  # the Account column, and Result still readable
+        # The Account column, and Result (and what captures took) still readable.
+        self.resize(1520 if captures else 1280, 420)
 
     def set_accounts(self, targets: dict[str, Target]) -> None:
         """Where each request goes (by its label); production accounts are marked."""
@@ -349,3 +351,17 @@ class RunDialog(WorkDialog):
     def esc_cancels(self) -> bool:
         """Esc cancels a running run; a second Esc (or after the end) closes."""
         return self.running and not self.cancelled
+
+
+def _outcome(result: RunResult) -> str:
+    """The Result column: passed, failed (the expectation, or the capture that took
+    nothing), cancelled, or the error."""
+    if result.outcome == "passed":
+        return f"passed ({result.expected})"
+    if result.outcome == "failed":
+        if result.capture_failed:  # the status was right
+            return f"FAILED: {result.message}"
+        return f"FAILED: expected {result.expected}"
+    if result.cancelled:
+        return CANCELLED
+    return f"error: {result.message}"

@@ -47,6 +47,7 @@ class CollectionRunJob(QRunnable):
         profile: Profile | None,
         masked: Iterable[str],
         token: CancelToken,
+        given: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
@@ -58,6 +59,7 @@ class CollectionRunJob(QRunnable):
         self._profile = profile
         self._masked = list(masked)
         self._token = token
+        self._given = list(given)
 
     def run(self) -> None:
         # The engine is only needed once a run starts: not at start-up.
@@ -80,6 +82,7 @@ class CollectionRunJob(QRunnable):
                 masked=self._masked,
                 progress=progress,
                 cancel=self._token,
+                given=self._given,
             )
         except Exception as exc:  # a bug must still end the run visibly
             results = list(done)

@@ -274,3 +274,30 @@ def test_unknown_keys_in_files_are_kept(tmp_path: Path) -> None:
     saved.description = "changed"
     store.save_request(saved)
     assert json.loads(path.read_text())["x-owner"] == "qa-team"
+
+
+def test_captures_are_kept_as_a_name_and_a_path_and_read_strictly(tmp_path: Path) -> None:
+    from explorer.core.captures import Capture
+
+    root = tmp_path / "chain"
+    store = CollectionStore.create(root, "Chain")
+    saved = SavedRequest(
+        "List",
+        RpcRequest(action="bamboohr_list_employees"),
+        captures=[Capture("employee_id", "$.data[0].id")],
+    )
+    store.save_request(saved)
+    assert saved.path is not None
+    data = json.loads(saved.path.read_text())
+    assert data["captures"] == [{"name": "employee_id", "path": "$.data[0].id"}]
+    [again] = CollectionStore(root).load()[0].find("List")
+    assert again.captures == [Capture("employee_id", "$.data[0].id")]
+
+    # A hand-broken capture is named with its place; the file is not loaded (nor overwritten).
+    data["captures"] = [{"name": "employee id", "path": "$.a"}, {"name": "b", "path": "data"}]
+    saved.path.write_text(json.dumps(data, indent=2))
+    collection, problems = CollectionStore(root).load()
+    assert collection.find("List") == []
+    [problem] = problems
+    assert '"captures.0"' in problem.message and "variable name" in problem.message
+    assert '"captures.1"' in problem.message and "RFC 9535" in problem.message

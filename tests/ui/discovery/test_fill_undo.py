@@ -79,12 +79,28 @@ def test_opening_a_history_entry_drops_the_undo_of_an_earlier_fill(
     qtbot.waitUntil(lambda: "Undo" in controls.fill_label.text(), timeout=WAIT_MS)
     assert controls.fill_label.isVisible()
 
-    # Replay the sent candidate from the history (click the row, Enter).
+    # Replay the sent candidate from the history (click the row, Enter): it opens in a tab
+    # of its own, and the filled request keeps its tab and its Undo.
+    filled = editor.to_request()
     open_history_entry(qtbot, window)
-    replayed = editor.to_request()
+    replayed = window.editor.to_request()
+    assert window.editor is not editor
     assert replayed.body == {"first_name": "Ada", "last_name": "Lovelace", "emails": []}
 
     # No Undo is offered for it, and none can be applied to it.
-    assert not (controls.fill_label.isVisible() and "Undo" in controls.fill_label.text())
-    controls.fill_label.linkActivated.emit("undo")  # what a click on a stale link would do
-    assert editor.to_request() == replayed
+    replay_controls = window.discovery_controls
+    assert replay_controls is not controls
+    label = replay_controls.fill_label
+    assert not (label.isVisible() and "Undo" in label.text())
+    label.linkActivated.emit("undo")  # what a click on a stale link would do
+    assert window.editor.to_request() == replayed
+
+    # Undo belongs to the request it was made on: back in its tab, it still puts the typed
+    # path and headers back, and touches nothing else.
+    qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor is editor
+    assert editor.to_request() == filled
+    controls.fill_label.linkActivated.emit("undo")
+    assert editor.to_request().path == {"id": "40001"}
+    assert editor.to_request().headers == {"x-trace": "t1"}
+    assert window.tabs.tabs[1].editor.to_request() == replayed

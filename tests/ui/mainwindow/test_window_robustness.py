@@ -75,6 +75,16 @@ HOSTILE_SETTINGS = {
     "active_environment": ["x"],
     "last_profile": {"name": "Demo"},
     "collection_folders": ["\x00", 5, "/nonexistent"],
+    "open_tabs": {
+        "tabs": [
+            5,
+            {"request": {"action": 7}},
+            {"request": {"action": "a"}, "drafts": {"body": 3}, "saved": "/none.json"},
+        ]
+        * 40,
+        "current": 10**9,
+    },
+    "open_in_new_tab": "no",
 }
 
 
@@ -96,6 +106,7 @@ def test_any_settings_file_opens_the_window(
     prefs = window.preferences()
     assert prefs.theme == "system" and 1 * MB <= prefs.body_limit <= 1024 * MB
     assert 0 < window.editor.draft_request().timeout <= 600
+    assert 1 <= len(window.tabs.tabs) <= 50  # the usable tabs of a damaged session, at most
     window.save_state()  # and it can be written back over, the damaged file kept aside
     json.loads(home.settings_file.read_text())
 

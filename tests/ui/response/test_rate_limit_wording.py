@@ -48,8 +48,13 @@ def test_stackones_own_429_is_the_api_keys_limit(
     qtbot: QtBot, make_window: WindowFactory, strict_demo: DemoServer
 ) -> None:
     window = make_window(base_url=strict_demo.url, key=strict_demo.api_key)
-    send_action(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
-    send_action(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
+    # Listing the accounts may have used the one request of the minute already; if not,
+    # the second send is over the limit.
+    for _attempt in range(2):
+        send_action(qtbot, window, "bamboohr_list_employees", "acct_bamboohr_demo")
+        response = window.response_view.exchange.response  # type: ignore[union-attr]
+        if response is not None and response.status == 429:
+            break
     panel = window.response_view.error_panel
     assert panel.title_label.text().startswith("429")
     assert "API key" in panel.meaning_label.text()

@@ -1,0 +1,171 @@
+"""One tab: a request with its own response, in-flight state, Undo history and dirty mark.
+
+A tab owns its widgets (so its editors keep their own Undo, and a response being formatted or
+counting down a ``Retry-After`` carries on while another tab is shown) and knows where its
+request came from: the saved request it is tied to (Ctrl+S writes there), or the history
+entry it was opened from. Whether it holds unsaved edits is decided by comparing what the
+editor holds with what it held when it was opened or saved, so typing and undoing back is
+not an edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from explorer.core.guard import is_production
+from explorer.core.request import RpcRequest
+from explorer.ui.discovery.controls import DiscoveryControls
+from explorer.ui.request.editor import RequestEditor
+from explorer.ui.response.error_panel import FAILURE_TITLES
+from explorer.ui.response.view import ResponseView
+
+if TYPE_CHECKING:
+    from explorer.ui.discovery.service import DiscoveryService
+    from explorer.ui.guard.marks import ProductionMarks
+    from explorer.ui.request.send_control import SendControl, SendSlot
+
+UNTITLED = "New request"
+DIRTY_MARK = "●"
+IN_FLIGHT_MARK = "…"
+
+
+@dataclass
+class TabKit:
+    """What every tab is built with: the window's shared parts."""
+
+    pool: QThreadPool
+    discovery: DiscoveryService
+    marks: ProductionMarks
+    send_control: SendControl
+
+
+@dataclass
+class TabLabel:
+    """What the tab bar shows for a tab, and says to a screen reader."""
+
+    text: str
+    tooltip: str
+    spoken: str  # the tab's accessible name: everything, status and unsaved edits included
+    production: bool
+    status: str  # "200", "429", "…", "Cancelled", "" before the first send
+    status_class: str  # "2xx".."5xx", "none"
+
+
+class RequestTab(QObject):
+    """A request being worked on, with everything that belongs to it alone.
+
+    Signals:
+        changed(): what the tab's label shows may have changed (an edit, a send, its tie).
+    """
+
+    changed = Signal()
+
+    def __init__(self, kit: TabKit, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.editor = RequestEditor()
+        self.response_view = ResponseView(pool=kit.pool)
+        self.discovery = DiscoveryControls(self.editor, kit.discovery, parent=self)
+        self.badge = kit.marks.add_editor(self.editor)
+        self._marks = kit.marks
+        self.send: SendSlot = kit.send_control.add_slot(self.editor, self.response_view)
+        # The saved request Ctrl+S writes to (its file), and its name for the label.
+        self.saved_path: Path | None = None
+        self.saved_name = ""
+        # The history entry this tab was opened from, so opening it again comes here.
+        self.history_id: str | None = None
+        self._baseline: dict[str, object] | None = self.editor.texts()
+        self.editor.changed.connect(self.changed)
+
+    # -- what the tab holds -------------------------------------------------------------------
+    def load(self, request: RpcRequest, base_url: str | None = None) -> None:
+        """Put ``request`` in the editor as the tab's unedited content."""
+        self.editor.load_request(request)
+        if base_url:
+            self.editor.set_base_url(base_url)
+        self.mark_clean()
+
+    def mark_clean(self) -> None:
+        """What the editor holds now is what was opened or saved: no unsaved edits."""
+        self._baseline = self.editor.texts()
+        self.changed.emit()
+
+    def mark_edited(self) -> None:
+        """The tab holds edits whatever it compares equal to (restored after a restart)."""
+        self._baseline = None
+        self.changed.emit()
+
+    def is_dirty(self) -> bool:
+        """Whether closing the tab would lose edits."""
+        return self._baseline is None or self.editor.texts() != self._baseline
+
+    def is_pristine(self) -> bool:
+        """Nothing typed, opened, sent or shown: a place to open something instead of a new tab."""
+        return (
+            self.saved_path is None
+            and self.history_id is None
+            and not self.is_dirty()
+            and not self.editor.action_edit.text().strip()
+            and not self.send.in_flight
+            and self.send.last_sent is None
+            and self.response_view.exchange is None
+        )
+
+    def tie(self, path: Path | None, name: str = "") -> None:
+        """Tie the tab to a saved request (``None``: to none); Ctrl+S writes there."""
+        self.saved_path = path
+        self.saved_name = name if path is not None else ""
+        if path is not None:
+            self.history_id = None
+        self.changed.emit()
+
+    # -- how it looks in the tab bar --------------------------------------------------------
+    def label(self) -> TabLabel:
+        action_id = self.editor.action_edit.text().strip()
+        account_id = self.editor.account_edit.text().strip()
+        action = action_id or self.saved_name or UNTITLED
+        production = is_production(self._marks.account(account_id))
+        status, status_class, said = self._status()
+        text = " · ".join([action, account_id] if account_id else [action])
+        if production:  # first, so eliding a long label never hides it
+            text = f"PROD {text}"
+        dirty = self.is_dirty()
+        if dirty:  # last, where the middle-elided label keeps it
+            text = f"{text} {DIRTY_MARK}"
+        lines = [f"Action: {action_id or '(none yet)'}"]
+        if account_id:
+            lines.append(f"Account: {account_id}")
+        if production:
+            lines.append(self.badge.toolTip())
+        if self.saved_path is not None:
+            lines.append(f"Saved request: {self.saved_name}")
+        elif self.history_id is not None:
+            lines.append("Opened from the history")
+        lines.append(said)
+        if dirty:
+            lines.append("Unsaved edits")
+        spoken = [action]
+        if account_id:
+            spoken.append(("production account " if production else "account ") + account_id)
+        spoken.append(said)
+        if dirty:
+            spoken.append("unsaved edits")
+        return TabLabel(text, "\n".join(lines), ", ".join(spoken), production, status, status_class)
+
+    def _status(self) -> tuple[str, str, str]:
+        """The last send's status: short, its class, and in words."""
+        if self.send.in_flight:
+            return IN_FLIGHT_MARK, "none", "Sending…"
+        exchange = self.send.last_sent
+        if exchange is None:
+            return "", "none", "Not sent yet"
+        response = exchange.response
+        if response is not None:
+            words = f"{response.status} {response.reason}".strip()
+            return str(response.status), exchange.status_class, f"Last send: {words}"
+        kind = exchange.failure.kind if exchange.failure else "TransportError"
+        title = FAILURE_TITLES.get(kind, kind)
+        return title, "none", f"Last send: {title}"

@@ -1,0 +1,206 @@
+"""Carry a value: right-click a value in a response, "Set variable…", use ``{{name}}`` next.
+
+Issue 14, item 2. Session only by default (nothing on disk); the environment only when chosen,
+saying it goes to collection.json; a secret-looking value to the keyring; a capture declared
+on the saved request. The menu is opened with the menu key on the text cursor's value, as a
+keyboard user does, and answered with keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from explorer.core.captures import Capture
+from explorer.core.request import RpcRequest
+from explorer.store.collections import CollectionStore, Environment, SavedRequest
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.paths import AppPaths
+from explorer.ui.collections.captures import CapturesDialog
+from explorer.ui.collections.carry import SetVariableDialog
+from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.response.value_menu import SET_VARIABLE
+from tests.ui.driving import send
+from tests.ui.keyboard import press
+from tests.ui.modals import answering, choose_from_popup
+from tests.ui.run.test_collection_run import select_collection
+
+pytestmark = pytest.mark.gui
+
+WindowFactory = Callable[..., MainWindow]
+CTRL = Qt.KeyboardModifier.ControlModifier
+LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+FIRST_ID = "40001"
+
+
+def set_variable_on(
+    qtbot: QtBot, window: MainWindow, needle: str, answer: Callable[[QWidget], None]
+) -> list[str]:
+    """Put the text cursor on ``needle`` in the Pretty body, press the menu key, choose
+    "Set variable…" and answer its dialog with ``answer``; the dialogs' titles."""
+    view = window.response_view.body.pretty_rich
+    qtbot.waitUntil(lambda: needle in view.toPlainText())
+    cursor = view.textCursor()
+    cursor.setPosition(view.toPlainText().index(needle) + 1)
+    view.setTextCursor(cursor)
+    view.setFocus()
+    assert view.textCursor().selectedText() == ""
+    choose_from_popup(SET_VARIABLE)
+    with answering(answer) as seen:
+        qtbot.keyClick(view, Qt.Key.Key_Menu)
+    # The window is active again (the app asks for it; a window manager would anyway).
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return [s.title for s in seen]
+
+
+def name_it(
+    name: str, *, environment: bool = False, capture: bool = False
+) -> Callable[[QWidget], None]:
+    def answer(widget: QWidget) -> None:
+        assert isinstance(widget, SetVariableDialog)
+        QTest.keyClicks(widget.name_edit, name)  # the suggested name is selected: replaced
+        if environment:
+            QTest.mouseClick(widget.environment_radio, Qt.MouseButton.LeftButton)
+        if capture:
+            QTest.mouseClick(widget.capture_check, Qt.MouseButton.LeftButton)
+        QTest.keyClick(widget.name_edit, Qt.Key.Key_Return)
+
+    return answer
+
+
+def test_a_value_set_for_the_session_fills_the_next_request_and_touches_no_file(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    CollectionStore.create(home.collections_dir / "chain", "Chain")
+    window = make_window()
+    send(qtbot, window, LISTING)
+    titles = set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id"))
+    assert titles == ["Set variable"]
+    assert "{{employee_id}} set for this session" in window.statusBar().currentMessage()
+
+    press(qtbot, Qt.Key.Key_T, CTRL)  # the next request, in a tab of its own
+    exchange = send(
+        qtbot,
+        window,
+        RpcRequest(
+            action="bamboohr_get_employee",
+            account_id="acct_bamboohr_demo",
+            path={"id": "{{employee_id}}"},
+        ),
+    )
+    assert exchange.request.path == {"id": FIRST_ID}
+    assert exchange.response is not None and exchange.response.status == 200
+    window.close()
+    # Neither the value nor the variable reached a file (the tab keeps its {{template}}).
+    for path in home.collections_dir.rglob("*"):
+        if path.is_file():
+            assert "employee_id" not in path.read_text(), path
+    assert FIRST_ID not in home.settings_file.read_text()
+
+
+def test_keeping_it_in_the_environment_is_explicit_and_a_token_goes_to_the_keyring(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    credentials = MemoryCredentials()
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain", credentials=credentials)
+    store.set_environment(Environment("demo", {}))
+    window = make_window(credentials=credentials)
+    select_collection(window, "Chain")
+    pane = window.collections_pane
+    assert pane is not None and pane.environment.set_active("demo")
+    send(qtbot, window, LISTING)
+
+    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id", environment=True))
+    meta = json.loads((store.root / "collection.json").read_text())
+    assert meta["environments"]["demo"]["variables"]["employee_id"] == FIRST_ID
+    assert "collection.json" in window.statusBar().currentMessage()
+
+    email = "amara.okafor@acme.example"
+    set_variable_on(qtbot, window, email, name_it("session_token", environment=True))
+    text = (store.root / "collection.json").read_text()
+    assert email not in text and "session_token" in text  # its name only
+    assert credentials.get(store.secret_key("demo", "session_token")) == email
+    assert "hidden everywhere" in window.statusBar().currentMessage()
+
+
+def test_a_value_of_a_saved_request_can_be_captured_on_every_run(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
+    store.save_request(SavedRequest("List employees", LISTING.copy()))
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    [saved] = store.collection.find("List employees")
+    window.open_saved_request(pane.saved_at(saved.path))  # type: ignore[arg-type]
+    send(qtbot, window)
+    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id", capture=True))
+    assert "captures it on every run" in window.statusBar().currentMessage()
+    [again] = CollectionStore(store.root).load()[0].find("List employees")
+    assert again.captures == [Capture("employee_id", "$.data[0].id")]
+    assert FIRST_ID not in again.path.read_text()  # type: ignore[union-attr]
+
+
+def test_captures_are_listed_edited_and_checked_from_the_requests_menu(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
+    saved = SavedRequest(
+        "List employees",
+        LISTING.copy(),
+        captures=[Capture("employee_id", "$.data[0].id"), Capture("old", "$.data[1].id")],
+    )
+    store.save_request(saved)
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    select_collection(window, "Chain")
+    view = pane.view
+    view.expandAll()
+    request_index = view.model().index(0, 0, view.currentIndex())
+    view.setCurrentIndex(request_index)
+
+    def edit(widget: QWidget) -> None:
+        try:
+            answer_captures(widget)
+        except BaseException:
+            widget.close()  # fail on the assertion, not hang on the open dialog
+            raise
+
+    def answer_captures(widget: QWidget) -> None:
+        assert isinstance(widget, CapturesDialog)
+        table = widget.table
+        table.selectRow(1)
+        QTest.mouseClick(widget.remove_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(widget.add_button, Qt.MouseButton.LeftButton)
+        editor = table.viewport().findChild(QLineEdit)  # Add opened the new name for typing
+        assert editor is not None
+        QTest.keyClicks(editor, "bad name")
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        QApplication.processEvents()  # the cell takes the typed text on the next turn
+        box = widget.findChild(QDialogButtonBox)
+        assert box is not None
+        save = box.button(QDialogButtonBox.StandardButton.Save)
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert widget.isVisible()  # not saved: the wrong row is named
+        assert "Row 2 (bad name)" in widget.problem_label.text()
+        item = table.item(1, 0)
+        assert item is not None
+        item.setText("employee_name")  # fixed
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    choose_from_popup("&Captures (2)…")
+    with answering(edit) as seen:
+        view.customContextMenuRequested.emit(view.visualRect(request_index).center())
+    assert [s.title for s in seen] == ["Captures of 'List employees'"]
+    [again] = CollectionStore(store.root).load()[0].find("List employees")
+    assert again.captures == [
+        Capture("employee_id", "$.data[0].id"),
+        Capture("employee_name", "$.data[0].id"),
+    ]
