@@ -197,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
         budget=preferences.history_budget,
         body_limit=preferences.body_limit,
         read_only=read_only,
+        lazy=True,  # the rows are read on a thread: the window does not wait for 100,000
     )
     session_keys = MemoryCredentials()
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
@@ -259,7 +260,8 @@ def _exec(app: QApplication, window: MainWindow, *, smoke: bool) -> int:
         code = app.exec()
     finally:
         deadline.stop()
-        window.close()
+        window.close()  # writes what the history still had queued
+        window.history.close()
         watcher.deleteLater()
     if painted is not None:
         app.removeEventFilter(painted)

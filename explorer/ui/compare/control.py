@@ -9,7 +9,7 @@ Every read and write of an exchange happens on a pool thread: a baseline may hol
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -20,6 +20,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.secrets import PersonalData
 from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history_entry import HistoryRow
 from explorer.ui.compare.window import CompareWindow, Source
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history.model import short_time
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from explorer.store.baselines import BaselineStore
 
+# An entry as the history's list holds it (a row) or as read from its file: the same fields.
+Entry = HistoryEntry | HistoryRow
 NO_STORE = "Baselines need a data folder that can be written (this session is read-only)."
 
 
@@ -79,7 +82,7 @@ class CompareControl(QObject):
             lambda: left, lambda: right, names, left.request.action, _account(left, right)
         )
 
-    def compare_entries(self, entries: list[HistoryEntry]) -> CompareWindow | None:
+    def compare_entries(self, entries: Sequence[Entry]) -> CompareWindow | None:
         """Two history entries, the older on the left."""
         if len(entries) != 2:
             self.message.emit("Select two history entries to compare (Ctrl+click the second)")
@@ -120,7 +123,7 @@ class CompareControl(QObject):
 
         return self._open(baseline, right, ("Baseline", right_label), action, account_id)
 
-    def entry_against_baseline(self, entry: HistoryEntry) -> CompareWindow | None:
+    def entry_against_baseline(self, entry: Entry) -> CompareWindow | None:
         label = exchange_label(entry.started_at, entry.status)
         return self.compare_with_baseline(
             entry.action, entry.account_id, self._reader(entry.id), label
@@ -167,7 +170,7 @@ class CompareControl(QObject):
             window.close()
 
     # -- pinning -----------------------------------------------------------------------------
-    def pin_entry(self, entry: HistoryEntry) -> bool:
+    def pin_entry(self, entry: Entry) -> bool:
         """Pin a history entry as the baseline of its action and account (asks before
         replacing one). Returns whether the pin was started."""
         store = self._baselines

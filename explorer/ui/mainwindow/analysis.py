@@ -23,7 +23,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.snippets import to_python, to_typescript
 from explorer.store.baselines import BaselineStore
-from explorer.store.history import HistoryEntry
+from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
 from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
 from explorer.ui.compare.control import CompareControl, exchange_label
@@ -238,7 +238,7 @@ class Analysis(QObject):
         self.compare.export_baseline(request.action, request.account_id, store.root)
 
     # -- the history's selection -------------------------------------------------------------
-    def selected_entries(self) -> list[HistoryEntry]:
+    def selected_entries(self) -> list[HistoryRow]:
         return self.window.history_pane.selected_entries()
 
     def compare_selected(self) -> CompareWindow | None:
