@@ -370,6 +370,7 @@ class Analysis(QObject):
             readers=readers,
             secrets=secrets,
             customer=customer,
+            trace=window.support.fetched_trace,
             environment=env_name,
             variables={
                 k: v for k, v in (env.variables.items() if env else ()) if k not in secret_names
