@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -27,7 +27,8 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths, resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.mainwindow.window import APP_TITLE, MainWindow
+from explorer.ui.helper_jobs import finish_helpers
+from explorer.ui.mainwindow.window import APP_TITLE, CLOSE_WAIT_MS, MainWindow
 from explorer.ui.preferences.dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
 
@@ -260,13 +261,27 @@ def _exec(app: QApplication, window: MainWindow, *, smoke: bool) -> int:
         code = app.exec()
     finally:
         deadline.stop()
-        window.close()  # writes what the history still had queued
+        window.close()  # writes what the history still had queued, waits for its threads
         window.history.close()
         watcher.deleteLater()
+        _finish(window)
     if painted is not None:
         app.removeEventFilter(painted)
         if not painted.painted:
             print("stackone-explorer: --smoke: the window never painted", file=sys.stderr)
             return 1
-    window.deleteLater()
     return int(code)
+
+
+def _finish(window: MainWindow) -> None:
+    """Let the app's threads end and destroy the window now, while Python is whole.
+
+    Left for later, the window would be destroyed as the interpreter ends, and a job still on
+    one of its threads (or the app's) would be killed mid-work: Qt then reports an exception
+    from a worker thread, and now and then the app crashes on the way out.
+    """
+    finish_helpers(CLOSE_WAIT_MS)
+    QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS)  # pins, exports, saves, filters
+    window.deleteLater()
+    # Its pools' destructors wait for what still runs there, the GIL let go meanwhile.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -49,6 +49,14 @@ def stop_helpers() -> None:
 atexit.register(stop_helpers)
 
 
+def finish_helpers(timeout_ms: int) -> bool:
+    """End every helper process and wait (``timeout_ms`` at most) for the threads that waited
+    on them (when the app exits: none may still run Python when the interpreter ends). False
+    if one still runs."""
+    stop_helpers()
+    return _threads is None or _threads.waitForDone(timeout_ms)
+
+
 def _thread_pool() -> QThreadPool:
     """The threads that wait on the helpers: the app's, never a window's. A pool destroyed
     with its window would wait there for a thread that needs the GIL the UI thread holds."""

@@ -7,7 +7,20 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
+
+
+def wait_for_pools(owner: QObject, timeout_ms: int) -> bool:
+    """Wait, at most ``timeout_ms`` in all, for the work on every thread pool ``owner`` has
+    (its children's too); False if some still runs.
+
+    For closing: a pool's destructor waits for its jobs anyway, and a job still running Python
+    when the interpreter ends is killed mid-work. ``waitForDone`` lets go of the GIL while it
+    waits, so the jobs can finish.
+    """
+    deadline = QDeadlineTimer(timeout_ms)
+    pools = owner.findChildren(QThreadPool)
+    return all([pool.waitForDone(max(0, deadline.remainingTime())) for pool in pools])
 
 
 class _RenderSignals(QObject):

@@ -344,6 +344,11 @@ class HistoryPane(QWidget):
         """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
         return self.held.select(entry_id)
 
+    def stop_reading(self) -> None:
+        """The window is closing: read no entry or rows more (queued writes still happen)."""
+        self.reader.stop()
+        self.rows_reader.stop()
+
     def wait_for_loads(self) -> None:
         """Wait for entries (and a lazy store's rows) being read in the background, and show
         them (for tests and closing)."""

@@ -83,6 +83,12 @@ class EntryReader(QObject):
         """Whatever is being read is no longer wanted."""
         self._generation += 1
 
+    def stop(self) -> None:
+        """Read nothing more (the window is closing): queued reads are dropped, and the
+        result of the one running is too."""
+        self.forget()
+        self._pool.clear()
+
     def wait(self) -> None:
         """Wait for entries being read (for tests and closing)."""
         self._pool.waitForDone(-1)
@@ -146,6 +152,10 @@ class RowsReader(QObject):
 
     def start(self) -> None:
         self._pool.start(_RowsJob(self._store, self._prepare, self._signals))
+
+    def stop(self) -> None:
+        """Start no read that has not started yet (the window is closing)."""
+        self._pool.clear()
 
     def wait(self) -> None:
         """Wait for the rows (for tests and closing)."""

@@ -44,6 +44,7 @@ from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
+from explorer.ui.jobs import wait_for_pools
 from explorer.ui.mainwindow import actions, keyboard, menus, state
 from explorer.ui.mainwindow.analysis import Analysis
 from explorer.ui.mainwindow.deferred import AfterFirstPaint
@@ -70,6 +71,9 @@ __all__ = ["APP_TITLE", "MainWindow"]
 # Discovery reads the profile's key (and the rest of ``after_first_paint`` runs) after the
 # window's first paint, or this long after it is shown if the window itself is never painted.
 FIRST_PAINT_BACKSTOP_MS = 1000
+# Closing waits this long, at most, for the work still on the window's threads (an entry being
+# read, a send being cancelled): a pool left working is waited for again when it is destroyed.
+CLOSE_WAIT_MS = 10_000
 
 
 class MainWindow(QMainWindow):
@@ -485,6 +489,10 @@ class MainWindow(QMainWindow):
         return self.analysis.compare.compare(left, right)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Nothing more is read or formatted for the screen; what is running ends below.
+        self.history_pane.stop_reading()
+        for tab in self.tabs.tabs:
+            tab.response_view.body.invalidate()
         self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()
@@ -501,4 +509,6 @@ class MainWindow(QMainWindow):
             print(f"stackone-explorer: could not save settings: {exc}", file=sys.stderr)
         if self._own_client:
             self.client.close()
+        # No thread of the window may still run Python when the window (or Python) goes.
+        wait_for_pools(self, CLOSE_WAIT_MS)
         event.accept()

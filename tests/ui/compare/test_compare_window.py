@@ -168,11 +168,7 @@ def test_two_10_mb_runs_show_exactly_the_fields_that_changed(
     qtbot.mouseClick(second.cancel_button, Qt.MouseButton.LeftButton)
     assert not second.job.is_busy()
     assert second.summary_label.text() == "Cancelled: nothing was compared."
-    # The clicked rows' 10 MB entry is read and formatted on the window's pools: let that
-    # finish, for a window destroyed while its pools work waits for them holding the GIL.
-    window.history_pane.reader.wait()
-    body = window.response_view.body
-    qtbot.waitUntil(lambda: not body.is_rendering(), timeout=WAIT_MS)
+    # The window closes while the clicked rows' 10 MB entry is still read and formatted.
 
 
 def test_a_response_pinned_as_baseline_is_what_a_later_run_is_compared_with(
