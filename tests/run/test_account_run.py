@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -104,6 +103,7 @@ def test_a_429_pauses_the_run_for_its_retry_after_and_is_tried_again(server: Dem
 
 def test_requests_are_spaced_under_the_rate_limit(server: DemoServer) -> None:
     ids = [a.id for a in select_accounts(accounts_of(server), provider="bamboohr")][:4]
+    begin = datetime.now(UTC)
     with RpcClient() as client:
         rows = AccountRun(
             client,
@@ -117,8 +117,10 @@ def test_requests_are_spaced_under_the_rate_limit(server: DemoServer) -> None:
         datetime.fromisoformat(r.exchange.started_at)  # type: ignore[union-attr]
         for r in rows
     )
-    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(starts)]
-    assert all(gap >= 0.15 for gap in gaps), gaps  # never closer than the pace allows
+    # The k-th send waits for the k-th slot, 0.2 s apart: it starts no sooner, however late
+    # a busy machine lets each thread run (a gap between two late starts can be short).
+    after = [(start - begin).total_seconds() for start in starts]
+    assert all(s >= 0.2 * k - 0.01 for k, s in enumerate(after)), after
 
 
 def test_cancel_stops_what_is_in_flight_and_runs_no_more(server: DemoServer) -> None:

@@ -280,7 +280,9 @@ def test_a_key_pasted_into_a_note_is_hidden_before_it_is_kept_or_exported(
     typed = f"customer sent {demo.api_key} and {variable}"
     with answering(fill_in(typed, f"acme {variable}")) as seen:
         qtbot.keyClick(view, Qt.Key.Key_F2)
-        window.history_pane.flush()
+    # The keys to hide are read on a thread first; then the note is queued and written.
+    qtbot.waitUntil(lambda: bool(window.history.rows()[0].note), timeout=10_000)
+    window.history_pane.flush()
     assert [s.title for s in seen] == ["Note and tags"]
     row = window.history.rows()[0]
     assert row.note == "customer sent <redacted> and <redacted>"
