@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from explorer.core.request import RpcRequest
@@ -55,9 +55,13 @@ class CollectionsSlot(QObject):
         self._settings = settings
         self._on_built = on_built
         self._pane: CollectionsPane | None = None
-        self._placeholder: QWidget | None = QWidget()
-        self._placeholder.setAccessibleName(TAB_TITLE)
-        tabs.addTab(self._placeholder, TAB_TITLE)  # Ctrl+4
+        self._made: CollectionsPane | None = None  # built, not yet in its tab
+        # The tab's page, empty until the pane is built into it: putting the pane into the
+        # page rather than swapping the tab's page keeps the tab bar and the history's pane
+        # as they are (swapping made Qt repaint the whole side pane, ~20 ms).
+        self.page = QWidget()
+        self.page.setObjectName("collectionsPage")
+        tabs.addTab(self.page, TAB_TITLE)  # Ctrl+4
         tabs.currentChanged.connect(self._on_tab_shown)
 
     @property
@@ -72,30 +76,29 @@ class CollectionsSlot(QObject):
         assert self._pane is not None
         return self._pane
 
+    def make(self) -> None:
+        """Build the pane without putting it in its tab yet: the window's queue does the two
+        in separate event-loop turns (~15-30 ms each), so neither stalls the window long."""
+        if self._pane is None and self._made is None:
+            from explorer.ui.collections.pane import CollectionsPane
+
+            self._made = CollectionsPane(
+                self._dir, credentials=self._credentials, settings=self._settings
+            )
+
     def _on_tab_shown(self, index: int) -> None:
-        if self._pane is None and index >= 0 and self._tabs.widget(index) is self._placeholder:
+        if self._pane is None and index >= 0 and self._tabs.widget(index) is self.page:
             self._build()
 
     def _build(self) -> None:
-        from explorer.ui.collections.pane import CollectionsPane
-
-        pane = CollectionsPane(self._dir, credentials=self._credentials, settings=self._settings)
+        self.make()
+        pane, self._made = self._made, None
+        assert pane is not None
         self._pane = pane
-        placeholder, self._placeholder = self._placeholder, None
-        tabs = self._tabs
-        index = tabs.indexOf(placeholder) if placeholder is not None else -1
-        if index >= 0:
-            shown = tabs.currentIndex() == index
-            current = tabs.currentIndex()
-            tabs.blockSignals(True)  # the same tab at the same place: nothing to announce
-            tabs.insertTab(index, pane, TAB_TITLE)
-            tabs.removeTab(index + 1)
-            tabs.setCurrentIndex(current)
-            tabs.blockSignals(False)
-            if shown:
-                pane.show()
-        if placeholder is not None:
-            placeholder.deleteLater()
+        layout = QVBoxLayout(self.page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(pane)
+        pane.show()  # now if the tab is shown, else with it
         self._on_built(pane)
 
 

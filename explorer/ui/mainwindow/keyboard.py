@@ -54,6 +54,6 @@ def focus_response(window: MainWindow) -> None:
 
 
 def focus_collections(window: MainWindow) -> None:
-    if window.collections_pane is not None:
-        window.side_tabs.setCurrentWidget(window.collections_pane)
-        window.collections_pane.focus_tree()
+    if window.collections is not None:
+        window.side_tabs.setCurrentWidget(window.collections.page)
+        window.collections.get().focus_tree()

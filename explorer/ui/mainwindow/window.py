@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
         self.after_first_paint = AfterFirstPaint(self)
         self.after_first_paint.add(self.discovery.release)
         if self.collections is not None:
-            self.after_first_paint.add(self.collections.get, prepare=import_pane)
+            self.after_first_paint.add(self.collections.make, prepare=import_pane)
+            self.after_first_paint.add(self.collections.get)
         self.support.build_later(self.after_first_paint)
         menus.build_menu_bar(self)
         self.addToolBar(menus.build_toolbar(self))
