@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,14 @@ def exchanges(server: DemoServer) -> list[Exchange]:
 
 
 def _case(exchanges: list[Exchange]) -> Case:
+    # The history's note on the first call, with the key pasted into it by mistake.
+    noted = replace(
+        exchanges[0],
+        note=f"ticket 4711: Amara Okafor since Monday, key {KEY}",
+        tags=("customer-acme", LONG),
+    )
     return Case(
-        items=[CaseItem(e, customer="Acme Ltd") for e in exchanges[:-1]]
+        items=[CaseItem(e, customer="Acme Ltd") for e in [noted, *exchanges[1:-1]]]
         + [CaseItem(exchanges[-1], trace=f"POST greenhouse /candidates 422 for {SHORT}")],
         title="Employee lookups fail for one account",
         notes=f"Customer says it broke today. Contact: amara.okafor@acme.example. Key {KEY}.",
@@ -138,6 +145,11 @@ def test_the_report_explains_the_case(exchanges: list[Exchange], tmp_path: Path)
     assert "Secret variables (values not included): `account`, `token`" in report
     assert "Contact: <email 1>" in report and f"Key {REDACTED}." in report
     assert "Personal data was scrubbed" in report
+    # The history's note and tags on the first call, secrets and the person hidden.
+    assert f"**Note**: ticket 4711: <name 3> since Monday, key {REDACTED}" in report
+    assert f"**Tags**: #customer-acme #{REDACTED}" in report
+    har = json.loads((target / HAR_FILE).read_text())
+    assert har["log"]["entries"][0]["_stackone"]["tags"] == ["customer-acme", REDACTED]
     assert "ms in all, first byte after" in report
     har = json.loads((target / HAR_FILE).read_text())
     assert har["log"]["version"] == "1.2" and len(har["log"]["entries"]) == len(exchanges)

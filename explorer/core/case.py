@@ -270,6 +270,9 @@ def _exchange_section(
         ("Account", f"`{request.account_id}`"),
         ("Customer", clean(item.customer)),
         ("Connector profile", request.connector_profile_id),
+        # The user's note from the history (already cleaned with the exchange).
+        ("Note", clean(exchange.note)),
+        ("Tags", " ".join(f"#{tag}" for tag in exchange.tags)),
     ]
     if response is not None:
         facts += [

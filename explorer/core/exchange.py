@@ -50,6 +50,10 @@ class Exchange:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     started_at: str = field(default_factory=_now)
     profile: str = ""
+    # The user's own words about it, kept in the history and exported with it (plain text
+    # the user typed: not secrets, not masked).
+    note: str = ""
+    tags: tuple[str, ...] = ()
 
     def seconds_since_response(self, now: datetime | None = None) -> float:
         """How long ago the answer arrived (start plus the time it took); 0 when unknown.
@@ -104,6 +108,10 @@ class Exchange:
             elif include_body:
                 response.update(encode_body(r.body))
             out["response"] = response
+        if self.note:
+            out["note"] = self.note
+        if self.tags:
+            out["tags"] = list(self.tags)
         return out
 
     @classmethod
@@ -147,6 +155,7 @@ class Exchange:
                 wire_size=_size(raw.get("wire_size")),
             )
         request = data.get("request")
+        tags = data.get("tags")
         return cls(
             request=RpcRequest.from_dict(request if isinstance(request, dict) else {}),
             sent=SentRequest.from_dict(sent) if isinstance(sent, dict) else None,
@@ -157,6 +166,10 @@ class Exchange:
             id=_text(data.get("id")) or uuid.uuid4().hex,
             started_at=_text(data.get("started_at")) or _now(),
             profile=_text(data.get("profile")),
+            note=_text(data.get("note")),
+            tags=tuple(t for t in tags if isinstance(t, str) and t)
+            if isinstance(tags, list)
+            else (),
         )
 
 

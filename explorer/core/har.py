@@ -76,6 +76,11 @@ def _entry(exchange: Exchange) -> dict[str, Any]:
             "profile": exchange.profile,
         },
     }
+    if exchange.note or exchange.tags:
+        # The user's note about the call (plain text they typed), where HAR viewers show it.
+        tags = " ".join(f"#{tag}" for tag in exchange.tags)
+        entry["comment"] = " ".join(filter(None, [exchange.request.action, exchange.note, tags]))
+        entry["_stackone"].update(note=exchange.note, tags=list(exchange.tags))
     return entry
 
 

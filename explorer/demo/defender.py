@@ -16,6 +16,7 @@ its findings, so the place is the demo's.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,3 +82,24 @@ def scan(data: Any, settings: DefenderSettings, tool_name: str) -> DefenderRepor
     if not library_available():
         return DefenderReport(settings, None)
     return DefenderReport(settings, screen(data, settings, tool_name))
+
+
+def warm_up() -> threading.Thread | None:
+    """Load the library (and tier 2's model) on a background thread, so the first request of
+    a demo session is screened in milliseconds instead of waiting ~1 s for the load.
+
+    Returns the started thread, or ``None`` when the library is not installed. A failure
+    here is not reported: the first real screening raises it where the user sees it.
+    """
+    if not library_available():
+        return None
+
+    def load() -> None:
+        try:
+            screen({"warm_up": ""}, DefenderSettings.from_request(None, None), "warm_up")
+        except Exception:  # said by the first real screening instead
+            return
+
+    thread = threading.Thread(target=load, name="demo-defender-warm-up", daemon=True)
+    thread.start()
+    return thread

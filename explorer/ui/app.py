@@ -153,6 +153,12 @@ def _choose_home(args: argparse.Namespace) -> tuple[AppPaths, bool, str | None] 
     return paths, read_only, problem
 
 
+def _warm_demo_defender() -> None:
+    from explorer.demo.defender import warm_up
+
+    warm_up()
+
+
 def _start_demo(profiles: ProfileStore, session_keys: MemoryCredentials) -> _Demo:
     """The demo server on a free port, its profile and key for this run only."""
     import explorer.demo as demo
@@ -191,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
         budget=preferences.history_budget,
         body_limit=preferences.body_limit,
         read_only=read_only,
+        lazy=True,  # the rows are read on a thread: the window does not wait for 100,000
     )
     session_keys = MemoryCredentials()
     problems = [p for p in (settings.load_error, profiles.load_error, history.load_error) if p]
@@ -216,6 +223,9 @@ def run(args: argparse.Namespace) -> int:
         tab = window.tabs.current
         if tab.is_pristine():  # the tabs kept from the last session stay as they were
             tab.load(demo.example, demo.server.url)
+        # Defender's library and model load in ~1 s: while the user reads the window, not
+        # during their first Send.
+        window.after_first_paint.add(_warm_demo_defender)
     else:
         # The demo's action names as suggestions, once the window is up: importing the demo
         # package (its HTTP server and records) would cost ~45 ms of start-up.
@@ -249,7 +259,8 @@ def _exec(app: QApplication, window: MainWindow, *, smoke: bool) -> int:
         code = app.exec()
     finally:
         deadline.stop()
-        window.close()
+        window.close()  # writes what the history still had queued
+        window.history.close()
         watcher.deleteLater()
     if painted is not None:
         app.removeEventFilter(painted)

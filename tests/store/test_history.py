@@ -15,14 +15,17 @@ import pytest
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
-from explorer.store.files import StoreFileError
 from explorer.store.history import (
     BODY_INLINE_LIMIT,
-    INDEX_NAME,
+    DB_NAME,
     HistoryEntry,
     HistoryEntryMissing,
     HistoryStore,
 )
+from explorer.store.history_db import HistoryDatabase
+
+# What the database may leave beside itself while it is open (WAL mode).
+DB_FILES = {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
 
 MakeExchange = Callable[..., Exchange]  # the conftest fixture
 
@@ -58,10 +61,11 @@ def test_trim_to_limit_removes_oldest_and_their_files(
     tmp_path: Path, make_exchange: MakeExchange
 ) -> None:
     store = HistoryStore(tmp_path, limit=3)
-    added = [store.add(make_exchange(f"action_{n}")) for n in range(5)]
+    big = os.urandom(BODY_INLINE_LIMIT + 1)
+    added = [store.add(make_exchange(f"action_{n}", body=big)) for n in range(5)]
     assert [e.action for e in store.entries()] == ["action_4", "action_3", "action_2"]
     for old in added[:2]:
-        assert not (tmp_path / f"{old.id}.json").exists()
+        assert not (tmp_path / f"{old.id}.body").exists()
         with pytest.raises(HistoryEntryMissing):
             store.load(old.id)
     assert [e.action for e in HistoryStore(tmp_path, limit=3).entries()] == [
@@ -72,7 +76,7 @@ def test_trim_to_limit_removes_oldest_and_their_files(
 
     store.limit = 1  # the user lowers the limit in the settings
     assert [e.action for e in store.entries()] == ["action_4"]
-    assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"{added[4].id}.json"]
+    assert sorted(p.name for p in tmp_path.glob("*.body")) == [f"{added[4].id}.body"]
     with pytest.raises(ValueError):
         store.limit = -1
 
@@ -82,21 +86,25 @@ def test_delete_and_clear(tmp_path: Path, make_exchange: MakeExchange) -> None:
     a, b, c = (store.add(make_exchange(f"action_{n}")) for n in range(3))
     store.delete([a.id, "unknown-id"])
     assert [e.id for e in store.entries()] == [c.id, b.id]
-    assert not (tmp_path / f"{a.id}.json").exists()
+    with pytest.raises(HistoryEntryMissing):
+        store.load(a.id)
     assert [e.id for e in HistoryStore(tmp_path).entries()] == [c.id, b.id]
 
     store.clear()
     assert store.entries() == []
     assert HistoryStore(tmp_path).entries() == []
-    assert os.listdir(tmp_path) == [INDEX_NAME]
+    assert set(os.listdir(tmp_path)) <= DB_FILES
+    # Nothing of the cleared entries stays readable in the database or its WAL.
+    for name in os.listdir(tmp_path):
+        assert b"action_1" not in (tmp_path / name).read_bytes(), name
 
 
-def test_many_deletes_compact_the_index(tmp_path: Path, make_exchange: MakeExchange) -> None:
+def test_trimming_keeps_the_database_small(tmp_path: Path, make_exchange: MakeExchange) -> None:
     store = HistoryStore(tmp_path, limit=5)
     for n in range(120):
         store.add(make_exchange(f"action_{n}"))
-    lines = (tmp_path / INDEX_NAME).read_text().splitlines()
-    assert len(lines) < 120  # rewritten, not grown forever
+    store.close()
+    assert (tmp_path / DB_NAME).stat().st_size < 100_000  # freed pages are used again
     assert [e.action for e in HistoryStore(tmp_path, limit=5).entries()] == [
         f"action_{n}" for n in range(119, 114, -1)
     ]
@@ -111,7 +119,8 @@ def test_big_body_is_stored_beside(tmp_path: Path, make_exchange: MakeExchange) 
 
     beside = tmp_path / f"{big_entry.id}.body"
     assert beside.read_bytes() == big
-    assert (tmp_path / f"{big_entry.id}.json").stat().st_size < 10_000
+    store.close()
+    assert (tmp_path / DB_NAME).stat().st_size < BODY_INLINE_LIMIT  # not in the database
     assert not (tmp_path / f"{small_entry.id}.body").exists()
 
     reopened = HistoryStore(tmp_path)
@@ -125,52 +134,12 @@ def test_big_body_is_stored_beside(tmp_path: Path, make_exchange: MakeExchange) 
         reopened.load(big_entry.id)
 
 
-def test_corrupt_lines_and_missing_files_are_skipped(
-    tmp_path: Path, make_exchange: MakeExchange
-) -> None:
-    store = HistoryStore(tmp_path)
-    first, second, third = (store.add(make_exchange(f"action_{n}")) for n in range(3))
-    index = tmp_path / INDEX_NAME
-    lines = index.read_text().splitlines()
-    lines.insert(1, "{this is not json")
-    # A power cut in the middle of an append leaves a torn last line.
-    index.write_text("\n".join(lines) + "\n" + lines[-1][:25])
-    (tmp_path / f"{second.id}.json").unlink()
-
-    reopened = HistoryStore(tmp_path)
-    assert [e.id for e in reopened.entries()] == [third.id, first.id]
-    assert reopened.load_error is not None
-    assert "2 damaged line(s)" in reopened.load_error and "line 2" in reopened.load_error
-    assert "1 entry whose file is missing" in reopened.load_error
-
-    # Adding after a torn line starts a fresh line, so the new entry is readable.
-    fourth = reopened.add(make_exchange("action_4"))
-    assert HistoryStore(tmp_path).entries()[0].id == fourth.id
-    with pytest.raises(HistoryEntryMissing):
-        reopened.load(second.id)
-
-
-def test_two_damaged_lines_that_would_join_into_json_are_both_skipped(
-    tmp_path: Path, make_exchange: MakeExchange
-) -> None:
-    """The index is parsed in one go for speed; lines that are not JSON on their own must
-    still count as damaged even when, joined by a comma, they happen to form valid JSON."""
-    store = HistoryStore(tmp_path)
-    kept = store.add(make_exchange("kept_action"))
-    with (tmp_path / INDEX_NAME).open("a", encoding="utf-8") as index:
-        index.write(f'{{"id":"{kept.id}","started_at":"x","action":"a\n')
-        index.write('b"}\n')
-    reopened = HistoryStore(tmp_path)
-    assert [e.action for e in reopened.entries()] == ["kept_action"]
-    assert reopened.load_error is not None and "2 damaged line(s)" in reopened.load_error
-
-
-def test_vanished_entry_file_raises_clear_error(
+def test_an_entry_another_window_deleted_raises_clear_error(
     tmp_path: Path, make_exchange: MakeExchange
 ) -> None:
     store = HistoryStore(tmp_path)
     entry = store.add(make_exchange())
-    (tmp_path / f"{entry.id}.json").unlink()  # e.g. another window cleared the history
+    HistoryStore(tmp_path).clear()  # another window cleared the history
     with pytest.raises(HistoryEntryMissing) as info:
         store.load(entry.id)
     assert isinstance(info.value, ExplorerError)
@@ -182,7 +151,9 @@ def test_unsafe_or_repeated_ids_get_fresh_ones(tmp_path: Path, make_exchange: Ma
     exchange = make_exchange()
     exchange.id = "../../escape"
     entry = store.add(exchange)
-    assert entry.id != exchange.id and (tmp_path / f"{entry.id}.json").exists()
+    assert (
+        entry.id != exchange.id and store.load(entry.id).request.action == exchange.request.action
+    )
     again = store.add(make_exchange())
     duplicate = make_exchange()
     duplicate.id = again.id
@@ -194,14 +165,19 @@ def test_unsafe_or_repeated_ids_get_fresh_ones(tmp_path: Path, make_exchange: Ma
 def test_ten_thousand_entries_reload(tmp_path: Path, make_exchange: MakeExchange) -> None:
     store = HistoryStore(tmp_path, limit=10_000)
     template = store.add(make_exchange("hibob_search_employees"))
-    entry_file = (tmp_path / f"{template.id}.json").read_text()
-    index_line = (tmp_path / INDEX_NAME).read_text()
-    # Grow the store on disk directly (10,000 durable adds would only test the disk).
+    entry = store.get(template.id)
+    assert entry is not None
+    exchange = json.dumps(store.load(template.id).to_dict()).encode()
+    store.close()
+    # Grow the store directly, in one transaction (10,000 durable adds would only test the disk).
     ids = [uuid.uuid4().hex for _ in range(9_999)]
-    with open(tmp_path / INDEX_NAME, "a") as index:
-        for new_id in ids:
-            (tmp_path / f"{new_id}.json").write_text(entry_file.replace(template.id, new_id))
-            index.write(index_line.replace(template.id, new_id))
+    database = HistoryDatabase(tmp_path / DB_NAME)
+    copies = []
+    for new_id in ids:
+        copy = HistoryEntry(**{**entry.to_dict(), "id": new_id, "tags": ()})
+        copies.append((copy, exchange.replace(template.id.encode(), new_id.encode())))
+    assert database.insert_many(copies) == 9_999
+    database.close()
 
     reopened = HistoryStore(tmp_path, limit=10_000)
     assert reopened.load_error is None
@@ -213,7 +189,7 @@ def test_ten_thousand_entries_reload(tmp_path: Path, make_exchange: MakeExchange
 
     fewer = HistoryStore(tmp_path, limit=100)  # a lower limit trims on open
     assert len(fewer.entries()) == 100
-    assert len(list(tmp_path.glob("*.json"))) == 100
+    assert len(HistoryStore(tmp_path, limit=10_000).entries()) == 100
 
 
 def test_no_api_key_in_any_file(
@@ -231,14 +207,15 @@ def test_no_api_key_in_any_file(
         canary_key.encode(),
         base64.b64encode(f"{canary_key}:".encode()),  # the Basic header as sent
     ]
+    # The key is replaced, not dropped: the user still sees that a header was sent.
+    saved = [store.load(r.id).to_dict() for r in store.entries()]
+    store.close()  # everything in the database file itself (the WAL is folded in)
     written = [p for p in tmp_path.iterdir() if p.is_file()]
-    assert len(written) == 5  # index, 3 entries, 1 body
+    assert len(written) == 2 and (tmp_path / DB_NAME) in written  # the database, 1 body
     for path in written:
         content = path.read_bytes()
         for form in forms:
             assert form not in content, f"API key leaked into {path.name}"
-    # The key is replaced, not dropped: the user still sees that a header was sent.
-    saved = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     with_header = next(
         s for s in saved if s["request"]["headers"] and "X-Trace" in s["request"]["headers"]
     )
@@ -285,15 +262,6 @@ def test_limit_zero_keeps_nothing_on_disk(tmp_path: Path, make_exchange: MakeExc
     assert entry.action == "bamboohr_list_employees"
     assert store.entries() == []
     assert not (tmp_path / "history").exists()
-
-
-def test_damaged_entry_file_names_the_file(tmp_path: Path, make_exchange: MakeExchange) -> None:
-    store = HistoryStore(tmp_path)
-    entry = store.add(make_exchange())
-    (tmp_path / f"{entry.id}.json").write_text('{"request": {"action": "x"},\n  oops}')
-    with pytest.raises(StoreFileError) as info:
-        store.load(entry.id)
-    assert f"{entry.id}.json" in str(info.value) and info.value.line == 2
 
 
 def _inconsistencies(store: HistoryStore, *, limit: int) -> list[str]:
@@ -347,22 +315,6 @@ def test_reading_while_another_thread_adds_and_trims(
     assert [e.id for e in HistoryStore(tmp_path / "history").entries()] == [
         e.id for e in exchanges[:-6:-1]
     ]
-
-
-def test_an_index_line_edited_by_hand_is_read_with_sane_types(tmp_path: Path) -> None:
-    """Numbers written as floats are whole again; a wrong type reads as missing, never as a
-    crash or a bogus value (``true`` is not a size, ``Infinity`` not a status)."""
-    (tmp_path / "a1.json").write_text("{}")
-    (tmp_path / "a2.json").write_text("{}")
-    (tmp_path / INDEX_NAME).write_text(
-        '{"id":"a1","started_at":"2026-01-01T00:00:00Z","status":404.0,"size":true,'
-        '"total_ms":12,"action":7,"status_class":"","request_id":["x"]}\n'
-        '{"id":"a2","started_at":"2026-01-01T00:00:01Z","status":Infinity,"size":2048.0}\n'
-    )
-    second, first = HistoryStore(tmp_path).entries()
-    assert (first.status, first.size, first.total_ms) == (404, None, 12.0)
-    assert (first.action, first.status_class, first.request_id) == ("", "none", None)
-    assert (second.status, second.size) == (None, 2048)
 
 
 def test_the_request_of_a_big_entry_is_read_without_its_body(

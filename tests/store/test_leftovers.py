@@ -22,6 +22,7 @@ from explorer.core.response import read_response
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.files import LEFTOVER_AGE, hold_lock, remove_leftovers, write_atomic
 from explorer.store.history import DAMAGED_NAME, INDEX_NAME, HistoryStore
+from tests.store.legacy_home import LegacyHome
 
 
 def _exchange(body: dict[str, object] | None = None, action: str = "hris_list") -> Exchange:
@@ -55,22 +56,20 @@ def test_a_saved_request_named_with_a_lone_surrogate_is_saved(tmp_path: Path) ->
     assert [r.name for r in collection.requests()] == [saved.name]
 
 
-def test_damaged_index_lines_are_kept_aside_when_the_index_is_rewritten(tmp_path: Path) -> None:
-    history = HistoryStore(tmp_path)
-    first = history.add(_exchange())
-    second = history.add(_exchange())
-    index = tmp_path / INDEX_NAME
+def test_damaged_index_lines_are_kept_aside_when_the_old_index_is_moved(tmp_path: Path) -> None:
+    old = LegacyHome(tmp_path)
+    first = old.add(_exchange())
+    second = old.add(_exchange())
     damaged = b'{"id": "torn", "started_at'
     deep = b"[" * 100_000 + b"]" * 100_000
-    index.write_bytes(index.read_bytes() + damaged + b"\n" + deep + b"\n")
+    old.append(damaged + b"\n" + deep + b"\n")
 
-    reopened = HistoryStore(tmp_path)
+    reopened = HistoryStore(tmp_path)  # moves the index into the database
     assert reopened.load_error is not None and DAMAGED_NAME in reopened.load_error
-    assert {e.id for e in reopened.entries()} == {first.id, second.id}
-    reopened.clear()  # rewrites the index without the damaged lines
+    assert {e.id for e in reopened.entries()} == {first, second}
     kept = (tmp_path / DAMAGED_NAME).read_bytes().splitlines()
     assert kept == [damaged, deep]
-    assert index.read_bytes() == b""
+    assert not (tmp_path / INDEX_NAME).exists()
 
 
 def test_start_up_removes_old_leftovers_but_not_fresh_or_locked_files(tmp_path: Path) -> None:
@@ -79,9 +78,9 @@ def test_start_up_removes_old_leftovers_but_not_fresh_or_locked_files(tmp_path: 
     old_tmp = tmp_path / ".index.jsonl.abcd1234.tmp"
     fresh_tmp = tmp_path / ".x.json.efgh5678.tmp"
     locked_tmp = tmp_path / ".y.json.ijkl9012.tmp"
-    orphan = tmp_path / ("a" * 32 + ".json")
+    orphan = tmp_path / ("a" * 32 + ".json")  # an exchange file of the old layout
     orphan_body = tmp_path / ("a" * 32 + ".body")
-    fresh_orphan = tmp_path / ("b" * 32 + ".json")
+    fresh_orphan = tmp_path / ("b" * 32 + ".body")
     not_ours = tmp_path / "notes.tmp"
     for path in (old_tmp, fresh_tmp, locked_tmp, orphan, orphan_body, fresh_orphan, not_ours):
         path.write_text("{}")

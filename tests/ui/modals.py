@@ -108,10 +108,12 @@ def answering(answer: Callable[[QWidget], None] = ENTER) -> Iterator[list[Seen]]
             return
         handled.append(widget)
         seen.append(describe(widget))
-        answer(widget)
-        # An answer that did not close it (e.g. Enter on a disabled default): close it, so
-        # a failing test fails on its assertions instead of hanging.
-        QTimer.singleShot(POLL_MS * 5, lambda: _close(widget))
+        try:
+            answer(widget)
+        finally:
+            # An answer that did not close it (e.g. Enter on a disabled default, or one that
+            # failed an assertion): close it, so a failing test fails instead of hanging.
+            QTimer.singleShot(POLL_MS * 5, lambda: _close(widget))
 
     timer.timeout.connect(poll)
     timer.start()

@@ -133,9 +133,11 @@ def test_dialogs_name_every_control_and_tab_round_them(
     assert pane is not None
     pane.reload()
     pane.view.setCurrentIndex(pane.model.index(0, 0))
+    send_example(qtbot, window)  # an entry in the history, to write a note on
 
     found: dict[str, list[str]] = {}
     for open_it in (
+        window.history_pane.note_action.trigger,
         window.import_curl_action.trigger,
         window.preferences_action.trigger,
         window.profiles_action.trigger,
@@ -147,7 +149,7 @@ def test_dialogs_name_every_control_and_tab_round_them(
         pane.transfer.import_curl_action.trigger,
     ):
         found |= check_modal(qtbot, open_it)
-    assert len(found) == 9, sorted(found)
+    assert len(found) == 10, sorted(found)
     assert {title: problems for title, problems in found.items() if problems} == {}
 
 

@@ -1,13 +1,13 @@
 """The history's filters: words to find, and a status class, an action or an account.
 
-The words search action, account, status, request id and profile; the three boxes offer what
-the history holds, and keep the user's choice while it still exists when entries come and go.
+The words search action, account, status, request id, profile and notes (``#tag`` the start
+of a tag); the three boxes offer what the history holds, and keep the user's choice while it
+still exists when entries come and go.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,11 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.store.history import HistoryFilter
 from explorer.ui.accessibility import name_clear_button
-from explorer.ui.history.model import HistoryFilter
-
-if TYPE_CHECKING:
-    from explorer.store.history import HistoryEntry
 
 # (label, status class) for the status filter; None means "any".
 STATUS_FILTERS: tuple[tuple[str, str | None], ...] = (
@@ -53,7 +50,9 @@ class HistoryFilters(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Filter history")
         self.edit.setClearButtonEnabled(True)
-        self.edit.setToolTip("Search action, account, status, request id and profile")
+        self.edit.setToolTip(
+            "Search action, account, status, request id, profile and notes; #tag finds tags"
+        )
         self.edit.setAccessibleName("Filter history")
         name_clear_button(self.edit, "Clear the history filter")
         self.edit.textChanged.connect(lambda _text: self.changed.emit())
@@ -109,11 +108,8 @@ class HistoryFilters(QWidget):
             account=self.account_combo.currentData(),
         )
 
-    def offer(self, entries: Iterable[HistoryEntry]) -> None:
-        """The actions and accounts of ``entries`` to choose from."""
-        rows = list(entries)
-        actions = sorted({e.action for e in rows if e.action}, key=str.lower)
-        accounts = sorted({e.account_id for e in rows}, key=str.lower)
+    def offer(self, actions: Iterable[str], accounts: Iterable[str]) -> None:
+        """The actions and accounts to choose from (the model's names, each once)."""
         _refill(self.action_combo, ALL_ACTIONS, [(a, a) for a in actions])
         _refill(self.account_combo, ALL_ACCOUNTS, [(a or NO_ACCOUNT, a) for a in accounts])
 

@@ -1,8 +1,9 @@
-"""The history pane: every exchange sent, newest first, to find, inspect, replay or export.
+"""The history pane: every exchange sent, newest first, to find, inspect, annotate, replay or
+export.
 
-The pane only translates: the ``HistoryStore`` owns the entries and the files, the models adapt
-the light index rows for the view, and a full ``Exchange`` (with its body) is read from disk
-only when the user selects, opens or exports it. New exchanges are written by a
+The pane only translates: the ``HistoryStore`` owns the entries and the files, the model adapts
+the light rows for the view, and a full ``Exchange`` (with its body) is read from disk only
+when the user selects, opens or exports it. New exchanges are written by a
 ``HistoryWriter`` on a background thread (a big body must not freeze the window); the row
 appears when the write is done, in the order the exchanges finished.
 """
@@ -10,12 +11,13 @@ appears when the write is done, in the order the exchanges finished.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QItemSelection,
+    QCoreApplication,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     Qt,
@@ -23,12 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
-    QMenu,
-    QMessageBox,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,21 +36,28 @@ from explorer.store.history import BODY_INLINE_LIMIT
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
 from explorer.ui.history.filters import HistoryFilters
-from explorer.ui.history.model import Column, HistoryModel
-from explorer.ui.history.reader import EntryReader
+from explorer.ui.history.model import HistoryModel, PreparedRows
+from explorer.ui.history.notes import NoteEditor, NoteStrip
+from explorer.ui.history.reader import EntryReader, RowsReader
+from explorer.ui.history.table import HeldSelection, button_row, history_table
 from explorer.ui.history.writer import HistoryWriter
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
-from explorer.ui.widgets.flow_layout import FlowLayout
-from explorer.ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
     from explorer.core.request import RpcRequest
-    from explorer.store.history import HistoryEntry, HistoryStore
+    from explorer.store.history import HistoryEntry, HistoryRow, HistoryStore
 
 EMPTY_TEXT = "No history yet"
 EMPTY_HINT = "Every request you send is kept here, newest first."
 NO_MATCH_TEXT = "No entries match the filter"
+# Once, after an update: an old home moves into the database off the UI thread.
+MOVING_TEXT = (
+    "Moving your history into its new database…\n\n"
+    "Its entries appear here when that is done; you can work meanwhile."
+)
+# A lazy store's newest entries, shown while the rest are read.
+FIRST_PAGE = 200
 
 
 class HistoryPane(QWidget):
@@ -63,19 +68,20 @@ class HistoryPane(QWidget):
             Not emitted for the row ``add()`` selects: the caller already has that exchange.
             A big entry is read on a thread: ``loading`` comes first, ``selected`` when it is
             read, and only if no other row was selected meanwhile (the newest choice wins).
-        loading(object): the ``HistoryEntry`` whose exchange is being read in the background.
+        loading(object): the ``HistoryRow`` whose exchange is being read in the background.
         open_in_editor(object): the ``RpcRequest`` of the chosen entry, to load and replay.
         save_to_collection(object): a list of ``RpcRequest``s (as sent, secrets scrubbed) of
             the selected entries, oldest first, to save into a collection.
         added(object): the ``HistoryEntry`` of an exchange given to ``add``, once it is on
             disk and in the list.
-        message(str): a short status-bar text (an export finished).
+        message(str): a short status-bar text (an export finished, a note saved).
 
     Attributes:
-        open_action, delete_action, clear_action, save_action, save_to_collection_action:
-            ``QAction``s for menus and toolbars; their shortcuts (Enter, Del) work while the
-            list has focus.
+        open_action, delete_action, clear_action, save_action, save_to_collection_action,
+        note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del, F2)
+            work while the list has focus.
         writer: the background writer of new entries.
+        notes: "Note and tags…" (``NoteEditor``); export: "Save history…" (``HistoryExport``).
     """
 
     selected = Signal(object)
@@ -85,13 +91,19 @@ class HistoryPane(QWidget):
     added = Signal(object)
     message = Signal(str)
 
-    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: HistoryStore,
+        parent: QWidget | None = None,
+        *,
+        keys: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
+        """``keys`` gives the API keys the window knows (called off the UI thread: it may
+        read the keyring); they, and the secret values sent this session, are hidden in
+        notes."""
         super().__init__(parent)
         self.store = store
         self._quiet = False  # True while add() selects its own row
-        # The selection as the user made it, kept while a filter hides some of it: clearing
-        # the filter brings it back. (selected ids, current id)
-        self._held: tuple[list[str], str | None] = ([], None)
         self.writer = HistoryWriter(store, self)
         self.writer.written.connect(self._on_written)
         self._select_after_write: deque[bool] = deque()
@@ -102,7 +114,17 @@ class HistoryPane(QWidget):
             lambda exc: self._show_error(f"Could not read this entry: {exc}")
         )
 
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(self, details=store.get)
+        # A lazy store's rows, read on a thread (100,000 take ~0.2 s) while the newest show.
+        self.rows_reader = RowsReader(store, self.model.prepare, self)
+        self.rows_reader.read.connect(self._on_rows_read)
+        self._reading_total: int | None = None  # entries still being read
+
+        self.notes = NoteEditor(store, self.writer, self.current_entry, keys, self)
+        self.notes.saved.connect(self._on_note_saved)
+        self.notes.message.connect(self.message)
+        self.notes.failed.connect(self._show_error)
+        self.note_action = self.notes.action
 
         self._build_actions()
         self._build_ui()
@@ -128,11 +150,10 @@ class HistoryPane(QWidget):
         self.clear_action.setToolTip("Delete every entry in the history")
         self.clear_action.triggered.connect(self.clear_all)
 
-        self.save_action = QAction("Save history…", self)
-        self.save_action.setToolTip(
-            "Save the selected entries (or all shown) as JSON or as HAR 1.2"
-        )
-        self.save_action.triggered.connect(self.save_dialog)
+        self.export = export.HistoryExport(self.store, self.writer, self._entries_to_save, self)
+        self.export.message.connect(self.message)
+        self.export.finished.connect(self._refresh_state)
+        self.save_action = self.export.action
 
         self.save_to_collection_action = QAction("Save to collection…", self)
         self.save_to_collection_action.setToolTip(
@@ -150,36 +171,14 @@ class HistoryPane(QWidget):
 
         self.error_label = tinted_label(PROBLEM_RGB)
 
-        # Widths from typical contents. The action, what people scan for, gets room for a
-        # typical name; in a narrow pane the numbers scroll, not the action.
-        self.view = row_table(
-            self.model,
-            name="History",
-            widths=(
-                (Column.TIME, "27 Nov 14:03"),
-                (Column.STATUS, "Connect failed"),
-                (Column.ACTION, "greenhouse_create_candidate"),
-                (Column.ACCOUNT, "acc_12345678"),
-                (Column.DURATION, "12.34 s"),
-                (Column.SIZE, "123.4 KB"),
-            ),
-            pad=18,
-            parent=self,
+        row_menu = (
+            self.open_action,
+            self.note_action,
+            self.save_to_collection_action,
+            self.delete_action,
         )
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        # Newest first, like the store; a click on another header sorts by that column.
-        self.view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
-        self.view.setSortingEnabled(True)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.setAccessibleDescription(
-            "Every request sent, newest first. Enter opens one in the editor, Delete deletes."
-        )
-        metrics = self.view.fontMetrics()
-        self.view.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("Size") + 18)
-        self.view.addAction(self.open_action)
-        self.view.addAction(self.save_to_collection_action)
-        self.view.addAction(self.delete_action)
+        self.view = history_table(self.model, row_menu, self)
+        self.held = HeldSelection(self.view, self.model)
         self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -195,26 +194,18 @@ class HistoryPane(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
 
+        self.note_strip = NoteStrip(self.note_action, self)
+
         self.count_label = QLabel(self)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        buttons = FlowLayout()  # wraps in a narrow pane instead of widening the window
-        buttons.setSpacing(4)
-        self._buttons: list[QWidget] = []
-        for action in (self.open_action, self.delete_action, self.clear_action, self.save_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            buttons.addWidget(button)
-            self._buttons.append(button)
-        # "Save history…" also offers saving the selection into a collection, from its arrow.
-        save_menu = QMenu(self)
-        save_menu.addAction(self.save_action)
-        save_menu.addAction(self.save_to_collection_action)
-        self.save_button = button
-        self.save_button.setMenu(save_menu)
-        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        buttons.addWidget(self.count_label)
+        buttons, self._buttons = button_row(
+            (self.open_action, self.delete_action, self.clear_action, self.save_action),
+            self.save_to_collection_action,
+            self.count_label,
+            self,
+        )
+        self.save_button = self._buttons[-1]
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -222,12 +213,19 @@ class HistoryPane(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.error_label)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note_strip)
         layout.addLayout(buttons)
 
     def tab_chain(self) -> list[QWidget]:
         """The pane's controls in reading order, for Tab: the filters, the list (one stop),
-        the buttons under it."""
-        return [self.filters.edit, *self.filters.combos(), self.view, *self._buttons]
+        the note's button and the buttons under it."""
+        return [
+            self.filters.edit,
+            *self.filters.combos(),
+            self.view,
+            self.note_strip.button,
+            *self._buttons,
+        ]
 
     def focus_list(self) -> None:
         """Keyboard focus where it is useful: the list when it shows rows, else the filter."""
@@ -244,8 +242,11 @@ class HistoryPane(QWidget):
         new row is selected, without emitting ``selected``: the caller is showing that
         exchange already. A collection run passes ``False`` so the user's selection stays.
         """
+        values = list(secrets)
+        if values:
+            self.notes.remember(values)
         self._select_after_write.append(select)
-        self.writer.add(exchange, secrets)
+        self.writer.add(exchange, values)
 
     def flush(self) -> None:
         """Finish every pending write and show its row now."""
@@ -253,12 +254,42 @@ class HistoryPane(QWidget):
 
     def set_limit(self, limit: int) -> None:
         """Keep at most ``limit`` entries from now on (the oldest beyond it go at once)."""
-        self.flush()
+        self._change(partial(setattr, self.store, "limit", limit), "trim the history")
+
+    def set_budget(self, budget: int) -> None:
+        """Keep at most ``budget`` bytes of bodies (the oldest entries beyond it go at once)."""
+        self._change(
+            partial(setattr, self.store, "budget", budget), "trim the history to its size budget"
+        )
+
+    def _change(self, work: Callable[[], object], what: str) -> None:
+        """Change the store on the writer thread, after the adds queued before: deleting
+        thousands of entries takes seconds of disk work. The list already shows the result
+        (or shows it when the oldest are trimmed); a failure reloads what is left."""
+        self.writer.run(work, partial(self._after_change, what))
+
+    def _after_change(self, what: str, _result: object, error: Exception | None) -> None:
+        if error is not None:
+            self._show_error(f"Could not {what}: {error}")
+            self.reload()
+        else:
+            self._rows_changed(None)
+
+    def _rows_changed(
+        self, rows: list[HistoryRow] | None, prepared: PreparedRows | None = None
+    ) -> None:
+        """Show ``rows`` (or drop those trimmed), keeping the user's selection."""
+        self._quiet = True
         try:
-            self.store.limit = limit
-        except (ExplorerError, OSError, ValueError) as exc:
-            self._show_error(f"Could not trim the history: {exc}")
-        self.reload()
+            if rows is None:
+                self._forget_trimmed()
+            else:
+                self.model.set_rows(rows, prepared)
+            self.held.restore()
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
 
     def _on_written(self, entry: HistoryEntry | None, error: Exception | None) -> None:
         select = self._select_after_write.popleft() if self._select_after_write else True
@@ -269,15 +300,16 @@ class HistoryPane(QWidget):
             self._quiet = True
             try:
                 # One inserted row (no reset): the selection and scroll position stay put.
-                self.model.add_entry(entry)
+                self.model.add_entry(entry.row())
                 self._forget_trimmed()
                 if select:
                     self.reader.forget()  # the caller shows this exchange already
                     if self.select_entry(entry.id):
-                        self._held = ([entry.id], entry.id)
+                        self.held.hold_only(entry.id)
             finally:
                 self._quiet = False
-            self._refill_combos()
+            if self.model.take_names_changed():
+                self._refill_combos()
             self._refresh_state()
         self.added.emit(entry)
 
@@ -291,24 +323,18 @@ class HistoryPane(QWidget):
             gone.append(entry.id)
         self.model.remove_ids(gone)
 
-    def _reselect(self, entry_ids: list[str], current_id: str | None) -> None:
-        """Select ``entry_ids`` again (those still shown), ``current_id`` as the current row."""
-        selection = self.view.selectionModel()
-        rows = self.model.rows_of([*entry_ids, *([current_id] if current_id else [])])
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        chosen = QItemSelection()
-        for row in sorted(rows[i] for i in entry_ids if i in rows):
-            index = self.model.index(row, 0)
-            chosen.select(index, index)
-        if not chosen.isEmpty():
-            selection.select(chosen, flags)
-        if current_id in rows:
-            index = self.model.index(rows[current_id], 0)
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
-
     def reload(self) -> None:
-        """Show the store's entries again (after it changed behind our back, or at start)."""
-        self.model.set_rows(self.store.entries())
+        """Show the store's entries again (after it changed behind our back, or at start).
+
+        A lazy store's rows are read on a thread (100,000 take ~0.2 s): its newest entries
+        show at once, the rest when read (the filter and sort apply to what is shown, and to
+        all once read)."""
+        if self.store.rows_loaded:
+            self.model.set_rows(self.store.rows())
+        else:
+            self._reading_total = len(self.store)
+            self.model.set_rows(self.store.newest(FIRST_PAGE))
+            self.rows_reader.start()
         self._refill_combos()
         if self.store.load_error:
             self._show_error(f"Some history could not be read: {self.store.load_error}")
@@ -316,35 +342,45 @@ class HistoryPane(QWidget):
 
     def select_entry(self, entry_id: str) -> bool:
         """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
-        row = self.model.row_of(entry_id)
-        if row is None:
-            return False
-        index = self.model.index(row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.view.scrollTo(index)
-        return True
+        return self.held.select(entry_id)
 
-    def selected_entries(self) -> list[HistoryEntry]:
+    def wait_for_loads(self) -> None:
+        """Wait for entries (and a lazy store's rows) being read in the background, and show
+        them (for tests and closing)."""
+        self.reader.wait()
+        self.rows_reader.wait()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # the rows, read
+        self.flush()
+
+    def _on_rows_read(self, version: int, prepared: PreparedRows) -> None:
+        # After the writes queued meanwhile (they waited for the rows): then all are there.
+        show = partial(self._show_all_rows, version, prepared)
+        self.writer.run(lambda: None, lambda _result, _error: show())
+
+    def _show_all_rows(self, version: int, prepared: PreparedRows) -> None:
+        self._reading_total = None
+        if self.store.load_error:
+            self._show_error(f"Some history could not be read: {self.store.load_error}")
+        now, rows = self.store.snapshot()
+        self._rows_changed(prepared.rows if now == version else rows, prepared)
+
+    def selected_entries(self) -> list[HistoryRow]:
         """The selected entries, in the order shown."""
         rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
         return [e for e in (self.model.entry_at(i) for i in rows) if e is not None]
 
-    def shown_entries(self) -> list[HistoryEntry]:
+    def shown_entries(self) -> list[HistoryRow]:
         """Every entry the filters let through, in the order shown."""
         return self.model.rows()
 
-    def current_entry(self) -> HistoryEntry | None:
+    def current_entry(self) -> HistoryRow | None:
         return self.model.entry_at(self.view.currentIndex())
 
     def open_current(self) -> None:
         """Emit ``open_in_editor`` with the current entry's request."""
         self._open(self.current_entry())
 
-    def _open(self, entry: HistoryEntry | None) -> None:
+    def _open(self, entry: HistoryRow | None) -> None:
         if entry is None:
             return
         request = self._load_request(entry)
@@ -383,11 +419,15 @@ class HistoryPane(QWidget):
             return
         # Keep the user's place: select what now sits where the first deleted row was.
         first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
+        ids = [e.id for e in entries]
+        self._change(partial(self.store.delete, ids), "delete")
+        self._quiet = True
         try:
-            self.store.delete(e.id for e in entries)
-        except (ExplorerError, OSError) as exc:
-            self._show_error(f"Could not delete: {exc}")
-        self.reload()
+            self.model.remove_ids(ids)  # at once; the store deletes on its thread
+        finally:
+            self._quiet = False
+        self._refill_combos()
+        self._refresh_state()
         if self.model.rowCount():
             index = self.model.index(min(first_row, self.model.rowCount() - 1), 0)
             self.view.selectionModel().setCurrentIndex(
@@ -408,39 +448,24 @@ class HistoryPane(QWidget):
             f"Delete all {count} history entries? This cannot be undone.",
         ):
             return
-        try:
-            self.store.clear()
-        except (ExplorerError, OSError) as exc:
-            self._show_error(f"Could not clear the history: {exc}")
-        self.reload()
+        self._change(self.store.clear, "clear the history")
+        self.model.set_rows([])  # at once; the store clears on its thread
+        self._refill_combos()
+        self._refresh_state()
 
-    def save_dialog(self) -> None:
-        """Ask where and in which format, then save the selected entries (or all shown)."""
+    def _on_note_saved(self, row: HistoryRow) -> None:
+        self.model.update_entry(row)
+        current = self.current_entry()
+        if current is not None and current.id == row.id:
+            self.note_strip.show_entry(current)
+
+    def _entries_to_save(self) -> tuple[list[HistoryRow], str]:
+        """The selected entries (two or more), else all shown; why none, if none."""
         entries = self.selected_entries()
         if len(entries) < 2:
             entries = self.shown_entries()
-        if not entries:
-            text = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
-            QMessageBox.information(self, "Save history", text)
-            return
-        what = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        chosen = export.ask_target(self, what)
-        if chosen is None:
-            return
-        target, fmt = chosen
-        # Reading every body back and writing one file can take seconds with big bodies:
-        # on the writer's thread, after the entries still being written.
-        self.save_action.setEnabled(False)
-        self.message.emit(f"Saving {what} to {target}…")
-
-        def done(_result: object, error: Exception | None) -> None:
-            self._refresh_state()
-            if error is not None:
-                QMessageBox.warning(self, "Save history", f"Could not save {target}:\n{error}")
-            else:
-                self.message.emit(f"Saved {what} to {target}")
-
-        self.writer.run(partial(export.save_entries, self.store, target, entries, fmt=fmt), done)
+        why = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
+        return entries, why
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
@@ -449,7 +474,7 @@ class HistoryPane(QWidget):
         self._quiet = True
         try:
             if self.model.set_filter(history_filter):
-                self._reselect(*self._held)
+                self.held.restore()
         finally:
             self._quiet = False
         self._refresh_state()
@@ -457,17 +482,13 @@ class HistoryPane(QWidget):
     def _on_selection_changed(self, *_args: object) -> None:
         self._update_actions()
         if not self._quiet:
-            self._hold_selection()
-
-    def _hold_selection(self) -> None:
-        current = self.current_entry()
-        self._held = ([e.id for e in self.selected_entries()], current.id if current else None)
+            self.held.hold()
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._update_actions()
         if self._quiet:
             return
-        self._hold_selection()
+        self.held.hold()
         entry = self.model.entry_at(current)
         if entry is None:
             return
@@ -486,7 +507,7 @@ class HistoryPane(QWidget):
             self.error_label.hide()
         self.selected.emit(exchange)
 
-    def _load_request(self, entry: HistoryEntry) -> RpcRequest | None:
+    def _load_request(self, entry: HistoryRow) -> RpcRequest | None:
         """Only the request (no response body to read or parse: quick even for 10 MB)."""
         try:
             return self.store.load_request(entry.id)
@@ -494,7 +515,7 @@ class HistoryPane(QWidget):
             self._show_error(f"Could not read this entry: {exc}")
             return None
 
-    def _load(self, entry: HistoryEntry) -> Exchange | None:
+    def _load(self, entry: HistoryRow) -> Exchange | None:
         try:
             exchange = self.store.load(entry.id)
         except (ExplorerError, OSError, ValueError) as exc:
@@ -506,17 +527,23 @@ class HistoryPane(QWidget):
 
     # -- state -------------------------------------------------------------------------------
     def _refill_combos(self) -> None:
-        self.filters.offer(self.model.all_rows())
+        self.model.take_names_changed()
+        self.filters.offer(self.model.actions(), self.model.accounts())
 
     def _refresh_state(self) -> None:
         total = self.model.total()
         shown = self.model.rowCount()
+        moving = self._reading_total is not None and self.store.moving_old_home
         if not total:
-            self.empty_label.setText(f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
+            self.empty_label.setText(MOVING_TEXT if moving else f"{EMPTY_TEXT}\n\n{EMPTY_HINT}")
         elif not shown:
             self.empty_label.setText(NO_MATCH_TEXT)
         self.stack.setCurrentWidget(self.view if shown else self.empty_label)
-        if not total:
+        if moving:
+            self.count_label.setText("Moving history in…")
+        elif self._reading_total is not None:
+            self.count_label.setText(f"Reading {self._reading_total} entries…")
+        elif not total:
             self.count_label.setText("")
         elif shown == total:
             self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
@@ -530,7 +557,10 @@ class HistoryPane(QWidget):
         has_selection = self.view.selectionModel().hasSelection()
         self.delete_action.setEnabled(has_selection)
         self.save_to_collection_action.setEnabled(has_selection)
-        self.open_action.setEnabled(self.view.currentIndex().isValid())
+        current = self.current_entry()
+        self.open_action.setEnabled(current is not None)
+        self.note_action.setEnabled(current is not None and not self.store.read_only)
+        self.note_strip.show_entry(current)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -1,4 +1,5 @@
-"""Reading a big history entry back (megabytes of body, parsed) off the UI thread.
+"""Reading the history off the UI thread: a big entry (megabytes of body, parsed), or the rows
+of a lazy store (100,000 take ~0.2 s).
 
 Only the newest choice counts: selecting another row while one is being read makes the
 older read's result stale, and it is dropped when it arrives.
@@ -6,6 +7,7 @@ older read's result stale, and it is dropped when it arrives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -13,7 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from explorer.core.errors import ExplorerError
 
 if TYPE_CHECKING:
-    from explorer.store.history import HistoryEntry, HistoryStore
+    from explorer.store.history import HistoryRow, HistoryStore
 
 
 class _LoadSignals(QObject):
@@ -71,7 +73,7 @@ class EntryReader(QObject):
         self._signals.loaded.connect(self._on_loaded)
         self._generation = 0  # the newest request; older loads are dropped
 
-    def read(self, entry: HistoryEntry) -> None:
+    def read(self, entry: HistoryRow) -> None:
         """Read ``entry`` on a pool thread: ``loaded`` (or ``failed``) follows unless another
         read (or ``forget``) comes first."""
         self.forget()
@@ -92,3 +94,59 @@ class EntryReader(QObject):
             self.failed.emit(error)
         else:
             self.loaded.emit(exchange)
+
+
+class _RowsSignals(QObject):
+    """Signals:
+    read(int, object): the store's version of its rows, and ``prepare``'s result on them.
+    """
+
+    read = Signal(int, object)
+
+
+class _RowsJob(QRunnable):
+    def __init__(
+        self,
+        store: HistoryStore,
+        prepare: Callable[[list[HistoryRow]], object],
+        signals: _RowsSignals,
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._store, self._prepare, self._signals = store, prepare, signals
+
+    def run(self) -> None:
+        version, rows = self._store.snapshot()  # reads them first (errors: ``load_error``)
+        self._signals.read.emit(version, self._prepare(rows))
+
+
+class RowsReader(QObject):
+    """Reads a lazy store's rows into memory on its own thread, and prepares them for the
+    list there too (sorting 100,000 rows is better done off the UI thread).
+
+    Signals:
+        read(int, object): the store's version of the rows (``HistoryStore.snapshot``) and
+            ``prepare``'s result on them.
+    """
+
+    read = Signal(int, object)
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        prepare: Callable[[list[HistoryRow]], object],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._prepare = store, prepare
+        self._pool = QThreadPool(self)  # before the signals: destroyed (waiting) first
+        self._pool.setMaxThreadCount(1)
+        self._signals = _RowsSignals(self)
+        self._signals.read.connect(self.read)
+
+    def start(self) -> None:
+        self._pool.start(_RowsJob(self._store, self._prepare, self._signals))
+
+    def wait(self) -> None:
+        """Wait for the rows (for tests and closing)."""
+        self._pool.waitForDone(-1)

@@ -99,7 +99,7 @@ class HistoryWriter(QObject):
     def run(self, work: Callable[[], Any], done: Callable[[Any, Exception | None], None]) -> None:
         """Queue ``work`` after everything queued before; ``done(result, error)`` follows on
         the UI thread. ``work`` may read the store but must not change it except by
-        ``add`` (the store is not shared with another writer)."""
+        ``add`` or ``set_note`` (the store is not shared with another writer)."""
         ticket = self._next_ticket
         self._next_ticket += 1
         self._callbacks[ticket] = done

@@ -17,7 +17,7 @@ def set_tab_order(window: MainWindow) -> None:
     history's filter when there is history."""
     chain_tabs(window)
     # Start where the work starts: the history's filter when there is history.
-    start = window.history_pane.filters.edit if window.history.entries() else None
+    start = window.history_pane.filters.edit if len(window.history) else None
     (start or window.editor.action_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
 

@@ -35,7 +35,7 @@ from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.collections import SavedRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
-from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
@@ -138,11 +138,13 @@ class MainWindow(QMainWindow):
         )
         # Accounts and actions of the selected profile, listed off the UI thread.
         # Its first key read waits for the first paint (see ``paintEvent``).
-        self.discovery = DiscoveryService(
-            self.client, quiet_key_lookup(session_keys, credentials), held=True, parent=self
-        )
+        key_of = quiet_key_lookup(session_keys, credentials)
+        self.discovery = DiscoveryService(self.client, key_of, held=True, parent=self)
         self._painted = False
-        self.history_pane = HistoryPane(history)
+        # A key pasted into a note is hidden before it is kept (read off the UI thread).
+        self.history_pane = HistoryPane(
+            history, keys=lambda: [key for key in map(key_of, profiles.names()) if key]
+        )
         # The production guard: marks production accounts, asks before writing to one.
         self.guard = SendGate(self.discovery, self)
         self.marks = ProductionMarks(
@@ -350,7 +352,7 @@ class MainWindow(QMainWindow):
         Also callable after start-up: the app adds the demo's action names once the window has
         painted, so their module is not imported before the first paint.
         """
-        self.known_actions = [*names, *(e.action for e in self.history.entries() if e.action)]
+        self.known_actions = [*names, *self.history.actions()]
         for tab in self.tabs.tabs:
             tab.editor.set_known_actions(self.known_actions)
 
@@ -381,7 +383,7 @@ class MainWindow(QMainWindow):
         # when it arrives, and the elapsed time stays in the status bar meanwhile.
         self.response_view.show_exchange(exchange)
 
-    def _on_history_loading(self, entry: HistoryEntry) -> None:
+    def _on_history_loading(self, entry: HistoryRow) -> None:
         """A big entry is being read back on a thread: say so where it will appear."""
         # Nothing to cancel: the next selection (or a response arriving) replaces it.
         self.response_view.show_loading(
@@ -444,10 +446,8 @@ class MainWindow(QMainWindow):
             tab.response_view.set_body_limit(prefs.body_limit)
         self.history_pane.flush()
         self.history.body_limit = prefs.body_limit
-        try:
-            self.history.budget = prefs.history_budget
-        except ExplorerError as exc:
-            self.banner.show_message(f"The history could not be trimmed to its budget: {exc}")
+        if self.history.budget != prefs.history_budget:
+            self.history_pane.set_budget(prefs.history_budget)
 
     def _apply_to_tabs(self, prefs: Preferences) -> None:
         self.tabs.replace_current = not prefs.open_in_new_tab

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
@@ -64,9 +64,11 @@ class ThreadRecordingHistory(HistoryStore):
     """The real store; it also notes which thread each ``add`` ran on."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.add_threads: list[int] = []
         self.load_threads: list[int] = []
+        self.change_threads: list[int] = []  # deletions, clearing, trimming
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.change_threads.clear()  # opening trims on the caller's thread, before the window
 
     def add(self, exchange: Exchange) -> HistoryEntry:
         self.add_threads.append(threading.get_ident())
@@ -75,6 +77,18 @@ class ThreadRecordingHistory(HistoryStore):
     def load(self, entry_id: str) -> Exchange:
         self.load_threads.append(threading.get_ident())
         return super().load(entry_id)
+
+    def delete(self, entry_ids: Iterable[str]) -> None:
+        self.change_threads.append(threading.get_ident())
+        super().delete(entry_ids)
+
+    def clear(self) -> None:
+        self.change_threads.append(threading.get_ident())
+        super().clear()
+
+    def _trim(self) -> None:
+        self.change_threads.append(threading.get_ident())
+        super()._trim()
 
 
 def test_a_10_mb_response_is_shown_and_kept_without_blocking_the_ui_thread(
@@ -101,7 +115,7 @@ def test_a_10_mb_response_is_shown_and_kept_without_blocking_the_ui_thread(
     assert view.status_label.text().startswith("200")
     assert "req_big_body" in view.request_id_label.text()
     # The row is on top, selected, and the body is on disk beside the entry.
-    assert window.history_pane.current_entry() == entry
+    assert window.history_pane.current_entry() == entry.row()
     assert entry.size == len(BIG_BODY) > BODY_INLINE_LIMIT
     assert (home.history_dir / f"{entry.id}.body").stat().st_size == len(BIG_BODY)
 
@@ -171,3 +185,30 @@ def test_saving_a_big_history_as_har_happens_off_the_ui_thread(
     assert threading.main_thread().ident not in history.load_threads
     entries = json.loads(target.read_text(encoding="utf-8"))["log"]["entries"]
     assert [e["response"]["content"]["size"] for e in entries] == [len(BIG_BODY)]
+
+
+def test_deleting_clearing_and_trimming_run_off_the_ui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """With 100,000 entries each is seconds of disk work: the list changes at once, the store
+    on the history's thread."""
+    history = ThreadRecordingHistory(home.history_dir)
+    window = make_window(history=history)
+    pane = window.history_pane
+    for n in range(6):
+        pane.add(Exchange(request=RpcRequest(action=f"action_{n}")))
+    pane.flush()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    assert pane.select_entry(pane.shown_entries()[0].id)  # the newest, whatever keys are down
+    pane.delete_action.trigger()
+    assert pane.shown_entries()[0].action == "action_4"  # gone from the list at once
+    pane.set_limit(3)
+    pane.flush()
+    assert [e.action for e in pane.shown_entries()] == ["action_4", "action_3", "action_2"]
+    pane.clear_action.trigger()
+    assert pane.shown_entries() == []
+    pane.flush()
+    assert history.entries() == []
+    assert len(history.change_threads) >= 3
+    assert threading.main_thread().ident not in history.change_threads

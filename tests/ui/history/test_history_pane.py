@@ -17,11 +17,10 @@ from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.core.wire import SentRequest
-from explorer.store.history import HistoryEntry, HistoryStore
+from explorer.store.history import DB_NAME, HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
 from explorer.ui.history.export import HAR_FILTER, JSON_FILTER
 from explorer.ui.history.model import (
     Column,
-    HistoryFilter,
     HistoryModel,
     failure_label,
     short_time,
@@ -116,13 +115,15 @@ def shown_actions(pane: HistoryPane) -> list[str]:
 def test_models_pass_qtmodeltester(qtmodeltester: ModelTester, store: HistoryStore) -> None:
     for status in (200, 404, None, 503):
         store.add(make_exchange(status=status))
-    model = HistoryModel()
-    model.set_rows(store.entries())
+    model = HistoryModel(details=store.get)
+    model.set_rows(store.rows())
     qtmodeltester.check(model, force_py=True)
-    # The tester keeps watching: filtering, sorting and adding must signal correctly too.
+    # The tester keeps watching: filtering, sorting, adding and notes must signal correctly.
     model.set_filter(HistoryFilter(text="bamboohr"))
     model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
-    model.add_entry(store.add(make_exchange(status=201)))
+    model.add_entry(store.add(make_exchange(status=201)).row())
+    model.update_entry(store.set_note(model.entry(1).id, "ticket 4711", "customer-x"))
+    assert model.index(1, Column.NOTE).data() == "#customer-x ticket 4711"
     model.remove_ids([model.entry(0).id])
     assert model.rowCount() == 4
 
@@ -130,8 +131,8 @@ def test_models_pass_qtmodeltester(qtmodeltester: ModelTester, store: HistorySto
 def test_model_shows_status_code_or_failure_with_class_colours(store: HistoryStore) -> None:
     ok = store.add(make_exchange(status=200))
     failed = store.add(make_exchange(status=None))
-    model = HistoryModel()
-    model.set_rows([failed, ok])
+    model = HistoryModel(details=store.get)
+    model.set_rows([failed.row(), ok.row()])
     status_ok = model.index(1, Column.STATUS)
     status_failed = model.index(0, Column.STATUS)
     assert status_ok.data() == "200"
@@ -265,12 +266,16 @@ def test_delete_selected_entries(
     filled.view.selectRow(0)
     qtbot.keyClick(filled.view, Qt.Key.Key_Delete)
     assert not asked  # one entry goes without a question
+    assert len(filled.shown_entries()) == 4  # at once; the store deletes on its thread
+    filled.flush()
     assert "acc_3" not in [e.account_id for e in store.entries()]
     assert len(filled.shown_entries()) == 4
 
     filled.view.selectAll()
     filled.delete_action.trigger()
     assert asked and "4" in asked[0]
+    assert filled.empty_text().startswith(EMPTY_TEXT)
+    filled.flush()
     assert store.entries() == []
     assert filled.empty_text().startswith(EMPTY_TEXT)
 
@@ -295,6 +300,8 @@ def test_clear_all_asks_first(
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     filled.clear_action.trigger()
+    assert filled.empty_text().startswith(EMPTY_TEXT)
+    filled.flush()
     assert store.entries() == []
     assert filled.empty_text().startswith(EMPTY_TEXT)
     assert not HistoryStore(store.directory).entries()
@@ -313,13 +320,15 @@ def test_history_survives_a_new_pane(qtbot: QtBot, filled: HistoryPane, history_
 def test_store_load_error_is_shown(qtbot: QtBot, history_dir: Path) -> None:
     store = HistoryStore(history_dir)
     store.add(make_exchange())
-    with (history_dir / "index.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write("{not json\n")
+    store.close()
+    (history_dir / DB_NAME).write_bytes(b"not a database at all" * 100)
     pane = HistoryPane(HistoryStore(history_dir))
     qtbot.addWidget(pane)
     assert not pane.error_label.isHidden()
-    assert "damaged" in pane.error_label.text()
-    assert len(pane.shown_entries()) == 1
+    assert "damaged" in pane.error_label.text() and "history.corrupt" in pane.error_label.text()
+    assert pane.shown_entries() == []
+    record(pane, make_exchange("after_the_damage"))  # a new history works at once
+    assert shown_actions(pane) == ["after_the_damage"]
 
 
 def _save(
@@ -420,8 +429,9 @@ def test_exports_and_history_never_hold_the_api_key(
     _save(monkeypatch, pane, tmp_path / "h.json", JSON_FILTER)
     _save(monkeypatch, pane, tmp_path / "h.har", HAR_FILTER)
     written = [*history_dir.iterdir(), tmp_path / "h.json", tmp_path / "h.har"]
+    assert len(written) >= 3
     for path in written:
-        assert CANARY_KEY not in path.read_text(encoding="utf-8"), path
+        assert CANARY_KEY.encode() not in path.read_bytes(), path
 
 
 def test_ten_thousand_rows_filter_through_the_models() -> None:
@@ -435,7 +445,7 @@ def test_ten_thousand_rows_filter_through_the_models() -> None:
             status_class=("2xx", "4xx", "5xx")[i % 3],
             total_ms=float(i),
             size=i,
-        )
+        ).row()
         for i in range(10_000)
     ]
     model = HistoryModel()
@@ -475,7 +485,7 @@ def test_clicking_a_header_sorts_and_keeps_the_selected_entry(
     ]
 
 
-def _many_entries(count: int) -> list[HistoryEntry]:
+def _many_entries(count: int) -> list[HistoryRow]:
     return [
         HistoryEntry(
             id=f"e{i:05d}",
@@ -486,13 +496,13 @@ def _many_entries(count: int) -> list[HistoryEntry]:
             status_class=("2xx", "4xx", "4xx", "5xx")[i % 4],
             total_ms=float(i),
             size=i,
-        )
+        ).row()
         for i in range(count)
     ]
 
 
 @pytest.fixture
-def big_pane(qtbot: QtBot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryEntry]]:
+def big_pane(qtbot: QtBot, store: HistoryStore) -> tuple[HistoryPane, list[HistoryRow]]:
     """A pane over 10,000 entries (set straight into its model: no files needed to filter)."""
     widget = HistoryPane(store)
     qtbot.addWidget(widget)
@@ -504,11 +514,11 @@ def big_pane(qtbot: QtBot, store: HistoryStore) -> tuple[HistoryPane, list[Histo
 
 
 def test_filtering_ten_thousand_entries_shows_the_right_rows(
-    big_pane: tuple[HistoryPane, list[HistoryEntry]],
+    big_pane: tuple[HistoryPane, list[HistoryRow]],
 ) -> None:
     pane, rows = big_pane
 
-    def newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    def newest_first(entries: list[HistoryRow]) -> list[HistoryRow]:
         return sorted(entries, key=lambda e: e.started_at, reverse=True)
 
     pane.filters.edit.setText("greenhouse 400")
@@ -528,7 +538,7 @@ def test_filtering_ten_thousand_entries_shows_the_right_rows(
 
 
 def test_typing_a_filter_then_clearing_restores_every_row_and_the_selection(
-    qtbot: QtBot, big_pane: tuple[HistoryPane, list[HistoryEntry]]
+    qtbot: QtBot, big_pane: tuple[HistoryPane, list[HistoryRow]]
 ) -> None:
     pane, _rows = big_pane
     pane.view.setCurrentIndex(pane.model.index(3, 0))

@@ -311,6 +311,7 @@ def test_preferences_set_one_body_limit_for_every_feature(
     prefs.body_limit = 7 * MB
     prefs.history_budget = 300 * MB
     window.apply_preferences(prefs)
+    window.history_pane.flush()  # trimming to the budget runs on the history's thread
     assert window.client.body_limit == 7 * MB
     assert window.history.body_limit == 7 * MB and window.history.budget == 300 * MB
     assert Settings(window.settings.path).get("body_limit") == 7 * MB

@@ -77,6 +77,7 @@ def test_history_limit_trims_at_once_and_persists(
     assert len(window.history_pane.shown_entries()) == 5
 
     choose(qtbot, window, lambda d: d.history_spin.setValue(2))
+    window.history_pane.flush()  # the oldest are deleted on the history's thread
     assert [e.action for e in window.history_pane.shown_entries()] == ["action_4", "action_3"]
     assert window.history.limit == 2
     assert stored(home)["history_limit"] == 2
@@ -92,6 +93,7 @@ def test_no_history_at_all(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
     fill_history(window, 2)
     choose(qtbot, window, lambda d: d.history_spin.setValue(0))
+    window.history_pane.flush()
     assert window.history_pane.shown_entries() == []
     assert window.history_pane.empty_text().startswith("No history yet")
 

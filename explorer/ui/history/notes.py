@@ -1,0 +1,232 @@
+"""Notes and tags on history entries: the pane's action, the dialog and the details strip.
+
+A support engineer marks the calls of a case ("ticket 4711", ``#customer-x``) and finds them
+again later from the history filter (plain words search notes, ``#tag`` searches tags). The
+store keeps them (``HistoryStore.set_note``); these widgets only show and collect them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.secrets import REDACTED
+from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
+from explorer.ui.history.model import short_time
+from explorer.ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from explorer.store.history import HistoryStore
+    from explorer.ui.history.writer import HistoryWriter
+
+TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
+
+
+class NoteEditor(QObject):
+    """The history pane's "Note and tags…": asks for the current entry's (``NoteDialog``) and
+    keeps them on the history's writer thread, after the adds queued before (one writer).
+
+    The secrets the window knows are hidden in the note and tags before they are written
+    (``core.secrets``): the API keys (``keys``, called on that thread: it may read the
+    keyring) and the secret values sent this session (``remember``).
+
+    Signals:
+        saved(object): the entry's new ``HistoryRow``, once written.
+        failed(str): why the note could not be kept.
+        message(str): a status-bar text: saved, and whether a secret was hidden.
+    """
+
+    saved = Signal(object)
+    failed = Signal(str)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        writer: HistoryWriter,
+        current: Callable[[], HistoryRow | None],
+        keys: Callable[[], Iterable[str]],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._writer, self._current, self._parent = store, writer, current, parent
+        self._keys = keys
+        # Replaced, never changed in place: the writer thread reads it.
+        self._sent: frozenset[str] = frozenset()
+        self.action = QAction("Note and tags…", parent)
+        self.action.setToolTip(
+            "Write a note and tags on the selected entry (F2; find them again: #tag in the filter)"
+        )
+        self.action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        # Only where the entry is chosen: the list (the collections pane has its own F2).
+        self.action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.action.triggered.connect(self.edit)
+
+    def edit(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        dialog = NoteDialog(entry, self._parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save(entry.id, dialog.note(), dialog.tags())
+
+    def remember(self, secrets: Iterable[str]) -> None:
+        """Secret values that went into an exchange of this session: hidden in notes too."""
+        self._sent = self._sent.union(secrets)
+
+    def save(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
+        """Keep an entry's note and tags; ``saved`` follows with its row."""
+        typed = (note.strip(), tags)
+
+        def work() -> HistoryRow:
+            secrets = [*self._keys(), *self._sent]
+            return self._store.set_note(entry_id, note, tags, secrets=secrets)
+
+        def done(row: HistoryRow | None, error: Exception | None) -> None:
+            if row is None:
+                self.failed.emit(f"Could not save the note: {error}")
+                return
+            self.saved.emit(row)
+            if (row.note, row.tags) != typed:
+                self.message.emit(
+                    "Saved the note and tags; a secret in them was hidden (it reads "
+                    f"{REDACTED}): secrets stay in the keyring"
+                )
+            else:
+                self.message.emit("Saved the note and tags")
+
+        self._writer.run(work, done)
+
+
+class NoteDialog(QDialog):
+    """Edits one entry's note and tags; ``note()`` and ``tags()`` read the result after OK.
+
+    A note over the store's limit is refused here, with the reason, and the dialog stays open
+    with the text as typed (nothing is lost).
+    """
+
+    def __init__(self, entry: HistoryRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note and tags")
+        what = QLabel(f"{entry.action or 'Request'} · {short_time(entry.started_at)}")
+        what.setTextFormat(Qt.TextFormat.PlainText)
+        what.setWordWrap(True)
+
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlainText(entry.note)
+        self.note_edit.setPlaceholderText("ticket 4711: the customer sees a 500 since Monday")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setAccessibleName("Note")
+        self.tags_edit = QLineEdit(tags_label(entry.tags))
+        self.tags_edit.setPlaceholderText("#customer-x #ticket-4711")
+        self.tags_edit.setToolTip(TAGS_HINT)
+        self.tags_edit.setAccessibleName("Tags")
+        hint = QLabel(TAGS_HINT)
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #cf222e; }")
+        self.error_label.hide()
+
+        form = QFormLayout()
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note_edit)
+        tags_label_widget = QLabel("&Tags")
+        tags_label_widget.setBuddy(self.tags_edit)
+        form.addRow(note_label, self.note_edit)
+        form.addRow(tags_label_widget, self.tags_edit)
+        form.addRow("", hint)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.resize(460, 280)
+        self.note_edit.setFocus()
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText()
+
+    def tags(self) -> tuple[str, ...]:
+        return parse_tags(self.tags_edit.text())
+
+    def accept(self) -> None:
+        try:
+            clean_note(self.note())
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self.note_edit.setFocus()
+            return
+        super().accept()
+
+
+class NoteStrip(QWidget):
+    """Under the list: the current entry's tags and its note's first line, and a button to
+    edit them. Always two lines high (long text is cut, whole in the tooltip), so choosing an
+    entry never moves the list."""
+
+    def __init__(self, edit_action: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tags_label = ElidedLabel()
+        self.note_label = ElidedLabel()
+        for label in (self.tags_label, self.note_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.button = QToolButton()
+        self.button.setDefaultAction(edit_action)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        lines = QVBoxLayout()
+        lines.setSpacing(0)
+        lines.addWidget(self.tags_label)
+        lines.addWidget(self.note_label)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(lines, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setAccessibleName("Note")
+        self.show_entry(None)
+
+    def text(self) -> str:
+        """The two lines as shown (for tests and screen readers)."""
+        return "\n".join(filter(None, [self.tags_label.text(), self.note_label.text()]))
+
+    def show_entry(self, entry: HistoryRow | None) -> None:
+        """Show ``entry``'s tags and note, or say there is none."""
+        if entry is None:
+            tags, note, whole = "", "No entry selected", ""
+        elif not (entry.tag_text or entry.note):
+            tags, note, whole = "", "No note", ""
+        else:
+            first, _newline, more = entry.note.partition("\n")
+            tags, note = tags_label(entry.tags), first + (" …" if more.strip() else "")
+            whole = "\n".join(filter(None, [tags, entry.note]))
+        self.tags_label.setText(tags)
+        self.note_label.setText(note)
+        quiet = QPalette.ColorRole.PlaceholderText
+        self.note_label.setForegroundRole(quiet if not whole else QPalette.ColorRole.WindowText)
+        for label in (self.tags_label, self.note_label):
+            label.setToolTip(whole)  # the whole note, not the cut line
+        self.setAccessibleDescription(whole or note)
