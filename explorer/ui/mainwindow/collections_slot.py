@@ -1,7 +1,7 @@
 """The Collections tab of the side pane, built when it is first needed.
 
 At start-up the side pane shows the history; the collections pane behind its tab costs
-~25-35 ms (its modules, reading every collection from disk) that the first paint does not
+~15-30 ms (its modules, reading every collection from disk) that the first paint does not
 show. The tab holds an empty page until then, and the pane is built by whatever needs it
 first: the window's queue after the first paint, the tab being shown (a click, Ctrl+4), a
 send that reads the active environment, Ctrl+S, a restored tab tied to a saved request.
