@@ -183,6 +183,8 @@ class Side:
     status: int | None
     total_ms: float | None
     size: int | None
+    request_id: str | None = None
+    reason: str = ""
 
 
 @dataclass
@@ -606,7 +608,48 @@ def _side(label: str, exchange: Exchange) -> Side:
     response = exchange.response
     if response is None:
         return Side(label, None, None, None)
-    return Side(label, response.status, response.timing.total_ms, response.size)
+    return Side(
+        label,
+        response.status,
+        response.timing.total_ms,
+        response.size,
+        response.request_id,
+        response.reason,
+    )
+
+
+# -- in a helper process -----------------------------------------------------------------------
+
+Parcel = tuple[dict[str, Any], bytes | None]
+
+
+def parcel(exchange: Exchange) -> Parcel:
+    """An exchange as cheap to send to a helper process: its record without the body, and the
+    body's bytes. (A parsed 10 MB body would pickle as a million objects, holding the GIL.)"""
+    response = exchange.response
+    return exchange.to_dict(include_body=False), response.body if response is not None else None
+
+
+def compare_parcels(
+    left: Parcel,
+    right: Parcel,
+    *,
+    ignore: IgnoreRules | None = None,
+    labels: tuple[str, str] = ("left", "right"),
+    progress: Progress | None = None,
+) -> Comparison:
+    """``compare_exchanges`` of two parcels (``parcel``), rebuilt (and parsed) here.
+
+    Raises:
+        FilterError: an ignore query is not valid JSONPath.
+    """
+    from explorer.core.exchange import Exchange
+
+    if progress is not None:
+        progress(0.0, "reading the bodies")
+    a = Exchange.from_dict(left[0], body=left[1])
+    b = Exchange.from_dict(right[0], body=right[1])
+    return compare_exchanges(a, b, ignore=ignore, progress=progress, labels=labels)
 
 
 def _body(exchange: Exchange) -> tuple[str, Any]:

@@ -17,6 +17,8 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     |   +-- FilterUnavailable   the language's engine is not installed  [core/filters.py]
     +-- CaptureError            a capture took no value from a response [core/captures.py]
     +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
+    +-- HelperStopped           a helper process's call was stopped     [core/helper_process.py]
+    +-- HelperFailed            a helper process died mid-call          [core/helper_process.py]
     +-- DefenderError           a Defender check could not run          [core/defender.py]
     |   +-- DefenderUnavailable stackone-defender is not installed      [core/defender.py]
     |   +-- DefenderInputError  the body is empty or binary: no text    [core/defender_check.py]

@@ -23,9 +23,10 @@ paths (``$['data'][0]['id']``); ``.first(data)`` is the first value or ``None``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,9 @@ from explorer.core.errors import ExplorerError
 JSONPATH = "jsonpath"
 JQ = "jq"
 LANGUAGES = (JSONPATH, JQ)
+# Values a filter keeps: ``$..*`` over 10 MB selects millions of nodes, and a jq generator can
+# be endless (``repeat(1)``); past this the result says it is cut short.
+MAX_MATCHES = 200_000
 
 
 class FilterError(ExplorerError):
@@ -88,18 +92,25 @@ class FilterResult:
     language: str
     expression: str
     matches: list[Match] = field(default_factory=list)
+    truncated: bool = False  # there were more than ``MAX_MATCHES``
 
     @property
     def values(self) -> list[Any]:
         return [m.value for m in self.matches]
 
-    def text(self, *, indent: int | None = 2) -> str:
-        """The values as a JSON array: what Copy and Save write."""
+    def text(self, *, indent: int | None = 2, paths: bool = False) -> str:
+        """The values as a JSON array (what Copy and Save write); with ``paths``, an object
+        from each match's normalized path to its value (JSONPath only: jq has no paths)."""
+        if paths and self.language == JSONPATH:
+            by_path = {m.path: m.value for m in self.matches}
+            return json.dumps(by_path, indent=indent, ensure_ascii=False)
         return json.dumps(self.values, indent=indent, ensure_ascii=False)
 
     def summary(self) -> str:
         count = len(self.matches)
-        return "no match" if count == 0 else "1 match" if count == 1 else f"{count} matches"
+        if self.truncated:
+            return f"the first {count:,} matches (there are more: narrow the expression)"
+        return "no match" if count == 0 else "1 match" if count == 1 else f"{count:,} matches"
 
 
 class JsonPath:
@@ -140,6 +151,20 @@ class JsonPath:
 
         try:
             return [Match(m.path, m.obj) for m in self._path.finditer(data)]
+        except (JSONPathError, RecursionError) as exc:
+            raise _jsonpath_error(exc, self.expression, None, FilterEvaluationError) from None
+
+    def iterate(self, data: Any) -> Iterator[Match]:
+        """``find`` one match at a time (a caller may stop early).
+
+        Raises:
+            FilterEvaluationError: as ``find``, while iterating.
+        """
+        from jsonpath.exceptions import JSONPathError
+
+        try:
+            for m in self._path.finditer(data):
+                yield Match(m.path, m.obj)
         except (JSONPathError, RecursionError) as exc:
             raise _jsonpath_error(exc, self.expression, None, FilterEvaluationError) from None
 
@@ -246,14 +271,23 @@ def run_filter(language: str, expression: str, document: bytes | str | Any) -> F
         program = _jq_program(expression)
         text = _as_text(document, expression)
         try:
-            values = program.input_text(text).all()
+            values, more = _bounded(iter(program.input_text(text)))
         except ValueError as exc:
             _as_data(text, expression)  # not JSON at all: say that, not jq's parse error
             raise FilterEvaluationError(f"jq: {exc}", expression) from None
-        return FilterResult(JQ, expression, [Match("", v) for v in values])
+        return FilterResult(JQ, expression, [Match("", v) for v in values], more)
     path = JsonPath(expression)
     data = _as_data(document, expression)
-    return FilterResult(JSONPATH, expression, path.find(data))
+    found, more = _bounded(path.iterate(data))
+    return FilterResult(JSONPATH, expression, found, more)
+
+
+def _bounded(items: Iterable[Any]) -> tuple[list[Any], bool]:
+    """The first ``MAX_MATCHES`` items, and whether there were more."""
+    kept = list(itertools.islice(items, MAX_MATCHES + 1))
+    if len(kept) > MAX_MATCHES:
+        return kept[:MAX_MATCHES], True
+    return kept, False
 
 
 def _as_text(document: bytes | str | Any, expression: str) -> str:
@@ -276,3 +310,41 @@ def _as_data(document: bytes | str | Any, expression: str) -> Any:
         raise FilterInputError(
             f"The body is not JSON ({exc}), so it cannot be filtered", expression
         ) from None
+
+
+@dataclass(frozen=True)
+class FilterOutput:
+    """A filter's result as the window shows it, made where the filter ran (the helper
+    process): ``text`` is what Copy and Save take (indented JSON), ``index`` its display rows
+    (``core.render.LineIndex``) so the window lays out nothing itself."""
+
+    language: str
+    expression: str
+    summary: str
+    count: int
+    truncated: bool
+    text: str
+    index: Any
+
+
+def filter_for_display(
+    language: str, expression: str, document: bytes | str | Any, *, paths: bool = False
+) -> FilterOutput:
+    """``run_filter`` and the text of its result, ready for a ``LinesView``.
+
+    Raises:
+        FilterError: as ``run_filter``.
+    """
+    from explorer.core.render import index_lines
+
+    result = run_filter(language, expression, document)
+    text = result.text(paths=paths)
+    return FilterOutput(
+        language,
+        expression,
+        result.summary(),
+        len(result.matches),
+        result.truncated,
+        text,
+        index_lines(text),
+    )

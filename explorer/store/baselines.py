@@ -133,6 +133,15 @@ class BaselineStore:
         )
         return baseline
 
+    def exists(self, action: str, account_id: str) -> bool:
+        """Whether a baseline is pinned (a cheap check: the file is not read)."""
+        return self._path(action, account_id).is_file()
+
+    def shared_path(self, action: str, account_id: str, collection_root: Path) -> Path:
+        """Where ``export`` writes the baseline in a collection folder."""
+        name = baseline_key(action, account_id) + SUFFIX
+        return Path(collection_root) / SHARED_FOLDER / name
+
     def get(self, action: str, account_id: str) -> Baseline | None:
         """The pinned baseline, or ``None`` (also for a damaged file: ``load_error`` says)."""
         path = self._path(action, account_id)
@@ -180,7 +189,7 @@ class BaselineStore:
         if baseline is None:
             raise KeyError(f"no baseline is pinned for {action} on {account_id}")
         shared = Baseline(action, account_id, baseline.pinned_at, clean(baseline.exchange))
-        target = Path(collection_root) / SHARED_FOLDER / (baseline_key(action, account_id) + SUFFIX)
+        target = self.shared_path(action, account_id, collection_root)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, dump_json(shared.to_dict()))
         return target

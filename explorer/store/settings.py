@@ -54,6 +54,7 @@ KNOWN_TYPES: dict[str, type | tuple[type, ...]] = {
     "theme": str,  # one of THEMES
     "body_limit": int,
     "history_budget": int,
+    "recent_filters": dict,  # store/recent_filters.py: {action: [{language, expression}]}
     "open_tabs": dict,
     "open_in_new_tab": bool,
 }

@@ -215,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
         catalogue=demo.catalogue if demo else "",
         startup_problems=problems,
         collections_dir=paths.collections_dir,
+        baselines_dir=paths.baselines_dir,
         dark=is_dark(app),
     )
     if demo is not None:

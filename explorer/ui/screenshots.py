@@ -10,9 +10,12 @@ candidate the provider rejects: the production guard asks first (``production-gu
 the window with its question), "Send to production" is pressed, and ``error-response.png`` is
 saved (both tabs in the bar). The rejected candidate's trace follows (``trace.png``: the
 failing provider step and its body), then the list of employees run across every BambooHR
-account (``accounts-run.png``, two rows selected for a compare), and last the "Chain"
-collection (list employees, then get the first, by a capture) run from the window
-(``captures-run.png``). ``--dark`` forces the dark palette.
+account (``accounts-run.png``, two rows selected for a compare) and their JSON-aware
+comparison (``compare.png``). The demo's employee notes (one poisoned) are checked with
+Defender (``defender-check.png``), filtered (``filter.png``) and shared as a case, its
+personal-data preview shown (``share-case.png``); last the "Chain" collection (list
+employees, then get the first, by a capture) is run from the window (``captures-run.png``).
+``--dark`` forces the dark palette.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.paths import AppPaths
 from explorer.ui import app as app_module
+from explorer.ui.accounts.dialog import AccountRunDialog
 from explorer.ui.mainwindow.window import MainWindow
 
 CHAIN = "Chain"
@@ -44,14 +48,36 @@ PICTURES = (
     "error-response",
     "trace",
     "accounts-run",
+    "compare",
+    "defender-check",
+    "filter",
+    "share-case",
     "captures-run",
 )
+POLL_MS = 100
+NOTES = {"action": "bamboohr_list_employee_notes", "account_id": "acct_bamboohr_demo"}
 EMPLOYEES = {"action": "bamboohr_list_employees", "account_id": "acct_bamboohr_demo"}
 REJECTED_CANDIDATE = {
     "action": "greenhouse_create_candidate",
     "account_id": "acct_greenhouse_demo",
     "body": {"first_name": "", "emails": [{"value": "not-an-email", "type": "personal"}]},
 }
+
+
+def _when(
+    ready: Callable[[], bool], action: Callable[[], None], give_up: Callable[[], object]
+) -> None:
+    """Run ``action`` (after the view settled) once ``ready()``; ``give_up`` after 90 s."""
+
+    def poll(tries: int) -> None:
+        if ready():
+            QTimer.singleShot(SETTLE_MS, action)
+        elif tries > 0:
+            QTimer.singleShot(POLL_MS, lambda: poll(tries - 1))
+        else:
+            give_up()
+
+    poll(900)
 
 
 def _then(window: MainWindow, action: Callable[[], None]) -> None:
@@ -165,13 +191,81 @@ class _Shooter:
 
             def grab() -> None:
                 self.save(dialog.grab(), "accounts-run")
-                dialog.close()
-                self.captures(window)
+                self.compare(window, dialog)
 
             QTimer.singleShot(SETTLE_MS, grab)
 
         runs.finished.connect(shoot)
         dialog.run_button.click()
+
+    def compare(self, window: MainWindow, dialog: AccountRunDialog) -> None:
+        """The two selected rows in the JSON-aware compare window."""
+        windows = window.analysis.compare.windows
+        dialog.compare_button.click()
+        compare = windows[-1] if windows else None
+        if compare is None:
+            window.close()
+            return
+
+        def grab() -> None:
+            compare.body_table.selectRow(1)
+            self.save(compare.grab(), "compare")
+            compare.close()
+            dialog.close()
+            self.defender(window)
+
+        _when(lambda: compare.comparison is not None, grab, window.close)
+
+    def defender(self, window: MainWindow) -> None:
+        """The poisoned note flagged by the Defender check."""
+        window.editor.load_request(RpcRequest.from_dict(NOTES))
+        profile = window.profile_selector.current()
+        if profile is not None:
+            window.editor.set_base_url(profile.base_url)
+
+        def check() -> None:
+            found = window.analysis.check_shown()
+            if found is None:
+                window.close()
+                return
+
+            def grab() -> None:
+                self.save(found.grab(), "defender-check")
+                found.close()
+                self.filter(window)
+
+            _when(lambda: found.verdict is not None and not found.job.is_busy(), grab, window.close)
+
+        _then(window, check)
+        window.send_control.send()
+
+    def filter(self, window: MainWindow) -> None:
+        """The notes filtered with JSONPath."""
+        view = window.response_view
+        view.open_filter("$.data[?@.employee_id > '40004'].content")
+        view.filter_panel.run()
+
+        def grab() -> None:
+            view.filter_panel.edit.setCursorPosition(0)  # the expression from its start
+            self.save(window.grab(), "filter")
+            self.share(window)
+
+        _when(lambda: view.filter_panel.output() is not None, grab, window.close)
+
+    def share(self, window: MainWindow) -> None:
+        """Share the notes as a case: the personal-data preview before anything is written."""
+        found = window.analysis.share_shown()
+        if found is None:
+            window.close()
+            return
+        found.title_edit.setText("Poisoned note in Acme's BambooHR")
+
+        def grab() -> None:
+            self.save(found.grab(), "share-case")
+            found.reject()
+            self.captures(window)
+
+        _when(lambda: found.plan is not None and not found.job.is_busy(), grab, window.close)
 
     def captures(self, window: MainWindow) -> None:
         """The "Chain" collection run from the window: what each capture took."""

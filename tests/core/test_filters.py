@@ -10,6 +10,7 @@ import pytest
 from explorer.core.filters import (
     JQ,
     JSONPATH,
+    MAX_MATCHES,
     FilterError,
     FilterEvaluationError,
     FilterInputError,
@@ -18,6 +19,7 @@ from explorer.core.filters import (
     JsonPath,
     Match,
     check,
+    filter_for_display,
     jq_available,
     run_filter,
 )
@@ -180,3 +182,24 @@ def test_jq_runtime_errors_are_evaluation_errors() -> None:
 def test_a_10_mb_body_is_filtered(language: str, expression: str) -> None:
     result = run_filter(language, expression, big_body())
     assert result.values == ["person12345@example.com"]
+
+
+def test_an_endless_jq_generator_and_a_huge_selection_are_cut_short_and_say_so() -> None:
+    endless = run_filter(JQ, "repeat(1)", b"1")
+    assert len(endless.matches) == MAX_MATCHES and endless.truncated
+    assert "there are more" in endless.summary()
+    every = run_filter(JSONPATH, "$..*", json.dumps({"a": list(range(MAX_MATCHES + 5))}))
+    assert every.truncated and len(every.matches) == MAX_MATCHES
+    assert not run_filter(JSONPATH, "$.data[*].id", BODY).truncated
+
+
+def test_the_window_gets_the_text_it_copies_and_its_rows() -> None:
+    shown = filter_for_display(JSONPATH, "$.data[?@.salary > 15].id", BODY)
+    assert json.loads(shown.text) == ["e2", "e3"]
+    assert (shown.count, shown.summary, shown.truncated) == (2, "2 matches", False)
+    assert len(shown.index.starts) == len(shown.text.split("\n"))
+    with_paths = filter_for_display(JSONPATH, "$.data[?@.salary > 15].id", BODY, paths=True)
+    assert json.loads(with_paths.text) == {"$['data'][1]['id']": "e2", "$['data'][2]['id']": "e3"}
+    jq_paths = filter_for_display(JQ, ".data[1].id", BODY, paths=True)  # jq has none: values
+    assert json.loads(jq_paths.text) == ["e2"]
+    assert pickle.loads(pickle.dumps(shown)) == shown

@@ -90,6 +90,7 @@ def make_window(
             session_keys=session,
             history=history if history is not None else HistoryStore(home.history_dir),
             collections_dir=home.collections_dir,
+            baselines_dir=home.baselines_dir,
         )
         qtbot.addWidget(window)
         if settings.get("window_geometry") is None:

@@ -18,12 +18,10 @@ from PySide6.QtWidgets import QWidget
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Account, Listing
 from explorer.core.errors import InvalidRequest
-from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
 from explorer.ui.accounts.dialog import AccountRunDialog
-from explorer.ui.accounts.side_by_side import SideBySide
 from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
@@ -50,7 +48,7 @@ class AccountRunControl(BatchControl):
         message(str, int): a status-bar note and how many milliseconds it shows.
         open_requested(object): the ``Exchange`` of a row to show in the response view.
         compare_requested(object, object): two rows' ``Exchange``s to compare: the one hook
-            the compare window connects to (``show_side_by_side`` until it does).
+            the compare window connects to.
         finished(object): the list of ``AccountRow``s once a batch has ended.
     """
 
@@ -64,7 +62,6 @@ class AccountRunControl(BatchControl):
         super().__init__(client, **parts)
         self._resolve = resolve or _no_variables
         self.dialog: AccountRunDialog | None = None
-        self.compare_windows: list[SideBySide] = []
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
         service = self._guard.service
@@ -228,11 +225,3 @@ class AccountRunControl(BatchControl):
         if self._token is not None:
             self._token.cancel()
             self.message.emit("Cancelling the run across accounts…", 3000)
-
-    # -- comparing -----------------------------------------------------------------------------
-    def show_side_by_side(self, left: Exchange, right: Exchange) -> SideBySide:
-        """The plain compare: both bodies pretty, next to each other."""
-        window = SideBySide(left, right, self.dialog or self._window)
-        self.compare_windows = [w for w in self.compare_windows if w.isVisible()] + [window]
-        self._raise(window)
-        return window

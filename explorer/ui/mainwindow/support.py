@@ -92,8 +92,8 @@ class SupportTools:
         )
         runs.message.connect(window.statusBar().showMessage)
         runs.open_requested.connect(self.show_exchange)
-        # The one compare hook: the plain side by side until the JSON-aware compare lands.
-        runs.compare_requested.connect(runs.show_side_by_side)
+        # The one compare hook: two rows in the JSON-aware compare window.
+        runs.compare_requested.connect(lambda a, b: window.compare(a, b))
         return runs
 
     @cached_property

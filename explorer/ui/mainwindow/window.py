@@ -44,6 +44,7 @@ from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.mainwindow import actions, keyboard, menus, state
+from explorer.ui.mainwindow.analysis import Analysis
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot, LazyVariables, import_pane
 from explorer.ui.mainwindow.deferred import AfterFirstPaint
 from explorer.ui.mainwindow.help import APP_TITLE
@@ -63,6 +64,7 @@ from explorer.ui.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from explorer.ui.collections.pane import CollectionsPane
+    from explorer.ui.compare.window import CompareWindow
 
 __all__ = ["APP_TITLE", "MainWindow"]
 
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         catalogue: str = "",
         startup_problems: Iterable[str] = (),
         collections_dir: Path | None = None,
+        baselines_dir: Path | None = None,
         dark: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -212,6 +215,8 @@ class MainWindow(QMainWindow):
             self.after_first_paint.add(self.collections.get)
         self.support.build_later(self.after_first_paint)
         menus.build_menu_bar(self)
+        # Filter, compare and baselines, Defender check, cases, copy as code.
+        self.analysis = Analysis(self, baselines_dir)
         self.addToolBar(menus.build_toolbar(self))
         self._connect()
         self.set_known_actions(known_actions)
@@ -497,12 +502,18 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.after_first_paint.start()
 
+    def compare(self, left: Exchange, right: Exchange) -> CompareWindow:
+        """Compare two exchanges in a window of their own (e.g. two rows of a run across
+        accounts): what changed from ``left`` to ``right``."""
+        return self.analysis.compare.compare(left, right)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()
         self.discovery.shutdown()
         self.run_control.shutdown()
+        self.analysis.shutdown()
         self.history_pane.flush()  # every exchange on disk before the app may exit
         try:
             self.save_state()

@@ -1,8 +1,10 @@
 """The response: a status line, the error explanation, and the exchange in several tabs.
 
 Pretty and Raw are the body's pages (``response.body``: big bodies are formatted off the UI
-thread); Headers, Request (as sent, the key redacted) and curl follow. Copy and Save body…
-always take the exact body.
+thread); Filter (JSONPath or jq over the body, ``ui.filter``), Headers, Request (as sent, the
+key redacted) and Code (curl, or a script for StackOne's SDKs) follow. Copy and Save body…
+always take the exact body. The ⋯ button holds what other features do with the exchange
+shown (compare, Defender check, share): the window gives it those actions.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -26,19 +29,22 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from explorer.core.curl import to_curl
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.response import RpcResponse
 from explorer.core.units import human_ms, human_size
 from explorer.store.files import write_atomic
+from explorer.store.recent_filters import RecentFilters
+from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response import value_menu
 from explorer.ui.response.body import BodyPages, plain_edit
+from explorer.ui.response.code_page import CodePage
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
@@ -65,7 +71,7 @@ def size_text(response: RpcResponse) -> str:
 
 
 class ResponseView(QWidget):
-    """Shows one ``Exchange``: status line, error panel, and Pretty/Raw/Headers/Request/curl.
+    """Shows one ``Exchange``: status line, error panel, and Pretty/Raw/Filter/Headers/Request/Code.
 
     Signals:
         cancel_requested(): the in-flight page's Cancel button was pressed.
@@ -91,7 +97,13 @@ class ResponseView(QWidget):
     all_pages_requested = Signal(object)
     set_variable_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        pool: QThreadPool | None = None,
+        recent_filters: RecentFilters | None = None,
+    ) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._dark = False
@@ -161,6 +173,13 @@ class ResponseView(QWidget):
         for label in (self.status_label, self.time_label, self.size_label):
             first.addWidget(label)
         first.addWidget(self.save_body_button)
+        self.tools_button = QToolButton()
+        self.tools_button.setText("⋯")
+        self.tools_button.setAccessibleName("More for this response")
+        self.tools_button.setToolTip("Compare, pin as baseline, Defender check, share as a case")
+        self.tools_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.tools_button.hide()  # until the window gives it actions
+        first.addWidget(self.tools_button)
         second = QHBoxLayout()
         second.addWidget(self.request_id_label, 1)
         second.addWidget(self.copy_id_button)
@@ -194,7 +213,12 @@ class ResponseView(QWidget):
         self.headers_table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.request_view = plain_edit()
         self.request_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # one long line
-        self.curl_view = plain_edit()
+        self.code_page = CodePage()
+        self.code_page.message.connect(self.message)
+        self.curl_view = self.code_page.view  # curl until another form is chosen
+        self.copy_curl_button = self.code_page.copy_button
+        self.filter_panel = FilterPanel(recent_filters)
+        self.filter_panel.message.connect(self.message)
         for view, name, description in (
             (self.headers_table, "Response headers", "One header per row: name and value"),
             (
@@ -202,27 +226,18 @@ class ResponseView(QWidget):
                 "Request as sent",
                 "Method, URL, headers and body; the key redacted",
             ),
-            (self.curl_view, "Request as curl", "The key stays $STACKONE_API_KEY"),
         ):
             view.setAccessibleName(name)
             view.setAccessibleDescription(description)
-        copy_curl = QPushButton("Copy curl")
-        copy_curl.setToolTip("Copy the command; the key stays $STACKONE_API_KEY")
-        copy_curl.clicked.connect(self.copy_curl)
-        self.copy_curl_button = copy_curl
-        curl_page = QWidget()
-        curl_layout = QVBoxLayout(curl_page)
-        curl_layout.setContentsMargins(0, 0, 0, 0)
-        curl_layout.addWidget(self.curl_view, 1)
-        curl_layout.addWidget(copy_curl, 0, Qt.AlignmentFlag.AlignRight)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.body.pretty_stack, "Pretty")
         self.tabs.addTab(self.body.raw_stack, "Raw")
+        self.tabs.addTab(self.filter_panel, "Filter")
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.request_view, "Request")
-        self.tabs.addTab(curl_page, "curl")
+        self.tabs.addTab(self.code_page, "Code")
         self.find_bar = FindBar()
         self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
         self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
@@ -252,16 +267,17 @@ class ResponseView(QWidget):
         return [
             self.in_flight_cancel,
             self.save_body_button,
+            self.tools_button,
             self.copy_id_button,
             self.trace_button,
             *self.pages.tab_chain(),
             *self.error_panel.tab_chain(),
             self.tabs.tabBar(),
             *self.body.tab_chain(),
+            *self.filter_panel.tab_chain(),
             self.headers_table,
             self.request_view,
-            self.curl_view,
-            self.copy_curl_button,
+            *self.code_page.tab_chain(),
             self.find_bar.edit,
             *self.find_bar.buttons,
         ]
@@ -275,8 +291,10 @@ class ResponseView(QWidget):
             widget = self.tabs.currentWidget()
             if isinstance(widget, QStackedWidget):
                 widget = widget.currentWidget()
-            elif widget is self.curl_view.parentWidget():
-                widget = self.curl_view
+            elif widget is self.code_page:
+                widget = self.code_page.view
+            elif widget is self.filter_panel:
+                widget = self.filter_panel.edit
             if widget is self.body.binary_page:
                 widget = self.body.save_button
         elif page is self._in_flight_page and self.in_flight_cancel.isVisible():
@@ -295,6 +313,7 @@ class ResponseView(QWidget):
 
     def clear(self) -> None:
         self._exchange = None
+        self.filter_panel.set_exchange(None)
         self.body.invalidate()
         self.error_panel.clear()
         self.stack.setCurrentWidget(self.empty_label)
@@ -328,6 +347,7 @@ class ResponseView(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
+        self.filter_panel.set_dark(dark)
         if self._exchange is not None:
             self.show_exchange(self._exchange, keep_tab=True, live=self._live)
 
@@ -339,11 +359,13 @@ class ResponseView(QWidget):
     ) -> None:
         """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
         may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
+        same = exchange is self._exchange
         self._exchange = exchange
         self._live = live
         response = exchange.response
         self.stack.setCurrentWidget(self._result_page)
-        if not keep_tab:
+        filtering = self.tabs.currentWidget() is self.filter_panel and self.filter_panel.applied()
+        if not keep_tab and not filtering:  # a filter in use is applied to the next one
             self.tabs.setCurrentIndex(0)
         self._show_status(exchange)
         self._show_error(exchange)
@@ -356,7 +378,9 @@ class ResponseView(QWidget):
         self.request_view.setPlainText(
             exchange.sent.text() if exchange.sent else "The request was not sent."
         )
-        self.curl_view.setPlainText(to_curl(exchange.request))
+        self.code_page.set_request(exchange.request)
+        if not same:  # (the same one again: the theme changed)
+            self.filter_panel.set_exchange(exchange)
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
@@ -399,8 +423,29 @@ class ResponseView(QWidget):
             self.message.emit(f"Copied request id {response.request_id}")
 
     def copy_curl(self) -> None:
-        QGuiApplication.clipboard().setText(self.curl_view.toPlainText())
-        self.message.emit("Copied the curl command (the key stays $STACKONE_API_KEY)")
+        """Copy the Code tab's code (curl unless another form is chosen)."""
+        self.code_page.copy()
+
+    def open_filter(self, expression: str | None = None, language: str | None = None) -> None:
+        """Show the Filter tab with the cursor in its box (``expression`` put there first)."""
+        self.tabs.setCurrentWidget(self.filter_panel)
+        if expression is not None:
+            self.filter_panel.set_expression(expression, language or "jsonpath")
+        self.filter_panel.focus_box()
+
+    def set_tool_actions(self, actions: list[QAction]) -> None:
+        """The ⋯ button's menu: what the window's other features do with this exchange."""
+        menu = self.tools_button.menu()
+        if menu is None:
+            menu = QMenu(self.tools_button)
+            self.tools_button.setMenu(menu)
+        menu.clear()
+        for action in actions:
+            if action.isSeparator():
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        self.tools_button.setVisible(bool(actions))
 
     def save_body_as(self) -> Path | None:
         """Ask where, then write the body atomically on the thread pool.
@@ -448,8 +493,10 @@ class ResponseView(QWidget):
             return current if isinstance(current, QTextEdit | QPlainTextEdit | LinesView) else None
         if isinstance(widget, QTextEdit | QPlainTextEdit):
             return widget
-        if widget is self.curl_view.parentWidget():
-            return self.curl_view
+        if widget is self.code_page:
+            return self.code_page.view
+        if widget is self.filter_panel:
+            return self.filter_panel.result
         return None
 
     def _show_status(self, exchange: Exchange) -> None:

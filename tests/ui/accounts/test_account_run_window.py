@@ -146,11 +146,14 @@ def test_one_action_across_all_bamboohr_accounts_compared_and_in_the_history(
         "acct_bamboohr_demo",
         "acct_bamboohr_globex",
     }
-    side = window.support.account_runs.compare_windows[-1]
-    qtbot.waitUntil(lambda: "Formatting…" not in side.texts(), timeout=WAIT_MS)
-    texts = side.texts()
-    assert '"first_name": "Amara"' in "".join(texts)  # Acme's first employee
-    assert sum(t.count('"id":') for t in texts) == 18  # 10 of Acme's, Globex's 8
+    # The JSON-aware compare window: each side named by its account, the records matched by id.
+    compare = window.analysis.compare.windows[-1]
+    qtbot.waitUntil(lambda: compare.comparison is not None, timeout=WAIT_MS)
+    assert compare.comparison is not None
+    labels = {compare.body_model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 3)}
+    assert labels == {"acct_bamboohr_demo · 200", "acct_bamboohr_globex · 200"}
+    paths = {change.path for change in compare.body_model.changes()}
+    assert any(path.startswith("data[id=") for path in paths)  # Acme's and Globex's people
 
 
 def test_a_row_opens_in_the_response_view_and_the_table_sorts_and_filters(

@@ -1,0 +1,1 @@
+"""Share a case in the window: the export dialog (``dialog.ShareCaseDialog``)."""

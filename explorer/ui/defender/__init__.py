@@ -1,0 +1,1 @@
+"""The Defender check of a response in the window (``window.DefenderWindow``)."""
