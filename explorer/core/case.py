@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from explorer import __version__
 from explorer.core.errors import ExplorerError
@@ -36,7 +35,8 @@ from explorer.core.exchange import Exchange
 from explorer.core.har import to_har
 from explorer.core.request_logs import RequestLog
 from explorer.core.response import status_meaning
-from explorer.core.secrets import REDACTED, Redactor, ScrubPlan, is_secret_header
+from explorer.core.secrets import REDACTED, Redactor, ScrubPlan
+from explorer.core.trace import Trace, build_trace
 
 REPORT_FILE = "README.md"
 HAR_FILE = "exchanges.har"
@@ -157,40 +157,33 @@ def write_case(
     return target
 
 
-def trace_summary(log: RequestLog) -> str:
-    """StackOne's request log as a few lines for ``CaseItem.trace``: the request, then each
-    call to the provider with its status and duration. No headers or bodies (they hold the
-    provider's credentials and the customer's data); URL parameters with secret-looking
-    names read ``<redacted>``."""
+def trace_summary(trace: Trace | RequestLog) -> str:
+    """StackOne's trace of a request as a few lines for ``CaseItem.trace``: the request, then
+    each call to the provider with its status and duration. No headers or bodies (they hold
+    the provider's credentials and the customer's data); the URLs are the trace's, masked by
+    the secrets policy (``build_trace``: ``access_token=<redacted>``). A raw log is built into
+    its trace first."""
+    if isinstance(trace, RequestLog):
+        trace = build_trace(trace)
 
     def took(ms: float | None) -> str:
         return f" in {ms:.0f} ms" if ms is not None else ""
 
-    status = log.status if log.status is not None else "no status"
+    status = trace.status if trace.status is not None else "no status"
     lines = [
-        f"Request {log.request_id}: {log.action or log.http_method} on {log.provider or '?'}"
-        f" -> {status}{took(log.duration_ms)}"
-        + (f" ({log.source_type})" if log.source_type else "")
+        f"Request {trace.request_id}: {trace.action or trace.http_method}"
+        f" on {trace.provider or '?'} -> {status}{took(trace.duration_ms)}"
+        + (f" ({trace.source_type})" if trace.source_type else "")
     ]
-    for number, step in enumerate(log.steps, start=1):
+    for step in trace.steps:
         answer = step.status if step.status is not None else "no answer"
         flag = " FAILED" if step.failed else ""
         lines.append(
-            f"{number:>3}. {step.http_method} {_safe_url(step.url)} -> {answer}"
-            f"{took(step.duration_ms)}{flag}"
+            f"{step.number:>3}. {step.method} {step.url} -> {answer}{took(step.duration_ms)}{flag}"
         )
-    if not log.steps:
+    if not trace.steps:
         lines.append("  (no provider calls logged)")
     return "\n".join(lines)
-
-
-def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = urlencode([(k, REDACTED if is_secret_header(k) else v) for k, v in pairs], safe="<>")
-    return urlunsplit(parts._replace(query=query))
 
 
 def case_report(

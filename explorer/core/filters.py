@@ -325,6 +325,10 @@ class FilterOutput:
     truncated: bool
     text: str
     index: Any
+    # The matches' normalized paths in order (JSONPath; empty for jq), and whether ``text``
+    # is the object keyed by them: "Set variable…" on the result names a response path.
+    match_paths: tuple[str, ...] = ()
+    by_path: bool = False
 
 
 def filter_for_display(
@@ -347,4 +351,6 @@ def filter_for_display(
         result.truncated,
         text,
         index_lines(text),
+        tuple(m.path for m in result.matches) if result.language == JSONPATH else (),
+        paths and result.language == JSONPATH,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -38,6 +39,62 @@ class PickedValue:
 def value_at(text: str, offset: int) -> PickedValue | None:
     """The scalar value (or the member whose name) at ``offset`` in ``text``; ``None`` when
     it is punctuation, white space, inside an object or array as a whole, or not JSON."""
+    found = _located(text, offset)
+    if found is None:
+        return None
+    parts, value = found
+    return _picked(parts, value, path_text(parts))
+
+
+def value_in_result(
+    text: str, offset: int, match_paths: Sequence[str], *, by_path: bool
+) -> PickedValue | None:
+    """The scalar at ``offset`` in a filter's result, its path a path in the response.
+
+    The result (``core.filters``) is a JSON array of the matches' values, or with ``by_path``
+    an object from each match's RFC 9535 normalized path to its value; ``match_paths`` are
+    the matches' normalized paths in order (empty for jq, which has none: then the path is
+    ""). A value directly under a match is named after the match's last member name.
+    """
+    found = _located(text, offset)
+    if found is None or not found[0]:
+        return None
+    parts, value = found
+    head, rest = parts[0], parts[1:]
+    base = ""
+    if by_path and isinstance(head, str):
+        base = head
+    elif isinstance(head, int) and head < len(match_paths):
+        base = match_paths[head]
+    path = base + path_text(rest)[1:] if base else ""
+    if not rest:  # the match itself: named after its last member in the response
+        parts = [last_member(base)]
+    return _picked(parts, value, path)
+
+
+def last_member(normalized: str) -> str:
+    """The last member name of an RFC 9535 normalized path (``$['data'][0]['id']`` -> ``id``);
+    "" when it ends in an index or is not one."""
+    match = _LAST_MEMBER.search(normalized)
+    if match is None:
+        return ""
+    return _NORMALIZED_ESCAPE.sub(_unescape, match.group(1))
+
+
+# A normalized path's last name selector, and its escapes (RFC 9535, 2.7).
+_LAST_MEMBER = re.compile(r"\['((?:[^'\\]|\\.)*)'\]$")
+_NORMALIZED_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code.startswith("u") and len(code) == 5:
+        return chr(int(code[1:], 16))
+    return _ESCAPES.get(code, code)
+
+
+def _located(text: str, offset: int) -> tuple[list[str | int], object] | None:
     walker = _Walker(text)
     try:
         return walker.find(offset)
@@ -73,7 +130,7 @@ class _Walker:
         self.text = text
         self.stack: list[_Level] = []
 
-    def find(self, offset: int) -> PickedValue | None:
+    def find(self, offset: int) -> tuple[list[str | int], object] | None:
         position = 0
         pending_key: tuple[int, int, str] | None = None  # a member name: its span and text
         while position < len(self.text):
@@ -97,7 +154,7 @@ class _Walker:
             value = json.loads(token)
             clicked_key = pending_key is not None and pending_key[0] <= offset < pending_key[1]
             if start <= offset < end or clicked_key:
-                return self._picked(value)
+                return [lvl.key if lvl.is_object else lvl.index for lvl in self.stack], value
             if start > offset:
                 return None
             pending_key = None
@@ -121,9 +178,8 @@ class _Walker:
             return None
         return pending_key  # ":" between a member's name and its value
 
-    def _picked(self, value: object) -> PickedValue:
-        parts: list[str | int] = [lvl.key if lvl.is_object else lvl.index for lvl in self.stack]
-        top = self.stack[-1] if self.stack else None
-        key = top.key if top is not None and top.is_object else ""
-        text = value if isinstance(value, str) else json.dumps(value)
-        return PickedValue(key=key, value=text, path=path_text(parts))
+
+def _picked(parts: list[str | int], value: object, path: str) -> PickedValue:
+    key = parts[-1] if parts and isinstance(parts[-1], str) else ""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return PickedValue(key=key, value=text, path=path)

@@ -157,6 +157,8 @@ class Trace:
     duration_ms: float | None
     start_time: str
     steps: list[TraceStep]
+    http_method: str = ""  # the RPC call's own, for a log without an action name
+    source_type: str = ""  # how the call came in: "api_key", "mcp"...
 
     @property
     def failures(self) -> list[TraceStep]:
@@ -220,6 +222,8 @@ def build_trace(log: RequestLog, *, secrets: Iterable[str] = ()) -> Trace:
         duration_ms=log.duration_ms,
         start_time=log.start_time,
         steps=[_step(n, s, known) for n, s in enumerate(log.steps, start=1)],
+        http_method=log.http_method,
+        source_type=log.source_type,
     )
 
 

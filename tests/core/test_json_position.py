@@ -36,3 +36,45 @@ def test_paths_are_rfc_9535_jsonpath_that_finds_the_value_again() -> None:
     for key in ("first name", "it's", "back\\slash", "plain"):
         path = path_text([key, 0])
         assert JsonPath(path).first({key: ["found"]}) == "found"
+
+
+def test_a_value_of_a_filter_result_has_its_path_in_the_response() -> None:
+    from explorer.core.filters import JSONPATH, filter_for_display
+    from explorer.core.json_position import value_in_result
+
+    body = json.dumps({**DOC, "it's": {"line\nbreak": "odd"}})
+
+    def picked(expression: str, needle: str, *, paths: bool = False) -> PickedValue | None:
+        output = filter_for_display(JSONPATH, expression, body, paths=paths)
+        found = value_in_result(
+            output.text,
+            output.text.rindex(needle) + 1,
+            output.match_paths,
+            by_path=output.by_path,
+        )
+        if found is not None and found.path:  # the path finds the very value in the body
+            again = JsonPath(found.path).first(json.loads(body))
+            assert found.value == (again if isinstance(again, str) else json.dumps(again))
+        return found
+
+    # A list of matches: named after the match's member, at the match's own path.
+    assert picked("$.data[*].id", '"40002"') == PickedValue("id", "40002", "$['data'][1]['id']")
+    # With paths: the object's keys are the paths; a key is no variable name.
+    assert picked("$.data[*].id", '"40002"', paths=True) == PickedValue(
+        "id", "40002", "$['data'][1]['id']"
+    )
+    # Inside a matched record: the match's path, then the rest.
+    assert picked("$.data[*]", '"A"') == PickedValue(
+        "first name", "A", "$['data'][0]['first name']"
+    )
+    assert picked("$.data[?@.n == 5]", "true", paths=True) == PickedValue(
+        "ok", "true", "$['data'][0].ok"
+    )
+    # Escaped names survive the trip.
+    assert picked("$..*", '"odd"') == PickedValue(
+        "line\nbreak", "odd", "$['it\\'s']['line\\nbreak']"
+    )
+    # Punctuation is no value; jq has no paths, so the value comes without one.
+    output = filter_for_display(JSONPATH, "$.data[*]", body)
+    assert value_in_result(output.text, 0, output.match_paths, by_path=False) is None
+    assert value_in_result('[\n  "40001"\n]', 5, (), by_path=False) == PickedValue("", "40001", "")

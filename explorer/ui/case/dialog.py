@@ -41,10 +41,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.case import Case, CaseItem, case_name, write_case
+from explorer.core.case import Case, CaseItem, case_name, trace_summary, write_case
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.secrets import ADDRESS, EMAIL, NAME, PHONE, PersonalData, ScrubPlan
+from explorer.core.trace import Trace
 from explorer.ui.helper_jobs import CASE, HelperJob
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
@@ -64,12 +65,15 @@ class CaseSources:
     """What the window knows around the exchanges, for the report.
 
     ``secrets`` is called on a pool thread (it reads the keyring): the API key and the secret
-    variables' values, to hide wherever they appear. ``customer`` names an account's owner.
+    variables' values, to hide wherever they appear. ``customer`` names an account's owner;
+    ``trace`` is the trace the user fetched this session for a request id (already masked by
+    the secrets policy), or ``None``: its summary goes in the report.
     """
 
     readers: Sequence[tuple[str, Reader]]
     secrets: Callable[[], list[str]] = lambda: []
     customer: Callable[[str], str] = lambda _account: ""
+    trace: Callable[[str], Trace | None] = lambda _request_id: None
     environment: str = ""
     variables: Mapping[str, str] = field(default_factory=dict)
     secret_names: Sequence[str] = ()
@@ -130,6 +134,9 @@ class ShareCaseDialog(QDialog):
             "in it."
         )
         intro.setWordWrap(True)
+        self.trace_label = QLabel()
+        self.trace_label.setWordWrap(True)
+        self.trace_label.setAccessibleName("Traces in the case")
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("What the case is about (the report's heading)")
         self.notes_edit = QPlainTextEdit()
@@ -228,6 +235,7 @@ class ShareCaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.trace_label)
         layout.addLayout(form)
         layout.addWidget(self.scrub_box, 1)
         layout.addWidget(self.progress)
@@ -258,6 +266,29 @@ class ShareCaseDialog(QDialog):
         case = Case(items=[CaseItem(e) for e in self._exchanges or []])
         self.path_edit.setText(str(self._folder / case_name(case)))
         self._fit_suffix()
+
+    def traces(self) -> list[str]:
+        """Each exchange's trace summary for the report ("" where none was fetched)."""
+        found = []
+        for exchange in self._exchanges or []:
+            request_id = exchange.response.request_id if exchange.response is not None else None
+            trace = self._sources.trace(request_id) if request_id else None
+            found.append(trace_summary(trace) if trace is not None else "")
+        return found
+
+    def _say_traces(self) -> None:
+        count = sum(1 for summary in self.traces() if summary)
+        if count:
+            self.trace_label.setText(
+                f"The trace you fetched goes in the report for {count} of "
+                f"{len(self._exchanges or [])} exchange(s): each provider call's method, URL, "
+                "status and time (no headers or bodies)."
+            )
+        else:
+            self.trace_label.setText(
+                "No trace fetched: to show what StackOne did with a request, open its trace "
+                "first (the response's Trace… button, or Ctrl+Shift+L)."
+            )
 
     # -- the scrub ----------------------------------------------------------------------------
     def _scrub_settings(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -388,8 +419,8 @@ class ShareCaseDialog(QDialog):
         sources = self._sources
         case = Case(
             items=[
-                CaseItem(e, customer=sources.customer(e.request.account_id))
-                for e in self._exchanges
+                CaseItem(e, customer=sources.customer(e.request.account_id), trace=trace)
+                for e, trace in zip(self._exchanges, self.traces(), strict=True)
             ],
             title=self.title_edit.text().strip(),
             notes=self.notes_edit.toPlainText(),
@@ -407,6 +438,7 @@ class ShareCaseDialog(QDialog):
     def _on_finished(self, result: object) -> None:
         if isinstance(result, ScrubPlan):
             self._first_name()
+            self._say_traces()
             self._show_plan(result)
             if self._export_after_plan:
                 self.export()

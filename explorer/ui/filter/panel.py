@@ -6,7 +6,9 @@ the next Run) ends that process. Syntax errors show as you type, under the box, 
 the position; errors found while running the same way. Each expression that ran is offered
 again for the same action (``store.recent_filters``). The result is JSON (the values, or with
 paths an object from each RFC 9535 normalized path to its value) shown row by row, so a 40 MB
-result scrolls as a small one does; Copy and Save… take it whole.
+result scrolls as a small one does; Copy and Save… take it whole. A right-click on a value of
+the result (or the menu key on its row) offers "Set variable…", as the Pretty body does
+(``result_menu``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from explorer.core.units import human_size
 from explorer.store.files import write_atomic
 from explorer.store.recent_filters import RecentFilters
 from explorer.ui.accessibility import name_clear_button
+from explorer.ui.filter.result_menu import ResultValueMenu
 from explorer.ui.helper_jobs import FILTER, HelperJob
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response.lines_view import LinesView
@@ -70,9 +73,12 @@ class FilterPanel(QWidget):
 
     Signals:
         message(str): a short note for the status bar ("Copied 3 matches").
+        set_variable_requested(object): "Set variable…" on a value of the result: the
+            ``PickedValue``, its path a path in the response ("" for jq).
     """
 
     message = Signal(str)
+    set_variable_requested = Signal(object)
 
     def __init__(self, recent: RecentFilters | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +156,9 @@ class FilterPanel(QWidget):
         self.result = LinesView()
         self.result.setAccessibleName("Filter result")
         self.result.setAccessibleDescription("The matches as JSON, one row per line")
+        self.result_menu = ResultValueMenu(self.result, self.output)
+        self.result_menu.picked.connect(self.set_variable_requested)
+        self.result_menu.message.connect(self.message)
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the whole result as JSON")
         self.copy_button.clicked.connect(self.copy_result)

@@ -349,9 +349,15 @@ class Analysis(QObject):
         env_name = pane.environment.name() if pane is not None else ""
         env = store.collection.environments.get(env_name) if store and env_name else None
         secret_names = list(env.secrets) if env is not None else []
+        # Secrets kept for this session only (Set variable…) went out in requests too.
+        session = pane.environment.session if pane is not None else {}
+        session_secrets = [
+            session.get(n, "") for n in (pane.environment.session_secrets if pane else ())
+        ]
 
         def secrets() -> list[str]:  # on a pool thread: the keyring
             found = [lookup(profile_name) or ""] if profile_name else []
+            found += session_secrets
             if store is not None and env is not None and secret_names:
                 try:
                     values = store.environment_values(env_name)
@@ -370,6 +376,7 @@ class Analysis(QObject):
             readers=readers,
             secrets=secrets,
             customer=customer,
+            trace=window.support.fetched_trace,
             environment=env_name,
             variables={
                 k: v for k, v in (env.variables.items() if env else ()) if k not in secret_names

@@ -25,6 +25,7 @@ from explorer.core.exchange import Exchange
 from explorer.ui.accounts.context import AccountContext, describe_account
 
 if TYPE_CHECKING:
+    from explorer.core.trace import Trace
     from explorer.ui.accounts.control import AccountRunControl
     from explorer.ui.mainwindow.deferred import AfterFirstPaint
     from explorer.ui.mainwindow.window import MainWindow
@@ -111,6 +112,12 @@ class SupportTools:
         )
         pages.message.connect(window.statusBar().showMessage)
         return pages
+
+    def fetched_trace(self, request_id: str) -> Trace | None:
+        """The trace fetched this session for ``request_id`` (for a shared case), if any; the
+        trace tool is not built to answer."""
+        traces: TraceControl | None = self.__dict__.get("traces")
+        return traces.traces.get(request_id) if traces is not None else None
 
     def build_later(self, queue: AfterFirstPaint) -> None:
         """Build each part once the window is on screen, one per event-loop turn, their

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRectF,
     QSize,
     Qt,
@@ -219,6 +220,24 @@ class LinesView(QTableView):
                 merged.append([top, bottom])
         lines = self._model.lines
         return "\n".join(lines.span(top, bottom) for top, bottom in merged)
+
+    def offset_at(self, pos: QPoint) -> int | None:
+        """The offset in the text of the character at ``pos`` (viewport coordinates)."""
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        lines = self._model.lines
+        left = self.visualRect(index).left() + TEXT_MARGIN
+        column = int((pos.x() - left) / self.char_width())
+        return lines.row_start(index.row()) + max(0, min(column, len(lines.row(index.row()))))
+
+    def current_offset(self) -> int | None:
+        """Where a keyboard user points: the first character (not a space) of the current row."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        row = self._model.lines.row(index.row())
+        return self._model.lines.row_start(index.row()) + len(row) - len(row.lstrip(" "))
 
     def copy_selection(self) -> None:
         text = self.selected_text()

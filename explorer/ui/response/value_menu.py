@@ -42,7 +42,7 @@ class ValueMenu(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            if not _is_menu_key(event):
+            if not is_menu_key(event):
                 return False
             # Handled here (so not again as a context menu event): where the text cursor is.
             self.show(view.cursorRect().center(), picked_at(view, view.textCursor().position()))
@@ -75,7 +75,7 @@ class ValueMenu(QObject):
         menu.deleteLater()
 
 
-def _is_menu_key(event: QKeyEvent) -> bool:
+def is_menu_key(event: QKeyEvent) -> bool:
     """The menu key, or Shift+F10 (the same on every desktop)."""
     modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
     if event.key() == Qt.Key.Key_Menu:

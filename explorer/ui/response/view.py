@@ -83,7 +83,8 @@ class ResponseView(QWidget):
         trace_requested(object): the ``Exchange`` shown, whose request id's trace to open.
         next_page_requested(object, object): forwarded from the pages bar.
         all_pages_requested(object): forwarded from the pages bar.
-        set_variable_requested(object): "Set variable…" on the body: the ``PickedValue``.
+        set_variable_requested(object): "Set variable…" on the body or a filter result: the
+            ``PickedValue``.
     """
 
     cancel_requested = Signal()
@@ -219,6 +220,7 @@ class ResponseView(QWidget):
         self.copy_curl_button = self.code_page.copy_button
         self.filter_panel = FilterPanel(recent_filters)
         self.filter_panel.message.connect(self.message)
+        self.filter_panel.set_variable_requested.connect(self.set_variable_requested)
         for view, name, description in (
             (self.headers_table, "Response headers", "One header per row: name and value"),
             (
