@@ -16,13 +16,14 @@ memory is not held for the rest of the session.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from explorer.core.errors import ExplorerError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _T = TypeVar("_T")
 Progress = Callable[[float, str], None]
@@ -111,6 +112,9 @@ class HelperProcess:
             if self._process is not None and self._process.is_alive() and self._conn is not None:
                 return self._conn
             self._end_locked()
+            # Imported here: ~20-30 ms that the window's start-up does not need.
+            import multiprocessing
+
             context = multiprocessing.get_context("spawn")  # no forked Qt state
             parent_end, child_end = context.Pipe()
             process = context.Process(

@@ -90,7 +90,7 @@ def build_actions(window: MainWindow) -> None:
         ["Ctrl+Shift+S"],
     )
     for action in (w.save_action, w.save_as_action, w.focus_collections_action):
-        action.setEnabled(w.collections_pane is not None)
+        action.setEnabled(w.collections is not None)
     w.stack_action = _action(
         w, "Response &below the editor", w.toggle_stacking, [], "Switch the layout"
     )

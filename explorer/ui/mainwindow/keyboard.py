@@ -26,7 +26,8 @@ def chain_tabs(window: MainWindow) -> None:
     the profile): the profile, a notice's buttons, the side pane, the request tabs, the
     current tab's editor and response. Set again whenever another tab is shown (the hidden
     tabs' controls are skipped while hidden)."""
-    panes = window.collections_pane.tab_chain() if window.collections_pane else []
+    pane = window.collections.built if window.collections else None
+    panes = pane.tab_chain() if pane is not None else []
     tab_chain(
         [
             window.profile_selector.combo,
@@ -53,6 +54,6 @@ def focus_response(window: MainWindow) -> None:
 
 
 def focus_collections(window: MainWindow) -> None:
-    if window.collections_pane is not None:
-        window.side_tabs.setCurrentWidget(window.collections_pane)
-        window.collections_pane.focus_tree()
+    if window.collections is not None:
+        window.side_tabs.setCurrentWidget(window.collections.page)
+        window.collections.get().focus_tree()

@@ -39,7 +39,6 @@ from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
-from explorer.ui.collections.pane import CollectionsPane
 from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
@@ -47,6 +46,7 @@ from explorer.ui.history.pane import HistoryPane
 from explorer.ui.jobs import wait_for_pools
 from explorer.ui.mainwindow import actions, keyboard, menus, state
 from explorer.ui.mainwindow.analysis import Analysis
+from explorer.ui.mainwindow.collections_slot import CollectionsSlot, LazyVariables, import_pane
 from explorer.ui.mainwindow.deferred import AfterFirstPaint
 from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
@@ -64,6 +64,7 @@ from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.widgets.banner import Banner
 
 if TYPE_CHECKING:
+    from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.compare.window import CompareWindow
 
 __all__ = ["APP_TITLE", "MainWindow"]
@@ -156,10 +157,17 @@ class MainWindow(QMainWindow):
         self.marks = ProductionMarks(
             self.discovery, self, self.history_pane.model, APP_TITLE, parent=self
         )
-        self.collections_pane: CollectionsPane | None = None
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
+        # The Collections tab's pane is built after the first paint, or when first needed.
+        self.collections: CollectionsSlot | None = None
         if collections_dir is not None:
-            self.collections_pane = CollectionsPane(
-                collections_dir, credentials=credentials, settings=settings
+            self.collections = CollectionsSlot(
+                self.side_tabs,
+                collections_dir,
+                credentials=credentials,
+                settings=settings,
+                on_built=self._on_collections_built,
             )
         # Sends of every tab, and quick jobs of the window (rendering, reading a curl body
         # file): room for each request in flight and a few renders beside them.
@@ -171,7 +179,7 @@ class MainWindow(QMainWindow):
             profiles=self.profile_selector,
             banner=self.banner,
             guard=self.guard,
-            variables=self.collections_pane.environment if self.collections_pane else None,
+            variables=LazyVariables(self.collections) if self.collections else None,
             pool=pool,
             parent=self,
         )
@@ -188,7 +196,7 @@ class MainWindow(QMainWindow):
             history_pane=self.history_pane,
             guard=self.guard,
             window=self,
-            notice=self.collections_pane.show_notice if self.collections_pane else None,
+            notice=self._collections_notice if self.collections else None,
         )
         self.curl_importer = CurlImporter(
             lambda: self.workspace.for_import().editor,
@@ -206,6 +214,9 @@ class MainWindow(QMainWindow):
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
         self.after_first_paint.add(self.discovery.release)
+        if self.collections is not None:
+            self.after_first_paint.add(self.collections.make, prepare=import_pane)
+            self.after_first_paint.add(self.collections.get)
         self.support.build_later(self.after_first_paint)
         menus.build_menu_bar(self)
         # Filter, compare and baselines, Defender check, cases, copy as code.
@@ -239,12 +250,13 @@ class MainWindow(QMainWindow):
         """Discovery in the current tab's editor (the picker, fill from schema)."""
         return self.tabs.current.discovery
 
+    @property
+    def collections_pane(self) -> CollectionsPane | None:
+        """The collections pane (built now if it was not yet), or None without collections."""
+        return self.collections.get() if self.collections is not None else None
+
     # -- construction ---------------------------------------------------------------------------
     def _lay_out(self) -> None:
-        self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.history_pane, "History")  # Ctrl+1 goes there
-        if self.collections_pane is not None:
-            self.side_tabs.addTab(self.collections_pane, "Collections")  # Ctrl+4
         self.inner_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.inner_splitter.setObjectName("innerSplitter")
         self.inner_splitter.addWidget(self.tabs.editor_stack)
@@ -299,21 +311,32 @@ class MainWindow(QMainWindow):
         self.history_pane.loading.connect(self._on_history_loading)
         self.history_pane.open_in_editor.connect(self._on_history_open)
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
-        self.history_pane.save_to_collection_action.setVisible(self.collections_pane is not None)
+        self.history_pane.save_to_collection_action.setVisible(self.collections is not None)
         self.profile_selector.changed.connect(self._on_profile_changed)
-        if self.collections_pane is not None:
-            pane = self.collections_pane
-            pane.open_request.connect(self.open_saved_request)
-            pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            pane.run_requested.connect(self.run_control.run)
+
+    def _on_collections_built(self, pane: CollectionsPane) -> None:
+        """Wire the collections pane, and bring it up to date with the window."""
+        pane.open_request.connect(self.open_saved_request)
+        pane.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        pane.run_requested.connect(self.run_control.run)
+        profile = self.profile_selector.current()
+        pane.set_profile_base_url(profile.base_url if profile else None)
+        self.workspace.sync_pane()
+        if self.workspace.built:
+            keyboard.chain_tabs(self)
+
+    def _collections_notice(self, text: str) -> None:
+        if self.collections is not None:
+            self.collections.get().show_notice(text)
 
     # -- profiles ---------------------------------------------------------------------------
     def _on_profile_changed(self, profile: Profile | None) -> None:
         self.guard.cancel_pending()  # a send held for the old profile's accounts
         for tab in self.tabs.tabs:
             tab.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
-        if self.collections_pane is not None:
-            self.collections_pane.set_profile_base_url(profile.base_url if profile else None)
+        pane = self.collections.built if self.collections else None
+        if pane is not None:
+            pane.set_profile_base_url(profile.base_url if profile else None)
         if profile is not None:
             # A profile of this run only (``--demo``) is not the one to reopen next time.
             if not self.profiles.is_transient(profile.name):

@@ -23,6 +23,7 @@ from explorer.ui.tabs.tab import UNTITLED, RequestTab
 
 if TYPE_CHECKING:
     from explorer.store.collections import SavedRequest
+    from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.mainwindow.window import MainWindow
 
 
@@ -39,6 +40,12 @@ class Workspace(QObject):
         self.tabs.current_changed.connect(self._enter)
         self._focus_was_in_tab = False
         self.built = False  # the window is laid out: Tab order and focus may be set
+
+    def _built_pane(self) -> CollectionsPane | None:
+        """The collections pane if built: one not built yet has nothing to keep up to date
+        (it is synced with the current tab when it is built)."""
+        slot = self.window.collections
+        return slot.built if slot is not None else None
 
     # -- a tab's life --------------------------------------------------------------------------
     def _prepare(self, tab: RequestTab) -> None:
@@ -74,7 +81,7 @@ class Workspace(QObject):
         self._focus_was_in_tab = focus is not None and any(
             part.isAncestorOf(focus) for part in (tab.editor, tab.response_view)
         )
-        pane = self.window.collections_pane
+        pane = self._built_pane()
         if pane is not None:
             saved = pane.open_saved
             tab.tie(saved.path if saved else None, saved.name if saved else "")
@@ -91,13 +98,13 @@ class Workspace(QObject):
 
     def sync_pane(self) -> None:
         """Show the current tab's tie (and ●) in the collections pane."""
-        pane = self.window.collections_pane
+        pane = self._built_pane()
         tab = self.tabs.current
         if pane is not None and not pane.show_open(tab.saved_path, tab.is_dirty()):
             tab.tie(None)  # removed or moved on disk meanwhile: Ctrl+S asks where
 
     def _on_changed(self, tab: RequestTab) -> None:
-        pane = self.window.collections_pane
+        pane = self._built_pane()
         if pane is not None and tab is self.tabs.shown:
             pane.mark_dirty(tab.is_dirty())
 
@@ -231,7 +238,8 @@ class Workspace(QObject):
             self.sync_pane()
 
     def _restore_tab(self, tab: RequestTab, state: TabState) -> None:
-        pane = self.window.collections_pane
+        # Only a tab tied to a saved request needs the pane built before the first paint.
+        pane = self.window.collections_pane if state.saved else None
         saved = pane.saved_at(state.saved) if pane is not None and state.saved else None
         if saved is None:
             if state.saved is not None:
@@ -254,6 +262,6 @@ class Workspace(QObject):
 
     def save_state(self) -> None:
         tabs = self.tabs.tabs
-        if self.window.collections_pane is not None:
+        if self._built_pane() is not None:
             self._leave(self.tabs.current)
         save_tabs(tabs, tabs.index(self.tabs.current), self.window.settings)

@@ -55,7 +55,7 @@ def test_the_environment_chosen_is_active_after_a_restart(
     window = make_window()
     pane = window.collections_pane
     assert pane is not None
-    window.side_tabs.setCurrentWidget(pane)
+    window.focus_collections_action.trigger()  # Ctrl+4
     click_collection(qtbot, pane, "Team")
     combo = pane.environment.combo
     combo.setFocus()

@@ -79,7 +79,7 @@ def test_ctrl_1_from_collections_shows_history_and_focuses_something_visible(
 ) -> None:
     window = make_window()
     press(qtbot, Qt.Key.Key_4, CTRL)
-    assert window.side_tabs.currentWidget() is window.collections_pane
+    assert window.collections_pane is not None and window.collections_pane.isVisible()
 
     widget = press(qtbot, Qt.Key.Key_1, CTRL)
     assert window.side_tabs.currentWidget() is window.history_pane

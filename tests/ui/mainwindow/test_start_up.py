@@ -1,8 +1,8 @@
 """What the window leaves until it is on screen, and that nothing the user reaches waits for it.
 
-The trace, account-run and pages tools are built after the first paint (or on first use);
-their menu entries and shortcuts exist from the start. Times are measured in
-``benchmarks/startup.py``, never here.
+The trace, account-run and pages tools and the Collections pane are built after the first
+paint (or on first use); their menu entries, shortcuts and tab exist from the start. Times
+are measured in ``benchmarks/startup.py``, never here.
 """
 
 from __future__ import annotations
@@ -16,12 +16,19 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from explorer.core.request import RpcRequest
+from explorer.store.collections import CollectionStore, SavedRequest
+from explorer.store.paths import AppPaths
+from explorer.ui.mainwindow.collections_slot import CollectionsSlot
+from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.conftest import WindowFactory
 
 WAIT_MS = 10_000
 
 
-def test_importing_the_window_leaves_the_support_tools_and_formatting_for_later() -> None:
+def test_importing_the_window_leaves_the_support_tools_collections_and_formatting_for_later() -> (
+    None
+):
     """None of these is drawn by the first paint; each costs start-up time to import."""
     lazy = (
         "explorer.ui.trace.control",
@@ -31,6 +38,8 @@ def test_importing_the_window_leaves_the_support_tools_and_formatting_for_later(
         "pygments",
         "email.utils",
         "explorer.demo",
+        "explorer.ui.collections.pane",
+        "multiprocessing",
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
     assert all(importlib.util.find_spec(name) is not None for name in lazy)
@@ -78,3 +87,40 @@ def test_once_on_screen_the_window_builds_its_tools_without_being_asked(
     # Built, but nothing opened: no window appeared by itself.
     assert window.support.traces.window is None
     assert window.support.account_runs.dialog is None
+
+
+def _collections_not_built_yet(window: MainWindow) -> CollectionsSlot:
+    """The window's Collections slot, with the queue after the first paint stopped so the
+    pane is built only on demand (the queue waits a moment after the paint)."""
+    window.after_first_paint.cancel()
+    slot = window.collections
+    assert slot is not None and slot.built is None
+    return slot
+
+
+def test_ctrl_4_before_the_collections_pane_is_built_shows_it_with_its_collections(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "hris", "HRIS checks")
+    store.save_request(SavedRequest("Employees", RpcRequest(action="bamboohr_list_employees")))
+    window = make_window()
+    slot = _collections_not_built_yet(window)
+    assert window.side_tabs.tabText(1) == "Collections"  # the tab is there from the start
+    window.activateWindow()
+    qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    pane = slot.built
+    assert pane is not None and pane.isVisible() and pane.view.hasFocus()
+    assert pane.model.rowCount() == 1  # the collection read from disk
+    assert window.side_tabs.count() == 2  # no extra tab
+
+
+def test_clicking_the_collections_tab_before_it_is_built_shows_the_pane(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    slot = _collections_not_built_yet(window)
+    bar = window.side_tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    pane = slot.built
+    assert pane is not None and pane.isVisible()
+    assert window.side_tabs.tabText(1) == "Collections"

@@ -80,7 +80,7 @@ def opened(qtbot: QtBot, make_window: WindowFactory, home: AppPaths) -> Opened:
     window = make_window()
     pane = window.collections_pane
     assert pane is not None
-    window.side_tabs.setCurrentWidget(pane)
+    window.focus_collections_action.trigger()  # Ctrl+4
     open_from_tree(qtbot, pane, "Get employee")
     assert window.editor.action_edit.text() == "bamboohr_get_employee"
     return Opened(window, pane, saved_path, saved_path.read_bytes())
