@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from explorer.core.case import clean_exchange
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
-from explorer.core.secrets import PersonalData
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.history_entry import HistoryRow
-from explorer.ui.compare.window import CompareWindow, Source
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history.model import short_time
 from explorer.ui.jobs import RenderJob
@@ -30,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from explorer.store.baselines import BaselineStore
+    from explorer.ui.compare.window import CompareWindow, Source
 
 # An entry as the history's list holds it (a row) or as read from its file: the same fields.
 Entry = HistoryEntry | HistoryRow
@@ -143,6 +141,9 @@ class CompareControl(QObject):
     def _open(
         self, left: Source, right: Source, labels: tuple[str, str], action: str, account: str
     ) -> CompareWindow:
+        # The window (and the diff under it) is imported when first opened: not at start-up.
+        from explorer.ui.compare.window import CompareWindow
+
         window = CompareWindow(
             left,
             right,
@@ -236,6 +237,9 @@ class CompareControl(QObject):
             return False
 
         def clean(exchange: Exchange) -> Exchange:
+            from explorer.core.case import clean_exchange
+            from explorer.core.secrets import PersonalData
+
             return clean_exchange(exchange, (), PersonalData().plan([exchange]))
 
         def export() -> Path:

@@ -21,18 +21,17 @@ from PySide6.QtWidgets import QMenu
 
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
-from explorer.core.snippets import to_python, to_typescript
 from explorer.store.baselines import BaselineStore
 from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
-from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
 from explorer.ui.compare.control import CompareControl, exchange_label
-from explorer.ui.compare.window import CompareWindow
-from explorer.ui.defender.window import DefenderWindow
 from explorer.ui.discovery import quiet_key_lookup
 from explorer.ui.helper_jobs import stop_helpers
 
 if TYPE_CHECKING:
+    from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
+    from explorer.ui.compare.window import CompareWindow
+    from explorer.ui.defender.window import DefenderWindow
     from explorer.ui.mainwindow.window import MainWindow
     from explorer.ui.tabs.tab import RequestTab
 
@@ -86,13 +85,13 @@ class Analysis(QObject):
         )
         self.copy_python_action = self._action(
             "Copy as &Python (stackone-ai)",
-            lambda: self._copy_code(to_python, "a stackone-ai Python script"),
+            lambda: self._copy_code("python", "a stackone-ai Python script"),
             tip="The request as a script for StackOne's Python SDK (the key stays "
             "$STACKONE_API_KEY)",
         )
         self.copy_typescript_action = self._action(
             "Copy as &TypeScript (stackone-client-ts)",
-            lambda: self._copy_code(to_typescript, "a @stackone/stackone-client-ts script"),
+            lambda: self._copy_code("typescript", "a @stackone/stackone-client-ts script"),
             tip="The request as a script for StackOne's TypeScript SDK (the key stays "
             "$STACKONE_API_KEY)",
         )
@@ -289,6 +288,8 @@ class Analysis(QObject):
         )
 
     def _open_defender(self, read: Callable[[], Exchange], title: str) -> DefenderWindow:
+        from explorer.ui.defender.window import DefenderWindow  # when first opened
+
         window = DefenderWindow(read, title=title, parent=self.window)
         window.message.connect(self._say)
         window.destroyed.connect(lambda _o=None, w=window: self._forget_defender(w))
@@ -329,6 +330,8 @@ class Analysis(QObject):
     def _open_case(self, readers: list[tuple[str, Callable[[], Exchange]]]) -> ShareCaseDialog:
         if self.case_dialog is not None:
             self.case_dialog.reject()
+        from explorer.ui.case.dialog import ShareCaseDialog  # when first opened
+
         dialog = ShareCaseDialog(
             self._case_sources(readers), folder=self.case_folder, parent=self.window
         )
@@ -372,6 +375,8 @@ class Analysis(QObject):
             account = marks.account(account_id)
             return account.origin_owner_name if account is not None else ""
 
+        from explorer.ui.case.dialog import CaseSources
+
         return CaseSources(
             readers=readers,
             secrets=secrets,
@@ -392,7 +397,10 @@ class Analysis(QObject):
         dialog.deleteLater()
 
     # -- the request in the editor -----------------------------------------------------------
-    def _copy_code(self, form: Callable[[Any], str], what: str) -> None:
+    def _copy_code(self, language: str, what: str) -> None:
+        from explorer.core.snippets import to_python, to_typescript  # when first used
+
+        form = to_python if language == "python" else to_typescript
         QGuiApplication.clipboard().setText(form(self.window.editor.draft_request()))
         self._say(f"Copied as {what}; the key stays in $STACKONE_API_KEY")
 
