@@ -12,14 +12,12 @@ re-checks the body already received: nothing is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -51,7 +49,7 @@ from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.ui.helper_jobs import DEFENDER, HelperJob
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
-from explorer.ui.widgets.row_table import row_table
+from explorer.ui.widgets.row_table import RowsModel, row_table
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 BODY_LIMIT = 64 * 1024 * 1024  # a body kept on disk is read for the check up to this size
@@ -76,14 +74,12 @@ def _body_of(exchange: Exchange) -> bytes:
     return b"".join(response.body_file.chunks())
 
 
-class DetectionsModel(QAbstractTableModel):
+class DetectionsModel(RowsModel[Detection]):
     """The findings of one verdict, one a row: field path, tier, rule, risk, what matched."""
 
-    HEADERS = ("Field path", "Tier", "Rule", "Risk", "What matched")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Detection] = []
+    headers: ClassVar[Mapping[Any, str]] = dict(
+        enumerate(("Field path", "Tier", "Rule", "Risk", "What matched"))
+    )
 
     def set_rows(self, detections: tuple[Detection, ...] | list[Detection]) -> None:
         self.beginResetModel()
@@ -91,20 +87,7 @@ class DetectionsModel(QAbstractTableModel):
         self.endResetModel()
 
     def detection_at(self, row: int) -> Detection | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+        return self.row(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         found = self.detection_at(index.row()) if index.isValid() else None
