@@ -39,6 +39,21 @@ LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr
 FIRST_ID = "40001"
 
 
+def saved_listing_sent(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> tuple[MainWindow, CollectionStore]:
+    """A "Chain" collection's saved "List employees", opened in the window and sent."""
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
+    store.save_request(SavedRequest("List employees", LISTING.copy()))
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    [saved] = store.collection.find("List employees")
+    window.open_saved_request(pane.saved_at(saved.path))  # type: ignore[arg-type]
+    send(qtbot, window)
+    return window, store
+
+
 def set_variable_on(
     qtbot: QtBot, window: MainWindow, needle: str, answer: Callable[[QWidget], None]
 ) -> list[str]:
@@ -132,14 +147,7 @@ def test_keeping_it_in_the_environment_is_explicit_and_a_token_goes_to_the_keyri
 def test_a_value_of_a_saved_request_can_be_captured_on_every_run(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
-    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
-    store.save_request(SavedRequest("List employees", LISTING.copy()))
-    window = make_window()
-    pane = window.collections_pane
-    assert pane is not None
-    [saved] = store.collection.find("List employees")
-    window.open_saved_request(pane.saved_at(saved.path))  # type: ignore[arg-type]
-    send(qtbot, window)
+    window, store = saved_listing_sent(qtbot, make_window, home)
     set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id", capture=True))
     assert "captures it on every run" in window.statusBar().currentMessage()
     [again] = CollectionStore(store.root).load()[0].find("List employees")

@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.captures import Capture
 from explorer.core.request import RpcRequest
-from explorer.store.collections import CollectionStore, Environment, SavedRequest
+from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.collections.carry import SetVariableDialog
@@ -30,6 +30,7 @@ from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.lines_view import TEXT_MARGIN
 from explorer.ui.response.value_menu import SET_VARIABLE
+from tests.ui.collections.test_set_variable import saved_listing_sent
 from tests.ui.driving import click_row, send
 from tests.ui.filter.test_filter_window import WAIT_MS, open_filter, run
 from tests.ui.keyboard import press
@@ -202,14 +203,7 @@ def test_a_right_click_keeps_it_in_the_environment_only_when_chosen_and_a_token_
 def test_a_result_value_of_a_saved_request_is_captured_at_its_path_in_the_response(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
-    store = CollectionStore.create(home.collections_dir / "chain", "Chain")
-    store.save_request(SavedRequest("List employees", LISTING.copy()))
-    window = make_window()
-    pane = window.collections_pane
-    assert pane is not None
-    [saved] = store.collection.find("List employees")
-    window.open_saved_request(pane.saved_at(saved.path))  # type: ignore[arg-type]
-    send(qtbot, window)
+    window, store = saved_listing_sent(qtbot, make_window, home)
     panel = filtered(qtbot, window, "$.data[?@.id == '40002'].id")
 
     answered(
