@@ -22,6 +22,7 @@ from explorer.store.history_entry import HistoryRow
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history.model import short_time
 from explorer.ui.jobs import RenderJob
+from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -154,17 +155,8 @@ class CompareControl(QObject):
             parent=self._window,
         )
         window.message.connect(self.message)
-        window.destroyed.connect(lambda _o=None, w=window: self._forget(w))
-        self.windows.append(window)
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        window.start()
+        show_kept(window, self.windows).start()
         return window
-
-    def _forget(self, window: CompareWindow) -> None:
-        if window in self.windows:
-            self.windows.remove(window)
 
     def close_all(self) -> None:
         for window in list(self.windows):

@@ -27,6 +27,7 @@ from explorer.store.recent_filters import RecentFilters
 from explorer.ui.compare.control import CompareControl, exchange_label
 from explorer.ui.discovery import quiet_key_lookup
 from explorer.ui.helper_jobs import stop_helpers
+from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
     from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
@@ -292,17 +293,8 @@ class Analysis(QObject):
 
         window = DefenderWindow(read, title=title, parent=self.window)
         window.message.connect(self._say)
-        window.destroyed.connect(lambda _o=None, w=window: self._forget_defender(w))
-        self.defender_windows.append(window)
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        window.start()
+        show_kept(window, self.defender_windows).start()
         return window
-
-    def _forget_defender(self, window: DefenderWindow) -> None:
-        if window in self.defender_windows:
-            self.defender_windows.remove(window)
 
     # -- share a case -------------------------------------------------------------------------
     def share_shown(self) -> ShareCaseDialog | None:
