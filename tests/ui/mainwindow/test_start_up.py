@@ -8,8 +8,10 @@ are measured in ``benchmarks/startup.py``, never here.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -128,3 +130,36 @@ def test_clicking_the_collections_tab_before_it_is_built_shows_the_pane(
     pane = slot.built
     assert pane is not None and pane.isVisible()
     assert window.side_tabs.tabText(1) == "Collections"
+
+
+def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
+    """Start-up runs with the collector off; a window left open must not keep it off (its
+    memory would only grow). The real entry point, in a process of its own."""
+    code = (
+        "import gc, sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "seen = []\n"
+        "def look():\n"
+        "    seen.append(gc.isenabled())\n"
+        "    if seen[-1] or len(seen) > 200:\n"
+        "        app.quit()\n"
+        "    else:\n"
+        "        QTimer.singleShot(50, look)\n"
+        "QTimer.singleShot(0, look)\n"
+        "import explorer.__main__ as entry\n"
+        "code = entry.main(['--home', sys.argv[1]])\n"
+        "print(code, seen, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    code_seen_after = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code_seen_after[0] == "0"
+    assert code_seen_after[1].endswith("True] True")  # on while the window was still open
