@@ -186,8 +186,9 @@ def run(args: argparse.Namespace) -> int:
     The cyclic garbage collector is off until the window has painted (``explorer.__main__``
     turns it off before the imports already): start-up creates ~60,000 objects the collector
     tracks, nearly all living as long as the window (modules, classes, functions, widgets),
-    and its ~60 passes over them cost ~10 ms before the first paint. Once the window is up they are frozen (never scanned
-    again, which also keeps later full passes short) and the collector runs as usual.
+    and its ~60 passes over them cost ~10 ms before the first paint. Once the window is up,
+    they are frozen (never scanned again, which also keeps later full passes short) and the
+    collector runs as usual.
     """
     gc.disable()
     try:

@@ -11,7 +11,6 @@ least of all).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -48,6 +47,8 @@ def quiet_key_lookup(session_keys: CredentialStore, credentials: CredentialStore
 
 def _fingerprint(key: str) -> str:
     """Tells keys apart in the in-memory cache without keeping the key itself there."""
+    import hashlib  # OpenSSL's library (~3 ms): after the first paint, with the first key
+
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -37,13 +37,13 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import limits_the_key
 from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables, resolve
-from explorer.run.accounts import DEFAULT_RETRY_AFTER, STACKONE_PER_MINUTE, Throttle
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
 
 if TYPE_CHECKING:
+    from explorer.run.accounts import Throttle
     from explorer.run.environment import EnvironmentValues
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
@@ -459,7 +459,12 @@ class SendControl(QObject):
             return False
         # A retry keeps the secrets of the send it repeats: its request holds the same values.
         secrets = needs.secrets if needs.values is not None else slot.pending_secrets
-        throttle = self._throttles.setdefault(profile, Throttle(STACKONE_PER_MINUTE))
+        throttle = self._throttles.get(profile)
+        if throttle is None:
+            # Imported on the first send: its module (a thread pool, csv) is ~4 ms of start-up.
+            from explorer.run.accounts import STACKONE_PER_MINUTE, Throttle
+
+            throttle = self._throttles[profile] = Throttle(STACKONE_PER_MINUTE)
 
         def go() -> bool:
             self._guarded = None
@@ -526,6 +531,8 @@ class SendControl(QObject):
         throttle = self._throttles.get(exchange.profile)
         if throttle is not None and response is not None and limits_the_key(response):
             # StackOne's own limit for the key: every tab of this profile waits it out.
+            from explorer.run.accounts import DEFAULT_RETRY_AFTER
+
             throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
         # Written on the history's own thread (a big body must not freeze the window).
