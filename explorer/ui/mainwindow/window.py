@@ -56,7 +56,7 @@ from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request.send_control import MAX_IN_FLIGHT, SendControl
-from explorer.ui.response.view import ResponseView
+from explorer.ui.response.view import ResponseView, import_result_parts
 from explorer.ui.run.control import RunControl
 from explorer.ui.tabs.tab import TabKit
 from explorer.ui.tabs.tab_set import RequestTabs
@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
         self.set_known_actions(known_actions)
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
+        for index, tab in enumerate(self.tabs.tabs):  # hidden until a response: built later
+            prepare = import_result_parts if index == 0 else None
+            self.after_first_paint.add(tab.response_view.build_result, prepare=prepare)
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.workspace.built = True
@@ -515,7 +518,7 @@ class MainWindow(QMainWindow):
         # Nothing more is read or formatted for the screen; what is running ends below.
         self.history_pane.stop_reading()
         for tab in self.tabs.tabs:
-            tab.response_view.body.invalidate()
+            tab.response_view.stop()
         self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()

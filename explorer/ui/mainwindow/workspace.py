@@ -75,6 +75,13 @@ class Workspace(QObject):
         view.manage_profiles_requested.connect(window.profile_selector.manage)
         view.set_variable_requested.connect(lambda picked: self.set_variable(tab, picked))
         tab.changed.connect(lambda: self._on_changed(tab))
+        view.result_built.connect(lambda: self._on_result_built(tab))
+        if self.built:  # a tab opened later: its response page now (start-up's: after paint)
+            view.build_result()
+
+    def _on_result_built(self, tab: RequestTab) -> None:
+        if self.built and tab is self.tabs.shown:
+            keyboard.chain_tabs(self.window)  # the page's controls join the Tab order
 
     def _leave(self, tab: RequestTab) -> None:
         focus = QApplication.focusWidget()

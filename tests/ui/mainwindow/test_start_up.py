@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
@@ -24,6 +24,7 @@ from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.conftest import WindowFactory
+from tests.ui.driving import send_example
 
 WAIT_MS = 10_000
 
@@ -48,6 +49,12 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         "explorer.core.case",
         "explorer.core.compare",  # the baselines store imports it for ignore rules only
         "explorer.run.accounts",  # the send throttle, imported on the first send
+        # The response's result page (hidden until a response) and what only it uses.
+        "explorer.ui.filter.panel",
+        "explorer.ui.response.code_page",
+        "explorer.ui.response.pages",
+        "explorer.ui.response.find_bar",
+        "explorer.core.render",
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
     assert all(importlib.util.find_spec(name) is not None for name in lazy)
@@ -132,6 +139,39 @@ def test_clicking_the_collections_tab_before_it_is_built_shows_the_pane(
     pane = slot.built
     assert pane is not None and pane.isVisible()
     assert window.side_tabs.tabText(1) == "Collections"
+
+
+def test_a_response_before_its_page_is_built_shows_in_full_and_in_the_tab_order(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The response's result page is built after the first paint; a send (or a history
+    entry) that comes first builds it at once, and its controls join the Tab order."""
+    window = make_window()
+    window.after_first_paint.cancel()  # the page is built only on demand
+    window.discovery.release()  # (the queue's first part: the guard's account listing)
+    view = window.response_view
+    assert not view.built
+    window.editor.action_edit.setFocus()
+    send_example(qtbot, window)
+    assert view.built and view.tabs.isVisible()
+    assert view.status_label.text().startswith("200")
+    assert view.body.pretty_stack.isVisible()
+    # Tab from Trace… goes on in the view's reading order, not to a control built next to it.
+    chain = [w for w in view.tab_chain() if w.isVisibleTo(window) and w.isEnabled()]
+    after_trace = chain[chain.index(view.trace_button) + 1]
+    view.trace_button.setFocus()
+    qtbot.keyClick(view.trace_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after_trace
+
+
+def test_once_on_screen_the_window_builds_the_response_page_of_each_tab(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: window.response_view.built, timeout=WAIT_MS)
+    assert window.response_view.stack.currentWidget() is window.response_view.empty_label
+    new = window.workspace.new_tab()  # a tab opened later has its page from the start
+    assert new.response_view.built
 
 
 def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
