@@ -10,6 +10,8 @@ account field (with Retry), the fields stay free text, and Send works whatever d
 from __future__ import annotations
 
 import html
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -20,12 +22,14 @@ from explorer.core.discovery import Account, ActionInfo, Listing
 from explorer.core.mcp import McpTool
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
-from explorer.ui.discovery.agent_view import AgentView
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
-from explorer.ui.discovery.popup import AccountPopup
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
 from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
 from explorer.ui.widgets.json_editor import pretty
+
+if TYPE_CHECKING:  # both built when first opened: the first paint shows neither
+    from explorer.ui.discovery.agent_view import AgentView
+    from explorer.ui.discovery.popup import AccountPopup
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 # Wait this long after the last keystroke in the account field before listing its actions.
@@ -104,10 +108,6 @@ class DiscoveryControls(QObject):
             label.setTextInteractionFlags(LINKS_BY_KEYBOARD)
         editor.account_edit.installEventFilter(self)
 
-        self.popup = AccountPopup(self.accounts_model, editor)
-        self.popup.chosen.connect(self.choose_account)
-        self.popup.reload_requested.connect(self.refresh)
-
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ACCOUNT_SETTLE_MS)
@@ -175,8 +175,19 @@ class DiscoveryControls(QObject):
     def open_picker(self) -> None:
         if self.service.accounts() is None and not self.service.busy():
             self.service.load_accounts()
+        popup = self.popup
         self._update_popup_status()
-        self.popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+        popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+
+    @cached_property
+    def popup(self) -> AccountPopup:
+        """The account picker (Pick…, Alt+Down), built when first opened."""
+        from explorer.ui.discovery.popup import AccountPopup
+
+        popup = AccountPopup(self.accounts_model, self.editor)
+        popup.chosen.connect(self.choose_account)
+        popup.reload_requested.connect(self.refresh)
+        return popup
 
     def choose_account(self, account_id: str) -> None:
         """Fill the account id (the field stays free text) and list that account's actions."""
@@ -263,6 +274,8 @@ class DiscoveryControls(QObject):
     def show_agent_view(self) -> AgentView:
         """Open (or raise) the "as an agent sends it" window for the editor's request."""
         if self.agent_view is None:
+            from explorer.ui.discovery.agent_view import AgentView
+
             self.agent_view = AgentView(self.editor, self.editor.window())
         self.agent_view.refresh_from_editor()
         self.agent_view.show()
@@ -388,6 +401,8 @@ class DiscoveryControls(QObject):
         self.status_label.setVisible(False)
 
     def _update_popup_status(self) -> None:
+        if "popup" not in vars(self):  # not opened yet: set when it is
+            return
         failure = self._failures.get("accounts")
         accounts = self.service.accounts()
         if failure is not None:
