@@ -227,8 +227,10 @@ class MainWindow(QMainWindow):
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
         for index, tab in enumerate(self.tabs.tabs):  # hidden until a response: built later
+            view = tab.response_view
             prepare = import_result_parts if index == 0 else None
-            self.after_first_paint.add(tab.response_view.build_result, prepare=prepare)
+            self.after_first_paint.add(view.make_filter_panel, prepare=prepare)
+            self.after_first_paint.add(view.build_result)
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.workspace.built = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from explorer.core.json_position import PickedValue
@@ -75,7 +75,10 @@ class Workspace(QObject):
         view.manage_profiles_requested.connect(window.profile_selector.manage)
         view.set_variable_requested.connect(lambda picked: self.set_variable(tab, picked))
         tab.changed.connect(lambda: self._on_changed(tab))
-        view.result_built.connect(lambda: self._on_result_built(tab))
+        # The Tab order on the next turn: building the page is a long enough turn already.
+        view.result_built.connect(
+            lambda: QTimer.singleShot(0, tab, lambda: self._on_result_built(tab))
+        )
         if self.built:  # a tab opened later: its response page now (start-up's: after paint)
             view.build_result()
 
