@@ -3,9 +3,10 @@
 PySide6 replaces ``__import__`` to support ``from __feature__ import snake_case``: after each
 import it reads the new module's whole source (``inspect.getsource``) to see whether it
 mentions PySide6, and notes the answer in a table. The app uses no feature, so the answer
-changes nothing for it, but reading ~120 sources costs ~10-20 ms of start-up. The app's
+changes nothing for it, but reading ~150 sources costs ~15-25 ms of start-up. The app's
 module names are put in that table first (what the scan would find for a module that uses
-PySide6: no feature), so PySide skips them. A module that does import a feature still gets
+PySide6: no feature), and so are the standard library's top-level modules (what it finds for
+them: not using PySide), so PySide skips them. A module that does import a feature still gets
 it: that import notes the module again, over this.
 
 The table is PySide's own (``shibokensupport.feature.pyside_feature_dict``, checked with
@@ -32,19 +33,25 @@ def _module_names(package: Path, prefix: str) -> list[str]:
 
 
 def skip_source_scan() -> int:
-    """Note every module of the ``explorer`` package (on disk) as scanned; returns how many
-    were noted (0 when PySide has no such table, or the modules are not files: a bundle,
-    where PySide finds no source to read anyway)."""
+    """Note every module of the ``explorer`` package (on disk) and the standard library's
+    top-level modules as scanned; returns how many were noted (0 when PySide has no such
+    table; the app's modules are left out when they are not files: a bundle, where PySide
+    finds no source to read anyway)."""
     feature = sys.modules.get("shibokensupport.feature")
     table = getattr(feature, "pyside_feature_dict", None)
     if not isinstance(table, dict):
         return 0
     root = Path(__file__).resolve().parent.parent
-    if not (root / "__init__.py").is_file():
-        return 0
+    names = _module_names(root, "explorer") if (root / "__init__.py").is_file() else []
     noted = 0
-    for name in _module_names(root, "explorer"):
+    for name in names:
         if name not in table:
             table[name] = 0  # "uses PySide, no feature": what the scan finds for a window module
+            noted += 1
+    # The standard library's top-level modules imported later (datetime, uuid, sqlite3...):
+    # "does not use PySide", what the scan finds for them.
+    for name in sys.stdlib_module_names:
+        if name not in table:
+            table[name] = -1
             noted += 1
     return noted
