@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from explorer.core.json_position import PickedValue
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
-from explorer.ui.collections.carry import SetVariableDialog, carry
 from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.mainwindow import keyboard
 from explorer.ui.tabs.session import TabState, restored_tabs, save_tabs
 from explorer.ui.tabs.tab import UNTITLED, RequestTab
 
 if TYPE_CHECKING:
+    from explorer.core.json_position import PickedValue
     from explorer.store.collections import SavedRequest
     from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.mainwindow.window import MainWindow
@@ -202,6 +201,8 @@ class Workspace(QObject):
     # -- carrying a value ----------------------------------------------------------------
     def set_variable(self, tab: RequestTab, picked: PickedValue) -> None:
         """ "Set variable…" on a tab's response: ask, then keep it (``collections.carry``)."""
+        from explorer.ui.collections.carry import SetVariableDialog, carry
+
         window = self.window
         pane = window.collections_pane
         if pane is None:
