@@ -78,8 +78,6 @@ class Workspace(QObject):
         view.result_built.connect(
             lambda: QTimer.singleShot(0, tab, lambda: self._on_result_built(tab))
         )
-        if self.built:  # a tab opened later: its response page now (start-up's: after paint)
-            view.build_result()
 
     def _on_result_built(self, tab: RequestTab) -> None:
         if self.built and tab is self.tabs.shown:

@@ -46,7 +46,6 @@ from explorer.ui.theme import status_colour
 
 if TYPE_CHECKING:
     from explorer.store.recent_filters import RecentFilters
-    from explorer.ui.filter.panel import FilterPanel
     from explorer.ui.response.find_bar import FindTarget
     from explorer.ui.response.pages import SchemaLookup
 
@@ -127,10 +126,8 @@ class ResponseView(QWidget):
         self._save_count = 0
         self._body_limit = DEFAULT_BODY_LIMIT
         self._describe_account: AccountLookup = _nothing_known
-        # Kept for the result page, which is built after the window's first paint or when
-        # first needed (``build_result``).
+        # Kept for the result page, built when first needed (``build_result``).
         self._result_page: QWidget | None = None
-        self._filter_panel: FilterPanel | None = None  # (made ahead: ``make_filter_panel``)
         self._recent_filters = recent_filters
         self._auto_retry: bool | None = None
         self._schema_lookup: SchemaLookup | None = None
@@ -177,23 +174,15 @@ class ResponseView(QWidget):
         """Whether the result page (status line, error panel, tabs) exists yet."""
         return self._result_page is not None
 
-    def make_filter_panel(self) -> FilterPanel:
-        """The Filter tab's panel, built ahead of the rest of the page if called first (the
-        window's queue does the two in separate event-loop turns, ~10-15 ms each)."""
-        if self._filter_panel is None:
-            from explorer.ui.filter.panel import FilterPanel
-
-            self._filter_panel = FilterPanel(self._recent_filters)
-        return self._filter_panel
-
     def build_result(self) -> None:
-        """Build the page that shows an exchange (~10-15 ms: a dozen widgets, six tabs).
+        """Build the page that shows an exchange (~10-20 ms: a dozen widgets, six tabs).
 
-        Nothing shows it until a response does, so a window builds it after its first
-        paint; anything that needs one of its parts builds it at once.
+        Nothing shows it until a response does: the first exchange shown builds it, as does
+        anything that needs one of its parts.
         """
         if self._result_page is not None:
             return
+        from explorer.ui.filter.panel import FilterPanel
         from explorer.ui.response import value_menu
         from explorer.ui.response.body import BodyPages, plain_edit
         from explorer.ui.response.code_page import CodePage
@@ -284,7 +273,7 @@ class ResponseView(QWidget):
         self.code_page.message.connect(self.message)
         self.curl_view = self.code_page.view  # curl until another form is chosen
         self.copy_curl_button = self.code_page.copy_button
-        self.filter_panel = self.make_filter_panel()
+        self.filter_panel = FilterPanel(self._recent_filters)
         self.filter_panel.message.connect(self.message)
         self.filter_panel.set_variable_requested.connect(self.set_variable_requested)
         for view, name, description in (
@@ -434,8 +423,8 @@ class ResponseView(QWidget):
     def set_recent_filters(self, recent: RecentFilters | None) -> None:
         """Where the Filter tab remembers expressions that ran (the window's settings)."""
         self._recent_filters = recent
-        if self._filter_panel is not None:
-            self._filter_panel.set_recent(recent)
+        if self._result_page is not None:
+            self.filter_panel.set_recent(recent)
 
     def set_schema_lookup(self, lookup: SchemaLookup) -> None:
         """How the pages bar finds an action's input schema (the window's discovery)."""

@@ -165,11 +165,9 @@ def test_clicking_the_collections_tab_before_it_is_built_shows_the_pane(
 def test_a_response_before_its_page_is_built_shows_in_full_and_in_the_tab_order(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
-    """The response's result page is built after the first paint; a send (or a history
-    entry) that comes first builds it at once, and its controls join the Tab order."""
+    """The response's result page is built for the first exchange shown (a send here), and
+    its controls join the Tab order."""
     window = make_window()
-    window.after_first_paint.cancel()  # the page is built only on demand
-    window.discovery.release()  # (the queue's first part: the guard's account listing)
     view = window.response_view
     assert not view.built
     window.editor.action_edit.setFocus()
@@ -185,14 +183,19 @@ def test_a_response_before_its_page_is_built_shows_in_full_and_in_the_tab_order(
     assert QApplication.focusWidget() is after_trace
 
 
-def test_once_on_screen_the_window_builds_the_response_page_of_each_tab(
+def test_the_first_history_entry_opened_shows_in_full_though_no_response_came_yet(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
+    """The page is built for the first exchange shown: one chosen in the history too."""
+    send_example(qtbot, make_window())  # an entry in the history, then a fresh window
     window = make_window()
-    qtbot.waitUntil(lambda: window.response_view.built, timeout=WAIT_MS)
-    assert window.response_view.stack.currentWidget() is window.response_view.empty_label
-    new = window.workspace.new_tab()  # a tab opened later has its page from the start
-    assert new.response_view.built
+    view = window.response_view
+    qtbot.wait(400)  # the window's work after its first paint is done: still no page
+    assert not view.built
+    window.history_pane.view.setFocus()
+    qtbot.keyClick(window.history_pane.view, Qt.Key.Key_Down)  # the newest entry
+    qtbot.waitUntil(lambda: view.built and view.tabs.isVisible(), timeout=WAIT_MS)
+    assert view.status_label.text().startswith("200")
 
 
 def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
