@@ -36,15 +36,17 @@ class SecretsNotKept(ExplorerError):
         self.places = list(places)
         self.unresolved = unresolved
         listed = ", ".join(self.places)
-        held = "held a secret value" if len(self.places) == 1 else "held secret values"
+        one = len(self.places) == 1
+        held = "held a secret value" if one else "held secret values"
+        it = "it" if one else "them"
         if unresolved is not None:
-            why = f" {unresolved}"
+            why = f". {unresolved} Or open the entry in the editor and give {it} again."
         else:
-            why = " No {{variable}} says where they came from, so they cannot be filled in again."
-        super().__init__(
-            f"{listed} {held}, which the history never keeps.{why} Or open the entry in the "
-            "editor and give them again."
-        )
+            why = (
+                f", and no {{{{variable}}}} says where {'it' if one else 'they'} came from. "
+                f"Open the entry in the editor and give {it} again."
+            )
+        super().__init__(f"{listed} {held}, which the history never keeps{why}")
 
 
 def template_of(written: RpcRequest) -> RpcRequest | None:

@@ -101,6 +101,6 @@ def test_template_of_a_request_without_variables_is_none() -> None:
 def test_the_refusal_names_the_places_and_what_to_do() -> None:
     plain = str(SecretsNotKept(["body.note"]))
     assert "body.note held a secret value, which the history never keeps" in plain
-    assert "No {{variable}}" in plain and "open the entry in the editor" in plain
+    assert "no {{variable}}" in plain and "Open the entry in the editor" in plain
     missing = str(SecretsNotKept(["body.note"], UnresolvedVariables({"token": ["body"]})))
     assert "{{token}}" in missing and "body.note" in missing
