@@ -40,6 +40,20 @@ class Popup:
 
     texts: list[str]
     top_left: QPoint
+    bottom: int
+    row: tuple[int, int]  # the current row's top and bottom on screen meanwhile
+
+
+def settle(qtbot: QtBot, view: QAbstractItemView) -> None:
+    """Let a window just opened finish its layout (labels wrapping, headers sizing), so the
+    current row stays where it is between the key press and the reading of the menu."""
+    where = None
+    for _ in range(50):
+        now = view.viewport().mapToGlobal(view.visualRect(view.currentIndex()).topLeft())
+        if now == where:
+            return
+        where = now
+        qtbot.wait(20)
 
 
 def menu_after(
@@ -52,7 +66,13 @@ def menu_after(
         menu = QApplication.activePopupWidget()
         if isinstance(menu, QMenu):
             texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-            seen.append(Popup(texts, menu.geometry().topLeft()))
+            geometry = menu.geometry()
+            rect = view.visualRect(view.currentIndex())
+            row = (
+                view.viewport().mapToGlobal(rect.topLeft()).y(),
+                view.viewport().mapToGlobal(rect.bottomLeft()).y(),
+            )
+            seen.append(Popup(texts, geometry.topLeft(), geometry.bottom(), row))
             QTest.keyClick(menu, Qt.Key.Key_Escape)
 
     timer = QTimer()
@@ -60,6 +80,7 @@ def menu_after(
     timer.timeout.connect(read)
     timer.start()
     view.setFocus()
+    settle(qtbot, view)
     qtbot.keyClick(view, key, modifier)
     qtbot.wait(100)  # a menu not opened by the key press itself would show by now
     timer.stop()
@@ -67,11 +88,14 @@ def menu_after(
 
 
 def at_row(view: QAbstractItemView, index: QModelIndex, popup: Popup) -> bool:
-    """The menu stands on ``index``'s row (not at the pointer, not at the view's corner)."""
-    rect = view.visualRect(index)
-    top = view.viewport().mapToGlobal(rect.topLeft())
-    bottom = view.viewport().mapToGlobal(rect.bottomLeft())
-    return top.y() <= popup.top_left.y() <= bottom.y() + 1
+    """The menu stands on ``index``'s row (not at the pointer, not at the view's corner):
+    below the point, or above it where the screen ends."""
+    assert view.currentIndex() == index
+    top, bottom = popup.row
+    below = top <= popup.top_left.y() <= bottom + 1
+    above = top - 1 <= popup.bottom + 1 <= bottom + 1
+    assert below or above, f"menu {popup} not at the row from y={top} to {bottom}"
+    return True
 
 
 @KEYS
@@ -138,3 +162,60 @@ def test_the_collections_tree_opens_the_current_items_menu(
     assert "Move to" in popup.texts and "Run collection" not in popup.texts
     assert at_row(tree, current, popup), "the menu is not at the current item"
     assert tree.currentIndex() == current
+
+
+EMPLOYEES = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+
+
+def down_to_row(qtbot: QtBot, view: QAbstractItemView, row: int) -> QModelIndex:
+    """Focus ``view`` and arrow down to ``row`` (from its first), as a keyboard user does."""
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    for _ in range(row):
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == row
+    return view.currentIndex()
+
+
+@KEYS
+def test_the_compare_windows_differences_open_their_menu_at_the_current_one(
+    qtbot: QtBot, make_window: WindowFactory, key: Qt.Key, modifier: Qt.KeyboardModifier
+) -> None:
+    window = make_window()
+    acme = send(qtbot, window, EMPLOYEES)
+    globex = send(qtbot, window, EMPLOYEES.copy(account_id="acct_bamboohr_globex"))
+    compare = window.compare(acme, globex)
+    qtbot.waitUntil(lambda: not compare.job.is_busy(), timeout=60_000)
+    table = compare.body_table
+    assert table.model().rowCount() >= 2
+    current = down_to_row(qtbot, table, 1)
+
+    popup = menu_after(qtbot, table, key, modifier)
+    assert popup is not None, "no menu opened"
+    assert popup.texts == ["Ignore this field", "Copy JSONPath"]
+    assert at_row(table, current, popup)
+    compare.close()
+
+
+@KEYS
+def test_the_defender_findings_open_their_menu_at_the_current_one(
+    qtbot: QtBot, make_window: WindowFactory, key: Qt.Key, modifier: Qt.KeyboardModifier
+) -> None:
+    window = make_window()
+    send(
+        qtbot,
+        window,
+        RpcRequest(action="bamboohr_list_employee_notes", account_id="acct_bamboohr_demo"),
+    )
+    check = window.analysis.check_shown()
+    assert check is not None
+    qtbot.waitUntil(lambda: not check.job.is_busy(), timeout=120_000)
+    table = check.table
+    assert table.model().rowCount() >= 1
+    current = down_to_row(qtbot, table, table.model().rowCount() - 1)
+
+    popup = menu_after(qtbot, table, key, modifier)
+    assert popup is not None, "no menu opened"
+    assert popup.texts == ["Copy path"]
+    assert at_row(table, current, popup)
+    check.close()
