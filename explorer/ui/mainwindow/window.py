@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     catalogue_action: QAction
     fill_schema_action: QAction
     pick_account_action: QAction
+    search_actions_action: QAction
     reload_discovery_action: QAction
     about_action: QAction
 
