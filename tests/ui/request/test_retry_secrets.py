@@ -206,3 +206,59 @@ def test_open_in_editor_then_send_takes_the_secret_from_the_environment(
     send(qtbot, window)
     last = received(demo)[-1]
     assert REDACTED not in last and SECRET in last
+
+
+def test_next_page_of_a_history_entry_takes_the_secret_again_and_all_pages_asks_for_retry(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    home: AppPaths,
+    demo: DemoServer,
+    secret_service: KeyringCredentials,
+) -> None:
+    store = CollectionStore.create(
+        home.collections_dir / "pages", "Pages", credentials=secret_service
+    )
+    listing = RpcRequest(
+        action="bamboohr_list_employees",
+        account_id="acct_bamboohr_demo",
+        query={"page_size": 5},
+        headers={"x-provider-token": "{{token}}"},
+    )
+    store.save_request(SavedRequest(name="Employees", request=listing))
+    store.set_environment(Environment("dev", variables={}))
+    store.set_variable("dev", "token", SECRET, secret=True)
+    try:
+        window = window_with_env(make_window, store, secret_service)
+        qtbot.waitUntil(lambda: window.discovery.actions() is not None, timeout=WAIT_MS)
+        send(qtbot, window)
+        send(
+            qtbot,
+            window,
+            RpcRequest(
+                action="bamboohr_get_employee",
+                account_id="acct_bamboohr_demo",
+                path={"id": "40001"},
+            ),
+        )
+        history = window.history_pane
+        with qtbot.waitSignal(history.selected, timeout=WAIT_MS):
+            click_row(qtbot, history.view, history.model.index(1, 0))  # the first page, again
+        bar = window.response_view.pages
+        qtbot.waitUntil(bar.isVisible, timeout=WAIT_MS)
+
+        count = len(demo.logs.all())
+        qtbot.mouseClick(bar.all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: "Press Retry" in window.statusBar().currentMessage(), timeout=WAIT_MS
+        )
+        assert len(demo.logs.all()) == count  # nothing sent
+
+        with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as page:
+            qtbot.mouseClick(bar.next_button, Qt.MouseButton.LeftButton)
+        assert page.args[0].response.status == 200
+        last = received(demo)[-1]
+        assert REDACTED not in last
+        assert json.loads(last)["headers"]["x-provider-token"] == SECRET
+        assert json.loads(last)["query"]["next"]
+    finally:
+        store.delete_variable("dev", "token")
