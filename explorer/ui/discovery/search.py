@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from explorer.core.action_search import ActionMatch
 from explorer.ui.accessibility import announce, name_clear_button
 from explorer.ui.discovery.model import VALUE_ROLE, muted_css
+from explorer.ui.discovery.popup import STEP_KEYS, step_current
 
 _Index = QModelIndex | QPersistentModelIndex
 HINT = "Describe what the action should do, then press Enter."
@@ -237,8 +238,8 @@ class ActionSearchPopup(QFrame):
             and event.type() == QEvent.Type.KeyPress
         ):
             key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._step(key)
+            if key in STEP_KEYS:
+                step_current(self.view, key)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 index = self.view.currentIndex()
@@ -249,15 +250,6 @@ class ActionSearchPopup(QFrame):
                     self.search()
                 return True
         return super().eventFilter(watched, event)
-
-    def _step(self, key: int) -> None:
-        rows = self.model.rowCount()
-        if not rows:
-            return
-        row = self.view.currentIndex().row()
-        jump = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5}.get(Qt.Key(key), -5)
-        row = min(max(row + jump if row >= 0 else 0, 0), rows - 1)
-        self.view.setCurrentIndex(self.model.index(row, 0))
 
     def _choose(self, index: QModelIndex) -> None:
         name = self.model.data(index, VALUE_ROLE)

@@ -17,18 +17,13 @@ from explorer.demo import DemoServer
 from explorer.ui.discovery.search import MatchesModel
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.accessible_tree import unnamed
+from tests.ui.discovery.test_discovery_window import loaded_window
 from tests.ui.keyboard import focused
 
 pytestmark = pytest.mark.gui
 
 WAIT_MS = 15_000
 WindowFactory = Callable[..., MainWindow]
-
-
-def loaded_window(qtbot: QtBot, make_window: WindowFactory, **kwargs: object) -> MainWindow:
-    window = make_window(**kwargs)
-    qtbot.waitUntil(lambda: window.discovery.accounts() is not None, timeout=WAIT_MS)
-    return window
 
 
 def search_for(qtbot: QtBot, window: MainWindow, words: str) -> list[str]:
