@@ -56,7 +56,6 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         "explorer.ui.response.find_bar",
         "explorer.core.render",
         "explorer.core.filters",  # JSONPath and jq: what filters, captures and scrubs
-        "explorer.ui.discovery.popup",  # the account picker, built when first opened
         "explorer.ui.discovery.agent_view",
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
