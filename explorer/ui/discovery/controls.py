@@ -121,10 +121,6 @@ class DiscoveryControls(QObject):
         editor.account_edit.installEventFilter(self)
         editor.action_edit.installEventFilter(self)
 
-        self.search_popup = ActionSearchPopup(editor)
-        self.search_popup.search_requested.connect(self._search)
-        self.search_popup.chosen.connect(self.choose_action)
-
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ACCOUNT_SETTLE_MS)
@@ -212,6 +208,15 @@ class DiscoveryControls(QObject):
         popup.reload_requested.connect(self.refresh)
         return popup
 
+    @cached_property
+    def search_popup(self) -> ActionSearchPopup:
+        """The action search (Alt+Down in the action field, its magnifier), built when first
+        opened."""
+        popup = ActionSearchPopup(self.editor)
+        popup.search_requested.connect(self._search)
+        popup.chosen.connect(self.choose_action)
+        return popup
+
     def open_search(self) -> None:
         """Drop down the action search under the action field, holding what it holds."""
         account = self.editor.account_edit.text().strip()
@@ -232,7 +237,7 @@ class DiscoveryControls(QObject):
         self.message.emit(f"Action {name} chosen from the search")
 
     def _on_searched(self, result: ActionSearch) -> None:
-        if self.active and self.search_popup.isVisible():
+        if self.active and "search_popup" in vars(self) and self.search_popup.isVisible():
             self.search_popup.show_matches(result.query, result.matches)
 
     def choose_account(self, account_id: str) -> None:
@@ -381,7 +386,7 @@ class DiscoveryControls(QObject):
 
     def _on_failed(self, failure: DiscoveryFailure) -> None:
         if failure.kind == "search":  # said in the search popup, which asked
-            if self.active:
+            if self.active and "search_popup" in vars(self):
                 self.search_popup.show_failure(failure.text, failure.detail)
             return
         if failure.kind == "tools":
