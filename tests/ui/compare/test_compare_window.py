@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED
+from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, IgnoreRules
 from explorer.core.request import RpcRequest
 from explorer.store.baselines import BaselineStore
 from explorer.store.paths import AppPaths
@@ -35,6 +35,9 @@ WAIT_MS = 120_000
 ACTION = "hris_list_employees"
 EMPLOYEES = RpcRequest(
     action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
+)
+GET_EMPLOYEE = RpcRequest(
+    action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": "40001"}
 )
 
 
@@ -246,3 +249,46 @@ def test_two_exchanges_in_memory_compare_through_the_window(
     assert re.fullmatch(r"\S+ m?s \((same|[+−]\S+ m?s)\)", timing), timing
     compare.close()
     qtbot.waitUntil(lambda: compare not in window.analysis.compare.windows)
+
+
+def test_two_actions_compared_are_both_named_and_neither_ignore_list_is_applied(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """A list and a get compared: the window names both, and the list's ignore list (which
+    would hide ``data`` here) is not applied; an ignored field is for this comparison only."""
+    BaselineStore(home.baselines_dir).set_ignore_rules(
+        EMPLOYEES.action, IgnoreRules(body=["$.data"])
+    )
+    window = make_window()
+    send(qtbot, window, EMPLOYEES)
+    send(qtbot, window, GET_EMPLOYEE)
+    select_rows(qtbot, window, [0, 1])
+    qtbot.keyClick(
+        window.history_pane.view,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    compare = opened(window)
+    wait_compared(qtbot, compare)
+
+    title = compare.windowTitle()
+    assert EMPLOYEES.action in title and GET_EMPLOYEE.action in title, title
+    assert EMPLOYEES.action in compare.heading.text()
+    assert GET_EMPLOYEE.action in compare.heading.text()
+    assert "different actions: no per-action ignore rules applied" in (
+        compare.summary_label.text().lower()
+    )
+    # The list's "$.data" would have hidden this: not applied across actions.
+    assert paths(compare)["data"][0] == CHANGED
+    assert compare.ignore_editor.rules().body == []
+
+    # Ignoring a field here compares again without it, and saves it for neither action.
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.mouseClick(compare.ignore_field_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: compare.comparison is not None and compare.comparison.ignored > 0)
+    wait_compared(qtbot, compare)
+    assert "data" not in paths(compare)
+    saved = BaselineStore(home.baselines_dir)
+    assert saved.ignore_rules(EMPLOYEES.action).body == ["$.data"]
+    assert saved.ignore_rules(GET_EMPLOYEE.action).body == []
+    assert "not saved" in compare.ignore_editor.intro.text()
