@@ -16,7 +16,10 @@ comparison again as a window hands it off - from a pool thread (``RenderJob``) t
 process (``core.process_pool.run_in_process``), the two exchanges pickled there and the result
 back - with a 5 ms heartbeat on the UI thread, so the longest UI stall while a 10 MB diff
 runs is measured (the helper process is started before, as the window's first big response
-would have).
+would have). The ``compare window`` rows do it as a user does: a ``CompareWindow`` over two
+entries of a real ``HistoryStore`` (written once, in a temporary folder), shown, started, and
+timed until the comparison is on screen (its summary and the first rows painted), with the
+UI's longest stall from the start until 300 ms after.
 """
 
 from __future__ import annotations
@@ -115,12 +118,81 @@ def off_the_ui_thread(left: Exchange, right: Exchange, runs: int) -> list[Metric
     return metrics
 
 
+def in_the_window(left_body: bytes, right_body: bytes, runs: int) -> list[Metric]:
+    """The comparison as a user gets it: two history entries compared in a ``CompareWindow``."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.measure import Heartbeat, application, run_loop_until, settle
+    from explorer.store.baselines import BaselineStore
+    from explorer.store.history import HistoryStore
+    from explorer.ui.compare.window import CompareWindow
+    from explorer.ui.helper_jobs import stop_helpers
+
+    application()
+    metrics: list[Metric] = []
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as folder:
+        history = HistoryStore(Path(folder) / "history")
+        ids = [history.add(_exchange(body)).id for body in (left_body, right_body)]
+        rules = BaselineStore(Path(folder) / "baselines")
+        heartbeat = Heartbeat()
+        heartbeat.start()
+        for label, ignore in (
+            ("", IgnoreRules()),
+            (", ignore $..updated_at", IgnoreRules(body=["$..updated_at"])),
+        ):
+            rules.set_ignore_rules("a", ignore)
+            took = Metric(f"compare window{label}: two history entries to the changes shown")
+            stall = Metric("  longest UI stall meanwhile", target=STALL_TARGET_MS)
+            for run in range(runs + 1):  # the first run starts the helper process: not counted
+                window = CompareWindow(
+                    lambda: history.load(ids[0]),
+                    lambda: history.load(ids[1]),
+                    labels=("left", "right"),
+                    action="a",
+                    rules=rules,
+                )
+                window.show()
+                settle(heartbeat, 100)
+                start = now_ms()
+                window.start()
+                shown = run_loop_until(
+                    heartbeat, lambda w=window: not w.job.is_busy(), timeout_ms=600_000
+                )
+                done = now_ms()
+                if not shown or window.comparison is None or not window.body_model.rowCount():
+                    raise SystemExit(f"the window's compare failed: {window.error_label.text()}")
+                settle(heartbeat, 300)
+                if run > 0:
+                    took.add(done - start)
+                    stall.add(heartbeat.longest(start, now_ms()))
+                window.close()
+                window.deleteLater()
+                settle(heartbeat, 100)
+            metrics += [took, stall]
+        heartbeat.stop()
+        stop_helpers()
+        history.close()
+    return metrics
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument(
+        "--window-only", action="store_true", help="only the compare window's rows (quicker)"
+    )
     args = parser.parse_args(argv)
     left_body, right_body = _documents(args.mb)
+    if args.window_only:
+        print(
+            table(
+                f"Compare window ({args.runs} runs)",
+                in_the_window(left_body, right_body, args.runs),
+            )
+        )
+        return
     left, right = _exchange(left_body), _exchange(right_body)
     size = f"{len(left_body) / 1e6:.1f} MB"
     cases = {
@@ -156,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     # Fresh exchanges: the runs above parsed the bodies, and a window's exchanges arrive unparsed.
     fresh = _exchange(left_body), _exchange(right_body)
     rows = list(metrics.values()) + off_the_ui_thread(*fresh, args.runs)
+    rows += in_the_window(left_body, right_body, args.runs)
     print(table(f"Compare and filter ({args.runs} runs)", rows))
 
 
