@@ -198,6 +198,10 @@ class Comparison:
     body: list[Change] = field(default_factory=list)
     text_diff: list[str] = field(default_factory=list)  # unified diff of non-JSON bodies
     ignored: int = 0  # differences left out by the ignore rules
+    # In brief (``compare_pages.Brief``): ``body`` holds only the first changes and
+    # ``text_diff`` none; these say what the whole comparison holds.
+    tally: dict[str, int] | None = None
+    text_differs: bool = False
 
     @property
     def same_status(self) -> bool:
@@ -206,9 +210,12 @@ class Comparison:
     @property
     def identical(self) -> bool:
         """Nothing to report (ignored differences aside, timing aside)."""
-        return self.same_status and not (self.headers or self.body or self.text_diff)
+        texts = self.text_diff or self.text_differs
+        return self.same_status and not (self.headers or self.body or texts)
 
     def counts(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         kinds = [c.kind for c in self.body]
         return {kind: kinds.count(kind) for kind in (CHANGED, ADDED, REMOVED)}
 
@@ -220,7 +227,7 @@ class Comparison:
         counts = self.counts()
         if any(counts.values()):
             parts.append(", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
-        if self.text_diff:
+        if self.text_diff or self.text_differs:
             parts.append("body text differs")
         if self.headers:
             parts.append(f"{len(self.headers)} header(s) differ")

@@ -18,10 +18,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, IgnoreRules
+from explorer.core.compare_pages import PAGE_SIZE
+from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
+from explorer.core.response import read_response
 from explorer.store.baselines import BaselineStore
 from explorer.store.paths import AppPaths
 from explorer.ui.compare.window import CompareWindow
+from explorer.ui.helper_jobs import COMPARE, helper, stop_helpers
 from explorer.ui.mainwindow.window import MainWindow
 from tests.big_bodies import big_document
 from tests.ui.big_server import big_server
@@ -119,13 +123,33 @@ def test_two_10_mb_runs_show_exactly_the_fields_that_changed(
     assert compare._headline_labels[(4, 2)].text() == "req_big_2"
     assert compare._headline_labels[(1, 1)].text().startswith("200")
     records = len(big_document()["data"])
-    changed = paths(compare)
-    assert len(changed) == (records - 1) + 4  # every timestamp, and the four real changes
-    assert changed["data[id=emp_000500].salary"][0] == CHANGED
+    total = (records - 1) + 4  # every timestamp, and the four real changes
+    assert compare.comparison is not None
+    assert compare.comparison.counts() == {CHANGED: records + 1, ADDED: 1, REMOVED: 1}
+    assert compare.tabs.tabText(0) == f"Body ({total:,})"
+    # Only the first page came over; the rest is listed from the helper as the table scrolls.
+    assert compare.body_model.rowCount() == PAGE_SIZE
+    assert compare.shown_label.text().startswith(f"Listing {PAGE_SIZE} of {total:,} changes")
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: compare.body_model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT_MS)
+    # The second page goes on where the first stopped, in document order.
+    assert list(paths(compare))[PAGE_SIZE - 1 : PAGE_SIZE + 1] == [
+        f"data[id=emp_{PAGE_SIZE - 1:06d}].updated_at",
+        f"data[id=emp_{PAGE_SIZE:06d}].salary",
+    ]
+
+    # The filter looks through every change (in the helper), not only those listed.
+    qtbot.keyClicks(compare.path_filter, "salary")
+    qtbot.waitUntil(lambda: compare.body_model.matching() == 1, timeout=WAIT_MS)
+    assert paths(compare) == {"data[id=emp_000500].salary": (CHANGED, 40_000 + 500 * 37, -1)}
+    assert compare.shown_label.text() == "1 change(s) listed"
 
     # "Ignore this field" on a timestamp: saved for the action, compared again.
+    compare.path_filter.clear()
     qtbot.keyClicks(compare.path_filter, "updated_at")
-    assert compare.body_model.rowCount() == records - 1
+    qtbot.waitUntil(lambda: compare.body_model.matching() == records - 1, timeout=WAIT_MS)
+    assert compare.body_model.rowCount() == PAGE_SIZE
     click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
     assert compare.left_value.toPlainText() == '"2025-01-01T00:00:00Z"'
     assert compare.right_value.toPlainText() == '"2026-06-01T00:00:00Z"'
@@ -292,3 +316,36 @@ def test_two_actions_compared_are_both_named_and_neither_ignore_list_is_applied(
     assert saved.ignore_rules(EMPLOYEES.action).body == ["$.data"]
     assert saved.ignore_rules(GET_EMPLOYEE.action).body == []
     assert "not saved" in compare.ignore_editor.intro.text()
+
+
+def test_a_long_list_its_helper_let_go_is_compared_again_when_scrolled(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The helper process keeps a big comparison for its pages; once it has exited (idle, or
+    ended), scrolling for more compares again rather than failing."""
+    window = make_window()
+    before = [{"id": f"e{i:05d}", "updated_at": "2025"} for i in range(3 * PAGE_SIZE)]
+    after = [dict(record, updated_at="2026") for record in before]
+    left, right = (
+        Exchange(
+            request=EMPLOYEES,
+            response=read_response(
+                200, [("content-type", "application/json")], json.dumps({"data": data}).encode()
+            ),
+        )
+        for data in (before, after)
+    )
+    compare = window.compare(left, right)
+    wait_compared(qtbot, compare)
+    assert compare.body_model.rowCount() == PAGE_SIZE
+    stop_helpers()  # as when it exits after minutes without work
+
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    with qtbot.waitSignal(compare.job.finished, timeout=WAIT_MS):  # compared again
+        qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert helper(COMPARE).starts == 1
+    assert compare.error_label.isHidden()
+    assert compare.body_model.matching() == 3 * PAGE_SIZE
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: compare.body_model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT_MS)
