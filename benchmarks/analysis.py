@@ -12,9 +12,10 @@ would parse:
 
 No target for these: they run off the UI thread with progress; the numbers say how long the
 progress bar shows. The stall target applies to how the window runs them: the last rows do the
-comparison again as a window hands it off - from a pool thread (``RenderJob``) to the helper
-process (``core.process_pool.run_in_process``), the two exchanges pickled there and the result
-back - with a 5 ms heartbeat on the UI thread, so the longest UI stall while a 10 MB diff
+comparison again as a window hands it off - from a pool thread (``RenderJob``) to a helper
+process (``core.process_pool.run_in_process``), the two exchanges as parcels (record and body
+bytes) and the result back in brief (``core.compare_pages``: counts and the first page of
+changes) - with a 5 ms heartbeat on the UI thread, so the longest UI stall while a 10 MB diff
 runs is measured (the helper process is started before, as the window's first big response
 would have). The ``compare window`` rows do it as a user does: a ``CompareWindow`` over two
 entries of a real ``HistoryStore`` (written once, in a temporary folder), shown, started, and
@@ -28,7 +29,7 @@ import argparse
 import copy
 import json
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.measure import STALL_TARGET_MS, Metric, now_ms, table
 from explorer.core.compare import IgnoreRules, compare_exchanges
@@ -36,6 +37,9 @@ from explorer.core.exchange import Exchange
 from explorer.core.filters import JQ, JSONPATH, run_filter
 from explorer.core.request import RpcRequest
 from explorer.core.response import read_response
+
+if TYPE_CHECKING:
+    from explorer.ui.compare.window import CompareWindow
 
 
 def _records(count: int) -> list[dict[str, Any]]:
@@ -77,6 +81,8 @@ def off_the_ui_thread(left: Exchange, right: Exchange, runs: int) -> list[Metric
     from PySide6.QtCore import QThreadPool
 
     from benchmarks.measure import Heartbeat, application, run_loop_until, settle
+    from explorer.core.compare import parcel
+    from explorer.core.compare_pages import brief
     from explorer.core.process_pool import run_in_process
     from explorer.ui.jobs import RenderJob
 
@@ -106,16 +112,21 @@ def off_the_ui_thread(left: Exchange, right: Exchange, runs: int) -> list[Metric
         ("", IgnoreRules()),
         (", ignore $..updated_at", IgnoreRules(body=["$..updated_at"])),
     ):
-        took = Metric(f"compare{label} in the helper process, from a pool thread")
+        took = Metric(f"compare in brief{label} in a helper process, from a pool thread")
         stall = Metric("  longest UI stall meanwhile", target=STALL_TARGET_MS)
-        for _ in range(runs):
-            result = once(partial(compare_exchanges, left, right, ignore=rules), took, stall)
-            if isinstance(result, BaseException) or not result.body:
+        for run in range(runs):
+            call = partial(brief, parcel(left), parcel(right), key=str(run), ignore=rules)
+            result = once(call, took, stall)
+            if isinstance(result, BaseException) or not result.comparison.body:
                 raise SystemExit(f"the helper process's compare failed: {result!r}")
         metrics += [took, stall]
     heartbeat.stop()
     pool.waitForDone()
     return metrics
+
+
+def _idle(window: CompareWindow) -> bool:
+    return not window.job.is_busy()
 
 
 def in_the_window(left_body: bytes, right_body: bytes, runs: int) -> list[Metric]:
@@ -156,9 +167,7 @@ def in_the_window(left_body: bytes, right_body: bytes, runs: int) -> list[Metric
                 settle(heartbeat, 100)
                 start = now_ms()
                 window.start()
-                shown = run_loop_until(
-                    heartbeat, lambda w=window: not w.job.is_busy(), timeout_ms=600_000
-                )
+                shown = run_loop_until(heartbeat, partial(_idle, window), timeout_ms=600_000)
                 done = now_ms()
                 if not shown or window.comparison is None or not window.body_model.rowCount():
                     raise SystemExit(f"the window's compare failed: {window.error_label.text()}")
