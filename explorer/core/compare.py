@@ -226,7 +226,7 @@ class Comparison:
             parts.append(f"status {self.left.status} -> {self.right.status}")
         counts = self.counts()
         if any(counts.values()):
-            parts.append(", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
+            parts.append(", ".join(f"{n:,} {kind}" for kind, n in counts.items() if n))
         if self.text_diff or self.text_differs:
             parts.append("body text differs")
         if self.headers:

@@ -46,7 +46,7 @@ def test_a_brief_holds_the_counts_of_every_change_and_only_the_first_page() -> N
     comparison = found.comparison
     total = (RECORDS - 1) + 1 + 2  # the timestamps, the salary, the record gone and the new one
     assert comparison.counts() == {CHANGED: RECORDS, ADDED: 1, REMOVED: 1}
-    assert comparison.summary() == f"{RECORDS} changed, 1 added, 1 removed"
+    assert comparison.summary() == f"{RECORDS:,} changed, 1 added, 1 removed"
     assert not comparison.identical
     assert len(comparison.body) == PAGE_SIZE == len(found.first.changes)
     assert found.first.matching == total and not found.complete

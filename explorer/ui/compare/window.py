@@ -64,7 +64,7 @@ from explorer.ui.compare.model import KIND_COLOURS, LEFT, PATH, RIGHT, ChangesMo
 from explorer.ui.helper_jobs import COMPARE, HelperJob
 from explorer.ui.response.body import PLAIN_TEXT_LIMIT, plain_edit
 from explorer.ui.response.lines_view import LinesView
-from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
+from explorer.ui.widgets.banner import NOTICE_RGB, PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
@@ -197,10 +197,10 @@ class CompareWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         if actions is not None:
-            note = tinted_label(PROBLEM_RGB)
+            note = tinted_label(NOTICE_RGB)
             note.setText(
-                f"{CROSS_NOTE} Neither {actions[0]}'s nor {actions[1]}'s ignore list is used; "
-                "fields ignored here are for this comparison only."
+                f"{CROSS_NOTE} Neither action's ignore list is used (only the default header "
+                "list); fields ignored here are for this comparison only and are not saved."
             )
             note.show()
             layout.addWidget(note)
@@ -268,7 +268,8 @@ class CompareWindow(QWidget):
         self.copy_query_button.setToolTip("Copy a JSONPath for the field, for the filter box")
         self.copy_query_button.clicked.connect(self.copy_selected_query)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.shown_label, 1)
+        buttons.addWidget(self.shown_label)
+        buttons.addStretch(1)
         buttons.addWidget(self.copy_query_button)
         buttons.addWidget(self.ignore_field_button)
         for button in (self.ignore_field_button, self.copy_query_button):
@@ -506,12 +507,14 @@ class CompareWindow(QWidget):
     def _on_listed(self) -> None:
         """Say how many of the changes are listed when the helper keeps the rest."""
         listed, matching = self.body_model.rowCount(), self.body_model.matching()
+        which = ("" if self._view().everything else "matching ") + (
+            "change" if matching == 1 else "changes"
+        )
         if listed < matching:
-            self.shown_label.setText(
-                f"Listing {listed:,} of {matching:,} changes: scroll down for more"
-            )
+            text = f"Listing {listed:,} of {matching:,} {which}: scroll down for more"
         else:
-            self.shown_label.setText(f"{matching:,} change(s) listed")
+            text = f"{matching:,} {which} listed"
+        self.shown_label.setText(text)
         self.shown_label.show()
 
     def _on_body_selected(self, *_args: object) -> None:
