@@ -232,7 +232,7 @@ class Comparison:
         if self.headers:
             parts.append(f"{len(self.headers)} header(s) differ")
         text = "; ".join(parts) if parts else "no differences"
-        return text + (f" ({self.ignored} ignored)" if self.ignored else "")
+        return text + (f" ({self.ignored:,} ignored)" if self.ignored else "")
 
 
 def compare_exchanges(

@@ -396,6 +396,7 @@ class CompareWindow(QWidget):
             box.setText(f"{kind.capitalize()} ({counts[kind]:,})")
         if found.complete:
             self.body_model.set_rows(comparison.body, self._labels)
+            self.shown_label.hide()
             self._apply_filter()
         else:
             self.body_model.set_page(found.first, self._labels)

@@ -167,6 +167,7 @@ def test_two_10_mb_runs_show_exactly_the_fields_that_changed(
     assert compare.comparison is not None and compare.comparison.ignored >= records - 1
     summary = compare.summary_label.text()
     assert summary.startswith("2 changed, 1 added, 1 removed")
+    assert compare.shown_label.isHidden()  # all four came whole: nothing left in the helper
     assert f"{compare.comparison.ignored:,} difference(s) left out" in summary
     rules = BaselineStore(home.baselines_dir).ignore_rules(ACTION)
     assert rules.body == ["$.data[*].updated_at"]
