@@ -503,7 +503,9 @@ class CompareWindow(QWidget):
         if isinstance(error, Forgotten):  # the helper was restarted: compare again
             self.start()
             return
-        self._on_failed(error)
+        text = str(error) if isinstance(error, ExplorerError | OSError) else repr(error)
+        self.error_label.setText(f"More changes could not be listed: {text}")
+        self.error_label.show()
 
     def _on_listed(self) -> None:
         """Say how many of the changes are listed when the helper keeps the rest."""
