@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, Change
-from explorer.core.compare_pages import Page
+from explorer.core.compare_pages import Page, View
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CELL_CHARS = 200  # a value longer than this is cut in its cell (the detail pane has it whole)
@@ -78,6 +78,7 @@ class ChangesModel(QAbstractTableModel):
         self._text = ""
         self._kinds: frozenset[str] = frozenset(KINDS)
         self._matching: int | None = None  # paged: how many changes the helper's view holds
+        self._view = View()  # paged: which changes the pages hold
         self._asked = False  # the next page was asked for
 
     def set_rows(self, changes: Iterable[Change], labels: tuple[str, str] | None = None) -> None:
@@ -98,18 +99,29 @@ class ChangesModel(QAbstractTableModel):
             self._labels = labels
         self._rows = list(page.changes)
         self._matching = page.matching
+        self._view = page.view
         self._asked = False
         self.endResetModel()
 
     def add_page(self, page: Page) -> None:
-        """The page asked for by ``more_wanted`` (one for another offset is left out)."""
+        """The page asked for by ``more_wanted`` (one for another offset or view is left
+        out)."""
         self._asked = False
-        if self._matching is None or page.offset != len(self._rows) or not page.changes:
+        if (
+            self._matching is None
+            or page.view != self._view
+            or page.offset != len(self._rows)
+            or not page.changes
+        ):
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), page.end - 1)
         self._rows.extend(page.changes)
         self._matching = page.matching
         self.endInsertRows()
+
+    def view(self) -> View:
+        """Which changes the pages received hold."""
+        return self._view
 
     def matching(self) -> int:
         """How many changes the view holds, also those not received yet."""

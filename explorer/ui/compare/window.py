@@ -118,6 +118,7 @@ class CompareWindow(QWidget):
         self._parcels: tuple[Parcel, Parcel] | None = None
         self.comparison: Comparison | None = None
         self.brief: Brief | None = None
+        self._listing: View | None = None  # a first page asked for and not come yet
         where = f" on {account_id}" if account_id else ""
         if self.cross_action:
             self.setWindowTitle(f"Compare {action} with {other}{where}")
@@ -325,6 +326,7 @@ class CompareWindow(QWidget):
         self.progress.setValue(0)
         self._filter_timer.stop()
         self.pages.cancel()
+        self._listing = None
         key = uuid.uuid4().hex  # the result's name in the helper, for its pages
         rules = self.ignore_editor.rules()
         compare = partial(brief, key=key, ignore=rules, labels=self._labels, view=self._view())
@@ -480,16 +482,24 @@ class CompareWindow(QWidget):
 
     # -- pages of a big comparison, from the helper ---------------------------------------------
     def _ask_page(self, offset: int) -> None:
+        """The first page of the filter's view, or (scrolled) the next of the rows listed."""
         found = self.brief
         if found is None or found.complete or self.job.is_busy():
             return
         if offset == 0:
             self._filter_timer.stop()
-        self.pages.start(partial(page, found.key, self._view(), offset), stoppable=False)
+            view = self._listing = self._view()
+        elif self._filter_timer.isActive() or self._listing is not None:
+            return  # another view's first page is coming: more of these rows is not wanted
+        else:
+            view = self.body_model.view()
+        self.pages.start(partial(page, found.key, view, offset), stoppable=False)
 
     def _on_page(self, result: object) -> None:
         assert isinstance(result, Page)
         found = self.brief
+        if result.offset == 0 and result.view == self._listing:
+            self._listing = None
         if found is None or result.key != found.key or result.view != self._view():
             return  # an older comparison's, or a filter typed meanwhile asks again
         if result.offset == 0:
@@ -500,6 +510,7 @@ class CompareWindow(QWidget):
         self._on_listed()
 
     def _on_page_failed(self, error: object) -> None:
+        self._listing = None
         if isinstance(error, Forgotten):  # the helper was restarted: compare again
             self.start()
             return

@@ -36,10 +36,13 @@ def test_pages_pass_the_model_tester_and_the_next_is_asked_for_once(
     assert [change.segments[1] for change in model.changes()] == [0, 1, 2, 3, 4]
     assert not model.canFetchMore()  # all five listed
 
-    # A page for another offset (an older request) is left out.
+    # A page of another view or offset (an older request) is left out.
     model.set_page(Page("k", View.of("x"), 0, _changes(0, 2), matching=4))
-    model.add_page(Page("k", View(), 3, _changes(3, 5), matching=5))
-    assert model.rowCount() == 2 and model.canFetchMore()
+    model.add_page(Page("k", View(), 2, _changes(2, 4), matching=5))
+    model.add_page(Page("k", View.of("x"), 3, _changes(3, 5), matching=4))
+    assert model.rowCount() == 2 and model.canFetchMore() and model.view() == View.of("x")
+    model.add_page(Page("k", View.of("x"), 2, _changes(2, 4), matching=4))
+    assert model.rowCount() == 4 and not model.canFetchMore()
 
 
 def test_whole_lists_filter_here_and_never_ask_for_more(qtmodeltester: ModelTester) -> None:
