@@ -94,8 +94,9 @@ class Brief:
 
     @property
     def complete(self) -> bool:
-        """Whether every body change is here (then the window filters them itself)."""
-        return self.first.matching == len(self.first.changes)
+        """Whether every body change is here (then the window filters them itself): the
+        first page of a filter typed meanwhile may hold all of its few, but not all."""
+        return len(self.comparison.body) == sum(self.comparison.counts().values())
 
 
 class _Kept:

@@ -79,6 +79,7 @@ def test_a_view_filters_every_change_in_the_helper() -> None:
     # Typed before the comparison ended: its first page is of that view already.
     found = brief(parcel(left), parcel(right), key=_key(), view=View.of("salary"))
     assert found.first.matching == 1 and found.first.view == View.of("salary")
+    assert not found.complete  # one of one matching, but the others are still in the helper
     assert found.comparison.counts()[CHANGED] == RECORDS  # the counts are of every change
 
 
