@@ -350,3 +350,25 @@ def test_a_long_list_its_helper_let_go_is_compared_again_when_scrolled(
     click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
     qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: compare.body_model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT_MS)
+
+
+def test_two_long_texts_show_their_line_differences_in_a_virtual_view(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Non-JSON bodies: the unified diff comes laid out for display; a long one is drawn a
+    screen at a time (not set into a text edit on the UI thread)."""
+    window = make_window()
+    left, right = (
+        Exchange(
+            request=EMPLOYEES,
+            response=read_response(200, [("content-type", "text/plain")], body),
+        )
+        for body in (b"one\ntwo\n" * 10_000, b"one\nthree\n" * 10_000)
+    )
+    compare = window.compare(left, right)
+    wait_compared(qtbot, compare)
+    assert compare.body_stack.currentWidget() is compare.text_lines
+    rows = compare.text_lines.text().splitlines()
+    assert rows[:2] == ["--- " + compare._labels[0], "+++ " + compare._labels[1]]
+    assert "-two" in rows and "+three" in rows
+    assert compare.summary_label.text() == "Body text differs."
