@@ -64,6 +64,7 @@ from explorer.ui.compare.model import KIND_COLOURS, LEFT, PATH, RIGHT, ChangesMo
 from explorer.ui.helper_jobs import COMPARE, HelperJob
 from explorer.ui.response.body import PLAIN_TEXT_LIMIT, plain_edit
 from explorer.ui.response.lines_view import LinesView
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import NOTICE_RGB, PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.row_table import row_table
 
@@ -281,6 +282,7 @@ class CompareWindow(QWidget):
         copy.triggered.connect(self.copy_selected_query)
         self.body_table.addActions([menu, copy])
         self.body_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        menu_key.install(self.body_table)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(filter_row)

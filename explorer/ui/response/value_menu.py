@@ -2,19 +2,20 @@
 the value under the pointer (or the selected text).
 
 Which value is under the pointer is ``core.json_position``'s answer on the text as shown;
-the menu key and Shift+F10 ask about the text cursor's place instead, so a keyboard user
-moves the cursor onto a value and opens the menu there.
+the menu key and Shift+F10 (``widgets.menu_key``) ask about the text cursor's place instead, so
+a keyboard user moves the cursor onto a value and opens the menu there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from explorer.core.json_position import PickedValue, value_at
+from explorer.ui.widgets import menu_key
 
 SET_VARIABLE = "Set &variable…"
 
@@ -38,15 +39,10 @@ class ValueMenu(QObject):
         self.pick = pick
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)
+        menu_key.install(view)  # the keys, as a keyboard context-menu event
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            if not is_menu_key(event):
-                return False
-            # Handled here (so not again as a context menu event): where the text cursor is.
-            self.show(view.cursorRect().center(), picked_at(view, view.textCursor().position()))
-            return True
         if event.type() != QEvent.Type.ContextMenu or not isinstance(event, QContextMenuEvent):
             return False
         if event.reason() == QContextMenuEvent.Reason.Mouse:
@@ -73,14 +69,6 @@ class ValueMenu(QObject):
             action.setStatusTip("Right-click a value (a string, number, true, false or null)")
         menu.exec(view.viewport().mapToGlobal(pos))
         menu.deleteLater()
-
-
-def is_menu_key(event: QKeyEvent) -> bool:
-    """The menu key, or Shift+F10 (the same on every desktop)."""
-    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    if event.key() == Qt.Key.Key_Menu:
-        return modifiers == Qt.KeyboardModifier.NoModifier
-    return event.key() == Qt.Key.Key_F10 and modifiers == Qt.KeyboardModifier.ShiftModifier
 
 
 def install(view: TextView, pick: Callable[[PickedValue], None]) -> ValueMenu:
