@@ -29,6 +29,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.filters import FilterError, JsonPath
@@ -627,12 +628,16 @@ def _side(label: str, exchange: Exchange) -> Side:
 
 # -- in a helper process -----------------------------------------------------------------------
 
-Parcel = tuple[dict[str, Any], bytes | None]
+# A record as ``Exchange.to_dict`` writes it, and its body: bytes, the file it is in (a history
+# entry's: read in the helper), or ``None`` for the body inside the record.
+Parcel = tuple[dict[str, Any], bytes | Path | None]
 
 
 def parcel(exchange: Exchange) -> Parcel:
     """An exchange as cheap to send to a helper process: its record without the body, and the
-    body's bytes. (A parsed 10 MB body would pickle as a million objects, holding the GIL.)"""
+    body's bytes. (A parsed 10 MB body would pickle as a million objects, holding the GIL.)
+    A history entry is cheaper still as it is saved (``HistoryStore.load_saved``): the helper
+    reads and parses its body file, and this process does neither."""
     response = exchange.response
     return exchange.to_dict(include_body=False), response.body if response is not None else None
 
@@ -649,13 +654,16 @@ def compare_parcels(
 
     Raises:
         FilterError: an ignore query is not valid JSONPath.
+        OSError: a body's file cannot be read (the history entry was deleted meanwhile).
     """
     from explorer.core.exchange import Exchange
 
     if progress is not None:
         progress(0.0, "reading the bodies")
-    a = Exchange.from_dict(left[0], body=left[1])
-    b = Exchange.from_dict(right[0], body=right[1])
+    a, b = (
+        Exchange.from_dict(record, body=body.read_bytes() if isinstance(body, Path) else body)
+        for record, body in (left, right)
+    )
     return compare_exchanges(a, b, ignore=ignore, progress=progress, labels=labels)
 
 

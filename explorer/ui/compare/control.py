@@ -136,7 +136,7 @@ class CompareControl(QObject):
 
     def _reader(self, entry_id: str) -> Source:
         history = self._history
-        return lambda: history.load(entry_id)
+        return lambda: history.load_saved(entry_id)  # the helper process reads the body
 
     def _open(
         self,

@@ -7,8 +7,9 @@ JSONPath to that list, saves it and compares again.
 
 The comparison runs in the compare helper process (``helper_jobs.COMPARE``) with a progress
 bar and Cancel: two 10 MB bodies take a few seconds. The exchanges are read (from the history,
-or taken as shown) on a pool thread and kept as parcels (the record and the body's bytes), so
-comparing again after an edit of the ignore list reads nothing twice. The helper keeps the
+or taken as shown) on a pool thread and kept as parcels (the record and the body's bytes; a
+history entry's body stays in its file, which the helper reads and parses), so comparing
+again after an edit of the ignore list reads nothing twice here. The helper keeps the
 result and sends it in brief (``core.compare_pages``): counts and the first page of changes;
 the table asks for more as it is scrolled, and the path filter runs in the helper, so 49,000
 changes never cross to this process at once.
@@ -72,8 +73,8 @@ if TYPE_CHECKING:
     from explorer.store.baselines import BaselineStore
 
 # Reads one side (from the history, a baseline file, or the exchange on screen): on a pool
-# thread.
-Source = Callable[[], Exchange]
+# thread. A history entry comes as saved (a parcel: its body is read in the helper process).
+Source = Callable[[], Exchange | Parcel]
 
 
 FILTER_DELAY_MS = 150  # a path filter typed over a paged comparison asks the helper after this
@@ -81,7 +82,11 @@ CROSS_NOTE = "Different actions: no per-action ignore rules applied."
 
 
 def _read_both(left: Source, right: Source) -> tuple[Parcel, Parcel]:
-    return parcel(left()), parcel(right())
+    def read(source: Source) -> Parcel:
+        found = source()
+        return found if isinstance(found, tuple) else parcel(found)
+
+    return read(left), read(right)
 
 
 class CompareWindow(QWidget):
