@@ -211,7 +211,9 @@ class SendControl(QObject):
         response_view.auto_retry_requested.connect(lambda: self.auto_retry(slot))
         sender.started.connect(lambda request: self._on_started(slot, request))
         sender.elapsed.connect(lambda seconds: self._on_elapsed(slot, seconds))
-        sender.finished.connect(lambda exchange: self._on_finished(slot, exchange))
+        sender.finished.connect(
+            lambda exchange, prepared: self._on_finished(slot, exchange, prepared)
+        )
         if self._current is None:
             self.set_current(slot)
         return slot
@@ -473,7 +475,9 @@ class SendControl(QObject):
                     "(Esc cancels).",
                     int(wait * 1000),
                 )
-            return slot.sender.start(request, key, profile, throttle=throttle)
+            return slot.sender.start(
+                request, key, profile, throttle=throttle, prepare=slot.response_view.preparer()
+            )
 
         guard = self._guard
         if guard.pending:
@@ -521,7 +525,7 @@ class SendControl(QObject):
         if slot is self._current:
             self.elapsed_label.setText(f"{seconds:.1f} s")
 
-    def _on_finished(self, slot: SendSlot, exchange: Exchange) -> None:
+    def _on_finished(self, slot: SendSlot, exchange: Exchange, prepared: object = None) -> None:
         response = exchange.response
         throttle = self._throttles.get(exchange.profile)
         if throttle is not None and response is not None and limits_the_key(response):
@@ -536,7 +540,7 @@ class SendControl(QObject):
             self.finished.emit(exchange)
             return
         slot.editor.set_in_flight(False)
-        slot.response_view.show_exchange(exchange, live=True)
+        slot.response_view.show_exchange(exchange, live=True, prepared=prepared)
         slot.last_sent = exchange
         slot.edited_since_send = False
         if current:

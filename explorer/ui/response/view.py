@@ -5,6 +5,10 @@ thread); Filter (JSONPath or jq over the body, ``ui.filter``), Headers, Request 
 key redacted) and Code (curl, or a script for StackOne's SDKs) follow. Copy and Save body…
 always take the exact body. The ⋯ button holds what other features do with the exchange
 shown (compare, Defender check, share): the window gives it those actions.
+
+Showing an exchange fills what is on screen first (the status line and the current tab);
+the tabs not on screen (Raw, Headers, Request, Code) are filled when one is shown, or on the
+next turn of the event loop, after the paint: Send to rendered is timed to that paint.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +47,7 @@ from explorer.store.recent_filters import RecentFilters
 from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response import value_menu
-from explorer.ui.response.body import BodyPages, plain_edit
+from explorer.ui.response.body import BodyPages, plain_edit, prepare_small
 from explorer.ui.response.code_page import CodePage
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.response.find_bar import FindBar, FindTarget
@@ -115,6 +119,8 @@ class ResponseView(QWidget):
         self._save_count = 0
         self._body_limit = DEFAULT_BODY_LIMIT
         self._describe_account: AccountLookup = _nothing_known
+        # The tabs not yet filled for the exchange shown: filled when shown or after the paint.
+        self._unfilled: set[QWidget] = set()
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -242,6 +248,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.code_page, "Code")
         self.find_bar = FindBar()
         self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
+        self.tabs.currentChanged.connect(lambda _i: self._fill(self.tabs.currentWidget()))
         self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
 
         result = QWidget()
@@ -356,11 +363,23 @@ class ResponseView(QWidget):
     def set_auto_retry(self, on: bool) -> None:
         self.error_panel.set_auto_retry(on)
 
+    def preparer(self) -> Callable[[Exchange], object]:
+        """What to do to an exchange off the UI thread before ``show_exchange`` (its
+        ``prepared``): format and highlight a small body, in the theme shown now."""
+        dark = self._dark
+        return lambda exchange: prepare_small(exchange.response, dark)
+
     def show_exchange(
-        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+        self,
+        exchange: Exchange,
+        *,
+        keep_tab: bool = False,
+        live: bool = False,
+        prepared: object = None,
     ) -> None:
         """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
-        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read.
+        ``prepared``: what ``preparer()`` made of it on another thread."""
         same = exchange is self._exchange
         self._exchange = exchange
         self._live = live
@@ -372,20 +391,42 @@ class ResponseView(QWidget):
         self._show_status(exchange)
         self._show_error(exchange)
         if response is not None:
-            self.body.show(response, dark=self._dark, body_limit=self._body_limit)
-            self._show_headers(response)
+            self.body.show(
+                response, dark=self._dark, body_limit=self._body_limit, prepared=prepared
+            )
         else:
             self.body.show_text("No response body: the request failed before a response arrived.")
-            self.headers_table.setRowCount(0)
-        self.request_view.setPlainText(
-            exchange.sent.text() if exchange.sent else "The request was not sent."
-        )
-        self.code_page.set_request(exchange.request)
+        self._unfilled = {self.body.raw_stack, self.headers_table, self.request_view}
+        self._unfilled.add(self.code_page)
+        self._fill(self.tabs.currentWidget())
         if not same:  # (the same one again: the theme changed)
             self.filter_panel.set_exchange(exchange)
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
+        QTimer.singleShot(0, self, self._fill_the_rest)
+
+    def _fill(self, page: QWidget | None) -> None:
+        """Fill ``page`` (a tab) for the exchange shown, if it is not yet."""
+        exchange = self._exchange
+        if page not in self._unfilled or exchange is None:
+            return
+        self._unfilled.discard(page)
+        if page is self.body.raw_stack:
+            self.body.fill_raw()
+        elif page is self.headers_table:
+            self._show_headers(exchange.response)
+        elif page is self.request_view:
+            self.request_view.setPlainText(
+                exchange.sent.text() if exchange.sent else "The request was not sent."
+            )
+        elif page is self.code_page:
+            self.code_page.set_request(exchange.request)
+
+    def _fill_the_rest(self) -> None:
+        """The tabs not on screen, after the shown one's paint (the next turn)."""
+        for page in list(self._unfilled):
+            self._fill(page)
 
     def set_account_lookup(self, lookup: AccountLookup) -> None:
         """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
@@ -547,9 +588,10 @@ class ResponseView(QWidget):
             self.error_panel.clear()
             self.error_panel.hide()
 
-    def _show_headers(self, response: RpcResponse) -> None:
-        self.headers_table.setRowCount(len(response.headers))
-        for row, (name, value) in enumerate(response.headers):
+    def _show_headers(self, response: RpcResponse | None) -> None:
+        headers = response.headers if response is not None else []
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers):
             self.headers_table.setItem(row, 0, QTableWidgetItem(name))
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
 
