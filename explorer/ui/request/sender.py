@@ -148,8 +148,8 @@ class RequestSender(QObject):
         self._signals = job.signals
         self._started_at = time.monotonic()
         self._timer.start()
+        self._pool.start(job)  # first: the in-flight page is shown while it is on its way
         self.started.emit(request)
-        self._pool.start(job)
         return True
 
     def cancel(self) -> bool:

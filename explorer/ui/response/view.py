@@ -8,7 +8,7 @@ shown (compare, Defender check, share): the window gives it those actions.
 
 Showing an exchange fills what is on screen first (the status line and the current tab);
 the tabs not on screen (Raw, Headers, Request, Code) are filled when one is shown, or on the
-next turn of the event loop, after the paint: Send to rendered is timed to that paint.
+same turn of the event loop, after the paint: Send to rendered is timed to that paint.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from explorer.ui.response.find_bar import FindBar, FindTarget
 from explorer.ui.response.lines_view import LinesView
 from explorer.ui.response.pages import PagesBar
 from explorer.ui.theme import status_colour
+from explorer.ui.widgets.after_paint import AfterPaint
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.flow_layout import FlowLayout
 
@@ -121,6 +122,7 @@ class ResponseView(QWidget):
         self._describe_account: AccountLookup = _nothing_known
         # The tabs not yet filled for the exchange shown: filled when shown or after the paint.
         self._unfilled: set[QWidget] = set()
+        self._after_paint = AfterPaint(self)
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -404,7 +406,7 @@ class ResponseView(QWidget):
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
-        QTimer.singleShot(0, self, self._fill_the_rest)
+        self._after_paint.call(self._fill_the_rest)
 
     def _fill(self, page: QWidget | None) -> None:
         """Fill ``page`` (a tab) for the exchange shown, if it is not yet."""
@@ -424,7 +426,7 @@ class ResponseView(QWidget):
             self.code_page.set_request(exchange.request)
 
     def _fill_the_rest(self) -> None:
-        """The tabs not on screen, after the shown one's paint (the next turn)."""
+        """The tabs not on screen, after the shown one's paint."""
         for page in list(self._unfilled):
             self._fill(page)
 
