@@ -210,7 +210,9 @@ class ResponseView(QWidget):
         self.body = BodyPages(self._pool, self)
         self.body.save_requested.connect(self.save_body_as)
         for text_view in (self.body.pretty_rich, self.body.pretty_plain, self.body.raw_view):
-            value_menu.install(text_view, self.set_variable_requested.emit)
+            value_menu.install(
+                text_view, self.set_variable_requested.emit, self.message.emit, self._pool
+            )
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
