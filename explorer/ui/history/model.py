@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from itertools import repeat
+from functools import partial
+from itertools import compress, count, repeat
 from operator import attrgetter, is_
 from typing import TYPE_CHECKING, Any
 
@@ -158,6 +159,7 @@ class PreparedRows:
     sort: tuple[int, Qt.SortOrder]  # the column (-1: the store's order) and the order
     actions: set[str]
     accounts: set[str]
+    by_id: dict[str, HistoryRow]  # every entry by id (~10-50 ms for 100,000: not on the UI)
 
 
 def _sorted(
@@ -224,6 +226,9 @@ class HistoryModel(QAbstractTableModel):
         self._by_id: dict[str, HistoryRow] | None = {}  # see ``_known``
         # Production accounts (id -> what to say about them), marked in the account column.
         self._production: dict[str, str] = {}
+        # Changes whenever the entries or the rows shown do: a filter worked out on another
+        # thread from older lists is not used (``set_filter``).
+        self.version = 0
 
     # -- plain data in and out ---------------------------------------------------------------
     def set_rows(self, rows: Sequence[HistoryRow], prepared: PreparedRows | None = None) -> None:
@@ -241,7 +246,8 @@ class HistoryModel(QAbstractTableModel):
         self._rows = self._filter.apply(self._ordered)
         self._actions, self._accounts = prepared.actions, prepared.accounts
         self._names_changed = True
-        self._by_id = None
+        self._by_id = prepared.by_id
+        self.version += 1
         self.endResetModel()
 
     def prepare(self, rows: Sequence[HistoryRow]) -> PreparedRows:
@@ -250,8 +256,9 @@ class HistoryModel(QAbstractTableModel):
         given = list(rows)
         actions, accounts = set(map(_ACTION, given)), set(map(_ACCOUNT, given))
         sort = (self._sort_column, self._sort_order)
+        by_id = dict(zip(map(_ID, given), given, strict=True))
         return PreparedRows(
-            given, _sorted(given, *sort, actions, accounts), sort, actions, accounts
+            given, _sorted(given, *sort, actions, accounts), sort, actions, accounts, by_id
         )
 
     def actions(self) -> list[str]:
@@ -280,18 +287,36 @@ class HistoryModel(QAbstractTableModel):
     def filter(self) -> HistoryFilter:
         return self._filter
 
-    def set_filter(self, history_filter: HistoryFilter) -> bool:
+    def filtering(self, history_filter: HistoryFilter) -> Callable[[], list[HistoryRow]] | None:
+        """The work of ``set_filter`` on the rows of now, to run on another thread (then
+        given back to ``set_filter`` with ``version``); ``None`` if nothing would change."""
+        if history_filter == self._filter:
+            return None
+        # Typing narrows: when every word of the old text is inside a word of the new one
+        # (and the boxes are the same), only the rows shown can still match.
+        base = self._rows if history_filter.narrows(self._filter) else self._ordered
+        return partial(history_filter.apply, list(base))  # a copy: the lists change in place
+
+    def set_filter(
+        self,
+        history_filter: HistoryFilter,
+        rows: list[HistoryRow] | None = None,
+        version: int | None = None,
+    ) -> bool:
         """Show only the entries ``history_filter`` accepts; ``False`` if nothing changed.
 
-        A reset (cheap for the view with fixed row heights) rather than thousands of row
-        removals; the caller restores the selection of the entries still shown.
+        ``rows`` is what ``filtering``'s work returned, used if the model is still at
+        ``version``. A reset (cheap for the view with fixed row heights) rather than
+        thousands of row removals; the caller restores the selection of the entries still
+        shown.
         """
         if history_filter == self._filter:
             return False
-        # Typing narrows: when every word of the old text is inside a word of the new one
-        # (and the boxes are the same), only the rows shown can still match.
-        narrower = history_filter.narrows(self._filter)
-        rows = history_filter.apply(self._rows if narrower else self._ordered)
+        if rows is None or version != self.version:
+            work = self.filtering(history_filter)
+            assert work is not None
+            rows = work()
+        self.version += 1
         self.beginResetModel()
         self._filter = history_filter
         self._rows = rows
@@ -306,6 +331,7 @@ class HistoryModel(QAbstractTableModel):
             self._names_changed = True
         if self._by_id is not None:
             self._by_id[entry.id] = entry
+        self.version += 1
         self._given.insert(0, entry)
         self._ordered.insert(self._position(self._ordered, entry), entry)
         if not self._filter.accepts(entry):
@@ -322,6 +348,7 @@ class HistoryModel(QAbstractTableModel):
         if old is None:
             return
         self._known()[entry.id] = entry
+        self.version += 1
         for rows in (self._given, self._ordered):
             for position in _locate(rows, [old]).values():
                 rows[position] = entry
@@ -334,6 +361,7 @@ class HistoryModel(QAbstractTableModel):
         gone = set(entry_ids)
         if not gone:
             return
+        self.version += 1
         self._given, removed = _without(self._given, gone)
         for entry in removed:
             if self._by_id is not None:
@@ -375,6 +403,7 @@ class HistoryModel(QAbstractTableModel):
         """Sort by a column (``-1``: the store's order), keeping selections on their entries."""
         self._sort_column = column if 0 <= column < len(Column) else -1
         self._sort_order = order
+        self.version += 1
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [self._rows[i.row()] if 0 <= i.row() < len(self._rows) else None for i in persistent]
@@ -551,6 +580,7 @@ _NEAR_THE_TOP = 8
 # Up to this many rows shown, finding a few by id reads every id; beyond, the rows are found
 # by identity through a dictionary of every entry (made once, ~10 ms for 100,000).
 _SCAN_ROWS = 5000
+_ID = attrgetter("id")
 _ACTION = attrgetter("action")
 _ACCOUNT = attrgetter("account_id")
 
@@ -564,10 +594,10 @@ def _locate(rows: list[HistoryRow], entries: list[HistoryRow]) -> dict[str, int]
         return {entry.id: row for row, entry in enumerate(rows) if id(entry) in wanted}
     found = {}
     for entry in entries:
-        try:
-            found[entry.id] = list(map(is_, rows, repeat(entry))).index(True)
-        except ValueError:
-            continue
+        # The first position where ``is`` holds, without a list of 100,000 answers.
+        row = next(compress(count(), map(is_, rows, repeat(entry))), None)
+        if row is not None:
+            found[entry.id] = row
     return found
 
 
