@@ -175,10 +175,27 @@ def _sorted(
     # Action names and account ids are nearly always lower case already: then the names
     # themselves are the key, read in C (a Python call per row was half of the sort).
     names = {Column.ACTION: actions, Column.ACCOUNT: accounts}.get(Column(column))
+    reverse = order == Qt.SortOrder.DescendingOrder
     if names is not None and all(name == name.lower() for name in names):
-        key = _ACTION if column == Column.ACTION else _ACCOUNT
+        return _grouped(rows, _ACTION if column == Column.ACTION else _ACCOUNT, names, reverse)
     # Python's sort is stable, also reversed: equal keys keep the newest first.
-    return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+    return sorted(rows, key=key, reverse=reverse)
+
+
+def _grouped(
+    rows: list[HistoryRow], key: Callable[[HistoryRow], str], names: set[str], reverse: bool
+) -> list[HistoryRow]:
+    """``sorted(rows, key=key, reverse=reverse)`` for a column of few names (actions,
+    accounts): each row put in its name's group, the groups joined in order. A third less
+    time than the sort at 100,000 rows, where the sort was ~25 ms on the UI thread (more
+    under load); rows keep their order within a name, as the stable sort keeps them."""
+    groups: dict[str, list[HistoryRow]] = {name: [] for name in sorted(names, reverse=reverse)}
+    for group, row in zip(map(groups.__getitem__, map(key, rows)), rows, strict=True):
+        group.append(row)
+    ordered: list[HistoryRow] = []
+    for group in groups.values():
+        ordered += group
+    return ordered
 
 
 class _Descending:

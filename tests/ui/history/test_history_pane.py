@@ -647,3 +647,24 @@ def test_a_long_history_filters_off_the_ui_thread_and_the_last_typed_filter_wins
     pane.filters.edit.clear()
     qtbot.waitUntil(lambda: len(pane.shown_entries()) == len(rows))
     assert pane.current_entry() == chosen  # hidden by the filter for a while, selected again
+
+
+def test_clicking_the_action_header_orders_by_action_newest_first_within_each(
+    qtbot: QtBot, big_pane: tuple[HistoryPane, list[HistoryRow]]
+) -> None:
+    pane, rows = big_pane
+    header = pane.view.horizontalHeader()
+    show_active(qtbot, pane)
+    x = header.sectionViewportPosition(Column.ACTION) + header.sectionSize(Column.ACTION) // 2
+    for _direction in range(2):
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+        )
+        assert header.sortIndicatorSection() == Column.ACTION
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        shown = pane.shown_entries()
+        # By action, either way; within one action the store's order (newest first) stays.
+        assert shown == sorted(rows, key=lambda e: e.action, reverse=descending)
+        assert [e.action for e in shown[:1]] == [
+            "hibob_list_employees" if descending else "bamboohr_get_employee"
+        ]
