@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -42,6 +43,7 @@ from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
+from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
     from explorer.run.environment import EnvironmentValues
@@ -177,6 +179,7 @@ class SendControl(QObject):
         self._current: SendSlot | None = None
         self._guarded: SendSlot | None = None  # the slot whose send waits at the guard
         self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
+        self._after_paint = AfterPaint(self)
         self.elapsed_label = QLabel()
         self.send_action = self._action("&Send", self.send, "Send the request (Ctrl+Enter)")
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
@@ -349,6 +352,7 @@ class SendControl(QObject):
             slot.keyring.cancel()
             slot.sender.cancel()
         self._pool.waitForDone(3000)
+        self._after_paint.flush()  # an answer shown but not yet in the history goes there now
 
     def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
         """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
@@ -532,9 +536,9 @@ class SendControl(QObject):
             # StackOne's own limit for the key: every tab of this profile waits it out.
             throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
-        # Written on the history's own thread (a big body must not freeze the window).
-        self._history_pane.add(exchange, slot.pending_secrets, select=current)
+        secrets = slot.pending_secrets
         if slot.closed:  # its tab is gone: the history keeps what came back
+            self._history_pane.add(exchange, secrets, select=current)
             self._slots.remove(slot)
             slot.sender.deleteLater()
             self.finished.emit(exchange)
@@ -555,6 +559,15 @@ class SendControl(QObject):
         if text:
             where = "" if current else f"{exchange.request.action or 'Another tab'}: "
             self.message.emit(where + text, 8000)
+        # Once the response has painted: the history's write starts (serialising the exchange
+        # on its thread competes with the paint for the interpreter), then the listeners.
+        self._after_paint.call(partial(self._record, slot, exchange, secrets, current))
+
+    def _record(
+        self, slot: SendSlot, exchange: Exchange, secrets: list[str], current: bool
+    ) -> None:
+        # Written on the history's own thread (a big body must not freeze the window).
+        self._history_pane.add(exchange, secrets, select=current)
         self.finished.emit(exchange)
         self.slot_changed.emit(slot)
 

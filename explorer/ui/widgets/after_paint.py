@@ -30,10 +30,14 @@ class AfterPaint(QObject):
                 self, QEvent(_AFTER_PAINT), Qt.EventPriority.LowEventPriority.value
             )
 
+    def flush(self) -> None:
+        """Run what is waiting now (e.g. before closing, when no paint will come)."""
+        waiting, self._waiting = self._waiting, []
+        for function in waiting:
+            function()
+
     def customEvent(self, event: QEvent) -> None:
         if event.type() != _AFTER_PAINT:
             super().customEvent(event)
             return
-        waiting, self._waiting = self._waiting, []
-        for function in waiting:
-            function()
+        self.flush()
