@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.store.history_entry import HistoryFilter
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
 from explorer.ui.history.filtering import FILTER_ON_THREAD, BackgroundFilter
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
     from explorer.core.request import RpcRequest
     from explorer.store.history import HistoryEntry, HistoryRow, HistoryStore
-    from explorer.store.history_entry import HistoryFilter
 
 EMPTY_TEXT = "No history yet"
 EMPTY_HINT = "Every request you send is kept here, newest first."
@@ -480,7 +480,8 @@ class HistoryPane(QWidget):
     def _on_filter_changed(self, *_args: object) -> None:
         history_filter = self.filters.current()
         work = self.model.filtering(history_filter)
-        if work is not None and self.model.total() >= FILTER_ON_THREAD:
+        cleared = history_filter == HistoryFilter()  # every row: a copy, at once
+        if work is not None and not cleared and self.model.total() >= FILTER_ON_THREAD:
             version = self.model.version
             self.filtering.start(
                 work, lambda rows: self._apply_filter(history_filter, rows, version)
