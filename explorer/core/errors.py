@@ -10,6 +10,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- CurlImportError         a curl command could not be read
     +-- PostmanImportError      the file is not a Postman collection    [core/postman.py]
     +-- UnresolvedVariables     {{names}} with no value; nothing sent   [core/variables.py]
+    +-- SecretsNotKept          a history entry's secret is not there  [core/replay.py]
     +-- FilterError             a JSONPath/jq filter could not run      [core/filters.py]
     |   +-- FilterSyntaxError   not valid in its language (position)    [core/filters.py]
     |   +-- FilterEvaluationError  valid, failed on this document       [core/filters.py]

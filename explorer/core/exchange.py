@@ -54,6 +54,10 @@ class Exchange:
     # the user typed: not secrets, not masked).
     note: str = ""
     tags: tuple[str, ...] = ()
+    # The request as written, with its ``{{variables}}`` (never their values), when it used
+    # any: the history's scrubbed copy of ``request`` lacks the secrets, and a replay takes
+    # them from the environment again through it (``core.replay``).
+    template: RpcRequest | None = None
 
     def seconds_since_response(self, now: datetime | None = None) -> float:
         """How long ago the answer arrived (start plus the time it took); 0 when unknown.
@@ -78,9 +82,7 @@ class Exchange:
     def to_dict(self, *, include_body: bool = True) -> dict[str, Any]:
         """Our JSON form. Secrets are redacted; ``include_body=False`` leaves the body out
         (the history store keeps large bodies in a file of their own)."""
-        request = self.request.to_dict()
-        if isinstance(request.get("headers"), dict):
-            request["headers"] = redact_header_object(request["headers"])
+        request = _request_dict(self.request)
         out: dict[str, Any] = {
             "id": self.id,
             "started_at": self.started_at,
@@ -108,6 +110,8 @@ class Exchange:
             elif include_body:
                 response.update(encode_body(r.body))
             out["response"] = response
+        if self.template is not None:
+            out["template"] = _request_dict(self.template)
         if self.note:
             out["note"] = self.note
         if self.tags:
@@ -155,6 +159,7 @@ class Exchange:
                 wire_size=_size(raw.get("wire_size")),
             )
         request = data.get("request")
+        template = data.get("template")
         tags = data.get("tags")
         return cls(
             request=RpcRequest.from_dict(request if isinstance(request, dict) else {}),
@@ -170,7 +175,16 @@ class Exchange:
             tags=tuple(t for t in tags if isinstance(t, str) and t)
             if isinstance(tags, list)
             else (),
+            template=RpcRequest.from_dict(template) if isinstance(template, dict) else None,
         )
+
+
+def _request_dict(request: RpcRequest) -> dict[str, Any]:
+    """A request's JSON form with its secret-looking headers' values hidden."""
+    out = request.to_dict()
+    if isinstance(out.get("headers"), dict):
+        out["headers"] = redact_header_object(out["headers"])
+    return out
 
 
 def _text(value: Any) -> str:

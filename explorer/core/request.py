@@ -20,7 +20,7 @@ from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.limits import MAX_JSON_DEPTH, json_depth, too_deep_at
 
 # What a secret value is replaced with wherever it must not be kept (history, settings,
-# exports). Never a value to send: ``validate`` refuses a header holding it.
+# exports). Never a value to send: ``validate`` refuses any field holding it.
 from explorer.core.secrets import REDACTED
 
 DEFAULT_BASE_URL = "https://api.stackone.com"
@@ -34,6 +34,8 @@ RPC_PATH = "/actions/rpc"
 
 # The four objects an action receives, in the order the editor shows them.
 OBJECT_FIELDS = ("path", "query", "headers", "body")
+# The plain-text fields, in the order the editor shows them.
+_TEXT_FIELDS = ("action", "account_id", "connector_profile_id", "base_url")
 
 # RFC 9110 token characters: what an HTTP header name may contain.
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -357,7 +359,39 @@ def _object_issues(request: RpcRequest) -> list[Issue]:
     if isinstance(request.headers, dict):
         for key, value in request.headers.items():
             issues += _header_issues(key, value)
+    for place in hidden_places(request):
+        name = place.split(".", 1)[0].split("[", 1)[0]
+        if name != "headers":  # said above, per header
+            issues.append(
+                Issue(
+                    name,
+                    f"{place} holds {REDACTED}: its secret value was not kept (secret values "
+                    "are never saved); type it again, or use a {{variable}}",
+                )
+            )
     return issues
+
+
+def hidden_places(request: RpcRequest) -> list[str]:
+    """Where ``request`` holds the placeholder a secret value was hidden behind
+    (``body.note``, ``headers.x-token``, ``account_id``): a value the history did not keep,
+    so never one to send. Every send path refuses it through ``validate``."""
+    places = [name for name in _TEXT_FIELDS if REDACTED in getattr(request, name)]
+    for name in OBJECT_FIELDS:
+        places += _hidden_in(getattr(request, name), name)
+    return places
+
+
+def _hidden_in(value: Any, place: str) -> list[str]:
+    if isinstance(value, str):
+        return [place] if REDACTED in value else []
+    if isinstance(value, dict):
+        items = [(f"{place}.{key}", item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{place}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        return []
+    return [found for where, item in items for found in _hidden_in(item, where)]
 
 
 def _id_issues(request: RpcRequest) -> list[Issue]:
@@ -388,7 +422,7 @@ def _header_issues(key: str, value: Any) -> list[Issue]:
         )
     if not isinstance(value, str):
         return issues
-    if value == REDACTED:
+    if REDACTED in value:
         issues.append(
             Issue(
                 "headers",

@@ -2,8 +2,9 @@
 
 Start it with ``python -m explorer.demo`` (it prints its URL and API key), or let the explorer's
 demo mode start it. It answers ``POST /actions/rpc``, ``GET /accounts``, ``GET /actions``,
-``POST /actions/search``, ``GET /requests/logs`` (``/steps``, ``/{id}``) and ``POST /mcp`` with
-the shapes of StackOne's own SDKs, its status codes and error envelope, on this machine only.
+``POST /actions/search``, ``GET /requests/logs`` (``/steps``, ``/{id}``),
+``GET /requests/platform-logs`` (its calls other than actions) and ``POST /mcp`` with the
+shapes of StackOne's own SDKs, its status codes and error envelope, on this machine only.
 Answers of 1 KiB or more are gzip-compressed when the client accepts gzip; a method a path does
 not take (``TRACE`` included) answers 405 with ``Allow``.
 

@@ -1,10 +1,14 @@
-"""The demo's request logs: every action call it served, with the provider calls behind it.
+"""The demo's request logs: every action call it served, with the provider calls behind it,
+and its platform logs: every other call to its API (accounts, the catalogue, action search,
+MCP).
 
 Shapes follow StackOne's TypeScript SDK (``UnifiedLogs``, ``StepLog`` and their ``...Partial``
-list forms): a log's ``request_id`` is the ``x-request-id`` of the RPC response, and its
-``step_requests`` are the provider calls, each with method, URL, status, duration, request and
-response. Logs live in memory for the server's life (the newest ``MAX_LOGS``), as the demo's
-stand-in for StackOne's 90 days.
+list forms, and ``PlatformLog``): a log's ``request_id`` is the ``x-request-id`` of the
+response, and an action's ``step_requests`` are the provider calls, each with method, URL,
+status, duration, request and response. A platform log has no body and no steps: who called
+what (method, path, category and resource), when, how long it took and how it ended. Logs live
+in memory for the server's life (the newest ``MAX_LOGS`` of each kind), as the demo's stand-in
+for StackOne's 90 days.
 """
 
 from __future__ import annotations
@@ -158,12 +162,84 @@ def partial(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass
+class PlatformCall:
+    """What the server knows about one call to its platform API it answered."""
+
+    request_id: str
+    method: str
+    url: str
+    status: int
+    account_id: str | None
+    source_ip: str | None
+    started_at: datetime
+    elapsed_ms: float
+
+
+# A platform path's category and resource (and sub-resource): ``/actions/search`` is the
+# ``actions`` category's ``actions`` resource, ``search`` sub-resource.
+_PLATFORM_PARTS = {
+    "/accounts": ("accounts", "accounts", None),
+    "/actions": ("actions", "actions", None),
+    "/actions/search": ("actions", "actions", "search"),
+    "/mcp": ("mcp", "mcp", None),
+}
+
+
+def is_platform_path(path: str) -> bool:
+    """Whether a call to ``path`` goes into the platform logs (actions have request logs)."""
+    return path in _PLATFORM_PARTS
+
+
+def build_platform_log(call: PlatformCall) -> dict[str, Any]:
+    """A ``PlatformLog`` for ``call``: no bodies, no headers, never the API key."""
+    parts = urlsplit(call.url)
+    category, resource, sub_resource = _PLATFORM_PARTS.get(parts.path, (None, None, None))
+    duration = max(1, round(call.elapsed_ms))
+    return {
+        "request_id": call.request_id,
+        "account_id": call.account_id,
+        "project_id": PROJECT_ID,
+        "action": None,
+        "category": category,
+        "resource": resource,
+        "sub_resource": sub_resource,
+        "child_resource": None,
+        "http_method": call.method,
+        "path": parts.path,
+        "url": call.url,
+        "status": call.status,
+        "success": 200 <= call.status < 400,
+        "duration": duration,
+        "start_time": _time(call.started_at),
+        "end_time": _time(call.started_at + timedelta(milliseconds=duration)),
+        "event_datetime": _time(call.started_at),
+        "source_type": "api_key",
+        "source_id": None,
+        "source_value": None,
+        "source_ip": call.source_ip,
+    }
+
+
 class RequestLogStore:
-    """The newest ``MAX_LOGS`` request logs, newest first; safe to use from many threads."""
+    """The newest ``MAX_LOGS`` request logs and platform logs, newest first; safe to use from
+    many threads."""
 
     def __init__(self, limit: int = MAX_LOGS) -> None:
         self._lock = threading.Lock()
         self._logs: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._platform: deque[dict[str, Any]] = deque(maxlen=limit)
+
+    def record_platform(self, call: PlatformCall) -> dict[str, Any]:
+        entry = build_platform_log(call)
+        with self._lock:
+            self._platform.appendleft(entry)
+        return entry
+
+    def platform(self) -> list[dict[str, Any]]:
+        """Every platform log, newest first."""
+        with self._lock:
+            return list(self._platform)
 
     def record(self, log: LoggedRequest) -> dict[str, Any]:
         entry = build_log(log)

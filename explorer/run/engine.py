@@ -25,6 +25,7 @@ from explorer.core import errors
 from explorer.core.captures import CaptureError, take_all
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange
+from explorer.core.replay import template_of
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.core.response import RpcResponse
 from explorer.core.secrets import REDACTED, Redactor
@@ -230,6 +231,7 @@ def _run_one(
             exchange = client.exchange(
                 request, api_key, cancel=cancel, profile=profile.name if profile else ""
             )
+            exchange.template = template_of(saved.request)  # the history's way back to secrets
             result.exchange = exchange
             response = exchange.response
             if exchange.failure is not None or response is None:

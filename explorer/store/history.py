@@ -297,6 +297,9 @@ class HistoryStore(HistoryHome):
     def load_request(self, entry_id: str) -> RpcRequest:
         """Only the request of an entry, as it was sent: what a replay needs.
 
+        The history kept no secret value: where one stood, the request's ``{{variable}}`` is
+        put back from its template (``core.replay.restore``), to be filled in again from the
+        environment; where none was written, the placeholder stays, which no send accepts.
         Cheaper than ``load`` for a big download: the response body is neither read nor
         parsed (and a lost body file does not stop the request from being replayed).
 

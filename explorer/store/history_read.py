@@ -1,5 +1,5 @@
 """Reading one history entry back: its full exchange (body from its file), or only its
-request (for a replay: no body read or parsed).
+request (for a replay: no body read or parsed, its secrets' ``{{variables}}`` put back).
 
 The saved exchange is JSON in the database's ``exchanges`` table; a body over 256 KiB is in
 ``<id>.body`` beside it, and one over the body limit is never read into memory (``BodyFile``).
@@ -16,6 +16,7 @@ from typing import Any
 from explorer.core.body import BodyFile
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
+from explorer.core.replay import restore
 from explorer.core.request import RpcRequest, parse_json
 from explorer.store.files import StoreFileError
 from explorer.store.history_db import DB_NAME, HistoryDatabase
@@ -61,16 +62,19 @@ def read_exchange(
 
 
 def read_request(database: HistoryDatabase | None, directory: Path, entry_id: str) -> RpcRequest:
-    """Only the request of an entry, as it was sent (see ``HistoryStore.load_request``).
+    """Only the request of an entry, to send again (see ``HistoryStore.load_request``).
 
     Raises:
         HistoryEntryMissing: the entry was deleted or trimmed.
         StoreFileError: the saved exchange is damaged.
     """
     data, _note, _tags = _saved(database, directory, entry_id)
-    request = data.get("request")
+    request, template = data.get("request"), data.get("template")
     try:
-        return RpcRequest.from_dict(request if isinstance(request, dict) else {})
+        return restore(
+            RpcRequest.from_dict(request if isinstance(request, dict) else {}),
+            RpcRequest.from_dict(template) if isinstance(template, dict) else None,
+        )
     except (ValueError, TypeError, AttributeError) as exc:
         raise _damaged(directory, entry_id, f"is not a readable saved request ({exc})") from exc
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from explorer.demo.accounts import ACCOUNTS
 from explorer.demo.actions import ACTIONS
+from explorer.demo.server import DemoServer
 from tests.conformance.conftest import SdkCalls
 
 
@@ -171,3 +174,75 @@ def test_request_logs_fit_the_sdks_models(sdk_calls: SdkCalls) -> None:
     assert len(logs["requestIds"]) == 1 and logs["next"]
     assert sorted(s["status"] for s in ok(results["failed steps"])) == [401, 503, 503]
     assert results["missing"]["error"]["class"] == "NotFoundResponse"
+
+
+def test_platform_logs_fit_the_sdks_model_and_filter_as_it_sends_them(
+    sdk_calls: SdkCalls, conformance_server: DemoServer
+) -> None:
+    made = sdk_calls(
+        [
+            {"name": "accounts", "op": "listAccounts"},
+            {"name": "actions", "op": "listActions", "args": {"request": {"pageSize": "5"}}},
+            {
+                "name": "rpc",
+                "op": "rpc",
+                "args": {
+                    "account": "acct_drive_demo",
+                    "body": {"action": "google_drive_list_files"},
+                },
+            },
+        ]
+    )
+    assert all(result["ok"] for result in made.values()), made
+    # A platform call that fails: an action search without a query (400).
+    refused = httpx.post(
+        f"{conformance_server.url}/actions/search",
+        json={},
+        auth=(conformance_server.api_key, ""),
+        headers={"User-Agent": "conformance-test"},
+    )
+    assert refused.status_code == 400
+    results = sdk_calls(
+        [
+            {"name": "all", "op": "listPlatformLogs"},
+            {
+                "name": "accounts",
+                "op": "listPlatformLogs",
+                "args": {"request": {"filter": {"categories": "accounts"}}},
+            },
+            {
+                "name": "failed",
+                "op": "listPlatformLogs",
+                "args": {"request": {"filter": {"success": False}}},
+            },
+            {"name": "first", "op": "listPlatformLogs", "args": {"request": {"pageSize": 1}}},
+            {
+                "name": "oldest first",
+                "op": "listPlatformLogs",
+                "args": {"request": {"orderBy": "eventDatetime", "orderDirection": "asc"}},
+            },
+            {
+                "name": "none after",
+                "op": "listPlatformLogs",
+                "args": {"request": {"filter": {"startDate": "2999-01-01T00:00:00Z"}}},
+            },
+        ]
+    )
+    logs = ok(results["all"])["logs"]
+    # Every platform call (the accounts list, the catalogue's pages, the refused search);
+    # the action call is in the request logs, not here.
+    paths = [log["path"] for log in logs]
+    assert "/actions/rpc" not in paths
+    assert {"/accounts", "/actions", "/actions/search"} <= set(paths)
+    for log in logs:
+        assert log["requestId"] and log["startTime"] and log["duration"] >= 1
+        assert log["sourceValue"] is None  # never the key
+        assert log["httpMethod"] == ("POST" if log["path"] == "/actions/search" else "GET")
+    assert {log["category"] for log in ok(results["accounts"])["logs"]} == {"accounts"}
+    [failed] = ok(results["failed"])["logs"]
+    assert (failed["path"], failed["status"], failed["success"]) == ("/actions/search", 400, False)
+    assert failed["subResource"] == "search"
+    first = ok(results["first"])
+    assert len(first["logs"]) == 1 and first["next"]
+    assert ok(results["oldest first"])["logs"][0]["path"] == "/accounts"
+    assert ok(results["none after"])["logs"] == []

@@ -172,3 +172,30 @@ def test_log_errors_use_the_envelope(
     response = client.get(path, params=params)
     assert response.status_code == status
     assert response.json()["statusCode"] == status
+
+
+def test_platform_calls_are_in_the_platform_logs_and_action_calls_are_not(
+    fresh: tuple[DemoServer, httpx.Client, Rpc],
+) -> None:
+    server, client, rpc = fresh
+    accounts = client.get("/accounts", headers={"x-account-id": "acct_bamboohr_demo"})
+    refused = client.post("/actions/search", json={"query": ""})
+    rpc({"action": "bamboohr_list_employees"})
+    assert (accounts.status_code, refused.status_code) == (200, 400)
+
+    response = client.get("/requests/platform-logs")
+    assert response.status_code == 200, response.text
+    logs = response.json()["data"]
+    assert [(log["path"], log["status"], log["success"]) for log in logs] == [
+        ("/actions/search", 400, False),
+        ("/accounts", 200, True),
+    ]
+    newest, oldest = logs
+    assert newest["request_id"] == refused.headers["x-request-id"]
+    assert (newest["category"], newest["sub_resource"]) == ("actions", "search")
+    assert oldest["account_id"] == "acct_bamboohr_demo"
+    assert server.api_key not in response.text  # no key, no body, no header values
+    only = client.get("/requests/platform-logs", params={"success": "true"}).json()["data"]
+    assert [log["path"] for log in only] == ["/accounts"]
+    bad = client.get("/requests/platform-logs", params={"start_date": "yesterday"})
+    assert bad.status_code == 400 and "start_date" in bad.json()["message"]

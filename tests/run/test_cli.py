@@ -554,3 +554,25 @@ def test_a_report_path_that_cannot_be_written_stops_the_run_before_it_starts(
         assert code == 2
         assert out == "" and "[1/" not in err  # nothing was sent
         assert f"{option} {target}" in err and words in err
+
+
+def test_a_saved_request_holding_the_history_placeholder_is_never_sent(
+    tmp_path: Path, home: Path, server: DemoServer
+) -> None:
+    # Saved from the history by an older version: a secret's value reads <redacted>.
+    store = CollectionStore.create(tmp_path / "old", "Old")
+    store.save_request(
+        SavedRequest(
+            "Search",
+            RpcRequest(
+                action="bamboohr_list_employees",
+                account_id="acct_bamboohr_demo",
+                body={"note": "<redacted>"},
+            ),
+        )
+    )
+    before = len(server.logs.all())
+    code, out, err = _main(store.root, "--home", home, env={"STACKONE_API_KEY": KEY})
+    assert code == 1
+    assert "body.note holds <redacted>" in out + err
+    assert len(server.logs.all()) == before

@@ -8,39 +8,14 @@ broken setup and so they fail instead.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import uuid
-from collections.abc import Iterator
 
-import keyring
 import pytest
-from keyring.backends import SecretService
 
-from explorer.store.credentials import KeyringCredentials, KeyringUnavailable
+from explorer.store.credentials import KeyringCredentials
 
 pytestmark = pytest.mark.keyring
-
-
-@pytest.fixture
-def secret_service() -> Iterator[KeyringCredentials]:
-    # A service name of its own, so a run on a desktop never touches the user's real keys.
-    creds = KeyringCredentials(service=f"stackone-explorer-test-{uuid.uuid4().hex[:8]}")
-    try:
-        backend: object = creds.backend()
-    except KeyringUnavailable:
-        backend = keyring.get_keyring()
-    if not isinstance(backend, SecretService.Keyring):
-        reason = (
-            f"no Secret Service keyring (backend is {backend!r}); run the tests through "
-            "scripts/with-keyring"
-        )
-        if os.environ.get("STACKONE_REQUIRE_KEYRING") == "1":
-            pytest.fail(reason + " [STACKONE_REQUIRE_KEYRING=1]")
-        pytest.skip(reason)
-    yield creds
-    creds.delete("prod")
 
 
 def test_set_get_delete_in_secret_service(secret_service: KeyringCredentials) -> None:

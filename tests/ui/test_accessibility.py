@@ -153,7 +153,7 @@ def test_dialogs_name_every_control_and_tab_round_them(
     assert {title: problems for title, problems in found.items() if problems} == {}
 
 
-def test_the_account_picker_and_run_dialog_are_named_and_walkable(
+def test_the_account_picker_action_search_and_run_dialog_are_named_and_walkable(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
 ) -> None:
     team(home, credentials)
@@ -165,6 +165,14 @@ def test_the_account_picker_and_run_dialog_are_named_and_walkable(
     qtbot.waitUntil(popup.isVisible)
     assert unnamed(popup) == []
     assert focused() is popup.filter_edit
+    press(qtbot, Qt.Key.Key_Escape)
+    # The action search drops down the same way under the action field.
+    window.editor.action_edit.setFocus()
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    search = window.discovery_controls.search_popup
+    qtbot.waitUntil(search.isVisible)
+    assert unnamed(search) == []
+    assert focused() is search.query_edit
     press(qtbot, Qt.Key.Key_Escape)
 
     plan = collection_plan(window)
@@ -208,12 +216,13 @@ def test_toolbar_buttons_are_in_menus_with_their_shortcut_shown(
         action = button.defaultAction()
         assert action in in_menus, action.text()
         assert not action.shortcut().isEmpty(), f"{action.text()} has no shortcut"
-    # Pick… and Fill from schema are Tab stops beside their field, and in the Request menu.
+    # Pick… and Fill from schema are Tab stops beside their field, and in the Request menu;
+    # the action search is in the menu (and Alt+Down in the action field).
     controls = window.discovery_controls
     for widget in (controls.pick_button, controls.fill_button):
         assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, describe(widget)
     texts = {action.text() for action in in_menus if isinstance(action, QAction)}
-    assert {"&Pick a linked account…", "Fill inputs from sc&hema"} <= texts
+    assert {"Search ac&tions…", "&Pick a linked account…", "Fill inputs from sc&hema"} <= texts
 
 
 def test_focus_starts_on_action_or_on_the_history_filter(

@@ -158,6 +158,7 @@ def test_orca_can_name_every_control_before_and_after_a_send(app_pid: int) -> No
         ("table", "Provider errors"),
         ("push button", "Clear the action"),
         ("push button", "Pick…"),
+        ("push button", "Search actions"),
     ):
         assert expected in names
     assert problems(before) == []

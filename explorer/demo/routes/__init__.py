@@ -10,6 +10,7 @@ Path                               Methods     Module
 ``/requests/logs``                 GET         ``logs``
 ``/requests/logs/steps``           GET         ``logs``
 ``/requests/logs/{id}``            GET         ``logs``
+``/requests/platform-logs``        GET         ``logs``
 ``/mcp``                           POST, DELETE  ``mcp`` (MCP streamable HTTP)
 =================================  ==========  =====================================
 """
@@ -31,6 +32,7 @@ ROUTES: tuple[tuple[re.Pattern[str], dict[str, Endpoint]], ...] = (
     (re.compile(r"/requests/logs"), {"GET": logs.list_logs}),
     (re.compile(r"/requests/logs/steps"), {"GET": logs.list_steps}),
     (re.compile(r"/requests/logs/(?P<id>[^/]+)"), {"GET": logs.get_log}),
+    (re.compile(r"/requests/platform-logs"), {"GET": logs.list_platform_logs}),
     (re.compile(r"/mcp"), {"POST": mcp.post, "DELETE": mcp.delete}),
 )
 

@@ -1,4 +1,5 @@
-"""``GET /requests/logs``, ``/requests/logs/steps`` and ``/requests/logs/{id}``: the demo's logs.
+"""``GET /requests/logs``, ``/requests/logs/steps``, ``/requests/logs/{id}`` and
+``/requests/platform-logs``: the demo's logs.
 
 As StackOne's TypeScript SDK models them: lists are ``{data: [...Partial], next}`` paged by an
 opaque ``next`` cursor and ``page_size``; one log is ``{data: UnifiedLogs}`` whose
@@ -10,6 +11,7 @@ opaque ``next`` cursor and ``page_size``; one log is ``{data: UnifiedLogs}`` who
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from explorer.demo.actions import ApiError, encode_cursor
@@ -45,9 +47,25 @@ _FILTERS = (
 )
 
 
-def _criteria(params: dict[str, list[str]]) -> Callable[[dict[str, Any]], bool]:
+# The platform logs' filters (``StackoneListPlatformLogsQueryParamFilter``).
+_PLATFORM_FILTERS = (
+    ("request_ids", "request_id"),
+    ("account_ids", "account_id"),
+    ("actions", "action"),
+    ("categories", "category"),
+    ("http_methods", "http_method"),
+    ("resources", "resource"),
+    ("source_ids", "source_id"),
+    ("source_types", "source_type"),
+    ("source_values", "source_value"),
+)
+
+
+def _criteria(
+    params: dict[str, list[str]], filters: tuple[tuple[str, str], ...] = _FILTERS
+) -> Callable[[dict[str, Any]], bool]:
     """The filters of the query as one test, each checked before any log is read."""
-    wanted = [(key, filter_param(params, name)) for name, key in _FILTERS]
+    wanted = [(key, filter_param(params, name)) for name, key in filters]
     wanted.append(("status", filter_param(params, "status_codes")))
     success = filter_param(params, "success")
     flag: bool | None = None
@@ -134,3 +152,40 @@ def get_log(request: DemoRequest) -> Answer:
     if not with_steps:
         log.pop("step_requests", None)
     return Answer.json(200, {"data": log})
+
+
+def _period(params: dict[str, list[str]]) -> Callable[[dict[str, Any]], bool]:
+    """``start_date`` and ``end_date`` (ISO 8601, as the SDK sends them) as one test on a
+    log's event time."""
+    bounds: list[datetime | None] = []
+    for name in ("start_date", "end_date"):
+        values = filter_param(params, name)
+        try:
+            moment = datetime.fromisoformat(values[-1].replace("Z", "+00:00")) if values else None
+        except ValueError:
+            raise ApiError(
+                400, f"{name} must be an ISO 8601 date-time, got {values[-1]!r}"
+            ) from None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        bounds.append(moment)
+    start, end = bounds
+
+    def within(entry: dict[str, Any]) -> bool:
+        text = entry.get("event_datetime")
+        if not isinstance(text, str) or (start is None and end is None):
+            return True
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return (start is None or moment >= start) and (end is None or moment <= end)
+
+    return within
+
+
+def list_platform_logs(request: DemoRequest) -> Answer:
+    """``GET /requests/platform-logs``: the calls to the platform API (accounts, the
+    catalogue, action search, MCP), newest first unless ordered otherwise."""
+    request.demo.check_rate(request.api_key)
+    matches = _criteria(request.params, _PLATFORM_FILTERS)
+    within = _period(request.params)
+    entries = [e for e in request.demo.logs.platform() if matches(e) and within(e)]
+    return _page(request, _ordered(entries, request.params))

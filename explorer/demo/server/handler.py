@@ -15,13 +15,16 @@ import gzip
 import hmac
 import secrets
 import socket
+import time
 import traceback
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from explorer.demo.actions import ApiError, RequestAborted
+from explorer.demo.logs import PlatformCall, is_platform_path
 from explorer.demo.routes import resolve
 from explorer.demo.routes.context import Answer, DemoRequest, error_body
 
@@ -263,7 +266,29 @@ class Handler(BaseHTTPRequestHandler):
             url=f"http://{host}{self.path}",
             path_params=path_params,
         )
-        return endpoint(request)
+        if not is_platform_path(url.path):
+            return endpoint(request)
+        started, clock = datetime.now(UTC), time.monotonic()
+        status = 500
+        try:
+            answer = endpoint(request)
+            status = answer.status
+            return answer
+        except ApiError as error:
+            status = error.status
+            raise
+        finally:
+            call = PlatformCall(
+                request_id=self._request_id,
+                method=self.command,
+                url=request.url,
+                status=status,
+                account_id=self.headers.get("x-account-id"),
+                source_ip=self.client_address[0] if self.client_address else None,
+                started_at=started,
+                elapsed_ms=(time.monotonic() - clock) * 1000,
+            )
+            self.server.demo.logs.record_platform(call)
 
     def _authenticate(self) -> str:
         """The API key from ``Authorization: Basic base64(key:)``; 401 for anything else."""

@@ -53,6 +53,7 @@ from explorer.ui.collections.model import (
     Target,
 )
 from explorer.ui.collections.transfer import Transfer
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
@@ -185,6 +186,7 @@ class CollectionsPane(QWidget):
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        menu_key.install(self.view)  # Shift+F10 and the Menu key, at the current item
         self.view.activated.connect(self._on_activated)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._on_current_changed())
 

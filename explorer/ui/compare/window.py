@@ -56,6 +56,7 @@ from explorer.ui.compare.ignore_editor import IgnoreEditor
 from explorer.ui.compare.model import KIND_COLOURS, LEFT, PATH, RIGHT, ChangesModel, pretty
 from explorer.ui.helper_jobs import COMPARE, HelperJob
 from explorer.ui.response.body import plain_edit
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.row_table import row_table
 
@@ -231,6 +232,7 @@ class CompareWindow(QWidget):
         copy.triggered.connect(self.copy_selected_query)
         self.body_table.addActions([menu, copy])
         self.body_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        menu_key.install(self.body_table)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(filter_row)

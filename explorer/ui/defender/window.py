@@ -48,6 +48,7 @@ from explorer.core.defender_check import (
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.ui.helper_jobs import DEFENDER, HelperJob
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.row_table import RowsModel, row_table
 
@@ -239,6 +240,7 @@ class DefenderWindow(QWidget):
         copy.triggered.connect(self.copy_selected_path)
         self.table.addAction(copy)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        menu_key.install(self.table)
         why_row = QHBoxLayout()
         why_row.addWidget(self.why_label, 1)
         why_row.addWidget(self.copy_path_button, 0, Qt.AlignmentFlag.AlignTop)

@@ -1,5 +1,5 @@
-"""Discovery inside the request editor: the account picker, action completion, "Fill from
-schema" and the request "as an agent sends it".
+"""Discovery inside the request editor: the account picker, action completion, searching
+actions by what they do, "Fill from schema" and the request "as an agent sends it".
 
 The schema comes from the catalogue (``GET /actions`` details) and, when the catalogue has none
 for the action, from the account's MCP tools (``tools/list``, as StackOne's agent SDK discovers
@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton
 
 from explorer.core.agent import envelope_schema
 from explorer.core.discovery import Account, ActionInfo, Listing
@@ -23,11 +23,16 @@ from explorer.core.skeleton import skeleton_from_schema, with_skeleton
 from explorer.ui.discovery.agent_view import AgentView
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
 from explorer.ui.discovery.popup import AccountPopup
-from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
+from explorer.ui.discovery.search import ActionSearchPopup, magnifier_icon
+from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, DiscoveryService
 from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
 from explorer.ui.widgets.json_editor import pretty
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
+_SEARCH_TIP = (
+    "Find an action by what it should do, e.g. 'send a Slack message' (Alt+Down in the action "
+    "field)"
+)
 # Wait this long after the last keystroke in the account field before listing its actions.
 ACCOUNT_SETTLE_MS = 400
 
@@ -62,6 +67,13 @@ class DiscoveryControls(QObject):
         self.pick_button.setObjectName("pickAccount")
         self.pick_button.setToolTip(_PICK_TIP)
         self.pick_button.clicked.connect(self.open_picker)
+        # Inside the action field, beside its clear button: it costs the field no width
+        # (at 1024 px the field must still read a long action name whole). The keyboard
+        # reaches it with Alt+Down (or F4) in the field, and the Request menu.
+        self.search_action = QAction(magnifier_icon(), "Search actions", editor.action_edit)
+        self.search_action.setToolTip(_SEARCH_TIP)
+        self.search_action.triggered.connect(lambda _checked=False: self.open_search())
+        editor.action_edit.addAction(self.search_action, QLineEdit.ActionPosition.TrailingPosition)
         self.fill_button = QToolButton()
         self.fill_button.setText("Fill from schema")
         self.fill_button.setObjectName("fillFromSchema")
@@ -103,10 +115,14 @@ class DiscoveryControls(QObject):
         for label in (self.status_label, self.fill_label):
             label.setTextInteractionFlags(LINKS_BY_KEYBOARD)
         editor.account_edit.installEventFilter(self)
+        editor.action_edit.installEventFilter(self)
 
         self.popup = AccountPopup(self.accounts_model, editor)
         self.popup.chosen.connect(self.choose_account)
         self.popup.reload_requested.connect(self.refresh)
+        self.search_popup = ActionSearchPopup(editor)
+        self.search_popup.search_requested.connect(self._search)
+        self.search_popup.chosen.connect(self.choose_action)
 
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -120,13 +136,16 @@ class DiscoveryControls(QObject):
         service.accounts_loaded.connect(self._on_accounts)
         service.actions_loaded.connect(self._on_actions)
         service.tools_loaded.connect(self._on_tools)
+        service.searched.connect(self._on_searched)
         service.failed.connect(self._on_failed)
         service.loading.connect(self._on_loading)
         self._update_fill_button()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Alt+Down (or F4) drops down the field's discovery popup: the account picker under
+        # the account field, the action search under the action field.
         if (
-            watched is self.editor.account_edit
+            watched in (self.editor.account_edit, self.editor.action_edit)
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and (
@@ -137,7 +156,10 @@ class DiscoveryControls(QObject):
                 )
             )
         ):
-            self.open_picker()
+            if watched is self.editor.account_edit:
+                self.open_picker()
+            else:
+                self.open_search()
             return True
         return super().eventFilter(watched, event)
 
@@ -177,6 +199,29 @@ class DiscoveryControls(QObject):
             self.service.load_accounts()
         self._update_popup_status()
         self.popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+
+    def open_search(self) -> None:
+        """Drop down the action search under the action field, holding what it holds."""
+        account = self.editor.account_edit.text().strip()
+        listed = self.service.accounts()
+        connector = next((a.provider for a in listed or () if a.id == account), "")
+        self.search_popup.open_below(
+            self.editor.action_edit, self.editor.action_edit.text().strip(), connector
+        )
+
+    def _search(self, query: str, connector: str) -> None:
+        self.service.search(query, connector)
+
+    def choose_action(self, name: str) -> None:
+        """Put a searched action in the field (it stays free text)."""
+        self.editor.action_edit.setText(name)
+        self.editor.action_edit.setFocus()
+        self._update_fill_button()
+        self.message.emit(f"Action {name} chosen from the search")
+
+    def _on_searched(self, result: ActionSearch) -> None:
+        if self.active and self.search_popup.isVisible():
+            self.search_popup.show_matches(result.query, result.matches)
 
     def choose_account(self, account_id: str) -> None:
         """Fill the account id (the field stays free text) and list that account's actions."""
@@ -321,6 +366,10 @@ class DiscoveryControls(QObject):
             self.fill_from_schema()
 
     def _on_failed(self, failure: DiscoveryFailure) -> None:
+        if failure.kind == "search":  # said in the search popup, which asked
+            if self.active:
+                self.search_popup.show_failure(failure.text, failure.detail)
+            return
         if failure.kind == "tools":
             # Only a fill waits for the tools: say it there, not under the account.
             if self._pending_fill is not None:

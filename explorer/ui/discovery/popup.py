@@ -19,6 +19,22 @@ from PySide6.QtWidgets import (
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.discovery.model import SEARCH_ROLE, VALUE_ROLE, AccountsModel, muted_css
 
+# The keys that move a popup's list while the typing stays in its field above it.
+STEP_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+
+
+def step_current(view: QListView, key: int) -> None:
+    """Move the list's current row as ``key`` (one of ``STEP_KEYS``) does: by one or by five,
+    from the top when none is current, never past either end."""
+    model = view.model()
+    rows = model.rowCount()
+    if not rows:
+        return
+    row = view.currentIndex().row()
+    jump = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5}.get(Qt.Key(key), -5)
+    row = min(max(row + jump if row >= 0 else 0, 0), rows - 1)
+    view.setCurrentIndex(model.index(row, 0))
+
 
 class AccountPopup(QFrame):
     """A filterable list of linked accounts that drops down below the account field.
@@ -128,8 +144,8 @@ class AccountPopup(QFrame):
             and event.type() == QEvent.Type.KeyPress
         ):
             key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._step(key)
+            if key in STEP_KEYS:
+                step_current(self.view, key)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 index = self.view.currentIndex()
@@ -139,15 +155,6 @@ class AccountPopup(QFrame):
                     self._choose(index)
                 return True
         return super().eventFilter(watched, event)
-
-    def _step(self, key: int) -> None:
-        rows = self.proxy.rowCount()
-        if not rows:
-            return
-        row = self.view.currentIndex().row()
-        jump = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5}.get(Qt.Key(key), -5)
-        row = min(max(row + jump if row >= 0 else 0, 0), rows - 1)
-        self.view.setCurrentIndex(self.proxy.index(row, 0))
 
     def _on_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

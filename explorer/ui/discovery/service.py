@@ -1,5 +1,5 @@
 """Discovery's data side: list a profile's accounts, its catalogue and an account's MCP tools
-off the UI thread, cached for the session.
+off the UI thread, cached for the session, and search its actions by what they do.
 
 ``DiscoveryService`` runs ``explorer.core.discovery`` (accounts, actions) and
 ``explorer.core.mcp`` (an account's tools, the second schema source) on a ``QThreadPool``
@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from explorer.core.action_search import ActionMatch, search_actions
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
 from explorer.core.errors import Cancelled, ExplorerError, RemoteError, TransportError
@@ -67,13 +68,15 @@ class DiscoveryFailure:
 
 def describe_failure(kind: str, error: BaseException, profile: str) -> DiscoveryFailure:
     """What went wrong and what to do, e.g. "401 Unauthorized - check the API key"."""
-    lead = f"Couldn't load {kind}"
+    searching = kind == "search"
+    lead = "Couldn't search actions" if searching else f"Couldn't load {kind}"
     if isinstance(error, RemoteError):
         response = error.response
         status = f"{response.status} {response.reason}".strip()
         hints = {
             401: f"check the API key of profile '{profile}'",
-            403: f"the key may lack the scope to list {kind}",
+            403: "the key may lack the scope to "
+            + ("search actions" if searching else f"list {kind}"),
             404: "this server does not offer the listing",
             429: "rate limited; try again in a moment",
         }
@@ -90,6 +93,15 @@ def describe_failure(kind: str, error: BaseException, profile: str) -> Discovery
 
 
 # -- the worker ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ActionSearch:
+    """The answer to one action search: what was asked and the matches, best first."""
+
+    query: str
+    connector: str
+    matches: list[ActionMatch]
+
+
 @dataclass
 class _Outcome:
     key: tuple[Hashable, ...]
@@ -157,13 +169,17 @@ class DiscoveryService(QObject):
         actions_loaded(object): the ``Listing[ActionInfo]`` for the selected account.
         tools_loaded(object): the ``Listing[McpTool]`` (MCP ``tools/list``) of the selected
             account.
-        failed(object): a ``DiscoveryFailure`` (never for a cancelled fetch).
-        loading(str): ``"accounts"``, ``"actions"`` or ``"tools"`` started loading.
+        searched(object): the ``ActionSearch`` of the newest ``search`` (never cached: a
+            search is asked for, not browsed).
+        failed(object): a ``DiscoveryFailure`` (never for a cancelled fetch); ``"search"`` for
+            a search.
+        loading(str): ``"accounts"``, ``"actions"``, ``"tools"`` or ``"search"`` started.
     """
 
     accounts_loaded = Signal(object)
     actions_loaded = Signal(object)
     tools_loaded = Signal(object)
+    searched = Signal(object)
     failed = Signal(object)
     loading = Signal(str)
 
@@ -179,7 +195,9 @@ class DiscoveryService(QObject):
         super().__init__(parent)
         self._held = held
         self._closed = False
+        self._client = client
         self._discovery = DiscoveryClient(client)
+        self._search_job: FetchJob | None = None  # the newest search; an older one is stale
         self._mcp = McpClient(client)
         self._keys = keys
         self._pool = pool or QThreadPool(self)
@@ -291,6 +309,38 @@ class DiscoveryService(QObject):
         if account_id.strip():
             self._load("tools", account_id.strip())
 
+    def search(self, query: str, connector: str = "") -> bool:
+        """Search the selected profile's actions by what they do (``POST /actions/search``),
+        on the pool; ``searched`` or ``failed`` follows. A newer search cancels this one.
+        False (with ``failed``) when there is nothing to search with yet."""
+        profile, base_url, api_key = self._profile, self._base_url, self._api_key
+        if self._search_job is not None:
+            self._search_job.token.cancel()
+            self._search_job = None
+        if self._closed or not query.strip():
+            return False
+        if not profile or not base_url or not api_key:
+            why = "choose a profile with an API key first (Manage profiles)"
+            if profile and self._key_job is not None:
+                why = "the profile's key is still being read; try again in a moment"
+            self.failed.emit(
+                DiscoveryFailure("search", LookupError(why), f"Couldn't search actions: {why}")
+            )
+            return False
+        client = self._client
+
+        def fetch(token: CancelToken) -> ActionSearch:
+            matches = search_actions(
+                client, base_url, api_key, query.strip(), connector=connector or None, cancel=token
+            )
+            return ActionSearch(query.strip(), connector, matches)
+
+        job = FetchJob(("search", query, connector), "search", fetch)
+        self._search_job = job
+        self.loading.emit("search")
+        self._start(job)
+        return True
+
     def release(self) -> None:
         """Start the key read that ``held=True`` kept queued (if any); later reads start at once."""
         if self._held:
@@ -304,6 +354,8 @@ class DiscoveryService(QObject):
         destroying thread holds, and hang the app at exit."""
         self._closed = True
         self._cancel_all()
+        if self._search_job is not None:
+            self._search_job.token.cancel()
         self._key_job = None
         self._pool.waitForDone(wait_ms)
 
@@ -390,6 +442,9 @@ class DiscoveryService(QObject):
         if outcome.kind == "key":
             self._on_key(outcome)
             return
+        if outcome.kind == "search":
+            self._on_searched(outcome)
+            return
         running = self._running.get(outcome.key)
         if running is not None and running.token is outcome.token:
             del self._running[outcome.key]
@@ -400,6 +455,16 @@ class DiscoveryService(QObject):
                 self._emit_loaded(outcome.kind, outcome.result)
         elif outcome.key == current and not isinstance(outcome.error, Cancelled):
             self.failed.emit(describe_failure(outcome.kind, outcome.error, self._profile or ""))
+
+    def _on_searched(self, outcome: _Outcome) -> None:
+        job = self._search_job
+        if job is None or outcome.token is not job.token:
+            return  # a search the user has since replaced
+        self._search_job = None
+        if outcome.error is None:
+            self.searched.emit(outcome.result)
+        elif not isinstance(outcome.error, Cancelled):
+            self.failed.emit(describe_failure("search", outcome.error, self._profile or ""))
 
     def _on_key(self, outcome: _Outcome) -> None:
         job = self._key_job

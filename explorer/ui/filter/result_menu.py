@@ -1,6 +1,7 @@
 """The Filter result's context menu: Copy and Select all, plus "Set variable…" for the value
-at the pointer, as on the Pretty body; the menu key and Shift+F10 take the value on the
-current row instead, so a keyboard user moves to a row and opens the menu there.
+at the pointer, as on the Pretty body; the menu key and Shift+F10 (``widgets.menu_key``, which
+every ``LinesView`` has) take the value on the current row instead, so a keyboard user moves to
+a row and opens the menu there.
 
 Which value it is, and its path in the response (so the dialog can also offer it as a
 capture), is ``core.json_position.value_in_result``'s answer. It reads the result's text up
@@ -14,14 +15,15 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QThreadPool, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QMenu
 
 from explorer.core.filters import FilterOutput
 from explorer.core.json_position import PickedValue, value_in_result
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response.lines_view import LinesView
-from explorer.ui.response.value_menu import SET_VARIABLE, is_menu_key
+from explorer.ui.response.value_menu import SET_VARIABLE
+from explorer.ui.widgets.menu_key import current_place
 
 NO_VALUE = (
     "Set variable takes one value: right-click a string, number, true, false or null in the result"
@@ -51,27 +53,16 @@ class ResultValueMenu(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            if not is_menu_key(event):
-                return False
-            self.show(self._current_point(), view.current_offset())
-            return True
         if event.type() != QEvent.Type.ContextMenu or not isinstance(event, QContextMenuEvent):
             return False
         if event.reason() != QContextMenuEvent.Reason.Mouse:
-            self.show(self._current_point(), view.current_offset())
+            self.show(current_place(view)[1], view.current_offset())
             return True
         pos = event.pos()
         if watched is view:
             pos = view.viewport().mapFrom(view, pos)
         self.show(pos, view.offset_at(pos))
         return True
-
-    def _current_point(self) -> QPoint:
-        rect = self.view.visualRect(self.view.currentIndex())
-        if rect.isValid():
-            return QPoint(rect.left() + 24, rect.center().y())
-        return self.view.viewport().rect().center()
 
     def show(self, pos: QPoint, offset: int | None) -> None:
         view = self.view

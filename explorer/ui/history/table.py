@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QTableView, QToolButton, QWidget
 
 from explorer.ui.history.model import Column, HistoryModel
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.flow_layout import FlowLayout
 from explorer.ui.widgets.row_table import row_table
 
@@ -45,6 +46,7 @@ def history_table(model: HistoryModel, row_menu: Sequence[QAction], parent: QWid
     view.horizontalHeader().setSortIndicator(Column.TIME, Qt.SortOrder.DescendingOrder)
     view.setSortingEnabled(True)
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    menu_key.install(view)  # Shift+F10 and the Menu key, at the current entry
     view.setAccessibleDescription(
         "Every request sent, newest first. Enter opens one in the editor, F2 writes a note, "
         "Delete deletes."

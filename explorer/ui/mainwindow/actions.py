@@ -165,6 +165,13 @@ def _discovery_actions(w: MainWindow) -> None:
         [],
         "Choose one of this profile's linked accounts (Alt+Down in the account field)",
     )
+    w.search_actions_action = _action(
+        w,
+        "Search ac&tions…",
+        lambda: w.discovery_controls.open_search(),
+        ["Ctrl+Shift+A"],
+        "Find an action by what it should do (Alt+Down in the action field)",
+    )
     w.reload_discovery_action = _action(
         w,
         "Re&load accounts and actions",

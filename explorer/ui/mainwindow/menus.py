@@ -40,6 +40,7 @@ def build_menu_bar(window: MainWindow) -> None:
     for action in (*window.send_control.actions(), window.format_action, window.new_action):
         request_menu.addAction(action)
     request_menu.addSeparator()
+    request_menu.addAction(window.search_actions_action)
     request_menu.addAction(window.pick_account_action)
     request_menu.addAction(window.fill_schema_action)
     request_menu.addAction(window.reload_discovery_action)

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     catalogue_action: QAction
     fill_schema_action: QAction
     pick_account_action: QAction
+    search_actions_action: QAction
     reload_discovery_action: QAction
     about_action: QAction
 
@@ -310,6 +311,7 @@ class MainWindow(QMainWindow):
         self.history_pane.selected.connect(self._on_history_selected)
         self.history_pane.loading.connect(self._on_history_loading)
         self.history_pane.open_in_editor.connect(self._on_history_open)
+        self.send_control.open_requested.connect(self.open_in_editor)
         self.history_pane.save_to_collection.connect(self.save_history_to_collection)
         self.history_pane.save_to_collection_action.setVisible(self.collections is not None)
         self.profile_selector.changed.connect(self._on_profile_changed)

@@ -11,8 +11,12 @@ for the key holds back every tab; a provider's 429 for one account does not).
 A retry sends the exchange on screen again exactly as it was; an automatic one (after a
 ``Retry-After``) only for the exchange its tab just sent, while that tab still shows it, a few
 times at most, and never for a tab in the background that the user has changed since:
-browsing the history never sends. Every send passes the production guard (``ui.guard``), which
-may wait for the account list or ask.
+browsing the history never sends. An exchange picked from the history holds no secret value
+(``<redacted>`` stands there): its secrets are taken from the active environment again,
+through the ``{{variables}}`` its entry kept (``core.replay``); where none says where a value
+came from, nothing is sent and the banner offers to open the entry in the editor instead.
+Every send passes the production guard (``ui.guard``), which may wait for the account list or
+ask.
 
 Before that, what a send needs from the OS keyring (the profile's key, the secret variables
 the request uses) is read on a thread of its own, one read per tab: a locked keyring may ask
@@ -34,10 +38,11 @@ from PySide6.QtWidgets import QLabel
 from explorer.core.client import RpcClient
 from explorer.core.errors import InvalidRequest
 from explorer.core.exchange import Exchange
+from explorer.core.replay import SecretsNotKept, hidden_places, restore, template_of
 from explorer.core.request import RpcRequest
 from explorer.core.response import limits_the_key
 from explorer.core.units import human_ms
-from explorer.core.variables import UnresolvedVariables, resolve
+from explorer.core.variables import UnresolvedVariables, find_locations, resolve
 from explorer.run.accounts import DEFAULT_RETRY_AFTER, STACKONE_PER_MINUTE, Throttle
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
@@ -87,6 +92,10 @@ class _Needs:
     read_key: str | BaseException | None = None
     unresolved: UnresolvedVariables | None = None
     secrets: list[str] = field(default_factory=list)
+    # The request as written (its ``{{variables}}``), for the history; and the history's
+    # exchange when this send replays one.
+    template: RpcRequest | None = None
+    replayed: Exchange | None = None
 
     def read(self) -> _Needs:
         """Read the environment (and fill the request in), then the key. May block on the
@@ -123,6 +132,7 @@ class SendSlot:
         self.last_sent: Exchange | None = None
         self.auto_retries = 0
         self.pending_secrets: list[str] = []
+        self.pending_template: RpcRequest | None = None
         self.edited_since_send = False
         self.closed = False
 
@@ -148,12 +158,15 @@ class SendControl(QObject):
             response view and the history have it.
         message(str, int): a status-bar note and how many milliseconds it shows.
         slot_changed(object): a ``SendSlot`` started or finished a send (tab labels follow).
+        open_requested(object, str): the ``RpcRequest`` of a history entry that cannot be
+            sent again as it is, and the entry's id: the user chose to open it in the editor.
     """
 
     started = Signal(object)
     finished = Signal(object)
     message = Signal(str, int)
     slot_changed = Signal(object)
+    open_requested = Signal(object, str)
 
     def __init__(
         self,
@@ -298,7 +311,9 @@ class SendControl(QObject):
         if profile is None:
             self._profiles.ask_for_profile("sending")
             return False
-        return self._read_then_send(slot, request, profile.name, values, slow)
+        return self._read_then_send(
+            slot, request, profile.name, values, slow, template=template_of(request)
+        )
 
     def auto_retry(self, slot: SendSlot | None = None) -> bool:
         """A tab's Retry-After wait ended with automatic retry on: retry, a few times at most.
@@ -368,21 +383,28 @@ class SendControl(QObject):
         if not self._room_for_one():
             return False
         slot.auto_retries = 0
-        return self._read_then_send(slot, *self.replay_target(exchange, request), None, False)
+        return self._replay(slot, exchange, request)
 
     def replay_target(
         self, exchange: Exchange, request: RpcRequest | None = None
     ) -> tuple[RpcRequest, str]:
         """What sending ``exchange``'s request (or ``request``, made from it) again means: the
-        request and the profile to send it with."""
+        request and the profile to send it with.
+
+        An exchange from the history holds no secret: its request comes with the
+        ``{{variables}}`` of its template where secrets stood (``core.replay.restore``), to
+        be filled in before sending; where none was written, ``<redacted>`` stays, which no
+        send accepts."""
         current = self._profiles.current()
         profile = exchange.profile or (current.name if current else "")
         request = (request or exchange.request).copy()
-        stored = self._profiles.profiles.get(profile)
-        if stored is not None and not any(s.last_sent is exchange for s in self._slots):
-            # Replaying from history: use the profile's current address (the demo's port and
-            # a profile's URL may have changed since).
-            request = request.copy(base_url=stored.base_url)
+        if not self._live(exchange):
+            request = restore(request, exchange.template)
+            stored = self._profiles.profiles.get(profile)
+            if stored is not None:
+                # Replaying from history: use the profile's current address (the demo's port
+                # and a profile's URL may have changed since).
+                request = request.copy(base_url=stored.base_url)
         return request, profile
 
     # -- internals --------------------------------------------------------------------------------
@@ -408,7 +430,47 @@ class SendControl(QObject):
             return False
         if not self._room_for_one():
             return False
-        return self._read_then_send(slot, *self.replay_target(exchange), None, False)
+        return self._replay(slot, exchange)
+
+    def _live(self, exchange: Exchange) -> bool:
+        """``exchange`` is one a tab just sent, held in memory with its secrets (not the
+        history's scrubbed copy)."""
+        return any(s.last_sent is exchange for s in self._slots)
+
+    def _replay(
+        self, slot: SendSlot, exchange: Exchange, request: RpcRequest | None = None
+    ) -> bool:
+        """Send ``exchange``'s request (or ``request``, made from it) again. One from the
+        history gets its secrets from the active environment through its template's
+        ``{{variables}}``; where that cannot be done, nothing is sent (see ``_refuse``)."""
+        request, profile = self.replay_target(exchange, request)
+        template = exchange.template
+        if self._live(exchange):
+            return self._read_then_send(slot, request, profile, None, False, template=template)
+        places = hidden_places(request)
+        if places:
+            return self._refuse(exchange, SecretsNotKept(places))
+        values, slow = None, False
+        if find_locations(request):
+            try:
+                if self._variables is None:
+                    raise UnresolvedVariables(find_locations(request))
+                values, slow = self._variables.reader(request)
+            except UnresolvedVariables as exc:
+                return self._refuse(exchange, SecretsNotKept(hidden_places(exchange.request), exc))
+        return self._read_then_send(
+            slot, request, profile, values, slow, template=template, replayed=exchange
+        )
+
+    def _refuse(self, exchange: Exchange, error: SecretsNotKept) -> bool:
+        """Say why a history entry is not sent again, and offer to open it in the editor."""
+        request = restore(exchange.request, exchange.template)
+
+        def open_it() -> None:
+            self.open_requested.emit(request, exchange.id)
+
+        self._banner.show_message(f"Not sent: {error}", "Open in editor", open_it)
+        return False
 
     def _read_then_send(
         self,
@@ -417,11 +479,14 @@ class SendControl(QObject):
         profile: str,
         values: Callable[[], EnvironmentValues] | None,
         values_slow: bool,
+        *,
+        template: RpcRequest | None = None,
+        replayed: Exchange | None = None,
     ) -> bool:
         """Read what the send needs (off the UI thread when that is the keyring), then send.
         True when the send goes or is on its way; False if nothing will be sent."""
         key, key_slow = self._profiles.key_reader(profile)
-        needs = _Needs(request, profile, key, values)
+        needs = _Needs(request, profile, key, values, template=template, replayed=replayed)
         if not (values_slow or key_slow):
             return self._send(slot, needs.read())
         slot.keyring.start(needs.read, lambda read: self._on_read(slot, read))
@@ -457,6 +522,9 @@ class SendControl(QObject):
         if needs.read_values is not None and self._variables is not None:
             self._variables.report(needs.read_values)
         if needs.unresolved is not None:
+            if needs.replayed is not None:  # a secret of a history entry, not in the keyring
+                places = hidden_places(needs.replayed.request)
+                return self._refuse(needs.replayed, SecretsNotKept(places, needs.unresolved))
             self._banner.show_message(f"Not sent: {needs.unresolved}")
             return False
         profile, request = needs.profile, needs.request
@@ -465,6 +533,7 @@ class SendControl(QObject):
             return False
         # A retry keeps the secrets of the send it repeats: its request holds the same values.
         secrets = needs.secrets if needs.values is not None else slot.pending_secrets
+        template = needs.template
         throttle = self._throttles.setdefault(profile, Throttle(STACKONE_PER_MINUTE))
 
         def go() -> bool:
@@ -472,6 +541,7 @@ class SendControl(QObject):
             if slot.closed or slot.in_flight:
                 return False
             slot.pending_secrets = secrets
+            slot.pending_template = template
             wait = throttle.delay()
             if wait > NOTED_WAIT_SECONDS:
                 self.message.emit(
@@ -537,6 +607,7 @@ class SendControl(QObject):
             throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
         secrets = slot.pending_secrets
+        exchange.template = slot.pending_template  # so the history can send it again
         if slot.closed:  # its tab is gone: the history keeps what came back
             self._history_pane.add(exchange, secrets, select=current)
             self._slots.remove(slot)

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange
-from explorer.core.request import RpcRequest
+from explorer.core.request import RpcRequest, hidden_places
 from explorer.core.units import human_ms
+from explorer.core.variables import find_variables
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
 from explorer.ui.batch import BatchControl, Parts
@@ -229,6 +230,14 @@ class PageWalkControl(BatchControl):
             self.dialog.raise_()
             return False
         first, profile = self._sender.replay_target(request.exchange, request.request)
+        if hidden_places(first) or find_variables(first):
+            # From the history, whose copy holds no secret: Retry fills them in again.
+            self.message.emit(
+                "Not read: this entry from the history held secret values, which the history "
+                "never keeps. Press Retry to send it again with them, then All pages.",
+                10_000,
+            )
+            return False
         key = self._profiles.api_key_for(profile)
         if key is None:
             return False

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.render import TextLines, display_lines, json_line_spans
+from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.json_editor import monospace_font
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -171,6 +172,7 @@ class LinesView(QTableView):
         select_all.triggered.connect(self.selectAll)
         self.addActions([copy, select_all])
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        menu_key.install(self)  # Shift+F10 and the Menu key, at the current row
 
     # -- content ---------------------------------------------------------------------------------
     def model(self) -> LinesModel:

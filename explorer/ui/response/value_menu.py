@@ -2,11 +2,11 @@
 "Set variable…" for the value under the pointer (or the selected text).
 
 Which value is under the pointer is ``core.json_position``'s answer on the text as shown;
-the menu key and Shift+F10 ask about the text cursor's place instead, so a keyboard user
-moves the cursor onto a value and opens the menu there. The answer reads the text from its
-start to that place (~40 ms for the 100,000 characters a text view holds, more under load),
-so on a long text it is found on a pool thread: the menu opens at once and its two value
-entries are enabled when the answer comes (while the menu is open).
+the menu key and Shift+F10 (``widgets.menu_key``) ask about the text cursor's place instead, so
+a keyboard user moves the cursor onto a value and opens the menu there. The answer reads the
+text from its start to that place (~40 ms for the 100,000 characters a text view holds, more
+under load), so on a long text it is found on a pool thread: the menu opens at once and its
+two value entries are enabled when the answer comes (while the menu is open).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QThreadPool
-from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QThreadPool
+from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from explorer.core.json_position import PickedValue, value_at
 from explorer.ui.jobs import RenderJob
+from explorer.ui.widgets import menu_key
 
 SET_VARIABLE = "Set &variable…"
 COPY_VALUE = "Copy va&lue"
@@ -54,15 +55,10 @@ class ValueMenu(QObject):
         self._signals: QObject | None = None  # the running lookup's, kept until it reports
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)
+        menu_key.install(view)  # the keys, as a keyboard context-menu event
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            if not is_menu_key(event):
-                return False
-            # Handled here (so not again as a context menu event): where the text cursor is.
-            self.show(view.cursorRect().center(), view.textCursor().position())
-            return True
         if event.type() != QEvent.Type.ContextMenu or not isinstance(event, QContextMenuEvent):
             return False
         if event.reason() == QContextMenuEvent.Reason.Mouse:
@@ -124,14 +120,6 @@ class ValueMenu(QObject):
         if self._message is not None:
             where = f" ({picked.path})" if picked.path else ""
             self._message(f"Copied the value{where}")
-
-
-def is_menu_key(event: QKeyEvent) -> bool:
-    """The menu key, or Shift+F10 (the same on every desktop)."""
-    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    if event.key() == Qt.Key.Key_Menu:
-        return modifiers == Qt.KeyboardModifier.NoModifier
-    return event.key() == Qt.Key.Key_F10 and modifiers == Qt.KeyboardModifier.ShiftModifier
 
 
 def install(

@@ -109,6 +109,33 @@ const ops = {
       next: page?.next ?? null,
     };
   },
+  async listPlatformLogs(args) {
+    // Dates cross JSON as ISO strings; the SDK takes Date objects for its date filters.
+    const request = structuredClone(args.request ?? {});
+    for (const name of ["startDate", "endDate"]) {
+      if (request.filter?.[name]) request.filter[name] = new Date(request.filter[name]);
+    }
+    const response = await sdk.requestLogs.listPlatformLogs(request, noRetry);
+    const page = response.platformLogsPaginated;
+    return {
+      logs: (page?.data ?? []).map((l) => ({
+        requestId: l.requestId,
+        category: l.category,
+        resource: l.resource,
+        subResource: l.subResource,
+        httpMethod: l.httpMethod,
+        path: l.path,
+        status: l.status,
+        success: l.success,
+        duration: l.duration,
+        startTime: l.startTime?.toISOString() ?? null,
+        eventDatetime: l.eventDatetime?.toISOString() ?? null,
+        accountId: l.accountId ?? null,
+        sourceValue: l.sourceValue ?? null,
+      })),
+      next: page?.next ?? null,
+    };
+  },
   async listStepLogs(args) {
     const response = await sdk.requestLogs.listStepLogs(args.request ?? {}, noRetry);
     return (response.stepLogsPaginated?.data ?? []).map((s) => ({

@@ -1,0 +1,106 @@
+"""Shift+F10 and the Menu key open a widget's context menu where the keyboard is, not where the
+pointer happens to be: on a list's current item, at a text view's cursor.
+
+Qt turns the Menu key into a keyboard context-menu event placed at the widget's input cursor,
+which a list does not have (the menu lands on its corner, and a menu built for "the item
+under the point" acts on the wrong one), and does nothing for Shift+F10, the same key on
+every desktop. ``MenuKey`` watches one widget: either key, and any keyboard context-menu event
+Qt sends, becomes one keyboard context-menu event at the current place, which the widget
+handles as it handles a right-click (its actions, ``customContextMenuRequested``, or a menu of
+its own watching ``ContextMenu`` events).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+# A list's menu stands a little into the current row, as if right-clicked on its text.
+ROW_INSET = 24
+
+
+def is_menu_key(event: QKeyEvent) -> bool:
+    """The menu key, or Shift+F10 (the same on every desktop)."""
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if event.key() == Qt.Key.Key_Menu:
+        return modifiers == Qt.KeyboardModifier.NoModifier
+    return event.key() == Qt.Key.Key_F10 and modifiers == Qt.KeyboardModifier.ShiftModifier
+
+
+def current_place(widget: QWidget) -> tuple[QWidget, QPoint]:
+    """Where the keyboard is in ``widget``: the widget a right-click there would reach (a
+    scroll area's viewport) and the point in it."""
+    if isinstance(widget, QAbstractItemView):
+        rect = widget.visualRect(widget.currentIndex())
+        viewport = widget.viewport()
+        if rect.isValid() and viewport.rect().intersects(rect):
+            return viewport, QPoint(rect.left() + ROW_INSET, rect.center().y())
+        return viewport, QPoint(ROW_INSET, ROW_INSET // 2)
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget.viewport(), widget.cursorRect().center()
+    if isinstance(widget, QAbstractScrollArea):
+        return widget.viewport(), widget.viewport().rect().center()
+    cursor = widget.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
+    if isinstance(cursor, QRect | QRectF) and cursor.isValid():
+        return widget, cursor.toRect().center() if isinstance(cursor, QRectF) else cursor.center()
+    return widget, widget.rect().center()
+
+
+class MenuKey(QObject):
+    """Opens ``widget``'s context menu at its current place on Shift+F10 or the Menu key.
+
+    Installed with ``install``; lives as long as the widget.
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self._opening = False  # our own event is on its way: let it through
+        widget.installEventFilter(self)
+        if isinstance(widget, QAbstractScrollArea):
+            widget.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._opening:
+            return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if not is_menu_key(event):
+                return False
+            event.accept()
+            self.open()
+            return True
+        if (
+            event.type() == QEvent.Type.ContextMenu
+            and isinstance(event, QContextMenuEvent)
+            and event.reason() != QContextMenuEvent.Reason.Mouse
+        ):
+            self.open()  # Qt's own, placed at the corner: ours instead
+            return True
+        return False
+
+    def open(self) -> None:
+        """Open the menu at the current place, as a keyboard context-menu event."""
+        target, point = current_place(self.widget)
+        event = QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard,
+            point,
+            target.mapToGlobal(point),
+            Qt.KeyboardModifier.NoModifier,
+        )
+        self._opening = True
+        try:
+            QCoreApplication.sendEvent(target, event)
+        finally:
+            self._opening = False
+
+
+def install(widget: QWidget) -> MenuKey:
+    """Give ``widget`` (one with a context menu) Shift+F10 and the Menu key."""
+    return MenuKey(widget)
