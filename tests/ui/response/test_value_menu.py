@@ -8,11 +8,10 @@ characters Pretty holds; it ran on the UI thread before the menu opened.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, QRunnable, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QTextEdit
@@ -24,6 +23,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.ui.response.value_menu import COPY_VALUE, SET_VARIABLE, SYNC_LOOKUP_LIMIT
 from explorer.ui.response.view import ResponseView
+from tests.ui.response.test_response_view import _Blocker
 
 pytestmark = pytest.mark.gui
 
@@ -31,17 +31,6 @@ POLL_MS = 20
 POLLS = 500  # then the menu is closed, and the test fails rather than hangs
 PEOPLE = [{"id": str(40000 + i), "name": f"Person {i}", "active": i % 2 == 0} for i in range(900)]
 LAST_ID, LAST_NAME = "40899", "Person 899"
-
-
-class _Blocker(QRunnable):
-    """Holds the pool's only thread until released: what waits for the pool waits."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def run(self) -> None:
-        self.release.wait(30)
 
 
 def shown_big(qtbot: QtBot, pool: QThreadPool) -> tuple[ResponseView, list[PickedValue]]:
