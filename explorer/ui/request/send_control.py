@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -46,6 +47,7 @@ from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
+from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
     from explorer.run.accounts import Throttle
@@ -190,6 +192,7 @@ class SendControl(QObject):
         self._current: SendSlot | None = None
         self._guarded: SendSlot | None = None  # the slot whose send waits at the guard
         self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
+        self._after_paint = AfterPaint(self)
         self.elapsed_label = QLabel()
         self.send_action = self._action("&Send", self.send, "Send the request (Ctrl+Enter)")
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
@@ -224,7 +227,9 @@ class SendControl(QObject):
         response_view.auto_retry_requested.connect(lambda: self.auto_retry(slot))
         sender.started.connect(lambda request: self._on_started(slot, request))
         sender.elapsed.connect(lambda seconds: self._on_elapsed(slot, seconds))
-        sender.finished.connect(lambda exchange: self._on_finished(slot, exchange))
+        sender.finished.connect(
+            lambda exchange, prepared: self._on_finished(slot, exchange, prepared)
+        )
         if self._current is None:
             self.set_current(slot)
         return slot
@@ -362,6 +367,7 @@ class SendControl(QObject):
             slot.keyring.cancel()
             slot.sender.cancel()
         self._pool.waitForDone(3000)
+        self._after_paint.flush()  # an answer shown but not yet in the history goes there now
 
     def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
         """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
@@ -553,7 +559,9 @@ class SendControl(QObject):
                     "(Esc cancels).",
                     int(wait * 1000),
                 )
-            return slot.sender.start(request, key, profile, throttle=throttle)
+            return slot.sender.start(
+                request, key, profile, throttle=throttle, prepare=slot.response_view.preparer()
+            )
 
         guard = self._guard
         if guard.pending:
@@ -601,7 +609,7 @@ class SendControl(QObject):
         if slot is self._current:
             self.elapsed_label.setText(f"{seconds:.1f} s")
 
-    def _on_finished(self, slot: SendSlot, exchange: Exchange) -> None:
+    def _on_finished(self, slot: SendSlot, exchange: Exchange, prepared: object = None) -> None:
         response = exchange.response
         throttle = self._throttles.get(exchange.profile)
         if throttle is not None and response is not None and limits_the_key(response):
@@ -610,16 +618,16 @@ class SendControl(QObject):
 
             throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
+        secrets = slot.pending_secrets
         exchange.template = slot.pending_template  # so the history can send it again
-        # Written on the history's own thread (a big body must not freeze the window).
-        self._history_pane.add(exchange, slot.pending_secrets, select=current)
         if slot.closed:  # its tab is gone: the history keeps what came back
+            self._history_pane.add(exchange, secrets, select=current)
             self._slots.remove(slot)
             slot.sender.deleteLater()
             self.finished.emit(exchange)
             return
         slot.editor.set_in_flight(False)
-        slot.response_view.show_exchange(exchange, live=True)
+        slot.response_view.show_exchange(exchange, live=True, prepared=prepared)
         slot.last_sent = exchange
         slot.edited_since_send = False
         if current:
@@ -634,6 +642,15 @@ class SendControl(QObject):
         if text:
             where = "" if current else f"{exchange.request.action or 'Another tab'}: "
             self.message.emit(where + text, 8000)
+        # Once the response has painted: the history's write starts (serialising the exchange
+        # on its thread competes with the paint for the interpreter), then the listeners.
+        self._after_paint.call(partial(self._record, slot, exchange, secrets, current))
+
+    def _record(
+        self, slot: SendSlot, exchange: Exchange, secrets: list[str], current: bool
+    ) -> None:
+        # Written on the history's own thread (a big body must not freeze the window).
+        self._history_pane.add(exchange, secrets, select=current)
         self.finished.emit(exchange)
         self.slot_changed.emit(slot)
 

@@ -5,6 +5,10 @@ thread); Filter (JSONPath or jq over the body, ``ui.filter``), Headers, Request 
 key redacted) and Code (curl, or a script for StackOne's SDKs) follow. Copy and Save body…
 always take the exact body. The ⋯ button holds what other features do with the exchange
 shown (compare, Defender check, share): the window gives it those actions.
+
+Showing an exchange fills what is on screen first (the status line and the current tab);
+the tabs not on screen (Raw, Headers, Request, Code) are filled when one is shown, or on the
+same turn of the event loop, after the paint: Send to rendered is timed to that paint.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from explorer.store.files import write_atomic
 from explorer.ui.jobs import RenderJob
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
 from explorer.ui.theme import status_colour
+from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
     from explorer.store.recent_filters import RecentFilters
@@ -132,6 +137,9 @@ class ResponseView(QWidget):
         self._auto_retry: bool | None = None
         self._schema_lookup: SchemaLookup | None = None
         self._tool_actions: list[QAction] = []
+        # The tabs not yet filled for the exchange shown: filled when shown or after the paint.
+        self._unfilled: set[QWidget] = set()
+        self._after_paint = AfterPaint(self)
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -257,7 +265,9 @@ class ResponseView(QWidget):
         self.body = BodyPages(self._pool, self)
         self.body.save_requested.connect(self.save_body_as)
         for text_view in (self.body.pretty_rich, self.body.pretty_plain, self.body.raw_view):
-            value_menu.install(text_view, self.set_variable_requested.emit)
+            value_menu.install(
+                text_view, self.set_variable_requested.emit, self.message.emit, self._pool
+            )
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -297,6 +307,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.code_page, "Code")
         self.find_bar = FindBar()
         self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
+        self.tabs.currentChanged.connect(lambda _i: self._fill(self.tabs.currentWidget()))
         self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
 
         result = QWidget()
@@ -437,11 +448,25 @@ class ResponseView(QWidget):
         if self._result_page is not None:
             self.body.invalidate()
 
+    def preparer(self) -> Callable[[Exchange], object]:
+        """What to do to an exchange off the UI thread before ``show_exchange`` (its
+        ``prepared``): format and highlight a small body, in the theme shown now."""
+        from explorer.ui.response.body import prepare_small
+
+        dark = self._dark
+        return lambda exchange: prepare_small(exchange.response, dark)
+
     def show_exchange(
-        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+        self,
+        exchange: Exchange,
+        *,
+        keep_tab: bool = False,
+        live: bool = False,
+        prepared: object = None,
     ) -> None:
         """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
-        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read.
+        ``prepared``: what ``preparer()`` made of it on another thread."""
         self.build_result()
         assert self._result_page is not None
         same = exchange is self._exchange
@@ -455,20 +480,42 @@ class ResponseView(QWidget):
         self._show_status(exchange)
         self._show_error(exchange)
         if response is not None:
-            self.body.show(response, dark=self._dark, body_limit=self._body_limit)
-            self._show_headers(response)
+            self.body.show(
+                response, dark=self._dark, body_limit=self._body_limit, prepared=prepared
+            )
         else:
             self.body.show_text("No response body: the request failed before a response arrived.")
-            self.headers_table.setRowCount(0)
-        self.request_view.setPlainText(
-            exchange.sent.text() if exchange.sent else "The request was not sent."
-        )
-        self.code_page.set_request(exchange.request)
+        self._unfilled = {self.body.raw_stack, self.headers_table, self.request_view}
+        self._unfilled.add(self.code_page)
+        self._fill(self.tabs.currentWidget())
         if not same:  # (the same one again: the theme changed)
             self.filter_panel.set_exchange(exchange)
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
+        self._after_paint.call(self._fill_the_rest)
+
+    def _fill(self, page: QWidget | None) -> None:
+        """Fill ``page`` (a tab) for the exchange shown, if it is not yet."""
+        exchange = self._exchange
+        if page not in self._unfilled or exchange is None:
+            return
+        self._unfilled.discard(page)
+        if page is self.body.raw_stack:
+            self.body.fill_raw()
+        elif page is self.headers_table:
+            self._show_headers(exchange.response)
+        elif page is self.request_view:
+            self.request_view.setPlainText(
+                exchange.sent.text() if exchange.sent else "The request was not sent."
+            )
+        elif page is self.code_page:
+            self.code_page.set_request(exchange.request)
+
+    def _fill_the_rest(self) -> None:
+        """The tabs not on screen, after the shown one's paint."""
+        for page in list(self._unfilled):
+            self._fill(page)
 
     def set_account_lookup(self, lookup: AccountLookup) -> None:
         """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
@@ -638,9 +685,10 @@ class ResponseView(QWidget):
             self.error_panel.clear()
             self.error_panel.hide()
 
-    def _show_headers(self, response: RpcResponse) -> None:
-        self.headers_table.setRowCount(len(response.headers))
-        for row, (name, value) in enumerate(response.headers):
+    def _show_headers(self, response: RpcResponse | None) -> None:
+        headers = response.headers if response is not None else []
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers):
             self.headers_table.setItem(row, 0, QTableWidgetItem(name))
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
 
