@@ -34,6 +34,7 @@ import json
 import math
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
@@ -146,11 +147,9 @@ class HistoryDatabase:
         else:
             self._target = str(self.path)
         with self._errors("opened"):
-            connection = self._connection()
+            connection = self._opened()
             if memory:
                 self._keeper = connection  # the memory database lives while one is open
-            if not self.read_only:
-                self._create(connection)
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreFileError(
@@ -161,6 +160,27 @@ class HistoryDatabase:
             self._check_tables(connection)
 
     # -- connections -------------------------------------------------------------------
+    def _opened(self) -> sqlite3.Connection:
+        """This thread's connection, the tables made if they are not yet.
+
+        Two processes opening a new file at once: switching it to WAL (or creating its
+        tables) can be refused with "database is locked" at once, without SQLite's busy
+        wait, while the other one does the same. Opening is then tried again, for up to
+        ``BUSY_SECONDS`` as any other wait for a lock.
+        """
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                connection = self._connection()
+                if not self.read_only:
+                    self._create(connection)
+                return connection
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                self.close()
+                time.sleep(0.02)
+
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection (readers never share one with the writer thread)."""
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
