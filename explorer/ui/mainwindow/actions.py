@@ -44,6 +44,7 @@ def build_actions(window: MainWindow) -> None:
     """Create every command of the window as an attribute (``window.new_action``...)."""
     w = window
     w.addActions(w.send_control.actions())
+    w.addAction(w.send_control.blocked_action)  # Ctrl+Enter while Send is disabled
     w.format_action = _action(
         w, "&Format JSON", lambda: w.editor.format_current(), ["Ctrl+Shift+F"], "Re-indent the JSON"
     )

@@ -122,9 +122,7 @@ def test_in_flight_and_at_most_in_flight_the_send_button_says_so(
     button = window.editor.send_button
     assert button.text() == "Cancel"
     assert "Esc" in button.toolTip()
-    assert "Esc" in button.accessibleDescription() and not says_send(
-        button.accessibleDescription()
-    )
+    assert "Esc" in button.accessibleDescription() and not says_send(button.accessibleDescription())
     assert not says_send(window.send_control.send_action.statusTip())
 
     for _ in range(MAX_IN_FLIGHT - 1):
