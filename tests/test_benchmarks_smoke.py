@@ -68,7 +68,8 @@ def test_analysis_benchmark_compares_and_filters() -> None:
     out = _run("benchmarks.analysis", "--runs", "1", "--mb", "0.3")
     for row in ("compare two", "ignore $..updated_at", "filter JSONPath", "filter jq"):
         assert row in out
-    assert "in the helper process, from a pool thread" in out
+    assert "compare in brief in a helper process, from a pool thread" in out
+    assert "compare window: two history entries to the changes shown" in out
     assert "longest UI stall meanwhile" in out
 
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.core.errors import ExplorerError
-from explorer.core.filters import FilterError, JsonPath
 from explorer.core.secrets import is_secret_header
 
 # A capture's name is a variable name: what ``{{name}}`` accepts (no braces or spaces).
@@ -53,6 +52,8 @@ class Capture:
         """What is wrong with the declaration itself (before any response); ``None``: fine."""
         if not NAME.fullmatch(self.name):
             return "its name must be a variable name: no spaces or braces"
+        from explorer.core.filters import FilterError, JsonPath  # (~3 ms: not at start-up)
+
         try:
             JsonPath(self.path)
         except FilterError as exc:
@@ -65,6 +66,8 @@ class Capture:
         Raises:
             CaptureError: the path is invalid or selects nothing.
         """
+        from explorer.core.filters import FilterError, JsonPath
+
         try:
             matches = JsonPath(self.path).find(document)
         except FilterError as exc:

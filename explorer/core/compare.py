@@ -29,6 +29,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.filters import FilterError, JsonPath
@@ -198,6 +199,10 @@ class Comparison:
     body: list[Change] = field(default_factory=list)
     text_diff: list[str] = field(default_factory=list)  # unified diff of non-JSON bodies
     ignored: int = 0  # differences left out by the ignore rules
+    # In brief (``compare_pages.Brief``): ``body`` holds only the first changes and
+    # ``text_diff`` none; these say what the whole comparison holds.
+    tally: dict[str, int] | None = None
+    text_differs: bool = False
 
     @property
     def same_status(self) -> bool:
@@ -206,9 +211,12 @@ class Comparison:
     @property
     def identical(self) -> bool:
         """Nothing to report (ignored differences aside, timing aside)."""
-        return self.same_status and not (self.headers or self.body or self.text_diff)
+        texts = self.text_diff or self.text_differs
+        return self.same_status and not (self.headers or self.body or texts)
 
     def counts(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         kinds = [c.kind for c in self.body]
         return {kind: kinds.count(kind) for kind in (CHANGED, ADDED, REMOVED)}
 
@@ -219,13 +227,13 @@ class Comparison:
             parts.append(f"status {self.left.status} -> {self.right.status}")
         counts = self.counts()
         if any(counts.values()):
-            parts.append(", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
-        if self.text_diff:
+            parts.append(", ".join(f"{n:,} {kind}" for kind, n in counts.items() if n))
+        if self.text_diff or self.text_differs:
             parts.append("body text differs")
         if self.headers:
             parts.append(f"{len(self.headers)} header(s) differ")
         text = "; ".join(parts) if parts else "no differences"
-        return text + (f" ({self.ignored} ignored)" if self.ignored else "")
+        return text + (f" ({self.ignored:,} ignored)" if self.ignored else "")
 
 
 def compare_exchanges(
@@ -620,12 +628,16 @@ def _side(label: str, exchange: Exchange) -> Side:
 
 # -- in a helper process -----------------------------------------------------------------------
 
-Parcel = tuple[dict[str, Any], bytes | None]
+# A record as ``Exchange.to_dict`` writes it, and its body: bytes, the file it is in (a history
+# entry's: read in the helper), or ``None`` for the body inside the record.
+Parcel = tuple[dict[str, Any], bytes | Path | None]
 
 
 def parcel(exchange: Exchange) -> Parcel:
     """An exchange as cheap to send to a helper process: its record without the body, and the
-    body's bytes. (A parsed 10 MB body would pickle as a million objects, holding the GIL.)"""
+    body's bytes. (A parsed 10 MB body would pickle as a million objects, holding the GIL.)
+    A history entry is cheaper still as it is saved (``HistoryStore.load_saved``): the helper
+    reads and parses its body file, and this process does neither."""
     response = exchange.response
     return exchange.to_dict(include_body=False), response.body if response is not None else None
 
@@ -642,13 +654,16 @@ def compare_parcels(
 
     Raises:
         FilterError: an ignore query is not valid JSONPath.
+        OSError: a body's file cannot be read (the history entry was deleted meanwhile).
     """
     from explorer.core.exchange import Exchange
 
     if progress is not None:
         progress(0.0, "reading the bodies")
-    a = Exchange.from_dict(left[0], body=left[1])
-    b = Exchange.from_dict(right[0], body=right[1])
+    a, b = (
+        Exchange.from_dict(record, body=body.read_bytes() if isinstance(body, Path) else body)
+        for record, body in (left, right)
+    )
     return compare_exchanges(a, b, ignore=ignore, progress=progress, labels=labels)
 
 

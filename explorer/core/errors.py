@@ -20,6 +20,7 @@ module live in it (in brackets, relative to ``explorer/``), so that ``core`` nev
     +-- CaseLeak                a secret survived into a case; not kept [core/case.py]
     +-- HelperStopped           a helper process's call was stopped     [core/helper_process.py]
     +-- HelperFailed            a helper process died mid-call          [core/helper_process.py]
+    +-- Forgotten               the helper no longer holds a comparison [core/compare_pages.py]
     +-- DefenderError           a Defender check could not run          [core/defender.py]
     |   +-- DefenderUnavailable stackone-defender is not installed      [core/defender.py]
     |   +-- DefenderInputError  the body is empty or binary: no text    [core/defender_check.py]

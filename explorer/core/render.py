@@ -199,7 +199,12 @@ def highlight_html(text: str, *, lexer: str = "json", dark: bool = False) -> str
         )
     from pygments import highlight
 
-    return str(highlight(text, _lexer(lexer), _formatter(dark)))
+    return _UNCOLOURED_SPACE.sub(r"\1", str(highlight(text, _lexer(lexer), _formatter(dark))))
+
+
+# Pygments colours white space too: a span Qt must parse for nothing (a third of a small JSON
+# body's spans; ``setHtml`` takes ~25 % less without them).
+_UNCOLOURED_SPACE = re.compile(r'<span style="color: #[0-9A-Fa-f]+">(\s+)</span>')
 
 
 # Built per call (they are cheap) so that worker threads never share pygments state.

@@ -18,14 +18,12 @@ has scrubbed it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from explorer.core.compare import IgnoreRules
 from explorer.core.exchange import Exchange
 from explorer.store.collections import slugify
 from explorer.store.files import (
@@ -37,6 +35,11 @@ from explorer.store.files import (
     save_store_file,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    # Imported where rules are made: the window builds this store at start-up, and the
+    # comparison module (~5 ms) is needed only once a comparison or a rules file is.
+    from explorer.core.compare import IgnoreRules
 
 FORMAT = "stackone-explorer-baseline"
 IGNORE_FORMAT = "stackone-explorer-ignore-rules"
@@ -87,6 +90,8 @@ class Baseline:
 def baseline_key(action: str, account_id: str) -> str:
     """The file stem for an action and account: readable, and unique by a short hash (two
     accounts may slugify alike)."""
+    import hashlib  # OpenSSL's library: ~3 ms, for a file name nobody needs at start-up
+
     digest = hashlib.sha256(f"{action}\n{account_id}".encode()).hexdigest()[:10]
     return f"{slugify(action)}--{slugify(account_id)}-{digest}"
 
@@ -210,6 +215,8 @@ class BaselineStore:
             self.load_error = f"{path} is not an ignore-rules file; it is kept as it is"
             self._rules_damaged = True
             return
+        from explorer.core.compare import IgnoreRules
+
         for action, rules in actions.items():
             if isinstance(rules, dict):
                 self._rules[str(action)] = IgnoreRules(
@@ -219,6 +226,8 @@ class BaselineStore:
 
     def ignore_rules(self, action: str) -> IgnoreRules:
         """The action's rules (the default header list and no body fields until edited)."""
+        from explorer.core.compare import IgnoreRules
+
         rules = self._rules.get(action)
         return IgnoreRules(list(rules.body), list(rules.headers)) if rules else IgnoreRules()
 
@@ -228,7 +237,7 @@ class BaselineStore:
         Raises:
             StoreFileError: the disk refused the write.
         """
-        self._rules[action] = IgnoreRules(list(rules.body), list(rules.headers))
+        self._rules[action] = replace(rules, body=list(rules.body), headers=list(rules.headers))
         document = {
             "format": IGNORE_FORMAT,
             "version": VERSION,

@@ -33,6 +33,7 @@ import threading
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
@@ -58,7 +59,12 @@ from explorer.store.history_entry import (
 )
 from explorer.store.history_home import HistoryHome
 from explorer.store.history_legacy import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file
-from explorer.store.history_read import HistoryEntryMissing, read_exchange, read_request
+from explorer.store.history_read import (
+    HistoryEntryMissing,
+    read_exchange,
+    read_request,
+    read_saved,
+)
 
 __all__ = [
     "BODY_INLINE_LIMIT",
@@ -293,6 +299,18 @@ class HistoryStore(HistoryHome):
             StoreFileError: the saved exchange is damaged.
         """
         return read_exchange(self._db, self.directory, entry_id, self.body_limit)
+
+    def load_saved(self, entry_id: str) -> tuple[dict[str, Any], Path | None]:
+        """An entry as saved: its exchange's JSON object and its body's file (``None`` when
+        the body is in the object, or over the body limit), neither read nor parsed. For a
+        helper process that reads and parses a 10 MB body itself (a comparison): ``load``
+        would do both here, and every Python step of it holds this process's GIL.
+
+        Raises:
+            HistoryEntryMissing: the entry was deleted or trimmed, or its body file vanished.
+            StoreFileError: the saved exchange is damaged.
+        """
+        return read_saved(self._db, self.directory, entry_id, self.body_limit)
 
     def load_request(self, entry_id: str) -> RpcRequest:
         """Only the request of an entry, as it was sent: what a replay needs.

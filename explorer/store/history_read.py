@@ -61,6 +61,31 @@ def read_exchange(
     return exchange
 
 
+def read_saved(
+    database: HistoryDatabase | None, directory: Path, entry_id: str, body_limit: int
+) -> tuple[dict[str, Any], Path | None]:
+    """An entry's saved exchange as its JSON object and the file its body is in, neither read
+    nor parsed (see ``HistoryStore.load_saved``). ``None`` for a body inside the object, or
+    one over ``body_limit`` (left out, as ``read_exchange`` never reads it).
+
+    Raises:
+        HistoryEntryMissing: the entry was deleted or trimmed, or its body file vanished.
+        StoreFileError: the saved exchange is damaged.
+    """
+    data, _note, _tags = _saved(database, directory, entry_id)
+    if not isinstance(data.get("body_file"), str):
+        return data, None
+    body_path = directory / f"{entry_id}.body"
+    try:
+        size = body_path.stat().st_size
+    except OSError as exc:
+        raise HistoryEntryMissing(
+            f"The response body of history entry {entry_id} is missing ({body_path}); "
+            "send the request again to see it."
+        ) from exc
+    return data, body_path if size <= body_limit else None
+
+
 def read_request(database: HistoryDatabase | None, directory: Path, entry_id: str) -> RpcRequest:
     """Only the request of an entry, to send again (see ``HistoryStore.load_request``).
 

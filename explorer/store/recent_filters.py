@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.core.errors import ExplorerError
-from explorer.core.filters import LANGUAGES
 from explorer.store.settings import Settings
 
 SETTING = "recent_filters"
@@ -42,6 +41,8 @@ class RecentFilters:
 
     def remember(self, action: str, language: str, expression: str) -> str | None:
         """Put the pair first for ``action``; returns why it could not be saved, else None."""
+        from explorer.core.filters import LANGUAGES  # (~3 ms: not at the window's start-up)
+
         expression = expression.strip()
         if not expression or len(expression) > MAX_LENGTH or language not in LANGUAGES:
             return None
@@ -66,6 +67,8 @@ class RecentFilters:
 
 
 def _pair(item: Any) -> tuple[str, str] | None:
+    from explorer.core.filters import LANGUAGES
+
     if not isinstance(item, dict):
         return None
     language, expression = item.get("language"), item.get("expression")

@@ -94,8 +94,10 @@ class _Run(QRunnable):
         prepare: Callable[[], Callable[..., Any]],
         with_progress: bool,
         after: Callable[[Any], Any] | None,
+        stoppable: bool = True,
     ) -> None:
         super().__init__()
+        self._stoppable = stoppable
         self._after = after
         self.setAutoDelete(True)
         self._token = job._token
@@ -119,7 +121,8 @@ class _Run(QRunnable):
             if stale():
                 raise HelperStopped("no longer wanted")
             progress = report if self._with_progress else None
-            result = helper(self._name).run(call, progress=progress, stop=stale)
+            stop = stale if self._stoppable else None
+            result = helper(self._name).run(call, progress=progress, stop=stop)
             if self._after is not None and not stale():
                 result = self._after(result)
         except Exception as exc:  # every failure is shown to the user, none is lost
@@ -171,6 +174,7 @@ class HelperJob(QObject):
         prepare: Callable[[], Any] | None = None,
         progress: bool = False,
         after: Callable[[Any], Any] | None = None,
+        stoppable: bool = True,
     ) -> None:
         """Run ``call`` in the helper process, stopping the work before it.
 
@@ -181,6 +185,9 @@ class HelperJob(QObject):
                 ``progress`` is emitted from it.
             after: run on the pool thread with the call's result; ``finished`` gets what it
                 returns (laying out a long text for display...).
+            stoppable: False for a short call to a helper that keeps state between calls
+                (a page of a comparison): one replaced meanwhile finishes and is dropped
+                rather than ending the process, which would lose that state.
         """
         if prepare is None:
             if call is None:
@@ -190,7 +197,8 @@ class HelperJob(QObject):
         self._token.generation += 1
         self.started_at = time.monotonic()
         self._set_busy(True)
-        _thread_pool().start(_Run(self, self._token.generation, prepare, progress, after))
+        run = _Run(self, self._token.generation, prepare, progress, after, stoppable)
+        _thread_pool().start(run)
 
     @property
     def generation(self) -> int:

@@ -6,6 +6,7 @@ within a total history size budget.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -71,3 +72,40 @@ def test_the_history_keeps_within_its_size_budget(tmp_path: Path) -> None:
     # One body alone over the budget is still kept (the newest entry always is).
     history.budget = 1 * MB
     assert [entry.id for entry in history.entries()] == [ids[3]]
+
+
+def test_an_entry_as_saved_names_its_body_file_and_compares_as_loaded(tmp_path: Path) -> None:
+    """``load_saved``: what a comparison's helper process is given instead of the loaded
+    exchange. It reads the body file there; the result is the same as comparing ``load``s."""
+    import pytest
+
+    from explorer.core.compare import compare_exchanges, compare_parcels
+    from explorer.store.history import BODY_INLINE_LIMIT
+    from explorer.store.history_read import HistoryEntryMissing
+
+    def held(body: bytes) -> Exchange:
+        exchange = Exchange(request=RpcRequest(action="hris_list", account_id="a"))
+        exchange.response = read_response(200, [("content-type", "application/json")], body)
+        return exchange
+
+    history = HistoryStore(tmp_path, body_limit=LIMIT)
+    records = [[{"id": i, "v": n * i} for i in range(20_000)] for n in (1, 2)]
+    bodies = [json.dumps({"data": data}).encode() for data in records]
+    assert all(BODY_INLINE_LIMIT < len(body) < LIMIT for body in bodies)
+    big = [history.add(held(body)).id for body in bodies]
+    small = history.add(held(b'{"a": 1}')).id
+
+    record, body_file = history.load_saved(big[0])
+    assert body_file == tmp_path / f"{big[0]}.body" and body_file.read_bytes() == bodies[0]
+    assert record["response"]["status"] == 200 and "body_base64" not in record["response"]
+    assert history.load_saved(small)[1] is None  # its body is inside the record
+
+    parcels = [history.load_saved(entry) for entry in big]
+    loaded = compare_exchanges(*(history.load(entry) for entry in big))
+    assert compare_parcels(*parcels) == loaded and len(loaded.body) == 20_000 - 1
+    narrow = HistoryStore(tmp_path, body_limit=BODY_INLINE_LIMIT)
+    assert narrow.load_saved(big[0])[1] is None  # over the body limit: left out, as by load
+
+    (tmp_path / f"{big[1]}.body").unlink()
+    with pytest.raises(HistoryEntryMissing, match="send the request again"):
+        history.load_saved(big[1])

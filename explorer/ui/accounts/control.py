@@ -25,6 +25,7 @@ from explorer.ui.accounts.dialog import AccountRunDialog
 from explorer.ui.batch import BatchControl, Parts
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
+from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
@@ -64,6 +65,7 @@ class AccountRunControl(BatchControl):
         self.dialog: AccountRunDialog | None = None
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
+        self._after_paint = AfterPaint(self)
         service = self._guard.service
         service.accounts_loaded.connect(self._on_accounts)
         service.failed.connect(self._on_failed)
@@ -198,12 +200,18 @@ class AccountRunControl(BatchControl):
         job.signals.progress.connect(lambda index, row: self._on_row(index, row, recorded))
         job.signals.done.connect(lambda result: self._on_done(batch, result, recorded))
         dialog.start(batch.rows, [a for a in chosen if isinstance(a, Account)])
-        self.pool.start(job)
+        # The sending threads start once the results page has painted: started with it,
+        # they compete with its first paint for the GIL.
+        self._after_paint.call(lambda: self.pool.start(job))
         return True
 
     def _on_row(self, index: int, row: AccountRow, recorded: set[int]) -> None:
         if self.dialog is not None:
             self.dialog.update_row(index, row)
+        self._record(index, row, recorded)
+
+    def _record(self, index: int, row: AccountRow, recorded: set[int]) -> None:
+        """Add a finished row's exchanges to the history, once."""
         if row.done and index not in recorded:
             recorded.add(index)
             for exchange in row.sent:
@@ -211,8 +219,8 @@ class AccountRunControl(BatchControl):
 
     def _on_done(self, batch: AccountRun, result: object, recorded: set[int]) -> None:
         self._token = None
-        for index, row in enumerate(batch.rows):
-            self._on_row(index, row, recorded)
+        for index, row in enumerate(batch.rows):  # the dialog's rows: all at once, below
+            self._record(index, row, recorded)
         problem = "" if isinstance(result, list) else f"The run stopped: {result}"
         if self.dialog is not None:
             self.dialog.finish(batch.rows, problem)

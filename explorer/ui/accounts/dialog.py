@@ -49,6 +49,7 @@ from explorer.ui.accounts.results import (
     ResultsFilter,
     tally,
 )
+from explorer.ui.widgets.after_paint import AfterPaint
 from explorer.ui.widgets.row_table import row_table
 from explorer.ui.widgets.save_text import save_text_as
 from explorer.ui.widgets.work_dialog import WorkDialog
@@ -90,6 +91,8 @@ class AccountRunDialog(WorkDialog):
         self.cancelled = False
         self.where = ""
         self._started = ""
+        self._counts_due = False  # the progress and tally are to be counted (``_count``)
+        self._after_paint = AfterPaint(self)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._choose_page())
         self.stack.addWidget(self._results_page())
@@ -251,6 +254,7 @@ class AccountRunDialog(WorkDialog):
     def start(self, rows: Sequence[AccountRow], accounts: Sequence[Account]) -> None:
         """The run has begun: a row per account, all waiting."""
         self.running = True
+        self._counts_due = False
         self.cancelled = False
         self._started = datetime.now(UTC).isoformat(timespec="seconds")
         self.model.set_rows(rows, accounts)
@@ -268,7 +272,17 @@ class AccountRunDialog(WorkDialog):
         self.table.setFocus()
 
     def update_row(self, index: int, row: AccountRow) -> None:
+        """A row changed; the progress and tally follow once per turn of the event loop,
+        after the paint (rows arriving together are counted once)."""
         self.model.update(index, row)
+        if not self._counts_due:
+            self._counts_due = True
+            self._after_paint.call(self._count)
+
+    def _count(self) -> None:
+        self._counts_due = False
+        if not self.running:
+            return  # ``finish`` counted
         rows = self.model.rows()
         self.progress_bar.setValue(sum(r.done for r in rows))
         self.tally_label.setText(tally(rows))
@@ -276,8 +290,7 @@ class AccountRunDialog(WorkDialog):
 
     def finish(self, rows: Sequence[AccountRow], problem: str = "") -> None:
         self.running = False
-        for index, row in enumerate(rows):
-            self.model.update(index, row)
+        self.model.update_all(rows)
         verb = "Cancelled: sent" if self.cancelled else "Sent"
         action = html.escape(self.request.action if self.request else "")
         self.results_label.setText(

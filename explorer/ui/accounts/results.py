@@ -114,6 +114,16 @@ class AccountResultsModel(RowsModel[AccountRow]):
             self._rows[index] = row
             self.dataChanged.emit(self.index(index, 0), self.index(index, len(ResultColumn) - 1))
 
+    def update_all(self, rows: Sequence[AccountRow]) -> None:
+        """Every row at once (the run's end): one change for the views, not one a row."""
+        if len(rows) != len(self._rows):
+            self.set_rows(rows, list(self._accounts.values()))
+            return
+        self._rows = list(rows)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(ResultColumn) - 1))
+
     def rows(self) -> list[AccountRow]:
         return list(self._rows)
 

@@ -77,12 +77,11 @@ class CompareControl(QObject):
         """Compare two exchanges in memory (the rows of a run across accounts, say: each side
         is then named by its account)."""
         names = labels or (_side_label(left, left, right), _side_label(right, left, right))
-        return self._open(
-            lambda: left, lambda: right, names, left.request.action, _account(left, right)
-        )
+        actions = (left.request.action, right.request.action)
+        return self._open(lambda: left, lambda: right, names, actions, _account(left, right))
 
     def compare_entries(self, entries: Sequence[Entry]) -> CompareWindow | None:
-        """Two history entries, the older on the left."""
+        """Two history entries, the older on the left (of two actions: see ``CompareWindow``)."""
         if len(entries) != 2:
             self.message.emit("Select two history entries to compare (Ctrl+click the second)")
             return None
@@ -95,7 +94,7 @@ class CompareControl(QObject):
                 exchange_label(older.started_at, older.status),
                 exchange_label(newer.started_at, newer.status),
             ),
-            older.action,
+            (older.action, newer.action),
             account,
         )
 
@@ -120,7 +119,7 @@ class CompareControl(QObject):
                 raise ExplorerError(store.load_error or "The baseline was unpinned meanwhile.")
             return found.exchange
 
-        return self._open(baseline, right, ("Baseline", right_label), action, account_id)
+        return self._open(baseline, right, ("Baseline", right_label), (action, action), account_id)
 
     def entry_against_baseline(self, entry: Entry) -> CompareWindow | None:
         label = exchange_label(entry.started_at, entry.status)
@@ -137,10 +136,15 @@ class CompareControl(QObject):
 
     def _reader(self, entry_id: str) -> Source:
         history = self._history
-        return lambda: history.load(entry_id)
+        return lambda: history.load_saved(entry_id)  # the helper process reads the body
 
     def _open(
-        self, left: Source, right: Source, labels: tuple[str, str], action: str, account: str
+        self,
+        left: Source,
+        right: Source,
+        labels: tuple[str, str],
+        actions: tuple[str, str],
+        account: str,
     ) -> CompareWindow:
         # The window (and the diff under it) is imported when first opened: not at start-up.
         from explorer.ui.compare.window import CompareWindow
@@ -149,7 +153,8 @@ class CompareControl(QObject):
             left,
             right,
             labels=labels,
-            action=action,
+            action=actions[0],
+            right_action=actions[1],
             account_id=account,
             rules=self._baselines,
             parent=self._window,

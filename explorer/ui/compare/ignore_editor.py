@@ -3,7 +3,8 @@
 Body fields are RFC 9535 JSONPath queries (``$.data[*].updated_at``, ``$..request_id``), one a
 line; headers are names or globs (``x-ratelimit-*``), one a line. A query that is not valid
 JSONPath is named with its line and the reason, and nothing is saved until every line is
-valid. "Ignore this field" in the comparison adds a line here.
+valid. "Ignore this field" in the comparison adds a line here. Two actions compared have no
+list of their own: the lines then apply to that comparison only and are not saved.
 """
 
 from __future__ import annotations
@@ -38,14 +39,28 @@ class IgnoreEditor(QWidget):
 
     applied = Signal(object)
 
-    def __init__(self, action: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        action: str,
+        parent: QWidget | None = None,
+        *,
+        across: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._rules = IgnoreRules()
-        where = f"<b>{action}</b>" if action else "this comparison"
-        self.intro = QLabel(
-            f"Left out when comparing responses of {where}: fields that change on every call "
-            "(timestamps, request ids, cursors). One a line."
-        )
+        if across is not None:
+            text = (
+                f"<b>{across[0]}</b> and <b>{across[1]}</b> are different actions: neither's "
+                "ignore list is applied. Fields and headers left out here are for this "
+                "comparison only and are not saved. One a line."
+            )
+        else:
+            where = f"<b>{action}</b>" if action else "this comparison"
+            text = (
+                f"Left out when comparing responses of {where}: fields that change on every "
+                "call (timestamps, request ids, cursors). One a line."
+            )
+        self.intro = QLabel(text)
         self.intro.setWordWrap(True)
         self.body_edit = QPlainTextEdit()
         self.body_edit.setFont(monospace_font())
@@ -60,7 +75,9 @@ class IgnoreEditor(QWidget):
             edit.setTabChangesFocus(True)
             edit.textChanged.connect(self._on_edited)
         self.error_label = tinted_label(PROBLEM_RGB)
-        self.apply_button = QPushButton("Save and compare again")
+        self.apply_button = QPushButton(
+            "Compare again" if across is not None else "Save and compare again"
+        )
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
         self.reset_button = QPushButton("Undo edits")

@@ -2,8 +2,11 @@
 
 A thin adapter over the plain ``Change`` list (``set_rows``), narrowed by ``set_filter`` (a
 text in the path, the kinds shown). Cells show values as one line of JSON, cut short; the
-whole value is in the detail panes under the table. 30,000 changes (a timestamp in every
-record) are one list: nothing is computed until a row is painted.
+whole value is in the detail panes under the table. Nothing is computed until a row is painted.
+
+A big comparison stays in the helper process (``core.compare_pages``): the model then holds
+the pages received so far (``set_page``, ``add_page``) and, as Qt's views do for incremental
+models, asks for the next one (``more_wanted``) when the table is scrolled to its end.
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, Change
+from explorer.core.compare_pages import Page, View
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CELL_CHARS = 200  # a value longer than this is cut in its cell (the detail pane has it whole)
@@ -50,7 +61,14 @@ def pretty(value: Any) -> str:
 
 
 class ChangesModel(QAbstractTableModel):
-    """One change a row: Path, Change, and the two sides' values under their labels."""
+    """One change a row: Path, Change, and the two sides' values under their labels.
+
+    Signals:
+        more_wanted(int): the view reached the last row received of a paged comparison: the
+            page from this offset is wanted (``add_page`` it when it comes).
+    """
+
+    more_wanted = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,14 +77,68 @@ class ChangesModel(QAbstractTableModel):
         self._labels = ("Left", "Right")
         self._text = ""
         self._kinds: frozenset[str] = frozenset(KINDS)
+        self._matching: int | None = None  # paged: how many changes the helper's view holds
+        self._view = View()  # paged: which changes the pages hold
+        self._asked = False  # the next page was asked for
 
     def set_rows(self, changes: Iterable[Change], labels: tuple[str, str] | None = None) -> None:
+        """All the changes (filtered here by ``set_filter``)."""
         self.beginResetModel()
         self._all = list(changes)
         if labels is not None:
             self._labels = labels
+        self._matching = None
         self._rows = self._filtered()
         self.endResetModel()
+
+    def set_page(self, page: Page, labels: tuple[str, str] | None = None) -> None:
+        """The first page of a view kept in the helper process (filtered there)."""
+        self.beginResetModel()
+        self._all = []
+        if labels is not None:
+            self._labels = labels
+        self._rows = list(page.changes)
+        self._matching = page.matching
+        self._view = page.view
+        self._asked = False
+        self.endResetModel()
+
+    def add_page(self, page: Page) -> None:
+        """The page asked for by ``more_wanted`` (one for another offset or view is left
+        out)."""
+        self._asked = False
+        if (
+            self._matching is None
+            or page.view != self._view
+            or page.offset != len(self._rows)
+            or not page.changes
+        ):
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), page.end - 1)
+        self._rows.extend(page.changes)
+        self._matching = page.matching
+        self.endInsertRows()
+
+    def view(self) -> View:
+        """Which changes the pages received hold."""
+        return self._view
+
+    def matching(self) -> int:
+        """How many changes the view holds, also those not received yet."""
+        return self._matching if self._matching is not None else len(self._rows)
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return (
+            not parent.isValid()
+            and self._matching is not None
+            and not self._asked
+            and len(self._rows) < self._matching
+        )
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._asked = True
+            self.more_wanted.emit(len(self._rows))
 
     def set_filter(self, text: str = "", kinds: Iterable[str] = KINDS) -> None:
         """Show only changes whose path holds ``text`` (any case) and of ``kinds``."""

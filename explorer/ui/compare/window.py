@@ -7,17 +7,25 @@ JSONPath to that list, saves it and compares again.
 
 The comparison runs in the compare helper process (``helper_jobs.COMPARE``) with a progress
 bar and Cancel: two 10 MB bodies take a few seconds. The exchanges are read (from the history,
-or taken as shown) on a pool thread and kept as parcels (the record and the body's bytes), so
-comparing again after an edit of the ignore list reads nothing twice.
+or taken as shown) on a pool thread and kept as parcels (the record and the body's bytes; a
+history entry's body stays in its file, which the helper reads and parses), so comparing
+again after an edit of the ignore list reads nothing twice here. The helper keeps the
+result and sends it in brief (``core.compare_pages``): counts and the first page of changes;
+the table asks for more as it is scrolled, and the path filter runs in the helper, so 49,000
+changes never cross to this process at once.
+
+Two different actions compared (a list against a get) have no ignore list of their own:
+neither action's is applied, and what is left out there is for that comparison only.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,35 +53,46 @@ from explorer.core.compare import (
     IgnoreRules,
     Parcel,
     Side,
-    compare_parcels,
     parcel,
 )
+from explorer.core.compare_pages import Brief, Forgotten, Page, View, brief, page
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.units import human_ms, human_size
-from explorer.ui.accessibility import name_clear_button
+from explorer.ui.accessibility import announce, name_clear_button
 from explorer.ui.compare.ignore_editor import IgnoreEditor
 from explorer.ui.compare.model import KIND_COLOURS, LEFT, PATH, RIGHT, ChangesModel, pretty
 from explorer.ui.helper_jobs import COMPARE, HelperJob
-from explorer.ui.response.body import plain_edit
+from explorer.ui.response.body import PLAIN_TEXT_LIMIT, plain_edit
+from explorer.ui.response.lines_view import LinesView
 from explorer.ui.widgets import menu_key
-from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
+from explorer.ui.widgets.banner import NOTICE_RGB, PROBLEM_RGB, tinted_label
 from explorer.ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
     from explorer.store.baselines import BaselineStore
 
 # Reads one side (from the history, a baseline file, or the exchange on screen): on a pool
-# thread.
-Source = Callable[[], Exchange]
+# thread. A history entry comes as saved (a parcel: its body is read in the helper process).
+Source = Callable[[], Exchange | Parcel]
+
+
+FILTER_DELAY_MS = 150  # a path filter typed over a paged comparison asks the helper after this
+CROSS_NOTE = "Different actions: no per-action ignore rules applied."
 
 
 def _read_both(left: Source, right: Source) -> tuple[Parcel, Parcel]:
-    return parcel(left()), parcel(right())
+    def read(source: Source) -> Parcel:
+        found = source()
+        return found if isinstance(found, tuple) else parcel(found)
+
+    return read(left), read(right)
 
 
 class CompareWindow(QWidget):
     """Two exchanges compared: headline, body and header changes, the ignore list.
+
+    ``action`` is the left side's; ``right_action`` the right side's when it differs.
 
     Signals:
         message(str): a note for the main window's status bar.
@@ -88,6 +107,7 @@ class CompareWindow(QWidget):
         *,
         labels: tuple[str, str],
         action: str,
+        right_action: str | None = None,
         account_id: str = "",
         rules: BaselineStore | None = None,
         parent: QWidget | None = None,
@@ -96,26 +116,45 @@ class CompareWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._sources = (left, right)
         self._labels = labels
-        self._action = action
+        other = right_action if right_action is not None else action
+        # Two actions: neither's ignore list applies, and none is saved.
+        self.cross_action = bool(action and other and action != other)
+        self._action = "" if self.cross_action else action
         self._store = rules
         self._parcels: tuple[Parcel, Parcel] | None = None
         self.comparison: Comparison | None = None
+        self.brief: Brief | None = None
+        self._listing: View | None = None  # a first page asked for and not come yet
         where = f" on {account_id}" if account_id else ""
-        self.setWindowTitle(f"Compare {action or 'exchanges'}{where}")
+        if self.cross_action:
+            self.setWindowTitle(f"Compare {action} with {other}{where}")
+            title = f"{action} (left) and {other} (right){where}"
+        else:
+            self.setWindowTitle(f"Compare {action or 'exchanges'}{where}")
+            title = f"{action or 'Exchanges'}{where}"
         self.job = HelperJob(COMPARE, self)
         self.job.progress.connect(self._on_progress)
         self.job.finished.connect(self._on_finished)
         self.job.failed.connect(self._on_failed)
         self.job.busy_changed.connect(self._on_busy)
-        self._build(f"{action or 'Exchanges'}{where}")
+        self.pages = HelperJob(COMPARE, self)  # pages of the result the helper keeps
+        self.pages.finished.connect(self._on_page)
+        self.pages.failed.connect(self._on_page_failed)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(lambda: self._ask_page(0))
+        self._build(title, (action, other) if self.cross_action else None)
         self.ignore_editor.set_rules(
-            rules.ignore_rules(action) if rules is not None else IgnoreRules()
+            rules.ignore_rules(self._action)
+            if rules is not None and self._action
+            else IgnoreRules()
         )
         self.resize(1100, 760)
 
     # -- construction -------------------------------------------------------------------------
-    def _build(self, title: str) -> None:
-        heading = QLabel(title)
+    def _build(self, title: str, actions: tuple[str, str] | None) -> None:
+        self.heading = heading = QLabel(title)
         font = heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -154,7 +193,7 @@ class CompareWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._body_page(), "Body")
         self.tabs.addTab(self._headers_page(), "Headers")
-        self.ignore_editor = IgnoreEditor(self._action)
+        self.ignore_editor = IgnoreEditor(self._action, across=actions)
         self.ignore_editor.applied.connect(self._on_rules_applied)
         self.tabs.addTab(self.ignore_editor, "Ignored fields")
         self.close_button = QPushButton("Close")
@@ -164,6 +203,14 @@ class CompareWindow(QWidget):
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        if actions is not None:
+            note = tinted_label(NOTICE_RGB)
+            note.setText(
+                f"{CROSS_NOTE} Neither action's ignore list is used (only the default header "
+                "list); fields ignored here are for this comparison only and are not saved."
+            )
+            note.show()
+            layout.addWidget(note)
         layout.addLayout(self.headline)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.error_label)
@@ -193,7 +240,11 @@ class CompareWindow(QWidget):
             filter_row.addWidget(box)
             self.kind_boxes[kind] = box
         self.body_model = ChangesModel(self)
+        self.body_model.more_wanted.connect(self._ask_page)
         self.body_table = self._changes_table(self.body_model, "Body changes")
+        self.shown_label = QLabel()
+        self.shown_label.setAccessibleName("Changes listed")
+        self.shown_label.hide()
         self.body_table.selectionModel().selectionChanged.connect(self._on_body_selected)
         self.left_value = plain_edit()
         self.right_value = plain_edit()
@@ -208,9 +259,12 @@ class CompareWindow(QWidget):
         split.setSizes([420, 200])
         self.text_diff = plain_edit()
         self.text_diff.setAccessibleName("Line differences")
+        self.text_lines = LinesView()  # a long text diff: rows drawn only when on screen
+        self.text_lines.setAccessibleName("Line differences")
         self.body_stack = QStackedWidget()
         self.body_stack.addWidget(split)
         self.body_stack.addWidget(self.text_diff)
+        self.body_stack.addWidget(self.text_lines)
         self.ignore_field_button = QPushButton("Ignore this field")
         self.ignore_field_button.setToolTip(
             "Add the selected field to this action's ignore list (in every record) and compare "
@@ -221,6 +275,7 @@ class CompareWindow(QWidget):
         self.copy_query_button.setToolTip("Copy a JSONPath for the field, for the filter box")
         self.copy_query_button.clicked.connect(self.copy_selected_query)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.shown_label)
         buttons.addStretch(1)
         buttons.addWidget(self.copy_query_button)
         buttons.addWidget(self.ignore_field_button)
@@ -276,21 +331,27 @@ class CompareWindow(QWidget):
         """Read both sides (first time) and compare them in the helper process."""
         self.error_label.hide()
         self.progress.setValue(0)
+        self._filter_timer.stop()
+        self.pages.cancel()
+        self._listing = None
+        key = uuid.uuid4().hex  # the result's name in the helper, for its pages
         rules = self.ignore_editor.rules()
+        compare = partial(brief, key=key, ignore=rules, labels=self._labels, view=self._view())
         if self._parcels is None:
             self.stage_label.setText("reading both exchanges")
             sources = self._sources
             read: list[tuple[Parcel, Parcel]] = []
 
-            def prepare() -> Callable[..., Comparison]:
+            def prepare() -> Callable[..., Brief]:
                 both = _read_both(*sources)
                 read.append(both)
-                return partial(compare_parcels, *both, ignore=rules, labels=self._labels)
+                return partial(compare, *both)
 
             self.job.start(prepare=prepare, progress=True, after=lambda c: (c, read[0]))
         else:
-            call = partial(compare_parcels, *self._parcels, ignore=rules, labels=self._labels)
-            self.job.start(call, progress=True, after=lambda c: (c, self._parcels))
+            parcels = self._parcels
+            call = partial(compare, *parcels)
+            self.job.start(call, progress=True, after=lambda c: (c, parcels))
 
     def cancel(self) -> None:
         if self.job.is_busy():
@@ -305,6 +366,7 @@ class CompareWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.job.cancel()  # ends the helper's work: closing never waits for it
+        self.pages.cancel()
         super().closeEvent(event)
 
     def _on_progress(self, fraction: float, stage: str) -> None:
@@ -325,36 +387,51 @@ class CompareWindow(QWidget):
 
     def _on_finished(self, result: object) -> None:
         assert isinstance(result, tuple)
-        comparison, parcels = result
-        assert isinstance(comparison, Comparison)
+        found, parcels = result
+        assert isinstance(found, Brief)
         self._parcels = parcels
-        self.comparison = comparison
-        self._show(comparison)
+        self.brief = found
+        self.comparison = found.comparison
+        self._show(found)
 
     # -- showing ----------------------------------------------------------------------------
-    def _show(self, comparison: Comparison) -> None:
+    def _show(self, found: Brief) -> None:
+        comparison = found.comparison
         self._show_headline(comparison.left, comparison.right)
-        self.summary_label.setText(self._summary(comparison))
+        summary = self._summary(comparison)
+        self.summary_label.setText(summary)
         counts = comparison.counts()
         for kind, box in self.kind_boxes.items():
             box.setText(f"{kind.capitalize()} ({counts[kind]:,})")
-        self.body_model.set_rows(comparison.body, self._labels)
+        if found.complete:
+            self.body_model.set_rows(comparison.body, self._labels)
+            self.shown_label.hide()
+            self._apply_filter()
+        else:
+            self.body_model.set_page(found.first, self._labels)
+            if found.first.view != self._view():  # typed while it compared
+                self._ask_page(0)
+            self._on_listed()
         self.header_model.set_rows(comparison.headers, self._labels)
-        self._apply_filter()
-        self.tabs.setTabText(0, f"Body ({len(comparison.body):,})")
+        self.tabs.setTabText(0, f"Body ({sum(counts.values()):,})")
         self.tabs.setTabText(1, f"Headers ({len(comparison.headers)})")
         self.header_note.setText(
             "Headers that differ on every response (date, request ids, rate limits) are in "
             "the ignore list from the start."
         )
-        if comparison.text_diff:
-            self.text_diff.setPlainText("\n".join(comparison.text_diff))
+        lines = found.text
+        if lines is not None and len(lines.text) <= PLAIN_TEXT_LIMIT:
+            self.text_diff.setPlainText(lines.text)
             self.body_stack.setCurrentWidget(self.text_diff)
+        elif lines is not None:
+            self.text_lines.set_lines(lines)
+            self.body_stack.setCurrentWidget(self.text_lines)
         else:
             self.body_stack.setCurrentIndex(0)
-        if comparison.body:
+        if self.body_model.rowCount():
             self.body_table.selectRow(0)
         self.message.emit(f"Compared: {comparison.summary()}")
+        announce(self, summary)
 
     def _summary(self, comparison: Comparison) -> str:
         if comparison.identical:
@@ -367,6 +444,8 @@ class CompareWindow(QWidget):
             text += " One body is JSON and the other is not: their lines are compared."
         if comparison.ignored:
             text += f" {comparison.ignored:,} difference(s) left out by the ignore list."
+        if self.cross_action:
+            text += f" {CROSS_NOTE}"
         return text
 
     def _show_headline(self, left: Side, right: Side) -> None:
@@ -394,10 +473,70 @@ class CompareWindow(QWidget):
             )
             self._headline_labels[(2, 2)].setText(f"{human_ms(right.total_ms)} ({change})")
 
+    def _view(self) -> View:
+        kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]
+        return View.of(self.path_filter.text(), kinds)
+
     def _apply_filter(self) -> None:
+        found = self.brief
+        if found is not None and not found.complete:
+            if not self.job.is_busy():  # else the comparison's first page is of this view
+                self._filter_timer.start()
+            return
         kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]
         self.body_model.set_filter(self.path_filter.text(), kinds)
         self._on_body_selected(QItemSelection(), QItemSelection())
+
+    # -- pages of a big comparison, from the helper ---------------------------------------------
+    def _ask_page(self, offset: int) -> None:
+        """The first page of the filter's view, or (scrolled) the next of the rows listed."""
+        found = self.brief
+        if found is None or found.complete or self.job.is_busy():
+            return
+        if offset == 0:
+            self._filter_timer.stop()
+            view = self._listing = self._view()
+        elif self._filter_timer.isActive() or self._listing is not None:
+            return  # another view's first page is coming: more of these rows is not wanted
+        else:
+            view = self.body_model.view()
+        self.pages.start(partial(page, found.key, view, offset), stoppable=False)
+
+    def _on_page(self, result: object) -> None:
+        assert isinstance(result, Page)
+        found = self.brief
+        if result.offset == 0 and result.view == self._listing:
+            self._listing = None
+        if found is None or result.key != found.key or result.view != self._view():
+            return  # an older comparison's, or a filter typed meanwhile asks again
+        if result.offset == 0:
+            self.body_model.set_page(result)
+            self._on_body_selected(QItemSelection(), QItemSelection())
+        else:
+            self.body_model.add_page(result)
+        self._on_listed()
+
+    def _on_page_failed(self, error: object) -> None:
+        self._listing = None
+        if isinstance(error, Forgotten):  # the helper was restarted: compare again
+            self.start()
+            return
+        text = str(error) if isinstance(error, ExplorerError | OSError) else repr(error)
+        self.error_label.setText(f"More changes could not be listed: {text}")
+        self.error_label.show()
+
+    def _on_listed(self) -> None:
+        """Say how many of the changes are listed when the helper keeps the rest."""
+        listed, matching = self.body_model.rowCount(), self.body_model.matching()
+        which = ("" if self._view().everything else "matching ") + (
+            "change" if matching == 1 else "changes"
+        )
+        if listed < matching:
+            text = f"Listing {listed:,} of {matching:,} {which}: scroll down for more"
+        else:
+            text = f"{matching:,} {which} listed"
+        self.shown_label.setText(text)
+        self.shown_label.show()
 
     def _on_body_selected(self, *_args: object) -> None:
         change = self.selected_change()

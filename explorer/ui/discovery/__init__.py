@@ -6,7 +6,6 @@
 """
 
 from explorer.ui.discovery.controls import ACCOUNT_SETTLE_MS, DiscoveryControls
-from explorer.ui.discovery.popup import AccountPopup
 from explorer.ui.discovery.service import (
     DiscoveryFailure,
     DiscoveryService,
@@ -18,7 +17,6 @@ from explorer.ui.discovery.service import (
 
 __all__ = [
     "ACCOUNT_SETTLE_MS",
-    "AccountPopup",
     "DiscoveryControls",
     "DiscoveryFailure",
     "DiscoveryService",

@@ -10,6 +10,8 @@ account field (with Retry), the fields stay free text, and Send works whatever d
 from __future__ import annotations
 
 import html
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -20,13 +22,15 @@ from explorer.core.discovery import Account, ActionInfo, Listing
 from explorer.core.mcp import McpTool
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
-from explorer.ui.discovery.agent_view import AgentView
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
-from explorer.ui.discovery.popup import AccountPopup
 from explorer.ui.discovery.search import ActionSearchPopup, magnifier_icon
 from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, DiscoveryService
 from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
 from explorer.ui.widgets.json_editor import pretty
+
+if TYPE_CHECKING:  # both built when first opened: the first paint shows neither
+    from explorer.ui.discovery.agent_view import AgentView
+    from explorer.ui.discovery.popup import AccountPopup
 
 _PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
 _SEARCH_TIP = (
@@ -117,13 +121,6 @@ class DiscoveryControls(QObject):
         editor.account_edit.installEventFilter(self)
         editor.action_edit.installEventFilter(self)
 
-        self.popup = AccountPopup(self.accounts_model, editor)
-        self.popup.chosen.connect(self.choose_account)
-        self.popup.reload_requested.connect(self.refresh)
-        self.search_popup = ActionSearchPopup(editor)
-        self.search_popup.search_requested.connect(self._search)
-        self.search_popup.chosen.connect(self.choose_action)
-
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ACCOUNT_SETTLE_MS)
@@ -197,8 +194,28 @@ class DiscoveryControls(QObject):
     def open_picker(self) -> None:
         if self.service.accounts() is None and not self.service.busy():
             self.service.load_accounts()
+        popup = self.popup
         self._update_popup_status()
-        self.popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+        popup.open_below(self.editor.account_edit, self.editor.account_edit.text().strip())
+
+    @cached_property
+    def popup(self) -> AccountPopup:
+        """The account picker (Pick…, Alt+Down), built when first opened."""
+        from explorer.ui.discovery.popup import AccountPopup
+
+        popup = AccountPopup(self.accounts_model, self.editor)
+        popup.chosen.connect(self.choose_account)
+        popup.reload_requested.connect(self.refresh)
+        return popup
+
+    @cached_property
+    def search_popup(self) -> ActionSearchPopup:
+        """The action search (Alt+Down in the action field, its magnifier), built when first
+        opened."""
+        popup = ActionSearchPopup(self.editor)
+        popup.search_requested.connect(self._search)
+        popup.chosen.connect(self.choose_action)
+        return popup
 
     def open_search(self) -> None:
         """Drop down the action search under the action field, holding what it holds."""
@@ -220,7 +237,7 @@ class DiscoveryControls(QObject):
         self.message.emit(f"Action {name} chosen from the search")
 
     def _on_searched(self, result: ActionSearch) -> None:
-        if self.active and self.search_popup.isVisible():
+        if self.active and "search_popup" in vars(self) and self.search_popup.isVisible():
             self.search_popup.show_matches(result.query, result.matches)
 
     def choose_account(self, account_id: str) -> None:
@@ -308,6 +325,8 @@ class DiscoveryControls(QObject):
     def show_agent_view(self) -> AgentView:
         """Open (or raise) the "as an agent sends it" window for the editor's request."""
         if self.agent_view is None:
+            from explorer.ui.discovery.agent_view import AgentView
+
             self.agent_view = AgentView(self.editor, self.editor.window())
         self.agent_view.refresh_from_editor()
         self.agent_view.show()
@@ -367,7 +386,7 @@ class DiscoveryControls(QObject):
 
     def _on_failed(self, failure: DiscoveryFailure) -> None:
         if failure.kind == "search":  # said in the search popup, which asked
-            if self.active:
+            if self.active and "search_popup" in vars(self):
                 self.search_popup.show_failure(failure.text, failure.detail)
             return
         if failure.kind == "tools":
@@ -437,6 +456,8 @@ class DiscoveryControls(QObject):
         self.status_label.setVisible(False)
 
     def _update_popup_status(self) -> None:
+        if "popup" not in vars(self):  # not opened yet: set when it is
+            return
         failure = self._failures.get("accounts")
         accounts = self.service.accounts()
         if failure is not None:

@@ -12,7 +12,6 @@ password prompt, which must never hold up the app's exit.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -50,6 +49,8 @@ def quiet_key_lookup(session_keys: CredentialStore, credentials: CredentialStore
 
 def _fingerprint(key: str) -> str:
     """Tells keys apart in the in-memory cache without keeping the key itself there."""
+    import hashlib  # OpenSSL's library (~3 ms): after the first paint, with the first key
+
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

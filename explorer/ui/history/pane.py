@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import ExplorerError
 from explorer.store.history import BODY_INLINE_LIMIT
+from explorer.store.history_entry import HistoryFilter
 from explorer.ui.confirm import confirm_destructive
 from explorer.ui.history import export
+from explorer.ui.history.filtering import FILTER_ON_THREAD, BackgroundFilter
 from explorer.ui.history.filters import HistoryFilters
 from explorer.ui.history.model import HistoryModel, PreparedRows
 from explorer.ui.history.notes import NoteEditor, NoteStrip
@@ -119,6 +121,7 @@ class HistoryPane(QWidget):
         self.rows_reader = RowsReader(store, self.model.prepare, self)
         self.rows_reader.read.connect(self._on_rows_read)
         self._reading_total: int | None = None  # entries still being read
+        self.filtering = BackgroundFilter(self)  # a long history's filter, off the UI thread
 
         self.notes = NoteEditor(store, self.writer, self.current_entry, keys, self)
         self.notes.saved.connect(self._on_note_saved)
@@ -354,6 +357,7 @@ class HistoryPane(QWidget):
         them (for tests and closing)."""
         self.reader.wait()
         self.rows_reader.wait()
+        self.filtering.wait()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # the rows, read
         self.flush()
 
@@ -474,11 +478,26 @@ class HistoryPane(QWidget):
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
-        # Narrowing the list may move the current row; that is not the user choosing an entry.
         history_filter = self.filters.current()
+        work = self.model.filtering(history_filter)
+        cleared = history_filter == HistoryFilter()  # every row: a copy, at once
+        if work is not None and not cleared and self.model.total() >= FILTER_ON_THREAD:
+            version = self.model.version
+            self.filtering.start(
+                work, lambda rows: self._apply_filter(history_filter, rows, version)
+            )
+            return
+        self.filtering.forget()
+        self._apply_filter(history_filter)
+
+    def _apply_filter(
+        self, history_filter: HistoryFilter, rows: object = None, version: int | None = None
+    ) -> None:
+        # Narrowing the list may move the current row; that is not the user choosing an entry.
         self._quiet = True
         try:
-            if self.model.set_filter(history_filter):
+            found = rows if isinstance(rows, list) else None
+            if self.model.set_filter(history_filter, found, version):
                 self.held.restore()
         finally:
             self._quiet = False

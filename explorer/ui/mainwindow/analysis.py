@@ -187,7 +187,7 @@ class Analysis(QObject):
     def attach_tab(self, tab: RequestTab) -> None:
         """A request tab's response view: the ⋯ button's actions, the recent filters."""
         view = tab.response_view
-        view.filter_panel.set_recent(self.recent_filters)
+        view.set_recent_filters(self.recent_filters)
         view.set_tool_actions(self.response_actions())
 
     def response_actions(self) -> list[QAction]:

@@ -170,7 +170,7 @@ class SupportTools:
         view.next_page_requested.connect(self.window.send_control.send_following)
         view.all_pages_requested.connect(lambda request: self.pages.walk(request))
         view.set_account_lookup(self.describe_account)
-        view.pages.set_schema_lookup(self.schema_for)
+        view.set_schema_lookup(self.schema_for)
 
     def describe_account(self, account_id: str) -> tuple[str, str] | None:
         return describe_account(self.window.marks, account_id)

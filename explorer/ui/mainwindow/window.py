@@ -56,7 +56,7 @@ from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request.send_control import MAX_IN_FLIGHT, SendControl
-from explorer.ui.response.view import ResponseView
+from explorer.ui.response.view import ResponseView, import_result_parts
 from explorer.ui.run.control import RunControl
 from explorer.ui.tabs.tab import TabKit
 from explorer.ui.tabs.tab_set import RequestTabs
@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
         self.set_known_actions(known_actions)
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
+        # Each tab's response page is built when first needed (a response to show): built
+        # here after the first paint, it stalled the window 20-60 ms. Its modules, though,
+        # are imported now, on the queue's pool thread.
+        self.after_first_paint.add_prepared(import_result_parts, lambda _imported: None)
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.workspace.built = True
@@ -517,7 +521,7 @@ class MainWindow(QMainWindow):
         # Nothing more is read or formatted for the screen; what is running ends below.
         self.history_pane.stop_reading()
         for tab in self.tabs.tabs:
-            tab.response_view.body.invalidate()
+            tab.response_view.stop()
         self.after_first_paint.cancel()
         self.send_control.shutdown()
         self.support.shutdown()

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from explorer.core.json_position import PickedValue
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
-from explorer.ui.collections.carry import SetVariableDialog, carry
 from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.mainwindow import keyboard
 from explorer.ui.tabs.session import TabState, restored_tabs, save_tabs
 from explorer.ui.tabs.tab import UNTITLED, RequestTab
 
 if TYPE_CHECKING:
+    from explorer.core.json_position import PickedValue
     from explorer.store.collections import SavedRequest
     from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.mainwindow.window import MainWindow
@@ -75,6 +74,14 @@ class Workspace(QObject):
         view.manage_profiles_requested.connect(window.profile_selector.manage)
         view.set_variable_requested.connect(lambda picked: self.set_variable(tab, picked))
         tab.changed.connect(lambda: self._on_changed(tab))
+        # The Tab order on the next turn: building the page is a long enough turn already.
+        view.result_built.connect(
+            lambda: QTimer.singleShot(0, tab, lambda: self._on_result_built(tab))
+        )
+
+    def _on_result_built(self, tab: RequestTab) -> None:
+        if self.built and tab is self.tabs.shown:
+            keyboard.chain_tabs(self.window)  # the page's controls join the Tab order
 
     def _leave(self, tab: RequestTab) -> None:
         focus = QApplication.focusWidget()
@@ -192,6 +199,8 @@ class Workspace(QObject):
     # -- carrying a value ----------------------------------------------------------------
     def set_variable(self, tab: RequestTab, picked: PickedValue) -> None:
         """ "Set variable…" on a tab's response: ask, then keep it (``collections.carry``)."""
+        from explorer.ui.collections.carry import SetVariableDialog, carry
+
         window = self.window
         pane = window.collections_pane
         if pane is None:

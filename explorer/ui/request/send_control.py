@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -43,13 +44,14 @@ from explorer.core.response import limits_the_key
 from explorer.core.secrets import REDACTED
 from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables, find_locations, resolve
-from explorer.run.accounts import DEFAULT_RETRY_AFTER, STACKONE_PER_MINUTE, Throttle
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import SEND_TIP, RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
+from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
+    from explorer.run.accounts import Throttle
     from explorer.run.environment import EnvironmentValues
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
@@ -203,6 +205,7 @@ class SendControl(QObject):
         self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
         self._hinted: SendSlot | None = None  # its "Send is blocked" stays in the status bar
         self._hint = ""
+        self._after_paint = AfterPaint(self)
         self.elapsed_label = QLabel()
         self.send_action = self._action("&Send", self.send, SEND_TIP)
         keys = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
@@ -243,7 +246,9 @@ class SendControl(QObject):
         response_view.auto_retry_requested.connect(lambda: self.auto_retry(slot))
         sender.started.connect(lambda request: self._on_started(slot, request))
         sender.elapsed.connect(lambda seconds: self._on_elapsed(slot, seconds))
-        sender.finished.connect(lambda exchange: self._on_finished(slot, exchange))
+        sender.finished.connect(
+            lambda exchange, prepared: self._on_finished(slot, exchange, prepared)
+        )
         if self._current is None:
             self.set_current(slot)
         return slot
@@ -380,6 +385,7 @@ class SendControl(QObject):
             slot.keyring.cancel()
             slot.sender.cancel()
         self._pool.waitForDone(3000)
+        self._after_paint.flush()  # an answer shown but not yet in the history goes there now
 
     def send_following(self, exchange: Exchange, request: RpcRequest) -> bool:
         """Send ``request``, made from ``exchange``'s (e.g. its next page), with the profile
@@ -568,6 +574,16 @@ class SendControl(QObject):
         else:  # a bug in the read: say it, send nothing
             self._banner.show_message(f"Not sent: the keyring could not be read: {needs}")
 
+    def _throttle(self, profile: str) -> Throttle:
+        """The profile's rate-limit throttle (one key, one limit), made on its first send."""
+        throttle = self._throttles.get(profile)
+        if throttle is None:
+            # Imported on the first send: its module (a thread pool, csv) is ~4 ms of start-up.
+            from explorer.run.accounts import STACKONE_PER_MINUTE, Throttle
+
+            throttle = self._throttles[profile] = Throttle(STACKONE_PER_MINUTE)
+        return throttle
+
     def _send(self, slot: SendSlot, needs: _Needs) -> bool:
         """Send through the production guard: at once, or after the account list or the
         user's yes (True then too); False if nothing will be sent."""
@@ -586,7 +602,7 @@ class SendControl(QObject):
         # A retry keeps the secrets of the send it repeats: its request holds the same values.
         secrets = needs.secrets if needs.values is not None else slot.pending_secrets
         template = needs.template
-        throttle = self._throttles.setdefault(profile, Throttle(STACKONE_PER_MINUTE))
+        throttle = self._throttle(profile)
 
         def go() -> bool:
             self._guarded = None
@@ -601,7 +617,9 @@ class SendControl(QObject):
                     "(Esc cancels).",
                     int(wait * 1000),
                 )
-            return slot.sender.start(request, key, profile, throttle=throttle)
+            return slot.sender.start(
+                request, key, profile, throttle=throttle, prepare=slot.response_view.preparer()
+            )
 
         guard = self._guard
         if guard.pending:
@@ -661,24 +679,26 @@ class SendControl(QObject):
         if slot is self._current:
             self.elapsed_label.setText(f"{seconds:.1f} s")
 
-    def _on_finished(self, slot: SendSlot, exchange: Exchange) -> None:
+    def _on_finished(self, slot: SendSlot, exchange: Exchange, prepared: object = None) -> None:
         response = exchange.response
         throttle = self._throttles.get(exchange.profile)
         if throttle is not None and response is not None and limits_the_key(response):
             # StackOne's own limit for the key: every tab of this profile waits it out.
+            from explorer.run.accounts import DEFAULT_RETRY_AFTER
+
             throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
+        secrets = slot.pending_secrets
         exchange.template = slot.pending_template  # so the history can send it again
-        # Written on the history's own thread (a big body must not freeze the window).
-        self._history_pane.add(exchange, slot.pending_secrets, select=current)
         if slot.closed:  # its tab is gone: the history keeps what came back
+            self._history_pane.add(exchange, secrets, select=current)
             self._slots.remove(slot)
             slot.sender.deleteLater()
             self._update_actions()  # one fewer in flight
             self.finished.emit(exchange)
             return
         slot.editor.set_in_flight(False)
-        slot.response_view.show_exchange(exchange, live=True)
+        slot.response_view.show_exchange(exchange, live=True, prepared=prepared)
         slot.last_sent = exchange
         slot.edited_since_send = False
         if current:
@@ -693,6 +713,15 @@ class SendControl(QObject):
         if text:
             where = "" if current else f"{exchange.request.action or 'Another tab'}: "
             self.message.emit(where + text, 8000)
+        # Once the response has painted: the history's write starts (serialising the exchange
+        # on its thread competes with the paint for the interpreter), then the listeners.
+        self._after_paint.call(partial(self._record, slot, exchange, secrets, current))
+
+    def _record(
+        self, slot: SendSlot, exchange: Exchange, secrets: list[str], current: bool
+    ) -> None:
+        # Written on the history's own thread (a big body must not freeze the window).
+        self._history_pane.add(exchange, secrets, select=current)
         self.finished.emit(exchange)
         self.slot_changed.emit(slot)
 

@@ -6,12 +6,15 @@ flight: a second Send while one runs is refused (``start`` returns False) so the
 knows which response they are looking at. A shared ``Throttle`` may hold a send back until
 the key's rate limit allows it; the wait happens on the pool thread and Cancel ends it.
 Cancel calls ``CancelToken.cancel()``, which shuts the socket down, so the worker returns at
-once instead of waiting for the server.
+once instead of waiting for the server. A ``prepare`` function given with the request runs on
+the same pool thread once the exchange is back (the response view highlights a small body
+there), so the UI thread only puts the result on screen.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -30,10 +33,14 @@ class _JobSignals(QObject):
     A ``QRunnable`` is no ``QObject`` and cannot have signals of its own.
 
     Signals:
-        finished(object): the ``Exchange`` of the send (a response or a ``Failure``).
+        finished(object, object): the ``Exchange`` of the send (a response or a ``Failure``)
+            and what ``prepare`` made of it (``None`` without one, or when it failed).
     """
 
-    finished = Signal(object)
+    finished = Signal(object, object)
+
+
+Prepare = Callable[[Exchange], object]
 
 
 class SendJob(QRunnable):
@@ -51,10 +58,12 @@ class SendJob(QRunnable):
         token: CancelToken,
         profile: str,
         throttle: Throttle | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self.signals = _JobSignals()
+        self._prepare = prepare
         self._client = client
         self._request = request
         self._api_key = api_key
@@ -74,7 +83,13 @@ class SendJob(QRunnable):
         except Exception as exc:  # a bug must still end the in-flight state visibly
             exchange = Exchange(request=self._request.copy(), profile=self._profile)
             exchange.failure = Failure(type(exc).__name__, f"Unexpected error: {exc}")
-        self.signals.finished.emit(exchange)
+        prepared = None
+        if self._prepare is not None:
+            try:
+                prepared = self._prepare(exchange)
+            except Exception:  # the view then formats it itself, as before
+                prepared = None
+        self.signals.finished.emit(exchange, prepared)
 
 
 class RequestSender(QObject):
@@ -83,12 +98,13 @@ class RequestSender(QObject):
     Signals:
         started(object): the ``RpcRequest`` that just started.
         elapsed(float): seconds since start, about ten times a second while in flight.
-        finished(object): the finished ``Exchange`` (response or failure, incl. Cancelled).
+        finished(object, object): the finished ``Exchange`` (response or failure, incl.
+            Cancelled) and what the ``prepare`` given to ``start`` made of it (or ``None``).
     """
 
     started = Signal(object)
     elapsed = Signal(float)
-    finished = Signal(object)
+    finished = Signal(object, object)
 
     def __init__(
         self, client: RpcClient, pool: QThreadPool | None = None, parent: QObject | None = None
@@ -120,19 +136,20 @@ class RequestSender(QObject):
         profile: str = "",
         *,
         throttle: Throttle | None = None,
+        prepare: Prepare | None = None,
     ) -> bool:
         """Send ``request`` (after ``throttle`` allows it); returns False (and does nothing)
-        if one is already in flight."""
+        if one is already in flight. ``prepare`` runs on the pool thread on the exchange."""
         if self._token is not None:
             return False
         self._token = CancelToken()
-        job = SendJob(self._client, request, api_key, self._token, profile, throttle)
+        job = SendJob(self._client, request, api_key, self._token, profile, throttle, prepare)
         job.signals.finished.connect(self._on_finished)
         self._signals = job.signals
         self._started_at = time.monotonic()
         self._timer.start()
+        self._pool.start(job)  # first: the in-flight page is shown while it is on its way
         self.started.emit(request)
-        self._pool.start(job)
         return True
 
     def cancel(self) -> bool:
@@ -153,8 +170,8 @@ class RequestSender(QObject):
     def _tick(self) -> None:
         self.elapsed.emit(self.seconds())
 
-    def _on_finished(self, exchange: Exchange) -> None:
+    def _on_finished(self, exchange: Exchange, prepared: object) -> None:
         self._timer.stop()
         self._token = None
         self._signals = None
-        self.finished.emit(exchange)
+        self.finished.emit(exchange, prepared)

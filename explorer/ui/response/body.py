@@ -7,6 +7,10 @@ once. Larger ones are formatted in the helper process (``run_in_process``, drive
 a ``QTextEdit``; beyond that, and Raw beyond ``PLAIN_TEXT_LIMIT``, the text shows in a
 ``LinesView`` (rows drawn and coloured only when on screen; long lines cut every
 ``DISPLAY_WIDTH`` characters for display only), where Find searches the Python string.
+
+A small body just sent is formatted and highlighted on the send's own pool thread
+(``prepare_small``, the exchange's ``prepare``): the UI thread only sets the HTML. Raw's text
+is set when Raw is first looked at, or just after the Pretty page's paint (``fill_raw``).
 """
 
 from __future__ import annotations
@@ -49,9 +53,21 @@ PLAIN_TEXT_LIMIT = SYNC_RENDER_LIMIT  # Raw over this many characters goes to a 
 
 class _Rendered:
     """What the view shows of one body: Raw's text, the Pretty text with its HTML (small) or
-    its display lines (big), and Raw's display lines when Raw is too big for a text edit."""
+    its display lines (big), and Raw's display lines when Raw is too big for a text edit.
+    ``source`` is the response it was made from (a result prepared on another thread is
+    used only for that response, in the theme it was made for)."""
 
-    def __init__(self, layout: BodyLayout, raw: str, *, is_json: bool, dark: bool) -> None:
+    def __init__(
+        self,
+        layout: BodyLayout,
+        raw: str,
+        *,
+        is_json: bool,
+        dark: bool,
+        source: RpcResponse | None = None,
+    ) -> None:
+        self.source = source
+        self.dark = dark
         self.raw = raw
         self.pretty = layout.pretty if layout.pretty is not None else raw
         self.html = layout.html
@@ -60,6 +76,32 @@ class _Rendered:
         )
         self.raw_lines = TextLines.build(raw, layout.raw_index) if layout.raw_index else None
         self.colours = json_colours(dark) if is_json else None
+
+
+def _small_layout(response: RpcResponse, dark: bool) -> BodyLayout:
+    return layout_body(
+        response.body,
+        response.encoding,
+        is_json=response.kind == "json",
+        dark=dark,
+        rich_limit=RICH_TEXT_LIMIT,
+        plain_limit=PLAIN_TEXT_LIMIT,
+    )
+
+
+def prepare_small(response: RpcResponse | None, dark: bool) -> _Rendered | None:
+    """Format and highlight a small text body (what ``BodyPages.show`` would do at once), on
+    any thread: it touches no widget. ``None`` for anything ``show`` does otherwise."""
+    if (
+        response is None
+        or response.over_limit
+        or response.kind in ("binary", "empty")
+        or response.size > SYNC_RENDER_LIMIT
+    ):
+        return None
+    layout = _small_layout(response, dark)
+    is_json = response.kind == "json"
+    return _Rendered(layout, response.text(), is_json=is_json, dark=dark, source=response)
 
 
 class BodyPages(QObject):
@@ -78,6 +120,7 @@ class BodyPages(QObject):
         self._pool = pool
         self._generation = 0
         self._jobs: dict[int, QObject] = {}  # generation -> the job's signals, until done
+        self._raw_pending: str | None = None  # Raw's text, until Raw is looked at (fill_raw)
         self.pretty_rich = text_edit()
         self.pretty_plain = plain_edit()
         self.pretty_lines = LinesView()
@@ -129,9 +172,22 @@ class BodyPages(QObject):
         self.set_pretty_plain(pretty)
         self.set_raw_plain(raw)
 
-    def show(self, response: RpcResponse, *, dark: bool, body_limit: int) -> None:
-        """Fill both pages from ``response``; big bodies on the pool (``rendered`` follows)."""
+    def show(
+        self, response: RpcResponse, *, dark: bool, body_limit: int, prepared: object = None
+    ) -> None:
+        """Fill both pages from ``response``; big bodies on the pool (``rendered`` follows).
+
+        ``prepared`` is ``prepare_small``'s result, made on another thread: used when it is of
+        this response and theme.
+        """
         self.invalidate()
+        if (
+            isinstance(prepared, _Rendered)
+            and prepared.source is response
+            and prepared.dark == dark
+        ):
+            self._apply(prepared)
+            return
         if response.over_limit and response.kind != "binary":
             self._show_from_disk(response, body_limit)
         elif response.kind == "binary":
@@ -155,6 +211,7 @@ class BodyPages(QObject):
 
     def raw_text(self) -> str:
         """What the Raw tab currently shows, as plain text."""
+        self.fill_raw()
         if self.raw_stack.currentWidget() is self.raw_lines:
             return self.raw_lines.text()
         return self.raw_view.toPlainText()
@@ -167,8 +224,14 @@ class BodyPages(QObject):
         self.pretty_stack.setCurrentWidget(self.pretty_plain)
 
     def set_raw_plain(self, text: str) -> None:
+        self._raw_pending = None
         self.raw_view.setPlainText(text)
         self.raw_stack.setCurrentWidget(self.raw_view)
+
+    def fill_raw(self) -> None:
+        """Put Raw's text in its view if it is still waiting (Raw shown, or after a paint)."""
+        if self._raw_pending is not None:
+            self.set_raw_plain(self._raw_pending)
 
     def _show_file(self, response: RpcResponse) -> None:
         textual = is_text_type(response.content_type)  # a text file also reads in Raw
@@ -190,6 +253,11 @@ class BodyPages(QObject):
 
     def _show_text(self, response: RpcResponse, dark: bool) -> None:
         decode, is_json = response.text, response.kind == "json"
+        if response.size <= SYNC_RENDER_LIMIT:
+            self._apply(
+                _Rendered(_small_layout(response, dark), decode(), is_json=is_json, dark=dark)
+            )
+            return
         prepare = partial(  # picklable: it may run in the helper process
             layout_body,
             response.body,
@@ -209,9 +277,6 @@ class BodyPages(QObject):
             layout = run_in_process(prepare, abandoned=lambda: generation != self._generation)
             return _Rendered(layout, decode(), is_json=is_json, dark=dark)
 
-        if response.size <= SYNC_RENDER_LIMIT:
-            self._apply(_Rendered(prepare(), decode(), is_json=is_json, dark=dark))
-            return
         note = f"Formatting {human_size(response.size)}…"
         self.set_pretty_plain(note)
         self.set_raw_plain(note)
@@ -264,10 +329,12 @@ class BodyPages(QObject):
         else:
             self.set_pretty_plain(result.pretty)
         if result.raw_lines is not None:
+            self._raw_pending = None
             self.raw_lines.set_lines(result.raw_lines)
             self.raw_stack.setCurrentWidget(self.raw_lines)
-        else:
-            self.set_raw_plain(result.raw)
+        else:  # set when Raw is looked at, or after the paint (``fill_raw``)
+            self._raw_pending = result.raw
+            self.raw_stack.setCurrentWidget(self.raw_view)
 
 
 _View = TypeVar("_View", QTextEdit, QPlainTextEdit)

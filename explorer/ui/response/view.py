@@ -5,12 +5,17 @@ thread); Filter (JSONPath or jq over the body, ``ui.filter``), Headers, Request 
 key redacted) and Code (curl, or a script for StackOne's SDKs) follow. Copy and Save body…
 always take the exact body. The ⋯ button holds what other features do with the exchange
 shown (compare, Defender check, share): the window gives it those actions.
+
+Showing an exchange fills what is on screen first (the status line and the current tab);
+the tabs not on screen (Raw, Headers, Request, Code) are filled when one is shown, or on the
+same turn of the event loop, after the paint: Send to rendered is timed to that paint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QGuiApplication
@@ -39,19 +44,15 @@ from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.response import RpcResponse
 from explorer.core.units import human_ms, human_size
 from explorer.store.files import write_atomic
-from explorer.store.recent_filters import RecentFilters
-from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.jobs import RenderJob
-from explorer.ui.response import value_menu
-from explorer.ui.response.body import BodyPages, plain_edit
-from explorer.ui.response.code_page import CodePage
 from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
-from explorer.ui.response.find_bar import FindBar, FindTarget
-from explorer.ui.response.lines_view import LinesView
-from explorer.ui.response.pages import PagesBar
 from explorer.ui.theme import status_colour
-from explorer.ui.widgets.elided_label import ElidedLabel
-from explorer.ui.widgets.flow_layout import FlowLayout
+from explorer.ui.widgets.after_paint import AfterPaint
+
+if TYPE_CHECKING:
+    from explorer.store.recent_filters import RecentFilters
+    from explorer.ui.response.find_bar import FindTarget
+    from explorer.ui.response.pages import SchemaLookup
 
 # Describes an account for the exchange's details: ``(line, tooltip)``, ``None``: unknown.
 AccountLookup = Callable[[str], "tuple[str, str] | None"]
@@ -59,6 +60,19 @@ AccountLookup = Callable[[str], "tuple[str, str] | None"]
 
 def _nothing_known(_account_id: str) -> tuple[str, str] | None:
     return None
+
+
+def import_result_parts() -> None:
+    """The result page's modules, imported ahead of building it (no widget: safe on a pool
+    thread), and jq's binding, which the Filter tab loads to offer jq (~5 ms)."""
+    import explorer.ui.response.body
+    import explorer.ui.response.code_page
+    import explorer.ui.response.find_bar
+    import explorer.ui.response.pages  # noqa: F401
+    from explorer.core.filters import jq_available
+    from explorer.ui.filter.panel import FilterPanel  # noqa: F401
+
+    jq_available()
 
 
 def size_text(response: RpcResponse) -> str:
@@ -85,6 +99,7 @@ class ResponseView(QWidget):
         all_pages_requested(object): forwarded from the pages bar.
         set_variable_requested(object): "Set variable…" on the body or a filter result: the
             ``PickedValue``.
+        result_built(): the result page was built (its controls join the Tab order).
     """
 
     cancel_requested = Signal()
@@ -97,6 +112,7 @@ class ResponseView(QWidget):
     next_page_requested = Signal(object, object)
     all_pages_requested = Signal(object)
     set_variable_requested = Signal(object)
+    result_built = Signal()
 
     def __init__(
         self,
@@ -115,6 +131,15 @@ class ResponseView(QWidget):
         self._save_count = 0
         self._body_limit = DEFAULT_BODY_LIMIT
         self._describe_account: AccountLookup = _nothing_known
+        # Kept for the result page, built when first needed (``build_result``).
+        self._result_page: QWidget | None = None
+        self._recent_filters = recent_filters
+        self._auto_retry: bool | None = None
+        self._schema_lookup: SchemaLookup | None = None
+        self._tool_actions: list[QAction] = []
+        # The tabs not yet filled for the exchange shown: filled when shown or after the paint.
+        self._unfilled: set[QWidget] = set()
+        self._after_paint = AfterPaint(self)
 
         # -- empty and in-flight pages ----------------------------------------------------
         self.empty_label = QLabel("Send a request to see its response")
@@ -135,6 +160,44 @@ class ResponseView(QWidget):
         flight_layout.addWidget(self.in_flight_label)
         flight_layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
         flight_layout.addStretch(1)
+        self._in_flight_page = in_flight
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(in_flight)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    if not TYPE_CHECKING:  # (mypy checks every attribute as declared)
+
+        def __getattr__(self, name: str) -> object:
+            # Reached only for a name not set yet: a part of the result page, built now.
+            if name.startswith("_") or self.__dict__.get("_result_page") is not None:
+                raise AttributeError(name)
+            self.build_result()
+            return getattr(self, name)
+
+    @property
+    def built(self) -> bool:
+        """Whether the result page (status line, error panel, tabs) exists yet."""
+        return self._result_page is not None
+
+    def build_result(self) -> None:
+        """Build the page that shows an exchange (~10-20 ms: a dozen widgets, six tabs).
+
+        Nothing shows it until a response does: the first exchange shown builds it, as does
+        anything that needs one of its parts.
+        """
+        if self._result_page is not None:
+            return
+        from explorer.ui.filter.panel import FilterPanel
+        from explorer.ui.response import value_menu
+        from explorer.ui.response.body import BodyPages, plain_edit
+        from explorer.ui.response.code_page import CodePage
+        from explorer.ui.response.find_bar import FindBar
+        from explorer.ui.response.pages import PagesBar
+        from explorer.ui.widgets.elided_label import ElidedLabel
+        from explorer.ui.widgets.flow_layout import FlowLayout
 
         # -- status line ----------------------------------------------------------------------
         self.status_label = QLabel()
@@ -202,7 +265,9 @@ class ResponseView(QWidget):
         self.body = BodyPages(self._pool, self)
         self.body.save_requested.connect(self.save_body_as)
         for text_view in (self.body.pretty_rich, self.body.pretty_plain, self.body.raw_view):
-            value_menu.install(text_view, self.set_variable_requested.emit)
+            value_menu.install(
+                text_view, self.set_variable_requested.emit, self.message.emit, self._pool
+            )
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -218,7 +283,7 @@ class ResponseView(QWidget):
         self.code_page.message.connect(self.message)
         self.curl_view = self.code_page.view  # curl until another form is chosen
         self.copy_curl_button = self.code_page.copy_button
-        self.filter_panel = FilterPanel(recent_filters)
+        self.filter_panel = FilterPanel(self._recent_filters)
         self.filter_panel.message.connect(self.message)
         self.filter_panel.set_variable_requested.connect(self.set_variable_requested)
         for view, name, description in (
@@ -242,6 +307,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.code_page, "Code")
         self.find_bar = FindBar()
         self.body.rendered.connect(lambda: self.find_bar.set_target(self._find_target()))
+        self.tabs.currentChanged.connect(lambda _i: self._fill(self.tabs.currentWidget()))
         self.tabs.currentChanged.connect(lambda _i: self.find_bar.set_target(self._find_target()))
 
         result = QWidget()
@@ -251,21 +317,24 @@ class ResponseView(QWidget):
         result_layout.addWidget(self.error_panel)
         result_layout.addWidget(self.tabs, 1)
         result_layout.addWidget(self.find_bar)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(in_flight)
         self.stack.addWidget(result)
         self._result_page = result
-        self._in_flight_page = in_flight
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        # What the window set before the page existed.
+        self.filter_panel.set_dark(self._dark)
+        if self._auto_retry is not None:
+            self.error_panel.set_auto_retry(self._auto_retry)
+        if self._schema_lookup is not None:
+            self.pages.set_schema_lookup(self._schema_lookup)
+        self._fill_tools_menu()
+        self.result_built.emit()
 
     def tab_chain(self) -> list[QWidget]:
         """The view's controls in reading order, for Tab: Cancel while sending; then the
         status line's buttons, the error panel, the tabs with each page's view and button,
-        the find bar. Only those on the page shown are reached."""
+        the find bar. Only those on the page shown are reached; the result page's from when
+        it is built (``result_built``)."""
+        if self._result_page is None:
+            return [self.in_flight_cancel]
         return [
             self.in_flight_cancel,
             self.save_body_button,
@@ -315,6 +384,9 @@ class ResponseView(QWidget):
 
     def clear(self) -> None:
         self._exchange = None
+        self.stack.setCurrentWidget(self.empty_label)
+        if self._result_page is None:
+            return
         self.filter_panel.set_exchange(None)
         self.body.invalidate()
         self.error_panel.clear()
@@ -349,18 +421,54 @@ class ResponseView(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
-        self.filter_panel.set_dark(dark)
+        if self._result_page is not None:
+            self.filter_panel.set_dark(dark)
         if self._exchange is not None:
             self.show_exchange(self._exchange, keep_tab=True, live=self._live)
 
     def set_auto_retry(self, on: bool) -> None:
-        self.error_panel.set_auto_retry(on)
+        self._auto_retry = on
+        if self._result_page is not None:
+            self.error_panel.set_auto_retry(on)
+
+    def set_recent_filters(self, recent: RecentFilters | None) -> None:
+        """Where the Filter tab remembers expressions that ran (the window's settings)."""
+        self._recent_filters = recent
+        if self._result_page is not None:
+            self.filter_panel.set_recent(recent)
+
+    def set_schema_lookup(self, lookup: SchemaLookup) -> None:
+        """How the pages bar finds an action's input schema (the window's discovery)."""
+        self._schema_lookup = lookup
+        if self._result_page is not None:
+            self.pages.set_schema_lookup(lookup)
+
+    def stop(self) -> None:
+        """Format nothing more for the screen (the window is closing)."""
+        if self._result_page is not None:
+            self.body.invalidate()
+
+    def preparer(self) -> Callable[[Exchange], object]:
+        """What to do to an exchange off the UI thread before ``show_exchange`` (its
+        ``prepared``): format and highlight a small body, in the theme shown now."""
+        from explorer.ui.response.body import prepare_small
+
+        dark = self._dark
+        return lambda exchange: prepare_small(exchange.response, dark)
 
     def show_exchange(
-        self, exchange: Exchange, *, keep_tab: bool = False, live: bool = False
+        self,
+        exchange: Exchange,
+        *,
+        keep_tab: bool = False,
+        live: bool = False,
+        prepared: object = None,
     ) -> None:
         """Show a finished exchange (a response or a failure). Only a ``live`` one (just sent)
-        may retry by itself when its ``Retry-After`` ends; a history entry is only read."""
+        may retry by itself when its ``Retry-After`` ends; a history entry is only read.
+        ``prepared``: what ``preparer()`` made of it on another thread."""
+        self.build_result()
+        assert self._result_page is not None
         same = exchange is self._exchange
         self._exchange = exchange
         self._live = live
@@ -372,20 +480,42 @@ class ResponseView(QWidget):
         self._show_status(exchange)
         self._show_error(exchange)
         if response is not None:
-            self.body.show(response, dark=self._dark, body_limit=self._body_limit)
-            self._show_headers(response)
+            self.body.show(
+                response, dark=self._dark, body_limit=self._body_limit, prepared=prepared
+            )
         else:
             self.body.show_text("No response body: the request failed before a response arrived.")
-            self.headers_table.setRowCount(0)
-        self.request_view.setPlainText(
-            exchange.sent.text() if exchange.sent else "The request was not sent."
-        )
-        self.code_page.set_request(exchange.request)
+        self._unfilled = {self.body.raw_stack, self.headers_table, self.request_view}
+        self._unfilled.add(self.code_page)
+        self._fill(self.tabs.currentWidget())
         if not same:  # (the same one again: the theme changed)
             self.filter_panel.set_exchange(exchange)
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
+        self._after_paint.call(self._fill_the_rest)
+
+    def _fill(self, page: QWidget | None) -> None:
+        """Fill ``page`` (a tab) for the exchange shown, if it is not yet."""
+        exchange = self._exchange
+        if page not in self._unfilled or exchange is None:
+            return
+        self._unfilled.discard(page)
+        if page is self.body.raw_stack:
+            self.body.fill_raw()
+        elif page is self.headers_table:
+            self._show_headers(exchange.response)
+        elif page is self.request_view:
+            self.request_view.setPlainText(
+                exchange.sent.text() if exchange.sent else "The request was not sent."
+            )
+        elif page is self.code_page:
+            self.code_page.set_request(exchange.request)
+
+    def _fill_the_rest(self) -> None:
+        """The tabs not on screen, after the shown one's paint."""
+        for page in list(self._unfilled):
+            self._fill(page)
 
     def set_account_lookup(self, lookup: AccountLookup) -> None:
         """How to describe an exchange's account: ``(line, tooltip)`` or ``None``."""
@@ -437,6 +567,12 @@ class ResponseView(QWidget):
 
     def set_tool_actions(self, actions: list[QAction]) -> None:
         """The ⋯ button's menu: what the window's other features do with this exchange."""
+        self._tool_actions = list(actions)
+        if self._result_page is not None:
+            self._fill_tools_menu()
+
+    def _fill_tools_menu(self) -> None:
+        actions = self._tool_actions
         menu = self.tools_button.menu()
         if menu is None:
             menu = QMenu(self.tools_button)
@@ -489,6 +625,8 @@ class ResponseView(QWidget):
 
     # -- internals --------------------------------------------------------------------------------
     def _find_target(self) -> FindTarget | None:
+        from explorer.ui.response.lines_view import LinesView
+
         widget = self.tabs.currentWidget()
         if widget is self.body.pretty_stack or widget is self.body.raw_stack:
             current = widget.currentWidget()
@@ -547,9 +685,10 @@ class ResponseView(QWidget):
             self.error_panel.clear()
             self.error_panel.hide()
 
-    def _show_headers(self, response: RpcResponse) -> None:
-        self.headers_table.setRowCount(len(response.headers))
-        for row, (name, value) in enumerate(response.headers):
+    def _show_headers(self, response: RpcResponse | None) -> None:
+        headers = response.headers if response is not None else []
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers):
             self.headers_table.setItem(row, 0, QTableWidgetItem(name))
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
 

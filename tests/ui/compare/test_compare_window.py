@@ -17,11 +17,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED
+from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, IgnoreRules
+from explorer.core.compare_pages import PAGE_SIZE
+from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
+from explorer.core.response import read_response
 from explorer.store.baselines import BaselineStore
 from explorer.store.paths import AppPaths
 from explorer.ui.compare.window import CompareWindow
+from explorer.ui.helper_jobs import COMPARE, helper, stop_helpers
 from explorer.ui.mainwindow.window import MainWindow
 from tests.big_bodies import big_document
 from tests.ui.big_server import big_server
@@ -35,6 +39,9 @@ WAIT_MS = 120_000
 ACTION = "hris_list_employees"
 EMPLOYEES = RpcRequest(
     action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
+)
+GET_EMPLOYEE = RpcRequest(
+    action="bamboohr_get_employee", account_id="acct_bamboohr_demo", path={"id": "40001"}
 )
 
 
@@ -116,13 +123,33 @@ def test_two_10_mb_runs_show_exactly_the_fields_that_changed(
     assert compare._headline_labels[(4, 2)].text() == "req_big_2"
     assert compare._headline_labels[(1, 1)].text().startswith("200")
     records = len(big_document()["data"])
-    changed = paths(compare)
-    assert len(changed) == (records - 1) + 4  # every timestamp, and the four real changes
-    assert changed["data[id=emp_000500].salary"][0] == CHANGED
+    total = (records - 1) + 4  # every timestamp, and the four real changes
+    assert compare.comparison is not None
+    assert compare.comparison.counts() == {CHANGED: records + 1, ADDED: 1, REMOVED: 1}
+    assert compare.tabs.tabText(0) == f"Body ({total:,})"
+    # Only the first page came over; the rest is listed from the helper as the table scrolls.
+    assert compare.body_model.rowCount() == PAGE_SIZE
+    assert compare.shown_label.text().startswith(f"Listing {PAGE_SIZE} of {total:,} changes")
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: compare.body_model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT_MS)
+    # The second page goes on where the first stopped, in document order.
+    assert list(paths(compare))[PAGE_SIZE - 1 : PAGE_SIZE + 1] == [
+        f"data[id=emp_{PAGE_SIZE - 1:06d}].updated_at",
+        f"data[id=emp_{PAGE_SIZE:06d}].salary",
+    ]
+
+    # The filter looks through every change (in the helper), not only those listed.
+    qtbot.keyClicks(compare.path_filter, "salary")
+    qtbot.waitUntil(lambda: compare.body_model.matching() == 1, timeout=WAIT_MS)
+    assert paths(compare) == {"data[id=emp_000500].salary": (CHANGED, 40_000 + 500 * 37, -1)}
+    assert compare.shown_label.text() == "1 matching change listed"
 
     # "Ignore this field" on a timestamp: saved for the action, compared again.
+    compare.path_filter.clear()
     qtbot.keyClicks(compare.path_filter, "updated_at")
-    assert compare.body_model.rowCount() == records - 1
+    qtbot.waitUntil(lambda: compare.body_model.matching() == records - 1, timeout=WAIT_MS)
+    assert compare.body_model.rowCount() == PAGE_SIZE
     click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
     assert compare.left_value.toPlainText() == '"2025-01-01T00:00:00Z"'
     assert compare.right_value.toPlainText() == '"2026-06-01T00:00:00Z"'
@@ -140,6 +167,7 @@ def test_two_10_mb_runs_show_exactly_the_fields_that_changed(
     assert compare.comparison is not None and compare.comparison.ignored >= records - 1
     summary = compare.summary_label.text()
     assert summary.startswith("2 changed, 1 added, 1 removed")
+    assert compare.shown_label.isHidden()  # all four came whole: nothing left in the helper
     assert f"{compare.comparison.ignored:,} difference(s) left out" in summary
     rules = BaselineStore(home.baselines_dir).ignore_rules(ACTION)
     assert rules.body == ["$.data[*].updated_at"]
@@ -246,3 +274,101 @@ def test_two_exchanges_in_memory_compare_through_the_window(
     assert re.fullmatch(r"\S+ m?s \((same|[+−]\S+ m?s)\)", timing), timing
     compare.close()
     qtbot.waitUntil(lambda: compare not in window.analysis.compare.windows)
+
+
+def test_two_actions_compared_are_both_named_and_neither_ignore_list_is_applied(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """A list and a get compared: the window names both, and the list's ignore list (which
+    would hide ``data`` here) is not applied; an ignored field is for this comparison only."""
+    BaselineStore(home.baselines_dir).set_ignore_rules(
+        EMPLOYEES.action, IgnoreRules(body=["$.data"])
+    )
+    window = make_window()
+    send(qtbot, window, EMPLOYEES)
+    send(qtbot, window, GET_EMPLOYEE)
+    select_rows(qtbot, window, [0, 1])
+    qtbot.keyClick(
+        window.history_pane.view,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    compare = opened(window)
+    wait_compared(qtbot, compare)
+
+    title = compare.windowTitle()
+    assert EMPLOYEES.action in title and GET_EMPLOYEE.action in title, title
+    assert EMPLOYEES.action in compare.heading.text()
+    assert GET_EMPLOYEE.action in compare.heading.text()
+    assert "different actions: no per-action ignore rules applied" in (
+        compare.summary_label.text().lower()
+    )
+    # The list's "$.data" would have hidden this: not applied across actions.
+    assert paths(compare)["data"][0] == CHANGED
+    assert compare.ignore_editor.rules().body == []
+
+    # Ignoring a field here compares again without it, and saves it for neither action.
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.mouseClick(compare.ignore_field_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: compare.comparison is not None and compare.comparison.ignored > 0)
+    wait_compared(qtbot, compare)
+    assert "data" not in paths(compare)
+    saved = BaselineStore(home.baselines_dir)
+    assert saved.ignore_rules(EMPLOYEES.action).body == ["$.data"]
+    assert saved.ignore_rules(GET_EMPLOYEE.action).body == []
+    assert "not saved" in compare.ignore_editor.intro.text()
+
+
+def test_a_long_list_its_helper_let_go_is_compared_again_when_scrolled(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The helper process keeps a big comparison for its pages; once it has exited (idle, or
+    ended), scrolling for more compares again rather than failing."""
+    window = make_window()
+    before = [{"id": f"e{i:05d}", "updated_at": "2025"} for i in range(3 * PAGE_SIZE)]
+    after = [dict(record, updated_at="2026") for record in before]
+    left, right = (
+        Exchange(
+            request=EMPLOYEES,
+            response=read_response(
+                200, [("content-type", "application/json")], json.dumps({"data": data}).encode()
+            ),
+        )
+        for data in (before, after)
+    )
+    compare = window.compare(left, right)
+    wait_compared(qtbot, compare)
+    assert compare.body_model.rowCount() == PAGE_SIZE
+    stop_helpers()  # as when it exits after minutes without work
+
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    with qtbot.waitSignal(compare.job.finished, timeout=WAIT_MS):  # compared again
+        qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert helper(COMPARE).starts == 1
+    assert compare.error_label.isHidden()
+    assert compare.body_model.matching() == 3 * PAGE_SIZE
+    click_row(qtbot, compare.body_table, compare.body_model.index(0, 0))
+    qtbot.keyClick(compare.body_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: compare.body_model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT_MS)
+
+
+def test_two_long_texts_show_their_line_differences_in_a_virtual_view(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Non-JSON bodies: the unified diff comes laid out for display; a long one is drawn a
+    screen at a time (not set into a text edit on the UI thread)."""
+    window = make_window()
+    left, right = (
+        Exchange(
+            request=EMPLOYEES,
+            response=read_response(200, [("content-type", "text/plain")], body),
+        )
+        for body in (b"one\ntwo\n" * 10_000, b"one\nthree\n" * 10_000)
+    )
+    compare = window.compare(left, right)
+    wait_compared(qtbot, compare)
+    assert compare.body_stack.currentWidget() is compare.text_lines
+    rows = compare.text_lines.text().splitlines()
+    assert rows[:2] == ["--- " + compare._labels[0], "+++ " + compare._labels[1]]
+    assert "-two" in rows and "+three" in rows
+    assert compare.summary_label.text() == "Body text differs."

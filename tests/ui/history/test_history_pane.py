@@ -19,6 +19,7 @@ from explorer.core.response import Timing, read_response
 from explorer.core.wire import SentRequest
 from explorer.store.history import DB_NAME, HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
 from explorer.ui.history.export import HAR_FILTER, JSON_FILTER
+from explorer.ui.history.filtering import FILTER_ON_THREAD
 from explorer.ui.history.model import (
     Column,
     HistoryModel,
@@ -619,3 +620,51 @@ def test_reopening_an_old_big_entry_then_a_newer_one_shows_the_newer(
 
     pane.view.setCurrentIndex(pane.model.index(0, 0))
     qtbot.waitUntil(lambda: shown[-1:] == ["newest_big_action"])
+
+
+def test_a_long_history_filters_off_the_ui_thread_and_the_last_typed_filter_wins(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    # From FILTER_ON_THREAD entries each keystroke's filter runs on a thread; a key typed
+    # while one runs makes it stale, and the list ends up showing what the box says.
+    pane = HistoryPane(store)
+    qtbot.addWidget(pane)
+    rows = _many_entries(FILTER_ON_THREAD + 1_000)
+    pane.model.set_rows(rows)
+    pane._refill_combos()
+    pane._on_filter_changed()
+    pane.view.setCurrentIndex(pane.model.index(5, 0))
+    chosen = pane.current_entry()
+    assert chosen is not None
+    show_active(qtbot, pane)
+    pane.filters.edit.setFocus()
+    expected = [r for r in rows if r.action.startswith("greenhouse") and r.status == 400]
+    with qtbot.assertNotEmitted(pane.selected):
+        qtbot.keyClicks(pane.filters.edit, "greenhouse 400")
+        qtbot.waitUntil(lambda: len(pane.shown_entries()) == len(expected))
+    assert set(pane.shown_entries()) == set(expected)
+    assert pane.count_label.text() == f"{len(expected)} of {len(rows)}"
+    pane.filters.edit.clear()
+    qtbot.waitUntil(lambda: len(pane.shown_entries()) == len(rows))
+    assert pane.current_entry() == chosen  # hidden by the filter for a while, selected again
+
+
+def test_clicking_the_action_header_orders_by_action_newest_first_within_each(
+    qtbot: QtBot, big_pane: tuple[HistoryPane, list[HistoryRow]]
+) -> None:
+    pane, rows = big_pane
+    header = pane.view.horizontalHeader()
+    show_active(qtbot, pane)
+    x = header.sectionViewportPosition(Column.ACTION) + header.sectionSize(Column.ACTION) // 2
+    for _direction in range(2):
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+        )
+        assert header.sortIndicatorSection() == Column.ACTION
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        shown = pane.shown_entries()
+        # By action, either way; within one action the store's order (newest first) stays.
+        assert shown == sorted(rows, key=lambda e: e.action, reverse=descending)
+        assert [e.action for e in shown[:1]] == [
+            "hibob_list_employees" if descending else "bamboohr_get_employee"
+        ]

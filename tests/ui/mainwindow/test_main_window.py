@@ -22,6 +22,7 @@ from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.driving import send_and_wait
+from tests.ui.response.test_response_view import click_tab
 
 pytestmark = pytest.mark.gui
 
@@ -52,9 +53,11 @@ def test_sending_a_list_action_shows_its_data(qtbot: QtBot, make_window: WindowF
     assert first["first_name"] in view.body.pretty_text()
     assert "x-request-id: " in view.request_id_label.text()
     # The Request tab shows what was sent, with the key redacted; curl uses the variable.
+    click_tab(qtbot, view, "Request")
     request_text = view.request_view.toPlainText()
     assert "authorization: <redacted>" in request_text.lower()
     assert "x-account-id: acct_bamboohr_demo" in request_text
+    click_tab(qtbot, view, "Code")
     assert "$STACKONE_API_KEY" in view.curl_view.toPlainText()
     # ...and the exchange is on top of the history.
     assert window.history.entries()[0].action == "bamboohr_list_employees"

@@ -8,12 +8,14 @@ are measured in ``benchmarks/startup.py``, never here.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
@@ -22,6 +24,7 @@ from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.conftest import WindowFactory
+from tests.ui.driving import send_example
 
 WAIT_MS = 10_000
 
@@ -44,6 +47,16 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         "explorer.ui.defender.window",
         "explorer.ui.case.dialog",
         "explorer.core.case",
+        "explorer.core.compare",  # the baselines store imports it for ignore rules only
+        "explorer.run.accounts",  # the send throttle, imported on the first send
+        # The response's result page (hidden until a response) and what only it uses.
+        "explorer.ui.filter.panel",
+        "explorer.ui.response.code_page",
+        "explorer.ui.response.pages",
+        "explorer.ui.response.find_bar",
+        "explorer.core.render",
+        "explorer.core.filters",  # JSONPath and jq: what filters, captures and scrubs
+        "explorer.ui.discovery.agent_view",
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
     assert all(importlib.util.find_spec(name) is not None for name in lazy)
@@ -52,6 +65,25 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_pyside_reads_no_window_module_source_at_start_up() -> None:
+    """PySide's import hook reads each new module's source (for ``__feature__``), ~0.15 ms a
+    module; the app's modules are noted beforehand (``ui.pyside_scan``), so none is read."""
+    code = (
+        "import sys\n"
+        "import PySide6.QtCore\n"
+        "import shibokensupport.feature as feature\n"
+        "read = []\n"
+        "scan = feature._mod_uses_pyside\n"
+        "feature._mod_uses_pyside = lambda module: read.append(module.__name__) or scan(module)\n"
+        "import explorer.ui.app\n"
+        "print(sorted(name for name in read if name.startswith('explorer')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "['explorer.ui.pyside_scan']"  # the one that notes them
 
 
 def test_the_trace_shortcut_works_before_the_window_has_built_its_tools(
@@ -128,3 +160,72 @@ def test_clicking_the_collections_tab_before_it_is_built_shows_the_pane(
     pane = slot.built
     assert pane is not None and pane.isVisible()
     assert window.side_tabs.tabText(1) == "Collections"
+
+
+def test_a_response_before_its_page_is_built_shows_in_full_and_in_the_tab_order(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The response's result page is built for the first exchange shown (a send here), and
+    its controls join the Tab order."""
+    window = make_window()
+    view = window.response_view
+    assert not view.built
+    window.editor.action_edit.setFocus()
+    send_example(qtbot, window)
+    assert view.built and view.tabs.isVisible()
+    assert view.status_label.text().startswith("200")
+    assert view.body.pretty_stack.isVisible()
+    # Tab from Trace… goes on in the view's reading order, not to a control built next to it.
+    chain = [w for w in view.tab_chain() if w.isVisibleTo(window) and w.isEnabled()]
+    after_trace = chain[chain.index(view.trace_button) + 1]
+    view.trace_button.setFocus()
+    qtbot.keyClick(view.trace_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after_trace
+
+
+def test_the_first_history_entry_opened_shows_in_full_though_no_response_came_yet(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The page is built for the first exchange shown: one chosen in the history too."""
+    send_example(qtbot, make_window())  # an entry in the history, then a fresh window
+    window = make_window()
+    view = window.response_view
+    qtbot.wait(400)  # the window's work after its first paint is done: still no page
+    assert not view.built
+    window.history_pane.view.setFocus()
+    qtbot.keyClick(window.history_pane.view, Qt.Key.Key_Down)  # the newest entry
+    qtbot.waitUntil(lambda: view.built and view.tabs.isVisible(), timeout=WAIT_MS)
+    assert view.status_label.text().startswith("200")
+
+
+def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
+    """Start-up runs with the collector off; a window left open must not keep it off (its
+    memory would only grow). The real entry point, in a process of its own."""
+    code = (
+        "import gc, sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "seen = []\n"
+        "def look():\n"
+        "    seen.append(gc.isenabled())\n"
+        "    if seen[-1] or len(seen) > 200:\n"
+        "        app.quit()\n"
+        "    else:\n"
+        "        QTimer.singleShot(50, look)\n"
+        "QTimer.singleShot(0, look)\n"
+        "import explorer.__main__ as entry\n"
+        "code = entry.main(['--home', sys.argv[1]])\n"
+        "print(code, seen, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    code_seen_after = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code_seen_after[0] == "0"
+    assert code_seen_after[1].endswith("True] True")  # on while the window was still open

@@ -100,7 +100,15 @@ def test_dark_mode_recolours_the_body(view: ResponseView) -> None:
     assert '"name": "Ada"' in view.body.pretty_text()
 
 
-def test_failure_shows_no_response_and_the_request_tab(view: ResponseView) -> None:
+def click_tab(qtbot: QtBot, view: ResponseView, title: str) -> None:
+    tabs = view.tabs
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == title)
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+
+
+def test_failure_shows_no_response_and_the_request_tab(qtbot: QtBot, view: ResponseView) -> None:
     failed = Exchange(
         request=RpcRequest(action="a", account_id="b", base_url="https://nowhere.invalid"),
         failure=Failure("DNSFailed", "The server's host name could not be resolved."),
@@ -108,7 +116,9 @@ def test_failure_shows_no_response_and_the_request_tab(view: ResponseView) -> No
     view.show_exchange(failed)
     assert view.status_label.text() == "No response · Host name not found (DNS)"
     assert "nowhere.invalid" in view.error_panel.meaning_label.text()
+    click_tab(qtbot, view, "Request")
     assert view.request_view.toPlainText() == "The request was not sent."
+    click_tab(qtbot, view, "Code")
     assert "https://nowhere.invalid/actions/rpc" in view.curl_view.toPlainText()
 
 
