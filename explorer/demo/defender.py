@@ -17,6 +17,8 @@ its findings, so the place is the demo's.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,21 +86,25 @@ def scan(data: Any, settings: DefenderSettings, tool_name: str) -> DefenderRepor
     return DefenderReport(settings, screen(data, settings, tool_name))
 
 
-def warm_up() -> threading.Thread | None:
+def warm_up(loaded: Callable[[float], None] | None = None) -> threading.Thread | None:
     """Load the library (and tier 2's model) on a background thread, so the first request of
     a demo session is screened in milliseconds instead of waiting ~1 s for the load.
 
-    Returns the started thread, or ``None`` when the library is not installed. A failure
+    Returns the started thread, or ``None`` when the library is not installed. ``loaded``
+    is called on that thread with the seconds the load took, once it is done. A failure
     here is not reported: the first real screening raises it where the user sees it.
     """
     if not library_available():
         return None
 
     def load() -> None:
+        start = time.perf_counter()
         try:
             screen({"warm_up": ""}, DefenderSettings.from_request(None, None), "warm_up")
         except Exception:  # said by the first real screening instead
             return
+        if loaded is not None:
+            loaded(time.perf_counter() - start)
 
     thread = threading.Thread(target=load, name="demo-defender-warm-up", daemon=True)
     thread.start()

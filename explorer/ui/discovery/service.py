@@ -4,9 +4,10 @@ off the UI thread, cached for the session, and search its actions by what they d
 ``DiscoveryService`` runs ``explorer.core.discovery`` (accounts, actions) and
 ``explorer.core.mcp`` (an account's tools, the second schema source) on a ``QThreadPool``
 (never the UI thread) and caches what it got per profile, base URL and key, so switching back
-and forth fetches nothing. The profile's key is read on the pool too: the OS keyring means
-importing ``keyring`` and a D-Bus round trip, which must never hold up the window (at start-up
-least of all).
+and forth fetches nothing. The profile's key is read off the UI thread too, on a daemon
+thread of its own: the OS keyring means importing ``keyring`` and a D-Bus round trip, which
+must never hold up the window (at start-up least of all), and a locked keyring waits for its
+password prompt, which must never hold up the app's exit.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from explorer.core.errors import Cancelled, ExplorerError, RemoteError, Transpor
 from explorer.core.mcp import McpClient, McpTool
 from explorer.store.credentials import CredentialStore
 
-# Reads a profile's key. ``DiscoveryService`` calls it on a pool thread, never the UI thread.
+# Reads a profile's key. ``DiscoveryService`` calls it off the UI thread, never on it.
 KeyLookup = Callable[[str], "str | None"]
 
 
@@ -33,7 +34,7 @@ def quiet_key_lookup(session_keys: CredentialStore, credentials: CredentialStore
     """The profile's key like the window finds it (this run's memory, then the keyring), but
     silent: a missing key is a discovery failure to show in a line, not a banner.
 
-    The lookup runs on a discovery pool thread; both stores must allow that (the keyring
+    The lookup runs on a thread of its own; both stores must allow that (the keyring
     opens its own D-Bus connection per call; ``MemoryCredentials`` only reads a dict).
     """
 
@@ -134,11 +135,11 @@ class FetchJob(QRunnable):
         self.signals = _FetchSignals()
         self.token = CancelToken()
         self._key = key
-        self._kind = kind
+        self.kind = kind
         self._fetch = fetch
 
     def run(self) -> None:
-        outcome = _Outcome(self._key, self._kind, thread=threading.get_ident(), token=self.token)
+        outcome = _Outcome(self._key, self.kind, thread=threading.get_ident(), token=self.token)
         try:
             outcome.result = self._fetch(self.token)
         except Exception as exc:  # every failure is shown, none may leave the UI waiting
@@ -154,8 +155,8 @@ class DiscoveryService(QObject):
     account that is no longer selected are cached but not emitted, so the UI never shows one
     profile's accounts under another.
 
-    Selecting a profile (``set_target``, ``refresh``) first reads its key with ``keys`` on the
-    pool; the listings start (or come from the cache) when the key arrives. Until then the
+    Selecting a profile (``set_target``, ``refresh``) first reads its key with ``keys`` on a
+    daemon thread; the listings start (or come from the cache) when the key arrives. Until then the
     service is ``busy()`` and load requests wait for the key rather than fail.
 
     ``held=True`` keeps key reads queued until ``release()``: the window releases them after
@@ -361,7 +362,8 @@ class DiscoveryService(QObject):
         self._pool.waitForDone(wait_ms)
 
     def _read_key(self) -> None:
-        """Read the selected profile's key on the pool; ``_on_key`` then starts the listings.
+        """Read the selected profile's key off the UI thread; ``_on_key`` then starts the
+        listings.
 
         A read still running for an earlier selection is left to finish and then ignored: a
         keyring call cannot be interrupted, and the newest selection is the one that counts.
@@ -429,7 +431,12 @@ class DiscoveryService(QObject):
             return
         job.signals.done.connect(self._on_done)
         self._signals[id(job.token)] = job.signals
-        self._pool.start(job)
+        if job.kind == "key":
+            # A locked keyring blocks the read for as long as its prompt stays open: on a
+            # daemon thread nobody waits for at exit (a pool's destructor would wait forever).
+            threading.Thread(target=job.run, name="keyring-read", daemon=True).start()
+        else:
+            self._pool.start(job)
 
     def _cancel_all(self) -> None:
         """Cancel every listing; forgetting them at once lets the same one start afresh."""

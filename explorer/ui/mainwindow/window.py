@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         the entry's tab if open, else in a tab of its own."""
         self.workspace.open_entry(request, history_id)
         self.editor.action_edit.setFocus()
-        self.statusBar().showMessage("Loaded into the editor: press Ctrl+Enter to send", 5000)
+        self.send_control.say_loaded()  # or what blocks Send (a secret the history never kept)
 
     def _on_history_open(self, request: RpcRequest) -> None:
         entry = self.history_pane.current_entry()

@@ -69,6 +69,8 @@ LINKS_BY_KEYBOARD = (
     Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
 )
 
+SEND_TIP = "Send the request (Ctrl+Enter)"
+
 # A field narrower than this text puts the form's labels above the fields (so it reads whole).
 TYPICAL_VALUE = "greenhouse_create_candidate"
 
@@ -106,6 +108,7 @@ class RequestEditor(QWidget):
         self._default_timeout = DEFAULT_TIMEOUT  # for new requests (Preferences)
         self._issues: list[Issue] = []
         self._in_flight = False
+        self._held = ""  # why Send would not go now though the request is valid (set_held)
         self._loading = False
         self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
 
@@ -117,7 +120,6 @@ class RequestEditor(QWidget):
         self.send_button.setDefault(False)
         self.send_button.setMinimumWidth(96)
         self.send_button.clicked.connect(self._on_send_clicked)
-        self.send_button.setAccessibleDescription("Send the request (Ctrl+Enter)")
         # One line, kept while hidden: a message appearing must not move the form.
         self.reason_label = ElidedLabel()
         self.reason_label.setObjectName("sendBlockedReason")
@@ -402,12 +404,16 @@ class RequestEditor(QWidget):
     def set_in_flight(self, in_flight: bool) -> None:
         """While a request runs the Send button becomes Cancel; editing stays possible."""
         self._in_flight = in_flight
-        if in_flight:
-            self.send_button.setText("Cancel")
-            self.send_button.setToolTip("Abort the request in flight (Esc)")
-        else:
-            self.send_button.setText("&Send")
+        self.send_button.setText("Cancel" if in_flight else "&Send")
         self._update_send_state()
+
+    def set_held(self, reason: str) -> None:
+        """Why Send would not go now though the request is valid ("" when it would): the
+        window's state, e.g. the most requests in flight. The button's tooltip and accessible
+        description say it; it stays enabled, so pressing it gets the same note."""
+        if reason != self._held:
+            self._held = reason
+            self._update_send_state()
 
     def set_dark(self, dark: bool) -> None:
         for editor in self.json_editors.values():
@@ -525,16 +531,16 @@ class RequestEditor(QWidget):
         self.reason_label.setVisible(bool(issues))
 
     def _update_send_state(self) -> None:
+        """The button, and what its tooltip and accessible description say: the same truth."""
+        self.send_button.setEnabled(self._in_flight or not self._issues)
         if self._in_flight:
-            self.send_button.setEnabled(True)
-            return
-        self.send_button.setEnabled(not self._issues)
-        if self._issues:
-            self.send_button.setToolTip(
-                "Fix these first:\n" + "\n".join(describe_issue(i) for i in self._issues)
-            )
+            tip = "Abort the request in flight (Esc)"
+        elif self._issues:
+            tip = "Fix these first:\n" + "\n".join(describe_issue(i) for i in self._issues)
         else:
-            self.send_button.setToolTip("Send the request (Ctrl+Enter)")
+            tip = self._held or SEND_TIP
+        self.send_button.setToolTip(tip)
+        self.send_button.setAccessibleDescription(tip)
 
     def _update_url(self) -> None:
         url = self._base_url.rstrip("/") + "/actions/rpc"

@@ -41,11 +41,12 @@ from explorer.core.exchange import Exchange
 from explorer.core.replay import SecretsNotKept, hidden_places, restore, template_of
 from explorer.core.request import RpcRequest
 from explorer.core.response import limits_the_key
+from explorer.core.secrets import REDACTED
 from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables, find_locations, resolve
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
-from explorer.ui.request.editor import RequestEditor, describe_issue
+from explorer.ui.request.editor import SEND_TIP, RequestEditor, describe_issue
 from explorer.ui.request.sender import RequestSender
 from explorer.ui.widgets.after_paint import AfterPaint
 
@@ -65,6 +66,16 @@ MAX_AUTO_RETRIES = 3
 # few enough that a stray key press cannot flood a customer's account.
 MAX_IN_FLIGHT = 4
 IN_FLIGHT_TIP = "A request is in flight in this tab: Esc cancels it"
+FULL_TIP = (
+    f"{MAX_IN_FLIGHT} requests are in flight, the most at once: wait for one to finish, or "
+    "cancel one (Esc in its tab)"
+)
+READING_TIP = "This tab's send is reading the OS keyring: wait for it, or press Esc to cancel it"
+GUARDED_TIP = (
+    "This tab's send waits for the production guard (the account check, or your answer): "
+    "answer it, or press Esc to cancel it"
+)
+OTHER_GUARDED_TIP = "Another send waits for the production guard: answer it (or press Esc) first"
 # A shared rate-limit wait longer than this is said in the status bar.
 NOTED_WAIT_SECONDS = 1.0
 # A keyring read taking longer than this is said in the status bar (a locked keyring asks).
@@ -192,10 +203,18 @@ class SendControl(QObject):
         self._current: SendSlot | None = None
         self._guarded: SendSlot | None = None  # the slot whose send waits at the guard
         self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
+        self._hinted: SendSlot | None = None  # its "Send is blocked" stays in the status bar
+        self._hint = ""
         self._after_paint = AfterPaint(self)
         self.elapsed_label = QLabel()
-        self.send_action = self._action("&Send", self.send, "Send the request (Ctrl+Enter)")
-        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.send_action = self._action("&Send", self.send, SEND_TIP)
+        keys = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        self.send_action.setShortcuts(keys)
+        # A disabled action's keys do nothing: this one takes them then, and says why.
+        self.blocked_action = QAction("Why Send is blocked", self)
+        self.blocked_action.setShortcuts(keys)
+        self.blocked_action.setEnabled(False)
+        self.blocked_action.triggered.connect(lambda _checked=False: self.send())
         self.cancel_action = self._action("&Cancel", self.cancel, "Abort this tab's request (Esc)")
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setEnabled(False)
@@ -220,7 +239,7 @@ class SendControl(QObject):
         self._slots.append(slot)
         editor.send_requested.connect(lambda: self.send(slot))
         editor.cancel_requested.connect(lambda: self.cancel(slot))
-        editor.validity_changed.connect(lambda issues: self._on_validity(slot, issues))
+        editor.validity_changed.connect(lambda _issues: self._on_validity(slot))
         editor.changed.connect(lambda: setattr(slot, "edited_since_send", True))
         response_view.cancel_requested.connect(lambda: self.cancel(slot))
         response_view.retry_requested.connect(lambda: self.retry(slot))
@@ -245,13 +264,19 @@ class SendControl(QObject):
             self._guard.cancel_pending()
         if self._current is slot:
             self._current = None
+        if self._hinted is slot:
+            self._hinted = None
         if slot.sender.cancel():
             return  # dropped when its (cancelled) exchange arrives
         self._slots.remove(slot)
         slot.sender.deleteLater()
+        self._update_actions()
 
     def set_current(self, slot: SendSlot) -> None:
         """The tab shown now: the actions, Esc and the elapsed time are about it."""
+        if self._hinted is not None and self._hinted is not slot:
+            self._hinted = None
+            self.message.emit("", 0)  # its "Send is blocked" is about the tab left
         self._current = slot
         self._update_actions()
         seconds = slot.sender.seconds()
@@ -287,20 +312,13 @@ class SendControl(QObject):
         slot = slot or self._current
         if slot is None or slot.closed:
             return False
-        if self._busy(slot):
-            self.message.emit(
-                "A request is already in flight in this tab: wait for it, press Esc to "
-                "cancel it, or send from another tab (Ctrl+T opens one).",
-                5000,
-            )
-            return False
-        if not self._room_for_one():
+        if not self._may_send(slot):
             return False
         slot.auto_retries = 0
         try:
             request = slot.editor.to_request()
         except InvalidRequest as exc:
-            self.message.emit("Can't send yet: " + describe_issue(exc.issues[0]), 8000)
+            self.message.emit(self.blocked_hint(slot) or describe_issue(exc.issues[0]), 8000)
             return False
         try:
             values, slow = self._variables.reader(request) if self._variables else (None, False)
@@ -375,15 +393,39 @@ class SendControl(QObject):
         editor keeps what the user is typing."""
         slot = next((s for s in self._slots if s.response_view.exchange is exchange), None)
         slot = slot or self._current
-        if slot is None or slot.closed:
-            return False
-        if self._busy(slot):
-            self.message.emit("A request is already in flight in this tab.", 5000)
-            return False
-        if not self._room_for_one():
+        if slot is None or slot.closed or not self._may_send(slot):
             return False
         slot.auto_retries = 0
         return self._replay(slot, exchange, request)
+
+    def blocked_hint(self, slot: SendSlot | None = None) -> str:
+        """What keeps a tab's request (the current tab's) from being sent as it is written,
+        and what to do, for the status bar; "" when nothing does."""
+        slot = slot or self._current
+        issues = slot.editor.issues() if slot is not None else []
+        if slot is None or not issues:
+            return ""
+        places = hidden_places(slot.editor.draft_request())
+        if not places:
+            return "Can't send yet: " + describe_issue(issues[0])
+        one = len(places) == 1
+        it = "it" if one else "them"
+        return (
+            f"Send is blocked: {', '.join(places)} held "
+            f"{'a secret value' if one else 'secret values'}, which the history never keeps. "
+            f"Give {it} again (type {it} over {REDACTED}, or use a {{{{variable}}}}) to send."
+        )
+
+    def say_loaded(self) -> None:
+        """A request was just loaded into the current tab (from the history): say that
+        Ctrl+Enter sends it, or what blocks Send and what to do. That stays in the status bar
+        until the user gives what is missing; then the normal hint comes back."""
+        hint = self.blocked_hint()
+        if not hint:
+            self.message.emit("Loaded into the editor: press Ctrl+Enter to send", 5000)
+            return
+        self._hinted, self._hint = self._current, hint
+        self.message.emit("Loaded into the editor. " + hint, 0)
 
     def replay_target(
         self, exchange: Exchange, request: RpcRequest | None = None
@@ -411,24 +453,40 @@ class SendControl(QObject):
     def _busy(self, slot: SendSlot) -> bool:
         return slot.reading or slot.in_flight or self._guarded is slot
 
-    def _room_for_one(self) -> bool:
-        if self.in_flight_count() < MAX_IN_FLIGHT:
-            return True
-        self.message.emit(
-            f"{MAX_IN_FLIGHT} requests are in flight, the most at once: wait for one to "
-            "finish, or cancel one (Esc in its tab).",
-            8000,
-        )
-        return False
+    def _held(self, slot: SendSlot) -> str:
+        """Why a send from ``slot`` would not go now, whatever its request ("" if it would):
+        the one place the status bar, the tooltips and the Send button take it from."""
+        if slot.in_flight:
+            return IN_FLIGHT_TIP
+        if slot.reading:
+            return READING_TIP
+        if self._guarded is slot:
+            return GUARDED_TIP
+        if self.in_flight_count() >= MAX_IN_FLIGHT:
+            return FULL_TIP
+        if self._guard.pending:
+            return OTHER_GUARDED_TIP
+        return ""
+
+    def _may_send(self, slot: SendSlot) -> bool:
+        """Whether a send from ``slot`` may start now; if not, the status bar says why."""
+        held = self._held(slot)
+        if slot.in_flight:
+            held = (
+                "A request is already in flight in this tab: wait for it, press Esc to "
+                "cancel it, or send from another tab (Ctrl+T opens one)."
+            )
+        elif held == OTHER_GUARDED_TIP:
+            return True  # said when the send reaches the guard (after the keyring read)
+        if held:
+            self.message.emit(held if held.endswith(".") else held + ".", 8000)
+        return not held
 
     def _retry(self, slot: SendSlot) -> bool:
         exchange = slot.response_view.exchange
         if exchange is None:
             return self.send(slot)
-        if self._busy(slot):
-            self.message.emit("A request is already in flight in this tab.", 5000)
-            return False
-        if not self._room_for_one():
+        if not self._may_send(slot):
             return False
         return self._replay(slot, exchange)
 
@@ -585,11 +643,23 @@ class SendControl(QObject):
         self._update_actions()
 
     def _update_actions(self) -> None:
+        """The actions (for the current tab) and every tab's Send button say what Send would
+        do now: send, or what holds it back (the tab in flight, the most in flight...)."""
+        for each in self._slots:
+            if not each.closed:
+                each.editor.set_held(self._held(each))
         slot = self._current
         busy = slot is not None and self._busy(slot)
         self.cancel_action.setEnabled(busy or self._guard.pending)
-        if slot is not None:
-            self._on_validity(slot, slot.editor.issues())
+        if slot is None:
+            return
+        issues = slot.editor.issues()
+        # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
+        self.send_action.setEnabled(not issues)
+        self.blocked_action.setEnabled(bool(issues))
+        tip = describe_issue(issues[0]) if issues else self._held(slot) or SEND_TIP
+        self.send_action.setToolTip(tip)
+        self.send_action.setStatusTip(tip)
 
     def _on_started(self, slot: SendSlot, request: RpcRequest) -> None:
         slot.edited_since_send = False
@@ -624,6 +694,7 @@ class SendControl(QObject):
             self._history_pane.add(exchange, secrets, select=current)
             self._slots.remove(slot)
             slot.sender.deleteLater()
+            self._update_actions()  # one fewer in flight
             self.finished.emit(exchange)
             return
         slot.editor.set_in_flight(False)
@@ -654,14 +725,15 @@ class SendControl(QObject):
         self.finished.emit(exchange)
         self.slot_changed.emit(slot)
 
-    def _on_validity(self, slot: SendSlot, issues: list[Any]) -> None:
-        if slot is not self._current:
+    def _on_validity(self, slot: SendSlot) -> None:
+        if slot is self._current:
+            self._update_actions()
+        if slot is not self._hinted:
             return
-        # Enabled in flight too, so a second Ctrl+Enter reaches send() and its note.
-        self.send_action.setEnabled(not issues)
-        if slot.in_flight and not issues:
-            self.send_action.setToolTip(IN_FLIGHT_TIP)
-            return
-        self.send_action.setToolTip(
-            "Send the request (Ctrl+Enter)" if not issues else describe_issue(issues[0])
-        )
+        hint = self.blocked_hint(slot)
+        if not hint:
+            self._hinted = None
+            self.message.emit("All values given: press Ctrl+Enter to send", 5000)
+        elif hint != self._hint:  # some given, some still missing
+            self._hint = hint
+            self.message.emit(hint, 0)

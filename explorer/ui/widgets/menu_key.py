@@ -8,6 +8,11 @@ every desktop. ``MenuKey`` watches one widget: either key, and any keyboard cont
 Qt sends, becomes one keyboard context-menu event at the current place, which the widget
 handles as it handles a right-click (its actions, ``customContextMenuRequested``, or a menu of
 its own watching ``ContextMenu`` events).
+
+Every other widget (line edits, the JSON editors, text views, an editable combo box's text)
+gets Shift+F10 from one application-wide filter, ``install_everywhere``: it sends the focus
+widget the keyboard context-menu event the Menu key would, at its text cursor, so Shift+F10
+does whatever a right-click there does. A widget with a ``MenuKey`` is left to it (one menu).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QApplication,
+    QComboBox,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -87,16 +94,9 @@ class MenuKey(QObject):
 
     def open(self) -> None:
         """Open the menu at the current place, as a keyboard context-menu event."""
-        target, point = current_place(self.widget)
-        event = QContextMenuEvent(
-            QContextMenuEvent.Reason.Keyboard,
-            point,
-            target.mapToGlobal(point),
-            Qt.KeyboardModifier.NoModifier,
-        )
         self._opening = True
         try:
-            QCoreApplication.sendEvent(target, event)
+            open_menu(self.widget)
         finally:
             self._opening = False
 
@@ -104,3 +104,43 @@ class MenuKey(QObject):
 def install(widget: QWidget) -> MenuKey:
     """Give ``widget`` (one with a context menu) Shift+F10 and the Menu key."""
     return MenuKey(widget)
+
+
+def open_menu(widget: QWidget) -> None:
+    """Open ``widget``'s context menu at its current place, as a keyboard context-menu
+    event (what a right-click there opens, or nothing where that opens nothing)."""
+    target, point = current_place(widget)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard,
+        point,
+        target.mapToGlobal(point),
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QCoreApplication.sendEvent(target, event)
+
+
+class ShiftF10(QObject):
+    """Shift+F10 on any focus widget opens its context menu, as Qt's Menu key does."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() != Qt.Key.Key_F10 or not is_menu_key(event):
+            return False
+        focus = QApplication.focusWidget()
+        if watched is not focus or focus is None or QApplication.activePopupWidget():
+            return False  # the key on its way to the focus widget; a menu is already up
+        if focus.findChild(MenuKey, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            return False  # its own MenuKey places the menu (on a list's current item)
+        text = focus.lineEdit() if isinstance(focus, QComboBox) else None
+        event.accept()
+        open_menu(text or focus)  # an editable combo box: its text's menu
+        return True
+
+
+def install_everywhere() -> None:
+    """Shift+F10 for every widget of the application (once; later calls do nothing)."""
+    app = QApplication.instance()
+    if app is None or app.findChild(ShiftF10):
+        return
+    app.installEventFilter(ShiftF10(app))
