@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from explorer.ui.mainwindow import keyboard
 from explorer.ui.mainwindow.help import show_about, show_catalogue
-from explorer.ui.widgets import menu_key
 
 if TYPE_CHECKING:
     from explorer.ui.mainwindow.window import MainWindow
@@ -46,7 +45,6 @@ def build_actions(window: MainWindow) -> None:
     w = window
     w.addActions(w.send_control.actions())
     w.addAction(w.send_control.blocked_action)  # Ctrl+Enter while Send is disabled
-    menu_key.install_everywhere()  # Shift+F10: any focus widget's context menu
     w.format_action = _action(
         w, "&Format JSON", lambda: w.editor.format_current(), ["Ctrl+Shift+F"], "Re-indent the JSON"
     )
