@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.client import RpcClient
-from explorer.core.curl import to_curl
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
@@ -389,6 +388,8 @@ class MainWindow(QMainWindow):
         self.open_in_editor(request, entry.id if entry is not None else None)
 
     def copy_as_curl(self) -> None:
+        from explorer.core.curl import to_curl  # not with the window: start-up
+
         QGuiApplication.clipboard().setText(to_curl(self.editor.draft_request()))
         self.statusBar().showMessage(
             "Copied as curl; the key stays $STACKONE_API_KEY in the command", 5000
