@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -68,12 +67,16 @@ class CancelToken:
 
 
 def _shutdown(sock: Any) -> None:
+    import socket  # loaded by then (httpx imports it); not at the window's start-up
+
     with contextlib.suppress(OSError, ValueError):
         sock.shutdown(socket.SHUT_RDWR)
 
 
 def map_transport_error(exc: Exception, base_url: str, cancelled: bool) -> errors.TransportError:
     """Translate an httpx failure into the explorer's hierarchy."""
+    import socket  # as httpx: loaded by then, not at the window's start-up
+
     import httpx
 
     detail = str(exc) or type(exc).__name__
