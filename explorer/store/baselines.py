@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.exchange import Exchange
-from explorer.store.collections import slugify
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -91,6 +90,8 @@ def baseline_key(action: str, account_id: str) -> str:
     """The file stem for an action and account: readable, and unique by a short hash (two
     accounts may slugify alike)."""
     import hashlib  # OpenSSL's library: ~3 ms, for a file name nobody needs at start-up
+
+    from explorer.store.collections import slugify  # the collections' modules: not at start-up
 
     digest = hashlib.sha256(f"{action}\n{account_id}".encode()).hexdigest()[:10]
     return f"{slugify(action)}--{slugify(account_id)}-{digest}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
@@ -29,9 +30,11 @@ from explorer.core.guard import (
     batch_question,
     single_question,
 )
-from explorer.store.collections import SavedRequest
 from explorer.store.profiles import Profile
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
+
+if TYPE_CHECKING:
+    from explorer.store.collections import SavedRequest
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
 WAIT_LIMIT_MS = 5_000

@@ -32,7 +32,6 @@ from explorer.core.client import RpcClient
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
-from explorer.store.collections import SavedRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
@@ -411,6 +410,9 @@ class MainWindow(QMainWindow):
     def open_saved_request(self, saved: object) -> None:
         """Load a saved request, in its tab if open; its base URL is the profile's unless
         the file pins one."""
+        # The collections' modules come with their pane, after the first paint: not here.
+        from explorer.store.collections import SavedRequest
+
         if not isinstance(saved, SavedRequest):
             return
         self.workspace.open_saved(saved)

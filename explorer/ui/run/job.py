@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from explorer.core.client import CancelToken, RpcClient
-from explorer.store.collections import SavedRequest
 from explorer.store.profiles import Profile
 
 if TYPE_CHECKING:
     from explorer.run.engine import RunResult
+    from explorer.store.collections import SavedRequest
 
 
 class _RunSignals(QObject):
