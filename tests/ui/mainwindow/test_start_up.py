@@ -232,3 +232,23 @@ def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) 
     code_seen_after = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert code_seen_after[0] == "0"
     assert code_seen_after[1].endswith("True] True")  # on while the window was still open
+
+
+def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The curl module is left out of start-up; its shortcut still copies at once."""
+    window = make_window()
+    window.editor.load_request(RpcRequest(action="bamboohr_list_employees", account_id="acct_1"))
+    QGuiApplication.clipboard().setText("")
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("curl ")
+    assert "bamboohr_list_employees" in copied and "acct_1" in copied
+    assert "$STACKONE_API_KEY" in copied  # the key itself is never copied
