@@ -239,7 +239,7 @@ def measure(runs: int, steps: Steps | None = None) -> list[Metric]:
 
     plain = Metric("plain httpx: post -> JSON read")
     handled = Metric("window: Send -> exchange arrives on the UI thread")
-    filled = Metric("window: Send -> response view filled (show_exchange)")
+    filled = Metric("window: Send -> its slot done (response view filled)")
     shown = Metric("window: Send -> Pretty painted")
     overhead = Metric(
         "window minus plain httpx (same round)", target=OVERHEAD_TARGET_MS
