@@ -236,7 +236,7 @@ class TraceWindow(QDialog):
         self.request_edit.setText(request_id)
         self.setWindowTitle(f"Request trace: {request_id}")
         self.header_label.setText(
-            f"{html.escape(doing)} from the OS keyring… (Cancel stops)"
+            f"{html.escape(doing, quote=False)} from the OS keyring… (Cancel stops)"
             if doing
             else f"Fetching StackOne's log of {html.escape(request_id)}…"
         )
