@@ -77,50 +77,169 @@ def plain_call(client: Any, url: str, key: str) -> float:
     return took
 
 
+class Steps:
+    """Timestamps of each step of one Send, for ``--steps``: the send path's functions are
+    wrapped (in this process only) to note when they are entered or return, and httpcore's
+    trace events are noted as they happen. Each step is noted once per Send, the first time."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, float] = {}
+        self.order: list[str] = []
+
+    def mark(self, name: str, when: float | None = None) -> None:
+        if name not in self.marks:
+            self.marks[name] = now_ms() if when is None else when
+            if name not in self.order:
+                self.order.append(name)
+
+    def reset(self) -> None:
+        self.marks = {}
+
+    def install(self) -> None:
+        """Wrap what exists of the send path (it differs between commits)."""
+        import httpx
+
+        from explorer.core import client
+        from explorer.ui.request import sender
+
+        self._wrap(sender.SendJob, "run", "pool thread: job starts", None)
+        self._wrap(
+            client.RpcClient, "exchange", "exchange() entered", "exchange() returns (redacted)"
+        )
+        self._wrap(client.RpcClient, "send_http", "send_http() entered", "send_http() returns")
+        self._wrap(
+            getattr(client, "_Transfer", None), "run", "second thread: transfer starts", None
+        )
+        self._wrap(httpx.Client, "send", "httpx send()", "httpx: headers in")
+        self._wrap(httpx.Response, "close", None, "httpx: body read, closed")
+        self._trace_httpcore(client)
+        self._time_prepare()
+
+    def _wrap(self, owner: Any, name: str, enter: str | None, leave: str | None) -> None:
+        import functools
+
+        original = getattr(owner, name, None)
+        if original is None:
+            return
+
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if enter:
+                self.mark(enter)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                if leave:
+                    self.mark(leave)
+
+        setattr(owner, name, wrapper)
+
+    def _trace_httpcore(self, client: Any) -> None:
+        original_tracer = client._tracer
+
+        def tracer(*args: Any, **kwargs: Any) -> Any:
+            inner = original_tracer(*args, **kwargs)
+
+            def trace(event: str, info: dict[str, Any]) -> None:
+                self.mark("httpcore " + event.removeprefix("http11."))
+                inner(event, info)
+
+            return trace
+
+        client._tracer = tracer
+
+    def _time_prepare(self) -> None:
+        from explorer.ui.response import view
+
+        original_preparer = view.ResponseView.preparer
+
+        def preparer(view_self: Any) -> Any:
+            prepare = original_preparer(view_self)
+
+            def timed(exchange: Any) -> Any:
+                self.mark("prepare starts")
+                try:
+                    return prepare(exchange)
+                finally:
+                    self.mark("prepare ends")
+
+            return timed
+
+        setattr(view.ResponseView, "preparer", preparer)  # noqa: B010 (mypy: a wrapper)
+
+
 def window_send(
-    window: MainWindow, heartbeat: Heartbeat, stamps: PaintStamps
-) -> tuple[float, float, float]:
-    """``(send -> back on the UI thread, send -> Pretty painted, longest stall)`` of one
-    Send, in ms."""
+    window: MainWindow, heartbeat: Heartbeat, stamps: PaintStamps, steps: Steps | None = None
+) -> tuple[float, float, float, float]:
+    """``(send -> exchange arrives on the UI thread, send -> its response view filled,
+    send -> Pretty painted, longest stall)`` of one Send, in ms."""
     from PySide6.QtCore import QTimer
 
+    from explorer.ui.request.sender import RequestSender
+
+    steps = steps or Steps()  # not installed: marks nothing but its own
     arrived: list[float] = []
+    filled: list[float] = []
     control = window.send_control
     slot = control.current
     assert slot is not None
 
-    # The tab's sender hands the exchange to the UI thread; the window shows it and paints,
-    # and only then tells ``control.finished``'s listeners (the history's write among them).
-    def on_finished(_exchange: object, _prepared: object) -> None:
-        arrived.append(now_ms())
+    # The exchange arrives on the UI thread in ``RequestSender._on_finished`` (connected to
+    # each job as it starts, so wrapping the class's method reaches it); the window's own slot
+    # on the sender's ``finished`` then fills the response view, and only after that does a
+    # listener connected here run.
+    original = RequestSender._on_finished
 
-    slot.sender.finished.connect(on_finished)
+    def on_arrival(sender: RequestSender, exchange: Any, prepared: object) -> None:
+        arrived.append(now_ms())
+        steps.mark("UI thread: exchange arrives")
+        original(sender, exchange, prepared)
+
+    def on_filled(_exchange: object, _prepared: object) -> None:
+        filled.append(now_ms())
+        steps.mark("UI thread: response view filled")
+
+    setattr(RequestSender, "_on_finished", on_arrival)  # noqa: B010 (as above)
+    slot.sender.finished.connect(on_filled)
     started: list[float] = []
 
     def go() -> None:
+        steps.reset()
+        steps.mark("Send")
         started.append(now_ms())
         if not control.send():
             raise SystemExit("the window refused to send (see its status bar)")
+        steps.mark("UI thread: send() returns")
+        # The next event-loop turn: when the UI thread is free again after the click.
+        QTimer.singleShot(0, lambda: steps.mark("UI thread: event loop free again"))
 
     QTimer.singleShot(0, go)
 
     def painted() -> float | None:
-        return stamps.first_after(arrived[0]) if arrived else None
+        return stamps.first_after(filled[0]) if filled else None
 
-    if not run_loop_until(heartbeat, lambda: painted() is not None, timeout_ms=30_000):
-        raise SystemExit(f"the response never showed: {window.statusBar().currentMessage()}")
+    try:
+        if not run_loop_until(heartbeat, lambda: painted() is not None, timeout_ms=30_000):
+            message = window.statusBar().currentMessage()
+            raise SystemExit(f"the response never showed: {message}")
+    finally:
+        setattr(RequestSender, "_on_finished", original)  # noqa: B010
     shown = painted()
     assert shown is not None
+    steps.mark("Pretty painted", shown)
     settle(heartbeat, 150)
-    slot.sender.finished.disconnect(on_finished)
-    return arrived[0] - started[0], shown - started[0], heartbeat.longest(started[0], now_ms())
+    slot.sender.finished.disconnect(on_filled)
+    begin = started[0]
+    stall = heartbeat.longest(begin, now_ms())
+    return arrived[0] - begin, filled[0] - begin, shown - begin, stall
 
 
-def measure(runs: int) -> list[Metric]:
+def measure(runs: int, steps: Steps | None = None) -> list[Metric]:
     import httpx
 
     plain = Metric("plain httpx: post -> JSON read")
-    handled = Metric("window: Send -> exchange back on the UI thread")
+    handled = Metric("window: Send -> exchange arrives on the UI thread")
+    filled = Metric("window: Send -> its slot done (response view filled)")
     shown = Metric("window: Send -> Pretty painted")
     overhead = Metric(
         "window minus plain httpx (same round)", target=OVERHEAD_TARGET_MS
@@ -149,11 +268,21 @@ def measure(runs: int) -> list[Metric]:
             settle(heartbeat, 300)
             plain_call(client, url, key)  # warm-up: both sides' first call pays imports
             window_send(window, heartbeat, stamps)
+            if steps is not None:
+                steps.install()
+            step_rows: dict[str, Metric] = {}
             for _ in range(runs):
                 p = plain_call(client, url, key)
-                h, s, gap = window_send(window, heartbeat, stamps)
+                h, f, s, gap = window_send(window, heartbeat, stamps, steps)
+                if steps is not None:
+                    send = steps.marks["Send"]
+                    for name in steps.order:
+                        if name in steps.marks:
+                            row = step_rows.setdefault(name, Metric(f"  step: {name}"))
+                            row.add(steps.marks[name] - send)
                 plain.add(p)
                 handled.add(h)
+                filled.add(f)
                 shown.add(s)
                 overhead.add(s - p)
                 stall.add(gap)
@@ -166,15 +295,30 @@ def measure(runs: int) -> list[Metric]:
         client.close()
         demo.terminate()
         demo.wait(10)
-    return [plain, handled, shown, overhead, stall]
+    return [plain, handled, filled, shown, overhead, stall, *sorted(step_rows.values(), key=_when)]
+
+
+def _when(metric: Metric) -> float:
+    return metric.median
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.send", description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="measured rounds (default 15)")
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="also time each step of the send path from Send (ms after it, median and p95)",
+    )
     args = parser.parse_args(argv)
-    metrics = measure(args.runs)
-    print(table(f"send ({ACTION} against the demo; offscreen)", metrics))
+    metrics = measure(args.runs, Steps() if args.steps else None)
+    main_rows = [m for m in metrics if not m.name.startswith("  step: ")]
+    print(table(f"send ({ACTION} against the demo; offscreen)", main_rows))
+    steps = [m for m in metrics if m.name.startswith("  step: ")]
+    if steps:
+        print("steps of one Send, ms after it (median, p95)")
+        for m in steps:
+            print(f"  {m.name.removeprefix('  step: '):<52} {m.median:6.1f} {m.p95:6.1f}")
     return 0
 
 

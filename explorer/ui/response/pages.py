@@ -167,13 +167,16 @@ class PagesBar(QWidget):
         self._exchange = exchange
         self._generation += 1
         self._signals = None
-        self.setVisible(False)
         response = exchange.response if exchange is not None else None
         if response is None or not response.ok or response.kind != "json":
+            self.setVisible(False)
             return
         if response.size <= LAZY_JSON_SIZE:
+            # Shown or hidden once: hiding it first and showing it again laid the response
+            # view out twice (~1 ms of a small response's time to its paint).
             self._offer(self._generation, next_cursor(response))
             return
+        self.setVisible(False)
         generation = self._generation
 
         def find_cursor() -> str | None:
@@ -198,6 +201,7 @@ class PagesBar(QWidget):
             return
         self._signals = None
         if not isinstance(cursor, str) or not cursor:
+            self.setVisible(False)
             return
         action = exchange.request.action
         usual = cursor_place(self._schema_for(action))

@@ -485,11 +485,14 @@ class ResponseView(QWidget):
             )
         else:
             self.body.show_text("No response body: the request failed before a response arrived.")
+        # The filter gets a new exchange (not the same one again: the theme changed) when it
+        # is shown, or after the paint, as the other tabs do (~0.6 ms of a small response).
+        refilter = not same or self.filter_panel in self._unfilled
         self._unfilled = {self.body.raw_stack, self.headers_table, self.request_view}
         self._unfilled.add(self.code_page)
+        if refilter:
+            self._unfilled.add(self.filter_panel)
         self._fill(self.tabs.currentWidget())
-        if not same:  # (the same one again: the theme changed)
-            self.filter_panel.set_exchange(exchange)
         self.find_bar.set_target(self._find_target())
         self._show_account(exchange.request.account_id)
         self.pages.show_for(exchange)
@@ -511,6 +514,8 @@ class ResponseView(QWidget):
             )
         elif page is self.code_page:
             self.code_page.set_request(exchange.request)
+        elif page is self.filter_panel:
+            self.filter_panel.set_exchange(exchange)
 
     def _fill_the_rest(self) -> None:
         """The tabs not on screen, after the shown one's paint."""

@@ -212,3 +212,26 @@ def test_the_filter_in_use_runs_again_on_the_next_response(
         send(qtbot, window, EMPLOYEES.copy(query={"page_size": 3}))
     assert window.response_view.tabs.currentWidget() is panel
     assert json.loads(panel.result.text()) == first[:3]
+
+
+def test_the_filter_opened_after_a_later_response_runs_on_that_response(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The Filter tab gets a new response when it is shown (or after the response's paint),
+    not while the response is put on screen: opened again after another send, it filters
+    that send's body, not the one it filtered before."""
+    window = make_window()
+    send(qtbot, window, EMPLOYEES)
+    panel = open_filter(qtbot, window)
+    run(qtbot, panel, "$.data[*].id")
+    first = json.loads(panel.result.text())
+    tabs = window.response_view.tabs
+    qtbot.mouseClick(
+        tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(0).center()
+    )
+    assert tabs.currentIndex() == 0
+    send(qtbot, window, EMPLOYEES.copy(query={"page_size": 2}))
+    assert tabs.currentIndex() == 0  # Pretty stays in front: the filter was not in use there
+    with qtbot.waitSignal(panel.job.finished, timeout=WAIT_MS):
+        open_filter(qtbot, window)
+    assert json.loads(panel.result.text()) == first[:2]

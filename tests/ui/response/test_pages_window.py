@@ -157,3 +157,21 @@ def test_cancel_stops_a_walk_waiting_out_a_rate_limit(
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and not dialog.running
     assert dialog.summary_label.text() == "1 page, 5 records (more left): stopped at cancelled"
+
+
+def test_the_next_page_bar_goes_with_a_response_that_has_no_next_page_and_comes_back(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """The bar is shown or hidden once per response (not hidden first and shown again): a
+    later answer without a next page hides it at once, and one with a cursor shows that
+    cursor."""
+    window = make_window()
+    first_page(qtbot, window)
+    bar = window.response_view.pages
+    everyone = send(qtbot, window, EMPLOYEES.copy(query={"page_size": 50}))
+    assert everyone.response is not None and everyone.response.result is not None
+    assert len(ids(everyone)) == 23 and not everyone.response.result.next_cursor
+    assert not bar.isVisible()
+    again = send(qtbot, window, EMPLOYEES)
+    assert bar.isVisible()
+    assert bar.cursor_edit.text() == again.response.result.next_cursor  # type: ignore[union-attr]
