@@ -10,8 +10,18 @@ as long as nobody types one, as on a desktop.
 for the account list after the first paint). ``--when send``: the account list loads, then
 the keyring is locked and the user types a request and presses Ctrl+Enter (the Send's read).
 
+The other cases first send a page of employees with the keyring open (the response, its
+pages bar and a history entry are there), then lock it and start what reads the key again:
+``trace`` (Trace… on the response), ``pages`` (All pages), ``accounts`` (Run across accounts
+on the first account listed), ``note`` (F2 on the history entry: a note holding the key,
+which is hidden before it is kept, so the keys are read first). While that read waits on
+the prompt, the user types into the request editor (the window handles it), brings the
+main window to the front and presses Ctrl+Q.
+
 Prints one JSON line once ``run`` returns: ``blocked`` (a read was waiting on the prompt when
-the window was closed) and the exit code. The process must then end by itself.
+the window was closed), ``typed`` (the editor took the keys typed meanwhile), ``leaked`` (the
+key was found in a file under the home: a note kept without hiding it) and the exit code.
+The process must then end by itself.
 """
 
 from __future__ import annotations
@@ -26,20 +36,27 @@ from pathlib import Path
 import secretstorage
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
 from explorer.store.credentials import KeyringCredentials
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui import app as app_module
+from explorer.ui.history.notes import NoteDialog
 from explorer.ui.mainwindow.window import MainWindow
 
 PROFILE = "Keyed"
 POLL_MS = 50
 GIVE_UP_POLLS = 1200  # a minute: a hang guard, not a speed limit
 PROMPTER = "org.gnome.keyring.SystemPrompter"
+EMPLOYEES = RpcRequest(
+    action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
+)
+TYPED = "_typed_while_locked"
+CASES = ("start", "send", "trace", "pages", "accounts", "note")
 
 
 def prompt_is_up() -> bool:
@@ -77,9 +94,11 @@ def the_window() -> MainWindow | None:
 class Driver:
     """Does what the user does, one step when its condition holds (polled on the UI thread)."""
 
-    def __init__(self, when: str) -> None:
+    def __init__(self, when: str, api_key: str) -> None:
         self.when = when
+        self.api_key = api_key
         self.blocked = False
+        self.typed = False
         self.problem = ""
 
     def wait(self, ready: Callable[[], bool], then: Callable[[], None], what: str) -> None:
@@ -105,7 +124,120 @@ class Driver:
         if self.when == "start":
             self.wait(lambda: prompt_is_up() and window.discovery.busy(), self._close, "a prompt")
             return
-        self.wait(lambda: window.discovery.accounts() is not None, self._send, "the accounts")
+        then = self._send if self.when == "send" else self._first_page
+        self.wait(lambda: window.discovery.accounts() is not None, then, "the accounts")
+
+    def _first_page(self) -> None:
+        """Send a page of employees with the keyring open, then go on locked."""
+        window = the_window()
+        assert window is not None
+        profile = window.profile_selector.current()
+        assert profile is not None
+        window.tabs.current.load(EMPLOYEES, profile.base_url)
+        QTest.keyClick(
+            window.editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+
+        def answered() -> bool:
+            view = window.response_view
+            return (
+                view.exchange is not None
+                and view.pages.isVisible()
+                and window.history_pane.model.total() > 0
+            )
+
+        self.wait(answered, self._locked, "the first page")
+
+    def _locked(self) -> None:
+        window = the_window()
+        assert window is not None
+        lock_keyring()
+        reading: Callable[[], bool]
+        if self.when == "trace":
+            QTest.mouseClick(window.response_view.trace_button, Qt.MouseButton.LeftButton)
+            traces = window.support.traces
+            reading = lambda: traces.reading_key  # noqa: E731
+        elif self.when == "pages":
+            QTest.mouseClick(window.response_view.pages.all_button, Qt.MouseButton.LeftButton)
+            pages = window.support.pages
+            reading = lambda: pages.reading_key  # noqa: E731
+        elif self.when == "accounts":
+            self._accounts()
+            return
+        else:
+            self._note()
+            return
+        self.wait(lambda: reading() and prompt_is_up(), self._type, "the key read to wait")
+
+    def _accounts(self) -> None:
+        window = the_window()
+        assert window is not None
+        window.support.run_accounts_action.trigger()
+        runs = window.support.account_runs
+        dialog = runs.dialog
+        assert dialog is not None
+
+        def listed() -> bool:
+            return dialog.isVisible() and dialog.chooser.model.rowCount() > 0
+
+        def run() -> None:
+            model = dialog.chooser.model
+            index = model.index(0, 0)
+            model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+            QTest.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            self.wait(
+                lambda: dialog.reading_key and prompt_is_up(), self._type, "the key read to wait"
+            )
+
+        self.wait(listed, run, "the accounts to choose")
+
+    def _note(self) -> None:
+        window = the_window()
+        assert window is not None
+        window.raise_()
+        window.activateWindow()
+        self.wait(lambda: QApplication.activeWindow() is window, self._f2, "the window")
+
+    def _f2(self) -> None:
+        window = the_window()
+        assert window is not None
+        view = window.history_pane.view
+        view.setFocus()
+        view.setCurrentIndex(view.model().index(0, 0))
+
+        def answer(left: int) -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, NoteDialog):
+                QTest.keyClicks(dialog.note_edit, f"customer pasted {self.api_key}")
+                buttons = dialog.findChild(QDialogButtonBox)
+                assert buttons is not None
+                ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+                QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
+            elif left > 0:
+                QTimer.singleShot(POLL_MS, lambda: answer(left - 1))
+
+        QTimer.singleShot(0, lambda: answer(GIVE_UP_POLLS))
+        QTest.keyClick(view, Qt.Key.Key_F2)  # returns once the dialog is answered
+        history = window.history
+
+        def waiting() -> bool:  # the note is not kept while the keys to hide are read
+            return prompt_is_up() and not history.rows()[0].note
+
+        self.wait(waiting, self._type, "the keys to be read")
+
+    def _type(self) -> None:
+        """The window takes typing while the read waits; then back to it, and Ctrl+Q."""
+        window = the_window()
+        assert window is not None
+        edit = window.editor.action_edit
+        before = edit.text()
+        edit.setFocus()
+        edit.end(False)
+        QTest.keyClicks(edit, TYPED)
+        self.typed = edit.text() == before + TYPED
+        window.raise_()
+        window.activateWindow()
+        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
 
     def _send(self) -> None:
         window = the_window()
@@ -131,7 +263,7 @@ class Driver:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--when", choices=("start", "send"), required=True)
+    parser.add_argument("--when", choices=CASES, required=True)
     parser.add_argument("--home", type=Path, required=True)
     args = parser.parse_args()
     home = AppPaths(args.home).ensure()
@@ -146,11 +278,22 @@ def main() -> int:
     if args.when == "start":
         lock_keyring()
     QApplication(sys.argv[:1])
-    driver = Driver(args.when)
+    driver = Driver(args.when, demo.api_key)
     QTimer.singleShot(0, driver.start)
     code = app_module.run(argparse.Namespace(demo=False, smoke=False, home=str(home.home)))
     demo.stop()
-    print(json.dumps({"blocked": driver.blocked, "problem": driver.problem, "code": code}))
+    secret = demo.api_key.encode()
+    leaked = [
+        str(path) for path in home.home.rglob("*") if path.is_file() and secret in path.read_bytes()
+    ]
+    report = {
+        "blocked": driver.blocked,
+        "typed": driver.typed,
+        "leaked": leaked,
+        "problem": driver.problem,
+        "code": code,
+    }
+    print(json.dumps(report))
     sys.stdout.flush()
     return code
 

@@ -1,5 +1,7 @@
 """Closing the window while a keyring read waits on a locked keyring's password prompt: the
 app exits promptly and cleanly (exit code 0, nothing on stderr but what it always says).
+Whatever waits for the key (the account list, a Send, a trace, all pages, a run across
+accounts, a note's redaction), the window meanwhile takes typing, and no key reaches a file.
 
 Keyring reads run on threads nobody waits for at exit, because a locked keyring can block
 for as long as the user leaves its prompt open. The scenario is real: GNOME Keyring in a
@@ -65,7 +67,7 @@ def display() -> Iterator[str]:
         server.wait(timeout=15)
 
 
-@pytest.mark.parametrize("when", ["start", "send"])
+@pytest.mark.parametrize("when", ["start", "send", "trace", "pages", "accounts", "note"])
 def test_closing_the_window_while_a_keyring_read_waits_on_its_prompt_exits_cleanly(
     display: str, tmp_path: Path, when: str
 ) -> None:
@@ -92,6 +94,9 @@ def test_closing_the_window_while_a_keyring_read_waits_on_its_prompt_exits_clean
     report = json.loads(lines[-1])
     assert report["problem"] == "", report
     assert report["blocked"], "no keyring read was waiting on the prompt"
+    if when not in ("start", "send"):
+        assert report["typed"], "the window did not take typing while the key was read"
+    assert report["leaked"] == [], "the API key was written to a file"
     assert report["code"] == 0 and process.returncode == 0, (report, stderr)
     for trouble in ("Traceback", "Fatal Python error", "Exception in thread", "QThread"):
         assert trouble not in stderr, stderr

@@ -148,9 +148,27 @@ class AccountRunControl(BatchControl):
         request, profile = self._request, self._profiles.current()
         if request is None or profile is None or not chosen or self.running:
             return False
-        key = self._profiles.api_key_for(profile.name)
-        if key is None:
+        if self._keyring.busy:
             return False
+        if self.dialog is not None:
+            self.dialog.set_reading_key(True)
+
+        def with_key(key: str | None) -> bool:
+            if self.dialog is not None:
+                self.dialog.set_reading_key(False)
+            return key is not None and self._guarded(request, chosen, profile, key, per_minute)
+
+        return self._reading(profile.name, with_key)
+
+    def _guarded(
+        self,
+        request: RpcRequest,
+        chosen: Sequence[Account | str],
+        profile: Profile,
+        key: str,
+        per_minute: int,
+    ) -> bool:
+        """Go on once the key is read: through the production guard, then run."""
         request = request.copy(base_url=profile.base_url)
         guard = self._guard
         ids = [a.id if isinstance(a, Account) else a for a in chosen]
@@ -230,6 +248,10 @@ class AccountRunControl(BatchControl):
         self.finished.emit(batch.rows)
 
     def cancel(self) -> None:
+        if self.cancel_reading():
+            if self.dialog is not None:
+                self.dialog.set_reading_key(False)
+            return
         if self._token is not None:
             self._token.cancel()
             self.message.emit("Cancelling the run across accounts…", 3000)

@@ -88,6 +88,7 @@ class AccountRunDialog(WorkDialog):
         self.setModal(False)
         self.request: RpcRequest | None = None
         self.running = False
+        self.reading_key = False  # Run pressed, the profile's key being read from the keyring
         self.cancelled = False
         self.where = ""
         self._started = ""
@@ -237,10 +238,27 @@ class AccountRunDialog(WorkDialog):
             self.chooser.set_status(status)
 
     def _chosen_changed(self, count: int) -> None:
+        if self.reading_key:
+            return
         self.run_button.setEnabled(count > 0 and not self.running)
         self.run_button.setText(f"&Run on {count} account{'s' if count != 1 else ''}")
 
+    def set_reading_key(self, reading: bool) -> None:
+        """Run was pressed and the profile's key is being read (a locked keyring waits for its
+        password): say so, and turn Run into Stop, which abandons the read."""
+        self.reading_key = reading
+        if reading:
+            self.run_button.setText("&Stop reading the key")
+            self.run_button.setEnabled(True)
+            self.chooser.set_status("Reading the API key from the OS keyring… (Stop cancels)")
+        else:
+            self.chooser.set_status("")
+            self._chosen_changed(len(self.chooser.chosen()))
+
     def _run_clicked(self) -> None:
+        if self.reading_key:
+            self.cancel_requested.emit()
+            return
         chosen = self.chooser.chosen()
         if chosen:
             self.run_requested.emit((chosen, self.pace_spin.value()))
@@ -371,6 +389,12 @@ class AccountRunDialog(WorkDialog):
         self.tally_label.setText(f"{tally(self.model.rows())}. {said}.")
 
     # -- closing -------------------------------------------------------------------------------
+    def reject(self) -> None:
+        """Close (or Esc): a key read for Run is abandoned, nothing is sent."""
+        if self.reading_key:
+            self.cancel_requested.emit()
+        super().reject()
+
     def cancel(self) -> None:
         if self.running and not self.cancelled:
             self.cancelled = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,12 +28,15 @@ from PySide6.QtWidgets import (
 from explorer.core.secrets import REDACTED
 from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
 from explorer.ui.history.model import short_time
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from explorer.store.history import HistoryStore
     from explorer.ui.history.writer import HistoryWriter
 
+# A key read that takes longer than this is said in the status bar (a locked keyring's prompt).
+SLOW_READ_MS = 300
 TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
 
 
@@ -42,8 +45,12 @@ class NoteEditor(QObject):
     keeps them on the history's writer thread, after the adds queued before (one writer).
 
     The secrets the window knows are hidden in the note and tags before they are written
-    (``core.secrets``): the API keys (``keys``, called on that thread: it may read the
-    keyring) and the secret values sent this session (``remember``).
+    (``core.secrets``): the API keys (``keys``) and the secret values sent this session
+    (``remember``). ``keys`` may read the keyring, and a locked one waits for its password
+    prompt for as long as it stays open: it is called on a daemon thread of its own
+    (``BlockingCall``), never on the UI thread nor on the history's writer thread, whose
+    queue closing the window waits for. Notes saved meanwhile wait for it, in order; one
+    still waiting when the window closes is not kept (it may hold a key it could not hide).
 
     Signals:
         saved(object): the entry's new ``HistoryRow``, once written.
@@ -60,12 +67,14 @@ class NoteEditor(QObject):
         store: HistoryStore,
         writer: HistoryWriter,
         current: Callable[[], HistoryRow | None],
-        keys: Callable[[], Iterable[str]],
+        keys: Callable[[], Iterable[str]] | None,
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
         self._store, self._writer, self._current, self._parent = store, writer, current, parent
         self._keys = keys
+        self._reading_keys = BlockingCall(self)
+        self._waiting: list[Callable[[list[str]], None]] = []  # saves waiting for the keys
         # Replaced, never changed in place: the writer thread reads it.
         self._sent: frozenset[str] = frozenset()
         self.action = QAction("Note and tags…", parent)
@@ -89,12 +98,50 @@ class NoteEditor(QObject):
         """Secret values that went into an exchange of this session: hidden in notes too."""
         self._sent = self._sent.union(secrets)
 
+    @property
+    def waiting(self) -> bool:
+        """A note waits for the keys to hide in it (the keyring is being read)."""
+        return bool(self._waiting)
+
     def save(self, entry_id: str, note: str, tags: tuple[str, ...]) -> None:
-        """Keep an entry's note and tags; ``saved`` follows with its row."""
+        """Keep an entry's note and tags, once the keys to hide are read; ``saved`` follows
+        with its row."""
+        self._waiting.append(lambda keys: self._queue(entry_id, note, tags, keys))
+        if self._reading_keys.busy:
+            return
+        keys = self._keys
+        if keys is None:
+            self._keys_read([])
+            return
+        self._reading_keys.start(lambda: list(keys()), self._keys_read)
+        QTimer.singleShot(SLOW_READ_MS, self, self._say_reading)
+
+    def _say_reading(self) -> None:
+        if self._waiting:
+            self.message.emit("Reading the API keys from the OS keyring, to hide them in the note…")
+
+    def stop(self) -> None:
+        """The window closes: a key read still waiting is abandoned (its thread holds nothing
+        up), and the notes waiting for it are not kept."""
+        self._reading_keys.cancel()
+        self._waiting.clear()
+
+    def _keys_read(self, keys: object) -> None:
+        waiting, self._waiting = self._waiting, []
+        if not isinstance(keys, list):  # the keyring failed: no key can be hidden, none kept
+            self.failed.emit(
+                f"Could not save the note: the API keys to hide could not be read: {keys}"
+            )
+            return
+        for queue in waiting:
+            queue([str(key) for key in keys if key])
+
+    def _queue(self, entry_id: str, note: str, tags: tuple[str, ...], keys: list[str]) -> None:
+        """On the history's writer thread, after the adds queued before (one writer)."""
         typed = (note.strip(), tags)
+        secrets = [*keys, *self._sent]
 
         def work() -> HistoryRow:
-            secrets = [*self._keys(), *self._sent]
             return self._store.set_note(entry_id, note, tags, secrets=secrets)
 
         def done(row: HistoryRow | None, error: Exception | None) -> None:

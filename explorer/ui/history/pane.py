@@ -98,9 +98,9 @@ class HistoryPane(QWidget):
         store: HistoryStore,
         parent: QWidget | None = None,
         *,
-        keys: Callable[[], Iterable[str]] = tuple,
+        keys: Callable[[], Iterable[str]] | None = None,
     ) -> None:
-        """``keys`` gives the API keys the window knows (called off the UI thread: it may
+        """``keys`` gives the API keys the window knows (called on a daemon thread: it may
         read the keyring); they, and the secret values sent this session, are hidden in
         notes."""
         super().__init__(parent)
@@ -348,7 +348,9 @@ class HistoryPane(QWidget):
         return self.held.select(entry_id)
 
     def stop_reading(self) -> None:
-        """The window is closing: read no entry or rows more (queued writes still happen)."""
+        """The window is closing: read no entry or rows more (queued writes still happen; a
+        note still waiting for the keyring's keys does not)."""
+        self.notes.stop()
         self.reader.stop()
         self.rows_reader.stop()
 

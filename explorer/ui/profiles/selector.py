@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
+from explorer.ui.jobs import BlockingCall
 
 if TYPE_CHECKING:
     from explorer.ui.widgets.banner import Banner
@@ -81,9 +82,9 @@ class ProfileSelector(QObject):
 
     def key_reader(self, profile: str) -> tuple[Callable[[], str | BaseException | None], bool]:
         """How to read ``profile``'s key (this run's memory first, then the OS keyring), and
-        whether that reads the keyring: then call it off the UI thread, as a locked keyring
-        may ask for its password. The reader never raises: it returns the key, ``None``, or
-        what went wrong, and ``explain_key`` says what that means."""
+        whether that reads the keyring: then call it off the UI thread (``read_key`` does),
+        as a locked keyring may ask for its password. The reader never raises: it returns the
+        key, ``None``, or what went wrong, and ``explain_key`` says what that means."""
         key = self.session_keys.get(profile)
         if key:
             return (lambda: key), False
@@ -122,12 +123,33 @@ class ProfileSelector(QObject):
             return None
         return key
 
-    def api_key_for(self, profile: str) -> str | None:
-        """The key for ``profile`` read on the calling thread (the OS keyring may block: a
-        Send and a collection run use ``key_reader`` off the UI thread instead), or ``None``
-        once the banner says why there is none."""
-        read, _reads_keyring = self.key_reader(profile)
-        return self.explain_key(profile, read())
+    def read_key(
+        self, profile: str, call: BlockingCall, done: Callable[[str | None], None]
+    ) -> bool:
+        """Read ``profile``'s key off the UI thread and hand it to ``done`` on the UI thread.
+
+        The one way the window's tools (a trace, all pages, a run across accounts) read a
+        key: a key kept for this run is handed over at once; a keyring read runs on ``call``
+        (a daemon thread nobody waits for at exit: a locked keyring waits for as long as its
+        prompt stays open). ``call.cancel()`` abandons the read (``done`` is then never
+        called). ``done`` gets ``None`` when there is no key, once the banner says why
+        (``explain_key``).
+
+        Returns:
+            True while the read waits on the keyring (the caller says so, and offers Cancel);
+            False when it is already over (``done`` was called, or the banner spoke).
+        """
+        read, reads_keyring = self.key_reader(profile)
+
+        def arrived(result: object) -> None:
+            given = result if result is None or isinstance(result, str | BaseException) else None
+            done(self.explain_key(profile, given))
+
+        if not reads_keyring:
+            arrived(read())
+            return False
+        call.start(read, arrived)
+        return True
 
     def ask_for_profile(self, doing: str) -> None:
         """Nothing can be ``doing`` without a profile: say so, with the way to add one."""

@@ -238,9 +238,15 @@ class PageWalkControl(BatchControl):
                 10_000,
             )
             return False
-        key = self._profiles.api_key_for(profile)
-        if key is None:
+        if self._keyring.busy:
+            self.message.emit("Already reading the API key for all pages.", 5000)
             return False
+        return self._reading(
+            profile, lambda key: key is not None and self._guarded(request, first, profile, key)
+        )
+
+    def _guarded(self, request: PagesRequest, first: RpcRequest, profile: str, key: str) -> bool:
+        """Go on once the key is read: through the production guard, then walk."""
         guard = self._guard
 
         def build(book: AccountBook) -> list[Target]:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Unpack
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.ui.batch import BatchControl, Parts
-from explorer.ui.jobs import BlockingCall
 from explorer.ui.run.job import CollectionRunJob
 
 if TYPE_CHECKING:
@@ -42,7 +41,6 @@ class RunControl(BatchControl):
     ) -> None:
         super().__init__(client, **parts)
         self._notice = notice or (lambda text: self.message.emit(text, 10_000))
-        self._keyring = BlockingCall(self)
         self.dialog: RunDialog | None = None
 
     def run(self, plan: RunPlan) -> RunDialog | None:

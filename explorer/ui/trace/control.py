@@ -1,10 +1,11 @@
 """Opening a trace from the window: for a response's request id, or one pasted from a ticket.
 
-The log is fetched with the profile's key on a pool thread (``explorer.core.trace``), never
-on the UI thread; a newer fetch (or Cancel) makes an older one's answer stale. One trace
-window serves them all. A response's trace is read from the profile that sent it (at that
-profile's current address: the demo's port changes between runs); a pasted id from the
-selected profile.
+The profile's key is read off the UI thread (``ProfileSelector.read_key``: a locked keyring
+waits for its prompt), then the log is fetched with it on a pool thread
+(``explorer.core.trace``), never on the UI thread; a newer fetch (or Cancel) makes an older
+one's answer stale. One trace window serves them all. A response's trace is read from the
+profile that sent it (at that profile's current address: the demo's port changes between
+runs); a pasted id from the selected profile.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange
 from explorer.core.trace import Trace, load_trace, parse_request_id, problem_words
-from explorer.ui.jobs import RenderJob
+from explorer.ui.jobs import BlockingCall, RenderJob
 from explorer.ui.trace.window import TraceWindow
 
 if TYPE_CHECKING:
@@ -60,7 +61,13 @@ class TraceControl(QObject):
         self._token: CancelToken | None = None
         self._generation = 0
         self._signals: QObject | None = None  # the running job's, kept until it reports
+        self._keyring = BlockingCall(self)  # the key of the fetch about to start
         self.traces: dict[str, Trace] = {}  # this session's, by request id
+
+    @property
+    def reading_key(self) -> bool:
+        """The profile's key is being read from the OS keyring (nothing started yet)."""
+        return self._keyring.busy
 
     # -- opening -------------------------------------------------------------------------------
     def open_for_exchange(self, exchange: Exchange | None) -> TraceWindow | None:
@@ -121,14 +128,29 @@ class TraceControl(QObject):
                 "(letters and digits, like 3f2a9c…).",
             )
             return False
-        key = self._profiles.api_key_for(source.profile)
-        if key is None:
-            window.show_problem(request_id, f"Profile '{source.profile}' has no API key.")
-            return False
         self.cancel(quiet=True)
         token = self._token = CancelToken()
         self._generation += 1
+        window.show_loading(request_id)
+
+        def with_key(key: str | None) -> None:
+            if token is not self._token or self.window is None:
+                return  # cancelled, or a newer fetch
+            if key is None:  # the banner says why
+                self._token = None
+                self.window.show_problem(request_id, f"Profile '{source.profile}' has no API key.")
+                return
+            self._start(request_id, source, key, token)
+
+        if self._profiles.read_key(source.profile, self._keyring, with_key):
+            window.show_loading(request_id, f"Reading the API key of profile '{source.profile}'")
+        return self._token is token
+
+    def _start(self, request_id: str, source: _Source, key: str, token: CancelToken) -> None:
+        """Fetch the log on the pool, the key read."""
         client = self._client
+        window = self.window
+        assert window is not None
 
         def load() -> Trace:
             return load_trace(client, source.base_url, key, request_id, cancel=token)
@@ -140,11 +162,11 @@ class TraceControl(QObject):
         self._signals = job.signals
         window.show_loading(request_id)
         self.pool.start(job)
-        return True
 
     def cancel(self, quiet: bool = False) -> None:
         """Stop the fetch in progress; its answer, should it still come, is dropped."""
         token, self._token = self._token, None
+        self._keyring.cancel()
         if token is None:
             return
         token.cancel()

@@ -227,13 +227,19 @@ class TraceWindow(QDialog):
         self.summary_label.setText("")
         self._show_step(-1)
 
-    def show_loading(self, request_id: str) -> None:
+    def show_loading(self, request_id: str, doing: str = "") -> None:
+        """A fetch under way (``doing``: what it waits for first, e.g. the keyring);
+        Cancel and Esc stop it."""
         self.loading = True
         self.trace = None
         self.model.set_rows([])
         self.request_edit.setText(request_id)
         self.setWindowTitle(f"Request trace: {request_id}")
-        self.header_label.setText(f"Fetching StackOne's log of {html.escape(request_id)}…")
+        self.header_label.setText(
+            f"{html.escape(doing, quote=False)} from the OS keyring… (Cancel stops)"
+            if doing
+            else f"Fetching StackOne's log of {html.escape(request_id)}…"
+        )
         self.summary_label.setText("")
         self.cancel_button.setVisible(True)
         self.fetch_button.setEnabled(False)
