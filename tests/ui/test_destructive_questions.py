@@ -33,6 +33,7 @@ def open_dialog(
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
+    qtbot.waitUntil(lambda: not dialog.key_box.busy)  # the key is read off the UI thread
     return dialog
 
 
@@ -47,6 +48,7 @@ def test_enter_after_typing_a_key_saves_it_and_asks_nothing(qtbot: QtBot, tmp_pa
     with answering() as seen:  # a second Enter, as the reporter pressed
         qtbot.keyClick(dialog.key_box.key_edit, Qt.Key.Key_Return)
         qtbot.wait(200)
+        qtbot.waitUntil(lambda: not dialog.key_box.busy)  # the keyring took the key
 
     assert [s.text for s in seen] == []
     assert credentials.get("Production EU") == KEY

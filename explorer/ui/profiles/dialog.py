@@ -124,6 +124,7 @@ class ProfilesDialog(QDialog):
         self.key_box.changed.connect(self.profiles_changed)
         self.key_box.edited.connect(self._on_form_changed)
         self.key_box.set_key_button.clicked.connect(self.set_key)
+        self.key_box.busy_changed.connect(self._on_form_changed)
 
         self.save_button = QPushButton("Save changes", self)
         # Enter in any field saves (the profile and a typed key) and the dialog stays open.
@@ -206,18 +207,12 @@ class ProfilesDialog(QDialog):
         except (ExplorerError, OSError) as exc:
             QMessageBox.warning(self, "Profiles", f"Could not save the profiles file:\n{exc}")
             return False
-        moved_note = ""
-        if old is not None and old != profile.name:
-            moved_note = self.key_box.follow_rename(old, profile.name)
+        renamed_from = old if old is not None and old != profile.name else None
         self._current = self.key_box.profile = profile.name
         self._fill_list(select=profile.name)
         self.profiles_changed.emit()
-        if self.key_box.typed():
-            self.key_box.store(profile.name, self.key_box.typed())
-        else:
-            self.key_box.refresh()
-        if moved_note:
-            self.key_box.show_notice(moved_note, offer_memory=False)
+        # The key (typed, or filed under the old name) follows off the UI thread.
+        self.key_box.save(profile.name, self.key_box.typed(), renamed_from=renamed_from)
         self._on_form_changed()
         return True
 
@@ -242,12 +237,6 @@ class ProfilesDialog(QDialog):
             f"Delete profile '{name}' and its API key? This cannot be undone.",
         ):
             return
-        note = ""
-        self.session_keys.delete(name)
-        try:
-            self.credentials.delete(name)
-        except ExplorerError as exc:
-            note = f"The profile was deleted, but its key could not be removed: {exc}"
         try:
             self.profiles.delete(name)
             self.profiles.save()
@@ -257,8 +246,7 @@ class ProfilesDialog(QDialog):
         following = remaining[0] if remaining else None
         self._fill_list(select=following.name if following else None)
         self._show_profile(following)
-        if note:
-            self.key_box.show_notice(note, offer_memory=False)
+        self.key_box.forget(name)  # the key goes too, off the UI thread
         self.profiles_changed.emit()
 
     # -- form state --------------------------------------------------------------------------
@@ -374,13 +362,28 @@ class ProfilesDialog(QDialog):
         dirty = self._form_dirty()
         valid = not problems
         self.save_button.setText("Add profile" if self._current is None else "Save changes")
-        self.save_button.setEnabled(valid and (dirty or bool(self.key_box.typed())))
+        writing = self.key_box.writing  # what depends on the key being written waits
+        self.save_button.setEnabled(valid and not writing and (dirty or bool(self.key_box.typed())))
         self.save_button.setToolTip(problems[0] if problems else "")
         self.key_box.update_buttons(can_set=valid)
-        self.delete_button.setEnabled(self._current is not None)
+        self.delete_button.setEnabled(self._current is not None and not writing)
+        for widget in (self.profile_list, self.new_button, self.name_edit):
+            widget.setEnabled(not writing)
 
     # -- closing -----------------------------------------------------------------------------
     def reject(self) -> None:
-        """Close (Esc, the Close button or the window's X), offering to save edits first."""
+        """Close (Esc, the Close button or the window's X), offering to save edits first.
+
+        While a key is being written to the keyring the dialog stays open (closing would
+        leave the user not knowing whether the key was saved): it says so, and Stop waiting
+        ends the wait with the key still in its field."""
+        if self.key_box.writing:
+            self.key_box.show_notice(
+                "The key is still being saved to the OS keyring (it may be waiting for its"
+                " password). Answer the keyring's prompt, or press Stop waiting to close"
+                " without it.",
+                offer_memory=False,
+            )
+            return
         if self._settle_pending():
             super().reject()

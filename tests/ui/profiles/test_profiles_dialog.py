@@ -70,6 +70,11 @@ def session_keys() -> MemoryCredentials:
     return MemoryCredentials()
 
 
+def settle(qtbot: QtBot, dialog: ProfilesDialog) -> None:
+    """The keyring is read and written off the UI thread: wait until it has answered."""
+    qtbot.waitUntil(lambda: not dialog.key_box.busy)
+
+
 @pytest.fixture
 def make_dialog(
     qtbot: QtBot,
@@ -80,6 +85,7 @@ def make_dialog(
     def make(creds: object = credentials) -> ProfilesDialog:
         dialog = ProfilesDialog(profiles, creds, session_keys)  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
+        settle(qtbot, dialog)  # the first profile's key is read off the UI thread
         return dialog
 
     return make
@@ -210,6 +216,7 @@ def test_edit_and_rename_moves_the_key(
     assert dialog.save_button.isEnabled()
     with qtbot.waitSignal(dialog.profiles_changed):
         dialog.save_button.click()
+    settle(qtbot, dialog)
     assert ProfileStore(profiles_file).names() == ["QA"]
     assert credentials.get("QA") == KEY
     assert credentials.get("Staging") is None
@@ -217,6 +224,7 @@ def test_edit_and_rename_moves_the_key(
 
 
 def test_delete_profile_after_confirming_removes_its_key(
+    qtbot: QtBot,
     make_dialog: Callable[..., ProfilesDialog],
     answer: list[str],
     profiles: ProfileStore,
@@ -229,6 +237,7 @@ def test_delete_profile_after_confirming_removes_its_key(
     dialog = make_dialog()
     assert dialog.current_name() == "One"
     dialog.delete_button.click()
+    settle(qtbot, dialog)
     assert answer and "One" in answer[0]
     assert ProfileStore(profiles_file).names() == ["Two"]
     assert credentials.get("One") is None
@@ -265,6 +274,7 @@ def test_set_replace_and_delete_the_key_never_showing_it(
     type_key(qtbot, dialog, KEY)
     with qtbot.waitSignal(dialog.profiles_changed):
         dialog.key_box.set_key_button.click()
+    settle(qtbot, dialog)
     assert credentials.get("Demo") == KEY
     assert dialog.key_box.key_edit.text() == ""
     assert not dialog.key_box.key_edit.isUndoAvailable()
@@ -276,12 +286,14 @@ def test_set_replace_and_delete_the_key_never_showing_it(
     with qtbot.waitExposed(dialog):
         dialog.show()  # Enter reaches the dialog's default button (Save) only when shown
     qtbot.keyClick(dialog.key_box.key_edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)
     assert credentials.get("Demo") == NEW_KEY
     assert dialog.key_box.key_status.text() == f"Key {mask(NEW_KEY)}"
     assert_key_not_shown(dialog, KEY, NEW_KEY)
 
     with qtbot.waitSignal(dialog.profiles_changed):
         dialog.key_box.delete_key_button.click()
+    settle(qtbot, dialog)
     assert answer and "Demo" in answer[-1]
     assert credentials.get("Demo") is None
     assert dialog.key_box.key_status.text() == "No key stored"
@@ -299,6 +311,7 @@ def test_a_key_typed_with_a_new_profile_is_stored_with_it(
     fill(dialog, "Fresh")
     type_key(qtbot, dialog, KEY)
     dialog.save_button.click()
+    settle(qtbot, dialog)
     assert credentials.get("Fresh") == KEY
     assert KEY not in profiles_file.read_text(encoding="utf-8")
     assert_key_not_shown(dialog, KEY)
@@ -321,6 +334,7 @@ def test_no_keyring_says_so_and_offers_memory_for_this_run(
 
     type_key(qtbot, dialog, KEY)
     dialog.key_box.set_key_button.click()
+    settle(qtbot, dialog)
     assert "GNOME Keyring" in dialog.key_box.keyring_notice.text()  # the exception's own advice
     assert not dialog.key_box.memory_button.isHidden() and dialog.key_box.memory_button.isEnabled()
     assert dialog.key_box.memory_button.text() == "Keep in memory for this run only"
@@ -380,6 +394,7 @@ def test_the_keyring_library_without_a_backend_is_handled(
     assert "no secure OS keyring" in dialog.key_box.location_label.text()
     type_key(qtbot, dialog, KEY)
     dialog.key_box.set_key_button.click()
+    settle(qtbot, dialog)
     assert not dialog.key_box.keyring_notice.isHidden()
     dialog.key_box.memory_button.click()
     assert session_keys.get("Demo") == KEY
@@ -407,12 +422,15 @@ def test_keys_go_into_the_real_secret_service(
         assert "Secret Service" in dialog.key_box.location_label.text()
         type_key(qtbot, dialog, KEY)
         dialog.key_box.set_key_button.click()
+        settle(qtbot, dialog)
         assert keyring.get_password(service, "Real") == KEY  # any keyring client sees it
         dialog.name_edit.setText("Renamed")
         dialog.save_button.click()
+        settle(qtbot, dialog)
         assert keyring.get_password(service, "Renamed") == KEY
         assert keyring.get_password(service, "Real") is None
         dialog.key_box.delete_key_button.click()
+        settle(qtbot, dialog)
         assert keyring.get_password(service, "Renamed") is None
         assert_key_not_shown(dialog, KEY)
     finally:
