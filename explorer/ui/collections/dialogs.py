@@ -42,6 +42,7 @@ from explorer.core.request import DEFAULT_BASE_URL
 from explorer.store.collections import ROOT_FOLDER, CollectionStore, Environment
 from explorer.ui.collections.model import DEFAULT_COLLECTION, TOP_LEVEL
 from explorer.ui.confirm import confirm_destructive, settle_changes
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.theme import is_dark
 from explorer.ui.widgets.secret_entry import DOTS, mask_secret_entry
 
@@ -310,6 +311,7 @@ class EnvironmentsDialog(QDialog):
         self.table.itemChanged.connect(self._on_item_changed)
         self._removed: list[str] = []
         self._shown: str | None = None  # the environment the table holds
+        self._secret_check = BlockingCall(self)  # keyring reads: never on the UI thread
         self._filling = False
         self._dirty = False  # typed (or removed) but not applied
         self._refill_envs()
@@ -353,16 +355,45 @@ class EnvironmentsDialog(QDialog):
         env = self.store.collection.environments[name]
         for key in sorted(env.variables):
             self.add_row(key, env.variables[key], secret=False)
-        try:
-            missing = set(self.store.missing_secrets(name))
-        except ExplorerError as exc:
-            missing = set(env.secrets)
-            self.error.setText(f"Secret values cannot be read: {exc}")
         for key in sorted(env.secrets):
             row = self.add_row(key, "", secret=True)
             check = self.table.item(row, 2)
             if check is not None:
-                check.setText("not set here" if key in missing else "in keyring")
+                check.setText("checking the keyring…")
+        if env.secrets:
+            self._check_secrets(name)
+
+    def _check_secrets(self, name: str) -> None:
+        """Which secrets have a value here, read off the UI thread (a locked keyring asks for
+        its password, maybe for ever); the rows say "checking the keyring…" meanwhile."""
+        store = self.store
+
+        def read() -> list[str] | BaseException:
+            try:
+                return store.missing_secrets(name)
+            except Exception as exc:  # told above the table, never a crash
+                return exc
+
+        self._secret_check.start(read, lambda result: self._show_secrets(name, result))
+
+    def _show_secrets(self, name: str, result: object) -> None:
+        if name != self._shown:
+            return
+        env = self.store.collection.environments.get(name)
+        if isinstance(result, BaseException) or env is None:
+            missing = set(env.secrets if env is not None else ())
+            self.error.setText(f"Secret values cannot be read: {result}")
+        else:
+            missing = set(result) if isinstance(result, list) else set()
+        filling, self._filling = self._filling, True  # a status, not the user's edit
+        try:
+            for row in range(self.table.rowCount()):
+                check = self.table.item(row, 2)
+                secret = check.data(Qt.ItemDataRole.UserRole) if check is not None else None
+                if check is not None and secret:
+                    check.setText("not set here" if secret in missing else "in keyring")
+        finally:
+            self._filling = filling
 
     def add_row(self, name: str, value: str, *, secret: bool) -> int:
         row = self.table.rowCount()

@@ -6,6 +6,7 @@ button was the default) without applying and without asking.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,48 @@ def test_deleting_an_environment_asks_with_no_as_the_default(
     assert [s.default for s in seen] == ["&No"]
     store.load()
     assert "dev" in store.collection.environments
+
+
+class LockedKeyring(MemoryCredentials):
+    """The keyring, locked: every read waits until ``unlock`` (the user typed the password),
+    and remembers the thread it ran on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.read_on: list[str] = []
+
+    def get(self, profile: str) -> str | None:
+        if threading.current_thread() is not threading.main_thread():
+            self.unlocked.wait(30)  # a hang guard; unlock ends it
+        self.read_on.append(threading.current_thread().name)
+        return super().get(profile)
+
+    def unlock(self) -> None:
+        self.unlocked.set()
+
+
+def test_which_secrets_are_set_is_read_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    keyring = LockedKeyring()
+    store = CollectionStore.create(tmp_path / "team", "Team", credentials=keyring)
+    store.set_environment(Environment("dev", variables={"account": "acct_1"}))
+    store.set_variable("dev", "token", "s3cret_value", secret=True)
+    store.set_variable("dev", "other", "x", secret=True)
+    keyring.delete(store.secret_key("dev", "other"))  # named in the file, no value here
+    keyring.read_on.clear()
+    dialog = open_dialog(qtbot, store)
+
+    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}  # type: ignore[union-attr]
+
+    def status(name: str) -> str:
+        item = dialog.table.item(rows[name], 2)
+        assert item is not None
+        return item.text()
+
+    # The keyring waits for its password: the dialog is up and says it is checking.
+    assert status("token") == "checking the keyring…"
+    keyring.unlock()
+    qtbot.waitUntil(lambda: status("token") == "in keyring")
+    assert status("other") == "not set here"
+    assert keyring.read_on and threading.main_thread().name not in keyring.read_on
+    assert not dialog.has_changes()  # a status shown is not an edit to apply
