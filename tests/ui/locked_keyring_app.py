@@ -16,7 +16,10 @@ pages bar and a history entry are there), then lock it and start what reads the 
 on the first account listed), ``note`` (F2 on the history entry: a note holding the key,
 which is hidden before it is kept, so the keys are read first). While that read waits on
 the prompt, the user types into the request editor (the window handles it), brings the
-main window to the front and presses Ctrl+Q.
+main window to the front and presses Ctrl+Q. ``--when profiles``: once the account list
+loads, the keyring is locked and Manage profiles opened (showing the profile reads whether
+it has a key); while that waits, the user types into the dialog, closes it with Esc and
+presses Ctrl+Q in the window.
 
 Prints one JSON line once ``run`` returns: ``blocked`` (a read was waiting on the prompt when
 the window was closed), ``typed`` (the editor took the keys typed meanwhile), ``leaked`` (the
@@ -47,6 +50,7 @@ from explorer.store.settings import Settings
 from explorer.ui import app as app_module
 from explorer.ui.history.notes import NoteDialog
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.profiles.dialog import ProfilesDialog
 
 PROFILE = "Keyed"
 POLL_MS = 50
@@ -56,7 +60,7 @@ EMPLOYEES = RpcRequest(
     action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
 )
 TYPED = "_typed_while_locked"
-CASES = ("start", "send", "trace", "pages", "accounts", "note")
+CASES = ("start", "send", "trace", "pages", "accounts", "note", "profiles")
 
 
 def prompt_is_up() -> bool:
@@ -124,7 +128,7 @@ class Driver:
         if self.when == "start":
             self.wait(lambda: prompt_is_up() and window.discovery.busy(), self._close, "a prompt")
             return
-        then = self._send if self.when == "send" else self._first_page
+        then = {"send": self._send, "profiles": self._profiles}.get(self.when, self._first_page)
         self.wait(lambda: window.discovery.accounts() is not None, then, "the accounts")
 
     def _first_page(self) -> None:
@@ -253,6 +257,41 @@ class Driver:
             return slot is not None and slot.reading and prompt_is_up()
 
         self.wait(reading, self._close, "the Send's keyring read to wait on the prompt")
+
+    def _profiles(self) -> None:
+        """Manage profiles with the keyring locked: showing the profile reads whether it has
+        a key. While that waits, the user types into the dialog, then closes it (Esc)."""
+        window = the_window()
+        assert window is not None
+        lock_keyring()
+        QTimer.singleShot(0, window.profile_selector.manage)  # its own event loop (exec)
+
+        def reading() -> bool:
+            dialog = QApplication.activeModalWidget()
+            return isinstance(dialog, ProfilesDialog) and dialog.key_box.busy and prompt_is_up()
+
+        self.wait(reading, self._type_in_profiles, "the profile's key read to wait")
+
+    def _type_in_profiles(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ProfilesDialog)
+        edit = dialog.account_edit
+        before = edit.text()
+        edit.setFocus()
+        edit.end(False)
+        QTest.keyClicks(edit, TYPED)
+        self.typed = edit.text() == before + TYPED
+        for _ in TYPED:  # back as it was, so closing has nothing to ask
+            QTest.keyClick(edit, Qt.Key.Key_Backspace)
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
+
+    def _back_to_window(self) -> None:
+        window = the_window()
+        assert window is not None
+        window.raise_()
+        window.activateWindow()
+        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
 
     def _close(self) -> None:
         window = the_window()

@@ -67,7 +67,9 @@ def display() -> Iterator[str]:
         server.wait(timeout=15)
 
 
-@pytest.mark.parametrize("when", ["start", "send", "trace", "pages", "accounts", "note"])
+@pytest.mark.parametrize(
+    "when", ["start", "send", "trace", "pages", "accounts", "note", "profiles"]
+)
 def test_closing_the_window_while_a_keyring_read_waits_on_its_prompt_exits_cleanly(
     display: str, tmp_path: Path, when: str
 ) -> None:
