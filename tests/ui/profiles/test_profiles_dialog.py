@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -436,3 +437,72 @@ def test_keys_go_into_the_real_secret_service(
     finally:
         for name in ("Real", "Renamed"):
             credentials.delete(name)
+
+
+class LockedKeyring(MemoryCredentials):
+    """The keyring, locked: reads and writes off the UI thread wait until ``unlock`` (the
+    user typed its password); the UI thread never reaches it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.on_ui_thread = False
+
+    def _wait(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.on_ui_thread = True
+        else:
+            self.unlocked.wait(30)  # a hang guard; unlock ends it
+
+    def get(self, profile: str) -> str | None:
+        self._wait()
+        return super().get(profile)
+
+    def set(self, profile: str, key: str) -> None:
+        self._wait()
+        super().set(profile, key)
+
+
+def test_a_key_saved_to_a_locked_keyring_is_never_lost_silently(
+    qtbot: QtBot,
+    profiles: ProfileStore,
+    session_keys: MemoryCredentials,
+) -> None:
+    profiles.upsert(Profile("Demo"))
+    locked = LockedKeyring()
+    dialog = ProfilesDialog(profiles, locked, session_keys)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    box = dialog.key_box
+    assert box.key_status.text() == "Reading the key from the OS keyring…"
+    qtbot.mouseClick(box.stop_button, Qt.MouseButton.LeftButton)  # the prompt stays unanswered
+    assert "did not answer" in box.key_status.text()
+
+    type_key(qtbot, dialog, KEY)
+    qtbot.mouseClick(box.set_key_button, Qt.MouseButton.LeftButton)
+    assert box.key_status.text() == "Saving the key to the OS keyring…"
+    assert box.key_edit.text() == KEY and box.key_edit.isReadOnly()
+    assert not box.set_key_button.isEnabled() and not dialog.profile_list.isEnabled()
+    # The window meanwhile takes typing.
+    qtbot.keyClicks(dialog.account_edit, "acct_9")
+    assert dialog.account_edit.text() == "acct_9"
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing while the key is written: it stays
+    assert dialog.isVisible()
+    assert "still being saved" in box.keyring_notice.text()
+
+    qtbot.mouseClick(box.stop_button, Qt.MouseButton.LeftButton)
+    assert box.key_edit.text() == KEY and not box.key_edit.isReadOnly()  # nothing lost
+    assert "may not be saved" in box.keyring_notice.text()
+    assert box.memory_button.isVisible() and box.memory_button.isEnabled()
+    assert not box.busy
+
+    # Unlocked, a second try goes through and the key leaves the field.
+    locked.unlocked.set()
+    qtbot.mouseClick(box.set_key_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert not locked.on_ui_thread
+    assert locked.get("Demo") == KEY
+    assert box.key_edit.text() == ""
+    dialog.account_edit.clear()  # nothing left for closing to ask about
