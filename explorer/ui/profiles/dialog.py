@@ -60,6 +60,7 @@ class ProfilesDialog(QDialog):
         self.session_keys = session_keys
         self._current: str | None = None  # the saved profile being edited; None for a new one
         self._loading = False
+        self._close_when_written = False  # closing waited for a key to reach the keyring
 
         self.setWindowTitle("Profiles")
         self.setModal(True)
@@ -124,7 +125,7 @@ class ProfilesDialog(QDialog):
         self.key_box.changed.connect(self.profiles_changed)
         self.key_box.edited.connect(self._on_form_changed)
         self.key_box.set_key_button.clicked.connect(self.set_key)
-        self.key_box.busy_changed.connect(self._on_form_changed)
+        self.key_box.busy_changed.connect(self._on_key_busy)
 
         self.save_button = QPushButton("Save changes", self)
         # Enter in any field saves (the profile and a typed key) and the dialog stays open.
@@ -325,9 +326,12 @@ class ProfilesDialog(QDialog):
             return True
         if self._current is None and not any(self._form_values()[::2]) and not self.key_box.typed():
             return True  # an untouched new form
-        return settle_changes(
+        settled = settle_changes(
             self, "Unsaved changes", "Save the changes to this profile first?", self.save_current
         )
+        # A typed key saved just now is still on its way to the keyring: stay, so a failure
+        # is seen (and the key kept) where it was typed.
+        return settled and not self.key_box.writing
 
     def _problems(self) -> list[str]:
         name, base_url, account_id = self._form_values()
@@ -387,3 +391,12 @@ class ProfilesDialog(QDialog):
             return
         if self._settle_pending():
             super().reject()
+        elif self.key_box.writing:
+            self._close_when_written = True  # closes once the keyring took the key
+
+    def _on_key_busy(self) -> None:
+        self._on_form_changed()
+        if self._close_when_written and not self.key_box.writing:
+            self._close_when_written = False
+            if not self.key_box.typed():  # stored: nothing left to lose
+                super().reject()

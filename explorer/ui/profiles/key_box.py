@@ -161,26 +161,30 @@ class KeyBox(QGroupBox):
     def _saved(self, name: str, key: str) -> Callable[[object], None]:
         def done(result: object) -> None:
             moved, error = result if isinstance(result, tuple) else ("", result)
-            self._end_write()
-            if self.profile != name:
-                return
-            if isinstance(error, KeyringUnavailable):
-                # Keep the typed key in the (password) field so "keep in memory" can take it.
-                self.show_notice(str(error), offer_memory=True)
-                self.refresh(check_keyring=False)
-            elif isinstance(error, BaseException):
-                self.show_notice(f"Could not store the key: {error}", offer_memory=False)
-                self.refresh()
-            elif key:
-                self.session_keys.delete(name)  # the keyring copy is now the one to use
-                self._put_away()
-            else:
-                self.refresh()
-                self.changed.emit()
-            if moved:
-                self.show_notice(moved, offer_memory=False)
+            self._end_write(announce=False)  # announced once the outcome shows
+            if self.profile == name:
+                self._show_saved(name, key, error, moved)
+            self.busy_changed.emit()
 
         return done
+
+    def _show_saved(self, name: str, key: str, error: object, moved: str) -> None:
+        """What the keyring said to a save: the key put away, or why it was not."""
+        if isinstance(error, KeyringUnavailable):
+            # Keep the typed key in the (password) field so "keep in memory" can take it.
+            self.show_notice(str(error), offer_memory=True)
+            self.refresh(check_keyring=False)
+        elif isinstance(error, BaseException):
+            self.show_notice(f"Could not store the key: {error}", offer_memory=False)
+            self.refresh()
+        elif key:
+            self.session_keys.delete(name)  # the keyring copy is now the one to use
+            self._put_away()
+        else:
+            self.refresh()
+            self.changed.emit()
+        if moved:
+            self.show_notice(moved, offer_memory=False)
 
     def store(self, name: str, key: str) -> None:
         """Put ``key`` in the keyring for profile ``name``; offer memory if it cannot."""
@@ -297,11 +301,12 @@ class KeyBox(QGroupBox):
         self.busy_changed.emit()
         self.call.start(func, done)
 
-    def _end_write(self) -> None:
+    def _end_write(self, *, announce: bool = True) -> None:
         self._writing = False
         self.key_edit.setReadOnly(False)
         self.stop_button.hide()
-        self.busy_changed.emit()
+        if announce:
+            self.busy_changed.emit()
 
     def stop_waiting(self) -> None:
         """Give up waiting for the keyring (its prompt may stay open for ever). A write may

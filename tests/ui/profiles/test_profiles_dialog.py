@@ -506,3 +506,26 @@ def test_a_key_saved_to_a_locked_keyring_is_never_lost_silently(
     assert locked.get("Demo") == KEY
     assert box.key_edit.text() == ""
     dialog.account_edit.clear()  # nothing left for closing to ask about
+
+
+def test_closing_with_a_typed_key_waits_until_the_keyring_took_it(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    profiles: ProfileStore,
+    session_keys: MemoryCredentials,
+) -> None:
+    profiles.upsert(Profile("Demo"))
+    locked = LockedKeyring()
+    dialog = ProfilesDialog(profiles, locked, session_keys)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    qtbot.mouseClick(dialog.key_box.stop_button, Qt.MouseButton.LeftButton)
+    type_key(qtbot, dialog, KEY)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # "Save the changes first?" Save
+    assert dialog.key_box.writing
+    assert dialog.isVisible()  # not closed while the key may still fail to be stored
+    locked.unlocked.set()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert locked.get("Demo") == KEY
