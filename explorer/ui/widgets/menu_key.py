@@ -10,7 +10,7 @@ handles as it handles a right-click (its actions, ``customContextMenuRequested``
 its own watching ``ContextMenu`` events).
 
 Every other widget (line edits, the JSON editors, text views, an editable combo box's text)
-gets Shift+F10 from ``install_everywhere`` (a filter on each window): it sends the focus
+gets Shift+F10 from one application-wide filter, ``install_everywhere``: it sends the focus
 widget the keyboard context-menu event the Menu key would, at its text cursor, so Shift+F10
 does whatever a right-click there does. A widget with a ``MenuKey`` is left to it (one menu).
 """
@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# The property that marks a window ShiftF10 watches.
-_WATCHED = "shiftF10Watched"
 # A list's menu stands a little into the current row, as if right-clicked on its text.
 ROW_INSET = 24
 
@@ -122,24 +120,7 @@ def open_menu(widget: QWidget) -> None:
 
 
 class ShiftF10(QObject):
-    """Shift+F10 on any focus widget opens its context menu, as Qt's Menu key does.
-
-    It watches windows, not the application: a Python filter on the application is called
-    for every event of every object, and under load each call waits for the interpreter
-    (a 10 MB response being read on a pool thread made the window stall 60-110 ms). A key
-    press the focus widget does not take goes up to its window, where this sees it; a window
-    is watched from the first time something in it has the focus.
-    """
-
-    def watch_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Watch the window ``new`` (the focus widget now) is in, once."""
-        if new is None:
-            return
-        window = new.window()
-        if window.property(_WATCHED):
-            return
-        window.setProperty(_WATCHED, True)
-        window.installEventFilter(self)
+    """Shift+F10 on any focus widget opens its context menu, as Qt's Menu key does."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -147,8 +128,8 @@ class ShiftF10(QObject):
         if event.key() != Qt.Key.Key_F10 or not is_menu_key(event):
             return False
         focus = QApplication.focusWidget()
-        if focus is None or focus.window() is not watched or QApplication.activePopupWidget():
-            return False  # not this window's key; a menu is already up
+        if watched is not focus or focus is None or QApplication.activePopupWidget():
+            return False  # the key on its way to the focus widget; a menu is already up
         if focus.findChild(MenuKey, options=Qt.FindChildOption.FindDirectChildrenOnly):
             return False  # its own MenuKey places the menu (on a list's current item)
         text = focus.lineEdit() if isinstance(focus, QComboBox) else None
@@ -158,12 +139,8 @@ class ShiftF10(QObject):
 
 
 def install_everywhere() -> None:
-    """Shift+F10 for every window of the application (once; later calls do nothing)."""
+    """Shift+F10 for every widget of the application (once; later calls do nothing)."""
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or app.findChild(ShiftF10):
+    if app is None or app.findChild(ShiftF10):
         return
-    watcher = ShiftF10(app)
-    app.focusChanged.connect(watcher.watch_focus)
-    focus = QApplication.focusWidget()
-    if focus is not None:
-        watcher.watch_focus(None, focus)
+    app.installEventFilter(ShiftF10(app))
