@@ -222,13 +222,6 @@ class KeyBox(QGroupBox):
         self.session_keys.delete(name)
         credentials = self.credentials
 
-        def delete() -> BaseException | None:
-            try:
-                credentials.delete(name)
-            except Exception as exc:  # told in the notice, never a crash
-                return exc
-            return None
-
         def done(error: object) -> None:
             self._end_write()
             if self.profile == name:
@@ -239,20 +232,15 @@ class KeyBox(QGroupBox):
                 self.refresh()
             self.changed.emit()
 
-        self._start_write("Deleting the key from the OS keyring…", delete, done)
+        self._start_write(
+            "Deleting the key from the OS keyring…", lambda: credentials.delete(name), done
+        )
 
     def forget(self, name: str) -> None:
         """The profile ``name`` was deleted: its key goes too (from memory at once, from the
         keyring off the UI thread); a key that stays behind is reported."""
         self.session_keys.delete(name)
         credentials = self.credentials
-
-        def delete() -> BaseException | None:
-            try:
-                credentials.delete(name)
-            except Exception as exc:  # told in the notice, never a crash
-                return exc
-            return None
 
         def done(error: object) -> None:
             self._end_write()
@@ -263,7 +251,9 @@ class KeyBox(QGroupBox):
                     offer_memory=False,
                 )
 
-        self._start_write("Deleting the key from the OS keyring…", delete, done)
+        self._start_write(
+            "Deleting the key from the OS keyring…", lambda: credentials.delete(name), done
+        )
 
     @staticmethod
     def _rename_in(store: CredentialStore | MemoryCredentials, old: str, new: str) -> str:
