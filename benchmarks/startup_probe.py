@@ -8,12 +8,16 @@ until it is usable (see ``_usable``). Each prints one line::
     BENCH imports=<ms> first_paint=<ms>
 
 with times on the machine-wide monotonic clock, so the parent can subtract its own spawn time.
-The first paint is detected as ``--smoke`` does (the first ``Paint`` event of any widget), by an
-application-wide event filter - no change to the app needed. The filter is installed as the
-first window is shown (``_filter_from_first_show``), as ``--smoke`` installs its own: nothing
-can paint before that, and a Python filter installed earlier would be called for every event
-of every widget the window builds (~7,000 calls, each wrapping the widget for Python), which
-made the window's construction ~30-40 ms slower in the probe than in a user's start.
+The first paint is the first ``Paint`` event of the window, caught by an event filter on the
+window and on the widgets the usable probe watches (the history list's viewport, the editor's
+action field) - no change to the app needed. The filter is installed as the first window is
+shown (``_filter_from_first_show``): nothing can paint before that. It is not an
+application-wide filter: a Python one sees every event of every object, and the first event
+of each object Python has not met makes PySide wrap it (and, for the first object of a type
+it has no binding for, create the Python classes of every type of its Qt module): ~30-45 ms
+before the window was usable (round seven, benchmarks/README.md) that a user's start does
+not pay. Earlier (round five) the application-wide filter was installed before the window
+was built, which cost its construction another ~30-40 ms.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ def _ms() -> float:
     return time.monotonic() * 1000.0
 
 
-def _filter_from_first_show(app: Any, event_filter: Any) -> None:
-    """Install ``event_filter`` on ``app`` just before the first top-level window is shown.
+def _filter_from_first_show(event_filter: Any) -> None:
+    """Install ``event_filter`` on the first top-level window and the widgets the probe
+    watches in it (``_watched``) just before it is shown.
 
-    ``QWidget.show`` is wrapped in this child process only (the app is not changed): every
-    paint and key event still passes the filter, but building the window does not.
+    ``QWidget.show`` is wrapped in this child process only (the app is not changed): their
+    paint and key events pass the filter, building the window does not, and no other object
+    is wrapped for Python by the probe.
     """
     from PySide6.QtWidgets import QWidget
 
@@ -46,10 +52,19 @@ def _filter_from_first_show(app: Any, event_filter: Any) -> None:
         nonlocal installed
         if not installed and widget.isWindow():
             installed = True
-            app.installEventFilter(event_filter)
+            for watched in _watched(widget):
+                watched.installEventFilter(event_filter)
         show(widget)
 
     QWidget.show = show_then_filter  # type: ignore[method-assign]
+
+
+def _watched(window: Any) -> list[Any]:
+    """The widgets whose events the probe needs: the window (its first paint) and, in the
+    explorer, the history list's viewport and the editor's action field."""
+    if hasattr(window, "history_pane") and hasattr(window, "editor"):
+        return [window, window.history_pane.view.viewport(), window.editor.action_edit]
+    return [window]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     # very first paint; QApplication costs the same wherever it is constructed.
     app = QApplication(sys.argv[:1])
     probe = FirstPaint()
-    _filter_from_first_show(app, probe)
+    _filter_from_first_show(probe)
     if args.which == "bare":
         imports = _ms()
         window = QMainWindow()
@@ -103,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
 
         imports = _ms()
         code = entry.main(["--smoke", "--home", args.home or ""])
-    app.removeEventFilter(probe)
     print(f"BENCH imports={imports:.3f} first_paint={probe.at or -1:.3f}", flush=True)
     return code
 
@@ -111,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 def _usable(home: str) -> int:
     """Start the real window (not ``--smoke``) and report when it is usable.
 
-    Usable means what a user needs to start working, each caught by an application-wide event
-    filter installed as the window is shown (``_UsableProbe``): the history list painted
+    Usable means what a user needs to start working, each caught by an event filter on the
+    widgets concerned, installed as the window is shown (``_UsableProbe``): the history list painted
     with rows in it, the editor's action field painted showing the restored request, and a
     key press, posted to the action field once both have painted, reaching the field (queued
     behind whatever the window still had to do, as a person's key press would be) and typing.
@@ -128,7 +142,7 @@ def _usable(home: str) -> int:
 
     app = QApplication(sys.argv[:1])
     probe = _usable_probe(app)
-    _filter_from_first_show(app, probe)
+    _filter_from_first_show(probe)
     imported = _stamp_when_imported("explorer.ui.app")
     deadline = QTimer()
     deadline.setSingleShot(True)
@@ -138,7 +152,6 @@ def _usable(home: str) -> int:
     import explorer.__main__ as entry
 
     code = entry.main(["--home", home])
-    app.removeEventFilter(probe)
     stamps = [imported.get("at"), probe.first_paint, probe.history, probe.editor, probe.key]
     imports, first_paint, history, editor, key = (-1.0 if s is None else s for s in stamps)
     print(
