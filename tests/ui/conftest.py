@@ -102,6 +102,9 @@ def make_window(
         # Shortcuts (Ctrl+Enter, Esc) only reach the active window, as on a desktop.
         with qtbot.waitActive(window):
             window.activateWindow()
+        # The second stage of building (after the first paint, on the event loop's next
+        # turn) done now, so a test's first key finds the window complete.
+        window.finish_building()
         windows.append(window)
         return window
 

@@ -2,10 +2,11 @@
 
 ``service`` fetches (off the UI thread, cached), ``model`` adapts what it found for Qt views,
 ``popup`` is the account picker, ``controls`` puts it all into a ``RequestEditor``, and
-``agent_view`` shows the request as StackOne's agent SDK sends it.
+``agent_view`` shows the request as StackOne's agent SDK sends it. ``buttons`` are the
+controls' widgets, built with the editor: the controls come after the window's first paint,
+so this package imports only the service (import ``controls`` from its module).
 """
 
-from explorer.ui.discovery.controls import ACCOUNT_SETTLE_MS, DiscoveryControls
 from explorer.ui.discovery.service import (
     DiscoveryFailure,
     DiscoveryService,
@@ -16,8 +17,6 @@ from explorer.ui.discovery.service import (
 )
 
 __all__ = [
-    "ACCOUNT_SETTLE_MS",
-    "DiscoveryControls",
     "DiscoveryFailure",
     "DiscoveryService",
     "FetchJob",

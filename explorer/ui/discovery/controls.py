@@ -13,30 +13,24 @@ import html
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.agent import envelope_schema
 from explorer.core.discovery import Account, ActionInfo, Listing
 from explorer.core.mcp import McpTool
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
+from explorer.ui.discovery.buttons import PICK_TIP, DiscoveryButtons
 from explorer.ui.discovery.model import AccountsModel, ActionsModel, muted_css
-from explorer.ui.discovery.search import ActionSearchPopup, magnifier_icon
+from explorer.ui.discovery.search import ActionSearchPopup
 from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, DiscoveryService
-from explorer.ui.request.editor import LINKS_BY_KEYBOARD, RequestEditor
+from explorer.ui.request.editor import RequestEditor
 from explorer.ui.widgets.json_editor import pretty
 
 if TYPE_CHECKING:  # both built when first opened: the first paint shows neither
     from explorer.ui.discovery.agent_view import AgentView
     from explorer.ui.discovery.popup import AccountPopup
 
-_PICK_TIP = "Choose one of this profile's linked accounts (Alt+Down in the account field)"
-_SEARCH_TIP = (
-    "Find an action by what it should do, e.g. 'send a Slack message' (Alt+Down in the action "
-    "field)"
-)
 # Wait this long after the last keystroke in the account field before listing its actions.
 ACCOUNT_SETTLE_MS = 400
 
@@ -51,7 +45,11 @@ class DiscoveryControls(QObject):
     message = Signal(str)
 
     def __init__(
-        self, editor: RequestEditor, service: DiscoveryService, parent: QObject | None = None
+        self,
+        editor: RequestEditor,
+        service: DiscoveryService,
+        buttons: DiscoveryButtons,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.editor = editor
@@ -66,60 +64,18 @@ class DiscoveryControls(QObject):
         # The action whose fill waits for the account's MCP tools.
         self._pending_fill: str | None = None
 
-        self.pick_button = QToolButton()
-        self.pick_button.setText("Pick…")
-        self.pick_button.setObjectName("pickAccount")
-        self.pick_button.setToolTip(_PICK_TIP)
-        self.pick_button.clicked.connect(self.open_picker)
-        # Inside the action field, beside its clear button: it costs the field no width
-        # (at 1024 px the field must still read a long action name whole). The keyboard
-        # reaches it with Alt+Down (or F4) in the field, and the Request menu.
-        self.search_action = QAction(magnifier_icon(), "Search actions", editor.action_edit)
-        self.search_action.setToolTip(_SEARCH_TIP)
-        self.search_action.triggered.connect(lambda _checked=False: self.open_search())
-        editor.action_edit.addAction(self.search_action, QLineEdit.ActionPosition.TrailingPosition)
-        self.fill_button = QToolButton()
-        self.fill_button.setText("Fill from schema")
-        self.fill_button.setObjectName("fillFromSchema")
-        self.fill_button.setToolTip(
-            "Replace Path, Query, Headers and Body with a skeleton of this action's inputs "
-            "(Ctrl+Shift+K)"
-        )
-        self.fill_button.clicked.connect(self.fill_from_schema)
-        self.agent_button = QToolButton()
-        self.agent_button.setText("As an agent sends it…")
-        self.agent_button.setObjectName("agentView")
-        self.agent_button.setToolTip(
-            "This request as StackOne's agent SDK sends it: MCP tool arguments, its RPC "
-            "envelope, and what differs from the explorer's request (both ways)"
-        )
-        self.agent_button.setAutoRaise(True)
-        self.agent_button.clicked.connect(self.show_agent_view)
+        # The widgets came with the editor (the first frame shows them), and with them their
+        # clicks and keys, which come here (``DiscoveryButtons``).
+        self.pick_button = buttons.pick_button
+        self.search_action = buttons.search_action
+        self.fill_button = buttons.fill_button
+        self.agent_button = buttons.agent_button
         self.agent_view: AgentView | None = None
-        self.status_label = QLabel()
-        self.status_label.setObjectName("discoveryStatus")
-        self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet(f"color: {muted_css()};")
-        self.status_label.linkActivated.connect(self._on_link)
-        self.status_label.setVisible(False)
-        # What the last fill did, under the action it came from, with Undo when it replaced text.
-        self.fill_label = QLabel()
-        self.fill_label.setObjectName("fillNote")
-        self.fill_label.setWordWrap(True)
-        self.fill_label.setStyleSheet(f"color: {muted_css()};")
-        self.fill_label.linkActivated.connect(self._on_link)
-        self.fill_label.setVisible(False)
-        editor.field_rows["action"].addWidget(self.fill_button)
-        editor.field_columns["action"].addWidget(self.fill_label)
-        editor.field_rows["account_id"].addWidget(self.pick_button)
-        editor.options.options_row.addWidget(self.agent_button)
-        editor.field_columns["account_id"].addWidget(self.status_label)
-        # Tab stops beside their field; Alt+Down (or F4) in the account field and
-        # Ctrl+Shift+K reach them too. Retry and Undo are links Tab reaches, Enter follows.
+        self.status_label = buttons.status_label
+        self.fill_label = buttons.fill_label
         for label in (self.status_label, self.fill_label):
-            label.setTextInteractionFlags(LINKS_BY_KEYBOARD)
-        editor.account_edit.installEventFilter(self)
-        editor.action_edit.installEventFilter(self)
+            label.setStyleSheet(f"color: {muted_css()};")
+            label.linkActivated.connect(self._on_link)
 
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -137,28 +93,6 @@ class DiscoveryControls(QObject):
         service.failed.connect(self._on_failed)
         service.loading.connect(self._on_loading)
         self._update_fill_button()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Alt+Down (or F4) drops down the field's discovery popup: the account picker under
-        # the account field, the action search under the action field.
-        if (
-            watched in (self.editor.account_edit, self.editor.action_edit)
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and (
-                event.key() == Qt.Key.Key_F4
-                or (
-                    event.key() == Qt.Key.Key_Down
-                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
-                )
-            )
-        ):
-            if watched is self.editor.account_edit:
-                self.open_picker()
-            else:
-                self.open_search()
-            return True
-        return super().eventFilter(watched, event)
 
     # -- commands -------------------------------------------------------------------------------
     def set_active(self, active: bool) -> None:
@@ -259,12 +193,7 @@ class DiscoveryControls(QObject):
         return tool if tool is not None and tool.input_schema is not None else None
 
     def _can_ask_mcp(self) -> bool:
-        return bool(
-            self.editor.action_edit.text().strip()
-            and self.service.account_id
-            and self.service.profile
-            and self.service.tools() is None
-        )
+        return self.service.can_ask_tools(self.editor.action_edit.text())
 
     def fill_from_schema(self) -> bool:
         """Replace the four JSON editors with the action's input skeleton (undoable).
@@ -450,7 +379,7 @@ class DiscoveryControls(QObject):
             self.pick_button.setToolTip(tip)
             self.status_label.setVisible(True)
             return
-        self.pick_button.setToolTip(_PICK_TIP)
+        self.pick_button.setToolTip(PICK_TIP)
         self.status_label.setToolTip("")
         self.status_label.setText("")
         self.status_label.setVisible(False)

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,26 +42,9 @@ from explorer.ui.discovery.popup import STEP_KEYS, step_current
 
 _Index = QModelIndex | QPersistentModelIndex
 HINT = "Describe what the action should do, then press Enter."
+
+
 # Mid grey: reads on the light and the dark palette alike.
-_ICON_GREY = "#808080"
-
-
-def magnifier_icon() -> QIcon:
-    """A small magnifying glass for the action field's search button (drawn: the app ships
-    no icon theme, and a desktop's may have no "search" icon)."""
-    pixmap = QPixmap(32, 32)
-    pixmap.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor(_ICON_GREY), 3.5)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    painter.setPen(pen)
-    painter.drawEllipse(5, 5, 15, 15)
-    painter.drawLine(19, 19, 27, 27)
-    painter.end()
-    return QIcon(pixmap)
-
-
 def match_line(match: ActionMatch) -> str:
     """One result row: the action name, its label, its connector and how well it matched."""
     facts = [match.name]

@@ -280,6 +280,11 @@ class DiscoveryService(QObject):
         key = self._key("tools", account)
         return self._cache.get(key) if key is not None and account else None
 
+    def can_ask_tools(self, action: str) -> bool:
+        """Whether "Fill from schema" can ask the selected account's MCP tools for ``action``
+        (an action, an account and a profile, the tools not fetched yet)."""
+        return bool(action.strip() and self.account_id and self.profile and self.tools() is None)
+
     def find_tool(self, name: str, account_id: str | None = None) -> McpTool | None:
         name = name.strip()
         return next((t for t in self.tools(account_id) or () if t.name == name), None)

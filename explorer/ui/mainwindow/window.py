@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,7 +37,7 @@ from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
-from explorer.ui.discovery import DiscoveryControls, DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
@@ -65,6 +65,7 @@ from explorer.ui.widgets.banner import Banner
 if TYPE_CHECKING:
     from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.compare.window import CompareWindow
+    from explorer.ui.discovery.controls import DiscoveryControls
 
 __all__ = ["APP_TITLE", "MainWindow"]
 
@@ -77,7 +78,13 @@ CLOSE_WAIT_MS = 10_000
 
 
 class MainWindow(QMainWindow):
-    """The one window of the app. Everything it needs is injected, so tests use ``tmp_path``."""
+    """The one window of the app. Everything it needs is injected, so tests use ``tmp_path``.
+
+    Signals:
+        _finish_requested(): posted once after the first paint; builds the second stage.
+    """
+
+    _finish_requested = Signal()
 
     # The window's commands (``mainwindow.actions`` creates them).
     format_action: QAction
@@ -184,7 +191,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.tabs = RequestTabs(
-            TabKit(pool, self.discovery, self.marks, self.send_control),
+            TabKit(pool, self.discovery, self.marks, self.send_control, discovery_later=True),
             ask_close=lambda tab: self.workspace.ask_close(tab),
             parent=self,
         )
@@ -237,6 +244,12 @@ class MainWindow(QMainWindow):
         # The status bar draws its messages; a screen reader hears them only as announcements.
         self.statusBar().messageChanged.connect(lambda text: announce(self, text))
         self.statusBar().showMessage("Ready", 3000)
+        # The second stage (``finish_building``) runs on the first event-loop turn after the
+        # first paint; until then each tab's discovery widgets look as they will.
+        self._finishing = False
+        self._finish_requested.connect(self.finish_building, Qt.ConnectionType.QueuedConnection)
+        for tab in self.tabs.tabs:
+            tab.preview_discovery()
 
     # -- the current tab ------------------------------------------------------------------------
     @property
@@ -353,11 +366,14 @@ class MainWindow(QMainWindow):
                 if clean:
                     tab.mark_clean()  # the profile's default is no edit of the user's
             self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)
+        name, base_url = (profile.name, profile.base_url) if profile else (None, None)
         for tab in sorted(self.tabs.tabs, key=lambda t: t is self.tabs.current):
             # The current tab's last: its account is the one the service lists actions for.
-            tab.discovery.set_profile(
-                profile.name if profile else None, profile.base_url if profile else None
-            )
+            controls = tab.built_discovery
+            if controls is not None:
+                controls.set_profile(name, base_url)
+            elif tab is self.tabs.current:  # its controls, when built, follow the service
+                self.discovery.set_target(name, base_url, tab.editor.account_edit.text())
 
     # -- editor commands ------------------------------------------------------------------------
     def set_known_actions(self, names: Iterable[str]) -> None:
@@ -517,10 +533,31 @@ class MainWindow(QMainWindow):
             self._first_painted()
 
     def _first_painted(self) -> None:
-        # Shift+F10's application-wide filter sees every event of the app (~2.5 µs each):
-        # not the ~5,000 of building and first painting the window.
-        menu_key.install_everywhere()
+        if not self._finishing:
+            self._finishing = True
+            # After this paint (a timer), then behind the events queued by then: a key
+            # pressed as the window appears is handled first.
+            QTimer.singleShot(0, self, self._finish_requested.emit)
         self.after_first_paint.start()
+
+    def finish_building(self) -> None:
+        """The second stage of building the window: what its first frame shows but does not
+        need to work yet: each tab's discovery controls (the picker, action completion, fill
+        from schema) and Shift+F10 for every widget.
+
+        Runs on the first event-loop turn after the first paint (tests call it at once).
+        Whatever uses a part before then builds it on the spot (a click on "Pick…", Alt+Down
+        in a field, Ctrl+Shift+K): nothing pressed is lost. Calling it again does nothing.
+        """
+        self._finishing = True
+        self.tabs.build_discovery()
+        # Shift+F10's application-wide filter sees every event of the app (~2.5 µs each): not
+        # the ~5,000 of building and first painting the window. The first event it sees for
+        # each object Python has not met yet makes PySide wrap that object, and the first of
+        # an unbound type (the window's QWindow...) makes it create the Python classes of
+        # every QtCore type (~70 enum classes, ~15-20 ms): here, after a key pressed as the
+        # window appeared, not between the first paint and that key.
+        menu_key.install_everywhere()
 
     def compare(self, left: Exchange, right: Exchange) -> CompareWindow:
         """Compare two exchanges in a window of their own (e.g. two rows of a run across

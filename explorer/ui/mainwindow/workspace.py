@@ -68,7 +68,7 @@ class Workspace(QObject):
         editor.account_edit.setText(account)
         editor.clear()
         status = window.statusBar()
-        for part in (view, tab.discovery):
+        for part in (view, tab):
             part.message.connect(lambda text: status.showMessage(text, 5000))
         view.auto_retry_changed.connect(lambda on: window.settings.set("auto_retry", bool(on)))
         view.manage_profiles_requested.connect(window.profile_selector.manage)

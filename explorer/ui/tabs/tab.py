@@ -18,12 +18,13 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from explorer.core.guard import is_production
 from explorer.core.request import RpcRequest
-from explorer.ui.discovery.controls import DiscoveryControls
+from explorer.ui.discovery.buttons import DiscoveryButtons
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.error_panel import FAILURE_TITLES
 from explorer.ui.response.view import ResponseView
 
 if TYPE_CHECKING:
+    from explorer.ui.discovery.controls import DiscoveryControls
     from explorer.ui.discovery.service import DiscoveryService
     from explorer.ui.guard.marks import ProductionMarks
     from explorer.ui.request.send_control import SendControl, SendSlot
@@ -41,6 +42,10 @@ class TabKit:
     discovery: DiscoveryService
     marks: ProductionMarks
     send_control: SendControl
+    # A tab's discovery controls are built when first used, or by ``build_discovery``: the
+    # window's first frame shows their widgets (``DiscoveryButtons``) but needs none of
+    # what they do. Once the window is up (False), a new tab builds them at once.
+    discovery_later: bool = False
 
 
 @dataclass
@@ -60,15 +65,23 @@ class RequestTab(QObject):
 
     Signals:
         changed(): what the tab's label shows may have changed (an edit, a send, its tie).
+        message(str): discovery has something for the status bar (e.g. "Filled … from the
+            schema").
     """
 
     changed = Signal()
+    message = Signal(str)
 
     def __init__(self, kit: TabKit, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.editor = RequestEditor()
         self.response_view = ResponseView(pool=kit.pool)
-        self.discovery = DiscoveryControls(self.editor, kit.discovery, parent=self)
+        self._kit = kit
+        self._discovery: DiscoveryControls | None = None
+        self._active = True  # shown: its account is the one discovery lists actions for
+        self.discovery_buttons = DiscoveryButtons(self.editor, lambda: self.discovery, self)
+        if not kit.discovery_later:
+            self.build_discovery()
         self.badge = kit.marks.add_editor(self.editor)
         self._marks = kit.marks
         self.send: SendSlot = kit.send_control.add_slot(self.editor, self.response_view)
@@ -79,6 +92,47 @@ class RequestTab(QObject):
         self.history_id: str | None = None
         self._baseline: dict[str, object] | None = self.editor.texts()
         self.editor.changed.connect(self.changed)
+
+    # -- discovery ------------------------------------------------------------------------------
+    @property
+    def discovery(self) -> DiscoveryControls:
+        """The tab's discovery controls (the picker, action completion, fill from schema),
+        built now if they were not yet."""
+        return self.build_discovery()
+
+    @property
+    def built_discovery(self) -> DiscoveryControls | None:
+        """The discovery controls if built: what only keeps them up to date leaves unbuilt
+        ones alone (they catch up when built)."""
+        return self._discovery
+
+    def build_discovery(self) -> DiscoveryControls:
+        """Build the discovery controls over the editor's discovery widgets (once)."""
+        if self._discovery is None:
+            from explorer.ui.discovery.controls import DiscoveryControls
+
+            controls = DiscoveryControls(
+                self.editor, self._kit.discovery, self.discovery_buttons, parent=self
+            )
+            self._discovery = controls
+            controls.message.connect(self.message)
+            controls.set_active(self._active)
+        return self._discovery
+
+    def set_discovery_active(self, active: bool) -> None:
+        """The tab is shown (True) or hidden: a shown tab's account is the one whose actions
+        discovery lists."""
+        self._active = active
+        if self._discovery is not None:
+            self._discovery.set_active(active)
+
+    def preview_discovery(self) -> None:
+        """Until its controls are built, "Fill from schema" enabled as they will enable it
+        (nothing listed yet: whether the account's MCP tools can be asked)."""
+        if self._discovery is None:
+            action = self.editor.action_edit.text()
+            enabled = self._kit.discovery.can_ask_tools(action)
+            self.discovery_buttons.fill_button.setEnabled(enabled)
 
     # -- what the tab holds -------------------------------------------------------------------
     def load(self, request: RpcRequest, base_url: str | None = None) -> None:

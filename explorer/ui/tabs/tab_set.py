@@ -150,7 +150,7 @@ class RequestTabs(QObject):
         self.tabs.insert(at, tab)
         self.editor_stack.addWidget(tab.editor)
         self.response_stack.addWidget(tab.response_view)
-        tab.discovery.set_active(False)
+        tab.set_discovery_active(False)
         self.added.emit(tab)
         tab.mark_clean()  # whatever ``added`` filled in is where it starts
         tab.changed.connect(lambda: self._update_label(tab))
@@ -168,17 +168,24 @@ class RequestTabs(QObject):
         old = self._current
         if old is not None:
             self.leaving.emit(old)
-            old.discovery.set_active(False)
+            old.set_discovery_active(False)
         self._current = tab
         self.editor_stack.setCurrentWidget(tab.editor)
         self.response_stack.setCurrentWidget(tab.response_view)
         self.bar.blockSignals(True)
         self.bar.setCurrentIndex(self.tabs.index(tab))
         self.bar.blockSignals(False)
-        tab.discovery.set_active(True)
+        tab.set_discovery_active(True)
         self._kit.send_control.set_current(tab.send)
         self._kit.marks.set_current(tab.editor)
         self.current_changed.emit(tab)
+
+    def build_discovery(self) -> None:
+        """Build every tab's discovery controls now, and a new tab's as it is made (after
+        the window's first paint; see ``TabKit.discovery_later``)."""
+        self._kit.discovery_later = False
+        for tab in self.tabs:
+            tab.build_discovery()
 
     def next_tab(self) -> None:
         self._step(1)

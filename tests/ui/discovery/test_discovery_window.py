@@ -21,7 +21,8 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.discovery import ACCOUNT_SETTLE_MS, DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery.controls import ACCOUNT_SETTLE_MS
 from explorer.ui.discovery.model import VALUE_ROLE, AccountsModel, ActionsModel
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.driving import send_and_wait
