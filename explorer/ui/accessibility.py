@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import pairwise
 
-from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAccessible, QAction, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QAction, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -85,6 +84,11 @@ def announce(source: QObject, text: str, *, assertive: bool = False) -> None:
     Costs nothing while no assistive technology listens. Qt before 6.8 has no announcement
     event: there the change is only visible.
     """
+    # Imported here: Qt creates QAccessible's ~13 enum classes with it (~2-4 ms), and the
+    # window's first frame announces nothing.
+    from PySide6 import QtGui
+    from PySide6.QtGui import QAccessible
+
     event_type = getattr(QtGui, "QAccessibleAnnouncementEvent", None)
     if not text or event_type is None or not QAccessible.isActive():
         return

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer import __version__
 from explorer.core.request import RpcRequest
@@ -80,6 +80,8 @@ def ask_read_only(problem: str, parent: QWidget | None = None) -> bool:
     Returns:
         True to start read-only (the default button), False to quit.
     """
+    from PySide6.QtWidgets import QMessageBox  # only when the folder cannot be written
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(APP_TITLE)

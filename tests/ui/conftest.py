@@ -57,7 +57,8 @@ def make_window(
     Keyword arguments: ``key`` (the API key kept for this run; default the demo's key),
     ``base_url`` (default the demo server), ``session_keys``/``credentials`` to share stores
     (default: the ``credentials`` fixture), ``history`` (default a ``HistoryStore`` over
-    ``home``).
+    ``home``), ``shown`` (False: the window as built, before it is shown and before its second
+    stage; default: shown, active and complete).
     """
     windows: list[MainWindow] = []
 
@@ -70,6 +71,7 @@ def make_window(
         credentials: MemoryCredentials | None = None,
         session_keys: MemoryCredentials | None = None,
         history: HistoryStore | None = None,
+        shown: bool = True,
     ) -> MainWindow:
         profiles = ProfileStore(home.profiles_file)
         if profiles.get(PROFILE) is None or base_url is not None:
@@ -93,6 +95,9 @@ def make_window(
             baselines_dir=home.baselines_dir,
         )
         qtbot.addWidget(window)
+        windows.append(window)
+        if not shown:
+            return window
         if settings.get("window_geometry") is None:
             # A first start fits the screen, and the offscreen one is 800x600: size the
             # window as on the desktop the tests were written for.
@@ -105,7 +110,6 @@ def make_window(
         # The second stage of building (after the first paint, on the event loop's next
         # turn) done now, so a test's first key finds the window complete.
         window.finish_building()
-        windows.append(window)
         return window
 
     yield factory

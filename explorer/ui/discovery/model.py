@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.account_context import type_word
@@ -191,5 +191,10 @@ class ActionsModel(QAbstractListModel):
 
 def muted_css() -> str:
     """The colour of secondary text as a style-sheet value (keeping the palette's alpha)."""
-    colour: QColor = _muted().color()
+    # The palette's colour, not ``_muted()``'s brush: the window's first frame uses this,
+    # and a QBrush made from a colour makes PySide create QGradient's and QImage's enum
+    # classes (~2-3 ms) while it picks the constructor.
+    app = QApplication.instance()
+    palette = app.palette() if isinstance(app, QApplication) else QPalette()
+    colour = palette.color(QPalette.ColorRole.PlaceholderText)
     return f"rgba({colour.red()}, {colour.green()}, {colour.blue()}, {colour.alpha()})"

@@ -72,6 +72,10 @@ __all__ = ["APP_TITLE", "MainWindow"]
 # Discovery reads the profile's key (and the rest of ``after_first_paint`` runs) after the
 # window's first paint, or this long after it is shown if the window itself is never painted.
 FIRST_PAINT_BACKSTOP_MS = 1000
+# The window's second stage (``finish_building``) starts this long after its first paint: the
+# first frame may take a second paint pass (the history's rows) and a key pressed meanwhile
+# goes first. Nothing a person could press that soon is lost (see ``finish_building``).
+SECOND_STAGE_MS = 20
 # Closing waits this long, at most, for the work still on the window's threads (an entry being
 # read, a send being cancelled): a pool left working is waited for again when it is destroyed.
 CLOSE_WAIT_MS = 10_000
@@ -240,9 +244,7 @@ class MainWindow(QMainWindow):
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.workspace.built = True
-        self.focus_ring = FocusRing(self)
-        # The status bar draws its messages; a screen reader hears them only as announcements.
-        self.statusBar().messageChanged.connect(lambda text: announce(self, text))
+        self.focus_ring: FocusRing | None = None  # the second stage's (no list has focus yet)
         self.statusBar().showMessage("Ready", 3000)
         # The second stage (``finish_building``) runs on the first event-loop turn after the
         # first paint; until then each tab's discovery widgets look as they will.
@@ -535,22 +537,34 @@ class MainWindow(QMainWindow):
     def _first_painted(self) -> None:
         if not self._finishing:
             self._finishing = True
-            # After this paint (a timer), then behind the events queued by then: a key
+            # After the first frame's paints, then behind the events queued by then: a key
             # pressed as the window appears is handled first.
-            QTimer.singleShot(0, self, self._finish_requested.emit)
+            QTimer.singleShot(SECOND_STAGE_MS, self, self._finish_requested.emit)
         self.after_first_paint.start()
 
     def finish_building(self) -> None:
         """The second stage of building the window: what its first frame shows but does not
         need to work yet: each tab's discovery controls (the picker, action completion, fill
-        from schema) and Shift+F10 for every widget.
+        from schema), the focus ring, the status bar's announcements and Shift+F10 for every
+        widget.
 
-        Runs on the first event-loop turn after the first paint (tests call it at once).
-        Whatever uses a part before then builds it on the spot (a click on "Pick…", Alt+Down
-        in a field, Ctrl+Shift+K): nothing pressed is lost. Calling it again does nothing.
+        Runs ``SECOND_STAGE_MS`` after the first paint, behind the events queued by then
+        (tests call it at once); it takes ~5-10 ms. Whatever uses a part before then builds
+        it on the spot (a click on "Pick…", Alt+Down or F4 in a field, Ctrl+Shift+K): nothing
+        pressed is lost, except Shift+F10 within those first milliseconds, which opens no
+        menu yet. Calling it again does nothing.
         """
+        if self.focus_ring is not None:
+            return
         self._finishing = True
         self.tabs.build_discovery()
+        self.focus_ring = FocusRing(self)
+        # The status bar draws its messages; a screen reader hears them only as announcements
+        # (from here on: the first frame's "Ready" is announced now, with QAccessible's first
+        # use, ~2-4 ms).
+        status = self.statusBar()
+        status.messageChanged.connect(lambda text: announce(self, text))
+        announce(self, status.currentMessage())
         # Shift+F10's application-wide filter sees every event of the app (~2.5 µs each): not
         # the ~5,000 of building and first painting the window. The first event it sees for
         # each object Python has not met yet makes PySide wrap that object, and the first of

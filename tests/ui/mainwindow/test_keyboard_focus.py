@@ -148,6 +148,7 @@ def test_a_ring_shows_which_list_or_view_has_focus(
     window = make_window()
     send_example(qtbot, window)
     ring = window.focus_ring
+    assert ring is not None
     body = press(qtbot, Qt.Key.Key_3, CTRL)
     assert ring.target() is body
     assert ring.geometry() == body.geometry() and ring.parentWidget() is body.parentWidget()

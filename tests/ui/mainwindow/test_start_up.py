@@ -60,6 +60,11 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         "explorer.core.curl",  # pasting or copying curl (with shlex), imported when used
         "socket",  # the send path's error mapping and cancel; httpx brings it at the first send
         "explorer.store.collections",  # with the Collections pane, after the first paint
+        # Discovery's controls and popups: the window's second stage (its widgets come with
+        # the editor, ``ui.discovery.buttons``).
+        "explorer.ui.discovery.controls",
+        "explorer.ui.discovery.search",
+        "explorer.ui.discovery.popup",
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
     assert all(importlib.util.find_spec(name) is not None for name in lazy)
@@ -126,6 +131,50 @@ def test_once_on_screen_the_window_builds_its_tools_without_being_asked(
     # Built, but nothing opened: no window appeared by itself.
     assert window.support.traces.window is None
     assert window.support.account_runs.dialog is None
+
+
+def test_once_on_screen_the_window_builds_its_second_stage_without_being_asked(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Discovery's controls, the focus ring and Shift+F10 come right after the first paint;
+    the discovery widgets the first frame drew are the same before and after."""
+    window = make_window(shown=False)
+    tab = window.tabs.current
+    buttons = tab.discovery_buttons
+    assert tab.built_discovery is None and window.focus_ring is None
+    first_frame = [
+        (w.text(), w.isEnabled(), w.isVisibleTo(window.editor))
+        for w in (buttons.pick_button, buttons.fill_button, buttons.agent_button)
+    ]
+    notes = (buttons.status_label, buttons.fill_label)
+    labels = [w.isVisibleTo(window.editor) for w in notes]
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: tab.built_discovery is not None, timeout=WAIT_MS)
+    assert window.focus_ring is not None
+    controls = tab.built_discovery
+    assert controls is not None and controls.pick_button is buttons.pick_button
+    assert first_frame == [
+        (w.text(), w.isEnabled(), w.isVisibleTo(window.editor))
+        for w in (buttons.pick_button, buttons.fill_button, buttons.agent_button)
+    ]
+    assert labels == [
+        w.isVisibleTo(window.editor) for w in (buttons.status_label, buttons.fill_label)
+    ]
+
+
+def test_alt_down_before_the_second_stage_opens_the_account_picker(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """A key for discovery pressed before its controls exist builds them and is handled."""
+    window = make_window(shown=False)
+    tab = window.tabs.current
+    assert tab.built_discovery is None
+    qtbot.keyClick(window.editor.account_edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    controls = tab.built_discovery
+    assert controls is not None
+    qtbot.waitUntil(lambda: controls.popup.isVisible(), timeout=WAIT_MS)
+    controls.popup.hide()
 
 
 def _collections_not_built_yet(window: MainWindow) -> CollectionsSlot:
