@@ -492,10 +492,10 @@ class CompareWindow(QWidget):
     def _say_matching(self) -> None:
         """Under a filter over a whole comparison, how many changes it leaves (an empty table
         alone would look like no differences at all)."""
-        if self._view().everything:
+        shown, total = self.body_model.rowCount(), self.body_model.total()
+        if self._view().everything or not total:  # no differences: the summary says so
             self.shown_label.hide()
             return
-        shown, total = self.body_model.rowCount(), self.body_model.total()
         self.shown_label.setText(
             f"{shown:,} of {total:,} changes match" if shown else NO_MATCH_TEXT.format(total)
         )

@@ -284,6 +284,13 @@ def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_table(
     window = make_window()
     acme = send(qtbot, window, EMPLOYEES)
     globex = send(qtbot, window, EMPLOYEES.copy(account_id="acct_bamboohr_globex"))
+    same = window.compare(acme, acme)
+    wait_compared(qtbot, same)
+    qtbot.keyClicks(same.path_filter, "salary")
+    assert same.shown_label.isHidden()  # nothing differs at all: the summary says so
+    assert same.summary_label.text().startswith("No differences")
+    same.close()
+
     compare = window.compare(acme, globex)
     wait_compared(qtbot, compare)
     total = compare.body_model.rowCount()
