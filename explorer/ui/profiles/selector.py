@@ -169,6 +169,10 @@ class ProfileSelector(QObject):
         if current is not None:
             dialog.select_profile(current.name)
         dialog.exec()
+        # exec() hands the dialog to Python; in reference cycles, left to the garbage collector
+        # it was deleted at whatever allocation ran it, once inside a loop over the window's
+        # children (``wait_for_pools`` at exit): a crash. Qt deletes it at a safe point instead.
+        dialog.deleteLater()
         self.reload()
 
     def _emit_changed(self) -> None:
