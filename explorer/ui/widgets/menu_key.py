@@ -152,8 +152,8 @@ class ShiftF10(QObject):
     """Gives each window Shift+F10 (``open_focus_menu``) the first time the focus enters it.
 
     A shortcut on the window, for the focus widget anywhere in it (not in a window of its own
-    over it): built lazily, so every window and dialog has it, Qt's own (file, input,
-    message dialogs) too, with no call where each is built. The shortcut is the window's child
+    over it): built lazily, so every window and dialog has it, those Qt builds (QInputDialog,
+    QFileDialog) too, with no call where each is built. The shortcut is the window's child
     and goes with it; it calls a plain function, which keeps no window alive.
     """
 
