@@ -20,7 +20,6 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QMainWindow,
     QSplitter,
     QTabWidget,
@@ -61,6 +60,7 @@ from explorer.ui.tabs.tab_set import RequestTabs
 from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import Banner
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.ui.collections.pane import CollectionsPane
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         dialog = PreferencesDialog(self.preferences(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog):
             self.apply_preferences(dialog.preferences())
 
     def apply_preferences(self, prefs: Preferences) -> None:
@@ -535,6 +535,8 @@ class MainWindow(QMainWindow):
             self._first_painted()
 
     def _first_painted(self) -> None:
+        # Shift+F10 on each window the focus enters (a shortcut; no event filter).
+        menu_key.install_everywhere()
         if not self._finishing:
             self._finishing = True
             # After the first frame's paints, then behind the events queued by then: a key
@@ -545,14 +547,12 @@ class MainWindow(QMainWindow):
     def finish_building(self) -> None:
         """The second stage of building the window: what its first frame shows but does not
         need to work yet: each tab's discovery controls (the picker, action completion, fill
-        from schema), the focus ring, the status bar's announcements and Shift+F10 for every
-        widget.
+        from schema), the focus ring and the status bar's announcements.
 
         Runs ``SECOND_STAGE_MS`` after the first paint, behind the events queued by then
         (tests call it at once); it takes ~5-10 ms. Whatever uses a part before then builds
         it on the spot (a click on "Pick…", Alt+Down or F4 in a field, Ctrl+Shift+K): nothing
-        pressed is lost, except Shift+F10 within those first milliseconds, which opens no
-        menu yet. Calling it again does nothing.
+        pressed is lost. Calling it again does nothing.
         """
         if self.focus_ring is not None:
             return
@@ -565,13 +565,6 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.messageChanged.connect(lambda text: announce(self, text))
         announce(self, status.currentMessage())
-        # Shift+F10's application-wide filter sees every event of the app (~2.5 µs each): not
-        # the ~5,000 of building and first painting the window. The first event it sees for
-        # each object Python has not met yet makes PySide wrap that object, and the first of
-        # an unbound type (the window's QWindow...) makes it create the Python classes of
-        # every QtCore type (~70 enum classes, ~15-20 ms): here, after a key pressed as the
-        # window appeared, not between the first paint and that key.
-        menu_key.install_everywhere()
 
     def compare(self, left: Exchange, right: Exchange) -> CompareWindow:
         """Compare two exchanges in a window of their own (e.g. two rows of a run across
