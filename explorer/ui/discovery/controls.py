@@ -92,6 +92,7 @@ class DiscoveryControls(QObject):
         service.searched.connect(self._on_searched)
         service.failed.connect(self._on_failed)
         service.loading.connect(self._on_loading)
+        self._fit_completer()  # built after the first paint, the editor's suggestions as they are
         self._update_fill_button()
 
     # -- commands -------------------------------------------------------------------------------
