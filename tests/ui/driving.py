@@ -13,6 +13,7 @@ from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.demo import EXAMPLE_REQUEST
 from explorer.run.plan import RunPlan
+from explorer.ui.collections.dialogs import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.keyboard import press
 from tests.ui.production import answer, answer_if_asked
@@ -112,3 +113,12 @@ def open_history_entry(qtbot: QtBot, window: MainWindow, row: int = 0) -> None:
     click_row(qtbot, history.view, history.model.index(row, 0))
     with qtbot.waitSignal(history.open_in_editor):
         qtbot.keyClick(history.view, Qt.Key.Key_Return)
+
+
+def apply_environments(qtbot: QtBot, dialog: EnvironmentsDialog) -> None:
+    """Click Apply in the environments dialog and wait until it is written (secret values go
+    to the keyring off the UI thread first); it must succeed."""
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.writing, timeout=WAIT_MS)
+    assert dialog.error.text() == ""
+    assert not dialog.has_changes()
