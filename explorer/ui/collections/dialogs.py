@@ -287,6 +287,7 @@ class EnvironmentsDialog(QDialog):
         self.error.setStyleSheet("color: #cf222e")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.hide()  # only while the keyring is being written
         self.stop_button = QPushButton("Stop waiting")
         self.stop_button.setToolTip(
             "Stop waiting for the OS keyring (its unlock prompt may be open)"
@@ -667,7 +668,8 @@ class EnvironmentsDialog(QDialog):
         the buttons still (what is typed stays as it is until the keyring answered)."""
         self._stopped = stopped
         self.error.clear()
-        self.status.setText(f"{doing} If it asks for its password, answer its prompt.")
+        self.status.setText(f"{doing} (if it asks for its password, answer its prompt)")
+        self.status.show()
         self.stop_button.show()
 
         def answered(result: object) -> None:
@@ -679,7 +681,7 @@ class EnvironmentsDialog(QDialog):
 
     def _end_write(self) -> None:
         refocus = self.stop_button.hasFocus()
-        self.status.clear()
+        self.status.hide()
         self.error.clear()  # "still writing" no more; the outcome follows
         self.stop_button.hide()
         self._enable()

@@ -225,7 +225,7 @@ def test_apply_writes_the_secret_off_the_ui_thread_and_holds_still_until_it_is_w
     # The keyring waits for its password: the dialog says so and keeps what was typed.
     assert dialog.writing
     assert dialog.stop_button.isVisible()
-    assert "OS keyring" in dialog.status.text()
+    assert dialog.status.isVisible() and "OS keyring" in dialog.status.text()
     assert not dialog.table.isEnabled() and not dialog.apply_button.isEnabled()
     with answering() as seen:
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing now would hide the outcome
@@ -242,6 +242,7 @@ def test_apply_writes_the_secret_off_the_ui_thread_and_holds_still_until_it_is_w
     assert TOKEN not in files_text(store)
     assert not dialog.has_changes() and dialog.error.text() == ""
     assert dialog.table.isEnabled() and not dialog.stop_button.isVisible()
+    assert not dialog.status.isVisible()
     with answering() as seen:
         qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     assert seen == [] and not dialog.isVisible()
