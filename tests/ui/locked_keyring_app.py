@@ -14,7 +14,9 @@ The other cases first send a page of employees with the keyring open (the respon
 pages bar and a history entry are there), then lock it and start what reads the key again:
 ``trace`` (Trace… on the response), ``pages`` (All pages), ``accounts`` (Run across accounts
 on the first account listed), ``note`` (F2 on the history entry: a note holding the key,
-which is hidden before it is kept, so the keys are read first). While that read waits on
+which is hidden before it is kept, so the keys are read first), ``case`` (Share as a case…
+on the response: the secrets to hide are read; the user types a title, then closes the
+dialog with Esc, as the main window takes no keys while it is open). While that read waits on
 the prompt, the user types into the request editor (the window handles it), brings the
 main window to the front and presses Ctrl+Q. ``--when profiles``: once the account list
 loads, the keyring is locked and Manage profiles opened (showing the profile reads whether
@@ -72,7 +74,17 @@ EMPLOYEES = RpcRequest(
     action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
 )
 TYPED = "_typed_while_locked"
-CASES = ("start", "send", "trace", "pages", "accounts", "note", "profiles", "environments")
+CASES = (
+    "start",
+    "send",
+    "trace",
+    "pages",
+    "accounts",
+    "note",
+    "profiles",
+    "environments",
+    "case",
+)
 
 
 def prompt_is_up() -> bool:
@@ -184,6 +196,10 @@ class Driver:
         elif self.when == "accounts":
             self._accounts()
             return
+        elif self.when == "case":
+            window.analysis.share_action.trigger()
+            self.wait(self._case_reading, self._type_in_case, "the case's secrets read to wait")
+            return
         else:
             self._note()
             return
@@ -210,6 +226,23 @@ class Driver:
             )
 
         self.wait(listed, run, "the accounts to choose")
+
+    def _case_reading(self) -> bool:
+        window = the_window()
+        dialog = window.analysis.case_dialog if window is not None else None
+        return dialog is not None and dialog.isVisible() and prompt_is_up()
+
+    def _type_in_case(self) -> None:
+        window = the_window()
+        assert window is not None
+        dialog = window.analysis.case_dialog
+        assert dialog is not None
+        edit = dialog.title_edit
+        edit.setFocus()
+        QTest.keyClicks(edit, TYPED)
+        self.typed = edit.text() == TYPED
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
 
     def _note(self) -> None:
         window = the_window()

@@ -68,7 +68,8 @@ def display() -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    "when", ["start", "send", "trace", "pages", "accounts", "note", "profiles", "environments"]
+    "when",
+    ["start", "send", "trace", "pages", "accounts", "note", "profiles", "environments", "case"],
 )
 def test_closing_the_window_while_a_keyring_read_waits_on_its_prompt_exits_cleanly(
     display: str, tmp_path: Path, when: str
