@@ -230,7 +230,7 @@ class Driver:
     def _case_reading(self) -> bool:
         window = the_window()
         dialog = window.analysis.case_dialog if window is not None else None
-        return dialog is not None and dialog.isVisible() and prompt_is_up()
+        return dialog is not None and dialog.reading_secrets and prompt_is_up()
 
     def _type_in_case(self) -> None:
         window = the_window()

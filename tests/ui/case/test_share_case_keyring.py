@@ -1,0 +1,100 @@
+"""Share a case reads the secrets to hide from the keyring on a thread nobody waits for: a
+locked keyring's prompt can stay up for ever, and neither the dialog nor quitting may wait
+on it. Export pressed before the keyring answered waits for it, then hides the key.
+
+The keyring is the in-memory one, made to wait like a locked keyring until the test "types
+the password"; the real locked keyring at exit is ``tests/ui/test_locked_keyring_exit.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from explorer.demo import DemoServer
+from explorer.store.credentials import MemoryCredentials
+from explorer.ui.mainwindow.window import MainWindow
+from tests.canaries import assert_no_canary
+from tests.ui.case.test_share_case_window import ONE, WAIT_MS, wait_planned
+from tests.ui.conftest import PROFILE
+from tests.ui.driving import send
+
+pytestmark = pytest.mark.gui
+
+WindowFactory = Callable[..., MainWindow]
+
+
+class LockableKeyring(MemoryCredentials):
+    """A keyring that can be locked: a read off the UI thread then waits until ``unlock``;
+    each read remembers the thread it ran on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = threading.Event()
+        self.open.set()
+        self.read_on: list[str] = []
+
+    def get(self, profile: str) -> str | None:
+        if threading.current_thread() is not threading.main_thread():
+            self.open.wait(WAIT_MS / 1000)  # a hang guard; unlock ends it
+        self.read_on.append(threading.current_thread().name)
+        return super().get(profile)
+
+
+def test_export_waits_for_the_locked_keyring_then_hides_the_key(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
+) -> None:
+    keyring = LockableKeyring()
+    keyring.set(PROFILE, demo.api_key)
+    window = make_window(key="", credentials=keyring)
+    send(qtbot, window, ONE)
+    window.analysis.case_folder = tmp_path
+    keyring.open.clear()  # locked: its password prompt is up
+    keyring.read_on.clear()
+    qtbot.keyClick(
+        window.editor.action_edit,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = window.analysis.case_dialog
+    assert dialog is not None
+    wait_planned(qtbot, dialog)  # the exchanges do not wait for the keyring
+    assert dialog.reading_secrets and dialog.keyring_label.isVisible()
+    target = tmp_path / "case"
+    dialog.path_edit.clear()
+    qtbot.keyClicks(dialog.path_edit, str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert not target.exists()  # nothing is written before the secrets to hide are known
+    assert dialog.isVisible()
+
+    keyring.open.set()  # the user typed the password
+    qtbot.waitUntil(lambda: (target / "exchanges.har").exists(), timeout=WAIT_MS)
+    assert keyring.read_on == ["keyring-read"]  # a thread of its own, not a pool's
+    assert_no_canary(target, [demo.api_key])
+
+
+def test_cancelling_while_the_keyring_waits_closes_at_once(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
+) -> None:
+    keyring = LockableKeyring()
+    keyring.set(PROFILE, demo.api_key)
+    window = make_window(key="", credentials=keyring)
+    send(qtbot, window, ONE)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    window.analysis.case_folder = cases
+    keyring.open.clear()
+    window.analysis.share_action.trigger()
+    dialog = window.analysis.case_dialog
+    assert dialog is not None and dialog.reading_secrets
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.analysis.case_dialog is None)
+    assert not dialog.reading_secrets
+    assert list(cases.iterdir()) == []
+    keyring.open.set()
