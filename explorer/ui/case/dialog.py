@@ -283,7 +283,11 @@ class ShareCaseDialog(QDialog):
         self.keyring_label.hide()
         if isinstance(result, BaseException):  # nothing is written without them
             self._export_after_secrets = False
-            self._show_error(f"The secrets to hide could not be read: {result}")
+            self._show_error(
+                f"The secrets to hide could not be read, so the case cannot be written: "
+                f"{result} Close this, unlock the keyring (or choose no environment) and "
+                "share again."
+            )
             return
         self._secrets = list(result) if isinstance(result, list) else []
         if self._export_after_secrets:
@@ -430,7 +434,7 @@ class ShareCaseDialog(QDialog):
         if self._secrets is None:  # the keyring has not answered: nothing to hide yet
             self._export_after_secrets = self.reading_secrets
             if not self.reading_secrets:
-                self._show_error("The secrets to hide could not be read: close and try again.")
+                self.error_label.show()  # why they could not be read, as said then
             return
         if self._exchanges is None or self.job.is_busy():
             self._export_after_plan = True

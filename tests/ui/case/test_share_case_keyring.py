@@ -17,9 +17,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from explorer.demo import DemoServer
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.collections import CollectionStore, Environment
+from explorer.store.credentials import SECRET_VARIABLES, KeyringUnavailable, MemoryCredentials
+from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
-from tests.canaries import assert_no_canary
+from tests.canaries import LONG, assert_no_canary
 from tests.ui.case.test_share_case_window import ONE, WAIT_MS, wait_planned
 from tests.ui.conftest import PROFILE
 from tests.ui.driving import send
@@ -98,3 +100,41 @@ def test_cancelling_while_the_keyring_waits_closes_at_once(
     assert not dialog.reading_secrets
     assert list(cases.iterdir()) == []
     keyring.open.set()
+
+
+class RefusingKeyring(MemoryCredentials):
+    """A keyring whose password prompt was dismissed: every read of a secret refuses."""
+
+    def get(self, profile: str) -> str | None:
+        if profile.startswith("collection:"):
+            raise KeyringUnavailable("prompt dismissed", what=SECRET_VARIABLES)
+        return super().get(profile)
+
+
+def test_a_refusing_keyring_writes_no_case_and_says_why(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, tmp_path: Path
+) -> None:
+    keyring = RefusingKeyring()
+    store = CollectionStore.create(home.collections_dir / "team", "Team", credentials=keyring)
+    store.set_environment(Environment("dev", {"account_id": "acct_bamboohr_demo"}))
+    store.set_variable("dev", "token", LONG, secret=True)
+    window = make_window(credentials=keyring)
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    assert pane.environment.set_active("dev")
+    send(qtbot, window, ONE)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    window.analysis.case_folder = cases
+    window.analysis.share_action.trigger()
+    dialog = window.analysis.case_dialog
+    assert dialog is not None
+    wait_planned(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.reading_secrets)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    assert "could not be read, so the case cannot be written" in dialog.error_label.text()
+    assert "prompt dismissed" in dialog.error_label.text()
+    assert list(cases.iterdir()) == []
