@@ -7,6 +7,8 @@ milliseconds) so rate-limit cycles and slow actions never leak between tests.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -109,3 +111,43 @@ def make_window(
     for window in windows:
         window.send_control.shutdown()
         window.close()
+
+
+DisplayFactory = Callable[..., str]
+
+
+@pytest.fixture
+def private_display() -> Iterator[DisplayFactory]:
+    """Start a private X display: ``private_display(screen, missing=..., what=...,
+    required_by=...)`` returns its name (``":12"``; Xvfb picks a free number and reports it),
+    and it is stopped after the test.
+
+    ``missing`` names the tools the check lacks: then it is skipped, or failed when the
+    environment variable ``required_by`` is "1" (CI, where a skip would hide the check).
+    """
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(screen: str, *, missing: list[str], what: str, required_by: str) -> str:
+        if missing:
+            message = f"{what} needs {', '.join(missing)} (scripts/bootstrap --dev)"
+            if os.environ.get(required_by) == "1":
+                pytest.fail(message)
+            pytest.skip(message)
+        read, write = os.pipe()
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", screen, "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        servers.append(server)
+        os.close(write)
+        with os.fdopen(read) as reported:
+            number = reported.readline().strip()
+        assert number, "Xvfb did not start"
+        return f":{number}"
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=15)
