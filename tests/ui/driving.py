@@ -144,6 +144,16 @@ def select_collection(window: MainWindow, name: str) -> None:
     raise AssertionError(f"no collection {name!r} in the tree")
 
 
+def open_in_environment(window: MainWindow, store: CollectionStore, environment: str) -> None:
+    """The first saved request of ``store`` open in the window, ``environment`` active."""
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    mine = next(s for s in pane.stores if s.root == store.root)
+    pane.open(mine, mine.collection.requests()[0])
+    assert pane.environment.set_active(environment)
+
+
 # -- Set variable… (on the body or on a Filter result) --------------------------------------
 
 

@@ -30,7 +30,14 @@ from explorer.store.credentials import KeyringCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.driving import WAIT_MS, click_row, ctrl_enter, open_history_entry, send
+from tests.ui.driving import (
+    WAIT_MS,
+    click_row,
+    ctrl_enter,
+    open_history_entry,
+    open_in_environment,
+    send,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.keyring]
 
@@ -69,12 +76,7 @@ def window_with_env(
     make_window: WindowFactory, store: CollectionStore, secret_service: KeyringCredentials
 ) -> MainWindow:
     window = make_window(credentials=secret_service)
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    mine = next(s for s in pane.stores if s.root == store.root)
-    pane.open(mine, mine.collection.requests()[0])
-    assert pane.environment.set_active("dev")
+    open_in_environment(window, store, "dev")
     return window
 
 

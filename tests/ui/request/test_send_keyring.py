@@ -21,7 +21,7 @@ from explorer.store.collections import CollectionStore, Environment, SavedReques
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.driving import WAIT_MS, ctrl_enter
+from tests.ui.driving import WAIT_MS, ctrl_enter, open_in_environment
 
 pytestmark = pytest.mark.gui
 
@@ -115,12 +115,7 @@ def test_secret_variables_are_read_off_the_ui_thread_and_kept_out_of_the_history
         SavedRequest("List", RpcRequest(action="bamboohr_list_employees", account_id="{{account}}"))
     )
     window = make_window(credentials=keyring)  # the key itself is in this run's memory
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    mine = next(s for s in pane.stores if s.root == store.root)
-    pane.open(mine, mine.collection.requests()[0])
-    assert pane.environment.set_active("dev")
+    open_in_environment(window, store, "dev")
     keyring.unlocked.clear()
     keyring.read_on.clear()
 
