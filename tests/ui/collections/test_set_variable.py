@@ -36,7 +36,6 @@ from tests.ui.modals import answering, choose_from_popup
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
-CTRL = Qt.KeyboardModifier.ControlModifier
 LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
 FIRST_ID = "40001"
 

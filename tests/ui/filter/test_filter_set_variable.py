@@ -20,14 +20,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.captures import Capture
-from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore
 from explorer.store.paths import AppPaths
 from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.lines_view import TEXT_MARGIN
 from explorer.ui.response.value_menu import SET_VARIABLE
-from tests.ui.collections.test_set_variable import saved_listing_sent
+from tests.ui.collections.test_set_variable import LISTING, saved_listing_sent
 from tests.ui.driving import (
     click_row,
     employee_id_fills_the_next_request,
@@ -41,8 +40,6 @@ from tests.ui.modals import Seen, answering, choose_from_popup
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
-CTRL = Qt.KeyboardModifier.ControlModifier
-LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
 SECOND_ID = "40002"
 
 
