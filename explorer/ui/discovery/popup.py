@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.discovery.model import SEARCH_ROLE, VALUE_ROLE, AccountsModel, muted_css
-from explorer.ui.widgets.list_keys import ListKeys
+from explorer.ui.widgets.driven_list import DrivenList
 
 
 class AccountPopup(QFrame):
@@ -54,17 +52,15 @@ class AccountPopup(QFrame):
         self.filter_edit.setClearButtonEnabled(True)
         name_clear_button(self.filter_edit, "Clear the account filter")
         self.filter_edit.textChanged.connect(self._on_filter)
-        self.view = QListView()
-        self.view.setAccessibleName("Linked accounts")
-        self.view.setModel(self.proxy)
-        self.view.setUniformItemSizes(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.view.activated.connect(self._choose)
-        self.view.clicked.connect(self._choose)
         # Arrow keys and Enter act on the list while the typing stays in the filter field.
-        self.keys = ListKeys(self.filter_edit, self.view, self._pick)
+        self.view = DrivenList(
+            self.filter_edit,
+            self.proxy,
+            name="Linked accounts",
+            elide=Qt.TextElideMode.ElideMiddle,
+            choose=self._choose,
+            enter=self._pick,
+        )
         self.status_label = QLabel()
         self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.setWordWrap(True)

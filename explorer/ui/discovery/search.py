@@ -22,13 +22,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,7 +35,7 @@ from PySide6.QtWidgets import (
 from explorer.core.action_search import ActionMatch
 from explorer.ui.accessibility import announce, name_clear_button
 from explorer.ui.discovery.model import VALUE_ROLE, muted_css
-from explorer.ui.widgets.list_keys import ListKeys
+from explorer.ui.widgets.driven_list import DrivenList
 
 _Index = QModelIndex | QPersistentModelIndex
 HINT = "Describe what the action should do, then press Enter."
@@ -139,17 +137,15 @@ class ActionSearchPopup(QFrame):
         self.connector_check.setChecked(True)
         self.connector_check.setVisible(False)
         self.connector_check.toggled.connect(self._on_scope)
-        self.view = QListView()
-        self.view.setAccessibleName("Matching actions")
-        self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.activated.connect(self._choose)
-        self.view.clicked.connect(self._choose)
         # Up/Down move in the list while the typing stays in the field; Enter picks or searches.
-        self.keys = ListKeys(self.query_edit, self.view, self._on_enter)
+        self.view = DrivenList(
+            self.query_edit,
+            self.model,
+            name="Matching actions",
+            elide=Qt.TextElideMode.ElideRight,
+            choose=self._choose,
+            enter=self._on_enter,
+        )
         self.status_label = QLabel(HINT)
         self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.setWordWrap(True)
