@@ -245,11 +245,15 @@ class Driver:
         self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
 
     def _note(self) -> None:
+        self._to_window(self._f2)
+
+    def _to_window(self, then: Callable[[], None]) -> None:
+        """Bring the main window to the front, then ``then`` once it is active."""
         window = the_window()
         assert window is not None
         window.raise_()
         window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._f2, "the window")
+        self.wait(lambda: QApplication.activeWindow() is window, then, "the window")
 
     def _f2(self) -> None:
         window = the_window()
@@ -288,9 +292,7 @@ class Driver:
         edit.end(False)
         QTest.keyClicks(edit, TYPED)
         self.typed = edit.text() == before + TYPED
-        window.raise_()
-        window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
+        self._to_window(self._close)
 
     def _send(self) -> None:
         window = the_window()
@@ -395,11 +397,7 @@ class Driver:
         self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
 
     def _back_to_window(self) -> None:
-        window = the_window()
-        assert window is not None
-        window.raise_()
-        window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
+        self._to_window(self._close)
 
     def _close(self) -> None:
         window = the_window()
