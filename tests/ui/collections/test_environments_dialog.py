@@ -354,3 +354,18 @@ def test_deleting_waits_for_the_keyring_and_stop_waiting_deletes_nothing(
     assert "dev" not in store.collection.environments
     assert keyring.get(store.secret_key("dev", "token")) is None
     assert dialog.current() is None
+
+
+def test_closing_with_a_typed_secret_closes_once_the_keyring_took_it(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
+    with answering() as seen:  # "Apply the changes?": Enter applies
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert [s.default for s in seen] == ["Apply"]
+    assert dialog.isVisible() and dialog.writing  # not closed before the keyring answered
+    keyring.unlock()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert keyring.get(store.secret_key("dev", "token")) == TOKEN
