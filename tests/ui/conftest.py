@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +49,48 @@ def credentials() -> MemoryCredentials:
 
 
 WindowFactory = Callable[..., MainWindow]
+# A locked keyring's read or write waits at most this long: a hang guard; unlock ends it.
+KEYRING_GUARD_S = 30.0
+
+
+class LockedKeyring(MemoryCredentials):
+    """The OS keyring, locked: a read or write off the UI thread waits until ``unlock`` (the
+    user typed its password; ``lock`` again). Each remembers the thread it ran on, noted as
+    it starts (``read_on``, ``written_on``); on the UI thread nothing waits, so code that
+    reaches the keyring there fails on the record (``on_ui_thread``), not by hanging.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.read_on: list[str] = []
+        self.written_on: list[str] = []
+        self.on_ui_thread = False
+
+    def lock(self) -> None:
+        self.unlocked.clear()
+
+    def unlock(self) -> None:
+        self.unlocked.set()
+
+    def _wait(self, record: list[str]) -> None:
+        record.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            self.on_ui_thread = True
+        else:
+            self.unlocked.wait(KEYRING_GUARD_S)
+
+    def get(self, profile: str) -> str | None:
+        self._wait(self.read_on)
+        return super().get(profile)
+
+    def set(self, profile: str, secret: str) -> None:
+        self._wait(self.written_on)
+        super().set(profile, secret)
+
+    def delete(self, profile: str) -> None:
+        self._wait(self.written_on)
+        super().delete(profile)
 
 
 @pytest.fixture

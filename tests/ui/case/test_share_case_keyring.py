@@ -8,7 +8,6 @@ the password"; the real locked keyring at exit is ``tests/ui/test_locked_keyring
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
 from tests.canaries import LONG, assert_no_canary
 from tests.ui.case.test_share_case_window import ONE, WAIT_MS, wait_planned
-from tests.ui.conftest import PROFILE
+from tests.ui.conftest import PROFILE, LockedKeyring
 from tests.ui.driving import send
 
 pytestmark = pytest.mark.gui
@@ -31,32 +30,16 @@ pytestmark = pytest.mark.gui
 WindowFactory = Callable[..., MainWindow]
 
 
-class LockableKeyring(MemoryCredentials):
-    """A keyring that can be locked: a read off the UI thread then waits until ``unlock``;
-    each read remembers the thread it ran on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.open = threading.Event()
-        self.open.set()
-        self.read_on: list[str] = []
-
-    def get(self, profile: str) -> str | None:
-        if threading.current_thread() is not threading.main_thread():
-            self.open.wait(WAIT_MS / 1000)  # a hang guard; unlock ends it
-        self.read_on.append(threading.current_thread().name)
-        return super().get(profile)
-
-
 def test_export_waits_for_the_locked_keyring_then_hides_the_key(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
 ) -> None:
-    keyring = LockableKeyring()
+    keyring = LockedKeyring()
+    keyring.unlock()  # open until the test locks it
     keyring.set(PROFILE, demo.api_key)
     window = make_window(key="", credentials=keyring)
     send(qtbot, window, ONE)
     window.analysis.case_folder = tmp_path
-    keyring.open.clear()  # locked: its password prompt is up
+    keyring.lock()  # its password prompt is up
     keyring.read_on.clear()
     qtbot.keyClick(
         window.editor.action_edit,
@@ -75,7 +58,7 @@ def test_export_waits_for_the_locked_keyring_then_hides_the_key(
     assert not target.exists()  # nothing is written before the secrets to hide are known
     assert dialog.isVisible()
 
-    keyring.open.set()  # the user typed the password
+    keyring.unlock()  # the user typed the password
     qtbot.waitUntil(lambda: (target / "exchanges.har").exists(), timeout=WAIT_MS)
     assert keyring.read_on == ["keyring-read"]  # a thread of its own, not a pool's
     assert_no_canary(target, [demo.api_key])
@@ -84,14 +67,15 @@ def test_export_waits_for_the_locked_keyring_then_hides_the_key(
 def test_cancelling_while_the_keyring_waits_closes_at_once(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
 ) -> None:
-    keyring = LockableKeyring()
+    keyring = LockedKeyring()
+    keyring.unlock()  # open until the test locks it
     keyring.set(PROFILE, demo.api_key)
     window = make_window(key="", credentials=keyring)
     send(qtbot, window, ONE)
     cases = tmp_path / "cases"
     cases.mkdir()
     window.analysis.case_folder = cases
-    keyring.open.clear()
+    keyring.lock()
     window.analysis.share_action.trigger()
     dialog = window.analysis.case_dialog
     assert dialog is not None and dialog.reading_secrets
@@ -99,7 +83,7 @@ def test_cancelling_while_the_keyring_waits_closes_at_once(
     qtbot.waitUntil(lambda: window.analysis.case_dialog is None)
     assert not dialog.reading_secrets
     assert list(cases.iterdir()) == []
-    keyring.open.set()
+    keyring.unlock()
 
 
 class RefusingKeyring(MemoryCredentials):

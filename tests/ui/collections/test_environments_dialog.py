@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import SECRET_VARIABLES, KeyringUnavailable, MemoryCredentials
 from explorer.ui.collections.dialogs import EnvironmentsDialog
+from tests.ui.conftest import LockedKeyring
 from tests.ui.modals import answering
 from tests.ui.modals import click as modal_click
 
@@ -121,39 +122,6 @@ def test_deleting_an_environment_asks_with_no_as_the_default(
     assert "dev" in store.collection.environments
 
 
-class LockedKeyring(MemoryCredentials):
-    """The keyring, locked: every read and write off the UI thread waits until ``unlock``
-    (the user typed the password), and remembers the thread it ran on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.unlocked = threading.Event()
-        self.read_on: list[str] = []
-        self.written_on: list[str] = []
-
-    def _wait(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            self.unlocked.wait(30)  # a hang guard; unlock ends it
-
-    def get(self, profile: str) -> str | None:
-        self._wait()
-        self.read_on.append(threading.current_thread().name)
-        return super().get(profile)
-
-    def set(self, profile: str, secret: str) -> None:
-        self._wait()
-        self.written_on.append(threading.current_thread().name)
-        super().set(profile, secret)
-
-    def delete(self, profile: str) -> None:
-        self._wait()
-        self.written_on.append(threading.current_thread().name)
-        super().delete(profile)
-
-    def unlock(self) -> None:
-        self.unlocked.set()
-
-
 def test_which_secrets_are_set_is_read_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) -> None:
     keyring = LockedKeyring()
     store = CollectionStore.create(tmp_path / "team", "Team", credentials=keyring)
@@ -194,7 +162,7 @@ def locked(tmp_path: Path) -> tuple[CollectionStore, LockedKeyring]:
     store = CollectionStore.create(tmp_path / "team", "Team", credentials=keyring)
     store.set_environment(Environment("dev", variables={"account": "acct_old"}))
     store.set_variable("dev", "token", "old_token", secret=True)
-    keyring.unlocked.clear()
+    keyring.lock()
     keyring.written_on.clear()
     return store, keyring
 
