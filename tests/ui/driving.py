@@ -158,11 +158,13 @@ def open_in_environment(window: MainWindow, store: CollectionStore, environment:
 
 
 def window_in_environment(
-    make_window: Callable[..., MainWindow], home: AppPaths
+    make_window: Callable[..., MainWindow],
+    home: AppPaths,
+    credentials: MemoryCredentials | None = None,
 ) -> tuple[MainWindow, CollectionStore, MemoryCredentials]:
     """A window whose collection "Chain" is selected with its (empty) environment "demo"
-    active; secret values go to the returned keyring."""
-    credentials = MemoryCredentials()
+    active; secret values go to the returned keyring (``credentials``, or a new one)."""
+    credentials = credentials if credentials is not None else MemoryCredentials()
     store = CollectionStore.create(home.collections_dir / "chain", "Chain", credentials=credentials)
     store.set_environment(Environment("demo", {}))
     window = make_window(credentials=credentials)

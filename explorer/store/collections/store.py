@@ -440,20 +440,28 @@ class CollectionStore:
         self._write_meta()
         return env
 
-    def set_variable(self, environment: str, name: str, value: str, *, secret: bool) -> None:
-        """Define a variable; a secret one goes to the keyring, its name to the file."""
+    def set_variable(
+        self, environment: str, name: str, value: str, *, secret: bool, keyring: bool = True
+    ) -> None:
+        """Define a variable; a secret one goes to the keyring, its name to the file.
+
+        ``keyring=False``: the keyring side was written already (``write_secrets``, off a
+        window's UI thread): only the file is.
+        """
         env = self._environment(environment)
         if not name.strip():
             raise CollectionError("Enter a variable name.")
         if secret:
-            self._secrets().set(self.secret_key(environment, name), value)
+            if keyring:
+                self._secrets().set(self.secret_key(environment, name), value)
             env.variables.pop(name, None)
             if name not in env.secrets:
                 env.secrets.append(name)
         else:
             if name in env.secrets:
                 env.secrets.remove(name)
-                self._secrets().delete(self.secret_key(environment, name))
+                if keyring:
+                    self._secrets().delete(self.secret_key(environment, name))
             env.variables[name] = value
         self._write_meta()
 

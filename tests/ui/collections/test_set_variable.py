@@ -24,6 +24,7 @@ from explorer.store.paths import AppPaths
 from explorer.ui.collections.captures import CapturesDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.value_menu import SET_VARIABLE
+from tests.ui.conftest import LockedKeyring
 from tests.ui.driving import (
     employee_id_fills_the_next_request,
     name_variable,
@@ -102,10 +103,36 @@ def test_keeping_it_in_the_environment_is_explicit_and_a_token_goes_to_the_keyri
 
     email = "amara.okafor@acme.example"
     set_variable_on(qtbot, window, email, name_variable("session_token", environment=True))
+    qtbot.waitUntil(lambda: "hidden everywhere" in window.statusBar().currentMessage())
     text = (store.root / "collection.json").read_text()
     assert email not in text and "session_token" in text  # its name only
     assert credentials.get(store.secret_key("demo", "session_token")) == email
-    assert "hidden everywhere" in window.statusBar().currentMessage()
+
+
+def test_a_secret_kept_in_the_environment_waits_for_a_locked_keyring_off_the_ui_thread(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """The keyring asks for its password: the window goes on taking keys meanwhile, and the
+    file names the variable only once its value is in the keyring."""
+    keyring = LockedKeyring()
+    window, store, _ = window_in_environment(make_window, home, keyring)
+    send(qtbot, window, LISTING)
+    email = "amara.okafor@acme.example"
+    set_variable_on(qtbot, window, email, name_variable("session_token", environment=True))
+    assert "Saving {{session_token}} to the OS keyring" in window.statusBar().currentMessage()
+    assert "session_token" not in (store.root / "collection.json").read_text()
+    # The window is not waiting: a key typed in the editor lands.
+    editor = window.editor.action_edit
+    editor.setFocus()
+    qtbot.keyClicks(editor, "_x")
+    assert "_x" in editor.text()
+
+    keyring.unlock()
+    qtbot.waitUntil(lambda: "hidden everywhere" in window.statusBar().currentMessage())
+    text = (store.root / "collection.json").read_text()
+    assert "session_token" in text and email not in text
+    assert keyring.written_on and not keyring.on_ui_thread  # before this test's own read
+    assert keyring.get(store.secret_key("demo", "session_token")) == email
 
 
 def test_a_value_of_a_saved_request_can_be_captured_on_every_run(
