@@ -34,15 +34,24 @@ API_KEY = "the API key"
 SECRET_VARIABLES = "secret variable values"
 
 
-def unavailable_help(what: str = API_KEY) -> str:
+def unavailable_help(what: str = API_KEY, *, locked: bool = False) -> str:
     """Why there is no keyring and how to get one, for storing ``what`` (``API_KEY`` or
     ``SECRET_VARIABLES``). Only an API key can be kept in memory instead: the window offers
-    that; a secret variable has no such fallback."""
-    text = (
-        f"No secure OS keyring is available to store {what}. On Linux, install and unlock a "
-        "Secret Service provider such as GNOME Keyring or KWallet (a desktop session usually "
-        "starts one); on macOS the Keychain and on Windows the Credential Manager are used."
-    )
+    that; a secret variable has no such fallback. ``locked``: there is one, but it stayed
+    locked (its password prompt was dismissed): unlocking it is all it takes."""
+    if locked:
+        text = (
+            f"The OS keyring is locked, so {what} could not be read or stored: unlock it "
+            "(answer its password prompt, or unlock it in your desktop's keyring manager) "
+            "and try again."
+        )
+    else:
+        text = (
+            f"No secure OS keyring is available to store {what}. On Linux, install and unlock "
+            "a Secret Service provider such as GNOME Keyring or KWallet (a desktop session "
+            "usually starts one); on macOS the Keychain and on Windows the Credential Manager "
+            "are used."
+        )
     if what == API_KEY:
         text += " Meanwhile the explorer can keep the key in memory for this run only."
     return text
@@ -59,10 +68,11 @@ class KeyringUnavailable(ExplorerError):
         what: what was to be stored: ``API_KEY`` or ``SECRET_VARIABLES``.
     """
 
-    def __init__(self, detail: str = "", *, what: str = API_KEY) -> None:
+    def __init__(self, detail: str = "", *, what: str = API_KEY, locked: bool = False) -> None:
         self.detail = detail
         self.what = what
-        text = unavailable_help(what) + (f" [{detail}]" if detail else "")
+        self.locked = locked
+        text = unavailable_help(what, locked=locked) + (f" [{detail}]" if detail else "")
         super().__init__(text)
 
 
@@ -227,14 +237,19 @@ def _entry_words(entry: str) -> str:
     return f"the API key of profile {entry!r}"
 
 
+_LOCKED_ERRORS = frozenset({"LockedException", "PromptDismissedException"})
+
+
 def _translate(exc: Exception, action: str, what: str = API_KEY) -> ExplorerError:
     """Map the keyring library's (and its D-Bus layers') errors to ours."""
     import keyring.errors
 
-    if isinstance(
-        exc,
-        keyring.errors.NoKeyringError | keyring.errors.KeyringLocked | keyring.errors.InitError,
-    ):
+    # A locked keyring whose prompt was dismissed: keyring's own KeyringLocked, or
+    # secretstorage's LockedException / PromptDismissedException come through as they are.
+    name = type(exc).__name__
+    if isinstance(exc, keyring.errors.KeyringLocked) or name in _LOCKED_ERRORS:
+        return KeyringUnavailable(f"{name}: {exc}", what=what, locked=True)
+    if isinstance(exc, keyring.errors.NoKeyringError | keyring.errors.InitError):
         return KeyringUnavailable(f"{type(exc).__name__}: {exc}", what=what)
     if isinstance(exc, keyring.errors.KeyringError):
         return CredentialError(

@@ -90,10 +90,16 @@ def test_the_message_names_what_was_to_be_stored(
 
 
 def test_locked_keyring_is_unavailable(use_backend: Callable[[KeyringBackend], None]) -> None:
+    """A keyring left locked (its prompt dismissed) says to unlock it, not to install one."""
     use_backend(LockedKeyring())
     creds = KeyringCredentials()
-    with pytest.raises(KeyringUnavailable, match="KeyringLocked"):
+    with pytest.raises(KeyringUnavailable, match="KeyringLocked") as info:
         creds.set("prod", "sk_live_1")
+    message = str(info.value)
+    assert info.value.locked
+    assert message.startswith("The OS keyring is locked, so the API key could not be")
+    assert "unlock it" in message and "No secure OS keyring" not in message
+    assert "in memory for this run" in message  # the key can still be kept for this run
 
 
 def test_file_backend_is_never_used(use_backend: Callable[[KeyringBackend], None]) -> None:

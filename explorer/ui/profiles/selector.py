@@ -104,7 +104,11 @@ class ProfileSelector(QObject):
         plainly that there is none or the keyring cannot be read, and how to fix it."""
         if isinstance(key, KeyringUnavailable):
             self._banner.show_message(
-                f"The OS keyring is not available, so the API key of profile '{profile}' "
+                f"The OS keyring is locked, so the API key of profile '{profile}' cannot be "
+                "read: unlock it (answer its password prompt) and try again, or keep a key in "
+                "memory for this run in Manage profiles."
+                if key.locked
+                else f"The OS keyring is not available, so the API key of profile '{profile}' "
                 f"cannot be read: {key} You can keep a key in memory for this run in "
                 "Manage profiles.",
                 MANAGE,

@@ -17,24 +17,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,11 +38,9 @@ from PySide6.QtWidgets import (
 from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.response import RpcResponse
-from explorer.core.units import human_ms, human_size
-from explorer.store.files import write_atomic
-from explorer.ui.jobs import RenderJob
-from explorer.ui.response.error_panel import FAILURE_TITLES, ErrorPanel
-from explorer.ui.theme import status_colour
+from explorer.core.units import human_size
+from explorer.ui.response.error_panel import ErrorPanel
+from explorer.ui.response.save_body import BodySaver
 from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
@@ -68,20 +62,12 @@ def import_result_parts() -> None:
     import explorer.ui.response.body
     import explorer.ui.response.code_page
     import explorer.ui.response.find_bar
-    import explorer.ui.response.pages  # noqa: F401
+    import explorer.ui.response.pages
+    import explorer.ui.response.status_line  # noqa: F401
     from explorer.core.filters import jq_available
     from explorer.ui.filter.panel import FilterPanel  # noqa: F401
 
     jq_available()
-
-
-def size_text(response: RpcResponse) -> str:
-    """``Size 2.0 MB`` plus what crossed the wire when it came compressed."""
-    text = f"Size {human_size(response.size)}"
-    if response.wire_size is not None:
-        coding = response.content_encoding or "compressed"
-        text += f" ({human_size(response.wire_size)} on the wire, {coding})"
-    return text
 
 
 class ResponseView(QWidget):
@@ -126,9 +112,8 @@ class ResponseView(QWidget):
         self._dark = False
         self._exchange: Exchange | None = None
         self._live = False  # the exchange shown is the one just sent (``show_exchange``)
-        # Save number -> (its job's signals, the file, the size), until the write is done.
-        self._saves: dict[int, tuple[QObject, Path, int]] = {}
-        self._save_count = 0
+        self._saver = BodySaver(self._pool, self)
+        self._saver.message.connect(self.message)
         self._body_limit = DEFAULT_BODY_LIMIT
         self._describe_account: AccountLookup = _nothing_known
         # Kept for the result page, built when first needed (``build_result``).
@@ -195,65 +180,26 @@ class ResponseView(QWidget):
         from explorer.ui.response.body import BodyPages, plain_edit
         from explorer.ui.response.code_page import CodePage
         from explorer.ui.response.find_bar import FindBar
-        from explorer.ui.response.pages import PagesBar
-        from explorer.ui.widgets.elided_label import ElidedLabel
-        from explorer.ui.widgets.flow_layout import FlowLayout
+        from explorer.ui.response.status_line import StatusLine
 
         # -- status line ----------------------------------------------------------------------
-        self.status_label = QLabel()
-        self.status_label.setObjectName("statusCode")
-        font = self.status_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.status_label.setFont(font)
-        self.time_label = QLabel()
-        self.size_label = QLabel()
-        self.request_id_label = QLabel()
-        self.request_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.request_id_label.setSizePolicy(
-            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        line = self.status_line = StatusLine(self._pool)
+        self.status_label, self.time_label, self.size_label = (
+            line.status_label,
+            line.time_label,
+            line.size_label,
         )
-        self.copy_id_button = QPushButton("Copy &id")
-        self.copy_id_button.setToolTip("Copy the x-request-id (support asks for it)")
+        self.request_id_label, self.account_label = line.request_id_label, line.account_label
+        self.copy_id_button, self.trace_button = line.copy_id_button, line.trace_button
+        self.save_body_button, self.tools_button = line.save_body_button, line.tools_button
+        self.pages = line.pages
         self.copy_id_button.clicked.connect(self.copy_request_id)
-        self.trace_button = QPushButton("Trace…")
-        self.trace_button.setToolTip(
-            "What StackOne did with this request: each provider call, its request and response"
-        )
         self.trace_button.clicked.connect(
             lambda: self.trace_requested.emit(self._exchange) if self._exchange else None
         )
-        # The account the exchange went to: customer, provider, type, status (as listed now).
-        self.account_label = ElidedLabel()
-        self.account_label.setObjectName("exchangeAccount")
-        self.pages = PagesBar(self._pool, self)
         self.pages.next_page_requested.connect(self.next_page_requested)
         self.pages.all_pages_requested.connect(self.all_pages_requested)
-        self.save_body_button = QPushButton("Save body…")
-        self.save_body_button.setToolTip("Save the whole response body to a file")
         self.save_body_button.clicked.connect(self.save_body_as)
-        first = FlowLayout()  # wraps when narrow instead of widening the pane and window
-        first.setSpacing(12)
-        for label in (self.status_label, self.time_label, self.size_label):
-            first.addWidget(label)
-        first.addWidget(self.save_body_button)
-        self.tools_button = QToolButton()
-        self.tools_button.setText("⋯")
-        self.tools_button.setAccessibleName("More for this response")
-        self.tools_button.setToolTip("Compare, pin as baseline, Defender check, share as a case")
-        self.tools_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.tools_button.hide()  # until the window gives it actions
-        first.addWidget(self.tools_button)
-        second = QHBoxLayout()
-        second.addWidget(self.request_id_label, 1)
-        second.addWidget(self.copy_id_button)
-        second.addWidget(self.trace_button)
-        status_line = QVBoxLayout()
-        status_line.setSpacing(2)
-        status_line.addLayout(first)
-        status_line.addLayout(second)
-        status_line.addWidget(self.account_label)
-        status_line.addWidget(self.pages)
 
         self.error_panel = ErrorPanel()
         self.error_panel.retry_requested.connect(self.retry_requested)
@@ -313,7 +259,7 @@ class ResponseView(QWidget):
         result = QWidget()
         result_layout = QVBoxLayout(result)
         result_layout.setContentsMargins(0, 0, 0, 0)
-        result_layout.addLayout(status_line)
+        result_layout.addWidget(line)
         result_layout.addWidget(self.error_panel)
         result_layout.addWidget(self.tabs, 1)
         result_layout.addWidget(self.find_bar)
@@ -591,42 +537,19 @@ class ResponseView(QWidget):
         self.tools_button.setVisible(bool(actions))
 
     def save_body_as(self) -> Path | None:
-        """Ask where, then write the body atomically on the thread pool.
-
-        A download can be hundreds of megabytes on a slow disk: written here, it would freeze
-        the window. ``message`` says when the file is written, or why it could not be.
+        """Ask where, then write the body on the thread pool (``save_body``); ``message``
+        says when the file is written, or why it could not be.
 
         Returns:
             The file chosen (being written), or ``None`` if there is nothing to save or the
             user cancelled.
         """
         response = self._exchange.response if self._exchange else None
-        if response is None:
-            return None
-        suggested = response.filename or _default_name(response)
-        start = Path.home() / suggested
-        path_text, _filter = QFileDialog.getSaveFileName(
-            self, "Save response body", str(start), "All files (*)"
-        )
-        if not path_text:
-            return None
-        path = Path(path_text)
-        body, on_disk = response.body, response.body_file
-        self._save_count += 1
-        number = self._save_count
-        if on_disk is not None:  # over the limit: streamed from its file, whole
-            job = RenderJob(number, lambda: on_disk.copy_to(path))
-        else:
-            job = RenderJob(number, lambda: write_atomic(path, body))
-        job.signals.done.connect(self._on_saved)
-        self._saves[number] = (job.signals, path, response.size)
-        self.message.emit(f"Saving {human_size(response.size)} to {path}…")
-        self._pool.start(job)
-        return path
+        return self._saver.save(response, self) if response is not None else None
 
     def is_saving(self) -> bool:
         """Whether a Save as… is still writing its file."""
-        return bool(self._saves)
+        return self._saver.busy
 
     # -- internals --------------------------------------------------------------------------------
     def _find_target(self) -> FindTarget | None:
@@ -645,35 +568,7 @@ class ResponseView(QWidget):
         return None
 
     def _show_status(self, exchange: Exchange) -> None:
-        response = exchange.response
-        if response is None:
-            kind = exchange.failure.kind if exchange.failure else ""
-            self.status_label.setText(f"No response · {FAILURE_TITLES.get(kind, kind)}")
-            colour = status_colour("none", self._dark)
-            self.time_label.setText("")
-            self.size_label.setText("")
-            self.request_id_label.setText("")
-            self.copy_id_button.hide()
-            self.trace_button.hide()
-            self.save_body_button.hide()
-        else:
-            self.save_body_button.setVisible(response.size > 0)
-            self.status_label.setText(f"{response.status} {response.reason}".strip())
-            colour = status_colour(response.status_class, self._dark)
-            timing = response.timing
-            self.time_label.setText(
-                f"Time {human_ms(timing.total_ms)} (TTFB {human_ms(timing.ttfb_ms)})"
-            )
-            self.size_label.setText(size_text(response))
-            if response.request_id:
-                self.request_id_label.setText(f"x-request-id: {response.request_id}")
-                self.copy_id_button.show()
-                self.trace_button.show()
-            else:
-                self.request_id_label.setText("no x-request-id")
-                self.copy_id_button.hide()
-                self.trace_button.hide()
-        self.status_label.setStyleSheet(f"color: {colour.name()};")
+        self.status_line.show_exchange(exchange, self._dark)
 
     def _show_error(self, exchange: Exchange) -> None:
         response = exchange.response
@@ -696,26 +591,3 @@ class ResponseView(QWidget):
         for row, (name, value) in enumerate(headers):
             self.headers_table.setItem(row, 0, QTableWidgetItem(name))
             self.headers_table.setItem(row, 1, QTableWidgetItem(value))
-
-    def _on_saved(self, number: int, result: object) -> None:
-        """The write of save ``number`` ended: ``result`` is ``None`` or the exception."""
-        entry = self._saves.pop(number, None)
-        if entry is None:
-            return
-        _signals, path, size = entry
-        if isinstance(result, Exception):
-            reason = result.strerror if isinstance(result, OSError) and result.strerror else result
-            self.message.emit(f"Could not save {path}: {reason}")
-        else:
-            self.message.emit(f"Saved {human_size(size)} to {path}")
-
-
-def _default_name(response: RpcResponse) -> str:
-    mime = response.content_type.split(";", 1)[0].strip().lower()
-    extension = {
-        "application/json": ".json",
-        "application/pdf": ".pdf",
-        "text/plain": ".txt",
-        "text/csv": ".csv",
-    }.get(mime, ".bin")
-    return "response" + extension

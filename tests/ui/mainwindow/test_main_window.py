@@ -409,6 +409,25 @@ def test_an_unavailable_keyring_is_explained(qtbot: QtBot, make_window: WindowFa
     assert "memory for this run" in text
 
 
+class _DismissedKeyring(MemoryCredentials):
+    """A keyring left locked: its password prompt was dismissed."""
+
+    def get(self, profile: str) -> str | None:
+        raise KeyringUnavailable("KeyringLocked: Failed to unlock the collection!", locked=True)
+
+
+def test_a_locked_keyring_says_to_unlock_it(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(key="", credentials=_DismissedKeyring())
+    load(window)
+    with qtbot.assertNotEmitted(window.send_control.started):
+        window.send_control.send()
+        qtbot.waitUntil(lambda: "keyring is locked" in window.banner.text())
+    text = window.banner.text()
+    assert "unlock it (answer its password prompt) and try again" in text
+    assert "not available" not in text and "install" not in text.lower()
+    assert "memory for this run" in text
+
+
 def test_switching_profile_changes_the_target(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
