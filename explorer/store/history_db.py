@@ -29,7 +29,6 @@ The store serialises its own writes; other processes wait for each other (``BUSY
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import math
 import sqlite3
@@ -40,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
 
+from explorer.core import collector
 from explorer.store.files import StoreFileError
 from explorer.store.history_entry import HistoryEntry, HistoryRow
 
@@ -446,26 +446,22 @@ class HistoryDatabase:
 def _read_rows(connection: sqlite3.Connection) -> list[HistoryRow]:
     """The rows, read a batch at a time.
 
-    100,000 new tuples are 100,000 objects for the garbage collector: left to itself it would
-    pass over them again and again while they are made, then once more over all of them at
-    once (~40 ms in which no other thread runs Python: the window froze). So it is off while
-    they are made, and each batch is collected at once: the collector sees each row once, in
-    a millisecond or two, and stops tracking it (a tuple of text and numbers).
+    100,000 new tuples are 100,000 objects for the garbage collector, and a namedtuple stays
+    in its view for good (it never untracks one, as it does a plain tuple of text and numbers):
+    left running, it passes over them again and again while they are made, 10-70 ms a pass in
+    which no other thread runs Python (the window froze). So it is paused while they are made,
+    and the app, which keeps them as long as it runs, then takes them out of its passes
+    (``collector.freeze_long_lived``); elsewhere (tests, the command line) its next pass sees
+    them once.
     """
-    collecting = gc.isenabled()
-    gc.disable()
     rows: list[HistoryRow] = []
-    try:
+    with collector.paused():
         cursor = connection.execute(_ROW_QUERY)
         while batch := cursor.fetchmany(_BATCH):
             # ``tuple.__new__`` in C for each row: ``HistoryRow._make`` is a Python call.
             rows += map(tuple.__new__, repeat(HistoryRow), batch)
             del batch
-            if collecting:
-                gc.collect(0)
-    finally:
-        if collecting:
-            gc.enable()
+        collector.freeze_long_lived()
     return rows
 
 
