@@ -31,7 +31,7 @@ import operator
 import os
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +155,11 @@ class HistoryStore(HistoryHome):
         only part of the history (``load_rows`` moves it)."""
         return self._moving.is_set()
 
-    def load_rows(self) -> None:
+    def load_rows(self, between: Callable[[], object] | None = None) -> None:
         """Read the list's rows into memory (once; callers meanwhile wait), then trim to the
         limits and clean what a crash left behind. A lazy store's window calls this on a
-        thread; every method that needs the rows calls it too."""
+        thread, with ``between`` called after each batch of rows; every method that needs the
+        rows calls it too."""
         with self._load_lock:
             if self._loaded.is_set():
                 return
@@ -166,7 +167,7 @@ class HistoryStore(HistoryHome):
                 self._move_old_home()
             rows: list[HistoryRow] = []
             try:
-                rows = self._db.rows() if self._db is not None else []
+                rows = self._db.rows(between) if self._db is not None else []
             except HistoryDatabaseDamaged as exc:
                 self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
             except StoreFileError as exc:
