@@ -246,7 +246,10 @@ class RpcClient:
 
         cancel = cancel or CancelToken()
         deadline = time.monotonic() + timeout
-        http_request.extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+        # httpx's own per-phase timeouts come a little after the deadline: the deadline knows
+        # the phase and says it the same way every time (under load either could fire first).
+        grace = httpx.Timeout(timeout + _TIMEOUT_GRACE).as_dict()
+        http_request.extensions = {"timeout": grace}
         if cancel.cancelled:
             raise errors.Cancelled(base_url)
         transfer = _Transfer(
@@ -327,6 +330,7 @@ _PHASES = {
 }
 # How often the waiting thread looks at the cancel token and the deadline.
 _POLL = 0.02
+_TIMEOUT_GRACE = 1.0  # s: httpx's timeouts after the deadline, for the transfer left behind
 
 
 class _Workers:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from explorer.core.errors import ExplorerError
 from explorer.core.filters import FilterError, JsonPath
 
 if TYPE_CHECKING:
@@ -654,17 +655,32 @@ def compare_parcels(
 
     Raises:
         FilterError: an ignore query is not valid JSONPath.
-        OSError: a body's file cannot be read (the history entry was deleted meanwhile).
+        ExplorerError: a history entry's body file is gone (the entry was deleted or trimmed
+            since it was first read: comparing again cannot read it).
+        OSError: a body's file cannot be read otherwise.
     """
     from explorer.core.exchange import Exchange
 
     if progress is not None:
         progress(0.0, "reading the bodies")
     a, b = (
-        Exchange.from_dict(record, body=body.read_bytes() if isinstance(body, Path) else body)
-        for record, body in (left, right)
+        Exchange.from_dict(record, body=_read_body(body, label))
+        for (record, body), label in zip((left, right), labels, strict=True)
     )
     return compare_exchanges(a, b, ignore=ignore, progress=progress, labels=labels)
+
+
+def _read_body(body: bytes | Path | None, label: str) -> bytes | None:
+    if not isinstance(body, Path):
+        return body
+    try:
+        return body.read_bytes()
+    except FileNotFoundError:
+        raise ExplorerError(
+            f"The {label} side's history entry is gone (deleted, or trimmed to the history's "
+            "size) since it was compared first, so it cannot be compared again. Pin a "
+            "response as a baseline to keep it."
+        ) from None
 
 
 def _body(exchange: Exchange) -> tuple[str, Any]:

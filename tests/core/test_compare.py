@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +20,14 @@ from explorer.core.compare import (
     RecordKey,
     compare_exchanges,
     compare_json,
+    compare_parcels,
 )
+from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.core.filters import FilterSyntaxError, JsonPath
 from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
+from explorer.store.history import BODY_INLINE_LIMIT, HistoryStore
 from tests.big_bodies import big_document
 
 
@@ -190,6 +194,24 @@ def test_a_comparison_survives_a_helper_process() -> None:
     back = pickle.loads(pickle.dumps(result))
     assert back == result
     assert back.body[0].right is MISSING  # the removed "a": the marker itself comes back
+
+
+def test_comparing_again_after_the_history_let_an_entry_go_says_so(tmp_path: Path) -> None:
+    """The window compares again (an ignored field) from the entries as first read: a body
+    file the history has since trimmed is named as gone, not "file not found"."""
+    store = HistoryStore(tmp_path)
+    big = {"data": ["x" * 1000] * (BODY_INLINE_LIMIT // 1000 + 1)}
+    older = store.add(_exchange(big))
+    newer = store.add(_exchange({**big, "next": "cursor_2"}))
+    left, right = store.load_saved(older.id), store.load_saved(newer.id)
+    assert isinstance(left[1], Path)  # a body over the inline limit: kept in its own file
+    labels = ("10:00:01 · 200", "10:00:02 · 200")
+    first = compare_parcels(left, right, labels=labels)
+    assert [c.path for c in first.body] == ["next"]
+
+    store.delete([older.id])
+    with pytest.raises(ExplorerError, match=r"The 10:00:01 · 200 side's history entry is gone"):
+        compare_parcels(left, right, labels=labels)
 
 
 def test_two_10_mb_bodies_show_exactly_what_changed_with_progress() -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.captures import Capture
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.store.collections import SavedRequest
@@ -128,10 +129,7 @@ class CapturesDialog(QDialog):
 def edit_captures(pane: CollectionsPane, saved: SavedRequest) -> bool:
     """Show the dialog for ``saved`` and write what was saved; True when written."""
     dialog = CapturesDialog(saved, pane.window())
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        saved.captures = dialog.captures()
-        return pane.save_captures(saved)
-    finally:
-        dialog.deleteLater()
+    if not run_modal(dialog):
+        return False
+    saved.captures = dialog.captures()
+    return pane.save_captures(saved)

@@ -24,7 +24,6 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QToolButton,
@@ -55,6 +54,7 @@ from explorer.ui.collections.model import (
 from explorer.ui.collections.transfer import Transfer
 from explorer.ui.widgets import menu_key
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
+from explorer.ui.widgets.modal import run_modal
 
 # The dialogs, Postman and the run dialog (which brings the collection runner) are imported
 # where they are used, not at start-up: the pane is built before the window's first paint and
@@ -420,7 +420,7 @@ class CollectionsPane(QWidget):
         if store is None:
             return
         dialog = EnvironmentsDialog(store, self)
-        dialog.exec()
+        run_modal(dialog)
         self.rebuild()
 
     def run_collection(self) -> RunPlan | None:
@@ -495,7 +495,7 @@ class CollectionsPane(QWidget):
             base_url=request.base_url,
             parent=self,
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not run_modal(dialog):
             return None
         store = dialog.chosen_store()
         if dialog.new_collection_name():

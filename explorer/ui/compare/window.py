@@ -77,6 +77,7 @@ if TYPE_CHECKING:
 Source = Callable[[], Exchange | Parcel]
 
 
+NO_MATCH_TEXT = "No change matches the filter ({:,} in all): clear it to see them"
 FILTER_DELAY_MS = 150  # a path filter typed over a paged comparison asks the helper after this
 CROSS_NOTE = "Different actions: no per-action ignore rules applied."
 
@@ -486,6 +487,19 @@ class CompareWindow(QWidget):
         kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]
         self.body_model.set_filter(self.path_filter.text(), kinds)
         self._on_body_selected(QItemSelection(), QItemSelection())
+        self._say_matching()
+
+    def _say_matching(self) -> None:
+        """Under a filter over a whole comparison, how many changes it leaves (an empty table
+        alone would look like no differences at all)."""
+        shown, total = self.body_model.rowCount(), self.body_model.total()
+        if self._view().everything or not total:  # no differences: the summary says so
+            self.shown_label.hide()
+            return
+        self.shown_label.setText(
+            f"{shown:,} of {total:,} changes match" if shown else NO_MATCH_TEXT.format(total)
+        )
+        self.shown_label.show()
 
     # -- pages of a big comparison, from the helper ---------------------------------------------
     def _ask_page(self, offset: int) -> None:
@@ -531,7 +545,10 @@ class CompareWindow(QWidget):
         which = ("" if self._view().everything else "matching ") + (
             "change" if matching == 1 else "changes"
         )
-        if listed < matching:
+        if not matching and not self._view().everything:
+            brief = self.brief
+            text = NO_MATCH_TEXT.format(sum(brief.comparison.counts().values()) if brief else 0)
+        elif listed < matching:
             text = f"Listing {listed:,} of {matching:,} {which}: scroll down for more"
         else:
             text = f"{matching:,} {which} listed"

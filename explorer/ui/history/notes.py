@@ -30,6 +30,7 @@ from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tag
 from explorer.ui.history.model import short_time
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.widgets.elided_label import ElidedLabel
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.store.history import HistoryStore
@@ -91,7 +92,7 @@ class NoteEditor(QObject):
         if entry is None:
             return
         dialog = NoteDialog(entry, self._parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog):
             self.save(entry.id, dialog.note(), dialog.tags())
 
     def remember(self, secrets: Iterable[str]) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from explorer import __version__
 from explorer.ui.widgets.json_editor import monospace_font
+from explorer.ui.widgets.modal import run_modal
 
 APP_TITLE = "StackOne RPC Explorer"
 
@@ -32,7 +33,7 @@ def show_catalogue(parent: QWidget, catalogue: str) -> None:
     layout.addWidget(browser)
     layout.addWidget(buttons)
     dialog.resize(860, 600)
-    dialog.exec()
+    run_modal(dialog)
 
 
 def show_about(parent: QWidget, key_location: str) -> None:

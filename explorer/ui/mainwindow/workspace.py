@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.ui.confirm import confirm_destructive, settle_changes
 from explorer.ui.mainwindow import keyboard
 from explorer.ui.tabs.session import TabState, restored_tabs, save_tabs
 from explorer.ui.tabs.tab import UNTITLED, RequestTab
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.core.json_position import PickedValue
@@ -211,8 +212,7 @@ class Workspace(QObject):
             picked, environment=pane.environment.name(), saved=saved, parent=window
         )
         focus = QApplication.focusWidget()
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
+        accepted = run_modal(dialog)
         # Back to where the user was, also without a window manager to do it.
         window.activateWindow()
         if focus is not None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 from explorer.store.credentials import CredentialStore, KeyringUnavailable, MemoryCredentials
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.jobs import BlockingCall
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.ui.widgets.banner import Banner
@@ -168,7 +169,7 @@ class ProfileSelector(QObject):
         current = self.current()
         if current is not None:
             dialog.select_profile(current.name)
-        dialog.exec()
+        run_modal(dialog)  # deleted by Qt at a safe point, not by the collector: see there
         self.reload()
 
     def _emit_changed(self) -> None:

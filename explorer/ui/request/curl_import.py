@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import ExplorerError
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.ui.jobs import RenderJob
+from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
     from explorer.core.curl import CurlImport
@@ -67,7 +68,7 @@ class CurlDialog(QDialog):
 def ask_curl_command(parent: QWidget, title: str = "Import curl") -> str | None:
     """A pasted curl command; ``None`` when cancelled or left empty."""
     dialog = CurlDialog(title, parent)
-    command = dialog.edit.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else ""
+    command = dialog.edit.toPlainText() if run_modal(dialog) else ""
     return command if command.strip() else None
 
 

@@ -10,15 +10,27 @@ handles as it handles a right-click (its actions, ``customContextMenuRequested``
 its own watching ``ContextMenu`` events).
 
 Every other widget (line edits, the JSON editors, text views, an editable combo box's text)
-gets Shift+F10 from one application-wide filter, ``install_everywhere``: it sends the focus
+gets Shift+F10 from a shortcut on its window, ``install_everywhere``: it sends the focus
 widget the keyboard context-menu event the Menu key would, at its text cursor, so Shift+F10
-does whatever a right-click there does. A widget with a ``MenuKey`` is left to it (one menu).
+does whatever a right-click there does; a widget with a ``MenuKey`` opens its own (one menu).
+No event filter on the application: one in Python is called for every event of every object,
+and each call waits for the interpreter (a 10 MB response read on a pool thread stalled the
+window 60-110 ms). A shortcut costs nothing until its key is pressed.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QKeyCombination,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    Qt,
+)
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -119,28 +131,62 @@ def open_menu(widget: QWidget) -> None:
     QCoreApplication.sendEvent(target, event)
 
 
-class ShiftF10(QObject):
-    """Shift+F10 on any focus widget opens its context menu, as Qt's Menu key does."""
+SHIFT_F10 = QKeyCombination(Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_F10)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return False
-        if event.key() != Qt.Key.Key_F10 or not is_menu_key(event):
-            return False
-        focus = QApplication.focusWidget()
-        if watched is not focus or focus is None or QApplication.activePopupWidget():
-            return False  # the key on its way to the focus widget; a menu is already up
-        if focus.findChild(MenuKey, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            return False  # its own MenuKey places the menu (on a list's current item)
-        text = focus.lineEdit() if isinstance(focus, QComboBox) else None
-        event.accept()
-        open_menu(text or focus)  # an editable combo box: its text's menu
-        return True
+
+def open_focus_menu() -> None:
+    """Shift+F10: the focus widget's context menu, where a ``MenuKey`` or the Menu key would
+    open it (nothing while a menu is already up)."""
+    focus = QApplication.focusWidget()
+    if focus is None or QApplication.activePopupWidget():
+        return
+    own = focus.findChild(MenuKey, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    if own is not None:
+        own.open()  # it places the menu (on a list's current item)
+        return
+    text = focus.lineEdit() if isinstance(focus, QComboBox) else None
+    open_menu(text or focus)  # an editable combo box: its text's menu
+
+
+class ShiftF10(QObject):
+    """Gives each window Shift+F10 (``open_focus_menu``) the first time the focus enters it.
+
+    A shortcut on the window, for the focus widget anywhere in it (not in a window of its own
+    over it): built lazily, so every window and dialog has it, those Qt builds (QInputDialog,
+    QFileDialog) too, with no call where each is built. The shortcut is the window's child
+    and goes with it; it calls a plain function, which keeps no window alive.
+    """
+
+    def watch_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Give the window ``new`` (the focus widget now) is in its shortcut, once."""
+        if new is None:
+            return
+        window = new.window()
+        if window.windowType() == Qt.WindowType.Popup:
+            return  # a menu or a combo box's list: Shift+F10 there does nothing
+        if window.findChild(ShiftF10Shortcut, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            return
+        ShiftF10Shortcut(window)
+
+
+class ShiftF10Shortcut(QShortcut):
+    """Shift+F10 on one window (see ``ShiftF10``)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(
+            QKeySequence(SHIFT_F10), window, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        self.setAutoRepeat(False)
+        self.activated.connect(open_focus_menu)
 
 
 def install_everywhere() -> None:
-    """Shift+F10 for every widget of the application (once; later calls do nothing)."""
+    """Shift+F10 for every window of the application (once; later calls do nothing)."""
     app = QApplication.instance()
-    if app is None or app.findChild(ShiftF10):
+    if not isinstance(app, QApplication) or app.findChild(ShiftF10):
         return
-    app.installEventFilter(ShiftF10(app))
+    watcher = ShiftF10(app)
+    app.focusChanged.connect(watcher.watch_focus)
+    focus = QApplication.focusWidget()
+    if focus is not None:
+        watcher.watch_focus(None, focus)

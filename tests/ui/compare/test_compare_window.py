@@ -276,6 +276,46 @@ def test_two_exchanges_in_memory_compare_through_the_window(
     qtbot.waitUntil(lambda: compare not in window.analysis.compare.windows)
 
 
+def test_a_filter_that_matches_nothing_says_so_instead_of_an_empty_table(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """An empty table under a filter would read as "no differences": the window says how many
+    changes the filter leaves, and that none match."""
+    window = make_window()
+    acme = send(qtbot, window, EMPLOYEES)
+    globex = send(qtbot, window, EMPLOYEES.copy(account_id="acct_bamboohr_globex"))
+    same = window.compare(acme, acme)
+    wait_compared(qtbot, same)
+    qtbot.keyClicks(same.path_filter, "salary")
+    assert same.shown_label.isHidden()  # nothing differs at all: the summary says so
+    assert same.summary_label.text().startswith("No differences")
+    same.close()
+
+    compare = window.compare(acme, globex)
+    wait_compared(qtbot, compare)
+    total = compare.body_model.rowCount()
+    assert total > 1 and compare.shown_label.isHidden()
+
+    qtbot.keyClicks(compare.path_filter, "no-such-field")
+    assert compare.body_model.rowCount() == 0
+    assert compare.shown_label.isVisible()
+    assert compare.shown_label.text() == (
+        f"No change matches the filter ({total:,} in all): clear it to see them"
+    )
+
+    compare.path_filter.clear()
+    first = next(iter(paths(compare)))
+    qtbot.keyClicks(compare.path_filter, first)
+    shown = compare.body_model.rowCount()
+    assert 0 < shown < total
+    assert compare.shown_label.text() == f"{shown:,} of {total:,} changes match"
+
+    compare.path_filter.clear()
+    assert compare.shown_label.isHidden()
+    compare.close()
+    qtbot.waitUntil(lambda: compare not in window.analysis.compare.windows)
+
+
 def test_two_actions_compared_are_both_named_and_neither_ignore_list_is_applied(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:

@@ -6,6 +6,10 @@ user on any desktop expects Shift+F10 too.
 Widgets that place their own menu (``widgets.menu_key``: the history list, the response's
 Pretty view) open it once, not twice.
 
+Every window has it, whether the app builds it (the main window, a comparison, Manage
+profiles, the environments) or Qt does (a name asked with ``QInputDialog``): a shortcut on
+each window the focus enters, not an event filter on the application.
+
 The menu is a popup with its own event loop: a timer reads it once it is up and closes it
 with Esc, as a person would, and counts the menus that came up.
 """
@@ -22,6 +26,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
+    QDialog,
     QLineEdit,
     QMenu,
     QVBoxLayout,
@@ -30,8 +35,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
-from explorer.ui.collections.dialogs import SaveRequestDialog
+from explorer.store.collections import CollectionStore, Environment
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.paths import AppPaths
+from explorer.ui.collections.dialogs import EnvironmentsDialog, SaveRequestDialog, ask_name
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.profiles.dialog import ProfilesDialog
 from explorer.ui.response.body import text_edit
 from tests.ui.driving import send
 
@@ -167,3 +176,102 @@ def test_widgets_placing_their_own_menu_open_it_once(
     assert focused is not None and window.response_view.isAncestorOf(focused)
     seen = shift_f10(qtbot, focused)
     assert len(seen.texts) == 1, seen.texts
+
+
+def in_modal(qtbot: QtBot, open_it: Callable[[], object], check: Callable[[QDialog], None]) -> None:
+    """Open a modal dialog with ``open_it``; once it is up and active, ``check`` it (inside its
+    own event loop, as a person at the keyboard), then close it."""
+    failures: list[BaseException] = []
+    checked: list[QDialog] = []
+    polls = [0]
+
+    def inspect() -> None:
+        dialog = QApplication.activeModalWidget()
+        polls[0] += 1
+        if not isinstance(dialog, QDialog) or not dialog.isActiveWindow():
+            if polls[0] < 250:
+                QTimer.singleShot(20, inspect)
+            return
+        checked.append(dialog)
+        try:
+            check(dialog)
+        except BaseException as exc:  # raised below, once exec() has returned
+            failures.append(exc)
+        finally:
+            dialog.reject()
+
+    QTimer.singleShot(0, inspect)
+    open_it()
+    if failures:
+        raise failures[0]
+    assert checked, "no dialog opened"
+
+
+def test_shift_f10_in_manage_profiles(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+
+    def check(dialog: QDialog) -> None:
+        assert isinstance(dialog, ProfilesDialog)
+        edit = dialog.account_edit
+        edit.setCursorPosition(4)
+        a_text_menu(shift_f10(qtbot, edit), edit)
+
+    in_modal(qtbot, window.profiles_action.trigger, check)
+
+
+def test_shift_f10_in_an_environments_cell_being_edited(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths, credentials: MemoryCredentials
+) -> None:
+    store = CollectionStore.create(home.collections_dir / "team", "Team", credentials=credentials)
+    store.set_environment(Environment("dev", variables={"account": "acct_bamboohr_demo"}))
+    window = make_window()
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    pane.view.setCurrentIndex(pane.model.index(0, 0))
+
+    def check(dialog: QDialog) -> None:
+        assert isinstance(dialog, EnvironmentsDialog)
+        item = dialog.table.item(0, 0)
+        assert item is not None and item.text() == "account"
+        dialog.table.setFocus()
+        dialog.table.editItem(item)
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit) and editor.window() is dialog
+        a_text_menu(shift_f10(qtbot, editor), editor)
+        QTest.keyClick(editor, Qt.Key.Key_Escape)  # the edit called off: nothing to ask
+
+    in_modal(qtbot, pane.environments_action.trigger, check)
+
+
+def test_shift_f10_in_a_dialog_qt_builds(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """A name asked with Qt's own ``QInputDialog`` (a new folder, a renamed request...)."""
+    window = make_window()
+
+    def check(dialog: QDialog) -> None:
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        edit.setCursorPosition(2)  # room for the menu on the screen, right of the cursor
+        a_text_menu(shift_f10(qtbot, edit), edit)
+
+    in_modal(qtbot, lambda: ask_name(window, "New folder", "Name:", "Employees"), check)
+
+
+def test_shift_f10_in_a_comparison_window(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    employees = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+    acme = send(qtbot, window, employees)
+    globex = send(qtbot, window, employees.copy(account_id="acct_bamboohr_globex"))
+    compare = window.compare(acme, globex)
+    qtbot.waitUntil(lambda: not compare.job.is_busy(), timeout=15_000)
+    with qtbot.waitExposed(compare):
+        compare.show()
+    a_text_menu(shift_f10(qtbot, compare.path_filter), compare.path_filter)
+    table = compare.body_table  # places its own menu, on the current change
+    table.setCurrentIndex(table.model().index(0, 0))
+    seen = shift_f10(qtbot, table)
+    assert seen.texts == [["Ignore this field", "Copy JSONPath"]], seen.texts
+    row = table.visualRect(table.currentIndex())
+    corner = table.viewport().mapFromGlobal(seen.corners[0])
+    assert row.top() - NEAR <= corner.y() <= row.bottom() + NEAR, (corner, row)
+    compare.close()
