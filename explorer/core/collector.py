@@ -80,9 +80,10 @@ def freeze_long_lived() -> bool:
     """Move every object alive now out of the collector's passes, if this process allows it;
     ``True`` if it did.
 
-    Everything alive is frozen, not only the caller's objects: cyclic garbage made in the same
-    moment by another thread is then never collected (as with start-up's freeze, bounded by
-    what lived at that moment). Objects a reference count frees (the rows, when the history
+    Everything the collector tracks is frozen, not only the caller's objects: cyclic garbage
+    that any thread made and the collector has not yet collected (while it was paused, all of
+    it since the pause) is then never collected, as with start-up's freeze: bounded by what
+    was made until that moment. Objects a reference count frees (the rows, when the history
     drops them) are freed as ever.
     """
     if not _freezing:
