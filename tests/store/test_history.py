@@ -391,3 +391,27 @@ def test_a_read_during_start_up_leaves_the_collector_to_start_up(tmp_path: Path)
         collector.resume(collector.START_UP)
     assert gc.isenabled()
     store.close()
+
+
+def test_a_caller_waiting_for_the_rows_stops_the_readers_pauses(tmp_path: Path) -> None:
+    """The window's reader waits for the UI thread's turn between batches; if the UI thread
+    itself then needs the rows (and waits for them), the reader must not wait for it again."""
+    _seed(tmp_path, 6_000)  # three batches
+    store = HistoryStore(tmp_path, lazy=True, limit=10_000)
+    in_pause = threading.Event()
+    release = threading.Event()
+    pauses: list[int] = []
+
+    def between() -> None:
+        pauses.append(1)
+        in_pause.set()
+        release.wait(10)  # the UI thread's turn, which will not come while it waits below
+
+    reader = threading.Thread(target=store.load_rows, kwargs={"between": between})
+    reader.start()
+    assert in_pause.wait(10)
+    threading.Timer(0.3, release.set).start()
+    assert len(store.rows()) == 6_000  # waits for the reader
+    reader.join()
+    assert pauses == [1]
+    store.close()
