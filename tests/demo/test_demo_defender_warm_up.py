@@ -5,18 +5,16 @@ Checked in a fresh interpreter: this test process may have loaded the library al
 
 from __future__ import annotations
 
-import os
-import re
-import signal
 import subprocess
 import sys
-import threading
+from collections.abc import Callable
 
 import httpx
 import pytest
 
 from explorer.core.defender import library_available, tier2_available
 from explorer.demo import DEMO_API_KEY
+from tests.demo.conftest import DemoCommand
 
 PROBE = """
 from explorer.core import defender
@@ -44,57 +42,25 @@ LOAD_GUARD = 120.0
 
 
 @pytest.mark.skipif(not library_available(), reason="stackone-defender is not installed")
-def test_the_demo_server_started_alone_loads_defender_before_the_first_call() -> None:
+def test_the_demo_server_started_alone_loads_defender_before_the_first_call(
+    demo_command: Callable[..., DemoCommand],
+) -> None:
     """``python -m explorer.demo`` loads Defender as the window does, and says so: the first
     screened call no longer waits for the library and its model inside the request (a walk
     saw a first HiBob call take 3.6 s to its first byte)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "explorer.demo", "--port", "0", "--quiet"],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        stdout = process.stdout
-        assert stdout is not None
-        lines: list[str] = []
-        loaded = threading.Event()
+    demo = demo_command("--quiet")
+    # No request is made: the load happens on its own, after the banner.
+    banner = demo.wait_for("Defender loaded in", LOAD_GUARD)
+    assert banner.index("Press Ctrl+C") < banner.index("Defender loaded in")
 
-        def read() -> None:
-            for line in iter(stdout.readline, ""):
-                lines.append(line)
-                if line.startswith("Defender loaded in"):
-                    loaded.set()
+    with httpx.Client(base_url=demo.url(), auth=(DEMO_API_KEY, "")) as client:
+        response = client.post(
+            "/actions/rpc",
+            json={"action": "bamboohr_list_employee_notes"},
+            headers={"x-account-id": "acct_bamboohr_demo"},
+        )
+    assert response.status_code == 200
+    report = response.json()["metadata"]["defender"]
+    assert report["available"] and report["detections"], report
 
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        # No request is made: the load happens on its own, after the banner.
-        assert loaded.wait(LOAD_GUARD), "".join(lines)
-        banner = "".join(lines)
-        assert banner.index("Press Ctrl+C") < banner.index("Defender loaded in")
-        url = re.search(r"^StackOne demo server on (http://127\.0\.0\.1:\d+)$", banner, re.M)
-        assert url, banner
-
-        with httpx.Client(base_url=url.group(1), auth=(DEMO_API_KEY, "")) as client:
-            response = client.post(
-                "/actions/rpc",
-                json={"action": "bamboohr_list_employee_notes"},
-                headers={"x-account-id": "acct_bamboohr_demo"},
-            )
-        assert response.status_code == 200
-        report = response.json()["metadata"]["defender"]
-        assert report["available"] and report["detections"], report
-
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=LOAD_GUARD) == 0
-        reader.join(LOAD_GUARD)
-        assert process.stderr is not None
-        assert "Traceback" not in process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    assert "Traceback" not in demo.stop(LOAD_GUARD)

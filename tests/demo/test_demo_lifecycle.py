@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -17,6 +15,7 @@ import pytest
 
 from explorer.demo import DEMO_API_KEY, DemoServer
 from explorer.demo.__main__ import exposure_warning
+from tests.demo.conftest import DemoCommand
 from tests.demo.rpc_calls import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,51 +121,23 @@ def test_importing_the_demo_loads_no_qt_and_no_client_code() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_command_line_server_prints_url_and_key_serves_and_exits_on_ctrl_c() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "explorer.demo", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        stdout = process.stdout
-        assert stdout is not None
-        lines: list[str] = []
-        reader = threading.Thread(
-            target=lambda: lines.extend(iter(stdout.readline, "")), daemon=True
+def test_command_line_server_prints_url_and_key_serves_and_exits_on_ctrl_c(
+    demo_command: Callable[..., DemoCommand],
+) -> None:
+    demo = demo_command()
+    banner = demo.wait_for("Press Ctrl+C", HANG_GUARD)
+    assert f"API key: {DEMO_API_KEY}" in banner
+    assert "acct_bamboohr_demo" in banner and "acct_suspended" in banner
+
+    with httpx.Client(base_url=demo.url(), auth=(DEMO_API_KEY, "")) as client:
+        response = client.post(
+            "/actions/rpc",
+            json={"action": "bamboohr_get_employee", "path": {"id": "40001"}},
+            headers={"x-account-id": "acct_bamboohr_demo"},
         )
-        reader.start()
-        _wait_for(lambda: any(line.startswith("Press Ctrl+C") for line in lines), "the banner")
-        banner = "".join(lines)
-        url = re.search(r"^StackOne demo server on (http://127\.0\.0\.1:\d+)$", banner, re.M)
-        assert url, banner
-        assert f"API key: {DEMO_API_KEY}" in banner
-        assert "acct_bamboohr_demo" in banner and "acct_suspended" in banner
+    assert response.status_code == 200
 
-        with httpx.Client(base_url=url.group(1), auth=(DEMO_API_KEY, "")) as client:
-            response = client.post(
-                "/actions/rpc",
-                json={"action": "bamboohr_get_employee", "path": {"id": "40001"}},
-                headers={"x-account-id": "acct_bamboohr_demo"},
-            )
-        assert response.status_code == 200
-
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=HANG_GUARD) == 0
-        reader.join(HANG_GUARD)
-        assert "Stopped." in "".join(lines)
-        assert process.stderr is not None
-        log = process.stderr.read()
-        assert '"POST /actions/rpc HTTP/1.1" 200' in log
-        assert DEMO_API_KEY not in log  # request lines only: no headers, no key
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    log = demo.stop(HANG_GUARD)
+    assert "Stopped." in "".join(demo.lines)
+    assert '"POST /actions/rpc HTTP/1.1" 200' in log
+    assert DEMO_API_KEY not in log  # request lines only: no headers, no key

@@ -7,6 +7,9 @@ milliseconds) so rate-limit cycles and slow actions never leak between tests.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -46,6 +49,48 @@ def credentials() -> MemoryCredentials:
 
 
 WindowFactory = Callable[..., MainWindow]
+# A locked keyring's read or write waits at most this long: a hang guard; unlock ends it.
+KEYRING_GUARD_S = 30.0
+
+
+class LockedKeyring(MemoryCredentials):
+    """The OS keyring, locked: a read or write off the UI thread waits until ``unlock`` (the
+    user typed its password; ``lock`` again). Each remembers the thread it ran on, noted as
+    it starts (``read_on``, ``written_on``); on the UI thread nothing waits, so code that
+    reaches the keyring there fails on the record (``on_ui_thread``), not by hanging.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.read_on: list[str] = []
+        self.written_on: list[str] = []
+        self.on_ui_thread = False
+
+    def lock(self) -> None:
+        self.unlocked.clear()
+
+    def unlock(self) -> None:
+        self.unlocked.set()
+
+    def _wait(self, record: list[str]) -> None:
+        record.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            self.on_ui_thread = True
+        else:
+            self.unlocked.wait(KEYRING_GUARD_S)
+
+    def get(self, profile: str) -> str | None:
+        self._wait(self.read_on)
+        return super().get(profile)
+
+    def set(self, profile: str, secret: str) -> None:
+        self._wait(self.written_on)
+        super().set(profile, secret)
+
+    def delete(self, profile: str) -> None:
+        self._wait(self.written_on)
+        super().delete(profile)
 
 
 @pytest.fixture
@@ -109,3 +154,43 @@ def make_window(
     for window in windows:
         window.send_control.shutdown()
         window.close()
+
+
+DisplayFactory = Callable[..., str]
+
+
+@pytest.fixture
+def private_display() -> Iterator[DisplayFactory]:
+    """Start a private X display: ``private_display(screen, missing=..., what=...,
+    required_by=...)`` returns its name (``":12"``; Xvfb picks a free number and reports it),
+    and it is stopped after the test.
+
+    ``missing`` names the tools the check lacks: then it is skipped, or failed when the
+    environment variable ``required_by`` is "1" (CI, where a skip would hide the check).
+    """
+    servers: list[subprocess.Popen[bytes]] = []
+
+    def start(screen: str, *, missing: list[str], what: str, required_by: str) -> str:
+        if missing:
+            message = f"{what} needs {', '.join(missing)} (scripts/bootstrap --dev)"
+            if os.environ.get(required_by) == "1":
+                pytest.fail(message)
+            pytest.skip(message)
+        read, write = os.pipe()
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", screen, "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        servers.append(server)
+        os.close(write)
+        with os.fdopen(read) as reported:
+            number = reported.readline().strip()
+        assert number, "Xvfb did not start"
+        return f":{number}"
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=15)

@@ -5,14 +5,22 @@ Shared by the window tests so each reads as the journey it checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.demo import EXAMPLE_REQUEST
 from explorer.run.plan import RunPlan
+from explorer.store.collections import CollectionStore, Environment
+from explorer.store.credentials import MemoryCredentials
+from explorer.store.paths import AppPaths
+from explorer.ui.collections.carry import SetVariableDialog
+from explorer.ui.collections.dialogs import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.keyboard import press
 from tests.ui.production import answer, answer_if_asked
@@ -112,3 +120,107 @@ def open_history_entry(qtbot: QtBot, window: MainWindow, row: int = 0) -> None:
     click_row(qtbot, history.view, history.model.index(row, 0))
     with qtbot.waitSignal(history.open_in_editor):
         qtbot.keyClick(history.view, Qt.Key.Key_Return)
+
+
+def apply_environments(qtbot: QtBot, dialog: EnvironmentsDialog) -> None:
+    """Click Apply in the environments dialog and wait until it is written (secret values go
+    to the keyring off the UI thread first); it must succeed."""
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.writing, timeout=WAIT_MS)
+    assert dialog.error.text() == ""
+    assert not dialog.has_changes()
+
+
+def select_collection(window: MainWindow, name: str) -> None:
+    """The collection ``name`` selected in the pane (re-read from disk first)."""
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    for row in range(pane.model.rowCount()):
+        index = pane.model.index(row, 0)
+        if index.data(Qt.ItemDataRole.DisplayRole) == name:
+            pane.view.setCurrentIndex(index)
+            return
+    raise AssertionError(f"no collection {name!r} in the tree")
+
+
+def open_in_environment(window: MainWindow, store: CollectionStore, environment: str) -> None:
+    """The first saved request of ``store`` open in the window, ``environment`` active."""
+    pane = window.collections_pane
+    assert pane is not None
+    pane.reload()
+    mine = next(s for s in pane.stores if s.root == store.root)
+    pane.open(mine, mine.collection.requests()[0])
+    assert pane.environment.set_active(environment)
+
+
+# -- Set variable… (on the body or on a Filter result) --------------------------------------
+
+
+def window_in_environment(
+    make_window: Callable[..., MainWindow],
+    home: AppPaths,
+    credentials: MemoryCredentials | None = None,
+) -> tuple[MainWindow, CollectionStore, MemoryCredentials]:
+    """A window whose collection "Chain" is selected with its (empty) environment "demo"
+    active; secret values go to the returned keyring (``credentials``, or a new one)."""
+    credentials = credentials if credentials is not None else MemoryCredentials()
+    store = CollectionStore.create(home.collections_dir / "chain", "Chain", credentials=credentials)
+    store.set_environment(Environment("demo", {}))
+    window = make_window(credentials=credentials)
+    select_collection(window, "Chain")
+    pane = window.collections_pane
+    assert pane is not None and pane.environment.set_active("demo")
+    return window, store, credentials
+
+
+def name_variable(
+    name: str,
+    *,
+    suggested: str | None = None,
+    path: str | None = None,
+    environment: bool = False,
+    capture: bool = False,
+) -> Callable[[QWidget], None]:
+    """An answer to the Set variable dialog: type ``name`` over the suggested one (checked
+    when given, with the value's ``path``; session only unless chosen), choose the
+    environment and the capture if asked, Enter."""
+
+    def answer(widget: QWidget) -> None:
+        assert isinstance(widget, SetVariableDialog)
+        if suggested is not None:
+            assert widget.name_edit.text() == suggested
+        if path is not None:
+            assert widget.path_label.text() == path
+        assert widget.session_radio.isChecked()  # session only, unless chosen
+        QTest.keyClicks(widget.name_edit, name)  # the suggested name is selected: replaced
+        if environment:
+            QTest.mouseClick(widget.environment_radio, Qt.MouseButton.LeftButton)
+        if capture:
+            QTest.mouseClick(widget.capture_check, Qt.MouseButton.LeftButton)
+        QTest.keyClick(widget.name_edit, Qt.Key.Key_Return)
+
+    return answer
+
+
+def employee_id_fills_the_next_request(
+    qtbot: QtBot, window: MainWindow, home: AppPaths, employee_id: str
+) -> None:
+    """``{{employee_id}}`` was set for this session: the next request, in a tab of its own,
+    is sent with the value; once the window is closed no file holds the variable."""
+    press(qtbot, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    exchange = send(
+        qtbot,
+        window,
+        RpcRequest(
+            action="bamboohr_get_employee",
+            account_id="acct_bamboohr_demo",
+            path={"id": "{{employee_id}}"},
+        ),
+    )
+    assert exchange.request.path == {"id": employee_id}
+    assert exchange.response is not None and exchange.response.status == 200
+    window.close()
+    for path in home.collections_dir.rglob("*"):  # session only: no file holds it
+        if path.is_file():
+            assert "employee_id" not in path.read_text(), path

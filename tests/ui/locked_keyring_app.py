@@ -14,12 +14,18 @@ The other cases first send a page of employees with the keyring open (the respon
 pages bar and a history entry are there), then lock it and start what reads the key again:
 ``trace`` (Trace… on the response), ``pages`` (All pages), ``accounts`` (Run across accounts
 on the first account listed), ``note`` (F2 on the history entry: a note holding the key,
-which is hidden before it is kept, so the keys are read first). While that read waits on
+which is hidden before it is kept, so the keys are read first), ``case`` (Share as a case…
+on the response: the secrets to hide are read; the user types a title, then closes the
+dialog with Esc, as the main window takes no keys while it is open). While that read waits on
 the prompt, the user types into the request editor (the window handles it), brings the
 main window to the front and presses Ctrl+Q. ``--when profiles``: once the account list
 loads, the keyring is locked and Manage profiles opened (showing the profile reads whether
 it has a key); while that waits, the user types into the dialog, closes it with Esc and
-presses Ctrl+Q in the window.
+presses Ctrl+Q in the window. ``--when environments``: once the account list loads, the
+keyring is locked and the collection's Environments… dialog opened; the user adds a secret
+variable (the API key as its value) and presses Apply, so its write waits on the prompt. Esc
+must not close the dialog then; Stop waiting must leave the typed value in the table; the
+user closes the dialog, discarding the change, and presses Ctrl+Q.
 
 Prints one JSON line once ``run`` returns: ``blocked`` (a read was waiting on the prompt when
 the window was closed), ``typed`` (the editor took the keys typed meanwhile), ``leaked`` (the
@@ -39,15 +45,23 @@ from pathlib import Path
 import secretstorage
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialogButtonBox,
+    QMessageBox,
+    QWidget,
+)
 
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
+from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import KeyringCredentials
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui import app as app_module
+from explorer.ui.collections.dialogs import EnvironmentsDialog
 from explorer.ui.history.notes import NoteDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.profiles.dialog import ProfilesDialog
@@ -60,7 +74,17 @@ EMPLOYEES = RpcRequest(
     action="bamboohr_list_employees", account_id="acct_bamboohr_demo", query={"page_size": 5}
 )
 TYPED = "_typed_while_locked"
-CASES = ("start", "send", "trace", "pages", "accounts", "note", "profiles")
+CASES = (
+    "start",
+    "send",
+    "trace",
+    "pages",
+    "accounts",
+    "note",
+    "profiles",
+    "environments",
+    "case",
+)
 
 
 def prompt_is_up() -> bool:
@@ -128,7 +152,11 @@ class Driver:
         if self.when == "start":
             self.wait(lambda: prompt_is_up() and window.discovery.busy(), self._close, "a prompt")
             return
-        then = {"send": self._send, "profiles": self._profiles}.get(self.when, self._first_page)
+        then = {
+            "send": self._send,
+            "profiles": self._profiles,
+            "environments": self._environments,
+        }.get(self.when, self._first_page)
         self.wait(lambda: window.discovery.accounts() is not None, then, "the accounts")
 
     def _first_page(self) -> None:
@@ -168,6 +196,10 @@ class Driver:
         elif self.when == "accounts":
             self._accounts()
             return
+        elif self.when == "case":
+            window.analysis.share_action.trigger()
+            self.wait(self._case_reading, self._type_in_case, "the case's secrets read to wait")
+            return
         else:
             self._note()
             return
@@ -195,12 +227,33 @@ class Driver:
 
         self.wait(listed, run, "the accounts to choose")
 
+    def _case_reading(self) -> bool:
+        window = the_window()
+        dialog = window.analysis.case_dialog if window is not None else None
+        return dialog is not None and dialog.reading_secrets and prompt_is_up()
+
+    def _type_in_case(self) -> None:
+        window = the_window()
+        assert window is not None
+        dialog = window.analysis.case_dialog
+        assert dialog is not None
+        edit = dialog.title_edit
+        edit.setFocus()
+        QTest.keyClicks(edit, TYPED)
+        self.typed = edit.text() == TYPED
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
+
     def _note(self) -> None:
+        self._to_window(self._f2)
+
+    def _to_window(self, then: Callable[[], None]) -> None:
+        """Bring the main window to the front, then ``then`` once it is active."""
         window = the_window()
         assert window is not None
         window.raise_()
         window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._f2, "the window")
+        self.wait(lambda: QApplication.activeWindow() is window, then, "the window")
 
     def _f2(self) -> None:
         window = the_window()
@@ -239,9 +292,7 @@ class Driver:
         edit.end(False)
         QTest.keyClicks(edit, TYPED)
         self.typed = edit.text() == before + TYPED
-        window.raise_()
-        window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
+        self._to_window(self._close)
 
     def _send(self) -> None:
         window = the_window()
@@ -286,18 +337,89 @@ class Driver:
         QTest.keyClick(dialog, Qt.Key.Key_Escape)
         self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
 
-    def _back_to_window(self) -> None:
+    def _environments(self) -> None:
+        """The collection's environments with the keyring locked: a secret variable is
+        added and applied, and its write waits on the prompt."""
         window = the_window()
         assert window is not None
-        window.raise_()
-        window.activateWindow()
-        self.wait(lambda: QApplication.activeWindow() is window, self._close, "the window")
+        pane = window.collections_pane
+        assert pane is not None
+        lock_keyring()
+        QTimer.singleShot(0, pane.environments_dialog)  # its own event loop (exec)
+
+        def shown() -> bool:
+            return isinstance(QApplication.activeModalWidget(), EnvironmentsDialog)
+
+        self.wait(shown, self._add_secret, "the environments dialog")
+
+    def _add_secret(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, EnvironmentsDialog)
+        QTest.mouseClick(dialog.add_var, Qt.MouseButton.LeftButton)
+        row = dialog.table.rowCount() - 1
+        edit_cell(dialog, row, 0, "token")
+        check = dialog.table.item(row, 2)
+        assert check is not None
+        check.setCheckState(Qt.CheckState.Checked)  # what a click on the Secret box does
+        edit_cell(dialog, row, 1, self.api_key)
+        QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+        def writing() -> bool:
+            return dialog.writing and prompt_is_up()
+
+        self.wait(writing, lambda: self._stop_waiting(dialog, row), "the secret's write to wait")
+
+    def _stop_waiting(self, dialog: EnvironmentsDialog, row: int) -> None:
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        if not dialog.isVisible():
+            self.problem = "Esc closed the dialog while the secret was being written"
+            self._back_to_window()
+            return
+        QTest.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+        value = dialog.table.item(row, 1)
+        self.typed = (
+            not dialog.writing
+            and dialog.has_changes()
+            and value is not None
+            and value.text() == self.api_key
+        )
+
+        def discard(left: int) -> None:  # "Apply the changes?" on closing: Discard
+            question = QApplication.activeModalWidget()
+            if isinstance(question, QMessageBox):
+                button = question.button(QMessageBox.StandardButton.Discard)
+                QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+            elif left > 0:
+                QTimer.singleShot(POLL_MS, lambda: discard(left - 1))
+
+        QTimer.singleShot(0, lambda: discard(GIVE_UP_POLLS))
+        QTest.keyClick(dialog.table, Qt.Key.Key_Escape)  # returns once the question is answered
+        self.wait(lambda: not dialog.isVisible(), self._back_to_window, "the dialog to close")
+
+    def _back_to_window(self) -> None:
+        self._to_window(self._close)
 
     def _close(self) -> None:
         window = the_window()
         assert window is not None
         self.blocked = True
         QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # Quit
+
+
+def edit_cell(dialog: EnvironmentsDialog, row: int, column: int, text: str) -> None:
+    """Double-click the cell, type ``text`` and press Enter, as a person edits a table."""
+    table = dialog.table
+    item = table.item(row, column)
+    assert item is not None
+    table.setFocus()
+    table.setCurrentItem(item)
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QWidget) and editor is not table
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate commits on the next turn of the loop
+    assert table.state() != QAbstractItemView.State.EditingState
 
 
 def main() -> int:
@@ -314,6 +436,9 @@ def main() -> int:
     settings.set("last_profile", PROFILE)
     settings.save()
     KeyringCredentials().set(PROFILE, demo.api_key)  # this session's throw-away keyring
+    if args.when == "environments":
+        team = CollectionStore.create(home.collections_dir / "team", "Team")
+        team.set_environment(Environment("dev", {"account": "acct_bamboohr_demo"}))
     if args.when == "start":
         lock_keyring()
     QApplication(sys.argv[:1])

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import DisplayFactory
+
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,30 +68,13 @@ def missing_tools() -> list[str]:
 
 
 @pytest.fixture
-def display() -> Iterator[str]:
-    """A private X display (Xvfb picks a free number and reports it)."""
-    missing = missing_tools()
-    if missing:
-        message = f"AT-SPI check needs {', '.join(missing)} (scripts/bootstrap --dev)"
-        if os.environ.get("STACKONE_REQUIRE_ATSPI") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def display(private_display: DisplayFactory) -> str:
+    return private_display(
+        "1400x900x24",
+        missing=missing_tools(),
+        what="AT-SPI check",
+        required_by="STACKONE_REQUIRE_ATSPI",
     )
-    os.close(write)
-    with os.fdopen(read) as reported:
-        number = reported.readline().strip()
-    try:
-        assert number, "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 @pytest.fixture

@@ -18,10 +18,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.ui.conftest import DisplayFactory
 
 pytestmark = [pytest.mark.gui, pytest.mark.keyring, pytest.mark.slow]
 
@@ -41,34 +42,19 @@ def missing_tools() -> list[str]:
 
 
 @pytest.fixture
-def display() -> Iterator[str]:
-    """A private X display for the keyring's prompt (Xvfb picks a free number)."""
-    missing = missing_tools()
-    if missing:
-        message = f"the locked-keyring check needs {', '.join(missing)} (scripts/bootstrap --dev)"
-        if os.environ.get("STACKONE_REQUIRE_KEYRING") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def display(private_display: DisplayFactory) -> str:
+    """A private X display for the keyring's prompt."""
+    return private_display(
+        "1024x768x24",
+        missing=missing_tools(),
+        what="the locked-keyring check",
+        required_by="STACKONE_REQUIRE_KEYRING",
     )
-    os.close(write)
-    with os.fdopen(read) as reported:
-        number = reported.readline().strip()
-    try:
-        assert number, "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 @pytest.mark.parametrize(
-    "when", ["start", "send", "trace", "pages", "accounts", "note", "profiles"]
+    "when",
+    ["start", "send", "trace", "pages", "accounts", "note", "profiles", "environments", "case"],
 )
 def test_closing_the_window_while_a_keyring_read_waits_on_its_prompt_exits_cleanly(
     display: str, tmp_path: Path, when: str

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -409,46 +409,59 @@ class CollectionStore:
         self.collection.environments[env.name] = env
         self._write_meta()
 
-    def rename_environment(self, old: str, new: str) -> None:
+    def rename_environment(self, old: str, new: str, *, move_secrets: bool = True) -> None:
+        """Rename an environment; its secret values follow it in the keyring.
+
+        Args:
+            move_secrets: False when the caller carried the values over itself
+                (``copy_secrets`` then ``write_secrets``: off a window's UI thread); only
+                the file changes then.
+        """
         env = self._environment(old)
         if not new.strip():
             raise CollectionError("Enter a name for the environment.")
         if new != old and new in self.collection.environments:
             raise CollectionError(f"An environment called {new!r} already exists.")
-        for secret in env.secrets:
-            value = self._secrets().get(self.secret_key(old, secret))
-            if value is not None:
-                self._secrets().set(self.secret_key(new, secret), value)
-                self._secrets().delete(self.secret_key(old, secret))
+        if move_secrets and new != old:
+            self.copy_secrets(old, new, env.secrets)
+            self.write_secrets([(self.secret_key(old, secret), None) for secret in env.secrets])
         del self.collection.environments[old]
         env.name = new
         self.collection.environments[new] = env
         self._write_meta()
 
-    def delete_environment(self, name: str) -> Environment:
-        """Remove an environment and its secret values from the keyring."""
+    def delete_environment(self, name: str, *, delete_secrets: bool = True) -> Environment:
+        """Remove an environment and its secret values from the keyring (unless
+        ``delete_secrets`` is False: the caller removed them, off a window's UI thread)."""
         env = self._environment(name)
-        if env.secrets:
-            for secret in env.secrets:
-                self._secrets().delete(self.secret_key(name, secret))
+        if env.secrets and delete_secrets:
+            self.write_secrets([(self.secret_key(name, secret), None) for secret in env.secrets])
         del self.collection.environments[name]
         self._write_meta()
         return env
 
-    def set_variable(self, environment: str, name: str, value: str, *, secret: bool) -> None:
-        """Define a variable; a secret one goes to the keyring, its name to the file."""
+    def set_variable(
+        self, environment: str, name: str, value: str, *, secret: bool, keyring: bool = True
+    ) -> None:
+        """Define a variable; a secret one goes to the keyring, its name to the file.
+
+        ``keyring=False``: the keyring side was written already (``write_secrets``, off a
+        window's UI thread): only the file is.
+        """
         env = self._environment(environment)
         if not name.strip():
             raise CollectionError("Enter a variable name.")
         if secret:
-            self._secrets().set(self.secret_key(environment, name), value)
+            if keyring:
+                self._secrets().set(self.secret_key(environment, name), value)
             env.variables.pop(name, None)
             if name not in env.secrets:
                 env.secrets.append(name)
         else:
             if name in env.secrets:
                 env.secrets.remove(name)
-                self._secrets().delete(self.secret_key(environment, name))
+                if keyring:
+                    self._secrets().delete(self.secret_key(environment, name))
             env.variables[name] = value
         self._write_meta()
 
@@ -484,6 +497,31 @@ class CollectionStore:
             if value is not None:
                 values[secret] = value
         return values
+
+    def copy_secrets(self, old: str, new: str, names: Iterable[str]) -> None:
+        """Copy the keyring values of secrets ``names`` from environment ``old`` to ``new``
+        (the first half of a rename: the old values go once the file names ``new``)."""
+        secrets = self._secrets()
+        for secret in names:
+            value = secrets.get(self.secret_key(old, secret))
+            if value is not None:
+                secrets.set(self.secret_key(new, secret), value)
+
+    def write_secrets(self, changes: Iterable[tuple[str, str | None]]) -> None:
+        """Set (a value) or delete (``None``) keyring entries (``secret_key``), in order.
+
+        The keyring side of an edit on its own, so a window can run it off its UI thread (a
+        locked keyring waits for its password) and write the file side after it.
+        """
+        changes = list(changes)
+        if not changes:
+            return
+        secrets = self._secrets()
+        for entry, value in changes:
+            if value is None:
+                secrets.delete(entry)
+            else:
+                secrets.set(entry, value)
 
     def missing_secrets(self, name: str) -> list[str]:
         """Secret names of ``name`` that have no value in this machine's keyring."""

@@ -7,8 +7,10 @@ its kind, its placeholder and where it occurs, each with a tick to keep it out o
 Nothing is written until Export, and an existing folder or file is never replaced.
 
 Reading the exchanges (a history entry may hold 10 MB), reading the secrets (the keyring),
-planning the scrub and writing the case all happen off the UI thread: the reads on a pool
-thread, the planning and writing in the case helper process (``helper_jobs.CASE``).
+planning the scrub and writing the case all happen off the UI thread: the exchanges on a pool
+thread, the secrets on a thread nobody waits for (a locked keyring may wait on its password
+prompt for ever, and quitting must not wait with it), the planning and writing in the case
+helper process (``helper_jobs.CASE``). Export waits until the secrets are known.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from explorer.core.exchange import Exchange
 from explorer.core.secrets import ADDRESS, EMAIL, NAME, PHONE, PersonalData, ScrubPlan
 from explorer.core.trace import Trace
 from explorer.ui.helper_jobs import CASE, HelperJob
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.widgets.banner import PROBLEM_RGB, tinted_label
 
 Reader = Callable[[], Exchange]
@@ -64,7 +67,7 @@ FIELDS_DELAY_MS = 500
 class CaseSources:
     """What the window knows around the exchanges, for the report.
 
-    ``secrets`` is called on a pool thread (it reads the keyring): the API key and the secret
+    ``secrets`` is called on a thread of its own (it reads the keyring): the API key and the secret
     variables' values, to hide wherever they appear. ``customer`` names an account's owner;
     ``trace`` is the trace the user fetched this session for a request id (already masked by
     the secrets policy), or ``None``: its summary goes in the report.
@@ -109,7 +112,9 @@ class ShareCaseDialog(QDialog):
         self.setWindowTitle("Share a case")
         self._sources = sources
         self._exchanges: list[Exchange] | None = None
-        self._secrets: list[str] = []
+        self._secrets: list[str] | None = None  # None until the keyring answered
+        self._keyring = BlockingCall(self)  # the secrets to hide: never on a pool thread
+        self._export_after_secrets = False
         self.plan: ScrubPlan | None = None
         self._planned_for: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._export_after_plan = False
@@ -225,6 +230,12 @@ class ShareCaseDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setAccessibleName("Working on the case")
         self.progress.hide()
+        self.keyring_label = QLabel(
+            "Reading the secrets to hide from the OS keyring (if it asks for its password, "
+            "answer its prompt)…"
+        )
+        self.keyring_label.setWordWrap(True)
+        self.keyring_label.hide()
         self.error_label = tinted_label(PROBLEM_RGB)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -239,13 +250,15 @@ class ShareCaseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.scrub_box, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.keyring_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.export_button.setDefault(True)  # Enter anywhere exports (once in the dialog)
 
     # -- opening ------------------------------------------------------------------------------
     def start(self) -> None:
-        """Read the exchanges and the secrets (pool thread), then plan the scrub."""
+        """Read the exchanges (pool thread), then plan the scrub; read the secrets meanwhile
+        (a thread of their own: the keyring)."""
         readers = [reader for _label, reader in self._sources.readers]
         secrets = self._sources.secrets
         kinds, fields = self._scrub_settings()
@@ -254,11 +267,32 @@ class ShareCaseDialog(QDialog):
         def prepare() -> Callable[..., ScrubPlan]:
             exchanges = [_in_memory(read()) for read in readers]
             self._exchanges = exchanges
-            self._secrets = [s for s in secrets() if s]
             return partial(plan_scrub, exchanges, kinds, fields)
 
         self._planned_for = (kinds, fields)
         self.job.start(prepare=prepare)
+        self.keyring_label.show()
+        self._keyring.start(lambda: [s for s in secrets() if s], self._got_secrets)
+
+    @property
+    def reading_secrets(self) -> bool:
+        """The secrets to hide are being read from the keyring (it has not answered yet)."""
+        return self._keyring.busy
+
+    def _got_secrets(self, result: object) -> None:
+        self.keyring_label.hide()
+        if isinstance(result, BaseException):  # nothing is written without them
+            self._export_after_secrets = False
+            self._show_error(
+                f"The secrets to hide could not be read, so the case cannot be written: "
+                f"{result} Close this, unlock the keyring (or choose no environment) and "
+                "share again."
+            )
+            return
+        self._secrets = list(result) if isinstance(result, list) else []
+        if self._export_after_secrets:
+            self._export_after_secrets = False
+            self.export()
 
     def _first_name(self) -> None:
         if self.path_edit.text():
@@ -397,6 +431,11 @@ class ShareCaseDialog(QDialog):
     def export(self) -> None:
         """Write the case (after the scrub's plan is there), never over an existing one."""
         self.error_label.hide()
+        if self._secrets is None:  # the keyring has not answered: nothing to hide yet
+            self._export_after_secrets = self.reading_secrets
+            if not self.reading_secrets:
+                self.error_label.show()  # why they could not be read, as said then
+            return
         if self._exchanges is None or self.job.is_busy():
             self._export_after_plan = True
             return
@@ -463,4 +502,5 @@ class ShareCaseDialog(QDialog):
 
     def reject(self) -> None:
         self.job.cancel()  # nothing is half-written: the case is moved into place whole
+        self._keyring.cancel()  # a read waiting on the keyring's prompt is forgotten
         super().reject()

@@ -14,6 +14,7 @@ the path are written to the request's file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from explorer.core.captures import Capture
 from explorer.core.json_position import PickedValue
 from explorer.core.secrets import REDACTED, is_secret_header
+from explorer.ui.jobs import BlockingCall
 from explorer.ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
@@ -164,25 +166,69 @@ class SetVariableDialog(QDialog):
 
 
 def carry(
-    pane: CollectionsPane, carried: Carried, picked: PickedValue, saved: SavedRequest | None
-) -> str:
-    """Keep the value where the user chose (and declare the capture); the status message."""
+    pane: CollectionsPane,
+    carried: Carried,
+    picked: PickedValue,
+    saved: SavedRequest | None,
+    say: Callable[[str], None],
+) -> None:
+    """Keep the value where the user chose (and declare the capture); ``say`` gets the status
+    message. A secret value is written to the OS keyring on a thread of its own (a locked
+    keyring waits for its password): ``say`` hears "Saving…" first, then how it ended, and
+    the file names the variable only once its value is in the keyring."""
     choice = pane.environment
-    if carried.where == ENVIRONMENT:
-        store = pane.current_store()
-        if store is None or choice.name() not in store.collection.environments:
-            return "Not set: the active environment's collection is not selected."
-        name = carried.name
-        set_it = lambda: store.set_variable(  # noqa: E731
-            choice.name(), name, carried.value, secret=carried.secret
-        )
-        if not pane.guard(set_it):
-            return "Not set: see the note in the Collections pane."
-        where = "the OS keyring" if carried.secret else "collection.json"
-        said = f"{{{{{name}}}}} saved in the environment '{choice.name()}' ({where})"
-    else:
+    if carried.where != ENVIRONMENT:
         choice.set_session(carried.name, carried.value, secret=carried.secret)
-        said = f"{{{{{carried.name}}}}} set for this session"
+        say(_finish(pane, carried, picked, saved, f"{{{{{carried.name}}}}} set for this session"))
+        return
+    store = pane.current_store()
+    environment = choice.name()
+    if store is None or environment not in store.collection.environments:
+        say("Not set: the active environment's collection is not selected.")
+        return
+    name = carried.name
+    where = "the OS keyring" if carried.secret else "collection.json"
+    said = f"{{{{{name}}}}} saved in the environment '{environment}' ({where})"
+    entry = store.secret_key(environment, name)
+    was_secret = name in store.collection.environments[environment].secrets
+    changes: list[tuple[str, str | None]] = (
+        [(entry, carried.value)] if carried.secret else [(entry, None)] if was_secret else []
+    )
+
+    def write_file() -> None:
+        set_it = lambda: store.set_variable(  # noqa: E731
+            environment, name, carried.value, secret=carried.secret, keyring=False
+        )
+        if pane.guard(set_it):
+            say(_finish(pane, carried, picked, saved, said))
+        else:
+            say("Not set: see the note in the Collections pane.")
+
+    if not changes:
+        write_file()
+        return
+    call = BlockingCall(pane)
+
+    def written(result: object) -> None:
+        call.deleteLater()
+        if isinstance(result, BaseException):
+            pane.show_notice(f"{{{{{name}}}}} was not saved: {result}")
+            say(f"Not set: the OS keyring refused {{{{{name}}}}} (see the Collections pane).")
+        else:
+            write_file()
+
+    say(f"Saving {{{{{name}}}}} to the OS keyring… (if it asks for its password, answer it)")
+    call.start(lambda: store.write_secrets(changes), written)
+
+
+def _finish(
+    pane: CollectionsPane,
+    carried: Carried,
+    picked: PickedValue,
+    saved: SavedRequest | None,
+    said: str,
+) -> str:
+    """The capture too, if asked; the status message."""
     if carried.secret:
         said += "; it looks like a secret, so it is hidden everywhere"
     if carried.capture and saved is not None:

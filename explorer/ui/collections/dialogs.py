@@ -46,6 +46,8 @@ from explorer.ui.jobs import BlockingCall
 from explorer.ui.theme import is_dark
 from explorer.ui.widgets.secret_entry import DOTS, mask_secret_entry
 
+# A keyring change of the environments dialog: an entry and its new value (None: deleted).
+Change = tuple[str, str | None]
 POSTMAN_FILTER = "Postman Collection v2.1 (*.json *.postman_collection.json)"
 SHELL_FILTER = "Shell script (*.sh)"
 
@@ -242,6 +244,11 @@ class EnvironmentsDialog(QDialog):
     A secret's value is never shown; leaving its cell empty keeps the stored value. Enter
     (outside a cell being edited) applies; closing, or switching to another environment, with
     values typed but not applied asks first, so typing is never lost silently.
+
+    Secret values are written (renamed, deleted) off the UI thread: a locked keyring waits for
+    its password, maybe for ever. Meanwhile the dialog says so and holds still (it does not
+    close, nor claim anything saved); the file changes once the keyring has answered, and a
+    failure or a Stop waiting leaves the typed values in the table.
     """
 
     def __init__(self, store: CollectionStore, parent: QWidget | None = None) -> None:
@@ -278,6 +285,19 @@ class EnvironmentsDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #cf222e")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.hide()  # only while the keyring is being written
+        self.stop_button = QPushButton("Stop waiting")
+        self.stop_button.setToolTip(
+            "Stop waiting for the OS keyring (its unlock prompt may be open)"
+        )
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(self.stop_waiting)
+        self.stop_button.hide()
+        waiting = QHBoxLayout()
+        waiting.addWidget(self.status, 1)
+        waiting.addWidget(self.stop_button)
         row = QHBoxLayout()
         row.addWidget(self.add_var)
         row.addWidget(self.remove_var)
@@ -296,6 +316,7 @@ class EnvironmentsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.note)
+        layout.addLayout(waiting)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         # Only once the button is inside the dialog does Qt record it as the dialog's default.
@@ -312,6 +333,8 @@ class EnvironmentsDialog(QDialog):
         self._removed: list[str] = []
         self._shown: str | None = None  # the environment the table holds
         self._secret_check = BlockingCall(self)  # keyring reads: never on the UI thread
+        self._writes = BlockingCall(self)  # keyring writes: never on the UI thread either
+        self._stopped = ""  # what a Stop waiting leaves undone, in words
         self._filling = False
         self._dirty = False  # typed (or removed) but not applied
         self._refill_envs()
@@ -334,6 +357,11 @@ class EnvironmentsDialog(QDialog):
         """Whether the table holds values typed (or rows removed) and not applied yet."""
         return self._dirty
 
+    @property
+    def writing(self) -> bool:
+        """Secret values are being written to the keyring and it has not answered yet."""
+        return self._writes.busy
+
     def _fill(self) -> None:
         self._filling = True
         try:
@@ -347,9 +375,7 @@ class EnvironmentsDialog(QDialog):
         self._removed = []
         name = self.current()
         self._shown = name
-        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
-            widget.setEnabled(name is not None)
-        self.apply_button.setEnabled(name is not None)
+        self._enable()
         if name is None:
             return
         env = self.store.collection.environments[name]
@@ -430,49 +456,99 @@ class EnvironmentsDialog(QDialog):
             self._dirty = True
 
     def apply(self) -> bool:
-        """Write the table to the collection (and secret values to the keyring)."""
+        """Write the table to the collection (and secret values to the keyring). True when
+        written at once; False when it failed, or while the keyring is being written."""
+        return self._apply(None)
+
+    def _apply(self, then: Callable[[], None] | None) -> bool:
+        """Apply; with keyring writes to make, ``then`` runs once they and the file are
+        written (a ``False`` meanwhile means "not yet": the caller stops there)."""
         name = self._shown
-        if name is None or name not in self.store.collection.environments:
+        if name is None or name not in self.store.collection.environments or self.writing:
             return False
         self.error.clear()
-        try:
-            for removed in self._removed:
-                self.store.delete_variable(name, removed)
-            self._removed = []
-            env = self.store.collection.environments[name]
-            for row in range(self.table.rowCount()):
-                key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
-                value = (self.table.item(row, 1) or QTableWidgetItem()).text()
-                check = self.table.item(row, 2)
-                secret = check is not None and check.checkState() == Qt.CheckState.Checked
-                if not key:
-                    continue
-                if secret and not value and key in env.secrets:
-                    continue  # empty secret cell: keep the stored value
-                self.store.set_variable(name, key, value, secret=secret)
-        except ExplorerError as exc:
-            self.error.setText(str(exc))
-            return False
-        self._fill()
-        return True
+        variables, secrets, changes = self._planned(name)
+        store = self.store
 
-    def _settle(self) -> bool:
+        def write_file() -> None:
+            env = store.collection.environments[name]
+            env.variables, env.secrets = variables, secrets
+            store.set_environment(env)
+            self._removed = []
+
+        if not changes:  # no secret to write: no keyring to wait for
+            return self._try(write_file, refill=True)
+
+        def written(result: object) -> None:
+            if isinstance(result, BaseException):
+                self.error.setText(f"Not applied: {result} Your changes are still in the table.")
+            elif self._try(write_file, refill=True) and then is not None:
+                then()
+
+        self._start_write(
+            "Saving the secret values to the OS keyring…",
+            lambda: store.write_secrets(changes),
+            written,
+            stopped="Stopped waiting for the OS keyring: the changes are not applied (they are "
+            "still in the table). Unlock the keyring and press Apply again.",
+        )
+        return False
+
+    def _planned(self, name: str) -> tuple[dict[str, str], list[str], list[Change]]:
+        """What Apply writes: the variables and secret names for the file, and the keyring
+        changes, as the table's rows ask for them in turn (an empty secret cell keeps its
+        stored value)."""
+        env = self.store.collection.environments[name]
+        variables, secrets = dict(env.variables), list(env.secrets)
+        changes: list[Change] = []
+        for removed in self._removed:
+            variables.pop(removed, None)
+            if removed in secrets:
+                secrets.remove(removed)
+                changes.append((self.store.secret_key(name, removed), None))
+        for row in range(self.table.rowCount()):
+            key = (self.table.item(row, 0) or QTableWidgetItem()).text().strip()
+            value = (self.table.item(row, 1) or QTableWidgetItem()).text()
+            check = self.table.item(row, 2)
+            if not key:
+                continue
+            if check is not None and check.checkState() == Qt.CheckState.Checked:
+                if value or key not in secrets:
+                    changes.append((self.store.secret_key(name, key), value))
+                variables.pop(key, None)
+                if key not in secrets:
+                    secrets.append(key)
+                continue
+            if key in secrets:
+                secrets.remove(key)
+                changes.append((self.store.secret_key(name, key), None))
+            variables[key] = value
+        return variables, secrets, changes
+
+    def _settle(self, then: Callable[[], None]) -> bool:
         """Before the table is refilled or the dialog closes: offer to apply typed values.
-        ``False`` means stay (the user cancelled, or applying failed)."""
+        ``False`` means stay (the user cancelled, applying failed, or the keyring is being
+        written: ``then`` goes on once it is)."""
+        if self.writing:
+            self._say_writing()
+            return False
         if not self._dirty or self._shown is None:
             return True
         return settle_changes(
             self,
             "Unapplied changes",
             f"Apply the changes to the environment '{self._shown}'?",
-            self.apply,
+            lambda: self._apply(then),
             keep_button=QMessageBox.StandardButton.Apply,
         )
 
     def _on_env_chosen(self, _index: int) -> None:
-        if self.env_combo.currentText() == self._shown:
+        chosen = self.env_combo.currentText()
+        if chosen == self._shown:
             return
-        if not self._settle():
+        if not self._settle(
+            lambda: self.env_combo.setCurrentIndex(self.env_combo.findText(chosen))
+        ):
             self.env_combo.blockSignals(True)
             self.env_combo.setCurrentIndex(max(self.env_combo.findText(self._shown or ""), 0))
             self.env_combo.blockSignals(False)
@@ -480,12 +556,13 @@ class EnvironmentsDialog(QDialog):
         self._fill()
 
     def reject(self) -> None:
-        """Close (Esc, Close, the window's X), offering to apply typed values first."""
-        if self._settle():
+        """Close (Esc, Close, the window's X), offering to apply typed values first; never
+        while the keyring is being written (the user would not know what was saved)."""
+        if self._settle(self.reject):
             super().reject()
 
     def _add_environment(self) -> None:
-        if not self._settle():
+        if not self._settle(self._add_environment):
             return
         name = ask_name(self, "New environment", "Name (e.g. staging):")
         if name:
@@ -494,29 +571,144 @@ class EnvironmentsDialog(QDialog):
 
     def _rename_environment(self) -> None:
         old = self.current()
-        if old is None or not self._settle():
+        if old is None or not self._settle(self._rename_environment):
             return
         new = ask_name(self, "Rename environment", "New name:", text=old)
-        if new and new != old:
-            self._try(lambda: self.store.rename_environment(old, new))
+        if not new or new == old:
+            return
+        secrets = list(self.store.collection.environments[old].secrets)
+        if not secrets or new in self.store.collection.environments:
+            if self._try(lambda: self.store.rename_environment(old, new)):  # or says why not
+                self._refill_envs(select=new)
+            return
+        store = self.store
+        olds: list[Change] = [(store.secret_key(old, secret), None) for secret in secrets]
+
+        def copied(result: object) -> None:
+            if isinstance(result, BaseException):
+                self.error.setText(f"Not renamed: {result}")
+                return
+            if not self._try(lambda: store.rename_environment(old, new, move_secrets=False)):
+                return
             self._refill_envs(select=new)
+            self._start_write(
+                "Removing the secret values kept under the old name from the OS keyring…",
+                lambda: store.write_secrets(olds),
+                lambda result: self._left_behind(result, old),
+                stopped=f"Renamed; the secret values may still be in the OS keyring under "
+                f"'{old}' as well.",
+            )
+
+        self._start_write(
+            "Copying the secret values to the new name in the OS keyring…",
+            lambda: store.copy_secrets(old, new, secrets),
+            copied,
+            stopped=f"Stopped waiting for the OS keyring: the environment '{old}' is not renamed.",
+        )
+
+    def _left_behind(self, result: object, old: str) -> None:
+        if isinstance(result, BaseException):
+            self.error.setText(
+                f"Renamed, but the secret values under '{old}' could not be removed from the "
+                f"OS keyring: {result}"
+            )
 
     def _delete_environment(self) -> None:
         name = self.current()
-        if name is not None and confirm_destructive(
+        if name is None or self.writing:
+            return
+        if not confirm_destructive(
             self,
             "Delete environment",
             f"Delete the environment '{name}' with its variables, and its secret values from "
             "this machine's keyring? This cannot be undone.",
         ):
-            self._try(lambda: self.store.delete_environment(name))
+            return
+        store = self.store
+        secrets = store.collection.environments[name].secrets
+        if not secrets:
+            self._try(lambda: store.delete_environment(name))
             self._refill_envs()
+            return
 
-    def _try(self, action: Callable[[], object]) -> None:
+        def deleted(result: object) -> None:
+            if isinstance(result, BaseException):
+                self.error.setText(f"Not deleted: {result}")
+            elif self._try(lambda: store.delete_environment(name, delete_secrets=False)):
+                self._refill_envs()
+
+        self._start_write(
+            "Deleting the secret values from the OS keyring…",
+            lambda: store.write_secrets([(store.secret_key(name, s), None) for s in secrets]),
+            deleted,
+            stopped=f"Stopped waiting for the OS keyring: the environment '{name}' is not deleted.",
+        )
+
+    def _try(self, action: Callable[[], object], *, refill: bool = False) -> bool:
+        """Run a store call (the file side: quick); a failure is said above the buttons."""
         try:
             action()
         except ExplorerError as exc:
             self.error.setText(str(exc))
+            return False
+        if refill:
+            self._fill()
+        return True
+
+    # -- waiting on the keyring ---------------------------------------------------------------
+    def _start_write(
+        self,
+        doing: str,
+        func: Callable[[], object],
+        done: Callable[[object], None],
+        *,
+        stopped: str,
+    ) -> None:
+        """Write to the keyring off the UI thread; meanwhile say so, and hold the table and
+        the buttons still (what is typed stays as it is until the keyring answered)."""
+        self._stopped = stopped
+        self.error.clear()
+        self.status.setText(f"{doing} (if it asks for its password, answer its prompt)")
+        self.status.show()
+        self.stop_button.show()
+
+        def answered(result: object) -> None:
+            self._end_write()
+            done(result)
+
+        self._writes.start(func, answered)
+        self._enable()
+
+    def _end_write(self) -> None:
+        refocus = self.stop_button.hasFocus()
+        self.status.hide()
+        self.error.clear()  # "still writing" no more; the outcome follows
+        self.stop_button.hide()
+        self._enable()
+        if refocus:
+            self.table.setFocus()
+
+    def stop_waiting(self) -> None:
+        """Give up waiting for the keyring (its prompt may stay open for ever). A write may
+        still land later; the file is not changed, and the table keeps what was typed."""
+        if self._writes.cancel():
+            self._end_write()
+            self.error.setText(self._stopped)
+
+    def _say_writing(self) -> None:
+        self.error.setText(
+            "Still writing to the OS keyring (it may be waiting for its password): answer "
+            "its prompt, or press Stop waiting."
+        )
+
+    def _enable(self) -> None:
+        idle = not self.writing
+        for widget in (self.env_combo, self.add_env, self.table):
+            widget.setEnabled(idle)
+        shown = idle and self._shown is not None
+        for widget in (self.rename_env, self.delete_env, self.add_var, self.remove_var):
+            widget.setEnabled(shown)
+        self.apply_button.setEnabled(shown)
 
 
 # -- prompts -------------------------------------------------------------------------------

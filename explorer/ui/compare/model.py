@@ -63,6 +63,9 @@ def pretty(value: Any) -> str:
 class ChangesModel(QAbstractTableModel):
     """One change a row: Path, Change, and the two sides' values under their labels.
 
+    Rows are read-only and selectable, as ``QAbstractTableModel``'s own ``flags()`` says
+    (like ``RowsModel``'s; this one is paged, so it is not one).
+
     Signals:
         more_wanted(int): the view reached the last row received of a paged comparison: the
             page from this offset is wanted (``add_page`` it when it comes).
@@ -195,12 +198,3 @@ class ChangesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == KIND:
             return QColor(KIND_COLOURS[change.kind])
         return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

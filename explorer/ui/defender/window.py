@@ -111,15 +111,6 @@ class DetectionsModel(RowsModel[Detection]):
             return QColor(RISK_COLOURS.get(found.risk, "#bf8700"))
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
 
 def tiers_installed_text() -> str:
     """Which tiers this build can run, in one sentence."""

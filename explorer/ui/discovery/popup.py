@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -18,22 +15,7 @@ from PySide6.QtWidgets import (
 
 from explorer.ui.accessibility import name_clear_button
 from explorer.ui.discovery.model import SEARCH_ROLE, VALUE_ROLE, AccountsModel, muted_css
-
-# The keys that move a popup's list while the typing stays in its field above it.
-STEP_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
-
-
-def step_current(view: QListView, key: int) -> None:
-    """Move the list's current row as ``key`` (one of ``STEP_KEYS``) does: by one or by five,
-    from the top when none is current, never past either end."""
-    model = view.model()
-    rows = model.rowCount()
-    if not rows:
-        return
-    row = view.currentIndex().row()
-    jump = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5}.get(Qt.Key(key), -5)
-    row = min(max(row + jump if row >= 0 else 0, 0), rows - 1)
-    view.setCurrentIndex(model.index(row, 0))
+from explorer.ui.widgets.driven_list import DrivenList
 
 
 class AccountPopup(QFrame):
@@ -70,16 +52,15 @@ class AccountPopup(QFrame):
         self.filter_edit.setClearButtonEnabled(True)
         name_clear_button(self.filter_edit, "Clear the account filter")
         self.filter_edit.textChanged.connect(self._on_filter)
-        self.filter_edit.installEventFilter(self)
-        self.view = QListView()
-        self.view.setAccessibleName("Linked accounts")
-        self.view.setModel(self.proxy)
-        self.view.setUniformItemSizes(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.view.activated.connect(self._choose)
-        self.view.clicked.connect(self._choose)
+        # Arrow keys and Enter act on the list while the typing stays in the filter field.
+        self.view = DrivenList(
+            self.filter_edit,
+            self.proxy,
+            name="Linked accounts",
+            elide=Qt.TextElideMode.ElideMiddle,
+            choose=self._choose,
+            enter=self._pick,
+        )
         self.status_label = QLabel()
         self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.setWordWrap(True)
@@ -136,25 +117,12 @@ class AccountPopup(QFrame):
             for row in range(self.proxy.rowCount())
         ]
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Arrow keys and Enter act on the list while the typing stays in the filter field.
-        if (
-            watched is self.filter_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-        ):
-            key = event.key()
-            if key in STEP_KEYS:
-                step_current(self.view, key)
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                index = self.view.currentIndex()
-                if not index.isValid() and self.proxy.rowCount():
-                    index = self.proxy.index(0, 0)
-                if index.isValid():
-                    self._choose(index)
-                return True
-        return super().eventFilter(watched, event)
+    def _pick(self, index: QModelIndex) -> None:
+        """Enter in the filter: the current account, else the first one listed."""
+        if not index.isValid() and self.proxy.rowCount():
+            index = self.proxy.index(0, 0)
+        if index.isValid():
+            self._choose(index)
 
     def _on_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

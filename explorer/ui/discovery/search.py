@@ -14,22 +14,19 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,7 +35,7 @@ from PySide6.QtWidgets import (
 from explorer.core.action_search import ActionMatch
 from explorer.ui.accessibility import announce, name_clear_button
 from explorer.ui.discovery.model import VALUE_ROLE, muted_css
-from explorer.ui.discovery.popup import STEP_KEYS, step_current
+from explorer.ui.widgets.driven_list import DrivenList
 
 _Index = QModelIndex | QPersistentModelIndex
 HINT = "Describe what the action should do, then press Enter."
@@ -132,7 +129,6 @@ class ActionSearchPopup(QFrame):
         )
         self.query_edit.setClearButtonEnabled(True)
         name_clear_button(self.query_edit, "Clear the action search")
-        self.query_edit.installEventFilter(self)
         self.search_button = QToolButton()
         self.search_button.setText("Search")
         self.search_button.setToolTip("Search StackOne's actions for this description (Enter)")
@@ -141,15 +137,15 @@ class ActionSearchPopup(QFrame):
         self.connector_check.setChecked(True)
         self.connector_check.setVisible(False)
         self.connector_check.toggled.connect(self._on_scope)
-        self.view = QListView()
-        self.view.setAccessibleName("Matching actions")
-        self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.activated.connect(self._choose)
-        self.view.clicked.connect(self._choose)
+        # Up/Down move in the list while the typing stays in the field; Enter picks or searches.
+        self.view = DrivenList(
+            self.query_edit,
+            self.model,
+            name="Matching actions",
+            elide=Qt.TextElideMode.ElideRight,
+            choose=self._choose,
+            enter=self._on_enter,
+        )
         self.status_label = QLabel(HINT)
         self.status_label.setStyleSheet(f"color: {muted_css()};")
         self.status_label.setWordWrap(True)
@@ -229,27 +225,14 @@ class ActionSearchPopup(QFrame):
         return [match.name for match in self.model.rows()]
 
     # -- keys --------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Up/Down move in the list while the typing stays in the field; Enter picks the
-        # current match when the list answers what is typed, else searches.
-        if (
-            watched is self.query_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-        ):
-            key = event.key()
-            if key in STEP_KEYS:
-                step_current(self.view, key)
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                index = self.view.currentIndex()
-                answered = self._answered and self._answered == self.query_edit.text().strip()
-                if answered and index.isValid():
-                    self._choose(index)
-                else:
-                    self.search()
-                return True
-        return super().eventFilter(watched, event)
+    def _on_enter(self, index: QModelIndex) -> None:
+        """Enter in the field: pick the current match when the list answers what is typed,
+        else search."""
+        answered = self._answered and self._answered == self.query_edit.text().strip()
+        if answered and index.isValid():
+            self._choose(index)
+        else:
+            self.search()
 
     def _choose(self, index: QModelIndex) -> None:
         name = self.model.data(index, VALUE_ROLE)

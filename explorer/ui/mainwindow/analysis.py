@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.store.baselines import BaselineStore
 from explorer.store.history_entry import HistoryRow
@@ -350,14 +349,12 @@ class Analysis(QObject):
             session.get(n, "") for n in (pane.environment.session_secrets if pane else ())
         ]
 
-        def secrets() -> list[str]:  # on a pool thread: the keyring
+        def secrets() -> list[str]:  # on a thread of its own: the keyring
             found = [lookup(profile_name) or ""] if profile_name else []
             found += session_secrets
             if store is not None and env is not None and secret_names:
-                try:
-                    values = store.environment_values(env_name)
-                except ExplorerError:
-                    values = {}
+                # A keyring that refuses raises: the case is not written without them.
+                values = store.environment_values(env_name)
                 found += [values.get(name, "") for name in secret_names]
             return [s for s in found if s]
 

@@ -218,7 +218,8 @@ class Workspace(QObject):
         if focus is not None:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
         if accepted:
-            window.statusBar().showMessage(carry(pane, dialog.carried(), picked, saved), 8000)
+            say = lambda text: window.statusBar().showMessage(text, 8000)  # noqa: E731
+            carry(pane, dialog.carried(), picked, saved, say)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, *, save_as: bool) -> bool:

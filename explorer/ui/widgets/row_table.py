@@ -63,7 +63,9 @@ class RowsModel(QAbstractTableModel, Generic[RowT]):
 
     Subclasses name their columns in ``headers`` (column -> title for every column, keyed by
     their ``IntEnum`` of columns, which compare as the numbers Qt asks with) and write
-    ``data()`` for their rows; they keep the list in ``_rows``.
+    ``data()`` for their rows; they keep the list in ``_rows``. Rows are read-only and
+    selectable: ``QAbstractTableModel``'s own ``flags()`` (enabled, selectable, no children)
+    says so, so no subclass writes one.
     """
 
     headers: ClassVar[Mapping[Any, str]] = {}

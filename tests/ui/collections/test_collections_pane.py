@@ -24,6 +24,7 @@ from explorer.ui.collections.dialogs import EnvironmentsDialog, SaveRequestDialo
 from explorer.ui.collections.environments import NO_ENVIRONMENT
 from explorer.ui.collections.model import DIRTY_MARK, CollectionsModel, Target
 from explorer.ui.collections.pane import CollectionsPane
+from tests.ui.driving import apply_environments
 
 pytestmark = pytest.mark.gui
 
@@ -321,7 +322,7 @@ def test_environments_dialog_keeps_secret_values_out_of_files(
     row = dialog.add_row("tenant_secret", CANARY + "-2", secret=True)
     assert row == 2
     dialog.add_row("region", "eu", secret=False)
-    assert dialog.apply()
+    apply_environments(qtbot, dialog)
     env = store.collection.environments["staging"]
     assert env.variables == {"account_id": "acct_bamboohr_demo", "region": "eu"}
     assert sorted(env.secrets) == ["tenant_secret", "token"]

@@ -7,17 +7,21 @@ button was the default) without applying and without asking.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.store.collections import CollectionStore, Environment
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.credentials import SECRET_VARIABLES, KeyringUnavailable, MemoryCredentials
 from explorer.ui.collections.dialogs import EnvironmentsDialog
+from tests.ui.conftest import LockedKeyring
 from tests.ui.modals import answering
+from tests.ui.modals import click as modal_click
 
 pytestmark = pytest.mark.gui
 
@@ -118,25 +122,6 @@ def test_deleting_an_environment_asks_with_no_as_the_default(
     assert "dev" in store.collection.environments
 
 
-class LockedKeyring(MemoryCredentials):
-    """The keyring, locked: every read waits until ``unlock`` (the user typed the password),
-    and remembers the thread it ran on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.unlocked = threading.Event()
-        self.read_on: list[str] = []
-
-    def get(self, profile: str) -> str | None:
-        if threading.current_thread() is not threading.main_thread():
-            self.unlocked.wait(30)  # a hang guard; unlock ends it
-        self.read_on.append(threading.current_thread().name)
-        return super().get(profile)
-
-    def unlock(self) -> None:
-        self.unlocked.set()
-
-
 def test_which_secrets_are_set_is_read_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) -> None:
     keyring = LockedKeyring()
     store = CollectionStore.create(tmp_path / "team", "Team", credentials=keyring)
@@ -161,3 +146,194 @@ def test_which_secrets_are_set_is_read_off_the_ui_thread(qtbot: QtBot, tmp_path:
     assert status("other") == "not set here"
     assert keyring.read_on and threading.main_thread().name not in keyring.read_on
     assert not dialog.has_changes()  # a status shown is not an edit to apply
+
+
+# -- writing secret values: off the UI thread, and the dialog waits for the keyring ----------
+
+TOKEN = "sk_ENV_DIALOG_CANARY_5c1e"
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> tuple[CollectionStore, LockedKeyring]:
+    """A collection whose "dev" has a plain ``account`` and a secret ``token``, its keyring
+    locked from here on."""
+    keyring = LockedKeyring()
+    keyring.unlock()
+    store = CollectionStore.create(tmp_path / "team", "Team", credentials=keyring)
+    store.set_environment(Environment("dev", variables={"account": "acct_old"}))
+    store.set_variable("dev", "token", "old_token", secret=True)
+    keyring.lock()
+    keyring.written_on.clear()
+    return store, keyring
+
+
+def row_of(dialog: EnvironmentsDialog, name: str) -> int:
+    rows = [r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == name]  # type: ignore[union-attr]
+    assert rows, f"no row {name!r}"
+    return rows[0]
+
+
+def files_text(store: CollectionStore) -> str:
+    return "".join(p.read_text() for p in store.root.rglob("*.json"))
+
+
+def click(qtbot: QtBot, button: QWidget) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_apply_writes_the_secret_off_the_ui_thread_and_holds_still_until_it_is_written(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    edit_cell(qtbot, dialog, row_of(dialog, "account"), 1, "acct_new")
+    edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
+    click(qtbot, dialog.apply_button)
+
+    # The keyring waits for its password: the dialog says so and keeps what was typed.
+    assert dialog.writing
+    assert dialog.stop_button.isVisible()
+    assert dialog.status.isVisible() and "OS keyring" in dialog.status.text()
+    assert not dialog.table.isEnabled() and not dialog.apply_button.isEnabled()
+    with answering() as seen:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closing now would hide the outcome
+        qtbot.wait(50)
+    assert seen == [] and dialog.isVisible()
+    assert "Still writing to the OS keyring" in dialog.error.text()
+    assert value_in(store, "account") == "acct_old"  # nothing claimed before the keyring
+
+    keyring.unlock()
+    qtbot.waitUntil(lambda: not dialog.writing)
+    assert keyring.get(store.secret_key("dev", "token")) == TOKEN
+    assert keyring.written_on and threading.main_thread().name not in keyring.written_on
+    assert value_in(store, "account") == "acct_new"
+    assert TOKEN not in files_text(store)
+    assert not dialog.has_changes() and dialog.error.text() == ""
+    assert dialog.table.isEnabled() and not dialog.stop_button.isVisible()
+    assert not dialog.status.isVisible()
+    with answering() as seen:
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert seen == [] and not dialog.isVisible()
+
+
+def test_stop_waiting_applies_nothing_and_keeps_the_typing(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    edit_cell(qtbot, dialog, row_of(dialog, "account"), 1, "acct_new")
+    edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
+    click(qtbot, dialog.apply_button)
+    assert dialog.writing
+    click(qtbot, dialog.stop_button)
+
+    assert not dialog.writing and not dialog.stop_button.isVisible()
+    assert "not applied" in dialog.error.text() and "still in the table" in dialog.error.text()
+    assert dialog.has_changes() and dialog.table.isEnabled()
+    assert dialog.table.item(row_of(dialog, "account"), 1).text() == "acct_new"
+    assert dialog.table.item(row_of(dialog, "token"), 1).text() == TOKEN
+    assert value_in(store, "account") == "acct_old"
+
+    keyring.unlock()  # the user unlocks it and applies again
+    click(qtbot, dialog.apply_button)
+    qtbot.waitUntil(lambda: not dialog.writing and not dialog.has_changes())
+    assert value_in(store, "account") == "acct_new"
+    assert keyring.get(store.secret_key("dev", "token")) == TOKEN
+
+
+class RefusingKeyring(MemoryCredentials):
+    """A keyring that is there but refuses writes (a locked one whose prompt was dismissed)."""
+
+    def set(self, profile: str, secret: str) -> None:
+        raise KeyringUnavailable("the keyring refused the write", what=SECRET_VARIABLES)
+
+
+def test_a_refused_write_says_why_and_loses_nothing_typed(qtbot: QtBot, tmp_path: Path) -> None:
+    store = CollectionStore.create(tmp_path / "team", "Team", credentials=RefusingKeyring())
+    store.set_environment(Environment("dev", variables={"account": "acct_old"}))
+    dialog = open_dialog(qtbot, store)
+    click(qtbot, dialog.add_var)
+    row = dialog.table.rowCount() - 1
+    edit_cell(qtbot, dialog, row, 0, "token")
+    dialog.table.item(row, 2).setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
+    edit_cell(qtbot, dialog, row, 1, TOKEN)
+    click(qtbot, dialog.apply_button)
+    qtbot.waitUntil(lambda: not dialog.writing)
+
+    assert dialog.error.text().startswith("Not applied:")
+    assert "refused" in dialog.error.text() and "still in the table" in dialog.error.text()
+    assert dialog.has_changes()
+    assert dialog.table.item(row, 0).text() == "token"  # type: ignore[union-attr]
+    assert dialog.table.item(row, 1).text() == TOKEN  # type: ignore[union-attr]
+    store.load()
+    assert store.collection.environments["dev"].secrets == []
+    with answering(modal_click(QMessageBox.StandardButton.Discard)) as seen:
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert [s.kind for s in seen] == ["QMessageBox"]  # closing still asks: typing is kept
+
+
+def rename_to(name: str) -> Callable[[QWidget], None]:
+    def answer(widget: QWidget) -> None:
+        field = widget.findChild(QLineEdit)
+        assert field is not None
+        field.selectAll()
+        QTest.keyClicks(field, name)
+        QTest.keyClick(field, Qt.Key.Key_Return)
+
+    return answer
+
+
+def test_renaming_carries_the_secret_values_over_off_the_ui_thread(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    with answering(rename_to("staging")):
+        click(qtbot, dialog.rename_env)
+    assert dialog.writing and "dev" in store.collection.environments  # not before the keyring
+    keyring.unlock()
+    qtbot.waitUntil(lambda: not dialog.writing)
+    assert dialog.current() == "staging" and dialog.error.text() == ""
+    store.load()
+    assert sorted(store.collection.environments) == ["staging"]
+    assert keyring.get(store.secret_key("staging", "token")) == "old_token"
+    assert keyring.get(store.secret_key("dev", "token")) is None
+    assert threading.main_thread().name not in keyring.written_on
+
+
+def test_deleting_waits_for_the_keyring_and_stop_waiting_deletes_nothing(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    with answering(modal_click(QMessageBox.StandardButton.Yes)):
+        click(qtbot, dialog.delete_env)
+    assert dialog.writing
+    click(qtbot, dialog.stop_button)
+    assert "'dev' is not deleted" in dialog.error.text()
+    store.load()
+    assert "dev" in store.collection.environments
+
+    keyring.unlock()
+    with answering(modal_click(QMessageBox.StandardButton.Yes)):
+        click(qtbot, dialog.delete_env)
+    qtbot.waitUntil(lambda: not dialog.writing)
+    store.load()
+    assert "dev" not in store.collection.environments
+    assert keyring.get(store.secret_key("dev", "token")) is None
+    assert dialog.current() is None
+
+
+def test_closing_with_a_typed_secret_closes_once_the_keyring_took_it(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = open_dialog(qtbot, store)
+    edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
+    with answering() as seen:  # "Apply the changes?": Enter applies
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert [s.default for s in seen] == ["Apply"]
+    assert dialog.isVisible() and dialog.writing  # not closed before the keyring answered
+    keyring.unlock()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert keyring.get(store.secret_key("dev", "token")) == TOKEN

@@ -19,22 +19,24 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.captures import Capture
 from explorer.core.request import RpcRequest
-from explorer.store.collections import CollectionStore, Environment, SavedRequest
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.paths import AppPaths
 from explorer.ui.collections.captures import CapturesDialog
-from explorer.ui.collections.carry import SetVariableDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.value_menu import SET_VARIABLE
-from tests.ui.driving import send
-from tests.ui.keyboard import press
+from tests.ui.conftest import LockedKeyring
+from tests.ui.driving import (
+    employee_id_fills_the_next_request,
+    name_variable,
+    select_collection,
+    send,
+    window_in_environment,
+)
 from tests.ui.modals import answering, choose_from_popup
-from tests.ui.run.test_collection_run import select_collection
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
-CTRL = Qt.KeyboardModifier.ControlModifier
 LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
 FIRST_ID = "40001"
 
@@ -74,81 +76,70 @@ def set_variable_on(
     return [s.title for s in seen]
 
 
-def name_it(
-    name: str, *, environment: bool = False, capture: bool = False
-) -> Callable[[QWidget], None]:
-    def answer(widget: QWidget) -> None:
-        assert isinstance(widget, SetVariableDialog)
-        QTest.keyClicks(widget.name_edit, name)  # the suggested name is selected: replaced
-        if environment:
-            QTest.mouseClick(widget.environment_radio, Qt.MouseButton.LeftButton)
-        if capture:
-            QTest.mouseClick(widget.capture_check, Qt.MouseButton.LeftButton)
-        QTest.keyClick(widget.name_edit, Qt.Key.Key_Return)
-
-    return answer
-
-
 def test_a_value_set_for_the_session_fills_the_next_request_and_touches_no_file(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
     CollectionStore.create(home.collections_dir / "chain", "Chain")
     window = make_window()
     send(qtbot, window, LISTING)
-    titles = set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id"))
+    titles = set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_variable("employee_id"))
     assert titles == ["Set variable"]
     assert "{{employee_id}} set for this session" in window.statusBar().currentMessage()
-
-    press(qtbot, Qt.Key.Key_T, CTRL)  # the next request, in a tab of its own
-    exchange = send(
-        qtbot,
-        window,
-        RpcRequest(
-            action="bamboohr_get_employee",
-            account_id="acct_bamboohr_demo",
-            path={"id": "{{employee_id}}"},
-        ),
-    )
-    assert exchange.request.path == {"id": FIRST_ID}
-    assert exchange.response is not None and exchange.response.status == 200
-    window.close()
-    # Neither the value nor the variable reached a file (the tab keeps its {{template}}).
-    for path in home.collections_dir.rglob("*"):
-        if path.is_file():
-            assert "employee_id" not in path.read_text(), path
+    employee_id_fills_the_next_request(qtbot, window, home, FIRST_ID)
+    # Nor did the value reach the settings (the tab keeps its {{template}}).
     assert FIRST_ID not in home.settings_file.read_text()
 
 
 def test_keeping_it_in_the_environment_is_explicit_and_a_token_goes_to_the_keyring(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
-    credentials = MemoryCredentials()
-    store = CollectionStore.create(home.collections_dir / "chain", "Chain", credentials=credentials)
-    store.set_environment(Environment("demo", {}))
-    window = make_window(credentials=credentials)
-    select_collection(window, "Chain")
-    pane = window.collections_pane
-    assert pane is not None and pane.environment.set_active("demo")
+    window, store, credentials = window_in_environment(make_window, home)
     send(qtbot, window, LISTING)
 
-    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id", environment=True))
+    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_variable("employee_id", environment=True))
     meta = json.loads((store.root / "collection.json").read_text())
     assert meta["environments"]["demo"]["variables"]["employee_id"] == FIRST_ID
     assert "collection.json" in window.statusBar().currentMessage()
 
     email = "amara.okafor@acme.example"
-    set_variable_on(qtbot, window, email, name_it("session_token", environment=True))
+    set_variable_on(qtbot, window, email, name_variable("session_token", environment=True))
+    qtbot.waitUntil(lambda: "hidden everywhere" in window.statusBar().currentMessage())
     text = (store.root / "collection.json").read_text()
     assert email not in text and "session_token" in text  # its name only
     assert credentials.get(store.secret_key("demo", "session_token")) == email
-    assert "hidden everywhere" in window.statusBar().currentMessage()
+
+
+def test_a_secret_kept_in_the_environment_waits_for_a_locked_keyring_off_the_ui_thread(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """The keyring asks for its password: the window goes on taking keys meanwhile, and the
+    file names the variable only once its value is in the keyring."""
+    keyring = LockedKeyring()
+    window, store, _ = window_in_environment(make_window, home, keyring)
+    send(qtbot, window, LISTING)
+    email = "amara.okafor@acme.example"
+    set_variable_on(qtbot, window, email, name_variable("session_token", environment=True))
+    assert "Saving {{session_token}} to the OS keyring" in window.statusBar().currentMessage()
+    assert "session_token" not in (store.root / "collection.json").read_text()
+    # The window is not waiting: a key typed in the editor lands.
+    editor = window.editor.action_edit
+    editor.setFocus()
+    qtbot.keyClicks(editor, "_x")
+    assert "_x" in editor.text()
+
+    keyring.unlock()
+    qtbot.waitUntil(lambda: "hidden everywhere" in window.statusBar().currentMessage())
+    text = (store.root / "collection.json").read_text()
+    assert "session_token" in text and email not in text
+    assert keyring.written_on and not keyring.on_ui_thread  # before this test's own read
+    assert keyring.get(store.secret_key("demo", "session_token")) == email
 
 
 def test_a_value_of_a_saved_request_can_be_captured_on_every_run(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
     window, store = saved_listing_sent(qtbot, make_window, home)
-    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_it("employee_id", capture=True))
+    set_variable_on(qtbot, window, f'"{FIRST_ID}"', name_variable("employee_id", capture=True))
     assert "captures it on every run" in window.statusBar().currentMessage()
     [again] = CollectionStore(store.root).load()[0].find("List employees")
     assert again.captures == [Capture("employee_id", "$.data[0].id")]

@@ -16,32 +16,30 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.captures import Capture
-from explorer.core.request import RpcRequest
-from explorer.store.collections import CollectionStore, Environment
-from explorer.store.credentials import MemoryCredentials
+from explorer.store.collections import CollectionStore
 from explorer.store.paths import AppPaths
-from explorer.ui.collections.carry import SetVariableDialog
 from explorer.ui.filter.panel import FilterPanel
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.response.lines_view import TEXT_MARGIN
 from explorer.ui.response.value_menu import SET_VARIABLE
-from tests.ui.collections.test_set_variable import saved_listing_sent
-from tests.ui.driving import click_row, send
+from tests.ui.collections.test_set_variable import LISTING, saved_listing_sent
+from tests.ui.driving import (
+    click_row,
+    employee_id_fills_the_next_request,
+    name_variable,
+    send,
+    window_in_environment,
+)
 from tests.ui.filter.test_filter_window import WAIT_MS, open_filter, run
-from tests.ui.keyboard import press
 from tests.ui.modals import Seen, answering, choose_from_popup
-from tests.ui.run.test_collection_run import select_collection
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
-CTRL = Qt.KeyboardModifier.ControlModifier
-LISTING = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
 SECOND_ID = "40002"
 
 
@@ -107,24 +105,6 @@ def right_click_on(qtbot: QtBot, panel: FilterPanel, needle: str) -> Callable[[]
     return open_menu
 
 
-def name_it(
-    name: str, *, suggested: str, path: str, environment: bool = False, capture: bool = False
-) -> Callable[[QWidget], None]:
-    def answer(widget: QWidget) -> None:
-        assert isinstance(widget, SetVariableDialog)
-        assert widget.name_edit.text() == suggested
-        assert widget.path_label.text() == path
-        assert widget.session_radio.isChecked()  # session only, unless chosen
-        QTest.keyClicks(widget.name_edit, name)  # the suggested name is selected: replaced
-        if environment:
-            QTest.mouseClick(widget.environment_radio, Qt.MouseButton.LeftButton)
-        if capture:
-            QTest.mouseClick(widget.capture_check, Qt.MouseButton.LeftButton)
-        QTest.keyClick(widget.name_edit, Qt.Key.Key_Return)
-
-    return answer
-
-
 def test_the_menu_key_on_a_result_row_sets_a_session_variable_for_the_next_request(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
@@ -137,39 +117,17 @@ def test_the_menu_key_on_a_result_row_sets_a_session_variable_for_the_next_reque
     seen = answered(
         qtbot,
         menu_key_on_row(qtbot, panel, SECOND_ID),
-        name_it("employee_id", suggested="id", path="$['data'][1]['id']"),
+        name_variable("employee_id", suggested="id", path="$['data'][1]['id']"),
     )
     assert seen.title == "Set variable"
     assert "{{employee_id}} set for this session" in window.statusBar().currentMessage()
-
-    press(qtbot, Qt.Key.Key_T, CTRL)  # the next request, in a tab of its own
-    exchange = send(
-        qtbot,
-        window,
-        RpcRequest(
-            action="bamboohr_get_employee",
-            account_id="acct_bamboohr_demo",
-            path={"id": "{{employee_id}}"},
-        ),
-    )
-    assert exchange.request.path == {"id": SECOND_ID}
-    assert exchange.response is not None and exchange.response.status == 200
-    window.close()
-    for path in home.collections_dir.rglob("*"):  # session only: no file holds it
-        if path.is_file():
-            assert "employee_id" not in path.read_text(), path
+    employee_id_fills_the_next_request(qtbot, window, home, SECOND_ID)
 
 
 def test_a_right_click_keeps_it_in_the_environment_only_when_chosen_and_a_token_in_the_keyring(
     qtbot: QtBot, make_window: WindowFactory, home: AppPaths
 ) -> None:
-    credentials = MemoryCredentials()
-    store = CollectionStore.create(home.collections_dir / "chain", "Chain", credentials=credentials)
-    store.set_environment(Environment("demo", {}))
-    window = make_window(credentials=credentials)
-    select_collection(window, "Chain")
-    pane = window.collections_pane
-    assert pane is not None and pane.environment.set_active("demo")
+    window, store, credentials = window_in_environment(make_window, home)
     exchange = send(qtbot, window, LISTING)
     assert exchange.response is not None
     email = exchange.response.json["data"][0]["work_email"]
@@ -178,7 +136,7 @@ def test_a_right_click_keeps_it_in_the_environment_only_when_chosen_and_a_token_
     answered(
         qtbot,
         right_click_on(qtbot, panel, f'"{SECOND_ID}"'),
-        name_it("employee_id", suggested="id", path="$['data'][1].id", environment=True),
+        name_variable("employee_id", suggested="id", path="$['data'][1].id", environment=True),
     )
     meta = json.loads((store.root / "collection.json").read_text())
     assert meta["environments"]["demo"]["variables"]["employee_id"] == SECOND_ID
@@ -187,7 +145,7 @@ def test_a_right_click_keeps_it_in_the_environment_only_when_chosen_and_a_token_
     answered(
         qtbot,
         right_click_on(qtbot, panel, email),
-        name_it(
+        name_variable(
             "session_token",
             suggested="work_email",
             path="$['data'][0].work_email",
@@ -209,7 +167,7 @@ def test_a_result_value_of_a_saved_request_is_captured_at_its_path_in_the_respon
     answered(
         qtbot,
         menu_key_on_row(qtbot, panel, SECOND_ID),
-        name_it("employee_id", suggested="id", path="$['data'][1]['id']", capture=True),
+        name_variable("employee_id", suggested="id", path="$['data'][1]['id']", capture=True),
     )
     assert "captures it on every run" in window.statusBar().currentMessage()
     [again] = CollectionStore(store.root).load()[0].find("List employees")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +32,7 @@ from explorer.store.credentials import (
 )
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.profiles.dialog import ProfilesDialog
+from tests.ui.conftest import LockedKeyring
 
 pytestmark = pytest.mark.gui
 
@@ -439,41 +439,29 @@ def test_keys_go_into_the_real_secret_service(
             credentials.delete(name)
 
 
-class LockedKeyring(MemoryCredentials):
-    """The keyring, locked: reads and writes off the UI thread wait until ``unlock`` (the
-    user typed its password); the UI thread never reaches it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.unlocked = threading.Event()
-        self.on_ui_thread = False
-
-    def _wait(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.on_ui_thread = True
-        else:
-            self.unlocked.wait(30)  # a hang guard; unlock ends it
-
-    def get(self, profile: str) -> str | None:
-        self._wait()
-        return super().get(profile)
-
-    def set(self, profile: str, key: str) -> None:
-        self._wait()
-        super().set(profile, key)
+@pytest.fixture
+def locked() -> LockedKeyring:
+    return LockedKeyring()
 
 
-def test_a_key_saved_to_a_locked_keyring_is_never_lost_silently(
-    qtbot: QtBot,
-    profiles: ProfileStore,
-    session_keys: MemoryCredentials,
-) -> None:
+@pytest.fixture
+def locked_dialog(
+    qtbot: QtBot, profiles: ProfileStore, session_keys: MemoryCredentials, locked: LockedKeyring
+) -> ProfilesDialog:
+    """The dialog, shown, on the profile "Demo" whose key is in the ``locked`` keyring: its
+    first read (whether "Demo" has a key) waits on the keyring's prompt."""
     profiles.upsert(Profile("Demo"))
-    locked = LockedKeyring()
     dialog = ProfilesDialog(profiles, locked, session_keys)
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
+    return dialog
+
+
+def test_a_key_saved_to_a_locked_keyring_is_never_lost_silently(
+    qtbot: QtBot, locked_dialog: ProfilesDialog, locked: LockedKeyring, profiles: ProfileStore
+) -> None:
+    dialog = locked_dialog
     box = dialog.key_box
     assert box.key_status.text() == "Reading the key from the OS keyring…"
     qtbot.mouseClick(box.stop_button, Qt.MouseButton.LeftButton)  # the prompt stays unanswered
@@ -499,33 +487,29 @@ def test_a_key_saved_to_a_locked_keyring_is_never_lost_silently(
     assert not box.busy
 
     # Unlocked, a second try goes through and the key leaves the field.
-    locked.unlocked.set()
+    locked.unlock()
     qtbot.mouseClick(box.set_key_button, Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     assert not locked.on_ui_thread
     assert locked.get("Demo") == KEY
     assert box.key_edit.text() == ""
-    dialog.account_edit.clear()  # nothing left for closing to ask about
+    # Set key saved the form too: the account typed meanwhile is kept, nothing left to ask.
+    assert profiles.get("Demo") == Profile("Demo", account_id="acct_9")
 
 
 def test_closing_with_a_typed_key_waits_until_the_keyring_took_it(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
-    profiles: ProfileStore,
-    session_keys: MemoryCredentials,
+    locked_dialog: ProfilesDialog,
+    locked: LockedKeyring,
 ) -> None:
-    profiles.upsert(Profile("Demo"))
-    locked = LockedKeyring()
-    dialog = ProfilesDialog(profiles, locked, session_keys)
-    qtbot.addWidget(dialog)
-    with qtbot.waitExposed(dialog):
-        dialog.show()
+    dialog = locked_dialog
     qtbot.mouseClick(dialog.key_box.stop_button, Qt.MouseButton.LeftButton)
     type_key(qtbot, dialog, KEY)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # "Save the changes first?" Save
     assert dialog.key_box.writing
     assert dialog.isVisible()  # not closed while the key may still fail to be stored
-    locked.unlocked.set()
+    locked.unlock()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert locked.get("Demo") == KEY

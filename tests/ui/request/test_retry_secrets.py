@@ -30,7 +30,14 @@ from explorer.store.credentials import KeyringCredentials
 from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.driving import WAIT_MS, click_row, ctrl_enter, open_history_entry, send
+from tests.ui.driving import (
+    WAIT_MS,
+    click_row,
+    ctrl_enter,
+    open_history_entry,
+    open_in_environment,
+    send,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.keyring]
 
@@ -69,13 +76,16 @@ def window_with_env(
     make_window: WindowFactory, store: CollectionStore, secret_service: KeyringCredentials
 ) -> MainWindow:
     window = make_window(credentials=secret_service)
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    mine = next(s for s in pane.stores if s.root == store.root)
-    pane.open(mine, mine.collection.requests()[0])
-    assert pane.environment.set_active("dev")
+    open_in_environment(window, store, "dev")
     return window
+
+
+@pytest.fixture
+def env_window(
+    make_window: WindowFactory, keyring_store: CollectionStore, secret_service: KeyringCredentials
+) -> MainWindow:
+    """A window with the collection's saved "Search" open and its environment "dev" active."""
+    return window_with_env(make_window, keyring_store, secret_service)
 
 
 def away_and_back(qtbot: QtBot, window: MainWindow) -> None:
@@ -100,13 +110,9 @@ def press_retry(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_retry_from_history_sends_the_secret_from_the_environment_not_the_placeholder(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    demo: DemoServer,
-    keyring_store: CollectionStore,
-    secret_service: KeyringCredentials,
+    qtbot: QtBot, demo: DemoServer, env_window: MainWindow
 ) -> None:
-    window = window_with_env(make_window, keyring_store, secret_service)
+    window = env_window
     first = send(qtbot, window)
     assert first.response is not None and first.response.status == 429
     assert SECRET in received(demo)[-1]
@@ -128,13 +134,9 @@ def test_retry_from_history_sends_the_secret_from_the_environment_not_the_placeh
 
 
 def test_retry_without_the_variable_refuses_and_offers_the_editor(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    demo: DemoServer,
-    keyring_store: CollectionStore,
-    secret_service: KeyringCredentials,
+    qtbot: QtBot, demo: DemoServer, env_window: MainWindow
 ) -> None:
-    window = window_with_env(make_window, keyring_store, secret_service)
+    window = env_window
     send(qtbot, window)
     away_and_back(qtbot, window)
     pane = window.collections_pane
@@ -192,13 +194,9 @@ def test_an_entry_without_a_template_is_never_retried_with_the_placeholder(
 
 
 def test_open_in_editor_then_send_takes_the_secret_from_the_environment(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    demo: DemoServer,
-    keyring_store: CollectionStore,
-    secret_service: KeyringCredentials,
+    qtbot: QtBot, demo: DemoServer, env_window: MainWindow
 ) -> None:
-    window = window_with_env(make_window, keyring_store, secret_service)
+    window = env_window
     send(qtbot, window)
     open_history_entry(qtbot, window)
     # The variable is back where the secret was; the rest as it was sent.

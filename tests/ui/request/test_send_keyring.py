@@ -18,34 +18,16 @@ from pytestqt.qtbot import QtBot
 from explorer.core.request import RpcRequest
 from explorer.demo import DemoServer
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
-from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
-from tests.ui.driving import WAIT_MS, ctrl_enter
+from tests.ui.conftest import LockedKeyring
+from tests.ui.driving import WAIT_MS, ctrl_enter, open_in_environment
 
 pytestmark = pytest.mark.gui
 
 WindowFactory = Callable[..., MainWindow]
 PROFILE = "Demo"
 SECRET_ACCOUNT = "acct_bamboohr_demo"
-
-
-class LockedKeyring(MemoryCredentials):
-    """The keyring, locked: every read waits until ``unlock`` (the user typed the password),
-    and remembers the thread it ran on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.unlocked = threading.Event()
-        self.read_on: list[str] = []
-
-    def get(self, profile: str) -> str | None:
-        self.read_on.append(threading.current_thread().name)
-        self.unlocked.wait(WAIT_MS / 1000)
-        return super().get(profile)
-
-    def unlock(self) -> None:
-        self.unlocked.set()
 
 
 def _window(make_window: WindowFactory, keyring: LockedKeyring, demo: DemoServer) -> MainWindow:
@@ -115,13 +97,8 @@ def test_secret_variables_are_read_off_the_ui_thread_and_kept_out_of_the_history
         SavedRequest("List", RpcRequest(action="bamboohr_list_employees", account_id="{{account}}"))
     )
     window = make_window(credentials=keyring)  # the key itself is in this run's memory
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    mine = next(s for s in pane.stores if s.root == store.root)
-    pane.open(mine, mine.collection.requests()[0])
-    assert pane.environment.set_active("dev")
-    keyring.unlocked.clear()
+    open_in_environment(window, store, "dev")
+    keyring.lock()
     keyring.read_on.clear()
 
     ctrl_enter(qtbot, window)

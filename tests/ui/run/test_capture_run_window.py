@@ -18,7 +18,8 @@ from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.run.dialog import RunColumn
 from tests.chain_collection import FIRST_ID, FIRST_NAME, create_chain_collection
-from tests.ui.run.test_collection_run import cell, run_from_menu, select_collection
+from tests.ui.driving import select_collection
+from tests.ui.run.test_collection_run import cell, run_from_menu
 
 pytestmark = pytest.mark.gui
 

@@ -32,7 +32,7 @@ from explorer.ui.run.dialog import (
     RunResultsModel,
 )
 from tests.smoke_collection import create_smoke_collection
-from tests.ui.driving import send_and_wait
+from tests.ui.driving import select_collection, send_and_wait
 from tests.ui.production import answer
 
 pytestmark = pytest.mark.gui
@@ -69,18 +69,6 @@ def cell(dialog: RunDialog, row: int, column: RunColumn) -> str:
 
 def column(dialog: RunDialog, which: RunColumn) -> list[str]:
     return [cell(dialog, row, which) for row in range(dialog.model.rowCount())]
-
-
-def select_collection(window: MainWindow, name: str) -> None:
-    pane = window.collections_pane
-    assert pane is not None
-    pane.reload()
-    for row in range(pane.model.rowCount()):
-        index = pane.model.index(row, 0)
-        if index.data(Qt.ItemDataRole.DisplayRole) == name:
-            pane.view.setCurrentIndex(index)
-            return
-    raise AssertionError(f"no collection {name!r} in the tree")
 
 
 def select_folder(window: MainWindow, collection: str, folder: str) -> None:

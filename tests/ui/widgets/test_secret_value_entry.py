@@ -24,6 +24,7 @@ from explorer.store.credentials import MemoryCredentials
 from explorer.store.profiles import ProfileStore
 from explorer.ui.collections.dialogs import EnvironmentsDialog
 from explorer.ui.profiles.dialog import ProfilesDialog
+from tests.ui.driving import apply_environments
 
 pytestmark = pytest.mark.gui
 
@@ -81,7 +82,7 @@ def test_a_secret_value_is_masked_while_typed_and_after(qtbot: QtBot, tmp_path: 
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
     assert SECRET not in shown_text(dialog, row, 1)
-    assert dialog.apply()
+    apply_environments(qtbot, dialog)
     assert store.environment_values("dev")["token"] == SECRET
 
 
@@ -99,7 +100,7 @@ def test_marking_a_value_secret_masks_it(qtbot: QtBot, tmp_path: Path) -> None:
     try:
         assert SECRET not in shown_text(dialog, 0, 1)
     finally:
-        dialog.apply()  # nothing left unapplied: closing would ask
+        apply_environments(qtbot, dialog)  # nothing left unapplied: closing would ask
 
 
 def test_the_api_key_field_has_a_show_toggle(qtbot: QtBot, tmp_path: Path) -> None:
