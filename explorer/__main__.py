@@ -7,7 +7,6 @@ so ``run`` (the collection runner) and ``--version`` start fast and work without
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 
@@ -60,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(args_list)
     # No garbage collection while the window's modules are imported and it is built: ``run``
     # turns the collector back on once the window has painted (and after it, in any case).
-    gc.disable()
+    from explorer.core import collector
+
+    collector.pause(collector.START_UP)
     from explorer.ui.app import run
 
     return run(args)

@@ -31,7 +31,7 @@ import operator
 import os
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,7 @@ class HistoryStore(HistoryHome):
         self._unavailable: StoreFileError | None = None  # why nothing can be kept this session
         self._loaded = threading.Event()  # the rows are in memory
         self._load_lock = threading.Lock()
+        self._rows_awaited = threading.Event()  # a caller waits on ``_load_lock`` for the rows
         self._names: set[str] = set()  # the folder's names, when opened
         self._old_files = False  # old exchange files are leftovers (the index has moved)
         # A lazy store moves an old home in where it reads its rows (a thread): 10,000 old
@@ -155,35 +156,52 @@ class HistoryStore(HistoryHome):
         only part of the history (``load_rows`` moves it)."""
         return self._moving.is_set()
 
-    def load_rows(self) -> None:
+    def load_rows(self, between: Callable[[], object] | None = None) -> None:
         """Read the list's rows into memory (once; callers meanwhile wait), then trim to the
         limits and clean what a crash left behind. A lazy store's window calls this on a
-        thread; every method that needs the rows calls it too."""
-        with self._load_lock:
-            if self._loaded.is_set():
-                return
-            if self._moving.is_set():
-                self._move_old_home()
-            rows: list[HistoryRow] = []
-            try:
-                rows = self._db.rows() if self._db is not None else []
-            except HistoryDatabaseDamaged as exc:
-                self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
-            except StoreFileError as exc:
-                self._unavailable_now(exc)
-            with self._lock:
-                self._rows = rows
-                self._version += 1
-                self._id_set = None  # made when first needed: 100,000 ids cost ~15 ms
-                self._total_size = sum(filter(None, map(_SIZE, rows)))
-            self._loaded.set()
-        if self.read_only:
+        thread, with ``between`` called after each batch of rows; every method that needs the
+        rows calls it too. ``between`` is skipped once another caller waits for the rows (it
+        may be the thread ``between`` waits for)."""
+        if not self._load_lock.acquire(blocking=False):
+            self._rows_awaited.set()
+            self._load_lock.acquire()
+        try:
+            read_now = self._load_rows_locked(between)
+        finally:
+            self._load_lock.release()
+        if not read_now or self.read_only:
             return
         self._remove_leftovers(self._names, old_files=self._old_files)
         try:
             self._trim()
         except StoreFileError as exc:  # e.g. a read-only disk: the history still opens
             self._problem(f"History: {exc}")
+
+    def _load_rows_locked(self, between: Callable[[], object] | None) -> bool:
+        """``load_rows``'s reading, with ``_load_lock`` held; ``False`` if already read."""
+        if self._loaded.is_set():
+            return False
+        if self._moving.is_set():
+            self._move_old_home()
+
+        def pause_between() -> None:
+            if between is not None and not self._rows_awaited.is_set():
+                between()
+
+        rows: list[HistoryRow] = []
+        try:
+            rows = self._db.rows(pause_between) if self._db is not None else []
+        except HistoryDatabaseDamaged as exc:
+            self._problem(f"History: {exc}. It is kept aside when the explorer next starts.")
+        except StoreFileError as exc:
+            self._unavailable_now(exc)
+        with self._lock:
+            self._rows = rows
+            self._version += 1
+            self._id_set = None  # made when first needed: 100,000 ids cost ~15 ms
+            self._total_size = sum(filter(None, map(_SIZE, rows)))
+        self._loaded.set()
+        return True
 
     def _rows_needed(self) -> None:
         if not self._loaded.is_set():

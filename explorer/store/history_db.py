@@ -29,7 +29,6 @@ The store serialises its own writes; other processes wait for each other (``BUSY
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import math
 import sqlite3
@@ -40,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
 
+from explorer.core import collector
 from explorer.store.files import StoreFileError
 from explorer.store.history_entry import HistoryEntry, HistoryRow
 
@@ -96,9 +96,9 @@ SELECT CAST(id AS TEXT), CAST(started_at AS TEXT),
 FROM entries"""
 _ROW_QUERY = _ROW_COLUMNS + " ORDER BY seq"
 _NEWEST_QUERY = _ROW_COLUMNS + " ORDER BY seq DESC LIMIT ?"
-# Rows read this many at a time (``_read_rows``): between two batches another thread (the
-# window's) can take the GIL.
-_BATCH = 5000
+# Rows read this many at a time (``_read_rows``): a few ms of work, after which the window's
+# reader lets the UI thread have its turn.
+_BATCH = 2000
 _IDS = "SELECT value FROM json_each(?)"
 
 
@@ -318,18 +318,19 @@ class HistoryDatabase:
                 finally:
                     connection.text_factory = str
 
-    def rows(self) -> list[HistoryRow]:
-        """Every entry's list row, oldest first: the one query the list opens with."""
+    def rows(self, between: Callable[[], object] | None = None) -> list[HistoryRow]:
+        """Every entry's list row, oldest first: the one query the list opens with.
+        ``between`` is called after each batch (see ``_read_rows``)."""
         connection = self._connection()
         with self._errors("read"):
             try:
-                return _read_rows(connection)
+                return _read_rows(connection, between)
             except sqlite3.OperationalError as exc:
                 if "decode" not in str(exc):
                     raise
                 connection.text_factory = _lenient_text  # see ``_fetch``
                 try:
-                    return _read_rows(connection)
+                    return _read_rows(connection, between)
                 finally:
                     connection.text_factory = str
 
@@ -443,29 +444,32 @@ class HistoryDatabase:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
-def _read_rows(connection: sqlite3.Connection) -> list[HistoryRow]:
-    """The rows, read a batch at a time.
+def _read_rows(
+    connection: sqlite3.Connection, between: Callable[[], object] | None = None
+) -> list[HistoryRow]:
+    """The rows, read a batch at a time, ``between`` called after each (the window's reader
+    waits there for the UI thread's turn: ``sqlite3`` lets go of the interpreter and takes it
+    back for every row it steps, so a paint's ~1,000 Python calls, each needing it, lost the
+    race again and again while a batch was read).
 
-    100,000 new tuples are 100,000 objects for the garbage collector: left to itself it would
-    pass over them again and again while they are made, then once more over all of them at
-    once (~40 ms in which no other thread runs Python: the window froze). So it is off while
-    they are made, and each batch is collected at once: the collector sees each row once, in
-    a millisecond or two, and stops tracking it (a tuple of text and numbers).
+    100,000 new tuples are 100,000 objects for the garbage collector, and a namedtuple stays
+    in its view for good (it never untracks one, as it does a plain tuple of text and numbers):
+    left running, it passes over them again and again while they are made, 10-70 ms a pass in
+    which no other thread runs Python (the window froze). So it is paused while they are made,
+    and the app, which keeps them as long as it runs, then takes them out of its passes
+    (``collector.freeze_long_lived``); elsewhere (tests, the command line) its next pass sees
+    them once.
     """
-    collecting = gc.isenabled()
-    gc.disable()
     rows: list[HistoryRow] = []
-    try:
+    with collector.paused():
         cursor = connection.execute(_ROW_QUERY)
         while batch := cursor.fetchmany(_BATCH):
             # ``tuple.__new__`` in C for each row: ``HistoryRow._make`` is a Python call.
             rows += map(tuple.__new__, repeat(HistoryRow), batch)
             del batch
-            if collecting:
-                gc.collect(0)
-    finally:
-        if collecting:
-            gc.enable()
+            if between is not None:
+                between()
+        collector.freeze_long_lived()
     return rows
 
 

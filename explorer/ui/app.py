@@ -20,6 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer import __version__
+from explorer.core import collector
 from explorer.core.request import RpcRequest
 from explorer.resources import resource_path
 from explorer.store.credentials import KeyringCredentials, MemoryCredentials
@@ -197,19 +198,23 @@ def run(args: argparse.Namespace) -> int:
     and its ~60 passes over them cost ~10 ms before the first paint. Once the window is up,
     they are frozen (never scanned again, which also keeps later full passes short) and the
     collector runs as usual. A start-up object that later becomes cyclic garbage (a restored
-    tab closed) is then never collected: bounded by what the window held at start.
+    tab closed) is then never collected: bounded by what the window held at start. The pause
+    is ``collector``'s, so the history's rows, read on a thread meanwhile, keep theirs; and
+    this process keeps those rows for good, so they are frozen too once read
+    (``collector.allow_freezing``).
     """
-    gc.disable()
+    collector.pause(collector.START_UP)
+    collector.allow_freezing()
     try:
         return _run(args)
     finally:
-        gc.enable()
+        collector.resume(collector.START_UP)
 
 
 def _collect_from_now_on() -> None:
     """The collector back on, start-up's objects left out of its passes (see ``run``)."""
     gc.freeze()
-    gc.enable()
+    collector.resume(collector.START_UP)
 
 
 def _run(args: argparse.Namespace) -> int:

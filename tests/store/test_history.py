@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
+import sqlite3
 import sys
 import threading
 import uuid
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.core import collector
 from explorer.core.errors import ExplorerError
 from explorer.core.exchange import Exchange
 from explorer.store.history import (
@@ -331,3 +334,84 @@ def test_the_request_of_a_big_entry_is_read_without_its_body(
     store.delete([entry.id])
     with pytest.raises(HistoryEntryMissing):
         store.load_request(entry.id)
+
+
+def _seed(folder: Path, count: int) -> list[HistoryEntry]:
+    """``count`` entries written straight into the database, oldest first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = [
+        HistoryEntry(id=f"e{n:05d}", started_at="2026-01-01T00:00:00+00:00", action=f"a{n % 7}")
+        for n in range(count)
+    ]
+    database = HistoryDatabase(folder / DB_NAME)
+    database.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
+    database.close()
+    return entries
+
+
+def test_reading_the_rows_turns_the_garbage_collector_back_on(tmp_path: Path) -> None:
+    """The collector is paused while the rows are made (see ``_read_rows``): after a read it
+    runs again, every row is there, and nothing was frozen (only the app freezes)."""
+    entries = _seed(tmp_path, 12_000)  # more than two batches
+    frozen = gc.get_freeze_count()
+    store = HistoryStore(tmp_path, lazy=True, limit=20_000)
+    store.load_rows()
+    assert [row.id for row in store.rows()] == [entry.id for entry in reversed(entries)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+    store.close()
+
+
+def test_a_read_that_fails_turns_the_garbage_collector_back_on(tmp_path: Path) -> None:
+    _seed(tmp_path, 10)
+    store = HistoryStore(tmp_path, lazy=True)
+    with sqlite3.connect(tmp_path / DB_NAME) as connection:
+        connection.execute("DROP TABLE entries")  # the list's query now fails
+    connection.close()
+    store.load_rows()
+    assert store.rows() == []
+    assert store.load_error is not None
+    assert gc.isenabled()
+    store.close()
+
+
+def test_a_read_during_start_up_leaves_the_collector_to_start_up(tmp_path: Path) -> None:
+    """The app reads the rows on a thread while its start-up has the collector paused: the
+    read ending must not turn it on for start-up."""
+    _seed(tmp_path, 100)
+    store = HistoryStore(tmp_path, lazy=True)
+    collector.pause(collector.START_UP)
+    try:
+        reading = threading.Thread(target=store.load_rows)
+        reading.start()
+        reading.join()
+        assert len(store.rows()) == 100
+        assert not gc.isenabled()
+    finally:
+        collector.resume(collector.START_UP)
+    assert gc.isenabled()
+    store.close()
+
+
+def test_a_caller_waiting_for_the_rows_stops_the_readers_pauses(tmp_path: Path) -> None:
+    """The window's reader waits for the UI thread's turn between batches; if the UI thread
+    itself then needs the rows (and waits for them), the reader must not wait for it again."""
+    _seed(tmp_path, 6_000)  # three batches
+    store = HistoryStore(tmp_path, lazy=True, limit=10_000)
+    in_pause = threading.Event()
+    release = threading.Event()
+    pauses: list[int] = []
+
+    def between() -> None:
+        pauses.append(1)
+        in_pause.set()
+        release.wait(10)  # the UI thread's turn, which will not come while it waits below
+
+    reader = threading.Thread(target=store.load_rows, kwargs={"between": between})
+    reader.start()
+    assert in_pause.wait(10)
+    threading.Timer(0.3, release.set).start()
+    assert len(store.rows()) == 6_000  # waits for the reader
+    reader.join()
+    assert pauses == [1]
+    store.close()

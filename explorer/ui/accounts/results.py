@@ -67,6 +67,21 @@ HEADERS = {
     ResultColumn.ERROR: "Error",
 }
 _NUMERIC = (ResultColumn.STATUS, ResultColumn.TIME, ResultColumn.RECORDS)
+_COLUMNS = tuple(ResultColumn)
+# The roles ``data`` answers. A view asks ~10 per cell (font, background, check state...):
+# each is a Python call needing the interpreter, which the run's sending threads share, so
+# the others end at once, before any lookup.
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SORT_ROLE,
+    )
+)
 
 OUTCOME_WORDS = {
     PENDING: "waiting",
@@ -132,10 +147,12 @@ class AccountResultsModel(RowsModel[AccountRow]):
 
     # -- Qt ----------------------------------------------------------------------------------
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
+        if role not in _ROLES:
             return None
-        column = ResultColumn(index.column())
+        row = self.row(index.row()) if index.isValid() else None
+        if row is None or not 0 <= index.column() < len(_COLUMNS):
+            return None
+        column = _COLUMNS[index.column()]
         account = self._accounts.get(row.account_id)
         production = is_production(account)
         if role == Qt.ItemDataRole.DisplayRole:

@@ -65,6 +65,7 @@ HEADERS = {
 
 _NUMERIC = (Column.STATUS, Column.DURATION, Column.SIZE)
 _COLUMNS = tuple(Column)
+_COLUMN_COUNT = len(Column)  # ``len(Column)`` is a Python call: asked per cell painted
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -500,7 +501,7 @@ class HistoryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -518,7 +519,7 @@ class HistoryModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid() or index.parent().isValid():
             return None  # most of a view's questions (font, icon, background...) end here
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= col < len(Column)):
+        if not (0 <= row < len(self._rows) and 0 <= col < _COLUMN_COUNT):
             return None
         entry = self._rows[row]
         column = _COLUMNS[col]

@@ -7,6 +7,7 @@ older read's result stale, and it is dropped when it arrives.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from explorer.core.errors import ExplorerError
 
 if TYPE_CHECKING:
     from explorer.store.history import HistoryRow, HistoryStore
+
+# How long the rows' reader waits, between two batches, for the UI thread's turn: a busy
+# window slows the read at most this much a batch, and a blocked one never stops it.
+_TURN_WAIT_S = 0.05
 
 
 class _LoadSignals(QObject):
@@ -105,9 +110,12 @@ class EntryReader(QObject):
 class _RowsSignals(QObject):
     """Signals:
     read(int, object): the store's version of its rows, and ``prepare``'s result on them.
+    turn(object): a ``threading.Event`` for the UI thread to set when its event loop gets
+        there (queued behind what it had to do: a paint, a key).
     """
 
     read = Signal(int, object)
+    turn = Signal(object)
 
 
 class _RowsJob(QRunnable):
@@ -116,14 +124,28 @@ class _RowsJob(QRunnable):
         store: HistoryStore,
         prepare: Callable[[list[HistoryRow]], object],
         signals: _RowsSignals,
+        no_turns: threading.Event,
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._store, self._prepare, self._signals = store, prepare, signals
+        self._no_turns = no_turns
 
     def run(self) -> None:
-        version, rows = self._store.snapshot()  # reads them first (errors: ``load_error``)
+        self._store.load_rows(between=self._ui_turn)  # errors: ``load_error``
+        version, rows = self._store.snapshot()
         self._signals.read.emit(version, self._prepare(rows))
+
+    def _ui_turn(self) -> None:
+        """Between two batches of rows, wait until the UI thread's event loop has come round
+        (at most ``_TURN_WAIT_S``): what it had queued (a paint: ~1,000 Python calls) then
+        runs without racing this thread for the interpreter. Not while the UI thread waits
+        for this read (``RowsReader.wait``) or the window closes."""
+        if self._no_turns.is_set():
+            return
+        turn = threading.Event()
+        self._signals.turn.emit(turn)
+        turn.wait(_TURN_WAIT_S)
 
 
 class RowsReader(QObject):
@@ -149,14 +171,31 @@ class RowsReader(QObject):
         self._pool.setMaxThreadCount(1)
         self._signals = _RowsSignals(self)
         self._signals.read.connect(self.read)
+        self._signals.turn.connect(self._take_turn)
+        self._no_turns = threading.Event()
 
     def start(self) -> None:
-        self._pool.start(_RowsJob(self._store, self._prepare, self._signals))
+        self._pool.start(_RowsJob(self._store, self._prepare, self._signals, self._no_turns))
 
     def stop(self) -> None:
-        """Start no read that has not started yet (the window is closing)."""
+        """Start no read that has not started yet, and let the one running finish without
+        waiting for the window's turns (it is closing)."""
+        self._no_turns.set()
         self._pool.clear()
 
     def wait(self) -> None:
-        """Wait for the rows (for tests and closing)."""
-        self._pool.waitForDone(-1)
+        """Wait for the rows (for tests and closing): the UI thread, blocked here, takes no
+        turns meanwhile, so the read does not wait for them."""
+        stopped = self._no_turns.is_set()
+        self._no_turns.set()
+        try:
+            self._pool.waitForDone(-1)
+        finally:
+            if not stopped:
+                self._no_turns.clear()
+
+    def _take_turn(self, turn: object) -> None:
+        """On the UI thread (a method of this object: queued, where a plain function would
+        run on the emitting thread)."""
+        if isinstance(turn, threading.Event):
+            turn.set()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
@@ -258,6 +258,59 @@ def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
     assert len(shown) == (FIRST_PAGE + 100) // 2 + 1  # every greenhouse entry, and the new one
     assert shown[0].action == "greenhouse_new_one"
     assert pane.count_label.text() == f"{len(shown)} of {FIRST_PAGE + 101}"
+
+
+def test_sorting_and_filtering_while_batches_of_rows_arrive_hold_for_all_of_them(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The rows arrive in several batches, the reader waiting between them for the window's
+    turn: a sort by Action clicked and a filter typed meanwhile apply to every entry once
+    they are all there, and closing while they are read does not hang."""
+    folder = tmp_path / "history"
+    folder.mkdir()
+    seed = HistoryDatabase(folder / DB_NAME)
+    actions = ("hibob_list_people", "greenhouse_list_jobs", "bamboohr_get_employee")
+    count = 4_500  # three batches of the reader
+    entries = [
+        HistoryEntry(
+            id=f"e{n:05d}",
+            started_at=f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00",
+            action=actions[n % 3],
+            status=200,
+            status_class="2xx",
+        )
+        for n in range(count)
+    ]
+    seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
+    seed.close()
+
+    store = HistoryStore(folder, lazy=True, limit=10_000)
+    pane = HistoryPane(store)
+    qtbot.addWidget(pane)
+    pane.resize(420, 600)
+    pane.show()
+    header = pane.view.horizontalHeader()
+    x = header.sectionViewportPosition(Column.ACTION) + header.sectionSize(Column.ACTION) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    qtbot.keyClicks(pane.filters.edit, "list")  # hibob and greenhouse, not bamboohr
+    # The event loop runs meanwhile (no blocking wait): the reader's turns are taken.
+    qtbot.waitUntil(lambda: pane.model.total() == count, timeout=30_000)
+    pane.flush()
+    qtbot.waitUntil(lambda: len(pane.shown_entries()) == count * 2 // 3, timeout=30_000)
+    shown = pane.shown_entries()
+    newest_first = [e for e in reversed(entries) if e.action != "bamboohr_get_employee"]
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    expected = sorted(newest_first, key=lambda e: e.action, reverse=descending)
+    assert [e.id for e in shown] == [e.id for e in expected]
+
+    # Closing while a read is under way: the reader stops waiting for turns at once.
+    again = HistoryPane(HistoryStore(folder, lazy=True, limit=10_000))
+    qtbot.addWidget(again)
+    again.stop_reading()
+    again.wait_for_loads()  # returns: no turn is waited for
+    assert again.model.total() >= FIRST_PAGE
 
 
 def test_a_key_pasted_into_a_note_is_hidden_before_it_is_kept_or_exported(

@@ -20,6 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore, SavedRequest
+from explorer.store.history import DB_NAME, HistoryEntry
+from explorer.store.history_db import HistoryDatabase
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
@@ -281,6 +283,60 @@ def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) 
     code_seen_after = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert code_seen_after[0] == "0"
     assert code_seen_after[1].endswith("True] True")  # on while the window was still open
+
+
+def test_the_history_read_at_start_is_listed_whole_and_kept_out_of_collections(
+    tmp_path: Path,
+) -> None:
+    """The app reads its history's rows on a thread while start-up has the collector paused;
+    whichever ends first, the collector is on afterwards, every entry is listed, and the rows
+    (kept for the app's life) are out of the collector's passes. The real entry point, in a
+    process of its own (it freezes objects, which a test process must not)."""
+    count = 900  # within the default history limit; more than the first page
+    folder = AppPaths(tmp_path).history_dir
+    folder.mkdir(parents=True)
+    database = HistoryDatabase(folder / DB_NAME)
+    database.insert_many(
+        (
+            HistoryEntry(id=f"e{n:04d}", started_at="2026-01-01T00:00:00+00:00", action="a"),
+            b'{"request": {"action": "a"}}',
+        )
+        for n in range(count)
+    )
+    database.close()
+    code = (
+        "import gc, sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "tries = []\n"
+        "def look():\n"
+        "    tries.append(1)\n"
+        "    tops = app.topLevelWidgets()\n"
+        "    panes = [w.history_pane for w in tops if hasattr(w, 'history_pane')]\n"
+        f"    if panes and panes[0].model.total() == {count} and gc.isenabled():\n"
+        "        kept = sum(type(o).__name__ == 'HistoryRow' for o in gc.get_objects())\n"
+        "        print('listed', panes[0].model.total(), 'tracked', kept, flush=True)\n"
+        "        app.quit()\n"
+        "    elif len(tries) > 400:\n"
+        "        app.quit()\n"
+        "    else:\n"
+        "        QTimer.singleShot(50, look)\n"
+        "QTimer.singleShot(0, look)\n"
+        "import explorer.__main__ as entry\n"
+        "code = entry.main(['--home', sys.argv[1]])\n"
+        "print(code, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2:] == [f"listed {count} tracked 0", "0 True"], result.stdout
 
 
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
