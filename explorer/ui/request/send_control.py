@@ -312,6 +312,11 @@ class SendControl(QObject):
         slot = slot or self._current
         if slot is None or slot.closed:
             return False
+        # Ctrl+Enter with the action's suggestions open: what goes is the field's text, and
+        # the list is not left standing over the response.
+        suggestions = slot.editor.action_completer.popup()
+        if suggestions is not None:
+            suggestions.hide()
         if not self._may_send(slot):
             return False
         slot.auto_retries = 0

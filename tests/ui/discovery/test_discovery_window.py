@@ -118,6 +118,25 @@ def test_actions_follow_the_chosen_account(qtbot: QtBot, make_window: WindowFact
     assert edit.text() == "greenhouse_create_candidate"
 
 
+def test_ctrl_enter_while_suggestions_are_open_sends_and_closes_them(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """What is sent is the field's text; the list of suggestions goes with the send, not
+    left open over the response."""
+    window = loaded_window(qtbot, make_window)
+    edit = window.editor.action_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "bamboohr_list_employee")
+    popup = window.editor.action_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=WAIT_MS)
+    qtbot.keyClicks(edit, "s")
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
+        qtbot.keyClick(popup, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args[0].request.action == "bamboohr_list_employees"
+    assert not popup.isVisible()
+
+
 def test_fill_from_schema_then_send_names_the_empty_fields(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
