@@ -129,6 +129,7 @@ def test_ctrl_enter_while_suggestions_are_open_sends_and_closes_them(
     edit.selectAll()
     qtbot.keyClicks(edit, "bamboohr_list_employee")
     popup = window.editor.action_completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=WAIT_MS)
     qtbot.keyClicks(edit, "s")
     with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS) as blocker:
