@@ -11,6 +11,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -252,37 +253,47 @@ def test_the_first_history_entry_opened_shows_in_full_though_no_response_came_ye
     assert view.status_label.text().startswith("200")
 
 
-def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
-    """Start-up runs with the collector off; a window left open must not keep it off (its
-    memory would only grow). The real entry point, in a process of its own."""
+def run_the_app(home: Path, watch: str) -> list[str]:
+    """Start the real entry point over ``home`` in a process of its own (offscreen), with
+    ``watch``: the body of a ``look()`` that a timer calls from the event loop's first turn
+    (and again as it asks, with ``QTimer.singleShot(50, look)``); its standard output's lines.
+    Start-up pauses and freezes the collector, which a test process must not."""
     code = (
         "import gc, sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication(sys.argv[:1])\n"
         "seen = []\n"
-        "def look():\n"
-        "    seen.append(gc.isenabled())\n"
-        "    if seen[-1] or len(seen) > 200:\n"
-        "        app.quit()\n"
-        "    else:\n"
-        "        QTimer.singleShot(50, look)\n"
-        "QTimer.singleShot(0, look)\n"
+        "def look():\n" + textwrap.indent(watch, "    ") + "QTimer.singleShot(0, look)\n"
         "import explorer.__main__ as entry\n"
         "code = entry.main(['--home', sys.argv[1]])\n"
-        "print(code, seen, gc.isenabled())\n"
+        "print(code, gc.isenabled())\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
+        [sys.executable, "-c", code, str(home)],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    code_seen_after = result.stdout.strip().splitlines()[-1].split(" ", 1)
-    assert code_seen_after[0] == "0"
-    assert code_seen_after[1].endswith("True] True")  # on while the window was still open
+    return result.stdout.strip().splitlines()
+
+
+def test_the_garbage_collector_is_back_on_once_the_window_is_up(tmp_path: Path) -> None:
+    """Start-up runs with the collector off; a window left open must not keep it off (its
+    memory would only grow). The real entry point, in a process of its own."""
+    lines = run_the_app(
+        tmp_path,
+        "seen.append(gc.isenabled())\n"
+        "if seen[-1] or len(seen) > 200:\n"
+        "    print(seen, flush=True)\n"
+        "    app.quit()\n"
+        "else:\n"
+        "    QTimer.singleShot(50, look)\n",
+    )
+    assert lines[-1] == "0 True"  # exit code 0, and the collector on after
+    assert lines[-2].endswith("True]")  # on while the window was still open
 
 
 def test_the_history_read_at_start_is_listed_whole_and_kept_out_of_collections(
@@ -304,39 +315,21 @@ def test_the_history_read_at_start_is_listed_whole_and_kept_out_of_collections(
         for n in range(count)
     )
     database.close()
-    code = (
-        "import gc, sys\n"
-        "from PySide6.QtCore import QTimer\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication(sys.argv[:1])\n"
-        "tries = []\n"
-        "def look():\n"
-        "    tries.append(1)\n"
-        "    tops = app.topLevelWidgets()\n"
-        "    panes = [w.history_pane for w in tops if hasattr(w, 'history_pane')]\n"
-        f"    if panes and panes[0].model.total() == {count} and gc.isenabled():\n"
-        "        kept = sum(type(o).__name__ == 'HistoryRow' for o in gc.get_objects())\n"
-        "        print('listed', panes[0].model.total(), 'tracked', kept, flush=True)\n"
-        "        app.quit()\n"
-        "    elif len(tries) > 400:\n"
-        "        app.quit()\n"
-        "    else:\n"
-        "        QTimer.singleShot(50, look)\n"
-        "QTimer.singleShot(0, look)\n"
-        "import explorer.__main__ as entry\n"
-        "code = entry.main(['--home', sys.argv[1]])\n"
-        "print(code, gc.isenabled())\n"
+    lines = run_the_app(
+        tmp_path,
+        "tops = app.topLevelWidgets()\n"
+        "panes = [w.history_pane for w in tops if hasattr(w, 'history_pane')]\n"
+        f"if panes and panes[0].model.total() == {count} and gc.isenabled():\n"
+        "    kept = sum(type(o).__name__ == 'HistoryRow' for o in gc.get_objects())\n"
+        "    print('listed', panes[0].model.total(), 'tracked', kept, flush=True)\n"
+        "    app.quit()\n"
+        "elif len(seen) > 400:\n"
+        "    app.quit()\n"
+        "else:\n"
+        "    seen.append(1)\n"
+        "    QTimer.singleShot(50, look)\n",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    lines = result.stdout.strip().splitlines()
-    assert lines[-2:] == [f"listed {count} tracked 0", "0 True"], result.stdout
+    assert lines[-2:] == [f"listed {count} tracked 0", "0 True"], lines
 
 
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
