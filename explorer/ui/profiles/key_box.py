@@ -363,18 +363,12 @@ class KeyBox(QGroupBox):
         self.stop_button.show()
         credentials = self.credentials
 
-        def read() -> str | BaseException | None:
-            try:
-                return credentials.get(name)
-            except Exception as exc:  # told in the notice, never a crash
-                return exc
-
-        def done(stored: object) -> None:
+        def done(stored: object) -> None:  # the key, or what the keyring raised
             self.stop_button.hide()
             if self.profile == name:
                 self._show_state(*self._stored_state(stored))
 
-        self.call.start(read, done)
+        self.call.start(lambda: credentials.get(name), done)
 
     def _stored_state(self, stored: object) -> tuple[str, bool]:
         """What the keyring gave: the words for it, and whether there is a key."""
