@@ -30,14 +30,22 @@ pytestmark = pytest.mark.gui
 WindowFactory = Callable[..., MainWindow]
 
 
-def test_export_waits_for_the_locked_keyring_then_hides_the_key(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
-) -> None:
+def sent_with_the_key_in(
+    qtbot: QtBot, make_window: WindowFactory, demo: DemoServer
+) -> tuple[MainWindow, LockedKeyring]:
+    """A window whose key is in a (still open) keyring, once it has sent ``ONE``."""
     keyring = LockedKeyring()
     keyring.unlock()  # open until the test locks it
     keyring.set(PROFILE, demo.api_key)
     window = make_window(key="", credentials=keyring)
     send(qtbot, window, ONE)
+    return window, keyring
+
+
+def test_export_waits_for_the_locked_keyring_then_hides_the_key(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
+) -> None:
+    window, keyring = sent_with_the_key_in(qtbot, make_window, demo)
     window.analysis.case_folder = tmp_path
     keyring.lock()  # its password prompt is up
     keyring.read_on.clear()
@@ -67,11 +75,7 @@ def test_export_waits_for_the_locked_keyring_then_hides_the_key(
 def test_cancelling_while_the_keyring_waits_closes_at_once(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, demo: DemoServer
 ) -> None:
-    keyring = LockedKeyring()
-    keyring.unlock()  # open until the test locks it
-    keyring.set(PROFILE, demo.api_key)
-    window = make_window(key="", credentials=keyring)
-    send(qtbot, window, ONE)
+    window, keyring = sent_with_the_key_in(qtbot, make_window, demo)
     cases = tmp_path / "cases"
     cases.mkdir()
     window.analysis.case_folder = cases

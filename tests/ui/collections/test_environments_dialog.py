@@ -181,14 +181,20 @@ def click(qtbot: QtBot, button: QWidget) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_apply_writes_the_secret_off_the_ui_thread_and_holds_still_until_it_is_written(
-    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
-) -> None:
-    store, keyring = locked
+def applied_with_a_secret(qtbot: QtBot, store: CollectionStore) -> EnvironmentsDialog:
+    """The dialog open, an account typed and a secret token, then Apply clicked."""
     dialog = open_dialog(qtbot, store)
     edit_cell(qtbot, dialog, row_of(dialog, "account"), 1, "acct_new")
     edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
     click(qtbot, dialog.apply_button)
+    return dialog
+
+
+def test_apply_writes_the_secret_off_the_ui_thread_and_holds_still_until_it_is_written(
+    qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
+) -> None:
+    store, keyring = locked
+    dialog = applied_with_a_secret(qtbot, store)
 
     # The keyring waits for its password: the dialog says so and keeps what was typed.
     assert dialog.writing
@@ -220,10 +226,7 @@ def test_stop_waiting_applies_nothing_and_keeps_the_typing(
     qtbot: QtBot, locked: tuple[CollectionStore, LockedKeyring]
 ) -> None:
     store, keyring = locked
-    dialog = open_dialog(qtbot, store)
-    edit_cell(qtbot, dialog, row_of(dialog, "account"), 1, "acct_new")
-    edit_cell(qtbot, dialog, row_of(dialog, "token"), 1, TOKEN)
-    click(qtbot, dialog.apply_button)
+    dialog = applied_with_a_secret(qtbot, store)
     assert dialog.writing
     click(qtbot, dialog.stop_button)
 
