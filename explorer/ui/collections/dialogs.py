@@ -392,15 +392,10 @@ class EnvironmentsDialog(QDialog):
     def _check_secrets(self, name: str) -> None:
         """Which secrets have a value here, read off the UI thread (a locked keyring asks for
         its password, maybe for ever); the rows say "checking the keyring…" meanwhile."""
-        store = self.store
-
-        def read() -> list[str] | BaseException:
-            try:
-                return store.missing_secrets(name)
-            except Exception as exc:  # told above the table, never a crash
-                return exc
-
-        self._secret_check.start(read, lambda result: self._show_secrets(name, result))
+        store = self.store  # a failure comes to _show_secrets as the exception raised
+        self._secret_check.start(
+            lambda: store.missing_secrets(name), lambda result: self._show_secrets(name, result)
+        )
 
     def _show_secrets(self, name: str, result: object) -> None:
         if name != self._shown:
