@@ -60,6 +60,10 @@ MOVING_TEXT = (
 )
 # A lazy store's newest entries, shown while the rest are read.
 FIRST_PAGE = 200
+# A lazy store with at most this many entries shows them all at once (one query: ~2 ms for
+# 1,000), so its first frame is the list as it stays; the thread reading them for the store
+# (``RowsReader``) then only confirms them.
+WHOLE_AT_ONCE = 2_000
 
 
 class HistoryPane(QWidget):
@@ -99,12 +103,17 @@ class HistoryPane(QWidget):
         parent: QWidget | None = None,
         *,
         keys: Callable[[], Iterable[str]] | None = None,
+        read_later: bool = False,
     ) -> None:
         """``keys`` gives the API keys the window knows (called on a daemon thread: it may
         read the keyring); they, and the secret values sent this session, are hidden in
-        notes."""
+        notes. With ``read_later``, a lazy store's rows are read on their thread only from
+        ``start_reading()`` on (the window's second stage: a thread running Python while the
+        window is built and painted slows both)."""
         super().__init__(parent)
         self.store = store
+        self._read_held = read_later
+        self._read_pending = False
         self._quiet = False  # True while add() selects its own row
         self.writer = HistoryWriter(store, self)
         self.writer.written.connect(self._on_written)
@@ -335,13 +344,26 @@ class HistoryPane(QWidget):
         if self.store.rows_loaded:
             self.model.set_rows(self.store.rows())
         else:
-            self._reading_total = len(self.store)
-            self.model.set_rows(self.store.newest(FIRST_PAGE))
-            self.rows_reader.start()
+            total = len(self.store)
+            # An old home moving in has nothing to list until it has moved.
+            whole = total <= WHOLE_AT_ONCE and not self.store.moving_old_home
+            self._reading_total = None if whole else total
+            self.model.set_rows(self.store.newest(total if whole else FIRST_PAGE))
+            self._read_pending = True
+            if not self._read_held:
+                self.start_reading()
         self._refill_combos()
         if self.store.load_error:
             self._show_error(f"Some history could not be read: {self.store.load_error}")
         self._on_filter_changed()
+
+    def start_reading(self) -> None:
+        """Read a lazy store's rows on their thread now, if they are waiting to be read (see
+        ``read_later``)."""
+        self._read_held = False
+        if self._read_pending:
+            self._read_pending = False
+            self.rows_reader.start()
 
     def select_entry(self, entry_id: str) -> bool:
         """Select and reveal one entry; ``False`` if it is unknown or hidden by the filters."""
@@ -357,6 +379,7 @@ class HistoryPane(QWidget):
     def wait_for_loads(self) -> None:
         """Wait for entries (and a lazy store's rows) being read in the background, and show
         them (for tests and closing)."""
+        self.start_reading()
         self.reader.wait()
         self.rows_reader.wait()
         self.filtering.wait()

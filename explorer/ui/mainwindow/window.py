@@ -160,8 +160,11 @@ class MainWindow(QMainWindow):
         self.discovery = DiscoveryService(self.client, key_of, held=True, parent=self)
         self._painted = False
         # A key pasted into a note is hidden before it is kept (read off the UI thread).
+        # Its rows are read on a thread from the second stage on (``finish_building``).
         self.history_pane = HistoryPane(
-            history, keys=lambda: [key for key in map(key_of, profiles.names()) if key]
+            history,
+            keys=lambda: [key for key in map(key_of, profiles.names()) if key],
+            read_later=True,
         )
         # The production guard: marks production accounts, asks before writing to one.
         self.guard = SendGate(self.discovery, self)
@@ -565,6 +568,7 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.messageChanged.connect(lambda text: announce(self, text))
         announce(self, status.currentMessage())
+        self.history_pane.start_reading()
 
     def compare(self, left: Exchange, right: Exchange) -> CompareWindow:
         """Compare two exchanges in a window of their own (e.g. two rows of a run across

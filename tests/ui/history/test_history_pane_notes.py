@@ -24,7 +24,7 @@ from explorer.store.history_db import HistoryDatabase
 from explorer.ui.history.export import JSON_FILTER
 from explorer.ui.history.model import Column
 from explorer.ui.history.notes import NoteDialog
-from explorer.ui.history.pane import FIRST_PAGE, HistoryPane
+from explorer.ui.history.pane import FIRST_PAGE, WHOLE_AT_ONCE, HistoryPane
 from explorer.ui.mainwindow.window import MainWindow
 from tests.store.legacy_home import LegacyHome
 from tests.ui.history.test_history_pane import make_exchange, record, shown_actions
@@ -227,8 +227,9 @@ def test_the_row_tooltip_and_menu_in_a_read_only_session(qtbot: QtBot, tmp_path:
 def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    """As the app opens the history: the newest entries show while the rest are read on a
+    """As the app opens a long history: the newest entries show while the rest are read on a
     thread; a filter typed meanwhile, and an entry added meanwhile, hold for all of them."""
+    count = WHOLE_AT_ONCE + 100
     folder = tmp_path / "history"
     folder.mkdir()
     seed = HistoryDatabase(folder / DB_NAME)
@@ -240,7 +241,7 @@ def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
             status=200,
             status_class="2xx",
         )
-        for n in range(FIRST_PAGE + 100)
+        for n in range(count)
     ]
     seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
     seed.close()
@@ -248,16 +249,45 @@ def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
     store = HistoryStore(folder, lazy=True, limit=10_000)
     pane = HistoryPane(store)
     qtbot.addWidget(pane)
-    assert len(pane.shown_entries()) <= FIRST_PAGE
+    assert len(pane.shown_entries()) == FIRST_PAGE
     assert pane.shown_entries()[0].id == entries[-1].id  # the newest on top at once
-    assert pane.count_label.text() == f"Reading {FIRST_PAGE + 100} entries…"
+    assert pane.count_label.text() == f"Reading {count} entries…"
     qtbot.keyClicks(pane.filters.edit, "greenhouse")
     record(pane, make_exchange("greenhouse_new_one"))
     pane.wait_for_loads()
     shown = pane.shown_entries()
-    assert len(shown) == (FIRST_PAGE + 100) // 2 + 1  # every greenhouse entry, and the new one
+    assert len(shown) == count // 2 + 1  # every greenhouse entry, and the new one
     assert shown[0].action == "greenhouse_new_one"
-    assert pane.count_label.text() == f"{len(shown)} of {FIRST_PAGE + 101}"
+    assert pane.count_label.text() == f"{len(shown)} of {count + 1}"
+
+
+def test_a_short_lazy_history_is_listed_whole_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    """A history of a few hundred entries (most users') is listed and counted whole as the
+    pane appears, so nothing moves when the thread reading it for the store is done."""
+    folder = tmp_path / "history"
+    folder.mkdir()
+    seed = HistoryDatabase(folder / DB_NAME)
+    count = FIRST_PAGE + 100
+    entries = [
+        HistoryEntry(
+            id=f"e{n:04d}",
+            started_at=f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00",
+            action="hibob_list_people",
+            status=200,
+            status_class="2xx",
+        )
+        for n in range(count)
+    ]
+    seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
+    seed.close()
+
+    pane = HistoryPane(HistoryStore(folder, lazy=True, limit=10_000), read_later=True)
+    qtbot.addWidget(pane)
+    assert [e.id for e in pane.shown_entries()] == [e.id for e in reversed(entries)]
+    assert pane.count_label.text() == f"{count} entries"
+    pane.wait_for_loads()  # starts the held read, and shows what it read: the same
+    assert [e.id for e in pane.shown_entries()] == [e.id for e in reversed(entries)]
+    assert pane.count_label.text() == f"{count} entries"
 
 
 def test_sorting_and_filtering_while_batches_of_rows_arrive_hold_for_all_of_them(

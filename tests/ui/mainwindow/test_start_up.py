@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore, SavedRequest
-from explorer.store.history import DB_NAME, HistoryEntry
+from explorer.store.history import DB_NAME, HistoryEntry, HistoryStore
 from explorer.store.history_db import HistoryDatabase
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
@@ -330,6 +330,34 @@ def test_the_history_read_at_start_is_listed_whole_and_kept_out_of_collections(
         "    QTimer.singleShot(50, look)\n",
     )
     assert lines[-2:] == [f"listed {count} tracked 0", "0 True"], lines
+
+
+def test_a_history_of_hundreds_is_listed_whole_in_the_first_frame(
+    make_window: WindowFactory, home: AppPaths
+) -> None:
+    """The first frame lists every entry and its count, not a first page that grows a moment
+    later (the thread reading the rows for the store waits for the second stage)."""
+    count = 900
+    home.history_dir.mkdir(parents=True, exist_ok=True)
+    database = HistoryDatabase(home.history_dir / DB_NAME)
+    database.insert_many(
+        (
+            HistoryEntry(
+                id=f"e{n:04d}", started_at=f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}+00:00"
+            ),
+            b'{"request": {"action": "a"}}',
+        )
+        for n in range(count)
+    )
+    database.close()
+    window = make_window(shown=False, history=HistoryStore(home.history_dir, lazy=True))
+    pane = window.history_pane
+    assert pane.model.rowCount() == count
+    assert pane.shown_entries()[0].id == f"e{count - 1:04d}"  # the newest on top
+    assert pane.count_label.text() == f"{count} entries"
+    window.finish_building()
+    pane.wait_for_loads()
+    assert pane.model.rowCount() == count and pane.count_label.text() == f"{count} entries"
 
 
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
