@@ -24,6 +24,7 @@ from explorer.ui.jobs import RenderJob
 from explorer.ui.response.lines_view import LinesView
 from explorer.ui.response.value_menu import SET_VARIABLE
 from explorer.ui.widgets.menu_key import current_place
+from explorer.ui.widgets.viewport import viewport
 
 NO_VALUE = (
     "Set variable takes one value: right-click a string, number, true, false or null in the result"
@@ -49,7 +50,7 @@ class ResultValueMenu(QObject):
         self._generation = 0
         self._signals: QObject | None = None  # the running pick's, kept until it reports
         view.installEventFilter(self)
-        view.viewport().installEventFilter(self)
+        viewport(view).installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 from explorer.core.json_position import PickedValue, value_at
 from explorer.ui.jobs import RenderJob
 from explorer.ui.widgets import menu_key
+from explorer.ui.widgets.viewport import viewport
 
 SET_VARIABLE = "Set &variable…"
 COPY_VALUE = "Copy va&lue"
@@ -54,7 +55,7 @@ class ValueMenu(QObject):
         self._generation = 0  # the open menu's; a lookup for an older one is dropped
         self._signals: QObject | None = None  # the running lookup's, kept until it reports
         view.installEventFilter(self)
-        view.viewport().installEventFilter(self)
+        viewport(view).installEventFilter(self)
         menu_key.install(view)  # the keys, as a keyboard context-menu event
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
@@ -25,6 +26,8 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from explorer.ui.widgets.viewport import viewport
 
 # JSON tokens, one pass per line: a string followed by a colon is a key.
 _TOKEN = re.compile(
@@ -100,6 +103,11 @@ class _LineNumbers(QWidget):
     def __init__(self, editor: JsonEditor) -> None:
         super().__init__(editor)
         self._editor = editor
+        # Qt fills it with the palette's alternate base before each paint: a fill from Python
+        # (``QPainter.fillRect``) made PySide create QGradient's enum classes in the first
+        # frame, ~1-2 ms, whichever overload it took.
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAutoFillBackground(True)
 
     def sizeHint(self) -> QSize:
         return QSize(self._editor.gutter_width(), 0)
@@ -187,9 +195,8 @@ class JsonEditor(QPlainTextEdit):
         return 10 + self.fontMetrics().horizontalAdvance("9") * digits
 
     def paint_gutter(self, event: QPaintEvent) -> None:
-        painter = QPainter(self._gutter)
-        palette = self.palette()
-        painter.fillRect(event.rect(), palette.alternateBase())
+        painter = QPainter(self._gutter)  # its background is Qt's to fill (see _LineNumbers)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
         block = self.firstVisibleBlock()
         number = block.blockNumber()
         top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
@@ -199,7 +206,7 @@ class JsonEditor(QPlainTextEdit):
         while block.isValid() and top <= event.rect().bottom():
             if block.isVisible() and bottom >= event.rect().top():
                 is_error = self._error_line == number + 1
-                colour = QColor("#d1242f") if is_error else palette.placeholderText().color()
+                colour = QColor("#d1242f") if is_error else muted
                 painter.setPen(colour)
                 painter.drawText(
                     0, top, width, height, Qt.AlignmentFlag.AlignRight, str(number + 1)
@@ -223,7 +230,7 @@ class JsonEditor(QPlainTextEdit):
             self._gutter.scroll(0, dy)
         else:
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
-        if rect.contains(self.viewport().rect()):
+        if rect.contains(viewport(self).rect()):
             self._update_gutter_width()
 
     def _apply_error_selection(self) -> None:

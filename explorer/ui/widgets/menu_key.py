@@ -41,8 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.widgets.viewport import viewport
+
 # A list's menu stands a little into the current row, as if right-clicked on its text.
 ROW_INSET = 24
+# A dynamic property on the application and on each window given Shift+F10: asking for it
+# costs nothing, where looking for the watcher or the shortcut among their children wraps
+# each child for Python (for the application's, creating ~2 enum classes in the first frame).
+SHIFT_F10_GIVEN = "stackoneShiftF10"
 
 
 def is_menu_key(event: QKeyEvent) -> bool:
@@ -58,14 +64,15 @@ def current_place(widget: QWidget) -> tuple[QWidget, QPoint]:
     scroll area's viewport) and the point in it."""
     if isinstance(widget, QAbstractItemView):
         rect = widget.visualRect(widget.currentIndex())
-        viewport = widget.viewport()
-        if rect.isValid() and viewport.rect().intersects(rect):
-            return viewport, QPoint(rect.left() + ROW_INSET, rect.center().y())
-        return viewport, QPoint(ROW_INSET, ROW_INSET // 2)
+        area = viewport(widget)
+        if rect.isValid() and area.rect().intersects(rect):
+            return area, QPoint(rect.left() + ROW_INSET, rect.center().y())
+        return area, QPoint(ROW_INSET, ROW_INSET // 2)
     if isinstance(widget, QPlainTextEdit | QTextEdit):
-        return widget.viewport(), widget.cursorRect().center()
+        return viewport(widget), widget.cursorRect().center()
     if isinstance(widget, QAbstractScrollArea):
-        return widget.viewport(), widget.viewport().rect().center()
+        area = viewport(widget)
+        return area, area.rect().center()
     cursor = widget.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
     if isinstance(cursor, QRect | QRectF) and cursor.isValid():
         return widget, cursor.toRect().center() if isinstance(cursor, QRectF) else cursor.center()
@@ -84,7 +91,7 @@ class MenuKey(QObject):
         self._opening = False  # our own event is on its way: let it through
         widget.installEventFilter(self)
         if isinstance(widget, QAbstractScrollArea):
-            widget.viewport().installEventFilter(self)
+            viewport(widget).installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._opening:
@@ -164,9 +171,10 @@ class ShiftF10(QObject):
         window = new.window()
         if window.windowType() == Qt.WindowType.Popup:
             return  # a menu or a combo box's list: Shift+F10 there does nothing
-        if window.findChild(ShiftF10Shortcut, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if window.property(SHIFT_F10_GIVEN):
             return
         ShiftF10Shortcut(window)
+        window.setProperty(SHIFT_F10_GIVEN, True)
 
 
 class ShiftF10Shortcut(QShortcut):
@@ -183,8 +191,9 @@ class ShiftF10Shortcut(QShortcut):
 def install_everywhere() -> None:
     """Shift+F10 for every window of the application (once; later calls do nothing)."""
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or app.findChild(ShiftF10):
+    if not isinstance(app, QApplication) or app.property(SHIFT_F10_GIVEN):
         return
+    app.setProperty(SHIFT_F10_GIVEN, True)
     watcher = ShiftF10(app)
     app.focusChanged.connect(watcher.watch_focus)
     focus = QApplication.focusWidget()
