@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QPalette, QResizeEvent
+from PySide6.QtGui import QAction, QColor, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
@@ -70,6 +70,8 @@ LINKS_BY_KEYBOARD = (
 )
 
 SEND_TIP = "Send the request (Ctrl+Enter)"
+# A JSON field's error under it.
+ERROR_RGB = "#d1242f"
 
 # A field narrower than this text puts the form's labels above the fields (so it reads whole).
 TYPICAL_VALUE = "greenhouse_create_candidate"
@@ -290,7 +292,10 @@ class RequestEditor(QWidget):
     def _error_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
-        label.setStyleSheet("color: #d1242f;")
+        # Red from the label's palette, not a style sheet: one in the first frame costs ~3 ms.
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_RGB))
+        label.setPalette(palette)
         label.setVisible(False)
         return label
 

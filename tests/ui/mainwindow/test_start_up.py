@@ -15,8 +15,8 @@ import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import RpcRequest
@@ -26,6 +26,8 @@ from explorer.store.history_db import HistoryDatabase
 from explorer.store.paths import AppPaths
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.tabs.tab_set import MAX_TAB_WIDTH
+from explorer.ui.theme import status_colour
 from tests.ui.conftest import WindowFactory
 from tests.ui.driving import send_example
 
@@ -358,6 +360,47 @@ def test_a_history_of_hundreds_is_listed_whole_in_the_first_frame(
     window.finish_building()
     pane.wait_for_loads()
     assert pane.model.rowCount() == count and pane.count_label.text() == f"{count} entries"
+
+
+def test_the_first_frame_is_drawn_without_a_style_sheet_and_looks_as_it_did(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """A style sheet on any widget of the first frame costs start-up the style-sheet style's
+    setup; what they drew is drawn from palettes and fonts instead: a tab's last status bold
+    in its class's colour, a JSON error in red, and the banner tinted once it has something
+    to say."""
+    window = make_window(shown=False)
+    widgets = window.findChildren(QWidget)
+    assert [w.objectName() or type(w).__name__ for w in widgets if w.styleSheet()] == []
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.finish_building()
+    send_example(qtbot, window)
+    status = window.tabs.bar.tabButton(0, QTabBar.ButtonPosition.LeftSide)
+    assert isinstance(status, QLabel) and status.text() == "200"
+    assert status.font().bold()
+    assert status.palette().color(QPalette.ColorRole.WindowText) == status_colour("2xx", False)
+    window.editor.json_editors["body"].setPlainText("{oops")
+    error = next(w for w in window.editor.findChildren(QLabel) if "Line 1" in w.text())
+    assert error.palette().color(QPalette.ColorRole.WindowText).name() == "#d1242f"
+    banner = window.banner
+    banner.show_message("The history could not be read.")
+    banner.repaint()
+    tint = banner.grab().toImage().pixelColor(banner.width() // 2, 2)
+    assert tint != window.palette().color(QPalette.ColorRole.Window)  # amber, not the window
+
+
+def test_a_long_tab_label_is_cut_to_the_tab_width_and_whole_in_its_tooltip(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window()
+    action = "greenhouse_list_candidate_application_scorecards_for_every_interview_stage"
+    window.editor.action_edit.setText(action)
+    bar = window.tabs.bar
+    assert bar.tabRect(0).width() <= MAX_TAB_WIDTH
+    assert action in bar.tabToolTip(0)
 
 
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
