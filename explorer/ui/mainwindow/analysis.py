@@ -173,7 +173,7 @@ class Analysis(QObject):
                 file_menu.insertActions(items[at], code)
             else:
                 file_menu.addActions(code)
-        for tab in window.tabs.tabs:  # each tab's response view, now and to come
+        for tab in window.tabs.built:  # each tab's response view, now and to come
             self.attach_tab(tab)
         window.tabs.added.connect(self.attach_tab)
         view = window.history_pane.view

@@ -141,7 +141,7 @@ class SupportTools:
 
     def _connect(self) -> None:
         window = self.window
-        for tab in window.tabs.tabs:
+        for tab in window.tabs.built:  # a restored tab built later comes by ``added``
             self.attach_tab(tab)
         window.tabs.added.connect(self.attach_tab)
         # Newly listed accounts describe the exchanges on screen better (the marks learn first).
@@ -161,7 +161,7 @@ class SupportTools:
         editor.destroyed.connect(lambda _obj=None: self._contexts.pop(editor, None))
 
     def _describe_again(self) -> None:
-        for tab in self.window.tabs.tabs:
+        for tab in self.window.tabs.built:
             tab.response_view.set_account_lookup(self.describe_account)
 
     def attach_response_view(self, view: ResponseView) -> None:

@@ -13,6 +13,7 @@ current tab's.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request.send_control import MAX_IN_FLIGHT, SendControl
 from explorer.ui.response.view import ResponseView, import_result_parts
 from explorer.ui.run.control import RunControl
-from explorer.ui.tabs.tab import TabKit
+from explorer.ui.tabs.tab import RequestTab, TabKit
 from explorer.ui.tabs.tab_set import RequestTabs
 from explorer.ui.theme import apply_theme, is_dark
 from explorer.ui.widgets import menu_key
@@ -240,6 +241,9 @@ class MainWindow(QMainWindow):
         self.set_known_actions(known_actions)
         self.profile_selector.reload(select=self.settings.get("last_profile"))
         self._restore()
+        for tab in self.tabs.tabs:
+            if not tab.built:  # restored, not shown: built a turn each once the window is up
+                self.after_first_paint.add(partial(self._build_tab, tab))
         # Each tab's response page is built when first needed (a response to show): built
         # here after the first paint, it stalled the window 20-60 ms. Its modules, though,
         # are imported now, on the queue's pool thread.
@@ -310,6 +314,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.outer_splitter, 1)
         self.setCentralWidget(central)
 
+    def _build_tab(self, tab: RequestTab) -> None:
+        if tab in self.tabs.tabs:  # not closed meanwhile
+            tab.build()
+
     def _welcome(self, problems: list[str]) -> None:
         """Problems found at start-up, or on a first start a word on what to do first."""
         if problems:
@@ -355,7 +363,7 @@ class MainWindow(QMainWindow):
     # -- profiles ---------------------------------------------------------------------------
     def _on_profile_changed(self, profile: Profile | None) -> None:
         self.guard.cancel_pending()  # a send held for the old profile's accounts
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.editor.set_base_url(profile.base_url if profile else DEFAULT_BASE_URL)
         pane = self.collections.built if self.collections else None
         if pane is not None:
@@ -372,7 +380,7 @@ class MainWindow(QMainWindow):
                     tab.mark_clean()  # the profile's default is no edit of the user's
             self.statusBar().showMessage(f"Profile {profile.name}: {profile.base_url}", 4000)
         name, base_url = (profile.name, profile.base_url) if profile else (None, None)
-        for tab in sorted(self.tabs.tabs, key=lambda t: t is self.tabs.current):
+        for tab in sorted(self.tabs.built, key=lambda t: t is self.tabs.current):
             # The current tab's last: its account is the one the service lists actions for.
             controls = tab.built_discovery
             if controls is not None:
@@ -388,7 +396,7 @@ class MainWindow(QMainWindow):
         painted, so their module is not imported before the first paint.
         """
         self.known_actions = [*names, *self.history.actions()]
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.editor.set_known_actions(self.known_actions)
 
     def new_request(self) -> None:
@@ -482,7 +490,7 @@ class MainWindow(QMainWindow):
     def _apply_body_limits(self, prefs: Preferences) -> None:
         """One body size limit for sending, viewing and the history; the history's budget."""
         self.client.body_limit = prefs.body_limit
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.response_view.set_body_limit(prefs.body_limit)
         self.history_pane.flush()
         self.history.body_limit = prefs.body_limit
@@ -491,13 +499,13 @@ class MainWindow(QMainWindow):
 
     def _apply_to_tabs(self, prefs: Preferences) -> None:
         self.tabs.replace_current = not prefs.open_in_new_tab
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.editor.set_default_timeout(prefs.default_timeout)
             tab.response_view.set_auto_retry(prefs.auto_retry)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.editor.set_dark(dark)
             tab.response_view.set_dark(dark)
 
@@ -578,7 +586,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Nothing more is read or formatted for the screen; what is running ends below.
         self.history_pane.stop_reading()
-        for tab in self.tabs.tabs:
+        for tab in self.tabs.built:
             tab.response_view.stop()
         self.after_first_paint.cancel()
         self.send_control.shutdown()

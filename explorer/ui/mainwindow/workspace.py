@@ -241,6 +241,10 @@ class Workspace(QObject):
         selected; a first start keeps its one empty tab."""
         states, current = restored_tabs(self.window.settings)
         for index, state in enumerate(states):
+            if 0 < index != current and state.saved is None:
+                # Not shown: in the bar now, its widgets built when first needed.
+                self.tabs.add_later(state, self._restore_tab)
+                continue
             tab = self.tabs.current if index == 0 else self.tabs.new_tab(select=False)
             self._restore_tab(tab, state)
         if states:

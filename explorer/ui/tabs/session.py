@@ -48,6 +48,8 @@ class TabState:
 
     @classmethod
     def of(cls, tab: RequestTab) -> TabState:
+        if tab.pending is not None:  # a restored tab never shown: as it was remembered
+            return tab.pending
         editor = tab.editor
         drafts = {k: v for k, v in editor.draft_texts().items() if k in OBJECT_FIELDS}
         return cls(

@@ -10,6 +10,7 @@ not an edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from explorer.core.guard import is_production
 from explorer.core.request import RpcRequest
 from explorer.ui.discovery.buttons import DiscoveryButtons
+from explorer.ui.guard.marks import AccountBadge, account_tooltip
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.response.error_panel import FAILURE_TITLES
 from explorer.ui.response.view import ResponseView
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from explorer.ui.discovery.service import DiscoveryService
     from explorer.ui.guard.marks import ProductionMarks
     from explorer.ui.request.send_control import SendControl, SendSlot
+    from explorer.ui.tabs.session import TabState
 
 UNTITLED = "New request"
 DIRTY_MARK = "●"
@@ -72,33 +75,100 @@ class RequestTab(QObject):
     changed = Signal()
     message = Signal(str)
 
-    def __init__(self, kit: TabKit, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        kit: TabKit,
+        parent: QObject | None = None,
+        *,
+        later: TabState | None = None,
+        on_built: Callable[[RequestTab, TabState], None] | None = None,
+    ) -> None:
+        """With ``later`` (a restored tab not shown yet), the tab is in the bar at once but its
+        widgets are built when first needed: shown, or its editor, response or send slot
+        asked for by anyone; then ``on_built`` puts ``later`` into them. Until then its label
+        and unsaved-edits mark come from ``later``."""
         super().__init__(parent)
-        self.editor = RequestEditor()
-        self.response_view = ResponseView(pool=kit.pool)
         self._kit = kit
+        self._marks = kit.marks
         self._discovery: DiscoveryControls | None = None
         self._active = True  # shown: its account is the one discovery lists actions for
-        self.discovery_buttons = DiscoveryButtons(self.editor, lambda: self.discovery, self)
-        if not kit.discovery_later:
-            self.build_discovery()
-        self.badge = kit.marks.add_editor(self.editor)
-        self._marks = kit.marks
-        self.send: SendSlot = kit.send_control.add_slot(self.editor, self.response_view)
         # The saved request Ctrl+S writes to (its file), and its name for the label.
         self.saved_path: Path | None = None
         self.saved_name = ""
         # The history entry this tab was opened from, so opening it again comes here.
-        self.history_id: str | None = None
-        self._baseline: dict[str, object] | None = self.editor.texts()
-        self.editor.changed.connect(self.changed)
+        self.history_id: str | None = later.history_id if later is not None else None
+        self._later = later
+        self._on_built = on_built
+        self._editor: RequestEditor | None = None
+        if later is None:
+            self._build_widgets()
+
+    # -- its widgets, now or when first needed ------------------------------------------------
+    @property
+    def built(self) -> bool:
+        """Whether the tab's widgets exist (see ``later``)."""
+        return self._editor is not None
+
+    @property
+    def pending(self) -> TabState | None:
+        """What a tab not built yet holds (as remembered), else None."""
+        return self._later
+
+    def build(self) -> None:
+        """Build the tab's widgets now, if they are not yet (see ``later``)."""
+        if self._editor is None:
+            state, self._later = self._later, None
+            self._build_widgets()
+            if state is not None and self._on_built is not None:
+                self._on_built(self, state)
+
+    @property
+    def editor(self) -> RequestEditor:
+        self.build()
+        assert self._editor is not None
+        return self._editor
+
+    @property
+    def response_view(self) -> ResponseView:
+        self.build()
+        return self._response_view
+
+    @property
+    def send(self) -> SendSlot:
+        self.build()
+        return self._send
+
+    @property
+    def badge(self) -> AccountBadge:
+        self.build()
+        return self._badge
+
+    @property
+    def discovery_buttons(self) -> DiscoveryButtons:
+        self.build()
+        return self._discovery_buttons
+
+    def _build_widgets(self) -> None:
+        kit = self._kit
+        editor = self._editor = RequestEditor()
+        self._response_view = ResponseView(pool=kit.pool)
+        self._discovery_buttons = DiscoveryButtons(editor, lambda: self.discovery, self)
+        if not kit.discovery_later:
+            self.build_discovery()
+        self._badge = kit.marks.add_editor(editor)
+        self._send: SendSlot = kit.send_control.add_slot(editor, self._response_view)
+        self._baseline: dict[str, object] | None = editor.texts()
+        editor.changed.connect(self.changed)
 
     # -- discovery ------------------------------------------------------------------------------
     @property
     def discovery(self) -> DiscoveryControls:
         """The tab's discovery controls (the picker, action completion, fill from schema),
         built now if they were not yet."""
-        return self.build_discovery()
+        self.build()
+        controls = self.build_discovery()
+        assert controls is not None
+        return controls
 
     @property
     def built_discovery(self) -> DiscoveryControls | None:
@@ -106,8 +176,11 @@ class RequestTab(QObject):
         ones alone (they catch up when built)."""
         return self._discovery
 
-    def build_discovery(self) -> DiscoveryControls:
-        """Build the discovery controls over the editor's discovery widgets (once)."""
+    def build_discovery(self) -> DiscoveryControls | None:
+        """Build the discovery controls over the editor's discovery widgets (once); a tab not
+        built yet builds them with its widgets (None)."""
+        if self._editor is None:
+            return None
         if self._discovery is None:
             from explorer.ui.discovery.controls import DiscoveryControls
 
@@ -129,8 +202,8 @@ class RequestTab(QObject):
     def preview_discovery(self) -> None:
         """Until its controls are built, "Fill from schema" enabled as they will enable it
         (nothing listed yet: whether the account's MCP tools can be asked)."""
-        if self._discovery is None:
-            action = self.editor.action_edit.text()
+        if self._discovery is None and self._editor is not None:
+            action = self._editor.action_edit.text()
             enabled = self._kit.discovery.can_ask_tools(action)
             self.discovery_buttons.fill_button.setEnabled(enabled)
 
@@ -154,12 +227,15 @@ class RequestTab(QObject):
 
     def is_dirty(self) -> bool:
         """Whether closing the tab would lose edits."""
+        if self._later is not None:
+            return self._later.edited
         return self._baseline is None or self.editor.texts() != self._baseline
 
     def is_pristine(self) -> bool:
         """Nothing typed, opened, sent or shown: a place to open something instead of a new tab."""
         return (
-            self.saved_path is None
+            self._later is None
+            and self.saved_path is None
             and self.history_id is None
             and not self.is_dirty()
             and not self.editor.action_edit.text().strip()
@@ -177,11 +253,20 @@ class RequestTab(QObject):
         self.changed.emit()
 
     # -- how it looks in the tab bar --------------------------------------------------------
+    def _ids(self) -> tuple[str, str]:
+        """The action and account the tab holds (a tab not built yet: as remembered)."""
+        if self._later is None:
+            return self.editor.action_edit.text().strip(), self.editor.account_edit.text().strip()
+        request = self._later.request
+        if request is None:
+            return "", ""
+        return request.action.strip(), request.account_id.strip()
+
     def label(self) -> TabLabel:
-        action_id = self.editor.action_edit.text().strip()
-        account_id = self.editor.account_edit.text().strip()
+        action_id, account_id = self._ids()
         action = action_id or self.saved_name or UNTITLED
-        production = is_production(self._marks.account(account_id))
+        account = self._marks.account(account_id)
+        production = is_production(account)
         status, status_class, said = self._status()
         text = " · ".join([action, account_id] if account_id else [action])
         if production:  # first, so eliding a long label never hides it
@@ -192,8 +277,8 @@ class RequestTab(QObject):
         lines = [f"Action: {action_id or '(none yet)'}"]
         if account_id:
             lines.append(f"Account: {account_id}")
-        if production:
-            lines.append(self.badge.toolTip())
+        if production and account is not None:
+            lines.append(account_tooltip(account))
         if self.saved_path is not None:
             lines.append(f"Saved request: {self.saved_name}")
         elif self.history_id is not None:
@@ -211,6 +296,8 @@ class RequestTab(QObject):
 
     def _status(self) -> tuple[str, str, str]:
         """The last send's status: short, its class, and in words."""
+        if self._later is not None:
+            return "", "none", "Not sent yet"
         if self.send.in_flight:
             return IN_FLIGHT_MARK, "none", "Sending…"
         exchange = self.send.last_sent

@@ -117,6 +117,12 @@ class RequestTabs(QObject):
         return self._current
 
     @property
+    def built(self) -> list[RequestTab]:
+        """The tabs whose widgets exist: a restored tab not shown yet has none, and is given
+        the window's state (``added``) when it is built."""
+        return [tab for tab in self.tabs if tab.built]
+
+    @property
     def shown(self) -> RequestTab | None:
         """The current tab; ``None`` only while the first one is being built."""
         return self._current
@@ -147,11 +153,7 @@ class RequestTabs(QObject):
         tab = RequestTab(self._kit, parent=self)
         at = len(self.tabs) if index is None else max(0, min(index, len(self.tabs)))
         self.tabs.insert(at, tab)
-        self.editor_stack.addWidget(tab.editor)
-        self.response_stack.addWidget(tab.response_view)
-        tab.set_discovery_active(False)
-        self.added.emit(tab)
-        tab.mark_clean()  # whatever ``added`` filled in is where it starts
+        self._stack(tab)
         tab.changed.connect(lambda: self._update_label(tab))
         self.bar.blockSignals(True)  # selected below, once the tab is complete
         self.bar.insertTab(at, "")
@@ -161,9 +163,39 @@ class RequestTabs(QObject):
             self.select(tab)
         return tab
 
+    def add_later(
+        self, state: TabState, restore: Callable[[RequestTab, TabState], None]
+    ) -> RequestTab:
+        """A restored tab, not shown: in the bar at once with its label, its widgets built
+        when first needed (selected, or its editor asked for), then ``restore`` puts
+        ``state`` back into them. Each tab costs the window's first paint ~10 ms otherwise."""
+
+        def built(tab: RequestTab, state: TabState) -> None:
+            self._stack(tab)
+            restore(tab, state)
+            tab.preview_discovery()  # until the window's second stage builds its controls
+
+        tab = RequestTab(self._kit, parent=self, later=state, on_built=built)
+        self.tabs.append(tab)
+        tab.changed.connect(lambda: self._update_label(tab))
+        self.bar.blockSignals(True)
+        self.bar.addTab("")
+        self.bar.blockSignals(False)
+        self._update_label(tab)
+        return tab
+
+    def _stack(self, tab: RequestTab) -> None:
+        """A tab's widgets into the window, given what every tab starts with (``added``)."""
+        self.editor_stack.addWidget(tab.editor)
+        self.response_stack.addWidget(tab.response_view)
+        tab.set_discovery_active(tab is self._current)
+        self.added.emit(tab)
+        tab.mark_clean()  # whatever ``added`` filled in is where it starts
+
     def select(self, tab: RequestTab) -> None:
         if tab is self._current:
             return
+        tab.build()  # a restored tab shown for the first time: before anything changes
         old = self._current
         if old is not None:
             self.leaving.emit(old)
@@ -183,7 +215,7 @@ class RequestTabs(QObject):
         """Build every tab's discovery controls now, and a new tab's as it is made (after
         the window's first paint; see ``TabKit.discovery_later``)."""
         self._kit.discovery_later = False
-        for tab in self.tabs:
+        for tab in self.built:
             tab.build_discovery()
 
     def next_tab(self) -> None:
@@ -201,7 +233,7 @@ class RequestTabs(QObject):
         index = self.tabs.index(tab)
         if tab is self._current:
             self.leaving.emit(tab)  # its tie is read back before it goes
-        self._closed.insert(0, (index, TabState.of(tab)))
+        self._closed.insert(0, (index, tab.pending or TabState.of(tab)))
         del self._closed[MAX_CLOSED:]
         if len(self.tabs) == 1:
             self.new_tab()  # the window always has a tab
@@ -212,15 +244,17 @@ class RequestTabs(QObject):
         self.bar.removeTab(index)
         self.bar.setCurrentIndex(self.tabs.index(self.current))
         self.bar.blockSignals(False)
-        self._kit.send_control.remove_slot(tab.send)
+        if tab.built:
+            self._kit.send_control.remove_slot(tab.send)
         self.closed.emit(tab)
         focus = QApplication.focusWidget()
         if focus is None or not focus.isVisible() or _holds(tab, focus):
             # Typing goes on in the tab now shown, not in one about to be deleted.
             self.current.editor.action_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        for widget in (tab.editor, tab.response_view):
-            widget.setParent(None)
-            widget.deleteLater()
+        if tab.built:
+            for widget in (tab.editor, tab.response_view):
+                widget.setParent(None)
+                widget.deleteLater()
         tab.deleteLater()
         return True
 
@@ -272,7 +306,7 @@ class RequestTabs(QObject):
         self.tabs.insert(target, self.tabs.pop(source))
 
     def _on_slot_changed(self, slot: object) -> None:
-        for tab in self.tabs:
+        for tab in self.built:
             if tab.send is slot:
                 self._update_label(tab)
 
@@ -324,4 +358,6 @@ class _TabBar(QTabBar):
 
 
 def _holds(tab: RequestTab, widget: QWidget) -> bool:
+    if not tab.built:
+        return False
     return any(part.isAncestorOf(widget) for part in (tab.editor, tab.response_view))

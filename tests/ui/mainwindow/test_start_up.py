@@ -8,6 +8,7 @@ are measured in ``benchmarks/startup.py``, never here.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -24,8 +25,11 @@ from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.history import DB_NAME, HistoryEntry, HistoryStore
 from explorer.store.history_db import HistoryDatabase
 from explorer.store.paths import AppPaths
+from explorer.store.settings import Settings
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.tabs.session import TabState
+from explorer.ui.tabs.tab import DIRTY_MARK
 from explorer.ui.tabs.tab_set import MAX_TAB_WIDTH
 from explorer.ui.theme import status_colour
 from tests.ui.conftest import WindowFactory
@@ -401,6 +405,108 @@ def test_a_long_tab_label_is_cut_to_the_tab_width_and_whole_in_its_tooltip(
     bar = window.tabs.bar
     assert bar.tabRect(0).width() <= MAX_TAB_WIDTH
     assert action in bar.tabToolTip(0)
+
+
+def _two_restored_tabs(home: AppPaths) -> None:
+    """A session of two tabs, the first selected; the second holds an unsaved edit."""
+    first = RpcRequest(action="bamboohr_list_employees", account_id="acct_bamboohr_demo")
+    second = RpcRequest(
+        action="greenhouse_list_jobs", account_id="acct_greenhouse_demo", query={"page": 2}
+    )
+    settings = Settings(home.settings_file)
+    states = [TabState(first, {}), TabState(second, {"body": '{"half typed": '}, edited=True)]
+    settings.set("open_tabs", {"tabs": [s.to_dict() for s in states], "current": 0})
+    settings.save()
+
+
+def _shown_before_the_second_stage(qtbot: QtBot, window: MainWindow) -> None:
+    """Shown and active, its second stage and the work after its first paint not done (the
+    queue is stopped: nothing is built behind the test's back)."""
+    window.after_first_paint.cancel()
+    window._finish_requested.disconnect()
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert window.focus_ring is None
+
+
+def test_a_restored_tab_not_shown_is_in_the_bar_at_once_and_built_when_selected(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    """Its title (action, account, the unsaved-edits mark) shows in the first frame, but not
+    its widgets; Ctrl+Tab before the window's second stage shows its request whole, and
+    typing there goes into it."""
+    _two_restored_tabs(home)
+    window = make_window(shown=False)
+    second = window.tabs.tabs[1]
+    assert not second.built
+    assert window.tabs.bar.tabText(1) == f"greenhouse_list_jobs · acct_greenhouse_demo {DIRTY_MARK}"
+    assert window.tabs.bar.tabText(0) == "bamboohr_list_employees · acct_bamboohr_demo"
+    _shown_before_the_second_stage(qtbot, window)
+    window.editor.action_edit.setFocus()
+    qtbot.keyClick(window.editor.action_edit, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.current is second and second.built
+    editor = window.editor
+    assert editor.isVisible()
+    assert editor.action_edit.text() == "greenhouse_list_jobs"
+    assert editor.account_edit.text() == "acct_greenhouse_demo"
+    assert json.loads(editor.json_editors["query"].toPlainText()) == {"page": 2}
+    assert editor.json_editors["body"].toPlainText() == '{"half typed": '
+    assert editor.base_url() == window.profile_selector.current().base_url
+    assert window.tabs.bar.tabText(1).endswith(DIRTY_MARK)
+    editor.action_edit.setFocus()
+    qtbot.keyClick(editor.action_edit, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.action_edit, "_x")
+    assert editor.action_edit.text() == "greenhouse_list_jobs_x"
+
+
+def test_a_restored_tab_clicked_before_the_second_stage_sends_with_ctrl_enter(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    _two_restored_tabs(home)
+    window = make_window(shown=False)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    bar = window.tabs.bar
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    editor = window.editor
+    assert editor.action_edit.text() == "greenhouse_list_jobs"
+    editor.json_editors["body"].setPlainText("{}")  # the half-typed body, finished
+    editor.action_edit.setFocus()
+    count = window.history_pane.model.total()
+    qtbot.keyClick(editor.action_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.history_pane.model.total() == count + 1, timeout=WAIT_MS)
+    assert window.history_pane.shown_entries()[0].action == "greenhouse_list_jobs"
+
+
+def test_a_restored_tab_never_shown_comes_back_as_it_was_after_another_restart(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    _two_restored_tabs(home)
+    window = make_window(shown=False)
+    window.after_first_paint.cancel()
+    window.close()  # saves the session; the second tab was never built
+    assert not window.tabs.tabs[1].built
+    again = make_window()
+    second = again.tabs.tabs[1]
+    again.tabs.select(second)
+    assert again.editor.action_edit.text() == "greenhouse_list_jobs"
+    assert again.editor.json_editors["body"].toPlainText() == '{"half typed": '
+    assert again.tabs.bar.tabText(1).endswith(DIRTY_MARK)
+
+
+def test_once_on_screen_the_window_builds_its_restored_tabs_without_being_asked(
+    qtbot: QtBot, make_window: WindowFactory, home: AppPaths
+) -> None:
+    _two_restored_tabs(home)
+    window = make_window()
+    second = window.tabs.tabs[1]
+    qtbot.waitUntil(lambda: second.built, timeout=WAIT_MS)
+    assert window.tabs.current is window.tabs.tabs[0]  # built, not shown
+    assert not second.editor.isVisible()
 
 
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
