@@ -199,7 +199,14 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.tabs = RequestTabs(
-            TabKit(pool, self.discovery, self.marks, self.send_control, discovery_later=True),
+            TabKit(
+                pool,
+                self.discovery,
+                self.marks,
+                self.send_control,
+                discovery_later=True,
+                validate_later=True,
+            ),
             ask_close=lambda tab: self.workspace.ask_close(tab),
             parent=self,
         )
@@ -250,6 +257,7 @@ class MainWindow(QMainWindow):
         self.after_first_paint.add_prepared(import_result_parts, lambda _imported: None)
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
+        self.tabs.release_validation()
         self.workspace.built = True
         self.focus_ring: FocusRing | None = None  # the second stage's (no list has focus yet)
         self.statusBar().showMessage("Ready", 3000)

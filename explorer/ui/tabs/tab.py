@@ -49,6 +49,9 @@ class TabKit:
     # window's first frame shows their widgets (``DiscoveryButtons``) but needs none of
     # what they do. Once the window is up (False), a new tab builds them at once.
     discovery_later: bool = False
+    # While the window is being built each field is set a few times: validated once, when
+    # ``RequestTabs.release_validation`` is called (the window's construction ends).
+    validate_later: bool = False
 
 
 @dataclass
@@ -150,7 +153,7 @@ class RequestTab(QObject):
 
     def _build_widgets(self) -> None:
         kit = self._kit
-        editor = self._editor = RequestEditor()
+        editor = self._editor = RequestEditor(validate_later=kit.validate_later)
         self._response_view = ResponseView(pool=kit.pool)
         self._discovery_buttons = DiscoveryButtons(editor, lambda: self.discovery, self)
         if not kit.discovery_later:

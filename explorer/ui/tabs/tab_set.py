@@ -211,6 +211,13 @@ class RequestTabs(QObject):
         self._kit.marks.set_current(tab.editor)
         self.current_changed.emit(tab)
 
+    def release_validation(self) -> None:
+        """Validate every tab's request now, and a new tab's as it changes (the window is
+        built; see ``TabKit.validate_later``)."""
+        self._kit.validate_later = False
+        for tab in self.built:
+            tab.editor.release_validation()
+
     def build_discovery(self) -> None:
         """Build every tab's discovery controls now, and a new tab's as it is made (after
         the window's first paint; see ``TabKit.discovery_later``)."""

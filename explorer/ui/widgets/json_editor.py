@@ -138,6 +138,8 @@ class JsonEditor(QPlainTextEdit):
 
     # -- public -------------------------------------------------------------------------
     def set_dark(self, dark: bool) -> None:
+        if dark == self._dark:
+            return  # each new tab is told the window's (light) look: no work then
         self._dark = dark
         self.highlighter.set_dark(dark)
         self._apply_error_selection()

@@ -509,6 +509,28 @@ def test_once_on_screen_the_window_builds_its_restored_tabs_without_being_asked(
     assert not second.editor.isVisible()
 
 
+def test_the_first_frame_says_what_blocks_the_restored_request(
+    make_window: WindowFactory, home: AppPaths
+) -> None:
+    """Its fields are validated once as the window's construction ends (not at each of the
+    ~10 times a field is set while it is built): the window as built already says why Send
+    will not go, on the button, in the reason line and on the Body tab."""
+    _two_restored_tabs(home)
+    settings = Settings(home.settings_file)
+    session = settings.get("open_tabs")
+    session["current"] = 1  # the tab holding the half-typed body
+    settings.set("open_tabs", session)
+    settings.save()
+    window = make_window(shown=False)
+    editor = window.editor
+    assert editor.action_edit.text() == "greenhouse_list_jobs"
+    assert not editor.send_button.isEnabled()
+    assert "Body" in editor.send_button.toolTip()
+    assert editor.reason_label.text().startswith("Can't send yet. Body")
+    assert not window.send_control.send_action.isEnabled()
+    assert [issue.field for issue in editor.issues()] == ["body"]
+
+
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
