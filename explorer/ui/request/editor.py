@@ -447,17 +447,21 @@ class RequestEditor(QWidget):
         from now on as each field changes."""
         self._validation_held = False
         if self._validation_stale:
-            self.revalidate()
+            # Said even if unchanged: what was asked meanwhile (``issues()``) may differ.
+            self._revalidate(announce=True)
 
     def revalidate(self) -> None:
         """Recompute the issues and refresh every inline message and the Send button."""
         if self._validation_held:
             self._validation_stale = True
             return
+        self._revalidate(announce=False)
+
+    def _revalidate(self, *, announce: bool) -> None:
         self._validation_stale = False
         _request, issues = self._build()
         self._show_issues(issues)
-        if issues != self._issues:
+        if announce or issues != self._issues:
             self._issues = issues
             self.validity_changed.emit(list(issues))
         self._update_send_state()

@@ -531,6 +531,17 @@ def test_the_first_frame_says_what_blocks_the_restored_request(
     assert [issue.field for issue in editor.issues()] == ["body"]
 
 
+def test_the_first_frame_offers_send_for_a_valid_restored_request(
+    make_window: WindowFactory, home: AppPaths
+) -> None:
+    """The toolbar's Send follows the request as restored, not the empty tab it was first."""
+    _two_restored_tabs(home)
+    window = make_window(shown=False)
+    assert window.editor.action_edit.text() == "bamboohr_list_employees"
+    assert window.editor.send_button.isEnabled()
+    assert window.send_control.send_action.isEnabled()
+
+
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
