@@ -94,7 +94,9 @@ class RequestTab(QObject):
         self._kit = kit
         self._marks = kit.marks
         self._discovery: DiscoveryControls | None = None
-        self._active = True  # shown: its account is the one discovery lists actions for
+        # Shown: its account is the one discovery lists actions for (a tab built later is
+        # not: its controls must not point discovery at its account as they are made).
+        self._active = later is None
         # The saved request Ctrl+S writes to (its file), and its name for the label.
         self.saved_path: Path | None = None
         self.saved_name = ""

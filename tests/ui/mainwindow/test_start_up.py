@@ -542,6 +542,23 @@ def test_the_first_frame_offers_send_for_a_valid_restored_request(
     assert window.send_control.send_action.isEnabled()
 
 
+def test_a_restored_tab_built_in_the_background_leaves_the_shown_tab_s_discovery_alone(
+    make_window: WindowFactory, home: AppPaths
+) -> None:
+    """Built once the window is up, a hidden tab's controls do not point discovery at its
+    account: "Fill from schema" in the tab shown stays as it was (seen on screen: it went
+    grey a moment after the window appeared)."""
+    _two_restored_tabs(home)
+    window = make_window()
+    first, second = window.tabs.tabs
+    fill = first.discovery_buttons.fill_button
+    enabled = fill.isEnabled()
+    assert enabled  # an action, an account, a profile: the account's tools can be asked
+    second.build()
+    assert window.discovery.account_id == "acct_bamboohr_demo"
+    assert fill.isEnabled() == enabled
+
+
 def test_copy_as_curl_works_as_the_window_appears_though_curl_is_imported_later(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
