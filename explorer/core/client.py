@@ -20,18 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.core import errors
 from explorer.core.body import BodyDecoder, BodySink
-from explorer.core.exchange import Exchange, Failure
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.request import RpcRequest
-from explorer.core.response import RpcResponse, Timing, read_response
-from explorer.core.secrets import redact_exchange
-from explorer.core.wire import SentRequest, build_http_request
 
 # httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
 # that build or send a request, not at start-up: the window imports this module but sends
-# nothing before the first paint. Annotations only need the names.
+# nothing before the first paint. So are the exchange, response and wire modules (~5 ms with
+# their dataclasses; the window imports them after its first paint). Annotations only need
+# the names.
 if TYPE_CHECKING:
     import httpx
+
+    from explorer.core.exchange import Exchange
+    from explorer.core.response import RpcResponse
+    from explorer.core.wire import SentRequest
 
 _CHUNK = 64 * 1024
 
@@ -207,6 +209,8 @@ class RpcClient:
             InvalidRequest: the request fails validation (nothing is sent).
             TransportError: a subclass saying why no complete response arrived.
         """
+        from explorer.core.wire import SentRequest, build_http_request
+
         cancel = cancel or CancelToken()
         http_request = build_http_request(request, api_key)
         if on_sent is not None:
@@ -288,6 +292,9 @@ class RpcClient:
         Raises:
             InvalidRequest: the request fails validation (nothing is sent).
         """
+        from explorer.core.exchange import Exchange, Failure
+        from explorer.core.secrets import redact_exchange
+
         record = Exchange(request=request.copy(), profile=profile)
 
         def remember(sent: SentRequest) -> None:
@@ -445,6 +452,8 @@ class _Transfer:
 
     def _exchange(self) -> RpcResponse:
         import httpx
+
+        from explorer.core.response import Timing, read_response
 
         start = time.perf_counter()
         sink = BodySink(

@@ -34,7 +34,6 @@ import math
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -141,6 +140,8 @@ class HistoryDatabase:
         self._local = threading.local()
         self._keeper: sqlite3.Connection | None = None
         if memory:
+            import uuid  # a database in memory only (tests, a read-only home): not at start-up
+
             self._target = f"file:stackone-history-{uuid.uuid4().hex}?mode=memory&cache=shared"
         elif read_only:
             self._target = self.path.absolute().as_uri() + "?mode=ro"

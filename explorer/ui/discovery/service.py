@@ -15,16 +15,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from explorer.core.action_search import ActionMatch, search_actions
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
 from explorer.core.errors import Cancelled, ExplorerError, RemoteError, TransportError
-from explorer.core.mcp import McpClient, McpTool
 from explorer.store.credentials import CredentialStore
+
+if TYPE_CHECKING:
+    from explorer.core.action_search import ActionMatch
+    from explorer.core.mcp import McpClient, McpTool
 
 # Reads a profile's key. ``DiscoveryService`` calls it off the UI thread, never on it.
 KeyLookup = Callable[[str], "str | None"]
@@ -200,7 +202,7 @@ class DiscoveryService(QObject):
         self._client = client
         self._discovery = DiscoveryClient(client)
         self._search_job: FetchJob | None = None  # the newest search; an older one is stale
-        self._mcp = McpClient(client)
+        self._mcp: McpClient | None = None  # with the first tools listing (``_load``)
         self._keys = keys
         self._pool = pool or QThreadPool(self)
         self._profile: str | None = None
@@ -337,6 +339,8 @@ class DiscoveryService(QObject):
         client = self._client
 
         def fetch(token: CancelToken) -> ActionSearch:
+            from explorer.core.action_search import search_actions  # on the pool: first search
+
             matches = search_actions(
                 client, base_url, api_key, query.strip(), connector=connector or None, cancel=token
             )
@@ -414,13 +418,18 @@ class DiscoveryService(QObject):
         if key in self._running:
             return
         discovery = self._discovery
+        if kind == "tools" and self._mcp is None:
+            # MCP and action search are imported when first used, not with the window.
+            from explorer.core.mcp import McpClient
 
+            self._mcp = McpClient(self._client)
         mcp = self._mcp
 
         def fetch(token: CancelToken) -> Any:
             if kind == "accounts":
                 return discovery.list_accounts(base_url, api_key, cancel=token)
             if kind == "tools":
+                assert mcp is not None
                 return mcp.list_tools(base_url, api_key, account_id, cancel=token)
             return discovery.list_actions(
                 base_url, api_key, account_id=account_id or None, cancel=token

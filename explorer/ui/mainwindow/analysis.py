@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from explorer.core.exchange import Exchange
 from explorer.store.baselines import BaselineStore
 from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
@@ -29,6 +28,7 @@ from explorer.ui.helper_jobs import stop_helpers
 from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
     from explorer.ui.compare.window import CompareWindow
     from explorer.ui.defender.window import DefenderWindow

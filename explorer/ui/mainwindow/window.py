@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from explorer.core.client import RpcClient
 from explorer.core.errors import ExplorerError
-from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryRow, HistoryStore
@@ -63,6 +62,7 @@ from explorer.ui.widgets.banner import Banner
 from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.compare.window import CompareWindow
     from explorer.ui.discovery.controls import DiscoveryControls

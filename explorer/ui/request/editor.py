@@ -8,7 +8,6 @@ is written next to it, so the user never has to guess why nothing happens.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -148,7 +146,7 @@ class RequestEditor(QWidget):
             name_clear_button(edit, f"Clear the {what}")
         # A problem with a field shows as a warning sign inside it (its tooltip says what),
         # not as a line under it that would push the fields below down.
-        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        # Its icon is the style's warning sign, given as a problem first shows (``_warning``).
         self.field_warnings: dict[str, QAction] = {}
         for name, edit in (
             ("action", self.action_edit),
@@ -156,7 +154,7 @@ class RequestEditor(QWidget):
             ("connector_profile_id", self.connector_profile_edit),
         ):
             # Created with its text: the sign's button is named after it for screen readers.
-            sign = QAction(warning, f"{FIELD_LABELS[name]}: no problem", edit)
+            sign = QAction(f"{FIELD_LABELS[name]}: no problem", edit)
             edit.addAction(sign, QLineEdit.ActionPosition.TrailingPosition)
             sign.setVisible(False)
             self.field_warnings[name] = sign
@@ -478,6 +476,16 @@ class RequestEditor(QWidget):
             and not getattr(self, edit).text().strip()
         )
 
+    def _warning(self) -> QIcon:
+        """The style's warning sign, for a field or tab with a problem.
+
+        Asked only when a problem shows: QStyle's first use in Python creates its 11 enum
+        classes (~4 ms), and the first frame of a valid request needs none of them.
+        """
+        from PySide6.QtWidgets import QStyle
+
+        return self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
     def _show_issues(self, issues: list[Issue]) -> None:
         by_field: dict[str, list[Issue]] = {}
         for issue in issues:
@@ -489,8 +497,9 @@ class RequestEditor(QWidget):
             what = f"{FIELD_LABELS[name]}: {text if found else 'no problem'}"
             sign.setText(what)  # what a screen reader says for the sign
             sign.setToolTip(what if found else "")
+            if found and sign.icon().isNull():
+                sign.setIcon(self._warning())
             sign.setVisible(bool(found))
-        warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for index, name in enumerate(OBJECT_FIELDS):
             found = by_field.get(name)
             label = self._json_errors[name]
@@ -499,15 +508,18 @@ class RequestEditor(QWidget):
             has_text = bool(editor.toPlainText().strip())
             self.tabs.setTabText(index, _TAB_TITLES[name] + (" •" if has_text else ""))
             if found:
+                import html  # with a problem only: html imports html.entities (~1.5 ms)
+
                 first = found[0]
                 if first.line:
                     where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
                 else:
                     where = ""
-                label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
+                message = html.escape("; ".join(i.message for i in found), quote=False)
+                label.setText(where + message)
                 label.setVisible(True)
                 editor.mark_error(first.line)
-                self.tabs.setTabIcon(index, warn)
+                self.tabs.setTabIcon(index, self._warning())
                 self.tabs.setTabToolTip(index, describe_issue(first))
             else:
                 label.setVisible(False)
