@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -146,7 +147,7 @@ class RequestEditor(QWidget):
             name_clear_button(edit, f"Clear the {what}")
         # A problem with a field shows as a warning sign inside it (its tooltip says what),
         # not as a line under it that would push the fields below down.
-        # Its icon is the style's warning sign, given as a problem first shows (``_warning``).
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.field_warnings: dict[str, QAction] = {}
         for name, edit in (
             ("action", self.action_edit),
@@ -154,7 +155,7 @@ class RequestEditor(QWidget):
             ("connector_profile_id", self.connector_profile_edit),
         ):
             # Created with its text: the sign's button is named after it for screen readers.
-            sign = QAction(f"{FIELD_LABELS[name]}: no problem", edit)
+            sign = QAction(warning, f"{FIELD_LABELS[name]}: no problem", edit)
             edit.addAction(sign, QLineEdit.ActionPosition.TrailingPosition)
             sign.setVisible(False)
             self.field_warnings[name] = sign
@@ -476,16 +477,6 @@ class RequestEditor(QWidget):
             and not getattr(self, edit).text().strip()
         )
 
-    def _warning(self) -> QIcon:
-        """The style's warning sign, for a field or tab with a problem.
-
-        Asked only when a problem shows: QStyle's first use in Python creates its 11 enum
-        classes (~4 ms), and the first frame of a valid request needs none of them.
-        """
-        from PySide6.QtWidgets import QStyle
-
-        return self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-
     def _show_issues(self, issues: list[Issue]) -> None:
         by_field: dict[str, list[Issue]] = {}
         for issue in issues:
@@ -497,9 +488,8 @@ class RequestEditor(QWidget):
             what = f"{FIELD_LABELS[name]}: {text if found else 'no problem'}"
             sign.setText(what)  # what a screen reader says for the sign
             sign.setToolTip(what if found else "")
-            if found and sign.icon().isNull():
-                sign.setIcon(self._warning())
             sign.setVisible(bool(found))
+        warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for index, name in enumerate(OBJECT_FIELDS):
             found = by_field.get(name)
             label = self._json_errors[name]
@@ -515,11 +505,10 @@ class RequestEditor(QWidget):
                     where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
                 else:
                     where = ""
-                message = html.escape("; ".join(i.message for i in found), quote=False)
-                label.setText(where + message)
+                label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
                 label.setVisible(True)
                 editor.mark_error(first.line)
-                self.tabs.setTabIcon(index, self._warning())
+                self.tabs.setTabIcon(index, warn)
                 self.tabs.setTabToolTip(index, describe_issue(first))
             else:
                 label.setVisible(False)

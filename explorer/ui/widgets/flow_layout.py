@@ -9,7 +9,7 @@ screen. Here the minimum width is only that of the widest item; the rest wraps.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QWidget
 
 
 class FlowLayout(QLayout):
@@ -93,17 +93,12 @@ class FlowLayout(QLayout):
         return [item for item in self._items if not item.isEmpty()]
 
     def _spacing(self) -> int:
-        # Qt's own ``spacing()`` already asks the parent widget's style; this is the fallback
-        # when it has no answer. QStyle is imported here: its first use creates its 11 enum
-        # classes (~4 ms), which the history's buttons would otherwise pay at start-up.
         spacing = self.spacing()
         if spacing >= 0:
             return spacing
         parent = self.parentWidget()
         if parent is None:
             return 6
-        from PySide6.QtWidgets import QStyle
-
         return parent.style().pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
