@@ -11,7 +11,6 @@ receives nothing). Memory is bounded: see ``explorer.core.body``.
 from __future__ import annotations
 
 import contextlib
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +28,8 @@ from explorer.core.request import RpcRequest
 # their dataclasses; the window imports them after its first paint). Annotations only need
 # the names.
 if TYPE_CHECKING:
+    import queue
+
     import httpx
 
     from explorer.core.exchange import Exchange
@@ -264,7 +265,7 @@ class RpcClient:
             spool_dir=self.spool_dir if spool else None,
             spool=spool,
         )
-        _WORKERS.run(transfer.run)
+        _workers().run(transfer.run)
         while not transfer.done.wait(min(_POLL, max(0.0, deadline - time.monotonic()))):
             if cancel.cancelled:
                 transfer.abandon()
@@ -351,6 +352,8 @@ class _Workers:
     """
 
     def __init__(self) -> None:
+        import queue  # with the first exchange (``_workers``): not with the window
+
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
@@ -371,7 +374,17 @@ class _Workers:
             job = self._jobs.get()
 
 
-_WORKERS = _Workers()
+_WORKERS: _Workers | None = None
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers() -> _Workers:
+    """The shared workers, made by the first exchange of the process."""
+    global _WORKERS
+    with _WORKERS_LOCK:
+        if _WORKERS is None:
+            _WORKERS = _Workers()
+        return _WORKERS
 
 
 class _Transfer:

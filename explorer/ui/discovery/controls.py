@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.agent import envelope_schema
-from explorer.core.discovery import Account, ActionInfo, Listing
-from explorer.core.mcp import McpTool
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
 from explorer.ui.discovery.buttons import PICK_TIP, DiscoveryButtons
@@ -26,6 +24,10 @@ from explorer.ui.discovery.search import ActionSearchPopup
 from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, DiscoveryService
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.widgets.json_editor import pretty
+
+if TYPE_CHECKING:
+    from explorer.core.discovery import Account, ActionInfo, Listing
+    from explorer.core.mcp import McpTool
 
 if TYPE_CHECKING:  # both built when first opened: the first paint shows neither
     from explorer.ui.discovery.agent_view import AgentView

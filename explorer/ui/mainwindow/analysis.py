@@ -24,7 +24,6 @@ from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
 from explorer.ui.compare.control import CompareControl, exchange_label
 from explorer.ui.discovery import quiet_key_lookup
-from explorer.ui.helper_jobs import stop_helpers
 from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
@@ -405,6 +404,8 @@ class Analysis(QObject):
             window.close()
         if self.case_dialog is not None:
             self.case_dialog.reject()
+        from explorer.ui.helper_jobs import stop_helpers  # the filter's modules bring it
+
         stop_helpers()
 
 

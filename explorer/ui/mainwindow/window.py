@@ -35,7 +35,7 @@ from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
-from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery import DiscoveryService, import_discovery, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
-        self.after_first_paint.add(self.discovery.release)
+        self.after_first_paint.add(self.discovery.release, prepare=import_discovery)
         if self.collections is not None:
             self.after_first_paint.add(self.collections.make, prepare=import_pane)
             self.after_first_paint.add(self.collections.get)

@@ -42,10 +42,13 @@ FIRST_FRAME_LEAVES = (
     "explorer.core.response",
     "explorer.core.wire",
     "explorer.ui.response.error_panel",
+    "explorer.core.discovery",  # the first listing (imported on a pool thread before it)
     "explorer.core.mcp",  # the first tools listing
     "explorer.core.action_search",  # the first action search
     "uuid",  # and with it ``platform``: a new exchange's id
     "html",  # and ``html.entities``: escaping a message shown
+    "queue",  # the threads an exchange runs on
+    "explorer.ui.helper_jobs",  # the helper processes: the filter's modules bring it
 )
 
 
