@@ -49,6 +49,8 @@ FIRST_FRAME_LEAVES = (
     "html",  # and ``html.entities``: escaping a message shown
     "queue",  # the threads an exchange runs on
     "explorer.ui.helper_jobs",  # the helper processes: the filter's modules bring it
+    "explorer.ui.compare.control",  # comparisons and baselines: when first used
+    "explorer.store.baselines",
 )
 
 
