@@ -15,10 +15,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QPalette
 
 from explorer.core.account_context import context_line, context_text, unknown_context
-from explorer.core.discovery import Account
 from explorer.ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
+    from explorer.core.discovery import Account
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.guard.marks import ProductionMarks
     from explorer.ui.request.editor import RequestEditor
