@@ -351,13 +351,7 @@ class HistoryModel(QAbstractTableModel):
 
     def add_entry(self, entry: HistoryRow) -> None:
         """Add the newest entry in its sorted place; only a visible row is inserted."""
-        if entry.action not in self._actions or entry.account_id not in self._accounts:
-            self._actions.add(entry.action)
-            self._accounts.add(entry.account_id)
-            self._names_changed = True
-        if self._by_id is not None:
-            self._by_id[entry.id] = entry
-        self.version += 1
+        self._take_in(entry)
         self._given.insert(0, entry)
         self._ordered.insert(self._position(self._ordered, entry), entry)
         if not self._filter.accepts(entry):
@@ -366,6 +360,35 @@ class HistoryModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, entry)
         self.endInsertRows()
+
+    def add_entries(self, entries: Sequence[HistoryRow]) -> None:
+        """Add several new entries, oldest first (a batch's): in the store's order, the
+        visible ones in one insertion at the top; sorted, each in its place. Either way
+        the view repaints once, not once an entry."""
+        if self._sort_column >= 0:
+            for entry in entries:
+                self.add_entry(entry)
+            return
+        newest_first = list(reversed(entries))
+        for entry in newest_first:
+            self._take_in(entry)
+        self._given[:0] = newest_first
+        self._ordered[:0] = newest_first
+        shown = [entry for entry in newest_first if self._filter.accepts(entry)]
+        if shown:
+            self.beginInsertRows(QModelIndex(), 0, len(shown) - 1)
+            self._rows[:0] = shown
+            self.endInsertRows()
+
+    def _take_in(self, entry: HistoryRow) -> None:
+        """Note a new entry's names and id (the rows themselves are the caller's)."""
+        if entry.action not in self._actions or entry.account_id not in self._accounts:
+            self._actions.add(entry.action)
+            self._accounts.add(entry.account_id)
+            self._names_changed = True
+        if self._by_id is not None:
+            self._by_id[entry.id] = entry
+        self.version += 1
 
     def update_entry(self, entry: HistoryRow) -> None:
         """Show an entry's new note and tags where it is; the filter is not applied again
