@@ -21,9 +21,10 @@ from pytestqt.qtbot import QtBot
 
 from explorer.core.compare import Change
 from explorer.core.discovery import Account
-from explorer.core.exchange import Exchange, Failure, SentRequest
+from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 from explorer.core.response import read_response
+from explorer.core.wire import SentRequest
 from explorer.run.accounts import ERROR, OK, AccountRow
 from explorer.store.history_entry import HistoryEntry
 from explorer.ui.accounts.dialog import AccountRunDialog
@@ -94,7 +95,7 @@ def history_rows() -> list[Any]:
             response = read_response(status, [("content-type", "application/json")], b"{}")
             exchange = Exchange(request=request, sent=sent, response=response, started_at=started)
         entry = HistoryEntry.from_exchange(exchange)
-        entry.note, entry.tags = ("ticket 4711", ["customer-x"]) if n % 5 == 0 else ("", [])
+        entry.note, entry.tags = ("ticket 4711", ("customer-x",)) if n % 5 == 0 else ("", ())
         rows.append(entry.row())
     return rows
 
