@@ -6,16 +6,19 @@ history's reader hold it, every one of them may wait. This paints, offscreen, th
 user watches while work runs on threads (the history, 1,000 entries; a run's results, 100
 accounts; the compare window's changes, 1,000) and counts the Python functions Qt calls
 during one repaint of the visible rows (``sys.setprofile``; calls made from Python inside
-them are not counted: they need no new entry), then times the repaint without the profiler.
+them are not counted: they need no new entry), then times the repaint without the profiler,
+alone and while another thread runs plain Python (as a batch's threads do).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -38,6 +41,34 @@ def entries_during(paint: Callable[[], None]) -> collections.Counter[str]:
     finally:
         sys.setprofile(None)
     return counts
+
+
+def timed(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+@contextlib.contextmanager
+def python_on_a_thread() -> Iterator[None]:
+    """A thread running plain Python meanwhile (as a batch's sending threads or the history's
+    reader do): each entry of the UI thread into Python waits its turn for the interpreter
+    (up to the 5 ms switch interval when the other thread holds it)."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        total = 0
+        while not stop.is_set():
+            for number in range(1000):
+                total += number
+
+    worker = threading.Thread(target=spin, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _history() -> Any:
@@ -123,13 +154,15 @@ def measure(runs: int) -> tuple[list[Metric], list[str]]:
         viewport = view.viewport()
         calls = Metric(f"{name}: Python calls a repaint", unit="calls")
         took = Metric(f"{name}: a repaint")
+        busy = Metric(f"{name}: a repaint while a thread runs Python")
         counts = entries_during(viewport.repaint)
         for _ in range(runs):
             calls.add(sum(entries_during(viewport.repaint).values()))
-            start = time.perf_counter()
-            viewport.repaint()
-            took.add((time.perf_counter() - start) * 1000)
-        metrics += [calls, took]
+            took.add(timed(viewport.repaint))
+        with python_on_a_thread():
+            for _ in range(runs):
+                busy.add(timed(viewport.repaint))
+        metrics += [calls, took, busy]
         notes.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
         top.close()
         del keep
