@@ -270,8 +270,9 @@ class AccountRunControl(BatchControl):
             return  # reported already (the window closed first)
         for index, row in enumerate(batch.rows):
             self._take(index, row)
-        # The run is reported finished once every account's exchanges are in the history.
-        self._write(then=lambda: self._finish(batch, result))
+        # The run is reported finished once every account's exchanges are in the history,
+        # and after the history's list has painted them (not both in one turn).
+        self._write(then=lambda: self._after_paint.call(lambda: self._finish(batch, result)))
 
     def _finish(self, batch: AccountRun, result: object) -> None:
         self._token = self._batch = None
