@@ -20,7 +20,7 @@ from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.ui.collections.carry import SetVariableDialog
-from explorer.ui.collections.dialogs import EnvironmentsDialog
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.keyboard import press
 from tests.ui.production import answer, answer_if_asked

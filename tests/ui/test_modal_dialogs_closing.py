@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.store.collections import CollectionStore
 from explorer.store.paths import AppPaths
-from explorer.ui.collections.dialogs import EnvironmentsDialog
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.preferences.dialog import PreferencesDialog
 from explorer.ui.profiles.dialog import ProfilesDialog

@@ -414,7 +414,7 @@ class CollectionsPane(QWidget):
     # -- environments and runs --------------------------------------------------------------
 
     def environments_dialog(self) -> None:
-        from explorer.ui.collections.dialogs import EnvironmentsDialog
+        from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 
         store = self.current_store()
         if store is None:

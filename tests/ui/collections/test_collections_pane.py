@@ -20,8 +20,9 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.store.collections import CollectionStore, Environment, SavedRequest
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.settings import Settings
-from explorer.ui.collections.dialogs import EnvironmentsDialog, SaveRequestDialog
+from explorer.ui.collections.dialogs import SaveRequestDialog
 from explorer.ui.collections.environments import NO_ENVIRONMENT
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.collections.model import DIRTY_MARK, CollectionsModel, Target
 from explorer.ui.collections.pane import CollectionsPane
 from tests.ui.driving import apply_environments

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import MemoryCredentials
 from explorer.ui import theme
-from explorer.ui.collections.dialogs import EnvironmentsDialog
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 
 pytestmark = pytest.mark.gui
 

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import SECRET_VARIABLES, KeyringUnavailable, MemoryCredentials
-from explorer.ui.collections.dialogs import EnvironmentsDialog
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from tests.ui.conftest import LockedKeyring
 from tests.ui.modals import answering
 from tests.ui.modals import click as modal_click

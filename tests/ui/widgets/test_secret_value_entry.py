@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.profiles import ProfileStore
-from explorer.ui.collections.dialogs import EnvironmentsDialog
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.profiles.dialog import ProfilesDialog
 from tests.ui.driving import apply_environments
 

@@ -39,7 +39,8 @@ from explorer.core.request import RpcRequest
 from explorer.store.collections import CollectionStore, Environment
 from explorer.store.credentials import MemoryCredentials
 from explorer.store.paths import AppPaths
-from explorer.ui.collections.dialogs import EnvironmentsDialog, SaveRequestDialog, ask_name
+from explorer.ui.collections.dialogs import SaveRequestDialog, ask_name
+from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.profiles.dialog import ProfilesDialog
 from explorer.ui.response.body import text_edit
