@@ -9,8 +9,10 @@ line describe an account the same way.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from explorer.core.discovery import Account
+if TYPE_CHECKING:
+    from explorer.core.discovery import Account
 
 
 def type_word(account: Account) -> str:

@@ -11,7 +11,6 @@ receives nothing). Memory is bounded: see ``explorer.core.body``.
 from __future__ import annotations
 
 import contextlib
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -20,18 +19,22 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.core import errors
 from explorer.core.body import BodyDecoder, BodySink
-from explorer.core.exchange import Exchange, Failure
 from explorer.core.limits import DEFAULT_BODY_LIMIT
 from explorer.core.request import RpcRequest
-from explorer.core.response import RpcResponse, Timing, read_response
-from explorer.core.secrets import redact_exchange
-from explorer.core.wire import SentRequest, build_http_request
 
 # httpx (with the email and urllib machinery it loads, ~20-40 ms) is imported by the functions
 # that build or send a request, not at start-up: the window imports this module but sends
-# nothing before the first paint. Annotations only need the names.
+# nothing before the first paint. So are the exchange, response and wire modules (~5 ms with
+# their dataclasses; the window imports them after its first paint). Annotations only need
+# the names.
 if TYPE_CHECKING:
+    import queue
+
     import httpx
+
+    from explorer.core.exchange import Exchange
+    from explorer.core.response import RpcResponse
+    from explorer.core.wire import SentRequest
 
 _CHUNK = 64 * 1024
 
@@ -207,6 +210,8 @@ class RpcClient:
             InvalidRequest: the request fails validation (nothing is sent).
             TransportError: a subclass saying why no complete response arrived.
         """
+        from explorer.core.wire import SentRequest, build_http_request
+
         cancel = cancel or CancelToken()
         http_request = build_http_request(request, api_key)
         if on_sent is not None:
@@ -260,7 +265,7 @@ class RpcClient:
             spool_dir=self.spool_dir if spool else None,
             spool=spool,
         )
-        _WORKERS.run(transfer.run)
+        _workers().run(transfer.run)
         while not transfer.done.wait(min(_POLL, max(0.0, deadline - time.monotonic()))):
             if cancel.cancelled:
                 transfer.abandon()
@@ -288,6 +293,9 @@ class RpcClient:
         Raises:
             InvalidRequest: the request fails validation (nothing is sent).
         """
+        from explorer.core.exchange import Exchange, Failure
+        from explorer.core.secrets import redact_exchange
+
         record = Exchange(request=request.copy(), profile=profile)
 
         def remember(sent: SentRequest) -> None:
@@ -344,6 +352,8 @@ class _Workers:
     """
 
     def __init__(self) -> None:
+        import queue  # with the first exchange (``_workers``): not with the window
+
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
@@ -364,7 +374,17 @@ class _Workers:
             job = self._jobs.get()
 
 
-_WORKERS = _Workers()
+_WORKERS: _Workers | None = None
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers() -> _Workers:
+    """The shared workers, made by the first exchange of the process."""
+    global _WORKERS
+    with _WORKERS_LOCK:
+        if _WORKERS is None:
+            _WORKERS = _Workers()
+        return _WORKERS
 
 
 class _Transfer:
@@ -445,6 +465,8 @@ class _Transfer:
 
     def _exchange(self) -> RpcResponse:
         import httpx
+
+        from explorer.core.response import Timing, read_response
 
         start = time.perf_counter()
         sink = BodySink(

@@ -22,11 +22,11 @@ from explorer.core import errors
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import InvalidRequest, Issue
 from explorer.core.request import base_url_problem
-from explorer.core.response import RpcResponse
-from explorer.core.wire import service_headers
 
 if TYPE_CHECKING:
     import httpx  # imported where a request is built: see explorer.core.client
+
+    from explorer.core.response import RpcResponse
 
 JsonObject = dict[str, Any]
 
@@ -524,6 +524,8 @@ def get_json(
         BadResponse: the answer is not JSON.
     """
     import httpx
+
+    from explorer.core.wire import service_headers  # as httpx: where a request is built
 
     request = httpx.Request(
         "GET",

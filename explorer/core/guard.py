@@ -30,9 +30,9 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from explorer.core.account_context import account_name, status_lines, type_word
-from explorer.core.discovery import Account, ActionInfo
 
 # Verbs that only read. Everything else writes (fail closed): a verb missing here costs one
 # question, a writing verb wrongly listed here could cost a customer their data.
@@ -51,6 +51,9 @@ READING_VERBS: tuple[str, ...] = (
     "view",
     "download",
 )
+
+if TYPE_CHECKING:
+    from explorer.core.discovery import Account, ActionInfo
 _READING = frozenset(READING_VERBS)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})

@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explorer.core.exchange import Exchange
 from explorer.store.files import (
     StoreFileError,
     StoreFileMissing,
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     # Imported where rules are made: the window builds this store at start-up, and the
     # comparison module (~5 ms) is needed only once a comparison or a rules file is.
     from explorer.core.compare import IgnoreRules
+    from explorer.core.exchange import Exchange
 
 FORMAT = "stackone-explorer-baseline"
 IGNORE_FORMAT = "stackone-explorer-ignore-rules"
@@ -78,6 +78,8 @@ class Baseline:
         action, account, pinned = data.get("action"), data.get("account_id"), data.get("pinned_at")
         if not isinstance(action, str) or not isinstance(account, str):
             raise ValueError("the baseline names no action and account")
+        from explorer.core.exchange import Exchange  # with the first baseline, not at start-up
+
         return cls(
             action,
             account,

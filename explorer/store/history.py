@@ -30,12 +30,10 @@ import json
 import operator
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_BUDGET
 from explorer.core.request import RpcRequest
 from explorer.core.secrets import Redactor
@@ -65,6 +63,9 @@ from explorer.store.history_read import (
     read_request,
     read_saved,
 )
+
+if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
 
 __all__ = [
     "BODY_INLINE_LIMIT",
@@ -398,6 +399,8 @@ class HistoryStore(HistoryHome):
                 entry_id = exchange.id
                 taken = entry_id in self._ids() or entry_id in self._pending
                 if not SAFE_ID.match(entry_id) or taken:
+                    import uuid  # an id already taken, rarely: uuid imports platform (~2 ms)
+
                     entry_id = uuid.uuid4().hex
                 entry = HistoryEntry.from_exchange(exchange)
                 entry.id = entry_id

@@ -34,7 +34,6 @@ import math
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -85,17 +84,24 @@ _ENTRY_COLUMNS = (
 # The list's columns, in ``HistoryRow`` order, typed in C rather than by a Python check per
 # row: text as text (a blob, i.e. ``_text``'s lone surrogates or a hand edit, is then not
 # UTF-8 and the query runs again decoding leniently: see ``_fetch``); numbers of the wrong
-# type as missing.
+# type as missing; a text column that is NULL (only damage writes one: every column the explorer
+# writes is text) as empty, which no id matches.
 _ROW_COLUMNS = """
-SELECT CAST(id AS TEXT), CAST(started_at AS TEXT),
+SELECT IFNULL(CAST(id AS TEXT), ''), IFNULL(CAST(started_at AS TEXT), ''),
     CASE typeof(status) WHEN 'integer' THEN status END,
-    CAST(failure AS TEXT), CAST(action AS TEXT), CAST(account_id AS TEXT),
+    CAST(failure AS TEXT), IFNULL(CAST(action AS TEXT), ''), IFNULL(CAST(account_id AS TEXT), ''),
     CASE typeof(total_ms) WHEN 'real' THEN total_ms WHEN 'integer' THEN total_ms * 1.0 END,
     CASE typeof(size) WHEN 'integer' THEN size END,
-    CAST(note AS TEXT), CAST(tags AS TEXT), CAST(search AS TEXT)
+    IFNULL(CAST(note AS TEXT), ''), IFNULL(CAST(tags AS TEXT), ''), IFNULL(CAST(search AS TEXT), '')
 FROM entries"""
 _ROW_QUERY = _ROW_COLUMNS + " ORDER BY seq"
 _NEWEST_QUERY = _ROW_COLUMNS + " ORDER BY seq DESC LIMIT ?"
+# An entry's saved exchange, note and tags (``{}``: "NOT INDEXED" to look for it in the table
+# itself, not through the index of ids).
+_EXCHANGE_QUERY = (
+    "SELECT x.data, e.note, e.tags FROM entries e {} JOIN exchanges x ON x.seq = e.seq "
+    "WHERE e.id = ?"
+)
 # Rows read this many at a time (``_read_rows``): a few ms of work, after which the window's
 # reader lets the UI thread have its turn.
 _BATCH = 2000
@@ -141,6 +147,8 @@ class HistoryDatabase:
         self._local = threading.local()
         self._keeper: sqlite3.Connection | None = None
         if memory:
+            import uuid  # a database in memory only (tests, a read-only home): not at start-up
+
             self._target = f"file:stackone-history-{uuid.uuid4().hex}?mode=memory&cache=shared"
         elif read_only:
             self._target = self.path.absolute().as_uri() + "?mode=ro"
@@ -357,13 +365,17 @@ class HistoryDatabase:
 
     def exchange(self, entry_id: str) -> tuple[bytes, str, tuple[str, ...]] | None:
         """The entry's saved exchange (JSON bytes), note and tags; ``None`` if it is gone."""
-        found = self._fetch(
-            "SELECT x.data, e.note, e.tags FROM entries e JOIN exchanges x "
-            "ON x.seq = e.seq WHERE e.id = ?",
-            (entry_id,),
-        )
+        found = self._fetch(_EXCHANGE_QUERY.format(""), (entry_id,))
         if not found:
-            return None
+            # Gone (deleted, trimmed), or its index is damaged: SQLite reads a damaged index
+            # without a word, and the entry would be "no longer in the history" for good. A
+            # scan of the table itself tells them apart (a miss is rare, so is the scan).
+            found = self._fetch(_EXCHANGE_QUERY.format("NOT INDEXED"), (entry_id,))
+            if not found:
+                return None
+            self._reported(
+                HistoryDatabaseDamaged(self.path, message="is damaged (an index misses entries)")
+            )
         data, note, tags = found[0]
         blob = data if isinstance(data, bytes) else str(data).encode("utf-8", "surrogatepass")
         return blob, _read_text(note), tuple(_read_text(tags).split())

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.core.body import BodyFile
 from explorer.core.errors import ExplorerError
-from explorer.core.exchange import Exchange
 from explorer.core.replay import restore
 from explorer.core.request import RpcRequest, parse_json
 from explorer.store.files import StoreFileError
 from explorer.store.history_db import DB_NAME, HistoryDatabase
 from explorer.store.history_entry import SAFE_ID
+
+if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
 
 
 class HistoryEntryMissing(ExplorerError):
@@ -53,6 +55,8 @@ def read_exchange(
                 f"The response body of history entry {entry_id} is missing ({body_path}); "
                 "send the request again to see it."
             ) from exc
+    from explorer.core.exchange import Exchange  # not needed to list the history
+
     try:
         exchange = Exchange.from_dict(data, body=body, body_file=on_disk)
     except (ValueError, TypeError, AttributeError) as exc:

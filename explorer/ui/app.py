@@ -29,7 +29,6 @@ from explorer.store.history import HistoryStore
 from explorer.store.paths import AppPaths, resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
-from explorer.ui.helper_jobs import finish_helpers
 from explorer.ui.mainwindow.window import APP_TITLE, CLOSE_WAIT_MS, MainWindow
 from explorer.ui.preferences.dialog import Preferences
 from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
@@ -316,6 +315,8 @@ def _finish(window: MainWindow) -> None:
     one of its threads (or the app's) would be killed mid-work: Qt then reports an exception
     from a worker thread, and now and then the app crashes on the way out.
     """
+    from explorer.ui.helper_jobs import finish_helpers  # the filter's modules bring it
+
     finish_helpers(CLOSE_WAIT_MS)
     QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS)  # pins, exports, saves, filters
     window.deleteLater()

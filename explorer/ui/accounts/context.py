@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from explorer.core.account_context import context_line, context_text, unknown_context
-from explorer.core.discovery import Account
 from explorer.ui.discovery.model import muted_css
 from explorer.ui.widgets.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
+    from explorer.core.discovery import Account
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.guard.marks import ProductionMarks
     from explorer.ui.request.editor import RequestEditor

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QWidget
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.discovery import Account, Listing
 from explorer.core.errors import InvalidRequest
-from explorer.core.exchange import Exchange
 from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
@@ -34,6 +33,7 @@ from explorer.ui.request.editor import describe_issue
 from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
     from explorer.ui.discovery.service import DiscoveryFailure

@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from explorer.core.errors import ExplorerError
-from explorer.core.exchange import Exchange
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.history_entry import HistoryRow
 from explorer.ui.confirm import confirm_destructive
@@ -27,6 +26,7 @@ from explorer.ui.widgets.opened import show_kept
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from explorer.core.exchange import Exchange
     from explorer.store.baselines import BaselineStore
     from explorer.ui.compare.window import CompareWindow, Source
 

@@ -13,6 +13,7 @@ from explorer.ui.discovery.service import (
     FetchJob,
     KeyLookup,
     describe_failure,
+    import_discovery,
     quiet_key_lookup,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "FetchJob",
     "KeyLookup",
     "describe_failure",
+    "import_discovery",
     "quiet_key_lookup",
 ]

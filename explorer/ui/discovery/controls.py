@@ -9,15 +9,12 @@ account field (with Retry), the fields stay free text, and Send works whatever d
 
 from __future__ import annotations
 
-import html
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.agent import envelope_schema
-from explorer.core.discovery import Account, ActionInfo, Listing
-from explorer.core.mcp import McpTool
 from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
 from explorer.ui.discovery.buttons import PICK_TIP, DiscoveryButtons
@@ -27,12 +24,25 @@ from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, Discov
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.widgets.json_editor import pretty
 
-if TYPE_CHECKING:  # both built when first opened: the first paint shows neither
+if TYPE_CHECKING:
+    from explorer.core.discovery import Account, ActionInfo, Listing
+    from explorer.core.mcp import McpTool
+
+    # Both built when first opened: the first paint shows neither.
     from explorer.ui.discovery.agent_view import AgentView
     from explorer.ui.discovery.popup import AccountPopup
 
 # Wait this long after the last keystroke in the account field before listing its actions.
 ACCOUNT_SETTLE_MS = 400
+
+
+def _escape(text: str) -> str:
+    """Text for a rich-text note. ``html`` is imported when a note first shows: it brings
+    ``html.entities`` (~1.5 ms), which the window's second stage, building these controls,
+    does not need."""
+    import html
+
+    return html.escape(text, quote=False)
 
 
 class DiscoveryControls(QObject):
@@ -217,7 +227,7 @@ class DiscoveryControls(QObject):
                 f"The catalogue has no schema for '{name}': asking StackOne's MCP endpoint "
                 f"(tools/list of {self.service.account_id})…"
             )
-            self._show_fill_note(html.escape(text, quote=False))
+            self._show_fill_note(_escape(text))
             self.message.emit(text)
             return False
         if not name:
@@ -228,7 +238,7 @@ class DiscoveryControls(QObject):
             why = (
                 f"No input schema known for '{name}' in this account's catalogue or its MCP tools."
             )
-        self._show_fill_note(html.escape(why, quote=False))
+        self._show_fill_note(_escape(why))
         self.message.emit(why)
         return False
 
@@ -247,7 +257,7 @@ class DiscoveryControls(QObject):
         self._undo = before if held_text else None
         filled = ", ".join(n for n in OBJECT_FIELDS if n in skeleton) or "nothing (no inputs)"
         text = f"Filled {filled} from the schema of {name} ({source})."
-        note = html.escape(text, quote=False) + (' <a href="undo">Undo</a>' if held_text else "")
+        note = _escape(text) + (' <a href="undo">Undo</a>' if held_text else "")
         self._show_fill_note(note)
         self.message.emit(text)
         return True
@@ -326,7 +336,7 @@ class DiscoveryControls(QObject):
                 text = failure.text.replace(
                     "Couldn't load tools", "Couldn't ask MCP for the schema"
                 )
-                self._show_fill_note(html.escape(text, quote=False))
+                self._show_fill_note(_escape(text))
                 self.fill_label.setToolTip(failure.detail)
                 self.message.emit(text)
             return
@@ -372,7 +382,7 @@ class DiscoveryControls(QObject):
                 line = f"Couldn't load accounts or actions: {reasons.pop()}"
             else:
                 line = "; ".join(dict.fromkeys(f.text for f in failures))
-            text = html.escape(line, quote=False) + ' <a href="retry">Retry</a>'
+            text = _escape(line) + ' <a href="retry">Retry</a>'
             tip = "\n\n".join(f.detail or f.text for f in failures)
             tip += "\n\nThe fields stay free text and Send works as usual."
             self.status_label.setText(f"⚠ {text}")

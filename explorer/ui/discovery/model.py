@@ -7,16 +7,18 @@ views; the data itself is ``explorer.core.discovery``'s ``Account`` and ``Action
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.account_context import type_word
-from explorer.core.discovery import Account, ActionInfo
 from explorer.core.guard import is_production
 from explorer.ui.guard.marks import blank_icon, production_icon
+
+if TYPE_CHECKING:
+    from explorer.core.discovery import Account, ActionInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -157,6 +159,8 @@ class ActionsModel(QAbstractListModel):
     def set_names(self, names: Iterable[str]) -> None:
         """Fallback: names only, sorted, no tooltip."""
         self.beginResetModel()
+        from explorer.core.discovery import ActionInfo  # imported after the first paint
+
         self._rows = [ActionInfo(name=n) for n in sorted(set(names)) if n]
         self._from_catalogue = False
         self.endResetModel()

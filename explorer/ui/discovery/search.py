@@ -10,7 +10,7 @@ searches, Up and Down choose, Enter picks, Esc closes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.action_search import ActionMatch
 from explorer.ui.accessibility import announce, name_clear_button
 from explorer.ui.discovery.model import VALUE_ROLE, muted_css
 from explorer.ui.widgets.driven_list import DrivenList
+
+if TYPE_CHECKING:
+    from explorer.core.action_search import ActionMatch
 
 _Index = QModelIndex | QPersistentModelIndex
 HINT = "Describe what the action should do, then press Enter."

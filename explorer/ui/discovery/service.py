@@ -15,16 +15,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from explorer.core.action_search import ActionMatch, search_actions
 from explorer.core.client import CancelToken, RpcClient
-from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
 from explorer.core.errors import Cancelled, ExplorerError, RemoteError, TransportError
-from explorer.core.mcp import McpClient, McpTool
 from explorer.store.credentials import CredentialStore
+
+if TYPE_CHECKING:
+    from explorer.core.action_search import ActionMatch
+    from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
+    from explorer.core.mcp import McpClient, McpTool
 
 # Reads a profile's key. ``DiscoveryService`` calls it off the UI thread, never on it.
 KeyLookup = Callable[[str], "str | None"]
@@ -92,6 +94,12 @@ def describe_failure(kind: str, error: BaseException, profile: str) -> Discovery
     if isinstance(error, ExplorerError):
         return DiscoveryFailure(kind, error, f"{lead}: {error}", str(error))
     return DiscoveryFailure(kind, error, f"{lead}: unexpected error {error!r}", repr(error))
+
+
+def import_discovery() -> None:
+    """Discovery's client module (~3 ms with its dataclasses), imported on a pool thread after
+    the window's first paint, before ``release`` lets the first listing start."""
+    import explorer.core.discovery  # noqa: F401
 
 
 # -- the worker ---------------------------------------------------------------------------------
@@ -198,9 +206,9 @@ class DiscoveryService(QObject):
         self._held = held
         self._closed = False
         self._client = client
-        self._discovery = DiscoveryClient(client)
+        self._discovery: DiscoveryClient | None = None  # with the first listing (``_load``)
         self._search_job: FetchJob | None = None  # the newest search; an older one is stale
-        self._mcp = McpClient(client)
+        self._mcp: McpClient | None = None  # with the first tools listing (``_load``)
         self._keys = keys
         self._pool = pool or QThreadPool(self)
         self._profile: str | None = None
@@ -268,6 +276,10 @@ class DiscoveryService(QObject):
             return None
         listings: list[Listing[ActionInfo] | None] = [self.actions()]
         listings += [v for k, v in self._cache.items() if k[0] == "actions" and k[1:4] == prefix]
+        if all(listing is None for listing in listings):
+            return None  # nothing listed yet
+        from explorer.core.discovery import ActionInfo  # imported by then, with the listing
+
         for listing in listings:
             for action in listing or ():
                 if isinstance(action, ActionInfo) and action.name == name:
@@ -337,6 +349,8 @@ class DiscoveryService(QObject):
         client = self._client
 
         def fetch(token: CancelToken) -> ActionSearch:
+            from explorer.core.action_search import search_actions  # on the pool: first search
+
             matches = search_actions(
                 client, base_url, api_key, query.strip(), connector=connector or None, cancel=token
             )
@@ -413,14 +427,24 @@ class DiscoveryService(QObject):
             return
         if key in self._running:
             return
-        discovery = self._discovery
+        if self._discovery is None:
+            # Discovery's modules are imported after the first paint (``import_discovery``),
+            # MCP and action search when first used: the window lists nothing to show itself.
+            from explorer.core.discovery import DiscoveryClient
 
+            self._discovery = DiscoveryClient(self._client)
+        discovery = self._discovery
+        if kind == "tools" and self._mcp is None:
+            from explorer.core.mcp import McpClient
+
+            self._mcp = McpClient(self._client)
         mcp = self._mcp
 
         def fetch(token: CancelToken) -> Any:
             if kind == "accounts":
                 return discovery.list_accounts(base_url, api_key, cancel=token)
             if kind == "tools":
+                assert mcp is not None
                 return mcp.list_tools(base_url, api_key, account_id, cancel=token)
             return discovery.list_actions(
                 base_url, api_key, account_id=account_id or None, cancel=token

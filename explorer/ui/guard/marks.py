@@ -16,11 +16,11 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from explorer.core.account_context import context_text
-from explorer.core.discovery import Account
 from explorer.core.guard import account_kind, is_production
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:
+    from explorer.core.discovery import Account
     from explorer.ui.discovery.service import DiscoveryService
     from explorer.ui.history.model import HistoryModel
     from explorer.ui.request.editor import RequestEditor

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.core.errors import ExplorerError
-from explorer.core.exchange import Exchange
 from explorer.core.secrets import redact_exchange
 from explorer.store.history import HistoryStore
+
+if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
 
 
 class _WriterSignals(QObject):

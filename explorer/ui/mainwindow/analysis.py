@@ -11,7 +11,7 @@ response's ⋯ button and in the history's context menu.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +19,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from explorer.core.exchange import Exchange
-from explorer.store.baselines import BaselineStore
 from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
-from explorer.ui.compare.control import CompareControl, exchange_label
 from explorer.ui.discovery import quiet_key_lookup
-from explorer.ui.helper_jobs import stop_helpers
 from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.ui.case.dialog import CaseSources, ShareCaseDialog
+    from explorer.ui.compare.control import CompareControl
     from explorer.ui.compare.window import CompareWindow
     from explorer.ui.defender.window import DefenderWindow
     from explorer.ui.mainwindow.window import MainWindow
@@ -46,17 +44,27 @@ class Analysis(QObject):
     def __init__(self, window: MainWindow, baselines_dir: Path | None) -> None:
         super().__init__(window)
         self.window = window
-        store = None
-        if baselines_dir is not None and not window.history.read_only:
-            store = BaselineStore(baselines_dir)
-        self.compare = CompareControl(window.history, store, window, parent=self)
-        self.compare.message.connect(self._say)
+        # No baselines in a read-only session: pinning one writes.
+        read_only = window.history.read_only
+        self._baselines_dir = None if read_only else baselines_dir
         self.defender_windows: list[DefenderWindow] = []  # open ones (tests, closing)
         self.case_dialog: ShareCaseDialog | None = None
         self.case_folder = _documents()  # where a new case is offered (tests set it)
         self.recent_filters = RecentFilters(window.settings)
         self._build_actions()
         self._install()
+
+    @cached_property
+    def compare(self) -> CompareControl:
+        """Made when first used: its modules and the baselines' rules file are not needed to
+        show the window."""
+        from explorer.store.baselines import BaselineStore
+        from explorer.ui.compare.control import CompareControl
+
+        store = None if self._baselines_dir is None else BaselineStore(self._baselines_dir)
+        compare = CompareControl(self.window.history, store, self.window, parent=self)
+        compare.message.connect(self._say)
+        return compare
 
     # -- construction -----------------------------------------------------------------------
     def _action(
@@ -257,7 +265,7 @@ class Analysis(QObject):
         count = len(self.window.history_pane.view.selectionModel().selectedRows())
         self.compare_entries_action.setEnabled(count == 2)
         for action in (self.entry_baseline_action, self.entry_pin_action):
-            action.setEnabled(count == 1 and self.compare.baselines is not None)
+            action.setEnabled(count == 1 and self._baselines_dir is not None)
         self.entry_defender_action.setEnabled(count == 1)
         self.entry_share_action.setEnabled(count >= 1)
 
@@ -271,7 +279,7 @@ class Analysis(QObject):
             _title(
                 exchange.request.action,
                 exchange.request.account_id,
-                exchange_label(exchange.started_at, _status(exchange)),
+                _exchange_label(exchange.started_at, _status(exchange)),
             ),
         )
 
@@ -282,7 +290,7 @@ class Analysis(QObject):
         entry = entries[0]
         self.window.history_pane.flush()
         history = self.window.history
-        label = exchange_label(entry.started_at, entry.status)
+        label = _exchange_label(entry.started_at, entry.status)
         return self._open_defender(
             lambda: history.load(entry.id), _title(entry.action, entry.account_id, label)
         )
@@ -301,7 +309,7 @@ class Analysis(QObject):
         if exchange is None:
             return None
         label = (
-            f"{exchange.request.action} ({exchange_label(exchange.started_at, _status(exchange))})"
+            f"{exchange.request.action} ({_exchange_label(exchange.started_at, _status(exchange))})"
         )
         return self._open_case([(label, lambda: exchange)])
 
@@ -313,7 +321,7 @@ class Analysis(QObject):
         self.window.history_pane.flush()
         history = self.window.history
         readers: list[tuple[str, Callable[[], Exchange]]] = [
-            (f"{e.action} ({exchange_label(e.started_at, e.status)})", partial(history.load, e.id))
+            (f"{e.action} ({_exchange_label(e.started_at, e.status)})", partial(history.load, e.id))
             for e in entries
         ]
         return self._open_case(readers)
@@ -400,11 +408,14 @@ class Analysis(QObject):
     def shutdown(self) -> None:
         """Close the analysis windows and end the helper processes (quitting waits for
         none of them)."""
-        self.compare.close_all()
+        if "compare" in vars(self):  # made (``compare`` is made when first used)
+            self.compare.close_all()
         for window in list(self.defender_windows):
             window.close()
         if self.case_dialog is not None:
             self.case_dialog.reject()
+        from explorer.ui.helper_jobs import stop_helpers  # the filter's modules bring it
+
         stop_helpers()
 
 
@@ -420,3 +431,10 @@ def _title(action: str, account_id: str, label: str) -> str:
 def _documents() -> Path:
     documents = Path.home() / "Documents"
     return documents if documents.is_dir() else Path.home()
+
+
+def _exchange_label(started_at: str, status: int | None) -> str:
+    """The compare control's label for an exchange (its module is imported when first used)."""
+    from explorer.ui.compare.control import exchange_label
+
+    return exchange_label(started_at, status)

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from explorer.core.agent import envelope_schema
-from explorer.core.exchange import Exchange
 from explorer.ui.accounts.context import AccountContext, describe_account
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.core.trace import Trace
     from explorer.ui.accounts.control import AccountRunControl
     from explorer.ui.mainwindow.deferred import AfterFirstPaint

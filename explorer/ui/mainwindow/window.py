@@ -29,14 +29,13 @@ from PySide6.QtWidgets import (
 
 from explorer.core.client import RpcClient
 from explorer.core.errors import ExplorerError
-from explorer.core.exchange import Exchange
 from explorer.core.request import DEFAULT_BASE_URL, RpcRequest
 from explorer.store.credentials import CredentialStore, MemoryCredentials
 from explorer.store.history import HistoryRow, HistoryStore
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
-from explorer.ui.discovery import DiscoveryService, quiet_key_lookup
+from explorer.ui.discovery import DiscoveryService, import_discovery, quiet_key_lookup
 from explorer.ui.guard.gate import SendGate
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
@@ -63,6 +62,7 @@ from explorer.ui.widgets.banner import Banner
 from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.ui.collections.pane import CollectionsPane
     from explorer.ui.compare.window import CompareWindow
     from explorer.ui.discovery.controls import DiscoveryControls
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
-        self.after_first_paint.add(self.discovery.release)
+        self.after_first_paint.add(self.discovery.release, prepare=import_discovery)
         if self.collections is not None:
             self.after_first_paint.add(self.collections.make, prepare=import_pane)
             self.after_first_paint.add(self.collections.get)

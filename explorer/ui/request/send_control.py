@@ -37,10 +37,8 @@ from PySide6.QtWidgets import QLabel
 
 from explorer.core.client import RpcClient
 from explorer.core.errors import InvalidRequest
-from explorer.core.exchange import Exchange
 from explorer.core.replay import SecretsNotKept, hidden_places, restore, template_of
 from explorer.core.request import RpcRequest
-from explorer.core.response import limits_the_key
 from explorer.core.secrets import REDACTED
 from explorer.core.units import human_ms
 from explorer.core.variables import UnresolvedVariables, find_locations, resolve
@@ -51,6 +49,7 @@ from explorer.ui.request.sender import RequestSender
 from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.run.accounts import Throttle
     from explorer.run.environment import EnvironmentValues
     from explorer.ui.guard.gate import SendGate
@@ -685,6 +684,8 @@ class SendControl(QObject):
             self.elapsed_label.setText(f"{seconds:.1f} s")
 
     def _on_finished(self, slot: SendSlot, exchange: Exchange, prepared: object = None) -> None:
+        from explorer.core.response import limits_the_key  # imported by then (the send's)
+
         response = exchange.response
         throttle = self._throttles.get(exchange.profile)
         if throttle is not None and response is not None and limits_the_key(response):

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from explorer.core.client import CancelToken, RpcClient
-from explorer.core.exchange import Exchange, Failure
 from explorer.core.request import RpcRequest
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.run.accounts import Throttle
 
 
@@ -40,7 +40,7 @@ class _JobSignals(QObject):
     finished = Signal(object, object)
 
 
-Prepare = Callable[[Exchange], object]
+Prepare = Callable[["Exchange"], object]
 
 
 class SendJob(QRunnable):
@@ -81,6 +81,8 @@ class SendJob(QRunnable):
                 self._request, self._api_key, cancel=self._token, profile=self._profile
             )
         except Exception as exc:  # a bug must still end the in-flight state visibly
+            from explorer.core.exchange import Exchange, Failure
+
             exchange = Exchange(request=self._request.copy(), profile=self._profile)
             exchange.failure = Failure(type(exc).__name__, f"Unexpected error: {exc}")
         prepared = None

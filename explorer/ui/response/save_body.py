@@ -7,14 +7,17 @@ freeze the window. A body over the in-memory limit is copied from its spool file
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from explorer.core.response import RpcResponse
 from explorer.core.units import human_size
 from explorer.store.files import write_atomic
 from explorer.ui.jobs import RenderJob
+
+if TYPE_CHECKING:
+    from explorer.core.response import RpcResponse
 
 
 class BodySaver(QObject):

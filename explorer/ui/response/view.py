@@ -35,15 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.exchange import Exchange
 from explorer.core.limits import DEFAULT_BODY_LIMIT
-from explorer.core.response import RpcResponse
 from explorer.core.units import human_size
-from explorer.ui.response.error_panel import ErrorPanel
 from explorer.ui.response.save_body import BodySaver
 from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
+    from explorer.core.response import RpcResponse
     from explorer.store.recent_filters import RecentFilters
     from explorer.ui.response.find_bar import FindTarget
     from explorer.ui.response.pages import SchemaLookup
@@ -61,6 +60,7 @@ def import_result_parts() -> None:
     thread), and jq's binding, which the Filter tab loads to offer jq (~5 ms)."""
     import explorer.ui.response.body
     import explorer.ui.response.code_page
+    import explorer.ui.response.error_panel
     import explorer.ui.response.find_bar
     import explorer.ui.response.pages
     import explorer.ui.response.status_line  # noqa: F401
@@ -179,6 +179,7 @@ class ResponseView(QWidget):
         from explorer.ui.response import value_menu
         from explorer.ui.response.body import BodyPages, plain_edit
         from explorer.ui.response.code_page import CodePage
+        from explorer.ui.response.error_panel import ErrorPanel
         from explorer.ui.response.find_bar import FindBar
         from explorer.ui.response.status_line import StatusLine
 

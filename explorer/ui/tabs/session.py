@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explorer.core.exchange import Exchange
 from explorer.core.request import OBJECT_FIELDS, RpcRequest
 from explorer.core.secrets import redact_header_object
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.ui.tabs.tab import RequestTab
 
 TABS_SETTING = "open_tabs"

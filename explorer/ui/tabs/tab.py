@@ -20,7 +20,6 @@ from explorer.core.guard import is_production
 from explorer.core.request import RpcRequest
 from explorer.ui.discovery.buttons import DiscoveryButtons
 from explorer.ui.request.editor import RequestEditor
-from explorer.ui.response.error_panel import FAILURE_TITLES
 from explorer.ui.response.view import ResponseView
 
 if TYPE_CHECKING:
@@ -221,5 +220,7 @@ class RequestTab(QObject):
             words = f"{response.status} {response.reason}".strip()
             return str(response.status), exchange.status_class, f"Last send: {words}"
         kind = exchange.failure.kind if exchange.failure else "TransportError"
+        from explorer.ui.response.error_panel import FAILURE_TITLES  # after a failure only
+
         title = FAILURE_TITLES.get(kind, kind)
         return title, "none", f"Last send: {title}"

@@ -24,12 +24,34 @@ from explorer.store.collections import CollectionStore, SavedRequest
 from explorer.store.history import DB_NAME, HistoryEntry
 from explorer.store.history_db import HistoryDatabase
 from explorer.store.paths import AppPaths
+from explorer.store.profiles import Profile, ProfileStore
+from explorer.store.settings import Settings
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot
 from explorer.ui.mainwindow.window import MainWindow
 from tests.ui.conftest import WindowFactory
 from tests.ui.driving import send_example
 
 WAIT_MS = 10_000
+
+# Modules the first frame (history rows, the restored request) does not use, each imported
+# after the first paint or where first used (round eight, benchmarks/README.md).
+FIRST_FRAME_LEAVES = (
+    # An exchange's modules: the send path and the response page import them (the result
+    # page's modules are imported after the first paint, ``import_result_parts``).
+    "explorer.core.exchange",
+    "explorer.core.response",
+    "explorer.core.wire",
+    "explorer.ui.response.error_panel",
+    "explorer.core.discovery",  # the first listing (imported on a pool thread before it)
+    "explorer.core.mcp",  # the first tools listing
+    "explorer.core.action_search",  # the first action search
+    "uuid",  # and with it ``platform``: a new exchange's id
+    "html",  # and ``html.entities``: escaping a message shown
+    "queue",  # the threads an exchange runs on
+    "explorer.ui.helper_jobs",  # the helper processes: the filter's modules bring it
+    "explorer.ui.compare.control",  # comparisons and baselines: when first used
+    "explorer.store.baselines",
+)
 
 
 def test_importing_the_window_leaves_the_support_tools_collections_and_formatting_for_later() -> (
@@ -68,6 +90,7 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         "explorer.ui.discovery.controls",
         "explorer.ui.discovery.search",
         "explorer.ui.discovery.popup",
+        *FIRST_FRAME_LEAVES,
     )
     # A module renamed away would never be "in sys.modules": each must exist to be left out.
     assert all(importlib.util.find_spec(name) is not None for name in lazy)
@@ -76,6 +99,75 @@ def test_importing_the_window_leaves_the_support_tools_collections_and_formattin
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def _saved_home(home: Path) -> None:
+    """A returning user's home: a profile, the request being edited, a few history entries."""
+    paths = AppPaths(home).ensure()
+    profiles = ProfileStore(paths.profiles_file)
+    profiles.upsert(Profile("Saved", base_url="http://127.0.0.1:9", account_id="acct_1"))
+    profiles.save()
+    settings = Settings(paths.settings_file)
+    settings.set("last_profile", "Saved")
+    settings.set("last_request", RpcRequest(action="bamboohr_list_employees").to_dict())
+    settings.save()
+    paths.history_dir.mkdir(parents=True, exist_ok=True)
+    database = HistoryDatabase(paths.history_dir / DB_NAME)
+    database.insert_many(
+        (
+            HistoryEntry(id=f"e{n}", started_at="2026-01-01T00:00:00+00:00", action="a"),
+            b'{"request": {"action": "a"}}',
+        )
+        for n in range(5)
+    )
+    database.close()
+
+
+def test_the_first_frame_is_painted_without_the_modules_it_does_not_show(tmp_path: Path) -> None:
+    """The real entry point over a saved home, in a process of its own: at the window's
+    first paint none of ``FIRST_FRAME_LEAVES`` is imported; an exchange's modules are
+    imported after it without a send (so the first Send does not wait for them)."""
+    _saved_home(tmp_path)
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "seen = []\n"
+        "def later(tries=200):\n"
+        "    found = [m for m in ('explorer.core.exchange', 'explorer.core.response')"
+        " if m in sys.modules]\n"
+        "    if len(found) < 2 and tries:\n"
+        "        QTimer.singleShot(50, lambda: later(tries - 1))\n"
+        "        return\n"
+        "    print(found, flush=True)\n"
+        "    QApplication.instance().quit()\n"
+        "def first_painted(window):\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        "        rows = window.history_pane.model.rowCount()\n"
+        "        action = window.editor.action_edit.text()\n"
+        f"        loaded = sorted(m for m in {FIRST_FRAME_LEAVES!r} if m in sys.modules)\n"
+        "        print(rows, action, loaded, flush=True)\n"
+        "        QTimer.singleShot(0, later)\n"
+        "    painted(window)\n"
+        "MainWindow._first_painted = first_painted\n"
+        "import explorer.__main__ as entry\n"
+        "print(entry.main(['--home', sys.argv[1]]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = result.stdout.strip().splitlines()
+    # The first frame: history rows and the restored request, none of the modules.
+    assert lines[0] == "5 bamboohr_list_employees []", result.stderr[-2000:]
+    assert lines[1:] == ["['explorer.core.exchange', 'explorer.core.response']", "0"]
 
 
 def test_pyside_reads_no_window_module_source_at_start_up() -> None:
