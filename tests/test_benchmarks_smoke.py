@@ -111,6 +111,17 @@ def test_accounts_benchmark_runs_across_accounts_in_the_window() -> None:
     assert "longest UI stall, start..settled" in out
 
 
+def test_cells_benchmark_counts_the_python_calls_of_each_lists_repaint() -> None:
+    out = _run("benchmarks.cells", "--runs", "1")
+    for row in (
+        "the history (1,000 entries): Python calls a repaint",
+        "a run's results (100 accounts): a repaint while a thread runs Python",
+        "the compare window's changes (1,000): a repaint",
+    ):
+        assert row in out
+    assert "multiData" in out
+
+
 def test_compare_runs_a_benchmark_on_two_commits_side_by_side() -> None:
     # The same commit twice: both exports must run and every row must pair up.
     out = _run(

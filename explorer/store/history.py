@@ -30,7 +30,7 @@ import json
 import operator
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -380,60 +380,81 @@ class HistoryStore(HistoryHome):
         Raises:
             StoreFileError: the disk refused the write; the history is unchanged.
         """
-        self._rows_needed()
-        with self._lock:
-            entry_id = exchange.id
-            taken = entry_id in self._ids() or entry_id in self._pending
-            if not SAFE_ID.match(entry_id) or taken:
-                import uuid  # an id already taken, rarely: uuid imports platform (~2 ms)
+        return self.add_many([exchange])[0]
 
-                entry_id = uuid.uuid4().hex
-            entry = HistoryEntry.from_exchange(exchange)
-            entry.id = entry_id
-            entry.note = entry.note.strip()[:NOTE_LIMIT]
-            entry.tags = clean_tags(entry.tags)
-            if self._limit == 0 or self.read_only:
-                return entry  # the user keeps no history: nothing touches the disk
-            self._pending.add(entry_id)
+    def add_many(self, exchanges: Sequence[Exchange]) -> list[HistoryEntry]:
+        """Persist several finished exchanges, oldest first, in one transaction (one wait
+        for the disk, not one per exchange: a run across 100 accounts), as ``add`` does one.
+
+        All or none: when the disk refuses, none of them is kept and the history is
+        unchanged.
+
+        Raises:
+            StoreFileError: the disk refused the write; the history is unchanged.
+        """
+        self._rows_needed()
+        entries: list[HistoryEntry] = []
+        with self._lock:
+            for exchange in exchanges:
+                entry_id = exchange.id
+                taken = entry_id in self._ids() or entry_id in self._pending
+                if not SAFE_ID.match(entry_id) or taken:
+                    import uuid  # an id already taken, rarely: uuid imports platform (~2 ms)
+
+                    entry_id = uuid.uuid4().hex
+                entry = HistoryEntry.from_exchange(exchange)
+                entry.id = entry_id
+                entry.note = entry.note.strip()[:NOTE_LIMIT]
+                entry.tags = clean_tags(entry.tags)
+                entries.append(entry)
+                self._pending.add(entry_id)
+            if self._limit == 0 or self.read_only or not entries:
+                self._pending.difference_update(entry.id for entry in entries)
+                return entries  # the user keeps no history: nothing touches the disk
+        body_files: list[Path] = []
         try:
             self._make_directory()
-            body_file = self._write_body(exchange, entry_id)
-            data = exchange.to_dict(include_body=body_file is None)
-            data["id"] = entry_id
-            data.pop("note", None)  # kept in the entry's row, where they can change
-            data.pop("tags", None)
-            if body_file is not None:
-                data["body_file"] = body_file.name
-            saved = encode_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            row = entry.row()
-            with self._write_lock:
-                try:
-                    database = self._database()
-                    with self._lock:
-                        doomed = self._doomed(row)
-                    database.insert(entry, saved, [old.id for old in doomed])
-                except StoreFileError as exc:
-                    if body_file is not None:
-                        with contextlib.suppress(OSError):
-                            body_file.unlink()
-                    if isinstance(exc, HistoryDatabaseDamaged):
-                        raise HistoryDatabaseDamaged(
-                            exc.path,
-                            message=f"{exc.message}; it will be kept aside and a new history "
-                            "started when the explorer next starts",
-                        ) from exc
-                    raise
-                with self._lock:
-                    self._forget(doomed)
-                    self._rows.append(row)
-                    self._version += 1
-                    self._ids().add(entry_id)
-                    self._total_size += row.size or 0
-                self._remove_bodies(doomed)
+            saved: list[tuple[HistoryEntry, bytes]] = []
+            for exchange, entry in zip(exchanges, entries, strict=True):
+                body_file = self._write_body(exchange, entry.id)
+                if body_file is not None:
+                    body_files.append(body_file)
+                saved.append((entry, _saved_exchange(exchange, entry.id, body_file)))
+            self._insert(saved)
+        except StoreFileError:
+            for body_file in body_files:  # no entry points at them
+                with contextlib.suppress(OSError):
+                    body_file.unlink()
+            raise
         finally:
             with self._lock:
-                self._pending.discard(entry_id)
-        return entry
+                self._pending.difference_update(entry.id for entry in entries)
+        return entries
+
+    def _insert(self, saved: list[tuple[HistoryEntry, bytes]]) -> None:
+        """One transaction for ``saved`` and the oldest entries they push out."""
+        rows = [entry.row() for entry, _data in saved]
+        with self._write_lock:
+            try:
+                database = self._database()
+                with self._lock:
+                    doomed = self._doomed(rows)
+                database.insert(saved, [old.id for old in doomed])
+            except HistoryDatabaseDamaged as exc:
+                raise HistoryDatabaseDamaged(
+                    exc.path,
+                    message=f"{exc.message}; it will be kept aside and a new history "
+                    "started when the explorer next starts",
+                ) from exc
+            with self._lock:
+                self._forget(doomed)
+                self._rows.extend(rows)
+                self._version += 1
+                self._ids().update(row.id for row in rows)
+                self._total_size += sum(row.size or 0 for row in rows)
+            self._remove_bodies(doomed)
+            if len(rows) > 1:  # several at once may leave some of their own beyond the limit
+                self._trim()
 
     def _write_body(self, exchange: Exchange, entry_id: str) -> Path | None:
         """A body over ``BODY_INLINE_LIMIT`` goes in its own file (linked when it is already
@@ -543,12 +564,12 @@ class HistoryStore(HistoryHome):
                 "nothing is changed",
             )
 
-    def _doomed(self, incoming: HistoryRow | None = None) -> list[HistoryRow]:
+    def _doomed(self, incoming: Sequence[HistoryRow] = ()) -> list[HistoryRow]:
         """The oldest rows to drop (with ``incoming`` added): beyond the entry limit, and
         beyond the size budget (the newest entry stays, even when it alone is over it)."""
         rows = self._rows
-        count = len(rows) + (incoming is not None)
-        total = self._total_size + ((incoming.size or 0) if incoming is not None else 0)
+        count = len(rows) + len(incoming)
+        total = self._total_size + sum(row.size or 0 for row in incoming)
         first_kept = min(max(0, count - self._limit), len(rows))
         total -= sum(row.size or 0 for row in rows[:first_kept])
         while total > self._budget and first_kept < count - 1:
@@ -593,3 +614,15 @@ class HistoryStore(HistoryHome):
             if (row.size or 0) > BODY_INLINE_LIMIT and SAFE_ID.match(row.id):
                 with contextlib.suppress(OSError):
                     os.unlink(self.directory / f"{row.id}.body")
+
+
+def _saved_exchange(exchange: Exchange, entry_id: str, body_file: Path | None) -> bytes:
+    """The exchange as the database keeps it: JSON, its body inline unless in ``body_file``,
+    without the note and tags (kept in the entry's row, where they can change)."""
+    data = exchange.to_dict(include_body=body_file is None)
+    data["id"] = entry_id
+    data.pop("note", None)
+    data.pop("tags", None)
+    if body_file is not None:
+        data["body_file"] = body_file.name
+    return encode_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))

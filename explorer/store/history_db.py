@@ -381,18 +381,21 @@ class HistoryDatabase:
         return blob, _read_text(note), tuple(_read_text(tags).split())
 
     # -- writing -----------------------------------------------------------------------
-    def insert(self, entry: HistoryEntry, exchange: bytes, doomed: Sequence[str] = ()) -> None:
-        """Add one entry and its exchange, and delete ``doomed`` ids, in one transaction."""
-        values = _entry_values(entry)
+    def insert(
+        self, items: Sequence[tuple[HistoryEntry, bytes]], doomed: Sequence[str] = ()
+    ) -> None:
+        """Add entries (oldest first) and their exchanges, and delete ``doomed`` ids, in one
+        transaction: one wait for the disk however many there are."""
         with self._write() as connection:
-            cursor = connection.execute(
-                f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 15)})",
-                values,
-            )
-            connection.execute(
-                "INSERT OR REPLACE INTO exchanges (seq, data) VALUES (?, ?)",
-                (cursor.lastrowid, exchange),
-            )
+            for entry, exchange in items:
+                cursor = connection.execute(
+                    f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+                    _entry_values(entry),
+                )
+                connection.execute(
+                    "INSERT OR REPLACE INTO exchanges (seq, data) VALUES (?, ?)",
+                    (cursor.lastrowid, exchange),
+                )
             self._delete_in(connection, doomed)
 
     def insert_many(self, items: Iterable[tuple[HistoryEntry, bytes]]) -> int:

@@ -415,3 +415,35 @@ def test_a_caller_waiting_for_the_rows_stops_the_readers_pauses(tmp_path: Path) 
     reader.join()
     assert pauses == [1]
     store.close()
+
+
+def test_several_exchanges_are_kept_in_one_go_oldest_first_or_none_of_them(
+    tmp_path: Path, make_exchange: MakeExchange
+) -> None:
+    """A run across accounts writes its finished accounts together: in order, trimmed to
+    the limit like single adds, and when the disk refuses one, none of the batch is kept
+    (no entry, no body file) and the history is as it was."""
+    store = HistoryStore(tmp_path, limit=4)
+    first = store.add(make_exchange(account_id="acc_0"))
+    batch = [make_exchange(account_id=f"acc_{n}") for n in range(1, 4)]
+    added = store.add_many(batch)
+    assert [entry.account_id for entry in added] == ["acc_1", "acc_2", "acc_3"]
+    reopened = HistoryStore(tmp_path)
+    assert [e.account_id for e in reopened.entries()] == ["acc_3", "acc_2", "acc_1", "acc_0"]
+    reopened.close()
+
+    # Past the limit by more than one: the oldest go, the newest four stay.
+    store.add_many([make_exchange(account_id=f"acc_{n}") for n in range(4, 7)])
+    assert [e.account_id for e in store.entries()] == ["acc_6", "acc_5", "acc_4", "acc_3"]
+    assert first.id not in store
+
+    big = make_exchange(account_id="acc_big", body=os.urandom(BODY_INLINE_LIMIT + 1))
+    small_big = make_exchange(account_id="acc_8", body=os.urandom(BODY_INLINE_LIMIT + 1))
+    (tmp_path / f"{big.id}.body").mkdir()  # the disk refuses this one's body file
+    with pytest.raises(ExplorerError, match="could not be written"):
+        store.add_many([small_big, make_exchange(account_id="acc_7"), big])
+    assert [e.account_id for e in store.entries()] == ["acc_6", "acc_5", "acc_4", "acc_3"]
+    assert not (tmp_path / f"{small_big.id}.body").exists()
+    store.close()
+    reopened = HistoryStore(tmp_path)
+    assert [e.account_id for e in reopened.entries()] == ["acc_6", "acc_5", "acc_4", "acc_3"]

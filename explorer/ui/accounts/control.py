@@ -3,16 +3,21 @@
 The batch is ``explorer.run.accounts.AccountRun`` (throttled under StackOne's rate limit,
 ``Retry-After`` obeyed, cancellable) on a pool thread of its own, beside a single Send. The
 production guard asks once for the whole batch, listing the production accounts it writes
-to (and any account that is not active or not known). Each account's exchanges go into the
-history as its row completes.
+to (and any account that is not active or not known). Finished accounts' exchanges go into
+the history in batches (``RECORD_EVERY_MS``): one transaction and one repaint of the history
+list a batch. The run is reported finished (its dialog, the status bar, ``finished``) only
+once every account's exchanges are on disk; a crash mid-run loses at most the accounts that
+finished in the last ``RECORD_EVERY_MS`` and the batch being written (as a crash loses a
+single Send whose entry is still being written), never an entry already listed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Unpack
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from explorer.core.client import CancelToken, RpcClient
@@ -28,10 +33,15 @@ from explorer.ui.request.editor import describe_issue
 from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
+    from explorer.core.exchange import Exchange
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
     from explorer.ui.discovery.service import DiscoveryFailure
     from explorer.ui.request.editor import RequestEditor
+
+# A run's finished accounts go into the history together, at most this often: one
+# transaction and one repaint of the history list a batch, not one an account.
+RECORD_EVERY_MS = 250
 
 # Fills ``{{variables}}``: the request to send and the secret values that went into it.
 Resolver = Callable[[RpcRequest], tuple[RpcRequest, list[str]]]
@@ -39,6 +49,18 @@ Resolver = Callable[[RpcRequest], tuple[RpcRequest, list[str]]]
 
 def _no_variables(request: RpcRequest) -> tuple[RpcRequest, list[str]]:
     return request, []
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run is started with, carried from the key's read through the guard's
+    question to the start."""
+
+    request: RpcRequest
+    chosen: tuple[Account | str, ...]
+    profile: Profile
+    key: str = field(repr=False)  # never in a repr, a log line or a traceback
+    per_minute: int
 
 
 class AccountRunControl(BatchControl):
@@ -66,6 +88,15 @@ class AccountRunControl(BatchControl):
         self._request: RpcRequest | None = None
         self._secrets: list[str] = []
         self._after_paint = AfterPaint(self)
+        # The run in progress, its rows already given to the history, and the exchanges
+        # of rows finished since its last batch.
+        self._batch: AccountRun | None = None
+        self._recorded: set[int] = set()
+        self._unwritten: list[Exchange] = []
+        self._record_timer = QTimer(self)
+        self._record_timer.setSingleShot(True)
+        self._record_timer.setInterval(RECORD_EVERY_MS)
+        self._record_timer.timeout.connect(self._write)
         service = self._guard.service
         service.accounts_loaded.connect(self._on_accounts)
         service.failed.connect(self._on_failed)
@@ -156,22 +187,17 @@ class AccountRunControl(BatchControl):
         def with_key(key: str | None) -> bool:
             if self.dialog is not None:
                 self.dialog.set_reading_key(False)
-            return key is not None and self._guarded(request, chosen, profile, key, per_minute)
+            if key is None:
+                return False
+            return self._guarded(RunPlan(request, tuple(chosen), profile, key, per_minute))
 
         return self._reading(profile.name, with_key)
 
-    def _guarded(
-        self,
-        request: RpcRequest,
-        chosen: Sequence[Account | str],
-        profile: Profile,
-        key: str,
-        per_minute: int,
-    ) -> bool:
+    def _guarded(self, plan: RunPlan) -> bool:
         """Go on once the key is read: through the production guard, then run."""
-        request = request.copy(base_url=profile.base_url)
-        guard = self._guard
-        ids = [a.id if isinstance(a, Account) else a for a in chosen]
+        plan = replace(plan, request=plan.request.copy(base_url=plan.profile.base_url))
+        request, guard = plan.request, self._guard
+        ids = [a.id if isinstance(a, Account) else a for a in plan.chosen]
 
         def build(book: AccountBook) -> list[Target]:
             return [guard.target(book, request.action, account_id) for account_id in ids]
@@ -179,35 +205,29 @@ class AccountRunControl(BatchControl):
         count = len(ids)
         return guard.request(
             scope=request.base_url,
-            profile=profile.name,
+            profile=plan.profile.name,
             build=build,
-            go=lambda: self._start(request, chosen, profile, key, per_minute),
+            go=lambda: self._start(plan),
             what=f"'{request.action}' on {count} account{'s' if count != 1 else ''}",
             total=count,
         )
 
-    def _start(
-        self,
-        request: RpcRequest,
-        chosen: Sequence[Account | str],
-        profile: Profile,
-        key: str,
-        per_minute: int,
-    ) -> bool:
+    def _start(self, plan: RunPlan) -> bool:
         dialog = self._dialog()
-        dialog.where = profile.base_url  # the profile may have changed since the window opened
+        dialog.where = plan.profile.base_url  # the profile may have changed since it opened
         token = self._token = CancelToken()
-        batch = AccountRun(
+        batch = self._batch = AccountRun(
             self._client,
-            request,
-            chosen,
-            api_key=key,
-            profile=profile.name,
-            per_minute=per_minute,
+            plan.request,
+            plan.chosen,
+            api_key=plan.key,
+            profile=plan.profile.name,
+            per_minute=plan.per_minute,
             cancel=token,
             secrets=self._secrets,
         )
-        recorded: set[int] = set()
+        self._recorded = set()
+        self._unwritten = []
 
         def work(report: Report) -> list[AccountRow]:
             batch.progress = report
@@ -215,30 +235,47 @@ class AccountRunControl(BatchControl):
 
         job = ProgressJob(work)
         job.signals.setParent(dialog)  # outlives the auto-deleted job while reports queue
-        job.signals.progress.connect(lambda index, row: self._on_row(index, row, recorded))
-        job.signals.done.connect(lambda result: self._on_done(batch, result, recorded))
-        dialog.start(batch.rows, [a for a in chosen if isinstance(a, Account)])
+        job.signals.progress.connect(self._on_row)
+        job.signals.done.connect(lambda result: self._on_done(batch, result))
+        dialog.start(batch.rows, [a for a in plan.chosen if isinstance(a, Account)])
         # The sending threads start once the results page has painted: started with it,
         # they compete with its first paint for the GIL.
         self._after_paint.call(lambda: self.pool.start(job))
         return True
 
-    def _on_row(self, index: int, row: AccountRow, recorded: set[int]) -> None:
+    def _on_row(self, index: int, row: AccountRow) -> None:
         if self.dialog is not None:
             self.dialog.update_row(index, row)
-        self._record(index, row, recorded)
+        if self._take(index, row) and not self._record_timer.isActive():
+            self._record_timer.start()
 
-    def _record(self, index: int, row: AccountRow, recorded: set[int]) -> None:
-        """Add a finished row's exchanges to the history, once."""
-        if row.done and index not in recorded:
-            recorded.add(index)
-            for exchange in row.sent:
-                self._history_pane.add(exchange, self._secrets, select=False)
+    def _take(self, index: int, row: AccountRow) -> bool:
+        """Keep a finished row's exchanges for the history's next batch, once."""
+        if not row.done or index in self._recorded:
+            return False
+        self._recorded.add(index)
+        self._unwritten.extend(row.sent)
+        return True
 
-    def _on_done(self, batch: AccountRun, result: object, recorded: set[int]) -> None:
-        self._token = None
-        for index, row in enumerate(batch.rows):  # the dialog's rows: all at once, below
-            self._record(index, row, recorded)
+    def _write(self, then: Callable[[], object] | None = None) -> None:
+        """The exchanges kept since the last batch into the history, in one write;
+        ``then`` once they (and every batch before) are on disk."""
+        self._record_timer.stop()
+        exchanges, self._unwritten = self._unwritten, []
+        if exchanges or then is not None:
+            self._history_pane.add_many(exchanges, self._secrets, then=then)
+
+    def _on_done(self, batch: AccountRun, result: object) -> None:
+        if batch is not self._batch:
+            return  # reported already (the window closed first)
+        for index, row in enumerate(batch.rows):
+            self._take(index, row)
+        # The run is reported finished once every account's exchanges are in the history,
+        # and after the history's list has painted them (not both in one turn).
+        self._write(then=lambda: self._after_paint.call(lambda: self._finish(batch, result)))
+
+    def _finish(self, batch: AccountRun, result: object) -> None:
+        self._token = self._batch = None
         problem = "" if isinstance(result, list) else f"The run stopped: {result}"
         if self.dialog is not None:
             self.dialog.finish(batch.rows, problem)
@@ -246,6 +283,17 @@ class AccountRunControl(BatchControl):
         action = batch.request.action
         self.message.emit(f"Ran {action} on {len(batch.rows)} accounts: {ok} succeeded", 10_000)
         self.finished.emit(batch.rows)
+
+    def shutdown(self) -> None:
+        """Cancel the run and wait for its thread (on window close), then hand every
+        finished account's exchanges to the history (the window writes them before it
+        goes), those whose report is still queued included."""
+        super().shutdown()
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            for index, row in enumerate(batch.rows):
+                self._take(index, row)
+            self._write()
 
     def cancel(self) -> None:
         if self.cancel_reading():

@@ -35,7 +35,7 @@ from explorer.run.accounts import (
 )
 from explorer.ui.guard.marks import SHORT_MARK, account_tooltip, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
-from explorer.ui.widgets.row_table import RowsModel
+from explorer.ui.widgets.row_table import RoleSpan, RowsModel, each_role
 
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,17 +71,14 @@ _COLUMNS = tuple(ResultColumn)
 # The roles ``data`` answers. A view asks ~10 per cell (font, background, check state...):
 # each is a Python call needing the interpreter, which the run's sending threads share, so
 # the others end at once, before any lookup.
-_ROLES = frozenset(
-    int(role)
-    for role in (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.DecorationRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        SORT_ROLE,
-    )
-)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _ALIGNMENT, _SORT))
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 OUTCOME_WORDS = {
     PENDING: "waiting",
@@ -149,27 +146,46 @@ class AccountResultsModel(RowsModel[AccountRow]):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES:
             return None
+        cell = self._cell(index)
+        return None if cell is None else self._answer(*cell, role)
+
+    def multiData(self, index: _Index, roleDataSpan: RoleSpan, /) -> None:
+        """Every role a painted cell asks, in one call into Python (see ``answer_each_role``),
+        the row and its account looked up once."""
+        cell = self._cell(index)
+        for role_data in each_role(roleDataSpan):
+            role = role_data.role()
+            if cell is None or role not in _ROLES:
+                role_data.setData(None)
+            else:
+                role_data.setData(self._answer(*cell, role))
+
+    def _cell(self, index: _Index) -> tuple[AccountRow, ResultColumn, Account | None] | None:
         row = self.row(index.row()) if index.isValid() else None
         if row is None or not 0 <= index.column() < len(_COLUMNS):
             return None
-        column = _COLUMNS[index.column()]
-        account = self._accounts.get(row.account_id)
+        return row, _COLUMNS[index.column()], self._accounts.get(row.account_id)
+
+    def _answer(
+        self, row: AccountRow, column: ResultColumn, account: Account | None, role: int
+    ) -> Any:
         production = is_production(account)
-        if role == Qt.ItemDataRole.DisplayRole:
+        # Plain ints compared (an enum member is an attribute lookup and a conversion).
+        if role == _DISPLAY:
             text = self.text(row, column)
             if column == ResultColumn.ACCOUNT and production:
                 return f"{SHORT_MARK} · {text}"
             return text
-        if role == SORT_ROLE:
-            return _sort_value(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column, account)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return self._colour(row, column, production)
-        if role == Qt.ItemDataRole.DecorationRole and column == ResultColumn.ACCOUNT:
-            return production_icon() if production else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT:
+            return _ALIGN_RIGHT if column in _NUMERIC else None
+        if role == _DECORATION:
+            return production_icon() if production and column == ResultColumn.ACCOUNT else None
+        if role == _SORT:
+            return _sort_value(row, column)
+        if role == _TOOLTIP:
+            return self._tooltip(row, column, account)
         return None
 
     @staticmethod
@@ -237,6 +253,15 @@ class ResultsFilter(QSortFilterProxyModel):
         else:  # pragma: no cover - Qt before 6.9
             change()
             self.invalidateFilter()
+
+    def multiData(self, index: _Index, roleDataSpan: RoleSpan, /) -> None:
+        """The source's ``multiData``: Qt's proxy asks its source role by role (seven calls
+        into Python a painted cell, each with two more to map the index)."""
+        model = self.sourceModel()
+        if isinstance(model, AccountResultsModel):
+            model.multiData(self.mapToSource(index), roleDataSpan)
+        else:  # pragma: no cover - the dialog always sets its results model
+            super().multiData(index, roleDataSpan)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         model = self.sourceModel()

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor
 
 from explorer.core.compare import ADDED, CHANGED, MISSING, REMOVED, Change
 from explorer.core.compare_pages import Page, View
+from explorer.ui.widgets.row_table import RoleSpan, answer_each_role
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CELL_CHARS = 200  # a value longer than this is cut in its cell (the detail pane has it whole)
@@ -179,6 +180,15 @@ class ChangesModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return ("Path", "Change", *self._labels)[section] if 0 <= section < 4 else None
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As Qt's, in one Python call (Qt's own asks ``rowCount`` and ``columnCount``)."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < 4):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def multiData(self, index: AnyIndex, roleDataSpan: RoleSpan, /) -> None:
+        answer_each_role(self, index, roleDataSpan)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         change = self.change_at(index.row()) if index.isValid() else None

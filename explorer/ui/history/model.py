@@ -30,6 +30,7 @@ from explorer.core.units import human_size
 from explorer.store.history_entry import HistoryFilter, HistoryRow, tags_label
 from explorer.ui.guard.marks import SHORT_MARK, production_colour, production_icon
 from explorer.ui.theme import is_dark, status_colour
+from explorer.ui.widgets.row_table import RoleSpan, each_role
 
 if TYPE_CHECKING:
     from explorer.store.history import HistoryEntry
@@ -76,7 +77,6 @@ _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset(
     {_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _ALIGNMENT, int(SORT_ROLE), int(ENTRY_ROLE)}
 )
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
 # either direction consistently. One small function per column (no dispatch per call): a
@@ -219,6 +219,8 @@ class HistoryModel(QAbstractTableModel):
     for every row on every keystroke, sort and reset. ``set_rows`` gives every entry (the
     store's order, newest first); ``set_filter`` chooses which are shown; ``add_entry``
     inserts one row in its place without a reset, so selections and scrolling stay put.
+    Rows are read-only and selectable, as ``QAbstractTableModel``'s own ``flags()`` says (a
+    ``flags()`` here was two more calls into Python a painted cell).
     """
 
     def __init__(
@@ -351,13 +353,7 @@ class HistoryModel(QAbstractTableModel):
 
     def add_entry(self, entry: HistoryRow) -> None:
         """Add the newest entry in its sorted place; only a visible row is inserted."""
-        if entry.action not in self._actions or entry.account_id not in self._accounts:
-            self._actions.add(entry.action)
-            self._accounts.add(entry.account_id)
-            self._names_changed = True
-        if self._by_id is not None:
-            self._by_id[entry.id] = entry
-        self.version += 1
+        self._take_in(entry)
         self._given.insert(0, entry)
         self._ordered.insert(self._position(self._ordered, entry), entry)
         if not self._filter.accepts(entry):
@@ -366,6 +362,35 @@ class HistoryModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, entry)
         self.endInsertRows()
+
+    def add_entries(self, entries: Sequence[HistoryRow]) -> None:
+        """Add several new entries, oldest first (a batch's): in the store's order, the
+        visible ones in one insertion at the top; sorted, each in its place. Either way
+        the view repaints once, not once an entry."""
+        if self._sort_column >= 0:
+            for entry in entries:
+                self.add_entry(entry)
+            return
+        newest_first = list(reversed(entries))
+        for entry in newest_first:
+            self._take_in(entry)
+        self._given[:0] = newest_first
+        self._ordered[:0] = newest_first
+        shown = [entry for entry in newest_first if self._filter.accepts(entry)]
+        if shown:
+            self.beginInsertRows(QModelIndex(), 0, len(shown) - 1)
+            self._rows[:0] = shown
+            self.endInsertRows()
+
+    def _take_in(self, entry: HistoryRow) -> None:
+        """Note a new entry's names and id (the rows themselves are the caller's)."""
+        if entry.action not in self._actions or entry.account_id not in self._accounts:
+            self._actions.add(entry.action)
+            self._accounts.add(entry.account_id)
+            self._names_changed = True
+        if self._by_id is not None:
+            self._by_id[entry.id] = entry
+        self.version += 1
 
     def update_entry(self, entry: HistoryRow) -> None:
         """Show an entry's new note and tags where it is; the filter is not applied again
@@ -515,14 +540,40 @@ class HistoryModel(QAbstractTableModel):
             return _ALIGN_RIGHT
         return None
 
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As Qt's, in one Python call: Qt's own asks ``rowCount`` and ``columnCount`` (two
+        calls into Python) for every index a view makes, once per painted cell."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ROLES or not index.isValid() or index.parent().isValid():
+        if role not in _ROLES:
             return None  # most of a view's questions (font, icon, background...) end here
+        entry = self._cell(index)
+        return None if entry is None else self._answer(entry, _COLUMNS[index.column()], role)
+
+    def multiData(self, index: AnyIndex, roleDataSpan: RoleSpan, /) -> None:
+        """Every role a painted cell asks (seven), in one call into Python, the entry looked
+        up once (see ``row_table.answer_each_role``)."""
+        entry = self._cell(index)
+        column = _COLUMNS[index.column()] if entry is not None else Column.TIME
+        for role_data in each_role(roleDataSpan):
+            role = role_data.role()
+            if entry is None or role not in _ROLES:
+                role_data.setData(None)
+            else:
+                role_data.setData(self._answer(entry, column, role))
+
+    def _cell(self, index: AnyIndex) -> HistoryRow | None:
+        if not index.isValid() or index.parent().isValid():
+            return None
         row, col = index.row(), index.column()
         if not (0 <= row < len(self._rows) and 0 <= col < _COLUMN_COUNT):
             return None
-        entry = self._rows[row]
-        column = _COLUMNS[col]
+        return self._rows[row]
+
+    def _answer(self, entry: HistoryRow, column: Column, role: int) -> Any:
         # Plain ints compared, constants computed once: a view asks ~1,000 times per screen.
         if column == Column.ACCOUNT and entry.account_id in self._production:
             return self._production_account(entry, role)
@@ -555,9 +606,6 @@ class HistoryModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return SORT_KEYS[Column.ACCOUNT](entry)
         return entry if role == ENTRY_ROLE else None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # -- presentation ----------------------------------------------------------------------
     @staticmethod

@@ -11,7 +11,7 @@ appears when the write is done, in the order the exchanges finished.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -259,6 +259,45 @@ class HistoryPane(QWidget):
             self.notes.remember(values)
         self._select_after_write.append(select)
         self.writer.add(exchange, values)
+
+    def add_many(
+        self,
+        exchanges: Sequence[Exchange],
+        secrets: Iterable[str] = (),
+        *,
+        then: Callable[[], object] | None = None,
+    ) -> None:
+        """Record several finished exchanges (a batch's, oldest first) in one write: one
+        transaction, and their rows listed together (one repaint of the list, not one an
+        exchange). The user's selection stays. ``then`` runs once they are on disk and
+        listed, or the write failed (the pane says so): after every add queued before."""
+        values = list(secrets)
+        if values:
+            self.notes.remember(values)
+        self.writer.add_many(exchanges, values, partial(self._on_written_many, then))
+
+    def _on_written_many(
+        self,
+        then: Callable[[], object] | None,
+        entries: list[HistoryEntry] | None,
+        error: Exception | None,
+    ) -> None:
+        if entries is None:
+            self._show_error(f"Could not save these exchanges to the history: {error}")
+        else:
+            self._quiet = True
+            try:
+                self.model.add_entries([entry.row() for entry in entries if entry.id in self.store])
+                self._forget_trimmed()
+            finally:
+                self._quiet = False
+            if self.model.take_names_changed():
+                self._refill_combos()
+            self._refresh_state()
+            for entry in entries:
+                self.added.emit(entry)
+        if then is not None:
+            then()
 
     def flush(self) -> None:
         """Finish every pending write and show its row now."""

@@ -19,7 +19,7 @@ a reader sees either the old state or the whole new entry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -96,6 +96,20 @@ class HistoryWriter(QObject):
         self.run(
             lambda: self.store.add(redact_exchange(exchange, values)),
             lambda entry, error: self.written.emit(entry, error),
+        )
+
+    def add_many(
+        self,
+        exchanges: Sequence[Exchange],
+        secrets: Iterable[str],
+        done: Callable[[Any, Exception | None], None],
+    ) -> None:
+        """Queue several exchanges (oldest first, ``secrets`` hidden) for one transaction;
+        ``done(entries, error)`` follows on the UI thread (not ``written``)."""
+        values, items = list(secrets), list(exchanges)
+        self.run(
+            lambda: self.store.add_many([redact_exchange(item, values) for item in items]),
+            done,
         )
 
     def run(self, work: Callable[[], Any], done: Callable[[Any, Exception | None], None]) -> None:
