@@ -18,7 +18,6 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.body import BodyFile
-from explorer.core.json_highlight import highlight_pretty_json
 from explorer.core.json_scanner import loads_in_steps
 
 # pygments (~10-15 ms to import) is imported where a colour or highlight is first wanted:
@@ -74,12 +73,6 @@ def pretty_json(value_or_text: Any) -> str:
     Accepts JSON text (``str`` or UTF-8 ``bytes``) or an already-parsed value. Text that is
     not JSON is returned as it is (bytes decoded), so callers can pass any body.
     """
-    return _pretty_json(value_or_text)[0]
-
-
-def _pretty_json(value_or_text: Any) -> tuple[str, bool]:
-    """``pretty_json``'s text, and whether it is JSON formatted here (not text returned as
-    it came)."""
     if isinstance(value_or_text, bytes | bytearray):
         value_or_text = bytes(value_or_text).decode("utf-8-sig", errors="replace")
     if isinstance(value_or_text, str):
@@ -95,15 +88,15 @@ def _pretty_json(value_or_text: Any) -> tuple[str, bool]:
                 leaf=_format_leaf,
             )
         except (ValueError, RecursionError):
-            return value_or_text, False
+            return value_or_text
     else:
         value = value_or_text
     out: list[str] = []
     try:
         _write(value, out, "\n")
     except RecursionError:
-        return (value_or_text if isinstance(value_or_text, str) else repr(value_or_text)), False
-    return "".join(out), True
+        return value_or_text if isinstance(value_or_text, str) else repr(value_or_text)
+    return "".join(out)
 
 
 def _write(value: Any, out: list[str], newline: str) -> None:
@@ -207,10 +200,6 @@ def highlight_html(text: str, *, lexer: str = "json", dark: bool = False) -> str
     from pygments import highlight
 
     return _UNCOLOURED_SPACE.sub(r"\1", str(highlight(text, _lexer(lexer), _formatter(dark))))
-
-
-def _pygments_json(text: str, dark: bool) -> str:
-    return highlight_html(text, lexer="json", dark=dark)
 
 
 # Pygments colours white space too: a span Qt must parse for nothing (a third of a small JSON
@@ -385,12 +374,10 @@ def layout_body(
     shares no GIL with the window, however long it takes.
     """
     raw = body.decode(encoding, errors="replace")
-    pretty, formatted = _pretty_json(body) if is_json else (raw, False)
+    pretty = pretty_json(body) if is_json else raw
     raw_index = index_lines(raw) if len(raw) > plain_limit else None
     if len(pretty) <= rich_limit:
-        html = highlight_pretty_json(pretty, dark, _pygments_json) if formatted else None
-        if html is None:
-            html = highlight_html(pretty, lexer="json" if is_json else "text", dark=dark)
+        html = highlight_html(pretty, lexer="json" if is_json else "text", dark=dark)
         return BodyLayout(pretty if is_json else None, html, None, raw_index)
     pretty_index = raw_index if not is_json and raw_index is not None else index_lines(pretty)
     return BodyLayout(pretty if is_json else None, None, pretty_index, raw_index)
