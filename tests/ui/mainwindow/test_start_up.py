@@ -133,13 +133,9 @@ def test_the_first_frame_is_painted_without_the_modules_it_does_not_show(tmp_pat
     first paint none of ``FIRST_FRAME_LEAVES`` is imported; an exchange's modules are
     imported after it without a send (so the first Send does not wait for them)."""
     _saved_home(tmp_path)
-    code = (
-        "import sys\n"
-        "from PySide6.QtCore import QTimer\n"
-        "from PySide6.QtWidgets import QApplication\n"
+    hook = (
         "from explorer.ui.mainwindow.window import MainWindow\n"
         "painted = MainWindow._first_painted\n"
-        "seen = []\n"
         "def later(tries=200):\n"
         "    found = [m for m in ('explorer.core.exchange', 'explorer.core.response')"
         " if m in sys.modules]\n"
@@ -158,21 +154,11 @@ def test_the_first_frame_is_painted_without_the_modules_it_does_not_show(tmp_pat
         "        QTimer.singleShot(0, later)\n"
         "    painted(window)\n"
         "MainWindow._first_painted = first_painted\n"
-        "import explorer.__main__ as entry\n"
-        "print(entry.main(['--home', sys.argv[1]]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    lines = result.stdout.strip().splitlines()
+    lines = run_the_app(tmp_path, setup=hook)
     # The first frame: history rows and the restored request, none of the modules.
-    assert lines[0] == "5 bamboohr_list_employees []", result.stderr[-2000:]
-    assert lines[1:] == ["['explorer.core.exchange', 'explorer.core.response']", "0"]
+    assert lines[0] == "5 bamboohr_list_employees []"
+    assert lines[1:] == ["['explorer.core.exchange', 'explorer.core.response']", "0 True"]
 
 
 def test_pyside_reads_no_window_module_source_at_start_up() -> None:
@@ -350,19 +336,24 @@ def test_the_first_history_entry_opened_shows_in_full_though_no_response_came_ye
     assert view.status_label.text().startswith("200")
 
 
-def run_the_app(home: Path, watch: str) -> list[str]:
+def run_the_app(home: Path, watch: str = "pass\n", *, setup: str = "") -> list[str]:
     """Start the real entry point over ``home`` in a process of its own (offscreen), with
     ``watch``: the body of a ``look()`` that a timer calls from the event loop's first turn
-    (and again as it asks, with ``QTimer.singleShot(50, look)``); its standard output's lines.
-    Start-up pauses and freezes the collector, which a test process must not."""
+    (and again as it asks, with ``QTimer.singleShot(50, look)``), and ``setup`` run before
+    the entry point is imported (e.g. a hook on the window); its standard output's lines, the
+    last one the exit code and whether the collector is on. Start-up pauses and freezes the
+    collector, which a test process must not."""
     code = (
         "import gc, sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication(sys.argv[:1])\n"
         "seen = []\n"
-        "def look():\n" + textwrap.indent(watch, "    ") + "QTimer.singleShot(0, look)\n"
-        "import explorer.__main__ as entry\n"
+        "def look():\n"
+        + textwrap.indent(watch, "    ")
+        + "QTimer.singleShot(0, look)\n"
+        + setup
+        + "import explorer.__main__ as entry\n"
         "code = entry.main(['--home', sys.argv[1]])\n"
         "print(code, gc.isenabled())\n"
     )

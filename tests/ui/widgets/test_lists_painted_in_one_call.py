@@ -6,11 +6,7 @@ calling it would make every cell seven calls into Python again)."""
 
 from __future__ import annotations
 
-import collections
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import Any
 
 import pytest
@@ -19,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from benchmarks.cells import entries_during
 from explorer.core.compare import Change
 from explorer.core.discovery import Account
 from explorer.core.exchange import Exchange, Failure
@@ -53,30 +50,13 @@ class RoleByRoleChanges(ChangesModel):
     multiData = QAbstractTableModel.multiData
 
 
-def entered(paint: Callable[[], object]) -> collections.Counter[str]:
-    """The model functions Qt's C++ called into Python while ``paint`` ran."""
-    counts: collections.Counter[str] = collections.Counter()
-    caller = sys._getframe()
-
-    def profile(frame: FrameType, event: str, _arg: Any) -> None:
-        if event == "call" and frame.f_back is caller:
-            counts[frame.f_code.co_name] += 1
-
-    sys.setprofile(profile)
-    try:
-        paint()
-    finally:
-        sys.setprofile(None)
-    return counts
-
-
 def painted(qtbot: QtBot, view: QTableView, model: QAbstractItemModel) -> tuple[QImage, Any]:
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no focus frame on either
     view.clearFocus()
     view.setModel(model)
     view.selectionModel().clearCurrentIndex()
     qtbot.wait(10)
-    counts = entered(view.viewport().repaint)
+    counts = entries_during(view.viewport().repaint)
     return view.viewport().grab().toImage(), counts
 
 
