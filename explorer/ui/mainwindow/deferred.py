@@ -15,7 +15,6 @@ milliseconds instead of waiting 20-70 ms for the import to finish.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
@@ -27,10 +26,13 @@ from explorer.ui.jobs import RenderJob
 PAUSE_MS = 250
 
 
-@dataclass
 class _Part:
-    run: Callable[[Any], object]
-    prepare: Callable[[], Any] | None
+    # A plain class, not a dataclass: made at import, before the first paint (~0.3 ms less).
+    __slots__ = ("prepare", "run")
+
+    def __init__(self, run: Callable[[Any], object], prepare: Callable[[], Any] | None) -> None:
+        self.run = run
+        self.prepare = prepare
 
 
 class AfterFirstPaint(QObject):

@@ -27,7 +27,6 @@ cancels a send.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -90,22 +89,47 @@ class Variables(Protocol):
     def report(self, read: EnvironmentValues) -> None: ...
 
 
-@dataclass
 class _Needs:
-    """What a send needs from the keyring: how to read it, and what was read."""
+    """What a send needs from the keyring: how to read it, and what was read.
 
-    request: RpcRequest
-    profile: str
-    key: Callable[[], str | BaseException | None]
-    values: Callable[[], EnvironmentValues] | None = None
-    read_values: EnvironmentValues | None = None
-    read_key: str | BaseException | None = None
-    unresolved: UnresolvedVariables | None = None
-    secrets: list[str] = field(default_factory=list)
-    # The request as written (its ``{{variables}}``), for the history; and the history's
-    # exchange when this send replays one.
-    template: RpcRequest | None = None
-    replayed: Exchange | None = None
+    A plain class, not a dataclass: made at import, before the first paint (~0.4 ms less).
+    """
+
+    __slots__ = (
+        "key",
+        "profile",
+        "read_key",
+        "read_values",
+        "replayed",
+        "request",
+        "secrets",
+        "template",
+        "unresolved",
+        "values",
+    )
+
+    def __init__(
+        self,
+        request: RpcRequest,
+        profile: str,
+        key: Callable[[], str | BaseException | None],
+        values: Callable[[], EnvironmentValues] | None = None,
+        *,
+        template: RpcRequest | None = None,
+        replayed: Exchange | None = None,
+    ) -> None:
+        self.request = request
+        self.profile = profile
+        self.key = key
+        self.values = values
+        self.read_values: EnvironmentValues | None = None
+        self.read_key: str | BaseException | None = None
+        self.unresolved: UnresolvedVariables | None = None
+        self.secrets: list[str] = []
+        # The request as written (its ``{{variables}}``), for the history; and the history's
+        # exchange when this send replays one.
+        self.template = template
+        self.replayed = replayed
 
     def read(self) -> _Needs:
         """Read the environment (and fill the request in), then the key. May block on the
