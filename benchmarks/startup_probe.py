@@ -25,10 +25,24 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 # Long enough for everything queued after the first paint (250 ms later, a part per turn).
 AFTER_USABLE_MS = 1500
+
+
+def _app_as_explorer_makes_it() -> QApplication:
+    """The application as ``explorer.ui.app`` makes it: with Fusion chosen by its arguments,
+    so the theme needs no ``app.style()`` (``explorer.ui.theme.FUSION_PROPERTY``; the names
+    written out: importing the theme here would move its import before the stamp)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([*sys.argv[:1], "-style", "fusion"])
+    app.setProperty("stackoneFusion", True)
+    return app
 
 
 def _ms() -> float:
@@ -93,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Created here rather than in explorer.ui.app.run (which reuses it) so the filter sees the
     # very first paint; QApplication costs the same wherever it is constructed.
-    app = QApplication(sys.argv[:1])
+    app = QApplication(sys.argv[:1]) if args.which == "bare" else _app_as_explorer_makes_it()
     probe = FirstPaint()
     _filter_from_first_show(probe)
     if args.which == "bare":
@@ -138,9 +152,8 @@ def _usable(home: str) -> int:
     (monotonic ms; the stall in ms).
     """
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication(sys.argv[:1])
+    app = _app_as_explorer_makes_it()
     probe = _usable_probe(app)
     _filter_from_first_show(probe)
     imported = _stamp_when_imported("explorer.ui.app")

@@ -30,7 +30,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import APP_TITLE, CLOSE_WAIT_MS, MainWindow
 from explorer.ui.preferences.dialog import Preferences
-from explorer.ui.theme import ThemeWatcher, apply_theme, is_dark
+from explorer.ui.theme import FUSION_ARGUMENTS, FUSION_PROPERTY, ThemeWatcher, apply_theme, is_dark
 
 if TYPE_CHECKING:
     from explorer.demo import DemoServer  # imported for --demo only: ~45 ms of start-up
@@ -144,7 +144,11 @@ class _Demo:
 
 def _application() -> QApplication:
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication([*sys.argv[:1], *FUSION_ARGUMENTS])
+        app.setProperty(FUSION_PROPERTY, True)
     app.setOrganizationName("StackOne")
     app.setApplicationName(APP_TITLE)
     app.setApplicationVersion(__version__)

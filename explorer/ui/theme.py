@@ -10,10 +10,50 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 # A dynamic property on the application: "dark"/"light" when the user (or --theme) forced one.
 _OVERRIDE_PROPERTY = "stackoneThemeOverride"
+# A dynamic property on the application: set when it was made with Fusion (``FUSION_ARGUMENTS``),
+# so choosing the style needs no ``app.style()``: a QStyle reaching Python makes PySide create
+# QStyle's 11 enum classes (~6 ms) before the first paint.
+FUSION_PROPERTY = "stackoneFusion"
+FUSION_ARGUMENTS = ("-style", "fusion")
+
+# Fusion's own light palette (``QStyleFactory.create("Fusion").standardPalette()``, Qt 6),
+# written out for the same reason: role -> (active and inactive, disabled); a test checks it
+# against the style's.
+_FUSION_LIGHT: dict[str, tuple[str, str]] = {
+    "WindowText": ("#000000", "#bebebe"),
+    "Button": ("#efefef", "#efefef"),
+    "Light": ("#ffffff", "#ffffff"),
+    "Text": ("#000000", "#bebebe"),
+    "BrightText": ("#ffffff", "#ffffff"),
+    "ButtonText": ("#000000", "#bebebe"),
+    "Base": ("#ffffff", "#efefef"),
+    "Window": ("#efefef", "#efefef"),
+    "Highlight": ("#308cc6", "#919191"),
+    "HighlightedText": ("#ffffff", "#ffffff"),
+    "Link": ("#0000ff", "#0000ff"),
+    "LinkVisited": ("#ff00ff", "#ff00ff"),
+    "AlternateBase": ("#f7f7f7", "#f7f7f7"),
+    "ToolTipBase": ("#ffffdc", "#ffffdc"),
+    "ToolTipText": ("#000000", "#000000"),
+    "PlaceholderText": ("#80000000", "#80000000"),
+    "Accent": ("#308cc6", "#919191"),
+}
+# The greys Fusion derives with lighter()/darker(), kept to 16 bits a channel as Qt has them.
+_FUSION_LIGHT_GREYS: dict[str, tuple[int, int]] = {
+    "Midlight": (51972, 51972),
+    "Dark": (40948, 48830),
+    "Mid": (47248, 47248),
+    "Shadow": (30331, 45496),
+}
+
+
+def _grey(level: int) -> QColor:
+    return QColor.fromRgba64(level, level, level)
+
 
 LIGHT_PYGMENTS_STYLE = "default"
 DARK_PYGMENTS_STYLE = "github-dark"
@@ -74,8 +114,18 @@ def is_dark(app: QGuiApplication | None = None) -> bool:
 
 def light_palette() -> QPalette:
     """Fusion's own light palette: the familiar default, nothing to tune."""
-    style = QStyleFactory.create("Fusion")
-    return style.standardPalette()
+    p = QPalette()
+    group = QPalette.ColorGroup
+    colours = {name: (QColor(a), QColor(d)) for name, (a, d) in _FUSION_LIGHT.items()}
+    colours |= {name: (_grey(a), _grey(d)) for name, (a, d) in _FUSION_LIGHT_GREYS.items()}
+    for name, (active, disabled) in colours.items():
+        role = getattr(QPalette.ColorRole, name, None)
+        if role is None:  # a role this Qt does not have (Accent is Qt >= 6.6)
+            continue
+        p.setColor(group.Active, role, active)
+        p.setColor(group.Inactive, role, active)
+        p.setColor(group.Disabled, role, disabled)
+    return p
 
 
 def dark_palette() -> QPalette:
@@ -129,7 +179,7 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
             follows the system and keeps following it when a ``ThemeWatcher`` is running.
     """
     app.setProperty(_OVERRIDE_PROPERTY, None if dark is None else ("dark" if dark else "light"))
-    if app.style().name().lower() != "fusion":
+    if not app.property(FUSION_PROPERTY) and app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     if dark is None:
         # Judge the system's own palette, not the one we may have installed earlier.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 
 import pytest
 from pygments.styles import get_style_by_name
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory
 from pytestqt.qtbot import QtBot
 
 from explorer.ui import theme
@@ -47,6 +51,40 @@ def test_is_dark_follows_a_dark_palette_set_on_the_app(app: QApplication) -> Non
     app.setPalette(theme.dark_palette())
     assert theme.is_dark(app) is True
     assert theme.is_dark() is True  # the running application by default
+
+
+def test_the_light_palette_is_fusion_s_own(app: QApplication) -> None:
+    """Written out so the app never asks for a QStyle before its first paint; it must stay
+    the style's own palette, colour for colour."""
+    assert theme.light_palette() == QStyleFactory.create("Fusion").standardPalette()
+
+
+def test_an_app_made_with_fusion_s_arguments_is_fusion_and_follows_the_system(
+    app: QApplication,
+) -> None:
+    """``explorer.ui.app`` makes its application with ``FUSION_ARGUMENTS`` and marks it, so
+    ``apply_theme`` need not ask the style; in a process of its own."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtWidgets import QApplication
+        from explorer.ui import theme
+        app = QApplication([sys.argv[0], *theme.FUSION_ARGUMENTS])
+        app.setProperty(theme.FUSION_PROPERTY, True)
+        app.setPalette(theme.dark_palette())  # what a dark desktop hands us
+        theme.apply_theme(app)
+        print(app.style().name().lower(), theme.is_dark(app))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["fusion", "True"]
 
 
 def test_apply_theme_uses_fusion_and_the_system_choice(app: QApplication) -> None:

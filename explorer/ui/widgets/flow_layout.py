@@ -9,7 +9,7 @@ screen. Here the minimum width is only that of the widest item; the rest wraps.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -99,6 +99,8 @@ class FlowLayout(QLayout):
         parent = self.parentWidget()
         if parent is None:
             return 6
+        from PySide6.QtWidgets import QStyle  # its enum classes: ~6 ms, only if asked
+
         return parent.style().pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:

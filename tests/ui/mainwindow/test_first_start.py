@@ -62,4 +62,6 @@ def test_an_untouched_empty_form_is_calm_until_the_user_acts(qtbot: QtBot, tmp_p
     qtbot.keyClicks(editor.action_edit, "a")
     qtbot.keyClick(editor.action_edit, Qt.Key.Key_Backspace)
     assert editor.field_warnings["action"].isVisible()
+    # The sign's icon is fetched when it first shows (not at start): it is there.
+    assert not editor.field_warnings["action"].icon().isNull()
     assert editor.reason_label.text().startswith("Can't send yet")

@@ -184,6 +184,37 @@ def test_the_first_frame_is_painted_without_the_modules_it_does_not_show(tmp_pat
     assert lines[1:] == ["['explorer.core.exchange', 'explorer.core.response']", "0 True"]
 
 
+def test_the_first_frame_is_painted_without_qstyle_s_enum_classes(tmp_path: Path) -> None:
+    """A QStyle reaching Python (``app.style()``, the style's icons, ``drawItemText``) makes
+    PySide create QStyle's 11 enum classes, ~6 ms: the real entry point, as it makes its
+    application, over a saved home, paints its first frame (``--smoke``) without them."""
+    _saved_home(tmp_path)
+    code = textwrap.dedent(
+        """
+        import enum, sys
+        made = []
+        create = enum.EnumType._create_
+        def record(cls, *args, **kwargs):
+            result = create(cls, *args, **kwargs)
+            made.append(result.__qualname__)
+            return result
+        enum.EnumType._create_ = record
+        import explorer.__main__ as entry
+        code = entry.main(["--smoke", "--home", sys.argv[1]])
+        print(code, sorted(set(made) & {"PixelMetric", "StandardPixmap", "ComplexControl"}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
 def test_pyside_reads_no_window_module_source_at_start_up() -> None:
     """PySide's import hook reads each new module's source (for ``__feature__``), ~0.15 ms a
     module; the app's modules are noted beforehand (``ui.pyside_scan``), so none is read."""
