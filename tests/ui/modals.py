@@ -18,6 +18,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 
 POLL_MS = 20
+# Polls a shown modal dialog is given to become the active window before it is answered.
+ACTIVE_POLLS = 100
 
 
 @dataclass
@@ -101,10 +103,18 @@ def answering(answer: Callable[[QWidget], None] = ENTER) -> Iterator[list[Seen]]
     handled: list[QWidget] = [already] if already is not None else []
     timer = QTimer()
     timer.setInterval(POLL_MS)
+    waited: list[tuple[QWidget, int]] = []  # a dialog shown but not active yet, polls waited
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
         if widget is None or any(widget is w for w in handled) or not widget.isVisible():
+            return
+        # A person answers a dialog once it has come up in front (is the active window):
+        # before that, on a loaded machine, Enter may not reach its default button yet.
+        # Answered anyway after ``ACTIVE_POLLS``, as before, where a platform never says so.
+        polls = next((n for w, n in waited if w is widget), 0)
+        if not widget.isActiveWindow() and polls < ACTIVE_POLLS:
+            waited[:] = [(w, n) for w, n in waited if w is not widget] + [(widget, polls + 1)]
             return
         handled.append(widget)
         seen.append(describe(widget))
