@@ -224,20 +224,19 @@ def test_the_row_tooltip_and_menu_in_a_read_only_session(qtbot: QtBot, tmp_path:
     assert pane.note_strip.text() == "#customer-x\nticket 4711"
 
 
-def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    """As the app opens a long history: the newest entries show while the rest are read on a
-    thread; a filter typed meanwhile, and an entry added meanwhile, hold for all of them."""
-    count = WHOLE_AT_ONCE + 100
+def seeded_lazy_store(
+    tmp_path: Path, count: int, actions: tuple[str, ...]
+) -> tuple[HistoryStore, list[HistoryEntry]]:
+    """A history folder holding ``count`` entries, a second apart, their actions taking
+    turns, opened lazily as the app opens it; and the entries, oldest first."""
     folder = tmp_path / "history"
     folder.mkdir()
     seed = HistoryDatabase(folder / DB_NAME)
     entries = [
         HistoryEntry(
-            id=f"e{n:04d}",
+            id=f"e{n:05d}",
             started_at=f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00",
-            action=("hibob_list_people", "greenhouse_list_jobs")[n % 2],
+            action=actions[n % len(actions)],
             status=200,
             status_class="2xx",
         )
@@ -245,8 +244,18 @@ def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
     ]
     seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
     seed.close()
+    return HistoryStore(folder, lazy=True, limit=10_000), entries
 
-    store = HistoryStore(folder, lazy=True, limit=10_000)
+
+def test_a_lazy_store_shows_its_newest_page_at_once_then_every_entry(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """As the app opens a long history: the newest entries show while the rest are read on a
+    thread; a filter typed meanwhile, and an entry added meanwhile, hold for all of them."""
+    count = WHOLE_AT_ONCE + 100
+    store, entries = seeded_lazy_store(
+        tmp_path, count, ("hibob_list_people", "greenhouse_list_jobs")
+    )
     pane = HistoryPane(store)
     qtbot.addWidget(pane)
     assert len(pane.shown_entries()) == FIRST_PAGE
@@ -296,25 +305,9 @@ def test_sorting_and_filtering_while_batches_of_rows_arrive_hold_for_all_of_them
     """The rows arrive in several batches, the reader waiting between them for the window's
     turn: a sort by Action clicked and a filter typed meanwhile apply to every entry once
     they are all there, and closing while they are read does not hang."""
-    folder = tmp_path / "history"
-    folder.mkdir()
-    seed = HistoryDatabase(folder / DB_NAME)
     actions = ("hibob_list_people", "greenhouse_list_jobs", "bamboohr_get_employee")
     count = 4_500  # three batches of the reader
-    entries = [
-        HistoryEntry(
-            id=f"e{n:05d}",
-            started_at=f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}+00:00",
-            action=actions[n % 3],
-            status=200,
-            status_class="2xx",
-        )
-        for n in range(count)
-    ]
-    seed.insert_many((entry, b'{"request": {"action": "x"}}') for entry in entries)
-    seed.close()
-
-    store = HistoryStore(folder, lazy=True, limit=10_000)
+    store, entries = seeded_lazy_store(tmp_path, count, actions)
     pane = HistoryPane(store)
     qtbot.addWidget(pane)
     pane.resize(420, 600)
@@ -336,7 +329,7 @@ def test_sorting_and_filtering_while_batches_of_rows_arrive_hold_for_all_of_them
     assert [e.id for e in shown] == [e.id for e in expected]
 
     # Closing while a read is under way: the reader stops waiting for turns at once.
-    again = HistoryPane(HistoryStore(folder, lazy=True, limit=10_000))
+    again = HistoryPane(HistoryStore(store.directory, lazy=True, limit=10_000))
     qtbot.addWidget(again)
     again.stop_reading()
     again.wait_for_loads()  # returns: no turn is waited for

@@ -204,15 +204,7 @@ def test_the_first_frame_is_painted_without_qstyle_s_enum_classes(tmp_path: Path
         print(code, sorted(set(made) & {"PixelMetric", "StandardPixmap", "ComplexControl"}))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    assert run_offscreen(code, tmp_path)[-1] == "0 []"
 
 
 def test_pyside_reads_no_window_module_source_at_start_up() -> None:
@@ -411,6 +403,12 @@ def run_the_app(home: Path, watch: str = "pass\n", *, setup: str = "") -> list[s
         "code = entry.main(['--home', sys.argv[1]])\n"
         "print(code, gc.isenabled())\n"
     )
+    return run_offscreen(code, home)
+
+
+def run_offscreen(code: str, home: Path) -> list[str]:
+    """``code`` in a Python process of its own (offscreen), ``home`` its ``sys.argv[1]``;
+    its standard output's lines."""
     result = subprocess.run(
         [sys.executable, "-c", code, str(home)],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
