@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -142,7 +143,16 @@ class _Demo:
         self.example = example
 
 
+# Qt's raster engine hands every fill taller than ~96 lines to a thread pool of its own and
+# waits for it; the pool is made, and its threads started, on the first such fill: the
+# window's first paint. For a window of forms the hand-off costs more than the fill (on a
+# busy two-core machine the first frame to usable ~4 ms longer, benchmarks/README.md): the
+# UI thread fills alone, to the same pixels. Qt reads the variable when it first fills.
+SERIAL_FILLS = ("QT_NO_GUI_THREADPOOL", "1")
+
+
 def _application() -> QApplication:
+    os.environ.setdefault(*SERIAL_FILLS)
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
