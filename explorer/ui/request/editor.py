@@ -116,6 +116,14 @@ class RequestEditor(QWidget):
         self._held = ""  # why Send would not go now though the request is valid (set_held)
         self._loading = False
         self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
+        # Each JSON editor's text parsed for validation (the object and its issues), kept
+        # until its text changes: a key in another field parses none of them again.
+        self._parsed: dict[str, tuple[JsonObject | None, list[Issue]]] = {}
+        # What each JSON tab shows (title, problem, marked line), and the editors whose text
+        # changed since: a tab is set again only when what it shows changes (a tab bar lays
+        # its tabs out and takes its mnemonics again for every title set, even the same).
+        self._json_shown: dict[str, tuple[object, ...]] = {}
+        self._json_edited: set[str] = set(OBJECT_FIELDS)
 
         # -- the target line: where this goes, and the Send button ------------------------
         self.url_label = QLabel()
@@ -239,8 +247,8 @@ class RequestEditor(QWidget):
             getattr(self, attribute).textEdited.connect(
                 lambda _text, n=name: self._touch(n)  # typed, not set by code
             )
-        for editor in self.json_editors.values():
-            editor.textChanged.connect(self._on_edited)
+        for name, editor in self.json_editors.items():
+            editor.textChanged.connect(lambda n=name: self._on_json_edited(n))
         self.options.changed.connect(self._on_edited)
 
         self._set_tab_order()
@@ -386,7 +394,7 @@ class RequestEditor(QWidget):
 
     def issues(self) -> list[Issue]:
         if self._validation_stale:
-            return self._build()[1]
+            return self._build(parsed=self._parsed)[1]
         return list(self._issues)
 
     def is_valid(self) -> bool:
@@ -458,7 +466,7 @@ class RequestEditor(QWidget):
 
     def _revalidate(self, *, announce: bool) -> None:
         self._validation_stale = False
-        _request, issues = self._build()
+        _request, issues = self._build(parsed=self._parsed)
         self._show_issues(issues)
         if announce or issues != self._issues:
             self._issues = issues
@@ -466,15 +474,26 @@ class RequestEditor(QWidget):
         self._update_send_state()
 
     # -- internals ----------------------------------------------------------------------------
-    def _build(self) -> tuple[RpcRequest, list[Issue]]:
+    def _build(
+        self, parsed: dict[str, tuple[JsonObject | None, list[Issue]]] | None = None
+    ) -> tuple[RpcRequest, list[Issue]]:
+        """The request as typed and its issues. With ``parsed``, a JSON editor whose text
+        has not changed since it was parsed into it is not parsed again: only for
+        validation, whose request is read and dropped (a request handed out gets objects of
+        its own, never ones kept here)."""
         issues: list[Issue] = []
         objects: dict[str, JsonObject | None] = {}
         for name, editor in self.json_editors.items():
-            try:
-                objects[name] = parse_json_object(editor.toPlainText(), name)
-            except InvalidRequest as exc:
-                objects[name] = None
-                issues.extend(exc.issues)
+            known = parsed.get(name) if parsed is not None else None
+            if known is None:
+                try:
+                    known = (parse_json_object(editor.toPlainText(), name), [])
+                except InvalidRequest as exc:
+                    known = (None, list(exc.issues))
+                if parsed is not None:
+                    parsed[name] = known
+            objects[name] = known[0]
+            issues.extend(known[1])
         request = RpcRequest(
             action=self.action_edit.text().strip(),
             account_id=self.account_edit.text().strip(),
@@ -490,9 +509,13 @@ class RequestEditor(QWidget):
         return request, issues
 
     def _touch(self, name: str) -> None:
+        """The user typed in a required field. Validation follows with the text's change
+        (``_on_edited``); only a field typed empty changes what it says (see ``_quiet``),
+        so only then is the request validated here too, whichever signal came first."""
         if name not in self._touched:
             self._touched.add(name)
-            self.revalidate()
+            if not getattr(self, _REQUIRED[name]).text().strip():
+                self.revalidate()
 
     def _warning_icon(self) -> QIcon:
         """The style's warning sign, for a field or a tab with a problem (QStyle imported
@@ -526,30 +549,44 @@ class RequestEditor(QWidget):
                 sign.setIcon(self._warning_icon())
             sign.setVisible(bool(found))
         for index, name in enumerate(OBJECT_FIELDS):
-            found = by_field.get(name)
-            label = self._json_errors[name]
-            editor = self.json_editors[name]
-            # A dot marks tabs that hold something, so nothing hides behind another tab.
-            has_text = bool(editor.toPlainText().strip())
-            self.tabs.setTabText(index, _TAB_TITLES[name] + (" •" if has_text else ""))
-            if found:
-                import html  # with a problem only: html imports html.entities (~1.5 ms)
+            self._show_json_issues(index, name, by_field.get(name, []))
+        self._show_reason(issues)
 
-                first = found[0]
-                if first.line:
-                    where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
-                else:
-                    where = ""
-                label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
-                label.setVisible(True)
-                editor.mark_error(first.line)
-                self.tabs.setTabIcon(index, self._warning_icon())
-                self.tabs.setTabToolTip(index, describe_issue(first))
+    def _show_json_issues(self, index: int, name: str, found: list[Issue]) -> None:
+        """The JSON tab's title (a dot marks tabs that hold something, so nothing hides
+        behind another tab), its warning sign and tooltip, the problem under the editor and
+        its line marked; set only when that changes or the editor's text did."""
+        editor = self.json_editors[name]
+        title = _TAB_TITLES[name] + (" •" if editor.toPlainText().strip() else "")
+        shown = (title, *((i.message, i.line, i.column) for i in found))
+        if name not in self._json_edited and self._json_shown.get(name) == shown:
+            return
+        self._json_shown[name] = shown
+        self._json_edited.discard(name)
+        if self.tabs.tabText(index) != title:
+            self.tabs.setTabText(index, title)
+        label = self._json_errors[name]
+        if found:
+            import html  # with a problem only: html imports html.entities (~1.5 ms)
+
+            first = found[0]
+            if first.line:
+                where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
             else:
-                label.setVisible(False)
-                editor.mark_error(None)
-                self.tabs.setTabIcon(index, QIcon())
-                self.tabs.setTabToolTip(index, "")
+                where = ""
+            label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
+            label.setVisible(True)
+            editor.mark_error(first.line)
+            self.tabs.setTabIcon(index, self._warning_icon())
+            self.tabs.setTabToolTip(index, describe_issue(first))
+        else:
+            label.setVisible(False)
+            editor.mark_error(None)
+            self.tabs.setTabIcon(index, QIcon())
+            self.tabs.setTabToolTip(index, "")
+
+    def _show_reason(self, issues: list[Issue]) -> None:
+        """Why Send is blocked, over the form: loud for a problem, quiet for what is missing."""
         loud = [issue for issue in issues if not self._quiet(issue)]
         if loud:
             self.reason_label.setText("Can't send yet. " + describe_issue(loud[0]))
@@ -582,6 +619,11 @@ class RequestEditor(QWidget):
         url = self._base_url.rstrip("/") + "/actions/rpc"
         self.url_label.setText(url)
         self.url_label.setToolTip(f"POST {url}\nThe base URL comes from the selected profile.")
+
+    def _on_json_edited(self, name: str) -> None:
+        self._parsed.pop(name, None)
+        self._json_edited.add(name)
+        self._on_edited()
 
     def _on_edited(self, *_args: object) -> None:
         if self._loading:
