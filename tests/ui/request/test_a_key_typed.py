@@ -223,3 +223,23 @@ def test_the_tab_title_and_unsaved_mark_follow_each_key(qtbot: QtBot, window: Ma
     assert bar.tabText(index) == f"bamboohr_list_employees · acct_bamboohr_demo {DIRTY_MARK}"
     qtbot.keyClick(query, Qt.Key.Key_Backspace)
     assert bar.tabText(index) == "bamboohr_list_employees · acct_bamboohr_demo"
+
+
+def test_a_key_sets_the_request_tab_s_title_only_when_it_changes(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title set lays every tab of the bar out again; taking away an icon it does not have
+    too. A key that changes the title sets it once; one that does not, not at all."""
+    bar = window.tabs.bar
+    index = window.tabs.tabs.index(window.tabs.current)
+    query = window.editor.json_editors["query"]
+    type_at_end(qtbot, query, " ")  # the unsaved mark comes: the title changes
+    changes = Counts()
+    for name in ("setTabText", "setTabIcon"):
+        monkeypatch.setattr(bar, name, changes.wrap(name, getattr(bar, name)))
+    qtbot.keyClicks(query, " ")  # still unsaved: the same title
+    assert changes.calls == {}
+    type_at_end(qtbot, window.editor.action_edit, "s")
+    assert changes.calls == {"setTabText": 1}
+    assert bar.tabText(index) == f"bamboohr_list_employeess · acct_bamboohr_demo {DIRTY_MARK}"
+    assert bar.tabIcon(index).isNull()
