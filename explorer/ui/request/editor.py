@@ -582,7 +582,8 @@ class RequestEditor(QWidget):
         else:
             label.setVisible(False)
             editor.mark_error(None)
-            self.tabs.setTabIcon(index, QIcon())
+            if not self.tabs.tabIcon(index).isNull():  # taking none away lays tabs out too
+                self.tabs.setTabIcon(index, QIcon())
             self.tabs.setTabToolTip(index, "")
 
     def _show_reason(self, issues: list[Issue]) -> None:

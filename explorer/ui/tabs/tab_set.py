@@ -332,6 +332,7 @@ class RequestTabs(QObject):
             font.setBold(True)
             status.setFont(font)
             self.bar.setTabButton(index, QTabBar.ButtonPosition.LeftSide, status)
+        new_status = status.text() != label.status
         status.setText(label.status)
         # In the label's palette, not a style sheet: one in the first frame costs its start-up
         # ~3 ms (Qt's style-sheet style set up, the tab bar styled through it).
@@ -341,12 +342,19 @@ class RequestTabs(QObject):
             palette.setColor(QPalette.ColorRole.WindowText, colour)
             status.setPalette(palette)
         status.adjustSize()
-        # Set after the status: a new text lays the tab out again, the status's width too.
-        self.bar.setTabText(index, "")
-        self.bar.setTabText(index, label.text.replace("&", "&&"))
+        # Set after the status: a new text lays the tab out again, the status's width too
+        # (a title set lays every tab out, even the same one: only when something changed).
+        text = label.text.replace("&", "&&")
+        if self.bar.tabText(index) != text:
+            self.bar.setTabText(index, text)
+        elif new_status:
+            self.bar.setTabText(index, "")
+            self.bar.setTabText(index, text)
         self.bar.setTabToolTip(index, label.tooltip)
         self.bar.setAccessibleTabName(index, label.spoken)
-        self.bar.setTabIcon(index, production_icon() if label.production else QIcon())
+        # Taking an icon away lays the tabs out too, even when there was none.
+        if label.production or not self.bar.tabIcon(index).isNull():
+            self.bar.setTabIcon(index, production_icon() if label.production else QIcon())
 
 
 class _TabBar(QTabBar):
