@@ -11,7 +11,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -325,8 +325,18 @@ def parse_json_object(text: str, field_name: str) -> JsonObject | None:
     return value
 
 
-def validate(request: RpcRequest) -> list[Issue]:
-    """Every problem that would make StackOne reject the request, in words a person can act on."""
+# What ``validate`` finds in one JSON object field (``object_field_issues``): its kind (a JSON
+# object, finite numbers), its headers (``headers`` only), the secret values hidden in it.
+FieldIssues = tuple[list[Issue], list[Issue], list[Issue]]
+
+
+def validate(request: RpcRequest, checked: Mapping[str, FieldIssues] | None = None) -> list[Issue]:
+    """Every problem that would make StackOne reject the request, in words a person can act on.
+
+    ``checked``: ``object_field_issues`` of object fields already checked (an editor keeps
+    them while a field's text is unchanged: a key typed elsewhere does not walk a big body
+    again). The issues are the same, in the same order.
+    """
     issues: list[Issue] = []
     if not request.action.strip():
         issues.append(Issue("action", "enter the action to run, e.g. bamboohr_list_employees"))
@@ -337,7 +347,7 @@ def validate(request: RpcRequest) -> list[Issue]:
             Issue("account_id", "enter the linked account id (sent as the x-account-id header)")
         )
     issues += _id_issues(request)
-    issues += _object_issues(request)
+    issues += _object_issues(request, checked or {})
     if base_url_message := base_url_problem(request.base_url):
         issues.append(Issue("base_url", base_url_message))
     if timeout_seconds(request.timeout) is None:
@@ -347,29 +357,43 @@ def validate(request: RpcRequest) -> list[Issue]:
     return issues
 
 
-def _object_issues(request: RpcRequest) -> list[Issue]:
-    """``path``, ``query``, ``headers`` and ``body`` must be JSON objects JSON can send."""
-    issues = []
-    for name in OBJECT_FIELDS:
-        value = getattr(request, name)
-        if value is not None and not isinstance(value, dict):
-            issues.append(Issue(name, "must be a JSON object {...}"))
-        elif value is not None and (issue := non_finite_issue(name, value)):
-            issues.append(issue)
-    if isinstance(request.headers, dict):
-        for key, value in request.headers.items():
-            issues += _header_issues(key, value)
-    for place in hidden_places(request):
-        name = place.split(".", 1)[0].split("[", 1)[0]
-        if name != "headers":  # said above, per header
-            issues.append(
-                Issue(
-                    name,
-                    f"{place} holds {REDACTED}: its secret value was not kept (secret values "
-                    "are never saved); type it again, or use a {{variable}}",
-                )
-            )
-    return issues
+def _object_issues(request: RpcRequest, checked: Mapping[str, FieldIssues]) -> list[Issue]:
+    """``path``, ``query``, ``headers`` and ``body`` must be JSON objects JSON can send:
+    each field's kind, then the headers, then the secrets hidden in a text field, then in an
+    object field (the headers say theirs among their own issues)."""
+    found = [
+        checked[name] if name in checked else object_field_issues(name, getattr(request, name))
+        for name in OBJECT_FIELDS
+    ]
+    issues = [issue for kind, _headers, _hidden in found for issue in kind]
+    issues += found[OBJECT_FIELDS.index("headers")][1]
+    issues += [_hidden_issue(n, n) for n in _TEXT_FIELDS if REDACTED in getattr(request, n)]
+    return issues + [issue for _kind, _headers, hidden in found for issue in hidden]
+
+
+def object_field_issues(name: str, value: Any) -> FieldIssues:
+    """What ``validate`` finds in the object field ``name`` holding ``value`` (see
+    ``FieldIssues``): it depends on that value alone."""
+    kind: list[Issue] = []
+    if value is not None and not isinstance(value, dict):
+        kind.append(Issue(name, "must be a JSON object {...}"))
+    elif value is not None and (issue := non_finite_issue(name, value)):
+        kind.append(issue)
+    headers: list[Issue] = []
+    if name == "headers":
+        if isinstance(value, dict):
+            for key, item in value.items():
+                headers += _header_issues(key, item)
+        return kind, headers, []  # a hidden header value is said among the headers' issues
+    return kind, headers, [_hidden_issue(name, place) for place in _hidden_in(value, name)]
+
+
+def _hidden_issue(name: str, place: str) -> Issue:
+    return Issue(
+        name,
+        f"{place} holds {REDACTED}: its secret value was not kept (secret values "
+        "are never saved); type it again, or use a {{variable}}",
+    )
 
 
 def hidden_places(request: RpcRequest) -> list[str]:
