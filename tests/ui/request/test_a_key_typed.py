@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+import explorer.core.request as request_module
 import explorer.ui.request.editor as editor_module
 from explorer.core.request import OBJECT_FIELDS, RpcRequest
 from explorer.ui.mainwindow.window import MainWindow
@@ -58,10 +59,13 @@ class Counts:
 
 @pytest.fixture
 def counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counts]:
-    """The real validation and JSON parsing, counted as the editor calls them."""
+    """The real validation and JSON parsing, counted as the editor calls them, and each
+    walk through a JSON object field (its kind, headers, hidden secrets) as validation does."""
     seen = Counts()
     for name in ("validate", "parse_json_object"):
         monkeypatch.setattr(editor_module, name, seen.wrap(name, getattr(editor_module, name)))
+    walk = request_module.object_field_issues
+    monkeypatch.setattr(request_module, "object_field_issues", seen.wrap("walk", walk))
     yield seen
 
 
@@ -99,7 +103,7 @@ def test_a_key_in_the_action_field_validates_once_and_parses_no_json(
     editor = window.editor
     type_at_end(qtbot, editor.action_edit, "s")
     assert editor.action_edit.text() == "bamboohr_list_employeess"
-    assert counts.calls == {"validate": 1}
+    assert counts.calls == {"validate": 1}  # and no JSON field walked again
     assert editor.send_button.isEnabled()
 
 
@@ -110,7 +114,7 @@ def test_a_key_in_a_json_editor_parses_that_editor_only(
     body = editor.json_editors["body"]
     editor.tabs.setCurrentIndex(OBJECT_FIELDS.index("body"))
     qtbot.keyClicks(body, "{")
-    assert counts.calls == {"validate": 1, "parse_json_object": 1}
+    assert counts.calls == {"validate": 1, "parse_json_object": 1, "walk": 1}
     assert "Body: invalid JSON" in editor.reason_label.text()
 
 
