@@ -31,8 +31,10 @@ from explorer.core.request import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     OBJECT_FIELDS,
+    FieldIssues,
     JsonObject,
     RpcRequest,
+    object_field_issues,
     parse_json_object,
     validate,
 )
@@ -77,6 +79,10 @@ TYPICAL_VALUE = "greenhouse_create_candidate"
 # The fields a request cannot go without, and the line edit of each.
 _REQUIRED = {"action": "action_edit", "account_id": "account_edit"}
 
+# A JSON editor's text as validation read it: the object (``None`` when empty or not JSON),
+# its parse issues, and what validation finds in the object (``object_field_issues``).
+_Parsed = tuple[JsonObject | None, list[Issue], FieldIssues]
+
 
 def describe_issue(issue: Issue) -> str:
     """One issue in words, with the field's label and, for JSON, where the problem is."""
@@ -116,9 +122,10 @@ class RequestEditor(QWidget):
         self._held = ""  # why Send would not go now though the request is valid (set_held)
         self._loading = False
         self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
-        # Each JSON editor's text parsed for validation (the object and its issues), kept
-        # until its text changes: a key in another field parses none of them again.
-        self._parsed: dict[str, tuple[JsonObject | None, list[Issue]]] = {}
+        # Each JSON editor's text parsed for validation (the object, its parse issues, what
+        # validation finds in it), kept until its text changes: a key in another field
+        # parses and walks none of them again (a big body took ~30 ms a key).
+        self._parsed: dict[str, _Parsed] = {}
         # What each JSON tab shows (title, problem, marked line), and the editors whose text
         # changed since: a tab is set again only when what it shows changes (a tab bar lays
         # its tabs out and takes its mnemonics again for every title set, even the same).
@@ -474,26 +481,30 @@ class RequestEditor(QWidget):
         self._update_send_state()
 
     # -- internals ----------------------------------------------------------------------------
-    def _build(
-        self, parsed: dict[str, tuple[JsonObject | None, list[Issue]]] | None = None
-    ) -> tuple[RpcRequest, list[Issue]]:
+    def _build(self, parsed: dict[str, _Parsed] | None = None) -> tuple[RpcRequest, list[Issue]]:
         """The request as typed and its issues. With ``parsed``, a JSON editor whose text
         has not changed since it was parsed into it is not parsed again: only for
         validation, whose request is read and dropped (a request handed out gets objects of
         its own, never ones kept here)."""
         issues: list[Issue] = []
         objects: dict[str, JsonObject | None] = {}
+        checked: dict[str, FieldIssues] = {}
         for name, editor in self.json_editors.items():
             known = parsed.get(name) if parsed is not None else None
             if known is None:
                 try:
-                    known = (parse_json_object(editor.toPlainText(), name), [])
+                    value = parse_json_object(editor.toPlainText(), name)
+                    problems: list[Issue] = []
                 except InvalidRequest as exc:
-                    known = (None, list(exc.issues))
-                if parsed is not None:
-                    parsed[name] = known
+                    value, problems = None, list(exc.issues)
+                if parsed is None:
+                    objects[name] = value
+                    issues.extend(problems)
+                    continue
+                known = parsed[name] = (value, problems, object_field_issues(name, value))
             objects[name] = known[0]
             issues.extend(known[1])
+            checked[name] = known[2]
         request = RpcRequest(
             action=self.action_edit.text().strip(),
             account_id=self.account_edit.text().strip(),
@@ -505,7 +516,7 @@ class RequestEditor(QWidget):
             base_url=self._base_url,
             **self.options.values(),
         )
-        issues.extend(validate(request))
+        issues.extend(validate(request, checked))
         return request, issues
 
     def _touch(self, name: str) -> None:
@@ -557,9 +568,13 @@ class RequestEditor(QWidget):
         behind another tab), its warning sign and tooltip, the problem under the editor and
         its line marked; set only when that changes or the editor's text did."""
         editor = self.json_editors[name]
-        title = _TAB_TITLES[name] + (" •" if editor.toPlainText().strip() else "")
+        edited = name in self._json_edited or name not in self._json_shown
+        if edited:
+            title = _TAB_TITLES[name] + (" •" if editor.toPlainText().strip() else "")
+        else:  # the same text: the same title (a big body's text is not copied again)
+            title = str(self._json_shown[name][0])
         shown = (title, *((i.message, i.line, i.column) for i in found))
-        if name not in self._json_edited and self._json_shown.get(name) == shown:
+        if not edited and self._json_shown[name] == shown:
             return
         self._json_shown[name] = shown
         self._json_edited.discard(name)

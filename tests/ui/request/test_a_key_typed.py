@@ -64,8 +64,9 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counts]:
     seen = Counts()
     for name in ("validate", "parse_json_object"):
         monkeypatch.setattr(editor_module, name, seen.wrap(name, getattr(editor_module, name)))
-    walk = request_module.object_field_issues
-    monkeypatch.setattr(request_module, "object_field_issues", seen.wrap("walk", walk))
+    walk = seen.wrap("walk", request_module.object_field_issues)
+    for module in (request_module, editor_module):
+        monkeypatch.setattr(module, "object_field_issues", walk, raising=False)
     yield seen
 
 
