@@ -29,7 +29,7 @@ from explorer.store.paths import AppPaths, resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import APP_TITLE, CLOSE_WAIT_MS, MainWindow
-from explorer.ui.preferences.dialog import Preferences
+from explorer.ui.preferences.values import Preferences
 from explorer.ui.theme import FUSION_ARGUMENTS, FUSION_PROPERTY, ThemeWatcher, apply_theme, is_dark
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from explorer.core.guard import (
     AccountBook,
@@ -33,6 +33,8 @@ from explorer.store.profiles import Profile
 from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
     from explorer.store.collections import SavedRequest
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
@@ -170,6 +172,8 @@ class SendGate(QObject):
         pending, self._pending = self._pending, None
         self._timer.stop()
         if self.question is not None:
+            from PySide6.QtWidgets import QMessageBox  # asked: its class is made by now
+
             box, self.question = self.question, None
             box.done(int(QMessageBox.StandardButton.Cancel))
             box.deleteLater()
@@ -242,6 +246,10 @@ class SendGate(QObject):
 
 def _question_box(question: Question, parent: QWidget) -> tuple[QMessageBox, QAbstractButton]:
     """The question as a message box whose default (Enter, Esc) is the safe answer."""
+    # Named here, not at import: the window imports this module before its first paint, and
+    # PySide makes a Qt class's Python type (with its enum classes) where a module names it.
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setObjectName("productionQuestion")
     box.setIcon(QMessageBox.Icon.Warning)

@@ -48,7 +48,7 @@ from explorer.ui.mainwindow.deferred import AfterFirstPaint
 from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.mainwindow.workspace import Workspace
-from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
+from explorer.ui.preferences.values import Preferences
 from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
@@ -472,6 +472,8 @@ class MainWindow(QMainWindow):
         return Preferences.from_settings(self.settings)
 
     def show_preferences(self) -> None:
+        from explorer.ui.preferences.dialog import PreferencesDialog  # imported when opened
+
         dialog = PreferencesDialog(self.preferences(), self)
         if run_modal(dialog):
             self.apply_preferences(dialog.preferences())
