@@ -56,6 +56,9 @@ FIRST_FRAME_LEAVES = (
     "explorer.ui.helper_jobs",  # the helper processes: the filter's modules bring it
     "explorer.ui.compare.control",  # comparisons and baselines: when first used
     "explorer.store.baselines",
+    # The production guard's rules: the first frame says why an account is not known yet
+    # (no listing), the rules are imported on a pool thread after the first paint.
+    "explorer.core.guard",
 )
 
 
