@@ -37,7 +37,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
 from explorer.ui.discovery import DiscoveryService, import_discovery, quiet_key_lookup
-from explorer.ui.guard.gate import SendGate
+from explorer.ui.guard.gate import SendGate, import_rules
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.jobs import wait_for_pools
@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
+        # The guard's rules, imported before the account list arrives or a send is checked.
+        self.after_first_paint.add_prepared(import_rules, lambda _imported: None)
         self.after_first_paint.add(self.discovery.release, prepare=import_discovery)
         if self.collections is not None:
             self.after_first_paint.add(self.collections.make, prepare=import_pane)
@@ -485,7 +487,7 @@ class MainWindow(QMainWindow):
         self._apply_body_limits(prefs)
         self.history_pane.set_limit(prefs.history_limit)
         self._apply_to_tabs(prefs)
-        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
+        self.guard.ask_for_test_accounts = prefs.guard_test_accounts
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark=prefs.forced_dark())
@@ -533,7 +535,7 @@ class MainWindow(QMainWindow):
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self._apply_to_tabs(prefs)
-        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
+        self.guard.ask_for_test_accounts = prefs.guard_test_accounts
         self.workspace.restore()
 
     def save_state(self) -> None:
