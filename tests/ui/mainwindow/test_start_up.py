@@ -258,6 +258,27 @@ def test_the_first_frame_is_painted_without_the_qt_classes_it_does_not_use(
     assert lines[0] == "bamboohr_list_employees []"
 
 
+def test_a_usual_start_builds_no_argparse_parser(tmp_path: Path) -> None:
+    """Building it costs ~2-3 ms (its help formatter, gettext's lookups): the real entry point
+    over a saved home, to its first paint (``--smoke``), builds none (PySide imports argparse
+    for its own use; ``--help`` and the like are argparse's, ``tests/test_entry_point.py``)."""
+    _saved_home(tmp_path)
+    code = textwrap.dedent(
+        """
+        import argparse, sys
+        built = []
+        init = argparse.ArgumentParser.__init__
+        def record(self, *args, **kwargs):
+            built.append(kwargs.get("prog"))
+            init(self, *args, **kwargs)
+        argparse.ArgumentParser.__init__ = record
+        import explorer.__main__ as entry
+        print(entry.main(["--smoke", "--home", sys.argv[1]]), built)
+        """
+    )
+    assert run_offscreen(code, tmp_path)[-1] == "0 []"
+
+
 def test_pyside_reads_no_window_module_source_at_start_up() -> None:
     """PySide's import hook reads each new module's source (for ``__feature__``), ~0.15 ms a
     module; the app's modules are noted beforehand (``ui.pyside_scan``), so none is read."""
