@@ -24,7 +24,6 @@ was built, which cost its construction another ~30-40 ms.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -83,16 +82,34 @@ def _watched(window: Any) -> list[Any]:
     return [window]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.startup_probe")
-    parser.add_argument("which", choices=["explorer", "usable", "minimal", "bare", "parts"])
-    parser.add_argument("--home", help="the explorer's data folder (explorer only)")
-    args = parser.parse_args(argv)
+WHICH = ("explorer", "usable", "minimal", "bare", "parts")
+USAGE = f"usage: python -m benchmarks.startup_probe {{{','.join(WHICH)}}} [--home DIR]"
 
-    if args.which == "parts":
-        return _parts(args.home or "")
-    if args.which in ("usable", "minimal"):
-        return _usable(args.home or "", minimal=args.which == "minimal")
+
+def _arguments(argv: list[str]) -> tuple[str, str]:
+    """``(which, home)``, read by hand: an argparse parser built here (~2-3 ms: its help
+    formatter, gettext's catalogue lookups) was paid by the bare window, which a plain PySide
+    script does not pay, and for the explorer, which builds none on a usual start
+    (``explorer.__main__.usual_start``)."""
+    args = list(argv)
+    home = ""
+    if "--home" in args:
+        at = args.index("--home")
+        if at + 1 >= len(args):
+            raise SystemExit(USAGE)
+        home = args[at + 1]
+        del args[at : at + 2]
+    if len(args) != 1 or args[0] not in WHICH:
+        raise SystemExit(USAGE)
+    return args[0], home
+
+
+def main(argv: list[str] | None = None) -> int:
+    which, home = _arguments(sys.argv[1:] if argv is None else argv)
+    if which == "parts":
+        return _parts(home)
+    if which in ("usable", "minimal"):
+        return _usable(home, minimal=which == "minimal")
 
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -109,10 +126,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Created here rather than in explorer.ui.app.run (which reuses it) so the filter sees the
     # very first paint; QApplication costs the same wherever it is constructed.
-    app = QApplication(sys.argv[:1]) if args.which == "bare" else _app_as_explorer_makes_it()
+    app = QApplication(sys.argv[:1]) if which == "bare" else _app_as_explorer_makes_it()
     probe = FirstPaint()
     _filter_from_first_show(probe)
-    if args.which == "bare":
+    if which == "bare":
         imports = _ms()
         window = QMainWindow()
         window.setWindowTitle("bare")
@@ -133,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         import explorer.ui.app  # noqa: F401 - main() imports it anyway; timed apart here
 
         imports = _ms()
-        code = entry.main(["--smoke", "--home", args.home or ""])
+        code = entry.main(["--smoke", "--home", home])
     print(f"BENCH imports={imports:.3f} first_paint={probe.at or -1:.3f}", flush=True)
     return code
 

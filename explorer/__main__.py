@@ -6,14 +6,23 @@ so ``run`` (the collection runner) and ``--version`` start fast and work without
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from explorer import __version__
 
+if TYPE_CHECKING:
+    import argparse
+
+# The window's switches, as ``build_parser`` names their values.
+_SWITCHES = {"--demo": "demo", "--smoke": "smoke", "--read-only": "read_only"}
+
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="stackone-explorer",
         description="A desktop explorer for StackOne's POST /actions/rpc endpoint.",
@@ -45,6 +54,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def usual_start(args: Sequence[str]) -> SimpleNamespace | None:
+    """The window's options when ``args`` hold only its switches and ``--home DIR``, each at
+    most once (a launcher, a packaging check, a user starting it), read without argparse:
+    importing it and building the parser cost ~3-5 ms of every start (its help formatter,
+    gettext's catalogue lookups). ``None`` for anything else (``--help``, ``--version``,
+    ``--home=DIR``, an abbreviation, a mistake): ``build_parser`` reads those, as before."""
+    options: dict[str, object] = {"demo": False, "smoke": False, "home": None, "read_only": False}
+    seen: set[str] = set()
+    rest = iter(args)
+    for arg in rest:
+        if arg in seen:
+            return None
+        seen.add(arg)
+        if arg in _SWITCHES:
+            options[_SWITCHES[arg]] = True
+        elif arg == "--home":
+            home = next(rest, None)
+            if home is None or home.startswith("-"):
+                return None  # argparse decides what a value starting with "-" is
+            options["home"] = home
+        else:
+            return None
+    return SimpleNamespace(**options)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["run"]:
@@ -56,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from explorer.run.cli import main as run_main
 
         return run_main(args_list[1:])
-    args = build_parser().parse_args(args_list)
+    args = usual_start(args_list) or build_parser().parse_args(args_list)
     # No garbage collection while the window's modules are imported and it is built: ``run``
     # turns the collector back on once the window has painted (and after it, in any case).
     from explorer.core import collector

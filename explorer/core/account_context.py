@@ -15,6 +15,18 @@ if TYPE_CHECKING:
     from explorer.core.discovery import Account
 
 
+def account_kind(account: Account) -> str:
+    """``production``, ``test`` or ``""`` (missing or a word StackOne does not document)."""
+    kind = account.type.strip().lower()
+    return kind if kind in ("production", "test") else ""
+
+
+def is_production(account: Account | None) -> bool:
+    """Whether the account holds a customer's live data (the production guard's first
+    question; here, apart from the guard's rules, for the marks the first frame draws)."""
+    return account is not None and account_kind(account) == "production"
+
+
 def type_word(account: Account) -> str:
     """``PRODUCTION`` in capitals (a customer's live data), other types as StackOne sends them."""
     kind = account.type.strip()

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from explorer.core.account_context import account_name, status_lines, type_word
+from explorer.core.account_context import account_kind, account_name, status_lines, type_word
 
 # Verbs that only read. Everything else writes (fail closed): a verb missing here costs one
 # question, a writing verb wrongly listed here could cost a customer their data.
@@ -118,16 +118,6 @@ def action_writes(
     if info is not None and info.connector_key:
         keys.append(info.connector_key)
     return action_verb(action, keys) not in _READING
-
-
-def account_kind(account: Account) -> str:
-    """``production``, ``test`` or ``""`` (missing or a word StackOne does not document)."""
-    kind = account.type.strip().lower()
-    return kind if kind in ("production", "test") else ""
-
-
-def is_production(account: Account | None) -> bool:
-    return account is not None and account_kind(account) == "production"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from explorer.core.account_context import type_word
+from explorer.core.account_context import account_kind, type_word
 from explorer.core.client import RpcClient
 from explorer.core.discovery import Account, DiscoveryClient
 from explorer.core.errors import ExplorerError
-from explorer.core.guard import READING_VERBS, AccountBook, Target, account_kind, action_writes
+from explorer.core.guard import READING_VERBS, AccountBook, Target, action_writes
 from explorer.core.request import RpcRequest
 
 ALLOW_PRODUCTION_WRITES = "--allow-production-writes"

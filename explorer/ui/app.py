@@ -9,7 +9,6 @@ after the first paint, so packaging checks prove the window really draws.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -30,11 +29,18 @@ from explorer.store.paths import AppPaths, resolve_paths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import APP_TITLE, CLOSE_WAIT_MS, MainWindow
-from explorer.ui.preferences.dialog import Preferences
+from explorer.ui.preferences.values import Preferences
 from explorer.ui.theme import FUSION_ARGUMENTS, FUSION_PROPERTY, ThemeWatcher, apply_theme, is_dark
 
 if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+    from typing import TypeAlias
+
     from explorer.demo import DemoServer  # imported for --demo only: ~45 ms of start-up
+
+    # The command line as ``explorer.__main__`` read it: argparse's, or a usual start's.
+    StartOptions: TypeAlias = argparse.Namespace | SimpleNamespace
 
 # Not plain "Demo": a user may have a profile of that name, which the demo must not replace.
 DEMO_PROFILE = "Demo (built-in server)"
@@ -169,7 +175,9 @@ def _application() -> QApplication:
     return app
 
 
-def _choose_home(args: argparse.Namespace) -> tuple[AppPaths, bool, str | None] | None:
+def _choose_home(
+    args: argparse.Namespace | SimpleNamespace,
+) -> tuple[AppPaths, bool, str | None] | None:
     """The data folder, whether this session is read-only, and why it cannot be written;
     ``None`` when the user would rather quit than start read-only."""
     paths = resolve_paths(getattr(args, "home", None))
@@ -213,7 +221,7 @@ def _start_demo(profiles: ProfileStore, session_keys: MemoryCredentials) -> _Dem
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: StartOptions) -> int:
     """Open the explorer window and run until it closes; returns the exit code.
 
     The cyclic garbage collector is off until the window has painted (``explorer.__main__``
@@ -241,7 +249,7 @@ def _collect_from_now_on() -> None:
     collector.resume(collector.START_UP)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: StartOptions) -> int:
     app = _application()
     home = _choose_home(args)
     if home is None:

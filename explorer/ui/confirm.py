@@ -9,12 +9,19 @@ everything as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+# QMessageBox is named where a question is asked: the window imports this module before its
+# first paint, and PySide makes a Qt class's Python type (with its enum classes) where a
+# module first names it.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def confirm_destructive(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask Yes/No with No as the default; ``True`` only when the user chose Yes."""
+    from PySide6.QtWidgets import QMessageBox
+
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
@@ -26,11 +33,15 @@ def settle_changes(
     text: str,
     keep: Callable[[], bool],
     *,
-    keep_button: QMessageBox.StandardButton = QMessageBox.StandardButton.Save,
+    keep_button: QMessageBox.StandardButton | None = None,
 ) -> bool:
-    """Before edits would be lost: ask to keep them (``keep_button``, the default), discard
-    them or cancel. ``True`` when it is fine to go on: kept (``keep()`` succeeded) or
-    discarded; ``False`` means stay where the edits are."""
+    """Before edits would be lost: ask to keep them (``keep_button``, Save unless given; the
+    default), discard them or cancel. ``True`` when it is fine to go on: kept (``keep()``
+    succeeded) or discarded; ``False`` means stay where the edits are."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if keep_button is None:
+        keep_button = QMessageBox.StandardButton.Save
     answer = QMessageBox.question(
         parent,
         title,

@@ -62,7 +62,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui import app as app_module
 from explorer.ui.collections.environments_dialog import EnvironmentsDialog
-from explorer.ui.history.notes import NoteDialog
+from explorer.ui.history.note_dialog import NoteDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.profiles.dialog import ProfilesDialog
 

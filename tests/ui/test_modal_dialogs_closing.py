@@ -25,7 +25,8 @@ from explorer.ui.collections.environments_dialog import EnvironmentsDialog
 from explorer.ui.mainwindow.window import MainWindow
 from explorer.ui.preferences.dialog import PreferencesDialog
 from explorer.ui.profiles.dialog import ProfilesDialog
-from explorer.ui.request.curl_import import CurlDialog, ask_curl_command
+from explorer.ui.request.curl_dialog import CurlDialog
+from explorer.ui.request.curl_import import ask_curl_command
 from tests.ui.modals import answering, press
 
 pytestmark = pytest.mark.gui

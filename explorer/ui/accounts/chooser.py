@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.account_context import type_word
+from explorer.core.account_context import is_production, type_word
 from explorer.core.discovery import Account
-from explorer.core.guard import is_production
 from explorer.run.accounts import providers, select_accounts
 from explorer.ui.guard.marks import account_tooltip, blank_icon, production_colour, production_icon
 from explorer.ui.widgets.row_table import RowsModel, row_table

@@ -102,7 +102,7 @@ class AccountContext(QObject):
         service = self.guard.service
         if service.accounts_loading():
             return "the account list is loading"
-        return self.guard.book(service.profile or "").why_unknown(account_id)
+        return self.guard.why_unknown(service.profile or "", account_id)
 
     def _show(self, text: str, tooltip: str) -> None:
         self.label.setText(text)

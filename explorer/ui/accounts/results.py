@@ -20,8 +20,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from explorer.core.account_context import is_production
 from explorer.core.discovery import Account
-from explorer.core.guard import is_production
 from explorer.core.units import human_ms
 from explorer.run.accounts import (
     CANCELLED,

@@ -13,8 +13,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
 
-from explorer.core.account_context import type_word
-from explorer.core.guard import is_production
+from explorer.core.account_context import is_production, type_word
 from explorer.ui.guard.marks import blank_icon, production_icon
 
 if TYPE_CHECKING:

@@ -14,31 +14,34 @@ what is still unknown then is asked about (fail closed).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from explorer.core.guard import (
-    AccountBook,
-    Concern,
-    Confirmations,
-    GuardPolicy,
-    Question,
-    Target,
-    batch_question,
-    single_question,
-)
 from explorer.store.profiles import Profile
-from explorer.ui.discovery.service import DiscoveryFailure, DiscoveryService
+from explorer.ui.discovery.service import DiscoveryService
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+    from explorer.core.discovery import Account, Listing
+    from explorer.core.guard import AccountBook, Concern, Confirmations, Question, Target
     from explorer.store.collections import SavedRequest
+    from explorer.ui.discovery.service import DiscoveryFailure
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
 WAIT_LIMIT_MS = 5_000
 # A question about more lines than this shows the first of them, the rest under "Show Details".
 SHOWN_LINES = 24
+
+
+def import_rules() -> None:
+    """The guard's rules (``core.guard``: five dataclasses, ~2 ms), imported on a pool thread
+    after the first paint: the first frame only says why an account is not known yet, and
+    the rules are first read when the account list arrives or a send is checked."""
+    import explorer.core.guard  # noqa: F401
 
 
 class _Pending:
@@ -81,8 +84,8 @@ class SendGate(QObject):
         super().__init__(parent)
         self._parent = parent
         self.service = service
-        self.policy = GuardPolicy()
-        self.confirmations = Confirmations()
+        # The preference the rule is made with (``core.guard.GuardPolicy``, per decision).
+        self.ask_for_test_accounts = True
         self.question: QMessageBox | None = None
         self._pending: _Pending | None = None
         self._accounts_problem = ""
@@ -93,18 +96,37 @@ class SendGate(QObject):
         service.accounts_loaded.connect(self._on_accounts)
         service.failed.connect(self._on_failed)
 
+    @cached_property
+    def confirmations(self) -> Confirmations:
+        """What the user agreed to this session (made with the first send checked)."""
+        from explorer.core.guard import Confirmations
+
+        return Confirmations()
+
     # -- what is known ---------------------------------------------------------------------
     def book(self, profile: str) -> AccountBook:
         """The accounts discovery listed for ``profile``, or why there are none."""
-        if profile != self.service.profile:
-            return AccountBook(
-                None, problem=f"the accounts of profile '{profile}' are not listed right now"
-            )
-        listing = self.service.accounts()
+        from explorer.core.guard import AccountBook
+
+        listing, problem = self._listing(profile)
         if listing is None:
-            problem = self._accounts_problem or "the account list has not been loaded"
             return AccountBook(None, problem=problem)
         return AccountBook(listing, complete=listing.complete)
+
+    def why_unknown(self, profile: str, account_id: str) -> str:
+        """``book(profile).why_unknown(account_id)``; while there is no listing, without
+        making the book (nor importing the rules): the first frame says so."""
+        listing, problem = self._listing(profile)
+        return problem if listing is None else self.book(profile).why_unknown(account_id)
+
+    def _listing(self, profile: str) -> tuple[Listing[Account] | None, str]:
+        """The accounts discovery listed for ``profile``; else ``None`` and why not."""
+        if profile != self.service.profile:
+            return None, f"the accounts of profile '{profile}' are not listed right now"
+        listing = self.service.accounts()
+        if listing is None:
+            return None, self._accounts_problem or "the account list has not been loaded"
+        return listing, ""
 
     def target(self, book: AccountBook, action: str, account_id: str, label: str = "") -> Target:
         """A ``Target`` with the catalogue's details of ``action`` where discovery has them."""
@@ -170,6 +192,8 @@ class SendGate(QObject):
         pending, self._pending = self._pending, None
         self._timer.stop()
         if self.question is not None:
+            from PySide6.QtWidgets import QMessageBox  # asked: its class is made by now
+
             box, self.question = self.question, None
             box.done(int(QMessageBox.StandardButton.Cancel))
             box.deleteLater()
@@ -180,8 +204,11 @@ class SendGate(QObject):
         return True
 
     def _decide(self, pending: _Pending) -> bool:
+        from explorer.core.guard import GuardPolicy
+
         book = self.book(pending.profile)
-        concerns = self.policy.concerns(pending.build(book))
+        policy = GuardPolicy(ask_for_test_accounts=self.ask_for_test_accounts)
+        concerns = policy.concerns(pending.build(book))
         left = self.confirmations.unconfirmed(pending.scope, concerns)
         if not left:
             if self._pending is not None:
@@ -200,6 +227,8 @@ class SendGate(QObject):
             self._decide(self._pending)
 
     def _ask(self, pending: _Pending, concerns: list[Concern]) -> None:
+        from explorer.core.guard import batch_question, single_question
+
         if pending.what:
             question = batch_question(concerns, pending.what, pending.total)
         else:
@@ -242,6 +271,10 @@ class SendGate(QObject):
 
 def _question_box(question: Question, parent: QWidget) -> tuple[QMessageBox, QAbstractButton]:
     """The question as a message box whose default (Enter, Esc) is the safe answer."""
+    # Named here, not at import: the window imports this module before its first paint, and
+    # PySide makes a Qt class's Python type (with its enum classes) where a module names it.
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setObjectName("productionQuestion")
     box.setIcon(QMessageBox.Icon.Warning)

@@ -2,8 +2,8 @@
 
 One look everywhere: a red dot and the word PRODUCTION (``PROD`` where space is short) in the
 editor beside the account field, in the account picker, the history's account column, a run's
-results and the window title. The words come from ``explorer.core.guard``; this module only
-paints them.
+results and the window title. The words come from ``explorer.core.account_context``; this
+module only paints them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
-from explorer.core.account_context import context_text
-from explorer.core.guard import account_kind, is_production
+from explorer.core.account_context import account_kind, context_text, is_production
 from explorer.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:

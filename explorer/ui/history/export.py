@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from explorer import __version__
 from explorer.store.files import dump_json, write_atomic
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from explorer.store.history import HistoryRow, HistoryStore
     from explorer.ui.history.writer import HistoryWriter
 
@@ -30,6 +31,10 @@ HAR_FILTER = "HAR 1.2, opens in browser devtools (*.har)"
 def ask_target(parent: QWidget, what: str) -> tuple[Path, str] | None:
     """Where to save ``what`` ("3 entries") and in which format ("json" or "har"), by the
     filter chosen or the file's ending; ``None`` when the user cancels."""
+    # Named here, not at import: the pane (and so the first frame) imports this module, and
+    # PySide makes a Qt class's Python type (with its enum classes) where a module names it.
+    from PySide6.QtWidgets import QFileDialog
+
     path, chosen = QFileDialog.getSaveFileName(
         parent,
         f"Save history ({what})",
@@ -96,6 +101,8 @@ class HistoryExport(QObject):
 
     def save_dialog(self) -> None:
         """Ask where and in which format, then save the entries."""
+        from PySide6.QtWidgets import QMessageBox  # when asked (see ``ask_target``)
+
         entries, why = self._entries()
         if not entries:
             QMessageBox.information(self._parent, "Save history", why)

@@ -1,4 +1,5 @@
-"""Notes and tags on history entries: the pane's action, the dialog and the details strip.
+"""Notes and tags on history entries: the pane's action and the details strip (the dialog is
+``note_dialog``, imported when first opened: the pane is in the first frame, the dialog not).
 
 A support engineer marks the calls of a case ("ticket 4711", ``#customer-x``) and finds them
 again later from the history filter (plain words search notes, ``#tag`` searches tags). The
@@ -12,22 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from explorer.core.secrets import REDACTED
-from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
-from explorer.ui.history.model import short_time
+from explorer.store.history_entry import HistoryRow, tags_label
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.modal import run_modal
@@ -38,11 +27,10 @@ if TYPE_CHECKING:
 
 # A key read that takes longer than this is said in the status bar (a locked keyring's prompt).
 SLOW_READ_MS = 300
-TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
 
 
 class NoteEditor(QObject):
-    """The history pane's "Note and tags…": asks for the current entry's (``NoteDialog``) and
+    """The history pane's "Note and tags…": asks for the current entry's (``note_dialog``) and
     keeps them on the history's writer thread, after the adds queued before (one writer).
 
     The secrets the window knows are hidden in the note and tags before they are written
@@ -91,6 +79,8 @@ class NoteEditor(QObject):
         entry = self._current()
         if entry is None:
             return
+        from explorer.ui.history.note_dialog import NoteDialog  # see the module's docstring
+
         dialog = NoteDialog(entry, self._parent)
         if run_modal(dialog):
             self.save(entry.id, dialog.note(), dialog.tags())
@@ -159,77 +149,6 @@ class NoteEditor(QObject):
                 self.message.emit("Saved the note and tags")
 
         self._writer.run(work, done)
-
-
-class NoteDialog(QDialog):
-    """Edits one entry's note and tags; ``note()`` and ``tags()`` read the result after OK.
-
-    A note over the store's limit is refused here, with the reason, and the dialog stays open
-    with the text as typed (nothing is lost).
-    """
-
-    def __init__(self, entry: HistoryRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Note and tags")
-        what = QLabel(f"{entry.action or 'Request'} · {short_time(entry.started_at)}")
-        what.setTextFormat(Qt.TextFormat.PlainText)
-        what.setWordWrap(True)
-
-        self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlainText(entry.note)
-        self.note_edit.setPlaceholderText("ticket 4711: the customer sees a 500 since Monday")
-        self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setAccessibleName("Note")
-        self.tags_edit = QLineEdit(tags_label(entry.tags))
-        self.tags_edit.setPlaceholderText("#customer-x #ticket-4711")
-        self.tags_edit.setToolTip(TAGS_HINT)
-        self.tags_edit.setAccessibleName("Tags")
-        hint = QLabel(TAGS_HINT)
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel { color: #cf222e; }")
-        self.error_label.hide()
-
-        form = QFormLayout()
-        note_label = QLabel("&Note")
-        note_label.setBuddy(self.note_edit)
-        tags_label_widget = QLabel("&Tags")
-        tags_label_widget.setBuddy(self.tags_edit)
-        form.addRow(note_label, self.note_edit)
-        form.addRow(tags_label_widget, self.tags_edit)
-        form.addRow("", hint)
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(what)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.resize(460, 280)
-        self.note_edit.setFocus()
-
-    def note(self) -> str:
-        return self.note_edit.toPlainText()
-
-    def tags(self) -> tuple[str, ...]:
-        return parse_tags(self.tags_edit.text())
-
-    def accept(self) -> None:
-        try:
-            clean_note(self.note())
-        except ValueError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            self.note_edit.setFocus()
-            return
-        super().accept()
 
 
 class NoteStrip(QWidget):

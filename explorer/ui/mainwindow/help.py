@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QMessageBox,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING
 
 from explorer import __version__
 from explorer.ui.widgets.json_editor import monospace_font
 from explorer.ui.widgets.modal import run_modal
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 APP_TITLE = "StackOne RPC Explorer"
 
 
 def show_catalogue(parent: QWidget, catalogue: str) -> None:
     """The demo server's accounts and actions, as text one can search and copy from."""
+    # Named when opened, not at import: PySide makes a Qt class's Python type, with all its
+    # enum classes, where a module first names it, and the window imports this one at start.
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
     dialog = QDialog(parent)
     dialog.setWindowTitle("Demo catalogue")
     browser = QTextBrowser()
@@ -37,6 +37,8 @@ def show_catalogue(parent: QWidget, catalogue: str) -> None:
 
 
 def show_about(parent: QWidget, key_location: str) -> None:
+    from PySide6.QtWidgets import QMessageBox  # when asked (see above)
+
     QMessageBox.about(
         parent,
         f"About {APP_TITLE}",

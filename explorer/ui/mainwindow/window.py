@@ -37,7 +37,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.accessibility import FocusRing, announce
 from explorer.ui.discovery import DiscoveryService, import_discovery, quiet_key_lookup
-from explorer.ui.guard.gate import SendGate
+from explorer.ui.guard.gate import SendGate, import_rules
 from explorer.ui.guard.marks import ProductionMarks
 from explorer.ui.history.pane import HistoryPane
 from explorer.ui.jobs import wait_for_pools
@@ -48,7 +48,7 @@ from explorer.ui.mainwindow.deferred import AfterFirstPaint
 from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.mainwindow.workspace import Workspace
-from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
+from explorer.ui.preferences.values import Preferences
 from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.support = SupportTools(self)  # trace, runs across accounts, pages, account context
         # What the first paint does not show, built once the window is on screen.
         self.after_first_paint = AfterFirstPaint(self)
+        # The guard's rules, imported before the account list arrives or a send is checked.
+        self.after_first_paint.add_prepared(import_rules, lambda _imported: None)
         self.after_first_paint.add(self.discovery.release, prepare=import_discovery)
         if self.collections is not None:
             self.after_first_paint.add(self.collections.make, prepare=import_pane)
@@ -472,6 +474,8 @@ class MainWindow(QMainWindow):
         return Preferences.from_settings(self.settings)
 
     def show_preferences(self) -> None:
+        from explorer.ui.preferences.dialog import PreferencesDialog  # imported when opened
+
         dialog = PreferencesDialog(self.preferences(), self)
         if run_modal(dialog):
             self.apply_preferences(dialog.preferences())
@@ -483,7 +487,7 @@ class MainWindow(QMainWindow):
         self._apply_body_limits(prefs)
         self.history_pane.set_limit(prefs.history_limit)
         self._apply_to_tabs(prefs)
-        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
+        self.guard.ask_for_test_accounts = prefs.guard_test_accounts
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark=prefs.forced_dark())
@@ -531,7 +535,7 @@ class MainWindow(QMainWindow):
         if self.history.limit != prefs.history_limit:
             self.history_pane.set_limit(prefs.history_limit)
         self._apply_to_tabs(prefs)
-        self.guard.policy.ask_for_test_accounts = prefs.guard_test_accounts
+        self.guard.ask_for_test_accounts = prefs.guard_test_accounts
         self.workspace.restore()
 
     def save_state(self) -> None:

@@ -1,4 +1,4 @@
-"""Pasting a curl command: the dialog, reading it, loading it into the editor.
+"""Pasting a curl command: asking for it, reading it, loading it into the editor.
 
 The editor (Ctrl+I) and the collections pane ("New request from curl…") both take pasted
 commands; they read them the same way and say the same about a key found in one. A key in a
@@ -11,14 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
 
 from explorer.core.errors import ExplorerError
 from explorer.core.limits import DEFAULT_BODY_LIMIT
@@ -26,6 +18,8 @@ from explorer.ui.jobs import RenderJob
 from explorer.ui.widgets.modal import run_modal
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from explorer.core.curl import CurlImport
     from explorer.ui.profiles.selector import ProfileSelector
     from explorer.ui.request.editor import RequestEditor
@@ -39,34 +33,10 @@ KEY_NOT_SAVED = (
 )
 
 
-class CurlDialog(QDialog):
-    """Paste a curl command; the caller does the parsing."""
-
-    def __init__(self, title: str = "Import curl", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.edit = QPlainTextEdit()
-        self.edit.setTabChangesFocus(True)  # a pasted command keeps its tabs; Tab moves on
-        self.edit.setPlaceholderText(
-            'curl -X POST https://api.stackone.com/actions/rpc -u "$STACKONE_API_KEY:" '
-            "-H 'x-account-id: ...' --data-raw '{\"action\": \"...\"}'"
-        )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        label = QLabel("&Paste a curl command for POST /actions/rpc:")
-        label.setBuddy(self.edit)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(buttons)
-        self.resize(640, 320)
-
-
 def ask_curl_command(parent: QWidget, title: str = "Import curl") -> str | None:
     """A pasted curl command; ``None`` when cancelled or left empty."""
+    from explorer.ui.request.curl_dialog import CurlDialog  # see the module's docstring
+
     dialog = CurlDialog(title, parent)
     command = dialog.edit.toPlainText() if run_modal(dialog) else ""
     return command if command.strip() else None

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
 
 from explorer.core.units import human_size
 from explorer.store.files import write_atomic
 from explorer.ui.jobs import RenderJob
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from explorer.core.response import RpcResponse
 
 
@@ -43,6 +44,10 @@ class BodySaver(QObject):
 
     def save(self, response: RpcResponse, parent: QWidget) -> Path | None:
         """The file chosen (being written), or ``None`` when the user cancelled."""
+        # Named here, not at import: the first frame has no file dialog, and PySide makes a Qt
+        # class's Python type (with its enum classes) where a module first names it.
+        from PySide6.QtWidgets import QFileDialog
+
         suggested = response.filename or default_name(response)
         path_text, _filter = QFileDialog.getSaveFileName(
             parent, "Save response body", str(Path.home() / suggested), "All files (*)"

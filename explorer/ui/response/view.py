@@ -27,10 +27,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -175,6 +172,10 @@ class ResponseView(QWidget):
         """
         if self._result_page is not None:
             return
+        # Qt classes only the page uses are named here too: PySide makes a class's Python
+        # type (with its enum classes) where a module first names it, before the first paint.
+        from PySide6.QtWidgets import QTableWidget
+
         from explorer.ui.filter.panel import FilterPanel
         from explorer.ui.response import value_menu
         from explorer.ui.response.body import BodyPages, plain_edit
@@ -554,6 +555,8 @@ class ResponseView(QWidget):
 
     # -- internals --------------------------------------------------------------------------------
     def _find_target(self) -> FindTarget | None:
+        from PySide6.QtWidgets import QTextEdit  # see ``build_result``
+
         from explorer.ui.response.lines_view import LinesView
 
         widget = self.tabs.currentWidget()
@@ -587,6 +590,8 @@ class ResponseView(QWidget):
             self.error_panel.hide()
 
     def _show_headers(self, response: RpcResponse | None) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem  # see ``build_result``
+
         headers = response.headers if response is not None else []
         self.headers_table.setRowCount(len(headers))
         for row, (name, value) in enumerate(headers):

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.account_context import is_production
 from explorer.core.client import CancelToken
-from explorer.core.guard import Target, is_production
+from explorer.core.guard import Target
 from explorer.core.units import human_ms
 from explorer.run.engine import RunResult
 from explorer.run.plan import RunPlan

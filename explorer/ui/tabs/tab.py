@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from explorer.core.guard import is_production
+from explorer.core.account_context import is_production
 from explorer.core.request import RpcRequest
 from explorer.ui.discovery.buttons import DiscoveryButtons
 from explorer.ui.guard.marks import AccountBadge, account_tooltip

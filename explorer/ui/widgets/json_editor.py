@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import (
@@ -25,9 +26,12 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from explorer.ui.widgets.viewport import viewport
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTextEdit
 
 # JSON tokens, one pass per line: a string followed by a colon is a key.
 _TOKEN = re.compile(
@@ -121,6 +125,8 @@ class JsonEditor(QPlainTextEdit):
 
     ``format_json()`` re-indents valid JSON in place as one undoable edit.
     """
+
+    _marked = False  # whether the error line is tinted (the editor's only extra selection)
 
     def __init__(self, parent: QWidget | None = None, *, placeholder: str = "") -> None:
         super().__init__(parent)
@@ -240,6 +246,11 @@ class JsonEditor(QPlainTextEdit):
         if self._error_line is not None:
             block = self.document().findBlockByNumber(self._error_line - 1)
             if block.isValid():
+                # Named for a mark only: PySide makes a Qt class's Python type (with its enum
+                # classes) where a module first names it, or a list of its selections is
+                # passed; the first frame has no mark (nor any other extra selection).
+                from PySide6.QtWidgets import QTextEdit
+
                 fmt = QTextCharFormat()
                 fmt.setBackground(QColor("#5a1e1e" if self._dark else "#ffebe9"))
                 fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
@@ -247,4 +258,6 @@ class JsonEditor(QPlainTextEdit):
                 selection.format = fmt
                 selection.cursor = QTextCursor(block)
                 selections.append(selection)
-        self.setExtraSelections(selections)
+        if selections or self._marked:
+            self.setExtraSelections(selections)
+            self._marked = bool(selections)

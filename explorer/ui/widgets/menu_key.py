@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QPlainTextEdit,
-    QTextEdit,
     QWidget,
 )
 
@@ -62,6 +61,10 @@ def is_menu_key(event: QKeyEvent) -> bool:
 def current_place(widget: QWidget) -> tuple[QWidget, QPoint]:
     """Where the keyboard is in ``widget``: the widget a right-click there would reach (a
     scroll area's viewport) and the point in it."""
+    # Named here: no QTextEdit is in the first frame, and PySide makes a Qt class's Python
+    # type (with its enum classes) where a module first names it.
+    from PySide6.QtWidgets import QTextEdit
+
     if isinstance(widget, QAbstractItemView):
         rect = widget.visualRect(widget.currentIndex())
         area = viewport(widget)

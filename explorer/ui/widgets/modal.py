@@ -11,12 +11,19 @@ next, does not run it), so the caller may still read the dialog's fields afterwa
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
 
 
 def run_modal(dialog: QDialog) -> bool:
     """``dialog.exec()``; whether it was accepted. The dialog is deleted once the caller's
     code has returned to the event loop."""
+    # Named here: the window imports this module before its first paint, which has no dialog
+    # (PySide makes a Qt class's Python type, with its enum classes, where a module names it).
+    from PySide6.QtWidgets import QDialog
+
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:

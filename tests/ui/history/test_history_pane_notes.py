@@ -23,7 +23,7 @@ from explorer.store.history import DB_NAME, NOTE_LIMIT, HistoryEntry, HistorySto
 from explorer.store.history_db import HistoryDatabase
 from explorer.ui.history.export import JSON_FILTER
 from explorer.ui.history.model import Column
-from explorer.ui.history.notes import NoteDialog
+from explorer.ui.history.note_dialog import NoteDialog
 from explorer.ui.history.pane import FIRST_PAGE, WHOLE_AT_ONCE, HistoryPane
 from explorer.ui.mainwindow.window import MainWindow
 from tests.store.legacy_home import LegacyHome

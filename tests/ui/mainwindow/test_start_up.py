@@ -56,6 +56,9 @@ FIRST_FRAME_LEAVES = (
     "explorer.ui.helper_jobs",  # the helper processes: the filter's modules bring it
     "explorer.ui.compare.control",  # comparisons and baselines: when first used
     "explorer.store.baselines",
+    # The production guard's rules: the first frame says why an account is not known yet
+    # (no listing), the rules are imported on a pool thread after the first paint.
+    "explorer.core.guard",
 )
 
 
@@ -202,6 +205,75 @@ def test_the_first_frame_is_painted_without_qstyle_s_enum_classes(tmp_path: Path
         import explorer.__main__ as entry
         code = entry.main(["--smoke", "--home", sys.argv[1]])
         print(code, sorted(set(made) & {"PixelMetric", "StandardPixmap", "ComplexControl"}))
+        """
+    )
+    assert run_offscreen(code, tmp_path)[-1] == "0 []"
+
+
+# Qt classes the first frame does not use, by module: PySide makes a class's Python type (and
+# every enum class of it) the first time a module names it, ~0.2-1 ms each, so the modules the
+# window imports name them only where they are used (a dialog opened, a response shown).
+FIRST_FRAME_LEAVES_QT = {
+    "QtWidgets": (
+        "QDialog",  # the note, curl, preferences and help dialogs
+        "QDialogButtonBox",
+        "QMessageBox",  # questions: the production guard, destructive ones, About
+        "QFileDialog",  # saving a history export or a response body
+        "QSpinBox",  # the preferences dialog
+        "QTextBrowser",  # the demo catalogue
+        "QTextEdit",  # the JSON editor's error mark; text views' menus
+        "QTableWidget",  # the response's headers table
+        "QTableWidgetItem",
+    ),
+}
+
+
+def test_the_first_frame_is_painted_without_the_qt_classes_it_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """The real entry point over a saved home, in a process of its own: at the window's
+    first paint none of ``FIRST_FRAME_LEAVES_QT`` has a Python type yet."""
+    for module, names in FIRST_FRAME_LEAVES_QT.items():  # each a real class, to be left out
+        qt_module = importlib.import_module(f"PySide6.{module}")
+        assert all(isinstance(getattr(qt_module, name), type) for name in names)
+    _saved_home(tmp_path)
+    hook = (
+        "import PySide6\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "def first_painted(window):\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        f"        wanted = {FIRST_FRAME_LEAVES_QT!r}\n"
+        "        made = sorted(\n"
+        "            name for module, names in wanted.items() for name in names\n"
+        "            if name in vars(getattr(PySide6, module))\n"
+        "        )\n"
+        "        print(window.editor.action_edit.text(), made, flush=True)\n"
+        "        QTimer.singleShot(0, QApplication.instance().quit)\n"
+        "    painted(window)\n"
+        "MainWindow._first_painted = first_painted\n"
+    )
+    lines = run_the_app(tmp_path, setup=hook)
+    assert lines[0] == "bamboohr_list_employees []"
+
+
+def test_a_usual_start_builds_no_argparse_parser(tmp_path: Path) -> None:
+    """Building it costs ~2-3 ms (its help formatter, gettext's lookups): the real entry point
+    over a saved home, to its first paint (``--smoke``), builds none (PySide imports argparse
+    for its own use; ``--help`` and the like are argparse's, ``tests/test_entry_point.py``)."""
+    _saved_home(tmp_path)
+    code = textwrap.dedent(
+        """
+        import argparse, sys
+        built = []
+        init = argparse.ArgumentParser.__init__
+        def record(self, *args, **kwargs):
+            built.append(kwargs.get("prog"))
+            init(self, *args, **kwargs)
+        argparse.ArgumentParser.__init__ = record
+        import explorer.__main__ as entry
+        print(entry.main(["--smoke", "--home", sys.argv[1]]), built)
         """
     )
     assert run_offscreen(code, tmp_path)[-1] == "0 []"

@@ -29,7 +29,7 @@ from explorer.store.profiles import Profile, ProfileStore
 from explorer.store.settings import Settings
 from explorer.ui.app import ask_read_only
 from explorer.ui.mainwindow.window import MainWindow
-from explorer.ui.preferences.dialog import Preferences
+from explorer.ui.preferences.values import Preferences
 from tests.fault_server import HostileServer
 from tests.strategies import deep
 from tests.ui.production import answer_if_asked

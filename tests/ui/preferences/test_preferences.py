@@ -18,7 +18,8 @@ from explorer.store.paths import AppPaths
 from explorer.store.settings import Settings
 from explorer.ui.app import apply_start_theme
 from explorer.ui.mainwindow.window import MainWindow
-from explorer.ui.preferences.dialog import Preferences, PreferencesDialog
+from explorer.ui.preferences.dialog import PreferencesDialog
+from explorer.ui.preferences.values import Preferences
 from explorer.ui.theme import apply_theme, is_dark
 
 pytestmark = pytest.mark.gui

@@ -30,3 +30,27 @@ def test_the_gutter_is_painted_in_the_alternate_base_colour(
     gutter = editor.viewportMargins().left()
     assert image.pixelColor(inside.left() + gutter // 2, below_the_numbers).name() == alternate
     assert image.pixelColor(inside.left() + gutter + 20, below_the_numbers).name() == base
+
+
+def test_the_error_line_is_tinted_and_the_tint_goes_once_fixed(qtbot: QtBot) -> None:
+    """The mark is set only when there is one to show (an empty list passed at start made
+    PySide create QTextEdit's classes), and cleared when the error is gone."""
+    editor = JsonEditor()
+    qtbot.addWidget(editor)
+    editor.setPlainText('{\n  "page_size": \n}')
+    editor.resize(300, 200)
+    editor.show()
+    qtbot.waitExposed(editor)
+    inside = editor.viewport()
+    block = editor.document().findBlockByNumber(1)
+    y = round(editor.blockBoundingGeometry(block).translated(editor.contentOffset()).center().y())
+    editor.mark_error(None)  # nothing marked: nothing to clear
+    assert editor.extraSelections() == []
+    editor.mark_error(2)
+    marked = editor.extraSelections()
+    assert [s.cursor.blockNumber() for s in marked] == [1]
+    tint = inside.grab().toImage().pixelColor(inside.width() - 5, y)
+    editor.mark_error(None)
+    assert editor.extraSelections() == []
+    plain = inside.grab().toImage().pixelColor(inside.width() - 5, y)
+    assert tint != plain
