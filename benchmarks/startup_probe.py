@@ -3,7 +3,9 @@
 ``python -m benchmarks.startup_probe explorer --home DIR`` runs the real entry point
 (``explorer.__main__.main(["--smoke", "--home", DIR])``); ``... bare`` shows a bare
 ``QMainWindow`` instead, the floor to compare with; ``... usable --home DIR`` runs the window
-until it is usable (see ``_usable``). Each prints one line::
+until it is usable (see ``_usable``); ``... minimal`` does the same for the smallest window
+the usable probe can watch (``_minimal_window``: a table and a text field), what any PySide
+window with a list and a field pays before it is usable. Each prints one line::
 
     BENCH imports=<ms> first_paint=<ms>
 
@@ -83,14 +85,14 @@ def _watched(window: Any) -> list[Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.startup_probe")
-    parser.add_argument("which", choices=["explorer", "usable", "bare", "parts"])
+    parser.add_argument("which", choices=["explorer", "usable", "minimal", "bare", "parts"])
     parser.add_argument("--home", help="the explorer's data folder (explorer only)")
     args = parser.parse_args(argv)
 
     if args.which == "parts":
         return _parts(args.home or "")
-    if args.which == "usable":
-        return _usable(args.home or "")
+    if args.which in ("usable", "minimal"):
+        return _usable(args.home or "", minimal=args.which == "minimal")
 
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _usable(home: str) -> int:
+def _usable(home: str, *, minimal: bool = False) -> int:
     """Start the real window (not ``--smoke``) and report when it is usable.
 
     Usable means what a user needs to start working, each caught by an event filter on the
@@ -161,10 +163,16 @@ def _usable(home: str) -> int:
     deadline.setSingleShot(True)
     deadline.timeout.connect(app.quit)
     deadline.start(30_000)
-    # The entry point a user runs (``stackone-explorer --home DIR``), which imports the app.
-    import explorer.__main__ as entry
+    if minimal:
+        window = _minimal_window()
+        imported["at"] = _ms()
+        window.show()
+        code = app.exec()
+    else:
+        # The entry point a user runs (``stackone-explorer --home DIR``), which imports the app.
+        import explorer.__main__ as entry
 
-    code = entry.main(["--home", home])
+        code = entry.main(["--home", home])
     stamps = [imported.get("at"), probe.first_paint, probe.history, probe.editor, probe.key]
     imports, first_paint, history, editor, key = (-1.0 if s is None else s for s in stamps)
     print(
@@ -173,6 +181,39 @@ def _usable(home: str) -> int:
         flush=True,
     )
     return code if key > 0 else 1
+
+
+def _minimal_window() -> Any:
+    """The smallest window the usable probe can watch: a ``QTableView`` of 40 rows beside a
+    ``QLineEdit`` holding an action's name, under the attribute names ``_watched`` looks for.
+
+    Not the app: the floor any PySide window with a painted list and a field to type in pays
+    (the ``Qt`` namespace's enum classes, a font loaded for the first text, an item view and
+    a line edit built and painted, a key press handled) on top of the bare window.
+    """
+    from types import SimpleNamespace
+
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QLineEdit, QMainWindow, QSplitter, QTableView
+
+    window: Any = QMainWindow()  # Any: the probe's attribute names are set on it below
+    window.setWindowTitle("minimal")
+    model = QStandardItemModel(40, 5, window)
+    for row in range(40):
+        for column in range(5):
+            model.setItem(row, column, QStandardItem(f"entry {row}, column {column}"))
+    view = QTableView()
+    view.setModel(model)
+    field = QLineEdit("bamboohr_list_employees")
+    splitter = QSplitter()
+    splitter.addWidget(view)
+    splitter.addWidget(field)
+    window.setCentralWidget(splitter)
+    window.resize(1400, 860)
+    # What _watched and the probe read: ``window.history_pane.view``, ``window.editor.action_edit``.
+    window.history_pane = SimpleNamespace(view=view)
+    window.editor = SimpleNamespace(action_edit=field)
+    return window
 
 
 def _stamp_when_imported(name: str) -> dict[str, float]:

@@ -8,6 +8,7 @@ numbers. Nothing here asserts a time: speed is judged from the benchmarks' table
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,8 @@ def test_startup_benchmark_reports_the_window_and_the_bare_baseline() -> None:
     out = _run("benchmarks.startup", "--runs", "1")
     assert "bare QMainWindow: first paint" in out
     assert "explorer, empty home: first paint" in out
+    # The minimal window's row has a figure: its probe reached usable.
+    assert re.search(r"minimal window \(a 40-row table, a text field\): usable +\d+ ms", out)
     assert "import keyring" in out  # the piece-by-piece table
 
 
