@@ -6,14 +6,12 @@ set must stay unset, so StackOne's project setting applies.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.request import DEFAULT_TIMEOUT, DefenderConfig, RpcRequest
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+# The request timeout's field: its range and precision, which it rounds a value to.
+TIMEOUT_RANGE = (1.0, 600.0)
+TIMEOUT_DECIMALS = 1
 
 _DEFENDER_FLAGS = (
     ("enabled", "Defender"),
@@ -51,7 +56,8 @@ class TriStateCombo(QComboBox):
 
 
 class RequestOptions(QWidget):
-    """The options row, the Defender group and the advanced options (folded by default).
+    """The options row, the Defender group and the advanced options (folded by default, and
+    built when first unfolded or asked for: until then their values are kept here).
 
     Signals:
         changed(): the user changed an option.
@@ -97,44 +103,74 @@ class RequestOptions(QWidget):
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_toggle.setAutoRaise(True)
         self.advanced_toggle.toggled.connect(self._toggle_advanced)
-        self.advanced_box = QWidget()
-        advanced = QFormLayout(self.advanced_box)
-        advanced.setContentsMargins(16, 0, 0, 0)
-        self.defender_enabled_combo = TriStateCombo("Not sent")
-        self.defender_enabled_combo.setToolTip(
-            "defender_enabled is deprecated by StackOne; prefer the Defender group above"
-        )
-        self.timeout_spin = QDoubleSpinBox()
-        self.timeout_spin.setRange(1, 600)
-        self.timeout_spin.setDecimals(1)
-        self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(DEFAULT_TIMEOUT)
-        self.timeout_spin.setToolTip("How long to wait for StackOne before giving up")
-        advanced.addRow("defender_enabled (deprecated)", self.defender_enabled_combo)
-        advanced.addRow("Request timeout", self.timeout_spin)
-        self.advanced_box.setVisible(False)
+        # Folded, the advanced options are not in the window's first frame: built when first
+        # unfolded (or asked for), their values kept here until then.
+        self._advanced: tuple[QWidget, TriStateCombo, QDoubleSpinBox] | None = None
+        self._defender_enabled: bool | None = None
+        self._timeout = DEFAULT_TIMEOUT
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.defender_box)
-        layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.advanced_box)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(row)
+        self._layout.addWidget(self.defender_box)
+        self._layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
 
         for check in (self.sync_check, self.debug_check):
             check.toggled.connect(lambda _on: self.changed.emit())
-        for combo in (*self.defender_combos.values(), self.defender_enabled_combo):
+        for combo in self.defender_combos.values():
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
-        self.timeout_spin.valueChanged.connect(lambda _value: self.changed.emit())
+
+    @property
+    def advanced_box(self) -> QWidget:
+        """The advanced options (built now if they were not yet)."""
+        return self._built_advanced()[0]
+
+    @property
+    def defender_enabled_combo(self) -> TriStateCombo:
+        return self._built_advanced()[1]
+
+    @property
+    def timeout_spin(self) -> QDoubleSpinBox:
+        return self._built_advanced()[2]
+
+    def _built_advanced(self) -> tuple[QWidget, TriStateCombo, QDoubleSpinBox]:
+        if self._advanced is None:
+            from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout
+
+            box = QWidget()
+            advanced = QFormLayout(box)
+            advanced.setContentsMargins(16, 0, 0, 0)
+            combo = TriStateCombo("Not sent")
+            combo.setToolTip(
+                "defender_enabled is deprecated by StackOne; prefer the Defender group above"
+            )
+            combo.set_value(self._defender_enabled)
+            spin = QDoubleSpinBox()
+            spin.setRange(*TIMEOUT_RANGE)
+            spin.setDecimals(TIMEOUT_DECIMALS)
+            spin.setSuffix(" s")
+            spin.setValue(self._timeout)
+            spin.setToolTip("How long to wait for StackOne before giving up")
+            advanced.addRow("defender_enabled (deprecated)", combo)
+            advanced.addRow("Request timeout", spin)
+            self._layout.addWidget(box)
+            box.setVisible(self.advanced_toggle.isChecked())
+            combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+            spin.valueChanged.connect(lambda _value: self.changed.emit())
+            # Tab goes from the toggle into them, then on to what came after the toggle.
+            QWidget.setTabOrder(self.advanced_toggle, combo)
+            QWidget.setTabOrder(combo, spin)
+            self._advanced = (box, combo, spin)
+        return self._advanced
 
     def tab_chain(self) -> list[QWidget]:
+        advanced = list(self._advanced[1:]) if self._advanced is not None else []
         return [
             self.sync_check,
             self.debug_check,
             *self.defender_combos.values(),
             self.advanced_toggle,
-            self.defender_enabled_combo,
-            self.timeout_spin,
+            *advanced,
         ]
 
     def load(self, request: RpcRequest, default_timeout: float) -> None:
@@ -143,24 +179,35 @@ class RequestOptions(QWidget):
         self.debug_check.setChecked(request.debug)
         for flag, combo in self.defender_combos.items():
             combo.set_value(getattr(request.defender, flag))
-        self.defender_enabled_combo.set_value(request.defender_enabled)
-        self.timeout_spin.setValue(request.timeout)
-        if request.defender_enabled is not None or request.timeout not in (
+        unfold = request.defender_enabled is not None or request.timeout not in (
             DEFAULT_TIMEOUT,
             default_timeout,
-        ):
+        )
+        if self._advanced is None and not unfold and _kept_as_is(request.timeout):
+            changed = (request.defender_enabled, request.timeout) != (
+                self._defender_enabled,
+                self._timeout,
+            )
+            self._defender_enabled, self._timeout = request.defender_enabled, request.timeout
+            if changed:
+                self.changed.emit()  # as the fields would say
+            return
+        self.defender_enabled_combo.set_value(request.defender_enabled)
+        self.timeout_spin.setValue(request.timeout)  # which rounds it to the field's precision
+        if unfold:
             self.advanced_toggle.setChecked(True)
 
     def values(self) -> dict[str, Any]:
         """The options as ``RpcRequest`` fields."""
+        advanced = self._advanced
         return {
             "defender": DefenderConfig(
                 **{flag: combo.value() for flag, combo in self.defender_combos.items()}
             ),
-            "defender_enabled": self.defender_enabled_combo.value(),
+            "defender_enabled": self._defender_enabled if advanced is None else advanced[1].value(),
             "sync": self.sync_check.isChecked(),
             "debug": self.debug_check.isChecked(),
-            "timeout": float(self.timeout_spin.value()),
+            "timeout": self._timeout if advanced is None else float(advanced[2].value()),
         }
 
     def arrange_defender(self, *, narrow: bool) -> None:
@@ -188,3 +235,10 @@ class RequestOptions(QWidget):
         self.advanced_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
+
+
+def _kept_as_is(timeout: float) -> bool:
+    """Whether the timeout field would hold ``timeout`` unchanged (in its range, at its
+    precision): then it can wait here until the field is built."""
+    low, high = TIMEOUT_RANGE
+    return low <= timeout <= high and round(timeout, TIMEOUT_DECIMALS) == timeout
