@@ -5,13 +5,14 @@ the request's all the same, and the keyboard reaches them as before."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from explorer.core.request import DEFAULT_TIMEOUT, RpcRequest
 from explorer.store.paths import AppPaths
 from explorer.store.settings import Settings
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.request.options import set_tri_state, tri_state
 from tests.ui.conftest import WindowFactory
 from tests.ui.keyboard import press
 
@@ -97,3 +98,20 @@ def test_a_timeout_the_field_would_round_is_sent_as_the_field_shows_it(
     shown = window.editor.options.timeout_spin.value()
     assert shown in (2.2, 2.3)
     assert window.editor.draft_request().timeout == shown
+
+
+def test_the_option_choices_are_qt_s_own_combo_boxes(make_window: WindowFactory) -> None:
+    """A Python subclass of a Qt widget costs every virtual call into it a look for an
+    override (shiboken's ``Sbk_GetPyOverride``, in every paint and size hint): the Defender
+    choices override nothing, so they are Qt's combo boxes, read and set by functions."""
+    window = make_window()
+    options = window.editor.options
+    window.editor.options.advanced_toggle.click()
+    combos = [*options.defender_combos.values(), options.defender_enabled_combo]
+    assert {type(combo) for combo in combos} == {QComboBox}
+    set_tri_state(options.defender_combos["block_high_risk"], True)
+    set_tri_state(options.defender_enabled_combo, False)
+    draft = window.editor.draft_request()
+    assert (draft.defender.block_high_risk, draft.defender.enabled) == (True, None)
+    assert draft.defender_enabled is False
+    assert [tri_state(c) for c in combos] == [None, True, None, None, False]
