@@ -38,21 +38,27 @@ _DEFENDER_FLAGS = (
 )
 
 
-class TriStateCombo(QComboBox):
-    """Project default / On / Off: an unset flag must stay unset, so a checkbox will not do."""
+def tri_state_combo(default_text: str = "Project default") -> QComboBox:
+    """Project default / On / Off: an unset flag must stay unset, so a checkbox will not do.
 
-    def __init__(self, default_text: str = "Project default", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.addItem(default_text, None)
-        self.addItem("On", True)
-        self.addItem("Off", False)
+    Qt's own combo box, not a subclass: a Python subclass makes every virtual call into it
+    (each paint, size hint and event) look for a Python override first.
+    """
+    combo = QComboBox()
+    combo.addItem(default_text, None)
+    combo.addItem("On", True)
+    combo.addItem("Off", False)
+    return combo
 
-    def value(self) -> bool | None:
-        data = self.currentData()
-        return data if isinstance(data, bool) else None
 
-    def set_value(self, value: bool | None) -> None:
-        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+def tri_state(combo: QComboBox) -> bool | None:
+    """The choice of a ``tri_state_combo``: ``None`` for the default."""
+    data = combo.currentData()
+    return data if isinstance(data, bool) else None
+
+
+def set_tri_state(combo: QComboBox, value: bool | None) -> None:
+    combo.setCurrentIndex({None: 0, True: 1, False: 2}[value])
 
 
 class RequestOptions(QWidget):
@@ -79,10 +85,10 @@ class RequestOptions(QWidget):
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
         self.defender_grid = QGridLayout(self.defender_box)
-        self.defender_combos: dict[str, TriStateCombo] = {}
-        self._defender_pairs: list[tuple[QLabel, TriStateCombo]] = []
+        self.defender_combos: dict[str, QComboBox] = {}
+        self._defender_pairs: list[tuple[QLabel, QComboBox]] = []
         for flag, text in _DEFENDER_FLAGS:
-            combo = TriStateCombo()
+            combo = tri_state_combo()
             combo.setAccessibleName(text)
             label = QLabel(text)
             label.setBuddy(combo)
@@ -105,7 +111,7 @@ class RequestOptions(QWidget):
         self.advanced_toggle.toggled.connect(self._toggle_advanced)
         # Folded, the advanced options are not in the window's first frame: built when first
         # unfolded (or asked for), their values kept here until then.
-        self._advanced: tuple[QWidget, TriStateCombo, QDoubleSpinBox] | None = None
+        self._advanced: tuple[QWidget, QComboBox, QDoubleSpinBox] | None = None
         self._defender_enabled: bool | None = None
         self._timeout = DEFAULT_TIMEOUT
 
@@ -126,25 +132,25 @@ class RequestOptions(QWidget):
         return self._built_advanced()[0]
 
     @property
-    def defender_enabled_combo(self) -> TriStateCombo:
+    def defender_enabled_combo(self) -> QComboBox:
         return self._built_advanced()[1]
 
     @property
     def timeout_spin(self) -> QDoubleSpinBox:
         return self._built_advanced()[2]
 
-    def _built_advanced(self) -> tuple[QWidget, TriStateCombo, QDoubleSpinBox]:
+    def _built_advanced(self) -> tuple[QWidget, QComboBox, QDoubleSpinBox]:
         if self._advanced is None:
             from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout
 
             box = QWidget()
             advanced = QFormLayout(box)
             advanced.setContentsMargins(16, 0, 0, 0)
-            combo = TriStateCombo("Not sent")
+            combo = tri_state_combo("Not sent")
             combo.setToolTip(
                 "defender_enabled is deprecated by StackOne; prefer the Defender group above"
             )
-            combo.set_value(self._defender_enabled)
+            set_tri_state(combo, self._defender_enabled)
             spin = QDoubleSpinBox()
             spin.setRange(*TIMEOUT_RANGE)
             spin.setDecimals(TIMEOUT_DECIMALS)
@@ -178,7 +184,7 @@ class RequestOptions(QWidget):
         self.sync_check.setChecked(request.sync)
         self.debug_check.setChecked(request.debug)
         for flag, combo in self.defender_combos.items():
-            combo.set_value(getattr(request.defender, flag))
+            set_tri_state(combo, getattr(request.defender, flag))
         unfold = request.defender_enabled is not None or request.timeout not in (
             DEFAULT_TIMEOUT,
             default_timeout,
@@ -192,7 +198,7 @@ class RequestOptions(QWidget):
             if changed:
                 self.changed.emit()  # as the fields would say
             return
-        self.defender_enabled_combo.set_value(request.defender_enabled)
+        set_tri_state(self.defender_enabled_combo, request.defender_enabled)
         self.timeout_spin.setValue(request.timeout)  # which rounds it to the field's precision
         if unfold:
             self.advanced_toggle.setChecked(True)
@@ -200,11 +206,12 @@ class RequestOptions(QWidget):
     def values(self) -> dict[str, Any]:
         """The options as ``RpcRequest`` fields."""
         advanced = self._advanced
+        enabled = self._defender_enabled if advanced is None else tri_state(advanced[1])
         return {
             "defender": DefenderConfig(
-                **{flag: combo.value() for flag, combo in self.defender_combos.items()}
+                **{flag: tri_state(combo) for flag, combo in self.defender_combos.items()}
             ),
-            "defender_enabled": self._defender_enabled if advanced is None else advanced[1].value(),
+            "defender_enabled": enabled,
             "sync": self.sync_check.isChecked(),
             "debug": self.debug_check.isChecked(),
             "timeout": self._timeout if advanced is None else float(advanced[2].value()),
