@@ -8,7 +8,8 @@ is written next to it, so the user never has to guess why nothing happens.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import partial
 
 from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPalette, QResizeEvent
@@ -39,6 +40,7 @@ from explorer.core.request import (
     validate,
 )
 from explorer.ui.accessibility import name_clear_button, tab_chain
+from explorer.ui.request.json_page import JsonEditors, JsonPage
 from explorer.ui.request.options import RequestOptions
 from explorer.ui.theme import is_dark, status_colour
 from explorer.ui.widgets.elided_label import ElidedLabel
@@ -205,28 +207,30 @@ class RequestEditor(QWidget):
             self.field_rows[name] = row
             self.field_columns[name] = column
 
-        # -- the four JSON editors ----------------------------------------------------------
+        # -- the four JSON editors, each built when its tab is first shown (json_page) ------
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.json_editors: dict[str, JsonEditor] = {}
+        self._pages: dict[str, JsonPage] = {}
         self._json_errors: dict[str, QLabel] = {}
         for name in OBJECT_FIELDS:
-            page = QWidget()
-            layout = QVBoxLayout(page)
-            layout.setContentsMargins(0, 4, 0, 0)
-            layout.setSpacing(2)
-            editor = JsonEditor(placeholder=_PLACEHOLDERS[name])
-            editor.setAccessibleName(f"{FIELD_LABELS[name]} (JSON)")
-            editor.setAccessibleDescription(_PLACEHOLDERS[name])
             error = self._error_label()
             # "Line 3, column 5" is a link to the error: Tab reaches it, Enter follows it.
             error.setTextInteractionFlags(LINKS_BY_KEYBOARD)
             error.linkActivated.connect(lambda _link, n=name: self._go_to_error(n))
-            layout.addWidget(editor)
-            layout.addWidget(error)
-            self.json_editors[name] = editor
+            page = JsonPage(
+                error,
+                name=f"{FIELD_LABELS[name]} (JSON)",
+                placeholder=_PLACEHOLDERS[name],
+                on_edited=partial(self._on_json_edited, name),
+                before=partial(self._before_json_editor, name),
+            )
+            self._pages[name] = page
             self._json_errors[name] = error
             self.tabs.addTab(page, _TAB_TITLES[name])
+        # Asking for one (``json_editors["body"]``) builds it; so does its tab made current
+        # (a loaded request shows its first object: built before the window lays it out).
+        self.json_editors: Mapping[str, JsonEditor] = JsonEditors(self._pages)
+        self.tabs.currentChanged.connect(lambda index: self._pages[OBJECT_FIELDS[index]].editor)
         self.format_button = QPushButton("For&mat")
         self.format_button.setToolTip("Re-indent the JSON of the current tab (Ctrl+Shift+F)")
         self.format_button.clicked.connect(self.format_current)
@@ -254,8 +258,6 @@ class RequestEditor(QWidget):
             getattr(self, attribute).textEdited.connect(
                 lambda _text, n=name: self._touch(n)  # typed, not set by code
             )
-        for name, editor in self.json_editors.items():
-            editor.textChanged.connect(lambda n=name: self._on_json_edited(n))
         self.options.changed.connect(self._on_edited)
 
         self._set_tab_order()
@@ -302,10 +304,21 @@ class RequestEditor(QWidget):
         chain: list[QWidget] = [self.send_button]
         for name in ("action", "account_id", "connector_profile_id"):
             chain += _layout_widgets(self.field_columns[name])
-        chain += [self.tabs.tabBar(), self.format_button]
-        for name, editor in self.json_editors.items():
-            chain += [editor, self._json_errors[name]]
-        return chain + self.options.tab_chain()
+        return chain + self._json_chain() + self.options.tab_chain()
+
+    def _json_chain(self) -> list[QWidget]:
+        """The JSON tabs, Format, each built editor and its error line."""
+        chain: list[QWidget] = [self.tabs.tabBar(), self.format_button]
+        for name, page in self._pages.items():
+            if page.built is not None:
+                chain.append(page.built)
+            chain.append(self._json_errors[name])
+        return chain
+
+    def _before_json_editor(self, name: str) -> QWidget:
+        """Where Tab comes from to reach ``name``'s editor: just before its error line."""
+        chain = self._json_chain()
+        return chain[chain.index(self._json_errors[name]) - 1]
 
     @staticmethod
     def _error_label() -> QLabel:
@@ -331,8 +344,8 @@ class RequestEditor(QWidget):
             ):
                 edit.setText(text)
                 edit.setCursorPosition(0)  # a loaded id reads from its start, not its end
-            for name, editor in self.json_editors.items():
-                editor.set_value(getattr(request, name))
+            for name, page in self._pages.items():
+                page.set_value(getattr(request, name))
             self.options.load(request, self._default_timeout)
             # Show the first object that has content: that is what the user wants to see.
             for index, name in enumerate(OBJECT_FIELDS):
@@ -349,8 +362,8 @@ class RequestEditor(QWidget):
     def load_drafts(self, drafts: dict[str, str]) -> None:
         """Put raw (possibly invalid) JSON text back into editors, e.g. after a restart."""
         for name, text in drafts.items():
-            if name in self.json_editors and isinstance(text, str):
-                self.json_editors[name].setPlainText(text)
+            if name in self._pages and isinstance(text, str):
+                self._pages[name].set_text(text)
 
     def clear(self) -> None:
         """A new, empty request for the same target (the account id is kept: it rarely changes)."""
@@ -381,11 +394,11 @@ class RequestEditor(QWidget):
     def draft_texts(self) -> dict[str, str]:
         """Raw text of editors whose JSON does not parse (so a restart does not lose it)."""
         out: dict[str, str] = {}
-        for name, editor in self.json_editors.items():
+        for name, page in self._pages.items():
             try:
-                parse_json_object(editor.toPlainText(), name)
+                parse_json_object(page.text(), name)
             except InvalidRequest:
-                out[name] = editor.toPlainText()
+                out[name] = page.text()
         return out
 
     def texts(self) -> dict[str, object]:
@@ -395,7 +408,7 @@ class RequestEditor(QWidget):
             "action": self.action_edit.text(),
             "account_id": self.account_edit.text(),
             "connector_profile_id": self.connector_profile_edit.text(),
-            **{name: editor.toPlainText() for name, editor in self.json_editors.items()},
+            **{name: page.text() for name, page in self._pages.items()},
             "options": self.options.values(),
         }
 
@@ -442,11 +455,11 @@ class RequestEditor(QWidget):
             self._update_send_state()
 
     def set_dark(self, dark: bool) -> None:
-        for editor in self.json_editors.values():
-            editor.set_dark(dark)
+        for page in self._pages.values():
+            page.set_dark(dark)
 
     def current_json_editor(self) -> JsonEditor:
-        return self.json_editors[OBJECT_FIELDS[self.tabs.currentIndex()]]
+        return self._pages[OBJECT_FIELDS[self.tabs.currentIndex()]].editor
 
     def format_current(self) -> bool:
         """Re-indent the visible JSON tab; if it does not parse, point at the error instead."""
@@ -489,11 +502,11 @@ class RequestEditor(QWidget):
         issues: list[Issue] = []
         objects: dict[str, JsonObject | None] = {}
         checked: dict[str, FieldIssues] = {}
-        for name, editor in self.json_editors.items():
+        for name, page in self._pages.items():
             known = parsed.get(name) if parsed is not None else None
             if known is None:
                 try:
-                    value = parse_json_object(editor.toPlainText(), name)
+                    value = parse_json_object(page.text(), name)
                     problems: list[Issue] = []
                 except InvalidRequest as exc:
                     value, problems = None, list(exc.issues)
@@ -567,10 +580,10 @@ class RequestEditor(QWidget):
         """The JSON tab's title (a dot marks tabs that hold something, so nothing hides
         behind another tab), its warning sign and tooltip, the problem under the editor and
         its line marked; set only when that changes or the editor's text did."""
-        editor = self.json_editors[name]
+        page = self._pages[name]
         edited = name in self._json_edited or name not in self._json_shown
         if edited:
-            title = _TAB_TITLES[name] + (" •" if editor.toPlainText().strip() else "")
+            title = _TAB_TITLES[name] + (" •" if page.text().strip() else "")
         else:  # the same text: the same title (a big body's text is not copied again)
             title = str(self._json_shown[name][0])
         shown = (title, *((i.message, i.line, i.column) for i in found))
@@ -591,12 +604,12 @@ class RequestEditor(QWidget):
                 where = ""
             label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
             label.setVisible(True)
-            editor.mark_error(first.line)
+            page.mark_error(first.line)
             self.tabs.setTabIcon(index, self._warning_icon())
             self.tabs.setTabToolTip(index, describe_issue(first))
         else:
             label.setVisible(False)
-            editor.mark_error(None)
+            page.mark_error(None)
             if not self.tabs.tabIcon(index).isNull():  # taking none away lays tabs out too
                 self.tabs.setTabIcon(index, QIcon())
             self.tabs.setTabToolTip(index, "")

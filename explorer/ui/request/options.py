@@ -6,14 +6,12 @@ set must stay unset, so StackOne's project setting applies.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +23,13 @@ from PySide6.QtWidgets import (
 
 from explorer.core.request import DEFAULT_TIMEOUT, DefenderConfig, RpcRequest
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+# The request timeout's field: its range and precision, which it rounds a value to.
+TIMEOUT_RANGE = (1.0, 600.0)
+TIMEOUT_DECIMALS = 1
+
 _DEFENDER_FLAGS = (
     ("enabled", "Defender"),
     ("block_high_risk", "Block high risk"),
@@ -33,25 +38,32 @@ _DEFENDER_FLAGS = (
 )
 
 
-class TriStateCombo(QComboBox):
-    """Project default / On / Off: an unset flag must stay unset, so a checkbox will not do."""
+def tri_state_combo(default_text: str = "Project default") -> QComboBox:
+    """Project default / On / Off: an unset flag must stay unset, so a checkbox will not do.
 
-    def __init__(self, default_text: str = "Project default", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.addItem(default_text, None)
-        self.addItem("On", True)
-        self.addItem("Off", False)
+    Qt's own combo box, not a subclass: a Python subclass makes every virtual call into it
+    (each paint, size hint and event) look for a Python override first.
+    """
+    combo = QComboBox()
+    combo.addItem(default_text, None)
+    combo.addItem("On", True)
+    combo.addItem("Off", False)
+    return combo
 
-    def value(self) -> bool | None:
-        data = self.currentData()
-        return data if isinstance(data, bool) else None
 
-    def set_value(self, value: bool | None) -> None:
-        self.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+def tri_state(combo: QComboBox) -> bool | None:
+    """The choice of a ``tri_state_combo``: ``None`` for the default."""
+    data = combo.currentData()
+    return data if isinstance(data, bool) else None
+
+
+def set_tri_state(combo: QComboBox, value: bool | None) -> None:
+    combo.setCurrentIndex({None: 0, True: 1, False: 2}[value])
 
 
 class RequestOptions(QWidget):
-    """The options row, the Defender group and the advanced options (folded by default).
+    """The options row, the Defender group and the advanced options (folded by default, and
+    built when first unfolded or asked for: until then their values are kept here).
 
     Signals:
         changed(): the user changed an option.
@@ -73,10 +85,10 @@ class RequestOptions(QWidget):
 
         self.defender_box = QGroupBox("Defender (prompt-injection protection)")
         self.defender_grid = QGridLayout(self.defender_box)
-        self.defender_combos: dict[str, TriStateCombo] = {}
-        self._defender_pairs: list[tuple[QLabel, TriStateCombo]] = []
+        self.defender_combos: dict[str, QComboBox] = {}
+        self._defender_pairs: list[tuple[QLabel, QComboBox]] = []
         for flag, text in _DEFENDER_FLAGS:
-            combo = TriStateCombo()
+            combo = tri_state_combo()
             combo.setAccessibleName(text)
             label = QLabel(text)
             label.setBuddy(combo)
@@ -97,44 +109,74 @@ class RequestOptions(QWidget):
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_toggle.setAutoRaise(True)
         self.advanced_toggle.toggled.connect(self._toggle_advanced)
-        self.advanced_box = QWidget()
-        advanced = QFormLayout(self.advanced_box)
-        advanced.setContentsMargins(16, 0, 0, 0)
-        self.defender_enabled_combo = TriStateCombo("Not sent")
-        self.defender_enabled_combo.setToolTip(
-            "defender_enabled is deprecated by StackOne; prefer the Defender group above"
-        )
-        self.timeout_spin = QDoubleSpinBox()
-        self.timeout_spin.setRange(1, 600)
-        self.timeout_spin.setDecimals(1)
-        self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(DEFAULT_TIMEOUT)
-        self.timeout_spin.setToolTip("How long to wait for StackOne before giving up")
-        advanced.addRow("defender_enabled (deprecated)", self.defender_enabled_combo)
-        advanced.addRow("Request timeout", self.timeout_spin)
-        self.advanced_box.setVisible(False)
+        # Folded, the advanced options are not in the window's first frame: built when first
+        # unfolded (or asked for), their values kept here until then.
+        self._advanced: tuple[QWidget, QComboBox, QDoubleSpinBox] | None = None
+        self._defender_enabled: bool | None = None
+        self._timeout = DEFAULT_TIMEOUT
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.defender_box)
-        layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.advanced_box)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(row)
+        self._layout.addWidget(self.defender_box)
+        self._layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
 
         for check in (self.sync_check, self.debug_check):
             check.toggled.connect(lambda _on: self.changed.emit())
-        for combo in (*self.defender_combos.values(), self.defender_enabled_combo):
+        for combo in self.defender_combos.values():
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
-        self.timeout_spin.valueChanged.connect(lambda _value: self.changed.emit())
+
+    @property
+    def advanced_box(self) -> QWidget:
+        """The advanced options (built now if they were not yet)."""
+        return self._built_advanced()[0]
+
+    @property
+    def defender_enabled_combo(self) -> QComboBox:
+        return self._built_advanced()[1]
+
+    @property
+    def timeout_spin(self) -> QDoubleSpinBox:
+        return self._built_advanced()[2]
+
+    def _built_advanced(self) -> tuple[QWidget, QComboBox, QDoubleSpinBox]:
+        if self._advanced is None:
+            from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout
+
+            box = QWidget()
+            advanced = QFormLayout(box)
+            advanced.setContentsMargins(16, 0, 0, 0)
+            combo = tri_state_combo("Not sent")
+            combo.setToolTip(
+                "defender_enabled is deprecated by StackOne; prefer the Defender group above"
+            )
+            set_tri_state(combo, self._defender_enabled)
+            spin = QDoubleSpinBox()
+            spin.setRange(*TIMEOUT_RANGE)
+            spin.setDecimals(TIMEOUT_DECIMALS)
+            spin.setSuffix(" s")
+            spin.setValue(self._timeout)
+            spin.setToolTip("How long to wait for StackOne before giving up")
+            advanced.addRow("defender_enabled (deprecated)", combo)
+            advanced.addRow("Request timeout", spin)
+            self._layout.addWidget(box)
+            box.setVisible(self.advanced_toggle.isChecked())
+            combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+            spin.valueChanged.connect(lambda _value: self.changed.emit())
+            # Tab goes from the toggle into them, then on to what came after the toggle.
+            QWidget.setTabOrder(self.advanced_toggle, combo)
+            QWidget.setTabOrder(combo, spin)
+            self._advanced = (box, combo, spin)
+        return self._advanced
 
     def tab_chain(self) -> list[QWidget]:
+        advanced = list(self._advanced[1:]) if self._advanced is not None else []
         return [
             self.sync_check,
             self.debug_check,
             *self.defender_combos.values(),
             self.advanced_toggle,
-            self.defender_enabled_combo,
-            self.timeout_spin,
+            *advanced,
         ]
 
     def load(self, request: RpcRequest, default_timeout: float) -> None:
@@ -142,25 +184,37 @@ class RequestOptions(QWidget):
         self.sync_check.setChecked(request.sync)
         self.debug_check.setChecked(request.debug)
         for flag, combo in self.defender_combos.items():
-            combo.set_value(getattr(request.defender, flag))
-        self.defender_enabled_combo.set_value(request.defender_enabled)
-        self.timeout_spin.setValue(request.timeout)
-        if request.defender_enabled is not None or request.timeout not in (
+            set_tri_state(combo, getattr(request.defender, flag))
+        unfold = request.defender_enabled is not None or request.timeout not in (
             DEFAULT_TIMEOUT,
             default_timeout,
-        ):
+        )
+        if self._advanced is None and not unfold and _kept_as_is(request.timeout):
+            changed = (request.defender_enabled, request.timeout) != (
+                self._defender_enabled,
+                self._timeout,
+            )
+            self._defender_enabled, self._timeout = request.defender_enabled, request.timeout
+            if changed:
+                self.changed.emit()  # as the fields would say
+            return
+        set_tri_state(self.defender_enabled_combo, request.defender_enabled)
+        self.timeout_spin.setValue(request.timeout)  # which rounds it to the field's precision
+        if unfold:
             self.advanced_toggle.setChecked(True)
 
     def values(self) -> dict[str, Any]:
         """The options as ``RpcRequest`` fields."""
+        advanced = self._advanced
+        enabled = self._defender_enabled if advanced is None else tri_state(advanced[1])
         return {
             "defender": DefenderConfig(
-                **{flag: combo.value() for flag, combo in self.defender_combos.items()}
+                **{flag: tri_state(combo) for flag, combo in self.defender_combos.items()}
             ),
-            "defender_enabled": self.defender_enabled_combo.value(),
+            "defender_enabled": enabled,
             "sync": self.sync_check.isChecked(),
             "debug": self.debug_check.isChecked(),
-            "timeout": float(self.timeout_spin.value()),
+            "timeout": self._timeout if advanced is None else float(advanced[2].value()),
         }
 
     def arrange_defender(self, *, narrow: bool) -> None:
@@ -188,3 +242,10 @@ class RequestOptions(QWidget):
         self.advanced_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
+
+
+def _kept_as_is(timeout: float) -> bool:
+    """Whether the timeout field would hold ``timeout`` unchanged (in its range, at its
+    precision): then it can wait here until the field is built."""
+    low, high = TIMEOUT_RANGE
+    return low <= timeout <= high and round(timeout, TIMEOUT_DECIMALS) == timeout

@@ -21,6 +21,7 @@ from explorer.store.credentials import KeyringUnavailable, MemoryCredentials
 from explorer.store.paths import AppPaths
 from explorer.store.profiles import Profile, ProfileStore
 from explorer.ui.mainwindow.window import MainWindow
+from explorer.ui.request.options import set_tri_state
 from tests.ui.driving import send_and_wait
 from tests.ui.response.test_response_view import click_tab
 
@@ -318,7 +319,7 @@ def test_state_and_last_request_survive_restart(
     window = make_window(session_keys=session)
     load(window, query={"page_size": 3})
     window.editor.options.debug_check.setChecked(True)
-    window.editor.options.defender_combos["block_high_risk"].set_value(True)
+    set_tri_state(window.editor.options.defender_combos["block_high_risk"], True)
     send_and_wait(qtbot, window)
     window.resize(1111, 777)
     window.outer_splitter.setSizes([250, 861])
