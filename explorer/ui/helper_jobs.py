@@ -11,7 +11,6 @@ window closes, so quitting never waits on one.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +76,12 @@ class _Token:
 class _JobSignals(QObject):
     """Carries a job's news to the UI thread (queued).
 
+    It has no parent: the job and each of its runs keep it, so it lives as long as a thread
+    may still emit through it. A child of the job would go with the window that closes (a
+    case dialog, a Compare window), and a thread emitting at that moment would be inside the
+    object Qt deletes: PySide lets go of the GIL during ``emit``, and the app crashes. The
+    receiving job is what goes with the window; Qt then drops the connection, thread-safely.
+
     Signals:
         progress(int, float, str): generation, fraction done, stage.
         done(int, object, object): generation, result (or None), error (or None).
@@ -114,7 +119,7 @@ class _Run(QRunnable):
             return self._token.generation != generation
 
         def report(fraction: float, stage: str) -> None:
-            self._emit(self._signals.progress, generation, fraction, stage)
+            self._signals.progress.emit(generation, fraction, stage)
 
         try:
             call = self._prepare()
@@ -126,14 +131,9 @@ class _Run(QRunnable):
             if self._after is not None and not stale():
                 result = self._after(result)
         except Exception as exc:  # every failure is shown to the user, none is lost
-            self._emit(self._signals.done, generation, None, exc)
+            self._signals.done.emit(generation, None, exc)
             return
-        self._emit(self._signals.done, generation, result, None)
-
-    @staticmethod
-    def _emit(signal: Any, *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the window that asked was closed
-            signal.emit(*args)
+        self._signals.done.emit(generation, result, None)
 
 
 class HelperJob(QObject):
@@ -160,7 +160,7 @@ class HelperJob(QObject):
         self._token = _Token()
         self._busy = False
         self.started_at = 0.0
-        self._signals = _JobSignals(self)
+        self._signals = _JobSignals()  # no parent: see ``_JobSignals``
         token = self._token
         # Gone with its window: the helper's work is no longer wanted.
         self.destroyed.connect(lambda _o=None: setattr(token, "generation", -1))
