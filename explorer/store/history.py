@@ -55,8 +55,12 @@ from explorer.store.history_entry import (
     clean_tags,
     parse_tags,
 )
-from explorer.store.history_home import HistoryHome
-from explorer.store.history_legacy import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file
+from explorer.store.history_home import (
+    DAMAGED_NAME,
+    INDEX_NAME,
+    HistoryHome,
+    is_old_exchange_file,
+)
 from explorer.store.history_read import (
     HistoryEntryMissing,
     read_exchange,
