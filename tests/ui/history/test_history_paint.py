@@ -66,4 +66,5 @@ def test_a_repaint_of_the_history_asks_the_theme_once_and_follows_its_changes(
         # Painted again with nothing changed: the theme is not asked again.
         assert calls_of(theme.is_dark, view.viewport().repaint) == 0
     finally:
-        theme.apply_theme(qapp, dark=None)
+        theme.apply_theme(qapp, dark=False)
+        theme.apply_theme(qapp)  # back to following the system, light as before
