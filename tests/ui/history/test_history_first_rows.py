@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from benchmarks.history_data import example_exchange
@@ -179,3 +180,14 @@ def test_whatever_needs_every_row_first_gets_them_all(
     assert lazy.current_entry() == whole.current_entry()
     assert lazy.selected_entries() == whole.selected_entries()
     assert lazy.model.all_rows() == whole.model.all_rows()
+
+
+def test_a_list_started_with_its_first_rows_passes_qtmodeltester(
+    qtbot: QtBot, qtmodeltester: ModelTester, tmp_path: Path
+) -> None:
+    write_history(tmp_path, COUNT)
+    store = CountingStore(tmp_path, lazy=True)
+    pane = pane_over(qtbot, store)
+    assert store.rows_read <= 150
+    qtmodeltester.check(pane.model, force_py=True)  # asks for every row: they are read
+    assert pane.model.rowCount() == COUNT and store.rows_read > COUNT
