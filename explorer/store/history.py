@@ -55,8 +55,12 @@ from explorer.store.history_entry import (
     clean_tags,
     parse_tags,
 )
-from explorer.store.history_home import HistoryHome
-from explorer.store.history_legacy import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file
+from explorer.store.history_home import (
+    DAMAGED_NAME,
+    INDEX_NAME,
+    HistoryHome,
+    is_old_exchange_file,
+)
 from explorer.store.history_read import (
     HistoryEntryMissing,
     read_exchange,
@@ -258,6 +262,31 @@ class HistoryStore(HistoryHome):
             return self._db.newest(count) if self._db is not None else []
         except StoreFileError:
             return []
+
+    def first_frame(
+        self, count: int
+    ) -> tuple[list[HistoryRow], int, tuple[set[str], set[str]], Callable[[], list[HistoryRow]]]:
+        """For a lazy store whose rows are not read yet: the ``count`` rows a list sorted by
+        time shows first (those of ``sorted(rows(), key=started_at, reverse=True)``), how many
+        there are, every action name and account id once, and a function that reads all
+        those rows later (newest first, as ``rows()``: none added meanwhile) - without
+        reading them all now. Empty (0 rows) when the rows are read or there is no database.
+        """
+        database = self._db
+        if self._loaded.is_set() or database is None:
+            return [], 0, (set(), set()), list
+        try:
+            rows, total, names, seq = database.first_frame(count)
+        except StoreFileError:
+            return [], 0, (set(), set()), list
+
+        def rest() -> list[HistoryRow]:
+            try:
+                return database.newest_until(total, seq)
+            except StoreFileError:
+                return []
+
+        return rows, total, names, rest
 
     def entries(self) -> list[HistoryEntry]:
         """Every entry in full, newest first: a query, slow with 100,000 entries; the list

@@ -18,8 +18,12 @@ from pathlib import Path
 
 from explorer.store.files import StoreFileError
 from explorer.store.history_db import DB_NAME, HistoryDatabase, HistoryDatabaseDamaged
-from explorer.store.history_legacy import INDEX_NAME, migrate
+from explorer.store.history_entry import SAFE_ID
 
+# The old layout's index (``history_legacy`` moves it in; imported only then).
+INDEX_NAME = "index.jsonl"
+# Index lines that could not be read, kept (appended) before the index goes.
+DAMAGED_NAME = "index.jsonl.corrupt"
 CORRUPT_SUFFIX = ".corrupt"
 # Written when SQLite reports damage after opening (a bad page is found when it is read):
 # the next start keeps that database aside instead of failing on it again and again.
@@ -111,11 +115,15 @@ class HistoryHome:
             self._moving.set()
             return False  # not moved yet: its files are not leftovers
         if move:
+            from explorer.store.history_legacy import migrate
+
             self._problem(migrate(self.directory, self._db, remove=not self.read_only))
         return move
 
     def _move_old_home(self) -> None:
         """A lazy store's deferred move (in ``load_rows``, before the rows are read)."""
+        from explorer.store.history_legacy import migrate
+
         try:
             if self._db is not None:
                 self._problem(migrate(self.directory, self._db))
@@ -195,6 +203,12 @@ class HistoryHome:
             with contextlib.suppress(StoreFileError, OSError):
                 self._db.close()
         self._db = None
+
+
+def is_old_exchange_file(name: str) -> bool:
+    """``<id>.json``: an exchange file of the old layout (once moved, a leftover)."""
+    stem, dot, suffix = name.rpartition(".")
+    return bool(dot) and suffix == "json" and SAFE_ID.match(stem) is not None
 
 
 def _sentence(error: Exception) -> str:

@@ -32,11 +32,21 @@ from typing import Any
 from explorer.core.body import read_regular_file
 from explorer.store.files import NEW_FILE_MODE, StoreFileError
 from explorer.store.history_db import HistoryDatabase
-from explorer.store.history_entry import SAFE_ID, HistoryEntry
+from explorer.store.history_entry import HistoryEntry
 
-INDEX_NAME = "index.jsonl"
-# Index lines that could not be read, kept (appended) before the index goes.
-DAMAGED_NAME = "index.jsonl.corrupt"
+# The old layout's names: every opening looks for them, so they live with the opening (this
+# module is imported only when an old home is moved in).
+from explorer.store.history_home import DAMAGED_NAME, INDEX_NAME, is_old_exchange_file
+
+__all__ = [
+    "DAMAGED_NAME",
+    "INDEX_NAME",
+    "LegacyIndex",
+    "is_old_exchange_file",
+    "migrate",
+    "read_index",
+]
+
 # No exchange file of ours comes near this (bodies over 256 KiB have their own file).
 MAX_EXCHANGE_FILE = 64 * 1024 * 1024
 MAX_INDEX_FILE = 2 * 1024 * 1024 * 1024
@@ -163,12 +173,6 @@ def _remove_old_files(directory: Path, index_path: Path, entries: list[HistoryEn
     for entry in entries:
         with contextlib.suppress(OSError):
             os.unlink(directory / f"{entry.id}.json")
-
-
-def is_old_exchange_file(name: str) -> bool:
-    """``<id>.json``: an exchange file of the old layout (once moved, a leftover)."""
-    stem, dot, suffix = name.rpartition(".")
-    return bool(dot) and suffix == "json" and SAFE_ID.match(stem) is not None
 
 
 class _Damaged:

@@ -19,7 +19,7 @@ from explorer.core.errors import ExplorerError
 from explorer.store.history import HistoryEntry, HistoryStore
 from explorer.store.history_entry import HistoryRow
 from explorer.ui.confirm import confirm_destructive
-from explorer.ui.history.model import short_time
+from explorer.ui.history.cells import short_time
 from explorer.ui.jobs import RenderJob
 from explorer.ui.widgets.opened import show_kept
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.store.history_entry import HistoryRow, clean_note, parse_tags, tags_label
-from explorer.ui.history.model import short_time
+from explorer.ui.history.cells import short_time
 
 TAGS_HINT = "Separate tags with spaces or commas; find them with #tag in the history filter."
 

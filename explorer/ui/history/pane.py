@@ -64,6 +64,9 @@ FIRST_PAGE = 200
 # 1,000), so its first frame is the list as it stays; the thread reading them for the store
 # (``RowsReader``) then only confirms them.
 WHOLE_AT_ONCE = 2_000
+# Of those, read before the first paint: more than a list as tall as a 4K screen shows (any
+# further row is read the moment it is needed: ``HistoryModel.set_first_rows``).
+FIRST_FRAME_ROWS = 100
 
 
 class HistoryPane(QWidget):
@@ -140,7 +143,7 @@ class HistoryPane(QWidget):
 
         self._build_actions()
         self._build_ui()
-        self.reload()
+        self._reload(first_frame=True)
 
     # -- construction ----------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -380,6 +383,9 @@ class HistoryPane(QWidget):
         A lazy store's rows are read on a thread (100,000 take ~0.2 s): its newest entries
         show at once, the rest when read (the filter and sort apply to what is shown, and to
         all once read)."""
+        self._reload()
+
+    def _reload(self, *, first_frame: bool = False) -> None:
         if self.store.rows_loaded:
             self.model.set_rows(self.store.rows())
         else:
@@ -387,7 +393,17 @@ class HistoryPane(QWidget):
             # An old home moving in has nothing to list until it has moved.
             whole = total <= WHOLE_AT_ONCE and not self.store.moving_old_home
             self._reading_total = None if whole else total
-            self.model.set_rows(self.store.newest(total if whole else FIRST_PAGE))
+            first, count, names, rest = (
+                self.store.first_frame(FIRST_FRAME_ROWS)
+                if whole and first_frame and total > FIRST_FRAME_ROWS
+                else ([], 0, (set(), set()), list)
+            )
+            if first:
+                # The rows the first frame paints; the rest when anything needs them, at the
+                # latest from the reader's thread (``start_reading``).
+                self.model.set_first_rows(first, count, names, rest)
+            else:
+                self.model.set_rows(self.store.newest(total if whole else FIRST_PAGE))
             self._read_pending = True
             if not self._read_held:
                 self.start_reading()

@@ -18,14 +18,10 @@ from explorer.core.request import RpcRequest
 from explorer.core.response import Timing, read_response
 from explorer.core.wire import SentRequest
 from explorer.store.history import DB_NAME, HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
+from explorer.ui.history.cells import failure_label, short_time
 from explorer.ui.history.export import HAR_FILTER, JSON_FILTER
 from explorer.ui.history.filtering import FILTER_ON_THREAD
-from explorer.ui.history.model import (
-    Column,
-    HistoryModel,
-    failure_label,
-    short_time,
-)
+from explorer.ui.history.model import Column, HistoryModel
 from explorer.ui.history.pane import EMPTY_TEXT, NO_MATCH_TEXT, HistoryPane
 
 pytestmark = pytest.mark.gui
