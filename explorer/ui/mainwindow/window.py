@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
                 validate_later=True,
             ),
             ask_close=lambda tab: self.workspace.ask_close(tab),
+            labels_later=True,
             parent=self,
         )
         self.workspace = Workspace(self)
@@ -260,6 +261,7 @@ class MainWindow(QMainWindow):
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.tabs.release_validation()
+        self.tabs.release_labels()
         self.workspace.built = True
         self.focus_ring: FocusRing | None = None  # the second stage's (no list has focus yet)
         self.statusBar().showMessage("Ready", 3000)
