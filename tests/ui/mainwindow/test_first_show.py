@@ -1,0 +1,47 @@
+"""What the window's show and first paint make before the window is usable.
+
+``QTimer.singleShot(ms, receiver, callable)`` makes PySide create ``QMetaMethod``'s Python
+type and its enum classes the first time (~0.3 ms); the window's timers from its show to
+the work after its first paint are timer objects instead, which make neither.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.mainwindow.test_start_up import _saved_home, run_the_app
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_window_shows_and_paints_without_making_qmetamethod(tmp_path: Path) -> None:
+    """The real entry point over a saved home, in a process of its own: once the window has
+    painted and queued its work for later (its second stage, the after-paint queue),
+    ``QMetaMethod`` has no Python type yet; the queued work still runs."""
+    _saved_home(tmp_path)
+    hook = (
+        "import PySide6.QtCore\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "def first_painted(window):\n"
+        "    painted(window)\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        "        made = 'QMetaMethod' in vars(PySide6.QtCore)\n"
+        "        print(window.editor.action_edit.text(), made, flush=True)\n"
+        "        QTimer.singleShot(50, later)\n"
+        "def later(tries=200):\n"
+        "    window = seen[0]\n"
+        "    done = window.focus_ring is not None and window.collections.built is not None\n"
+        "    if not done and tries:\n"
+        "        QTimer.singleShot(50, lambda: later(tries - 1))\n"
+        "        return\n"
+        "    print(done, flush=True)\n"
+        "    QApplication.instance().quit()\n"
+        "MainWindow._first_painted = first_painted\n"
+    )
+    lines = run_the_app(tmp_path, setup=hook)
+    assert lines[0] == "bamboohr_list_employees False"
+    assert lines[1] == "True"  # the second stage and the queue ran
