@@ -45,3 +45,27 @@ def test_the_window_shows_and_paints_without_making_qmetamethod(tmp_path: Path) 
     lines = run_the_app(tmp_path, setup=hook)
     assert lines[0] == "bamboohr_list_employees False"
     assert lines[1] == "True"  # the second stage and the queue ran
+
+
+def test_the_first_frame_is_painted_without_qiconengine(tmp_path: Path) -> None:
+    """``QIcon(pixmap)`` makes PySide create ``QIconEngine``'s type and enum class to choose
+    the constructor (~0.3 ms); the icons drawn for the first frame (the action field's
+    magnifier) are made without it. The real entry point, at its first paint."""
+    _saved_home(tmp_path)
+    hook = (
+        "import PySide6.QtGui\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "def first_painted(window):\n"
+        "    painted(window)\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        "        made = 'QIconEngine' in vars(PySide6.QtGui)\n"
+        "        icons = [a.icon() for a in window.editor.action_edit.actions()\n"
+        "                 if a.text() == 'Search actions']\n"
+        "        sizes = [s.toTuple() for i in icons for s in i.availableSizes()]\n"
+        "        print(made, sizes, flush=True)\n"
+        "        QTimer.singleShot(0, QApplication.instance().quit)\n"
+        "MainWindow._first_painted = first_painted\n"
+    )
+    assert run_the_app(tmp_path, setup=hook)[0] == "False [(32, 32)]"  # the magnifier drawn
