@@ -14,7 +14,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -47,12 +47,31 @@ DEMO_PROFILE = "Demo (built-in server)"
 SMOKE_TIMEOUT_MS = 30_000
 
 
-def app_icon() -> QIcon | None:
-    """The window icon from the bundled resources, or ``None`` if the install lacks it."""
+# What Qt's X11 platform gives the window manager for a scalable icon (``_NET_WM_ICON``, the
+# title bar's and the taskbar's): the SVG drawn at these sizes, at the screen's scale. At a
+# scale of 1 the PNGs committed beside the SVG are that drawing (packaging/make_icons.py
+# draws them with Qt's SVG renderer: the same bytes reach the window manager, tested), without
+# loading Qt's SVG plugin and library before the first paint or drawing the SVG four times
+# as the window is shown. More sizes would send more (a 512 px one slowed the show down).
+X11_ICON_SIZES = (16, 32, 64, 128)
+# Platforms whose window icon is those sizes (offscreen shows none): other platforms and
+# scales ask the icon for other sizes (a 24 px title bar at 150 %), which the SVG draws.
+X11_ICON_PLATFORMS = frozenset({"xcb", "offscreen", "minimal"})
+
+
+def app_icon(*, x11_sizes: bool = False) -> QIcon | None:
+    """The window icon from the bundled resources, or ``None`` if the install lacks it;
+    ``x11_sizes``: the SVG's drawings at ``X11_ICON_SIZES`` if all are there."""
     try:
         icons = resource_path("icons")
     except FileNotFoundError:  # a broken install still opens, just without an icon
         return None
+    drawn = [icons / f"stackone-explorer-{size}.png" for size in X11_ICON_SIZES]
+    if x11_sizes and all(path.is_file() for path in drawn):
+        icon = QIcon()
+        for size, path in zip(X11_ICON_SIZES, drawn, strict=True):
+            icon.addFile(str(path), QSize(size, size))
+        return icon
     for name in ("stackone-explorer.svg", "stackone-explorer.png", "icon.svg", "icon.png"):
         if (icons / name).is_file():
             return QIcon(str(icons / name))
@@ -169,7 +188,8 @@ def _application() -> QApplication:
     app.setApplicationName(APP_TITLE)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("com.stackone.Explorer")  # matches resources/linux
-    icon = app_icon()
+    x11_sizes = app.platformName() in X11_ICON_PLATFORMS and app.devicePixelRatio() == 1.0
+    icon = app_icon(x11_sizes=x11_sizes)
     if icon is not None:
         app.setWindowIcon(icon)
     return app

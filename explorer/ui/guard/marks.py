@@ -46,7 +46,8 @@ def production_icon() -> QIcon:
         painter.setBrush(production_colour(dark))
         painter.drawEllipse(1, 1, 10, 10)
         painter.end()
-        icon = _icons[dark] = QIcon(pixmap)
+        icon = _icons[dark] = QIcon()  # not ``QIcon(pixmap)``: see ``magnifier_icon``
+        icon.addPixmap(pixmap)
     return icon
 
 

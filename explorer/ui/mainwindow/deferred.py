@@ -50,6 +50,11 @@ class AfterFirstPaint(QObject):
         self._preparing: QObject | None = None  # the running job's signals, kept until done
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # A timer object: ``QTimer.singleShot(ms, self, ...)`` makes PySide create QMetaMethod's
+        # type on its first call (~0.3 ms), and ``start()`` runs in the first paint.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._next)
 
     def add(
         self, part: Callable[[], object], *, prepare: Callable[[], object] | None = None
@@ -85,7 +90,7 @@ class AfterFirstPaint(QObject):
     def _schedule(self, ms: int) -> None:
         if not self._scheduled:
             self._scheduled = True
-            QTimer.singleShot(ms, self, self._next)
+            self._timer.start(ms)
 
     def _next(self) -> None:
         self._scheduled = False

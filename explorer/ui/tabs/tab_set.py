@@ -64,11 +64,16 @@ class RequestTabs(QObject):
         kit: TabKit,
         *,
         ask_close: CloseQuestion,
+        labels_later: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._kit = kit
         self._ask_close = ask_close
+        # ``labels_later``: while the window is built, what a tab's label shows changes several
+        # times (its profile, account, restored request, clean mark) and each label set lays
+        # the bar out again: the tabs are noted here and labelled once (``release_labels``).
+        self._unlabelled: list[RequestTab] | None = [] if labels_later else None
         self.tabs: list[RequestTab] = []
         self._closed: list[tuple[int, TabState]] = []
         self._current: RequestTab | None = None
@@ -299,6 +304,13 @@ class RequestTabs(QObject):
         for tab in self.tabs:
             self._update_label(tab)
 
+    def release_labels(self) -> None:
+        """Label the tabs whose labels were held (``labels_later``), and each tab from now on
+        as it changes (the window is built)."""
+        held, self._unlabelled = self._unlabelled or [], None
+        for tab in held:
+            self._update_label(tab)
+
     # -- internals --------------------------------------------------------------------------
     def _step(self, delta: int) -> None:
         if len(self.tabs) > 1:
@@ -321,6 +333,10 @@ class RequestTabs(QObject):
         """PROD (and a red dot) for production, action · account, ● for unsaved edits; the last
         send's status in its colour before them."""
         if tab not in self.tabs:
+            return
+        if self._unlabelled is not None:
+            if tab not in self._unlabelled:
+                self._unlabelled.append(tab)
             return
         index = self.tabs.index(tab)
         label = tab.label()
