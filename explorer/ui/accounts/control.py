@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
-    from explorer.ui.discovery.service import DiscoveryFailure
+    from explorer.ui.discovery.results import DiscoveryFailure
     from explorer.ui.request.editor import RequestEditor
 
 # A run's finished accounts go into the history together, at most this often: one
