@@ -139,9 +139,11 @@ def side_by_side(names: tuple[str, str], a: Tables, b: Tables) -> str:
             f"{_change(left.median, right.median)}"
         )
     for side, mine, other in ((names[0], a, b), (names[1], b, a)):
-        only = [metric for key in mine if key not in other for metric in key[1:]]
+        only = [(key[1], _fmt(row)) for key, row in mine.items() if key not in other]
         if only:
-            lines += ["", f"Only in {side}:", *(f"  {metric}" for metric in only)]
+            wide = max(len(metric) for metric, _value in only)
+            lines += ["", f"Only in {side}:"]
+            lines += [f"  {metric:<{wide}}  {value:>12}" for metric, value in only]
     return "\n".join(lines).lstrip("\n")
 
 

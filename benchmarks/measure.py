@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import statistics
 import threading
 import time
@@ -190,6 +191,10 @@ def settle(heartbeat: Heartbeat, ms: float) -> None:
 
 
 def application() -> QApplication:
+    """The benchmark's application, made with the app's environment (serial fills)."""
+    from explorer.ui.app import SERIAL_FILLS
+
+    os.environ.setdefault(*SERIAL_FILLS)
     existing = QApplication.instance()
     return existing if isinstance(existing, QApplication) else QApplication(["benchmark"])
 

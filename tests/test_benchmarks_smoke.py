@@ -181,3 +181,18 @@ def test_compare_keeps_each_steps_stall_row_apart() -> None:
         "find -> painted: longest UI stall": ([15.0], "ms"),
         "usable / bare": ([3.69], "x"),
     }
+
+
+def test_compare_shows_the_figure_of_a_row_only_one_commit_has() -> None:
+    """A row new in B (e.g. a new baseline) is listed with its median, not its name alone."""
+    from benchmarks.compare import Tables, parse_tables, side_by_side
+
+    before = "startup\n  metric  median  p95  runs\n  usable  235 ms  240 ms  5\n"
+    after = before + "  minimal window: usable  158 ms  170 ms  5\n"
+    a: Tables = {}
+    b: Tables = {}
+    parse_tables(before, a)
+    parse_tables(after, b)
+    out = side_by_side(("A", "B"), a, b)
+    only = out.split("Only in B:", 1)[1]
+    assert "minimal window: usable" in only and "158 ms" in only
