@@ -391,6 +391,39 @@ def test_pyside_reads_no_window_module_source_at_start_up() -> None:
     assert result.stdout.strip() == "['explorer.ui.pyside_scan']"  # the one that notes them
 
 
+def test_the_window_s_modules_are_imported_without_pyside_s_feature_hook(tmp_path: Path) -> None:
+    """PySide puts a hook in front of every import, for ``from __feature__ import``; the app
+    uses no feature and notes its modules beforehand (``ui.pyside_scan``), so the hook only
+    costs time (~1 µs an import statement, ~1,600 before the first paint). The real entry
+    point over a saved home (``--smoke``) imports the window's modules without it, and puts
+    it back for whatever is imported later."""
+    _saved_home(tmp_path)
+    code = textwrap.dedent(
+        """
+        import builtins, sys
+        hooked, inside = [], []
+        def profile(frame, event, arg):
+            code = frame.f_code
+            if code.co_name == "<module>" and frame.f_globals.get("__name__") == "explorer.ui.app":
+                if event == "call":
+                    inside.append(frame)
+                elif event == "return" and inside:
+                    inside.pop()
+            elif event == "call" and inside and code.co_name == "feature_import":
+                caller = frame.f_back
+                if caller is not None and caller.f_code.co_name == "<module>":
+                    hooked.append(str(caller.f_globals.get("__name__")))
+        sys.setprofile(profile)
+        import explorer.__main__ as entry
+        code = entry.main(["--smoke", "--home", sys.argv[1]])
+        sys.setprofile(None)
+        print(code, "explorer.ui.app" in sys.modules, len(hooked), sorted(set(hooked))[:5])
+        print(builtins.__import__ is builtins.__dict__.get("__feature_import__"))
+        """
+    )
+    assert run_offscreen(code, tmp_path)[-2:] == ["0 True 0 []", "True"]
+
+
 def test_the_trace_shortcut_works_before_the_window_has_built_its_tools(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
