@@ -97,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     collector.pause(collector.START_UP)
     # Imports ``explorer.ui``: PySide, then its import hook told about the app's modules.
-    from explorer.ui.pyside_scan import plain_imports
+    from explorer.ui.pyside_scan import PlainImports
 
-    with plain_imports():  # the window's modules without PySide's feature hook
+    with PlainImports():  # the window's modules without PySide's feature hook
         from explorer.ui.app import run
 
     return run(args)

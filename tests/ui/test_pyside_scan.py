@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from explorer.ui.pyside_scan import plain_imports
+from explorer.ui.pyside_scan import PlainImports
 
 
 def test_inside_the_block_imports_skip_the_feature_hook_and_it_is_back_after() -> None:
     hook = builtins.__import__
     assert hook is builtins.__dict__["__feature_import__"]  # PySide installed it
-    with plain_imports():
+    with PlainImports():
         assert builtins.__import__ is builtins.__dict__["__orig_import__"]
         import json.decoder  # an import still imports
 
@@ -29,7 +29,7 @@ def test_inside_the_block_imports_skip_the_feature_hook_and_it_is_back_after() -
 
 def test_the_hook_comes_back_when_an_import_fails() -> None:
     hook = builtins.__import__
-    with pytest.raises(ModuleNotFoundError), plain_imports():
+    with pytest.raises(ModuleNotFoundError), PlainImports():
         import explorer.no_such_module  # noqa: F401
     assert builtins.__import__ is hook
 
@@ -42,11 +42,11 @@ def test_an_import_installed_by_someone_else_is_left_as_it_is() -> None:
 
     try:
         builtins.__import__ = theirs
-        with plain_imports():  # not PySide's hook in place: nothing changes
+        with PlainImports():  # not PySide's hook in place: nothing changes
             assert builtins.__import__ is theirs
         assert builtins.__import__ is theirs
         builtins.__import__ = hook
-        with plain_imports():
+        with PlainImports():
             builtins.__import__ = theirs  # replaced meanwhile: kept
         assert builtins.__import__ is theirs
     finally:
