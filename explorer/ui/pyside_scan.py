@@ -22,13 +22,12 @@ interpreter's), and puts the hook back after.
 
 from __future__ import annotations
 
-# Only modules PySide's own start-up has already imported and scanned: this module is
-# imported through the hook before it can note anything, and each new module the hook meets
-# then has its source read (``pathlib``'s ~0.25 ms).
+# As few imports as can be: this module is imported through PySide's hook before it can note
+# anything, and the hook reads the source of each module it meets for the first time
+# (``pathlib``'s, which this module used, ~0.25 ms; a built-in module's read fails at once).
 import builtins
 import os
 import sys
-from types import TracebackType
 
 
 def _module_names(package: str, prefix: str) -> list[str]:
@@ -89,12 +88,7 @@ class PlainImports:
             builtins.__import__ = self._own
             self._swapped = True
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *error: object) -> None:
         hook = self._hook
         if self._swapped and hook is not None and builtins.__import__ is self._own:
             builtins.__import__ = hook
