@@ -17,14 +17,18 @@ from explorer.ui.pyside_scan import PlainImports
 
 
 def test_inside_the_block_imports_skip_the_feature_hook_and_it_is_back_after() -> None:
-    hook = builtins.__import__
-    assert hook is builtins.__dict__["__feature_import__"]  # PySide installed it
-    with PlainImports():
-        assert builtins.__import__ is builtins.__dict__["__orig_import__"]
-        import json.decoder  # an import still imports
+    before = builtins.__import__  # other tests in this process may have left another one
+    hook = builtins.__dict__["__feature_import__"]  # PySide's, as a fresh start has it
+    try:
+        builtins.__import__ = hook
+        with PlainImports():
+            assert builtins.__import__ is builtins.__dict__["__orig_import__"]
+            import json.decoder  # an import still imports
 
-        assert json.decoder.JSONDecoder is not None
-    assert builtins.__import__ is hook
+            assert json.decoder.JSONDecoder is not None
+        assert builtins.__import__ is hook
+    finally:
+        builtins.__import__ = before
 
 
 def test_the_hook_comes_back_when_an_import_fails() -> None:
