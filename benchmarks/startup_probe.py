@@ -234,13 +234,17 @@ def _minimal_window() -> Any:
 
 
 def _stamp_when_imported(name: str) -> dict[str, float]:
-    """``{"at": ms}`` once module ``name`` has been imported (by whoever imports it first)."""
-    import importlib.abc
-    import importlib.machinery
+    """``{"at": ms}`` once module ``name`` has been imported (by whoever imports it first).
+
+    The finder is a plain class: ``sys.meta_path`` asks only for ``find_spec``. Subclassing
+    ``importlib.abc.MetaPathFinder`` imported ``importlib.abc`` and with it
+    ``importlib.resources`` (~3-4 ms), which neither the app nor the bare window imports.
+    """
+    import importlib.machinery  # already imported by ``python -m``
 
     stamp: dict[str, float] = {}
 
-    class Finder(importlib.abc.MetaPathFinder):
+    class Finder:
         def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
             if fullname != name:
                 return None

@@ -96,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from explorer.core import collector
 
     collector.pause(collector.START_UP)
-    from explorer.ui.app import run
+    # Imports ``explorer.ui``: PySide, then its import hook told about the app's modules.
+    from explorer.ui.pyside_scan import PlainImports
+
+    with PlainImports():  # the window's modules without PySide's feature hook
+        from explorer.ui.app import run
 
     return run(args)
 

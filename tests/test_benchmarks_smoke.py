@@ -43,6 +43,26 @@ def test_startup_benchmark_reports_the_window_and_the_bare_baseline() -> None:
     assert "import keyring" in out  # the piece-by-piece table
 
 
+def test_the_usable_probe_s_import_stamp_imports_nothing_the_app_does_not() -> None:
+    """The probe times the app from its spawn: a module the probe imports for itself (here
+    ``importlib.abc``, with ``importlib.resources``: ~3-4 ms) counts as the app's start-up,
+    though neither a user's start nor the bare window imports it."""
+    code = (
+        "import sys\n"
+        "from benchmarks import startup_probe\n"
+        "stamp = startup_probe._stamp_when_imported('json')\n"
+        "import json\n"
+        "print('at' in stamp, sorted(m for m in sys.modules if m.startswith('importlib.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split(" ", 1)[0] == "True"  # the stamp still comes
+    assert "importlib.abc" not in done.stdout
+    assert "importlib.resources" not in done.stdout
+
+
 def test_big_response_benchmark_sends_through_the_window() -> None:
     out = _run("benchmarks.big_response", "--runs", "1", "--mb", "0.5")
     for row in (

@@ -27,7 +27,7 @@ from explorer.core.request import RpcRequest
 from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
 from explorer.ui.accounts.dialog import AccountRunDialog
-from explorer.ui.batch import BatchControl, Parts
+from explorer.ui.batch import BatchControl
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
 from explorer.ui.widgets.after_paint import AfterPaint
@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
     from explorer.core.guard import AccountBook, Target
     from explorer.store.profiles import Profile
-    from explorer.ui.discovery.service import DiscoveryFailure
+    from explorer.ui.batch import Parts
+    from explorer.ui.discovery.results import DiscoveryFailure
     from explorer.ui.request.editor import RequestEditor
 
 # A run's finished accounts go into the history together, at most this often: one

@@ -20,8 +20,9 @@ from explorer.core.request import OBJECT_FIELDS
 from explorer.core.skeleton import skeleton_from_schema, with_skeleton
 from explorer.ui.discovery.buttons import PICK_TIP, DiscoveryButtons
 from explorer.ui.discovery.model import AccountsModel, ActionsModel
+from explorer.ui.discovery.results import ActionSearch, DiscoveryFailure
 from explorer.ui.discovery.search import ActionSearchPopup
-from explorer.ui.discovery.service import ActionSearch, DiscoveryFailure, DiscoveryService
+from explorer.ui.discovery.service import DiscoveryService
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.widgets.json_editor import pretty
 

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.core.client import CancelToken, RpcClient
-from explorer.core.errors import Cancelled, ExplorerError, RemoteError, TransportError
+from explorer.core.errors import Cancelled, ExplorerError
 from explorer.store.credentials import CredentialStore
 
 if TYPE_CHECKING:
-    from explorer.core.action_search import ActionMatch
     from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
     from explorer.core.mcp import McpClient, McpTool
+    from explorer.ui.discovery.results import ActionSearch, DiscoveryFailure
 
 # Reads a profile's key. ``DiscoveryService`` calls it off the UI thread, never on it.
 KeyLookup = Callable[[str], "str | None"]
@@ -56,62 +55,27 @@ def _fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class DiscoveryFailure:
-    """A listing that did not work, worded for the line under the account field.
-
-    ``kind`` is ``"accounts"`` or ``"actions"``; ``error`` the exception (a ``RemoteError``
-    keeps the response); ``text`` one short sentence; ``detail`` the long form for a tooltip.
-    """
-
-    kind: str
-    error: BaseException
-    text: str
-    detail: str = ""
-
-
-def describe_failure(kind: str, error: BaseException, profile: str) -> DiscoveryFailure:
-    """What went wrong and what to do, e.g. "401 Unauthorized - check the API key"."""
-    searching = kind == "search"
-    lead = "Couldn't search actions" if searching else f"Couldn't load {kind}"
-    if isinstance(error, RemoteError):
-        response = error.response
-        status = f"{response.status} {response.reason}".strip()
-        hints = {
-            401: f"check the API key of profile '{profile}'",
-            403: "the key may lack the scope to "
-            + ("search actions" if searching else f"list {kind}"),
-            404: "this server does not offer the listing",
-            429: "rate limited; try again in a moment",
-        }
-        hint = hints.get(response.status) or (
-            "StackOne had a problem; retry later" if response.status >= 500 else ""
-        )
-        text = f"{lead}: {status}" + (f" - {hint}" if hint else "")
-        return DiscoveryFailure(kind, error, text, str(error))
-    if isinstance(error, TransportError):
-        return DiscoveryFailure(kind, error, f"{lead}: {error.what}", error.describe())
-    if isinstance(error, ExplorerError):
-        return DiscoveryFailure(kind, error, f"{lead}: {error}", str(error))
-    return DiscoveryFailure(kind, error, f"{lead}: unexpected error {error!r}", repr(error))
-
-
 def import_discovery() -> None:
-    """Discovery's client module (~3 ms with its dataclasses), imported on a pool thread after
-    the window's first paint, before ``release`` lets the first listing start."""
-    import explorer.core.discovery  # noqa: F401
+    """Discovery's client module (~3 ms with its dataclasses) and what a listing or a search
+    answers with (``results``: ~1 ms of dataclasses), imported on a pool thread after the
+    window's first paint, before ``release`` lets the first listing start."""
+    import explorer.core.discovery
+    import explorer.ui.discovery.results  # noqa: F401
+
+
+def _failure(kind: str, error: BaseException, text: str) -> DiscoveryFailure:
+    from explorer.ui.discovery.results import DiscoveryFailure  # after the first paint
+
+    return DiscoveryFailure(kind, error, text)
+
+
+def _describe(kind: str, error: BaseException, profile: str) -> DiscoveryFailure:
+    from explorer.ui.discovery.results import describe_failure  # after the first paint
+
+    return describe_failure(kind, error, profile)
 
 
 # -- the worker ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ActionSearch:
-    """The answer to one action search: what was asked and the matches, best first."""
-
-    query: str
-    connector: str
-    matches: list[ActionMatch]
-
-
 class _Outcome:
     # A plain class, not a dataclass: made at import, before the first paint (~0.4 ms less).
     __slots__ = ("error", "key", "kind", "result", "thread", "token")
@@ -354,13 +318,14 @@ class DiscoveryService(QObject):
             if profile and self._key_job is not None:
                 why = "the profile's key is still being read; try again in a moment"
             self.failed.emit(
-                DiscoveryFailure("search", LookupError(why), f"Couldn't search actions: {why}")
+                _failure("search", LookupError(why), f"Couldn't search actions: {why}")
             )
             return False
         client = self._client
 
         def fetch(token: CancelToken) -> ActionSearch:
             from explorer.core.action_search import search_actions  # on the pool: first search
+            from explorer.ui.discovery.results import ActionSearch
 
             matches = search_actions(
                 client, base_url, api_key, query.strip(), connector=connector or None, cancel=token
@@ -424,7 +389,7 @@ class DiscoveryService(QObject):
             return  # nothing selected, or the key is still being read (it loads both then)
         if not api_key:
             self.failed.emit(
-                DiscoveryFailure(
+                _failure(
                     kind,
                     LookupError(profile),
                     f"Couldn't load {kind}: profile '{profile}' has no API key yet "
@@ -502,7 +467,7 @@ class DiscoveryService(QObject):
             if outcome.key == current:
                 self._emit_loaded(outcome.kind, outcome.result)
         elif outcome.key == current and not isinstance(outcome.error, Cancelled):
-            self.failed.emit(describe_failure(outcome.kind, outcome.error, self._profile or ""))
+            self.failed.emit(_describe(outcome.kind, outcome.error, self._profile or ""))
 
     def _on_searched(self, outcome: _Outcome) -> None:
         job = self._search_job
@@ -512,7 +477,7 @@ class DiscoveryService(QObject):
         if outcome.error is None:
             self.searched.emit(outcome.result)
         elif not isinstance(outcome.error, Cancelled):
-            self.failed.emit(describe_failure("search", outcome.error, self._profile or ""))
+            self.failed.emit(_describe("search", outcome.error, self._profile or ""))
 
     def _on_key(self, outcome: _Outcome) -> None:
         job = self._key_job
@@ -523,7 +488,7 @@ class DiscoveryService(QObject):
             # ``quiet_key_lookup`` turns keyring trouble into "no key"; anything else is a bug
             # that is shown, never left as a picker stuck on "Loading".
             for kind in ("accounts", "actions"):
-                self.failed.emit(describe_failure(kind, outcome.error, self._profile or ""))
+                self.failed.emit(_describe(kind, outcome.error, self._profile or ""))
             return
         self._api_key = outcome.result if isinstance(outcome.result, str) else None
         self.load_accounts()

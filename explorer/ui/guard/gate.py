@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from explorer.core.discovery import Account, Listing
     from explorer.core.guard import AccountBook, Concern, Confirmations, Question, Target
     from explorer.store.collections import SavedRequest
-    from explorer.ui.discovery.service import DiscoveryFailure
+    from explorer.ui.discovery.results import DiscoveryFailure
 
 # Longer than a listing's own timeout (30 s): the listing ends first, by result or failure.
 WAIT_LIMIT_MS = 5_000

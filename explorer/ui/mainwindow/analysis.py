@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QMenu
 from explorer.store.history_entry import HistoryRow
 from explorer.store.recent_filters import RecentFilters
 from explorer.ui.discovery import quiet_key_lookup
-from explorer.ui.widgets.opened import show_kept
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -297,6 +296,7 @@ class Analysis(QObject):
 
     def _open_defender(self, read: Callable[[], Exchange], title: str) -> DefenderWindow:
         from explorer.ui.defender.window import DefenderWindow  # when first opened
+        from explorer.ui.widgets.opened import show_kept
 
         window = DefenderWindow(read, title=title, parent=self.window)
         window.message.connect(self._say)

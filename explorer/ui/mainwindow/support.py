@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from explorer.core.agent import envelope_schema
 from explorer.ui.accounts.context import AccountContext, describe_account
 
 if TYPE_CHECKING:
@@ -189,6 +188,8 @@ class SupportTools:
             return info.input_schema
         tool = discovery.find_tool(action)
         if tool is not None and tool.input_schema is not None:
+            from explorer.core.agent import envelope_schema  # an account's tools: when listed
+
             return envelope_schema(tool.input_schema)
         return None
 

@@ -37,7 +37,7 @@ from explorer.core.units import human_ms
 from explorer.core.variables import find_variables
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
-from explorer.ui.batch import BatchControl, Parts
+from explorer.ui.batch import BatchControl
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
@@ -46,6 +46,7 @@ from explorer.ui.widgets.work_dialog import WorkDialog
 
 if TYPE_CHECKING:
     from explorer.core.guard import AccountBook, Target
+    from explorer.ui.batch import Parts
     from explorer.ui.request.send_control import SendControl
 
 COLUMNS = ("Page", "Status", "Records", "Time", "Request id")

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Unpack
 
 from explorer.core.client import CancelToken, RpcClient
-from explorer.ui.batch import BatchControl, Parts
-from explorer.ui.run.job import CollectionRunJob
+from explorer.ui.batch import BatchControl
 
 if TYPE_CHECKING:
     # The dialog and the collection runner are imported when first used, not at start-up.
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from explorer.run.engine import RunResult
     from explorer.run.plan import RunPlan
     from explorer.store.profiles import Profile
+    from explorer.ui.batch import Parts
     from explorer.ui.run.dialog import RunDialog
 
 
@@ -115,6 +115,7 @@ class RunControl(BatchControl):
     def _start(self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]) -> RunDialog:
         from explorer.run.reports import tally
         from explorer.ui.run.dialog import RunDialog
+        from explorer.ui.run.job import CollectionRunJob
 
         token = CancelToken()
         dialog = RunDialog(plan, where=profile.base_url, token=token, parent=self._window)

@@ -59,6 +59,9 @@ FIRST_FRAME_LEAVES = (
     # The production guard's rules: the first frame says why an account is not known yet
     # (no listing), the rules are imported on a pool thread after the first paint.
     "explorer.core.guard",
+    "explorer.core.agent",  # an account's MCP tools' schemas: once listed
+    "explorer.ui.run.job",  # a collection run's job: when a run starts
+    "explorer.ui.widgets.opened",  # tool windows kept while open: the first one opened
 )
 
 
@@ -258,6 +261,96 @@ def test_the_first_frame_is_painted_without_the_qt_classes_it_does_not_use(
     assert lines[0] == "bamboohr_list_employees []"
 
 
+# Dataclasses the first frame does not use, by class name: each costs ~0.4-0.6 ms to make
+# (its generated methods are compiled), so the modules the window imports before its first
+# paint define none of these (discovery's answers come after it, ``ui.discovery.results``).
+FIRST_FRAME_LEAVES_DATACLASSES = (
+    "DiscoveryFailure",  # a listing or search that failed
+    "ActionSearch",  # an action search's matches
+)
+
+
+def test_the_first_frame_is_painted_without_the_dataclasses_it_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """The real entry point over a saved home, in a process of its own: at the window's
+    first paint no module of the app has made a dataclass named in
+    ``FIRST_FRAME_LEAVES_DATACLASSES``; they are made after it, before discovery lists."""
+    _saved_home(tmp_path)
+    hook = (
+        "import dataclasses\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "def made():\n"
+        "    return sorted({\n"
+        "        name for module in list(sys.modules.values())\n"
+        "        if module.__name__.startswith('explorer')\n"
+        "        for name, value in vars(module).items()\n"
+        f"        if name in {FIRST_FRAME_LEAVES_DATACLASSES!r}\n"
+        "        and isinstance(value, type) and dataclasses.is_dataclass(value)\n"
+        "    })\n"
+        "def later(tries=200):\n"
+        "    if 'explorer.ui.discovery.results' not in sys.modules and tries:\n"
+        "        QTimer.singleShot(50, lambda: later(tries - 1))\n"
+        "        return\n"
+        "    print(made(), flush=True)\n"
+        "    QApplication.instance().quit()\n"
+        "def first_painted(window):\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        "        print(window.editor.action_edit.text(), made(), flush=True)\n"
+        "        QTimer.singleShot(0, later)\n"
+        "    painted(window)\n"
+        "MainWindow._first_painted = first_painted\n"
+    )
+    lines = run_the_app(tmp_path, setup=hook)
+    assert lines[0] == "bamboohr_list_employees []"
+    # Made after the first paint without being asked (a listing's failure shows at once).
+    assert lines[1] == str(sorted(FIRST_FRAME_LEAVES_DATACLASSES))
+
+
+def test_the_first_frame_compiles_none_of_the_secrets_policy_s_patterns(tmp_path: Path) -> None:
+    """``core.secrets`` is imported before the first paint (the request model names its
+    placeholder), but none of its patterns (templates, scheme tokens, personal data: ~0.6 ms
+    to compile) is used by the first frame: the real entry point over a saved home compiles
+    none of them by its first paint, and they still work once asked for."""
+    _saved_home(tmp_path)
+    hook = (
+        "import re\n"
+        "compiled = []\n"
+        "compile_ = re.compile\n"
+        "def record(pattern, flags=0):\n"
+        "    compiled.append(sys._getframe(1).f_code.co_filename)\n"
+        "    return compile_(pattern, flags)\n"
+        "re.compile = record\n"
+        "from explorer.ui.mainwindow.window import MainWindow\n"
+        "painted = MainWindow._first_painted\n"
+        "def first_painted(window):\n"
+        "    if not seen:\n"
+        "        seen.append(window)\n"
+        "        mine = [name for name in compiled if name.endswith('core/secrets.py')]\n"
+        "        from explorer.core import secrets\n"
+        "        works = (secrets.is_template('Bearer {{token}}'),\n"
+        "                 secrets.mask('Authorization: Bearer abcdefghijk'))\n"
+        "        print(window.editor.action_edit.text(), mine, works, flush=True)\n"
+        "        QTimer.singleShot(0, QApplication.instance().quit)\n"
+        "    painted(window)\n"
+        "MainWindow._first_painted = first_painted\n"
+    )
+    lines = run_the_app(tmp_path, setup=hook)
+    assert lines[0] == "bamboohr_list_employees [] (True, 'Authorization: Bearer <redacted>')"
+
+
+def test_the_batch_controls_parts_are_a_type_for_the_checker_alone() -> None:
+    """``Parts`` (what a batch control is built with) only types ``**parts``: as a class it
+    cost ~0.1 ms (a ``TypedDict``) in a module the window imports before its first paint."""
+    code = "import explorer.ui.app, explorer.ui.batch as batch\nprint(hasattr(batch, 'Parts'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "False"
+
+
 def test_a_usual_start_builds_no_argparse_parser(tmp_path: Path) -> None:
     """Building it costs ~2-3 ms (its help formatter, gettext's lookups): the real entry point
     over a saved home, to its first paint (``--smoke``), builds none (PySide imports argparse
@@ -296,6 +389,39 @@ def test_pyside_reads_no_window_module_source_at_start_up() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "['explorer.ui.pyside_scan']"  # the one that notes them
+
+
+def test_the_window_s_modules_are_imported_without_pyside_s_feature_hook(tmp_path: Path) -> None:
+    """PySide puts a hook in front of every import, for ``from __feature__ import``; the app
+    uses no feature and notes its modules beforehand (``ui.pyside_scan``), so the hook only
+    costs time (~1 µs an import statement, ~1,600 before the first paint). The real entry
+    point over a saved home (``--smoke``) imports the window's modules without it, and puts
+    it back for whatever is imported later."""
+    _saved_home(tmp_path)
+    code = textwrap.dedent(
+        """
+        import builtins, sys
+        hooked, inside = [], []
+        def profile(frame, event, arg):
+            code = frame.f_code
+            if code.co_name == "<module>" and frame.f_globals.get("__name__") == "explorer.ui.app":
+                if event == "call":
+                    inside.append(frame)
+                elif event == "return" and inside:
+                    inside.pop()
+            elif event == "call" and inside and code.co_name == "feature_import":
+                caller = frame.f_back
+                if caller is not None and caller.f_code.co_name == "<module>":
+                    hooked.append(str(caller.f_globals.get("__name__")))
+        sys.setprofile(profile)
+        import explorer.__main__ as entry
+        code = entry.main(["--smoke", "--home", sys.argv[1]])
+        sys.setprofile(None)
+        print(code, "explorer.ui.app" in sys.modules, len(hooked), sorted(set(hooked))[:5])
+        print(builtins.__import__ is builtins.__dict__.get("__feature_import__"))
+        """
+    )
+    assert run_offscreen(code, tmp_path)[-2:] == ["0 True 0 []", "True"]
 
 
 def test_the_trace_shortcut_works_before_the_window_has_built_its_tools(
