@@ -52,7 +52,7 @@ HEADERS = {
     Column.NOTE: "Note",
 }
 
-_NUMERIC = (Column.STATUS, Column.DURATION, Column.SIZE)
+_NUMERIC = frozenset(map(int, (Column.STATUS, Column.DURATION, Column.SIZE)))
 _COLUMNS = tuple(Column)
 _COLUMN_COUNT = len(Column)  # ``len(Column)`` is a Python call: asked per cell painted
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -69,11 +69,10 @@ _ROLES = frozenset(
 _LOOKED_UP = frozenset({_TOOLTIP, int(SORT_ROLE), int(ENTRY_ROLE)})
 _STATUS = int(Column.STATUS)
 _ACCOUNT_COLUMN = int(Column.ACCOUNT)
-_NUMERIC_COLUMNS = frozenset(map(int, (Column.STATUS, Column.DURATION, Column.SIZE)))
 # The header's answers, by (section, role): a header asks ~170 times before the first paint.
 _HEADER_ANSWERS: dict[tuple[int, int], str | int] = {
     **{(int(c), _DISPLAY): title for c, title in HEADERS.items()},
-    **{(int(c), _ALIGNMENT): _ALIGN_RIGHT for c in (Column.STATUS, Column.DURATION, Column.SIZE)},
+    **{(c, _ALIGNMENT): _ALIGN_RIGHT for c in _NUMERIC},
 }
 
 # A value that sorts naturally, per column; missing numbers sort before every real one, in
@@ -598,7 +597,7 @@ class HistoryModel(QAbstractTableModel):
             if role == _DISPLAY:
                 role_data.setData(display_text(entry, column))
             elif role == _ALIGNMENT:
-                role_data.setData(_ALIGN_RIGHT if column in _NUMERIC_COLUMNS else _ALIGN_LEFT)
+                role_data.setData(_ALIGN_RIGHT if column in _NUMERIC else _ALIGN_LEFT)
             elif role == _FOREGROUND:
                 role_data.setData(
                     self._status_colour(entry.status_class) if column == _STATUS else None

@@ -50,11 +50,8 @@ class AfterFirstPaint(QObject):
         self._preparing: QObject | None = None  # the running job's signals, kept until done
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        # A timer object: ``QTimer.singleShot(ms, self, ...)`` makes PySide create QMetaMethod's
-        # type on its first call (~0.3 ms), and ``start()`` runs in the first paint.
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._next)
+        # ``start()`` runs in the first paint: see ``single_shot``.
+        self._timer = single_shot(self, self._next)
 
     def add(
         self, part: Callable[[], object], *, prepare: Callable[[], object] | None = None
@@ -118,3 +115,13 @@ class AfterFirstPaint(QObject):
     def _continue(self) -> None:
         if self._parts:
             self._schedule(0)
+
+
+def single_shot(owner: QObject, then: Callable[[], object]) -> QTimer:
+    """A single-shot timer of ``owner`` (it goes with it) that calls ``then``: for the window's
+    show and first paint, where ``QTimer.singleShot(ms, receiver, callable)`` would make PySide
+    create QMetaMethod's type and enum classes on its first call (~0.3 ms)."""
+    timer = QTimer(owner)
+    timer.setSingleShot(True)
+    timer.timeout.connect(then)
+    return timer

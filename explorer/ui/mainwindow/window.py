@@ -12,12 +12,12 @@ current tab's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,7 +44,7 @@ from explorer.ui.jobs import wait_for_pools
 from explorer.ui.mainwindow import actions, keyboard, menus, state
 from explorer.ui.mainwindow.analysis import Analysis
 from explorer.ui.mainwindow.collections_slot import CollectionsSlot, LazyVariables, import_pane
-from explorer.ui.mainwindow.deferred import AfterFirstPaint
+from explorer.ui.mainwindow.deferred import AfterFirstPaint, single_shot
 from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
 from explorer.ui.mainwindow.workspace import Workspace
@@ -269,10 +269,9 @@ class MainWindow(QMainWindow):
         # first paint; until then each tab's discovery widgets look as they will.
         self._finishing = False
         self._finish_requested.connect(self.finish_building, Qt.ConnectionType.QueuedConnection)
-        # Timer objects, not ``QTimer.singleShot(ms, self, ...)``: its first call makes PySide
-        # create QMetaMethod's type and enum classes (~0.3 ms) between show and usable.
-        self._backstop = _single_shot(self, self._first_painted)
-        self._second_stage = _single_shot(self, self._finish_requested.emit)
+        # Timer objects, not ``QTimer.singleShot(ms, self, ...)``: see ``single_shot``.
+        self._backstop = single_shot(self, self._first_painted)
+        self._second_stage = single_shot(self, self._finish_requested.emit)
         for tab in self.tabs.tabs:
             tab.preview_discovery()
 
@@ -625,11 +624,3 @@ class MainWindow(QMainWindow):
         # No thread of the window may still run Python when the window (or Python) goes.
         wait_for_pools(self, CLOSE_WAIT_MS)
         event.accept()
-
-
-def _single_shot(owner: QObject, then: Callable[[], object]) -> QTimer:
-    """A single-shot timer of ``owner`` (it goes with it) that calls ``then``."""
-    timer = QTimer(owner)
-    timer.setSingleShot(True)
-    timer.timeout.connect(then)
-    return timer
