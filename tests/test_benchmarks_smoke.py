@@ -7,6 +7,7 @@ numbers. Nothing here asserts a time: speed is judged from the benchmarks' table
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -61,6 +62,38 @@ def test_the_usable_probe_s_import_stamp_imports_nothing_the_app_does_not() -> N
     assert done.stdout.split(" ", 1)[0] == "True"  # the stamp still comes
     assert "importlib.abc" not in done.stdout
     assert "importlib.resources" not in done.stdout
+
+
+def test_the_startup_benchmark_s_saved_home_holds_what_the_window_saves_on_close(
+    tmp_path: Path,
+) -> None:
+    """A returning user's home holds what the window saved as it last closed: its geometry,
+    toolbars and pane sizes, and the open tabs. Without them the benchmark timed a window
+    that sizes itself afresh, which no returning user starts."""
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from benchmarks.startup import saved_home\n"
+        "from explorer.store.paths import resolve_paths\n"
+        "home = saved_home(Path(sys.argv[1]))\n"
+        "print(json.dumps(json.loads(resolve_paths(home).settings_file.read_text())))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "home")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    settings = json.loads(done.stdout)
+    for key in ("window_geometry", "window_state", "splitters", "open_tabs"):
+        assert settings.get(key), key
+    (tab,) = settings["open_tabs"]["tabs"]
+    assert tab["request"]["action"] == "bamboohr_list_employees"
+    assert tab["edited"] is False
 
 
 def test_big_response_benchmark_sends_through_the_window() -> None:
