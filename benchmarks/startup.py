@@ -11,7 +11,8 @@ that matter; the difference is what a user waits for. Measured cases:
   enum classes, a font for the first text, a key press handled). Not a target; it shows how
   much of the ratio's budget is left for an app's own modules and widgets.
 * ``explorer, saved home``: what a returning user starts: a saved profile (selected), the
-  request they were editing, 1,000 history entries and two collections. Timed to its first
+  request they were editing, 1,000 history entries, two collections and the window's saved
+  geometry, pane sizes and open tabs. Timed to its first
   paint and to **usable**: the history list painted with rows, the editor painted with the
   restored request, and a key press posted after both reached the action field and typed.
 * ``explorer, empty home``: a first start, to the first paint (``--smoke``'s moment).
@@ -103,7 +104,8 @@ def usable(home: Path | None) -> tuple[float, float, float, float, float, float]
 
 def saved_home(root: Path, history: int = 1000) -> Path:
     """A returning user's data folder: a saved, selected profile, the request being edited,
-    ``history`` entries and two collections of saved requests."""
+    ``history`` entries, two collections of saved requests, and what the window saved as it
+    last closed."""
     from benchmarks.history_data import write_history
     from explorer.core.request import RpcRequest
     from explorer.store.collections import CollectionStore, SavedRequest
@@ -132,6 +134,12 @@ def saved_home(root: Path, history: int = 1000) -> Path:
             store.save_request(
                 SavedRequest(action, RpcRequest(action=action, account_id="acct_bench"))
             )
+    # What the window saves as it closes (geometry, toolbars, pane sizes, the open tabs), which
+    # every returning user's home holds and the window restores at start: written by the real
+    # window, which ``--smoke`` closes after its first paint.
+    done = _python("explorer", "--smoke", "--home", str(root))
+    if done.returncode != 0:
+        raise RuntimeError(f"saving the window's state failed: {done.stderr[-2000:]}")
     return root
 
 
