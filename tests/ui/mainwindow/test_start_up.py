@@ -228,6 +228,9 @@ FIRST_FRAME_LEAVES_QT = {
         "QTableWidget",  # the response's headers table
         "QTableWidgetItem",
     ),
+    "QtGui": (
+        "QTextCursor",  # the JSON editor's edits by hand: format, go to an error, its mark
+    ),
 }
 
 
