@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QResizeEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
-    QTextCursor,
     QTextDocument,
     QTextFormat,
 )
@@ -162,6 +161,8 @@ class JsonEditor(QPlainTextEdit):
         block = self.document().findBlockByNumber(max(0, line - 1))
         if not block.isValid():
             return
+        from PySide6.QtGui import QTextCursor  # named where used: see ``replace_text``
+
         cursor = QTextCursor(block)
         cursor.movePosition(
             QTextCursor.MoveOperation.Right,
@@ -191,6 +192,10 @@ class JsonEditor(QPlainTextEdit):
         """Replace the whole text as one edit, so Ctrl+Z brings the old text back."""
         if self.toPlainText() == text:
             return
+        # Named where used: PySide makes QTextCursor's type (and its enum classes, ~0.6-0.8 ms)
+        # where a module first names it, and the first frame edits no text by hand.
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
@@ -249,6 +254,7 @@ class JsonEditor(QPlainTextEdit):
                 # Named for a mark only: PySide makes a Qt class's Python type (with its enum
                 # classes) where a module first names it, or a list of its selections is
                 # passed; the first frame has no mark (nor any other extra selection).
+                from PySide6.QtGui import QTextCursor
                 from PySide6.QtWidgets import QTextEdit
 
                 fmt = QTextCharFormat()
