@@ -227,7 +227,9 @@ FIRST_FRAME_LEAVES_QT = {
         "QTextEdit",  # the JSON editor's error mark; text views' menus
         "QTableWidget",  # the response's headers table
         "QTableWidgetItem",
+        "QCompleter",  # the action field's suggestions: when first typed into, or later
     ),
+    "QtCore": ("QStringListModel",),  # the suggestions' names
     "QtGui": (
         "QTextCursor",  # the JSON editor's edits by hand: format, go to an error, its mark
     ),
