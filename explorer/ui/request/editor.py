@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QMargins, QStringListModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QMargins, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,11 +40,15 @@ from explorer.core.request import (
     validate,
 )
 from explorer.ui.accessibility import name_clear_button, tab_chain
+from explorer.ui.request.action_completion import ActionCompletion
 from explorer.ui.request.json_page import JsonEditors, JsonPage
 from explorer.ui.request.options import RequestOptions
 from explorer.ui.theme import is_dark, status_colour
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.json_editor import JsonEditor
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QCompleter
 
 # How each field is named to the user in messages.
 FIELD_LABELS = {
@@ -150,12 +154,7 @@ class RequestEditor(QWidget):
         self.action_edit = QLineEdit()
         self.action_edit.setPlaceholderText("e.g. bamboohr_list_employees")
         self.action_edit.setClearButtonEnabled(True)
-        self._actions_model = QStringListModel(self)
-        completer = QCompleter(self._actions_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.action_edit.setCompleter(completer)
-        self.action_completer = completer
+        self.action_completion = ActionCompletion(self.action_edit, self)  # built when needed
         self.account_edit = QLineEdit()
         self.account_edit.setPlaceholderText("linked account id, sent as x-account-id")
         self.account_edit.setClearButtonEnabled(True)
@@ -429,16 +428,19 @@ class RequestEditor(QWidget):
         self._update_url()
         self.revalidate()
 
+    @property
+    def action_completer(self) -> QCompleter:
+        """The action field's completer (built now if it was not: ``ActionCompletion``)."""
+        return self.action_completion.completer
+
     def set_known_actions(self, actions: Iterable[str]) -> None:
         """Offer these action names as completions."""
-        self._actions_model.setStringList(sorted(set(actions)))
+        self.action_completion.set_names(actions)
 
     def use_action_model(self, model: QAbstractItemModel | None) -> None:
         """Complete actions from ``model`` (e.g. a fetched catalogue); ``None`` goes back to
         the known names, so completion still works offline."""
-        wanted = model if model is not None else self._actions_model
-        if self.action_completer.model() is not wanted:
-            self.action_completer.setModel(wanted)
+        self.action_completion.use_model(model)
 
     def set_in_flight(self, in_flight: bool) -> None:
         """While a request runs the Send button becomes Cancel; editing stays possible."""
