@@ -269,7 +269,7 @@ def test_the_first_frame_is_painted_without_the_qt_classes_it_does_not_use(
 # Every dataclass the app's modules have made when the window first paints: what the first
 # frame uses. Each costs ~0.4-0.9 ms before the first paint (Python 3.11 compiles each of its
 # generated methods), so one more here is start-up time; a bag of the window's shared parts
-# built once (``TabKit``) is a plain class.
+# built once (``TabKit``) and what a tab's label shows (``TabLabel``) are plain classes.
 FIRST_FRAME_DATACLASSES = (
     "AppPaths",  # where the data lives
     "DefenderConfig",  # the restored request
@@ -282,7 +282,6 @@ FIRST_FRAME_DATACLASSES = (
     "Preferences",
     "Profile",
     "Replacement",  # the secrets policy (the restored tab's state is redacted)
-    "TabLabel",  # the request tab's label and spoken name
     "TabState",  # the restored tabs
 )
 
