@@ -11,7 +11,6 @@ not an edit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,16 +67,30 @@ class TabKit:
         self.validate_later = validate_later
 
 
-@dataclass
 class TabLabel:
-    """What the tab bar shows for a tab, and says to a screen reader."""
+    """What the tab bar shows for a tab, and says to a screen reader.
 
-    text: str
-    tooltip: str
-    spoken: str  # the tab's accessible name: everything, status and unsaved edits included
-    production: bool
-    status: str  # "200", "429", "…", "Cancelled", "" before the first send
-    status_class: str  # "2xx".."5xx", "none"
+    A plain class: its values are only read, and a dataclass's generated methods were
+    compiled before the first paint (~0.45 ms).
+    """
+
+    __slots__ = ("production", "spoken", "status", "status_class", "text", "tooltip")
+
+    def __init__(
+        self,
+        text: str,
+        tooltip: str,
+        spoken: str,  # the tab's accessible name: everything, status and unsaved edits included
+        production: bool,
+        status: str,  # "200", "429", "…", "Cancelled", "" before the first send
+        status_class: str,  # "2xx".."5xx", "none"
+    ) -> None:
+        self.text = text
+        self.tooltip = tooltip
+        self.spoken = spoken
+        self.production = production
+        self.status = status
+        self.status_class = status_class
 
 
 class RequestTab(QObject):
