@@ -4,7 +4,9 @@ Run by ``test_job_delivery_closing.py`` in a process of its own: a crash ends th
 the test run. ``--scenario save`` is "Save..." in the All pages window or Export in the Run
 across accounts window (``save_text_as``): the file is written on the pool, and the window is
 closed (deleted, as a new walk or run deletes the one before) as the write reports back.
-The thread is held just before it reports and let go as the dialog is
+``--scenario progress`` is a batch tool's job (All pages, Run across accounts, a collection
+run: a ``ProgressJob`` whose reports a ``Delivery`` hands to the dialog) reporting as its
+dialog is deleted. The thread is held just before it reports and let go as the dialog is
 deleted, so every round lands on that moment (as ``helper_job_closing_app.py`` does).
 
 Prints one JSON line: the rounds survived and how many reports reached a closed dialog (none
@@ -27,6 +29,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 import explorer.ui.widgets.save_text as save_text_module
+from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.widgets.save_text import save_text_as
 
 WAIT_S = 30  # a hang guard for one round, not a speed limit
@@ -76,8 +79,26 @@ def start_save(dialog: QWidget, parts: int, hold: Hold, late: list[object], fold
     more_parts(dialog, parts)
 
 
+def start_progress(dialog: QWidget, parts: int, hold: Hold, late: list[object], _f: Path) -> None:
+    from explorer.ui.delivery import Delivery
+
+    def work(report: Report) -> str:
+        report(0, "a page")
+        hold()
+        report(1, "another page")
+        return "done"
+
+    job = ProgressJob(work)
+    delivery = Delivery(job.signals, dialog)
+    more_parts(dialog, parts)
+    delivery.on(job.signals.progress, lambda _n, item: late.append(item))
+    delivery.on(job.signals.done, late.append)
+    QThreadPool.globalInstance().start(job)
+
+
 SCENARIOS: dict[str, Callable[[QWidget, int, Hold, list[Any], Path], None]] = {
     "save": start_save,
+    "progress": start_progress,
 }
 
 

@@ -31,7 +31,7 @@ ROUNDS = 3000
 HANG_GUARD = 120  # the process must end by itself well within this
 
 
-@pytest.mark.parametrize("scenario", ["save"])
+@pytest.mark.parametrize("scenario", ["save", "progress"])
 def test_dialogs_closed_as_their_jobs_report_never_crash_the_app(scenario: str) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
     process = subprocess.run(
