@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.core.helper_process import HelperProcess, HelperStopped
+from explorer.ui.jobs import hand_back, let_go
 
 _helpers: dict[str, HelperProcess] = {}
 _helpers_lock = threading.Lock()
@@ -132,8 +133,10 @@ class _Run(QRunnable):
                 result = self._after(result)
         except Exception as exc:  # every failure is shown to the user, none is lost
             self._signals.done.emit(generation, None, exc)
+            hand_back(self, "_signals")
             return
         self._signals.done.emit(generation, result, None)
+        hand_back(self, "_signals")
 
 
 class HelperJob(QObject):
@@ -197,6 +200,7 @@ class HelperJob(QObject):
         self._token.generation += 1
         self.started_at = time.monotonic()
         self._set_busy(True)
+        let_go()
         run = _Run(self, self._token.generation, prepare, progress, after, stoppable)
         _thread_pool().start(run)
 

@@ -23,6 +23,24 @@ def wait_for_pools(owner: QObject, timeout_ms: int) -> bool:
     return all([pool.waitForDone(max(0, deadline.remainingTime())) for pool in pools])
 
 
+# Signals objects a job's thread is done with, let go here on the UI thread: one deleted on a
+# pool thread as the UI thread destroys its receiver (a dialog closing) crashes PySide, which
+# looks the sender's Python object up while it disconnects the two.
+_done_with: list[QObject] = []
+
+
+def hand_back(job: object, name: str = "signals") -> None:
+    """Last on a job's thread: its signals object (attribute ``name``) is let go on the UI
+    thread, by ``let_go``, never on this one."""
+    _done_with.append(vars(job).pop(name))  # one statement: no reference stays here
+
+
+def let_go() -> None:
+    """On the UI thread: let go of the signals objects jobs handed back."""
+    while _done_with:
+        _done_with.pop()
+
+
 class _RenderSignals(QObject):
     """Lives on the UI thread (kept by the receiver); the render job emits through it.
 
@@ -44,6 +62,7 @@ class RenderJob(QRunnable):
     def __init__(self, generation: int, func: Callable[[], Any]) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        let_go()  # jobs are made on the UI thread
         self.signals = _RenderSignals()
         self._generation = generation
         self._func = func
@@ -54,6 +73,7 @@ class RenderJob(QRunnable):
         except Exception as exc:  # show *something* rather than a spinner forever
             result = exc
         self.signals.done.emit(self._generation, result)
+        hand_back(self)
 
 
 class BlockingCall(QObject):
@@ -131,6 +151,7 @@ class ProgressJob(QRunnable):
     def __init__(self, func: Callable[[Report], Any]) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        let_go()  # jobs are made on the UI thread
         self.signals = _ProgressSignals()
         self._func = func
 
@@ -140,3 +161,4 @@ class ProgressJob(QRunnable):
         except Exception as exc:  # a bug must still end the work visibly
             result = exc
         self.signals.done.emit(result)
+        hand_back(self)

@@ -25,6 +25,7 @@ from __future__ import annotations
 # As few imports as can be: this module is imported through PySide's hook before it can note
 # anything, and the hook reads the source of each module it meets for the first time
 # (``pathlib``'s, which this module used, ~0.25 ms; a built-in module's read fails at once).
+import _thread
 import builtins
 import os
 import sys
@@ -76,6 +77,12 @@ class PlainImports:
     ``__feature__``). Nothing changes when PySide's hook is not the installed import (an
     older PySide, another hook): the block runs as it would have. A class, not a
     ``contextlib`` generator: see the imports above.
+
+    ``builtins.__import__`` is the whole process's: it is swapped only while this is the one
+    thread (at the entry point, before the app starts any), so no other thread's import
+    meets the swap, nor puts its own import in between. With another thread alive (a test
+    run's leftovers) the block imports through the hook, as before. Nothing the window's
+    modules run at import starts a thread (``test_pyside_scan.py`` checks it).
     """
 
     def __init__(self) -> None:
@@ -84,7 +91,8 @@ class PlainImports:
         self._swapped = False
 
     def __enter__(self) -> None:
-        if self._hook is not None and self._own is not None and builtins.__import__ is self._hook:
+        hooked = self._hook is not None and builtins.__import__ is self._hook
+        if hooked and self._own is not None and _only_thread():
             builtins.__import__ = self._own
             self._swapped = True
 
@@ -93,3 +101,9 @@ class PlainImports:
         if self._swapped and hook is not None and builtins.__import__ is self._own:
             builtins.__import__ = hook
         self._swapped = False
+
+
+def _only_thread() -> bool:
+    """No other thread can import: none started from Python is alive, and none other (a Qt
+    pool's) is running Python."""
+    return _thread._count() == 0 and len(sys._current_frames()) == 1

@@ -10,14 +10,24 @@ name, labels from "labelled-by" relations, showing or not), presses the editor's
 through its AT-SPI action (what a screen reader's "activate" does), collects the
 announcements that follow until one reports the response's status, and lists the tree again.
 Rows and cells inside tables, trees and lists are not listed: they are named by their text.
+
+The window changes while it is read: discovery fills in its lists after the first paint, the
+response fills in the views after the announcement. An object the app removes while it is
+walked answers "The application no longer exists" (libatspi disposes it on the app's
+``RemoveAccessible``, and a disposed object has no application), so a walk that meets one
+starts over, and a tree is reported once two walks in a row find the same tree (the window
+has settled), not after a fixed sleep: on a loaded machine the app may take longer than any
+sleep. ``--timeout`` only guards against a hang.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pyatspi
@@ -91,6 +101,55 @@ def press_send(app: Accessible) -> bool:
     return False
 
 
+Tree = list[dict[str, object]]
+
+
+def still_running(pid: int) -> None:
+    """An object gone because the app itself is gone is no reason to walk again: say so."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        raise SystemExit(f"the app (pid {pid}) exited while it was read: see its log") from None
+
+
+def settled_walk(app: Accessible, pid: int, ready: Callable[[Tree], bool], timeout: float) -> Tree:
+    """The tree once ``ready`` holds for it and two walks in a row found the same tree (the
+    last one found, when ``timeout`` passes first)."""
+    deadline = time.monotonic() + timeout
+    last: Tree | None = None
+    while True:
+        try:
+            nodes = walk(app)
+        except GLib.Error:  # an object removed while it was walked: walk again
+            still_running(pid)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+            continue
+        if (ready(nodes) and nodes == last) or time.monotonic() > deadline:
+            return nodes
+        last = nodes
+        time.sleep(0.2)
+
+
+def has(role: str, name: str, *, showing: bool = False) -> Callable[[Tree], bool]:
+    return lambda nodes: any(
+        n["role"] == role and n["name"] == name and (n["showing"] or not showing) for n in nodes
+    )
+
+
+def pressed_send(app: Accessible, pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return press_send(app)
+        except GLib.Error:  # an object removed while it was searched: search again
+            still_running(pid)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pid", type=int, required=True)
@@ -98,16 +157,9 @@ def main() -> int:
     args = parser.parse_args()
 
     app = find_app(args.pid, args.timeout)
-    # The window is filled in when it is shown; wait until the editor's fields are there.
-    deadline = time.monotonic() + args.timeout
-    before = walk(app)
-    while not any(n["name"] == "Action" and n["role"] == "text" for n in before):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-        before = walk(app)
-    time.sleep(0.5)  # discovery fills in the account and action lists
-    before = walk(app)
+    # The window is filled in when it is shown, and discovery fills in the account and action
+    # lists after: the editor's fields are there and the tree no longer changes.
+    before = settled_walk(app, args.pid, has("text", "Action"), args.timeout)
 
     announcements: list[str] = []
 
@@ -119,7 +171,7 @@ def main() -> int:
     started = time.monotonic()
 
     def send_then_wait() -> bool:
-        if not press_send(app):
+        if not pressed_send(app, args.pid, args.timeout):
             announcements.append("<no Send button to press>")
             loop.quit()
         return False
@@ -135,8 +187,9 @@ def main() -> int:
     GLib.timeout_add(100, done_yet)
     loop.run()
     pyatspi.Registry.deregisterEventListener(on_announcement, "object:announcement")
-    time.sleep(0.5)  # the response views are filled
-    after = walk(app)
+    # The response fills in its views (the result page is built with the first response).
+    ready = has("text", "Response body", showing=True)
+    after = settled_walk(app, args.pid, ready, args.timeout)
 
     json.dump(
         {

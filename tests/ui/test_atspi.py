@@ -120,7 +120,7 @@ def problems(nodes: list[dict[str, object]]) -> list[str]:
     return found
 
 
-def test_orca_can_name_every_control_before_and_after_a_send(app_pid: int) -> None:
+def test_orca_can_name_every_control_before_and_after_a_send(app_pid: int, tmp_path: Path) -> None:
     done = subprocess.run(
         [SYSTEM_PYTHON, str(PROBE), "--pid", str(app_pid)],
         capture_output=True,
@@ -128,7 +128,9 @@ def test_orca_can_name_every_control_before_and_after_a_send(app_pid: int) -> No
         timeout=120,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    # The app's own output too: an app that died makes the probe's calls fail.
+    app_log = (tmp_path / "app.log").read_text(errors="replace")[-3000:]
+    assert done.returncode == 0, f"{done.stderr}\n--- the app's log ---\n{app_log}"
     report = json.loads(done.stdout)
     before, after = report["before"], report["after"]
 

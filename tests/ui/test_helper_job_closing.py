@@ -15,39 +15,20 @@ duration.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ui.stress import survived
+
 pytestmark = [pytest.mark.gui]
 
-ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = Path(__file__).with_name("helper_job_closing_app.py")
 ROUNDS = 5000
-HANG_GUARD = 120  # the process must end by itself well within this
 
 
 def test_windows_closed_as_their_helper_results_arrive_never_crash_the_app() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
-    process = subprocess.run(
-        [sys.executable, str(SCENARIO), "--rounds", str(ROUNDS)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        check=False,
-    )
-    assert process.returncode == 0, process.stderr[-4000:]
-    for trouble in ("Fatal Python error", "Traceback", "Exception in thread"):
-        assert trouble not in process.stderr, process.stderr[-4000:]
-    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
-    assert lines, process.stdout
-    report = json.loads(lines[-1])
+    report = survived(SCENARIO, "--rounds", str(ROUNDS))
     assert report["rounds"] == ROUNDS
     assert report["late"] == 0, "a result reached a window that was closed"
     assert report["threads_done"], "the helpers' threads did not end"

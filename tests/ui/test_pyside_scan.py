@@ -1,13 +1,19 @@
 """PySide's import hook and the app's way around it (``explorer.ui.pyside_scan``).
 
 The real entry point's use is checked in ``tests/ui/mainwindow/test_start_up.py``; here the
-block itself: what it puts in place, that the hook always comes back, and that it leaves
-alone an import someone else installed.
+block itself: what it puts in place (only while no other thread could import through the
+swap), that the hook always comes back, and that it leaves alone an import someone else
+installed.
 """
 
 from __future__ import annotations
 
 import builtins
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,20 +21,51 @@ import pytest
 
 from explorer.ui.pyside_scan import PlainImports
 
+ROOT = Path(__file__).resolve().parents[2]
+# A fresh process, as the entry point has it: PySide's hook installed and one thread.
+ALONE = """
+import builtins, sys, threading
+import PySide6.QtCore
+from explorer.ui.pyside_scan import PlainImports
+hook = builtins.__import__
+assert hook is builtins.__dict__["__feature_import__"], hook
+with PlainImports():
+    assert builtins.__import__ is builtins.__dict__["__orig_import__"]
+    import json.decoder  # an import still imports
+    assert json.decoder.JSONDecoder is not None
+    import explorer.ui.app  # the window's modules, as the entry point imports them
+    assert threading.active_count() == 1 and len(sys._current_frames()) == 1, "a thread started"
+assert builtins.__import__ is hook
+print("ok")
+"""
+
 
 def test_inside_the_block_imports_skip_the_feature_hook_and_it_is_back_after() -> None:
-    before = builtins.__import__  # other tests in this process may have left another one
-    hook = builtins.__dict__["__feature_import__"]  # PySide's, as a fresh start has it
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.run(
+        [sys.executable, "-c", ALONE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert process.stdout.split() == ["ok"], process.stderr[-3000:]
+
+
+def test_with_another_thread_alive_the_hook_stays_for_every_thread() -> None:
+    before = builtins.__import__
+    hook = builtins.__dict__["__feature_import__"]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, name="another-importer")  # could import
+    other.start()
     try:
         builtins.__import__ = hook
         with PlainImports():
-            assert builtins.__import__ is builtins.__dict__["__orig_import__"]
-            import json.decoder  # an import still imports
+            assert builtins.__import__ is hook  # not swapped under the other thread
+            import json.decoder
 
             assert json.decoder.JSONDecoder is not None
         assert builtins.__import__ is hook
     finally:
         builtins.__import__ = before
+        stop.set()
+        other.join()
 
 
 def test_the_hook_comes_back_when_an_import_fails() -> None:

@@ -28,6 +28,7 @@ from explorer.core.variables import UnresolvedVariables
 from explorer.run.accounts import AccountRow, AccountRun
 from explorer.ui.accounts.dialog import AccountRunDialog
 from explorer.ui.batch import BatchControl
+from explorer.ui.delivery import Delivery
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.request.editor import describe_issue
 from explorer.ui.widgets.after_paint import AfterPaint
@@ -235,9 +236,9 @@ class AccountRunControl(BatchControl):
             return batch.run()
 
         job = ProgressJob(work)
-        job.signals.setParent(dialog)  # outlives the auto-deleted job while reports queue
-        job.signals.progress.connect(self._on_row)
-        job.signals.done.connect(lambda result: self._on_done(batch, result))
+        reports = Delivery(job.signals, dialog)  # while the dialog lives
+        reports.on(job.signals.progress, self._on_row)
+        reports.on(job.signals.done, lambda result: self._on_done(batch, result))
         dialog.start(batch.rows, [a for a in plan.chosen if isinstance(a, Account)])
         # The sending threads start once the results page has painted: started with it,
         # they compete with its first paint for the GIL.

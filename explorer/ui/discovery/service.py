@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import Cancelled, ExplorerError
 from explorer.store.credentials import CredentialStore
+from explorer.ui.jobs import hand_back, let_go
 
 if TYPE_CHECKING:
     from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
@@ -115,6 +116,7 @@ class FetchJob(QRunnable):
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        let_go()  # made on the UI thread
         self.signals = _FetchSignals()
         self.token = CancelToken()
         self._key = key
@@ -128,6 +130,7 @@ class FetchJob(QRunnable):
         except Exception as exc:  # every failure is shown, none may leave the UI waiting
             outcome.error = exc
         self.signals.done.emit(outcome)
+        hand_back(self)  # freed on the UI thread, never under its receiver's destruction
 
 
 class DiscoveryService(QObject):

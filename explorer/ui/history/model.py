@@ -150,14 +150,11 @@ class _Descending:
         return bool(other.key < self.key)
 
 
-class HistoryModel(QAbstractTableModel):
-    """The history as a table: sorted by the user's column and filtered, both in Python.
+class HistoryTable(QAbstractTableModel):
+    """The rows shown, as Qt's views ask for them: counts, indexes, headers and each cell's
+    text, alignment, colour, tooltip and production mark, computed for the cells a view
+    paints. ``HistoryModel`` fills, sorts and filters the rows.
 
-    Sorting and filtering here (one ``list.sort``, one pass of list comprehensions) keep
-    100,000 rows within a keystroke: a ``QSortFilterProxyModel`` would call back into Python
-    for every row on every keystroke, sort and reset. ``set_rows`` gives every entry (the
-    store's order, newest first); ``set_filter`` chooses which are shown; ``add_entry``
-    inserts one row in its place without a reset, so selections and scrolling stay put.
     Rows are read-only and selectable, as ``QAbstractTableModel``'s own ``flags()`` says (a
     ``flags()`` here was two more calls into Python a painted cell).
     """
@@ -168,12 +165,182 @@ class HistoryModel(QAbstractTableModel):
         *,
         details: Callable[[str], HistoryEntry | None] | None = None,
     ) -> None:
-        """``details`` reads an entry in full (profile, base URL, request id) for a tooltip."""
         super().__init__(parent)
         self._details = details
+        self._rows: list[HistoryRow] = []  # shown, in the order shown
+        # ``set_first_rows``: how many rows there are, and what reads them all, until read.
+        self._promised = 0
+        self._rest: Callable[[], Sequence[HistoryRow]] | None = None
+        # Production accounts (id -> what to say about them), marked in the account column.
+        self._production: dict[str, str] = {}
+        # The status colours of the application palette whose key is ``_palette_key``.
+        self._palette_key: int | None = None  # None: not asked yet
+        self._status_colours: dict[str, QColor] = {}
+
+    def _read_all(self) -> None:
+        """Read every row, when only the first are (``HistoryModel.set_first_rows``)."""
+
+    def set_account_marks(self, production: dict[str, str]) -> None:
+        """Mark these accounts as production (id -> tooltip) in the account column."""
+        if production != self._production:
+            self._production = dict(production)
+            if self.rowCount():
+                column = int(Column.ACCOUNT)
+                last = self.rowCount() - 1
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
+
+    # -- QAbstractTableModel -------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return self._promised if self._rest is not None else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else _COLUMN_COUNT
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        return _HEADER_ANSWERS.get((section, role))
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As Qt's, in one Python call: Qt's own asks ``rowCount`` and ``columnCount`` (two
+        calls into Python) for every index a view makes, once per painted cell."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
+            if self._rest is None or parent.isValid() or not 0 <= column < _COLUMN_COUNT:
+                return QModelIndex()
+            if not 0 <= row < self._promised:
+                return QModelIndex()
+            self._read_all()  # a row not read yet: read them all (same rows, same count)
+            if not 0 <= row < len(self._rows):
+                return QModelIndex()
+        return self.createIndex(row, column)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:
+            return None  # most of a view's questions (font, icon, background...) end here
+        entry = self._cell(index)
+        return None if entry is None else self._answer(entry, _COLUMNS[index.column()], role)
+
+    def multiData(self, index: AnyIndex, roleDataSpan: RoleSpan, /) -> None:
+        """Every role a painted cell asks (seven), in one call into Python, the entry looked
+        up once (see ``row_table.answer_each_role``). The roles a paint asks of every cell
+        (the text, its alignment, the status colour) are answered here directly; the rest as
+        ``data`` answers them."""
+        row, column = index.row(), index.column()
+        if self._rest is not None and row >= len(self._rows):
+            self._read_all()
+        rows = self._rows
+        # An invalid index has row -1; a table model's indexes have no parent.
+        entry = rows[row] if 0 <= row < len(rows) and 0 <= column < _COLUMN_COUNT else None
+        if entry is None or (column == _ACCOUNT_COLUMN and entry.account_id in self._production):
+            self._answer_rare_cell(entry, roleDataSpan)
+            return
+        for role_data in each_role(roleDataSpan):
+            role = role_data.role()
+            if role == _DISPLAY:
+                role_data.setData(display_text(entry, column))
+            elif role == _ALIGNMENT:
+                role_data.setData(_ALIGN_RIGHT if column in _NUMERIC else _ALIGN_LEFT)
+            elif role == _FOREGROUND:
+                role_data.setData(
+                    self._status_colour(entry.status_class) if column == _STATUS else None
+                )
+            elif role in _LOOKED_UP:
+                role_data.setData(self._answer(entry, _COLUMNS[column], role))
+            else:
+                role_data.setData(None)  # no icon, font, background or check box
+
+    def _answer_rare_cell(self, entry: HistoryRow | None, roles: RoleSpan) -> None:
+        """``multiData`` outside the rows (nothing), or for a production account (marked)."""
+        for role_data in each_role(roles):
+            role = role_data.role()
+            if entry is None or role not in _ROLES:
+                role_data.setData(None)
+            else:
+                role_data.setData(self._production_account(entry, role))
+
+    def _cell(self, index: AnyIndex) -> HistoryRow | None:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row, col = index.row(), index.column()
+        if self._rest is not None and row >= len(self._rows):
+            self._read_all()
+        if not (0 <= row < len(self._rows) and 0 <= col < _COLUMN_COUNT):
+            return None
+        return self._rows[row]
+
+    def _answer(self, entry: HistoryRow, column: Column, role: int) -> Any:
+        # Plain ints compared, constants computed once: a view asks ~1,000 times per screen.
+        if column == Column.ACCOUNT and entry.account_id in self._production:
+            return self._production_account(entry, role)
+        if role == _DISPLAY:
+            return display_text(entry, column)
+        if role == _TOOLTIP:
+            return tooltip_text(entry, column, self._details)
+        if role == _FOREGROUND and column == Column.STATUS:
+            return self._status_colour(entry.status_class)
+        if role == _ALIGNMENT:
+            return _ALIGN_RIGHT if column in _NUMERIC else _ALIGN_LEFT
+        if role == SORT_ROLE:
+            return SORT_KEYS[column](entry)
+        if role == ENTRY_ROLE:
+            return entry
+        return None
+
+    def _production_account(self, entry: HistoryRow, role: int) -> Any:
+        """The account column of an entry sent to a production account: marked."""
+        if role == _DISPLAY:
+            return f"{SHORT_MARK} · {entry.account_id}"
+        if role == _TOOLTIP:
+            return self._production[entry.account_id]
+        if role == _DECORATION:
+            return production_icon()
+        if role == _FOREGROUND:
+            return production_colour()
+        if role == _ALIGNMENT:
+            return _ALIGN_LEFT
+        if role == SORT_ROLE:
+            return SORT_KEYS[Column.ACCOUNT](entry)
+        return entry if role == ENTRY_ROLE else None
+
+    def _status_colour(self, status_class: str) -> QColor:
+        """The status column's colour for this theme. ``is_dark()`` is asked once per
+        application palette (every theme change sets a new one), not once per status cell
+        painted: in the first frame each answer took 20-80 µs."""
+        app = QGuiApplication.instance()
+        key = QGuiApplication.palette().cacheKey() if isinstance(app, QGuiApplication) else -1
+        if key != self._palette_key:
+            dark = is_dark()
+            self._status_colours = {name: status_colour(name, dark) for name in _STATUS_CLASSES}
+            self._palette_key = key
+        colours = self._status_colours
+        return colours[status_class] if status_class in colours else colours["none"]
+
+
+class HistoryModel(HistoryTable):
+    """The history as a table: sorted by the user's column and filtered, both in Python.
+
+    Sorting and filtering here (one ``list.sort``, one pass of list comprehensions) keep
+    100,000 rows within a keystroke: a ``QSortFilterProxyModel`` would call back into Python
+    for every row on every keystroke, sort and reset. ``set_rows`` gives every entry (the
+    store's order, newest first); ``set_filter`` chooses which are shown; ``add_entry``
+    inserts one row in its place without a reset, so selections and scrolling stay put.
+    What a view asks of the rows (each cell's text, colour, tooltip) is ``HistoryTable``'s.
+    """
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        details: Callable[[str], HistoryEntry | None] | None = None,
+    ) -> None:
+        """``details`` reads an entry in full (profile, base URL, request id) for a tooltip."""
+        super().__init__(parent, details=details)
         self._given: list[HistoryRow] = []  # every entry, as the store ordered them
         self._ordered: list[HistoryRow] = []  # every entry, sorted by the user's column
-        self._rows: list[HistoryRow] = []  # shown: the filter's pick of _ordered
         self._filter = HistoryFilter()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -183,17 +350,9 @@ class HistoryModel(QAbstractTableModel):
         self._accounts: set[str] = set()
         self._names_changed = False
         self._by_id: dict[str, HistoryRow] | None = {}  # see ``_known``
-        # Production accounts (id -> what to say about them), marked in the account column.
-        self._production: dict[str, str] = {}
-        # The status colours of the application palette whose key is ``_palette_key``.
-        self._palette_key: int | None = None  # None: not asked yet
-        self._status_colours: dict[str, QColor] = {}
         # Changes whenever the entries or the rows shown do: a filter worked out on another
         # thread from older lists is not used (``set_filter``).
         self.version = 0
-        # ``set_first_rows``: how many rows there are, and what reads them all, until read.
-        self._promised = 0
-        self._rest: Callable[[], Sequence[HistoryRow]] | None = None
 
     # -- plain data in and out ---------------------------------------------------------------
     def set_rows(self, rows: Sequence[HistoryRow], prepared: PreparedRows | None = None) -> None:
@@ -307,15 +466,6 @@ class HistoryModel(QAbstractTableModel):
         """Whether ``actions()`` or ``accounts()`` changed since this was last asked."""
         changed, self._names_changed = self._names_changed, False
         return changed
-
-    def set_account_marks(self, production: dict[str, str]) -> None:
-        """Mark these accounts as production (id -> tooltip) in the account column."""
-        if production != self._production:
-            self._production = dict(production)
-            if self.rowCount():
-                column = int(Column.ACCOUNT)
-                last = self.rowCount() - 1
-                self.dataChanged.emit(self.index(0, column), self.index(last, column))
 
     @property
     def filter(self) -> HistoryFilter:
@@ -542,136 +692,6 @@ class HistoryModel(QAbstractTableModel):
         if self._by_id is None:
             self._by_id = {entry.id: entry for entry in self._given}
         return self._by_id
-
-    # -- QAbstractTableModel -------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            return 0
-        return self._promised if self._rest is not None else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else _COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        return _HEADER_ANSWERS.get((section, role))
-
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        """As Qt's, in one Python call: Qt's own asks ``rowCount`` and ``columnCount`` (two
-        calls into Python) for every index a view makes, once per painted cell."""
-        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
-            if self._rest is None or parent.isValid() or not 0 <= column < _COLUMN_COUNT:
-                return QModelIndex()
-            if not 0 <= row < self._promised:
-                return QModelIndex()
-            self._read_all()  # a row not read yet: read them all (same rows, same count)
-            if not 0 <= row < len(self._rows):
-                return QModelIndex()
-        return self.createIndex(row, column)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ROLES:
-            return None  # most of a view's questions (font, icon, background...) end here
-        entry = self._cell(index)
-        return None if entry is None else self._answer(entry, _COLUMNS[index.column()], role)
-
-    def multiData(self, index: AnyIndex, roleDataSpan: RoleSpan, /) -> None:
-        """Every role a painted cell asks (seven), in one call into Python, the entry looked
-        up once (see ``row_table.answer_each_role``). The roles a paint asks of every cell
-        (the text, its alignment, the status colour) are answered here directly; the rest as
-        ``data`` answers them."""
-        row, column = index.row(), index.column()
-        if self._rest is not None and row >= len(self._rows):
-            self._read_all()
-        rows = self._rows
-        # An invalid index has row -1; a table model's indexes have no parent.
-        entry = rows[row] if 0 <= row < len(rows) and 0 <= column < _COLUMN_COUNT else None
-        if entry is None or (column == _ACCOUNT_COLUMN and entry.account_id in self._production):
-            self._answer_rare_cell(entry, roleDataSpan)
-            return
-        for role_data in each_role(roleDataSpan):
-            role = role_data.role()
-            if role == _DISPLAY:
-                role_data.setData(display_text(entry, column))
-            elif role == _ALIGNMENT:
-                role_data.setData(_ALIGN_RIGHT if column in _NUMERIC else _ALIGN_LEFT)
-            elif role == _FOREGROUND:
-                role_data.setData(
-                    self._status_colour(entry.status_class) if column == _STATUS else None
-                )
-            elif role in _LOOKED_UP:
-                role_data.setData(self._answer(entry, _COLUMNS[column], role))
-            else:
-                role_data.setData(None)  # no icon, font, background or check box
-
-    def _answer_rare_cell(self, entry: HistoryRow | None, roles: RoleSpan) -> None:
-        """``multiData`` outside the rows (nothing), or for a production account (marked)."""
-        for role_data in each_role(roles):
-            role = role_data.role()
-            if entry is None or role not in _ROLES:
-                role_data.setData(None)
-            else:
-                role_data.setData(self._production_account(entry, role))
-
-    def _cell(self, index: AnyIndex) -> HistoryRow | None:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        row, col = index.row(), index.column()
-        if self._rest is not None and row >= len(self._rows):
-            self._read_all()
-        if not (0 <= row < len(self._rows) and 0 <= col < _COLUMN_COUNT):
-            return None
-        return self._rows[row]
-
-    def _answer(self, entry: HistoryRow, column: Column, role: int) -> Any:
-        # Plain ints compared, constants computed once: a view asks ~1,000 times per screen.
-        if column == Column.ACCOUNT and entry.account_id in self._production:
-            return self._production_account(entry, role)
-        if role == _DISPLAY:
-            return display_text(entry, column)
-        if role == _TOOLTIP:
-            return tooltip_text(entry, column, self._details)
-        if role == _FOREGROUND and column == Column.STATUS:
-            return self._status_colour(entry.status_class)
-        if role == _ALIGNMENT:
-            return _ALIGN_RIGHT if column in _NUMERIC else _ALIGN_LEFT
-        if role == SORT_ROLE:
-            return SORT_KEYS[column](entry)
-        if role == ENTRY_ROLE:
-            return entry
-        return None
-
-    def _production_account(self, entry: HistoryRow, role: int) -> Any:
-        """The account column of an entry sent to a production account: marked."""
-        if role == _DISPLAY:
-            return f"{SHORT_MARK} · {entry.account_id}"
-        if role == _TOOLTIP:
-            return self._production[entry.account_id]
-        if role == _DECORATION:
-            return production_icon()
-        if role == _FOREGROUND:
-            return production_colour()
-        if role == _ALIGNMENT:
-            return _ALIGN_LEFT
-        if role == SORT_ROLE:
-            return SORT_KEYS[Column.ACCOUNT](entry)
-        return entry if role == ENTRY_ROLE else None
-
-    def _status_colour(self, status_class: str) -> QColor:
-        """The status column's colour for this theme. ``is_dark()`` is asked once per
-        application palette (every theme change sets a new one), not once per status cell
-        painted: in the first frame each answer took 20-80 µs."""
-        app = QGuiApplication.instance()
-        key = QGuiApplication.palette().cacheKey() if isinstance(app, QGuiApplication) else -1
-        if key != self._palette_key:
-            dark = is_dark()
-            self._status_colours = {name: status_colour(name, dark) for name in _STATUS_CLASSES}
-            self._palette_key = key
-        colours = self._status_colours
-        return colours[status_class] if status_class in colours else colours["none"]
 
 
 _STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none")

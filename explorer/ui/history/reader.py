@@ -70,11 +70,9 @@ class EntryReader(QObject):
     def __init__(self, store: HistoryStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        # The pool is created before the signals object, so it is destroyed (waiting for its
-        # loads) first.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
-        self._signals = _LoadSignals(self)
+        self._signals = _LoadSignals()  # no parent, so no thread emits into a deleted one
         self._signals.loaded.connect(self._on_loaded)
         self._generation = 0  # the newest request; older loads are dropped
 
@@ -167,9 +165,9 @@ class RowsReader(QObject):
     ) -> None:
         super().__init__(parent)
         self._store, self._prepare = store, prepare
-        self._pool = QThreadPool(self)  # before the signals: destroyed (waiting) first
+        self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._signals = _RowsSignals(self)
+        self._signals = _RowsSignals()  # no parent, so no thread emits into a deleted one
         self._signals.read.connect(self.read)
         self._signals.turn.connect(self._take_turn)
         self._no_turns = threading.Event()

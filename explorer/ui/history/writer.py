@@ -77,7 +77,7 @@ class HistoryWriter(QObject):
         # One thread: adds run in submission order, so the index keeps the send order.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._signals = _WriterSignals(self)
+        self._signals = _WriterSignals()  # no parent, so no thread emits into a deleted one
         self._signals.ready.connect(self._deliver)
         self._lock = threading.Lock()
         self._results: dict[int, tuple[Any, Exception | None]] = {}

@@ -15,11 +15,14 @@ milliseconds instead of waiting 20-70 ms for the import to finish.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from explorer.ui.jobs import RenderJob
+
+if TYPE_CHECKING:
+    from explorer.ui.delivery import Delivery
 
 # Long enough for the first key presses after the window appears, short enough that a tool
 # opened by its shortcut right away finds its part built (it is built on demand otherwise).
@@ -47,7 +50,7 @@ class AfterFirstPaint(QObject):
         self._pause_ms = pause_ms
         self._started = False
         self._scheduled = False
-        self._preparing: QObject | None = None  # the running job's signals, kept until done
+        self._preparing: Delivery | None = None  # the running job's reports, until done
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         # ``start()`` runs in the first paint: see ``single_shot``.
@@ -98,16 +101,17 @@ class AfterFirstPaint(QObject):
             part.run(None)
             self._continue()
             return
+        from explorer.ui.delivery import Delivery  # after the first paint: not on its path
+
         job = RenderJob(0, part.prepare)
-        job.signals.setParent(self)  # outlives the auto-deleted job until it reports
-        job.signals.done.connect(lambda _generation, result: self._prepared(part, result))
-        self._preparing = job.signals
+        self._preparing = Delivery(job.signals, self)  # kept until it reports
+        self._preparing.on(job.signals.done, lambda _gen, result: self._prepared(part, result))
         self._pool.start(job)
 
     def _prepared(self, part: _Part, result: object) -> None:
         if self._preparing is None:  # cancelled meanwhile
             return
-        self._preparing.deleteLater()
+        self._preparing.release()
         self._preparing = None
         part.run(result)
         self._continue()

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.request import RpcRequest
+from explorer.ui.jobs import hand_back, let_go
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
@@ -62,6 +63,7 @@ class SendJob(QRunnable):
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        let_go()  # made on the UI thread
         self.signals = _JobSignals()
         self._prepare = prepare
         self._client = client
@@ -92,6 +94,7 @@ class SendJob(QRunnable):
             except Exception:  # the view then formats it itself, as before
                 prepared = None
         self.signals.finished.emit(exchange, prepared)
+        hand_back(self)  # freed on the UI thread, never under its receiver's destruction
 
 
 class RequestSender(QObject):

@@ -38,6 +38,7 @@ from explorer.core.variables import find_variables
 from explorer.run.accounts import record_count
 from explorer.run.pages import PageWalk, walk_pages
 from explorer.ui.batch import BatchControl
+from explorer.ui.delivery import Delivery
 from explorer.ui.jobs import ProgressJob, Report
 from explorer.ui.response.body import plain_edit
 from explorer.ui.response.pages import PagesRequest
@@ -286,9 +287,9 @@ class PageWalkControl(BatchControl):
         dialog = AllPagesWindow(request, self._window)
         dialog.cancel_requested.connect(token.cancel)
         job = ProgressJob(work)
-        job.signals.setParent(dialog)  # outlives the auto-deleted job while reports queue
-        job.signals.progress.connect(lambda page, exchange: self._on_page(dialog, page, exchange))
-        job.signals.done.connect(lambda result: self._on_done(dialog, result))
+        reports = Delivery(job.signals, dialog)  # to the dialog while it lives
+        reports.on(job.signals.progress, lambda page, item: self._on_page(dialog, page, item))
+        reports.on(job.signals.done, lambda result: self._on_done(dialog, result))
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = dialog

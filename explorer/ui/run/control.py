@@ -114,6 +114,7 @@ class RunControl(BatchControl):
 
     def _start(self, plan: RunPlan, profile: Profile, key: str, targets: list[Target]) -> RunDialog:
         from explorer.run.reports import tally
+        from explorer.ui.delivery import Delivery
         from explorer.ui.run.dialog import RunDialog
         from explorer.ui.run.job import CollectionRunJob
 
@@ -130,9 +131,9 @@ class RunControl(BatchControl):
             token=token,
             given=plan.given,
         )
-        dialog.keep_signals(job.signals)
-        job.signals.progress.connect(dialog.on_progress)
-        job.signals.finished.connect(dialog.on_finished)
+        reports = Delivery(job.signals, dialog)  # while the dialog lives
+        reports.on(job.signals.progress, dialog.on_progress)
+        reports.on(job.signals.finished, dialog.on_finished)
 
         scrub = list(plan.secrets)  # and the secret values captured so far in the run
 
@@ -146,8 +147,8 @@ class RunControl(BatchControl):
         def finished(results: list[RunResult]) -> None:
             self.message.emit(f"Ran {plan.title}: {tally(results, plan.problems)}", 10_000)
 
-        job.signals.progress.connect(to_history)
-        job.signals.finished.connect(finished)
+        reports.on(job.signals.progress, to_history)
+        reports.on(job.signals.finished, finished)
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = dialog

@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -280,11 +279,6 @@ class RunDialog(WorkDialog):
     def set_accounts(self, targets: dict[str, Target]) -> None:
         """Where each request goes (by its label); production accounts are marked."""
         self.model.set_accounts(targets)
-
-    def keep_signals(self, signals: QObject) -> None:
-        """Keep the job's signals object as long as the dialog: the pool deletes the job
-        after ``run``, and the queued reports must still find a living sender."""
-        signals.setParent(self)
 
     # -- the job's reports ---------------------------------------------------------------------
     def on_progress(self, index: int, result: RunResult | None) -> None:

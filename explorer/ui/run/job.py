@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.store.profiles import Profile
+from explorer.ui.jobs import hand_back, let_go
 
 if TYPE_CHECKING:
     from explorer.run.engine import RunResult
@@ -51,6 +52,7 @@ class CollectionRunJob(QRunnable):
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        let_go()  # made on the UI thread
         self.signals = _RunSignals()
         self._client = client
         self._requests = list(requests)
@@ -90,3 +92,4 @@ class CollectionRunJob(QRunnable):
                 saved = self._requests[len(results)]
                 results.append(RunResult.crashed(saved, exc))
         self.signals.finished.emit(results)
+        hand_back(self)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from explorer.store.files import write_atomic
+from explorer.ui.delivery import Delivery
 from explorer.ui.jobs import RenderJob
 
 Done = Callable[[Path, "Exception | None"], None]
@@ -28,13 +29,12 @@ def save_text_as(
         return None
     path, data = Path(path_text), text.encode("utf-8")
     job = RenderJob(0, lambda: write_atomic(path, data))
-    job.signals.setParent(parent)  # alive until it reports: the pool deletes the job itself
+    delivery = Delivery(job.signals, parent)  # ``done`` only while ``parent`` lives
 
     def written(_generation: int, result: object) -> None:
-        job_signals.deleteLater()
+        delivery.release()
         done(path, result if isinstance(result, Exception) else None)
 
-    job_signals = job.signals
-    job_signals.done.connect(written)
+    delivery.on(job.signals.done, written)
     QThreadPool.globalInstance().start(job)
     return path
