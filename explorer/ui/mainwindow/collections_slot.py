@@ -28,9 +28,7 @@ if TYPE_CHECKING:
 TAB_TITLE = "Collections"
 
 
-def import_pane() -> None:
-    """The pane's modules, imported ahead of building it (safe on a pool thread: no widget)."""
-    import explorer.ui.collections.pane  # noqa: F401
+PANE_MODULE = "explorer.ui.collections.pane"  # imported ahead of building it (add_imports)
 
 
 class CollectionsSlot(QObject):

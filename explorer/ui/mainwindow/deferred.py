@@ -9,12 +9,16 @@ at most. Nothing queued here changes what is on screen.
 
 A part may be prepared on a pool thread first (``add(part, prepare=...)``): importing a
 feature's modules is Python code, so the UI thread keeps getting the GIL every few
-milliseconds instead of waiting 20-70 ms for the import to finish.
+milliseconds instead of waiting 20-70 ms for the import to finish. A ``prepare`` never touches
+PySide (not even a module importing a Qt class: PySide makes its types on first use, which
+two threads at once crash on); ``add_imports`` splits a feature's import that way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
@@ -70,6 +74,12 @@ class AfterFirstPaint(QObject):
         self._parts.append(_Part(then, prepare))
         self._kick()
 
+    def add_imports(self, *modules: str) -> None:
+        """Import the window's ``modules`` after the first paint: what they import that does
+        not touch PySide on the pool thread, then the modules themselves on the UI thread
+        (``explorer.ui.import_plan``), one per event-loop turn."""
+        self.add_prepared(partial(_import_plain, modules), self._import_ui)
+
     def start(self) -> None:
         """The window has painted: the queue runs after the pause."""
         if not self._started:
@@ -82,6 +92,15 @@ class AfterFirstPaint(QObject):
         self._parts.clear()
         self._preparing = None
         self._pool.waitForDone(3000)
+
+    def _import_ui(self, prepared: object) -> None:
+        # ``prepared``: the modules left for the UI thread, in order, or what the pool thread
+        # raised (then each feature imports its modules where it first uses them). Each is a
+        # part of its own, ahead of those queued after: one module's body (and the Qt classes
+        # it makes, ~1-25 ms) per turn, not a feature's 40-60 ms at once.
+        if isinstance(prepared, list):
+            parts = [_Part(partial(_import_one, str(name)), None) for name in prepared]
+            self._parts[0:0] = parts
 
     def _kick(self) -> None:
         if self._started and self._preparing is None:
@@ -119,6 +138,16 @@ class AfterFirstPaint(QObject):
     def _continue(self) -> None:
         if self._parts:
             self._schedule(0)
+
+
+def _import_plain(modules: tuple[str, ...]) -> list[str]:
+    from explorer.ui.import_plan import import_plain  # pure Python: safe on the pool thread
+
+    return import_plain(modules)
+
+
+def _import_one(name: str, _prepared: object) -> None:
+    import_module(name)
 
 
 def single_shot(owner: QObject, then: Callable[[], object]) -> QTimer:

@@ -38,12 +38,13 @@ TRACE_KEYS = "Ctrl+Shift+L"
 ACCOUNTS_KEYS = "Ctrl+Shift+R"
 
 
-def _import_tools() -> None:
-    """The three tools' modules (~30-50 ms of module code): on a pool thread, before the UI
-    thread builds them."""
-    import explorer.ui.accounts.control
-    import explorer.ui.response.all_pages
-    import explorer.ui.trace.control  # noqa: F401
+# The three tools' modules (~30-50 ms of module code), imported before the UI thread builds
+# them: what does not touch PySide on a pool thread (``AfterFirstPaint.add_imports``).
+TOOL_MODULES = (
+    "explorer.ui.trace.control",
+    "explorer.ui.accounts.control",
+    "explorer.ui.response.all_pages",
+)
 
 
 class SupportTools:
@@ -120,8 +121,9 @@ class SupportTools:
 
     def build_later(self, queue: AfterFirstPaint) -> None:
         """Build each part once the window is on screen, one per event-loop turn, their
-        modules imported on a pool thread first."""
-        queue.add(lambda: self.traces, prepare=_import_tools)
+        modules imported first (their plain part on a pool thread)."""
+        queue.add_imports(*TOOL_MODULES)
+        queue.add(lambda: self.traces)
         queue.add(lambda: self.account_runs)
         queue.add(lambda: self.pages)
 

@@ -43,7 +43,7 @@ from explorer.ui.history.pane import HistoryPane
 from explorer.ui.jobs import wait_for_pools
 from explorer.ui.mainwindow import actions, keyboard, menus, state
 from explorer.ui.mainwindow.analysis import Analysis
-from explorer.ui.mainwindow.collections_slot import CollectionsSlot, LazyVariables, import_pane
+from explorer.ui.mainwindow.collections_slot import PANE_MODULE, CollectionsSlot, LazyVariables
 from explorer.ui.mainwindow.deferred import AfterFirstPaint, single_shot
 from explorer.ui.mainwindow.help import APP_TITLE
 from explorer.ui.mainwindow.support import SupportTools
@@ -53,7 +53,7 @@ from explorer.ui.profiles.selector import ProfileSelector
 from explorer.ui.request.curl_import import CurlImporter
 from explorer.ui.request.editor import RequestEditor
 from explorer.ui.request.send_control import MAX_IN_FLIGHT, SendControl
-from explorer.ui.response.view import ResponseView, import_result_parts
+from explorer.ui.response.view import RESULT_MODULES, ResponseView, load_jq
 from explorer.ui.run.control import RunControl
 from explorer.ui.tabs.tab import RequestTab, TabKit
 from explorer.ui.tabs.tab_set import RequestTabs
@@ -240,7 +240,8 @@ class MainWindow(QMainWindow):
         self.after_first_paint.add_prepared(import_rules, lambda _imported: None)
         self.after_first_paint.add(self.discovery.release, prepare=import_discovery)
         if self.collections is not None:
-            self.after_first_paint.add(self.collections.make, prepare=import_pane)
+            self.after_first_paint.add_imports(PANE_MODULE)
+            self.after_first_paint.add(self.collections.make)
             self.after_first_paint.add(self.collections.get)
         self.support.build_later(self.after_first_paint)
         menus.build_menu_bar(self)
@@ -256,8 +257,9 @@ class MainWindow(QMainWindow):
                 self.after_first_paint.add(partial(self._build_tab, tab))
         # Each tab's response page is built when first needed (a response to show): built
         # here after the first paint, it stalled the window 20-60 ms. Its modules, though,
-        # are imported now, on the queue's pool thread.
-        self.after_first_paint.add_prepared(import_result_parts, lambda _imported: None)
+        # are imported now (their plain part on the queue's pool thread), and jq's binding.
+        self.after_first_paint.add_imports(*RESULT_MODULES)
+        self.after_first_paint.add_prepared(load_jq, lambda _loaded: None)
         self._welcome([p for p in startup_problems if p])
         keyboard.set_tab_order(self)
         self.tabs.release_validation()

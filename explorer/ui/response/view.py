@@ -52,17 +52,23 @@ def _nothing_known(_account_id: str) -> tuple[str, str] | None:
     return None
 
 
-def import_result_parts() -> None:
-    """The result page's modules, imported ahead of building it (no widget: safe on a pool
-    thread), and jq's binding, which the Filter tab loads to offer jq (~5 ms)."""
-    import explorer.ui.response.body
-    import explorer.ui.response.code_page
-    import explorer.ui.response.error_panel
-    import explorer.ui.response.find_bar
-    import explorer.ui.response.pages
-    import explorer.ui.response.status_line  # noqa: F401
+# The result page's modules, imported ahead of building it (``AfterFirstPaint.add_imports``:
+# what does not touch PySide on a pool thread, the modules themselves on the UI thread).
+RESULT_MODULES = (
+    "explorer.ui.response.body",
+    "explorer.ui.response.code_page",
+    "explorer.ui.response.error_panel",
+    "explorer.ui.response.find_bar",
+    "explorer.ui.response.pages",
+    "explorer.ui.response.status_line",
+    "explorer.ui.filter.panel",
+)
+
+
+def load_jq() -> None:
+    """jq's binding, which the Filter tab loads to offer jq (~5 ms): pure Python, so on a
+    pool thread."""
     from explorer.core.filters import jq_available
-    from explorer.ui.filter.panel import FilterPanel  # noqa: F401
 
     jq_available()
 

@@ -42,7 +42,7 @@ WAIT_MS = 10_000
 # after the first paint or where first used (round eight, benchmarks/README.md).
 FIRST_FRAME_LEAVES = (
     # An exchange's modules: the send path and the response page import them (the result
-    # page's modules are imported after the first paint, ``import_result_parts``).
+    # page's modules are imported after the first paint, ``RESULT_MODULES``).
     "explorer.core.exchange",
     "explorer.core.response",
     "explorer.core.wire",
