@@ -6,7 +6,8 @@ class statement, an event of a new kind reaching a Python event filter). That cr
 safe against another thread doing the same: it runs Python code midway (the type's enums), the
 other thread gets the GIL and enters shiboken's table of types not yet created, and the process
 dies with SIGSEGV (seen in the start-up benchmark: a pool thread importing the collections pane
-while the window handled events; ``tests/ui/test_import_plan.py`` shows PySide's part).
+while the window handled events; two threads reading PySide6.QtWidgets' classes in turn crash
+one run in two with PySide6 6.11).
 
 So a feature's modules are imported in two steps. On a pool thread, ``import_plain`` imports
 what the feature's UI modules import that never touches PySide (``explorer.core``, ``store``,

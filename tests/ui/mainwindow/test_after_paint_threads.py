@@ -1,7 +1,7 @@
 """What the window does on a pool thread after its first paint never touches PySide.
 
 PySide6 makes most of its Python types when first used, and doing that on two threads at once
-crashes the process (SIGSEGV): ``tests/ui/test_import_plan.py`` shows it. The after-paint
+crashes the process (SIGSEGV; see ``explorer/ui/import_plan.py``). The after-paint
 queue imports features' modules on a pool thread while the UI thread runs; a module importing
 a Qt class (or defining a Qt subclass) executed there was the crash seen at start-up.
 """
