@@ -81,6 +81,12 @@ def cursor_place(schema: Mapping[str, Any] | None) -> CursorPlace:
     return CursorPlace()
 
 
+def has_cursor(request: RpcRequest, place: CursorPlace) -> bool:
+    """Whether ``request`` already asks for a later page (a cursor where ``place`` says)."""
+    current = getattr(request, place.location, None)
+    return isinstance(current, Mapping) and bool(current.get(place.name))
+
+
 def with_cursor(request: RpcRequest, cursor: str, place: CursorPlace) -> RpcRequest:
     """A copy of ``request`` asking for the page after ``cursor`` (nothing else changes)."""
     current = getattr(request, place.location)
@@ -96,6 +102,7 @@ class JoinedPages:
     records: list[Any] = field(default_factory=list)
     pages: int = 0
     next_cursor: str | None = None
+    from_first: bool = True  # False: read from a later page, the earlier records left out
 
     @property
     def complete(self) -> bool:
@@ -124,9 +131,15 @@ def join_pages(bodies: Iterable[Any]) -> JoinedPages:
 
 
 def pages_summary(joined: JoinedPages, stopped: str = "") -> str:
-    """``3 pages, 23 records (all of them)`` / ``10 pages, 100 records; more left``."""
+    """``3 pages, 23 records (all of them)`` / ``10 pages, 100 records (more left)``; "all of
+    them" only when the first page was read too."""
     pages = f"{joined.pages} page{'s' if joined.pages != 1 else ''}"
     records = f"{len(joined.records)} record{'s' if len(joined.records) != 1 else ''}"
-    rest = "all of them" if joined.complete else "more left"
+    if not joined.complete:
+        rest = "more left"
+    elif joined.from_first:
+        rest = "all of them"
+    else:
+        rest = "from the page on screen to the last; the earlier pages are not included"
     text = f"{pages}, {records} ({rest})"
     return f"{text}: {stopped}" if stopped else text

@@ -20,6 +20,7 @@ from explorer.core.pages import (
     DEFAULT_PAGE_LIMIT,
     CursorPlace,
     JoinedPages,
+    has_cursor,
     join_pages,
     next_cursor,
     pages_summary,
@@ -63,6 +64,7 @@ def walk_pages(
     throttle: Throttle | None = None,
     read: Sequence[object] = (),
     sent: Callable[[Exchange], None] | None = None,
+    from_first: bool | None = None,
 ) -> PageWalk:
     """Read up to ``limit`` pages starting with ``request`` (which may already hold a cursor).
 
@@ -70,7 +72,8 @@ def walk_pages(
     ``request``): they come first in the joined records and count against ``limit``.
     ``progress(page_number, exchange)`` follows each page sent here (1-based), on the calling
     thread; ``sent(exchange)`` every exchange as it is made (a 429 waited out too), e.g. for
-    the history.
+    the history. ``from_first``: whether the records start with the list's first page (by
+    default: whether ``request`` holds no cursor; say it when ``read`` is given).
     """
     place = place or CursorPlace()
     cancel = cancel or CancelToken()
@@ -112,6 +115,7 @@ def walk_pages(
             break
         current = with_cursor(current, cursor, place)
     walk.joined = join_pages(bodies)
+    walk.joined.from_first = not has_cursor(request, place) if from_first is None else from_first
     return walk
 
 

@@ -128,3 +128,18 @@ def test_a_429_waited_out_is_told_before_the_wait(server: DemoServer) -> None:
             sent=lambda e: statuses.append(e.response.status if e.response else None),
         )
     assert statuses == [429, 200]
+
+
+def test_a_walk_started_from_a_later_page_does_not_say_it_read_all_the_records(
+    server: DemoServer,
+) -> None:
+    with RpcClient() as client:
+        first = walk_pages(client, employees(server, page_size=10), server.api_key, limit=1)
+        cursor = first.joined.next_cursor
+        assert cursor and "more left" in first.summary()
+        rest = walk_pages(client, employees(server, page_size=10, next=cursor), server.api_key)
+    assert rest.stopped == LAST_PAGE and len(rest.joined.records) == len(EMPLOYEES) - 10
+    assert rest.summary() == (
+        "2 pages, 13 records (from the page on screen to the last; the earlier pages are not "
+        "included): stopped at the last page"
+    )

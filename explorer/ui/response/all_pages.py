@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.exchange import Exchange
+from explorer.core.pages import has_cursor
 from explorer.core.request import RpcRequest, hidden_places
 from explorer.core.units import human_ms
 from explorer.core.variables import find_variables
@@ -90,8 +91,7 @@ class AllPagesWindow(WorkDialog):
         self.setWindowTitle(f"All pages: {first.action}")
         account = f" on {html.escape(first.account_id)}" if first.account_id else ""
         place = request.place
-        sent = getattr(first, place.location, None)
-        midway = isinstance(sent, dict) and bool(sent.get(place.name))
+        midway = has_cursor(first, place)
         self.header_label = QLabel(
             f"Reading the pages of <b>{html.escape(first.action)}</b>{account} from the one on "
             f"screen, up to {request.limit}; the cursor goes in "
@@ -281,6 +281,7 @@ class PageWalkControl(BatchControl):
                 cancel=token,
                 read=[body],
                 sent=lambda exchange: report(SENT, exchange),
+                from_first=not has_cursor(request.exchange.request, request.place),
             )
             return walk, json.dumps(walk.joined.to_json(), indent=2, ensure_ascii=False)
 

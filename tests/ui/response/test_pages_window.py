@@ -175,3 +175,25 @@ def test_the_next_page_bar_goes_with_a_response_that_has_no_next_page_and_comes_
     again = send(qtbot, window, EMPLOYEES)
     assert bar.isVisible()
     assert bar.cursor_edit.text() == again.response.result.next_cursor  # type: ignore[union-attr]
+
+
+def test_all_pages_from_a_later_page_never_says_it_holds_all_of_them(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Started on page 2, the walk reads to the end, but the first page's records are not in
+    it: the summary must not claim "all of them" (it did, beside the header saying so)."""
+    window = make_window()
+    first_page(qtbot, window)
+    bar = window.response_view.pages
+    with qtbot.waitSignal(window.send_control.finished, timeout=WAIT_MS):
+        qtbot.mouseClick(bar.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(bar.isVisible, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.support.pages.finished, timeout=WAIT_MS):
+        dialog = all_pages(qtbot, window, 10)
+    assert "not the first" in dialog.header_label.text()
+    assert dialog.summary_label.text() == (
+        "4 pages, 18 records (from the page on screen to the last; the earlier pages are "
+        "not included): stopped at the last page"
+    )
+    joined = json.loads(dialog.joined_view.toPlainText())
+    assert [r["id"] for r in joined["data"]] == [str(40006 + n) for n in range(18)]
