@@ -112,5 +112,8 @@ def import_plain(modules: Iterable[str]) -> list[str]:
     UI modules still to import on the UI thread, in order."""
     plan = ImportPlan(modules)
     for module, names in plan.plain:
-        __import__(module, fromlist=names)
+        try:
+            __import__(module, fromlist=names)
+        except ImportError:
+            continue  # optional (``try: import jq``): the UI module's own import decides
     return plan.ui
