@@ -69,6 +69,145 @@ WHOLE_AT_ONCE = 2_000
 FIRST_FRAME_ROWS = 100
 
 
+class EntryActions:
+    """What the user does with the history's entries, as actions for the menus, the row
+    menu and the buttons: open one in the editor, delete the selected (asking first when more
+    than one would go), clear them all (asking), save the selected into a collection, and
+    save (export) the history.
+
+    Apart from ``HistoryPane`` (the list: reading, writing, filtering and showing its rows)
+    because each of these is a question, a read of a request or a signal to the window; they
+    reach the list only through the pane's own methods (``remove_rows``, ``load_request``).
+    The pane says when its selection changes (``update``).
+    """
+
+    def __init__(self, pane: HistoryPane) -> None:
+        self._pane = pane
+        self.open_action = QAction("Open in editor", pane)
+        self.open_action.setToolTip(
+            "Load the selected request into the editor to replay it (Enter)"
+        )
+        self.open_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
+        self.open_action.triggered.connect(self.open_current)
+
+        self.delete_action = QAction("Delete", pane)
+        self.delete_action.setToolTip("Delete the selected entries (Del)")
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.triggered.connect(self.delete_selected)
+
+        self.clear_action = QAction("Clear history…", pane)
+        self.clear_action.setToolTip("Delete every entry in the history")
+        self.clear_action.triggered.connect(self.clear_all)
+
+        self.export = export.HistoryExport(pane.store, pane.writer, self._entries_to_save, pane)
+        self.export.message.connect(pane.message)
+        self.save_action = self.export.action
+
+        self.save_to_collection_action = QAction("Save to collection…", pane)
+        self.save_to_collection_action.setToolTip(
+            "Save the selected requests, as they were sent, into a collection"
+        )
+        self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
+
+        for action in (self.open_action, self.delete_action):
+            # Only while the list has focus: Enter and Del mean other things in the filter box.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def row_menu(self) -> tuple[QAction, ...]:
+        """The actions on a row's context menu (the note's comes from ``NoteEditor``)."""
+        return (
+            self.open_action,
+            self._pane.note_action,
+            self.save_to_collection_action,
+            self.delete_action,
+        )
+
+    def update(self, has_selection: bool, current: HistoryRow | None) -> None:
+        """Enabled only while they apply: to the selection, or to the current entry."""
+        self.delete_action.setEnabled(has_selection)
+        self.save_to_collection_action.setEnabled(has_selection)
+        self.open_action.setEnabled(current is not None)
+        self._pane.note_action.setEnabled(current is not None and not self._pane.store.read_only)
+
+    def open_current(self) -> None:
+        """Emit ``open_in_editor`` with the current entry's request."""
+        self.open(self._pane.current_entry())
+
+    def open(self, entry: HistoryRow | None) -> None:
+        if entry is None:
+            return
+        request = self._pane.load_request(entry)
+        if request is not None:
+            self._pane.open_in_editor.emit(request)
+
+    def selected_requests(self) -> list[RpcRequest]:
+        """The requests of the selected entries as they were sent, oldest first.
+
+        Entries that can no longer be read are skipped (the error is shown in the pane).
+        """
+        requests = []
+        for entry in sorted(self._pane.selected_entries(), key=lambda e: e.started_at):
+            request = self._pane.load_request(entry)
+            if request is not None:
+                requests.append(request)
+        return requests
+
+    def save_selected_to_collection(self) -> None:
+        """Emit ``save_to_collection`` with the selected requests (nothing when none)."""
+        requests = self.selected_requests()
+        if requests:
+            self._pane.save_to_collection.emit(requests)
+
+    def delete_selected(self) -> None:
+        """Delete the selected entries; asks first when more than one would go."""
+        pane = self._pane
+        pane.flush()
+        entries = pane.selected_entries()
+        if not entries:
+            return
+        if len(entries) > 1 and not confirm_destructive(
+            pane,
+            "Delete history entries",
+            f"Delete {len(entries)} selected entries? This cannot be undone.",
+        ):
+            return
+        # Keep the user's place: select what now sits where the first deleted row was.
+        first_row = min(i.row() for i in pane.view.selectionModel().selectedRows())
+        pane.remove_rows([e.id for e in entries])  # at once; the store deletes on its thread
+        if pane.model.rowCount():
+            index = pane.model.index(min(first_row, pane.model.rowCount() - 1), 0)
+            pane.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def clear_all(self) -> None:
+        """Delete every entry after the user confirms."""
+        pane = self._pane
+        pane.flush()
+        count = pane.model.total()
+        if not count:
+            return
+        if not confirm_destructive(
+            pane,
+            "Clear history",
+            f"Delete all {count} history entries? This cannot be undone.",
+        ):
+            return
+        pane.remove_rows(None)  # at once; the store clears on its thread
+
+    def _entries_to_save(self) -> tuple[list[HistoryRow], str]:
+        """The selected entries (two or more), else all shown; why none, if none."""
+        entries = self._pane.selected_entries()
+        if len(entries) < 2:
+            entries = self._pane.shown_entries()
+        why = NO_MATCH_TEXT + "." if self._pane.model.total() else "There is no history yet."
+        return entries, why
+
+
 class HistoryPane(QWidget):
     """History list with filters, replay and export.
 
@@ -89,6 +228,7 @@ class HistoryPane(QWidget):
         open_action, delete_action, clear_action, save_action, save_to_collection_action,
         note_action: ``QAction``s for menus and toolbars; their shortcuts (Enter, Del, F2)
             work while the list has focus.
+        entry_actions: what those actions do (``EntryActions``).
         writer: the background writer of new entries.
         notes: "Note and tags…" (``NoteEditor``); export: "Save history…" (``HistoryExport``).
     """
@@ -141,60 +281,27 @@ class HistoryPane(QWidget):
         self.notes.failed.connect(self._show_error)
         self.note_action = self.notes.action
 
-        self._build_actions()
+        self.entry_actions = actions = EntryActions(self)
+        self.open_action, self.delete_action = actions.open_action, actions.delete_action
+        self.clear_action, self.save_action = actions.clear_action, actions.save_action
+        self.save_to_collection_action = actions.save_to_collection_action
+        self.export = actions.export
+        self.export.finished.connect(self._refresh_state)
         self._build_ui()
         self._reload(first_frame=True)
 
     # -- construction ----------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        self.open_action = QAction("Open in editor", self)
-        self.open_action.setToolTip(
-            "Load the selected request into the editor to replay it (Enter)"
-        )
-        self.open_action.setShortcuts(
-            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
-        )
-        self.open_action.triggered.connect(self.open_current)
-
-        self.delete_action = QAction("Delete", self)
-        self.delete_action.setToolTip("Delete the selected entries (Del)")
-        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
-        self.delete_action.triggered.connect(self.delete_selected)
-
-        self.clear_action = QAction("Clear history…", self)
-        self.clear_action.setToolTip("Delete every entry in the history")
-        self.clear_action.triggered.connect(self.clear_all)
-
-        self.export = export.HistoryExport(self.store, self.writer, self._entries_to_save, self)
-        self.export.message.connect(self.message)
-        self.export.finished.connect(self._refresh_state)
-        self.save_action = self.export.action
-
-        self.save_to_collection_action = QAction("Save to collection…", self)
-        self.save_to_collection_action.setToolTip(
-            "Save the selected requests, as they were sent, into a collection"
-        )
-        self.save_to_collection_action.triggered.connect(self.save_selected_to_collection)
-
-        for action in (self.open_action, self.delete_action):
-            # Only while the list has focus: Enter and Del mean other things in the filter box.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-
     def _build_ui(self) -> None:
         self.filters = HistoryFilters(self)
         self.filters.changed.connect(self._on_filter_changed)
 
         self.error_label = tinted_label(PROBLEM_RGB)
 
-        row_menu = (
-            self.open_action,
-            self.note_action,
-            self.save_to_collection_action,
-            self.delete_action,
-        )
-        self.view = history_table(self.model, row_menu, self)
+        self.view = history_table(self.model, self.entry_actions.row_menu(), self)
         self.held = HeldSelection(self.view, self.model)
-        self.view.doubleClicked.connect(lambda index: self._open(self.model.entry_at(index)))
+        self.view.doubleClicked.connect(
+            lambda index: self.entry_actions.open(self.model.entry_at(index))
+        )
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -465,80 +572,19 @@ class HistoryPane(QWidget):
     def current_entry(self) -> HistoryRow | None:
         return self.model.entry_at(self.view.currentIndex())
 
-    def open_current(self) -> None:
-        """Emit ``open_in_editor`` with the current entry's request."""
-        self._open(self.current_entry())
-
-    def _open(self, entry: HistoryRow | None) -> None:
-        if entry is None:
-            return
-        request = self._load_request(entry)
-        if request is not None:
-            self.open_in_editor.emit(request)
-
-    def selected_requests(self) -> list[RpcRequest]:
-        """The requests of the selected entries as they were sent, oldest first.
-
-        Entries that can no longer be read are skipped (the error is shown in the pane).
-        """
-        requests = []
-        for entry in sorted(self.selected_entries(), key=lambda e: e.started_at):
-            request = self._load_request(entry)
-            if request is not None:
-                requests.append(request)
-        return requests
-
-    def save_selected_to_collection(self) -> None:
-        """Emit ``save_to_collection`` with the selected requests (nothing when none)."""
-        requests = self.selected_requests()
-        if requests:
-            self.save_to_collection.emit(requests)
-
-    def delete_selected(self) -> None:
-        """Delete the selected entries; asks first when more than one would go."""
-        self.flush()
-        entries = self.selected_entries()
-        if not entries:
-            return
-        if len(entries) > 1 and not confirm_destructive(
-            self,
-            "Delete history entries",
-            f"Delete {len(entries)} selected entries? This cannot be undone.",
-        ):
-            return
-        # Keep the user's place: select what now sits where the first deleted row was.
-        first_row = min(i.row() for i in self.view.selectionModel().selectedRows())
-        ids = [e.id for e in entries]
-        self._change(partial(self.store.delete, ids), "delete")
-        self._quiet = True
-        try:
-            self.model.remove_ids(ids)  # at once; the store deletes on its thread
-        finally:
-            self._quiet = False
-        self._refill_combos()
-        self._refresh_state()
-        if self.model.rowCount():
-            index = self.model.index(min(first_row, self.model.rowCount() - 1), 0)
-            self.view.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-
-    def clear_all(self) -> None:
-        """Delete every entry after the user confirms."""
-        self.flush()
-        count = self.model.total()
-        if not count:
-            return
-        if not confirm_destructive(
-            self,
-            "Clear history",
-            f"Delete all {count} history entries? This cannot be undone.",
-        ):
-            return
-        self._change(self.store.clear, "clear the history")
-        self.model.set_rows([])  # at once; the store clears on its thread
+    def remove_rows(self, ids: list[str] | None) -> None:
+        """Take entries off the list at once (``None``: every one); the store deletes them
+        on the writer thread (``_change``)."""
+        if ids is None:
+            self._change(self.store.clear, "clear the history")
+            self.model.set_rows([])
+        else:
+            self._change(partial(self.store.delete, ids), "delete")
+            self._quiet = True
+            try:
+                self.model.remove_ids(ids)
+            finally:
+                self._quiet = False
         self._refill_combos()
         self._refresh_state()
 
@@ -547,14 +593,6 @@ class HistoryPane(QWidget):
         current = self.current_entry()
         if current is not None and current.id == row.id:
             self.note_strip.show_entry(current)
-
-    def _entries_to_save(self) -> tuple[list[HistoryRow], str]:
-        """The selected entries (two or more), else all shown; why none, if none."""
-        entries = self.selected_entries()
-        if len(entries) < 2:
-            entries = self.shown_entries()
-        why = NO_MATCH_TEXT + "." if self.model.total() else "There is no history yet."
-        return entries, why
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_filter_changed(self, *_args: object) -> None:
@@ -611,7 +649,7 @@ class HistoryPane(QWidget):
             self.error_label.hide()
         self.selected.emit(exchange)
 
-    def _load_request(self, entry: HistoryRow) -> RpcRequest | None:
+    def load_request(self, entry: HistoryRow) -> RpcRequest | None:
         """Only the request (no response body to read or parse: quick even for 10 MB)."""
         try:
             return self.store.load_request(entry.id)
@@ -658,12 +696,8 @@ class HistoryPane(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        has_selection = self.view.selectionModel().hasSelection()
-        self.delete_action.setEnabled(has_selection)
-        self.save_to_collection_action.setEnabled(has_selection)
         current = self.current_entry()
-        self.open_action.setEnabled(current is not None)
-        self.note_action.setEnabled(current is not None and not self.store.read_only)
+        self.entry_actions.update(self.view.selectionModel().hasSelection(), current)
         self.note_strip.show_entry(current)
 
     def _show_error(self, text: str) -> None:

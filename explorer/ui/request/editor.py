@@ -8,7 +8,7 @@ is written next to it, so the user never has to guess why nothing happens.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -96,6 +96,193 @@ def describe_issue(issue: Issue) -> str:
     return f"{FIELD_LABELS.get(issue.field, issue.field)}: {issue.message}{where}"
 
 
+class JsonTabs:
+    """The request's four JSON objects (path, query, headers, body), a tab each with Format
+    in the corner: each editor built when its tab is first shown (``json_page``), each text
+    parsed once until it changes, and each tab showing what is wrong in it (its title, a
+    warning sign, the problem under the editor, the line marked).
+
+    Apart from ``RequestEditor`` (the request as a whole, its validation and Send) because
+    what keeps these tabs fast with a big body is state of their own: the parsed texts, and
+    what each tab shows, set again only when that changes.
+    """
+
+    def __init__(
+        self, *, on_edited: Callable[[], None], go_to_error: Callable[[str], None]
+    ) -> None:
+        self._on_any_edited = on_edited
+        # Each JSON editor's text parsed for validation (the object, its parse issues, what
+        # validation finds in it), kept until its text changes: a key in another field
+        # parses and walks none of them again (a big body took ~30 ms a key).
+        self._parsed: dict[str, _Parsed] = {}
+        # What each JSON tab shows (title, problem, marked line), and the editors whose text
+        # changed since: a tab is set again only when what it shows changes (a tab bar lays
+        # its tabs out and takes its mnemonics again for every title set, even the same).
+        self._shown: dict[str, tuple[object, ...]] = {}
+        self._edited: set[str] = set(OBJECT_FIELDS)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, JsonPage] = {}
+        self.errors: dict[str, QLabel] = {}
+        for name in OBJECT_FIELDS:
+            error = self._error_label()
+            # "Line 3, column 5" is a link to the error: Tab reaches it, Enter follows it.
+            error.setTextInteractionFlags(LINKS_BY_KEYBOARD)
+            error.linkActivated.connect(lambda _link, n=name: go_to_error(n))
+            page = JsonPage(
+                error,
+                name=f"{FIELD_LABELS[name]} (JSON)",
+                placeholder=_PLACEHOLDERS[name],
+                on_edited=partial(self._on_edited, name),
+                before=partial(self._before_editor, name),
+            )
+            self.pages[name] = page
+            self.errors[name] = error
+            self.tabs.addTab(page, _TAB_TITLES[name])
+        # Asking for one (``json_editors["body"]``) builds it; so does its tab made current
+        # (a loaded request shows its first object: built before the window lays it out).
+        self.editors: Mapping[str, JsonEditor] = JsonEditors(self.pages)
+        self.tabs.currentChanged.connect(lambda index: self.pages[OBJECT_FIELDS[index]].editor)
+        self.format_button = QPushButton("For&mat")
+        self.format_button.setToolTip("Re-indent the JSON of the current tab (Ctrl+Shift+F)")
+        self.tabs.setCornerWidget(self.format_button, Qt.Corner.TopRightCorner)
+
+    def chain(self) -> list[QWidget]:
+        """The JSON tabs, Format, each built editor and its error line."""
+        chain: list[QWidget] = [self.tabs.tabBar(), self.format_button]
+        for name, page in self.pages.items():
+            if page.built is not None:
+                chain.append(page.built)
+            chain.append(self.errors[name])
+        return chain
+
+    def _before_editor(self, name: str) -> QWidget:
+        """Where Tab comes from to reach ``name``'s editor: just before its error line."""
+        chain = self.chain()
+        return chain[chain.index(self.errors[name]) - 1]
+
+    @staticmethod
+    def _error_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        # Red from the label's palette, not a style sheet: one in the first frame costs ~3 ms.
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_RGB))
+        label.setPalette(palette)
+        label.setVisible(False)
+        return label
+
+    def load(self, request: RpcRequest) -> None:
+        for name, page in self.pages.items():
+            page.set_value(getattr(request, name))
+        # Show the first object that has content: that is what the user wants to see.
+        for index, name in enumerate(OBJECT_FIELDS):
+            if getattr(request, name) is not None:
+                self.tabs.setCurrentIndex(index)
+                break
+
+    def load_drafts(self, drafts: dict[str, str]) -> None:
+        for name, text in drafts.items():
+            if name in self.pages and isinstance(text, str):
+                self.pages[name].set_text(text)
+
+    def draft_texts(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, page in self.pages.items():
+            try:
+                parse_json_object(page.text(), name)
+            except InvalidRequest:
+                out[name] = page.text()
+        return out
+
+    def texts(self) -> dict[str, str]:
+        return {name: page.text() for name, page in self.pages.items()}
+
+    def set_dark(self, dark: bool) -> None:
+        for page in self.pages.values():
+            page.set_dark(dark)
+
+    def current_editor(self) -> JsonEditor:
+        return self.pages[OBJECT_FIELDS[self.tabs.currentIndex()]].editor
+
+    def read(
+        self, *, cached: bool
+    ) -> tuple[dict[str, JsonObject | None], list[Issue], dict[str, FieldIssues]]:
+        """Each object as typed (``None`` when empty or not JSON), the parse issues, and
+        what validation finds in each object. ``cached`` reads an unchanged text from what
+        the last cached read parsed, and finds those issues too (only for validation: its
+        objects are read and dropped, never handed out); otherwise each text is parsed
+        anew and only the parse issues are found."""
+        parsed = self._parsed if cached else None
+        issues: list[Issue] = []
+        objects: dict[str, JsonObject | None] = {}
+        checked: dict[str, FieldIssues] = {}
+        for name, page in self.pages.items():
+            known = parsed.get(name) if parsed is not None else None
+            if known is None:
+                try:
+                    value = parse_json_object(page.text(), name)
+                    problems: list[Issue] = []
+                except InvalidRequest as exc:
+                    value, problems = None, list(exc.issues)
+                if parsed is None:
+                    objects[name] = value
+                    issues.extend(problems)
+                    continue
+                known = parsed[name] = (value, problems, object_field_issues(name, value))
+            objects[name] = known[0]
+            issues.extend(known[1])
+            checked[name] = known[2]
+        return objects, issues, checked
+
+    def show_issues(self, by_field: Mapping[str, list[Issue]]) -> None:
+        for index, name in enumerate(OBJECT_FIELDS):
+            self._show(index, name, by_field.get(name, []))
+
+    def _show(self, index: int, name: str, found: list[Issue]) -> None:
+        """The JSON tab's title (a dot marks tabs that hold something, so nothing hides
+        behind another tab), its warning sign and tooltip, the problem under the editor and
+        its line marked; set only when that changes or the editor's text did."""
+        page = self.pages[name]
+        edited = name in self._edited or name not in self._shown
+        if edited:
+            title = _TAB_TITLES[name] + (" •" if page.text().strip() else "")
+        else:  # the same text: the same title (a big body's text is not copied again)
+            title = str(self._shown[name][0])
+        shown = (title, *((i.message, i.line, i.column) for i in found))
+        if not edited and self._shown[name] == shown:
+            return
+        self._shown[name] = shown
+        self._edited.discard(name)
+        if self.tabs.tabText(index) != title:
+            self.tabs.setTabText(index, title)
+        label = self.errors[name]
+        if found:
+            import html  # with a problem only: html imports html.entities (~1.5 ms)
+
+            first = found[0]
+            if first.line:
+                where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
+            else:
+                where = ""
+            label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
+            label.setVisible(True)
+            page.mark_error(first.line)
+            self.tabs.setTabIcon(index, _warning_icon(self.tabs))
+            self.tabs.setTabToolTip(index, describe_issue(first))
+        else:
+            label.setVisible(False)
+            page.mark_error(None)
+            if not self.tabs.tabIcon(index).isNull():  # taking none away lays tabs out too
+                self.tabs.setTabIcon(index, QIcon())
+            self.tabs.setTabToolTip(index, "")
+
+    def _on_edited(self, name: str) -> None:
+        self._parsed.pop(name, None)
+        self._edited.add(name)
+        self._on_any_edited()
+
+
 class RequestEditor(QWidget):
     """Edit one ``RpcRequest``; Send is enabled only while the request is valid.
 
@@ -128,15 +315,6 @@ class RequestEditor(QWidget):
         self._held = ""  # why Send would not go now though the request is valid (set_held)
         self._loading = False
         self._touched: set[str] = set()  # required fields the user typed in (see _quiet)
-        # Each JSON editor's text parsed for validation (the object, its parse issues, what
-        # validation finds in it), kept until its text changes: a key in another field
-        # parses and walks none of them again (a big body took ~30 ms a key).
-        self._parsed: dict[str, _Parsed] = {}
-        # What each JSON tab shows (title, problem, marked line), and the editors whose text
-        # changed since: a tab is set again only when what it shows changes (a tab bar lays
-        # its tabs out and takes its mnemonics again for every title set, even the same).
-        self._json_shown: dict[str, tuple[object, ...]] = {}
-        self._json_edited: set[str] = set(OBJECT_FIELDS)
 
         # -- the target line: where this goes, and the Send button ------------------------
         self.url_label = QLabel()
@@ -206,34 +384,13 @@ class RequestEditor(QWidget):
             self.field_rows[name] = row
             self.field_columns[name] = column
 
-        # -- the four JSON editors, each built when its tab is first shown (json_page) ------
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self._pages: dict[str, JsonPage] = {}
-        self._json_errors: dict[str, QLabel] = {}
-        for name in OBJECT_FIELDS:
-            error = self._error_label()
-            # "Line 3, column 5" is a link to the error: Tab reaches it, Enter follows it.
-            error.setTextInteractionFlags(LINKS_BY_KEYBOARD)
-            error.linkActivated.connect(lambda _link, n=name: self._go_to_error(n))
-            page = JsonPage(
-                error,
-                name=f"{FIELD_LABELS[name]} (JSON)",
-                placeholder=_PLACEHOLDERS[name],
-                on_edited=partial(self._on_json_edited, name),
-                before=partial(self._before_json_editor, name),
-            )
-            self._pages[name] = page
-            self._json_errors[name] = error
-            self.tabs.addTab(page, _TAB_TITLES[name])
-        # Asking for one (``json_editors["body"]``) builds it; so does its tab made current
-        # (a loaded request shows its first object: built before the window lays it out).
-        self.json_editors: Mapping[str, JsonEditor] = JsonEditors(self._pages)
-        self.tabs.currentChanged.connect(lambda index: self._pages[OBJECT_FIELDS[index]].editor)
-        self.format_button = QPushButton("For&mat")
-        self.format_button.setToolTip("Re-indent the JSON of the current tab (Ctrl+Shift+F)")
+        # -- the four JSON editors, each built when its tab is first shown (JsonTabs) -------
+        self.json_tabs = JsonTabs(on_edited=self._on_edited, go_to_error=self._go_to_error)
+        self.tabs = self.json_tabs.tabs
+        self.json_editors = self.json_tabs.editors
+        self._json_errors = self.json_tabs.errors
+        self.format_button = self.json_tabs.format_button
         self.format_button.clicked.connect(self.format_current)
-        self.tabs.setCornerWidget(self.format_button, Qt.Corner.TopRightCorner)
 
         # -- options --------------------------------------------------------------------------
         self.options = RequestOptions()
@@ -303,32 +460,7 @@ class RequestEditor(QWidget):
         chain: list[QWidget] = [self.send_button]
         for name in ("action", "account_id", "connector_profile_id"):
             chain += _layout_widgets(self.field_columns[name])
-        return chain + self._json_chain() + self.options.tab_chain()
-
-    def _json_chain(self) -> list[QWidget]:
-        """The JSON tabs, Format, each built editor and its error line."""
-        chain: list[QWidget] = [self.tabs.tabBar(), self.format_button]
-        for name, page in self._pages.items():
-            if page.built is not None:
-                chain.append(page.built)
-            chain.append(self._json_errors[name])
-        return chain
-
-    def _before_json_editor(self, name: str) -> QWidget:
-        """Where Tab comes from to reach ``name``'s editor: just before its error line."""
-        chain = self._json_chain()
-        return chain[chain.index(self._json_errors[name]) - 1]
-
-    @staticmethod
-    def _error_label() -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        # Red from the label's palette, not a style sheet: one in the first frame costs ~3 ms.
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_RGB))
-        label.setPalette(palette)
-        label.setVisible(False)
-        return label
+        return chain + self.json_tabs.chain() + self.options.tab_chain()
 
     # -- public API -------------------------------------------------------------------------
     def load_request(self, request: RpcRequest) -> None:
@@ -343,14 +475,8 @@ class RequestEditor(QWidget):
             ):
                 edit.setText(text)
                 edit.setCursorPosition(0)  # a loaded id reads from its start, not its end
-            for name, page in self._pages.items():
-                page.set_value(getattr(request, name))
+            self.json_tabs.load(request)
             self.options.load(request, self._default_timeout)
-            # Show the first object that has content: that is what the user wants to see.
-            for index, name in enumerate(OBJECT_FIELDS):
-                if getattr(request, name) is not None:
-                    self.tabs.setCurrentIndex(index)
-                    break
         finally:
             self._loading = False
         self.set_base_url(request.base_url)
@@ -360,9 +486,7 @@ class RequestEditor(QWidget):
 
     def load_drafts(self, drafts: dict[str, str]) -> None:
         """Put raw (possibly invalid) JSON text back into editors, e.g. after a restart."""
-        for name, text in drafts.items():
-            if name in self._pages and isinstance(text, str):
-                self._pages[name].set_text(text)
+        self.json_tabs.load_drafts(drafts)
 
     def clear(self) -> None:
         """A new, empty request for the same target (the account id is kept: it rarely changes)."""
@@ -392,13 +516,7 @@ class RequestEditor(QWidget):
 
     def draft_texts(self) -> dict[str, str]:
         """Raw text of editors whose JSON does not parse (so a restart does not lose it)."""
-        out: dict[str, str] = {}
-        for name, page in self._pages.items():
-            try:
-                parse_json_object(page.text(), name)
-            except InvalidRequest:
-                out[name] = page.text()
-        return out
+        return self.json_tabs.draft_texts()
 
     def texts(self) -> dict[str, object]:
         """Everything the user can change, as typed (cheap: no JSON is parsed), so a tab can
@@ -407,13 +525,13 @@ class RequestEditor(QWidget):
             "action": self.action_edit.text(),
             "account_id": self.account_edit.text(),
             "connector_profile_id": self.connector_profile_edit.text(),
-            **{name: page.text() for name, page in self._pages.items()},
+            **self.json_tabs.texts(),
             "options": self.options.values(),
         }
 
     def issues(self) -> list[Issue]:
         if self._validation_stale:
-            return self._build(parsed=self._parsed)[1]
+            return self._build(cached=True)[1]
         return list(self._issues)
 
     def is_valid(self) -> bool:
@@ -457,11 +575,10 @@ class RequestEditor(QWidget):
             self._update_send_state()
 
     def set_dark(self, dark: bool) -> None:
-        for page in self._pages.values():
-            page.set_dark(dark)
+        self.json_tabs.set_dark(dark)
 
     def current_json_editor(self) -> JsonEditor:
-        return self._pages[OBJECT_FIELDS[self.tabs.currentIndex()]].editor
+        return self.json_tabs.current_editor()
 
     def format_current(self) -> bool:
         """Re-indent the visible JSON tab; if it does not parse, point at the error instead."""
@@ -488,7 +605,7 @@ class RequestEditor(QWidget):
 
     def _revalidate(self, *, announce: bool) -> None:
         self._validation_stale = False
-        _request, issues = self._build(parsed=self._parsed)
+        _request, issues = self._build(cached=True)
         self._show_issues(issues)
         if announce or issues != self._issues:
             self._issues = issues
@@ -496,30 +613,11 @@ class RequestEditor(QWidget):
         self._update_send_state()
 
     # -- internals ----------------------------------------------------------------------------
-    def _build(self, parsed: dict[str, _Parsed] | None = None) -> tuple[RpcRequest, list[Issue]]:
-        """The request as typed and its issues. With ``parsed``, a JSON editor whose text
-        has not changed since it was parsed into it is not parsed again: only for
-        validation, whose request is read and dropped (a request handed out gets objects of
-        its own, never ones kept here)."""
-        issues: list[Issue] = []
-        objects: dict[str, JsonObject | None] = {}
-        checked: dict[str, FieldIssues] = {}
-        for name, page in self._pages.items():
-            known = parsed.get(name) if parsed is not None else None
-            if known is None:
-                try:
-                    value = parse_json_object(page.text(), name)
-                    problems: list[Issue] = []
-                except InvalidRequest as exc:
-                    value, problems = None, list(exc.issues)
-                if parsed is None:
-                    objects[name] = value
-                    issues.extend(problems)
-                    continue
-                known = parsed[name] = (value, problems, object_field_issues(name, value))
-            objects[name] = known[0]
-            issues.extend(known[1])
-            checked[name] = known[2]
+    def _build(self, *, cached: bool = False) -> tuple[RpcRequest, list[Issue]]:
+        """The request as typed and its issues. ``cached`` (only for validation, whose
+        request is read and dropped) reads the JSON objects through ``JsonTabs.read``'s
+        cache."""
+        objects, issues, checked = self.json_tabs.read(cached=cached)
         request = RpcRequest(
             action=self.action_edit.text().strip(),
             account_id=self.account_edit.text().strip(),
@@ -543,13 +641,6 @@ class RequestEditor(QWidget):
             if not getattr(self, _REQUIRED[name]).text().strip():
                 self.revalidate()
 
-    def _warning_icon(self) -> QIcon:
-        """The style's warning sign, for a field or a tab with a problem (QStyle imported
-        here: only a shown problem needs it)."""
-        from PySide6.QtWidgets import QStyle
-
-        return self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-
     def _quiet(self, issue: Issue) -> bool:
         """A required field the user has not typed in yet: Send is blocked, but an empty form
         (a first start, a new request) is not shouted at."""
@@ -572,49 +663,10 @@ class RequestEditor(QWidget):
             sign.setText(what)  # what a screen reader says for the sign
             sign.setToolTip(what if found else "")
             if found and sign.icon().isNull():
-                sign.setIcon(self._warning_icon())
+                sign.setIcon(_warning_icon(self))
             sign.setVisible(bool(found))
-        for index, name in enumerate(OBJECT_FIELDS):
-            self._show_json_issues(index, name, by_field.get(name, []))
+        self.json_tabs.show_issues(by_field)
         self._show_reason(issues)
-
-    def _show_json_issues(self, index: int, name: str, found: list[Issue]) -> None:
-        """The JSON tab's title (a dot marks tabs that hold something, so nothing hides
-        behind another tab), its warning sign and tooltip, the problem under the editor and
-        its line marked; set only when that changes or the editor's text did."""
-        page = self._pages[name]
-        edited = name in self._json_edited or name not in self._json_shown
-        if edited:
-            title = _TAB_TITLES[name] + (" •" if page.text().strip() else "")
-        else:  # the same text: the same title (a big body's text is not copied again)
-            title = str(self._json_shown[name][0])
-        shown = (title, *((i.message, i.line, i.column) for i in found))
-        if not edited and self._json_shown[name] == shown:
-            return
-        self._json_shown[name] = shown
-        self._json_edited.discard(name)
-        if self.tabs.tabText(index) != title:
-            self.tabs.setTabText(index, title)
-        label = self._json_errors[name]
-        if found:
-            import html  # with a problem only: html imports html.entities (~1.5 ms)
-
-            first = found[0]
-            if first.line:
-                where = f'<a href="#go">Line {first.line}, column {first.column}</a>: '
-            else:
-                where = ""
-            label.setText(where + html.escape("; ".join(i.message for i in found), quote=False))
-            label.setVisible(True)
-            page.mark_error(first.line)
-            self.tabs.setTabIcon(index, self._warning_icon())
-            self.tabs.setTabToolTip(index, describe_issue(first))
-        else:
-            label.setVisible(False)
-            page.mark_error(None)
-            if not self.tabs.tabIcon(index).isNull():  # taking none away lays tabs out too
-                self.tabs.setTabIcon(index, QIcon())
-            self.tabs.setTabToolTip(index, "")
 
     def _show_reason(self, issues: list[Issue]) -> None:
         """Why Send is blocked, over the form: loud for a problem, quiet for what is missing."""
@@ -651,11 +703,6 @@ class RequestEditor(QWidget):
         self.url_label.setText(url)
         self.url_label.setToolTip(f"POST {url}\nThe base URL comes from the selected profile.")
 
-    def _on_json_edited(self, name: str) -> None:
-        self._parsed.pop(name, None)
-        self._json_edited.add(name)
-        self._on_edited()
-
     def _on_edited(self, *_args: object) -> None:
         if self._loading:
             return
@@ -674,6 +721,14 @@ class RequestEditor(QWidget):
                 self.tabs.setCurrentIndex(OBJECT_FIELDS.index(name))
                 self.json_editors[name].go_to(issue.line, issue.column or 1)
                 return
+
+
+def _warning_icon(widget: QWidget) -> QIcon:
+    """The style's warning sign, for a field or a tab with a problem (QStyle imported here:
+    only a shown problem needs it)."""
+    from PySide6.QtWidgets import QStyle
+
+    return widget.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 def _layout_widgets(layout: QLayout) -> list[QWidget]:

@@ -15,13 +15,10 @@ browsing the history never sends. An exchange picked from the history holds no s
 (``<redacted>`` stands there): its secrets are taken from the active environment again,
 through the ``{{variables}}`` its entry kept (``core.replay``); where none says where a value
 came from, nothing is sent and the banner offers to open the entry in the editor instead.
-Every send passes the production guard (``ui.guard``), which may wait for the account list or
-ask.
 
-Before that, what a send needs from the OS keyring (the profile's key, the secret variables
-the request uses) is read on a thread of its own, one read per tab: a locked keyring may ask
-for its password, and the window must not freeze meanwhile. Esc forgets that read as it
-cancels a send.
+Between Send and the wire every send passes ``request.preflight``: the keyring read (on a
+thread of its own; Esc forgets it as it cancels a send), the production guard and the rate
+limit.
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
@@ -40,7 +37,7 @@ from explorer.core.replay import SecretsNotKept, hidden_places, restore, templat
 from explorer.core.request import RpcRequest
 from explorer.core.secrets import REDACTED
 from explorer.core.units import human_ms
-from explorer.core.variables import UnresolvedVariables, find_locations, resolve
+from explorer.core.variables import UnresolvedVariables, find_locations
 from explorer.ui.accessibility import announce
 from explorer.ui.jobs import BlockingCall
 from explorer.ui.request.editor import SEND_TIP, RequestEditor, describe_issue
@@ -49,11 +46,11 @@ from explorer.ui.widgets.after_paint import AfterPaint
 
 if TYPE_CHECKING:
     from explorer.core.exchange import Exchange
-    from explorer.run.accounts import Throttle
     from explorer.run.environment import EnvironmentValues
     from explorer.ui.guard.gate import SendGate
     from explorer.ui.history.pane import HistoryPane
     from explorer.ui.profiles.selector import ProfileSelector
+    from explorer.ui.request.preflight import Preflight
     from explorer.ui.response.view import ResponseView
     from explorer.ui.widgets.banner import Banner
 
@@ -74,10 +71,6 @@ GUARDED_TIP = (
     "answer it, or press Esc to cancel it"
 )
 OTHER_GUARDED_TIP = "Another send waits for the production guard: answer it (or press Esc) first"
-# A shared rate-limit wait longer than this is said in the status bar.
-NOTED_WAIT_SECONDS = 1.0
-# A keyring read taking longer than this is said in the status bar (a locked keyring asks).
-SLOW_READ_MS = 300
 
 
 class Variables(Protocol):
@@ -87,63 +80,6 @@ class Variables(Protocol):
     def reader(self, request: RpcRequest) -> tuple[Callable[[], EnvironmentValues], bool]: ...
 
     def report(self, read: EnvironmentValues) -> None: ...
-
-
-class _Needs:
-    """What a send needs from the keyring: how to read it, and what was read.
-
-    A plain class, not a dataclass: made at import, before the first paint (~0.4 ms less).
-    """
-
-    __slots__ = (
-        "key",
-        "profile",
-        "read_key",
-        "read_values",
-        "replayed",
-        "request",
-        "secrets",
-        "template",
-        "unresolved",
-        "values",
-    )
-
-    def __init__(
-        self,
-        request: RpcRequest,
-        profile: str,
-        key: Callable[[], str | BaseException | None],
-        values: Callable[[], EnvironmentValues] | None = None,
-        *,
-        template: RpcRequest | None = None,
-        replayed: Exchange | None = None,
-    ) -> None:
-        self.request = request
-        self.profile = profile
-        self.key = key
-        self.values = values
-        self.read_values: EnvironmentValues | None = None
-        self.read_key: str | BaseException | None = None
-        self.unresolved: UnresolvedVariables | None = None
-        self.secrets: list[str] = []
-        # The request as written (its ``{{variables}}``), for the history; and the history's
-        # exchange when this send replays one.
-        self.template = template
-        self.replayed = replayed
-
-    def read(self) -> _Needs:
-        """Read the environment (and fill the request in), then the key. May block on the
-        keyring: called off the UI thread when it reads it."""
-        if self.values is not None:
-            self.read_values = self.values()
-            try:
-                self.request = resolve(self.request, self.read_values.values)
-            except UnresolvedVariables as exc:
-                self.unresolved = exc
-                return self
-            self.secrets = self.read_values.secrets
-        self.read_key = self.key()
-        return self
 
 
 class SendSlot:
@@ -224,8 +160,7 @@ class SendControl(QObject):
         self._variables = variables
         self._slots: list[SendSlot] = []
         self._current: SendSlot | None = None
-        self._guarded: SendSlot | None = None  # the slot whose send waits at the guard
-        self._throttles: dict[str, Throttle] = {}  # per profile: one key, one limit
+        self._preflight: Preflight | None = None  # made on the first send (``_way``)
         self._hinted: SendSlot | None = None  # its "Send is blocked" stays in the status bar
         self._hint = ""
         self._after_paint = AfterPaint(self)
@@ -357,7 +292,7 @@ class SendControl(QObject):
         if profile is None:
             self._profiles.ask_for_profile("sending")
             return False
-        return self._read_then_send(
+        return self._way().read_then_send(
             slot, request, profile.name, values, slow, template=template_of(request)
         )
 
@@ -478,6 +413,30 @@ class SendControl(QObject):
         return request, profile
 
     # -- internals --------------------------------------------------------------------------------
+    def _way(self) -> Preflight:
+        """The steps between Send and the wire (``request.preflight``), made on the first send:
+        the first frame does not need its module."""
+        if self._preflight is None:
+            from explorer.ui.request.preflight import Preflight
+
+            self._preflight = Preflight(
+                profiles=self._profiles,
+                banner=self._banner,
+                guard=self._guard,
+                variables=self._variables,
+                is_current=lambda slot: slot is self._current,
+                parent=self,
+            )
+            self._preflight.message.connect(self.message)
+            self._preflight.reading.connect(self._reading)
+            self._preflight.open_requested.connect(self.open_requested)
+        return self._preflight
+
+    @property
+    def _guarded(self) -> SendSlot | None:
+        """The slot whose send waits at the production guard."""
+        return None if self._preflight is None else self._preflight.guarded
+
     def _busy(self, slot: SendSlot) -> bool:
         return slot.reading or slot.in_flight or self._guarded is slot
 
@@ -528,14 +487,16 @@ class SendControl(QObject):
     ) -> bool:
         """Send ``exchange``'s request (or ``request``, made from it) again. One from the
         history gets its secrets from the active environment through its template's
-        ``{{variables}}``; where that cannot be done, nothing is sent (see ``_refuse``)."""
+        ``{{variables}}``; where that cannot be done, nothing is sent (see ``Preflight.refuse``)."""
         request, profile = self.replay_target(exchange, request)
         template = exchange.template
         if self._live(exchange):
-            return self._read_then_send(slot, request, profile, None, False, template=template)
+            return self._way().read_then_send(
+                slot, request, profile, None, False, template=template
+            )
         places = hidden_places(request)
         if places:
-            return self._refuse(exchange, SecretsNotKept(places))
+            return self._way().refuse(exchange, SecretsNotKept(places))
         values, slow = None, False
         if find_locations(request):
             try:
@@ -543,131 +504,22 @@ class SendControl(QObject):
                     raise UnresolvedVariables(find_locations(request))
                 values, slow = self._variables.reader(request)
             except UnresolvedVariables as exc:
-                return self._refuse(exchange, SecretsNotKept(hidden_places(exchange.request), exc))
-        return self._read_then_send(
+                return self._way().refuse(
+                    exchange, SecretsNotKept(hidden_places(exchange.request), exc)
+                )
+        return self._way().read_then_send(
             slot, request, profile, values, slow, template=template, replayed=exchange
         )
-
-    def _refuse(self, exchange: Exchange, error: SecretsNotKept) -> bool:
-        """Say why a history entry is not sent again, and offer to open it in the editor."""
-        request = restore(exchange.request, exchange.template)
-
-        def open_it() -> None:
-            self.open_requested.emit(request, exchange.id)
-
-        self._banner.show_message(f"Not sent: {error}", "Open in editor", open_it)
-        return False
-
-    def _read_then_send(
-        self,
-        slot: SendSlot,
-        request: RpcRequest,
-        profile: str,
-        values: Callable[[], EnvironmentValues] | None,
-        values_slow: bool,
-        *,
-        template: RpcRequest | None = None,
-        replayed: Exchange | None = None,
-    ) -> bool:
-        """Read what the send needs (off the UI thread when that is the keyring), then send.
-        True when the send goes or is on its way; False if nothing will be sent."""
-        key, key_slow = self._profiles.key_reader(profile)
-        needs = _Needs(request, profile, key, values, template=template, replayed=replayed)
-        if not (values_slow or key_slow):
-            return self._send(slot, needs.read())
-        slot.keyring.start(needs.read, lambda read: self._on_read(slot, read))
-        self._reading(slot)
-        QTimer.singleShot(SLOW_READ_MS, lambda: self._say_reading(slot))
-        return True
 
     def _reading(self, slot: SendSlot) -> None:
         """While the keyring is read, Esc forgets the read and Send only says why not."""
         self._update_actions()
         self.slot_changed.emit(slot)
 
-    def _say_reading(self, slot: SendSlot) -> None:
-        if slot.reading and slot is self._current:
-            slot.said_reading = True
-            self.message.emit("Reading the OS keyring… (Esc cancels)", 0)
-
-    def _on_read(self, slot: SendSlot, needs: object) -> None:
-        self._reading(slot)
-        if slot.said_reading:
-            slot.said_reading = False
-            self.message.emit("", 0)
-        if slot.closed:
-            return
-        if isinstance(needs, _Needs):
-            self._send(slot, needs)
-        else:  # a bug in the read: say it, send nothing
-            self._banner.show_message(f"Not sent: the keyring could not be read: {needs}")
-
-    def _throttle(self, profile: str) -> Throttle:
-        """The profile's rate-limit throttle (one key, one limit), made on its first send."""
-        throttle = self._throttles.get(profile)
-        if throttle is None:
-            # Imported on the first send: its module (a thread pool, csv) is ~4 ms of start-up.
-            from explorer.run.accounts import STACKONE_PER_MINUTE, Throttle
-
-            throttle = self._throttles[profile] = Throttle(STACKONE_PER_MINUTE)
-        return throttle
-
-    def _send(self, slot: SendSlot, needs: _Needs) -> bool:
-        """Send through the production guard: at once, or after the account list or the
-        user's yes (True then too); False if nothing will be sent."""
-        if needs.read_values is not None and self._variables is not None:
-            self._variables.report(needs.read_values)
-        if needs.unresolved is not None:
-            if needs.replayed is not None:  # a secret of a history entry, not in the keyring
-                places = hidden_places(needs.replayed.request)
-                return self._refuse(needs.replayed, SecretsNotKept(places, needs.unresolved))
-            self._banner.show_message(f"Not sent: {needs.unresolved}")
-            return False
-        profile, request = needs.profile, needs.request
-        key = self._profiles.explain_key(profile, needs.read_key)
-        if key is None:
-            return False
-        # A retry keeps the secrets of the send it repeats: its request holds the same values.
-        secrets = needs.secrets if needs.values is not None else slot.pending_secrets
-        template = needs.template
-        throttle = self._throttle(profile)
-
-        def go() -> bool:
-            self._guarded = None
-            if slot.closed or slot.in_flight:
-                return False
-            slot.pending_secrets = secrets
-            slot.pending_template = template
-            wait = throttle.delay()
-            if wait > NOTED_WAIT_SECONDS:
-                self.message.emit(
-                    f"StackOne asked this API key to slow down: sending in {wait:.0f} s "
-                    "(Esc cancels).",
-                    int(wait * 1000),
-                )
-            return slot.sender.start(
-                request, key, profile, throttle=throttle, prepare=slot.response_view.preparer()
-            )
-
-        guard = self._guard
-        if guard.pending:
-            self.message.emit("Answer the question about the account first (or press Esc).", 5000)
-            return False
-        self._guarded = slot
-        sent = guard.request(
-            scope=request.base_url,
-            profile=profile,
-            build=lambda book: [guard.target(book, request.action, request.account_id)],
-            go=go,
-        )
-        if not guard.pending:
-            self._guarded = None  # sent at once, or refused
-        return sent
-
     def _on_guard_waiting(self, waiting: bool) -> None:
         """Esc stops a send held by the production guard as it stops one in flight."""
-        if not waiting:
-            self._guarded = None
+        if not waiting and self._preflight is not None:
+            self._preflight.guarded = None
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -708,15 +560,8 @@ class SendControl(QObject):
             self.elapsed_label.setText(f"{seconds:.1f} s")
 
     def _on_finished(self, slot: SendSlot, exchange: Exchange, prepared: object = None) -> None:
-        from explorer.core.response import limits_the_key  # imported by then (the send's)
-
+        self._way().note_limit(exchange)
         response = exchange.response
-        throttle = self._throttles.get(exchange.profile)
-        if throttle is not None and response is not None and limits_the_key(response):
-            # StackOne's own limit for the key: every tab of this profile waits it out.
-            from explorer.run.accounts import DEFAULT_RETRY_AFTER
-
-            throttle.pause(response.retry_after or DEFAULT_RETRY_AFTER)
         current = slot is self._current
         secrets = slot.pending_secrets
         exchange.template = slot.pending_template  # so the history can send it again
