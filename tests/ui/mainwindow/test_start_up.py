@@ -665,8 +665,9 @@ def run_offscreen(code: str, home: Path) -> list[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
     )
+    # The app's own words (a fatal error, a traceback) belong in a failure's message.
+    assert result.returncode == 0, f"exit {result.returncode}:\n{result.stderr[-4000:]}"
     return result.stdout.strip().splitlines()
 
 
