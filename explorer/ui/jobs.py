@@ -3,11 +3,39 @@ progress), the result back by signal."""
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
+# A thread's report emitted as Python ends kills the process: a daemon thread nobody waits for
+# (a keyring read, which a locked keyring's prompt can block for ever) re-takes the GIL after
+# ``emit``'s C++, and Python 3.11 then ends the thread by unwinding through PySide's frames
+# ("FATAL: exception not rethrown", abort) or Qt's objects are already half gone (SIGSEGV).
+# ``atexit`` runs before Python stops its threads: from then on no report starts, and one
+# already under way ends first.
+_ending_lock = threading.Lock()
+_ending = False
+
+
+def emit_unless_ending(signal: SignalInstance, *args: object) -> None:
+    """``signal.emit(*args)`` from a worker thread, unless Python is ending (then no one is
+    left to receive it)."""
+    with _ending_lock:
+        if not _ending:
+            signal.emit(*args)
+
+
+@atexit.register
+def _stop_reports() -> None:
+    global _ending
+    with _ending_lock:
+        _ending = True
 
 
 def wait_for_pools(owner: QObject, timeout_ms: int) -> bool:
@@ -72,7 +100,7 @@ class RenderJob(QRunnable):
             result = self._func()
         except Exception as exc:  # show *something* rather than a spinner forever
             result = exc
-        self.signals.done.emit(self._generation, result)
+        emit_unless_ending(self.signals.done, self._generation, result)
         hand_back(self)
 
 

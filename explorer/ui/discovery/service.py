@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from explorer.core.client import CancelToken, RpcClient
 from explorer.core.errors import Cancelled, ExplorerError
 from explorer.store.credentials import CredentialStore
-from explorer.ui.jobs import hand_back, let_go
+from explorer.ui.jobs import emit_unless_ending, hand_back, let_go
 
 if TYPE_CHECKING:
     from explorer.core.discovery import Account, ActionInfo, DiscoveryClient, Listing
@@ -129,7 +129,7 @@ class FetchJob(QRunnable):
             outcome.result = self._fetch(self.token)
         except Exception as exc:  # every failure is shown, none may leave the UI waiting
             outcome.error = exc
-        self.signals.done.emit(outcome)
+        emit_unless_ending(self.signals.done, outcome)  # a key's read: a daemon thread
         hand_back(self)  # freed on the UI thread, never under its receiver's destruction
 
 
