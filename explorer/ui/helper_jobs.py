@@ -122,6 +122,8 @@ class _Run(QRunnable):
         def report(fraction: float, stage: str) -> None:
             self._signals.progress.emit(generation, fraction, stage)
 
+        result: Any = None
+        error: Exception | None = None
         try:
             call = self._prepare()
             if stale():
@@ -132,10 +134,8 @@ class _Run(QRunnable):
             if self._after is not None and not stale():
                 result = self._after(result)
         except Exception as exc:  # every failure is shown to the user, none is lost
-            self._signals.done.emit(generation, None, exc)
-            hand_back(self, "_signals")
-            return
-        self._signals.done.emit(generation, result, None)
+            result, error = None, exc
+        self._signals.done.emit(generation, result, error)
         hand_back(self, "_signals")
 
 
