@@ -207,7 +207,8 @@ class AllPagesWindow(WorkDialog):
         if error is not None:
             self.summary_label.setText(f"Could not save {path}: {error}")
         else:
-            self.summary_label.setText(f"{self.summary_label.text()} Saved to {path}.")
+            said = self.summary_label.text().rstrip(".")
+            self.summary_label.setText(f"{said}. Saved to {path}.")
 
 
 class PageWalkControl(BatchControl):
