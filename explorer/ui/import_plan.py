@@ -32,10 +32,12 @@ def _touches_qt(name: str) -> bool:
     return any(name == root or name.startswith(f"{root}.") for root in _QT_ROOTS)
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # explorer/
+
+
 def _source_of(name: str) -> str | None:
     """The path of the app module ``name`` (a file or a package's ``__init__``), or None."""
-    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # explorer/
-    base = os.path.join(package, *name.split(".")[1:])
+    base = os.path.join(_PACKAGE, *name.split(".")[1:])
     for path in (f"{base}.py", os.path.join(base, "__init__.py")):
         if os.path.isfile(path):
             return path
